@@ -1,0 +1,36 @@
+# Mobilua. `make demo` runs the bundled example; `make test` runs every test.
+GO ?= go
+BIN := bin/mobilua
+FUZZTIME ?= 15s
+
+.PHONY: all build demo test unit fuzz bench clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/mobilua
+
+demo: build
+	./$(BIN) run examples/hello.lua
+
+test: build
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+	$(MAKE) fuzz
+
+unit:
+	$(GO) test ./...
+
+fuzz:
+	$(GO) test -run='^$$' -fuzz='^FuzzCompile$$' -fuzztime=$(FUZZTIME) ./transpile
+	$(GO) test -run='^$$' -fuzz='^FuzzRun$$' -fuzztime=$(FUZZTIME) ./runtime/stdlib/...
+
+# Side-by-side benchmarks against lua5.1, LuaJIT and gopher-lua.
+bench: build
+	MOBILUA="$(CURDIR)/$(BIN) run" ../shared/bench/run $(BENCHFLAGS)
+
+gobench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./runtime/...
+
+clean:
+	rm -rf bin

@@ -1,0 +1,167 @@
+// Package cli implements the mobilua command line: argument parsing, the
+// run command and its lua5.1-compatible error reporting. It is a package so
+// that tests can run the command in-process.
+//
+// It sits at the top of the import graph with cmd/mobilua.
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/mobilua/mobilua/runtime"
+	"github.com/mobilua/mobilua/runtime/stdlib"
+	"github.com/mobilua/mobilua/transpile"
+)
+
+// Version is the program version.
+var Version = "0.1.0"
+
+const usage = `usage: mobilua <command> [arguments]
+
+commands:
+  run [--sandbox] script.lua [args...]   run a Lua 5.1 script on the interpreter
+  run [--sandbox] - [args...]            run a script read from standard input
+  run [--sandbox] -e 'code' [args...]    run a chunk given on the command line
+  version                                print the version
+  help                                   print this help
+`
+
+// Main runs the command line and returns the exit status.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "run":
+		return run(args[1:], stdin, stdout, stderr)
+	case "version", "--version", "-v":
+		fmt.Fprintf(stdout, "mobilua %s (Lua 5.1)\n", Version)
+		return 0
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "mobilua: unknown command %q\n%s", args[0], usage)
+	return 2
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sandbox := fs.Bool("sandbox", false, "run under the sandbox profile")
+	code := fs.String("e", "", "run this chunk")
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	rest := fs.Args()
+	var src []byte
+	var chunk, script string
+	file := false
+	switch {
+	case *code != "":
+		src, chunk, script = []byte(*code), "=(command line)", "-e"
+	case len(rest) == 0:
+		fmt.Fprintf(stderr, "mobilua run: no script given\n%s", usage)
+		return 2
+	case rest[0] == "-":
+		b, err := io.ReadAll(stdin)
+		if err != nil {
+			fmt.Fprintf(stderr, "mobilua: cannot read stdin: %v\n", err)
+			return 1
+		}
+		src, chunk, script, file = b, "=stdin", "-", true
+		rest = rest[1:]
+	default:
+		script = rest[0]
+		b, err := os.ReadFile(script)
+		if err != nil {
+			reason := "No such file or directory"
+			if !errors.Is(err, os.ErrNotExist) {
+				reason = err.Error()
+			}
+			fmt.Fprintf(stderr, "mobilua: cannot open %s: %s\n", script, reason)
+			return 1
+		}
+		src, chunk, file = b, "@"+script, true
+		rest = rest[1:]
+	}
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	defer out.Flush()
+	p := NewProcess(out, stderr, *sandbox)
+	proto, err := transpile.Compile(src, chunk, transpile.Options{File: file})
+	if err != nil {
+		out.Flush()
+		fmt.Fprintf(stderr, "mobilua: %s\n", err)
+		return 1
+	}
+	c := runtime.NewChunk(chunk, src, proto)
+	p.Chunks = append(p.Chunks, c)
+	argt := runtime.NewTable(len(rest), 2)
+	argt.SetInt(-1, runtime.String("mobilua"))
+	argt.SetInt(0, runtime.String(script))
+	vals := make([]runtime.Value, len(rest))
+	for i, a := range rest {
+		vals[i] = runtime.String(a)
+		argt.SetInt(i+1, vals[i])
+	}
+	if !*sandbox {
+		p.Globals.SetStr("arg", runtime.TableValue(argt))
+	}
+	p.Start(closureValue(p.Load(c)), vals...)
+	for {
+		st, err := p.Resume()
+		if err != nil {
+			out.Flush()
+			reportError(stderr, err)
+			return 1
+		}
+		if st == runtime.Done {
+			break
+		}
+	}
+	if code, ok := stdlib.ExitCode(p); ok {
+		return code
+	}
+	return 0
+}
+
+// NewProcess makes a process with the standard library, writing to out.
+func NewProcess(out io.Writer, stderr io.Writer, sandbox bool) *runtime.Process {
+	p := runtime.NewProcess()
+	p.Stdout = out
+	p.Stderr = stderr
+	p.Compiler = transpile.Compiler{}
+	p.Sandboxed = sandbox
+	stdlib.Open(p)
+	return p
+}
+
+func closureValue(cl *runtime.Closure) runtime.Value { return runtime.ClosureValue(cl) }
+
+func reportError(stderr io.Writer, err error) {
+	le, ok := err.(*runtime.Error)
+	if !ok {
+		fmt.Fprintf(stderr, "mobilua: %v\n", err)
+		return
+	}
+	if le.Value.IsNil() {
+		return
+	}
+	if _, isStr := runtime.ToStringRaw(le.Value); !isStr {
+		fmt.Fprintf(stderr, "mobilua: (error object is not a string)\n")
+		return
+	}
+	msg := le.Error()
+	if le.Traceback != "" {
+		msg += "\n" + le.Traceback
+	}
+	fmt.Fprintf(stderr, "mobilua: %s\n", strings.TrimRight(msg, "\n"))
+}

@@ -1,0 +1,631 @@
+package runtime
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	goruntime "runtime"
+	"strconv"
+	"strings"
+)
+
+// CheckArgs helpers for builtins.
+
+func typeNameOrNone(args []Value, i int) string {
+	if i >= len(args) {
+		return "no value"
+	}
+	return args[i].TypeName()
+}
+
+// TypeError raises "bad argument #i+1 to 'f' (T expected, got U)".
+func (t *Thread) TypeError(args []Value, i int, want string) {
+	t.ArgError(i+1, want+" expected, got "+typeNameOrNone(args, i))
+}
+
+// CheckTable returns argument i (0-based) as a table.
+func (t *Thread) CheckTable(args []Value, i int) *Table {
+	if i < len(args) {
+		if tt, ok := args[i].o.(*Table); ok {
+			return tt
+		}
+	}
+	t.TypeError(args, i, "table")
+	return nil
+}
+
+// CheckNumber returns argument i as a number (strings are converted).
+func (t *Thread) CheckNumber(args []Value, i int) float64 {
+	if i < len(args) {
+		if f, ok := ToNumber(args[i]); ok {
+			return f
+		}
+	}
+	t.TypeError(args, i, "number")
+	return 0
+}
+
+// CheckInt returns argument i as an integer (truncated like lua_tointeger).
+func (t *Thread) CheckInt(args []Value, i int) int {
+	f := t.CheckNumber(args, i)
+	return int(f)
+}
+
+// OptInt returns argument i as an integer, or def when it is nil or absent.
+func (t *Thread) OptInt(args []Value, i int, def int) int {
+	if i >= len(args) || args[i].o == nil {
+		return def
+	}
+	return t.CheckInt(args, i)
+}
+
+// CheckString returns argument i as a string (numbers are converted).
+func (t *Thread) CheckString(args []Value, i int) string {
+	if i < len(args) {
+		if s, ok := ToStringRaw(args[i]); ok {
+			return s
+		}
+	}
+	t.TypeError(args, i, "string")
+	return ""
+}
+
+// CheckAny checks that argument i exists.
+func (t *Thread) CheckAny(args []Value, i int) Value {
+	if i >= len(args) {
+		t.ArgError(i+1, "value expected")
+	}
+	return args[i]
+}
+
+// ToString converts v as tostring does, calling __tostring.
+func (t *Thread) ToString(v Value) string {
+	if mm := t.p.metaOf(v, "__tostring"); mm.o != nil {
+		r := t.Call(mm, v)
+		if len(r) > 0 {
+			if s, ok := ToStringRaw(r[0]); ok {
+				return s
+			}
+		}
+		t.Error("'tostring' must return a string to 'print'")
+	}
+	return Repr(v)
+}
+
+// Out returns the process's standard output as a buffered writer.
+func (p *Process) Out() *bufio.Writer {
+	if w, ok := p.Stdout.(*bufio.Writer); ok {
+		return w
+	}
+	w := bufio.NewWriter(p.Stdout)
+	p.Stdout = w
+	return w
+}
+
+func openBase(p *Process) {
+	g := p.Globals
+	g.SetStr("_G", TableValue(g))
+	g.SetStr("_VERSION", String("Lua 5.1"))
+	fns := []*GoFunction{
+		{Name: "print", Fn: basePrint},
+		{Name: "type", Fn: func(t *Thread, a []Value) int {
+			t.Push(String(t.CheckAny(a, 0).TypeName()))
+			return 1
+		}},
+		{Name: "tostring", Fn: func(t *Thread, a []Value) int {
+			t.Push(String(t.ToString(t.CheckAny(a, 0))))
+			return 1
+		}},
+		{Name: "tonumber", Fn: baseTonumber},
+		{Name: "assert", Fn: func(t *Thread, a []Value) int {
+			if len(a) == 0 || !a[0].Truthy() {
+				if len(a) > 1 {
+					msg := t.CheckString(a, 1)
+					t.Throw(String(msg))
+				}
+				if len(a) == 0 {
+					t.ArgError(1, "value expected")
+				}
+				t.Error("assertion failed!")
+			}
+			args := append([]Value(nil), a...)
+			for _, v := range args {
+				t.Push(v)
+			}
+			return len(args)
+		}},
+		{Name: "error", Fn: func(t *Thread, a []Value) int {
+			var v Value
+			if len(a) > 0 {
+				v = a[0]
+			}
+			level := t.OptInt(a, 1, 1)
+			if s, ok := v.o.(string); ok && level > 0 {
+				v = String(t.p.where(t, level) + s)
+			}
+			t.Throw(v)
+			return 0
+		}},
+		{Name: "pcall", kind: goPcall},
+		{Name: "xpcall", kind: goXpcall},
+		{Name: "select", Fn: func(t *Thread, a []Value) int {
+			if len(a) > 0 {
+				if s, ok := a[0].o.(string); ok && s == "#" {
+					t.Push(Number(float64(len(a) - 1)))
+					return 1
+				}
+			}
+			n := t.CheckInt(a, 0)
+			top := len(a) - 1
+			if n < 0 {
+				n = top + n + 1
+			} else if n > top {
+				n = top + 1
+			}
+			if n < 1 {
+				t.ArgError(1, "index out of range")
+			}
+			rest := append([]Value(nil), a[n:]...)
+			for _, v := range rest {
+				t.Push(v)
+			}
+			return len(rest)
+		}},
+		{Name: "rawget", Fn: func(t *Thread, a []Value) int {
+			tt := t.CheckTable(a, 0)
+			t.Push(tt.Get(t.CheckAny(a, 1)))
+			return 1
+		}},
+		{Name: "rawset", Fn: func(t *Thread, a []Value) int {
+			tt := t.CheckTable(a, 0)
+			t.CheckAny(a, 1)
+			t.CheckAny(a, 2)
+			if err := tt.Set(a[1], a[2]); err != nil {
+				t.Error("%s", err.Error())
+			}
+			t.Push(a[0])
+			return 1
+		}},
+		{Name: "rawequal", Fn: func(t *Thread, a []Value) int {
+			t.CheckAny(a, 0)
+			t.CheckAny(a, 1)
+			t.Push(Bool(RawEqual(a[0], a[1])))
+			return 1
+		}},
+		{Name: "next", Fn: baseNext},
+		{Name: "unpack", Fn: baseUnpack},
+		{Name: "setmetatable", Fn: func(t *Thread, a []Value) int {
+			tt := t.CheckTable(a, 0)
+			if len(a) < 2 || (a[1].o != nil && a[1].Table() == nil) {
+				t.TypeError(a, 1, "nil or table")
+			}
+			if tt.meta != nil && tt.meta.GetStr("__metatable").o != nil {
+				t.Error("cannot change a protected metatable")
+			}
+			tt.meta = a[1].Table()
+			t.Push(a[0])
+			return 1
+		}},
+		{Name: "getmetatable", Fn: func(t *Thread, a []Value) int {
+			m := t.p.Metatable(t.CheckAny(a, 0))
+			if m == nil {
+				t.Push(Nil)
+				return 1
+			}
+			if f := m.GetStr("__metatable"); f.o != nil {
+				t.Push(f)
+				return 1
+			}
+			t.Push(TableValue(m))
+			return 1
+		}},
+		{Name: "getfenv", Fn: baseGetfenv},
+		{Name: "setfenv", Fn: baseSetfenv},
+		{Name: "loadstring", Fn: baseLoadstring},
+		{Name: "load", Fn: baseLoad},
+		{Name: "dofile", Fn: baseDofile},
+		{Name: "loadfile", Fn: baseLoadfile},
+		{Name: "collectgarbage", Fn: baseCollectgarbage},
+		{Name: "gcinfo", Fn: func(t *Thread, a []Value) int {
+			var ms goruntime.MemStats
+			goruntime.ReadMemStats(&ms)
+			t.Push(Number(float64(ms.HeapAlloc / 1024)))
+			return 1
+		}},
+	}
+	p.Register("", fns...)
+	ipairsAux := &GoFunction{Name: "ipairs_iterator", Fn: func(t *Thread, a []Value) int {
+		tt := t.CheckTable(a, 0)
+		i := t.CheckInt(a, 1) + 1
+		v := tt.GetInt(i)
+		if v.o == nil {
+			return 0
+		}
+		t.Push(Number(float64(i)))
+		t.Push(v)
+		return 2
+	}}
+	next := g.GetStr("next")
+	p.Register("", &GoFunction{Name: "ipairs", Fn: func(t *Thread, a []Value) int {
+		t.CheckTable(a, 0)
+		t.Push(FunctionValue(ipairsAux))
+		t.Push(a[0])
+		t.Push(Number(0))
+		return 3
+	}}, &GoFunction{Name: "pairs", Fn: func(t *Thread, a []Value) int {
+		t.CheckTable(a, 0)
+		t.Push(next)
+		t.Push(a[0])
+		t.Push(Nil)
+		return 3
+	}})
+	p.builtins = map[string]*GoFunction{}
+	p.builtins["ipairs_iterator"] = ipairsAux
+}
+
+func basePrint(t *Thread, a []Value) int {
+	w := t.p.Out()
+	tostr := t.p.Globals.GetStr("tostring")
+	plain := false
+	if g, ok := tostr.o.(*GoFunction); ok && g.Name == "tostring" {
+		plain = true
+	}
+	args := append([]Value(nil), a...)
+	for i, v := range args {
+		if i > 0 {
+			w.WriteByte('\t')
+		}
+		if plain {
+			switch o := v.o.(type) {
+			case string:
+				w.WriteString(o)
+				continue
+			case *tag:
+				if o == tagNum {
+					w.WriteString(FormatNumber(v.n))
+					continue
+				}
+			}
+			w.WriteString(t.ToString(v))
+			continue
+		}
+		r := t.Call(tostr, v)
+		s, ok := Value{}, false
+		if len(r) > 0 {
+			s = r[0]
+			_, ok = ToStringRaw(s)
+		}
+		if !ok {
+			t.Error("'tostring' must return a string to 'print'")
+		}
+		str, _ := ToStringRaw(s)
+		w.WriteString(str)
+	}
+	w.WriteByte('\n')
+	return 0
+}
+
+func baseTonumber(t *Thread, a []Value) int {
+	base := t.OptInt(a, 1, 10)
+	if base == 10 {
+		v := t.CheckAny(a, 0)
+		if f, ok := ToNumber(v); ok {
+			t.Push(Number(f))
+			return 1
+		}
+		t.Push(Nil)
+		return 1
+	}
+	s := strings.TrimSpace(t.CheckString(a, 0))
+	if base < 2 || base > 36 {
+		t.ArgError(2, "base out of range")
+	}
+	neg := false
+	if strings.HasPrefix(s, "-") {
+		neg = true
+		s = s[1:]
+	}
+	n, err := strconv.ParseUint(s, base, 64)
+	if err != nil || s == "" {
+		t.Push(Nil)
+		return 1
+	}
+	f := float64(n)
+	if neg {
+		f = -f
+	}
+	t.Push(Number(f))
+	return 1
+}
+
+func baseNext(t *Thread, a []Value) int {
+	tt := t.CheckTable(a, 0)
+	var key Value
+	if len(a) > 1 {
+		key = a[1]
+	}
+	k, v, ok := tt.Next(key)
+	if !ok {
+		t.Error("invalid key to 'next'")
+	}
+	if k.o == nil {
+		t.Push(Nil)
+		return 1
+	}
+	t.Push(k)
+	t.Push(v)
+	return 2
+}
+
+func baseUnpack(t *Thread, a []Value) int {
+	tt := t.CheckTable(a, 0)
+	i := t.OptInt(a, 1, 1)
+	var j int
+	if len(a) > 2 && a[2].o != nil {
+		j = t.CheckInt(a, 2)
+	} else {
+		j = tt.Len()
+	}
+	if i > j {
+		return 0
+	}
+	n := j - i + 1
+	if n <= 0 || n >= 8000000 {
+		t.Error("too many results to unpack")
+	}
+	t.ensure(t.top + n)
+	for k := i; k <= j; k++ {
+		t.Push(tt.GetInt(k))
+	}
+	return n
+}
+
+// funcAt returns the closure at a getfenv/setfenv level or argument.
+func (t *Thread) envTarget(a []Value, name string) (*Closure, bool) {
+	if len(a) > 0 {
+		if cl, ok := a[0].o.(*Closure); ok {
+			return cl, false
+		}
+		if _, ok := a[0].o.(*GoFunction); ok {
+			return nil, false
+		}
+	}
+	level := t.OptInt(a, 0, 1)
+	if level < 0 {
+		t.ArgError(1, "level must be non-negative")
+	}
+	if level == 0 {
+		return nil, true
+	}
+	i := len(t.frames) - level
+	if i < 0 {
+		t.ArgError(1, "invalid level")
+	}
+	return t.frames[i].cl, false
+}
+
+func baseGetfenv(t *Thread, a []Value) int {
+	cl, global := t.envTarget(a, "getfenv")
+	if global || cl == nil {
+		t.Push(TableValue(t.p.Globals))
+		return 1
+	}
+	t.Push(TableValue(cl.Env))
+	return 1
+}
+
+func baseSetfenv(t *Thread, a []Value) int {
+	if len(a) < 2 || a[1].Table() == nil {
+		t.TypeError(a, 1, "table")
+	}
+	env := a[1].Table()
+	cl, global := t.envTarget(a, "setfenv")
+	if global {
+		t.p.Globals = env
+		return 0
+	}
+	if cl == nil {
+		t.Error("'setfenv' cannot change environment of given object")
+	}
+	cl.Env = env
+	if len(a) > 0 {
+		if _, ok := a[0].o.(*Closure); ok {
+			t.Push(a[0])
+			return 1
+		}
+	}
+	t.Push(Value{o: cl})
+	return 1
+}
+
+// LoadChunk compiles src with the process's compiler.
+func (p *Process) LoadChunk(src []byte, chunk string) (*Closure, error) {
+	if p.Compiler == nil {
+		return nil, fmt.Errorf("no compiler available")
+	}
+	ip, err := p.Compiler.Compile(src, chunk)
+	if err != nil {
+		return nil, err
+	}
+	c := NewChunk(chunk, src, ip)
+	p.Chunks = append(p.Chunks, c)
+	return &Closure{P: c.Main, Env: p.Globals}, nil
+}
+
+func pushLoadResult(t *Thread, cl *Closure, err error) int {
+	if err != nil {
+		t.Push(Nil)
+		t.Push(String(err.Error()))
+		return 2
+	}
+	t.Push(Value{o: cl})
+	return 1
+}
+
+func baseLoadstring(t *Thread, a []Value) int {
+	s := t.CheckString(a, 0)
+	name := s
+	if len(a) > 1 && a[1].o != nil {
+		name = t.CheckString(a, 1)
+	}
+	cl, err := t.p.LoadChunk([]byte(s), name)
+	return pushLoadResult(t, cl, err)
+}
+
+func baseLoad(t *Thread, a []Value) int {
+	f := t.CheckAny(a, 0)
+	name := "=(load)"
+	if len(a) > 1 && a[1].o != nil {
+		name = t.CheckString(a, 1)
+	}
+	if s, ok := f.o.(string); ok {
+		cl, err := t.p.LoadChunk([]byte(s), name)
+		return pushLoadResult(t, cl, err)
+	}
+	var sb strings.Builder
+	for i := 0; i < 1<<20; i++ {
+		r := t.Call(f)
+		if len(r) == 0 || r[0].o == nil {
+			break
+		}
+		s, ok := r[0].o.(string)
+		if !ok {
+			t.Push(Nil)
+			t.Push(String("reader function must return a string"))
+			return 2
+		}
+		if s == "" {
+			break
+		}
+		sb.WriteString(s)
+	}
+	cl, err := t.p.LoadChunk([]byte(sb.String()), name)
+	return pushLoadResult(t, cl, err)
+}
+
+func (t *Thread) loadFile(a []Value) (*Closure, error) {
+	if t.p.Sandboxed {
+		t.Error("file access is not allowed in the sandbox")
+	}
+	var src []byte
+	var err error
+	name := "=stdin"
+	if len(a) == 0 || a[0].o == nil {
+		src, err = readAllStdin()
+	} else {
+		fn := t.CheckString(a, 0)
+		name = "@" + fn
+		src, err = os.ReadFile(fn)
+		if err != nil {
+			return nil, fmt.Errorf("cannot open %s", fn)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(src) > 0 && src[0] == '#' {
+		if i := strings.IndexByte(string(src), '\n'); i >= 0 {
+			src = append([]byte("--"), src[i:]...)
+		} else {
+			src = nil
+		}
+	}
+	return t.p.LoadChunk(src, name)
+}
+
+func readAllStdin() ([]byte, error) {
+	var sb strings.Builder
+	r := bufio.NewReader(os.Stdin)
+	_, err := r.WriteTo(&sb)
+	return []byte(sb.String()), err
+}
+
+func baseLoadfile(t *Thread, a []Value) int {
+	cl, err := t.loadFile(a)
+	return pushLoadResult(t, cl, err)
+}
+
+func baseDofile(t *Thread, a []Value) int {
+	cl, err := t.loadFile(a)
+	if err != nil {
+		t.Throw(String(err.Error()))
+	}
+	r := t.Call(Value{o: cl})
+	for _, v := range r {
+		t.Push(v)
+	}
+	return len(r)
+}
+
+func baseCollectgarbage(t *Thread, a []Value) int {
+	opt := "collect"
+	if len(a) > 0 && a[0].o != nil {
+		opt = t.CheckString(a, 0)
+	}
+	switch opt {
+	case "collect":
+		if !t.p.Sandboxed {
+			goruntime.GC()
+		}
+		t.Push(Number(0))
+	case "count":
+		var ms goruntime.MemStats
+		goruntime.ReadMemStats(&ms)
+		t.Push(Number(float64(ms.HeapAlloc) / 1024))
+	case "step", "setpause", "setstepmul", "stop", "restart":
+		t.Push(Number(0))
+	default:
+		t.ArgError(1, "invalid option '"+opt+"'")
+	}
+	return 1
+}
+
+func openCoroutine(p *Process) {
+	p.Register("coroutine",
+		&GoFunction{Name: "create", Fn: func(t *Thread, a []Value) int {
+			if len(a) == 0 {
+				t.TypeError(a, 0, "Lua function")
+			}
+			if _, ok := a[0].o.(*Closure); !ok {
+				t.ArgError(1, "Lua function expected")
+			}
+			co := t.p.newThread()
+			co.body = a[0]
+			t.Push(Value{o: co})
+			return 1
+		}},
+		&GoFunction{Name: "resume", kind: goResume},
+		&GoFunction{Name: "yield", kind: goYield},
+		&GoFunction{Name: "status", Fn: func(t *Thread, a []Value) int {
+			var co *Thread
+			if len(a) > 0 {
+				co, _ = a[0].o.(*Thread)
+			}
+			if co == nil {
+				t.TypeError(a, 0, "coroutine")
+			}
+			t.Push(String(coStatusNames[co.status]))
+			return 1
+		}},
+		&GoFunction{Name: "running", Fn: func(t *Thread, a []Value) int {
+			if t == t.p.Main {
+				t.Push(Nil)
+				return 1
+			}
+			t.Push(Value{o: t})
+			return 1
+		}},
+		&GoFunction{Name: "wrap", Fn: func(t *Thread, a []Value) int {
+			if len(a) == 0 {
+				t.TypeError(a, 0, "Lua function")
+			}
+			if _, ok := a[0].o.(*Closure); !ok {
+				t.ArgError(1, "Lua function expected")
+			}
+			co := t.p.newThread()
+			co.body = a[0]
+			t.Push(FunctionValue(&GoFunction{Name: "coroutine.wrap", kind: goWrap, co: co}))
+			return 1
+		}},
+	)
+}

@@ -1,0 +1,38 @@
+// Package runtime executes Mobilua's IR (package ir): values, tables,
+// closures, threads, the interpreter, metamethods, errors and step budgets,
+// and the base and coroutine libraries that need the interpreter's insides.
+//
+// # Design
+//
+// All state of a running script is plain data reachable from one *Process:
+// its threads, each a value stack ([]Value) plus a list of call frames
+// (closure, pc, base, expected results, how results are delivered). The
+// interpreter (vm.go) is one loop over the current thread's top frame. A
+// Lua→Lua call pushes a frame and the loop goes on; a return pops one. A
+// metamethod called by an instruction (__index, __add, __lt, __concat…) is a
+// call like any other, with a frame whose delivery mode says what the
+// caller's instruction does with the result (store it in a register, turn it
+// into a conditional skip, go on concatenating). coroutine.resume and yield
+// switch which thread is current; pcall and xpcall mark a frame as a
+// protection boundary. None of these recurse on the Go stack, so every
+// suspension point is a (proto, pc) pair and a continuation can be taken
+// there.
+//
+// A few builtins call back into Lua from Go (tostring and print on values
+// with __tostring, and later sort comparators and gsub functions). They run
+// a nested loop that is non-yieldable: a yield inside one fails with
+// "attempt to yield across metamethod/C-call boundary", as in Lua 5.1, and
+// the nesting depth is bounded.
+//
+// The step budget (Process.SetBudget) is decremented at every call and
+// backward jump, inline; when it runs out the loop stops before executing the
+// instruction, leaving the frame's pc on it, and Process.Resume continues
+// from there.
+//
+// Errors are Go panics of *Error inside this package only; the loop recovers
+// them, unwinds to the nearest pcall, xpcall or resume boundary, and the
+// exported entry points return them as values carrying a Lua traceback.
+//
+// This package imports ir only. It must not import transpile, continuation
+// or host: loadstring reaches the compiler through the Compiler interface.
+package runtime

@@ -1,0 +1,109 @@
+package runtime
+
+import "github.com/mobilua/mobilua/ir"
+
+// FuncProto is an ir.Proto ready to run: its constants as Values and its
+// nested protos wrapped in turn.
+type FuncProto struct {
+	IR     *ir.Proto
+	K      []Value
+	Protos []*FuncProto
+	Chunk  *Chunk
+}
+
+// Chunk is one compiled unit of source: what a continuation needs to
+// rebuild the code.
+type Chunk struct {
+	Name   string // Lua chunk name ("@script.lua", "=stdin", or the source)
+	Source []byte
+	Main   *FuncProto
+}
+
+// NewChunk wraps a compiled chunk.
+func NewChunk(name string, src []byte, p *ir.Proto) *Chunk {
+	c := &Chunk{Name: name, Source: src}
+	c.Main = wrapProto(p, c)
+	return c
+}
+
+func wrapProto(p *ir.Proto, c *Chunk) *FuncProto {
+	fp := &FuncProto{IR: p, Chunk: c}
+	fp.K = make([]Value, len(p.Consts))
+	for i, k := range p.Consts {
+		switch k.Kind {
+		case ir.KNil:
+			fp.K[i] = Nil
+		case ir.KBool:
+			fp.K[i] = Bool(k.Num != 0)
+		case ir.KNumber:
+			fp.K[i] = Number(k.Num)
+		case ir.KString:
+			fp.K[i] = String(k.Str)
+		}
+	}
+	fp.Protos = make([]*FuncProto, len(p.Protos))
+	for i, c2 := range p.Protos {
+		fp.Protos[i] = wrapProto(c2, c)
+	}
+	return fp
+}
+
+// Closure is a Lua function value.
+type Closure struct {
+	P      *FuncProto
+	Upvals []*Upval
+	Env    *Table
+}
+
+// Upval is a variable captured by closures. While open it aliases a stack
+// slot of a thread; when the slot's scope ends it is closed and holds the
+// value itself. Closures that captured the same variable share one Upval.
+type Upval struct {
+	th    *Thread
+	idx   int
+	v     Value
+	open  bool
+}
+
+func (u *Upval) get() Value {
+	if u.open {
+		return u.th.stack[u.idx]
+	}
+	return u.v
+}
+
+func (u *Upval) set(v Value) {
+	if u.open {
+		u.th.stack[u.idx] = v
+		return
+	}
+	u.v = v
+}
+
+type goKind uint8
+
+const (
+	goPlain goKind = iota
+	goPcall
+	goXpcall
+	goResume
+	goYield
+	goWrap
+	goMbYield
+)
+
+// GoFunction is a builtin. Fn receives its arguments (a view of the stack,
+// valid until it pushes), pushes its results with Thread.Push and returns
+// how many it pushed. It reports errors by calling Thread.Error or
+// Thread.ArgError, which do not return.
+type GoFunction struct {
+	Name string // stable name, e.g. "string.format"
+	Fn   func(t *Thread, args []Value) int
+	kind goKind
+	co   *Thread // coroutine.wrap: the coroutine
+}
+
+// NewGoFunction makes a builtin.
+func NewGoFunction(name string, fn func(t *Thread, args []Value) int) *GoFunction {
+	return &GoFunction{Name: name, Fn: fn}
+}

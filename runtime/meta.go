@@ -1,0 +1,377 @@
+package runtime
+
+import (
+	"math"
+	"strings"
+
+	"github.com/mobilua/mobilua/ir"
+)
+
+const maxTagLoop = 100
+
+// Metatable returns v's metatable or nil.
+func (p *Process) Metatable(v Value) *Table {
+	switch o := v.o.(type) {
+	case *Table:
+		return o.meta
+	case string:
+		return p.StringMeta
+	case *Userdata:
+		return o.Meta
+	}
+	return nil
+}
+
+func (p *Process) metaOf(v Value, event string) Value {
+	m := p.Metatable(v)
+	if m == nil {
+		return Nil
+	}
+	return m.GetStr(event)
+}
+
+// callMeta calls metamethod mm with two arguments above the current frame;
+// the result is delivered by mode. It reports whether a Lua frame was pushed.
+func (p *Process) callMeta(th *Thread, mm Value, mode uint8, aux int, a, b Value) bool {
+	fr := &th.frames[len(th.frames)-1]
+	top := fr.base + fr.cl.P.IR.MaxStack
+	th.ensure(top + 4)
+	s := th.stack
+	s[top] = mm
+	s[top+1] = a
+	s[top+2] = b
+	n := len(th.frames)
+	p.callAt(th, top, 2, 1, mode, aux)
+	return true || len(th.frames) > n
+}
+
+// index performs R(ra) := t[key] with metamethods; reg names t's register
+// for errors (-1: none). It reports whether the loop must reload.
+func (p *Process) index(th *Thread, t, key Value, ra int, reg int) bool {
+	for loop := 0; loop < maxTagLoop; loop++ {
+		var mm Value
+		if tt, ok := t.o.(*Table); ok {
+			v := tt.Get(key)
+			if v.o != nil || tt.meta == nil {
+				th.stack[ra] = v
+				return false
+			}
+			mm = tt.meta.GetStr("__index")
+			if mm.o == nil {
+				th.stack[ra] = Nil
+				return false
+			}
+		} else {
+			mm = p.metaOf(t, "__index")
+			if mm.o == nil {
+				fr := &th.frames[len(th.frames)-1]
+				if loop > 0 {
+					reg = -1
+				}
+				p.rtError(th, "attempt to index %s", p.varDesc(th, fr, reg, t))
+			}
+		}
+		switch mm.o.(type) {
+		case *Closure, *GoFunction:
+			return p.callMeta(th, mm, modeReg, ra, t, key)
+		}
+		t = mm
+	}
+	p.rtError(th, "loop in gettable")
+	return false
+}
+
+// setIndex performs t[key] = val with metamethods.
+func (p *Process) setIndex(th *Thread, t, key, val Value, reg int) bool {
+	for loop := 0; loop < maxTagLoop; loop++ {
+		var mm Value
+		if tt, ok := t.o.(*Table); ok {
+			if tt.meta == nil || tt.Get(key).o != nil {
+				if err := tt.Set(key, val); err != nil {
+					p.rtError(th, "%s", err.Error())
+				}
+				return false
+			}
+			mm = tt.meta.GetStr("__newindex")
+			if mm.o == nil {
+				if err := tt.Set(key, val); err != nil {
+					p.rtError(th, "%s", err.Error())
+				}
+				return false
+			}
+		} else {
+			mm = p.metaOf(t, "__newindex")
+			if mm.o == nil {
+				fr := &th.frames[len(th.frames)-1]
+				if loop > 0 {
+					reg = -1
+				}
+				p.rtError(th, "attempt to index %s", p.varDesc(th, fr, reg, t))
+			}
+		}
+		switch mm.o.(type) {
+		case *Closure, *GoFunction:
+			fr := &th.frames[len(th.frames)-1]
+			top := fr.base + fr.cl.P.IR.MaxStack
+			th.ensure(top + 5)
+			s := th.stack
+			s[top], s[top+1], s[top+2], s[top+3] = mm, t, key, val
+			p.callAt(th, top, 3, 0, modeDiscard, 0)
+			return true
+		}
+		t = mm
+	}
+	p.rtError(th, "loop in settable")
+	return false
+}
+
+var arithEvents = map[ir.Op]string{ir.ADD: "__add", ir.SUB: "__sub", ir.MUL: "__mul", ir.DIV: "__div", ir.MOD: "__mod", ir.POW: "__pow", ir.UNM: "__unm"}
+
+// Arith computes a binary arithmetic operation on numbers.
+func Arith(op ir.Op, a, b float64) float64 {
+	switch op {
+	case ir.ADD:
+		return a + b
+	case ir.SUB:
+		return a - b
+	case ir.MUL:
+		return a * b
+	case ir.DIV:
+		return a / b
+	case ir.MOD:
+		return a - math.Floor(a/b)*b
+	case ir.POW:
+		return math.Pow(a, b)
+	case ir.UNM:
+		return -a
+	}
+	return 0
+}
+
+// arith is the slow path of arithmetic: string coercion and metamethods.
+func (p *Process) arith(th *Thread, op ir.Op, b, c Value, ra int, in ir.Instr) bool {
+	x, ok1 := ToNumber(b)
+	y, ok2 := ToNumber(c)
+	if ok1 && ok2 {
+		th.stack[ra] = Number(Arith(op, x, y))
+		return false
+	}
+	ev := arithEvents[op]
+	mm := p.metaOf(b, ev)
+	if mm.o == nil {
+		mm = p.metaOf(c, ev)
+	}
+	if mm.o == nil {
+		fr := &th.frames[len(th.frames)-1]
+		bad, reg := b, int(in.B)
+		if ok1 {
+			bad, reg = c, int(in.C)
+		}
+		if reg < 0 {
+			reg = -1
+		}
+		p.rtError(th, "attempt to perform arithmetic on %s", p.varDesc(th, fr, reg, bad))
+	}
+	return p.callMeta(th, mm, modeReg, ra, b, c)
+}
+
+// compare is the slow path of EQ, LT and LE. It returns the outcome, or
+// that a metamethod call was pushed (its result decides the skip).
+func (p *Process) compare(th *Thread, op ir.Op, b, c Value, want int32) (bool, bool) {
+	aux := 0
+	if want != 0 {
+		aux = 1
+	}
+	if op == ir.EQ {
+		if b.o == tagBool || b.o == tagNum || c.o == tagBool || c.o == tagNum {
+			return RawEqual(b, c), false
+		}
+		if b.o == c.o {
+			return true, false
+		}
+		mm := p.eqMeta(b, c)
+		if mm.o == nil {
+			return false, false
+		}
+		p.callMeta(th, mm, modeCond, aux, b, c)
+		return false, true
+	}
+	if bs, ok := b.o.(string); ok {
+		if cs, ok := c.o.(string); ok {
+			if op == ir.LT {
+				return bs < cs, false
+			}
+			return bs <= cs, false
+		}
+	}
+	if b.Type() == c.Type() {
+		ev := "__lt"
+		if op == ir.LE {
+			ev = "__le"
+		}
+		if mm := p.orderMeta(b, c, ev); mm.o != nil {
+			p.callMeta(th, mm, modeCond, aux, b, c)
+			return false, true
+		}
+		if op == ir.LE {
+			if mm := p.orderMeta(b, c, "__lt"); mm.o != nil {
+				p.callMeta(th, mm, modeCond, aux|2, c, b)
+				return false, true
+			}
+		}
+	}
+	t1, t2 := b.TypeName(), c.TypeName()
+	if t1 == t2 {
+		p.rtError(th, "attempt to compare two %s values", t1)
+	}
+	p.rtError(th, "attempt to compare %s with %s", t1, t2)
+	return false, false
+}
+
+func (p *Process) eqMeta(b, c Value) Value {
+	if b.Type() != c.Type() {
+		return Nil
+	}
+	m1 := p.metaOf(b, "__eq")
+	if m1.o == nil {
+		return Nil
+	}
+	m2 := p.metaOf(c, "__eq")
+	if RawEqual(m1, m2) {
+		return m1
+	}
+	return Nil
+}
+
+func (p *Process) orderMeta(b, c Value, ev string) Value {
+	m1 := p.metaOf(b, ev)
+	if m1.o == nil {
+		return Nil
+	}
+	m2 := p.metaOf(c, ev)
+	if RawEqual(m1, m2) {
+		return m1
+	}
+	return Nil
+}
+
+// concat runs CONCAT: strings and numbers are joined from the right, and
+// __concat is called for the first pair that is not; the instruction is
+// then run again with the collapsed tail (frame.concat).
+func (p *Process) concat(th *Thread, fr *Frame, in ir.Instr) bool {
+	base := fr.base
+	first := base + int(in.B)
+	last := base + int(in.C)
+	if fr.concat != 0 {
+		last = base + fr.concat - 1
+		fr.concat = 0
+	}
+	s := th.stack
+	for last > first {
+		// the longest run of strings/numbers ending at last
+		j := last
+		for j >= first {
+			if _, ok := ToStringRaw(s[j]); !ok {
+				break
+			}
+			j--
+		}
+		j++ // s[j..last] are all strings or numbers
+		if j < last {
+			n := 0
+			for i := j; i <= last; i++ {
+				x, _ := ToStringRaw(s[i])
+				n += len(x)
+			}
+			var sb strings.Builder
+			sb.Grow(n)
+			for i := j; i <= last; i++ {
+				x, _ := ToStringRaw(s[i])
+				sb.WriteString(x)
+			}
+			s[j] = String(sb.String())
+			last = j
+		}
+		if last == first {
+			break
+		}
+		// s[last-1] .. s[last] needs a metamethod
+		a, b := s[last-1], s[last]
+		mm := p.metaOf(a, "__concat")
+		if mm.o == nil {
+			mm = p.metaOf(b, "__concat")
+		}
+		if mm.o == nil {
+			bad, reg := a, last-1-base
+			if _, ok := ToStringRaw(a); ok {
+				bad, reg = b, last-base
+			}
+			p.rtError(th, "attempt to concatenate %s", p.varDesc(th, fr, reg, bad))
+		}
+		fr.concat = last - 1 - base + 1
+		fr.pc--
+		p.callMeta(th, mm, modeConcat, last-1, a, b)
+		return true
+	}
+	s[base+int(in.A)] = s[first]
+	return false
+}
+
+// LessThan compares a < b as the < operator does, calling __lt from Go
+// (a nested, non-yieldable call).
+func (t *Thread) LessThan(a, b Value) bool {
+	if a.o == tagNum && b.o == tagNum {
+		return a.n < b.n
+	}
+	if as, ok := a.o.(string); ok {
+		if bs, ok := b.o.(string); ok {
+			return as < bs
+		}
+	}
+	if a.Type() == b.Type() {
+		if mm := t.p.orderMeta(a, b, "__lt"); mm.o != nil {
+			r := t.Call(mm, a, b)
+			return len(r) > 0 && r[0].Truthy()
+		}
+	}
+	t1, t2 := a.TypeName(), b.TypeName()
+	if t1 == t2 {
+		t.Error("attempt to compare two %s values", t1)
+	}
+	t.Error("attempt to compare %s with %s", t1, t2)
+	return false
+}
+
+// Index returns v[k] with metamethods, from Go (__index functions run as a
+// nested, non-yieldable call).
+func (t *Thread) Index(v, k Value) Value {
+	for loop := 0; loop < maxTagLoop; loop++ {
+		var mm Value
+		if tt, ok := v.o.(*Table); ok {
+			r := tt.Get(k)
+			if r.o != nil || tt.meta == nil {
+				return r
+			}
+			mm = tt.meta.GetStr("__index")
+			if mm.o == nil {
+				return Nil
+			}
+		} else {
+			mm = t.p.metaOf(v, "__index")
+			if mm.o == nil {
+				t.Error("attempt to index a %s value", v.TypeName())
+			}
+		}
+		switch mm.o.(type) {
+		case *Closure, *GoFunction:
+			r := t.Call(mm, v, k)
+			if len(r) > 0 {
+				return r[0]
+			}
+			return Nil
+		}
+		v = mm
+	}
+	t.Error("loop in gettable")
+	return Nil
+}

@@ -1,0 +1,260 @@
+package runtime
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/mobilua/mobilua/ir"
+)
+
+// Compiler turns source into IR; the runtime reaches the front end only
+// through it (for loadstring, load, dofile).
+type Compiler interface {
+	Compile(src []byte, chunk string) (*ir.Proto, error)
+}
+
+// Status says how a run of a process ended.
+type Status int
+
+const (
+	// Done: the main function returned.
+	Done Status = iota
+	// Yielded: the main thread called mb.yield; Resume continues it.
+	Yielded
+	// OutOfSteps: the step budget ran out; Resume continues.
+	OutOfSteps
+)
+
+func (s Status) String() string {
+	return [...]string{"done", "yielded", "out of steps"}[s]
+}
+
+// Limits of a process.
+const (
+	DefaultMaxFrames = 20000   // Lua 5.1's LUAI_MAXCALLS
+	MaxStackSlots    = 4 << 20 // values per thread
+	maxNested        = 200     // Lua 5.1's LUAI_MAXCCALLS
+)
+
+// Process is one running Lua program: all its state is reachable from here.
+type Process struct {
+	Globals    *Table
+	StringMeta *Table
+	Main       *Thread
+	Stdout     io.Writer
+	Stderr     io.Writer
+	Compiler   Compiler
+	MaxFrames  int
+	Sandboxed  bool
+	Random     RandomState
+
+	Chunks   []*Chunk
+	builtins map[string]*GoFunction
+
+	cur     *Thread
+	steps   int64 // steps left in this slice (when limited)
+	limited bool
+	total   int64 // steps consumed before the current slice
+	slice   int64
+	nested  int
+	nestTh  *Thread
+	nestAt  int
+	nestStop bool
+	yieldTh *Thread
+	yieldv  []Value
+	results []Value
+	started bool
+	done    bool
+	failed  error
+}
+
+// RandomState is math.random's generator state, plain data.
+type RandomState struct {
+	S0, S1 uint64
+}
+
+// NewProcess makes a process with the base and coroutine libraries.
+func NewProcess() *Process {
+	p := &Process{Globals: NewTable(0, 64), Stdout: os.Stdout, Stderr: os.Stderr, MaxFrames: DefaultMaxFrames}
+	p.Main = p.newThread()
+	p.Main.status = coRunning
+	p.cur = p.Main
+	p.Random = RandomState{0x853c49e6748fea9b, 0xda3e39cb94b95bdb}
+	openBase(p)
+	openCoroutine(p)
+	return p
+}
+
+// Register sets a global builtin; name may be "lib.fn".
+func (p *Process) Register(lib string, fns ...*GoFunction) {
+	t := p.Globals
+	if lib != "" {
+		lt := p.Globals.GetStr(lib).Table()
+		if lt == nil {
+			lt = NewTable(0, len(fns))
+			p.Globals.SetStr(lib, TableValue(lt))
+		}
+		t = lt
+	}
+	for _, f := range fns {
+		n := f.Name
+		if lib != "" {
+			f.Name = lib + "." + n
+		}
+		t.SetStr(n, FunctionValue(f))
+	}
+}
+
+// Load compiles nothing: it wraps a compiled chunk as a function whose
+// environment is the globals.
+func (p *Process) Load(c *Chunk) *Closure {
+	return &Closure{P: c.Main, Env: p.Globals}
+}
+
+// Steps returns the number of steps run so far.
+func (p *Process) Steps() int64 {
+	if p.limited {
+		return p.total + (p.slice - p.steps)
+	}
+	return p.total
+}
+
+// SetBudget limits the next slices to n steps each (n <= 0: no limit).
+func (p *Process) SetBudget(n int64) {
+	if n <= 0 {
+		p.limited = false
+		p.slice = 0
+		return
+	}
+	p.limited = true
+	p.slice = n
+}
+
+// Start prepares a call of fn with args on the main thread; Resume runs it.
+func (p *Process) Start(fn Value, args ...Value) {
+	th := p.Main
+	th.ensure(len(args) + 8)
+	th.stack[0] = fn
+	copy(th.stack[1:], args)
+	th.top = 1 + len(args)
+	th.pendingStart = true
+	p.started = true
+}
+
+// Resume runs the process until it finishes, yields to the embedder or
+// runs out of steps. After Yielded, args are what mb.yield returns.
+// The error, if any, is a *Error with the Lua traceback; the process is
+// then finished.
+func (p *Process) Resume(args ...Value) (Status, error) {
+	if p.done {
+		return Done, p.failed
+	}
+	p.beginSlice()
+	defer p.endSlice()
+	th := p.Main
+	if th.pendingStart {
+		th.pendingStart = false
+		p.cur = th
+		_, e := p.safe(func() stopReason {
+			p.callAt(th, 0, th.top-1, -1, modeBottom, 0)
+			return stopNone
+		})
+		if e != nil {
+			if err := p.handleError(e); err != nil {
+				return p.fail(err)
+			}
+		}
+	} else if y := p.yieldTh; y != nil {
+		p.yieldTh = nil
+		y.ensure(y.wait.fn + len(args) + 1)
+		copy(y.stack[y.wait.fn:], args)
+		p.cur = y
+		_, e := p.safe(func() stopReason {
+			p.deliverResults(y, y.wait.fn, len(args), y.wait.fn, y.wait.nres, y.wait.mode, y.wait.aux)
+			return stopNone
+		})
+		if e != nil {
+			if err := p.handleError(e); err != nil {
+				return p.fail(err)
+			}
+		}
+	}
+	reason, err := p.execute()
+	if err != nil {
+		return p.fail(err)
+	}
+	switch reason {
+	case stopYield:
+		return Yielded, nil
+	case stopBudget:
+		return OutOfSteps, nil
+	}
+	p.done = true
+	return Done, nil
+}
+
+// Done reports whether the process has finished.
+func (p *Process) Finished() bool { return p.done }
+
+func (p *Process) beginSlice() { p.steps = p.slice }
+func (p *Process) endSlice() {
+	if p.limited {
+		p.total += p.slice - p.steps
+	}
+}
+
+func (p *Process) fail(err *Error) (Status, error) {
+	p.done = true
+	p.failed = err
+	return Done, err
+}
+
+// Results returns what the main function returned.
+func (p *Process) Results() []Value { return p.results }
+
+// YieldValues returns what the main thread passed to mb.yield.
+func (p *Process) YieldValues() []Value { return p.yieldv }
+
+type stopReason int
+
+const (
+	stopNone stopReason = iota
+	stopDone
+	stopYield
+	stopBudget
+	stopNested
+)
+
+// execute runs the loop until a stop, handling the errors that a pcall,
+// xpcall or resume catches; it returns the first error nothing catches.
+func (p *Process) execute() (stopReason, *Error) {
+	for {
+		reason, e := p.safe(p.run)
+		if e == nil {
+			return reason, nil
+		}
+		if err := p.handleError(e); err != nil {
+			return stopNone, err
+		}
+	}
+}
+
+// safe runs f, recovering a Lua error raised inside it. A Go runtime
+// failure (a bug) becomes a Lua error too, so a script never takes its
+// host down.
+func (p *Process) safe(f func() stopReason) (r stopReason, e *Error) {
+	defer func() {
+		if x := recover(); x != nil {
+			switch v := x.(type) {
+			case *Error:
+				e = v
+			case error:
+				e = &Error{Value: String(fmt.Sprintf("internal error: %v", v))}
+			default:
+				e = &Error{Value: String(fmt.Sprintf("internal error: %v", v))}
+			}
+		}
+	}()
+	return f(), nil
+}

@@ -1,0 +1,124 @@
+package stdlib
+
+import (
+	"math"
+
+	rt "github.com/mobilua/mobilua/runtime"
+)
+
+func num(t *rt.Thread, f float64) int { t.Push(rt.Number(f)); return 1 }
+
+func math1(name string, f func(float64) float64) *rt.GoFunction {
+	return rt.NewGoFunction(name, func(t *rt.Thread, a []rt.Value) int {
+		return num(t, f(t.CheckNumber(a, 0)))
+	})
+}
+
+func openMath(p *rt.Process) {
+	p.Register("math",
+		math1("abs", math.Abs), math1("acos", math.Acos), math1("asin", math.Asin),
+		math1("atan", math.Atan), math1("ceil", math.Ceil), math1("cos", math.Cos),
+		math1("cosh", math.Cosh), math1("deg", func(x float64) float64 { return x * 180 / math.Pi }),
+		math1("exp", math.Exp), math1("floor", math.Floor), math1("log10", math.Log10),
+		math1("rad", func(x float64) float64 { return x * math.Pi / 180 }),
+		math1("sin", math.Sin), math1("sinh", math.Sinh), math1("sqrt", math.Sqrt),
+		math1("tan", math.Tan), math1("tanh", math.Tanh), math1("log", math.Log),
+		rt.NewGoFunction("atan2", func(t *rt.Thread, a []rt.Value) int {
+			return num(t, math.Atan2(t.CheckNumber(a, 0), t.CheckNumber(a, 1)))
+		}),
+		rt.NewGoFunction("fmod", func(t *rt.Thread, a []rt.Value) int {
+			return num(t, math.Mod(t.CheckNumber(a, 0), t.CheckNumber(a, 1)))
+		}),
+		rt.NewGoFunction("pow", func(t *rt.Thread, a []rt.Value) int {
+			return num(t, math.Pow(t.CheckNumber(a, 0), t.CheckNumber(a, 1)))
+		}),
+		rt.NewGoFunction("ldexp", func(t *rt.Thread, a []rt.Value) int {
+			return num(t, math.Ldexp(t.CheckNumber(a, 0), t.CheckInt(a, 1)))
+		}),
+		rt.NewGoFunction("frexp", func(t *rt.Thread, a []rt.Value) int {
+			m, e := math.Frexp(t.CheckNumber(a, 0))
+			t.Push(rt.Number(m))
+			t.Push(rt.Number(float64(e)))
+			return 2
+		}),
+		rt.NewGoFunction("modf", func(t *rt.Thread, a []rt.Value) int {
+			x := t.CheckNumber(a, 0)
+			ip, fp := math.Modf(x)
+			if math.IsInf(x, 0) {
+				fp = 0
+			}
+			t.Push(rt.Number(ip))
+			t.Push(rt.Number(fp))
+			return 2
+		}),
+		rt.NewGoFunction("min", func(t *rt.Thread, a []rt.Value) int {
+			m := t.CheckNumber(a, 0)
+			for i := 1; i < len(a); i++ {
+				if x := t.CheckNumber(a, i); x < m {
+					m = x
+				}
+			}
+			return num(t, m)
+		}),
+		rt.NewGoFunction("max", func(t *rt.Thread, a []rt.Value) int {
+			m := t.CheckNumber(a, 0)
+			for i := 1; i < len(a); i++ {
+				if x := t.CheckNumber(a, i); x > m {
+					m = x
+				}
+			}
+			return num(t, m)
+		}),
+		rt.NewGoFunction("random", mathRandom),
+		rt.NewGoFunction("randomseed", func(t *rt.Thread, a []rt.Value) int {
+			seed := uint64(int64(t.CheckNumber(a, 0)))
+			r := &t.Process().Random
+			r.S0 = splitmix(&seed)
+			r.S1 = splitmix(&seed)
+			return 0
+		}),
+	)
+	m := p.Globals.GetStr("math").Table()
+	m.SetStr("pi", rt.Number(math.Pi))
+	m.SetStr("huge", rt.Number(math.Inf(1)))
+	m.SetStr("mod", m.GetStr("fmod"))
+}
+
+func splitmix(x *uint64) uint64 {
+	*x += 0x9e3779b97f4a7c15
+	z := *x
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// next64 is xorshift128+: its whole state is two words in the process.
+func next64(r *rt.RandomState) uint64 {
+	s1, s0 := r.S0, r.S1
+	r.S0 = s0
+	s1 ^= s1 << 23
+	r.S1 = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26)
+	return r.S1 + s0
+}
+
+func mathRandom(t *rt.Thread, a []rt.Value) int {
+	r := float64(next64(&t.Process().Random)>>11) / (1 << 53)
+	switch len(a) {
+	case 0:
+		return num(t, r)
+	case 1:
+		u := t.CheckInt(a, 0)
+		if u < 1 {
+			t.ArgError(1, "interval is empty")
+		}
+		return num(t, math.Floor(r*float64(u))+1)
+	case 2:
+		l, u := t.CheckInt(a, 0), t.CheckInt(a, 1)
+		if l > u {
+			t.ArgError(2, "interval is empty")
+		}
+		return num(t, math.Floor(r*float64(u-l+1))+float64(l))
+	}
+	t.Error("wrong number of arguments")
+	return 0
+}

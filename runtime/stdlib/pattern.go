@@ -1,0 +1,390 @@
+package stdlib
+
+import (
+	rt "github.com/mobilua/mobilua/runtime"
+)
+
+// Lua 5.1 patterns, ported from lstrlib.c.
+
+const (
+	maxCaptures  = 32
+	capUnfinished = -1
+	capPosition   = -2
+	maxMatchSteps = 50_000_000
+)
+
+type capture struct {
+	init, len int
+}
+
+type matchState struct {
+	src     string
+	pat     string
+	level   int
+	capture [maxCaptures]capture
+	t       *rt.Thread
+	steps   int
+	depth   int
+}
+
+func (ms *matchState) err(format string, args ...any) {
+	ms.t.Error(format, args...)
+}
+
+func classEnd(ms *matchState, p int) int {
+	pat := ms.pat
+	c := pat[p]
+	p++
+	if c == '%' {
+		if p >= len(pat) {
+			ms.err("malformed pattern (ends with '%%')")
+		}
+		return p + 1
+	}
+	if c == '[' {
+		if p < len(pat) && pat[p] == '^' {
+			p++
+		}
+		for { // look for a ']'
+			if p >= len(pat) {
+				ms.err("malformed pattern (missing ']')")
+			}
+			cc := pat[p]
+			p++
+			if cc == '%' {
+				if p >= len(pat) {
+					ms.err("malformed pattern (missing ']')")
+				}
+				p++
+			}
+			if p < len(pat) && pat[p] == ']' {
+				return p + 1
+			}
+			if p >= len(pat) {
+				ms.err("malformed pattern (missing ']')")
+			}
+		}
+	}
+	return p
+}
+
+func isalpha(c byte) bool  { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isdigit(c byte) bool  { return c >= '0' && c <= '9' }
+func islower(c byte) bool  { return c >= 'a' && c <= 'z' }
+func isupper(c byte) bool  { return c >= 'A' && c <= 'Z' }
+func isspace(c byte) bool  { return c == ' ' || c >= '\t' && c <= '\r' }
+func iscntrl(c byte) bool  { return c < 32 || c == 127 }
+func ispunct(c byte) bool  { return c > 32 && c < 127 && !isalpha(c) && !isdigit(c) }
+func isxdigit(c byte) bool { return isdigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+
+func singleClass(c byte, cl byte) bool {
+	var res bool
+	switch cl | 0x20 {
+	case 'a':
+		res = isalpha(c)
+	case 'c':
+		res = iscntrl(c)
+	case 'd':
+		res = isdigit(c)
+	case 'l':
+		res = islower(c)
+	case 'p':
+		res = ispunct(c)
+	case 's':
+		res = isspace(c)
+	case 'u':
+		res = isupper(c)
+	case 'w':
+		res = isalpha(c) || isdigit(c)
+	case 'x':
+		res = isxdigit(c)
+	case 'z':
+		res = c == 0
+	default:
+		return cl == c
+	}
+	if isupper(cl) {
+		return !res
+	}
+	return res
+}
+
+func matchBracketClass(ms *matchState, c byte, p, ec int) bool {
+	pat := ms.pat
+	sig := true
+	if pat[p+1] == '^' {
+		sig = false
+		p++
+	}
+	for p++; p < ec; p++ {
+		if pat[p] == '%' {
+			p++
+			if singleClass(c, pat[p]) {
+				return sig
+			}
+		} else if p+2 < ec && pat[p+1] == '-' {
+			if pat[p] <= c && c <= pat[p+2] {
+				return sig
+			}
+			p += 2
+		} else if pat[p] == c {
+			return sig
+		}
+	}
+	return !sig
+}
+
+func singleMatch(ms *matchState, s, p, ep int) bool {
+	if s >= len(ms.src) {
+		return false
+	}
+	c := ms.src[s]
+	switch ms.pat[p] {
+	case '.':
+		return true
+	case '%':
+		return singleClass(c, ms.pat[p+1])
+	case '[':
+		return matchBracketClass(ms, c, p, ep-1)
+	default:
+		return ms.pat[p] == c
+	}
+}
+
+func (ms *matchState) match(s, p int) int {
+	ms.depth++
+	if ms.depth > 200 {
+		ms.err("pattern too complex")
+	}
+	defer func() { ms.depth-- }()
+	for {
+		ms.steps++
+		if ms.steps > maxMatchSteps {
+			ms.err("pattern too complex")
+		}
+		if p >= len(ms.pat) {
+			return s
+		}
+		switch ms.pat[p] {
+		case '(':
+			if p+1 < len(ms.pat) && ms.pat[p+1] == ')' {
+				return ms.startCapture(s, p+2, capPosition)
+			}
+			return ms.startCapture(s, p+1, capUnfinished)
+		case ')':
+			return ms.endCapture(s, p+1)
+		case '%':
+			if p+1 < len(ms.pat) {
+				switch ms.pat[p+1] {
+				case 'b':
+					s = ms.matchBalance(s, p+2)
+					if s == -1 {
+						return -1
+					}
+					p += 4
+					continue
+				case 'f':
+					p += 2
+					if p >= len(ms.pat) || ms.pat[p] != '[' {
+						ms.err("missing '[' after '%%f' in pattern")
+					}
+					ep := classEnd(ms, p)
+					var prev byte
+					if s > 0 {
+						prev = ms.src[s-1]
+					}
+					var cur byte
+					if s < len(ms.src) {
+						cur = ms.src[s]
+					}
+					if matchBracketClass(ms, prev, p, ep-1) || !matchBracketClass(ms, cur, p, ep-1) {
+						return -1
+					}
+					p = ep
+					continue
+				default:
+					if isdigit(ms.pat[p+1]) {
+						s = ms.matchCapture(s, ms.pat[p+1])
+						if s == -1 {
+							return -1
+						}
+						p += 2
+						continue
+					}
+				}
+			}
+		case '$':
+			if p+1 == len(ms.pat) {
+				if s == len(ms.src) {
+					return s
+				}
+				return -1
+			}
+		}
+		ep := classEnd(ms, p)
+		m := singleMatch(ms, s, p, ep)
+		if ep < len(ms.pat) {
+			switch ms.pat[ep] {
+			case '?':
+				if m {
+					if r := ms.match(s+1, ep+1); r != -1 {
+						return r
+					}
+				}
+				p = ep + 1
+				continue
+			case '*':
+				return ms.maxExpand(s, p, ep)
+			case '+':
+				if m {
+					return ms.maxExpand(s+1, p, ep)
+				}
+				return -1
+			case '-':
+				return ms.minExpand(s, p, ep)
+			}
+		}
+		if !m {
+			return -1
+		}
+		s++
+		p = ep
+	}
+}
+
+func (ms *matchState) maxExpand(s, p, ep int) int {
+	i := 0
+	for singleMatch(ms, s+i, p, ep) {
+		i++
+	}
+	for i >= 0 {
+		ms.steps++
+		if ms.steps > maxMatchSteps {
+			ms.err("pattern too complex")
+		}
+		if r := ms.match(s+i, ep+1); r != -1 {
+			return r
+		}
+		i--
+	}
+	return -1
+}
+
+func (ms *matchState) minExpand(s, p, ep int) int {
+	for {
+		ms.steps++
+		if ms.steps > maxMatchSteps {
+			ms.err("pattern too complex")
+		}
+		if r := ms.match(s, ep+1); r != -1 {
+			return r
+		}
+		if singleMatch(ms, s, p, ep) {
+			s++
+		} else {
+			return -1
+		}
+	}
+}
+
+func (ms *matchState) startCapture(s, p, what int) int {
+	if ms.level >= maxCaptures {
+		ms.err("too many captures")
+	}
+	ms.capture[ms.level] = capture{s, what}
+	ms.level++
+	r := ms.match(s, p)
+	if r == -1 {
+		ms.level--
+	}
+	return r
+}
+
+func (ms *matchState) endCapture(s, p int) int {
+	l := ms.captureToClose()
+	ms.capture[l].len = s - ms.capture[l].init
+	r := ms.match(s, p)
+	if r == -1 {
+		ms.capture[l].len = capUnfinished
+	}
+	return r
+}
+
+func (ms *matchState) captureToClose() int {
+	for level := ms.level - 1; level >= 0; level-- {
+		if ms.capture[level].len == capUnfinished {
+			return level
+		}
+	}
+	ms.err("invalid pattern capture")
+	return 0
+}
+
+func (ms *matchState) matchBalance(s, p int) int {
+	if p+1 >= len(ms.pat) {
+		ms.err("unbalanced pattern")
+	}
+	if s >= len(ms.src) || ms.src[s] != ms.pat[p] {
+		return -1
+	}
+	b, e := ms.pat[p], ms.pat[p+1]
+	cont := 1
+	for i := s + 1; i < len(ms.src); i++ {
+		c := ms.src[i]
+		if c == e {
+			cont--
+			if cont == 0 {
+				return i + 1
+			}
+		} else if c == b {
+			cont++
+		}
+	}
+	return -1
+}
+
+func (ms *matchState) matchCapture(s int, l byte) int {
+	idx := ms.checkCapture(l)
+	c := ms.capture[idx]
+	if len(ms.src)-s >= c.len && ms.src[c.init:c.init+c.len] == ms.src[s:s+c.len] {
+		return s + c.len
+	}
+	return -1
+}
+
+func (ms *matchState) checkCapture(l byte) int {
+	i := int(l) - '1'
+	if i < 0 || i >= ms.level || ms.capture[i].len == capUnfinished {
+		ms.err("invalid capture index")
+	}
+	return i
+}
+
+// getCapture returns capture i (whole match when there are none).
+func (ms *matchState) getCapture(i, s, e int) rt.Value {
+	if i >= ms.level {
+		if i == 0 {
+			return rt.String(ms.src[s:e])
+		}
+		ms.err("invalid capture index")
+	}
+	c := ms.capture[i]
+	if c.len == capUnfinished {
+		ms.err("unfinished capture")
+	}
+	if c.len == capPosition {
+		return rt.Number(float64(c.init + 1))
+	}
+	return rt.String(ms.src[c.init : c.init+c.len])
+}
+
+func (ms *matchState) pushCaptures(s, e int, wholeIfNone bool) int {
+	n := ms.level
+	if n == 0 && wholeIfNone {
+		n = 1
+	}
+	for i := 0; i < n; i++ {
+		ms.t.Push(ms.getCapture(i, s, e))
+	}
+	return n
+}

@@ -1,0 +1,556 @@
+package stdlib
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	rt "github.com/mobilua/mobilua/runtime"
+)
+
+func openString(p *rt.Process) {
+	p.Register("string",
+		rt.NewGoFunction("len", func(t *rt.Thread, a []rt.Value) int {
+			return num(t, float64(len(t.CheckString(a, 0))))
+		}),
+		rt.NewGoFunction("sub", strSub),
+		rt.NewGoFunction("upper", func(t *rt.Thread, a []rt.Value) int {
+			t.Push(rt.String(mapBytes(t.CheckString(a, 0), func(c byte) byte {
+				if islower(c) {
+					return c - 32
+				}
+				return c
+			})))
+			return 1
+		}),
+		rt.NewGoFunction("lower", func(t *rt.Thread, a []rt.Value) int {
+			t.Push(rt.String(mapBytes(t.CheckString(a, 0), func(c byte) byte {
+				if isupper(c) {
+					return c + 32
+				}
+				return c
+			})))
+			return 1
+		}),
+		rt.NewGoFunction("rep", func(t *rt.Thread, a []rt.Value) int {
+			s := t.CheckString(a, 0)
+			n := t.CheckInt(a, 1)
+			if n <= 0 || s == "" {
+				t.Push(rt.String(""))
+				return 1
+			}
+			if len(s)*n > 1<<30 {
+				t.Error("resulting string too large")
+			}
+			t.Push(rt.String(strings.Repeat(s, n)))
+			return 1
+		}),
+		rt.NewGoFunction("reverse", func(t *rt.Thread, a []rt.Value) int {
+			s := []byte(t.CheckString(a, 0))
+			for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
+				s[i], s[j] = s[j], s[i]
+			}
+			t.Push(rt.String(string(s)))
+			return 1
+		}),
+		rt.NewGoFunction("byte", func(t *rt.Thread, a []rt.Value) int {
+			s := t.CheckString(a, 0)
+			i := posrelat(t.OptInt(a, 1, 1), len(s))
+			j := posrelat(t.OptInt(a, 2, i), len(s))
+			if i <= 0 {
+				i = 1
+			}
+			if j > len(s) {
+				j = len(s)
+			}
+			if i > j {
+				return 0
+			}
+			for k := i; k <= j; k++ {
+				t.Push(rt.Number(float64(s[k-1])))
+			}
+			return j - i + 1
+		}),
+		rt.NewGoFunction("char", func(t *rt.Thread, a []rt.Value) int {
+			b := make([]byte, len(a))
+			for i := range a {
+				c := t.CheckInt(a, i)
+				if c < 0 || c > 255 {
+					t.ArgError(i+1, "invalid value")
+				}
+				b[i] = byte(c)
+			}
+			t.Push(rt.String(string(b)))
+			return 1
+		}),
+		rt.NewGoFunction("format", strFormat),
+		rt.NewGoFunction("find", func(t *rt.Thread, a []rt.Value) int { return strFind(t, a, true) }),
+		rt.NewGoFunction("match", func(t *rt.Thread, a []rt.Value) int { return strFind(t, a, false) }),
+		rt.NewGoFunction("gmatch", strGmatch),
+		rt.NewGoFunction("gsub", strGsub),
+	)
+	st := p.Globals.GetStr("string")
+	st.Table().SetStr("gfind", st.Table().GetStr("gmatch"))
+	meta := rt.NewTable(0, 1)
+	meta.SetStr("__index", st)
+	p.StringMeta = meta
+}
+
+func mapBytes(s string, f func(byte) byte) string {
+	b := []byte(s)
+	for i, c := range b {
+		b[i] = f(c)
+	}
+	return string(b)
+}
+
+func posrelat(pos, n int) int {
+	if pos < 0 {
+		pos += n + 1
+	}
+	if pos < 0 {
+		return 0
+	}
+	return pos
+}
+
+func strSub(t *rt.Thread, a []rt.Value) int {
+	s := t.CheckString(a, 0)
+	l := len(s)
+	i := posrelat(t.CheckInt(a, 1), l)
+	j := posrelat(t.OptInt(a, 2, -1), l)
+	if i < 1 {
+		i = 1
+	}
+	if j > l {
+		j = l
+	}
+	if i > j {
+		t.Push(rt.String(""))
+		return 1
+	}
+	t.Push(rt.String(s[i-1 : j]))
+	return 1
+}
+
+const specials = "^$*+?.([%-"
+
+func strFind(t *rt.Thread, a []rt.Value, find bool) int {
+	s := t.CheckString(a, 0)
+	pat := t.CheckString(a, 1)
+	init := posrelat(t.OptInt(a, 2, 1), len(s)) - 1
+	if init < 0 {
+		init = 0
+	} else if init > len(s) {
+		init = len(s)
+	}
+	plain := len(a) > 3 && a[3].Truthy()
+	if find && (plain || !strings.ContainsAny(pat, specials)) {
+		if i := strings.Index(s[init:], pat); i >= 0 {
+			t.Push(rt.Number(float64(init + i + 1)))
+			t.Push(rt.Number(float64(init + i + len(pat))))
+			return 2
+		}
+		t.Push(rt.Nil)
+		return 1
+	}
+	anchor := len(pat) > 0 && pat[0] == '^'
+	p := 0
+	if anchor {
+		p = 1
+	}
+	ms := &matchState{src: s, pat: pat, t: t}
+	for s1 := init; ; s1++ {
+		ms.level = 0
+		ms.depth = 0
+		if e := ms.match(s1, p); e != -1 {
+			if find {
+				t.Push(rt.Number(float64(s1 + 1)))
+				t.Push(rt.Number(float64(e)))
+				return ms.pushCaptures(-1, -1, false) + 2
+			}
+			return ms.pushCaptures(s1, e, true)
+		}
+		if s1 >= len(s) || anchor {
+			break
+		}
+	}
+	t.Push(rt.Nil)
+	return 1
+}
+
+func strGmatch(t *rt.Thread, a []rt.Value) int {
+	s := t.CheckString(a, 0)
+	pat := t.CheckString(a, 1)
+	pos := 0
+	it := rt.NewGoFunction("gmatch_iterator", func(t *rt.Thread, _ []rt.Value) int {
+		ms := &matchState{src: s, pat: pat, t: t}
+		for src := pos; src <= len(s); src++ {
+			ms.level = 0
+			ms.depth = 0
+			if e := ms.match(src, 0); e != -1 {
+				newstart := e
+				if e == src {
+					newstart++
+				}
+				pos = newstart
+				return ms.pushCaptures(src, e, true)
+			}
+		}
+		pos = len(s) + 1
+		return 0
+	})
+	t.Push(rt.FunctionValue(it))
+	return 1
+}
+
+func strGsub(t *rt.Thread, a []rt.Value) int {
+	src := t.CheckString(a, 0)
+	pat := t.CheckString(a, 1)
+	if len(a) < 3 {
+		t.TypeError(a, 2, "string/function/table")
+	}
+	repl := a[2]
+	switch repl.Type() {
+	case rt.TNumber, rt.TString, rt.TTable, rt.TFunction:
+	default:
+		t.ArgError(3, "string/function/table expected")
+	}
+	maxN := len(src) + 1
+	if len(a) > 3 && !a[3].IsNil() {
+		maxN = t.CheckInt(a, 3)
+	}
+	anchor := len(pat) > 0 && pat[0] == '^'
+	p := 0
+	if anchor {
+		p = 1
+	}
+	ms := &matchState{src: src, pat: pat, t: t}
+	var b strings.Builder
+	s, n := 0, 0
+	for n < maxN {
+		ms.level = 0
+		ms.depth = 0
+		e := ms.match(s, p)
+		if e != -1 {
+			n++
+			addValue(ms, &b, s, e, repl)
+		}
+		if e != -1 && e > s {
+			s = e
+		} else if s < len(src) {
+			b.WriteByte(src[s])
+			s++
+		} else {
+			break
+		}
+		if anchor {
+			break
+		}
+	}
+	b.WriteString(src[s:])
+	t.Push(rt.String(b.String()))
+	t.Push(rt.Number(float64(n)))
+	return 2
+}
+
+func addValue(ms *matchState, b *strings.Builder, s, e int, repl rt.Value) {
+	t := ms.t
+	var v rt.Value
+	switch repl.Type() {
+	case rt.TNumber, rt.TString:
+		rs, _ := rt.ToStringRaw(repl)
+		for i := 0; i < len(rs); i++ {
+			c := rs[i]
+			if c != '%' {
+				b.WriteByte(c)
+				continue
+			}
+			i++
+			if i >= len(rs) {
+				b.WriteByte('%')
+				break
+			}
+			c = rs[i]
+			if !isdigit(c) {
+				b.WriteByte(c)
+			} else if c == '0' {
+				b.WriteString(ms.src[s:e])
+			} else {
+				cv := ms.getCapture(int(c-'1'), s, e)
+				cs, _ := rt.ToStringRaw(cv)
+				b.WriteString(cs)
+			}
+		}
+		return
+	case rt.TFunction:
+		n := ms.level
+		if n == 0 {
+			n = 1
+		}
+		args := make([]rt.Value, n)
+		for i := range args {
+			args[i] = ms.getCapture(i, s, e)
+		}
+		r := t.Call(repl, args...)
+		if len(r) > 0 {
+			v = r[0]
+		}
+	case rt.TTable:
+		v = t.Index(repl, ms.getCapture(0, s, e))
+	}
+	if !v.Truthy() {
+		b.WriteString(ms.src[s:e])
+		return
+	}
+	vs, ok := rt.ToStringRaw(v)
+	if !ok {
+		t.Error("invalid replacement value (a %s)", v.TypeName())
+	}
+	b.WriteString(vs)
+}
+
+func strFormat(t *rt.Thread, a []rt.Value) int {
+	f := t.CheckString(a, 0)
+	var b strings.Builder
+	arg := 0
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		if c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		if i >= len(f) {
+			t.Error("invalid option '%%' to 'format'")
+		}
+		if f[i] == '%' {
+			b.WriteByte('%')
+			continue
+		}
+		// flags, width, precision
+		start := i
+		for i < len(f) && strings.IndexByte("-+ #0", f[i]) >= 0 {
+			i++
+		}
+		if i-start > 5 {
+			t.Error("invalid format (repeated flags)")
+		}
+		w0 := i
+		for i < len(f) && isdigit(f[i]) {
+			i++
+		}
+		if i-w0 > 2 {
+			t.Error("invalid format (width or precision too long)")
+		}
+		hasPrec := false
+		if i < len(f) && f[i] == '.' {
+			hasPrec = true
+			i++
+			p0 := i
+			for i < len(f) && isdigit(f[i]) {
+				i++
+			}
+			if i-p0 > 2 {
+				t.Error("invalid format (width or precision too long)")
+			}
+		}
+		if i >= len(f) {
+			t.Error("invalid option '%%' to 'format'")
+		}
+		spec := f[start:i]
+		conv := f[i]
+		arg++
+		switch conv {
+		case 'c':
+			n := t.CheckNumber(a, arg)
+			b.WriteString(pad(string([]byte{byte(int(n))}), spec))
+		case 'd', 'i':
+			n := t.CheckNumber(a, arg)
+			b.WriteString(fmt.Sprintf("%"+spec+"d", int64(n)))
+		case 'o', 'u', 'x', 'X':
+			n := t.CheckNumber(a, arg)
+			u := uint64(int64(n))
+			if n >= 0 {
+				u = uint64(n)
+			}
+			verb := string(conv)
+			if conv == 'u' {
+				verb = "d"
+			}
+			b.WriteString(fmt.Sprintf("%"+spec+verb, u))
+		case 'e', 'E', 'f', 'g', 'G':
+			n := t.CheckNumber(a, arg)
+			b.WriteString(formatFloat(spec, conv, n, hasPrec))
+		case 'q':
+			s := t.CheckString(a, arg)
+			b.WriteString(quoteString(s))
+		case 's':
+			s := ""
+			if arg < len(a) {
+				s = t.ToString(a[arg])
+				if _, ok := rt.ToStringRaw(a[arg]); !ok && a[arg].Type() != rt.TTable && a[arg].Type() != rt.TUserdata {
+					s = t.CheckString(a, arg)
+				}
+			} else {
+				t.CheckString(a, arg)
+			}
+			if !hasPrec && len(s) >= 100 {
+				b.WriteString(s)
+			} else {
+				b.WriteString(fmt.Sprintf("%"+spec+"s", s))
+			}
+		default:
+			t.Error("invalid option '%%%c' to 'format'", conv)
+		}
+	}
+	t.Push(rt.String(b.String()))
+	return 1
+}
+
+func pad(s, spec string) string {
+	left := strings.Contains(spec, "-")
+	w := 0
+	for _, c := range spec {
+		if c >= '0' && c <= '9' {
+			w = w*10 + int(c-'0')
+		} else if c == '.' {
+			break
+		}
+	}
+	if strings.HasPrefix(strings.TrimLeft(spec, "-+ #"), "0") {
+		w = 0
+		ws := strings.TrimLeft(spec, "-+ #0")
+		for _, c := range ws {
+			if c >= '0' && c <= '9' {
+				w = w*10 + int(c-'0')
+			} else {
+				break
+			}
+		}
+	}
+	if len(s) >= w {
+		return s
+	}
+	if left {
+		return s + strings.Repeat(" ", w-len(s))
+	}
+	return strings.Repeat(" ", w-len(s)) + s
+}
+
+func formatFloat(spec string, conv byte, n float64, hasPrec bool) string {
+	if math.IsInf(n, 0) || math.IsNaN(n) {
+		var s string
+		switch {
+		case math.IsInf(n, 1):
+			s = "inf"
+		case math.IsInf(n, -1):
+			s = "-inf"
+		case math.Signbit(n):
+			s = "-nan"
+		default:
+			s = "nan"
+		}
+		if s[0] != '-' {
+			if strings.Contains(spec, "+") {
+				s = "+" + s
+			} else if strings.Contains(spec, " ") {
+				s = " " + s
+			}
+		}
+		if conv == 'E' || conv == 'G' {
+			s = strings.ToUpper(s)
+		}
+		return pad(s, strings.ReplaceAll(spec, "0", ""))
+	}
+	if conv == 'g' || conv == 'G' {
+		prec := 6
+		if hasPrec {
+			prec = 0
+			if j := strings.IndexByte(spec, '.'); j >= 0 {
+				prec, _ = strconv.Atoi(spec[j+1:])
+			}
+		}
+		if prec == 0 {
+			prec = 1
+		}
+		var s string
+		if strings.Contains(spec, "#") {
+			s = fmt.Sprintf("%#."+strconv.Itoa(prec)+"g", n)
+		} else {
+			s = fmtG(n, prec)
+		}
+		if conv == 'G' {
+			s = strings.ToUpper(s)
+		}
+		if n >= 0 && !math.Signbit(n) {
+			if strings.Contains(spec, "+") {
+				s = "+" + s
+			} else if strings.Contains(spec, " ") {
+				s = " " + s
+			}
+		}
+		flags := strings.TrimRight(spec, "0123456789.")
+		width := spec[len(flags):]
+		if j := strings.IndexByte(width, '.'); j >= 0 {
+			width = width[:j]
+		}
+		w, _ := strconv.Atoi(width)
+		if strings.Contains(flags, "0") && !strings.Contains(flags, "-") && len(s) < w {
+			sign := ""
+			if s[0] == '-' || s[0] == '+' || s[0] == ' ' {
+				sign, s = s[:1], s[1:]
+			}
+			return sign + strings.Repeat("0", w-len(s)-len(sign)) + s
+		}
+		return pad(s, flags+width)
+	}
+	return fmt.Sprintf("%"+spec+string(conv), n)
+}
+
+// fmtG formats like C's %.<prec>g.
+func fmtG(f float64, prec int) string {
+	s := strconv.FormatFloat(f, 'e', prec-1, 64)
+	epos := strings.LastIndexByte(s, 'e')
+	exp, _ := strconv.Atoi(s[epos+1:])
+	if exp < -4 || exp >= prec {
+		mant := s[:epos]
+		if strings.IndexByte(mant, '.') >= 0 {
+			mant = strings.TrimRight(mant, "0")
+			mant = strings.TrimSuffix(mant, ".")
+		}
+		es := s[epos+1:]
+		digits := es[1:]
+		if len(digits) < 2 {
+			digits = "0" + digits
+		}
+		return mant + "e" + es[:1] + digits
+	}
+	r := strconv.FormatFloat(f, 'f', prec-1-exp, 64)
+	if strings.IndexByte(r, '.') >= 0 {
+		r = strings.TrimRight(r, "0")
+		r = strings.TrimSuffix(r, ".")
+	}
+	return r
+}
+
+func quoteString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"', '\\', '\n':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '\r':
+			b.WriteString("\\r")
+		case 0:
+			b.WriteString("\\000")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

@@ -1,0 +1,272 @@
+package runtime
+
+import "math"
+
+// Table is a Lua table: an array part for keys 1..n and an insertion-ordered
+// hash part. Iteration order (next) is the array part in order, then the
+// hash part in insertion order: deterministic, so that freezing the same
+// state twice gives the same bytes.
+type Table struct {
+	arr     []Value
+	index   map[Value]int // key → position in entries
+	entries []entry
+	live    int // entries with a non-nil value
+	meta    *Table
+	absent  uint32 // metamethods known to be absent (when used as a metatable)
+}
+
+type entry struct {
+	k, v Value
+}
+
+// NewTable makes a table with room for narr array items and nhash fields.
+func NewTable(narr, nhash int) *Table {
+	t := &Table{}
+	if narr > 0 {
+		t.arr = make([]Value, 0, narr)
+	}
+	if nhash > 0 {
+		t.index = make(map[Value]int, nhash)
+		t.entries = make([]entry, 0, nhash)
+	}
+	return t
+}
+
+// Meta returns the metatable or nil.
+func (t *Table) Meta() *Table { return t.meta }
+
+// SetMeta sets the metatable.
+func (t *Table) SetMeta(m *Table) { t.meta = m }
+
+func normKey(k Value) Value {
+	if k.o == tagNum && k.n == 0 {
+		return Number(0) // -0 and 0 are the same key
+	}
+	return k
+}
+
+// Get returns t[k] without metamethods.
+func (t *Table) Get(k Value) Value {
+	if k.o == tagNum {
+		if i := int(k.n); float64(i) == k.n && i >= 1 && i <= len(t.arr) {
+			return t.arr[i-1]
+		}
+		k = normKey(k)
+	}
+	if t.index == nil {
+		return Nil
+	}
+	if p, ok := t.index[k]; ok {
+		return t.entries[p].v
+	}
+	return Nil
+}
+
+// GetStr returns t[s] without metamethods.
+func (t *Table) GetStr(s string) Value {
+	if t.index == nil {
+		return Nil
+	}
+	if p, ok := t.index[Value{o: s}]; ok {
+		return t.entries[p].v
+	}
+	return Nil
+}
+
+// GetInt returns t[i] without metamethods.
+func (t *Table) GetInt(i int) Value {
+	if i >= 1 && i <= len(t.arr) {
+		return t.arr[i-1]
+	}
+	return t.Get(Number(float64(i)))
+}
+
+// KeyError is the reason a key cannot be stored.
+type KeyError string
+
+func (e KeyError) Error() string { return string(e) }
+
+// Set stores t[k] = v without metamethods. It fails for nil and NaN keys.
+func (t *Table) Set(k, v Value) error {
+	switch k.o {
+	case nil:
+		return KeyError("table index is nil")
+	case tagNum:
+		if math.IsNaN(k.n) {
+			return KeyError("table index is NaN")
+		}
+		if i := int(k.n); float64(i) == k.n && i >= 1 && i <= len(t.arr)+1 {
+			t.setInt(i, v)
+			return nil
+		}
+		k = normKey(k)
+	default:
+		if _, ok := k.o.(string); ok {
+			t.absent = 0
+		}
+	}
+	t.setHash(k, v)
+	return nil
+}
+
+// SetInt stores t[i] = v.
+func (t *Table) SetInt(i int, v Value) {
+	if i >= 1 && i <= len(t.arr)+1 {
+		t.setInt(i, v)
+		return
+	}
+	t.setHash(Number(float64(i)), v)
+}
+
+// SetStr stores t[s] = v.
+func (t *Table) SetStr(s string, v Value) {
+	t.absent = 0
+	t.setHash(Value{o: s}, v)
+}
+
+func (t *Table) setInt(i int, v Value) {
+	n := len(t.arr)
+	if i <= n {
+		t.arr[i-1] = v
+		if i == n && v.o == nil {
+			j := n - 1
+			for j > 0 && t.arr[j-1].o == nil {
+				j--
+			}
+			clear(t.arr[j:n])
+			t.arr = t.arr[:j]
+		}
+		return
+	}
+	// i == n+1
+	if v.o == nil {
+		if t.index != nil {
+			t.setHash(Number(float64(i)), v)
+		}
+		return
+	}
+	t.arr = append(t.arr, v)
+	if t.index != nil {
+		// the key may have lived in the hash part
+		t.delHash(Number(float64(i)))
+		for {
+			k := Number(float64(len(t.arr) + 1))
+			p, ok := t.index[k]
+			if !ok || t.entries[p].v.o == nil {
+				break
+			}
+			t.arr = append(t.arr, t.entries[p].v)
+			t.delHash(k)
+		}
+	}
+}
+
+func (t *Table) delHash(k Value) {
+	if p, ok := t.index[k]; ok && t.entries[p].v.o != nil {
+		t.entries[p].v = Nil
+		t.live--
+	}
+}
+
+func (t *Table) setHash(k, v Value) {
+	if t.index == nil {
+		if v.o == nil {
+			return
+		}
+		t.index = make(map[Value]int, 4)
+	}
+	if p, ok := t.index[k]; ok {
+		old := t.entries[p].v
+		t.entries[p].v = v
+		if old.o == nil && v.o != nil {
+			t.live++
+		} else if old.o != nil && v.o == nil {
+			t.live--
+		}
+		return
+	}
+	if v.o == nil {
+		return
+	}
+	if len(t.entries) >= 8 && len(t.entries) >= 2*t.live {
+		t.compact()
+	}
+	t.index[k] = len(t.entries)
+	t.entries = append(t.entries, entry{k, v})
+	t.live++
+}
+
+// compact drops removed entries; only done when a new key is added,
+// which Lua forbids during a traversal.
+func (t *Table) compact() {
+	j := 0
+	for _, e := range t.entries {
+		if e.v.o != nil {
+			t.entries[j] = e
+			t.index[e.k] = j
+			j++
+		} else {
+			delete(t.index, e.k)
+		}
+	}
+	clear(t.entries[j:])
+	t.entries = t.entries[:j]
+}
+
+// Len returns a border of t (the # operator without metamethods).
+func (t *Table) Len() int {
+	n := len(t.arr)
+	if n > 0 || t.index == nil {
+		return n
+	}
+	// keys in the hash part only: follow 1, 2, ...
+	j := 0
+	for t.Get(Number(float64(j+1))).o != nil {
+		j++
+	}
+	return j
+}
+
+// Next returns the key and value after k in traversal order (k nil: the
+// first); ok is false when k is not a key of t.
+func (t *Table) Next(k Value) (Value, Value, bool) {
+	i := 0 // position to start from: 0..len(arr)-1 array, then entries
+	if k.o != nil {
+		found := false
+		if k.o == tagNum {
+			if n := int(k.n); float64(n) == k.n && n >= 1 && n <= len(t.arr) {
+				i = n
+				found = true
+			}
+		}
+		if !found {
+			p, ok := t.index[normKey(k)]
+			if !ok {
+				return Nil, Nil, false
+			}
+			i = len(t.arr) + p + 1
+		}
+	}
+	for ; i < len(t.arr); i++ {
+		if t.arr[i].o != nil {
+			return Number(float64(i + 1)), t.arr[i], true
+		}
+	}
+	for p := i - len(t.arr); p < len(t.entries); p++ {
+		if e := t.entries[p]; e.v.o != nil {
+			return e.k, e.v, true
+		}
+	}
+	return Nil, Nil, true
+}
+
+// MaxN returns the largest positive numeric key (table.maxn).
+func (t *Table) MaxN() float64 {
+	m := float64(len(t.arr))
+	for _, e := range t.entries {
+		if e.v.o != nil && e.k.o == tagNum && e.k.n > m {
+			m = e.k.n
+		}
+	}
+	return m
+}

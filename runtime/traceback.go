@@ -1,0 +1,100 @@
+package runtime
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mobilua/mobilua/ir"
+)
+
+// traceback formats the frames of th as lua5.1 does in "stack traceback:".
+func (p *Process) traceback(th *Thread, e *Error) string {
+	var lines []string
+	if th.goCall != nil {
+		lines = append(lines, fmt.Sprintf("[C]: in function '%s'", shortName(th.goCall.Name)))
+	}
+	lines = append(lines, p.frameLines(th)...)
+	lines = append(lines, "[C]: ?")
+	return "stack traceback:\n\t" + strings.Join(elide(lines), "\n\t")
+}
+
+// Traceback returns the current traceback of thread t (debug.traceback).
+func (t *Thread) Traceback() string {
+	lines := t.p.frameLines(t)
+	if t.goCall != nil {
+		lines = append([]string{fmt.Sprintf("[C]: in function '%s'", shortName(t.goCall.Name))}, lines...)
+	}
+	lines = append(lines, "[C]: ?")
+	return "stack traceback:\n\t" + strings.Join(elide(lines), "\n\t")
+}
+
+func elide(lines []string) []string {
+	const first, last = 12, 10
+	if len(lines) <= first+last+1 {
+		return lines
+	}
+	out := append([]string{}, lines[:first]...)
+	out = append(out, "...")
+	return append(out, lines[len(lines)-last:]...)
+}
+
+func shortName(n string) string {
+	if i := strings.LastIndexByte(n, '.'); i >= 0 {
+		return n[i+1:]
+	}
+	return n
+}
+
+func (p *Process) frameLines(th *Thread) []string {
+	var lines []string
+	for i := len(th.frames) - 1; i >= 0; i-- {
+		fr := &th.frames[i]
+		if fr.cl == nil {
+			name := "pcall"
+			if fr.bound != boundPcall {
+				name = "xpcall"
+			}
+			lines = append(lines, fmt.Sprintf("[C]: in function '%s'", name))
+			continue
+		}
+		ip := fr.cl.P.IR
+		what := ""
+		switch {
+		case ip.ID == "0":
+			what = "in main chunk"
+		default:
+			name := ""
+			if i > 0 && fr.mode == modeNormal {
+				caller := &th.frames[i-1]
+				if caller.cl != nil {
+					name = calledName(caller)
+				}
+			}
+			if name != "" {
+				what = "in function '" + name + "'"
+			} else {
+				what = fmt.Sprintf("in function <%s:%d>", ip.Source, ip.LineDefined)
+			}
+		}
+		lines = append(lines, fmt.Sprintf("%s:%d: %s", ip.Source, currentLine(fr), what))
+	}
+	return lines
+}
+
+// calledName is the name of the function that the caller frame is calling.
+func calledName(caller *Frame) string {
+	ip := caller.cl.P.IR
+	pc := caller.pc - 1
+	if pc < 0 || pc >= len(ip.Code) {
+		return ""
+	}
+	in := ip.Code[pc]
+	switch in.Op {
+	case ir.CALL, ir.TAILCALL:
+		_, name := objName(ip, pc, int(in.A))
+		return name
+	case ir.TFORCALL:
+		return "(for generator)"
+	}
+	return ""
+}

@@ -1,0 +1,295 @@
+package runtime
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Value is a Lua value. The zero Value is nil. Numbers and booleans keep
+// their payload in n and a type tag in o, so arithmetic never allocates;
+// strings, tables, functions, threads and userdata are held in o.
+type Value struct {
+	o any
+	n float64
+}
+
+type tag struct{ name string }
+
+var (
+	tagNum  = &tag{"number"}
+	tagBool = &tag{"boolean"}
+)
+
+// Type is a Lua type.
+type Type uint8
+
+const (
+	TNil Type = iota
+	TBoolean
+	TNumber
+	TString
+	TTable
+	TFunction
+	TThread
+	TUserdata
+)
+
+var typeNames = [...]string{"nil", "boolean", "number", "string", "table", "function", "thread", "userdata"}
+
+func (t Type) String() string { return typeNames[t] }
+
+// Nil is the nil value.
+var Nil = Value{}
+
+// True and False are the booleans.
+var (
+	True  = Value{o: tagBool, n: 1}
+	False = Value{o: tagBool, n: 0}
+)
+
+// Number makes a number value.
+func Number(f float64) Value { return Value{o: tagNum, n: f} }
+
+// Bool makes a boolean value.
+func Bool(b bool) Value {
+	if b {
+		return True
+	}
+	return False
+}
+
+// String makes a string value.
+func String(s string) Value { return Value{o: s} }
+
+// TableValue wraps a table.
+func TableValue(t *Table) Value { return Value{o: t} }
+
+// FunctionValue wraps a Go function.
+func FunctionValue(f *GoFunction) Value { return Value{o: f} }
+
+// Type returns v's type.
+func (v Value) Type() Type {
+	switch o := v.o.(type) {
+	case nil:
+		return TNil
+	case *tag:
+		if o == tagNum {
+			return TNumber
+		}
+		return TBoolean
+	case string:
+		return TString
+	case *Table:
+		return TTable
+	case *Closure, *GoFunction:
+		return TFunction
+	case *Thread:
+		return TThread
+	default:
+		return TUserdata
+	}
+}
+
+// TypeName returns the name of v's type.
+func (v Value) TypeName() string { return v.Type().String() }
+
+// IsNil reports whether v is nil.
+func (v Value) IsNil() bool { return v.o == nil }
+
+// IsNumber reports whether v is a number.
+func (v Value) IsNumber() bool { return v.o == tagNum }
+
+// Truthy reports whether v counts as true: anything but nil and false.
+func (v Value) Truthy() bool {
+	return v.o != nil && !(v.o == tagBool && v.n == 0)
+}
+
+// Num returns v's number (0 if v is not a number).
+func (v Value) Num() float64 { return v.n }
+
+// Str returns v's string and whether it is one.
+func (v Value) Str() (string, bool) { s, ok := v.o.(string); return s, ok }
+
+// Table returns v's table or nil.
+func (v Value) Table() *Table { t, _ := v.o.(*Table); return t }
+
+// Raw returns v's payload for types held by reference.
+func (v Value) Raw() any { return v.o }
+
+// RawEqual compares without metamethods.
+func RawEqual(a, b Value) bool {
+	if a.o == tagNum {
+		return b.o == tagNum && a.n == b.n
+	}
+	if a.o == tagBool {
+		return b.o == tagBool && a.n == b.n
+	}
+	return a.o == b.o
+}
+
+// FormatNumber formats a number as Lua 5.1 does ("%.14g").
+func FormatNumber(f float64) string {
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		if f == 0 && math.Signbit(f) {
+			return "-0"
+		}
+		return strconv.FormatInt(int64(f), 10)
+	}
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	case math.IsNaN(f):
+		if math.Signbit(f) {
+			return "-nan"
+		}
+		return "nan"
+	}
+	return fmtG(f, 14)
+}
+
+// fmtG formats like C's %.<prec>g.
+func fmtG(f float64, prec int) string {
+	if prec == 0 {
+		prec = 1
+	}
+	s := strconv.FormatFloat(f, 'e', prec-1, 64)
+	// s is d.ddddde±XX
+	epos := strings.LastIndexByte(s, 'e')
+	exp, _ := strconv.Atoi(s[epos+1:])
+	if exp < -4 || exp >= prec {
+		mant := s[:epos]
+		if strings.IndexByte(mant, '.') >= 0 {
+			mant = strings.TrimRight(mant, "0")
+			mant = strings.TrimSuffix(mant, ".")
+		}
+		es := s[epos+1:]
+		sign := es[0]
+		digits := es[1:]
+		if len(digits) < 2 {
+			digits = "0" + digits
+		}
+		return mant + "e" + string(sign) + digits
+	}
+	r := strconv.FormatFloat(f, 'f', prec-1-exp, 64)
+	if strings.IndexByte(r, '.') >= 0 {
+		r = strings.TrimRight(r, "0")
+		r = strings.TrimSuffix(r, ".")
+	}
+	return r
+}
+
+// ParseNumber converts a string to a number as Lua 5.1's lua_str2number
+// does: decimal (strtod syntax, with surrounding spaces) or hexadecimal
+// with 0x.
+func ParseNumber(s string) (float64, bool) {
+	t := strings.TrimRight(strings.TrimLeft(s, " \t\n\r\f\v"), " \t\n\r\f\v")
+	if t == "" {
+		return 0, false
+	}
+	neg := false
+	u := t
+	if u[0] == '-' || u[0] == '+' {
+		neg = u[0] == '-'
+		u = u[1:]
+	}
+	if len(u) > 2 && u[0] == '0' && (u[1] == 'x' || u[1] == 'X') {
+		n, err := strconv.ParseUint(u[2:], 16, 64)
+		if err != nil {
+			if ne, ok := err.(*strconv.NumError); !ok || ne.Err != strconv.ErrRange {
+				return 0, false
+			}
+			return 0, false
+		}
+		f := float64(n)
+		if neg {
+			f = -f
+		}
+		return f, true
+	}
+	// strtod accepts what ParseFloat accepts, minus underscores and hex
+	// floats, plus "inf"/"nan" words.
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		if !(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
+			lw := strings.ToLower(u)
+			if lw == "inf" || lw == "infinity" || lw == "nan" {
+				break
+			}
+			return 0, false
+		}
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil {
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			return f, true
+		}
+		return 0, false
+	}
+	return f, true
+}
+
+// ToNumber converts v to a number if it is a number or a numeric string.
+func ToNumber(v Value) (float64, bool) {
+	if v.o == tagNum {
+		return v.n, true
+	}
+	if s, ok := v.o.(string); ok {
+		return ParseNumber(s)
+	}
+	return 0, false
+}
+
+// ToStringRaw converts numbers and strings to strings (no metamethods).
+func ToStringRaw(v Value) (string, bool) {
+	switch o := v.o.(type) {
+	case string:
+		return o, true
+	case *tag:
+		if o == tagNum {
+			return FormatNumber(v.n), true
+		}
+	}
+	return "", false
+}
+
+// Repr is tostring without metamethods.
+func Repr(v Value) string {
+	switch o := v.o.(type) {
+	case nil:
+		return "nil"
+	case *tag:
+		if o == tagNum {
+			return FormatNumber(v.n)
+		}
+		if v.n != 0 {
+			return "true"
+		}
+		return "false"
+	case string:
+		return o
+	case *Table:
+		return fmt.Sprintf("table: %p", o)
+	case *Closure:
+		return fmt.Sprintf("function: %p", o)
+	case *GoFunction:
+		return fmt.Sprintf("function: %p", o)
+	case *Thread:
+		return fmt.Sprintf("thread: %p", o)
+	case *Userdata:
+		return fmt.Sprintf("userdata: %p", o)
+	}
+	return fmt.Sprintf("userdata: %v", v.o)
+}
+
+// Userdata is an opaque host value with an optional metatable.
+type Userdata struct {
+	Data any
+	Meta *Table
+}
+
+// ClosureValue wraps a Lua closure.
+func ClosureValue(c *Closure) Value { return Value{o: c} }

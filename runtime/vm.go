@@ -1,0 +1,514 @@
+package runtime
+
+import (
+	"math"
+	"strings"
+
+	"github.com/mobilua/mobilua/ir"
+)
+
+// step counts a call or backward jump; it reports whether the slice's
+// budget has run out (out of line: the inline part is a decrement).
+func (p *Process) budgetOut() bool {
+	if !p.limited {
+		p.total += 1 << 40
+		p.steps = 1 << 40
+		return false
+	}
+	if p.nested > 0 {
+		p.total += p.slice
+		p.steps = p.slice
+		return false
+	}
+	p.steps = 0
+	return true
+}
+
+// run executes the current thread's top frame until a stop.
+func (p *Process) run() stopReason {
+reload:
+	if p.nestStop {
+		p.nestStop = false
+		return stopNested
+	}
+	th := p.cur
+	if len(th.frames) == 0 {
+		return stopDone
+	}
+	fr := &th.frames[len(th.frames)-1]
+	cl := fr.cl
+	fp := cl.P
+	code := fp.IR.Code
+	k := fp.K
+	base := fr.base
+	stack := th.stack
+	pc := fr.pc
+	for {
+		in := code[pc]
+		pc++
+		fr.pc = pc
+		ra := base + int(in.A)
+		switch in.Op {
+		case ir.MOVE:
+			stack[ra] = stack[base+int(in.B)]
+		case ir.LOADK:
+			stack[ra] = k[in.B]
+		case ir.LOADBOOL:
+			stack[ra] = Bool(in.B != 0)
+			if in.C != 0 {
+				pc++
+			}
+		case ir.LOADNIL:
+			clear(stack[ra : base+int(in.B)+1])
+		case ir.GETUPVAL:
+			stack[ra] = cl.Upvals[in.B].get()
+		case ir.GETGLOBAL:
+			key := k[in.B]
+			env := cl.Env
+			if v := env.GetStr(key.o.(string)); v.o != nil || env.meta == nil {
+				stack[ra] = v
+				continue
+			}
+			if p.index(th, TableValue(env), key, ra, -1) {
+				goto reload
+			}
+		case ir.GETTABLE:
+			t := stack[base+int(in.B)]
+			var key Value
+			if in.C < 0 {
+				key = k[^in.C]
+			} else {
+				key = stack[base+int(in.C)]
+			}
+			if tt, ok := t.o.(*Table); ok {
+				if v := tt.Get(key); v.o != nil || tt.meta == nil {
+					stack[ra] = v
+					continue
+				}
+			}
+			if p.index(th, t, key, ra, int(in.B)) {
+				goto reload
+			}
+		case ir.SETGLOBAL:
+			env := cl.Env
+			key := k[in.B]
+			if env.meta == nil {
+				env.SetStr(key.o.(string), stack[ra])
+				continue
+			}
+			if p.setIndex(th, TableValue(env), key, stack[ra], -1) {
+				goto reload
+			}
+		case ir.SETUPVAL:
+			cl.Upvals[in.B].set(stack[ra])
+		case ir.SETTABLE:
+			t := stack[ra]
+			var key, val Value
+			if in.B < 0 {
+				key = k[^in.B]
+			} else {
+				key = stack[base+int(in.B)]
+			}
+			if in.C < 0 {
+				val = k[^in.C]
+			} else {
+				val = stack[base+int(in.C)]
+			}
+			if tt, ok := t.o.(*Table); ok && tt.meta == nil {
+				if err := tt.Set(key, val); err != nil {
+					p.rtError(th, "%s", err.Error())
+				}
+				continue
+			}
+			if p.setIndex(th, t, key, val, int(in.A)) {
+				goto reload
+			}
+		case ir.NEWTABLE:
+			stack[ra] = TableValue(NewTable(int(in.B), int(in.C)))
+		case ir.SELF:
+			obj := stack[base+int(in.B)]
+			key := k[^in.C]
+			stack[ra+1] = obj
+			if tt, ok := obj.o.(*Table); ok {
+				if v := tt.Get(key); v.o != nil || tt.meta == nil {
+					stack[ra] = v
+					continue
+				}
+			}
+			if p.index(th, obj, key, ra, int(in.B)) {
+				goto reload
+			}
+		case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW:
+			var b, c Value
+			if in.B < 0 {
+				b = k[^in.B]
+			} else {
+				b = stack[base+int(in.B)]
+			}
+			if in.C < 0 {
+				c = k[^in.C]
+			} else {
+				c = stack[base+int(in.C)]
+			}
+			if b.o == tagNum && c.o == tagNum {
+				var r float64
+				switch in.Op {
+				case ir.ADD:
+					r = b.n + c.n
+				case ir.SUB:
+					r = b.n - c.n
+				case ir.MUL:
+					r = b.n * c.n
+				case ir.DIV:
+					r = b.n / c.n
+				case ir.MOD:
+					r = b.n - math.Floor(b.n/c.n)*c.n
+				case ir.POW:
+					r = math.Pow(b.n, c.n)
+				}
+				stack[ra] = Value{o: tagNum, n: r}
+				continue
+			}
+			if p.arith(th, in.Op, b, c, ra, in) {
+				goto reload
+			}
+		case ir.UNM:
+			b := stack[base+int(in.B)]
+			if b.o == tagNum {
+				stack[ra] = Value{o: tagNum, n: -b.n}
+				continue
+			}
+			if p.arith(th, ir.UNM, b, b, ra, in) {
+				goto reload
+			}
+		case ir.NOT:
+			stack[ra] = Bool(!stack[base+int(in.B)].Truthy())
+		case ir.LEN:
+			b := stack[base+int(in.B)]
+			switch o := b.o.(type) {
+			case *Table:
+				stack[ra] = Number(float64(o.Len()))
+				continue
+			case string:
+				stack[ra] = Number(float64(len(o)))
+				continue
+			}
+			mm := p.metaOf(b, "__len")
+			if mm.o == nil {
+				p.rtError(th, "attempt to get length of %s", p.varDesc(th, fr, int(in.B), b))
+			}
+			if p.callMeta(th, mm, modeReg, ra, b, Nil) {
+				goto reload
+			}
+		case ir.CONCAT:
+			if p.concat(th, fr, in) {
+				goto reload
+			}
+		case ir.JMP:
+			if in.B < 0 {
+				p.steps--
+				if p.steps <= 0 && p.budgetOut() {
+					fr.pc = pc - 1
+					return stopBudget
+				}
+			}
+			pc += int(in.B)
+		case ir.EQ, ir.LT, ir.LE:
+			var b, c Value
+			if in.B < 0 {
+				b = k[^in.B]
+			} else {
+				b = stack[base+int(in.B)]
+			}
+			if in.C < 0 {
+				c = k[^in.C]
+			} else {
+				c = stack[base+int(in.C)]
+			}
+			var res bool
+			if b.o == tagNum && c.o == tagNum {
+				switch in.Op {
+				case ir.EQ:
+					res = b.n == c.n
+				case ir.LT:
+					res = b.n < c.n
+				default:
+					res = b.n <= c.n
+				}
+			} else {
+				var pushed bool
+				res, pushed = p.compare(th, in.Op, b, c, in.A)
+				if pushed {
+					goto reload
+				}
+			}
+			if res != (in.A != 0) {
+				pc++
+			}
+		case ir.TEST:
+			if stack[ra].Truthy() != (in.C != 0) {
+				pc++
+			}
+		case ir.TESTSET:
+			b := stack[base+int(in.B)]
+			if b.Truthy() == (in.C != 0) {
+				stack[ra] = b
+			} else {
+				pc++
+			}
+		case ir.CALL:
+			p.steps--
+			if p.steps <= 0 && p.budgetOut() {
+				fr.pc = pc - 1
+				return stopBudget
+			}
+			nargs := int(in.B) - 1
+			if in.B == 0 {
+				nargs = th.top - ra - 1
+			}
+			if f, ok := stack[ra].o.(*Closure); ok {
+				p.pushLua(th, f, ra, nargs, int(in.C)-1, modeNormal, 0)
+				goto reload
+			}
+			p.checkCallable(th, fr, int(in.A), stack[ra])
+			if r := p.callAt(th, ra, nargs, int(in.C)-1, modeNormal, 0); r != stopNone {
+				return r
+			}
+			goto reload
+		case ir.TAILCALL:
+			p.steps--
+			if p.steps <= 0 && p.budgetOut() {
+				fr.pc = pc - 1
+				return stopBudget
+			}
+			nargs := int(in.B) - 1
+			if in.B == 0 {
+				nargs = th.top - ra - 1
+			}
+			if f, ok := stack[ra].o.(*Closure); ok {
+				if len(th.open) > 0 {
+					th.closeUpvals(base)
+				}
+				old := *fr
+				th.frames = th.frames[:len(th.frames)-1]
+				copy(stack[old.fn:], stack[ra:ra+nargs+1])
+				p.pushLua(th, f, old.fn, nargs, old.nres, old.mode, old.aux)
+				goto reload
+			}
+			p.checkCallable(th, fr, int(in.A), stack[ra])
+			if r := p.callAt(th, ra, nargs, -1, modeNormal, 0); r != stopNone {
+				return r
+			}
+			goto reload
+		case ir.RETURN:
+			n := int(in.B) - 1
+			if in.B == 0 {
+				n = th.top - ra
+			}
+			if len(th.open) > 0 {
+				th.closeUpvals(base)
+			}
+			old := *fr
+			th.frames = th.frames[:len(th.frames)-1]
+			if old.mode == modeNormal {
+				dst := old.fn
+				if old.nres < 0 {
+					copy(stack[dst:dst+n], stack[ra:ra+n])
+					th.top = dst + n
+				} else if n >= old.nres {
+					copy(stack[dst:dst+old.nres], stack[ra:ra+old.nres])
+				} else {
+					copy(stack[dst:dst+n], stack[ra:ra+n])
+					clear(stack[dst+n : dst+old.nres])
+				}
+				goto reload
+			}
+			p.deliverResults(th, ra, n, old.fn, old.nres, old.mode, old.aux)
+			goto reload
+		case ir.FORPREP:
+			init, ok1 := ToNumber(stack[ra])
+			limit, ok2 := ToNumber(stack[ra+1])
+			step, ok3 := ToNumber(stack[ra+2])
+			switch {
+			case !ok1:
+				p.rtError(th, "'for' initial value must be a number")
+			case !ok2:
+				p.rtError(th, "'for' limit must be a number")
+			case !ok3:
+				p.rtError(th, "'for' step must be a number")
+			}
+			stack[ra+1] = Number(limit)
+			stack[ra+2] = Number(step)
+			stack[ra] = Number(init - step)
+			pc += int(in.B)
+		case ir.FORLOOP:
+			p.steps--
+			if p.steps <= 0 && p.budgetOut() {
+				fr.pc = pc - 1
+				return stopBudget
+			}
+			step := stack[ra+2].n
+			idx := stack[ra].n + step
+			limit := stack[ra+1].n
+			if step > 0 && idx <= limit || step <= 0 && limit <= idx {
+				pc += int(in.B)
+				stack[ra] = Value{o: tagNum, n: idx}
+				stack[ra+3] = Value{o: tagNum, n: idx}
+			}
+		case ir.TFORCALL:
+			p.steps--
+			if p.steps <= 0 && p.budgetOut() {
+				fr.pc = pc - 1
+				return stopBudget
+			}
+			stack[ra+3] = stack[ra]
+			stack[ra+4] = stack[ra+1]
+			stack[ra+5] = stack[ra+2]
+			th.top = ra + 6
+			if f, ok := stack[ra+3].o.(*Closure); ok {
+				p.pushLua(th, f, ra+3, 2, int(in.C), modeNormal, 0)
+				goto reload
+			}
+			if g, ok := stack[ra+3].o.(*GoFunction); ok && g.kind == goPlain {
+				// fast path for next and ipairs iterators
+				th.goCall = g
+				n := g.Fn(th, th.stack[ra+4:ra+6])
+				th.goCall = nil
+				stack = th.stack
+				src := th.top - n
+				for i := 0; i < int(in.C); i++ {
+					if i < n {
+						stack[ra+3+i] = stack[src+i]
+					} else {
+						stack[ra+3+i] = Nil
+					}
+				}
+				continue
+			}
+			p.checkCallable(th, fr, int(in.A), stack[ra])
+			if r := p.callAt(th, ra+3, 2, int(in.C), modeNormal, 0); r != stopNone {
+				return r
+			}
+			goto reload
+		case ir.TFORLOOP:
+			if v := stack[ra+3]; v.o != nil {
+				p.steps--
+				if p.steps <= 0 && p.budgetOut() {
+					fr.pc = pc - 1
+					return stopBudget
+				}
+				stack[ra+2] = v
+				pc += int(in.B)
+			}
+		case ir.SETLIST:
+			n := int(in.B)
+			if n == 0 {
+				n = th.top - ra - 1
+			}
+			t := stack[ra].o.(*Table)
+			for i := 1; i <= n; i++ {
+				t.SetInt(int(in.C)+i, stack[ra+i])
+			}
+		case ir.CLOSE:
+			th.closeUpvals(ra)
+		case ir.CLOSURE:
+			np := fp.Protos[in.B]
+			ncl := &Closure{P: np, Env: cl.Env}
+			if n := len(np.IR.Upvals); n > 0 {
+				ncl.Upvals = make([]*Upval, n)
+				for i, u := range np.IR.Upvals {
+					if u.InStack {
+						ncl.Upvals[i] = th.findUpval(base + u.Index)
+					} else {
+						ncl.Upvals[i] = cl.Upvals[u.Index]
+					}
+				}
+			}
+			stack[ra] = Value{o: ncl}
+		case ir.VARARG:
+			nvar := fr.nvar
+			n := int(in.B) - 1
+			if in.B == 0 {
+				n = nvar
+				th.ensure(ra + n + 1)
+				stack = th.stack
+				th.top = ra + n
+			}
+			for i := 0; i < n; i++ {
+				if i < nvar {
+					stack[ra+i] = stack[base-nvar+i]
+				} else {
+					stack[ra+i] = Nil
+				}
+			}
+		default:
+			p.rtError(th, "internal error: bad opcode %d", in.Op)
+		}
+	}
+}
+
+// checkCallable raises "attempt to call" with the variable's name when v
+// cannot be called.
+func (p *Process) checkCallable(th *Thread, fr *Frame, reg int, v Value) {
+	switch v.o.(type) {
+	case *Closure, *GoFunction:
+		return
+	}
+	if p.metaOf(v, "__call").o != nil {
+		return
+	}
+	p.rtError(th, "attempt to call %s", p.varDesc(th, fr, reg, v))
+}
+
+// varDesc describes a register's value for an error message:
+// "local 'x' (a nil value)" or "a nil value".
+func (p *Process) varDesc(th *Thread, fr *Frame, reg int, v Value) string {
+	if reg >= 0 && fr != nil && fr.cl != nil {
+		if kind, name := objName(fr.cl.P.IR, fr.pc-1, reg); kind != "" {
+			return kind + " '" + name + "' (a " + v.TypeName() + " value)"
+		}
+	}
+	return "a " + v.TypeName() + " value"
+}
+
+// objName finds what register reg held at pc: a local, global, field,
+// upvalue or method name (Lua 5.1's getobjname, simplified to a backward
+// scan).
+func objName(ip *ir.Proto, pc, reg int) (string, string) {
+	if name := ip.LocalName(reg, pc); name != "" && !strings.HasPrefix(name, "(") {
+		return "local", name
+	}
+	for i := pc - 1; i >= 0; i-- {
+		in := ip.Code[i]
+		switch in.Op {
+		case ir.JMP, ir.FORLOOP, ir.FORPREP, ir.TFORLOOP:
+			continue
+		case ir.EQ, ir.LT, ir.LE, ir.TEST, ir.SETGLOBAL, ir.SETUPVAL, ir.SETTABLE, ir.RETURN, ir.SETLIST, ir.CLOSE:
+			continue
+		}
+		if int(in.A) != reg && !(in.Op == ir.LOADNIL && int(in.A) <= reg && reg <= int(in.B)) &&
+			!(in.Op == ir.SELF && int(in.A)+1 == reg) && !(in.Op == ir.TFORCALL && reg > int(in.A)+2) {
+			continue
+		}
+		switch in.Op {
+		case ir.GETGLOBAL:
+			return "global", ip.Consts[in.B].Str
+		case ir.GETTABLE:
+			if in.C < 0 && ip.Consts[^in.C].Kind == ir.KString {
+				return "field", ip.Consts[^in.C].Str
+			}
+		case ir.GETUPVAL:
+			return "upvalue", ip.Upvals[in.B].Name
+		case ir.SELF:
+			if int(in.A) == reg {
+				return "method", ip.Consts[^in.C].Str
+			}
+		case ir.MOVE:
+			if int(in.B) < int(in.A) {
+				return objName(ip, i, int(in.B))
+			}
+		}
+		return "", ""
+	}
+	return "", ""
+}

@@ -1,0 +1,1258 @@
+package transpile
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/mobilua/mobilua/ir"
+	"github.com/yuin/gopher-lua/ast"
+)
+
+// Options tune compilation.
+type Options struct {
+	// File is true for chunks read from a file: a first line starting
+	// with '#' is skipped, as lua5.1 does for scripts.
+	File bool
+}
+
+// Compile compiles a chunk. chunk is Lua's chunk name: "@file" for a file,
+// "=name" for a chunk named name, or otherwise the source text itself
+// (as loadstring names its chunks).
+func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
+	source := ShortSrc(chunk)
+	stmts, renamed, err := parseChunk(src, source, opts.File)
+	if err != nil {
+		return nil, err
+	}
+	c := &compiler{source: source, renamed: renamed}
+	defer func() {
+		if r := recover(); r != nil {
+			if ce, ok := r.(*Error); ok {
+				p, err = nil, ce
+				return
+			}
+			panic(r)
+		}
+	}()
+	fs := c.openFunc(nil, 0)
+	fs.p.IsVararg = true
+	fs.p.ID = "0"
+	fs.block(stmts, false)
+	last := 0
+	if len(stmts) > 0 {
+		last = lastLine(stmts[len(stmts)-1])
+	}
+	fs.p.LastLine = 0
+	fs.line = last
+	return c.closeFunc(fs), nil
+}
+
+func lastLine(s ast.Stmt) int {
+	if s.LastLine() > 0 {
+		return s.LastLine()
+	}
+	return s.Line()
+}
+
+type compiler struct {
+	source  string
+	renamed bool
+}
+
+func (c *compiler) name(s string) string {
+	if c.renamed && s == gotoName {
+		return "goto"
+	}
+	return s
+}
+
+type activeVar struct {
+	name string
+	lv   int // index in p.LocVars
+}
+
+type blockScope struct {
+	prev    *blockScope
+	nactvar int
+	upval   bool
+	loop    bool
+	breaks  []int
+}
+
+type funcState struct {
+	c       *compiler
+	parent  *funcState
+	p       *ir.Proto
+	bl      *blockScope
+	actvars []activeVar
+	freereg int
+	kcache  map[ir.Const]int
+	line    int
+}
+
+func (c *compiler) openFunc(parent *funcState, line int) *funcState {
+	fs := &funcState{c: c, parent: parent, line: line, kcache: map[ir.Const]int{}}
+	fs.p = &ir.Proto{Source: c.source, LineDefined: line, MaxStack: 2}
+	fs.bl = &blockScope{}
+	return fs
+}
+
+func (c *compiler) closeFunc(fs *funcState) *ir.Proto {
+	fs.removeVars(0)
+	fs.emit(ir.RETURN, 0, 1, 0)
+	return fs.p
+}
+
+func (fs *funcState) errorf(line int, format string, args ...any) {
+	panic(&Error{fs.c.source, line, fmt.Sprintf(format, args...)})
+}
+
+// ---- emission
+
+func (fs *funcState) pc() int { return len(fs.p.Code) }
+
+func (fs *funcState) emit(op ir.Op, a, b, c int) int {
+	fs.p.Code = append(fs.p.Code, ir.Instr{Op: op, A: int32(a), B: int32(b), C: int32(c)})
+	fs.p.Lines = append(fs.p.Lines, int32(fs.line))
+	return len(fs.p.Code) - 1
+}
+
+func (fs *funcState) jump() int { return fs.emit(ir.JMP, 0, 0, 0) }
+
+// patch makes the jump at pc go to target.
+func (fs *funcState) patch(pc, target int) {
+	fs.p.Code[pc].B = int32(target - (pc + 1))
+}
+
+func (fs *funcState) patchHere(list []int) {
+	for _, pc := range list {
+		fs.patch(pc, fs.pc())
+	}
+}
+
+func (fs *funcState) reserve(n int) {
+	fs.freereg += n
+	if fs.freereg > fs.p.MaxStack {
+		fs.p.MaxStack = fs.freereg
+	}
+	if fs.freereg > 250 {
+		fs.errorf(fs.line, "function or expression too complex")
+	}
+}
+
+func (fs *funcState) constant(k ir.Const) int {
+	if i, ok := fs.kcache[k]; ok {
+		return i
+	}
+	fs.p.Consts = append(fs.p.Consts, k)
+	i := len(fs.p.Consts) - 1
+	fs.kcache[k] = i
+	return i
+}
+
+func (fs *funcState) strK(s string) int { return fs.constant(ir.Const{Kind: ir.KString, Str: s}) }
+func (fs *funcState) numK(n float64) int {
+	if n == 0 && math.Signbit(n) {
+		return fs.constant(ir.Const{Kind: ir.KNumber, Num: n, Str: "-0"})
+	}
+	return fs.constant(ir.Const{Kind: ir.KNumber, Num: n})
+}
+
+// ---- variables
+
+func (fs *funcState) nactvar() int { return len(fs.actvars) }
+
+func (fs *funcState) addLocal(name string) {
+	fs.p.LocVars = append(fs.p.LocVars, ir.LocVar{Name: name, Start: fs.pc(), End: -1, Reg: len(fs.actvars)})
+	fs.actvars = append(fs.actvars, activeVar{name: name, lv: len(fs.p.LocVars) - 1})
+	if len(fs.actvars) > 200 {
+		fs.errorf(fs.line, "too many local variables (limit is 200) in %s", fs.where())
+	}
+}
+
+func (fs *funcState) where() string {
+	if fs.parent == nil {
+		return "main function"
+	}
+	return fmt.Sprintf("function at line %d", fs.p.LineDefined)
+}
+
+// activate declares n new locals in the registers they already hold.
+func (fs *funcState) activate(names []string) {
+	for _, n := range names {
+		fs.addLocal(n)
+	}
+}
+
+func (fs *funcState) removeVars(to int) {
+	for len(fs.actvars) > to {
+		v := fs.actvars[len(fs.actvars)-1]
+		fs.p.LocVars[v.lv].End = fs.pc()
+		fs.actvars = fs.actvars[:len(fs.actvars)-1]
+	}
+}
+
+func (fs *funcState) findLocal(name string) int {
+	for i := len(fs.actvars) - 1; i >= 0; i-- {
+		if fs.actvars[i].name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (fs *funcState) markUpval(reg int) {
+	bl := fs.bl
+	for bl != nil && bl.nactvar > reg {
+		bl = bl.prev
+	}
+	if bl != nil {
+		bl.upval = true
+	}
+}
+
+func (fs *funcState) findUpval(name string) int {
+	for i, u := range fs.p.Upvals {
+		if u.Name == name {
+			return i
+		}
+	}
+	if fs.parent == nil {
+		return -1
+	}
+	if r := fs.parent.findLocal(name); r >= 0 {
+		fs.parent.markUpval(r)
+		fs.p.Upvals = append(fs.p.Upvals, ir.UpvalDesc{Name: name, InStack: true, Index: r})
+		return len(fs.p.Upvals) - 1
+	}
+	if u := fs.parent.findUpval(name); u >= 0 {
+		fs.p.Upvals = append(fs.p.Upvals, ir.UpvalDesc{Name: name, InStack: false, Index: u})
+		return len(fs.p.Upvals) - 1
+	}
+	return -1
+}
+
+// ---- expression descriptors
+
+type expKind int
+
+const (
+	eVoid     expKind = iota
+	eNil              // nil constant
+	eTrue             // true constant
+	eFalse            // false constant
+	eK                // constant: info = index
+	eLocal            // local: info = register
+	eUpval            // upvalue: info = index
+	eGlobal           // global: info = constant index of the name
+	eIndexed          // table in register info, key RK aux
+	eCall             // call at pc info; result at its A
+	eVararg           // VARARG at pc info
+	eReloc            // instruction at pc info whose A is still to be set
+	eNonReloc         // value in register info
+)
+
+type expdesc struct {
+	k    expKind
+	info int
+	aux  int
+}
+
+func (fs *funcState) freeReg(r int) {
+	if r >= fs.nactvar() {
+		fs.freereg--
+		if r != fs.freereg {
+			fs.errorf(fs.line, "internal error: register %d freed out of order (free %d)", r, fs.freereg)
+		}
+	}
+}
+
+func (fs *funcState) freeExp(e expdesc) {
+	if e.k == eNonReloc {
+		fs.freeReg(e.info)
+	}
+}
+
+// discharge turns variables into values that are in a register or are an
+// instruction waiting for its register.
+func (fs *funcState) discharge(e *expdesc) {
+	switch e.k {
+	case eLocal:
+		e.k = eNonReloc
+	case eUpval:
+		e.info = fs.emit(ir.GETUPVAL, 0, e.info, 0)
+		e.k = eReloc
+	case eGlobal:
+		e.info = fs.emit(ir.GETGLOBAL, 0, e.info, 0)
+		e.k = eReloc
+	case eIndexed:
+		if !ir.IsK(int32(e.aux)) && e.aux > e.info {
+			fs.freeReg(e.aux)
+			fs.freeReg(e.info)
+		} else {
+			if !ir.IsK(int32(e.aux)) {
+				fs.freeReg(e.aux)
+			}
+			fs.freeReg(e.info)
+		}
+		e.info = fs.emit(ir.GETTABLE, 0, e.info, e.aux)
+		e.k = eReloc
+	case eCall:
+		fs.p.Code[e.info].C = 2
+		e.k = eNonReloc
+		e.info = int(fs.p.Code[e.info].A)
+	case eVararg:
+		fs.p.Code[e.info].B = 2
+		e.k = eReloc
+	}
+}
+
+func (fs *funcState) toReg(e *expdesc, reg int) {
+	fs.discharge(e)
+	switch e.k {
+	case eNil:
+		fs.emit(ir.LOADNIL, reg, reg, 0)
+	case eTrue:
+		fs.emit(ir.LOADBOOL, reg, 1, 0)
+	case eFalse:
+		fs.emit(ir.LOADBOOL, reg, 0, 0)
+	case eK:
+		fs.emit(ir.LOADK, reg, e.info, 0)
+	case eReloc:
+		fs.p.Code[e.info].A = int32(reg)
+	case eNonReloc:
+		if e.info != reg {
+			fs.emit(ir.MOVE, reg, e.info, 0)
+		}
+	case eVoid:
+		fs.errorf(fs.line, "internal error: void expression")
+	}
+	e.k = eNonReloc
+	e.info = reg
+}
+
+func (fs *funcState) toNextReg(e *expdesc) {
+	fs.discharge(e)
+	fs.freeExp(*e)
+	fs.reserve(1)
+	fs.toReg(e, fs.freereg-1)
+}
+
+func (fs *funcState) toAnyReg(e *expdesc) int {
+	fs.discharge(e)
+	if e.k == eNonReloc {
+		return e.info
+	}
+	fs.toNextReg(e)
+	return e.info
+}
+
+func (fs *funcState) toRK(e *expdesc) int {
+	switch e.k {
+	case eNil:
+		e.k, e.info = eK, fs.constant(ir.Const{Kind: ir.KNil})
+	case eTrue:
+		e.k, e.info = eK, fs.constant(ir.Const{Kind: ir.KBool, Num: 1})
+	case eFalse:
+		e.k, e.info = eK, fs.constant(ir.Const{Kind: ir.KBool})
+	}
+	if e.k == eK {
+		return int(ir.RKConst(e.info))
+	}
+	return fs.toAnyReg(e)
+}
+
+// setReturns sets how many results an open call or vararg gives (-1: all).
+func (fs *funcState) setReturns(e *expdesc, n int) {
+	switch e.k {
+	case eCall:
+		fs.p.Code[e.info].C = int32(n + 1)
+	case eVararg:
+		fs.p.Code[e.info].B = int32(n + 1)
+		fs.p.Code[e.info].A = int32(fs.freereg)
+		fs.reserve(1)
+	}
+}
+
+func isMulti(e ast.Expr) bool {
+	switch x := e.(type) {
+	case *ast.FuncCallExpr:
+		return !x.AdjustRet
+	case *ast.Comma3Expr:
+		return !x.AdjustRet
+	}
+	return false
+}
+
+// ---- expressions
+
+func (fs *funcState) number(e *ast.NumberExpr) float64 {
+	s := strings.TrimSpace(e.Value)
+	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		u, err := strconv.ParseUint(s[2:], 16, 64)
+		if err != nil {
+			if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+				return math.Inf(1)
+			}
+			fs.errorf(e.Line(), "malformed number near '%s'", s)
+		}
+		return float64(u)
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			return f
+		}
+		fs.errorf(e.Line(), "malformed number near '%s'", s)
+	}
+	return f
+}
+
+func (fs *funcState) expr(e ast.Expr) expdesc {
+	if l := e.Line(); l > 0 {
+		fs.line = l
+	}
+	switch x := e.(type) {
+	case *ast.NilExpr:
+		return expdesc{k: eNil}
+	case *ast.TrueExpr:
+		return expdesc{k: eTrue}
+	case *ast.FalseExpr:
+		return expdesc{k: eFalse}
+	case *ast.NumberExpr:
+		return expdesc{k: eK, info: fs.numK(fs.number(x))}
+	case *ast.StringExpr:
+		return expdesc{k: eK, info: fs.strK(fs.c.name(x.Value))}
+	case *ast.Comma3Expr:
+		if !fs.p.IsVararg {
+			fs.errorf(x.Line(), "cannot use '...' outside a vararg function near '...'")
+		}
+		pc := fs.emit(ir.VARARG, 0, 2, 0)
+		if x.AdjustRet {
+			return expdesc{k: eReloc, info: pc}
+		}
+		return expdesc{k: eVararg, info: pc}
+	case *ast.IdentExpr:
+		return fs.singleVar(fs.c.name(x.Value))
+	case *ast.AttrGetExpr:
+		t := fs.expr(x.Object)
+		tr := fs.toAnyReg(&t)
+		k := fs.expr(x.Key)
+		kr := fs.toRK(&k)
+		return expdesc{k: eIndexed, info: tr, aux: kr}
+	case *ast.TableExpr:
+		return fs.table(x)
+	case *ast.FuncCallExpr:
+		e := fs.call(x)
+		if x.AdjustRet {
+			fs.discharge(&e)
+		}
+		return e
+	case *ast.LogicalOpExpr:
+		return fs.logical(x)
+	case *ast.RelationalOpExpr:
+		return fs.relationalValue(x)
+	case *ast.StringConcatOpExpr:
+		return fs.concat(x)
+	case *ast.ArithmeticOpExpr:
+		return fs.arith(x)
+	case *ast.UnaryMinusOpExpr:
+		if n, ok := x.Expr.(*ast.NumberExpr); ok {
+			return expdesc{k: eK, info: fs.numK(-fs.number(n))}
+		}
+		return fs.unary(ir.UNM, x.Expr)
+	case *ast.UnaryNotOpExpr:
+		sub := fs.expr(x.Expr)
+		switch sub.k {
+		case eNil, eFalse:
+			return expdesc{k: eTrue}
+		case eTrue, eK:
+			return expdesc{k: eFalse}
+		}
+		r := fs.toAnyReg(&sub)
+		fs.freeExp(sub)
+		return expdesc{k: eReloc, info: fs.emit(ir.NOT, 0, r, 0)}
+	case *ast.UnaryLenOpExpr:
+		return fs.unary(ir.LEN, x.Expr)
+	case *ast.FunctionExpr:
+		return fs.function(x, "", false)
+	}
+	fs.errorf(e.Line(), "internal error: unknown expression %T", e)
+	return expdesc{}
+}
+
+func (fs *funcState) singleVar(name string) expdesc {
+	if r := fs.findLocal(name); r >= 0 {
+		return expdesc{k: eLocal, info: r}
+	}
+	if u := fs.findUpval(name); u >= 0 {
+		return expdesc{k: eUpval, info: u}
+	}
+	return expdesc{k: eGlobal, info: fs.strK(name)}
+}
+
+func (fs *funcState) unary(op ir.Op, sub ast.Expr) expdesc {
+	e := fs.expr(sub)
+	r := fs.toAnyReg(&e)
+	fs.freeExp(e)
+	return expdesc{k: eReloc, info: fs.emit(op, 0, r, 0)}
+}
+
+var arithOps = map[string]ir.Op{"+": ir.ADD, "-": ir.SUB, "*": ir.MUL, "/": ir.DIV, "%": ir.MOD, "^": ir.POW}
+
+func foldArith(op string, a, b float64) (float64, bool) {
+	switch op {
+	case "+":
+		return a + b, true
+	case "-":
+		return a - b, true
+	case "*":
+		return a * b, true
+	case "/":
+		if b == 0 {
+			return 0, false
+		}
+		return a / b, true
+	case "%":
+		if b == 0 {
+			return 0, false
+		}
+		return a - math.Floor(a/b)*b, true
+	case "^":
+		return math.Pow(a, b), true
+	}
+	return 0, false
+}
+
+func (fs *funcState) numConst(e expdesc) (float64, bool) {
+	if e.k == eK {
+		if k := fs.p.Consts[e.info]; k.Kind == ir.KNumber {
+			return k.Num, true
+		}
+	}
+	return 0, false
+}
+
+// operands compiles two operands to RK form, freeing them in order.
+func (fs *funcState) operands(l, r ast.Expr) (int, int) {
+	le := fs.expr(l)
+	lr := fs.toRK(&le)
+	re := fs.expr(r)
+	rr := fs.toRK(&re)
+	if lr > rr {
+		fs.freeExp(le)
+		fs.freeExp(re)
+	} else {
+		fs.freeExp(re)
+		fs.freeExp(le)
+	}
+	return lr, rr
+}
+
+func (fs *funcState) arith(x *ast.ArithmeticOpExpr) expdesc {
+	line := x.Line()
+	le := fs.expr(x.Lhs)
+	if a, ok := fs.numConst(le); ok {
+		if rn, ok := x.Rhs.(*ast.NumberExpr); ok {
+			b := fs.number(rn)
+			if v, ok := foldArith(x.Operator, a, b); ok && !math.IsNaN(v) && v != 0 {
+				return expdesc{k: eK, info: fs.numK(v)}
+			}
+		}
+	}
+	lr := fs.toRK(&le)
+	re := fs.expr(x.Rhs)
+	rr := fs.toRK(&re)
+	if lr > rr {
+		fs.freeExp(le)
+		fs.freeExp(re)
+	} else {
+		fs.freeExp(re)
+		fs.freeExp(le)
+	}
+	fs.line = line
+	return expdesc{k: eReloc, info: fs.emit(arithOps[x.Operator], 0, lr, rr)}
+}
+
+func (fs *funcState) concat(x *ast.StringConcatOpExpr) expdesc {
+	// flatten the right-associative chain into consecutive registers
+	var items []ast.Expr
+	var e ast.Expr = x
+	for {
+		c, ok := e.(*ast.StringConcatOpExpr)
+		if !ok {
+			break
+		}
+		items = append(items, c.Lhs)
+		e = c.Rhs
+	}
+	items = append(items, e)
+	base := fs.freereg
+	for _, it := range items {
+		d := fs.expr(it)
+		fs.toNextReg(&d)
+	}
+	fs.line = x.Line()
+	fs.freereg = base
+	return expdesc{k: eReloc, info: fs.emit(ir.CONCAT, 0, base, base+len(items)-1)}
+}
+
+// compare emits a comparison followed by a jump taken when the comparison's
+// outcome equals want; it returns the jump's pc.
+func (fs *funcState) compare(x *ast.RelationalOpExpr, want bool) int {
+	var op ir.Op
+	l, r := x.Lhs, x.Rhs
+	cond := want
+	swap := false
+	switch x.Operator {
+	case "==":
+		op = ir.EQ
+	case "~=":
+		op, cond = ir.EQ, !want
+	case "<":
+		op = ir.LT
+	case ">":
+		op, swap = ir.LT, true
+	case "<=":
+		op = ir.LE
+	case ">=":
+		op, swap = ir.LE, true
+	}
+	lr, rr := fs.operands(l, r)
+	if swap {
+		lr, rr = rr, lr
+	}
+	fs.line = x.Line()
+	a := 0
+	if cond {
+		a = 1
+	}
+	fs.emit(op, a, lr, rr)
+	return fs.jump()
+}
+
+// jumpIf compiles e as a condition and returns the jumps taken when its
+// truth equals want; otherwise execution falls through.
+func (fs *funcState) jumpIf(e ast.Expr, want bool) []int {
+	switch x := e.(type) {
+	case *ast.RelationalOpExpr:
+		return []int{fs.compare(x, want)}
+	case *ast.UnaryNotOpExpr:
+		return fs.jumpIf(x.Expr, !want)
+	case *ast.LogicalOpExpr:
+		if (x.Operator == "and") == !want {
+			// and/jump-if-false or or/jump-if-true: either side suffices
+			return append(fs.jumpIf(x.Lhs, want), fs.jumpIf(x.Rhs, want)...)
+		}
+		// and/jump-if-true or or/jump-if-false: skip when the left decides
+		skip := fs.jumpIf(x.Lhs, !want)
+		j := fs.jumpIf(x.Rhs, want)
+		fs.patchHere(skip)
+		return j
+	case *ast.TrueExpr, *ast.NumberExpr, *ast.StringExpr:
+		if want {
+			return []int{fs.jump()}
+		}
+		return nil
+	case *ast.NilExpr, *ast.FalseExpr:
+		if !want {
+			return []int{fs.jump()}
+		}
+		return nil
+	}
+	d := fs.expr(e)
+	r := fs.toAnyReg(&d)
+	fs.freeExp(d)
+	c := 0
+	if want {
+		c = 1
+	}
+	fs.emit(ir.TEST, r, 0, c)
+	return []int{fs.jump()}
+}
+
+func (fs *funcState) relationalValue(x *ast.RelationalOpExpr) expdesc {
+	j := fs.compare(x, true)
+	fs.reserve(1)
+	r := fs.freereg - 1
+	fs.emit(ir.LOADBOOL, r, 0, 1)
+	fs.patchHere([]int{j})
+	fs.emit(ir.LOADBOOL, r, 1, 0)
+	return expdesc{k: eNonReloc, info: r}
+}
+
+func (fs *funcState) logical(x *ast.LogicalOpExpr) expdesc {
+	l := fs.expr(x.Lhs)
+	fs.toNextReg(&l)
+	r := l.info
+	c := 0 // and: keep the left value when it is false
+	if x.Operator == "or" {
+		c = 1
+	}
+	fs.emit(ir.TEST, r, 0, c)
+	j := fs.jump()
+	fs.freeReg(r)
+	re := fs.expr(x.Rhs)
+	fs.discharge(&re)
+	fs.freeExp(re)
+	fs.reserve(1)
+	fs.toReg(&re, r)
+	fs.patchHere([]int{j})
+	return expdesc{k: eNonReloc, info: r}
+}
+
+func (fs *funcState) table(x *ast.TableExpr) expdesc {
+	pc := fs.emit(ir.NEWTABLE, 0, 0, 0)
+	fs.reserve(1)
+	t := fs.freereg - 1
+	fs.p.Code[pc].A = int32(t)
+	narray, nhash, pending := 0, 0, 0
+	flush := func(multi bool) {
+		b := pending
+		if multi {
+			b = 0
+		}
+		fs.emit(ir.SETLIST, t, b, narray-pending)
+		fs.freereg = t + 1
+		pending = 0
+	}
+	for i, f := range x.Fields {
+		if f.Key == nil {
+			if i == len(x.Fields)-1 && isMulti(f.Value) {
+				e := fs.expr(f.Value)
+				fs.setReturns(&e, -1)
+				if e.k == eCall {
+					// results land at the call's base, which is the next register
+				}
+				narray++
+				pending++
+				flush(true)
+				narray--
+				continue
+			}
+			e := fs.expr(f.Value)
+			fs.toNextReg(&e)
+			narray++
+			pending++
+			if pending == ir.FieldsPerFlush {
+				flush(false)
+			}
+			continue
+		}
+		nhash++
+		k := fs.expr(f.Key)
+		kr := fs.toRK(&k)
+		v := fs.expr(f.Value)
+		vr := fs.toRK(&v)
+		fs.line = x.Line()
+		fs.emit(ir.SETTABLE, t, kr, vr)
+		if kr > vr {
+			fs.freeExp(k)
+			fs.freeExp(v)
+		} else {
+			fs.freeExp(v)
+			fs.freeExp(k)
+		}
+	}
+	if pending > 0 {
+		flush(false)
+	}
+	fs.p.Code[pc].B = int32(narray)
+	fs.p.Code[pc].C = int32(nhash)
+	return expdesc{k: eNonReloc, info: t}
+}
+
+// call compiles a call; its result is an open eCall.
+func (fs *funcState) call(x *ast.FuncCallExpr) expdesc {
+	line := x.Line()
+	var base int
+	if x.Method != "" {
+		o := fs.expr(x.Receiver)
+		or := fs.toAnyReg(&o)
+		fs.freeExp(o)
+		base = fs.freereg
+		fs.reserve(2)
+		fs.line = line
+		fs.emit(ir.SELF, base, or, int(ir.RKConst(fs.strK(fs.c.name(x.Method)))))
+	} else {
+		f := fs.expr(x.Func)
+		fs.toNextReg(&f)
+		base = f.info
+	}
+	nargs := 0
+	multi := false
+	for i, a := range x.Args {
+		e := fs.expr(a)
+		if i == len(x.Args)-1 && isMulti(a) {
+			fs.setReturns(&e, -1)
+			multi = true
+			if e.k == eVararg {
+				// VARARG reserved its register
+			}
+			break
+		}
+		fs.toNextReg(&e)
+		nargs++
+	}
+	b := nargs + 1
+	if x.Method != "" {
+		b++
+	}
+	if multi {
+		b = 0
+	}
+	fs.line = line
+	pc := fs.emit(ir.CALL, base, b, 2)
+	fs.freereg = base + 1
+	if fs.freereg > fs.p.MaxStack {
+		fs.p.MaxStack = fs.freereg
+	}
+	return expdesc{k: eCall, info: pc}
+}
+
+// function compiles a function body into a nested proto.
+func (fs *funcState) function(x *ast.FunctionExpr, name string, method bool) expdesc {
+	child := fs.c.openFunc(fs, x.Line())
+	child.p.Name = name
+	child.p.LastLine = x.LastLine()
+	child.p.ID = fmt.Sprintf("%s.%d", fs.p.ID, len(fs.p.Protos))
+	if method {
+		child.addLocal("self")
+	}
+	for _, n := range x.ParList.Names {
+		child.addLocal(fs.c.name(n))
+	}
+	child.p.NumParams = len(child.actvars)
+	child.p.IsVararg = x.ParList.HasVargs
+	child.reserve(child.p.NumParams)
+	child.block(x.Stmts, false)
+	child.line = x.LastLine()
+	fs.c.closeFunc(child)
+	fs.p.Protos = append(fs.p.Protos, child.p)
+	fs.line = x.Line()
+	return expdesc{k: eReloc, info: fs.emit(ir.CLOSURE, 0, len(fs.p.Protos)-1, 0)}
+}
+
+// ---- statements
+
+func (fs *funcState) enterBlock(loop bool) *blockScope {
+	bl := &blockScope{prev: fs.bl, nactvar: fs.nactvar(), loop: loop}
+	fs.bl = bl
+	return bl
+}
+
+func (fs *funcState) leaveBlock() {
+	bl := fs.bl
+	fs.bl = bl.prev
+	fs.removeVars(bl.nactvar)
+	if bl.upval {
+		fs.emit(ir.CLOSE, bl.nactvar, 0, 0)
+	}
+	fs.freereg = fs.nactvar()
+	fs.patchHere(bl.breaks)
+}
+
+// block compiles statements in a new scope.
+func (fs *funcState) block(stmts []ast.Stmt, loop bool) {
+	fs.enterBlock(loop)
+	for _, s := range stmts {
+		fs.stmt(s)
+		fs.freereg = fs.nactvar()
+	}
+	fs.leaveBlock()
+}
+
+func (fs *funcState) stmt(s ast.Stmt) {
+	fs.line = s.Line()
+	switch x := s.(type) {
+	case *ast.AssignStmt:
+		fs.assign(x.Lhs, x.Rhs)
+	case *ast.LocalAssignStmt:
+		fs.local(x)
+	case *ast.FuncCallStmt:
+		c, ok := x.Expr.(*ast.FuncCallExpr)
+		if !ok {
+			fs.errorf(x.Line(), "syntax error near call")
+		}
+		e := fs.call(c)
+		fs.p.Code[e.info].C = 1
+	case *ast.DoBlockStmt:
+		fs.block(x.Stmts, false)
+	case *ast.WhileStmt:
+		start := fs.pc()
+		exit := fs.jumpIf(x.Condition, false)
+		fs.enterBlock(true)
+		fs.block(x.Stmts, false)
+		fs.line = x.Line()
+		fs.patch(fs.jump(), start)
+		fs.leaveBlock()
+		fs.patchHere(exit)
+	case *ast.RepeatStmt:
+		fs.repeat(x)
+	case *ast.IfStmt:
+		fs.ifStmt(x)
+	case *ast.NumberForStmt:
+		fs.numFor(x)
+	case *ast.GenericForStmt:
+		fs.genFor(x)
+	case *ast.FuncDefStmt:
+		fs.funcDef(x)
+	case *ast.ReturnStmt:
+		fs.ret(x)
+	case *ast.BreakStmt:
+		fs.breakStmt(x)
+	case *ast.LabelStmt:
+		fs.errorf(x.Line(), "unexpected symbol near '::'")
+	case *ast.GotoStmt:
+		fs.errorf(x.Line(), "unexpected symbol near 'goto'")
+	default:
+		fs.errorf(s.Line(), "internal error: unknown statement %T", s)
+	}
+}
+
+func (fs *funcState) breakStmt(x *ast.BreakStmt) {
+	upval := false
+	bl := fs.bl
+	for bl != nil && !bl.loop {
+		upval = upval || bl.upval
+		bl = bl.prev
+	}
+	if bl == nil {
+		fs.errorf(x.Line(), "no loop to break near 'break'")
+	}
+	if upval || bl.upval {
+		fs.emit(ir.CLOSE, bl.nactvar, 0, 0)
+	}
+	bl.breaks = append(bl.breaks, fs.jump())
+}
+
+func (fs *funcState) repeat(x *ast.RepeatStmt) {
+	start := fs.pc()
+	outer := fs.enterBlock(true)
+	inner := fs.enterBlock(false)
+	for _, s := range x.Stmts {
+		fs.stmt(s)
+		fs.freereg = fs.nactvar()
+	}
+	fs.line = x.LastLine()
+	jf := fs.jumpIf(x.Condition, false)
+	if inner.upval {
+		fs.emit(ir.CLOSE, inner.nactvar, 0, 0)
+		exit := fs.jump()
+		fs.patchHere(jf)
+		fs.emit(ir.CLOSE, inner.nactvar, 0, 0)
+		fs.patch(fs.jump(), start)
+		fs.patchHere([]int{exit})
+		inner.upval = false
+	} else {
+		for _, j := range jf {
+			fs.patch(j, start)
+		}
+	}
+	fs.leaveBlock()
+	_ = outer
+	fs.leaveBlock()
+}
+
+func (fs *funcState) ifStmt(x *ast.IfStmt) {
+	jf := fs.jumpIf(x.Condition, false)
+	fs.block(x.Then, false)
+	if len(x.Else) > 0 {
+		end := fs.jump()
+		fs.patchHere(jf)
+		if len(x.Else) == 1 {
+			if nested, ok := x.Else[0].(*ast.IfStmt); ok && nested.LastLine() == 0 {
+				fs.line = nested.Line()
+				fs.ifStmt(nested)
+				fs.patchHere([]int{end})
+				return
+			}
+		}
+		fs.block(x.Else, false)
+		fs.patchHere([]int{end})
+		return
+	}
+	fs.patchHere(jf)
+}
+
+func (fs *funcState) numFor(x *ast.NumberForStmt) {
+	outer := fs.enterBlock(true)
+	base := fs.freereg
+	for _, e := range []ast.Expr{x.Init, x.Limit} {
+		d := fs.expr(e)
+		fs.toNextReg(&d)
+	}
+	if x.Step != nil {
+		d := fs.expr(x.Step)
+		fs.toNextReg(&d)
+	} else {
+		fs.emit(ir.LOADK, fs.freereg, fs.numK(1), 0)
+		fs.reserve(1)
+	}
+	fs.activate([]string{"(for index)", "(for limit)", "(for step)"})
+	fs.line = x.Line()
+	prep := fs.emit(ir.FORPREP, base, 0, 0)
+	fs.enterBlock(false)
+	fs.activate([]string{fs.c.name(x.Name)})
+	fs.reserve(1)
+	body := fs.pc()
+	for _, s := range x.Stmts {
+		fs.stmt(s)
+		fs.freereg = fs.nactvar()
+	}
+	fs.leaveBlock()
+	fs.patch(prep, fs.pc())
+	fs.line = x.Line()
+	loop := fs.emit(ir.FORLOOP, base, 0, 0)
+	fs.patch(loop, body)
+	_ = outer
+	fs.leaveBlock()
+}
+
+func (fs *funcState) genFor(x *ast.GenericForStmt) {
+	fs.enterBlock(true)
+	base := fs.freereg
+	fs.explist(x.Exprs, 3)
+	fs.activate([]string{"(for generator)", "(for state)", "(for control)"})
+	fs.line = x.Line()
+	prep := fs.jump()
+	fs.enterBlock(false)
+	names := make([]string, len(x.Names))
+	for i, n := range x.Names {
+		names[i] = fs.c.name(n)
+	}
+	fs.activate(names)
+	fs.reserve(len(names))
+	body := fs.pc()
+	for _, s := range x.Stmts {
+		fs.stmt(s)
+		fs.freereg = fs.nactvar()
+	}
+	fs.leaveBlock()
+	fs.patchHere([]int{prep})
+	fs.line = x.Line()
+	if base+3+len(names) > fs.p.MaxStack {
+		fs.p.MaxStack = base + 3 + len(names)
+	}
+	fs.emit(ir.TFORCALL, base, 0, len(names))
+	fs.patch(fs.emit(ir.TFORLOOP, base, 0, 0), body)
+	fs.leaveBlock()
+}
+
+// explist evaluates exprs into want consecutive new registers (want < 0:
+// all values, the last one open), adjusting with nils or dropping extras.
+func (fs *funcState) explist(exprs []ast.Expr, want int) {
+	n := len(exprs)
+	for i, e := range exprs {
+		d := fs.expr(e)
+		if i == n-1 && isMulti(e) && (want < 0 || want > i) {
+			extra := want - i
+			if want < 0 {
+				extra = -1
+			}
+			fs.setReturns(&d, extra)
+			if d.k == eCall {
+				fs.freereg = int(fs.p.Code[d.info].A)
+				if extra > 0 {
+					fs.reserve(extra)
+				}
+			} else if d.k == eVararg {
+				fs.freereg--
+				if extra > 0 {
+					fs.reserve(extra)
+				}
+			}
+			return
+		}
+		if want >= 0 && i >= want {
+			// evaluated for side effects only
+			r := fs.toAnyReg(&d)
+			fs.freeReg(r)
+			continue
+		}
+		fs.toNextReg(&d)
+	}
+	if want > n {
+		first := fs.freereg
+		fs.reserve(want - n)
+		fs.emit(ir.LOADNIL, first, first+want-n-1, 0)
+	}
+}
+
+func (fs *funcState) local(x *ast.LocalAssignStmt) {
+	names := make([]string, len(x.Names))
+	for i, n := range x.Names {
+		names[i] = fs.c.name(n)
+	}
+	if x.LastLine() != 0 && len(x.Exprs) == 1 {
+		if f, ok := x.Exprs[0].(*ast.FunctionExpr); ok {
+			// local function f: f is in scope in its own body
+			fs.activate(names)
+			fs.reserve(1)
+			e := fs.function(f, names[0], false)
+			fs.toReg(&e, fs.nactvar()-1)
+			return
+		}
+	}
+	for _, e := range x.Exprs {
+		if f, ok := e.(*ast.FunctionExpr); ok && len(x.Exprs) == 1 && len(names) == 1 {
+			d := fs.function(f, names[0], false)
+			fs.toNextReg(&d)
+			fs.activate(names)
+			return
+		}
+	}
+	fs.explist(x.Exprs, len(names))
+	fs.activate(names)
+}
+
+func (fs *funcState) funcDef(x *ast.FuncDefStmt) {
+	var target ast.Expr
+	method := false
+	name := ""
+	if x.Name.Method != "" {
+		key := &ast.StringExpr{Value: x.Name.Method}
+		key.SetLine(x.Line())
+		at := &ast.AttrGetExpr{Object: x.Name.Receiver, Key: key}
+		at.SetLine(x.Line())
+		target = at
+		method = true
+		name = fs.c.name(x.Name.Method)
+	} else {
+		target = x.Name.Func
+		switch t := target.(type) {
+		case *ast.IdentExpr:
+			name = fs.c.name(t.Value)
+		case *ast.AttrGetExpr:
+			if k, ok := t.Key.(*ast.StringExpr); ok {
+				name = fs.c.name(k.Value)
+			}
+		}
+	}
+	v := fs.lvalue(target, false)
+	e := fs.function(x.Func, name, method)
+	fs.line = x.Line()
+	fs.store(v, &e)
+}
+
+// lvalue compiles the parts of an assignment target that are evaluated
+// before the values: the table and the key of an indexed target.
+func (fs *funcState) lvalue(e ast.Expr, copyLocals bool) expdesc {
+	switch x := e.(type) {
+	case *ast.IdentExpr:
+		return fs.singleVar(fs.c.name(x.Value))
+	case *ast.AttrGetExpr:
+		t := fs.expr(x.Object)
+		var tr int
+		if copyLocals && t.k == eLocal {
+			fs.toNextReg(&t)
+			tr = t.info
+		} else {
+			tr = fs.toAnyReg(&t)
+		}
+		k := fs.expr(x.Key)
+		var kr int
+		if copyLocals && k.k == eLocal {
+			fs.toNextReg(&k)
+			kr = k.info
+		} else {
+			kr = fs.toRK(&k)
+		}
+		return expdesc{k: eIndexed, info: tr, aux: kr}
+	}
+	fs.errorf(e.Line(), "syntax error near '='")
+	return expdesc{}
+}
+
+// store assigns the value e to the target v.
+func (fs *funcState) store(v expdesc, e *expdesc) {
+	switch v.k {
+	case eLocal:
+		fs.freeExp(*e)
+		fs.toReg(e, v.info)
+	case eUpval:
+		r := fs.toAnyReg(e)
+		fs.emit(ir.SETUPVAL, r, v.info, 0)
+		fs.freeExp(*e)
+	case eGlobal:
+		r := fs.toAnyReg(e)
+		fs.emit(ir.SETGLOBAL, r, v.info, 0)
+		fs.freeExp(*e)
+	case eIndexed:
+		r := fs.toRK(e)
+		fs.emit(ir.SETTABLE, v.info, v.aux, r)
+		fs.freeExp(*e)
+	}
+}
+
+func (fs *funcState) assign(lhs, rhs []ast.Expr) {
+	line := fs.line
+	if len(lhs) == 1 && len(rhs) == 1 {
+		v := fs.lvalue(lhs[0], false)
+		e := fs.expr(rhs[0])
+		if e.k == eCall || e.k == eVararg {
+			fs.setReturns(&e, 1)
+			if e.k == eCall {
+				e = expdesc{k: eNonReloc, info: int(fs.p.Code[e.info].A)}
+			} else {
+				e = expdesc{k: eNonReloc, info: int(fs.p.Code[e.info].A)}
+			}
+		}
+		fs.line = line
+		fs.store(v, &e)
+		return
+	}
+	vars := make([]expdesc, len(lhs))
+	for i, l := range lhs {
+		vars[i] = fs.lvalue(l, true)
+	}
+	base := fs.freereg
+	fs.explist(rhs, len(lhs))
+	fs.line = line
+	for i := len(lhs) - 1; i >= 0; i-- {
+		e := expdesc{k: eNonReloc, info: base + i}
+		fs.store(vars[i], &e)
+	}
+}
+
+func (fs *funcState) ret(x *ast.ReturnStmt) {
+	n := len(x.Exprs)
+	if n == 1 {
+		if c, ok := x.Exprs[0].(*ast.FuncCallExpr); ok && !c.AdjustRet {
+			e := fs.call(c)
+			in := &fs.p.Code[e.info]
+			in.Op = ir.TAILCALL
+			in.C = 0
+			fs.emit(ir.RETURN, int(in.A), 0, 0)
+			return
+		}
+		if !isMulti(x.Exprs[0]) {
+			e := fs.expr(x.Exprs[0])
+			r := fs.toAnyReg(&e)
+			fs.line = x.Line()
+			fs.emit(ir.RETURN, r, 2, 0)
+			return
+		}
+	}
+	base := fs.freereg
+	if n > 0 && isMulti(x.Exprs[n-1]) {
+		fs.explist(x.Exprs, -1)
+		fs.line = x.Line()
+		fs.emit(ir.RETURN, base, 0, 0)
+		return
+	}
+	fs.explist(x.Exprs, n)
+	fs.line = x.Line()
+	fs.emit(ir.RETURN, base, n+1, 0)
+}
+
+// Compiler adapts Compile to the runtime's Compiler interface (used by
+// loadstring, load and dofile).
+type Compiler struct{}
+
+// Compile compiles a chunk that is not a file.
+func (Compiler) Compile(src []byte, chunk string) (*ir.Proto, error) {
+	return Compile(src, chunk, Options{})
+}
