@@ -2,7 +2,8 @@ package runtime
 
 import (
 	"fmt"
-	"strings"
+
+	"github.com/mobilua/mobilua/ir"
 )
 
 type coStatus uint8
@@ -543,11 +544,27 @@ func (t *Thread) Throw(v Value) {
 func (t *Thread) ArgError(n int, msg string) { t.p.argError(t, n, msg) }
 
 func (p *Process) argError(th *Thread, n int, msg string) {
+	// As luaL_argerror: the name is the one the caller used, '?' when the
+	// builtin was not called from a Lua function; a method call counts self.
 	name := "?"
-	if th.goCall != nil {
-		name = th.goCall.Name
-		if i := strings.LastIndexByte(name, '.'); i >= 0 {
-			name = name[i+1:]
+	if len(th.frames) > 0 {
+		if fr := &th.frames[len(th.frames)-1]; fr.cl != nil {
+			ip := fr.cl.P.IR
+			if pc := fr.pc - 1; pc >= 0 && pc < len(ip.Code) {
+				in := ip.Code[pc]
+				if in.Op == ir.CALL || in.Op == ir.TAILCALL {
+					kind, nm := objName(ip, pc, int(in.A))
+					if nm != "" {
+						name = nm
+					}
+					if kind == "method" {
+						n--
+						if n == 0 {
+							p.rtError(th, "calling '%s' on bad self (%s)", name, msg)
+						}
+					}
+				}
+			}
 		}
 	}
 	p.rtError(th, "bad argument #%d to '%s' (%s)", n, name, msg)

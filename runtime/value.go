@@ -131,7 +131,7 @@ func RawEqual(a, b Value) bool {
 
 // FormatNumber formats a number as Lua 5.1 does ("%.14g").
 func FormatNumber(f float64) string {
-	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+	if f == math.Trunc(f) && math.Abs(f) < 1e14 {
 		if f == 0 && math.Signbit(f) {
 			return "-0"
 		}
@@ -293,3 +293,6 @@ type Userdata struct {
 
 // ClosureValue wraps a Lua closure.
 func ClosureValue(c *Closure) Value { return Value{o: c} }
+
+// UserdataValue wraps a userdata.
+func UserdataValue(u *Userdata) Value { return Value{o: u} }

@@ -207,7 +207,7 @@ reload:
 		case ir.JMP:
 			if in.B < 0 {
 				p.steps--
-				if p.steps <= 0 && p.budgetOut() {
+				if p.steps < 0 && p.budgetOut() {
 					fr.pc = pc - 1
 					return stopBudget
 				}
@@ -258,7 +258,7 @@ reload:
 			}
 		case ir.CALL:
 			p.steps--
-			if p.steps <= 0 && p.budgetOut() {
+			if p.steps < 0 && p.budgetOut() {
 				fr.pc = pc - 1
 				return stopBudget
 			}
@@ -277,7 +277,7 @@ reload:
 			goto reload
 		case ir.TAILCALL:
 			p.steps--
-			if p.steps <= 0 && p.budgetOut() {
+			if p.steps < 0 && p.budgetOut() {
 				fr.pc = pc - 1
 				return stopBudget
 			}
@@ -343,7 +343,7 @@ reload:
 			pc += int(in.B)
 		case ir.FORLOOP:
 			p.steps--
-			if p.steps <= 0 && p.budgetOut() {
+			if p.steps < 0 && p.budgetOut() {
 				fr.pc = pc - 1
 				return stopBudget
 			}
@@ -357,7 +357,7 @@ reload:
 			}
 		case ir.TFORCALL:
 			p.steps--
-			if p.steps <= 0 && p.budgetOut() {
+			if p.steps < 0 && p.budgetOut() {
 				fr.pc = pc - 1
 				return stopBudget
 			}
@@ -393,7 +393,7 @@ reload:
 		case ir.TFORLOOP:
 			if v := stack[ra+3]; v.o != nil {
 				p.steps--
-				if p.steps <= 0 && p.budgetOut() {
+				if p.steps < 0 && p.budgetOut() {
 					fr.pc = pc - 1
 					return stopBudget
 				}

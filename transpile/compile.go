@@ -154,8 +154,8 @@ func (fs *funcState) constant(k ir.Const) int {
 
 func (fs *funcState) strK(s string) int { return fs.constant(ir.Const{Kind: ir.KString, Str: s}) }
 func (fs *funcState) numK(n float64) int {
-	if n == 0 && math.Signbit(n) {
-		return fs.constant(ir.Const{Kind: ir.KNumber, Num: n, Str: "-0"})
+	if n == 0 {
+		n = 0 // lua5.1 folds -0 constants to 0
 	}
 	return fs.constant(ir.Const{Kind: ir.KNumber, Num: n})
 }

@@ -15,6 +15,9 @@ func Open(p *runtime.Process) {
 	openTable(p)
 	openMath(p)
 	openOS(p)
+	if !p.Sandboxed {
+		openIO(p)
+	}
 }
 
 // ExitCode reports a status requested by os.exit.

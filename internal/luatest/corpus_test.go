@@ -1,0 +1,119 @@
+package luatest
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func corpus(t *testing.T) []Chunk {
+	t.Helper()
+	files, err := filepath.Glob("../../testdata/lua/*.lua")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus files: %v", err)
+	}
+	var all []Chunk
+	for _, f := range files {
+		cs, err := LoadCorpusFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, cs...)
+	}
+	return all
+}
+
+func chunkName(c Chunk) string { return fmt.Sprintf("%s:%d", c.File, c.Line) }
+
+// TestCorpus runs every chunk on the interpreter and checks its inline
+// expectations.
+func TestCorpus(t *testing.T) {
+	for _, c := range corpus(t) {
+		t.Run(chunkName(c), func(t *testing.T) {
+			if err := Check(c, Run(c.File, c.Source, 0, false)); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// TestCorpusSliced runs every chunk in slices of 1, 7 and 1000 steps: the
+// output and error must be those of an uninterrupted run.
+func TestCorpusSliced(t *testing.T) {
+	for _, c := range corpus(t) {
+		whole := Run(c.File, c.Source, 0, false)
+		for _, n := range []int64{1, 7, 1000} {
+			t.Run(fmt.Sprintf("%s/%d", chunkName(c), n), func(t *testing.T) {
+				r := Run(c.File, c.Source, n, false)
+				if r.Stdout != whole.Stdout {
+					t.Errorf("output differs from an uninterrupted run:\n got: %q\nwant: %q", r.Stdout, whole.Stdout)
+				}
+				if errString(r.Err) != errString(whole.Err) {
+					t.Errorf("error differs: got %q, want %q", errString(r.Err), errString(whole.Err))
+				}
+			})
+		}
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+var notDiffRe = regexp.MustCompile(`(?m)^-- not-differential: (.*)$`)
+
+var addrRe = regexp.MustCompile(`0x[0-9a-f]+`)
+
+func normalize(s string) string { return addrRe.ReplaceAllString(s, "ADDR") }
+
+// TestDifferential runs every chunk with lua5.1 and with Mobilua and
+// requires the same standard output and, for failing chunks, the same error
+// message.
+func TestDifferential(t *testing.T) {
+	lua, err := exec.LookPath("lua5.1")
+	if err != nil {
+		t.Skip("lua5.1 is not installed (apt-get install lua5.1); differential tests skipped")
+	}
+	dir := t.TempDir()
+	for _, c := range corpus(t) {
+		t.Run(chunkName(c), func(t *testing.T) {
+			if m := notDiffRe.FindStringSubmatch(c.Source); m != nil {
+				t.Skipf("differs from lua5.1 on purpose: %s", m[1])
+			}
+			sub := filepath.Join(dir, fmt.Sprint(c.Line))
+			os.MkdirAll(sub, 0o755)
+			path := filepath.Join(sub, c.File)
+			if err := os.WriteFile(path, []byte(c.Source), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(lua, c.File)
+			cmd.Args[0] = "lua5.1"
+			cmd.Dir = sub
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			runErr := cmd.Run()
+			r := Run(c.File, c.Source, 0, false)
+			if normalize(r.Stdout) != normalize(stdout.String()) {
+				t.Errorf("stdout differs\nmobilua: %q\nlua5.1:  %q", r.Stdout, stdout.String())
+			}
+			if (runErr != nil) != (r.Err != nil) {
+				t.Fatalf("lua5.1 error %v (%s), mobilua error %v", runErr, stderr.String(), r.Err)
+			}
+			if r.Err != nil {
+				want := strings.SplitN(strings.TrimPrefix(stderr.String(), "lua5.1: "), "\n", 2)[0]
+				got := strings.SplitN(r.Err.Error(), "\n", 2)[0]
+				if normalize(got) != normalize(want) {
+					t.Errorf("error message differs\nmobilua: %s\nlua5.1:  %s", got, want)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,398 @@
+package stdlib
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	rt "github.com/mobilua/mobilua/runtime"
+)
+
+// luaFile is the payload of an io file handle.
+type luaFile struct {
+	name   string
+	f      *os.File
+	r      *bufio.Reader
+	w      io.Writer
+	bw     *bufio.Writer
+	closed bool
+	std    bool
+}
+
+type ioState struct {
+	meta   *rt.Table
+	stdin  *rt.Userdata
+	stdout *rt.Userdata
+	stderr *rt.Userdata
+	input  *rt.Userdata
+	output *rt.Userdata
+}
+
+func openIO(p *rt.Process) {
+	st := &ioState{}
+	methods := rt.NewTable(0, 8)
+	st.meta = rt.NewTable(0, 3)
+	st.meta.SetStr("__index", rt.TableValue(methods))
+	st.meta.SetStr("__tostring", rt.FunctionValue(rt.NewGoFunction("file.__tostring", func(t *rt.Thread, a []rt.Value) int {
+		f := st.check(t, a, 0, false)
+		if f.closed {
+			t.Push(rt.String("file (closed)"))
+		} else {
+			t.Push(rt.String(fmt.Sprintf("file (%p)", f)))
+		}
+		return 1
+	})))
+	out := p.Out()
+	st.stdin = st.wrap(&luaFile{name: "stdin", f: os.Stdin, r: bufio.NewReader(os.Stdin), std: true})
+	st.stdout = st.wrap(&luaFile{name: "stdout", w: out, bw: out, std: true})
+	st.stderr = st.wrap(&luaFile{name: "stderr", w: p.Stderr, std: true})
+	st.input, st.output = st.stdin, st.stdout
+
+	reg := func(t *rt.Table, name string, fn func(t *rt.Thread, a []rt.Value) int, prefix string) {
+		t.SetStr(name, rt.FunctionValue(rt.NewGoFunction(prefix+name, fn)))
+	}
+	reg(methods, "write", func(t *rt.Thread, a []rt.Value) int {
+		f := st.check(t, a, 0, true)
+		return st.write(t, f, a[1:], a[0])
+	}, "file:")
+	reg(methods, "read", func(t *rt.Thread, a []rt.Value) int {
+		return st.read(t, st.check(t, a, 0, true), a[1:])
+	}, "file:")
+	reg(methods, "lines", func(t *rt.Thread, a []rt.Value) int {
+		f := st.check(t, a, 0, true)
+		t.Push(rt.FunctionValue(st.linesIter(f, false)))
+		return 1
+	}, "file:")
+	reg(methods, "close", func(t *rt.Thread, a []rt.Value) int {
+		return st.close(t, st.check(t, a, 0, true))
+	}, "file:")
+	reg(methods, "flush", func(t *rt.Thread, a []rt.Value) int {
+		f := st.check(t, a, 0, true)
+		if f.bw != nil {
+			f.bw.Flush()
+		}
+		t.Push(a[0])
+		return 1
+	}, "file:")
+	reg(methods, "setvbuf", func(t *rt.Thread, a []rt.Value) int {
+		st.check(t, a, 0, true)
+		t.Push(rt.True)
+		return 1
+	}, "file:")
+	reg(methods, "seek", func(t *rt.Thread, a []rt.Value) int {
+		f := st.check(t, a, 0, true)
+		whence := map[string]int{"set": 0, "cur": 1, "end": 2}
+		w := "cur"
+		if len(a) > 1 && !a[1].IsNil() {
+			w = t.CheckString(a, 1)
+		}
+		wh, ok := whence[w]
+		if !ok {
+			t.ArgError(2, "invalid option '"+w+"'")
+		}
+		off := int64(t.OptInt(a, 2, 0))
+		if f.f == nil || f.std {
+			t.Push(rt.Nil)
+			t.Push(rt.String("Illegal seek"))
+			t.Push(rt.Number(29))
+			return 3
+		}
+		if f.bw != nil {
+			f.bw.Flush()
+		}
+		if wh == 1 && f.r != nil {
+			off -= int64(f.r.Buffered())
+		}
+		pos, err := f.f.Seek(off, wh)
+		if err != nil {
+			return fileResult(t, err, f.name)
+		}
+		if f.r != nil {
+			f.r.Reset(f.f)
+		}
+		t.Push(rt.Number(float64(pos)))
+		return 1
+	}, "file:")
+
+	lib := []*rt.GoFunction{
+		rt.NewGoFunction("write", func(t *rt.Thread, a []rt.Value) int {
+			return st.write(t, st.output.Data.(*luaFile), a, rt.UserdataValue(st.output))
+		}),
+		rt.NewGoFunction("read", func(t *rt.Thread, a []rt.Value) int {
+			return st.read(t, st.input.Data.(*luaFile), a)
+		}),
+		rt.NewGoFunction("lines", func(t *rt.Thread, a []rt.Value) int {
+			if len(a) == 0 || a[0].IsNil() {
+				t.Push(rt.FunctionValue(st.linesIter(st.input.Data.(*luaFile), false)))
+				return 1
+			}
+			name := t.CheckString(a, 0)
+			f, err := os.Open(name)
+			if err != nil {
+				t.Error("%s", strings.TrimPrefix(errText(err, name), ""))
+			}
+			t.Push(rt.FunctionValue(st.linesIter(&luaFile{name: name, f: f, r: bufio.NewReader(f)}, true)))
+			return 1
+		}),
+		rt.NewGoFunction("open", func(t *rt.Thread, a []rt.Value) int {
+			name := t.CheckString(a, 0)
+			mode := "r"
+			if len(a) > 1 && !a[1].IsNil() {
+				mode = t.CheckString(a, 1)
+			}
+			flag := 0
+			m := strings.TrimSuffix(mode, "b")
+			switch m {
+			case "r":
+				flag = os.O_RDONLY
+			case "w":
+				flag = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+			case "a":
+				flag = os.O_WRONLY | os.O_CREATE | os.O_APPEND
+			case "r+":
+				flag = os.O_RDWR
+			case "w+":
+				flag = os.O_RDWR | os.O_CREATE | os.O_TRUNC
+			case "a+":
+				flag = os.O_RDWR | os.O_CREATE | os.O_APPEND
+			default:
+				t.ArgError(2, "invalid mode '"+mode+"'")
+			}
+			f, err := os.OpenFile(name, flag, 0o666)
+			if err != nil {
+				t.Push(rt.Nil)
+				t.Push(rt.String(errText(err, name)))
+				t.Push(rt.Number(2))
+				return 3
+			}
+			lf := &luaFile{name: name, f: f, r: bufio.NewReader(f)}
+			lf.bw = bufio.NewWriter(f)
+			lf.w = lf.bw
+			t.Push(rt.UserdataValue(st.wrap(lf)))
+			return 1
+		}),
+		rt.NewGoFunction("close", func(t *rt.Thread, a []rt.Value) int {
+			if len(a) == 0 {
+				return st.close(t, st.output.Data.(*luaFile))
+			}
+			return st.close(t, st.check(t, a, 0, true))
+		}),
+		rt.NewGoFunction("type", func(t *rt.Thread, a []rt.Value) int {
+			t.CheckAny(a, 0)
+			if u, ok := a[0].Raw().(*rt.Userdata); ok {
+				if f, ok := u.Data.(*luaFile); ok {
+					if f.closed {
+						t.Push(rt.String("closed file"))
+					} else {
+						t.Push(rt.String("file"))
+					}
+					return 1
+				}
+			}
+			t.Push(rt.Nil)
+			return 1
+		}),
+		rt.NewGoFunction("output", func(t *rt.Thread, a []rt.Value) int {
+			if len(a) > 0 && !a[0].IsNil() {
+				if s, ok := a[0].Str(); ok {
+					f, err := os.Create(s)
+					if err != nil {
+						t.Error("%s", errText(err, s))
+					}
+					bw := bufio.NewWriter(f)
+					st.output = st.wrap(&luaFile{name: s, f: f, bw: bw, w: bw})
+				} else {
+					st.check(t, a, 0, true)
+					st.output = a[0].Raw().(*rt.Userdata)
+				}
+			}
+			t.Push(rt.UserdataValue(st.output))
+			return 1
+		}),
+		rt.NewGoFunction("input", func(t *rt.Thread, a []rt.Value) int {
+			if len(a) > 0 && !a[0].IsNil() {
+				if s, ok := a[0].Str(); ok {
+					f, err := os.Open(s)
+					if err != nil {
+						t.Error("%s", errText(err, s))
+					}
+					st.input = st.wrap(&luaFile{name: s, f: f, r: bufio.NewReader(f)})
+				} else {
+					st.check(t, a, 0, true)
+					st.input = a[0].Raw().(*rt.Userdata)
+				}
+			}
+			t.Push(rt.UserdataValue(st.input))
+			return 1
+		}),
+	}
+	p.Register("io", lib...)
+	io := p.Globals.GetStr("io").Table()
+	io.SetStr("stdin", rt.UserdataValue(st.stdin))
+	io.SetStr("stdout", rt.UserdataValue(st.stdout))
+	io.SetStr("stderr", rt.UserdataValue(st.stderr))
+}
+
+func errText(err error, name string) string {
+	msg := err.Error()
+	if pe, ok := err.(*os.PathError); ok {
+		msg = pe.Err.Error()
+	}
+	if len(msg) > 0 {
+		msg = strings.ToUpper(msg[:1]) + msg[1:]
+	}
+	return name + ": " + msg
+}
+
+func (st *ioState) wrap(f *luaFile) *rt.Userdata {
+	return &rt.Userdata{Data: f, Meta: st.meta}
+}
+
+func (st *ioState) check(t *rt.Thread, a []rt.Value, i int, open bool) *luaFile {
+	if i < len(a) {
+		if u, ok := a[i].Raw().(*rt.Userdata); ok {
+			if f, ok := u.Data.(*luaFile); ok {
+				if open && f.closed {
+					t.Error("attempt to use a closed file")
+				}
+				return f
+			}
+		}
+	}
+	t.TypeError(a, i, "FILE*")
+	return nil
+}
+
+func (st *ioState) write(t *rt.Thread, f *luaFile, a []rt.Value, self rt.Value) int {
+	if f.w == nil {
+		t.Push(rt.Nil)
+		t.Push(rt.String("Bad file descriptor"))
+		t.Push(rt.Number(9))
+		return 3
+	}
+	args := append([]rt.Value(nil), a...)
+	for i, v := range args {
+		s, ok := rt.ToStringRaw(v)
+		if !ok {
+			t.TypeError(args, i, "string")
+		}
+		if _, err := io.WriteString(f.w, s); err != nil {
+			return fileResult(t, err, f.name)
+		}
+	}
+	t.Push(self)
+	return 1
+}
+
+func (st *ioState) close(t *rt.Thread, f *luaFile) int {
+	if f.std {
+		t.Push(rt.Nil)
+		t.Push(rt.String("cannot close standard file"))
+		return 2
+	}
+	if f.bw != nil {
+		f.bw.Flush()
+	}
+	f.closed = true
+	if f.f != nil {
+		f.f.Close()
+	}
+	t.Push(rt.True)
+	return 1
+}
+
+func (st *ioState) linesIter(f *luaFile, closeAtEOF bool) *rt.GoFunction {
+	return rt.NewGoFunction("lines_iterator", func(t *rt.Thread, _ []rt.Value) int {
+		if f.closed {
+			t.Error("file is already closed")
+		}
+		line, ok := readLine(f)
+		if !ok {
+			if closeAtEOF {
+				f.closed = true
+				f.f.Close()
+			}
+			t.Push(rt.Nil)
+			return 1
+		}
+		t.Push(rt.String(line))
+		return 1
+	})
+}
+
+func readLine(f *luaFile) (string, bool) {
+	if f.r == nil {
+		return "", false
+	}
+	s, err := f.r.ReadString('\n')
+	if err != nil && s == "" {
+		return "", false
+	}
+	return strings.TrimSuffix(s, "\n"), true
+}
+
+func (st *ioState) read(t *rt.Thread, f *luaFile, a []rt.Value) int {
+	if f.r == nil {
+		t.Push(rt.Nil)
+		t.Push(rt.String("Bad file descriptor"))
+		t.Push(rt.Number(9))
+		return 3
+	}
+	if f.bw != nil {
+		f.bw.Flush()
+	}
+	formats := append([]rt.Value(nil), a...)
+	if len(formats) == 0 {
+		formats = []rt.Value{rt.String("*l")}
+	}
+	for i, fv := range formats {
+		if fv.IsNumber() {
+			n := int(fv.Num())
+			buf := make([]byte, n)
+			m, _ := io.ReadFull(f.r, buf)
+			if m == 0 && n > 0 {
+				t.Push(rt.Nil)
+				return i + 1
+			}
+			if n == 0 {
+				if _, err := f.r.Peek(1); err != nil {
+					t.Push(rt.Nil)
+					return i + 1
+				}
+			}
+			t.Push(rt.String(string(buf[:m])))
+			continue
+		}
+		s, _ := fv.Str()
+		switch strings.TrimPrefix(s, "*") {
+		case "l", "l\n":
+			line, ok := readLine(f)
+			if !ok {
+				t.Push(rt.Nil)
+				return i + 1
+			}
+			t.Push(rt.String(line))
+		case "a":
+			b, _ := io.ReadAll(f.r)
+			t.Push(rt.String(string(b)))
+		case "n":
+			var x float64
+			if _, err := fmt.Fscan(f.r, &x); err != nil {
+				t.Push(rt.Nil)
+				return i + 1
+			}
+			t.Push(rt.Number(x))
+		default:
+			if len(s) > 0 && s[0] == '*' {
+				t.ArgError(i+1, "invalid format")
+			}
+			if _, err := strconv.Atoi(s); err != nil {
+				t.ArgError(i+1, "invalid option")
+			}
+		}
+	}
+	return len(formats)
+}

@@ -1,0 +1,65 @@
+-- error values, levels, pcall, xpcall
+print(pcall(error, "msg"))                 --> =false	msg
+print(pcall(error, "msg", 0))              --> =false	msg
+print(pcall(error))                        --> =false	nil
+print(select("#", pcall(error)))           --> =2
+local ok, e = pcall(error, {code = 42})
+print(ok, e.code)                          --> =false	42
+local function lvl1() error("lvl1") end
+local function lvl2() error("lvl2", 2) end
+local function call2() lvl2() end
+print(pcall(lvl1))                         --> =false	errors.lua:8: lvl1
+print(pcall(call2))                        --> =false	errors.lua:10: lvl2
+print(pcall(function() local x = nil; return x.y end))   --> =false	errors.lua:13: attempt to index local 'x' (a nil value)
+print(pcall(function() return undefinedglobal.y end))    --> =false	errors.lua:14: attempt to index global 'undefinedglobal' (a nil value)
+print(pcall(function() local t = {} return t.a.b end))   --> =false	errors.lua:15: attempt to index field 'a' (a nil value)
+print(pcall(function() nofunc() end))                    --> =false	errors.lua:16: attempt to call global 'nofunc' (a nil value)
+print(pcall(function() local t = {} t.x() end))          --> =false	errors.lua:17: attempt to call field 'x' (a nil value)
+print(pcall(function() local t = {} t:m() end))          --> =false	errors.lua:18: attempt to call method 'm' (a nil value)
+print(pcall(function() local n = "a" return n + 1 end))  --> =false	errors.lua:19: attempt to perform arithmetic on local 'n' (a string value)
+print(pcall(function() return 1 < nil end))              --> =false	errors.lua:20: attempt to compare number with nil
+print(pcall(function() return {} < {} end))              --> =false	errors.lua:21: attempt to compare two table values
+print(pcall(function() return "a" .. {} end))            --> =false	errors.lua:22: attempt to concatenate a table value
+print(pcall(function() local s; return #s end))          --> =false	errors.lua:23: attempt to get length of local 's' (a nil value)
+print(pcall(function() local t = {} t[nil] = 1 end))     --> =false	errors.lua:24: table index is nil
+print(pcall(function() local up = nil; return (function() return up.x end)() end)) --> =false	errors.lua:25: attempt to index upvalue 'up' (a nil value)
+print(pcall(function() return -{} end))                  --> =false	errors.lua:26: attempt to perform arithmetic on a table value
+print(pcall(string.rep))                                 --> =false	bad argument #1 to '?' (string expected, got no value)
+print(pcall(function() return ("x"):rep() end))          --> =false	errors.lua:28: bad argument #1 to 'rep' (number expected, got no value)
+print(pcall(setmetatable, 1, {}))                        --> =false	bad argument #1 to '?' (table expected, got number)
+print(xpcall(function() error("E") end, function(m) return "handled: " .. m end)) --> =false	handled: errors.lua:30: E
+print(xpcall(function() return 1, 2 end, print))         --> =true	1	2
+print(pcall(pcall, error, "x"))                          --> =true	false	x
+print(pcall(assert, false))                              --> =false	assertion failed!
+print(pcall(assert, nil, "custom"))                      --> =false	custom
+print(assert(1, 2, 3))                                   --> =1	2	3
+print(pcall(error, setmetatable({}, {__tostring = function() return "tostr" end})) == false) --> =true
+local function thrower() error({msg = "tbl"}) end
+local ok2, err2 = pcall(thrower)
+print(ok2, type(err2), err2.msg)                         --> =false	table	tbl
+-- error with a non-string in nested pcall keeps identity
+local obj = {}
+local _, got = pcall(function() pcall(function() end); error(obj) end)
+print(got == obj)                                        --> =true
+-- tracebacks through xpcall handlers see the stack
+print(xpcall(function() local x = nil; x() end, function(m) return (m:gsub("^.-:%d+: ", "")) end)) --> =false	attempt to call local 'x' (a nil value)
+---
+local t = nil
+print(t.x)
+### "errors.lua:48: attempt to index local 't' \(a nil value\)"
+---
+cfg.x = 1
+### "errors.lua:51: attempt to index global 'cfg' \(a nil value\)"
+---
+error("top level")
+### "errors.lua:54: top level"
+---
+local function f() error("deep", 2) end
+f()
+### "errors.lua:58: deep"
+---
+local x = 1 +
+### "unexpected symbol near '<eof>'"
+---
+x = = 2
+### "errors.lua:64: unexpected symbol near '='"

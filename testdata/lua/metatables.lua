@@ -1,0 +1,91 @@
+-- metatables and metamethods
+local V = {}
+V.__index = V
+local function vec(x, y) return setmetatable({x = x, y = y}, V) end
+V.__add = function(a, b) return vec(a.x + b.x, a.y + b.y) end
+V.__sub = function(a, b) return vec(a.x - b.x, a.y - b.y) end
+V.__mul = function(a, b) if type(b) == "number" then return vec(a.x * b, a.y * b) end return a.x * b.x + a.y * b.y end
+V.__div = function(a, b) return vec(a.x / b, a.y / b) end
+V.__mod = function(a, b) return "mod" end
+V.__pow = function(a, b) return "pow" end
+V.__unm = function(a) return vec(-a.x, -a.y) end
+V.__eq = function(a, b) return a.x == b.x and a.y == b.y end
+V.__lt = function(a, b) return a.x < b.x end
+V.__le = function(a, b) return a.x <= b.x end
+V.__concat = function(a, b)
+  local function s(v) if type(v) == "table" then return "(" .. v.x .. "," .. v.y .. ")" end return tostring(v) end
+  return s(a) .. s(b)
+end
+V.__tostring = function(v) return "vec(" .. v.x .. ", " .. v.y .. ")" end
+V.__call = function(self, k) return self[k] end
+V.__len = function() return 99 end
+function V:norm2() return self.x * self.x + self.y * self.y end
+local a, b = vec(1, 2), vec(3, 4)
+print(tostring(a + b), tostring(b - a), tostring(a * 2), a * b) --> =vec(4, 6)	vec(2, 2)	vec(2, 4)	11
+print(tostring(b / 2), a % b, a ^ b, tostring(-a))  --> =vec(1.5, 2)	mod	pow	vec(-1, -2)
+print(a == vec(1, 2), a ~= b, a == b)              --> =true	true	false
+print(a < b, a <= b, a > b, a >= b)                 --> =true	true	false	false
+print(a .. b, a .. "!", "<" .. a, 1 .. a)           --> =(1,2)(3,4)	(1,2)!	<(1,2)	1(1,2)
+print("x" .. a .. "y" .. b .. "z")                  --> =x(1,2)y(3,4)z
+print(a("x"), a:norm2(), #a)                        --> =1	5	0
+print(a)                                            --> =vec(1, 2)
+-- __index / __newindex as functions and tables
+local log = {}
+local proxy = setmetatable({}, {
+  __index = function(t, k) return k .. "!" end,
+  __newindex = function(t, k, v) log[#log + 1] = k .. "=" .. tostring(v); rawset(t, k, v) end,
+})
+print(proxy.foo, proxy[1])                          --> =foo!	1!
+proxy.a = 1; proxy.a = 2
+print(table.concat(log, " "), proxy.a)             --> =a=1	2
+local base = {greet = function() return "hi" end}
+local mid = setmetatable({}, {__index = base})
+local top = setmetatable({}, {__index = mid})
+print(top.greet(), top.missing)                     --> =hi	nil
+local store = {}
+local w = setmetatable({}, {__newindex = store})
+w.k = "v"
+print(rawget(w, "k"), store.k)                      --> =nil	v
+-- __metatable protects
+local prot = setmetatable({}, {__metatable = "locked"})
+print(getmetatable(prot))                           --> =locked
+print(pcall(setmetatable, prot, {}))                --> =false	cannot change a protected metatable
+print(getmetatable("abc").__index == string)       --> =true
+print(("abc"):upper(), ("x"):rep(3))                --> =ABC	xxx
+-- __eq only for same types with the same metamethod
+local e1 = setmetatable({}, {__eq = function() return true end})
+local e2 = setmetatable({}, {__eq = function() return true end})
+print(e1 == e2, e1 == e1)                            --> =false	true
+local eqm = {__eq = function() return true end}
+print(setmetatable({}, eqm) == setmetatable({}, eqm)) --> =true
+-- __le falls back to not __lt(b, a)
+local L = {__lt = function(x, y) return x.v < y.v end}
+local l1, l2 = setmetatable({v = 1}, L), setmetatable({v = 2}, L)
+print(l1 <= l2, l2 <= l1)                            --> =true	false
+-- rawequal, rawget, rawset bypass
+print(rawequal(a, vec(1, 2)), rawget(a, "norm2"))   --> =false	nil
+---
+-- not-differential: lua5.1 recurses in C here and says "C stack overflow"
+local t = setmetatable({}, {__index = function(t, k) return t[k] end})
+print(pcall(function() return t.x end))
+--> ~^false	.*stack overflow
+---
+print(#setmetatable({}, {__len = function() return 5 end}))  --> =0
+---
+local t = setmetatable({}, {__add = function() return 1 end})
+print(t + 1, 1 + t, "2" + t)                        --> =1	1	1
+print({} + 1)
+### "attempt to perform arithmetic on a table value"
+---
+-- not-differential: lua5.1 cannot yield across a metamethod; Mobilua can (a process may freeze there)
+local V = {}
+-- metamethods that yield inside coroutines
+local Y = {__add = function(x, y) coroutine.yield("in add"); return x.v + y.v end,
+  __index = function(t, k) coroutine.yield("in index"); return k end}
+local co = coroutine.wrap(function()
+  local p, q = setmetatable({v = 1}, Y), setmetatable({v = 2}, Y)
+  return p + q, p.zz
+end)
+print(co())                                          --> =in add
+print(co())                                          --> =in index
+print(co())                                          --> =3	zz
