@@ -346,10 +346,7 @@ func (p *Process) resume(th *Thread, f *GoFunction, fn, nargs, nres int, mode ui
 		nargs--
 	}
 	if co.status != coSuspended {
-		msg := "cannot resume non-suspended coroutine"
-		if co.status == coDead {
-			msg = "cannot resume dead coroutine"
-		}
+		msg := "cannot resume " + coStatusNames[co.status] + " coroutine"
 		if f.kind == goWrap {
 			p.rtError(th, "%s", msg)
 		}
@@ -400,10 +397,7 @@ func (p *Process) switchBack(co *Thread, vals []Value, ok bool) {
 }
 
 func (p *Process) yield(th *Thread, fn, nargs, nres int, mode uint8, aux int) stopReason {
-	if th.resumer == nil {
-		p.rtError(th, "attempt to yield from outside a coroutine")
-	}
-	if th.nny > 0 {
+	if th.resumer == nil || th.nny > 0 {
 		p.rtError(th, "attempt to yield across metamethod/C-call boundary")
 	}
 	vals := append([]Value(nil), th.stack[fn+1:fn+1+nargs]...)

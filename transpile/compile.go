@@ -904,7 +904,7 @@ func (fs *funcState) stmt(s ast.Stmt) {
 	case *ast.BreakStmt:
 		fs.breakStmt(x)
 	case *ast.LabelStmt:
-		fs.errorf(x.Line(), "unexpected symbol near '::'")
+		fs.errorf(x.Line(), "unexpected symbol near ':'")
 	case *ast.GotoStmt:
 		fs.errorf(x.Line(), "unexpected symbol near 'goto'")
 	default:

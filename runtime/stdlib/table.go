@@ -43,7 +43,7 @@ func tableConcat(t *rt.Thread, a []rt.Value) int {
 	for k := i; k <= j; k++ {
 		s, ok := rt.ToStringRaw(tt.GetInt(k))
 		if !ok {
-			t.Error("invalid value (at index %d) in table for 'concat'", k)
+			t.Error("invalid value (%s) at index %d in table for 'concat'", tt.GetInt(k).TypeName(), k)
 		}
 		b.WriteString(s)
 		if k != j {

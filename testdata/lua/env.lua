@@ -1,0 +1,34 @@
+-- environments, loadstring, load
+x = "global x"
+local function show() return x end
+print(show())                              --> =global x
+setfenv(show, {x = "fenv x"})
+print(show(), x)                           --> =fenv x	global x
+print(getfenv(show).x)                     --> =fenv x
+print(getfenv(1) == _G, getfenv() == _G)   --> =true	true
+local f = loadstring("return 1 + ...")
+print(f(41))                               --> =42
+print(loadstring("x = ", "=mychunk"))      --> =nil	mychunk:1: unexpected symbol near '<eof>'
+local g = loadstring("local a = ... return a * 2, _G ~= nil")
+print(g(21))                               --> =42	true
+local parts = {"return ", "'pie", "ces'"}
+local i = 0
+local h = load(function() i = i + 1; return parts[i] end)
+print(h())                                 --> =pieces
+local sandboxed = loadstring("y = 5; return y")
+setfenv(sandboxed, {})
+print(sandboxed(), y)                      --> =5	nil
+local function setter() setfenv(1, {print = print, tostring = tostring}); z = 1; print(tostring(z)) end
+setter()                                   --> =1
+print(z)                                   --> =nil
+print(pcall(loadstring("error('in loaded', 1)")))  --> =false	[string "error('in loaded', 1)"]:1: in loaded
+print(_VERSION)                            --> =Lua 5.1
+print(rawequal(_G._G, _G))                 --> =true
+local env = setmetatable({}, {__index = _G})
+local code = loadstring("newvar = 10; return print ~= nil")
+setfenv(code, env)
+print(code(), env.newvar, newvar)          --> =true	10	nil
+print(type(collectgarbage("count")), collectgarbage())  --> =number	0
+---
+-- not-differential: lua5.1 says "'=' expected near 'error'"; gopher-lua's LALR parser only knows the position
+print(loadstring("syntax error here"))     --> =nil	[string "syntax error here"]:1: unexpected symbol near 'error'

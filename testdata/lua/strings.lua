@@ -1,0 +1,47 @@
+-- the string library (more in the stdlib issue)
+print(string.len("abc"), ("abc"):len(), #"abc")   --> =3	3	3
+print(("hello"):sub(2, 3), ("hello"):sub(-3), ("hello"):sub(2), ("hello"):sub(0)) --> =el	llo	ello	hello
+print(("hello"):sub(10), ("hello"):sub(3, 2), ("hello"):sub(-100, 2)) --> =		he
+print(("Hi"):upper(), ("Hi"):lower(), ("ab"):rep(3), ("ab"):rep(0))   --> =HI	hi	ababab	
+print(("abc"):reverse(), ("abc"):byte(1, -1))     --> =cba	97	98	99
+print(string.char(72, 105), ("A"):byte())         --> =Hi	65
+print(string.format("%5d|%-5d|%05d", 42, 42, 42))  --> =   42|42   |00042
+print(string.format("%x %X %o %#x", 255, 255, 8, 255)) --> =ff FF 10 0xff
+print(string.format("%.2f %10.3f %e %g", 3.14159, 2.5, 12345.678, 0.0001)) --> =3.14      2.500 1.234568e+04 0.0001
+print(string.format("%g %g %g %g", 1e20, 123456789, 0.1, 100))  --> =1e+20 1.23457e+08 0.1 100
+print(string.format("%s %s %q", "a", 12, 'he said "hi"\n'))
+--> =a 12 "he said \"hi\"\
+--> ="
+print(string.format("%5.2s|%-4s|", "abc", "x")) --> =   ab|x   |
+print(string.format("%c%c", 76, 117), string.format("%%"))  --> =Lu	%
+print(string.format("%d", 3.7), string.format("%i", -2.5))  --> =3	-2
+print(string.find("hello world", "o w"), string.find("hello", "l+"))  --> =5	3	4
+print(string.find("a.b", ".", 1, true), string.find("abc", "x"))  --> =2	2	nil
+print(string.match("key=value", "(%w+)=(%w+)"))   --> =key	value
+print(string.match("  trim  ", "^%s*(.-)%s*$"))  --> =trim
+print(string.match("2024-01-15", "(%d+)-(%d+)-(%d+)")) --> =2024	01	15
+print(string.match("hello", "()ll()"))           --> =3	5
+print(string.gsub("hello world", "o", "0"))      --> =hell0 w0rld	2
+print(string.gsub("abc", "%w", "%0%0"))          --> =aabbcc	3
+print(string.gsub("hello world", "(%w+)", "<%1>"))  --> =<hello> <world>	2
+print(string.gsub("abc", "", "-"))               --> =-a-b-c-	4
+print(string.gsub("x = 1, y = 2", "(%w+) = (%w+)", "%2 = %1")) --> =1 = x, 2 = y	2
+print(string.gsub("$name is $age", "%$(%w+)", {name = "Bob", age = 42})) --> =Bob is 42	2
+print(string.gsub("1 2 3", "%d", function(d) return d * 2 end)) --> =2 4 6	3
+print(string.gsub("abc", "b", "%%"))             --> =a%c	1
+print(string.gsub("aaa", "a", "b", 2))           --> =baa	2
+print(string.match("THE (quick) fox", "%((%a+)%)")) --> =quick
+print(string.match("f(a(b)c)d", "%b()"))         --> =(a(b)c)
+print(string.find("THE (quick) fox", "%f[%a]%a+", 5)) --> =6	10
+print(string.match("aaa", "(a*)%1"))             --> =a
+local words = {}
+for w in string.gmatch("one two  three", "%a+") do words[#words + 1] = w end
+print(table.concat(words, ","))                  --> =one,two,three
+for k, v in string.gmatch("a=1, b=2", "(%w+)=(%w+)") do io.write(k, v, ";") end print() --> =a1;b2;
+print(pcall(string.match, "x", "("))             --> =false	unfinished capture
+print(pcall(string.match, "x", "%"))             --> =false	malformed pattern (ends with '%')
+print(pcall(string.gsub, "x", "(x)", "%2"))      --> =false	invalid capture index
+print(pcall(string.rep))                         --> =false	bad argument #1 to '?' (string expected, got no value)
+print(tostring(1e100), 2^63, -2^63)              --> =1e+100	9.2233720368548e+18	-9.2233720368548e+18
+print(string.format("%5.1f|%-8.3e|%+d", -0.05, 1234.5, 5)) --> = -0.1|1.234e+03|+5
+print(#string.format("%099d", 1))                --> =99

@@ -1,0 +1,66 @@
+-- tables
+local t = {1, 2, 3, nil, 5}
+print(#t == 5 or #t == 3)                  --> =true
+local u = {}
+for i = 1, 100 do u[i] = i end
+print(#u, u[50])                           --> =100	50
+for i = 100, 51, -1 do u[i] = nil end
+print(#u)                                  --> =50
+u[#u + 1] = "new"
+print(#u, u[51])                           --> =51	new
+local h = {}
+h[1.0] = "one"; h[2] = "two"
+print(h[1], h[2.0], #h)                    --> =one	two	2
+local k = {}
+k[-0] = "zero"
+print(k[0])                                --> =zero
+print(pcall(function() local x = {}; x[0/0] = 1 end)) --> ~^false	.*table index is NaN
+local n = 0
+local big = {}
+for i = 1, 1000 do big["k" .. i] = i end
+for key, v in pairs(big) do n = n + v end
+print(n)                                   --> =500500
+for i = 1, 1000, 2 do big["k" .. i] = nil end
+n = 0
+for key, v in pairs(big) do n = n + 1 end
+print(n)                                   --> =500
+-- removing during traversal is allowed
+for key in pairs(big) do big[key] = nil end
+print(next(big))                           --> =nil
+print(table.concat({1, 2, "3"}, "-"), table.concat({}, "x"), table.concat({1, 2, 3}, ", ", 2, 3)) --> =1-2-3		2, 3
+local q = {}
+table.insert(q, "a"); table.insert(q, 1, "b"); table.insert(q, 2, "c")
+print(table.concat(q, ","))                --> =b,c,a
+print(table.remove(q), table.remove(q, 1), table.concat(q, ",")) --> =a	b	c
+print(table.remove({}))                    --> =
+print(table.maxn({1, 2, [10] = 3}), table.getn({1, 2}))  --> =10	2
+local srt = {5, 3, 8, 1, 9, 2}
+table.sort(srt)
+print(table.concat(srt, " "))              --> =1 2 3 5 8 9
+table.sort(srt, function(a, b) return a > b end)
+print(table.concat(srt, " "))              --> =9 8 5 3 2 1
+local words = {"pear", "Apple", "fig", "banana"}
+table.sort(words)
+print(table.concat(words, " "))            --> =Apple banana fig pear
+local recs = {}
+for i = 1, 20 do recs[i] = {k = i % 3, id = i} end
+table.sort(recs, function(a, b) return a.k < b.k end)
+local ids = {}
+for i, r in ipairs(recs) do ids[i] = r.id end
+print(table.concat(ids, " "))              --> =15 9 6 12 18 3 13 1 16 19 10 4 7 17 2 11 8 14 5 20
+print(pcall(table.sort, {3, 1, "x"}))      --> ~^false	attempt to compare
+print(pcall(table.concat, {{}}))           --> =false	invalid value (table) at index 1 in table for 'concat'
+local nested = {a = {b = {c = "deep"}}}
+print(nested.a.b.c, #nested)               --> =deep	0
+local mixed = {10, 20, x = "x", 30, [5] = 50}
+print(mixed[1], mixed[3], mixed.x, mixed[5]) --> =10	30	x	50
+local cnt = 0
+for _ in pairs(mixed) do cnt = cnt + 1 end
+print(cnt)                                 --> =5
+print(next({}, nil))                       --> =nil
+print(pcall(next, {}, "nokey"))            --> =false	invalid key to 'next'
+print(select("#", unpack({}, 1, 3)))       --> =3
+print(rawget({5}, 1), rawset({}, "a", 1).a) --> =5	1
+local list = {}
+for i = 1, 300 do list[#list + 1] = i end
+print(#list, select("#", unpack(list)))    --> =300	300

@@ -1,0 +1,4 @@
+print("form\ffeed")print("vt")print(1)
+--> =formfeed
+--> =vt
+--> =1
