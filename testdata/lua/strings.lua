@@ -16,7 +16,7 @@ print(string.format("%5.2s|%-4s|", "abc", "x")) --> =   ab|x   |
 print(string.format("%c%c", 76, 117), string.format("%%"))  --> =Lu	%
 print(string.format("%d", 3.7), string.format("%i", -2.5))  --> =3	-2
 print(string.find("hello world", "o w"), string.find("hello", "l+"))  --> =5	3	4
-print(string.find("a.b", ".", 1, true), string.find("abc", "x"))  --> =2	2	nil
+print(string.find("a.b", ".", 1, true), string.find("abc", "x"))  --> =2	nil
 print(string.match("key=value", "(%w+)=(%w+)"))   --> =key	value
 print(string.match("  trim  ", "^%s*(.-)%s*$"))  --> =trim
 print(string.match("2024-01-15", "(%d+)-(%d+)-(%d+)")) --> =2024	01	15
