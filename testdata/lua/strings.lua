@@ -29,7 +29,7 @@ print(string.gsub("x = 1, y = 2", "(%w+) = (%w+)", "%2 = %1")) --> =1 = x, 2 = y
 print(string.gsub("$name is $age", "%$(%w+)", {name = "Bob", age = 42})) --> =Bob is 42	2
 print(string.gsub("1 2 3", "%d", function(d) return d * 2 end)) --> =2 4 6	3
 print(string.gsub("abc", "b", "%%"))             --> =a%c	1
-print(string.gsub("aaa", "a", "b", 2))           --> =baa	2
+print(string.gsub("aaa", "a", "b", 2))           --> =bba	2
 print(string.match("THE (quick) fox", "%((%a+)%)")) --> =quick
 print(string.match("f(a(b)c)d", "%b()"))         --> =(a(b)c)
 print(string.find("THE (quick) fox", "%f[%a]%a+", 5)) --> =6	10
