@@ -99,6 +99,7 @@ func (p *Process) Out() *bufio.Writer {
 	}
 	w := bufio.NewWriter(p.Stdout)
 	p.Stdout = w
+	p.outBuf = w
 	return w
 }
 

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -53,7 +54,9 @@ type Process struct {
 	builtins map[string]*GoFunction
 
 	cur     *Thread
-	steps   int64 // steps left in this slice (when limited)
+	steps   int64 // steps left before the next budget check
+	sliceStart int64
+	outBuf  *bufio.Writer // the buffer Out made around Stdout
 	limited bool
 	total   int64 // steps consumed before the current slice
 	slice   int64
@@ -112,13 +115,8 @@ func (p *Process) Load(c *Chunk) *Closure {
 	return &Closure{P: c.Main, Env: p.Globals}
 }
 
-// Steps returns the number of steps run so far.
-func (p *Process) Steps() int64 {
-	if p.limited {
-		return p.total + (p.slice - p.steps)
-	}
-	return p.total
-}
+// Steps returns the number of steps (calls and backward jumps) run so far.
+func (p *Process) Steps() int64 { return p.total }
 
 // SetBudget limits the next slices to n steps each (n <= 0: no limit).
 func (p *Process) SetBudget(n int64) {
@@ -130,6 +128,8 @@ func (p *Process) SetBudget(n int64) {
 	p.limited = true
 	p.slice = n
 }
+
+const unlimitedChunk = 1 << 30
 
 // Start prepares a call of fn with args on the main thread; Resume runs it.
 func (p *Process) Start(fn Value, args ...Value) {
@@ -197,10 +197,22 @@ func (p *Process) Resume(args ...Value) (Status, error) {
 // Done reports whether the process has finished.
 func (p *Process) Finished() bool { return p.done }
 
-func (p *Process) beginSlice() { p.steps = p.slice }
-func (p *Process) endSlice() {
+func (p *Process) beginSlice() {
+	p.steps = unlimitedChunk
 	if p.limited {
-		p.total += p.slice - p.steps
+		p.steps = p.slice
+	}
+	p.sliceStart = p.steps
+}
+
+func (p *Process) endSlice() {
+	if p.steps < 0 {
+		p.steps = 0
+	}
+	p.total += p.sliceStart - p.steps
+	p.sliceStart = p.steps
+	if p.outBuf != nil {
+		p.outBuf.Flush()
 	}
 }
 

@@ -568,6 +568,7 @@ func (p *Process) argError(th *Thread, n int, msg string) {
 // pcall, xpcall, resume or nested-call boundary. It returns the error when
 // nothing catches it (the process fails).
 func (p *Process) handleError(e *Error) *Error {
+	inC := p.cur.goCall != nil
 	for {
 		th := p.cur
 		th.goCall = nil
@@ -641,6 +642,7 @@ func (p *Process) handleError(e *Error) *Error {
 				th.resumer = nil
 				r.status = coRunning
 				p.cur = r
+				inC = true // the error comes out of the wrap function
 				continue
 			}
 			ok := func() (ok bool) {
@@ -662,7 +664,7 @@ func (p *Process) handleError(e *Error) *Error {
 			continue
 		}
 		if e.Traceback == "" {
-			e.Traceback = p.traceback(th, e)
+			e.Traceback = p.traceback(th, inC)
 		}
 		return e
 	}

@@ -8,10 +8,10 @@ import (
 )
 
 // traceback formats the frames of th as lua5.1 does in "stack traceback:".
-func (p *Process) traceback(th *Thread, e *Error) string {
+func (p *Process) traceback(th *Thread, inC bool) string {
 	var lines []string
-	if th.goCall != nil {
-		lines = append(lines, fmt.Sprintf("[C]: in function '%s'", shortName(th.goCall.Name)))
+	if inC {
+		lines = append(lines, cLine(th))
 	}
 	lines = append(lines, p.frameLines(th)...)
 	lines = append(lines, "[C]: ?")
@@ -22,15 +22,17 @@ func (p *Process) traceback(th *Thread, e *Error) string {
 func (t *Thread) Traceback() string {
 	lines := t.p.frameLines(t)
 	if t.goCall != nil {
-		lines = append([]string{fmt.Sprintf("[C]: in function '%s'", shortName(t.goCall.Name))}, lines...)
+		lines = append([]string{cLine(t)}, lines...)
 	}
 	lines = append(lines, "[C]: ?")
 	return "stack traceback:\n\t" + strings.Join(elide(lines), "\n\t")
 }
 
 func elide(lines []string) []string {
-	const first, last = 12, 10
-	if len(lines) <= first+last+1 {
+	// as lua5.1's debug.traceback: 10 levels, "...", the last 10, when
+	// there are more than 21
+	const first, last = 10, 10
+	if len(lines) <= 21 {
 		return lines
 	}
 	out := append([]string{}, lines[:first]...)
@@ -97,4 +99,15 @@ func calledName(caller *Frame) string {
 		return "(for generator)"
 	}
 	return ""
+}
+
+// cLine describes the builtin running on top of th, named as its caller
+// called it (lua5.1 names C functions that way).
+func cLine(th *Thread) string {
+	if n := len(th.frames); n > 0 && th.frames[n-1].cl != nil {
+		if name := calledName(&th.frames[n-1]); name != "" {
+			return "[C]: in function '" + name + "'"
+		}
+	}
+	return "[C]: ?"
 }

@@ -10,17 +10,19 @@ import (
 // step counts a call or backward jump; it reports whether the slice's
 // budget has run out (out of line: the inline part is a decrement).
 func (p *Process) budgetOut() bool {
-	if !p.limited {
-		p.total += 1 << 40
-		p.steps = 1 << 40
+	if !p.limited || p.nested > 0 {
+		// the step that got here runs: count the window and refill
+		p.total += p.sliceStart + 1
+		p.steps = unlimitedChunk
+		if p.limited {
+			p.steps = p.slice
+		}
+		p.sliceStart = p.steps
 		return false
 	}
-	if p.nested > 0 {
-		p.total += p.slice
-		p.steps = p.slice
-		return false
-	}
-	p.steps = 0
+	// out of budget: the step that got here waits for the next slice
+	p.total += p.sliceStart
+	p.steps, p.sliceStart = 0, 0
 	return true
 }
 

@@ -1,0 +1,34 @@
+package luatest
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestImportDirection checks the architecture's import rules with go list:
+// ir imports nothing of the module; runtime and its stdlib never import the
+// front end, continuation, host or the command line; transpile never
+// imports runtime.
+func TestImportDirection(t *testing.T) {
+	const mod = "github.com/mobilua/mobilua/"
+	forbidden := map[string][]string{
+		"ir":             {"transpile", "runtime", "continuation", "host", "internal", "cmd"},
+		"runtime":        {"transpile", "continuation", "host", "internal", "cmd"},
+		"runtime/stdlib": {"transpile", "continuation", "host", "internal", "cmd"},
+		"transpile":      {"runtime", "continuation", "host", "internal", "cmd"},
+	}
+	for pkg, bad := range forbidden {
+		out, err := exec.Command("go", "list", "-deps", mod+pkg).Output()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v", pkg, err)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			for _, b := range bad {
+				if strings.HasPrefix(dep, mod+b) {
+					t.Errorf("%s imports %s", pkg, dep)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,3 @@
+local function f() error("boom") end
+local function g() f() end
+g()

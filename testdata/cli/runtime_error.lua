@@ -1,0 +1,3 @@
+local t = nil
+print("before")
+print(t.x)

@@ -1,0 +1,2 @@
+local co = coroutine.wrap(function() error("in co") end)
+co()
