@@ -59,26 +59,18 @@ type Closure struct {
 // slot of a thread; when the slot's scope ends it is closed and holds the
 // value itself. Closures that captured the same variable share one Upval.
 type Upval struct {
-	th    *Thread
-	idx   int
-	v     Value
-	open  bool
+	v    *Value // the stack slot while open, &own once closed
+	own  Value
+	th   *Thread // while open
+	idx  int     // stack index while open
 }
 
-func (u *Upval) get() Value {
-	if u.open {
-		return u.th.stack[u.idx]
-	}
-	return u.v
-}
+func (u *Upval) get() Value { return *u.v }
 
-func (u *Upval) set(v Value) {
-	if u.open {
-		u.th.stack[u.idx] = v
-		return
-	}
-	u.v = v
-}
+func (u *Upval) set(v Value) { *u.v = v }
+
+// isOpen reports whether u still aliases a stack slot.
+func (u *Upval) isOpen() bool { return u.v != &u.own }
 
 type goKind uint8
 

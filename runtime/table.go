@@ -8,7 +8,8 @@ import "math"
 // state twice gives the same bytes.
 type Table struct {
 	arr     []Value
-	index   map[Value]int // key → position in entries
+	skeys   map[string]int32 // string key → position in entries
+	okeys   map[Value]int32  // any other key → position in entries
 	entries []entry
 	live    int // entries with a non-nil value
 	meta    *Table
@@ -26,7 +27,6 @@ func NewTable(narr, nhash int) *Table {
 		t.arr = make([]Value, 0, narr)
 	}
 	if nhash > 0 {
-		t.index = make(map[Value]int, nhash)
 		t.entries = make([]entry, 0, nhash)
 	}
 	return t
@@ -53,21 +53,47 @@ func (t *Table) Get(k Value) Value {
 		}
 		k = normKey(k)
 	}
-	if t.index == nil {
-		return Nil
-	}
-	if p, ok := t.index[k]; ok {
+	if p, ok := t.pos(k); ok {
 		return t.entries[p].v
 	}
 	return Nil
 }
 
+// pos finds the position of a hash key in entries.
+func (t *Table) pos(k Value) (int32, bool) {
+	if s, ok := k.o.(string); ok {
+		p, ok := t.skeys[s]
+		return p, ok
+	}
+	p, ok := t.okeys[k]
+	return p, ok
+}
+
+func (t *Table) setPos(k Value, p int32) {
+	if s, ok := k.o.(string); ok {
+		if t.skeys == nil {
+			t.skeys = make(map[string]int32, 4)
+		}
+		t.skeys[s] = p
+		return
+	}
+	if t.okeys == nil {
+		t.okeys = make(map[Value]int32, 4)
+	}
+	t.okeys[k] = p
+}
+
+func (t *Table) delPos(k Value) {
+	if s, ok := k.o.(string); ok {
+		delete(t.skeys, s)
+		return
+	}
+	delete(t.okeys, k)
+}
+
 // GetStr returns t[s] without metamethods.
 func (t *Table) GetStr(s string) Value {
-	if t.index == nil {
-		return Nil
-	}
-	if p, ok := t.index[Value{o: s}]; ok {
+	if p, ok := t.skeys[s]; ok {
 		return t.entries[p].v
 	}
 	return Nil
@@ -140,18 +166,18 @@ func (t *Table) setInt(i int, v Value) {
 	}
 	// i == n+1
 	if v.o == nil {
-		if t.index != nil {
+		if t.okeys != nil {
 			t.setHash(Number(float64(i)), v)
 		}
 		return
 	}
 	t.arr = append(t.arr, v)
-	if t.index != nil {
+	if t.okeys != nil {
 		// the key may have lived in the hash part
 		t.delHash(Number(float64(i)))
 		for {
 			k := Number(float64(len(t.arr) + 1))
-			p, ok := t.index[k]
+			p, ok := t.okeys[k]
 			if !ok || t.entries[p].v.o == nil {
 				break
 			}
@@ -162,20 +188,14 @@ func (t *Table) setInt(i int, v Value) {
 }
 
 func (t *Table) delHash(k Value) {
-	if p, ok := t.index[k]; ok && t.entries[p].v.o != nil {
+	if p, ok := t.pos(k); ok && t.entries[p].v.o != nil {
 		t.entries[p].v = Nil
 		t.live--
 	}
 }
 
 func (t *Table) setHash(k, v Value) {
-	if t.index == nil {
-		if v.o == nil {
-			return
-		}
-		t.index = make(map[Value]int, 4)
-	}
-	if p, ok := t.index[k]; ok {
+	if p, ok := t.pos(k); ok {
 		old := t.entries[p].v
 		t.entries[p].v = v
 		if old.o == nil && v.o != nil {
@@ -191,7 +211,7 @@ func (t *Table) setHash(k, v Value) {
 	if len(t.entries) >= 8 && len(t.entries) >= 2*t.live {
 		t.compact()
 	}
-	t.index[k] = len(t.entries)
+	t.setPos(k, int32(len(t.entries)))
 	t.entries = append(t.entries, entry{k, v})
 	t.live++
 }
@@ -203,10 +223,10 @@ func (t *Table) compact() {
 	for _, e := range t.entries {
 		if e.v.o != nil {
 			t.entries[j] = e
-			t.index[e.k] = j
+			t.setPos(e.k, int32(j))
 			j++
 		} else {
-			delete(t.index, e.k)
+			t.delPos(e.k)
 		}
 	}
 	clear(t.entries[j:])
@@ -216,7 +236,7 @@ func (t *Table) compact() {
 // Len returns a border of t (the # operator without metamethods).
 func (t *Table) Len() int {
 	n := len(t.arr)
-	if n > 0 || t.index == nil {
+	if n > 0 || t.okeys == nil {
 		return n
 	}
 	// keys in the hash part only: follow 1, 2, ...
@@ -240,11 +260,11 @@ func (t *Table) Next(k Value) (Value, Value, bool) {
 			}
 		}
 		if !found {
-			p, ok := t.index[normKey(k)]
+			p, ok := t.pos(normKey(k))
 			if !ok {
 				return Nil, Nil, false
 			}
-			i = len(t.arr) + p + 1
+			i = len(t.arr) + int(p) + 1
 		}
 	}
 	for ; i < len(t.arr); i++ {

@@ -100,6 +100,9 @@ func (t *Thread) ensure(n int) {
 	ns := make([]Value, sz)
 	copy(ns, t.stack)
 	t.stack = ns
+	for _, u := range t.open {
+		u.v = &ns[u.idx]
+	}
 }
 
 // Push pushes a result of a builtin.
@@ -118,14 +121,14 @@ func (t *Thread) findUpval(idx int) *Upval {
 			return u
 		}
 		if u.idx < idx {
-			u := &Upval{th: t, idx: idx, open: true}
+			u := &Upval{th: t, idx: idx, v: &t.stack[idx]}
 			t.open = append(t.open, nil)
 			copy(t.open[i+2:], t.open[i+1:])
 			t.open[i+1] = u
 			return u
 		}
 	}
-	u := &Upval{th: t, idx: idx, open: true}
+	u := &Upval{th: t, idx: idx, v: &t.stack[idx]}
 	t.open = append(t.open, nil)
 	copy(t.open[1:], t.open)
 	t.open[0] = u
@@ -138,8 +141,8 @@ func (t *Thread) closeUpvals(level int) {
 		if u.idx < level {
 			return
 		}
-		u.v = t.stack[u.idx]
-		u.open = false
+		u.own = t.stack[u.idx]
+		u.v = &u.own
 		u.th = nil
 		t.open = t.open[:len(t.open)-1]
 	}
@@ -191,18 +194,38 @@ func (p *Process) pushLua(th *Thread, cl *Closure, fn, nargs, nres int, mode uin
 		if nargs > np {
 			nvar = nargs - np
 		}
-		clear(s[base+np : base+ip.MaxStack])
+		clearValues(s[base+np : base+ip.MaxStack])
 	} else {
 		base = fn + 1
 		th.ensure(base + ip.MaxStack + 1)
 		s := th.stack
 		if nargs < np {
-			clear(s[base+nargs : base+ip.MaxStack])
+			clearValues(s[base+nargs : base+ip.MaxStack])
 		} else {
-			clear(s[base+np : base+ip.MaxStack])
+			clearValues(s[base+np : base+ip.MaxStack])
 		}
 	}
-	th.frames = append(th.frames, Frame{cl: cl, base: base, fn: fn, nres: nres, nvar: nvar, mode: mode, aux: aux})
+	n := len(th.frames)
+	if n == cap(th.frames) {
+		th.frames = append(th.frames, Frame{})
+	} else {
+		th.frames = th.frames[:n+1]
+	}
+	f := &th.frames[n]
+	f.cl, f.pc, f.base, f.fn, f.nres, f.nvar = cl, 0, base, fn, nres, nvar
+	f.mode, f.bound, f.aux, f.concat = mode, boundNone, aux, 0
+}
+
+// clearValues sets vs to nil; a loop beats clear's bulk barrier for the
+// few registers of a typical frame.
+func clearValues(vs []Value) {
+	if len(vs) > 16 {
+		clear(vs)
+		return
+	}
+	for i := range vs {
+		vs[i] = Value{}
+	}
 }
 
 func (p *Process) callGo(th *Thread, f *GoFunction, fn, nargs, nres int, mode uint8, aux int) stopReason {
@@ -271,7 +294,7 @@ func (p *Process) deliverResults(th *Thread, src, n, fn, nres int, mode uint8, a
 		p.results = append([]Value(nil), s[src:src+n]...)
 		th.frames = th.frames[:0]
 	case modeCoBottom:
-		vals := append([]Value(nil), s[src:src+n]...)
+		vals := s[src : src+n]
 		th.frames = th.frames[:0]
 		th.status = coDead
 		th.top = 0
@@ -355,7 +378,7 @@ func (p *Process) resume(th *Thread, f *GoFunction, fn, nargs, nres int, mode ui
 		p.deliverResults(th, fn, 2, fn, nres, mode, aux)
 		return stopNone
 	}
-	args := append([]Value(nil), s[first:first+nargs]...)
+	args := s[first : first+nargs] // moved straight to co's stack
 	th.wait = waitSite{fn: fn, nres: nres, mode: mode, aux: aux, wrap: f.kind == goWrap}
 	th.status = coNormal
 	co.status = coRunning
@@ -363,44 +386,47 @@ func (p *Process) resume(th *Thread, f *GoFunction, fn, nargs, nres int, mode ui
 	p.cur = co
 	if !co.started {
 		co.started = true
-		co.ensure(len(args) + 8)
+		co.ensure(nargs + 8)
 		co.stack[0] = co.body
 		co.body = Nil
 		copy(co.stack[1:], args)
-		co.top = 1 + len(args)
-		return p.callAt(co, 0, len(args), -1, modeCoBottom, 0)
+		co.top = 1 + nargs
+		return p.callAt(co, 0, nargs, -1, modeCoBottom, 0)
 	}
 	w := co.wait
-	co.ensure(w.fn + len(args) + 1)
+	co.ensure(w.fn + nargs + 1)
 	copy(co.stack[w.fn:], args)
-	p.deliverResults(co, w.fn, len(args), w.fn, w.nres, w.mode, w.aux)
+	p.deliverResults(co, w.fn, nargs, w.fn, w.nres, w.mode, w.aux)
 	return stopNone
 }
 
-// switchBack returns control from coroutine co to its resumer with vals.
+// switchBack returns control from coroutine co to its resumer with vals
+// (a view of co's stack, copied straight to the resumer's).
 func (p *Process) switchBack(co *Thread, vals []Value, ok bool) {
 	r := co.resumer
 	co.resumer = nil
 	r.status = coRunning
 	p.cur = r
 	w := r.wait
-	if w.wrap {
-		if !ok {
-			panic(&Error{Value: vals[0]})
-		}
-	} else {
-		vals = append([]Value{Bool(ok)}, vals...)
+	if w.wrap && !ok {
+		panic(&Error{Value: vals[0]})
 	}
-	r.ensure(w.fn + len(vals) + 1)
-	copy(r.stack[w.fn:], vals)
-	p.deliverResults(r, w.fn, len(vals), w.fn, w.nres, w.mode, w.aux)
+	r.ensure(w.fn + len(vals) + 2)
+	dst, n := w.fn, len(vals)
+	if !w.wrap {
+		r.stack[dst] = Bool(ok)
+		dst++
+		n++
+	}
+	copy(r.stack[dst:], vals)
+	p.deliverResults(r, w.fn, n, w.fn, w.nres, w.mode, w.aux)
 }
 
 func (p *Process) yield(th *Thread, fn, nargs, nres int, mode uint8, aux int) stopReason {
 	if th.resumer == nil || th.nny > 0 {
 		p.rtError(th, "attempt to yield across metamethod/C-call boundary")
 	}
-	vals := append([]Value(nil), th.stack[fn+1:fn+1+nargs]...)
+	vals := th.stack[fn+1 : fn+1+nargs]
 	th.wait = waitSite{fn: fn, nres: nres, mode: mode, aux: aux}
 	th.status = coSuspended
 	p.switchBack(th, vals, true)

@@ -310,22 +310,25 @@ reload:
 			if len(th.open) > 0 {
 				th.closeUpvals(base)
 			}
-			old := *fr
+			dst, nres, mode := fr.fn, fr.nres, fr.mode
 			th.frames = th.frames[:len(th.frames)-1]
-			if old.mode == modeNormal {
-				dst := old.fn
-				if old.nres < 0 {
+			if mode == modeNormal {
+				if nres < 0 {
 					copy(stack[dst:dst+n], stack[ra:ra+n])
 					th.top = dst + n
-				} else if n >= old.nres {
-					copy(stack[dst:dst+old.nres], stack[ra:ra+old.nres])
+				} else if n >= nres {
+					if nres == 1 {
+						stack[dst] = stack[ra]
+					} else {
+						copy(stack[dst:dst+nres], stack[ra:ra+nres])
+					}
 				} else {
 					copy(stack[dst:dst+n], stack[ra:ra+n])
-					clear(stack[dst+n : dst+old.nres])
+					clearValues(stack[dst+n : dst+nres])
 				}
 				goto reload
 			}
-			p.deliverResults(th, ra, n, old.fn, old.nres, old.mode, old.aux)
+			p.deliverResults(th, ra, n, dst, nres, mode, fr.aux)
 			goto reload
 		case ir.FORPREP:
 			init, ok1 := ToNumber(stack[ra])

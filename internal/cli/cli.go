@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/mobilua/mobilua/runtime"
@@ -92,6 +93,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		src, chunk, file = b, "@"+script, true
 		rest = rest[1:]
+	}
+	if prof := os.Getenv("MOBILUA_CPUPROFILE"); prof != "" {
+		if f, err := os.Create(prof); err == nil {
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
 	}
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	defer out.Flush()
