@@ -7,6 +7,10 @@ import "github.com/mobilua/mobilua/ir"
 type FuncProto struct {
 	IR     *ir.Proto
 	K      []Value
+	// IC holds an inline-cache hint per pc for instructions that index
+	// with a constant string key (see Table.GetStrHint). Hints are only
+	// guesses: any value is safe.
+	IC     []int32
 	Protos []*FuncProto
 	Chunk  *Chunk
 }
@@ -27,7 +31,7 @@ func NewChunk(name string, src []byte, p *ir.Proto) *Chunk {
 }
 
 func wrapProto(p *ir.Proto, c *Chunk) *FuncProto {
-	fp := &FuncProto{IR: p, Chunk: c}
+	fp := &FuncProto{IR: p, Chunk: c, IC: make([]int32, len(p.Code))}
 	fp.K = make([]Value, len(p.Consts))
 	for i, k := range p.Consts {
 		switch k.Kind {

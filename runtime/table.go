@@ -8,12 +8,12 @@ import "math"
 // state twice gives the same bytes.
 type Table struct {
 	arr     []Value
-	skeys   map[string]int32 // string key → position in entries
+	skeys   map[string]int32 // string key → position in entries; nil while few
+
 	okeys   map[Value]int32  // any other key → position in entries
 	entries []entry
 	live    int // entries with a non-nil value
 	meta    *Table
-	absent  uint32 // metamethods known to be absent (when used as a metatable)
 }
 
 type entry struct {
@@ -59,20 +59,44 @@ func (t *Table) Get(k Value) Value {
 	return Nil
 }
 
+// smallHash is how many entries a table keeps before it indexes its
+// string keys with a map; below it a scan is faster than hashing.
+const smallHash = 8
+
 // pos finds the position of a hash key in entries.
 func (t *Table) pos(k Value) (int32, bool) {
 	if s, ok := k.o.(string); ok {
-		p, ok := t.skeys[s]
-		return p, ok
+		return t.strPos(s)
 	}
 	p, ok := t.okeys[k]
+	return p, ok
+}
+
+func (t *Table) strPos(s string) (int32, bool) {
+	if t.skeys == nil {
+		for i := range t.entries {
+			if ks, ok := t.entries[i].k.o.(string); ok && ks == s {
+				return int32(i), true
+			}
+		}
+		return 0, false
+	}
+	p, ok := t.skeys[s]
 	return p, ok
 }
 
 func (t *Table) setPos(k Value, p int32) {
 	if s, ok := k.o.(string); ok {
 		if t.skeys == nil {
-			t.skeys = make(map[string]int32, 4)
+			if p < smallHash {
+				return
+			}
+			t.skeys = make(map[string]int32, 2*smallHash)
+			for i, e := range t.entries[:p] {
+				if ks, ok := e.k.o.(string); ok {
+					t.skeys[ks] = int32(i)
+				}
+			}
 		}
 		t.skeys[s] = p
 		return
@@ -85,7 +109,9 @@ func (t *Table) setPos(k Value, p int32) {
 
 func (t *Table) delPos(k Value) {
 	if s, ok := k.o.(string); ok {
-		delete(t.skeys, s)
+		if t.skeys != nil {
+			delete(t.skeys, s)
+		}
 		return
 	}
 	delete(t.okeys, k)
@@ -93,7 +119,7 @@ func (t *Table) delPos(k Value) {
 
 // GetStr returns t[s] without metamethods.
 func (t *Table) GetStr(s string) Value {
-	if p, ok := t.skeys[s]; ok {
+	if p, ok := t.strPos(s); ok {
 		return t.entries[p].v
 	}
 	return Nil
@@ -126,10 +152,6 @@ func (t *Table) Set(k, v Value) error {
 			return nil
 		}
 		k = normKey(k)
-	default:
-		if _, ok := k.o.(string); ok {
-			t.absent = 0
-		}
 	}
 	t.setHash(k, v)
 	return nil
@@ -146,22 +168,48 @@ func (t *Table) SetInt(i int, v Value) {
 
 // SetStr stores t[s] = v.
 func (t *Table) SetStr(s string, v Value) {
-	t.absent = 0
 	t.setHash(Value{o: s}, v)
+}
+
+// GetStrHint is GetStr with an inline cache: *hint guesses the key's
+// position in the hash part and is updated after a miss. Tables built the
+// same way put the same keys at the same positions, so one instruction's
+// hint serves all of them.
+func (t *Table) GetStrHint(s string, hint *int32) Value {
+	if h := int(*hint); h < len(t.entries) {
+		if ks, ok := t.entries[h].k.o.(string); ok && ks == s {
+			return t.entries[h].v
+		}
+	}
+	p, ok := t.strPos(s)
+	if !ok {
+		return Nil
+	}
+	*hint = p
+	return t.entries[p].v
+}
+
+// SetStrHint is SetStr with an inline cache (see GetStrHint).
+func (t *Table) SetStrHint(s string, v Value, hint *int32) {
+	if h := int(*hint); h < len(t.entries) {
+		e := &t.entries[h]
+		if ks, ok := e.k.o.(string); ok && ks == s && e.v.o != nil && v.o != nil {
+			e.v = v
+			return
+		}
+	}
+	t.setHash(Value{o: s}, v)
+	if p, ok := t.strPos(s); ok {
+		*hint = p
+	}
 }
 
 func (t *Table) setInt(i int, v Value) {
 	n := len(t.arr)
 	if i <= n {
+		// the array part never shrinks here: a traversal may be
+		// assigning nils, and next must still find the keys
 		t.arr[i-1] = v
-		if i == n && v.o == nil {
-			j := n - 1
-			for j > 0 && t.arr[j-1].o == nil {
-				j--
-			}
-			clear(t.arr[j:n])
-			t.arr = t.arr[:j]
-		}
 		return
 	}
 	// i == n+1
@@ -219,23 +267,39 @@ func (t *Table) setHash(k, v Value) {
 // compact drops removed entries; only done when a new key is added,
 // which Lua forbids during a traversal.
 func (t *Table) compact() {
+	t.skeys = nil
 	j := 0
 	for _, e := range t.entries {
 		if e.v.o != nil {
 			t.entries[j] = e
-			t.setPos(e.k, int32(j))
 			j++
-		} else {
-			t.delPos(e.k)
+		} else if _, isStr := e.k.o.(string); !isStr {
+			delete(t.okeys, e.k)
 		}
 	}
 	clear(t.entries[j:])
 	t.entries = t.entries[:j]
+	for i, e := range t.entries {
+		t.setPos(e.k, int32(i))
+	}
 }
 
 // Len returns a border of t (the # operator without metamethods).
 func (t *Table) Len() int {
 	n := len(t.arr)
+	if n > 0 && t.arr[n-1].o == nil {
+		// binary search for a border inside the array part, as Lua does
+		i, j := 0, n
+		for j-i > 1 {
+			m := (i + j) / 2
+			if t.arr[m-1].o == nil {
+				j = m
+			} else {
+				i = m
+			}
+		}
+		return i
+	}
 	if n > 0 || t.okeys == nil {
 		return n
 	}

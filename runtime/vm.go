@@ -42,6 +42,7 @@ reload:
 	fp := cl.P
 	code := fp.IR.Code
 	k := fp.K
+	ic := fp.IC
 	base := fr.base
 	stack := th.stack
 	pc := fr.pc
@@ -67,7 +68,7 @@ reload:
 		case ir.GETGLOBAL:
 			key := k[in.B]
 			env := cl.Env
-			if v := env.GetStr(key.o.(string)); v.o != nil || env.meta == nil {
+			if v := env.GetStrHint(key.o.(string), &ic[pc-1]); v.o != nil || env.meta == nil {
 				stack[ra] = v
 				continue
 			}
@@ -79,6 +80,14 @@ reload:
 			var key Value
 			if in.C < 0 {
 				key = k[^in.C]
+				if tt, ok := t.o.(*Table); ok {
+					if ks, ok := key.o.(string); ok {
+						if v := tt.GetStrHint(ks, &ic[pc-1]); v.o != nil || tt.meta == nil {
+							stack[ra] = v
+							continue
+						}
+					}
+				}
 			} else {
 				key = stack[base+int(in.C)]
 			}
@@ -95,7 +104,7 @@ reload:
 			env := cl.Env
 			key := k[in.B]
 			if env.meta == nil {
-				env.SetStr(key.o.(string), stack[ra])
+				env.SetStrHint(key.o.(string), stack[ra], &ic[pc-1])
 				continue
 			}
 			if p.setIndex(th, TableValue(env), key, stack[ra], -1) {
@@ -117,6 +126,10 @@ reload:
 				val = stack[base+int(in.C)]
 			}
 			if tt, ok := t.o.(*Table); ok && tt.meta == nil {
+				if ks, ok := key.o.(string); ok && in.B < 0 {
+					tt.SetStrHint(ks, val, &ic[pc-1])
+					continue
+				}
 				if err := tt.Set(key, val); err != nil {
 					p.rtError(th, "%s", err.Error())
 				}
@@ -132,7 +145,7 @@ reload:
 			key := k[^in.C]
 			stack[ra+1] = obj
 			if tt, ok := obj.o.(*Table); ok {
-				if v := tt.Get(key); v.o != nil || tt.meta == nil {
+				if v := tt.GetStrHint(key.o.(string), &ic[pc-1]); v.o != nil || tt.meta == nil {
 					stack[ra] = v
 					continue
 				}
