@@ -607,7 +607,8 @@ func (p *Process) handleError(e *Error) *Error {
 			switch fr.bound {
 			case boundPcall, boundXpcallHandling:
 				if fr.bound == boundXpcallHandling {
-					e = &Error{Value: e.Value}
+					// the message handler itself failed (lua5.1's LUA_ERRERR)
+					e = &Error{Value: String("error in error handling")}
 				}
 				p.unwindTo(th, i)
 				b := th.frames[i]

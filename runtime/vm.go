@@ -153,7 +153,7 @@ reload:
 			if p.index(th, obj, key, ra, int(in.B)) {
 				goto reload
 			}
-		case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW:
+		case ir.ADD:
 			var b, c Value
 			if in.B < 0 {
 				b = k[^in.B]
@@ -166,22 +166,102 @@ reload:
 				c = stack[base+int(in.C)]
 			}
 			if b.o == tagNum && c.o == tagNum {
-				var r float64
-				switch in.Op {
-				case ir.ADD:
-					r = b.n + c.n
-				case ir.SUB:
-					r = b.n - c.n
-				case ir.MUL:
-					r = b.n * c.n
-				case ir.DIV:
-					r = b.n / c.n
-				case ir.MOD:
-					r = b.n - math.Floor(b.n/c.n)*c.n
-				case ir.POW:
-					r = math.Pow(b.n, c.n)
-				}
-				stack[ra] = Value{o: tagNum, n: r}
+				stack[ra] = Value{o: tagNum, n: b.n + c.n}
+				continue
+			}
+			if p.arith(th, in.Op, b, c, ra, in) {
+				goto reload
+			}
+		case ir.SUB:
+			var b, c Value
+			if in.B < 0 {
+				b = k[^in.B]
+			} else {
+				b = stack[base+int(in.B)]
+			}
+			if in.C < 0 {
+				c = k[^in.C]
+			} else {
+				c = stack[base+int(in.C)]
+			}
+			if b.o == tagNum && c.o == tagNum {
+				stack[ra] = Value{o: tagNum, n: b.n - c.n}
+				continue
+			}
+			if p.arith(th, in.Op, b, c, ra, in) {
+				goto reload
+			}
+		case ir.MUL:
+			var b, c Value
+			if in.B < 0 {
+				b = k[^in.B]
+			} else {
+				b = stack[base+int(in.B)]
+			}
+			if in.C < 0 {
+				c = k[^in.C]
+			} else {
+				c = stack[base+int(in.C)]
+			}
+			if b.o == tagNum && c.o == tagNum {
+				stack[ra] = Value{o: tagNum, n: b.n * c.n}
+				continue
+			}
+			if p.arith(th, in.Op, b, c, ra, in) {
+				goto reload
+			}
+		case ir.DIV:
+			var b, c Value
+			if in.B < 0 {
+				b = k[^in.B]
+			} else {
+				b = stack[base+int(in.B)]
+			}
+			if in.C < 0 {
+				c = k[^in.C]
+			} else {
+				c = stack[base+int(in.C)]
+			}
+			if b.o == tagNum && c.o == tagNum {
+				stack[ra] = Value{o: tagNum, n: b.n / c.n}
+				continue
+			}
+			if p.arith(th, in.Op, b, c, ra, in) {
+				goto reload
+			}
+		case ir.MOD:
+			var b, c Value
+			if in.B < 0 {
+				b = k[^in.B]
+			} else {
+				b = stack[base+int(in.B)]
+			}
+			if in.C < 0 {
+				c = k[^in.C]
+			} else {
+				c = stack[base+int(in.C)]
+			}
+			if b.o == tagNum && c.o == tagNum {
+				stack[ra] = Value{o: tagNum, n: b.n - math.Floor(b.n/c.n)*c.n}
+				continue
+			}
+			if p.arith(th, in.Op, b, c, ra, in) {
+				goto reload
+			}
+		case ir.POW:
+			var b, c Value
+			if in.B < 0 {
+				b = k[^in.B]
+			} else {
+				b = stack[base+int(in.B)]
+			}
+			if in.C < 0 {
+				c = k[^in.C]
+			} else {
+				c = stack[base+int(in.C)]
+			}
+			if b.o == tagNum && c.o == tagNum {
+				stack[ra] = Value{o: tagNum, n: math.Pow(b.n, c.n)}
 				continue
 			}
 			if p.arith(th, in.Op, b, c, ra, in) {
@@ -228,7 +308,7 @@ reload:
 				}
 			}
 			pc += int(in.B)
-		case ir.EQ, ir.LT, ir.LE:
+		case ir.EQ:
 			var b, c Value
 			if in.B < 0 {
 				b = k[^in.B]
@@ -242,14 +322,57 @@ reload:
 			}
 			var res bool
 			if b.o == tagNum && c.o == tagNum {
-				switch in.Op {
-				case ir.EQ:
-					res = b.n == c.n
-				case ir.LT:
-					res = b.n < c.n
-				default:
-					res = b.n <= c.n
+				res = b.n == c.n
+			} else {
+				var pushed bool
+				res, pushed = p.compare(th, in.Op, b, c, in.A)
+				if pushed {
+					goto reload
 				}
+			}
+			if res != (in.A != 0) {
+				pc++
+			}
+		case ir.LT:
+			var b, c Value
+			if in.B < 0 {
+				b = k[^in.B]
+			} else {
+				b = stack[base+int(in.B)]
+			}
+			if in.C < 0 {
+				c = k[^in.C]
+			} else {
+				c = stack[base+int(in.C)]
+			}
+			var res bool
+			if b.o == tagNum && c.o == tagNum {
+				res = b.n < c.n
+			} else {
+				var pushed bool
+				res, pushed = p.compare(th, in.Op, b, c, in.A)
+				if pushed {
+					goto reload
+				}
+			}
+			if res != (in.A != 0) {
+				pc++
+			}
+		case ir.LE:
+			var b, c Value
+			if in.B < 0 {
+				b = k[^in.B]
+			} else {
+				b = stack[base+int(in.B)]
+			}
+			if in.C < 0 {
+				c = k[^in.C]
+			} else {
+				c = stack[base+int(in.C)]
+			}
+			var res bool
+			if b.o == tagNum && c.o == tagNum {
+				res = b.n <= c.n
 			} else {
 				var pushed bool
 				res, pushed = p.compare(th, in.Op, b, c, in.A)
