@@ -114,7 +114,18 @@ func openBase(p *Process) {
 			return 1
 		}},
 		{Name: "tostring", Fn: func(t *Thread, a []Value) int {
-			t.Push(String(t.ToString(t.CheckAny(a, 0))))
+			v := t.CheckAny(a, 0)
+			if mm := t.p.metaOf(v, "__tostring"); mm.o != nil {
+				// as lua5.1: whatever __tostring returns, unchecked
+				r := t.Call(mm, v)
+				if len(r) == 0 {
+					t.Push(Nil)
+				} else {
+					t.Push(r[0])
+				}
+				return 1
+			}
+			t.Push(String(Repr(v)))
 			return 1
 		}},
 		{Name: "tonumber", Fn: baseTonumber},
@@ -266,7 +277,7 @@ func openBase(p *Process) {
 
 func basePrint(t *Thread, a []Value) int {
 	w := t.p.Out()
-	tostr := t.p.Globals.GetStr("tostring")
+	tostr := t.Globals().GetStr("tostring")
 	plain := false
 	if g, ok := tostr.o.(*GoFunction); ok && g.Name == "tostring" {
 		plain = true
@@ -408,7 +419,7 @@ func (t *Thread) envTarget(a []Value, name string) (*Closure, bool) {
 func baseGetfenv(t *Thread, a []Value) int {
 	cl, global := t.envTarget(a, "getfenv")
 	if global || cl == nil {
-		t.Push(TableValue(t.p.Globals))
+		t.Push(TableValue(t.Globals()))
 		return 1
 	}
 	t.Push(TableValue(cl.Env))
@@ -422,7 +433,7 @@ func baseSetfenv(t *Thread, a []Value) int {
 	env := a[1].Table()
 	cl, global := t.envTarget(a, "setfenv")
 	if global {
-		t.p.Globals = env
+		t.gt = env
 		return 0
 	}
 	if cl == nil {
@@ -469,8 +480,17 @@ func baseLoadstring(t *Thread, a []Value) int {
 	if len(a) > 1 && a[1].o != nil {
 		name = t.CheckString(a, 1)
 	}
-	cl, err := t.p.LoadChunk([]byte(s), name)
+	cl, err := t.load([]byte(s), name)
 	return pushLoadResult(t, cl, err)
+}
+
+// load compiles a chunk whose environment is the thread's globals.
+func (t *Thread) load(src []byte, name string) (*Closure, error) {
+	cl, err := t.p.LoadChunk(src, name)
+	if cl != nil {
+		cl.Env = t.Globals()
+	}
+	return cl, err
 }
 
 func baseLoad(t *Thread, a []Value) int {
@@ -480,7 +500,7 @@ func baseLoad(t *Thread, a []Value) int {
 		name = t.CheckString(a, 1)
 	}
 	if s, ok := f.o.(string); ok {
-		cl, err := t.p.LoadChunk([]byte(s), name)
+		cl, err := t.load([]byte(s), name)
 		return pushLoadResult(t, cl, err)
 	}
 	var sb strings.Builder
@@ -500,7 +520,7 @@ func baseLoad(t *Thread, a []Value) int {
 		}
 		sb.WriteString(s)
 	}
-	cl, err := t.p.LoadChunk([]byte(sb.String()), name)
+	cl, err := t.load([]byte(sb.String()), name)
 	return pushLoadResult(t, cl, err)
 }
 
@@ -531,7 +551,7 @@ func (t *Thread) loadFile(a []Value) (*Closure, error) {
 			src = nil
 		}
 	}
-	return t.p.LoadChunk(src, name)
+	return t.load(src, name)
 }
 
 func readAllStdin() ([]byte, error) {
@@ -592,6 +612,7 @@ func openCoroutine(p *Process) {
 			}
 			co := t.p.newThread()
 			co.body = a[0]
+			co.gt = t.gt
 			t.Push(Value{o: co})
 			return 1
 		}},
@@ -625,6 +646,7 @@ func openCoroutine(p *Process) {
 			}
 			co := t.p.newThread()
 			co.body = a[0]
+			co.gt = t.gt
 			t.Push(FunctionValue(&GoFunction{Name: "coroutine.wrap", kind: goWrap, co: co}))
 			return 1
 		}},

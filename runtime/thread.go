@@ -77,6 +77,16 @@ type Thread struct {
 	nny     int      // nested Go calls that forbid yielding
 	goCall  *GoFunction
 	pendingStart bool
+	gt      *Table // this thread's globals (getfenv(0)); nil: the process's
+}
+
+// Globals returns the thread's global table: what builtins see as _G
+// and what loadstring gives new chunks.
+func (t *Thread) Globals() *Table {
+	if t.gt != nil {
+		return t.gt
+	}
+	return t.p.Globals
 }
 
 func (p *Process) newThread() *Thread {
@@ -595,6 +605,7 @@ func (p *Process) argError(th *Thread, n int, msg string) {
 // nothing catches it (the process fails).
 func (p *Process) handleError(e *Error) *Error {
 	inC := p.cur.goCall != nil
+retry:
 	for {
 		th := p.cur
 		th.goCall = nil
@@ -647,7 +658,7 @@ func (p *Process) handleError(e *Error) *Error {
 				if e == nil {
 					return nil
 				}
-				continue
+				continue retry // the handler failed: this boundary answers
 			}
 		}
 		if th == p.nestTh {

@@ -631,6 +631,9 @@ func objName(ip *ir.Proto, pc, reg int) (string, string) {
 			!(in.Op == ir.SELF && int(in.A)+1 == reg) && !(in.Op == ir.TFORCALL && reg > int(in.A)+2) {
 			continue
 		}
+		if bypassed(ip, i, pc) {
+			return "", "" // the value may come from another branch
+		}
 		switch in.Op {
 		case ir.GETGLOBAL:
 			return "global", ip.Consts[in.B].Str
@@ -652,4 +655,25 @@ func objName(ip *ir.Proto, pc, reg int) (string, string) {
 		return "", ""
 	}
 	return "", ""
+}
+
+// bypassed reports whether a jump from before def lands after it (up to
+// use): then def is not the only way the register got its value.
+func bypassed(ip *ir.Proto, def, use int) bool {
+	for pc := 0; pc < def; pc++ {
+		in := ip.Code[pc]
+		t := -1
+		switch in.Op {
+		case ir.JMP, ir.FORLOOP, ir.FORPREP, ir.TFORLOOP:
+			t = pc + 1 + int(in.B)
+		case ir.LOADBOOL:
+			if in.C != 0 {
+				t = pc + 2
+			}
+		}
+		if t > def && t <= use {
+			return true
+		}
+	}
+	return false
 }

@@ -168,7 +168,7 @@ func (fs *funcState) addLocal(name string) {
 	fs.p.LocVars = append(fs.p.LocVars, ir.LocVar{Name: name, Start: fs.pc(), End: -1, Reg: len(fs.actvars)})
 	fs.actvars = append(fs.actvars, activeVar{name: name, lv: len(fs.p.LocVars) - 1})
 	if len(fs.actvars) > 200 {
-		fs.errorf(fs.line, "too many local variables (limit is 200) in %s", fs.where())
+		fs.errorf(fs.line, "%s has more than 200 local variables", fs.where())
 	}
 }
 
@@ -224,14 +224,22 @@ func (fs *funcState) findUpval(name string) int {
 	}
 	if r := fs.parent.findLocal(name); r >= 0 {
 		fs.parent.markUpval(r)
+		fs.checkUpvals()
 		fs.p.Upvals = append(fs.p.Upvals, ir.UpvalDesc{Name: name, InStack: true, Index: r})
 		return len(fs.p.Upvals) - 1
 	}
 	if u := fs.parent.findUpval(name); u >= 0 {
+		fs.checkUpvals()
 		fs.p.Upvals = append(fs.p.Upvals, ir.UpvalDesc{Name: name, InStack: false, Index: u})
 		return len(fs.p.Upvals) - 1
 	}
 	return -1
+}
+
+func (fs *funcState) checkUpvals() {
+	if len(fs.p.Upvals) >= 60 {
+		fs.errorf(fs.line, "function at line %d has more than 60 upvalues", fs.p.LineDefined)
+	}
 }
 
 // ---- expression descriptors
@@ -497,6 +505,7 @@ func (fs *funcState) unary(op ir.Op, sub ast.Expr) expdesc {
 	e := fs.expr(sub)
 	r := fs.toAnyReg(&e)
 	fs.freeExp(e)
+	fs.line = endLine(sub)
 	return expdesc{k: eReloc, info: fs.emit(op, 0, r, 0)}
 }
 
@@ -551,8 +560,32 @@ func (fs *funcState) operands(l, r ast.Expr) (int, int) {
 	return lr, rr
 }
 
+// endLine approximates the line of an expression's last token, which is
+// where lua5.1 places an operator's instruction (and its errors).
+func endLine(e ast.Expr) int {
+	switch x := e.(type) {
+	case *ast.ArithmeticOpExpr:
+		return endLine(x.Rhs)
+	case *ast.StringConcatOpExpr:
+		return endLine(x.Rhs)
+	case *ast.RelationalOpExpr:
+		return endLine(x.Rhs)
+	case *ast.LogicalOpExpr:
+		return endLine(x.Rhs)
+	case *ast.UnaryMinusOpExpr:
+		return endLine(x.Expr)
+	case *ast.UnaryNotOpExpr:
+		return endLine(x.Expr)
+	case *ast.UnaryLenOpExpr:
+		return endLine(x.Expr)
+	case *ast.FunctionExpr:
+		return x.LastLine()
+	}
+	return e.Line()
+}
+
 func (fs *funcState) arith(x *ast.ArithmeticOpExpr) expdesc {
-	line := x.Line()
+	line := endLine(x.Rhs)
 	le := fs.expr(x.Lhs)
 	if a, ok := fs.numConst(le); ok {
 		if rn, ok := x.Rhs.(*ast.NumberExpr); ok {
@@ -594,7 +627,7 @@ func (fs *funcState) concat(x *ast.StringConcatOpExpr) expdesc {
 		d := fs.expr(it)
 		fs.toNextReg(&d)
 	}
-	fs.line = x.Line()
+	fs.line = endLine(items[len(items)-1])
 	fs.freereg = base
 	return expdesc{k: eReloc, info: fs.emit(ir.CONCAT, 0, base, base+len(items)-1)}
 }
@@ -624,7 +657,7 @@ func (fs *funcState) compare(x *ast.RelationalOpExpr, want bool) int {
 	if swap {
 		lr, rr = rr, lr
 	}
-	fs.line = x.Line()
+	fs.line = endLine(x.Rhs)
 	a := 0
 	if cond {
 		a = 1
@@ -1032,7 +1065,7 @@ func (fs *funcState) genFor(x *ast.GenericForStmt) {
 	}
 	fs.leaveBlock()
 	fs.patchHere([]int{prep})
-	fs.line = x.Line()
+	fs.line = x.Exprs[0].Line() // lua5.1: the line of the first token after 'in'
 	if base+3+len(names) > fs.p.MaxStack {
 		fs.p.MaxStack = base + 3 + len(names)
 	}

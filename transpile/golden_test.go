@@ -136,9 +136,11 @@ func TestEveryASTNodeCovered(t *testing.T) {
 		}
 		walk(reflect.ValueOf(stmts))
 	}
-	// GotoStmt cannot come from source: the prescan renames `goto`, an
-	// ordinary name in Lua 5.1. The lowering must still reject it cleanly.
+	// GotoStmt and LabelStmt cannot come from source: the prescan renames
+	// `goto` (an ordinary name in Lua 5.1) and the lua5.1 recognizer
+	// rejects `::`. The lowering must still reject them cleanly.
 	seen["GotoStmt"] = compileSynthetic(t, &luaast.GotoStmt{Label: "x"})
+	seen["LabelStmt"] = compileSynthetic(t, &luaast.LabelStmt{Name: "x"})
 	types := astTypes(t)
 	if len(types) < 25 {
 		t.Fatalf("found only %d AST types: %v", len(types), types)

@@ -196,6 +196,11 @@ func parseChunk(src []byte, source string, file bool) (stmts []ast.Stmt, renamed
 			stmts, err = nil, &Error{source, 0, fmt.Sprintf("internal parser failure: %v", r)}
 		}
 	}()
+	// lua5.1's grammar and its messages first; gopher-lua's parser then
+	// builds the tree (its own errors remain as a last resort)
+	if e := checkSyntax(src, source, file); e != nil {
+		return nil, false, e
+	}
 	stmts, err = parse.Parse(bytes.NewReader(fixed), source)
 	if err != nil {
 		return nil, false, convertParseError(err, source, src)

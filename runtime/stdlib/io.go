@@ -45,6 +45,12 @@ func openIO(p *rt.Process) {
 		}
 		return 1
 	})))
+	st.meta.SetStr("__gc", rt.FunctionValue(rt.NewGoFunction("file.__gc", func(t *rt.Thread, a []rt.Value) int {
+		if f := st.check(t, a, 0, false); !f.closed && !f.std {
+			st.close(t, f)
+		}
+		return 0
+	})))
 	out := p.Out()
 	st.stdin = st.wrap(&luaFile{name: "stdin", f: os.Stdin, r: bufio.NewReader(os.Stdin), std: true})
 	st.stdout = st.wrap(&luaFile{name: "stdout", w: out, bw: out, std: true})

@@ -17,6 +17,7 @@ func Open(p *runtime.Process) {
 	openOS(p)
 	if !p.Sandboxed {
 		openIO(p)
+		runtime.OpenDebug(p)
 	}
 }
 

@@ -30,5 +30,4 @@ setfenv(code, env)
 print(code(), env.newvar, newvar)          --> =true	10	nil
 print(type(collectgarbage("count")), collectgarbage())  --> =number	0
 ---
--- not-differential: lua5.1 says "'=' expected near 'error'"; gopher-lua's LALR parser only knows the position
-print(loadstring("syntax error here"))     --> =nil	[string "syntax error here"]:1: unexpected symbol near 'error'
+print(loadstring("syntax error here"))     --> =nil	[string "syntax error here"]:1: '=' expected near 'error'

@@ -40,6 +40,6 @@ local x = ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((
 ::label::
 ### "unexpected symbol"
 ---
--- not-differential: lua5.1 says "'=' expected near 'y'"
+-- syntax errors are reported in lua5.1's words
 x y
-### "parser.lua:44: unexpected symbol near 'y'"
+### "parser.lua:44: '=' expected near 'y'"

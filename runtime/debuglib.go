@@ -1,0 +1,198 @@
+package runtime
+
+import "strings"
+
+// OpenDebug installs the parts of Lua 5.1's debug library that tracebacks
+// and tests use: traceback, getinfo, getupvalue/setupvalue, getfenv/setfenv,
+// getmetatable/setmetatable (for tables and strings' shared metatable),
+// and sethook/gethook, which accept and ignore hooks. It is left out of
+// the sandbox.
+func OpenDebug(p *Process) {
+	p.Register("debug",
+		&GoFunction{Name: "traceback", Fn: dbTraceback},
+		&GoFunction{Name: "getinfo", Fn: dbGetinfo},
+		&GoFunction{Name: "getupvalue", Fn: func(t *Thread, a []Value) int {
+			cl, _ := t.CheckAny(a, 0).o.(*Closure)
+			n := t.CheckInt(a, 1)
+			if cl == nil || n < 1 || n > len(cl.Upvals) {
+				return 0
+			}
+			t.Push(String(cl.P.IR.Upvals[n-1].Name))
+			t.Push(cl.Upvals[n-1].get())
+			return 2
+		}},
+		&GoFunction{Name: "setupvalue", Fn: func(t *Thread, a []Value) int {
+			cl, _ := t.CheckAny(a, 0).o.(*Closure)
+			n := t.CheckInt(a, 1)
+			v := t.CheckAny(a, 2)
+			if cl == nil || n < 1 || n > len(cl.Upvals) {
+				return 0
+			}
+			cl.Upvals[n-1].set(v)
+			t.Push(String(cl.P.IR.Upvals[n-1].Name))
+			return 1
+		}},
+		&GoFunction{Name: "getfenv", Fn: func(t *Thread, a []Value) int {
+			switch o := t.CheckAny(a, 0).o.(type) {
+			case *Closure:
+				t.Push(TableValue(o.Env))
+			case *Thread:
+				t.Push(TableValue(o.Globals()))
+			default:
+				t.Push(Nil)
+			}
+			return 1
+		}},
+		&GoFunction{Name: "setfenv", Fn: func(t *Thread, a []Value) int {
+			t.CheckAny(a, 0)
+			env := t.CheckTable(a, 1)
+			switch o := a[0].o.(type) {
+			case *Closure:
+				o.Env = env
+			case *Thread:
+				o.gt = env
+			default:
+				t.Error("'setfenv' cannot change environment of given object")
+			}
+			t.Push(a[0])
+			return 1
+		}},
+		&GoFunction{Name: "getmetatable", Fn: func(t *Thread, a []Value) int {
+			if m := t.p.Metatable(t.CheckAny(a, 0)); m != nil {
+				t.Push(TableValue(m))
+				return 1
+			}
+			t.Push(Nil)
+			return 1
+		}},
+		&GoFunction{Name: "setmetatable", Fn: func(t *Thread, a []Value) int {
+			v := t.CheckAny(a, 0)
+			if len(a) < 2 || (a[1].o != nil && a[1].Table() == nil) {
+				t.TypeError(a, 1, "nil or table")
+			}
+			m := a[1].Table()
+			switch o := v.o.(type) {
+			case *Table:
+				o.meta = m
+			case string:
+				t.p.StringMeta = m
+			case *Userdata:
+				o.Meta = m
+			default:
+				t.Error("debug.setmetatable is not supported for %s values", v.TypeName())
+			}
+			t.Push(True)
+			return 1
+		}},
+		&GoFunction{Name: "sethook", Fn: func(t *Thread, a []Value) int { return 0 }},
+		&GoFunction{Name: "gethook", Fn: func(t *Thread, a []Value) int { return 0 }},
+	)
+}
+
+func dbTraceback(t *Thread, a []Value) int {
+	msg := ""
+	if len(a) > 0 && a[0].o != nil {
+		s, ok := ToStringRaw(a[0])
+		if !ok {
+			t.Push(a[0])
+			return 1
+		}
+		msg = s + "\n"
+	}
+	// the traceback without debug.traceback itself
+	saved := t.goCall
+	t.goCall = nil
+	tb := t.Traceback()
+	t.goCall = saved
+	t.Push(String(msg + tb))
+	return 1
+}
+
+func dbGetinfo(t *Thread, a []Value) int {
+	what := "flnSu"
+	if len(a) > 1 && a[1].o != nil {
+		what = t.CheckString(a, 1)
+	}
+	r := NewTable(0, 8)
+	var fr *Frame
+	var fn Value
+	switch f := t.CheckAny(a, 0).o.(type) {
+	case *Closure, *GoFunction:
+		fn = a[0]
+	default:
+		_ = f
+		level := t.CheckInt(a, 0)
+		// level 0 is getinfo itself, 1 the function that called it
+		if level == 0 {
+			fn = FunctionValue(t.goCall)
+			break
+		}
+		i := len(t.frames) - level
+		if i < 0 {
+			t.Push(Nil)
+			return 1
+		}
+		fr = &t.frames[i]
+		if fr.cl != nil {
+			fn = Value{o: fr.cl}
+		}
+	}
+	cl, _ := fn.o.(*Closure)
+	if strings.Contains(what, "S") {
+		if cl != nil {
+			ip := cl.P.IR
+			src := cl.P.Chunk.Name
+			r.SetStr("source", String(src))
+			r.SetStr("short_src", String(ip.Source))
+			r.SetStr("linedefined", Number(float64(ip.LineDefined)))
+			r.SetStr("lastlinedefined", Number(float64(ip.LastLine)))
+			w := "Lua"
+			if ip.ID == "0" {
+				w = "main"
+			}
+			r.SetStr("what", String(w))
+		} else {
+			r.SetStr("source", String("=[C]"))
+			r.SetStr("short_src", String("[C]"))
+			r.SetStr("linedefined", Number(-1))
+			r.SetStr("lastlinedefined", Number(-1))
+			r.SetStr("what", String("C"))
+		}
+	}
+	if strings.Contains(what, "l") {
+		line := -1
+		if fr != nil && fr.cl != nil {
+			line = currentLine(fr)
+		}
+		r.SetStr("currentline", Number(float64(line)))
+	}
+	if strings.Contains(what, "u") {
+		n := 0
+		if cl != nil {
+			n = len(cl.Upvals)
+		}
+		r.SetStr("nups", Number(float64(n)))
+	}
+	if strings.Contains(what, "n") && fr != nil {
+		i := len(t.frames) - t.CheckInt(a, 0)
+		if i > 0 && fr.mode == modeNormal && t.frames[i-1].cl != nil {
+			caller := &t.frames[i-1]
+			ip := caller.cl.P.IR
+			if pc := caller.pc - 1; pc >= 0 && pc < len(ip.Code) {
+				kind, name := objName(ip, pc, int(ip.Code[pc].A))
+				if name != "" {
+					r.SetStr("name", String(name))
+					r.SetStr("namewhat", String(kind))
+				}
+			}
+		}
+		if r.GetStr("namewhat").o == nil {
+			r.SetStr("namewhat", String(""))
+		}
+	}
+	if strings.Contains(what, "f") && fn.o != nil {
+		r.SetStr("func", fn)
+	}
+	t.Push(TableValue(r))
+	return 1
+}
