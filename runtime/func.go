@@ -1,6 +1,10 @@
 package runtime
 
-import "github.com/mobilua/mobilua/ir"
+import (
+	"unique"
+
+	"github.com/mobilua/mobilua/ir"
+)
 
 // FuncProto is an ir.Proto ready to run: its constants as Values and its
 // nested protos wrapped in turn.
@@ -11,6 +15,9 @@ type FuncProto struct {
 	// with a constant string key (see Table.GetStrHint). Hints are only
 	// guesses: any value is safe.
 	IC     []int32
+	// Code is IR.Code packed one instruction per word for the loop
+	// (see inst); it says the same thing.
+	Code []inst
 	Protos []*FuncProto
 	Chunk  *Chunk
 }
@@ -31,7 +38,10 @@ func NewChunk(name string, src []byte, p *ir.Proto) *Chunk {
 }
 
 func wrapProto(p *ir.Proto, c *Chunk) *FuncProto {
-	fp := &FuncProto{IR: p, Chunk: c, IC: make([]int32, len(p.Code))}
+	fp := &FuncProto{IR: p, Chunk: c, IC: make([]int32, len(p.Code)), Code: make([]inst, len(p.Code))}
+	for i, in := range p.Code {
+		fp.Code[i] = pack(in)
+	}
 	fp.K = make([]Value, len(p.Consts))
 	for i, k := range p.Consts {
 		switch k.Kind {
@@ -42,7 +52,9 @@ func wrapProto(p *ir.Proto, c *Chunk) *FuncProto {
 		case ir.KNumber:
 			fp.K[i] = Number(k.Num)
 		case ir.KString:
-			fp.K[i] = String(k.Str)
+			// interned: equal constants of all chunks share their bytes,
+			// so key comparisons in tables are mostly pointer checks
+			fp.K[i] = String(unique.Make(k.Str).Value())
 		}
 	}
 	fp.Protos = make([]*FuncProto, len(p.Protos))
@@ -103,3 +115,17 @@ type GoFunction struct {
 func NewGoFunction(name string, fn func(t *Thread, args []Value) int) *GoFunction {
 	return &GoFunction{Name: name, Fn: fn}
 }
+
+// inst is an instruction packed for the interpreter: opcode in bits 0-7,
+// A in 8-15, B (signed) in 16-39, C (signed) in 40-63. The front end keeps
+// registers below 256 and constants and jumps well inside 24 bits.
+type inst uint64
+
+func pack(in ir.Instr) inst {
+	return inst(uint64(in.Op) | uint64(uint8(in.A))<<8 | (uint64(uint32(in.B))&0xffffff)<<16 | uint64(uint32(in.C))<<40)
+}
+
+func (w inst) op() ir.Op { return ir.Op(w) }
+func (w inst) a() int32  { return int32(w>>8) & 0xff }
+func (w inst) b() int32  { return int32(int64(w<<24) >> 40) }
+func (w inst) c() int32  { return int32(int64(w) >> 40) }

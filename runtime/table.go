@@ -13,6 +13,7 @@ type Table struct {
 	okeys   map[Value]int32  // any other key → position in entries
 	entries []entry
 	live    int // entries with a non-nil value
+	border  int // a guess at Len when the array part ends with nils
 	meta    *Table
 }
 
@@ -210,6 +211,11 @@ func (t *Table) setInt(i int, v Value) {
 		// the array part never shrinks here: a traversal may be
 		// assigning nils, and next must still find the keys
 		t.arr[i-1] = v
+		if v.o == nil && i == t.border {
+			t.border--
+		} else if v.o != nil && i == t.border+1 {
+			t.border++
+		}
 		return
 	}
 	// i == n+1
@@ -288,6 +294,9 @@ func (t *Table) compact() {
 func (t *Table) Len() int {
 	n := len(t.arr)
 	if n > 0 && t.arr[n-1].o == nil {
+		if b := t.border; b >= 0 && b < n && t.arr[b].o == nil && (b == 0 || t.arr[b-1].o != nil) {
+			return b
+		}
 		// binary search for a border inside the array part, as Lua does
 		i, j := 0, n
 		for j-i > 1 {
@@ -298,6 +307,7 @@ func (t *Table) Len() int {
 				i = m
 			}
 		}
+		t.border = i
 		return i
 	}
 	if n > 0 || t.okeys == nil {

@@ -40,7 +40,7 @@ reload:
 	fr := &th.frames[len(th.frames)-1]
 	cl := fr.cl
 	fp := cl.P
-	code := fp.IR.Code
+	code := fp.Code
 	k := fp.K
 	ic := fp.IC
 	base := fr.base
@@ -49,37 +49,39 @@ reload:
 	for {
 		in := code[pc]
 		pc++
-		fr.pc = pc
-		ra := base + int(in.A)
-		switch in.Op {
+		ra := base + int(in.a())
+		// fr.pc is saved only where the instruction may fail, call, or
+		// leave the loop: the fast paths never read it
+		switch in.op() {
 		case ir.MOVE:
-			stack[ra] = stack[base+int(in.B)]
+			stack[ra] = stack[base+int(in.b())]
 		case ir.LOADK:
-			stack[ra] = k[in.B]
+			stack[ra] = k[in.b()]
 		case ir.LOADBOOL:
-			stack[ra] = Bool(in.B != 0)
-			if in.C != 0 {
+			stack[ra] = Bool(in.b() != 0)
+			if in.c() != 0 {
 				pc++
 			}
 		case ir.LOADNIL:
-			clear(stack[ra : base+int(in.B)+1])
+			clear(stack[ra : base+int(in.b())+1])
 		case ir.GETUPVAL:
-			stack[ra] = cl.Upvals[in.B].get()
+			stack[ra] = cl.Upvals[in.b()].get()
 		case ir.GETGLOBAL:
-			key := k[in.B]
+			key := k[in.b()]
 			env := cl.Env
 			if v := env.GetStrHint(key.o.(string), &ic[pc-1]); v.o != nil || env.meta == nil {
 				stack[ra] = v
 				continue
 			}
+			fr.pc = pc
 			if p.index(th, TableValue(env), key, ra, -1) {
 				goto reload
 			}
 		case ir.GETTABLE:
-			t := stack[base+int(in.B)]
+			t := stack[base+int(in.b())]
 			var key Value
-			if in.C < 0 {
-				key = k[^in.C]
+			if in.c() < 0 {
+				key = k[^in.c()]
 				if tt, ok := t.o.(*Table); ok {
 					if ks, ok := key.o.(string); ok {
 						if v := tt.GetStrHint(ks, &ic[pc-1]); v.o != nil || tt.meta == nil {
@@ -89,7 +91,7 @@ reload:
 					}
 				}
 			} else {
-				key = stack[base+int(in.C)]
+				key = stack[base+int(in.c())]
 			}
 			if tt, ok := t.o.(*Table); ok {
 				if v := tt.Get(key); v.o != nil || tt.meta == nil {
@@ -97,52 +99,57 @@ reload:
 					continue
 				}
 			}
-			if p.index(th, t, key, ra, int(in.B)) {
+			fr.pc = pc
+			if p.index(th, t, key, ra, int(in.b())) {
 				goto reload
 			}
 		case ir.SETGLOBAL:
 			env := cl.Env
-			key := k[in.B]
+			key := k[in.b()]
 			if env.meta == nil {
 				env.SetStrHint(key.o.(string), stack[ra], &ic[pc-1])
 				continue
 			}
+			fr.pc = pc
 			if p.setIndex(th, TableValue(env), key, stack[ra], -1) {
 				goto reload
 			}
 		case ir.SETUPVAL:
-			cl.Upvals[in.B].set(stack[ra])
+			cl.Upvals[in.b()].set(stack[ra])
 		case ir.SETTABLE:
 			t := stack[ra]
 			var key, val Value
-			if in.B < 0 {
-				key = k[^in.B]
+			if in.b() < 0 {
+				key = k[^in.b()]
 			} else {
-				key = stack[base+int(in.B)]
+				key = stack[base+int(in.b())]
 			}
-			if in.C < 0 {
-				val = k[^in.C]
+			if in.c() < 0 {
+				val = k[^in.c()]
 			} else {
-				val = stack[base+int(in.C)]
+				val = stack[base+int(in.c())]
 			}
 			if tt, ok := t.o.(*Table); ok && tt.meta == nil {
-				if ks, ok := key.o.(string); ok && in.B < 0 {
+				if ks, ok := key.o.(string); ok && in.b() < 0 {
 					tt.SetStrHint(ks, val, &ic[pc-1])
 					continue
 				}
+				fr.pc = pc
 				if err := tt.Set(key, val); err != nil {
+					fr.pc = pc
 					p.rtError(th, "%s", err.Error())
 				}
 				continue
 			}
-			if p.setIndex(th, t, key, val, int(in.A)) {
+			fr.pc = pc
+			if p.setIndex(th, t, key, val, int(in.a())) {
 				goto reload
 			}
 		case ir.NEWTABLE:
-			stack[ra] = TableValue(NewTable(int(in.B), int(in.C)))
+			stack[ra] = TableValue(NewTable(int(in.b()), int(in.c())))
 		case ir.SELF:
-			obj := stack[base+int(in.B)]
-			key := k[^in.C]
+			obj := stack[base+int(in.b())]
+			key := k[^in.c()]
 			stack[ra+1] = obj
 			if tt, ok := obj.o.(*Table); ok {
 				if v := tt.GetStrHint(key.o.(string), &ic[pc-1]); v.o != nil || tt.meta == nil {
@@ -150,136 +157,144 @@ reload:
 					continue
 				}
 			}
-			if p.index(th, obj, key, ra, int(in.B)) {
+			fr.pc = pc
+			if p.index(th, obj, key, ra, int(in.b())) {
 				goto reload
 			}
 		case ir.ADD:
 			var b, c Value
-			if in.B < 0 {
-				b = k[^in.B]
+			if in.b() < 0 {
+				b = k[^in.b()]
 			} else {
-				b = stack[base+int(in.B)]
+				b = stack[base+int(in.b())]
 			}
-			if in.C < 0 {
-				c = k[^in.C]
+			if in.c() < 0 {
+				c = k[^in.c()]
 			} else {
-				c = stack[base+int(in.C)]
+				c = stack[base+int(in.c())]
 			}
 			if b.o == tagNum && c.o == tagNum {
 				stack[ra] = Value{o: tagNum, n: b.n + c.n}
 				continue
 			}
-			if p.arith(th, in.Op, b, c, ra, in) {
+			fr.pc = pc
+			if p.arith(th, in.op(), b, c, ra, fp.IR.Code[pc-1]) {
 				goto reload
 			}
 		case ir.SUB:
 			var b, c Value
-			if in.B < 0 {
-				b = k[^in.B]
+			if in.b() < 0 {
+				b = k[^in.b()]
 			} else {
-				b = stack[base+int(in.B)]
+				b = stack[base+int(in.b())]
 			}
-			if in.C < 0 {
-				c = k[^in.C]
+			if in.c() < 0 {
+				c = k[^in.c()]
 			} else {
-				c = stack[base+int(in.C)]
+				c = stack[base+int(in.c())]
 			}
 			if b.o == tagNum && c.o == tagNum {
 				stack[ra] = Value{o: tagNum, n: b.n - c.n}
 				continue
 			}
-			if p.arith(th, in.Op, b, c, ra, in) {
+			fr.pc = pc
+			if p.arith(th, in.op(), b, c, ra, fp.IR.Code[pc-1]) {
 				goto reload
 			}
 		case ir.MUL:
 			var b, c Value
-			if in.B < 0 {
-				b = k[^in.B]
+			if in.b() < 0 {
+				b = k[^in.b()]
 			} else {
-				b = stack[base+int(in.B)]
+				b = stack[base+int(in.b())]
 			}
-			if in.C < 0 {
-				c = k[^in.C]
+			if in.c() < 0 {
+				c = k[^in.c()]
 			} else {
-				c = stack[base+int(in.C)]
+				c = stack[base+int(in.c())]
 			}
 			if b.o == tagNum && c.o == tagNum {
 				stack[ra] = Value{o: tagNum, n: b.n * c.n}
 				continue
 			}
-			if p.arith(th, in.Op, b, c, ra, in) {
+			fr.pc = pc
+			if p.arith(th, in.op(), b, c, ra, fp.IR.Code[pc-1]) {
 				goto reload
 			}
 		case ir.DIV:
 			var b, c Value
-			if in.B < 0 {
-				b = k[^in.B]
+			if in.b() < 0 {
+				b = k[^in.b()]
 			} else {
-				b = stack[base+int(in.B)]
+				b = stack[base+int(in.b())]
 			}
-			if in.C < 0 {
-				c = k[^in.C]
+			if in.c() < 0 {
+				c = k[^in.c()]
 			} else {
-				c = stack[base+int(in.C)]
+				c = stack[base+int(in.c())]
 			}
 			if b.o == tagNum && c.o == tagNum {
 				stack[ra] = Value{o: tagNum, n: b.n / c.n}
 				continue
 			}
-			if p.arith(th, in.Op, b, c, ra, in) {
+			fr.pc = pc
+			if p.arith(th, in.op(), b, c, ra, fp.IR.Code[pc-1]) {
 				goto reload
 			}
 		case ir.MOD:
 			var b, c Value
-			if in.B < 0 {
-				b = k[^in.B]
+			if in.b() < 0 {
+				b = k[^in.b()]
 			} else {
-				b = stack[base+int(in.B)]
+				b = stack[base+int(in.b())]
 			}
-			if in.C < 0 {
-				c = k[^in.C]
+			if in.c() < 0 {
+				c = k[^in.c()]
 			} else {
-				c = stack[base+int(in.C)]
+				c = stack[base+int(in.c())]
 			}
 			if b.o == tagNum && c.o == tagNum {
 				stack[ra] = Value{o: tagNum, n: b.n - math.Floor(b.n/c.n)*c.n}
 				continue
 			}
-			if p.arith(th, in.Op, b, c, ra, in) {
+			fr.pc = pc
+			if p.arith(th, in.op(), b, c, ra, fp.IR.Code[pc-1]) {
 				goto reload
 			}
 		case ir.POW:
 			var b, c Value
-			if in.B < 0 {
-				b = k[^in.B]
+			if in.b() < 0 {
+				b = k[^in.b()]
 			} else {
-				b = stack[base+int(in.B)]
+				b = stack[base+int(in.b())]
 			}
-			if in.C < 0 {
-				c = k[^in.C]
+			if in.c() < 0 {
+				c = k[^in.c()]
 			} else {
-				c = stack[base+int(in.C)]
+				c = stack[base+int(in.c())]
 			}
 			if b.o == tagNum && c.o == tagNum {
 				stack[ra] = Value{o: tagNum, n: math.Pow(b.n, c.n)}
 				continue
 			}
-			if p.arith(th, in.Op, b, c, ra, in) {
+			fr.pc = pc
+			if p.arith(th, in.op(), b, c, ra, fp.IR.Code[pc-1]) {
 				goto reload
 			}
 		case ir.UNM:
-			b := stack[base+int(in.B)]
+			b := stack[base+int(in.b())]
 			if b.o == tagNum {
 				stack[ra] = Value{o: tagNum, n: -b.n}
 				continue
 			}
-			if p.arith(th, ir.UNM, b, b, ra, in) {
+			fr.pc = pc
+			if p.arith(th, ir.UNM, b, b, ra, fp.IR.Code[pc-1]) {
 				goto reload
 			}
 		case ir.NOT:
-			stack[ra] = Bool(!stack[base+int(in.B)].Truthy())
+			stack[ra] = Bool(!stack[base+int(in.b())].Truthy())
 		case ir.LEN:
-			b := stack[base+int(in.B)]
+			b := stack[base+int(in.b())]
 			switch o := b.o.(type) {
 			case *Table:
 				stack[ra] = Number(float64(o.Len()))
@@ -288,108 +303,115 @@ reload:
 				stack[ra] = Number(float64(len(o)))
 				continue
 			}
+			fr.pc = pc
 			mm := p.metaOf(b, "__len")
 			if mm.o == nil {
-				p.rtError(th, "attempt to get length of %s", p.varDesc(th, fr, int(in.B), b))
+				fr.pc = pc
+				p.rtError(th, "attempt to get length of %s", p.varDesc(th, fr, int(in.b()), b))
 			}
+			fr.pc = pc
 			if p.callMeta(th, mm, modeReg, ra, b, Nil) {
 				goto reload
 			}
 		case ir.CONCAT:
-			if p.concat(th, fr, in) {
+			fr.pc = pc
+			if p.concat(th, fr, fp.IR.Code[pc-1]) {
 				goto reload
 			}
 		case ir.JMP:
-			if in.B < 0 {
+			if in.b() < 0 {
 				p.steps--
 				if p.steps < 0 && p.budgetOut() {
 					fr.pc = pc - 1
 					return stopBudget
 				}
 			}
-			pc += int(in.B)
+			pc += int(in.b())
 		case ir.EQ:
 			var b, c Value
-			if in.B < 0 {
-				b = k[^in.B]
+			if in.b() < 0 {
+				b = k[^in.b()]
 			} else {
-				b = stack[base+int(in.B)]
+				b = stack[base+int(in.b())]
 			}
-			if in.C < 0 {
-				c = k[^in.C]
+			if in.c() < 0 {
+				c = k[^in.c()]
 			} else {
-				c = stack[base+int(in.C)]
+				c = stack[base+int(in.c())]
 			}
 			var res bool
 			if b.o == tagNum && c.o == tagNum {
 				res = b.n == c.n
 			} else {
 				var pushed bool
-				res, pushed = p.compare(th, in.Op, b, c, in.A)
+				fr.pc = pc
+				res, pushed = p.compare(th, in.op(), b, c, in.a())
 				if pushed {
 					goto reload
 				}
 			}
-			if res != (in.A != 0) {
+			if res != (in.a() != 0) {
 				pc++
 			}
 		case ir.LT:
 			var b, c Value
-			if in.B < 0 {
-				b = k[^in.B]
+			if in.b() < 0 {
+				b = k[^in.b()]
 			} else {
-				b = stack[base+int(in.B)]
+				b = stack[base+int(in.b())]
 			}
-			if in.C < 0 {
-				c = k[^in.C]
+			if in.c() < 0 {
+				c = k[^in.c()]
 			} else {
-				c = stack[base+int(in.C)]
+				c = stack[base+int(in.c())]
 			}
 			var res bool
 			if b.o == tagNum && c.o == tagNum {
 				res = b.n < c.n
 			} else {
 				var pushed bool
-				res, pushed = p.compare(th, in.Op, b, c, in.A)
+				fr.pc = pc
+				res, pushed = p.compare(th, in.op(), b, c, in.a())
 				if pushed {
 					goto reload
 				}
 			}
-			if res != (in.A != 0) {
+			if res != (in.a() != 0) {
 				pc++
 			}
 		case ir.LE:
 			var b, c Value
-			if in.B < 0 {
-				b = k[^in.B]
+			if in.b() < 0 {
+				b = k[^in.b()]
 			} else {
-				b = stack[base+int(in.B)]
+				b = stack[base+int(in.b())]
 			}
-			if in.C < 0 {
-				c = k[^in.C]
+			if in.c() < 0 {
+				c = k[^in.c()]
 			} else {
-				c = stack[base+int(in.C)]
+				c = stack[base+int(in.c())]
 			}
 			var res bool
 			if b.o == tagNum && c.o == tagNum {
 				res = b.n <= c.n
 			} else {
 				var pushed bool
-				res, pushed = p.compare(th, in.Op, b, c, in.A)
+				fr.pc = pc
+				res, pushed = p.compare(th, in.op(), b, c, in.a())
 				if pushed {
 					goto reload
 				}
 			}
-			if res != (in.A != 0) {
+			if res != (in.a() != 0) {
 				pc++
 			}
 		case ir.TEST:
-			if stack[ra].Truthy() != (in.C != 0) {
+			if stack[ra].Truthy() != (in.c() != 0) {
 				pc++
 			}
 		case ir.TESTSET:
-			b := stack[base+int(in.B)]
-			if b.Truthy() == (in.C != 0) {
+			b := stack[base+int(in.b())]
+			if b.Truthy() == (in.c() != 0) {
 				stack[ra] = b
 			} else {
 				pc++
@@ -400,16 +422,19 @@ reload:
 				fr.pc = pc - 1
 				return stopBudget
 			}
-			nargs := int(in.B) - 1
-			if in.B == 0 {
+			nargs := int(in.b()) - 1
+			if in.b() == 0 {
 				nargs = th.top - ra - 1
 			}
 			if f, ok := stack[ra].o.(*Closure); ok {
-				p.pushLua(th, f, ra, nargs, int(in.C)-1, modeNormal, 0)
+				fr.pc = pc
+				p.pushLua(th, f, ra, nargs, int(in.c())-1, modeNormal, 0)
 				goto reload
 			}
-			p.checkCallable(th, fr, int(in.A), stack[ra])
-			if r := p.callAt(th, ra, nargs, int(in.C)-1, modeNormal, 0); r != stopNone {
+			fr.pc = pc
+			p.checkCallable(th, fr, int(in.a()), stack[ra])
+			fr.pc = pc
+			if r := p.callAt(th, ra, nargs, int(in.c())-1, modeNormal, 0); r != stopNone {
 				return r
 			}
 			goto reload
@@ -419,8 +444,8 @@ reload:
 				fr.pc = pc - 1
 				return stopBudget
 			}
-			nargs := int(in.B) - 1
-			if in.B == 0 {
+			nargs := int(in.b()) - 1
+			if in.b() == 0 {
 				nargs = th.top - ra - 1
 			}
 			if f, ok := stack[ra].o.(*Closure); ok {
@@ -429,18 +454,22 @@ reload:
 				}
 				old := *fr
 				th.frames = th.frames[:len(th.frames)-1]
+				fr.pc = pc
 				copy(stack[old.fn:], stack[ra:ra+nargs+1])
+				fr.pc = pc
 				p.pushLua(th, f, old.fn, nargs, old.nres, old.mode, old.aux)
 				goto reload
 			}
-			p.checkCallable(th, fr, int(in.A), stack[ra])
+			fr.pc = pc
+			p.checkCallable(th, fr, int(in.a()), stack[ra])
+			fr.pc = pc
 			if r := p.callAt(th, ra, nargs, -1, modeNormal, 0); r != stopNone {
 				return r
 			}
 			goto reload
 		case ir.RETURN:
-			n := int(in.B) - 1
-			if in.B == 0 {
+			n := int(in.b()) - 1
+			if in.b() == 0 {
 				n = th.top - ra
 			}
 			if len(th.open) > 0 {
@@ -472,16 +501,19 @@ reload:
 			step, ok3 := ToNumber(stack[ra+2])
 			switch {
 			case !ok1:
+				fr.pc = pc
 				p.rtError(th, "'for' initial value must be a number")
 			case !ok2:
+				fr.pc = pc
 				p.rtError(th, "'for' limit must be a number")
 			case !ok3:
+				fr.pc = pc
 				p.rtError(th, "'for' step must be a number")
 			}
 			stack[ra+1] = Number(limit)
 			stack[ra+2] = Number(step)
 			stack[ra] = Number(init - step)
-			pc += int(in.B)
+			pc += int(in.b())
 		case ir.FORLOOP:
 			p.steps--
 			if p.steps < 0 && p.budgetOut() {
@@ -492,7 +524,7 @@ reload:
 			idx := stack[ra].n + step
 			limit := stack[ra+1].n
 			if step > 0 && idx <= limit || step <= 0 && limit <= idx {
-				pc += int(in.B)
+				pc += int(in.b())
 				stack[ra] = Value{o: tagNum, n: idx}
 				stack[ra+3] = Value{o: tagNum, n: idx}
 			}
@@ -507,17 +539,19 @@ reload:
 			stack[ra+5] = stack[ra+2]
 			th.top = ra + 6
 			if f, ok := stack[ra+3].o.(*Closure); ok {
-				p.pushLua(th, f, ra+3, 2, int(in.C), modeNormal, 0)
+				fr.pc = pc
+				p.pushLua(th, f, ra+3, 2, int(in.c()), modeNormal, 0)
 				goto reload
 			}
 			if g, ok := stack[ra+3].o.(*GoFunction); ok && g.kind == goPlain {
 				// fast path for next and ipairs iterators
+				fr.pc = pc
 				th.goCall = g
 				n := g.Fn(th, th.stack[ra+4:ra+6])
 				th.goCall = nil
 				stack = th.stack
 				src := th.top - n
-				for i := 0; i < int(in.C); i++ {
+				for i := 0; i < int(in.c()); i++ {
 					if i < n {
 						stack[ra+3+i] = stack[src+i]
 					} else {
@@ -526,8 +560,10 @@ reload:
 				}
 				continue
 			}
-			p.checkCallable(th, fr, int(in.A), stack[ra])
-			if r := p.callAt(th, ra+3, 2, int(in.C), modeNormal, 0); r != stopNone {
+			fr.pc = pc
+			p.checkCallable(th, fr, int(in.a()), stack[ra])
+			fr.pc = pc
+			if r := p.callAt(th, ra+3, 2, int(in.c()), modeNormal, 0); r != stopNone {
 				return r
 			}
 			goto reload
@@ -539,21 +575,21 @@ reload:
 					return stopBudget
 				}
 				stack[ra+2] = v
-				pc += int(in.B)
+				pc += int(in.b())
 			}
 		case ir.SETLIST:
-			n := int(in.B)
+			n := int(in.b())
 			if n == 0 {
 				n = th.top - ra - 1
 			}
 			t := stack[ra].o.(*Table)
 			for i := 1; i <= n; i++ {
-				t.SetInt(int(in.C)+i, stack[ra+i])
+				t.SetInt(int(in.c())+i, stack[ra+i])
 			}
 		case ir.CLOSE:
 			th.closeUpvals(ra)
 		case ir.CLOSURE:
-			np := fp.Protos[in.B]
+			np := fp.Protos[in.b()]
 			ncl := &Closure{P: np, Env: cl.Env}
 			if n := len(np.IR.Upvals); n > 0 {
 				ncl.Upvals = make([]*Upval, n)
@@ -568,9 +604,10 @@ reload:
 			stack[ra] = Value{o: ncl}
 		case ir.VARARG:
 			nvar := fr.nvar
-			n := int(in.B) - 1
-			if in.B == 0 {
+			n := int(in.b()) - 1
+			if in.b() == 0 {
 				n = nvar
+				fr.pc = pc
 				th.ensure(ra + n + 1)
 				stack = th.stack
 				th.top = ra + n
@@ -583,7 +620,8 @@ reload:
 				}
 			}
 		default:
-			p.rtError(th, "internal error: bad opcode %d", in.Op)
+			fr.pc = pc
+			p.rtError(th, "internal error: bad opcode %d", in.op())
 		}
 	}
 }
