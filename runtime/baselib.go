@@ -604,16 +604,7 @@ func baseCollectgarbage(t *Thread, a []Value) int {
 func openCoroutine(p *Process) {
 	p.Register("coroutine",
 		&GoFunction{Name: "create", Fn: func(t *Thread, a []Value) int {
-			if len(a) == 0 {
-				t.TypeError(a, 0, "Lua function")
-			}
-			if _, ok := a[0].o.(*Closure); !ok {
-				t.ArgError(1, "Lua function expected")
-			}
-			co := t.p.newThread()
-			co.body = a[0]
-			co.gt = t.gt
-			t.Push(Value{o: co})
+			t.Push(Value{o: t.newCoroutine(a)})
 			return 1
 		}},
 		&GoFunction{Name: "resume", kind: goResume},
@@ -638,17 +629,24 @@ func openCoroutine(p *Process) {
 			return 1
 		}},
 		&GoFunction{Name: "wrap", Fn: func(t *Thread, a []Value) int {
-			if len(a) == 0 {
-				t.TypeError(a, 0, "Lua function")
-			}
-			if _, ok := a[0].o.(*Closure); !ok {
-				t.ArgError(1, "Lua function expected")
-			}
-			co := t.p.newThread()
-			co.body = a[0]
-			co.gt = t.gt
+			co := t.newCoroutine(a)
 			t.Push(FunctionValue(&GoFunction{Name: "coroutine.wrap", kind: goWrap, co: co}))
 			return 1
 		}},
 	)
+}
+
+// newCoroutine makes a suspended thread that will run the Lua function in
+// a[0], with the creating thread's globals.
+func (t *Thread) newCoroutine(a []Value) *Thread {
+	if len(a) == 0 {
+		t.TypeError(a, 0, "Lua function")
+	}
+	if _, ok := a[0].o.(*Closure); !ok {
+		t.ArgError(1, "Lua function expected")
+	}
+	co := t.p.newThread()
+	co.body = a[0]
+	co.gt = t.gt
+	return co
 }

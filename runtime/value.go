@@ -148,11 +148,11 @@ func FormatNumber(f float64) string {
 		}
 		return "nan"
 	}
-	return fmtG(f, 14)
+	return FormatG(f, 14)
 }
 
-// fmtG formats like C's %.<prec>g.
-func fmtG(f float64, prec int) string {
+// FormatG formats a finite number like C's %.<prec>g.
+func FormatG(f float64, prec int) string {
 	if prec == 0 {
 		prec = 1
 	}

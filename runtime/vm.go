@@ -162,17 +162,7 @@ reload:
 				goto reload
 			}
 		case ir.ADD:
-			var b, c Value
-			if in.b() < 0 {
-				b = k[^in.b()]
-			} else {
-				b = stack[base+int(in.b())]
-			}
-			if in.c() < 0 {
-				c = k[^in.c()]
-			} else {
-				c = stack[base+int(in.c())]
-			}
+			b, c := rk(stack, base, k, in.b()), rk(stack, base, k, in.c())
 			if b.o == tagNum && c.o == tagNum {
 				stack[ra] = Value{o: tagNum, n: b.n + c.n}
 				continue
@@ -182,17 +172,7 @@ reload:
 				goto reload
 			}
 		case ir.SUB:
-			var b, c Value
-			if in.b() < 0 {
-				b = k[^in.b()]
-			} else {
-				b = stack[base+int(in.b())]
-			}
-			if in.c() < 0 {
-				c = k[^in.c()]
-			} else {
-				c = stack[base+int(in.c())]
-			}
+			b, c := rk(stack, base, k, in.b()), rk(stack, base, k, in.c())
 			if b.o == tagNum && c.o == tagNum {
 				stack[ra] = Value{o: tagNum, n: b.n - c.n}
 				continue
@@ -202,17 +182,7 @@ reload:
 				goto reload
 			}
 		case ir.MUL:
-			var b, c Value
-			if in.b() < 0 {
-				b = k[^in.b()]
-			} else {
-				b = stack[base+int(in.b())]
-			}
-			if in.c() < 0 {
-				c = k[^in.c()]
-			} else {
-				c = stack[base+int(in.c())]
-			}
+			b, c := rk(stack, base, k, in.b()), rk(stack, base, k, in.c())
 			if b.o == tagNum && c.o == tagNum {
 				stack[ra] = Value{o: tagNum, n: b.n * c.n}
 				continue
@@ -222,17 +192,7 @@ reload:
 				goto reload
 			}
 		case ir.DIV:
-			var b, c Value
-			if in.b() < 0 {
-				b = k[^in.b()]
-			} else {
-				b = stack[base+int(in.b())]
-			}
-			if in.c() < 0 {
-				c = k[^in.c()]
-			} else {
-				c = stack[base+int(in.c())]
-			}
+			b, c := rk(stack, base, k, in.b()), rk(stack, base, k, in.c())
 			if b.o == tagNum && c.o == tagNum {
 				stack[ra] = Value{o: tagNum, n: b.n / c.n}
 				continue
@@ -242,17 +202,7 @@ reload:
 				goto reload
 			}
 		case ir.MOD:
-			var b, c Value
-			if in.b() < 0 {
-				b = k[^in.b()]
-			} else {
-				b = stack[base+int(in.b())]
-			}
-			if in.c() < 0 {
-				c = k[^in.c()]
-			} else {
-				c = stack[base+int(in.c())]
-			}
+			b, c := rk(stack, base, k, in.b()), rk(stack, base, k, in.c())
 			if b.o == tagNum && c.o == tagNum {
 				stack[ra] = Value{o: tagNum, n: b.n - math.Floor(b.n/c.n)*c.n}
 				continue
@@ -262,17 +212,7 @@ reload:
 				goto reload
 			}
 		case ir.POW:
-			var b, c Value
-			if in.b() < 0 {
-				b = k[^in.b()]
-			} else {
-				b = stack[base+int(in.b())]
-			}
-			if in.c() < 0 {
-				c = k[^in.c()]
-			} else {
-				c = stack[base+int(in.c())]
-			}
+			b, c := rk(stack, base, k, in.b()), rk(stack, base, k, in.c())
 			if b.o == tagNum && c.o == tagNum {
 				stack[ra] = Value{o: tagNum, n: math.Pow(b.n, c.n)}
 				continue
@@ -328,17 +268,7 @@ reload:
 			}
 			pc += int(in.b())
 		case ir.EQ:
-			var b, c Value
-			if in.b() < 0 {
-				b = k[^in.b()]
-			} else {
-				b = stack[base+int(in.b())]
-			}
-			if in.c() < 0 {
-				c = k[^in.c()]
-			} else {
-				c = stack[base+int(in.c())]
-			}
+			b, c := rk(stack, base, k, in.b()), rk(stack, base, k, in.c())
 			var res bool
 			if b.o == tagNum && c.o == tagNum {
 				res = b.n == c.n
@@ -354,17 +284,7 @@ reload:
 				pc++
 			}
 		case ir.LT:
-			var b, c Value
-			if in.b() < 0 {
-				b = k[^in.b()]
-			} else {
-				b = stack[base+int(in.b())]
-			}
-			if in.c() < 0 {
-				c = k[^in.c()]
-			} else {
-				c = stack[base+int(in.c())]
-			}
+			b, c := rk(stack, base, k, in.b()), rk(stack, base, k, in.c())
 			var res bool
 			if b.o == tagNum && c.o == tagNum {
 				res = b.n < c.n
@@ -380,17 +300,7 @@ reload:
 				pc++
 			}
 		case ir.LE:
-			var b, c Value
-			if in.b() < 0 {
-				b = k[^in.b()]
-			} else {
-				b = stack[base+int(in.b())]
-			}
-			if in.c() < 0 {
-				c = k[^in.c()]
-			} else {
-				c = stack[base+int(in.c())]
-			}
+			b, c := rk(stack, base, k, in.b()), rk(stack, base, k, in.c())
 			var res bool
 			if b.o == tagNum && c.o == tagNum {
 				res = b.n <= c.n
@@ -624,6 +534,14 @@ reload:
 			p.rtError(th, "internal error: bad opcode %d", in.op())
 		}
 	}
+}
+
+// rk fetches an RK operand: constant ^x when x < 0, else register x.
+func rk(stack []Value, base int, k []Value, x int32) Value {
+	if x < 0 {
+		return k[^x]
+	}
+	return stack[base+int(x)]
 }
 
 // checkCallable raises "attempt to call" with the variable's name when v

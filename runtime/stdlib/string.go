@@ -479,7 +479,7 @@ func formatFloat(spec string, conv byte, n float64, hasPrec bool) string {
 		if strings.Contains(spec, "#") {
 			s = fmt.Sprintf("%#."+strconv.Itoa(prec)+"g", n)
 		} else {
-			s = fmtG(n, prec)
+			s = rt.FormatG(n, prec)
 		}
 		if conv == 'G' {
 			s = strings.ToUpper(s)
@@ -507,32 +507,6 @@ func formatFloat(spec string, conv byte, n float64, hasPrec bool) string {
 		return pad(s, flags+width)
 	}
 	return fmt.Sprintf("%"+spec+string(conv), n)
-}
-
-// fmtG formats like C's %.<prec>g.
-func fmtG(f float64, prec int) string {
-	s := strconv.FormatFloat(f, 'e', prec-1, 64)
-	epos := strings.LastIndexByte(s, 'e')
-	exp, _ := strconv.Atoi(s[epos+1:])
-	if exp < -4 || exp >= prec {
-		mant := s[:epos]
-		if strings.IndexByte(mant, '.') >= 0 {
-			mant = strings.TrimRight(mant, "0")
-			mant = strings.TrimSuffix(mant, ".")
-		}
-		es := s[epos+1:]
-		digits := es[1:]
-		if len(digits) < 2 {
-			digits = "0" + digits
-		}
-		return mant + "e" + es[:1] + digits
-	}
-	r := strconv.FormatFloat(f, 'f', prec-1-exp, 64)
-	if strings.IndexByte(r, '.') >= 0 {
-		r = strings.TrimRight(r, "0")
-		r = strings.TrimSuffix(r, ".")
-	}
-	return r
 }
 
 func quoteString(s string) string {
