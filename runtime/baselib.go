@@ -81,11 +81,8 @@ func (t *Thread) CheckAny(args []Value, i int) Value {
 // ToString converts v as tostring does, calling __tostring.
 func (t *Thread) ToString(v Value) string {
 	if mm := t.p.metaOf(v, "__tostring"); mm.o != nil {
-		r := t.Call(mm, v)
-		if len(r) > 0 {
-			if s, ok := ToStringRaw(r[0]); ok {
-				return s
-			}
+		if s, ok := ToStringRaw(t.Call1(mm, v)); ok {
+			return s
 		}
 		t.Error("'tostring' must return a string to 'print'")
 	}
@@ -117,12 +114,7 @@ func openBase(p *Process) {
 			v := t.CheckAny(a, 0)
 			if mm := t.p.metaOf(v, "__tostring"); mm.o != nil {
 				// as lua5.1: whatever __tostring returns, unchecked
-				r := t.Call(mm, v)
-				if len(r) == 0 {
-					t.Push(Nil)
-				} else {
-					t.Push(r[0])
-				}
+				t.Push(t.Call1(mm, v))
 				return 1
 			}
 			t.Push(String(Repr(v)))
@@ -301,16 +293,10 @@ func basePrint(t *Thread, a []Value) int {
 			w.WriteString(t.ToString(v))
 			continue
 		}
-		r := t.Call(tostr, v)
-		s, ok := Value{}, false
-		if len(r) > 0 {
-			s = r[0]
-			_, ok = ToStringRaw(s)
-		}
+		str, ok := ToStringRaw(t.Call1(tostr, v))
 		if !ok {
 			t.Error("'tostring' must return a string to 'print'")
 		}
-		str, _ := ToStringRaw(s)
 		w.WriteString(str)
 	}
 	w.WriteByte('\n')

@@ -330,8 +330,7 @@ func (t *Thread) LessThan(a, b Value) bool {
 	}
 	if a.Type() == b.Type() {
 		if mm := t.p.orderMeta(a, b, "__lt"); mm.o != nil {
-			r := t.Call(mm, a, b)
-			return len(r) > 0 && r[0].Truthy()
+			return t.Call1(mm, a, b).Truthy()
 		}
 	}
 	t1, t2 := a.TypeName(), b.TypeName()
@@ -364,11 +363,7 @@ func (t *Thread) Index(v, k Value) Value {
 		}
 		switch mm.o.(type) {
 		case *Closure, *GoFunction:
-			r := t.Call(mm, v, k)
-			if len(r) > 0 {
-				return r[0]
-			}
-			return Nil
+			return t.Call1(mm, v, k)
 		}
 		v = mm
 	}

@@ -458,6 +458,26 @@ func (p *Process) mbYield(th *Thread, fn, nargs, nres int, mode uint8, aux int) 
 // Call calls f with args from inside a builtin and returns its results.
 // The call is not yieldable; a yield inside it is an error.
 func (t *Thread) Call(f Value, args ...Value) []Value {
+	fn := t.callNested(f, args)
+	res := append([]Value(nil), t.stack[fn:t.top]...)
+	t.top = fn
+	return res
+}
+
+// Call1 is Call for the first result only; it does not allocate.
+func (t *Thread) Call1(f Value, args ...Value) Value {
+	fn := t.callNested(f, args)
+	var r Value
+	if t.top > fn {
+		r = t.stack[fn]
+	}
+	t.top = fn
+	return r
+}
+
+// callNested runs f(args...) to completion in a nested loop and leaves its
+// results at t.stack[fn:t.top], returning fn.
+func (t *Thread) callNested(f Value, args []Value) int {
 	p := t.p
 	if p.nested >= maxNested {
 		p.rtError(t, "C stack overflow")
@@ -498,9 +518,7 @@ func (t *Thread) Call(f Value, args ...Value) []Value {
 		}
 	}
 	p.nestStop = false
-	res := append([]Value(nil), t.stack[fn:t.top]...)
-	t.top = fn
-	return res
+	return fn
 }
 
 // ---- errors

@@ -1066,8 +1066,10 @@ func (fs *funcState) genFor(x *ast.GenericForStmt) {
 	fs.leaveBlock()
 	fs.patchHere([]int{prep})
 	fs.line = x.Exprs[0].Line() // lua5.1: the line of the first token after 'in'
-	if base+3+len(names) > fs.p.MaxStack {
-		fs.p.MaxStack = base + 3 + len(names)
+	// TFORCALL copies the generator, state and control to base+3..base+5
+	// and gets its results there
+	if need := base + 3 + max(3, len(names)); need > fs.p.MaxStack {
+		fs.p.MaxStack = need
 	}
 	fs.emit(ir.TFORCALL, base, 0, len(names))
 	fs.patch(fs.emit(ir.TFORLOOP, base, 0, 0), body)

@@ -293,10 +293,7 @@ func addValue(ms *matchState, b *strings.Builder, s, e int, repl rt.Value) {
 		for i := range args {
 			args[i] = ms.getCapture(i, s, e)
 		}
-		r := t.Call(repl, args...)
-		if len(r) > 0 {
-			v = r[0]
-		}
+		v = t.Call1(repl, args...)
 	case rt.TTable:
 		v = t.Index(repl, ms.getCapture(0, s, e))
 	}

@@ -99,8 +99,7 @@ type sorter struct {
 
 func (s *sorter) lt(a, b rt.Value) bool {
 	if !s.cmp.IsNil() {
-		r := s.t.Call(s.cmp, a, b)
-		return len(r) > 0 && r[0].Truthy()
+		return s.t.Call1(s.cmp, a, b).Truthy()
 	}
 	return s.t.LessThan(a, b)
 }
