@@ -7,8 +7,10 @@ import (
 	"github.com/mobilua/mobilua/ir"
 )
 
-// step counts a call or backward jump; it reports whether the slice's
-// budget has run out (out of line: the inline part is a decrement).
+// budgetOut is the out-of-line part of the step counter (the inline part
+// is a decrement at each call and backward jump). It reports whether the
+// slice's budget has run out; without a limit, or inside a nested call
+// that cannot stop, it refills the counter and the step runs.
 func (p *Process) budgetOut() bool {
 	if !p.limited || p.nested > 0 {
 		// the step that got here runs: count the window and refill
@@ -459,7 +461,10 @@ reload:
 				th.goCall = g
 				n := g.Fn(th, th.stack[ra+4:ra+6])
 				th.goCall = nil
+				// the builtin may have grown the stack or the frame list
+				// (a nested call): refresh both
 				stack = th.stack
+				fr = &th.frames[len(th.frames)-1]
 				src := th.top - n
 				for i := 0; i < int(in.c()); i++ {
 					if i < n {

@@ -52,3 +52,12 @@ end)
 print(coroutine.resume(co, 1))                         --> =true	2
 print(coroutine.resume(co, 5))                         --> =true	10
 print(coroutine.resume(co, "done"))                    --> =true	true	done!
+---
+-- a builtin used as a for iterator that calls back into Lua (nested call)
+local calls = 0
+local function it(s, c) calls = calls + 1; if c < 3 then return c + 1 end end
+local function viaPcall(s, c) local ok, v = pcall(it, s, c); return v end
+local sum = 0
+for v in pcall, it, 0 do sum = sum + 1; if sum > 5 then break end end
+for i in viaPcall, nil, 0 do sum = sum + i end
+print(sum, calls)                                      --> =12	10
