@@ -1,6 +1,9 @@
 package runtime
 
-import "math"
+import (
+	"math"
+	"unsafe"
+)
 
 // Table is a Lua table: an array part for keys 1..n and an insertion-ordered
 // hash part. Iteration order (next) is the array part in order, then the
@@ -23,6 +26,31 @@ type entry struct {
 
 // NewTable makes a table with room for narr array items and nhash fields.
 func NewTable(narr, nhash int) *Table {
+	// small constructors ({x = x, y = y}, {a, b}) get their parts in the
+	// same allocation as the table
+	switch {
+	case narr == 0 && nhash > 0 && nhash <= 2:
+		tw := &struct {
+			t Table
+			e [2]entry
+		}{}
+		tw.t.entries = tw.e[:0:2]
+		return &tw.t
+	case narr == 0 && nhash > 2 && nhash <= 4:
+		tw := &struct {
+			t Table
+			e [4]entry
+		}{}
+		tw.t.entries = tw.e[:0:4]
+		return &tw.t
+	case nhash == 0 && narr > 0 && narr <= 4:
+		tw := &struct {
+			t Table
+			a [4]Value
+		}{}
+		tw.t.arr = tw.a[:0:4]
+		return &tw.t
+	}
 	t := &Table{}
 	if narr > 0 {
 		t.arr = make([]Value, 0, narr)
@@ -76,7 +104,7 @@ func (t *Table) pos(k Value) (int32, bool) {
 func (t *Table) strPos(s string) (int32, bool) {
 	if t.skeys == nil {
 		for i := range t.entries {
-			if ks, ok := t.entries[i].k.o.(string); ok && ks == s {
+			if ks, ok := t.entries[i].k.o.(string); ok && sameString(ks, s) {
 				return int32(i), true
 			}
 		}
@@ -178,7 +206,7 @@ func (t *Table) SetStr(s string, v Value) {
 // hint serves all of them.
 func (t *Table) GetStrHint(s string, hint *int32) Value {
 	if h := int(*hint); h < len(t.entries) {
-		if ks, ok := t.entries[h].k.o.(string); ok && ks == s {
+		if ks, ok := t.entries[h].k.o.(string); ok && sameString(ks, s) {
 			return t.entries[h].v
 		}
 	}
@@ -194,7 +222,7 @@ func (t *Table) GetStrHint(s string, hint *int32) Value {
 func (t *Table) SetStrHint(s string, v Value, hint *int32) {
 	if h := int(*hint); h < len(t.entries) {
 		e := &t.entries[h]
-		if ks, ok := e.k.o.(string); ok && ks == s && e.v.o != nil && v.o != nil {
+		if ks, ok := e.k.o.(string); ok && sameString(ks, s) && e.v.o != nil && v.o != nil {
 			e.v = v
 			return
 		}
@@ -363,4 +391,13 @@ func (t *Table) MaxN() float64 {
 		}
 	}
 	return m
+}
+
+// sameString is ==, with the common case of interned constants (the same
+// bytes) decided without comparing them.
+func sameString(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	return unsafe.StringData(a) == unsafe.StringData(b) || a == b
 }
