@@ -36,6 +36,7 @@ func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
 			panic(r)
 		}
 	}()
+	c.res = c.resolve(stmts)
 	fs := c.openFunc(nil, 0)
 	fs.p.IsVararg = true
 	fs.p.ID = "0"
@@ -59,6 +60,7 @@ func lastLine(s ast.Stmt) int {
 type compiler struct {
 	source  string
 	renamed bool
+	res     *resolution
 }
 
 func (c *compiler) name(s string) string {
@@ -164,8 +166,17 @@ func (fs *funcState) numK(n float64) int {
 
 func (fs *funcState) nactvar() int { return len(fs.actvars) }
 
-func (fs *funcState) addLocal(name string) {
-	fs.p.LocVars = append(fs.p.LocVars, ir.LocVar{Name: name, Start: fs.pc(), End: -1, Reg: len(fs.actvars)})
+// addLocal activates a local in the next register; loc is its resolved
+// variable (nil for the hidden control variables of for loops).
+func (fs *funcState) addLocal(name string, loc *Local) {
+	reg := len(fs.actvars)
+	if loc != nil {
+		loc.reg = reg
+		if loc.Captured {
+			fs.bl.upval = true // this block closes it when it ends
+		}
+	}
+	fs.p.LocVars = append(fs.p.LocVars, ir.LocVar{Name: name, Start: fs.pc(), End: -1, Reg: reg})
 	fs.actvars = append(fs.actvars, activeVar{name: name, lv: len(fs.p.LocVars) - 1})
 	if len(fs.actvars) > 200 {
 		fs.errorf(fs.line, "%s has more than 200 local variables", fs.where())
@@ -179,11 +190,20 @@ func (fs *funcState) where() string {
 	return fmt.Sprintf("function at line %d", fs.p.LineDefined)
 }
 
-// activate declares n new locals in the registers they already hold.
-func (fs *funcState) activate(names []string) {
+// hidden activates the unnamed control variables of a loop.
+func (fs *funcState) hidden(names ...string) {
 	for _, n := range names {
-		fs.addLocal(n)
+		fs.addLocal(n, nil)
 	}
+}
+
+// decl returns the resolved local declared by node (see declKey).
+func (fs *funcState) decl(node any, i int) *Local {
+	l := fs.c.res.decls[declKey{node, i}]
+	if l == nil {
+		fs.errorf(fs.line, "internal error: unresolved declaration")
+	}
+	return l
 }
 
 func (fs *funcState) removeVars(to int) {
@@ -191,54 +211,6 @@ func (fs *funcState) removeVars(to int) {
 		v := fs.actvars[len(fs.actvars)-1]
 		fs.p.LocVars[v.lv].End = fs.pc()
 		fs.actvars = fs.actvars[:len(fs.actvars)-1]
-	}
-}
-
-func (fs *funcState) findLocal(name string) int {
-	for i := len(fs.actvars) - 1; i >= 0; i-- {
-		if fs.actvars[i].name == name {
-			return i
-		}
-	}
-	return -1
-}
-
-func (fs *funcState) markUpval(reg int) {
-	bl := fs.bl
-	for bl != nil && bl.nactvar > reg {
-		bl = bl.prev
-	}
-	if bl != nil {
-		bl.upval = true
-	}
-}
-
-func (fs *funcState) findUpval(name string) int {
-	for i, u := range fs.p.Upvals {
-		if u.Name == name {
-			return i
-		}
-	}
-	if fs.parent == nil {
-		return -1
-	}
-	if r := fs.parent.findLocal(name); r >= 0 {
-		fs.parent.markUpval(r)
-		fs.checkUpvals()
-		fs.p.Upvals = append(fs.p.Upvals, ir.UpvalDesc{Name: name, InStack: true, Index: r})
-		return len(fs.p.Upvals) - 1
-	}
-	if u := fs.parent.findUpval(name); u >= 0 {
-		fs.checkUpvals()
-		fs.p.Upvals = append(fs.p.Upvals, ir.UpvalDesc{Name: name, InStack: false, Index: u})
-		return len(fs.p.Upvals) - 1
-	}
-	return -1
-}
-
-func (fs *funcState) checkUpvals() {
-	if len(fs.p.Upvals) >= 60 {
-		fs.errorf(fs.line, "function at line %d has more than 60 upvalues", fs.p.LineDefined)
 	}
 }
 
@@ -434,16 +406,13 @@ func (fs *funcState) expr(e ast.Expr) expdesc {
 	case *ast.StringExpr:
 		return expdesc{k: eK, info: fs.strK(fs.c.name(x.Value))}
 	case *ast.Comma3Expr:
-		if !fs.p.IsVararg {
-			fs.errorf(x.Line(), "cannot use '...' outside a vararg function near '...'")
-		}
 		pc := fs.emit(ir.VARARG, 0, 2, 0)
 		if x.AdjustRet {
 			return expdesc{k: eReloc, info: pc}
 		}
 		return expdesc{k: eVararg, info: pc}
 	case *ast.IdentExpr:
-		return fs.singleVar(fs.c.name(x.Value))
+		return fs.variable(x)
 	case *ast.AttrGetExpr:
 		t := fs.expr(x.Object)
 		tr := fs.toAnyReg(&t)
@@ -491,14 +460,19 @@ func (fs *funcState) expr(e ast.Expr) expdesc {
 	return expdesc{}
 }
 
-func (fs *funcState) singleVar(name string) expdesc {
-	if r := fs.findLocal(name); r >= 0 {
-		return expdesc{k: eLocal, info: r}
+// variable turns a resolved name into an expression descriptor.
+func (fs *funcState) variable(x *ast.IdentExpr) expdesc {
+	b, ok := fs.c.res.idents[x]
+	if !ok {
+		fs.errorf(x.Line(), "internal error: unresolved name %s", x.Value)
 	}
-	if u := fs.findUpval(name); u >= 0 {
-		return expdesc{k: eUpval, info: u}
+	switch b.kind {
+	case bindLocal:
+		return expdesc{k: eLocal, info: b.local.reg}
+	case bindUpval:
+		return expdesc{k: eUpval, info: b.upval}
 	}
-	return expdesc{k: eGlobal, info: fs.strK(name)}
+	return expdesc{k: eGlobal, info: fs.strK(fs.c.name(x.Value))}
 }
 
 func (fs *funcState) unary(op ir.Op, sub ast.Expr) expdesc {
@@ -851,11 +825,18 @@ func (fs *funcState) function(x *ast.FunctionExpr, name string, method bool) exp
 	child.p.Name = name
 	child.p.LastLine = x.LastLine()
 	child.p.ID = fmt.Sprintf("%s.%d", fs.p.ID, len(fs.p.Protos))
-	if method {
-		child.addLocal("self")
+	for _, u := range fs.c.res.funcs[x].upvals {
+		if u.local != nil {
+			child.p.Upvals = append(child.p.Upvals, ir.UpvalDesc{Name: u.name, InStack: true, Index: u.local.reg})
+		} else {
+			child.p.Upvals = append(child.p.Upvals, ir.UpvalDesc{Name: u.name, Index: u.parentUp})
+		}
 	}
-	for _, n := range x.ParList.Names {
-		child.addLocal(fs.c.name(n))
+	if method {
+		child.addLocal("self", child.decl(x, -1))
+	}
+	for i, n := range x.ParList.Names {
+		child.addLocal(fs.c.name(n), child.decl(x, i))
 	}
 	child.p.NumParams = len(child.actvars)
 	child.p.IsVararg = x.ParList.HasVargs
@@ -1024,11 +1005,11 @@ func (fs *funcState) numFor(x *ast.NumberForStmt) {
 		fs.emit(ir.LOADK, fs.freereg, fs.numK(1), 0)
 		fs.reserve(1)
 	}
-	fs.activate([]string{"(for index)", "(for limit)", "(for step)"})
+	fs.hidden("(for index)", "(for limit)", "(for step)")
 	fs.line = x.Line()
 	prep := fs.emit(ir.FORPREP, base, 0, 0)
 	fs.enterBlock(false)
-	fs.activate([]string{fs.c.name(x.Name)})
+	fs.addLocal(fs.c.name(x.Name), fs.decl(x, 0))
 	fs.reserve(1)
 	body := fs.pc()
 	for _, s := range x.Stmts {
@@ -1048,15 +1029,15 @@ func (fs *funcState) genFor(x *ast.GenericForStmt) {
 	fs.enterBlock(true)
 	base := fs.freereg
 	fs.explist(x.Exprs, 3)
-	fs.activate([]string{"(for generator)", "(for state)", "(for control)"})
+	fs.hidden("(for generator)", "(for state)", "(for control)")
 	fs.line = x.Line()
 	prep := fs.jump()
 	fs.enterBlock(false)
 	names := make([]string, len(x.Names))
 	for i, n := range x.Names {
 		names[i] = fs.c.name(n)
+		fs.addLocal(names[i], fs.decl(x, i))
 	}
-	fs.activate(names)
 	fs.reserve(len(names))
 	body := fs.pc()
 	for _, s := range x.Stmts {
@@ -1121,26 +1102,26 @@ func (fs *funcState) local(x *ast.LocalAssignStmt) {
 	for i, n := range x.Names {
 		names[i] = fs.c.name(n)
 	}
-	if x.LastLine() != 0 && len(x.Exprs) == 1 {
-		if f, ok := x.Exprs[0].(*ast.FunctionExpr); ok {
-			// local function f: f is in scope in its own body
-			fs.activate(names)
-			fs.reserve(1)
-			e := fs.function(f, names[0], false)
-			fs.toReg(&e, fs.nactvar()-1)
-			return
-		}
+	if f, ok := localFunction(x); ok {
+		// local function f: f is in scope in its own body
+		fs.addLocal(names[0], fs.decl(x, 0))
+		fs.reserve(1)
+		e := fs.function(f, names[0], false)
+		fs.toReg(&e, fs.nactvar()-1)
+		return
 	}
-	for _, e := range x.Exprs {
-		if f, ok := e.(*ast.FunctionExpr); ok && len(x.Exprs) == 1 && len(names) == 1 {
+	if len(x.Exprs) == 1 && len(names) == 1 {
+		if f, ok := x.Exprs[0].(*ast.FunctionExpr); ok {
 			d := fs.function(f, names[0], false)
 			fs.toNextReg(&d)
-			fs.activate(names)
+			fs.addLocal(names[0], fs.decl(x, 0))
 			return
 		}
 	}
 	fs.explist(x.Exprs, len(names))
-	fs.activate(names)
+	for i, n := range names {
+		fs.addLocal(n, fs.decl(x, i))
+	}
 }
 
 func (fs *funcState) funcDef(x *ast.FuncDefStmt) {
@@ -1177,7 +1158,7 @@ func (fs *funcState) funcDef(x *ast.FuncDefStmt) {
 func (fs *funcState) lvalue(e ast.Expr, copyLocals bool) expdesc {
 	switch x := e.(type) {
 	case *ast.IdentExpr:
-		return fs.singleVar(fs.c.name(x.Value))
+		return fs.variable(x)
 	case *ast.AttrGetExpr:
 		t := fs.expr(x.Object)
 		var tr int

@@ -15,18 +15,24 @@
 // a nil error (what Parse returns after a panic with a non-error value) is
 // turned into an error too.
 //
-// The code generator (compile.go) walks the tree once per function. Scopes are
-// resolved as it goes, the way Lua's own single-pass compiler does it: each
-// function keeps the list of its active locals (one register each, in order of
-// declaration) and a chain of blocks; a name is a local of the current
-// function, an upvalue found by searching the enclosing functions (marking
-// the block that owns the captured local, so that block closes its upvalues
-// when it ends or is left by break: loop variables are fresh per iteration),
-// or a global. The fixes to the tree that depend on meaning happen here:
-// `local function f` is told apart from `local f = function` by LastLine (f is
-// in scope in its own body only in the first), `function a.b:c()` gets its
-// implicit `self` parameter, and number lexemes are converted with Lua's rules
-// (`0010` is ten, `0x1F` is hexadecimal).
+// Before any of that, a recognizer for Lua 5.1's grammar (syntax.go) reads
+// the source once more: when the chunk is not valid Lua 5.1 it reports the
+// error as lua5.1 would, word for word ("'=' expected near 'x'", "'end'
+// expected (to close 'function' at line 3) near '<eof>'"), including the
+// limits of 200 locals and 60 upvalues and the 200 syntax levels.
+//
+// Then two passes over the tree. The resolve pass (resolve.go) decides what
+// every name is: a local of its function, an upvalue (a local of an
+// enclosing function, reached through a chain of upvalues numbered in order
+// of first use), or a global; it marks the locals that closures capture
+// (their blocks close them when they end or are left by break: loop
+// variables are fresh per iteration) and checks the use of '...'. The
+// lowering pass (compile.go) assigns registers and emits the IR, one Proto
+// per function. The fixes to the tree that depend on meaning happen in these
+// passes: `local function f` is told apart from `local f = function` by
+// LastLine (f is in scope in its own body only in the first), `function
+// a.b:c()` gets its implicit `self` parameter, and number lexemes are
+// converted with Lua's rules (`0010` is ten, `0x1F` is hexadecimal).
 //
 // Registers are allocated as a stack above the active locals; every
 // temporary is freed in last-in first-out order at the end of the expression
