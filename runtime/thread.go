@@ -271,7 +271,13 @@ func (p *Process) deliverResults(th *Thread, src, n, fn, nres int, mode uint8, a
 		if nres < 0 {
 			th.ensure(fn + n + 1)
 			s = th.stack
-			copy(s[fn:fn+n], s[src:src+n])
+			if n <= 4 {
+				for i := 0; i < n; i++ {
+					s[fn+i] = s[src+i]
+				}
+			} else {
+				copy(s[fn:fn+n], s[src:src+n])
+			}
 			th.top = fn + n
 		} else {
 			th.ensure(fn + nres + 1)
@@ -484,8 +490,11 @@ func (t *Thread) callNested(f Value, args []Value) int {
 	}
 	fn := t.top
 	t.ensure(fn + len(args) + 2)
-	t.stack[fn] = f
-	copy(t.stack[fn+1:], args)
+	st := t.stack
+	st[fn] = f
+	for i, a := range args { // a loop beats copy's barrier for a few
+		st[fn+1+i] = a
+	}
 	t.top = fn + 1 + len(args)
 	depth := len(t.frames)
 	savedTh, savedAt := p.nestTh, p.nestAt
@@ -497,7 +506,11 @@ func (t *Thread) callNested(f Value, args []Value) int {
 		p.nestTh, p.nestAt = savedTh, savedAt
 	}()
 	p.nestTh, p.nestAt = t, depth
-	p.callAt(t, fn, len(args), -1, modeNested, 0)
+	if cl, ok := f.o.(*Closure); ok {
+		p.pushLua(t, cl, fn, len(args), -1, modeNested, 0)
+	} else {
+		p.callAt(t, fn, len(args), -1, modeNested, 0)
+	}
 	if len(t.frames) > depth {
 		p.nestStop = false
 		for {
