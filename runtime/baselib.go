@@ -328,11 +328,10 @@ func baseTonumber(t *Thread, a []Value) int {
 		t.Push(Nil)
 		return 1
 	}
-	f := float64(n)
 	if neg {
-		f = -f
+		n = -n // strtoul negates in unsigned arithmetic: lua5.1 shows 1.8e+19
 	}
-	t.Push(Number(f))
+	t.Push(Number(float64(n)))
 	return 1
 }
 
@@ -636,3 +635,15 @@ func (t *Thread) newCoroutine(a []Value) *Thread {
 	co.gt = t.gt
 	return co
 }
+
+// CallerClosure returns the Lua function that called the running builtin,
+// or nil.
+func (t *Thread) CallerClosure() *Closure {
+	if n := len(t.frames); n > 0 {
+		return t.frames[n-1].cl
+	}
+	return nil
+}
+
+// Load compiles src as a chunk with the thread's globals as environment.
+func (t *Thread) Load(src []byte, chunk string) (*Closure, error) { return t.load(src, chunk) }

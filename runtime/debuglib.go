@@ -79,7 +79,10 @@ func OpenDebug(p *Process) {
 			case *Userdata:
 				o.Meta = m
 			default:
-				t.Error("debug.setmetatable is not supported for %s values", v.TypeName())
+				if t.p.typeMeta == nil {
+					t.p.typeMeta = new([8]*Table)
+				}
+				t.p.typeMeta[v.Type()] = m
 			}
 			t.Push(True)
 			return 1

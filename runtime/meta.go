@@ -19,6 +19,9 @@ func (p *Process) Metatable(v Value) *Table {
 	case *Userdata:
 		return o.Meta
 	}
+	if p.typeMeta != nil {
+		return p.typeMeta[v.Type()]
+	}
 	return nil
 }
 

@@ -51,6 +51,7 @@ type Process struct {
 	Random     RandomState
 
 	Chunks   []*Chunk
+	typeMeta *[8]*Table // debug.setmetatable on numbers, booleans, nil, functions, threads
 	builtins map[string]*GoFunction
 
 	cur     *Thread

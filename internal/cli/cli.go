@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 	"strings"
 
@@ -121,6 +122,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if !*sandbox {
 		p.Globals.SetStr("arg", runtime.TableValue(argt))
+		dir := ""
+		if file && script != "-" {
+			dir = filepath.Dir(script)
+		}
+		stdlib.OpenPackage(p, dir)
 	}
 	p.Start(closureValue(p.Load(c)), vals...)
 	for {

@@ -90,6 +90,9 @@ func Run(name, source string, budget int64, sandbox bool) Result {
 	p.Compiler = transpile.Compiler{}
 	p.Sandboxed = sandbox
 	stdlib.Open(p)
+	if !sandbox {
+		stdlib.OpenPackage(p, "")
+	}
 	proto, err := transpile.Compile([]byte(source), "@"+name, transpile.Options{File: true})
 	if err != nil {
 		return Result{Err: err}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	rt "github.com/mobilua/mobilua/runtime"
@@ -65,7 +64,7 @@ func openIO(p *rt.Process) {
 		return st.write(t, f, a[1:], a[0])
 	}, "file:")
 	reg(methods, "read", func(t *rt.Thread, a []rt.Value) int {
-		return st.read(t, st.check(t, a, 0, true), a[1:])
+		return st.read(t, st.check(t, a, 0, true), a[1:], 1)
 	}, "file:")
 	reg(methods, "lines", func(t *rt.Thread, a []rt.Value) int {
 		f := st.check(t, a, 0, true)
@@ -84,7 +83,22 @@ func openIO(p *rt.Process) {
 		return 1
 	}, "file:")
 	reg(methods, "setvbuf", func(t *rt.Thread, a []rt.Value) int {
-		st.check(t, a, 0, true)
+		f := st.check(t, a, 0, true)
+		mode := t.CheckString(a, 1)
+		if f.f != nil && !f.std {
+			if f.bw != nil {
+				f.bw.Flush()
+			}
+			switch mode {
+			case "no":
+				f.bw, f.w = nil, f.f
+			case "full", "line":
+				f.bw = bufio.NewWriterSize(f.f, t.OptInt(a, 2, 4096))
+				f.w = f.bw
+			default:
+				t.ArgError(2, "invalid option '"+mode+"'")
+			}
+		}
 		t.Push(rt.True)
 		return 1
 	}, "file:")
@@ -125,10 +139,10 @@ func openIO(p *rt.Process) {
 
 	lib := []*rt.GoFunction{
 		rt.NewGoFunction("write", func(t *rt.Thread, a []rt.Value) int {
-			return st.write(t, st.output.Data.(*luaFile), a, rt.UserdataValue(st.output))
+			return st.write(t, st.open(t, st.output), a, rt.UserdataValue(st.output))
 		}),
 		rt.NewGoFunction("read", func(t *rt.Thread, a []rt.Value) int {
-			return st.read(t, st.input.Data.(*luaFile), a)
+			return st.read(t, st.open(t, st.input), a, 0)
 		}),
 		rt.NewGoFunction("lines", func(t *rt.Thread, a []rt.Value) int {
 			if len(a) == 0 || a[0].IsNil() {
@@ -178,6 +192,22 @@ func openIO(p *rt.Process) {
 			lf.bw = bufio.NewWriter(f)
 			lf.w = lf.bw
 			t.Push(rt.UserdataValue(st.wrap(lf)))
+			return 1
+		}),
+		rt.NewGoFunction("flush", func(t *rt.Thread, a []rt.Value) int {
+			if f := st.open(t, st.output); f.bw != nil {
+				f.bw.Flush()
+			}
+			return 0
+		}),
+		rt.NewGoFunction("tmpfile", func(t *rt.Thread, a []rt.Value) int {
+			f, err := os.CreateTemp("", "lua_")
+			if err != nil {
+				return fileResult(t, err, "tmpfile")
+			}
+			os.Remove(f.Name()) // gone when closed, as tmpfile(3)
+			bw := bufio.NewWriter(f)
+			t.Push(rt.UserdataValue(st.wrap(&luaFile{name: f.Name(), f: f, r: bufio.NewReader(f), bw: bw, w: bw})))
 			return 1
 		}),
 		rt.NewGoFunction("close", func(t *rt.Thread, a []rt.Value) int {
@@ -251,6 +281,15 @@ func errText(err error, name string) string {
 		msg = strings.ToUpper(msg[:1]) + msg[1:]
 	}
 	return name + ": " + msg
+}
+
+// open returns the default file u, failing as lua5.1 does once it is closed.
+func (st *ioState) open(t *rt.Thread, u *rt.Userdata) *luaFile {
+	f := u.Data.(*luaFile)
+	if f.closed {
+		t.Error("attempt to use a closed file")
+	}
+	return f
 }
 
 func (st *ioState) wrap(f *luaFile) *rt.Userdata {
@@ -340,7 +379,9 @@ func readLine(f *luaFile) (string, bool) {
 	return strings.TrimSuffix(s, "\n"), true
 }
 
-func (st *ioState) read(t *rt.Thread, f *luaFile, a []rt.Value) int {
+// read implements io.read and file:read; argOff is the position of the
+// first format among the arguments (1 for the method, after self).
+func (st *ioState) read(t *rt.Thread, f *luaFile, a []rt.Value, argOff int) int {
 	if f.r == nil {
 		t.Push(rt.Nil)
 		t.Push(rt.String("Bad file descriptor"))
@@ -373,18 +414,21 @@ func (st *ioState) read(t *rt.Thread, f *luaFile, a []rt.Value) int {
 			continue
 		}
 		s, _ := fv.Str()
-		switch strings.TrimPrefix(s, "*") {
-		case "l", "l\n":
+		if len(s) < 2 || s[0] != '*' {
+			t.ArgError(i+1+argOff, "invalid format")
+		}
+		switch s[1] { // lua5.1 looks at one letter: "*all" is "*a"
+		case 'l':
 			line, ok := readLine(f)
 			if !ok {
 				t.Push(rt.Nil)
 				return i + 1
 			}
 			t.Push(rt.String(line))
-		case "a":
+		case 'a':
 			b, _ := io.ReadAll(f.r)
 			t.Push(rt.String(string(b)))
-		case "n":
+		case 'n':
 			var x float64
 			if _, err := fmt.Fscan(f.r, &x); err != nil {
 				t.Push(rt.Nil)
@@ -392,12 +436,7 @@ func (st *ioState) read(t *rt.Thread, f *luaFile, a []rt.Value) int {
 			}
 			t.Push(rt.Number(x))
 		default:
-			if len(s) > 0 && s[0] == '*' {
-				t.ArgError(i+1, "invalid format")
-			}
-			if _, err := strconv.Atoi(s); err != nil {
-				t.ArgError(i+1, "invalid option")
-			}
+			t.ArgError(i+1+argOff, "invalid format")
 		}
 	}
 	return len(formats)

@@ -22,6 +22,22 @@ func openOS(p *rt.Process) {
 		rt.NewGoFunction("difftime", func(t *rt.Thread, a []rt.Value) int {
 			return num(t, t.CheckNumber(a, 0)-float64(t.OptInt(a, 1, 0)))
 		}),
+		rt.NewGoFunction("setlocale", func(t *rt.Thread, a []rt.Value) int {
+			// only the C locale exists here, as in a minimal C library
+			loc := ""
+			if len(a) > 0 && !a[0].IsNil() {
+				loc = t.CheckString(a, 0)
+			} else {
+				t.Push(rt.String("C"))
+				return 1
+			}
+			if loc == "" || loc == "C" || loc == "POSIX" {
+				t.Push(rt.String("C"))
+				return 1
+			}
+			t.Push(rt.Nil)
+			return 1
+		}),
 		rt.NewGoFunction("getenv", func(t *rt.Thread, a []rt.Value) int {
 			v, ok := os.LookupEnv(t.CheckString(a, 0))
 			if !ok || t.Process().Sandboxed {

@@ -23,6 +23,37 @@ func openTable(p *rt.Process) {
 			return 0
 		}),
 		rt.NewGoFunction("sort", tableSort),
+		rt.NewGoFunction("foreach", func(t *rt.Thread, a []rt.Value) int {
+			tt := t.CheckTable(a, 0)
+			f := t.CheckAny(a, 1)
+			k := rt.Nil
+			for {
+				nk, v, ok := tt.Next(k)
+				if !ok {
+					t.Error("invalid key to 'next'")
+				}
+				if nk.IsNil() {
+					return 0
+				}
+				if r := t.Call1(f, nk, v); !r.IsNil() {
+					t.Push(r)
+					return 1
+				}
+				k = nk
+			}
+		}),
+		rt.NewGoFunction("foreachi", func(t *rt.Thread, a []rt.Value) int {
+			tt := t.CheckTable(a, 0)
+			f := t.CheckAny(a, 1)
+			n := tt.Len()
+			for i := 1; i <= n; i++ {
+				if r := t.Call1(f, rt.Number(float64(i)), tt.GetInt(i)); !r.IsNil() {
+					t.Push(r)
+					return 1
+				}
+			}
+			return 0
+		}),
 	)
 }
 

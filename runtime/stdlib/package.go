@@ -1,0 +1,144 @@
+package stdlib
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	rt "github.com/mobilua/mobilua/runtime"
+)
+
+// DefaultPath is package.path when LUA_PATH is not set (Lua 5.1's, with
+// Debian's directories).
+const DefaultPath = "./?.lua;/usr/local/share/lua/5.1/?.lua;/usr/local/share/lua/5.1/?/init.lua;" +
+	"/usr/local/lib/lua/5.1/?.lua;/usr/local/lib/lua/5.1/?/init.lua;/usr/share/lua/5.1/?.lua;/usr/share/lua/5.1/?/init.lua"
+
+// OpenPackage installs require, module and the package table. scriptDir,
+// when not empty, is searched first (the directory of the running script).
+func OpenPackage(p *rt.Process, scriptDir string) {
+	pkg := rt.NewTable(0, 8)
+	path := DefaultPath
+	if env, ok := os.LookupEnv("LUA_PATH"); ok {
+		path = strings.ReplaceAll(env, ";;", ";"+DefaultPath+";")
+	}
+	if scriptDir != "" && scriptDir != "." {
+		path = filepath.Join(scriptDir, "?.lua") + ";" + path
+	}
+	pkg.SetStr("path", rt.String(path))
+	pkg.SetStr("cpath", rt.String(""))
+	pkg.SetStr("config", rt.String("/\n;\n?\n!\n-"))
+	loaded := rt.NewTable(0, 16)
+	for _, name := range []string{"_G", "string", "table", "math", "os", "io", "coroutine", "debug"} {
+		if v := p.Globals.GetStr(name); !v.IsNil() {
+			if name == "_G" {
+				loaded.SetStr(name, rt.TableValue(p.Globals))
+			} else {
+				loaded.SetStr(name, v)
+			}
+		}
+	}
+	pkg.SetStr("loaded", rt.TableValue(loaded))
+	preload := rt.NewTable(0, 0)
+	pkg.SetStr("preload", rt.TableValue(preload))
+	pkg.SetStr("seeall", rt.FunctionValue(rt.NewGoFunction("package.seeall", func(t *rt.Thread, a []rt.Value) int {
+		m := t.CheckTable(a, 0)
+		mt := m.Meta()
+		if mt == nil {
+			mt = rt.NewTable(0, 1)
+			m.SetMeta(mt)
+		}
+		mt.SetStr("__index", rt.TableValue(t.Globals()))
+		return 0
+	})))
+	p.Globals.SetStr("package", rt.TableValue(pkg))
+	loaded.SetStr("package", rt.TableValue(pkg))
+
+	sentinel := rt.UserdataValue(&rt.Userdata{}) // not a table: module() must not take it
+	p.Register("", rt.NewGoFunction("require", func(t *rt.Thread, a []rt.Value) int {
+		name := t.CheckString(a, 0)
+		if v := loaded.GetStr(name); !v.IsNil() {
+			if rt.RawEqual(v, sentinel) {
+				t.Error("loop or previous error loading module '%s'", name)
+			}
+			t.Push(v)
+			return 1
+		}
+		var loader rt.Value
+		var tried strings.Builder
+		if f := preload.GetStr(name); !f.IsNil() {
+			loader = f
+		} else {
+			tried.WriteString("\n\tno field package.preload['" + name + "']")
+			ps, _ := pkg.GetStr("path").Str()
+			file := strings.ReplaceAll(name, ".", "/")
+			for _, tmpl := range strings.Split(ps, ";") {
+				if tmpl == "" {
+					continue
+				}
+				cand := strings.ReplaceAll(tmpl, "?", file)
+				src, err := os.ReadFile(cand)
+				if err != nil {
+					tried.WriteString("\n\tno file '" + cand + "'")
+					continue
+				}
+				if len(src) > 0 && src[0] == '#' {
+					if i := strings.IndexByte(string(src), '\n'); i >= 0 {
+						src = append([]byte("--"), src[i:]...)
+					}
+				}
+				cl, err := t.Load(src, "@"+cand)
+				if err != nil {
+					t.Error("error loading module '%s' from file '%s':\n\t%s", name, cand, err.Error())
+				}
+				loader = rt.ClosureValue(cl)
+				break
+			}
+		}
+		if loader.IsNil() {
+			t.Error("module '%s' not found:%s", name, tried.String())
+		}
+		loaded.SetStr(name, sentinel)
+		r := t.Call1(loader, rt.String(name))
+		if !r.IsNil() {
+			loaded.SetStr(name, r)
+		}
+		if v := loaded.GetStr(name); rt.RawEqual(v, sentinel) {
+			loaded.SetStr(name, rt.True)
+		}
+		t.Push(loaded.GetStr(name))
+		return 1
+	}), rt.NewGoFunction("module", func(t *rt.Thread, a []rt.Value) int {
+		name := t.CheckString(a, 0)
+		m := loaded.GetStr(name).Table()
+		if m == nil {
+			// find or create the global name.a.b
+			cur := t.Globals()
+			for _, part := range strings.Split(name, ".") {
+				next := cur.GetStr(part).Table()
+				if next == nil {
+					next = rt.NewTable(0, 4)
+					cur.SetStr(part, rt.TableValue(next))
+				}
+				cur = next
+			}
+			m = cur
+			loaded.SetStr(name, rt.TableValue(m))
+		}
+		if m.GetStr("_NAME").IsNil() {
+			m.SetStr("_M", rt.TableValue(m))
+			m.SetStr("_NAME", rt.String(name))
+			pk := ""
+			if i := strings.LastIndexByte(name, '.'); i >= 0 {
+				pk = name[:i+1]
+			}
+			m.SetStr("_PACKAGE", rt.String(pk))
+		}
+		if cl := t.CallerClosure(); cl != nil {
+			cl.Env = m
+		}
+		for _, opt := range a[1:] {
+			t.Call(opt, rt.TableValue(m))
+		}
+		return 0
+	}))
+}
