@@ -48,6 +48,10 @@ type Process struct {
 	Compiler   Compiler
 	MaxFrames  int
 	Sandboxed  bool
+	// MaxSteps, when positive, ends the process with a fatal error (one
+	// pcall cannot catch) once it has run that many steps; builtins that
+	// loop (pattern matching) charge their work to it too.
+	MaxSteps int64
 	Random     RandomState
 
 	Chunks   []*Chunk
@@ -199,11 +203,23 @@ func (p *Process) Resume(args ...Value) (Status, error) {
 func (p *Process) Finished() bool { return p.done }
 
 func (p *Process) beginSlice() {
-	p.steps = unlimitedChunk
-	if p.limited {
-		p.steps = p.slice
-	}
+	p.steps = p.window(p.limited)
 	p.sliceStart = p.steps
+}
+
+// window is how many steps may run before the next out-of-line check:
+// the slice (when limited), or what is left before MaxSteps.
+func (p *Process) window(limited bool) int64 {
+	w := int64(unlimitedChunk)
+	if limited {
+		w = p.slice
+	}
+	if p.MaxSteps > 0 {
+		if left := p.MaxSteps - p.total; left < w {
+			w = max(left, 0)
+		}
+	}
+	return w
 }
 
 func (p *Process) endSlice() {

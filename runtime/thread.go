@@ -541,6 +541,7 @@ func (t *Thread) callNested(f Value, args []Value) int {
 type Error struct {
 	Value     Value
 	Traceback string
+	Fatal     bool // a limit: no pcall catches it, the process ends
 }
 
 func (e *Error) Error() string {
@@ -644,6 +645,9 @@ retry:
 		if th == p.nestTh {
 			low = p.nestAt
 		}
+		if e.Fatal {
+			low = len(th.frames) // no boundary catches a limit
+		}
 		for i := len(th.frames) - 1; i >= low; i-- {
 			fr := &th.frames[i]
 			switch fr.bound {
@@ -698,6 +702,15 @@ retry:
 				th.frames = th.frames[:p.nestAt]
 			}
 			return e
+		}
+		if th != p.Main && th.resumer != nil && e.Fatal {
+			// a limit hit inside a coroutine ends the whole process
+			th.status = coDead
+			r := th.resumer
+			th.resumer = nil
+			r.status = coRunning
+			p.cur = r
+			continue
 		}
 		if th != p.Main && th.resumer != nil {
 			th.closeUpvals(0)

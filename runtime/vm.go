@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"math"
 	"strings"
 
@@ -15,17 +16,40 @@ func (p *Process) budgetOut() bool {
 	if !p.limited || p.nested > 0 {
 		// the step that got here runs: count the window and refill
 		p.total += p.sliceStart + 1
-		p.steps = unlimitedChunk
-		if p.limited {
-			p.steps = p.slice
-		}
+		p.checkMaxSteps()
+		p.steps = p.window(p.limited && p.nested == 0)
 		p.sliceStart = p.steps
 		return false
 	}
 	// out of budget: the step that got here waits for the next slice
 	p.total += p.sliceStart
 	p.steps, p.sliceStart = 0, 0
+	p.checkMaxSteps()
 	return true
+}
+
+func (p *Process) checkMaxSteps() {
+	if p.MaxSteps > 0 && p.total >= p.MaxSteps {
+		p.steps, p.sliceStart = 0, 0
+		msg := fmt.Sprintf("step limit exceeded (%d steps)", p.MaxSteps)
+		panic(&Error{Value: String(p.where(p.cur, 1) + msg), Fatal: true})
+	}
+}
+
+// ChargeSteps counts n steps of work done inside a builtin (which cannot
+// stop half way): they count toward the slice and MaxSteps.
+func (t *Thread) ChargeSteps(n int64) {
+	p := t.p
+	p.steps -= n
+	if p.steps < 0 {
+		p.total += p.sliceStart - p.steps
+		p.checkMaxSteps()
+		p.steps = p.window(false)
+		if p.limited && p.nested == 0 {
+			p.steps = 0 // the next step ends the slice
+		}
+		p.sliceStart = p.steps
+	}
 }
 
 // run executes the current thread's top frame until a stop.

@@ -27,7 +27,8 @@ var Version = "0.1.0"
 const usage = `usage: mobilua <command> [arguments]
 
 commands:
-  run [--sandbox] script.lua [args...]   run a Lua 5.1 script on the interpreter
+  run [--sandbox] [--max-steps N] script.lua [args...]
+                                         run a Lua 5.1 script on the interpreter
   run [--sandbox] - [args...]            run a script read from standard input
   run [--sandbox] -e 'code' [args...]    run a chunk given on the command line
   version                                print the version
@@ -59,6 +60,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	sandbox := fs.Bool("sandbox", false, "run under the sandbox profile")
 	code := fs.String("e", "", "run this chunk")
+	maxSteps := fs.Int64("max-steps", 0, "end the script after this many steps (calls and loop iterations)")
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -104,6 +106,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	defer out.Flush()
 	p := NewProcess(out, stderr, *sandbox)
+	p.MaxSteps = *maxSteps
 	proto, err := transpile.Compile(src, chunk, transpile.Options{File: file})
 	if err != nil {
 		out.Flush()

@@ -95,8 +95,11 @@ func TestBinary(t *testing.T) {
 	if out, _, code := run("", "version"); !strings.HasPrefix(out, "mobilua ") || code != 0 {
 		t.Errorf("version: %q", out)
 	}
-	if out, _, code := run("", "help"); !strings.Contains(out, "run [--sandbox] script.lua") || code != 0 {
+	if out, _, code := run("", "help"); !strings.Contains(out, "run [--sandbox] [--max-steps N] script.lua") || code != 0 {
 		t.Errorf("help: %q", out)
+	}
+	if _, errs, code := run("", "run", "--max-steps", "1000", "-e", "while true do end"); !strings.HasPrefix(errs, "mobilua: (command line):1: step limit exceeded (1000 steps)") || code != 1 {
+		t.Errorf("max-steps: %q, status %d", errs, code)
 	}
 	if out, _, code := run("", "run", "--sandbox", "-e", "print(io, os.exit)"); out != "nil\tnil\n" || code != 0 {
 		t.Errorf("sandbox: %q", out)

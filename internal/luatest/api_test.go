@@ -172,3 +172,29 @@ func BenchmarkFib(b *testing.B) {
 		p.Resume()
 	}
 }
+
+// TestMaxSteps: a step limit ends the process with an error that pcall
+// cannot catch, in a loop, in a coroutine and inside a pathological pattern.
+func TestMaxSteps(t *testing.T) {
+	for name, src := range map[string]string{
+		"loop":      `pcall(function() while true do end end) print("escaped")`,
+		"coroutine": `local co = coroutine.wrap(function() pcall(function() while true do end end) end) pcall(co) print("escaped")`,
+		"pattern":   `local s = string.rep("a", 40) .. "b" print(pcall(string.find, s, string.rep("a*", 40) .. "c")) print("escaped")`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			var out bytes.Buffer
+			p := newProc(t, src, &out)
+			p.MaxSteps = 100000
+			_, err := p.Resume()
+			if err == nil || !strings.Contains(err.Error(), "step limit exceeded (100000 steps)") {
+				t.Fatalf("got %v, want the step limit", err)
+			}
+			if strings.Contains(out.String(), "escaped") {
+				t.Errorf("a pcall caught the limit: %q", out.String())
+			}
+			if p.Steps() < 100000 || p.Steps() > 200000 {
+				t.Errorf("stopped after %d steps", p.Steps())
+			}
+		})
+	}
+}

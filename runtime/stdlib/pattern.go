@@ -11,6 +11,7 @@ const (
 	capUnfinished = -1
 	capPosition   = -2
 	maxMatchSteps = 50_000_000
+	stepChunk     = 4096
 )
 
 type capture struct {
@@ -29,6 +30,19 @@ type matchState struct {
 
 func (ms *matchState) err(format string, args ...any) {
 	ms.t.Error(format, args...)
+}
+
+// step counts matcher work: every stepChunk steps are charged to the
+// process's step budget (so a step limit stops a pathological pattern),
+// and without a limit a very long match still ends with an error.
+func (ms *matchState) step() {
+	ms.steps++
+	if ms.steps%stepChunk == 0 {
+		ms.t.ChargeSteps(stepChunk / 16)
+		if ms.steps > maxMatchSteps {
+			ms.err("pattern too complex")
+		}
+	}
 }
 
 func classEnd(ms *matchState, p int) int {
@@ -158,10 +172,7 @@ func (ms *matchState) match(s, p int) int {
 	}
 	defer func() { ms.depth-- }()
 	for {
-		ms.steps++
-		if ms.steps > maxMatchSteps {
-			ms.err("pattern too complex")
-		}
+		ms.step()
 		if p >= len(ms.pat) {
 			return s
 		}
@@ -258,10 +269,7 @@ func (ms *matchState) maxExpand(s, p, ep int) int {
 		i++
 	}
 	for i >= 0 {
-		ms.steps++
-		if ms.steps > maxMatchSteps {
-			ms.err("pattern too complex")
-		}
+		ms.step()
 		if r := ms.match(s+i, ep+1); r != -1 {
 			return r
 		}
@@ -272,10 +280,7 @@ func (ms *matchState) maxExpand(s, p, ep int) int {
 
 func (ms *matchState) minExpand(s, p, ep int) int {
 	for {
-		ms.steps++
-		if ms.steps > maxMatchSteps {
-			ms.err("pattern too complex")
-		}
+		ms.step()
 		if r := ms.match(s, ep+1); r != -1 {
 			return r
 		}
