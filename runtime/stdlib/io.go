@@ -163,23 +163,28 @@ func openIO(p *rt.Process) {
 			if len(a) > 1 && !a[1].IsNil() {
 				mode = t.CheckString(a, 1)
 			}
+			// as fopen: the first letter decides, '+' adds the other
+			// direction, other letters are ignored
 			flag := 0
-			m := strings.TrimSuffix(mode, "b")
-			switch m {
-			case "r":
-				flag = os.O_RDONLY
-			case "w":
-				flag = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-			case "a":
-				flag = os.O_WRONLY | os.O_CREATE | os.O_APPEND
-			case "r+":
+			plus := strings.Contains(mode, "+")
+			switch {
+			case strings.HasPrefix(mode, "r") && plus:
 				flag = os.O_RDWR
-			case "w+":
+			case strings.HasPrefix(mode, "r"):
+				flag = os.O_RDONLY
+			case strings.HasPrefix(mode, "w") && plus:
 				flag = os.O_RDWR | os.O_CREATE | os.O_TRUNC
-			case "a+":
+			case strings.HasPrefix(mode, "w"):
+				flag = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+			case strings.HasPrefix(mode, "a") && plus:
 				flag = os.O_RDWR | os.O_CREATE | os.O_APPEND
+			case strings.HasPrefix(mode, "a"):
+				flag = os.O_WRONLY | os.O_CREATE | os.O_APPEND
 			default:
-				t.ArgError(2, "invalid mode '"+mode+"'")
+				t.Push(rt.Nil)
+				t.Push(rt.String(name + ": Invalid argument"))
+				t.Push(rt.Number(22))
+				return 3
 			}
 			f, err := os.OpenFile(name, flag, 0o666)
 			if err != nil {
@@ -328,7 +333,7 @@ func (st *ioState) write(t *rt.Thread, f *luaFile, a []rt.Value, self rt.Value) 
 			return fileResult(t, err, f.name)
 		}
 	}
-	t.Push(self)
+	t.Push(rt.True) // lua5.1 returns true (5.2 returns the file)
 	return 1
 }
 

@@ -133,8 +133,10 @@ func osTime(t *rt.Thread, a []rt.Value) int {
 		}
 		return int(f)
 	}
-	d := time.Date(field("year", -1), time.Month(field("month", -1)), field("day", -1),
-		field("hour", 12), field("min", 0), field("sec", 0), 0, time.Local)
+	// read in lua5.1's order, so the same missing field is reported
+	sec, min, hour := field("sec", 0), field("min", 0), field("hour", 12)
+	day, month, year := field("day", -1), field("month", -1), field("year", -1)
+	d := time.Date(year, time.Month(month), day, hour, min, sec, 0, time.Local)
 	return num(t, float64(d.Unix()))
 }
 

@@ -326,6 +326,10 @@ func strFormat(t *rt.Thread, a []rt.Value) int {
 			b.WriteByte('%')
 			continue
 		}
+		arg++
+		if arg >= len(a) {
+			t.ArgError(arg+1, "no value")
+		}
 		// flags, width, precision
 		start := i
 		for i < len(f) && strings.IndexByte("-+ #0", f[i]) >= 0 {
@@ -358,7 +362,6 @@ func strFormat(t *rt.Thread, a []rt.Value) int {
 		}
 		spec := f[start:i]
 		conv := f[i]
-		arg++
 		switch conv {
 		case 'c':
 			n := t.CheckNumber(a, arg)
@@ -384,15 +387,7 @@ func strFormat(t *rt.Thread, a []rt.Value) int {
 			s := t.CheckString(a, arg)
 			b.WriteString(quoteString(s))
 		case 's':
-			s := ""
-			if arg < len(a) {
-				s = t.ToString(a[arg])
-				if _, ok := rt.ToStringRaw(a[arg]); !ok && a[arg].Type() != rt.TTable && a[arg].Type() != rt.TUserdata {
-					s = t.CheckString(a, arg)
-				}
-			} else {
-				t.CheckString(a, arg)
-			}
+			s := t.CheckString(a, arg) // lua5.1: no __tostring here
 			if !hasPrec && len(s) >= 100 {
 				b.WriteString(s)
 			} else {
