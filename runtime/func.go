@@ -98,6 +98,7 @@ const (
 	goYield
 	goWrap
 	goMbYield
+	goCont
 )
 
 // GoFunction is a builtin. Fn receives its arguments (a view of the stack,
@@ -107,8 +108,9 @@ const (
 type GoFunction struct {
 	Name string // stable name, e.g. "string.format"
 	Fn   func(t *Thread, args []Value) int
-	kind goKind
-	co   *Thread // coroutine.wrap: the coroutine
+	kind  goKind
+	co    *Thread // coroutine.wrap: the coroutine
+	start func(t *Thread, args []Value) Continuation // NewResumable
 }
 
 // NewGoFunction makes a builtin.

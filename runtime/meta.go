@@ -373,3 +373,11 @@ func (t *Thread) Index(v, k Value) Value {
 	t.Error("loop in gettable")
 	return Nil
 }
+
+// LessMeta returns the __lt metamethod that a < b would call, or nil.
+func (t *Thread) LessMeta(a, b Value) Value {
+	if a.Type() != b.Type() {
+		return Nil
+	}
+	return t.p.orderMeta(a, b, "__lt")
+}

@@ -29,6 +29,7 @@ const (
 	modeNested                // a Go builtin's nested call returns
 	modeBoundary              // the callee of a pcall/xpcall returns
 	modeHandler               // an xpcall message handler returns (aux: boundary frame)
+	modeCont                  // a call made by a resumable builtin returns (aux: its frame)
 )
 
 // Boundary kinds of frames that are not Lua functions.
@@ -37,6 +38,7 @@ const (
 	boundPcall
 	boundXpcall
 	boundXpcallHandling
+	boundCont // a resumable builtin (not a boundary: errors go through)
 )
 
 // Frame is one activation on a thread. A Lua frame has cl != nil; a frame
@@ -52,6 +54,8 @@ type Frame struct {
 	bound  uint8
 	aux    int
 	concat int // CONCAT in progress: 1 + its current last register
+	k      Continuation // boundCont: the builtin's state
+	gofn   *GoFunction  // boundCont: the builtin
 }
 
 type waitSite struct {
@@ -249,6 +253,8 @@ func (p *Process) callGo(th *Thread, f *GoFunction, fn, nargs, nres int, mode ui
 		return p.yield(th, fn, nargs, nres, mode, aux)
 	case goMbYield:
 		return p.mbYield(th, fn, nargs, nres, mode, aux)
+	case goCont:
+		return p.startCont(th, f, fn, nargs, nres, mode, aux)
 	}
 	saved := th.goCall
 	th.goCall = f
@@ -315,6 +321,8 @@ func (p *Process) deliverResults(th *Thread, src, n, fn, nres int, mode uint8, a
 		th.status = coDead
 		th.top = 0
 		p.switchBack(th, vals, true)
+	case modeCont:
+		p.contStep(th, aux, first)
 	case modeHandler:
 		p.unwindTo(th, aux)
 		b := th.frames[aux]
@@ -558,6 +566,9 @@ func (e *Error) Error() string {
 // function running on top, for builtins the one that called them).
 func (p *Process) where(th *Thread, level int) string {
 	i := len(th.frames) - level
+	if n := len(th.frames); n > 0 && th.frames[n-1].bound == boundCont {
+		i-- // the top frame is the running builtin itself
+	}
 	if i < 0 || i >= len(th.frames) {
 		return ""
 	}
@@ -609,8 +620,12 @@ func (p *Process) argError(th *Thread, n int, msg string) {
 	// As luaL_argerror: the name is the one the caller used, '?' when the
 	// builtin was not called from a Lua function; a method call counts self.
 	name := "?"
-	if len(th.frames) > 0 {
-		if fr := &th.frames[len(th.frames)-1]; fr.cl != nil {
+	top := len(th.frames) - 1
+	if top >= 0 && th.frames[top].bound == boundCont {
+		top-- // the running builtin's own frame
+	}
+	if top >= 0 {
+		if fr := &th.frames[top]; fr.cl != nil {
 			ip := fr.cl.P.IR
 			if pc := fr.pc - 1; pc >= 0 && pc < len(ip.Code) {
 				in := ip.Code[pc]

@@ -53,8 +53,16 @@ func (p *Process) frameLines(th *Thread) []string {
 		fr := &th.frames[i]
 		if fr.cl == nil {
 			name := "pcall"
-			if fr.bound != boundPcall {
+			switch fr.bound {
+			case boundXpcall, boundXpcallHandling:
 				name = "xpcall"
+			case boundCont:
+				name = shortName(fr.gofn.Name)
+				if i > 0 && th.frames[i-1].cl != nil {
+					if n := calledName(&th.frames[i-1]); n != "" {
+						name = n
+					}
+				}
 			}
 			lines = append(lines, fmt.Sprintf("[C]: in function '%s'", name))
 			continue

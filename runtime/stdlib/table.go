@@ -22,7 +22,7 @@ func openTable(p *rt.Process) {
 			t.Error("'setn' is obsolete")
 			return 0
 		}),
-		rt.NewGoFunction("sort", tableSort),
+		rt.NewResumable("sort", tableSort),
 		rt.NewGoFunction("foreach", func(t *rt.Thread, a []rt.Value) int {
 			tt := t.CheckTable(a, 0)
 			f := t.CheckAny(a, 1)
@@ -122,92 +122,208 @@ func tableRemove(t *rt.Thread, a []rt.Value) int {
 	return 1
 }
 
-type sorter struct {
-	t   *rt.Thread
-	tab *rt.Table
-	cmp rt.Value
+// sortState is table.sort as a resumable state machine: Lua 5.1's
+// quicksort (auxsort in ltablib.c), comparison for comparison, with its
+// recursion turned into a stack of ranges, so that a comparator written in
+// Lua runs as an ordinary call: it may yield, and the step budget applies.
+// Ties and inconsistent comparators give lua5.1's orders and errors.
+type sortState struct {
+	tab    *rt.Table
+	cmp    rt.Value // nil: the < operator
+	ranges [][2]int // pending (l, u); the top one is being sorted
+	stage  int      // the question asked last, or sNext
+	l, u   int
+	i, j   int
+	pivot  rt.Value
+	asked  bool // Step returned a call; its result answers stage
+	fn     rt.Value
+	args   [2]rt.Value
 }
 
-func (s *sorter) lt(a, b rt.Value) bool {
-	if !s.cmp.IsNil() {
-		return s.t.Call1(s.cmp, a, b).Truthy()
-	}
-	return s.t.LessThan(a, b)
-}
+// The questions, named after what they compare.
+const (
+	sNext  = iota // take the next range
+	sUL           // a[u] < a[l]
+	sIL           // a[i] < a[l]
+	sUI           // a[u] < a[i]
+	sScanI        // a[i] < P, i moving up
+	sScanJ        // P < a[j], j moving down
+)
 
-func (s *sorter) get(i int) rt.Value { return s.tab.GetInt(i) }
+func (s *sortState) get(i int) rt.Value { return s.tab.GetInt(i) }
 
-func (s *sorter) swap(i, j int) {
+func (s *sortState) swap(i, j int) {
 	a, b := s.get(i), s.get(j)
 	s.tab.SetInt(i, b)
 	s.tab.SetInt(j, a)
 }
 
-// auxsort is Lua 5.1's quicksort, step for step, so that ties and
-// inconsistent comparators give the same order and errors as lua5.1.
-func (s *sorter) auxsort(l, u int) {
-	for l < u {
-		if s.lt(s.get(u), s.get(l)) {
-			s.swap(l, u)
+func (s *sortState) Step(t *rt.Thread, r rt.Value) (rt.Value, []rt.Value, int) {
+	have, res := s.asked, r.Truthy()
+	s.asked = false
+	for {
+		if have {
+			s.answer(t, res)
 		}
-		if u-l == 1 {
-			break
+		a, b, ok := s.question()
+		if !ok {
+			return rt.Nil, nil, 0
 		}
-		i := (l + u) / 2
-		if s.lt(s.get(i), s.get(l)) {
-			s.swap(i, l)
-		} else if s.lt(s.get(u), s.get(i)) {
-			s.swap(i, u)
+		var call bool
+		if res, call = s.less(t, a, b); call {
+			s.asked = true
+			return s.fn, s.args[:], 0
 		}
-		if u-l == 2 {
-			break
-		}
-		pv := s.get(i)
-		s.swap(i, u-1)
-		i, j := l, u-1
-		for {
-			i++
-			for s.lt(s.get(i), pv) {
-				if i > u {
-					s.t.Error("invalid order function for sorting")
-				}
-				i++
-			}
-			j--
-			for s.lt(pv, s.get(j)) {
-				if j < l {
-					s.t.Error("invalid order function for sorting")
-				}
-				j--
-			}
-			if j < i {
-				break
-			}
-			s.swap(i, j)
-		}
-		s.swap(u-1, i)
-		if i-l < u-i {
-			j = l
-			i = i - 1
-			l = i + 2
-		} else {
-			j = i + 1
-			i = u
-			u = j - 2
-		}
-		s.auxsort(j, i)
+		have = true
 	}
 }
 
-func tableSort(t *rt.Thread, a []rt.Value) int {
+// question returns the comparison the current stage asks, moving to the
+// next range when one is done; ok is false when everything is sorted.
+func (s *sortState) question() (a, b rt.Value, ok bool) {
+	for s.stage == sNext {
+		if len(s.ranges) == 0 {
+			return rt.Nil, rt.Nil, false
+		}
+		top := s.ranges[len(s.ranges)-1]
+		if top[0] >= top[1] {
+			s.ranges = s.ranges[:len(s.ranges)-1]
+			continue
+		}
+		s.l, s.u = top[0], top[1]
+		s.stage = sUL
+	}
+	switch s.stage {
+	case sUL:
+		return s.get(s.u), s.get(s.l), true
+	case sIL:
+		return s.get(s.i), s.get(s.l), true
+	case sUI:
+		return s.get(s.u), s.get(s.i), true
+	case sScanI:
+		return s.get(s.i), s.pivot, true
+	default: // sScanJ
+		return s.pivot, s.get(s.j), true
+	}
+}
+
+// answer moves the machine on with the outcome of the current question.
+func (s *sortState) answer(t *rt.Thread, res bool) {
+	switch s.stage {
+	case sUL:
+		if res {
+			s.swap(s.l, s.u)
+		}
+		if s.u-s.l == 1 {
+			s.finishRange()
+			return
+		}
+		s.i = (s.l + s.u) / 2
+		s.stage = sIL
+	case sIL:
+		if res {
+			s.swap(s.i, s.l)
+			s.afterMid()
+			return
+		}
+		s.stage = sUI
+	case sUI:
+		if res {
+			s.swap(s.i, s.u)
+		}
+		s.afterMid()
+	case sScanI:
+		if res {
+			if s.i > s.u {
+				t.Error("invalid order function for sorting")
+			}
+			s.i++
+			return
+		}
+		s.j--
+		s.stage = sScanJ
+	case sScanJ:
+		if res {
+			if s.j < s.l {
+				t.Error("invalid order function for sorting")
+			}
+			s.j--
+			return
+		}
+		if s.j < s.i {
+			s.partitioned()
+			return
+		}
+		s.swap(s.i, s.j)
+		s.i++
+		s.stage = sScanI
+	}
+}
+
+// afterMid goes on once a[l] <= a[i] <= a[u].
+func (s *sortState) afterMid() {
+	if s.u-s.l == 2 {
+		s.finishRange()
+		return
+	}
+	s.pivot = s.get(s.i)
+	s.swap(s.i, s.u-1)
+	s.i, s.j = s.l+1, s.u-1
+	s.stage = sScanI
+}
+
+// partitioned puts the pivot in place; the smaller part is sorted first,
+// as lua5.1 recurses into it before looping on the larger one.
+func (s *sortState) partitioned() {
+	s.swap(s.u-1, s.i)
+	l, u, i := s.l, s.u, s.i
+	small, large := [2]int{l, i - 1}, [2]int{i + 1, u}
+	if i-l >= u-i {
+		small, large = large, small
+	}
+	s.ranges[len(s.ranges)-1] = large
+	s.ranges = append(s.ranges, small)
+	s.stage = sNext
+}
+
+func (s *sortState) finishRange() {
+	s.ranges = s.ranges[:len(s.ranges)-1]
+	s.stage = sNext
+}
+
+// less decides a < b at once when it can (no comparator; numbers or
+// strings) or asks for the call that decides it.
+func (s *sortState) less(t *rt.Thread, a, b rt.Value) (res, call bool) {
+	if s.cmp.IsNil() {
+		if a.IsNumber() && b.IsNumber() {
+			return a.Num() < b.Num(), false
+		}
+		as, ok1 := a.Str()
+		bs, ok2 := b.Str()
+		if ok1 && ok2 {
+			return as < bs, false
+		}
+		mm := t.LessMeta(a, b)
+		if mm.IsNil() {
+			return t.LessThan(a, b), false // raises lua5.1's comparison error
+		}
+		s.fn = mm
+	} else {
+		s.fn = s.cmp
+	}
+	s.args = [2]rt.Value{a, b}
+	return false, true
+}
+
+func tableSort(t *rt.Thread, a []rt.Value) rt.Continuation {
 	tt := t.CheckTable(a, 0)
-	s := &sorter{t: t, tab: tt}
+	s := &sortState{tab: tt}
 	if len(a) > 1 && !a[1].IsNil() {
 		if a[1].Type() != rt.TFunction {
 			t.TypeError(a, 1, "function")
 		}
 		s.cmp = a[1]
 	}
-	s.auxsort(1, tt.Len())
-	return 0
+	s.ranges = append(s.ranges, [2]int{1, tt.Len()})
+	return s
 }

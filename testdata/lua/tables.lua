@@ -64,3 +64,16 @@ print(rawget({5}, 1), rawset({}, "a", 1).a) --> =5	1
 local list = {}
 for i = 1, 300 do list[#list + 1] = i end
 print(#list, select("#", unpack(list)))    --> =300	300
+---
+-- sort errors and metamethod comparisons go through the resumable sort
+local V = {__lt = function(a, b) return a.v < b.v end}
+local vs = {}
+for i, x in ipairs({4, 1, 3, 2}) do vs[i] = setmetatable({v = x}, V) end
+table.sort(vs)
+print(vs[1].v, vs[2].v, vs[3].v, vs[4].v)  --> =1	2	3	4
+print(pcall(table.sort, {1, 2, 3, 4, 5}, function(a, b) return true end))  --> ~^false	.*invalid order function for sorting
+print(pcall(table.sort, {3, 1, 2}, function(a, b) error("cmp failed") end)) --> ~^false	.*cmp failed
+print(pcall(table.sort, {{}, {}}))          --> ~^false	.*attempt to compare two table values
+local one = {7}; table.sort(one); print(one[1]) --> =7
+local none = {}; table.sort(none); print(#none) --> =0
+print(pcall(table.sort, {1, 2}, 3))         --> =false	bad argument #2 to '?' (function expected, got number)

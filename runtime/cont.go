@@ -1,0 +1,74 @@
+package runtime
+
+// Continuation is the state of a builtin that calls back into Lua without
+// nesting the interpreter loop (invariant 3: such a builtin is a resumable
+// state machine). The builtin's frame holds it; the Lua functions it calls
+// run as ordinary frames, so they may yield, be stopped by the step budget,
+// or raise errors like any other call.
+type Continuation interface {
+	// Step advances the builtin. r is the first result of the call it
+	// asked for last (Nil on the first step). It returns the next function
+	// to call with its arguments, or a nil fn when it has finished, having
+	// pushed its n results with Thread.Push.
+	Step(t *Thread, r Value) (fn Value, args []Value, n int)
+}
+
+// NewResumable makes a builtin whose calls into Lua do not nest: start
+// checks the arguments and returns the state machine.
+func NewResumable(name string, start func(t *Thread, args []Value) Continuation) *GoFunction {
+	return &GoFunction{Name: name, kind: goCont, start: start}
+}
+
+// startCont pushes the frame of a resumable builtin and runs its first step.
+func (p *Process) startCont(th *Thread, f *GoFunction, fn, nargs, nres int, mode uint8, aux int) stopReason {
+	saved := th.goCall
+	th.goCall = f
+	k := f.start(th, th.stack[fn+1:fn+1+nargs])
+	th.goCall = saved
+	th.frames = append(th.frames, Frame{fn: fn, nres: nres, mode: mode, aux: aux, bound: boundCont, k: k, gofn: f})
+	return p.contStep(th, len(th.frames)-1, Nil)
+}
+
+// contStep runs the builtin whose frame is th.frames[idx] (the top) until
+// it asks for a Lua call (a frame is pushed; its return comes back here
+// through modeCont) or finishes.
+func (p *Process) contStep(th *Thread, idx int, r Value) stopReason {
+	for {
+		fr := &th.frames[idx]
+		th.top = fr.fn + 1
+		fn, args, n := fr.k.Step(th, r)
+		fr = &th.frames[idx]
+		if fn.o == nil {
+			b := *fr
+			th.frames = th.frames[:idx]
+			p.deliverResults(th, th.top-n, n, b.fn, b.nres, b.mode, b.aux)
+			return stopNone
+		}
+		base := th.top
+		th.ensure(base + len(args) + 2)
+		s := th.stack
+		s[base] = fn
+		for i, a := range args {
+			s[base+1+i] = a
+		}
+		th.top = base + 1 + len(args)
+		switch f := fn.o.(type) {
+		case *Closure:
+			p.pushLua(th, f, base, len(args), 1, modeCont, idx)
+			return stopNone
+		case *GoFunction:
+			if f.kind == goPlain {
+				saved := th.goCall
+				th.goCall = f
+				k := f.Fn(th, th.stack[base+1:base+1+len(args)])
+				th.goCall = saved
+				r = Nil
+				if k > 0 {
+					r = th.stack[th.top-k]
+				}
+				continue
+			}
+		}
+		return p.callAt(th, base, len(args), 1, modeCont, idx)
+	}
+}
