@@ -267,6 +267,15 @@ func openBase(p *Process) {
 	p.builtins["ipairs_iterator"] = ipairsAux
 }
 
+// cString is what C's fputs writes of s: lua5.1's print stops at a zero
+// byte (io.write does not).
+func cString(s string) string {
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
 func basePrint(t *Thread, a []Value) int {
 	w := t.p.Out()
 	tostr := t.Globals().GetStr("tostring")
@@ -282,7 +291,7 @@ func basePrint(t *Thread, a []Value) int {
 		if plain {
 			switch o := v.o.(type) {
 			case string:
-				w.WriteString(o)
+				w.WriteString(cString(o))
 				continue
 			case *tag:
 				if o == tagNum {
@@ -290,14 +299,14 @@ func basePrint(t *Thread, a []Value) int {
 					continue
 				}
 			}
-			w.WriteString(t.ToString(v))
+			w.WriteString(cString(t.ToString(v)))
 			continue
 		}
 		str, ok := ToStringRaw(t.Call1(tostr, v))
 		if !ok {
 			t.Error("'tostring' must return a string to 'print'")
 		}
-		w.WriteString(str)
+		w.WriteString(cString(str))
 	}
 	w.WriteByte('\n')
 	return 0

@@ -7,9 +7,22 @@
 // host.
 package stdlib
 
-import "github.com/mobilua/mobilua/runtime"
+import (
+	"strings"
 
-// Open installs the libraries into p's globals.
+	"github.com/mobilua/mobilua/runtime"
+)
+
+// SandboxOmits names what the sandbox profile leaves out of a process's
+// globals: everything that reaches the host's files, processes or
+// internals. (collectgarbage stays, but its "collect" does nothing there.)
+var SandboxOmits = []string{
+	"io", "os.exit", "os.execute", "os.remove", "os.rename", "os.tmpname",
+	"os.getenv", "dofile", "loadfile", "require", "module", "package", "debug",
+}
+
+// Open installs the libraries into p's globals; when p.Sandboxed it
+// applies the sandbox profile (SandboxOmits).
 func Open(p *runtime.Process) {
 	openString(p)
 	openTable(p)
@@ -18,6 +31,17 @@ func Open(p *runtime.Process) {
 	if !p.Sandboxed {
 		openIO(p)
 		runtime.OpenDebug(p)
+		return
+	}
+	for _, name := range SandboxOmits {
+		lib, field, found := strings.Cut(name, ".")
+		if !found {
+			p.Globals.SetStr(lib, runtime.Nil)
+			continue
+		}
+		if t := p.Globals.GetStr(lib).Table(); t != nil {
+			t.SetStr(field, runtime.Nil)
+		}
 	}
 }
 
