@@ -59,7 +59,7 @@ func (p *Process) index(th *Thread, t, key Value, ra int, reg int) bool {
 				th.stack[ra] = v
 				return false
 			}
-			mm = tt.meta.GetStr("__index")
+			mm = tt.meta.metaIndex()
 			if mm.o == nil {
 				th.stack[ra] = Nil
 				return false
@@ -354,7 +354,7 @@ func (t *Thread) Index(v, k Value) Value {
 			if r.o != nil || tt.meta == nil {
 				return r
 			}
-			mm = tt.meta.GetStr("__index")
+			mm = tt.meta.metaIndex()
 			if mm.o == nil {
 				return Nil
 			}

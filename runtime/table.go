@@ -15,8 +15,11 @@ type Table struct {
 
 	okeys   map[Value]int32  // any other key → position in entries
 	entries []entry
-	live    int // entries with a non-nil value
-	border  int // a guess at Len when the array part ends with nils
+	live    int32 // entries with a non-nil value
+	border  int32 // a guess at Len when the array part ends with nils
+	// as a metatable: __index, cached until a string key is written
+	mmIndex Value
+	mmValid bool
 	meta    *Table
 }
 
@@ -224,6 +227,7 @@ func (t *Table) SetStrHint(s string, v Value, hint *int32) {
 		e := &t.entries[h]
 		if ks, ok := e.k.o.(string); ok && sameString(ks, s) && e.v.o != nil && v.o != nil {
 			e.v = v
+			t.mmValid = false
 			return
 		}
 	}
@@ -239,9 +243,9 @@ func (t *Table) setInt(i int, v Value) {
 		// the array part never shrinks here: a traversal may be
 		// assigning nils, and next must still find the keys
 		t.arr[i-1] = v
-		if v.o == nil && i == t.border {
+		if b := int(t.border); v.o == nil && i == b {
 			t.border--
-		} else if v.o != nil && i == t.border+1 {
+		} else if v.o != nil && i == b+1 {
 			t.border++
 		}
 		return
@@ -276,7 +280,18 @@ func (t *Table) delHash(k Value) {
 	}
 }
 
+// metaIndex returns t["__index"] for t used as a metatable.
+func (t *Table) metaIndex() Value {
+	if !t.mmValid {
+		t.mmIndex, t.mmValid = t.GetStr("__index"), true
+	}
+	return t.mmIndex
+}
+
 func (t *Table) setHash(k, v Value) {
+	if _, ok := k.o.(string); ok {
+		t.mmValid = false
+	}
 	if p, ok := t.pos(k); ok {
 		old := t.entries[p].v
 		t.entries[p].v = v
@@ -290,7 +305,7 @@ func (t *Table) setHash(k, v Value) {
 	if v.o == nil {
 		return
 	}
-	if len(t.entries) >= 8 && len(t.entries) >= 2*t.live {
+	if len(t.entries) >= 8 && len(t.entries) >= 2*int(t.live) {
 		t.compact()
 	}
 	t.setPos(k, int32(len(t.entries)))
@@ -322,7 +337,7 @@ func (t *Table) compact() {
 func (t *Table) Len() int {
 	n := len(t.arr)
 	if n > 0 && t.arr[n-1].o == nil {
-		if b := t.border; b >= 0 && b < n && t.arr[b].o == nil && (b == 0 || t.arr[b-1].o != nil) {
+		if b := int(t.border); b >= 0 && b < n && t.arr[b].o == nil && (b == 0 || t.arr[b-1].o != nil) {
 			return b
 		}
 		// binary search for a border inside the array part, as Lua does
@@ -335,7 +350,7 @@ func (t *Table) Len() int {
 				i = m
 			}
 		}
-		t.border = i
+		t.border = int32(i)
 		return i
 	}
 	if n > 0 || t.okeys == nil {
