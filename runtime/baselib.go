@@ -105,21 +105,12 @@ func openBase(p *Process) {
 	g.SetStr("_G", TableValue(g))
 	g.SetStr("_VERSION", String("Lua 5.1"))
 	fns := []*GoFunction{
-		{Name: "print", Fn: basePrint},
+		{Name: "print", kind: goCont, start: startPrint},
 		{Name: "type", Fn: func(t *Thread, a []Value) int {
 			t.Push(String(t.CheckAny(a, 0).TypeName()))
 			return 1
 		}},
-		{Name: "tostring", Fn: func(t *Thread, a []Value) int {
-			v := t.CheckAny(a, 0)
-			if mm := t.p.metaOf(v, "__tostring"); mm.o != nil {
-				// as lua5.1: whatever __tostring returns, unchecked
-				t.Push(t.Call1(mm, v))
-				return 1
-			}
-			t.Push(String(Repr(v)))
-			return 1
-		}},
+		{Name: "tostring", kind: goCont, start: startTostring},
 		{Name: "tonumber", Fn: baseTonumber},
 		{Name: "assert", Fn: func(t *Thread, a []Value) int {
 			if len(a) == 0 || !a[0].Truthy() {
@@ -267,6 +258,52 @@ func openBase(p *Process) {
 	p.builtins["ipairs_iterator"] = ipairsAux
 }
 
+// tostringState: tostring is resumable, so a __tostring metamethod may
+// yield. As lua5.1, whatever __tostring returns is the result, unchecked.
+type tostringState struct {
+	v, mm Value
+	asked bool
+	args  [1]Value
+}
+
+func startTostring(t *Thread, a []Value) Continuation {
+	v := t.CheckAny(a, 0)
+	return &tostringState{v: v, mm: t.p.metaOf(v, "__tostring")}
+}
+
+func (s *tostringState) Step(t *Thread, r Value) (Value, []Value, int) {
+	if s.asked {
+		t.Push(r)
+		return Nil, nil, 1
+	}
+	if s.mm.o == nil {
+		t.Push(String(Repr(s.v)))
+		return Nil, nil, 1
+	}
+	s.asked = true
+	s.args[0] = s.v
+	return s.mm, s.args[:], 0
+}
+
+// printState: print is resumable too. Like lua5.1 it calls the global
+// tostring for each argument (unless it is the builtin and the value has
+// no __tostring) and writes each piece as it goes, stopping at a zero
+// byte as C's fputs does.
+type printState struct {
+	args    []Value
+	i       int
+	tostr   Value
+	builtin bool
+	asked   bool
+	one     [1]Value
+}
+
+func startPrint(t *Thread, a []Value) Continuation {
+	tostr := t.Globals().GetStr("tostring")
+	g, ok := tostr.o.(*GoFunction)
+	return &printState{args: append([]Value(nil), a...), tostr: tostr, builtin: ok && g.Name == "tostring"}
+}
+
 // cString is what C's fputs writes of s: lua5.1's print stops at a zero
 // byte (io.write does not).
 func cString(s string) string {
@@ -276,40 +313,42 @@ func cString(s string) string {
 	return s
 }
 
-func basePrint(t *Thread, a []Value) int {
+func (s *printState) Step(t *Thread, r Value) (Value, []Value, int) {
 	w := t.p.Out()
-	tostr := t.Globals().GetStr("tostring")
-	plain := false
-	if g, ok := tostr.o.(*GoFunction); ok && g.Name == "tostring" {
-		plain = true
-	}
-	args := append([]Value(nil), a...)
-	for i, v := range args {
-		if i > 0 {
-			w.WriteByte('\t')
-		}
-		if plain {
-			switch o := v.o.(type) {
-			case string:
-				w.WriteString(cString(o))
-				continue
-			case *tag:
-				if o == tagNum {
-					w.WriteString(FormatNumber(v.n))
-					continue
-				}
-			}
-			w.WriteString(cString(t.ToString(v)))
-			continue
-		}
-		str, ok := ToStringRaw(t.Call1(tostr, v))
+	if s.asked {
+		s.asked = false
+		str, ok := ToStringRaw(r)
 		if !ok {
 			t.Error("'tostring' must return a string to 'print'")
 		}
 		w.WriteString(cString(str))
+		s.i++
+	}
+	for ; s.i < len(s.args); s.i++ {
+		if s.i > 0 && !s.asked {
+			w.WriteByte('\t')
+		}
+		v := s.args[s.i]
+		if s.builtin {
+			if str, ok := ToStringRaw(v); ok {
+				w.WriteString(cString(str))
+				continue
+			}
+			mm := t.p.metaOf(v, "__tostring")
+			if mm.o == nil {
+				w.WriteString(cString(Repr(v)))
+				continue
+			}
+			s.asked = true
+			s.one[0] = v
+			return mm, s.one[:], 0
+		}
+		s.asked = true
+		s.one[0] = v
+		return s.tostr, s.one[:], 0
 	}
 	w.WriteByte('\n')
-	return 0
+	return Nil, nil, 0
 }
 
 func baseTonumber(t *Thread, a []Value) int {

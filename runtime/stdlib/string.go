@@ -88,7 +88,7 @@ func openString(p *rt.Process) {
 		rt.NewGoFunction("find", func(t *rt.Thread, a []rt.Value) int { return strFind(t, a, true) }),
 		rt.NewGoFunction("match", func(t *rt.Thread, a []rt.Value) int { return strFind(t, a, false) }),
 		rt.NewGoFunction("gmatch", strGmatch),
-		rt.NewGoFunction("gsub", strGsub),
+		rt.NewResumable("gsub", startGsub),
 	)
 	st := p.Globals.GetStr("string")
 	st.Table().SetStr("gfind", st.Table().GetStr("gmatch"))
@@ -205,7 +205,22 @@ func strGmatch(t *rt.Thread, a []rt.Value) int {
 	return 1
 }
 
-func strGsub(t *rt.Thread, a []rt.Value) int {
+// gsubState is string.gsub as a resumable builtin: a replacement
+// function runs as an ordinary call (it may yield; the budget applies).
+type gsubState struct {
+	ms       *matchState
+	repl     rt.Value
+	maxN     int
+	p        int // where the pattern starts (after ^)
+	anchor   bool
+	s, n     int
+	b        strings.Builder
+	asked    bool
+	start, e int // the match whose replacement was asked for
+	args     []rt.Value
+}
+
+func startGsub(t *rt.Thread, a []rt.Value) rt.Continuation {
 	src := t.CheckString(a, 0)
 	pat := t.CheckString(a, 1)
 	if len(a) < 3 {
@@ -217,42 +232,82 @@ func strGsub(t *rt.Thread, a []rt.Value) int {
 	default:
 		t.ArgError(3, "string/function/table expected")
 	}
-	maxN := len(src) + 1
+	g := &gsubState{ms: &matchState{src: src, pat: pat, t: t}, repl: repl, maxN: len(src) + 1}
 	if len(a) > 3 && !a[3].IsNil() {
-		maxN = t.CheckInt(a, 3)
+		g.maxN = t.CheckInt(a, 3)
 	}
-	anchor := len(pat) > 0 && pat[0] == '^'
-	p := 0
-	if anchor {
-		p = 1
+	if len(pat) > 0 && pat[0] == '^' {
+		g.anchor, g.p = true, 1
 	}
-	ms := &matchState{src: src, pat: pat, t: t}
-	var b strings.Builder
-	s, n := 0, 0
-	for n < maxN {
-		ms.level = 0
-		ms.depth = 0
-		e := ms.match(s, p)
+	return g
+}
+
+func (g *gsubState) Step(t *rt.Thread, r rt.Value) (rt.Value, []rt.Value, int) {
+	ms := g.ms
+	ms.t = t
+	if g.asked {
+		g.asked = false
+		g.replace(r)
+		if g.advance(g.e) {
+			return g.finish(t)
+		}
+	}
+	for g.n < g.maxN {
+		ms.level, ms.depth = 0, 0
+		e := ms.match(g.s, g.p)
 		if e != -1 {
-			n++
-			addValue(ms, &b, s, e, repl)
+			g.n++
+			if g.repl.Type() == rt.TFunction {
+				n := max(ms.level, 1)
+				g.args = g.args[:0]
+				for i := 0; i < n; i++ {
+					g.args = append(g.args, ms.getCapture(i, g.s, e))
+				}
+				g.asked, g.start, g.e = true, g.s, e
+				return g.repl, g.args, 0
+			}
+			addValue(ms, &g.b, g.s, e, g.repl)
 		}
-		if e != -1 && e > s {
-			s = e
-		} else if s < len(src) {
-			b.WriteByte(src[s])
-			s++
-		} else {
-			break
-		}
-		if anchor {
+		if g.advance(e) {
 			break
 		}
 	}
-	b.WriteString(src[s:])
-	t.Push(rt.String(b.String()))
-	t.Push(rt.Number(float64(n)))
-	return 2
+	return g.finish(t)
+}
+
+// replace appends what a replacement function returned for the match.
+func (g *gsubState) replace(v rt.Value) {
+	if !v.Truthy() {
+		g.b.WriteString(g.ms.src[g.start:g.e])
+		return
+	}
+	vs, ok := rt.ToStringRaw(v)
+	if !ok {
+		g.ms.t.Error("invalid replacement value (a %s)", v.TypeName())
+	}
+	g.b.WriteString(vs)
+}
+
+// advance moves past a match ending at e (-1: none); it reports the end.
+func (g *gsubState) advance(e int) bool {
+	src := g.ms.src
+	switch {
+	case e != -1 && e > g.s:
+		g.s = e
+	case g.s < len(src):
+		g.b.WriteByte(src[g.s])
+		g.s++
+	default:
+		return true
+	}
+	return g.anchor
+}
+
+func (g *gsubState) finish(t *rt.Thread) (rt.Value, []rt.Value, int) {
+	g.b.WriteString(g.ms.src[g.s:])
+	t.Push(rt.String(g.b.String()))
+	t.Push(rt.Number(float64(g.n)))
+	return rt.Nil, nil, 2
 }
 
 func addValue(ms *matchState, b *strings.Builder, s, e int, repl rt.Value) {
@@ -284,16 +339,6 @@ func addValue(ms *matchState, b *strings.Builder, s, e int, repl rt.Value) {
 			}
 		}
 		return
-	case rt.TFunction:
-		n := ms.level
-		if n == 0 {
-			n = 1
-		}
-		args := make([]rt.Value, n)
-		for i := range args {
-			args[i] = ms.getCapture(i, s, e)
-		}
-		v = t.Call1(repl, args...)
 	case rt.TTable:
 		v = t.Index(repl, ms.getCapture(0, s, e))
 	}

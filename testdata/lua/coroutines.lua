@@ -104,3 +104,19 @@ end)
 print(coroutine.resume(pc))                --> =true	inside pcall
 print(coroutine.resume(pc, "fine"))        --> =true	true:fine
 print(coroutine.resume(pc))                --> =true	finished
+---
+-- not-differential: in lua5.1 __tostring, print and gsub functions cannot yield; here they are resumable
+local T = setmetatable({}, {__tostring = function() coroutine.yield("from tostring") return "T!" end})
+local co = coroutine.wrap(function()
+  local s = tostring(T)
+  print("printed:", T)
+  local g = string.gsub("a-b", "%a", function(c) coroutine.yield("gsub " .. c) return c:upper() end)
+  return s .. " " .. g
+end)
+print(co())                                --> =from tostring
+-- print writes as it goes: its first piece is out before __tostring yields
+print(co())                                --> =printed:	from tostring
+--> =T!
+print(co())                                --> =gsub a
+print(co())                                --> =gsub b
+print(co())                                --> =T! A-B
