@@ -63,20 +63,18 @@ reload:
 	if len(th.frames) == 0 {
 		return stopDone
 	}
-	fr := &th.frames[len(th.frames)-1]
-	cl := fr.cl
-	fp := cl.P
-	code := fp.Code
-	k := fp.K
-	ic := fp.IC
-	base := fr.base
+	fr0 := &th.frames[len(th.frames)-1]
+	cl := fr0.cl
+	code := cl.P.Code
+	k := cl.P.K
+	base := fr0.base
 	stack := th.stack
-	pc := fr.pc
+	pc := fr0.pc
 	for {
 		in := code[pc]
 		pc++
 		ra := base + int(in.a())
-		// fr.pc is saved only where the instruction may fail, call, or
+		// topFrame(th).pc is saved only where the instruction may fail, call, or
 		// leave the loop: the fast paths never read it
 		switch in.op() {
 		case ir.MOVE:
@@ -95,11 +93,11 @@ reload:
 		case ir.GETGLOBAL:
 			key := k[in.b()]
 			env := cl.Env
-			if v := env.GetStrHint(key.o.(string), &ic[pc-1]); v.o != nil || env.meta == nil {
+			if v := env.GetStrHint(key.o.(string), &cl.P.IC[pc-1]); v.o != nil || env.meta == nil {
 				stack[ra] = v
 				continue
 			}
-			fr.pc = pc
+			topFrame(th).pc = pc
 			if p.index(th, TableValue(env), key, ra, -1) {
 				goto reload
 			}
@@ -110,7 +108,7 @@ reload:
 				key = k[^in.c()]
 				if tt, ok := t.o.(*Table); ok {
 					if ks, ok := key.o.(string); ok {
-						if v := tt.GetStrHint(ks, &ic[pc-1]); v.o != nil || tt.meta == nil {
+						if v := tt.GetStrHint(ks, &cl.P.IC[pc-1]); v.o != nil || tt.meta == nil {
 							stack[ra] = v
 							continue
 						}
@@ -125,7 +123,7 @@ reload:
 					continue
 				}
 			}
-			fr.pc = pc
+			topFrame(th).pc = pc
 			if p.index(th, t, key, ra, int(in.b())) {
 				goto reload
 			}
@@ -133,10 +131,10 @@ reload:
 			env := cl.Env
 			key := k[in.b()]
 			if env.meta == nil {
-				env.SetStrHint(key.o.(string), stack[ra], &ic[pc-1])
+				env.SetStrHint(key.o.(string), stack[ra], &cl.P.IC[pc-1])
 				continue
 			}
-			fr.pc = pc
+			topFrame(th).pc = pc
 			if p.setIndex(th, TableValue(env), key, stack[ra], -1) {
 				goto reload
 			}
@@ -157,17 +155,17 @@ reload:
 			}
 			if tt, ok := t.o.(*Table); ok && tt.meta == nil {
 				if ks, ok := key.o.(string); ok && in.b() < 0 {
-					tt.SetStrHint(ks, val, &ic[pc-1])
+					tt.SetStrHint(ks, val, &cl.P.IC[pc-1])
 					continue
 				}
-				fr.pc = pc
+				topFrame(th).pc = pc
 				if err := tt.Set(key, val); err != nil {
-					fr.pc = pc
+					topFrame(th).pc = pc
 					p.rtError(th, "%s", err.Error())
 				}
 				continue
 			}
-			fr.pc = pc
+			topFrame(th).pc = pc
 			if p.setIndex(th, t, key, val, int(in.a())) {
 				goto reload
 			}
@@ -178,12 +176,12 @@ reload:
 			key := k[^in.c()]
 			stack[ra+1] = obj
 			if tt, ok := obj.o.(*Table); ok {
-				if v := tt.GetStrHint(key.o.(string), &ic[pc-1]); v.o != nil || tt.meta == nil {
+				if v := tt.GetStrHint(key.o.(string), &cl.P.IC[pc-1]); v.o != nil || tt.meta == nil {
 					stack[ra] = v
 					continue
 				}
 			}
-			fr.pc = pc
+			topFrame(th).pc = pc
 			if p.index(th, obj, key, ra, int(in.b())) {
 				goto reload
 			}
@@ -193,8 +191,8 @@ reload:
 				stack[ra] = Value{o: tagNum, n: b.n + c.n}
 				continue
 			}
-			fr.pc = pc
-			if p.arith(th, in.op(), b, c, ra, fp.IR.Code[pc-1]) {
+			topFrame(th).pc = pc
+			if p.arith(th, in.op(), b, c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
 		case ir.SUB:
@@ -203,8 +201,8 @@ reload:
 				stack[ra] = Value{o: tagNum, n: b.n - c.n}
 				continue
 			}
-			fr.pc = pc
-			if p.arith(th, in.op(), b, c, ra, fp.IR.Code[pc-1]) {
+			topFrame(th).pc = pc
+			if p.arith(th, in.op(), b, c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
 		case ir.MUL:
@@ -213,8 +211,8 @@ reload:
 				stack[ra] = Value{o: tagNum, n: b.n * c.n}
 				continue
 			}
-			fr.pc = pc
-			if p.arith(th, in.op(), b, c, ra, fp.IR.Code[pc-1]) {
+			topFrame(th).pc = pc
+			if p.arith(th, in.op(), b, c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
 		case ir.DIV:
@@ -223,8 +221,8 @@ reload:
 				stack[ra] = Value{o: tagNum, n: b.n / c.n}
 				continue
 			}
-			fr.pc = pc
-			if p.arith(th, in.op(), b, c, ra, fp.IR.Code[pc-1]) {
+			topFrame(th).pc = pc
+			if p.arith(th, in.op(), b, c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
 		case ir.MOD:
@@ -233,8 +231,8 @@ reload:
 				stack[ra] = Value{o: tagNum, n: b.n - math.Floor(b.n/c.n)*c.n}
 				continue
 			}
-			fr.pc = pc
-			if p.arith(th, in.op(), b, c, ra, fp.IR.Code[pc-1]) {
+			topFrame(th).pc = pc
+			if p.arith(th, in.op(), b, c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
 		case ir.POW:
@@ -243,8 +241,8 @@ reload:
 				stack[ra] = Value{o: tagNum, n: math.Pow(b.n, c.n)}
 				continue
 			}
-			fr.pc = pc
-			if p.arith(th, in.op(), b, c, ra, fp.IR.Code[pc-1]) {
+			topFrame(th).pc = pc
+			if p.arith(th, in.op(), b, c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
 		case ir.UNM:
@@ -253,8 +251,8 @@ reload:
 				stack[ra] = Value{o: tagNum, n: -b.n}
 				continue
 			}
-			fr.pc = pc
-			if p.arith(th, ir.UNM, b, b, ra, fp.IR.Code[pc-1]) {
+			topFrame(th).pc = pc
+			if p.arith(th, ir.UNM, b, b, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
 		case ir.NOT:
@@ -269,26 +267,26 @@ reload:
 				stack[ra] = Number(float64(len(o)))
 				continue
 			}
-			fr.pc = pc
+			topFrame(th).pc = pc
 			mm := p.metaOf(b, "__len")
 			if mm.o == nil {
-				fr.pc = pc
-				p.rtError(th, "attempt to get length of %s", p.varDesc(th, fr, int(in.b()), b))
+				topFrame(th).pc = pc
+				p.rtError(th, "attempt to get length of %s", p.varDesc(th, topFrame(th), int(in.b()), b))
 			}
-			fr.pc = pc
+			topFrame(th).pc = pc
 			if p.callMeta(th, mm, modeReg, ra, b, Nil) {
 				goto reload
 			}
 		case ir.CONCAT:
-			fr.pc = pc
-			if p.concat(th, fr, fp.IR.Code[pc-1]) {
+			topFrame(th).pc = pc
+			if p.concat(th, topFrame(th), cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
 		case ir.JMP:
 			if in.b() < 0 {
 				p.steps--
 				if p.steps < 0 && p.budgetOut() {
-					fr.pc = pc - 1
+					topFrame(th).pc = pc - 1
 					return stopBudget
 				}
 			}
@@ -300,7 +298,7 @@ reload:
 				res = b.n == c.n
 			} else {
 				var pushed bool
-				fr.pc = pc
+				topFrame(th).pc = pc
 				res, pushed = p.compare(th, in.op(), b, c, in.a())
 				if pushed {
 					goto reload
@@ -316,7 +314,7 @@ reload:
 				res = b.n < c.n
 			} else {
 				var pushed bool
-				fr.pc = pc
+				topFrame(th).pc = pc
 				res, pushed = p.compare(th, in.op(), b, c, in.a())
 				if pushed {
 					goto reload
@@ -332,7 +330,7 @@ reload:
 				res = b.n <= c.n
 			} else {
 				var pushed bool
-				fr.pc = pc
+				topFrame(th).pc = pc
 				res, pushed = p.compare(th, in.op(), b, c, in.a())
 				if pushed {
 					goto reload
@@ -355,7 +353,7 @@ reload:
 		case ir.CALL:
 			p.steps--
 			if p.steps < 0 && p.budgetOut() {
-				fr.pc = pc - 1
+				topFrame(th).pc = pc - 1
 				return stopBudget
 			}
 			nargs := int(in.b()) - 1
@@ -363,13 +361,13 @@ reload:
 				nargs = th.top - ra - 1
 			}
 			if f, ok := stack[ra].o.(*Closure); ok {
-				fr.pc = pc
+				topFrame(th).pc = pc
 				p.pushLua(th, f, ra, nargs, int(in.c())-1, modeNormal, 0)
 				goto reload
 			}
-			fr.pc = pc
-			p.checkCallable(th, fr, int(in.a()), stack[ra])
-			fr.pc = pc
+			topFrame(th).pc = pc
+			p.checkCallable(th, topFrame(th), int(in.a()), stack[ra])
+			topFrame(th).pc = pc
 			if r := p.callAt(th, ra, nargs, int(in.c())-1, modeNormal, 0); r != stopNone {
 				return r
 			}
@@ -377,7 +375,7 @@ reload:
 		case ir.TAILCALL:
 			p.steps--
 			if p.steps < 0 && p.budgetOut() {
-				fr.pc = pc - 1
+				topFrame(th).pc = pc - 1
 				return stopBudget
 			}
 			nargs := int(in.b()) - 1
@@ -388,17 +386,15 @@ reload:
 				if len(th.open) > 0 {
 					th.closeUpvals(base)
 				}
-				old := *fr
+				old := *topFrame(th)
 				th.frames = th.frames[:len(th.frames)-1]
-				fr.pc = pc
 				copy(stack[old.fn:], stack[ra:ra+nargs+1])
-				fr.pc = pc
 				p.pushLua(th, f, old.fn, nargs, old.nres, old.mode, old.aux)
 				goto reload
 			}
-			fr.pc = pc
-			p.checkCallable(th, fr, int(in.a()), stack[ra])
-			fr.pc = pc
+			topFrame(th).pc = pc
+			p.checkCallable(th, topFrame(th), int(in.a()), stack[ra])
+			topFrame(th).pc = pc
 			if r := p.callAt(th, ra, nargs, -1, modeNormal, 0); r != stopNone {
 				return r
 			}
@@ -411,7 +407,8 @@ reload:
 			if len(th.open) > 0 {
 				th.closeUpvals(base)
 			}
-			dst, nres, mode := fr.fn, fr.nres, fr.mode
+			ret := topFrame(th)
+			dst, nres, mode, aux := ret.fn, ret.nres, ret.mode, ret.aux
 			th.frames = th.frames[:len(th.frames)-1]
 			if mode == modeNormal {
 				if nres < 0 {
@@ -429,7 +426,7 @@ reload:
 				}
 				goto reload
 			}
-			p.deliverResults(th, ra, n, dst, nres, mode, fr.aux)
+			p.deliverResults(th, ra, n, dst, nres, mode, aux)
 			goto reload
 		case ir.FORPREP:
 			init, ok1 := ToNumber(stack[ra])
@@ -437,13 +434,13 @@ reload:
 			step, ok3 := ToNumber(stack[ra+2])
 			switch {
 			case !ok1:
-				fr.pc = pc
+				topFrame(th).pc = pc
 				p.rtError(th, "'for' initial value must be a number")
 			case !ok2:
-				fr.pc = pc
+				topFrame(th).pc = pc
 				p.rtError(th, "'for' limit must be a number")
 			case !ok3:
-				fr.pc = pc
+				topFrame(th).pc = pc
 				p.rtError(th, "'for' step must be a number")
 			}
 			stack[ra+1] = Number(limit)
@@ -453,7 +450,7 @@ reload:
 		case ir.FORLOOP:
 			p.steps--
 			if p.steps < 0 && p.budgetOut() {
-				fr.pc = pc - 1
+				topFrame(th).pc = pc - 1
 				return stopBudget
 			}
 			step := stack[ra+2].n
@@ -467,7 +464,7 @@ reload:
 		case ir.TFORCALL:
 			p.steps--
 			if p.steps < 0 && p.budgetOut() {
-				fr.pc = pc - 1
+				topFrame(th).pc = pc - 1
 				return stopBudget
 			}
 			stack[ra+3] = stack[ra]
@@ -475,20 +472,18 @@ reload:
 			stack[ra+5] = stack[ra+2]
 			th.top = ra + 6
 			if f, ok := stack[ra+3].o.(*Closure); ok {
-				fr.pc = pc
+				topFrame(th).pc = pc
 				p.pushLua(th, f, ra+3, 2, int(in.c()), modeNormal, 0)
 				goto reload
 			}
 			if g, ok := stack[ra+3].o.(*GoFunction); ok && g.kind == goPlain {
 				// fast path for next and ipairs iterators
-				fr.pc = pc
+				topFrame(th).pc = pc
 				th.goCall = g
 				n := g.Fn(th, th.stack[ra+4:ra+6])
 				th.goCall = nil
-				// the builtin may have grown the stack or the frame list
-				// (a nested call): refresh both
+				// the builtin may have grown the stack (a nested call)
 				stack = th.stack
-				fr = &th.frames[len(th.frames)-1]
 				src := th.top - n
 				for i := 0; i < int(in.c()); i++ {
 					if i < n {
@@ -499,9 +494,9 @@ reload:
 				}
 				continue
 			}
-			fr.pc = pc
-			p.checkCallable(th, fr, int(in.a()), stack[ra])
-			fr.pc = pc
+			topFrame(th).pc = pc
+			p.checkCallable(th, topFrame(th), int(in.a()), stack[ra])
+			topFrame(th).pc = pc
 			if r := p.callAt(th, ra+3, 2, int(in.c()), modeNormal, 0); r != stopNone {
 				return r
 			}
@@ -510,7 +505,7 @@ reload:
 			if v := stack[ra+3]; v.o != nil {
 				p.steps--
 				if p.steps < 0 && p.budgetOut() {
-					fr.pc = pc - 1
+					topFrame(th).pc = pc - 1
 					return stopBudget
 				}
 				stack[ra+2] = v
@@ -528,7 +523,7 @@ reload:
 		case ir.CLOSE:
 			th.closeUpvals(ra)
 		case ir.CLOSURE:
-			np := fp.Protos[in.b()]
+			np := cl.P.Protos[in.b()]
 			ncl := &Closure{P: np, Env: cl.Env}
 			if n := len(np.IR.Upvals); n > 0 {
 				ncl.Upvals = make([]*Upval, n)
@@ -542,11 +537,11 @@ reload:
 			}
 			stack[ra] = Value{o: ncl}
 		case ir.VARARG:
-			nvar := fr.nvar
+			nvar := topFrame(th).nvar
 			n := int(in.b()) - 1
 			if in.b() == 0 {
 				n = nvar
-				fr.pc = pc
+				topFrame(th).pc = pc
 				th.ensure(ra + n + 1)
 				stack = th.stack
 				th.top = ra + n
@@ -559,11 +554,15 @@ reload:
 				}
 			}
 		default:
-			fr.pc = pc
+			topFrame(th).pc = pc
 			p.rtError(th, "internal error: bad opcode %d", in.op())
 		}
 	}
 }
+
+// topFrame is the running frame (not kept in a variable by the loop: it
+// would cost a register; only slow paths need it).
+func topFrame(th *Thread) *Frame { return &th.frames[len(th.frames)-1] }
 
 // rk fetches an RK operand: constant ^x when x < 0, else register x.
 func rk(stack []Value, base int, k []Value, x int32) Value {
