@@ -14,6 +14,7 @@ demo: build
 	./$(BIN) run examples/hello.lua
 
 test: build
+	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 	$(MAKE) fuzz

@@ -254,8 +254,6 @@ func openBase(p *Process) {
 		t.Push(Nil)
 		return 3
 	}})
-	p.builtins = map[string]*GoFunction{}
-	p.builtins["ipairs_iterator"] = ipairsAux
 }
 
 // tostringState: tostring is resumable, so a __tostring metamethod may

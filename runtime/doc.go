@@ -18,11 +18,13 @@
 // suspension point is a (proto, pc) pair and a continuation can be taken
 // there.
 //
-// A few builtins call back into Lua from Go (tostring and print on values
-// with __tostring, and later sort comparators and gsub functions). They run
-// a nested loop that is non-yieldable: a yield inside one fails with
-// "attempt to yield across metamethod/C-call boundary", as in Lua 5.1, and
-// the nesting depth is bounded.
+// Builtins that call back into Lua are state machines (Continuation,
+// cont.go): table.sort, tostring, print and gsub keep their state in a frame
+// and their calls are ordinary Lua calls, which may yield. A few remaining
+// ones (load with a reader, require, table.foreach, __index functions
+// reached from Go) run a nested loop that is non-yieldable: a yield inside
+// fails with "attempt to yield across metamethod/C-call boundary", as in Lua
+// 5.1, and the nesting depth is bounded.
 //
 // The step budget (Process.SetBudget) is decremented at every call and
 // backward jump, inline; when it runs out the loop stops before executing the

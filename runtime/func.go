@@ -9,15 +9,15 @@ import (
 // FuncProto is an ir.Proto ready to run: its constants as Values and its
 // nested protos wrapped in turn.
 type FuncProto struct {
-	IR     *ir.Proto
-	K      []Value
+	IR *ir.Proto
+	K  []Value
 	// IC holds an inline-cache hint per pc for instructions that index
 	// with a constant string key (see Table.GetStrHint). Hints are only
 	// guesses: any value is safe.
-	IC     []int32
+	IC []int32
 	// Code is IR.Code packed one instruction per word for the loop
 	// (see inst); it says the same thing.
-	Code []inst
+	Code   []inst
 	Protos []*FuncProto
 	Chunk  *Chunk
 }
@@ -75,10 +75,10 @@ type Closure struct {
 // slot of a thread; when the slot's scope ends it is closed and holds the
 // value itself. Closures that captured the same variable share one Upval.
 type Upval struct {
-	v    *Value // the stack slot while open, &own once closed
-	own  Value
-	th   *Thread // while open
-	idx  int     // stack index while open
+	v   *Value // the stack slot while open, &own once closed
+	own Value
+	th  *Thread // while open
+	idx int     // stack index while open
 }
 
 func (u *Upval) get() Value { return *u.v }
@@ -106,10 +106,10 @@ const (
 // how many it pushed. It reports errors by calling Thread.Error or
 // Thread.ArgError, which do not return.
 type GoFunction struct {
-	Name string // stable name, e.g. "string.format"
-	Fn   func(t *Thread, args []Value) int
+	Name  string // stable name, e.g. "string.format"
+	Fn    func(t *Thread, args []Value) int
 	kind  goKind
-	co    *Thread // coroutine.wrap: the coroutine
+	co    *Thread                                    // coroutine.wrap: the coroutine
 	start func(t *Thread, args []Value) Continuation // NewResumable
 }
 

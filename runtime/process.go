@@ -52,29 +52,27 @@ type Process struct {
 	// pcall cannot catch) once it has run that many steps; builtins that
 	// loop (pattern matching) charge their work to it too.
 	MaxSteps int64
-	Random     RandomState
+	Random   RandomState
 
 	Chunks   []*Chunk
 	typeMeta *[8]*Table // debug.setmetatable on numbers, booleans, nil, functions, threads
-	builtins map[string]*GoFunction
 
-	cur     *Thread
-	steps   int64 // steps left before the next budget check
+	cur        *Thread
+	steps      int64 // steps left before the next budget check
 	sliceStart int64
-	outBuf  *bufio.Writer // the buffer Out made around Stdout
-	limited bool
-	total   int64 // steps consumed before the current slice
-	slice   int64
-	nested  int
-	nestTh  *Thread
-	nestAt  int
-	nestStop bool
-	yieldTh *Thread
-	yieldv  []Value
-	results []Value
-	started bool
-	done    bool
-	failed  error
+	outBuf     *bufio.Writer // the buffer Out made around Stdout
+	limited    bool
+	total      int64 // steps consumed before the current slice
+	slice      int64
+	nested     int
+	nestTh     *Thread
+	nestAt     int
+	nestStop   bool
+	yieldTh    *Thread
+	yieldv     []Value
+	results    []Value
+	done       bool
+	failed     error
 }
 
 // RandomState is math.random's generator state, plain data.
@@ -144,7 +142,6 @@ func (p *Process) Start(fn Value, args ...Value) {
 	copy(th.stack[1:], args)
 	th.top = 1 + len(args)
 	th.pendingStart = true
-	p.started = true
 }
 
 // Resume runs the process until it finishes, yields to the embedder or

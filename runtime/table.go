@@ -10,10 +10,10 @@ import (
 // hash part in insertion order: deterministic, so that freezing the same
 // state twice gives the same bytes.
 type Table struct {
-	arr     []Value
-	skeys   map[string]int32 // string key → position in entries; nil while few
+	arr   []Value
+	skeys map[string]int32 // string key → position in entries; nil while few
 
-	okeys   map[Value]int32  // any other key → position in entries
+	okeys   map[Value]int32 // any other key → position in entries
 	entries []entry
 	live    int32 // entries with a non-nil value
 	border  int32 // a guess at Len when the array part ends with nils

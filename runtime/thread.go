@@ -53,7 +53,7 @@ type Frame struct {
 	mode   uint8
 	bound  uint8
 	aux    int
-	concat int // CONCAT in progress: 1 + its current last register
+	concat int          // CONCAT in progress: 1 + its current last register
 	k      Continuation // boundCont: the builtin's state
 	gofn   *GoFunction  // boundCont: the builtin
 }
@@ -68,20 +68,20 @@ type waitSite struct {
 // Thread is a Lua thread (the main one or a coroutine): a value stack and
 // call frames.
 type Thread struct {
-	p       *Process
-	stack   []Value
-	top     int
-	frames  []Frame
-	open    []*Upval // sorted by stack index
-	status  coStatus
-	resumer *Thread
-	body    Value // a coroutine's function, until it starts
-	started bool
-	wait    waitSite // where the results of a pending resume or yield go
-	nny     int      // nested Go calls that forbid yielding
-	goCall  *GoFunction
+	p            *Process
+	stack        []Value
+	top          int
+	frames       []Frame
+	open         []*Upval // sorted by stack index
+	status       coStatus
+	resumer      *Thread
+	body         Value // a coroutine's function, until it starts
+	started      bool
+	wait         waitSite // where the results of a pending resume or yield go
+	nny          int      // nested Go calls that forbid yielding
+	goCall       *GoFunction
 	pendingStart bool
-	gt      *Table // this thread's globals (getfenv(0)); nil: the process's
+	gt           *Table // this thread's globals (getfenv(0)); nil: the process's
 }
 
 // Globals returns the thread's global table: what builtins see as _G

@@ -70,8 +70,8 @@ type rfunc struct {
 }
 
 const (
-	maxVars    = 200
-	maxUpvals  = 60
+	maxVars   = 200
+	maxUpvals = 60
 )
 
 func (r *recognizer) errorLimit(limit int, what string) {

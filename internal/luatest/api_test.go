@@ -1,8 +1,8 @@
 package luatest
 
 import (
-	"bytes"
 	"bufio"
+	"bytes"
 	"strings"
 	"testing"
 

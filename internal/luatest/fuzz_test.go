@@ -55,4 +55,3 @@ func FuzzRun(f *testing.F) {
 type discard struct{}
 
 func (discard) Write(b []byte) (int, error) { return len(b), nil }
-

@@ -7,7 +7,7 @@ import (
 // Lua 5.1 patterns, ported from lstrlib.c.
 
 const (
-	maxCaptures  = 32
+	maxCaptures   = 32
 	capUnfinished = -1
 	capPosition   = -2
 	maxMatchSteps = 50_000_000

@@ -77,3 +77,20 @@ print(pcall(table.sort, {{}, {}}))          --> ~^false	.*attempt to compare two
 local one = {7}; table.sort(one); print(one[1]) --> =7
 local none = {}; table.sort(none); print(#none) --> =0
 print(pcall(table.sort, {1, 2}, 3))         --> =false	bad argument #2 to '?' (function expected, got number)
+---
+-- presorted and reversed inputs take a shortcut that must give lua5.1's result
+local function show(t) local o = {} for i, v in ipairs(t) do o[i] = type(v) == "table" and (v.k .. v.id) or tostring(v) end return table.concat(o, " ") end
+local up = {} for i = 1, 12 do up[i] = i end
+table.sort(up); print(show(up))                 --> =1 2 3 4 5 6 7 8 9 10 11 12
+local down = {} for i = 1, 12 do down[i] = 13 - i end
+table.sort(down); print(show(down))             --> =1 2 3 4 5 6 7 8 9 10 11 12
+table.sort(down, function(a, b) return a > b end); print(show(down)) --> =12 11 10 9 8 7 6 5 4 3 2 1
+local tied = {} for i = 1, 9 do tied[i] = {k = i <= 3 and "a" or (i <= 6 and "b" or "c"), id = i} end
+table.sort(tied, function(x, y) return x.k < y.k end); print(show(tied))
+--> =a1 a3 a2 b6 b5 b4 c8 c7 c9
+local rtied = {} for i = 1, 9 do rtied[i] = {k = i <= 3 and "c" or (i <= 6 and "b" or "a"), id = i} end
+table.sort(rtied, function(x, y) return x.k < y.k end); print(show(rtied))
+--> =a9 a7 a8 b6 b5 b4 c3 c2 c1
+print(pcall(table.sort, {1, 2, 3, 4, 5, 6}, function(a, b) return true end))  --> ~^false	.*invalid order function for sorting
+print(pcall(table.sort, {6, 5, 4, 3, 2, 1}, function(a, b) return true end))  --> ~^false	.*invalid order function for sorting
+local words = {"a", "b", "c", "d"}; table.sort(words, function(a, b) return a > b end); print(show(words)) --> =d c b a
