@@ -246,6 +246,37 @@ func strftime(f string, tm time.Time) string {
 		case 'Z':
 			z, _ := tm.Zone()
 			b.WriteString(z)
+		case 'C':
+			fmt.Fprintf(&b, "%02d", tm.Year()/100)
+		case 'u':
+			fmt.Fprintf(&b, "%d", (int(tm.Weekday())+6)%7+1)
+		case 'r':
+			b.WriteString(strftime("%I:%M:%S %p", tm))
+		case 'R':
+			b.WriteString(strftime("%H:%M", tm))
+		case 's':
+			fmt.Fprintf(&b, "%d", tm.Unix())
+		case 'k':
+			fmt.Fprintf(&b, "%2d", tm.Hour())
+		case 'l':
+			h := tm.Hour() % 12
+			if h == 0 {
+				h = 12
+			}
+			fmt.Fprintf(&b, "%2d", h)
+		case 'U': // week of the year, Sunday first
+			fmt.Fprintf(&b, "%02d", (tm.YearDay()+6-int(tm.Weekday()))/7)
+		case 'W': // week of the year, Monday first
+			fmt.Fprintf(&b, "%02d", (tm.YearDay()+6-(int(tm.Weekday())+6)%7)/7)
+		case 'V':
+			_, w := tm.ISOWeek()
+			fmt.Fprintf(&b, "%02d", w)
+		case 'G':
+			y, _ := tm.ISOWeek()
+			fmt.Fprintf(&b, "%d", y)
+		case 'g':
+			y, _ := tm.ISOWeek()
+			fmt.Fprintf(&b, "%02d", y%100)
 		case 'z':
 			b.WriteString(tm.Format("-0700"))
 		case '%':
