@@ -138,8 +138,7 @@ func openBase(p *Process) {
 			if s, ok := v.o.(string); ok && level > 0 {
 				v = String(t.p.where(t, level) + s)
 			}
-			t.Throw(v)
-			return 0
+			return t.Raise(v)
 		}},
 		{Name: "pcall", kind: goPcall},
 		{Name: "xpcall", kind: goXpcall},

@@ -61,6 +61,9 @@ func (p *Process) contStep(th *Thread, idx int, r Value) stopReason {
 				saved := th.goCall
 				th.goCall = f
 				k := f.Fn(th, th.stack[base+1:base+1+len(args)])
+				if k == raisedError {
+					panic(p.takeRaised())
+				}
 				th.goCall = saved
 				r = Nil
 				if k > 0 {

@@ -69,6 +69,7 @@ type Process struct {
 	nestAt     int
 	nestStop   bool
 	yieldTh    *Thread
+	raised     *Error // set by Thread.Raise
 	yieldv     []Value
 	results    []Value
 	done       bool

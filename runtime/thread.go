@@ -259,6 +259,9 @@ func (p *Process) callGo(th *Thread, f *GoFunction, fn, nargs, nres int, mode ui
 	saved := th.goCall
 	th.goCall = f
 	n := f.Fn(th, th.stack[fn+1:fn+1+nargs])
+	if n == raisedError {
+		panic(p.takeRaised())
+	}
 	th.goCall = saved
 	p.deliverResults(th, th.top-n, n, fn, nres, mode, aux)
 	return stopNone
@@ -611,6 +614,25 @@ func (t *Thread) Error(format string, args ...any) {
 // Throw raises v as an error value, unchanged.
 func (t *Thread) Throw(v Value) {
 	panic(&Error{Value: v})
+}
+
+// Raise is Throw for a builtin's return statement (`return t.Raise(v)`):
+// it raises v without a Go panic when the interpreter called the builtin
+// directly, which makes error-heavy code (pcall around error) cheap.
+func (t *Thread) Raise(v Value) int {
+	t.p.raised = &Error{Value: v}
+	return raisedError
+}
+
+// raisedError is what a builtin returns after Raise.
+const raisedError = -1
+
+// takeRaised turns a builtin's Raise into a panic, for callers that are
+// not the interpreter loop.
+func (p *Process) takeRaised() *Error {
+	e := p.raised
+	p.raised = nil
+	return e
 }
 
 // ArgError raises "bad argument #n to 'name' (msg)".

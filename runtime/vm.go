@@ -366,8 +366,23 @@ reload:
 				goto reload
 			}
 			topFrame(th).pc = pc
+			if g, ok := stack[ra].o.(*GoFunction); ok && g.kind == goPlain {
+				// a plain builtin, called here so that an error it
+				// raises with Raise is handled without a Go panic
+				th.top = ra + 1 + nargs
+				th.goCall = g
+				n := g.Fn(th, th.stack[ra+1:ra+1+nargs])
+				if n == raisedError {
+					if err := p.handleError(p.takeRaised()); err != nil {
+						panic(err)
+					}
+					goto reload
+				}
+				th.goCall = nil
+				p.deliverResults(th, th.top-n, n, ra, int(in.c())-1, modeNormal, 0)
+				goto reload
+			}
 			p.checkCallable(th, topFrame(th), int(in.a()), stack[ra])
-			topFrame(th).pc = pc
 			if r := p.callAt(th, ra, nargs, int(in.c())-1, modeNormal, 0); r != stopNone {
 				return r
 			}
@@ -481,6 +496,9 @@ reload:
 				topFrame(th).pc = pc
 				th.goCall = g
 				n := g.Fn(th, th.stack[ra+4:ra+6])
+				if n == raisedError {
+					panic(p.takeRaised())
+				}
 				th.goCall = nil
 				// the builtin may have grown the stack (a nested call)
 				stack = th.stack
