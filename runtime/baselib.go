@@ -216,7 +216,7 @@ func openBase(p *Process) {
 		{Name: "getfenv", Fn: baseGetfenv},
 		{Name: "setfenv", Fn: baseSetfenv},
 		{Name: "loadstring", Fn: baseLoadstring},
-		{Name: "load", Fn: baseLoad},
+		{Name: "load", kind: goCont, start: startLoad},
 		{Name: "dofile", Fn: baseDofile},
 		{Name: "loadfile", Fn: baseLoadfile},
 		{Name: "collectgarbage", Fn: baseCollectgarbage},
@@ -523,35 +523,54 @@ func (t *Thread) load(src []byte, name string) (*Closure, error) {
 	return cl, err
 }
 
-func baseLoad(t *Thread, a []Value) int {
+// loadState is load as a resumable builtin: the reader function runs as
+// an ordinary call (it may yield).
+type loadState struct {
+	reader Value
+	name   string
+	src    strings.Builder
+	asked  bool
+	calls  int
+}
+
+func startLoad(t *Thread, a []Value) Continuation {
 	f := t.CheckAny(a, 0)
 	name := "=(load)"
 	if len(a) > 1 && a[1].o != nil {
 		name = t.CheckString(a, 1)
 	}
 	if s, ok := f.o.(string); ok {
-		cl, err := t.load([]byte(s), name)
-		return pushLoadResult(t, cl, err)
+		ls := &loadState{name: name}
+		ls.src.WriteString(s)
+		return ls
 	}
-	var sb strings.Builder
-	for i := 0; i < 1<<20; i++ {
-		r := t.Call(f)
-		if len(r) == 0 || r[0].o == nil {
-			break
+	return &loadState{reader: f, name: name}
+}
+
+func (s *loadState) Step(t *Thread, r Value) (Value, []Value, int) {
+	if s.asked {
+		s.asked = false
+		if r.o != nil {
+			str, ok := r.o.(string)
+			if !ok {
+				t.Push(Nil)
+				t.Push(String("reader function must return a string"))
+				return Nil, nil, 2
+			}
+			if str != "" {
+				s.src.WriteString(str)
+				if s.calls++; s.calls < 1<<20 {
+					s.asked = true
+					return s.reader, nil, 0
+				}
+			}
 		}
-		s, ok := r[0].o.(string)
-		if !ok {
-			t.Push(Nil)
-			t.Push(String("reader function must return a string"))
-			return 2
-		}
-		if s == "" {
-			break
-		}
-		sb.WriteString(s)
+	} else if s.reader.o != nil {
+		s.asked = true
+		return s.reader, nil, 0
 	}
-	cl, err := t.load([]byte(sb.String()), name)
-	return pushLoadResult(t, cl, err)
+	cl, err := t.load([]byte(s.src.String()), s.name)
+	return Nil, nil, pushLoadResult(t, cl, err)
 }
 
 func (t *Thread) loadFile(a []Value) (*Closure, error) {

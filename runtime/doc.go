@@ -19,12 +19,13 @@
 // there.
 //
 // Builtins that call back into Lua are state machines (Continuation,
-// cont.go): table.sort, tostring, print and gsub keep their state in a frame
-// and their calls are ordinary Lua calls, which may yield. A few remaining
-// ones (load with a reader, require, table.foreach, __index functions
-// reached from Go) run a nested loop that is non-yieldable: a yield inside
-// fails with "attempt to yield across metamethod/C-call boundary", as in Lua
-// 5.1, and the nesting depth is bounded.
+// cont.go): table.sort, table.foreach(i), tostring, print, gsub, load and
+// require keep their state in a frame and their calls are ordinary Lua
+// calls, which may yield. What remains nested (an __index function reached
+// from Go, as gsub with a table does; module's option functions) runs a
+// loop that is non-yieldable: a yield inside fails with "attempt to yield
+// across metamethod/C-call boundary", as in Lua 5.1, and the nesting depth
+// is bounded.
 //
 // The step budget (Process.SetBudget) is decremented at every call and
 // backward jump, inline; when it runs out the loop stops before executing the

@@ -54,19 +54,19 @@ func OpenPackage(p *rt.Process, scriptDir string) {
 	loaded.SetStr("package", rt.TableValue(pkg))
 
 	sentinel := rt.UserdataValue(&rt.Userdata{}) // not a table: module() must not take it
-	p.Register("", rt.NewGoFunction("require", func(t *rt.Thread, a []rt.Value) int {
+	p.Register("", rt.NewResumable("require", func(t *rt.Thread, a []rt.Value) rt.Continuation {
 		name := t.CheckString(a, 0)
+		rq := &requireState{name: name, loaded: loaded, sentinel: sentinel}
 		if v := loaded.GetStr(name); !v.IsNil() {
 			if rt.RawEqual(v, sentinel) {
 				t.Error("loop or previous error loading module '%s'", name)
 			}
-			t.Push(v)
-			return 1
+			rq.done = v
+			return rq
 		}
-		var loader rt.Value
 		var tried strings.Builder
 		if f := preload.GetStr(name); !f.IsNil() {
-			loader = f
+			rq.loader = f
 		} else {
 			tried.WriteString("\n\tno field package.preload['" + name + "']")
 			ps, _ := pkg.GetStr("path").Str()
@@ -90,23 +90,14 @@ func OpenPackage(p *rt.Process, scriptDir string) {
 				if err != nil {
 					t.Error("error loading module '%s' from file '%s':\n\t%s", name, cand, err.Error())
 				}
-				loader = rt.ClosureValue(cl)
+				rq.loader = rt.ClosureValue(cl)
 				break
 			}
 		}
-		if loader.IsNil() {
+		if rq.loader.IsNil() {
 			t.Error("module '%s' not found:%s", name, tried.String())
 		}
-		loaded.SetStr(name, sentinel)
-		r := t.Call1(loader, rt.String(name))
-		if !r.IsNil() {
-			loaded.SetStr(name, r)
-		}
-		if v := loaded.GetStr(name); rt.RawEqual(v, sentinel) {
-			loaded.SetStr(name, rt.True)
-		}
-		t.Push(loaded.GetStr(name))
-		return 1
+		return rq
 	}), rt.NewGoFunction("module", func(t *rt.Thread, a []rt.Value) int {
 		name := t.CheckString(a, 0)
 		m := loaded.GetStr(name).Table()
@@ -141,4 +132,37 @@ func OpenPackage(p *rt.Process, scriptDir string) {
 		}
 		return 0
 	}))
+}
+
+// requireState is require as a resumable builtin: the module's main chunk
+// runs as an ordinary call (it may yield, and the budget applies).
+type requireState struct {
+	name     string
+	loaded   *rt.Table
+	sentinel rt.Value
+	loader   rt.Value
+	done     rt.Value // already loaded
+	asked    bool
+	args     [1]rt.Value
+}
+
+func (rq *requireState) Step(t *rt.Thread, r rt.Value) (rt.Value, []rt.Value, int) {
+	if !rq.done.IsNil() {
+		t.Push(rq.done)
+		return rt.Nil, nil, 1
+	}
+	if !rq.asked {
+		rq.asked = true
+		rq.loaded.SetStr(rq.name, rq.sentinel)
+		rq.args[0] = rt.String(rq.name)
+		return rq.loader, rq.args[:], 0
+	}
+	if !r.IsNil() {
+		rq.loaded.SetStr(rq.name, r)
+	}
+	if v := rq.loaded.GetStr(rq.name); rt.RawEqual(v, rq.sentinel) {
+		rq.loaded.SetStr(rq.name, rt.True)
+	}
+	t.Push(rq.loaded.GetStr(rq.name))
+	return rt.Nil, nil, 1
 }

@@ -23,37 +23,8 @@ func openTable(p *rt.Process) {
 			return 0
 		}),
 		rt.NewResumable("sort", tableSort),
-		rt.NewGoFunction("foreach", func(t *rt.Thread, a []rt.Value) int {
-			tt := t.CheckTable(a, 0)
-			f := t.CheckAny(a, 1)
-			k := rt.Nil
-			for {
-				nk, v, ok := tt.Next(k)
-				if !ok {
-					t.Error("invalid key to 'next'")
-				}
-				if nk.IsNil() {
-					return 0
-				}
-				if r := t.Call1(f, nk, v); !r.IsNil() {
-					t.Push(r)
-					return 1
-				}
-				k = nk
-			}
-		}),
-		rt.NewGoFunction("foreachi", func(t *rt.Thread, a []rt.Value) int {
-			tt := t.CheckTable(a, 0)
-			f := t.CheckAny(a, 1)
-			n := tt.Len()
-			for i := 1; i <= n; i++ {
-				if r := t.Call1(f, rt.Number(float64(i)), tt.GetInt(i)); !r.IsNil() {
-					t.Push(r)
-					return 1
-				}
-			}
-			return 0
-		}),
+		rt.NewResumable("foreach", startForeach),
+		rt.NewResumable("foreachi", startForeachi),
 	)
 }
 
@@ -367,10 +338,7 @@ func tableSort(t *rt.Thread, a []rt.Value) rt.Continuation {
 	tt := t.CheckTable(a, 0)
 	s := &sortState{tab: tt}
 	if len(a) > 1 && !a[1].IsNil() {
-		if a[1].Type() != rt.TFunction {
-			t.TypeError(a, 1, "function")
-		}
-		s.cmp = a[1]
+		s.cmp = checkFunction(t, a, 1)
 	}
 	s.n = tt.Len()
 	s.ranges = append(s.ranges, [2]int{1, s.n})
@@ -378,4 +346,57 @@ func tableSort(t *rt.Thread, a []rt.Value) rt.Continuation {
 		s.i, s.stage = 1, sAscA
 	}
 	return s
+}
+
+// foreachState is table.foreach / table.foreachi (deprecated in 5.1 but
+// present) as a resumable builtin: f runs as an ordinary call.
+type foreachState struct {
+	tab   *rt.Table
+	f     rt.Value
+	key   rt.Value // foreach: the last key visited
+	i, n  int      // foreachi: the last index visited, and #t
+	ipair bool
+	args  [2]rt.Value
+	asked bool
+}
+
+func startForeach(t *rt.Thread, a []rt.Value) rt.Continuation {
+	return &foreachState{tab: t.CheckTable(a, 0), f: checkFunction(t, a, 1)}
+}
+
+func startForeachi(t *rt.Thread, a []rt.Value) rt.Continuation {
+	tt := t.CheckTable(a, 0)
+	return &foreachState{tab: tt, f: checkFunction(t, a, 1), ipair: true, n: tt.Len()}
+}
+
+func checkFunction(t *rt.Thread, a []rt.Value, i int) rt.Value {
+	if i >= len(a) || a[i].Type() != rt.TFunction {
+		t.TypeError(a, i, "function")
+	}
+	return a[i]
+}
+
+func (s *foreachState) Step(t *rt.Thread, r rt.Value) (rt.Value, []rt.Value, int) {
+	if s.asked && !r.IsNil() {
+		t.Push(r) // a non-nil result ends the loop and is returned
+		return rt.Nil, nil, 1
+	}
+	s.asked = true
+	if s.ipair {
+		if s.i++; s.i > s.n {
+			return rt.Nil, nil, 0
+		}
+		s.args = [2]rt.Value{rt.Number(float64(s.i)), s.tab.GetInt(s.i)}
+		return s.f, s.args[:], 0
+	}
+	k, v, ok := s.tab.Next(s.key)
+	if !ok {
+		t.Error("invalid key to 'next'")
+	}
+	if k.IsNil() {
+		return rt.Nil, nil, 0
+	}
+	s.key = k
+	s.args = [2]rt.Value{k, v}
+	return s.f, s.args[:], 0
 }

@@ -31,3 +31,13 @@ print(code(), env.newvar, newvar)          --> =true	10	nil
 print(type(collectgarbage("count")), collectgarbage())  --> =number	0
 ---
 print(loadstring("syntax error here"))     --> =nil	[string "syntax error here"]:1: '=' expected near 'error'
+---
+-- not-differential: load's reader may yield in Mobilua (lua5.1: attempt to yield across C-call boundary)
+local parts = {"return ", "1 + ", "41"}
+local co = coroutine.wrap(function()
+  local i = 0
+  local f = load(function() i = i + 1; coroutine.yield("piece " .. i); return parts[i] end)
+  return f()
+end)
+print(co(), co(), co(), co())              --> =piece 1	piece 2	piece 3	piece 4
+print(co())                                --> =42

@@ -94,3 +94,13 @@ table.sort(rtied, function(x, y) return x.k < y.k end); print(show(rtied))
 print(pcall(table.sort, {1, 2, 3, 4, 5, 6}, function(a, b) return true end))  --> ~^false	.*invalid order function for sorting
 print(pcall(table.sort, {6, 5, 4, 3, 2, 1}, function(a, b) return true end))  --> ~^false	.*invalid order function for sorting
 local words = {"a", "b", "c", "d"}; table.sort(words, function(a, b) return a > b end); print(show(words)) --> =d c b a
+---
+-- table.foreach / foreachi (deprecated in 5.1, still there)
+local seen = {}
+table.foreachi({"a", "b", "c"}, function(i, v) seen[#seen + 1] = i .. v end)
+print(table.concat(seen, ","))              --> =1a,2b,3c
+print(table.foreachi({5, 6, 7}, function(i, v) if v == 6 then return "stop at " .. i end end)) --> =stop at 2
+local n = 0
+print(table.foreach({x = 1, y = 2}, function(k, v) n = n + v end), n)  --> =nil	3
+print(table.foreach({x = 1}, function(k, v) return k .. "=" .. v end)) --> =x=1
+print(pcall(table.foreach, {}, nil))        --> =false	bad argument #2 to '?' (function expected, got nil)
