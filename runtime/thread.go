@@ -208,17 +208,16 @@ func (p *Process) pushLua(th *Thread, cl *Closure, fn, nargs, nres int, mode uin
 		if nargs > np {
 			nvar = nargs - np
 		}
-		clearValues(s[base+np : base+ip.MaxStack])
 	} else {
 		base = fn + 1
 		th.ensure(base + ip.MaxStack + 1)
-		s := th.stack
 		if nargs < np {
-			clearValues(s[base+nargs : base+ip.MaxStack])
-		} else {
-			clearValues(s[base+np : base+ip.MaxStack])
+			clearValues(th.stack[base+nargs : base+np]) // missing arguments are nil
 		}
 	}
+	// The other registers are not cleared: the front end writes every
+	// register before reading it (locals get LOADNIL), so stale values
+	// above the parameters are never seen.
 	n := len(th.frames)
 	if n == cap(th.frames) {
 		th.frames = append(th.frames, Frame{})
@@ -230,8 +229,7 @@ func (p *Process) pushLua(th *Thread, cl *Closure, fn, nargs, nres int, mode uin
 	f.mode, f.bound, f.aux, f.concat = mode, boundNone, aux, 0
 }
 
-// clearValues sets vs to nil; a loop beats clear's bulk barrier for the
-// few registers of a typical frame.
+// clearValues sets vs to nil.
 func clearValues(vs []Value) {
 	if len(vs) > 16 {
 		clear(vs)
