@@ -37,11 +37,15 @@ func (ms *matchState) err(format string, args ...any) {
 // and without a limit a very long match still ends with an error.
 func (ms *matchState) step() {
 	ms.steps++
-	if ms.steps%stepChunk == 0 {
-		ms.t.ChargeSteps(stepChunk / 16)
-		if ms.steps > maxMatchSteps {
-			ms.err("pattern too complex")
-		}
+	if ms.steps&(stepChunk-1) == 0 {
+		ms.charge()
+	}
+}
+
+func (ms *matchState) charge() {
+	ms.t.ChargeSteps(stepChunk / 16)
+	if ms.steps > maxMatchSteps {
+		ms.err("pattern too complex")
 	}
 }
 
@@ -170,7 +174,12 @@ func (ms *matchState) match(s, p int) int {
 	if ms.depth > 200 {
 		ms.err("pattern too complex")
 	}
-	defer func() { ms.depth-- }()
+	r := ms.doMatch(s, p)
+	ms.depth-- // no defer: an error abandons the whole matchState
+	return r
+}
+
+func (ms *matchState) doMatch(s, p int) int {
 	for {
 		ms.step()
 		if p >= len(ms.pat) {

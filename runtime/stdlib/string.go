@@ -184,8 +184,9 @@ func strGmatch(t *rt.Thread, a []rt.Value) int {
 	s := t.CheckString(a, 0)
 	pat := t.CheckString(a, 1)
 	pos := 0
+	ms := &matchState{src: s, pat: pat}
 	it := rt.NewGoFunction("gmatch_iterator", func(t *rt.Thread, _ []rt.Value) int {
-		ms := &matchState{src: s, pat: pat, t: t}
+		ms.t = t
 		for src := pos; src <= len(s); src++ {
 			ms.level = 0
 			ms.depth = 0
