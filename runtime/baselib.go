@@ -78,17 +78,6 @@ func (t *Thread) CheckAny(args []Value, i int) Value {
 	return args[i]
 }
 
-// ToString converts v as tostring does, calling __tostring.
-func (t *Thread) ToString(v Value) string {
-	if mm := t.p.metaOf(v, "__tostring"); mm.o != nil {
-		if s, ok := ToStringRaw(t.Call1(mm, v)); ok {
-			return s
-		}
-		t.Error("'tostring' must return a string to 'print'")
-	}
-	return Repr(v)
-}
-
 // Out returns the process's standard output as a buffered writer.
 func (p *Process) Out() *bufio.Writer {
 	if w, ok := p.Stdout.(*bufio.Writer); ok {
