@@ -411,8 +411,9 @@ func baseUnpack(t *Thread, a []Value) int {
 	return n
 }
 
-// funcAt returns the closure at a getfenv/setfenv level or argument.
-func (t *Thread) envTarget(a []Value, name string) (*Closure, bool) {
+// envTarget returns the closure named by getfenv/setfenv's first argument
+// (a function or a level), or that it names the thread (level 0).
+func (t *Thread) envTarget(a []Value) (*Closure, bool) {
 	if len(a) > 0 {
 		if cl, ok := a[0].o.(*Closure); ok {
 			return cl, false
@@ -436,7 +437,7 @@ func (t *Thread) envTarget(a []Value, name string) (*Closure, bool) {
 }
 
 func baseGetfenv(t *Thread, a []Value) int {
-	cl, global := t.envTarget(a, "getfenv")
+	cl, global := t.envTarget(a)
 	if global || cl == nil {
 		t.Push(TableValue(t.Globals()))
 		return 1
@@ -450,7 +451,7 @@ func baseSetfenv(t *Thread, a []Value) int {
 		t.TypeError(a, 1, "table")
 	}
 	env := a[1].Table()
-	cl, global := t.envTarget(a, "setfenv")
+	cl, global := t.envTarget(a)
 	if global {
 		t.gt = env
 		return 0

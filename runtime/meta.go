@@ -34,7 +34,8 @@ func (p *Process) metaOf(v Value, event string) Value {
 }
 
 // callMeta calls metamethod mm with two arguments above the current frame;
-// the result is delivered by mode. It reports whether a Lua frame was pushed.
+// the result is delivered by mode. It returns true: the loop must reload,
+// whether a Lua frame was pushed or a builtin already delivered.
 func (p *Process) callMeta(th *Thread, mm Value, mode uint8, aux int, a, b Value) bool {
 	fr := &th.frames[len(th.frames)-1]
 	top := fr.base + fr.cl.P.IR.MaxStack
@@ -43,9 +44,8 @@ func (p *Process) callMeta(th *Thread, mm Value, mode uint8, aux int, a, b Value
 	s[top] = mm
 	s[top+1] = a
 	s[top+2] = b
-	n := len(th.frames)
 	p.callAt(th, top, 2, 1, mode, aux)
-	return true || len(th.frames) > n
+	return true
 }
 
 // index performs R(ra) := t[key] with metamethods; reg names t's register

@@ -273,13 +273,10 @@ func (p *Process) execute() (stopReason, *Error) {
 func (p *Process) safe(f func() stopReason) (r stopReason, e *Error) {
 	defer func() {
 		if x := recover(); x != nil {
-			switch v := x.(type) {
-			case *Error:
-				e = v
-			case error:
-				e = &Error{Value: String(fmt.Sprintf("internal error: %v", v))}
-			default:
-				e = &Error{Value: String(fmt.Sprintf("internal error: %v", v))}
+			if le, ok := x.(*Error); ok {
+				e = le
+			} else {
+				e = &Error{Value: String(fmt.Sprintf("internal error: %v", x))}
 			}
 		}
 	}()

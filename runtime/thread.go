@@ -595,13 +595,7 @@ func currentLine(fr *Frame) int {
 // rtError raises a runtime error with the position of the running Lua
 // function.
 func (p *Process) rtError(th *Thread, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if th.goCall == nil {
-		msg = p.where(th, 1) + msg
-	} else {
-		msg = p.where(th, 1) + msg
-	}
-	panic(&Error{Value: String(msg)})
+	panic(&Error{Value: String(p.where(th, 1) + fmt.Sprintf(format, args...))})
 }
 
 // Error raises an error from a builtin, with the caller's position.

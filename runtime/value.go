@@ -199,9 +199,6 @@ func ParseNumber(s string) (float64, bool) {
 	if len(u) > 2 && u[0] == '0' && (u[1] == 'x' || u[1] == 'X') {
 		n, err := strconv.ParseUint(u[2:], 16, 64)
 		if err != nil {
-			if ne, ok := err.(*strconv.NumError); !ok || ne.Err != strconv.ErrRange {
-				return 0, false
-			}
 			return 0, false
 		}
 		f := float64(n)

@@ -729,10 +729,7 @@ func (fs *funcState) table(x *ast.TableExpr) expdesc {
 		if f.Key == nil {
 			if i == len(x.Fields)-1 && isMulti(f.Value) {
 				e := fs.expr(f.Value)
-				fs.setReturns(&e, -1)
-				if e.k == eCall {
-					// results land at the call's base, which is the next register
-				}
+				fs.setReturns(&e, -1) // results land in the next register
 				narray++
 				pending++
 				flush(true)
@@ -795,9 +792,6 @@ func (fs *funcState) call(x *ast.FuncCallExpr) expdesc {
 		if i == len(x.Args)-1 && isMulti(a) {
 			fs.setReturns(&e, -1)
 			multi = true
-			if e.k == eVararg {
-				// VARARG reserved its register
-			}
 			break
 		}
 		fs.toNextReg(&e)
@@ -944,7 +938,7 @@ func (fs *funcState) breakStmt(x *ast.BreakStmt) {
 
 func (fs *funcState) repeat(x *ast.RepeatStmt) {
 	start := fs.pc()
-	outer := fs.enterBlock(true)
+	fs.enterBlock(true) // the loop block: breaks leave it
 	inner := fs.enterBlock(false)
 	for _, s := range x.Stmts {
 		fs.stmt(s)
@@ -966,7 +960,6 @@ func (fs *funcState) repeat(x *ast.RepeatStmt) {
 		}
 	}
 	fs.leaveBlock()
-	_ = outer
 	fs.leaveBlock()
 }
 
@@ -992,7 +985,7 @@ func (fs *funcState) ifStmt(x *ast.IfStmt) {
 }
 
 func (fs *funcState) numFor(x *ast.NumberForStmt) {
-	outer := fs.enterBlock(true)
+	fs.enterBlock(true) // the loop block: breaks leave it
 	base := fs.freereg
 	for _, e := range []ast.Expr{x.Init, x.Limit} {
 		d := fs.expr(e)
@@ -1021,7 +1014,6 @@ func (fs *funcState) numFor(x *ast.NumberForStmt) {
 	fs.line = x.Line()
 	loop := fs.emit(ir.FORLOOP, base, 0, 0)
 	fs.patch(loop, body)
-	_ = outer
 	fs.leaveBlock()
 }
 
@@ -1209,12 +1201,8 @@ func (fs *funcState) assign(lhs, rhs []ast.Expr) {
 		v := fs.lvalue(lhs[0], false)
 		e := fs.expr(rhs[0])
 		if e.k == eCall || e.k == eVararg {
-			fs.setReturns(&e, 1)
-			if e.k == eCall {
-				e = expdesc{k: eNonReloc, info: int(fs.p.Code[e.info].A)}
-			} else {
-				e = expdesc{k: eNonReloc, info: int(fs.p.Code[e.info].A)}
-			}
+			fs.setReturns(&e, 1) // the value is in the instruction's A
+			e = expdesc{k: eNonReloc, info: int(fs.p.Code[e.info].A)}
 		}
 		fs.line = line
 		fs.store(v, &e)

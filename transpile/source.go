@@ -231,11 +231,7 @@ func convertParseError(err error, source string, src []byte) error {
 	msg := pe.Message
 	switch msg {
 	case "syntax error", "parse error":
-		if near == "'<eof>'" {
-			msg = "unexpected symbol"
-		} else {
-			msg = "unexpected symbol"
-		}
+		msg = "unexpected symbol"
 	case "unterminated string":
 		msg = "unfinished string"
 	case "unterminated multiline string":
