@@ -94,12 +94,12 @@ func openBase(p *Process) {
 	g.SetStr("_G", TableValue(g))
 	g.SetStr("_VERSION", String("Lua 5.1"))
 	fns := []*GoFunction{
-		{Name: "print", kind: goCont, start: startPrint},
+		{Name: "print", kind: goCont, start: startPrint, thaw: thawPrint},
 		{Name: "type", Fn: func(t *Thread, a []Value) int {
 			t.Push(String(t.CheckAny(a, 0).TypeName()))
 			return 1
 		}},
-		{Name: "tostring", kind: goCont, start: startTostring},
+		{Name: "tostring", kind: goCont, start: startTostring, thaw: thawTostring},
 		{Name: "tonumber", Fn: baseTonumber},
 		{Name: "assert", Fn: func(t *Thread, a []Value) int {
 			if len(a) == 0 || !a[0].Truthy() {
@@ -205,7 +205,7 @@ func openBase(p *Process) {
 		{Name: "getfenv", Fn: baseGetfenv},
 		{Name: "setfenv", Fn: baseSetfenv},
 		{Name: "loadstring", Fn: baseLoadstring},
-		{Name: "load", kind: goCont, start: startLoad},
+		{Name: "load", kind: goCont, start: startLoad, thaw: thawLoad},
 		{Name: "dofile", Fn: baseDofile},
 		{Name: "loadfile", Fn: baseLoadfile},
 		{Name: "collectgarbage", Fn: baseCollectgarbage},
@@ -228,6 +228,7 @@ func openBase(p *Process) {
 		t.Push(v)
 		return 2
 	}}
+	p.RegisterNative(ipairsAux.Name, ipairsAux)
 	next := g.GetStr("next")
 	p.Register("", &GoFunction{Name: "ipairs", Fn: func(t *Thread, a []Value) int {
 		t.CheckTable(a, 0)
@@ -255,6 +256,14 @@ type tostringState struct {
 func startTostring(t *Thread, a []Value) Continuation {
 	v := t.CheckAny(a, 0)
 	return &tostringState{v: v, mm: t.p.metaOf(v, "__tostring")}
+}
+
+func (s *tostringState) Freeze() []Value { return []Value{s.v, s.mm, Bool(s.asked)} }
+
+func thawTostring(vals []Value) (Continuation, error) {
+	r := ReadState(vals, 3)
+	s := &tostringState{v: r.Value(), mm: r.Value(), asked: r.Bool()}
+	return s, r.Err()
 }
 
 func (s *tostringState) Step(t *Thread, r Value) (Value, []Value, int) {
@@ -297,6 +306,21 @@ func cString(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+func (s *printState) Freeze() []Value {
+	return append([]Value{s.tostr, Bool(s.builtin), Bool(s.asked), Number(float64(s.i))}, s.args...)
+}
+
+func thawPrint(vals []Value) (Continuation, error) {
+	r := ReadState(vals, 4)
+	s := &printState{tostr: r.Value(), builtin: r.Bool(), asked: r.Bool()}
+	s.i = r.Int(0, len(vals))
+	s.args = append([]Value(nil), r.Rest()...)
+	if s.i > len(s.args) {
+		return nil, fmt.Errorf("argument %d of %d", s.i, len(s.args))
+	}
+	return s, r.Err()
 }
 
 func (s *printState) Step(t *Thread, r Value) (Value, []Value, int) {
@@ -535,6 +559,19 @@ func startLoad(t *Thread, a []Value) Continuation {
 		return ls
 	}
 	return &loadState{reader: f, name: name}
+}
+
+func (s *loadState) Freeze() []Value {
+	return []Value{s.reader, String(s.name), String(s.src.String()), Bool(s.asked), Number(float64(s.calls))}
+}
+
+func thawLoad(vals []Value) (Continuation, error) {
+	r := ReadState(vals, 5)
+	s := &loadState{reader: r.Value(), name: r.Str()}
+	s.src.WriteString(r.Str())
+	s.asked = r.Bool()
+	s.calls = r.Int(0, 1<<20)
+	return s, r.Err()
 }
 
 func (s *loadState) Step(t *Thread, r Value) (Value, []Value, int) {

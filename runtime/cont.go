@@ -1,5 +1,10 @@
 package runtime
 
+import (
+	"fmt"
+	"math"
+)
+
 // Continuation is the state of a builtin that calls back into Lua without
 // nesting the interpreter loop (invariant 3: such a builtin is a resumable
 // state machine). The builtin's frame holds it; the Lua functions it calls
@@ -11,12 +16,17 @@ type Continuation interface {
 	// to call with its arguments, or a nil fn when it has finished, having
 	// pushed its n results with Thread.Push.
 	Step(t *Thread, r Value) (fn Value, args []Value, n int)
+	// Freeze returns the state as plain values, for a continuation; the
+	// builtin's thaw function (NewResumable) rebuilds it.
+	Freeze() []Value
 }
 
 // NewResumable makes a builtin whose calls into Lua do not nest: start
-// checks the arguments and returns the state machine.
-func NewResumable(name string, start func(t *Thread, args []Value) Continuation) *GoFunction {
-	return &GoFunction{Name: name, kind: goCont, start: start}
+// checks the arguments and returns the state machine; thaw rebuilds one
+// from what its Freeze returned (it must check every value: the state may
+// come from untrusted bytes).
+func NewResumable(name string, start func(t *Thread, args []Value) Continuation, thaw func(state []Value) (Continuation, error)) *GoFunction {
+	return &GoFunction{Name: name, kind: goCont, start: start, thaw: thaw}
 }
 
 // startCont pushes the frame of a resumable builtin and runs its first step.
@@ -75,3 +85,98 @@ func (p *Process) contStep(th *Thread, idx int, r Value) stopReason {
 		return p.callAt(th, base, len(args), 1, modeCont, idx)
 	}
 }
+
+// StateReader reads back what a Continuation's Freeze returned, checking
+// each value: thaw functions use it, since the state may come from
+// untrusted bytes. The first failure sticks; Err reports it.
+type StateReader struct {
+	vals []Value
+	i    int
+	err  error
+}
+
+// ReadState starts reading vals, which must hold at least n values.
+func ReadState(vals []Value, n int) *StateReader {
+	r := &StateReader{vals: vals}
+	if len(vals) < n {
+		r.err = fmt.Errorf("state has %d values, wants %d", len(vals), n)
+	}
+	return r
+}
+
+func (r *StateReader) next() Value {
+	if r.err != nil || r.i >= len(r.vals) {
+		if r.err == nil {
+			r.err = fmt.Errorf("state too short")
+		}
+		return Nil
+	}
+	v := r.vals[r.i]
+	r.i++
+	return v
+}
+
+func (r *StateReader) fail(what string, v Value) {
+	if r.err == nil {
+		r.err = fmt.Errorf("state value %d: %s expected, got %s", r.i, what, v.TypeName())
+	}
+}
+
+// Value reads any value.
+func (r *StateReader) Value() Value { return r.next() }
+
+// Int reads an integer in [lo, hi].
+func (r *StateReader) Int(lo, hi int) int {
+	v := r.next()
+	if v.o != tagNum || v.n != math.Trunc(v.n) || v.n < float64(lo) || v.n > float64(hi) {
+		r.fail(fmt.Sprintf("integer in [%d, %d]", lo, hi), v)
+		return lo
+	}
+	return int(v.n)
+}
+
+// Bool reads a boolean.
+func (r *StateReader) Bool() bool {
+	v := r.next()
+	if v.o != tagBool {
+		r.fail("boolean", v)
+	}
+	return v.Truthy()
+}
+
+// Str reads a string.
+func (r *StateReader) Str() string {
+	v := r.next()
+	s, ok := v.o.(string)
+	if !ok {
+		r.fail("string", v)
+	}
+	return s
+}
+
+// Table reads a table.
+func (r *StateReader) Table() *Table {
+	v := r.next()
+	t, ok := v.o.(*Table)
+	if !ok {
+		r.fail("table", v)
+		return NewTable(0, 0)
+	}
+	return t
+}
+
+// Rest returns the values not read yet.
+func (r *StateReader) Rest() []Value {
+	if r.err != nil || r.i > len(r.vals) {
+		return nil
+	}
+	rest := r.vals[r.i:]
+	r.i = len(r.vals)
+	return rest
+}
+
+// Err returns the first failure.
+func (r *StateReader) Err() error { return r.err }
+
+// Builtin returns the builtin running on t (for GoFunction.State).
+func (t *Thread) Builtin() *GoFunction { return t.goCall }

@@ -20,6 +20,7 @@ type FuncProto struct {
 	Code   []inst
 	Protos []*FuncProto
 	Chunk  *Chunk
+	index  int // position in Chunk.Protos
 }
 
 // Chunk is one compiled unit of source: what a continuation needs to
@@ -28,6 +29,11 @@ type Chunk struct {
 	Name   string // Lua chunk name ("@script.lua", "=stdin", or the source)
 	Source []byte
 	Main   *FuncProto
+	// File is true for a script read from a file (compiled with its
+	// first line skipped when it starts with '#').
+	File bool
+	all  []*FuncProto // Protos
+	fp   uint64       // Fingerprint
 }
 
 // NewChunk wraps a compiled chunk.
@@ -106,11 +112,19 @@ const (
 // how many it pushed. It reports errors by calling Thread.Error or
 // Thread.ArgError, which do not return.
 type GoFunction struct {
-	Name  string // stable name, e.g. "string.format"
-	Fn    func(t *Thread, args []Value) int
-	kind  goKind
-	co    *Thread                                    // coroutine.wrap: the coroutine
-	start func(t *Thread, args []Value) Continuation // NewResumable
+	Name string // stable name, e.g. "string.format"
+	Fn   func(t *Thread, args []Value) int
+	// State is plain data a builtin keeps between calls, like a C
+	// closure's upvalues (string.gmatch's iterator keeps its subject,
+	// pattern and position here); Fn finds it through Thread.Builtin. A
+	// continuation freezes it with the builtin's name.
+	State []Value
+	// Scratch is a cache Fn may keep beside State; it is not frozen.
+	Scratch any
+	kind    goKind
+	co      *Thread                                    // coroutine.wrap: the coroutine
+	start   func(t *Thread, args []Value) Continuation // NewResumable
+	thaw    func(state []Value) (Continuation, error)  // NewResumable
 }
 
 // NewGoFunction makes a builtin.

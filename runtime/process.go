@@ -55,6 +55,7 @@ type Process struct {
 	Random   RandomState
 
 	Chunks   []*Chunk
+	natives  map[string]any
 	typeMeta *[8]*Table // debug.setmetatable on numbers, booleans, nil, functions, threads
 
 	cur        *Thread
@@ -69,6 +70,8 @@ type Process struct {
 	nestAt     int
 	nestStop   bool
 	yieldTh    *Thread
+	yieldBy    *GoFunction // the builtin yieldTh called
+	running    bool
 	raised     *Error // set by Thread.Raise
 	yieldv     []Value
 	results    []Value
@@ -110,6 +113,7 @@ func (p *Process) Register(lib string, fns ...*GoFunction) {
 			f.Name = lib + "." + n
 		}
 		t.SetStr(n, FunctionValue(f))
+		p.RegisterNative(f.Name, f)
 	}
 }
 
@@ -154,6 +158,7 @@ func (p *Process) Resume(args ...Value) (Status, error) {
 		return Done, p.failed
 	}
 	p.beginSlice()
+	p.running = true
 	defer p.endSlice()
 	th := p.Main
 	if th.pendingStart {
@@ -221,6 +226,7 @@ func (p *Process) window(limited bool) int64 {
 }
 
 func (p *Process) endSlice() {
+	p.running = false
 	if p.steps < 0 {
 		p.steps = 0
 	}

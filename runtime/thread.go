@@ -465,6 +465,7 @@ func (p *Process) mbYield(th *Thread, fn, nargs, nres int, mode uint8, aux int) 
 	p.yieldv = append([]Value(nil), th.stack[fn+1:fn+1+nargs]...)
 	th.wait = waitSite{fn: fn, nres: nres, mode: mode, aux: aux}
 	p.yieldTh = th
+	p.yieldBy, _ = th.stack[fn].o.(*GoFunction)
 	return stopYield
 }
 

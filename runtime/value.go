@@ -286,6 +286,9 @@ func Repr(v Value) string {
 type Userdata struct {
 	Data any
 	Meta *Table
+	// Name, when set, makes the userdata a native of its process (see
+	// Process.RegisterNative): io.stdout freezes as its name.
+	Name string
 }
 
 // ClosureValue wraps a Lua closure.

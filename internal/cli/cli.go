@@ -27,10 +27,14 @@ var Version = "0.1.0"
 const usage = `usage: mobilua <command> [arguments]
 
 commands:
-  run [--sandbox] [--max-steps N] script.lua [args...]
+  run [--sandbox] [--max-steps N] [--checkpoint FILE --every N] script.lua [args...]
                                          run a Lua 5.1 script on the interpreter
-  run [--sandbox] - [args...]            run a script read from standard input
-  run [--sandbox] -e 'code' [args...]    run a chunk given on the command line
+  run [options] - [args...]              run a script read from standard input
+  run [options] -e 'code' [args...]      run a chunk given on the command line
+  resume [--checkpoint FILE --every N] FILE
+                                         continue a process frozen by mb.freeze,
+                                         mb.jump or a checkpoint
+  inspect FILE                           describe what a continuation holds
   version                                print the version
   help                                   print this help
 `
@@ -44,6 +48,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		return run(args[1:], stdin, stdout, stderr)
+	case "resume":
+		return resume(args[1:], stdout, stderr)
+	case "inspect":
+		return inspect(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "mobilua %s (Lua 5.1)\n", Version)
 		return 0
@@ -61,8 +69,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	sandbox := fs.Bool("sandbox", false, "run under the sandbox profile")
 	code := fs.String("e", "", "run this chunk")
 	maxSteps := fs.Int64("max-steps", 0, "end the script after this many steps (calls and loop iterations)")
+	cp := checkpointFlags(fs)
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if err := cp.check(); err != nil {
+		fmt.Fprintf(stderr, "mobilua run: %v\n", err)
 		return 2
 	}
 	rest := fs.Args()
@@ -114,6 +127,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	c := runtime.NewChunk(chunk, src, proto)
+	c.File = file
 	p.Chunks = append(p.Chunks, c)
 	argt := runtime.NewTable(len(rest), 2)
 	argt.SetInt(-1, runtime.String("mobilua"))
@@ -132,21 +146,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		stdlib.OpenPackage(p, dir)
 	}
 	p.Start(closureValue(p.Load(c)), vals...)
-	for {
-		st, err := p.Resume()
-		if err != nil {
-			out.Flush()
-			reportError(stderr, err)
-			return 1
-		}
-		if st == runtime.Done {
-			break
-		}
-	}
-	if code, ok := stdlib.ExitCode(p); ok {
-		return code
-	}
-	return 0
+	return drive(p, out, stderr, cp, nil)
 }
 
 // NewProcess makes a process with the standard library, writing to out.
@@ -157,6 +157,7 @@ func NewProcess(out io.Writer, stderr io.Writer, sandbox bool) *runtime.Process 
 	p.Compiler = transpile.Compiler{}
 	p.Sandboxed = sandbox
 	stdlib.Open(p)
+	stdlib.OpenMb(p)
 	return p
 }
 

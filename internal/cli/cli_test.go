@@ -58,10 +58,7 @@ func TestAgainstLua51(t *testing.T) {
 // TestBinary builds the command and checks what needs a real process:
 // os.exit, reading the script from stdin, -e, and usage errors.
 func TestBinary(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "mobilua")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/mobilua").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	run := func(stdin string, args ...string) (string, string, int) {
 		cmd := exec.Command(bin, args...)
 		cmd.Dir = "../../testdata/cli"
@@ -95,7 +92,7 @@ func TestBinary(t *testing.T) {
 	if out, _, code := run("", "version"); !strings.HasPrefix(out, "mobilua ") || code != 0 {
 		t.Errorf("version: %q", out)
 	}
-	if out, _, code := run("", "help"); !strings.Contains(out, "run [--sandbox] [--max-steps N] script.lua") || code != 0 {
+	if out, _, code := run("", "help"); !strings.Contains(out, "run [--sandbox] [--max-steps N] [--checkpoint FILE --every N] script.lua") || !strings.Contains(out, "resume [--checkpoint") || code != 0 {
 		t.Errorf("help: %q", out)
 	}
 	if _, errs, code := run("", "run", "--max-steps", "1000", "-e", "while true do end"); !strings.HasPrefix(errs, "mobilua: (command line):1: step limit exceeded (1000 steps)") || code != 1 {

@@ -61,6 +61,56 @@ func TestCorpusSliced(t *testing.T) {
 	}
 }
 
+// TestCorpusFrozen is the freeze-anywhere test: every chunk runs in slices
+// of 1, 7, 100 and 1000 steps, and at every stop the process is frozen to
+// bytes, thawed into a fresh process and continued there. The output and
+// error must be those of an uninterrupted run, and the thawed process must
+// freeze to the same bytes again (the format is deterministic and loses
+// nothing).
+func TestCorpusFrozen(t *testing.T) {
+	budgets := []int64{0, 1, 7, 100, 1000} // 0: only where a chunk calls mb.yield
+	if testing.Short() {
+		budgets = []int64{0, 7, 1000}
+	}
+	for _, c := range corpus(t) {
+		whole := Run(c.File, c.Source, 0, false)
+		for _, n := range budgets {
+			t.Run(fmt.Sprintf("%s/%d", chunkName(c), n), func(t *testing.T) {
+				stops, fails := 0, 0
+				r := RunFrozen(c.File, c.Source, n, false, func(a, b []byte, err error) {
+					stops++
+					if err != nil {
+						if strings.Contains(err.Error(), "close open files first") {
+							return // a process holding an open file may not travel: refused, it goes on here
+						}
+						if fails++; fails <= 3 {
+							t.Errorf("stop %d: %v", stops, err)
+						}
+						return
+					}
+					if !bytes.Equal(a, b) {
+						if fails++; fails <= 3 {
+							t.Errorf("stop %d: the thawed process freezes to other bytes (%d vs %d)", stops, len(a), len(b))
+						}
+					}
+				})
+				if normalize(r.Stdout) != normalize(whole.Stdout) {
+					t.Errorf("output differs from an uninterrupted run:\n got: %q\nwant: %q", r.Stdout, whole.Stdout)
+				}
+				if errString(r.Err) != errString(whole.Err) {
+					t.Errorf("error differs: got %q, want %q", errString(r.Err), errString(whole.Err))
+				}
+				if n == 0 && strings.Contains(c.Source, "mb.yield()") && stops == 0 {
+					t.Errorf("no freeze at the chunk's mb.yield calls")
+				}
+				if n == 0 && strings.Contains(c.Source, "mb.yield()") && stops == 0 {
+					t.Errorf("no freeze at the chunk's mb.yield calls")
+				}
+			})
+		}
+	}
+}
+
 func errString(err error) string {
 	if err == nil {
 		return ""

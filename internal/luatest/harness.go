@@ -1,9 +1,12 @@
 package luatest
 
 import (
+	"io"
+
 	"bufio"
 	"bytes"
 	"fmt"
+	"github.com/mobilua/mobilua/continuation"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -82,24 +85,45 @@ type Result struct {
 // Run runs source on the interpreter; budget > 0 runs it in slices of that
 // many steps.
 func Run(name, source string, budget int64, sandbox bool) Result {
-	var out bytes.Buffer
-	w := bufio.NewWriter(&out)
+	return run(name, source, budget, sandbox, nil)
+}
+
+// RunFrozen is Run where, at every stop of the budget, the process is
+// frozen to a continuation, thawed into a fresh process and continued
+// there; check sees every continuation and the one its thawed process
+// freezes to at once (nil when the freeze or thaw failed, with the error).
+func RunFrozen(name, source string, budget int64, sandbox bool, check func(a, b []byte, err error)) Result {
+	return run(name, source, budget, sandbox, check)
+}
+
+func newProcess(w *bufio.Writer, stderr io.Writer, sandbox bool) *runtime.Process {
 	p := runtime.NewProcess()
 	p.Stdout = w
-	p.Stderr = &out
+	p.Stderr = stderr
 	p.Compiler = transpile.Compiler{}
 	p.Sandboxed = sandbox
 	stdlib.Open(p)
+	stdlib.OpenMb(p)
 	if !sandbox {
 		stdlib.OpenPackage(p, "")
 	}
+	return p
+}
+
+func run(name, source string, budget int64, sandbox bool, check func(a, b []byte, err error)) Result {
+	var out bytes.Buffer
+	w := bufio.NewWriter(&out)
+	p := newProcess(w, &out, sandbox)
 	proto, err := transpile.Compile([]byte(source), "@"+name, transpile.Options{File: true})
 	if err != nil {
 		return Result{Err: err}
 	}
 	c := runtime.NewChunk("@"+name, []byte(source), proto)
+	c.File = true
 	p.Start(runtime.ClosureValue(p.Load(c)))
 	p.SetBudget(budget)
+	opts := continuation.Options{NewProcess: func(sb bool) *runtime.Process { return newProcess(w, &out, sb) }, Cache: &continuation.ChunkCache{}}
+	stops, stride := 0, 1
 	for i := 0; ; i++ {
 		st, err := p.Resume()
 		if err != nil {
@@ -111,6 +135,27 @@ func Run(name, source string, budget int64, sandbox bool) Result {
 		}
 		if i > 1e8 {
 			return Result{Stdout: out.String(), Err: fmt.Errorf("too many slices")}
+		}
+		// every stop while there are few, then ever sparser ones (the
+		// stride grows with the count: about 300 per tenfold), so that
+		// deep recursion at budget 1 stays quadratic only in the first few
+		if stops++; stops > 300 && stops%300 == 0 {
+			stride = stops / 300
+		}
+		if check != nil && stops%stride == 0 {
+			a, err := continuation.Freeze(p)
+			if err != nil {
+				check(nil, nil, err)
+				continue
+			}
+			p2, err := continuation.Thaw(a, opts)
+			if err != nil {
+				check(a, nil, err)
+				continue
+			}
+			b, err := continuation.Freeze(p2)
+			check(a, b, err)
+			p = p2
 		}
 	}
 	w.Flush()

@@ -35,7 +35,11 @@ func openIO(p *rt.Process) {
 	methods := rt.NewTable(0, 8)
 	st.meta = rt.NewTable(0, 3)
 	st.meta.SetStr("__index", rt.TableValue(methods))
-	st.meta.SetStr("__tostring", rt.FunctionValue(rt.NewGoFunction("file.__tostring", func(t *rt.Thread, a []rt.Value) int {
+	native := func(f *rt.GoFunction) rt.Value {
+		p.RegisterNative(f.Name, f)
+		return rt.FunctionValue(f)
+	}
+	st.meta.SetStr("__tostring", native(rt.NewGoFunction("file.__tostring", func(t *rt.Thread, a []rt.Value) int {
 		f := st.check(t, a, 0, false)
 		if f.closed {
 			t.Push(rt.String("file (closed)"))
@@ -44,7 +48,7 @@ func openIO(p *rt.Process) {
 		}
 		return 1
 	})))
-	st.meta.SetStr("__gc", rt.FunctionValue(rt.NewGoFunction("file.__gc", func(t *rt.Thread, a []rt.Value) int {
+	st.meta.SetStr("__gc", native(rt.NewGoFunction("file.__gc", func(t *rt.Thread, a []rt.Value) int {
 		if f := st.check(t, a, 0, false); !f.closed && !f.std {
 			st.close(t, f)
 		}
@@ -54,10 +58,14 @@ func openIO(p *rt.Process) {
 	st.stdin = st.wrap(&luaFile{name: "stdin", f: os.Stdin, r: bufio.NewReader(os.Stdin), std: true})
 	st.stdout = st.wrap(&luaFile{name: "stdout", w: out, bw: out, std: true})
 	st.stderr = st.wrap(&luaFile{name: "stderr", w: p.Stderr, std: true})
+	for _, u := range []*rt.Userdata{st.stdin, st.stdout, st.stderr} {
+		u.Name = "io." + u.Data.(*luaFile).name
+		p.RegisterNative(u.Name, u)
+	}
 	st.input, st.output = st.stdin, st.stdout
 
 	reg := func(t *rt.Table, name string, fn func(t *rt.Thread, a []rt.Value) int, prefix string) {
-		t.SetStr(name, rt.FunctionValue(rt.NewGoFunction(prefix+name, fn)))
+		t.SetStr(name, native(rt.NewGoFunction(prefix+name, fn)))
 	}
 	reg(methods, "write", func(t *rt.Thread, a []rt.Value) int {
 		f := st.check(t, a, 0, true)

@@ -40,7 +40,7 @@ func OpenPackage(p *rt.Process, scriptDir string) {
 	pkg.SetStr("loaded", rt.TableValue(loaded))
 	preload := rt.NewTable(0, 0)
 	pkg.SetStr("preload", rt.TableValue(preload))
-	pkg.SetStr("seeall", rt.FunctionValue(rt.NewGoFunction("package.seeall", func(t *rt.Thread, a []rt.Value) int {
+	seeall := rt.NewGoFunction("package.seeall", func(t *rt.Thread, a []rt.Value) int {
 		m := t.CheckTable(a, 0)
 		mt := m.Meta()
 		if mt == nil {
@@ -49,11 +49,15 @@ func OpenPackage(p *rt.Process, scriptDir string) {
 		}
 		mt.SetStr("__index", rt.TableValue(t.Globals()))
 		return 0
-	})))
+	})
+	p.RegisterNative(seeall.Name, seeall)
+	pkg.SetStr("seeall", rt.FunctionValue(seeall))
 	p.Globals.SetStr("package", rt.TableValue(pkg))
 	loaded.SetStr("package", rt.TableValue(pkg))
 
-	sentinel := rt.UserdataValue(&rt.Userdata{}) // not a table: module() must not take it
+	sentinelU := &rt.Userdata{Name: "package.loading"} // not a table: module() must not take it
+	p.RegisterNative(sentinelU.Name, sentinelU)
+	sentinel := rt.UserdataValue(sentinelU)
 	p.Register("", rt.NewResumable("require", func(t *rt.Thread, a []rt.Value) rt.Continuation {
 		name := t.CheckString(a, 0)
 		rq := &requireState{name: name, loaded: loaded, sentinel: sentinel}
@@ -98,6 +102,15 @@ func OpenPackage(p *rt.Process, scriptDir string) {
 			t.Error("module '%s' not found:%s", name, tried.String())
 		}
 		return rq
+	}, func(vals []rt.Value) (rt.Continuation, error) {
+		r := rt.ReadState(vals, 5)
+		rq := &requireState{name: r.Str(), loaded: loaded, sentinel: sentinel, loader: r.Value(), done: r.Value(), asked: r.Bool()}
+		if l := r.Table(); l != loaded {
+			// package.loaded is the same table after a thaw only when the
+			// thawed process's library was rebuilt in place; keep the frozen one
+			rq.loaded = l
+		}
+		return rq, r.Err()
 	}), rt.NewGoFunction("module", func(t *rt.Thread, a []rt.Value) int {
 		name := t.CheckString(a, 0)
 		m := loaded.GetStr(name).Table()
@@ -144,6 +157,10 @@ type requireState struct {
 	done     rt.Value // already loaded
 	asked    bool
 	args     [1]rt.Value
+}
+
+func (rq *requireState) Freeze() []rt.Value {
+	return []rt.Value{rt.String(rq.name), rq.loader, rq.done, rt.Bool(rq.asked), rt.TableValue(rq.loaded)}
 }
 
 func (rq *requireState) Step(t *rt.Thread, r rt.Value) (rt.Value, []rt.Value, int) {

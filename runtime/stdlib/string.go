@@ -10,6 +10,7 @@ import (
 )
 
 func openString(p *rt.Process) {
+	p.RegisterNative(gmatchIterator.Name, gmatchIterator)
 	p.Register("string",
 		rt.NewGoFunction("len", func(t *rt.Thread, a []rt.Value) int {
 			return num(t, float64(len(t.CheckString(a, 0))))
@@ -88,7 +89,7 @@ func openString(p *rt.Process) {
 		rt.NewGoFunction("find", func(t *rt.Thread, a []rt.Value) int { return strFind(t, a, true) }),
 		rt.NewGoFunction("match", func(t *rt.Thread, a []rt.Value) int { return strFind(t, a, false) }),
 		rt.NewGoFunction("gmatch", strGmatch),
-		rt.NewResumable("gsub", startGsub),
+		rt.NewResumable("gsub", startGsub, thawGsub),
 	)
 	st := p.Globals.GetStr("string")
 	st.Table().SetStr("gfind", st.Table().GetStr("gmatch"))
@@ -183,28 +184,42 @@ func strFind(t *rt.Thread, a []rt.Value, find bool) int {
 func strGmatch(t *rt.Thread, a []rt.Value) int {
 	s := t.CheckString(a, 0)
 	pat := t.CheckString(a, 1)
-	pos := 0
-	ms := &matchState{src: s, pat: pat}
-	it := rt.NewGoFunction("gmatch_iterator", func(t *rt.Thread, _ []rt.Value) int {
-		ms.t = t
-		for src := pos; src <= len(s); src++ {
-			ms.level = 0
-			ms.depth = 0
-			if e := ms.match(src, 0); e != -1 {
-				newstart := e
-				if e == src {
-					newstart++
-				}
-				pos = newstart
-				return ms.pushCaptures(src, e, true)
-			}
-		}
-		pos = len(s) + 1
-		return 0
-	})
+	it := gmatchIterator.WithState([]rt.Value{rt.String(s), rt.String(pat), rt.Number(0)})
 	t.Push(rt.FunctionValue(it))
 	return 1
 }
+
+// gmatchIterator is the function string.gmatch returns, with the subject,
+// the pattern and the position as its State (so that it freezes).
+var gmatchIterator = rt.NewGoFunction("string.gmatch_iterator", func(t *rt.Thread, _ []rt.Value) int {
+	f := t.Builtin()
+	st := rt.ReadState(f.State, 3)
+	s, pat := st.Str(), st.Str()
+	pos := st.Int(0, len(s)+1)
+	if st.Err() != nil {
+		t.Error("corrupt gmatch iterator: %v", st.Err())
+	}
+	ms, _ := f.Scratch.(*matchState)
+	if ms == nil {
+		ms = &matchState{src: s, pat: pat}
+		f.Scratch = ms
+	}
+	ms.t = t
+	for src := pos; src <= len(s); src++ {
+		ms.level = 0
+		ms.depth = 0
+		if e := ms.match(src, 0); e != -1 {
+			newstart := e
+			if e == src {
+				newstart++
+			}
+			f.State[2] = rt.Number(float64(newstart))
+			return ms.pushCaptures(src, e, true)
+		}
+	}
+	f.State[2] = rt.Number(float64(len(s) + 1))
+	return 0
+})
 
 // gsubState is string.gsub as a resumable builtin: a replacement
 // function runs as an ordinary call (it may yield; the budget applies).
@@ -241,6 +256,24 @@ func startGsub(t *rt.Thread, a []rt.Value) rt.Continuation {
 		g.anchor, g.p = true, 1
 	}
 	return g
+}
+
+func (g *gsubState) Freeze() []rt.Value {
+	return []rt.Value{rt.String(g.ms.src), rt.String(g.ms.pat), g.repl, inum(g.maxN), inum(g.p), rt.Bool(g.anchor),
+		inum(g.s), inum(g.n), rt.String(g.b.String()), rt.Bool(g.asked), inum(g.start), inum(g.e)}
+}
+
+func thawGsub(vals []rt.Value) (rt.Continuation, error) {
+	r := rt.ReadState(vals, 12)
+	src, pat := r.Str(), r.Str()
+	g := &gsubState{ms: &matchState{src: src, pat: pat}, repl: r.Value(), maxN: r.Int(-maxIndex, maxIndex), p: r.Int(0, 1), anchor: r.Bool()}
+	g.s, g.n = r.Int(0, len(src)), r.Int(0, maxIndex)
+	g.b.WriteString(r.Str())
+	g.asked, g.start, g.e = r.Bool(), r.Int(0, len(src)), r.Int(0, len(src))
+	if g.start > g.e || g.p > len(pat) {
+		return nil, fmt.Errorf("bad match bounds")
+	}
+	return g, r.Err()
 }
 
 func (g *gsubState) Step(t *rt.Thread, r rt.Value) (rt.Value, []rt.Value, int) {

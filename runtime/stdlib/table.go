@@ -1,6 +1,7 @@
 package stdlib
 
 import (
+	"fmt"
 	"strings"
 
 	rt "github.com/mobilua/mobilua/runtime"
@@ -22,9 +23,9 @@ func openTable(p *rt.Process) {
 			t.Error("'setn' is obsolete")
 			return 0
 		}),
-		rt.NewResumable("sort", tableSort),
-		rt.NewResumable("foreach", startForeach),
-		rt.NewResumable("foreachi", startForeachi),
+		rt.NewResumable("sort", tableSort, thawSort),
+		rt.NewResumable("foreach", startForeach, thawForeach),
+		rt.NewResumable("foreachi", startForeachi, thawForeach),
 	)
 }
 
@@ -133,6 +134,38 @@ const (
 	sScanI        // a[i] < P, i moving up
 	sScanJ        // P < a[j], j moving down
 )
+
+func (s *sortState) Freeze() []rt.Value {
+	st := []rt.Value{rt.TableValue(s.tab), s.cmp, inum(s.stage), inum(s.l), inum(s.u), inum(s.i), inum(s.j),
+		s.pivot, inum(s.n), rt.Bool(s.asked)}
+	for _, r := range s.ranges {
+		st = append(st, inum(r[0]), inum(r[1]))
+	}
+	return st
+}
+
+func inum(i int) rt.Value { return rt.Number(float64(i)) }
+
+const maxIndex = 1 << 40
+
+func thawSort(vals []rt.Value) (rt.Continuation, error) {
+	r := rt.ReadState(vals, 10)
+	s := &sortState{tab: r.Table(), cmp: r.Value(), stage: r.Int(sNext, sScanJ)}
+	s.l, s.u, s.i, s.j = r.Int(-maxIndex, maxIndex), r.Int(-maxIndex, maxIndex), r.Int(-maxIndex, maxIndex), r.Int(-maxIndex, maxIndex)
+	s.pivot, s.n, s.asked = r.Value(), r.Int(0, maxIndex), r.Bool()
+	rest := r.Rest()
+	if len(rest)%2 != 0 {
+		return nil, fmt.Errorf("odd list of ranges")
+	}
+	for i := 0; i < len(rest); i += 2 {
+		rr := rt.ReadState(rest[i:i+2], 2)
+		s.ranges = append(s.ranges, [2]int{rr.Int(-maxIndex, maxIndex), rr.Int(-maxIndex, maxIndex)})
+		if err := rr.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return s, r.Err()
+}
 
 func (s *sortState) get(i int) rt.Value { return s.tab.GetInt(i) }
 
@@ -374,6 +407,16 @@ func checkFunction(t *rt.Thread, a []rt.Value, i int) rt.Value {
 		t.TypeError(a, i, "function")
 	}
 	return a[i]
+}
+
+func (s *foreachState) Freeze() []rt.Value {
+	return []rt.Value{rt.TableValue(s.tab), s.f, s.key, inum(s.i), inum(s.n), rt.Bool(s.ipair), rt.Bool(s.asked)}
+}
+
+func thawForeach(vals []rt.Value) (rt.Continuation, error) {
+	r := rt.ReadState(vals, 7)
+	s := &foreachState{tab: r.Table(), f: r.Value(), key: r.Value(), i: r.Int(0, maxIndex), n: r.Int(0, maxIndex), ipair: r.Bool(), asked: r.Bool()}
+	return s, r.Err()
 }
 
 func (s *foreachState) Step(t *rt.Thread, r rt.Value) (rt.Value, []rt.Value, int) {

@@ -1,0 +1,306 @@
+package continuation
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+)
+
+// The subset of CBOR (RFC 8949) a continuation uses, written and read by
+// hand for speed (FORMAT.md has the figures): unsigned and negative
+// integers, byte and text strings, arrays of definite length, tags,
+// false/true/null, and floats. The reader checks every length against the
+// bytes that are left before it allocates anything.
+
+const (
+	majUint  = 0 << 5
+	majNeg   = 1 << 5
+	majBytes = 2 << 5
+	majText  = 3 << 5
+	majArray = 4 << 5
+	majTag   = 6 << 5
+	majOther = 7 << 5
+
+	cborFalse = 0xf4
+	cborTrue  = 0xf5
+	cborNull  = 0xf6
+	cborF32   = 0xfa
+	cborF64   = 0xfb
+)
+
+// Tags.
+const (
+	tagStringRef       = 25    // a string seen before: its index in the string table
+	tagObjectRef       = 29    // a heap object: its index in the object table
+	tagStringNamespace = 256   // the scope of string references
+	tagSelfDescribe    = 55799 // marks the bytes as CBOR
+)
+
+type writer struct {
+	b []byte
+}
+
+func (w *writer) head(major byte, n uint64) {
+	switch {
+	case n < 24:
+		w.b = append(w.b, major|byte(n))
+	case n <= math.MaxUint8:
+		w.b = append(w.b, major|24, byte(n))
+	case n <= math.MaxUint16:
+		w.b = append(w.b, major|25, byte(n>>8), byte(n))
+	case n <= math.MaxUint32:
+		w.b = append(w.b, major|26)
+		w.b = binary.BigEndian.AppendUint32(w.b, uint32(n))
+	default:
+		w.b = append(w.b, major|27)
+		w.b = binary.BigEndian.AppendUint64(w.b, n)
+	}
+}
+
+func (w *writer) uint(n uint64) { w.head(majUint, n) }
+
+func (w *writer) int(n int64) {
+	if n < 0 {
+		w.head(majNeg, uint64(-1-n))
+		return
+	}
+	w.head(majUint, uint64(n))
+}
+
+func (w *writer) array(n int) { w.head(majArray, uint64(n)) }
+
+func (w *writer) tag(t uint64) { w.head(majTag, t) }
+
+func (w *writer) bytes(s []byte) {
+	w.head(majBytes, uint64(len(s)))
+	w.b = append(w.b, s...)
+}
+
+func (w *writer) str(s string) {
+	w.head(majBytes, uint64(len(s)))
+	w.b = append(w.b, s...)
+}
+
+func (w *writer) text(s string) {
+	w.head(majText, uint64(len(s)))
+	w.b = append(w.b, s...)
+}
+
+func (w *writer) bool(b bool) {
+	if b {
+		w.b = append(w.b, cborTrue)
+	} else {
+		w.b = append(w.b, cborFalse)
+	}
+}
+
+func (w *writer) null() { w.b = append(w.b, cborNull) }
+
+// number writes a Lua number: an integer when it is one exactly (and not
+// -0), else the shortest float that holds it.
+func (w *writer) number(f float64) {
+	if i := int64(f); float64(i) == f && i > -1<<53 && i < 1<<53 && !(i == 0 && math.Signbit(f)) {
+		w.int(i)
+		return
+	}
+	if f32 := float32(f); float64(f32) == f || f != f {
+		w.b = append(w.b, cborF32)
+		w.b = binary.BigEndian.AppendUint32(w.b, math.Float32bits(f32))
+		return
+	}
+	w.b = append(w.b, cborF64)
+	w.b = binary.BigEndian.AppendUint64(w.b, math.Float64bits(f))
+}
+
+// ---- reading
+
+// errFormat is a malformed continuation.
+type errFormat struct {
+	off int
+	msg string
+}
+
+func (e *errFormat) Error() string { return fmt.Sprintf("byte %d: %s", e.off, e.msg) }
+
+type reader struct {
+	b   []byte
+	off int
+}
+
+// fail stops decoding: the decoder recovers it at its edge.
+func (r *reader) fail(format string, args ...any) {
+	panic(&errFormat{r.off, fmt.Sprintf(format, args...)})
+}
+
+func (r *reader) left() int { return len(r.b) - r.off }
+
+func (r *reader) peek() byte {
+	if r.off >= len(r.b) {
+		r.fail("unexpected end of data")
+	}
+	return r.b[r.off]
+}
+
+// head reads an item's major type and argument.
+func (r *reader) head() (major byte, n uint64) {
+	c := r.peek()
+	r.off++
+	major, info := c&0xe0, c&0x1f
+	switch {
+	case info < 24:
+		return major, uint64(info)
+	case info <= 27:
+		size := 1 << (info - 24)
+		if r.left() < size {
+			r.fail("unexpected end of data")
+		}
+		p := r.b[r.off:]
+		r.off += size
+		switch size {
+		case 1:
+			return major, uint64(p[0])
+		case 2:
+			return major, uint64(binary.BigEndian.Uint16(p))
+		case 4:
+			return major, uint64(binary.BigEndian.Uint32(p))
+		default:
+			return major, binary.BigEndian.Uint64(p)
+		}
+	}
+	r.fail("unsupported item 0x%02x (indefinite lengths are not used)", c)
+	return 0, 0
+}
+
+func (r *reader) want(major byte, what string) uint64 {
+	at := r.off
+	m, n := r.head()
+	if m != major {
+		r.off = at
+		r.fail("%s expected", what)
+	}
+	return n
+}
+
+// count reads an array header; each element takes at least min bytes, so
+// a count larger than what is left is refused before anything is made.
+func (r *reader) count(what string, min int) int {
+	n := r.want(majArray, what)
+	if n > uint64(r.left()/min) {
+		r.fail("%s of %d elements is longer than the %d bytes left", what, n, r.left())
+	}
+	return int(n)
+}
+
+// countExactly reads an array header of exactly n elements.
+func (r *reader) countExactly(what string, n int) {
+	at := r.off
+	if got := r.want(majArray, what); got != uint64(n) {
+		r.off = at
+		r.fail("%s has %d fields, wants %d", what, got, n)
+	}
+}
+
+func (r *reader) uint(what string, max uint64) uint64 {
+	n := r.want(majUint, what)
+	if n > max {
+		r.fail("%s %d is out of range (at most %d)", what, n, max)
+	}
+	return n
+}
+
+func (r *reader) int(what string, lo, hi int64) int {
+	at := r.off
+	m, n := r.head()
+	var v int64
+	switch {
+	case m == majUint && n <= math.MaxInt64:
+		v = int64(n)
+	case m == majNeg && n <= math.MaxInt64:
+		v = -1 - int64(n)
+	default:
+		r.off = at
+		r.fail("%s: integer expected", what)
+	}
+	if v < lo || v > hi {
+		r.off = at
+		r.fail("%s %d is out of range [%d, %d]", what, v, lo, hi)
+	}
+	return int(v)
+}
+
+func (r *reader) rawBytes(major byte, what string) []byte {
+	n := r.want(major, what)
+	if n > uint64(r.left()) {
+		r.fail("%s of %d bytes is longer than the %d bytes left", what, n, r.left())
+	}
+	s := r.b[r.off : r.off+int(n)]
+	r.off += int(n)
+	return s
+}
+
+func (r *reader) text(what string) string { return string(r.rawBytes(majText, what)) }
+
+func (r *reader) bool(what string) bool {
+	switch r.peek() {
+	case cborTrue:
+		r.off++
+		return true
+	case cborFalse:
+		r.off++
+		return false
+	}
+	r.fail("%s: boolean expected", what)
+	return false
+}
+
+// isNull consumes a null if there is one.
+func (r *reader) isNull() bool {
+	if r.peek() == cborNull {
+		r.off++
+		return true
+	}
+	return false
+}
+
+func (r *reader) tag(t uint64, what string) {
+	at := r.off
+	if got := r.want(majTag, what); got != t {
+		r.off = at
+		r.fail("%s: tag %d expected, got %d", what, t, got)
+	}
+}
+
+func (r *reader) float32() float64 {
+	if r.left() < 4 {
+		r.fail("unexpected end of data")
+	}
+	f := math.Float32frombits(binary.BigEndian.Uint32(r.b[r.off:]))
+	r.off += 4
+	return float64(f)
+}
+
+func (r *reader) float64() float64 {
+	if r.left() < 8 {
+		r.fail("unexpected end of data")
+	}
+	f := math.Float64frombits(binary.BigEndian.Uint64(r.b[r.off:]))
+	r.off += 8
+	return f
+}
+
+// stringRefMin is the shortest string that gets an entry in the string
+// table when it already holds n strings (the stringref rule: an entry is
+// made only when a reference to it is shorter than the string).
+func stringRefMin(n int) int {
+	switch {
+	case n < 24:
+		return 3
+	case n < 256:
+		return 4
+	case n < 65536:
+		return 5
+	case n < 1<<32:
+		return 7
+	}
+	return 11
+}

@@ -1,0 +1,451 @@
+package continuation
+
+// # The continuation format, version 1
+//
+// A continuation is one CBOR data item (RFC 8949) of this shape
+// (continuation/FORMAT.md has the same with examples and figures):
+//
+//	55799(                        ; self-described CBOR: d9 d9 f7
+//	  [ "mobilua continuation",   ; 0 magic (text)
+//	    1,                        ; 1 format version (uint)
+//	    [* chunk],                ; 2 the source of every chunk with code in use
+//	    kinds,                    ; 3 bytes: one kind letter per object (below)
+//	    [* name],                 ; 4 text: the natives' names, in object order
+//	    256([* body]),            ; 5 the bodies of the other objects, in object
+//	                              ;   order; 256 opens the string-reference scope
+//	    process,                  ; 6 the process's own fields
+//	    checksum ])               ; 7 bytes(4): CRC-32C (Castagnoli) of every
+//	                              ;   byte before this item
+//
+//	chunk   = [name: bytes, file: bool, source: bytes, sha256: bytes(32),
+//	           fingerprint: uint]          ; runtime.Chunk.Fingerprint of its code
+//
+// Objects are numbered 0, 1, 2… in the order a breadth-first walk from the
+// process's roots meets them; that order, the array parts, and the tables'
+// insertion-ordered hash parts make the bytes deterministic: the same state
+// freezes to the same bytes. The kind letters:
+//
+//	't' table      [meta: ref/null, [* value] array part, [* key, value] hash part]
+//	'c' closure    [chunk: uint, function: uint, env: ref, [* upvalue ref]]
+//	'u' upvalue    [value] when closed, [thread: ref, slot: uint] while open
+//	'h' thread     [status, [* value] stack, top, [* frame], [* open upvalue ref],
+//	                resumer: ref/null, body: value, started: bool,
+//	                pending start: bool, [wait fn, nres, mode, aux], wait wrap: bool,
+//	                running builtin: ref/null, globals: ref/null]
+//	'n' builtin    (no body: a native function, by its name in field 4)
+//	'd' userdata   (no body: a native userdata such as io.stdout, by name)
+//	's' builtin with state   [native: ref, [* value] state]  (gmatch's iterator)
+//	'w' coroutine.wrap's function   [thread: ref]
+//	'p' userdata without a payload  [meta: ref/null]
+//
+//	frame   = [closure: ref/null, pc, base, fn, nres, nvar, mode, kind, aux,
+//	           concat, builtin: ref/null, [* value] builtin state]
+//	process = [globals: ref, string metatable: ref/null, [8 * ref/null] type
+//	           metatables, main: ref, current: ref, yielded: ref/null,
+//	           yielded by: text, [random s0, s1], steps, budget, max steps,
+//	           sandboxed: bool]
+//
+// A value is null (nil), false/true, an integer (a number that is one
+// exactly, not -0), a float32 or float64 (the shortest that holds it), a
+// byte string, tag 25 (a string seen before: its index in the string
+// table, built as the stringref extension builds it), or tag 29 (a
+// reference: an object's number).
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"hash/crc32"
+
+	"github.com/mobilua/mobilua/runtime"
+)
+
+// Version is the format version this package writes and reads.
+const Version = 1
+
+const magic = "mobilua continuation"
+
+// Object kinds.
+const (
+	kTable     = 't'
+	kClosure   = 'c'
+	kUpval     = 'u'
+	kThread    = 'h'
+	kNativeFn  = 'n'
+	kNativeUd  = 'd'
+	kStateFn   = 's'
+	kWrap      = 'w'
+	kUserdata  = 'p'
+	fieldsProc = 12
+	fieldsThr  = 13
+	fieldsFr   = 12
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// Freeze returns the continuation of p, which must be suspended: Resume
+// returned OutOfSteps or Yielded, or it has not started. It fails when the
+// process holds something that cannot travel (an open file, a builtin
+// that is not a registered native).
+func Freeze(p *runtime.Process) (b []byte, err error) {
+	st, err := p.State()
+	if err != nil {
+		return nil, err
+	}
+	e := &encoder{p: p, ids: make(map[any]uint32, 256), strs: make(map[string]uint32, 64), chunkIdx: map[*runtime.Chunk]int{}}
+	defer func() {
+		if x := recover(); x != nil {
+			fe, ok := x.(freezeError)
+			if !ok {
+				panic(x)
+			}
+			b, err = nil, fe
+		}
+	}()
+	// roots first, so the process section can refer to them
+	e.ref(st.Globals)
+	e.refOrNil(st.StringMeta)
+	for _, m := range st.TypeMeta {
+		e.refOrNil(m)
+	}
+	e.ref(st.Main)
+	e.ref(st.Current)
+	e.refOrNil(st.Yielded)
+	body := e.objects()
+	e.w = writer{b: body}
+	e.process(st)
+	return e.assemble(), nil
+}
+
+type freezeError string
+
+func (e freezeError) Error() string { return "cannot freeze: " + string(e) }
+
+type encoder struct {
+	p        *runtime.Process
+	w        writer
+	ids      map[any]uint32
+	kinds    []byte
+	natives  []string
+	queue    []any
+	strs     map[string]uint32
+	chunks   []*runtime.Chunk
+	chunkIdx map[*runtime.Chunk]int
+}
+
+// ref returns o's object number, giving it one (and queueing its body)
+// when it is new.
+func (e *encoder) ref(o any) uint32 {
+	if id, ok := e.ids[o]; ok {
+		return id
+	}
+	id := uint32(len(e.kinds))
+	e.ids[o] = id
+	kind := e.kindOf(o)
+	e.kinds = append(e.kinds, kind)
+	switch kind {
+	case kNativeFn:
+		e.natives = append(e.natives, o.(*runtime.GoFunction).Name)
+	case kNativeUd:
+		e.natives = append(e.natives, o.(*runtime.Userdata).Name)
+	default:
+		e.queue = append(e.queue, o)
+	}
+	return id
+}
+
+func (e *encoder) kindOf(o any) byte {
+	switch o := o.(type) {
+	case *runtime.Table:
+		return kTable
+	case *runtime.Closure:
+		return kClosure
+	case *runtime.Upval:
+		return kUpval
+	case *runtime.Thread:
+		return kThread
+	case *runtime.GoFunction:
+		if o.Wrapped() != nil {
+			return kWrap
+		}
+		if o.State != nil {
+			if _, ok := e.p.Native(o.Name).(*runtime.GoFunction); !ok {
+				panic(freezeError(fmt.Sprintf("builtin %s is not a registered native", o.Name)))
+			}
+			return kStateFn
+		}
+		if e.p.Native(o.Name) != o {
+			panic(freezeError(fmt.Sprintf("builtin %s is not a registered native", o.Name)))
+		}
+		return kNativeFn
+	case *runtime.Userdata:
+		if o.Name != "" && e.p.Native(o.Name) == o {
+			return kNativeUd
+		}
+		if o.Data != nil {
+			panic(freezeError(fmt.Sprintf("a userdata holding %s cannot travel (close open files first)", describe(o.Data))))
+		}
+		return kUserdata
+	}
+	panic(freezeError(fmt.Sprintf("unknown object %T", o)))
+}
+
+func describe(x any) string {
+	if s, ok := x.(fmt.Stringer); ok {
+		return s.String()
+	}
+	return fmt.Sprintf("%T", x)
+}
+
+// table and friends write a reference.
+func (e *encoder) refTo(o any) {
+	e.w.tag(tagObjectRef)
+	e.w.uint(uint64(e.ref(o)))
+}
+
+func (e *encoder) refOrNil(o any) {
+	switch o := o.(type) {
+	case *runtime.Table:
+		if o == nil {
+			e.w.null()
+			return
+		}
+	case *runtime.Thread:
+		if o == nil {
+			e.w.null()
+			return
+		}
+	case *runtime.GoFunction:
+		if o == nil {
+			e.w.null()
+			return
+		}
+	case *runtime.Closure:
+		if o == nil {
+			e.w.null()
+			return
+		}
+	case nil:
+		e.w.null()
+		return
+	}
+	e.refTo(o)
+}
+
+func (e *encoder) value(v runtime.Value) {
+	switch v.Type() {
+	case runtime.TNil:
+		e.w.null()
+	case runtime.TBoolean:
+		e.w.bool(v.Truthy())
+	case runtime.TNumber:
+		e.w.number(v.Num())
+	case runtime.TString:
+		s, _ := v.Str()
+		e.string(s)
+	default:
+		e.refTo(v.Raw())
+	}
+}
+
+func (e *encoder) string(s string) {
+	if len(s) >= 3 {
+		if i, ok := e.strs[s]; ok {
+			e.w.tag(tagStringRef)
+			e.w.uint(uint64(i))
+			return
+		}
+		if len(s) >= stringRefMin(len(e.strs)) {
+			e.strs[s] = uint32(len(e.strs))
+		}
+	}
+	e.w.str(s)
+}
+
+func (e *encoder) values(vs []runtime.Value) {
+	e.w.array(len(vs))
+	for _, v := range vs {
+		e.value(v)
+	}
+}
+
+// objects writes the bodies of the queued objects (and of those they
+// reach) and returns them.
+func (e *encoder) objects() []byte {
+	e.w.tag(tagStringNamespace)
+	at := len(e.w.b)
+	e.w.b = append(e.w.b, 0, 0, 0, 0, 0, 0, 0, 0, 0) // room for the array head
+	n := 0
+	for ; n < len(e.queue); n++ {
+		o := e.queue[n]
+		switch o := o.(type) {
+		case *runtime.Table:
+			e.table(o)
+		case *runtime.Closure:
+			e.closure(o)
+		case *runtime.Upval:
+			th, idx, v := o.State()
+			if th == nil {
+				e.w.array(1)
+				e.value(v)
+			} else {
+				e.w.array(2)
+				e.refTo(th)
+				e.w.uint(uint64(idx))
+			}
+		case *runtime.Thread:
+			e.thread(o)
+		case *runtime.GoFunction:
+			if co := o.Wrapped(); co != nil {
+				e.w.array(1)
+				e.refTo(co)
+			} else {
+				e.w.array(2)
+				e.refTo(e.p.Native(o.Name))
+				e.values(o.State)
+			}
+		case *runtime.Userdata:
+			e.w.array(1)
+			e.refOrNil(o.Meta)
+		}
+	}
+	// the array head, written where room was left
+	var h writer
+	h.array(n)
+	b := e.w.b
+	start := at + 9 - len(h.b)
+	copy(b[start:], h.b)
+	copy(b[start-3:start], b[at-3:at]) // move the namespace tag (3 bytes) up
+	return b[start-3:]
+}
+
+func (e *encoder) table(t *runtime.Table) {
+	e.w.array(3)
+	e.refOrNil(t.Meta())
+	e.values(t.Array())
+	n := t.HashLen()
+	e.w.array(2 * n)
+	for i := 0; i < n; i++ {
+		k, v := t.HashEntry(i)
+		e.value(k)
+		e.value(v)
+	}
+}
+
+func (e *encoder) closure(c *runtime.Closure) {
+	ch := c.P.Chunk
+	ci, ok := e.chunkIdx[ch]
+	if !ok {
+		ci = len(e.chunks)
+		e.chunkIdx[ch] = ci
+		e.chunks = append(e.chunks, ch)
+	}
+	e.w.array(4)
+	e.w.uint(uint64(ci))
+	e.w.uint(uint64(c.P.Index()))
+	e.refTo(c.Env)
+	e.w.array(len(c.Upvals))
+	for _, u := range c.Upvals {
+		e.refTo(u)
+	}
+}
+
+func (e *encoder) thread(t *runtime.Thread) {
+	s, err := t.State()
+	if err != nil {
+		panic(freezeError(err.Error()))
+	}
+	w := &e.w
+	w.array(fieldsThr)
+	w.uint(uint64(s.Status))
+	e.values(s.Stack)
+	w.uint(uint64(s.Top))
+	w.array(len(s.Frames))
+	for _, f := range s.Frames {
+		w.array(fieldsFr)
+		e.refOrNil(f.Closure)
+		w.uint(uint64(f.PC))
+		w.uint(uint64(f.Base))
+		w.uint(uint64(f.Fn))
+		w.int(int64(f.NRes))
+		w.uint(uint64(f.NVar))
+		w.uint(uint64(f.Mode))
+		w.uint(uint64(f.Bound))
+		w.int(int64(f.Aux))
+		w.uint(uint64(f.Concat))
+		e.refOrNil(f.Builtin)
+		e.values(f.K)
+	}
+	w.array(len(s.Open))
+	for _, u := range s.Open {
+		e.refTo(u)
+	}
+	e.refOrNil(s.Resumer)
+	e.value(s.Body)
+	w.bool(s.Started)
+	w.bool(s.PendingStart)
+	w.array(4)
+	for _, x := range s.Wait {
+		w.int(int64(x))
+	}
+	w.bool(s.WaitWrap)
+	e.refOrNil(s.GoCall)
+	e.refOrNil(s.Globals)
+}
+
+func (e *encoder) process(s runtime.ProcessState) {
+	w := &e.w
+	w.array(fieldsProc)
+	e.refTo(s.Globals)
+	e.refOrNil(s.StringMeta)
+	w.array(8)
+	for _, m := range s.TypeMeta {
+		e.refOrNil(m)
+	}
+	e.refTo(s.Main)
+	e.refTo(s.Current)
+	e.refOrNil(s.Yielded)
+	w.text(s.YieldedBy)
+	w.array(2)
+	w.uint(s.Random.S0)
+	w.uint(s.Random.S1)
+	w.uint(uint64(s.Steps))
+	w.uint(uint64(s.Budget))
+	w.uint(uint64(s.MaxSteps))
+	w.bool(s.Sandboxed)
+}
+
+// assemble writes the header, the body written so far and the checksum.
+func (e *encoder) assemble() []byte {
+	var h writer
+	size := 64 + len(e.kinds) + len(e.w.b)
+	for _, c := range e.chunks {
+		size += len(c.Source) + len(c.Name) + 64
+	}
+	for _, n := range e.natives {
+		size += len(n) + 2
+	}
+	h.b = make([]byte, 0, size+8)
+	h.tag(tagSelfDescribe)
+	h.array(8)
+	h.text(magic)
+	h.uint(Version)
+	h.array(len(e.chunks))
+	for _, c := range e.chunks {
+		sum := sha256.Sum256(c.Source)
+		h.array(5)
+		h.str(c.Name)
+		h.bool(c.File)
+		h.bytes(c.Source)
+		h.bytes(sum[:])
+		h.uint(c.Fingerprint())
+	}
+	h.bytes(e.kinds)
+	h.array(len(e.natives))
+	for _, n := range e.natives {
+		h.text(n)
+	}
+	h.b = append(h.b, e.w.b...)
+	crc := crc32.Checksum(h.b, castagnoli)
+	h.b = append(h.b, majBytes|4, byte(crc>>24), byte(crc>>16), byte(crc>>8), byte(crc))
+	return h.b
+}

@@ -1,0 +1,669 @@
+package continuation
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"math"
+	"sync"
+
+	"github.com/mobilua/mobilua/runtime"
+)
+
+// Options control a thaw.
+type Options struct {
+	// NewProcess returns the fresh process to thaw into. It must have the
+	// libraries of the process that was frozen (its natives resolve the
+	// builtins' names) and a Compiler (the chunks are compiled again from
+	// their source). sandboxed is the frozen process's profile.
+	NewProcess func(sandboxed bool) *runtime.Process
+	// MaxBytes refuses longer continuations (default 1 GiB).
+	MaxBytes int
+	// MaxObjects refuses continuations with more heap objects (default
+	// 50 million).
+	MaxObjects int
+	// Cache, if set, keeps compiled chunks by source hash, so that thawing
+	// many continuations of the same script compiles it once.
+	Cache *ChunkCache
+}
+
+// ChunkCache holds compiled chunks by name, file flag and source hash. It
+// is safe for concurrent use.
+type ChunkCache struct {
+	mu sync.Mutex
+	m  map[chunkKey]*runtime.Chunk
+}
+
+type chunkKey struct {
+	name string
+	file bool
+	sum  [32]byte
+}
+
+func (c *ChunkCache) get(k chunkKey) *runtime.Chunk {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[k]
+}
+
+func (c *ChunkCache) put(k chunkKey, ch *runtime.Chunk) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = make(map[chunkKey]*runtime.Chunk)
+	}
+	c.m[k] = ch
+}
+
+// Error is a continuation that cannot be thawed, and why.
+type Error struct {
+	Msg string
+}
+
+func (e *Error) Error() string { return "bad continuation: " + e.Msg }
+
+func bad(format string, args ...any) error { return &Error{fmt.Sprintf(format, args...)} }
+
+// Thaw rebuilds a process from a continuation. The bytes may be untrusted:
+// every reference, index, count and size is checked, and a continuation
+// that fails a check gets an *Error saying what is wrong. Nesting is
+// bounded by the format itself (values refer to objects by number; the
+// decoder never recurses on its input).
+func Thaw(b []byte, opts Options) (*runtime.Process, error) {
+	d, err := thaw(b, opts)
+	if err != nil {
+		return nil, err
+	}
+	return d.p, nil
+}
+
+func thaw(b []byte, opts Options) (dd *decoder, err error) {
+	if opts.NewProcess == nil {
+		return nil, errors.New("continuation.Thaw: Options.NewProcess is required")
+	}
+	maxBytes := opts.MaxBytes
+	if maxBytes <= 0 {
+		maxBytes = 1 << 30
+	}
+	maxObjects := opts.MaxObjects
+	if maxObjects <= 0 {
+		maxObjects = 50_000_000
+	}
+	if len(b) > maxBytes {
+		return nil, bad("%d bytes is more than the limit of %d", len(b), maxBytes)
+	}
+	d := &decoder{r: reader{b: b}, maxObjects: maxObjects}
+	defer func() {
+		if x := recover(); x != nil {
+			ef, ok := x.(*errFormat)
+			if !ok {
+				// a check this decoder missed: still a refusal, not a crash
+				ef = &errFormat{d.r.off, fmt.Sprintf("internal error: %v", x)}
+			}
+			dd, err = nil, &Error{ef.Error()}
+		}
+	}()
+	if err := d.header(); err != nil {
+		return nil, err
+	}
+	if err := d.body(opts); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+type decoder struct {
+	r          reader
+	p          *runtime.Process
+	maxObjects int
+	chunks     []*runtime.Chunk
+	kinds      []byte
+	objs       []any
+	vals       []runtime.Value
+	strs       []string
+	threads    []threadBody
+	proc       runtime.ProcessState
+	closures   []*runtime.Closure
+	upvals     []*runtime.Upval
+}
+
+type threadBody struct {
+	th *runtime.Thread
+	s  runtime.ThreadState
+}
+
+// header checks the magic, the version and the checksum.
+func (d *decoder) header() error {
+	r := &d.r
+	if len(r.b) < 3 || !bytes.Equal(r.b[:3], []byte{0xd9, 0xd9, 0xf7}) {
+		return bad("not a continuation (no CBOR self-description tag)")
+	}
+	r.off = 3
+	r.countExactly("continuation", 8)
+	if m := r.text("magic"); m != magic {
+		return bad("not a mobilua continuation (magic %q)", m)
+	}
+	if v := r.uint("version", math.MaxUint32); v != Version {
+		return bad("format version %d is not supported (this mobilua reads version %d)", v, Version)
+	}
+	n := len(r.b)
+	if n < 5 || r.b[n-5] != majBytes|4 {
+		return bad("truncated (no checksum at the end)")
+	}
+	want := uint32(r.b[n-4])<<24 | uint32(r.b[n-3])<<16 | uint32(r.b[n-2])<<8 | uint32(r.b[n-1])
+	if got := crc32.Checksum(r.b[:n-5], castagnoli); got != want {
+		return bad("checksum mismatch (damaged or truncated): %08x, expected %08x", got, want)
+	}
+	r.b = r.b[:n-5] // the checksum item is read
+	return nil
+}
+
+func (d *decoder) body(opts Options) error {
+	r := &d.r
+	// chunks: compiled before the process exists? no: the process
+	// compiles them, and its sandbox flag comes last; read them raw
+	type rawChunk struct {
+		name        string
+		file        bool
+		src         []byte
+		fingerprint uint64
+	}
+	nc := r.count("chunk list", 5)
+	raws := make([]rawChunk, nc)
+	for i := range raws {
+		r.countExactly("chunk", 5)
+		c := &raws[i]
+		c.name = string(r.rawBytes(majBytes, "chunk name"))
+		c.file = r.bool("chunk file flag")
+		c.src = r.rawBytes(majBytes, "chunk source")
+		sum := r.rawBytes(majBytes, "chunk hash")
+		c.fingerprint = r.uint("chunk fingerprint", math.MaxUint64)
+		if h := sha256.Sum256(c.src); !bytes.Equal(sum, h[:]) {
+			return bad("chunk %s: source does not match its hash", c.name)
+		}
+	}
+	d.kinds = r.rawBytes(majBytes, "object kinds")
+	if len(d.kinds) > d.maxObjects {
+		return bad("%d objects is more than the limit of %d", len(d.kinds), d.maxObjects)
+	}
+	nn := r.count("native list", 1)
+	names := make([]string, nn)
+	for i := range names {
+		names[i] = r.text("native name")
+	}
+	// the process section is at the end; peek at its sandbox flag to make
+	// the process the natives come from
+	sandboxed, err := d.peekSandboxed()
+	if err != nil {
+		return err
+	}
+	d.p = opts.NewProcess(sandboxed)
+	if d.p.Compiler == nil {
+		return errors.New("continuation.Thaw: the new process has no Compiler")
+	}
+	for _, c := range raws {
+		key := chunkKey{c.name, c.file, sha256.Sum256(c.src)}
+		ch := opts.Cache.get(key)
+		if ch == nil || ch.Fingerprint() != c.fingerprint {
+			var err error
+			if ch, err = d.compile(c.name, c.file, c.src, c.fingerprint); err != nil {
+				return err
+			}
+			opts.Cache.put(key, ch)
+		}
+		d.chunks = append(d.chunks, ch)
+	}
+	d.p.Chunks = append(d.p.Chunks[:0], d.chunks...)
+	if err := d.shells(names); err != nil {
+		return err
+	}
+	d.objects()
+	if err := d.process(); err != nil {
+		return err
+	}
+	if r.left() != 0 {
+		return bad("%d bytes of garbage before the checksum", r.left())
+	}
+	return nil
+}
+
+// peekSandboxed reads the last field of the process section: the final
+// item before the checksum is its sandbox flag.
+func (d *decoder) peekSandboxed() (bool, error) {
+	b := d.r.b
+	if len(b) == 0 {
+		return false, bad("truncated")
+	}
+	switch b[len(b)-1] {
+	case cborTrue:
+		return true, nil
+	case cborFalse:
+		return false, nil
+	}
+	return false, bad("the process section does not end with its sandbox flag")
+}
+
+func (d *decoder) compile(name string, file bool, src []byte, fingerprint uint64) (*runtime.Chunk, error) {
+	code := src
+	if file && len(src) > 0 && src[0] == '#' {
+		// what a file chunk's compilation skips: its #! line
+		if i := bytes.IndexByte(src, '\n'); i >= 0 {
+			code = append([]byte("--"), src[i:]...)
+		} else {
+			code = nil
+		}
+	}
+	ip, err := d.p.Compiler.Compile(code, name)
+	if err != nil {
+		return nil, bad("chunk %s does not compile: %v", name, err)
+	}
+	c := runtime.NewChunk(name, src, ip)
+	c.File = file
+	if err := runtime.CheckFrozenChunk(c, fingerprint); err != nil {
+		return nil, &Error{err.Error()}
+	}
+	return c, nil
+}
+
+// shells makes every object empty (natives are looked up), so that
+// references can be resolved while the bodies are read.
+func (d *decoder) shells(names []string) error {
+	n := len(d.kinds)
+	d.objs = make([]any, n)
+	d.vals = make([]runtime.Value, n)
+	ni := 0
+	for i, k := range d.kinds {
+		var o any
+		var v runtime.Value
+		switch k {
+		case kTable:
+			t := runtime.NewTable(0, 0)
+			o, v = t, runtime.TableValue(t)
+		case kClosure:
+			c := &runtime.Closure{}
+			o, v = c, runtime.ClosureValue(c)
+		case kUpval:
+			o = &runtime.Upval{}
+		case kThread:
+			t := d.p.NewThread()
+			o, v = t, runtime.ThreadValue(t)
+		case kStateFn, kWrap:
+			f := &runtime.GoFunction{}
+			o, v = f, runtime.FunctionValue(f)
+		case kUserdata:
+			u := &runtime.Userdata{}
+			o, v = u, runtime.UserdataValue(u)
+		case kNativeFn, kNativeUd:
+			if ni >= len(names) {
+				return bad("more natives than names")
+			}
+			name := names[ni]
+			ni++
+			switch x := d.p.Native(name).(type) {
+			case *runtime.GoFunction:
+				if k == kNativeFn {
+					o, v = x, runtime.FunctionValue(x)
+				}
+			case *runtime.Userdata:
+				if k == kNativeUd {
+					o, v = x, runtime.UserdataValue(x)
+				}
+			}
+			if o == nil {
+				return bad("unknown builtin %q (the process thawing it lacks that library)", name)
+			}
+		default:
+			return bad("object %d: unknown kind 0x%02x", i, k)
+		}
+		d.objs[i], d.vals[i] = o, v
+	}
+	if ni != len(names) {
+		return bad("%d native names for %d natives", len(names), ni)
+	}
+	return nil
+}
+
+// objects reads the bodies.
+func (d *decoder) objects() {
+	r := &d.r
+	r.tag(tagStringNamespace, "object list")
+	n := r.count("object list", 2)
+	want := 0
+	for _, k := range d.kinds {
+		if k != kNativeFn && k != kNativeUd {
+			want++
+		}
+	}
+	if n != want {
+		r.fail("%d object bodies for %d objects", n, want)
+	}
+	for i, k := range d.kinds {
+		switch k {
+		case kTable:
+			d.table(d.objs[i].(*runtime.Table))
+		case kClosure:
+			d.closure(d.objs[i].(*runtime.Closure))
+		case kUpval:
+			d.upval(d.objs[i].(*runtime.Upval))
+		case kThread:
+			d.thread(d.objs[i].(*runtime.Thread))
+		case kStateFn:
+			r.countExactly("builtin with state", 2)
+			f := d.native()
+			*d.objs[i].(*runtime.GoFunction) = *f.WithState(d.values("builtin state"))
+		case kWrap:
+			r.countExactly("wrapped coroutine", 1)
+			*d.objs[i].(*runtime.GoFunction) = *runtime.WrapThread(d.thread1())
+		case kUserdata:
+			r.countExactly("userdata", 1)
+			d.objs[i].(*runtime.Userdata).Meta = d.tableOrNil()
+		}
+	}
+}
+
+// ref reads an object reference.
+func (d *decoder) ref() any {
+	r := &d.r
+	r.tag(tagObjectRef, "reference")
+	id := r.uint("object number", uint64(len(d.objs)-1))
+	return d.objs[id]
+}
+
+func (d *decoder) table1() *runtime.Table {
+	at := d.r.off
+	t, ok := d.ref().(*runtime.Table)
+	if !ok {
+		d.r.off = at
+		d.r.fail("reference to a table expected")
+	}
+	return t
+}
+
+func (d *decoder) tableOrNil() *runtime.Table {
+	if d.r.isNull() {
+		return nil
+	}
+	return d.table1()
+}
+
+func (d *decoder) thread1() *runtime.Thread {
+	at := d.r.off
+	t, ok := d.ref().(*runtime.Thread)
+	if !ok {
+		d.r.off = at
+		d.r.fail("reference to a thread expected")
+	}
+	return t
+}
+
+func (d *decoder) threadOrNil() *runtime.Thread {
+	if d.r.isNull() {
+		return nil
+	}
+	return d.thread1()
+}
+
+func (d *decoder) builtinOrNil() *runtime.GoFunction {
+	if d.r.isNull() {
+		return nil
+	}
+	at := d.r.off
+	f, ok := d.ref().(*runtime.GoFunction)
+	if !ok {
+		d.r.off = at
+		d.r.fail("reference to a builtin expected")
+	}
+	return f
+}
+
+// native reads a reference to a native builtin.
+func (d *decoder) native() *runtime.GoFunction {
+	r := &d.r
+	at := r.off
+	r.tag(tagObjectRef, "reference")
+	id := r.uint("object number", uint64(len(d.objs)-1))
+	if d.kinds[id] != kNativeFn {
+		r.off = at
+		r.fail("reference to a native builtin expected")
+	}
+	return d.objs[id].(*runtime.GoFunction)
+}
+
+func (d *decoder) value() runtime.Value {
+	r := &d.r
+	c := r.peek()
+	switch c >> 5 {
+	case 0:
+		if c < 24 {
+			r.off++
+			return runtime.Number(float64(c))
+		}
+		return runtime.Number(float64(r.int("number", -1<<53, 1<<53)))
+	case 1:
+		return runtime.Number(float64(r.int("number", -1<<53, 1<<53)))
+	case 2:
+		s := string(r.rawBytes(majBytes, "string"))
+		if len(s) >= stringRefMin(len(d.strs)) {
+			d.strs = append(d.strs, s)
+		}
+		return runtime.String(s)
+	case 6:
+		at := r.off
+		_, t := r.head()
+		switch t {
+		case tagStringRef:
+			i := r.uint("string reference", math.MaxUint32)
+			if i >= uint64(len(d.strs)) {
+				r.off = at
+				r.fail("string reference %d out of range (%d strings)", i, len(d.strs))
+			}
+			return runtime.String(d.strs[i])
+		case tagObjectRef:
+			id := r.uint("object number", uint64(len(d.objs)-1))
+			v := d.vals[id]
+			if v.IsNil() {
+				r.off = at
+				r.fail("object %d is not a value", id)
+			}
+			return v
+		}
+		r.off = at
+		r.fail("unexpected tag %d in a value", t)
+	case 7:
+		r.off++
+		switch c {
+		case cborNull:
+			return runtime.Nil
+		case cborFalse:
+			return runtime.False
+		case cborTrue:
+			return runtime.True
+		case cborF32:
+			return runtime.Number(r.float32())
+		case cborF64:
+			return runtime.Number(r.float64())
+		}
+		r.off--
+	}
+	r.fail("value expected (item 0x%02x)", c)
+	return runtime.Nil
+}
+
+func (d *decoder) values(what string) []runtime.Value {
+	n := d.r.count(what, 1)
+	vs := make([]runtime.Value, n)
+	for i := range vs {
+		vs[i] = d.value()
+	}
+	return vs
+}
+
+func (d *decoder) table(t *runtime.Table) {
+	r := &d.r
+	r.countExactly("table", 3)
+	meta := d.tableOrNil()
+	arr := d.values("array part")
+	n := r.count("hash part", 2)
+	if n%2 != 0 {
+		r.fail("hash part of odd length %d", n)
+	}
+	keys := make([]runtime.Value, n/2)
+	vals := make([]runtime.Value, n/2)
+	for i := range keys {
+		keys[i] = d.value()
+		vals[i] = d.value()
+	}
+	if err := t.RestoreParts(arr, keys, vals); err != nil {
+		r.fail("%v", err)
+	}
+	t.SetMeta(meta)
+}
+
+func (d *decoder) closure(c *runtime.Closure) {
+	r := &d.r
+	r.countExactly("closure", 4)
+	ci := r.uint("chunk number", uint64(len(d.chunks))-1)
+	if len(d.chunks) == 0 {
+		r.fail("closure without chunks")
+	}
+	protos := d.chunks[ci].Protos()
+	fi := r.uint("function number", uint64(len(protos)-1))
+	c.P = protos[fi]
+	c.Env = d.table1()
+	n := r.count("upvalue list", 2)
+	c.Upvals = make([]*runtime.Upval, n)
+	for i := range c.Upvals {
+		at := r.off
+		u, ok := d.ref().(*runtime.Upval)
+		if !ok {
+			r.off = at
+			r.fail("reference to an upvalue expected")
+		}
+		c.Upvals[i] = u
+	}
+	if err := runtime.CheckClosure(c); err != nil {
+		r.fail("%v", err)
+	}
+}
+
+func (d *decoder) upval(u *runtime.Upval) {
+	r := &d.r
+	n := r.count("upvalue", 1)
+	switch n {
+	case 1:
+		u.SetClosed(d.value())
+	case 2:
+		th := d.thread1()
+		u.SetOpen(th, int(r.uint("upvalue slot", runtime.MaxStackSlots)))
+		d.upvals = append(d.upvals, u)
+	default:
+		r.fail("upvalue with %d fields", n)
+	}
+}
+
+func (d *decoder) thread(th *runtime.Thread) {
+	r := &d.r
+	r.countExactly("thread", fieldsThr)
+	var s runtime.ThreadState
+	s.Status = uint8(r.uint("thread status", 3))
+	s.Stack = d.values("stack")
+	s.Top = int(r.uint("stack top", runtime.MaxStackSlots))
+	nf := r.count("frame list", fieldsFr+1)
+	s.Frames = make([]runtime.FrameState, nf)
+	for i := range s.Frames {
+		f := &s.Frames[i]
+		r.countExactly("frame", fieldsFr)
+		if !r.isNull() {
+			at := r.off
+			c, ok := d.ref().(*runtime.Closure)
+			if !ok {
+				r.off = at
+				r.fail("reference to a closure expected")
+			}
+			f.Closure = c
+		}
+		f.PC = int(r.uint("pc", math.MaxInt32))
+		f.Base = int(r.uint("base", runtime.MaxStackSlots))
+		f.Fn = int(r.uint("function slot", runtime.MaxStackSlots))
+		f.NRes = r.int("results wanted", -1, 255)
+		f.NVar = int(r.uint("varargs", runtime.MaxStackSlots))
+		f.Mode = uint8(r.uint("delivery mode", 255))
+		f.Bound = uint8(r.uint("frame kind", 255))
+		f.Aux = r.int("frame argument", -1, runtime.MaxStackSlots)
+		f.Concat = int(r.uint("concat register", 1024))
+		f.Builtin = d.builtinOrNil()
+		f.K = d.values("builtin state")
+	}
+	no := r.count("open upvalue list", 2)
+	s.Open = make([]*runtime.Upval, no)
+	for i := range s.Open {
+		at := r.off
+		u, ok := d.ref().(*runtime.Upval)
+		if !ok {
+			r.off = at
+			r.fail("reference to an upvalue expected")
+		}
+		s.Open[i] = u
+	}
+	s.Resumer = d.threadOrNil()
+	s.Body = d.value()
+	s.Started = r.bool("started")
+	s.PendingStart = r.bool("pending start")
+	r.countExactly("wait site", 4)
+	s.Wait[0] = r.int("wait slot", 0, runtime.MaxStackSlots)
+	s.Wait[1] = r.int("wait results", -1, 255)
+	s.Wait[2] = r.int("wait mode", 0, 255)
+	s.Wait[3] = r.int("wait argument", -1, runtime.MaxStackSlots)
+	s.WaitWrap = r.bool("wait wrap")
+	s.GoCall = d.builtinOrNil()
+	s.Globals = d.tableOrNil()
+	d.threads = append(d.threads, threadBody{th, s})
+}
+
+func (d *decoder) process() error {
+	r := &d.r
+	r.countExactly("process", fieldsProc)
+	var s runtime.ProcessState
+	s.Globals = d.table1()
+	s.StringMeta = d.tableOrNil()
+	r.countExactly("type metatables", 8)
+	for i := range s.TypeMeta {
+		s.TypeMeta[i] = d.tableOrNil()
+	}
+	s.Main = d.thread1()
+	s.Current = d.thread1()
+	s.Yielded = d.threadOrNil()
+	s.YieldedBy = r.text("yielding builtin")
+	r.countExactly("random state", 2)
+	s.Random.S0 = r.uint("random state", math.MaxUint64)
+	s.Random.S1 = r.uint("random state", math.MaxUint64)
+	s.Steps = int64(r.uint("steps", math.MaxInt64))
+	s.Budget = int64(r.uint("budget", math.MaxInt64))
+	s.MaxSteps = int64(r.uint("max steps", math.MaxInt64))
+	s.Sandboxed = r.bool("sandboxed")
+	// now that every object exists: threads (binding open upvalues),
+	// then the checks that span objects
+	for _, tb := range d.threads {
+		if err := tb.th.SetState(tb.s); err != nil {
+			return bad("thread: %v", err)
+		}
+	}
+	for _, u := range d.upvals {
+		if !u.Bound() {
+			return bad("an open upvalue is not listed by its thread")
+		}
+	}
+	d.proc = s
+	if err := d.p.SetState(s); err != nil {
+		return bad("process: %v", err)
+	}
+	return nil
+}

@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+	binOut  []byte
+)
+
+// buildBinary builds cmd/mobilua once per test run.
+func buildBinary(t *testing.T) string {
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "mobilua-bin")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "mobilua")
+		binOut, binErr = exec.Command("go", "build", "-o", binPath, "../../cmd/mobilua").CombinedOutput()
+	})
+	if binErr != nil {
+		t.Fatalf("build: %v\n%s", binErr, binOut)
+	}
+	return binPath
+}
+
+func runBin(t *testing.T, dir string, args ...string) (string, string, int) {
+	cmd := exec.Command(buildBinary(t), args...)
+	cmd.Dir = dir
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	cmd.Run()
+	return out.String(), errb.String(), cmd.ProcessState.ExitCode()
+}
+
+// A script that freezes three times in a row, each time in another OS
+// process, carrying closures, a coroutine, a table and the random
+// generator's state; its output must be that of a run where mb.freeze
+// just returns true (lua5.1 runs it so, with a stand-in mb).
+const threeFreezes = `mb = mb or {freeze = function() return true end}
+local log = {}
+local co = coroutine.wrap(function() for i = 1, 10 do coroutine.yield(i * i) end end)
+local function note(s) log[#log + 1] = s end
+math.randomseed(7)
+for round = 1, 3 do
+  note(round .. ":" .. co() .. ":" .. math.random(1000))
+  print("before freeze", round, #log)
+  print("freeze returned", mb.freeze("state.cont"))
+end
+print(table.concat(log, " "), co(), math.random(1000))
+os.exit(5)
+`
+
+func TestFreezeThreeTimes(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "three.lua"), []byte(threeFreezes), 0o644)
+	var all strings.Builder
+	out, errs, code := runBin(t, dir, "run", "three.lua")
+	all.WriteString(out)
+	if code != 0 || !strings.Contains(errs, "frozen to state.cont") {
+		t.Fatalf("run: status %d, stderr %q", code, errs)
+	}
+	for i := 1; i <= 3; i++ {
+		out, errs, code = runBin(t, dir, "resume", "state.cont")
+		all.WriteString(out)
+		want := 0
+		if i == 3 {
+			want = 5 // the script's own os.exit status
+		}
+		if code != want {
+			t.Fatalf("resume %d: status %d (want %d), stderr %q", i, code, want, errs)
+		}
+	}
+	// the reference: the same script where mb.freeze only returns true
+	os.WriteFile(filepath.Join(dir, "ref.lua"), []byte("mb = nil "+threeFreezes), 0o644)
+	want, _, code := runBin(t, dir, "run", "ref.lua")
+	if code != 5 || !strings.Contains(want, "freeze returned\ttrue") {
+		t.Fatalf("reference run: status %d\n%s", code, want)
+	}
+	if all.String() != want {
+		t.Errorf("output across four processes:\n%s\nuninterrupted:\n%s", all.String(), want)
+	}
+	// inspect names the frame that froze
+	out, errs, code = runBin(t, dir, "inspect", "state.cont")
+	if code != 0 || !strings.Contains(out, "format version 1") || !strings.Contains(out, "three.lua:9 in main chunk") || !strings.Contains(out, "in mb.freeze") {
+		t.Errorf("inspect: status %d\n%s%s", code, out, errs)
+	}
+}
+
+func TestResumeRefusesDamage(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "f.lua"), []byte("print(mb.freeze('f.cont'))\n"), 0o644)
+	if _, errs, code := runBin(t, dir, "run", "f.lua"); code != 0 {
+		t.Fatalf("run: %d %s", code, errs)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "f.cont"))
+	b[len(b)/2] ^= 0x10
+	os.WriteFile(filepath.Join(dir, "bad.cont"), b, 0o644)
+	_, errs, code := runBin(t, dir, "resume", "bad.cont")
+	if code != 1 || !strings.Contains(errs, "bad continuation: checksum mismatch") {
+		t.Errorf("damaged continuation: status %d, %q", code, errs)
+	}
+	os.WriteFile(filepath.Join(dir, "short.cont"), b[:40], 0o644)
+	if _, errs, code := runBin(t, dir, "resume", "short.cont"); code != 1 || !strings.Contains(errs, "bad continuation") {
+		t.Errorf("truncated continuation: status %d, %q", code, errs)
+	}
+	if _, errs, code := runBin(t, dir, "resume", "missing.cont"); code != 1 || !strings.Contains(errs, "no such file") {
+		t.Errorf("missing continuation: status %d, %q", code, errs)
+	}
+	// a freeze that cannot be written returns nil, reason to the script
+	out, _, code := runBin(t, dir, "run", "-e", "print(mb.freeze('/nonexistent/dir/x.cont'))")
+	if code != 0 || !strings.HasPrefix(out, "nil\t") {
+		t.Errorf("unwritable freeze: status %d, %q", code, out)
+	}
+	// so does one holding an open file
+	out, _, code = runBin(t, dir, "run", "-e", "local f = io.tmpfile() print(mb.freeze('x.cont'))")
+	if code != 0 || !strings.Contains(out, "nil\tcannot freeze: a userdata holding") {
+		t.Errorf("freeze with an open file: status %d, %q", code, out)
+	}
+}
+
+// TestCheckpointKill kills a checkpointing run with SIGKILL and resumes
+// it from its last checkpoint: the result is that of an uninterrupted run.
+func TestCheckpointKill(t *testing.T) {
+	dir := t.TempDir()
+	script := `local s = 0
+for i = 1, 3e7 do
+  s = (s + i * 7) % 1000003
+  if i % 3e6 == 0 then print("at", i) end
+end
+print("done", s)
+`
+	os.WriteFile(filepath.Join(dir, "long.lua"), []byte(script), 0o644)
+	cmd := exec.Command(buildBinary(t), "run", "--checkpoint", "long.cont", "--every", "200000", "long.lua")
+	cmd.Dir = dir
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	cont := filepath.Join(dir, "long.cont")
+	for i := 0; i < 500; i++ { // up to 5 s for the first checkpoint
+		if _, err := os.Stat(cont); err == nil {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cmd.Process.Kill() // SIGKILL
+	cmd.Wait()
+	if _, err := os.Stat(cont); err != nil {
+		t.Fatalf("no checkpoint was written: %v", err)
+	}
+	res, errs, code := runBin(t, dir, "resume", "long.cont")
+	whole, _, _ := runBin(t, dir, "run", "long.lua")
+	if code != 0 || !strings.HasSuffix(whole, res) || !strings.Contains(res, "done") {
+		t.Errorf("resumed after kill -9: status %d %s\n%s\nuninterrupted:\n%s", code, errs, res, whole)
+	}
+}

@@ -1,0 +1,580 @@
+package runtime
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/mobilua/mobilua/ir"
+)
+
+// This file opens the process's state to the continuation package, which
+// freezes it to bytes and thaws it back. The runtime exports plain-data
+// views of its objects (ProcessState, ThreadState, FrameState, table
+// parts, upvalue states) and rebuilds objects from them with checks: a
+// state that comes from untrusted bytes either passes them or is refused
+// with an error, so that the interpreter never runs on a frame that points
+// outside its code or stack.
+//
+// Builtins and host objects (io.stdout) are not data: they freeze by
+// name as natives of the process (RegisterNative), and a fresh process
+// made with the same libraries resolves the names back.
+
+// ---- natives
+
+// RegisterNative records obj (a *GoFunction or a *Userdata) under name, so
+// that a continuation can refer to it. Register does it for every builtin
+// it installs; libraries register their hidden builtins (iterators,
+// metamethods of host objects) themselves.
+func (p *Process) RegisterNative(name string, obj any) {
+	if p.natives == nil {
+		p.natives = make(map[string]any, 256)
+	}
+	p.natives[name] = obj
+}
+
+// Native returns the object registered under name, or nil.
+func (p *Process) Native(name string) any { return p.natives[name] }
+
+// ---- values
+
+// Closure returns v's Lua function or nil.
+func (v Value) Closure() *Closure { c, _ := v.o.(*Closure); return c }
+
+// GoFunction returns v's builtin or nil.
+func (v Value) GoFunction() *GoFunction { f, _ := v.o.(*GoFunction); return f }
+
+// Thread returns v's thread or nil.
+func (v Value) Thread() *Thread { t, _ := v.o.(*Thread); return t }
+
+// Userdata returns v's userdata or nil.
+func (v Value) Userdata() *Userdata { u, _ := v.o.(*Userdata); return u }
+
+// ThreadValue wraps a thread.
+func ThreadValue(t *Thread) Value { return Value{o: t} }
+
+// ---- builtins
+
+// Wrapped returns the coroutine of a function made by coroutine.wrap, or nil.
+func (f *GoFunction) Wrapped() *Thread {
+	if f.kind == goWrap {
+		return f.co
+	}
+	return nil
+}
+
+// WrapThread makes the function coroutine.wrap returns for co.
+func WrapThread(co *Thread) *GoFunction {
+	return &GoFunction{Name: "coroutine.wrap", kind: goWrap, co: co}
+}
+
+// WithState returns a copy of the builtin f carrying state (see
+// GoFunction.State).
+func (f *GoFunction) WithState(state []Value) *GoFunction {
+	g := *f
+	g.State = state
+	g.Scratch = nil
+	return &g
+}
+
+// Resumable reports whether f is a resumable builtin (NewResumable).
+func (f *GoFunction) Resumable() bool { return f.kind == goCont }
+
+// ---- tables
+
+// Array returns the array part of t (t[1..n], nils included); it aliases
+// the table.
+func (t *Table) Array() []Value { return t.arr }
+
+// HashLen returns the number of entries of the hash part, removed ones
+// included (a traversal may still be passing them).
+func (t *Table) HashLen() int { return len(t.entries) }
+
+// HashEntry returns entry i of the hash part in traversal order; v is nil
+// for a removed entry.
+func (t *Table) HashEntry(i int) (k, v Value) { e := t.entries[i]; return e.k, e.v }
+
+// RestoreParts fills an empty table with an array part and hash entries
+// (keys[i], vals[i]) in traversal order. It refuses nil and NaN keys,
+// duplicate keys, and number keys that belong to the array part.
+func (t *Table) RestoreParts(arr []Value, keys, vals []Value) error {
+	if len(t.arr) != 0 || len(t.entries) != 0 {
+		return fmt.Errorf("table is not empty")
+	}
+	if len(keys) != len(vals) {
+		return fmt.Errorf("table: %d keys for %d values", len(keys), len(vals))
+	}
+	t.arr = arr
+	t.border = int32(len(arr))
+	if len(arr) > 0 && arr[len(arr)-1].o == nil {
+		t.border = -1
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	t.entries = make([]entry, 0, len(keys))
+	for i, k := range keys {
+		switch k.o {
+		case nil:
+			return fmt.Errorf("table: nil key")
+		case tagNum:
+			if math.IsNaN(k.n) {
+				return fmt.Errorf("table: NaN key")
+			}
+			if n := int(k.n); float64(n) == k.n && n >= 1 && n <= len(arr) {
+				return fmt.Errorf("table: key %d belongs to the array part", n)
+			}
+			k = normKey(k)
+		}
+		if _, dup := t.pos(k); dup {
+			return fmt.Errorf("table: duplicate key %s", Repr(k))
+		}
+		t.setPos(k, int32(len(t.entries)))
+		t.entries = append(t.entries, entry{k, vals[i]})
+		if vals[i].o != nil {
+			t.live++
+		}
+	}
+	t.mmValid = false
+	return nil
+}
+
+// ---- upvalues
+
+// State returns the upvalue's thread and stack index while it is open,
+// or its value once closed (th nil).
+func (u *Upval) State() (th *Thread, idx int, v Value) {
+	if u.isOpen() {
+		return u.th, u.idx, Nil
+	}
+	return nil, 0, u.own
+}
+
+// ---- protos
+
+// Protos returns the chunk's functions in a fixed order (the main one
+// first, then depth first), the numbering a continuation uses.
+func (c *Chunk) Protos() []*FuncProto {
+	if c.all == nil {
+		var walk func(fp *FuncProto)
+		walk = func(fp *FuncProto) {
+			fp.index = len(c.all)
+			c.all = append(c.all, fp)
+			for _, q := range fp.Protos {
+				walk(q)
+			}
+		}
+		walk(c.Main)
+	}
+	return c.all
+}
+
+// Index returns fp's position in its chunk's Protos.
+func (fp *FuncProto) Index() int {
+	fp.Chunk.Protos()
+	return fp.index
+}
+
+// ---- threads
+
+// FrameState is one call frame as plain data (see Frame).
+type FrameState struct {
+	Closure *Closure // a Lua function's frame; nil for a pcall or builtin frame
+	PC      int      // the next instruction
+	Base    int      // register 0
+	Fn      int      // stack slot of the called function; results go here
+	NRes    int      // results wanted (-1: all)
+	NVar    int      // varargs, stored below Base
+	Mode    uint8    // how results are delivered
+	Bound   uint8    // pcall (1), xpcall (2), xpcall running its handler (3), resumable builtin (4)
+	Aux     int      // mode's argument: a register or a frame index
+	Concat  int      // 1 + the last register of a CONCAT in progress
+	Builtin *GoFunction
+	K       []Value // the resumable builtin's state (Continuation.Freeze)
+}
+
+// ThreadState is a thread as plain data.
+type ThreadState struct {
+	Stack        []Value // slots in use (the view aliases the thread's stack)
+	Top          int
+	Frames       []FrameState
+	Open         []*Upval // open upvalues, by increasing stack index
+	Status       uint8    // 0 suspended, 1 running, 2 normal, 3 dead
+	Resumer      *Thread
+	Body         Value // a coroutine's function until it starts
+	Started      bool
+	PendingStart bool
+	Wait         [4]int // where a pending resume's or yield's results go: fn, nres, mode, aux
+	WaitWrap     bool
+	GoCall       *GoFunction // the builtin running (names errors)
+	Globals      *Table      // per-thread globals (setfenv(0)); nil: the process's
+}
+
+// Mode and bound limits, for checks.
+const (
+	maxMode  = modeCont
+	maxBound = boundCont
+)
+
+// NewThread makes an empty thread of p, for SetState.
+func (p *Process) NewThread() *Thread { return p.newThread() }
+
+// Process state errors.
+var errNotFrozen = fmt.Errorf("the process is not suspended")
+
+// State returns the thread as plain data. The stack is cut after the
+// highest slot a frame may read.
+func (t *Thread) State() (ThreadState, error) {
+	if t.nny != 0 {
+		return ThreadState{}, fmt.Errorf("a thread is inside a non-yieldable builtin call")
+	}
+	s := ThreadState{
+		Top: t.top, Open: t.open, Status: uint8(t.status), Resumer: t.resumer,
+		Body: t.body, Started: t.started, PendingStart: t.pendingStart,
+		Wait:     [4]int{t.wait.fn, t.wait.nres, int(t.wait.mode), t.wait.aux},
+		WaitWrap: t.wait.wrap, GoCall: t.goCall, Globals: t.gt,
+	}
+	ext := t.top
+	s.Frames = make([]FrameState, len(t.frames))
+	for i := range t.frames {
+		f := &t.frames[i]
+		fs := FrameState{Closure: f.cl, PC: f.pc, Base: f.base, Fn: f.fn, NRes: f.nres, NVar: f.nvar,
+			Mode: f.mode, Bound: f.bound, Aux: f.aux, Concat: f.concat}
+		if f.bound == boundCont { // (other frames may keep a stale gofn)
+			fs.Builtin, fs.K = f.gofn, f.k.Freeze()
+		}
+		if f.cl != nil {
+			ext = max(ext, f.base+f.cl.P.IR.MaxStack)
+		}
+		ext = max(ext, f.fn+1, t.wait.fn+1)
+		s.Frames[i] = fs
+	}
+	for _, u := range t.open {
+		ext = max(ext, u.idx+1)
+	}
+	ext = min(ext, len(t.stack))
+	s.Stack = t.stack[:ext]
+	return s, nil
+}
+
+// SetState fills a thread made by NewThread from s, checking that every
+// frame, index and upvalue is consistent, and binds the open upvalues to
+// their slots.
+func (t *Thread) SetState(s ThreadState) error {
+	if len(s.Stack) > MaxStackSlots {
+		return fmt.Errorf("stack of %d slots is too large", len(s.Stack))
+	}
+	if len(s.Frames) > t.p.MaxFrames+8 {
+		return fmt.Errorf("%d frames is too many", len(s.Frames))
+	}
+	if s.Status > uint8(coDead) {
+		return fmt.Errorf("bad thread status %d", s.Status)
+	}
+	size := max(len(s.Stack)+8, 64)
+	stack := make([]Value, size)
+	copy(stack, s.Stack)
+	need := func(i int, what string) error {
+		if i < 0 || i >= size-1 {
+			return fmt.Errorf("%s %d is outside the stack (%d slots)", what, i, len(s.Stack))
+		}
+		return nil
+	}
+	if err := need(s.Top, "top"); err != nil && !(s.Top == 0) {
+		return err
+	}
+	frames := make([]Frame, len(s.Frames))
+	for i, fs := range s.Frames {
+		if fs.Mode > maxMode || fs.Bound > maxBound {
+			return fmt.Errorf("frame %d: bad mode %d or kind %d", i, fs.Mode, fs.Bound)
+		}
+		if fs.NRes < -1 || fs.NRes > 255 || fs.NVar < 0 || fs.Concat < 0 {
+			return fmt.Errorf("frame %d: bad counts", i)
+		}
+		if err := need(fs.Fn, "frame function slot"); err != nil {
+			return err
+		}
+		f := Frame{cl: fs.Closure, pc: fs.PC, base: fs.Base, fn: fs.Fn, nres: fs.NRes, nvar: fs.NVar,
+			mode: fs.Mode, bound: fs.Bound, aux: fs.Aux, concat: fs.Concat}
+		switch {
+		case fs.Closure != nil:
+			if fs.Bound != boundNone {
+				return fmt.Errorf("frame %d: a Lua frame marked as a boundary", i)
+			}
+			p := fs.Closure.P.IR
+			if fs.PC < 0 || fs.PC >= len(p.Code) {
+				return fmt.Errorf("frame %d: pc %d outside %d instructions", i, fs.PC, len(p.Code))
+			}
+			if fs.Base <= fs.Fn || fs.Base+p.MaxStack+1 > size || fs.Base-fs.NVar <= fs.Fn {
+				return fmt.Errorf("frame %d: registers outside the stack", i)
+			}
+			if fs.Concat > p.MaxStack+1 {
+				return fmt.Errorf("frame %d: bad concat register", i)
+			}
+		case fs.Bound == boundCont:
+			if fs.Builtin == nil || fs.Builtin.kind != goCont || fs.Builtin.thaw == nil {
+				return fmt.Errorf("frame %d: not a resumable builtin", i)
+			}
+			k, err := fs.Builtin.thaw(fs.K)
+			if err != nil {
+				return fmt.Errorf("frame %d (%s): %v", i, fs.Builtin.Name, err)
+			}
+			f.k, f.gofn = k, fs.Builtin
+		case fs.Bound == boundNone:
+			return fmt.Errorf("frame %d: neither a Lua function nor a builtin", i)
+		}
+		switch fs.Mode {
+		case modeReg, modeConcat:
+			if err := need(fs.Aux, "result register"); err != nil {
+				return err
+			}
+		case modeCont, modeHandler:
+			if fs.Aux < 0 || fs.Aux >= i {
+				return fmt.Errorf("frame %d: bad frame reference %d", i, fs.Aux)
+			}
+			if want := map[uint8]uint8{modeCont: boundCont, modeHandler: boundXpcallHandling}[fs.Mode]; s.Frames[fs.Aux].Bound != want {
+				return fmt.Errorf("frame %d: frame %d is of the wrong kind", i, fs.Aux)
+			}
+		case modeCond:
+			if i == 0 || s.Frames[i-1].Closure == nil {
+				return fmt.Errorf("frame %d: a condition result with no Lua frame below", i)
+			}
+		case modeBottom, modeCoBottom:
+			if i != 0 {
+				return fmt.Errorf("frame %d: a bottom frame above others", i)
+			}
+		}
+		frames[i] = f
+	}
+	w := waitSite{fn: s.Wait[0], nres: s.Wait[1], mode: uint8(s.Wait[2]), aux: s.Wait[3], wrap: s.WaitWrap}
+	if s.Wait[2] < 0 || s.Wait[2] > int(maxMode) || w.nres < -1 || w.nres > 255 {
+		return fmt.Errorf("bad wait site")
+	}
+	if err := need(w.fn, "wait slot"); err != nil {
+		return err
+	}
+	if (w.mode == modeReg || w.mode == modeConcat) && need(w.aux, "wait register") != nil {
+		return fmt.Errorf("bad wait register")
+	}
+	if (w.mode == modeCont || w.mode == modeHandler || w.mode == modeCond) && (w.aux < 0 || w.aux >= len(frames)) && w.mode != modeCond {
+		return fmt.Errorf("bad wait frame")
+	}
+	if w.mode == modeCond && len(frames) == 0 {
+		return fmt.Errorf("bad wait frame")
+	}
+	prev := -1
+	for _, u := range s.Open {
+		if u.th != t || u.idx <= prev || u.idx >= len(s.Stack) || u.v != nil {
+			return fmt.Errorf("bad open upvalue")
+		}
+		prev = u.idx
+	}
+	if s.Body.o != nil && s.Body.Closure() == nil {
+		return fmt.Errorf("a coroutine's body is not a Lua function")
+	}
+	if s.GoCall != nil && s.GoCall.Fn == nil && s.GoCall.kind == goPlain {
+		return fmt.Errorf("bad running builtin")
+	}
+	t.stack, t.top, t.frames = stack, s.Top, frames
+	t.open = append([]*Upval(nil), s.Open...)
+	for _, u := range t.open {
+		u.v = &stack[u.idx]
+	}
+	t.status, t.resumer, t.body = coStatus(s.Status), s.Resumer, s.Body
+	t.started, t.pendingStart, t.wait = s.Started, s.PendingStart, w
+	t.goCall, t.gt = s.GoCall, s.Globals
+	return nil
+}
+
+// ---- closures
+
+// CheckClosure checks that a rebuilt closure matches its proto.
+func CheckClosure(c *Closure) error {
+	if c.P == nil {
+		return fmt.Errorf("closure without a function")
+	}
+	if len(c.Upvals) != len(c.P.IR.Upvals) {
+		return fmt.Errorf("closure of %s has %d upvalues, wants %d", c.P.IR.Name, len(c.Upvals), len(c.P.IR.Upvals))
+	}
+	for _, u := range c.Upvals {
+		if u == nil {
+			return fmt.Errorf("closure with a missing upvalue")
+		}
+	}
+	if c.Env == nil {
+		return fmt.Errorf("closure without an environment")
+	}
+	return nil
+}
+
+// ---- processes
+
+// ProcessState is a suspended process as plain data.
+type ProcessState struct {
+	Globals    *Table
+	StringMeta *Table
+	TypeMeta   [8]*Table // debug.setmetatable for non-table types
+	Main       *Thread
+	Current    *Thread // the thread that runs on Resume
+	Yielded    *Thread // the thread suspended in mb.yield (or nil)
+	YieldedBy  string  // the yielding builtin's name
+	Random     RandomState
+	Steps      int64 // steps run so far
+	Budget     int64 // steps per slice (0: unlimited)
+	MaxSteps   int64
+	Sandboxed  bool
+}
+
+// State returns p as plain data. p must be suspended: not finished, not
+// running (Resume returned OutOfSteps or Yielded, or it has not started).
+func (p *Process) State() (ProcessState, error) {
+	if p.done {
+		return ProcessState{}, fmt.Errorf("the process has finished")
+	}
+	if p.nested != 0 || p.running {
+		return ProcessState{}, errNotFrozen
+	}
+	s := ProcessState{
+		Globals: p.Globals, StringMeta: p.StringMeta, Main: p.Main, Current: p.cur,
+		Yielded: p.yieldTh, Random: p.Random, Steps: p.total, MaxSteps: p.MaxSteps,
+		Sandboxed: p.Sandboxed,
+	}
+	if p.yieldTh != nil && p.yieldBy != nil {
+		s.YieldedBy = p.yieldBy.Name
+	}
+	if p.limited {
+		s.Budget = p.slice
+	}
+	if p.typeMeta != nil {
+		s.TypeMeta = *p.typeMeta
+	}
+	return s, nil
+}
+
+// SetState makes p (a fresh process with its libraries) continue the
+// process s describes; the threads must have been made by p.NewThread and
+// filled with SetState.
+func (p *Process) SetState(s ProcessState) error {
+	if s.Globals == nil || s.Main == nil || s.Current == nil {
+		return fmt.Errorf("process without globals or main thread")
+	}
+	for _, th := range []*Thread{s.Main, s.Current, s.Yielded} {
+		if th != nil && th.p != p {
+			return fmt.Errorf("a thread of another process")
+		}
+	}
+	if s.Steps < 0 || s.Budget < 0 || s.MaxSteps < 0 {
+		return fmt.Errorf("negative step counts")
+	}
+	if s.Current.status != coRunning {
+		return fmt.Errorf("the current thread is not running")
+	}
+	if s.Yielded != nil {
+		if n := len(s.Yielded.frames); s.Yielded.wait.fn < 0 || (n > 0 && s.Yielded.wait.mode == modeCond && s.Yielded.frames[n-1].cl == nil) {
+			return fmt.Errorf("bad yield site")
+		}
+		if f, ok := p.Native(s.YieldedBy).(*GoFunction); ok {
+			p.yieldBy = f
+		}
+	}
+	if !s.Main.pendingStart && len(s.Main.frames) == 0 {
+		return fmt.Errorf("the main thread has nothing to run")
+	}
+	p.Globals, p.StringMeta, p.Main, p.cur, p.yieldTh = s.Globals, s.StringMeta, s.Main, s.Current, s.Yielded
+	p.Random, p.total, p.MaxSteps, p.Sandboxed = s.Random, s.Steps, s.MaxSteps, s.Sandboxed
+	p.SetBudget(s.Budget)
+	p.typeMeta = nil
+	for _, m := range s.TypeMeta {
+		if m != nil {
+			tm := s.TypeMeta
+			p.typeMeta = &tm
+			break
+		}
+	}
+	return nil
+}
+
+// CheckFrozenChunk checks that a chunk recompiled from its source gives
+// the code a continuation was frozen with: fingerprint is IRFingerprint of
+// the original.
+func CheckFrozenChunk(c *Chunk, fingerprint uint64) error {
+	if got := c.Fingerprint(); got != fingerprint {
+		return fmt.Errorf("chunk %s compiles to different code here (fingerprint %016x, frozen with %016x): another compiler version", c.Name, got, fingerprint)
+	}
+	return nil
+}
+
+// Fingerprint is a hash of the chunk's compiled code (FNV-1a over every
+// function's instructions, constants and shape): equal fingerprints mean
+// pcs and registers mean the same thing.
+func (c *Chunk) Fingerprint() uint64 {
+	if c.fp != 0 {
+		return c.fp
+	}
+	h := uint64(14695981039346656037)
+	mix := func(x uint64) {
+		for i := 0; i < 8; i++ {
+			h ^= x & 0xff
+			h *= 1099511628211
+			x >>= 8
+		}
+	}
+	for _, fp := range c.Protos() {
+		p := fp.IR
+		mix(uint64(p.NumParams)<<32 | uint64(p.MaxStack)<<1 | b2u(p.IsVararg))
+		mix(uint64(len(p.Code))<<32 | uint64(len(p.Consts))<<16 | uint64(len(p.Upvals)))
+		for _, in := range fp.Code {
+			mix(uint64(in))
+		}
+		for _, k := range p.Consts {
+			mix(uint64(k.Kind)<<56 ^ math.Float64bits(k.Num))
+			for i := 0; i < len(k.Str); i++ {
+				mix(uint64(k.Str[i]))
+			}
+		}
+		for _, u := range p.Upvals {
+			mix(uint64(u.Index)<<1 | b2u(u.InStack))
+		}
+	}
+	c.fp = h | 1
+	return c.fp
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+var _ = ir.MOVE
+
+// NewEmbedderYield makes a builtin that suspends the whole process back to
+// its embedder (Process.Resume returns Yielded): mb.yield, mb.freeze and
+// mb.jump. The embedder reads the arguments with YieldValues and the
+// builtin with YieldedBy; what it passes to Resume is what the call
+// returns.
+func NewEmbedderYield(name string) *GoFunction {
+	return &GoFunction{Name: name, kind: goMbYield}
+}
+
+// YieldedBy returns the name of the builtin that yielded to the embedder.
+func (p *Process) YieldedBy() string {
+	if p.yieldTh == nil || p.yieldBy == nil {
+		return ""
+	}
+	return p.yieldBy.Name
+}
+
+// SetClosed makes u a closed upvalue holding v (for a thaw).
+func (u *Upval) SetClosed(v Value) {
+	*u = Upval{own: v}
+	u.v = &u.own
+}
+
+// SetOpen makes u an upvalue open on slot idx of th; th.SetState binds it
+// (for a thaw).
+func (u *Upval) SetOpen(th *Thread, idx int) {
+	*u = Upval{th: th, idx: idx}
+}
+
+// Bound reports whether an open upvalue has been bound to its slot.
+func (u *Upval) Bound() bool { return u.v != nil }
