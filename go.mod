@@ -2,4 +2,9 @@ module github.com/mobilua/mobilua
 
 go 1.26.8
 
-require github.com/yuin/gopher-lua v1.1.2
+require (
+	github.com/fxamacker/cbor/v2 v2.10.0
+	github.com/yuin/gopher-lua v1.1.2
+)
+
+require github.com/x448/float16 v0.8.4 // indirect

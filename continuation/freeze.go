@@ -26,6 +26,11 @@ package continuation
 // freezes to the same bytes. The kind letters:
 //
 //	't' table      [meta: ref/null, [* value] array part, [* key, value] hash part]
+//	'T' library table (a native by name: runtime.Process.SealNatives)
+//	               [meta: ref/null, [* value] array part, [* key, value] changes]
+//	               the changes from what the table held when the process was
+//	               sealed: new or changed entries in traversal order, removed
+//	               keys with null
 //	'c' closure    [chunk: uint, function: uint, env: ref, [* upvalue ref]]
 //	'u' upvalue    [value] when closed, [thread: ref, slot: uint] while open
 //	'h' thread     [status, [* value] stack, top, [* frame], [* open upvalue ref],
@@ -67,6 +72,7 @@ const magic = "mobilua continuation"
 // Object kinds.
 const (
 	kTable     = 't'
+	kNativeTab = 'T'
 	kClosure   = 'c'
 	kUpval     = 'u'
 	kThread    = 'h'
@@ -110,6 +116,9 @@ func Freeze(p *runtime.Process) (b []byte, err error) {
 	e.ref(st.Main)
 	e.ref(st.Current)
 	e.refOrNil(st.Yielded)
+	for _, t := range p.ChangedNatives() {
+		e.ref(t) // (reached or not, their changes travel)
+	}
 	body := e.objects()
 	e.w = writer{b: body}
 	e.process(st)
@@ -147,6 +156,9 @@ func (e *encoder) ref(o any) uint32 {
 		e.natives = append(e.natives, o.(*runtime.GoFunction).Name)
 	case kNativeUd:
 		e.natives = append(e.natives, o.(*runtime.Userdata).Name)
+	case kNativeTab:
+		e.natives = append(e.natives, e.p.NativeName(o))
+		e.queue = append(e.queue, o)
 	default:
 		e.queue = append(e.queue, o)
 	}
@@ -156,6 +168,9 @@ func (e *encoder) ref(o any) uint32 {
 func (e *encoder) kindOf(o any) byte {
 	switch o := o.(type) {
 	case *runtime.Table:
+		if e.p.NativeName(o) != "" {
+			return kNativeTab
+		}
 		return kTable
 	case *runtime.Closure:
 		return kClosure
@@ -319,6 +334,18 @@ func (e *encoder) objects() []byte {
 }
 
 func (e *encoder) table(t *runtime.Table) {
+	if e.kinds[e.ids[t]] == kNativeTab {
+		keys, vals := e.p.Changes(t)
+		e.w.array(3)
+		e.refOrNil(t.Meta())
+		e.values(t.Array())
+		e.w.array(2 * len(keys))
+		for i, k := range keys {
+			e.value(k)
+			e.value(vals[i])
+		}
+		return
+	}
 	e.w.array(3)
 	e.refOrNil(t.Meta())
 	e.values(t.Array())

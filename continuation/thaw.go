@@ -206,6 +206,9 @@ func (d *decoder) body(opts Options) error {
 		return err
 	}
 	d.p = opts.NewProcess(sandboxed)
+	if !d.p.Sealed() {
+		d.p.SealNatives()
+	}
 	if d.p.Compiler == nil {
 		return errors.New("continuation.Thaw: the new process has no Compiler")
 	}
@@ -277,6 +280,7 @@ func (d *decoder) compile(name string, file bool, src []byte, fingerprint uint64
 // references can be resolved while the bodies are read.
 func (d *decoder) shells(names []string) error {
 	n := len(d.kinds)
+	seen := map[*runtime.Table]bool{} // a library table is one object
 	d.objs = make([]any, n)
 	d.vals = make([]runtime.Value, n)
 	ni := 0
@@ -301,7 +305,7 @@ func (d *decoder) shells(names []string) error {
 		case kUserdata:
 			u := &runtime.Userdata{}
 			o, v = u, runtime.UserdataValue(u)
-		case kNativeFn, kNativeUd:
+		case kNativeFn, kNativeUd, kNativeTab:
 			if ni >= len(names) {
 				return bad("more natives than names")
 			}
@@ -315,6 +319,11 @@ func (d *decoder) shells(names []string) error {
 			case *runtime.Userdata:
 				if k == kNativeUd {
 					o, v = x, runtime.UserdataValue(x)
+				}
+			case *runtime.Table:
+				if k == kNativeTab && !seen[x] {
+					seen[x] = true
+					o, v = x, runtime.TableValue(x)
 				}
 			}
 			if o == nil {
@@ -342,6 +351,7 @@ func (d *decoder) objects() {
 			want++
 		}
 	}
+	// (library tables have a body: their changes)
 	if n != want {
 		r.fail("%d object bodies for %d objects", n, want)
 	}
@@ -349,6 +359,8 @@ func (d *decoder) objects() {
 		switch k {
 		case kTable:
 			d.table(d.objs[i].(*runtime.Table))
+		case kNativeTab:
+			d.nativeTable(d.objs[i].(*runtime.Table))
 		case kClosure:
 			d.closure(d.objs[i].(*runtime.Closure))
 		case kUpval:
@@ -522,6 +534,31 @@ func (d *decoder) table(t *runtime.Table) {
 		vals[i] = d.value()
 	}
 	if err := t.RestoreParts(arr, keys, vals); err != nil {
+		r.fail("%v", err)
+	}
+	t.SetMeta(meta)
+}
+
+// nativeTable applies the changes a library table went through.
+func (d *decoder) nativeTable(t *runtime.Table) {
+	r := &d.r
+	r.countExactly("library table", 3)
+	meta := d.tableOrNil()
+	arr := d.values("array part")
+	n := r.count("changes", 2)
+	if n%2 != 0 {
+		r.fail("changes of odd length %d", n)
+	}
+	for i, v := range arr {
+		t.SetInt(i+1, v)
+	}
+	keys := make([]runtime.Value, n/2)
+	vals := make([]runtime.Value, n/2)
+	for i := range keys {
+		keys[i] = d.value()
+		vals[i] = d.value()
+	}
+	if err := t.ApplyChanges(keys, vals); err != nil {
 		r.fail("%v", err)
 	}
 	t.SetMeta(meta)

@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/mobilua/mobilua/ir"
 )
@@ -578,3 +579,186 @@ func (u *Upval) SetOpen(th *Thread, idx int) {
 
 // Bound reports whether an open upvalue has been bound to its slot.
 func (u *Upval) Bound() bool { return u.v != nil }
+
+// ---- the library baseline
+
+// A baseline is what a process's native tables held when SealNatives ran:
+// a continuation writes only how each differs from it, and the process
+// that thaws it (made by the same code, so holding the same baseline)
+// applies the changes.
+type baseline map[*Table]map[Value]baseValue
+
+// baseValue is a primitive value, or a native's name.
+type baseValue struct {
+	v      Value
+	native string
+}
+
+// SealNatives makes the library state of p, as it is now, the baseline
+// continuations are written against: every table reachable from the
+// globals, the string metatable and the native userdata's metatables
+// becomes a native named by its path ("_G", "_G.string",
+// "_G.package.loaded"), and what each holds is remembered. Call it once
+// the libraries are open, before anything specific to one run (arg,
+// package.path for a script's directory) is set: those then travel as
+// changes. Both sides of a continuation must seal processes made the same
+// way.
+func (p *Process) SealNatives() {
+	p.tableNames = map[*Table]string{}
+	p.base = baseline{}
+	type item struct {
+		t    *Table
+		name string
+	}
+	var queue []item
+	add := func(t *Table, name string) {
+		if t == nil {
+			return
+		}
+		if _, seen := p.tableNames[t]; seen {
+			return
+		}
+		p.tableNames[t] = name
+		p.RegisterNative(name, t)
+		queue = append(queue, item{t, name})
+	}
+	add(p.Globals, "_G")
+	add(p.StringMeta, "string.meta")
+	names := make([]string, 0, len(p.natives))
+	for n := range p.natives {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if u, ok := p.natives[n].(*Userdata); ok {
+			add(u.Meta, n+".meta")
+		}
+	}
+	for i := 0; i < len(queue); i++ {
+		it := queue[i]
+		add(it.t.meta, it.name+".meta")
+		for _, e := range it.t.entries {
+			if s, ok := e.k.o.(string); ok {
+				if sub, ok := e.v.o.(*Table); ok {
+					add(sub, it.name+"."+s)
+				}
+			}
+		}
+	}
+	p.sealed = p.sealed[:0]
+	p.baseMeta = map[*Table]*Table{}
+	for _, it := range queue {
+		p.sealed = append(p.sealed, it.t)
+		p.baseMeta[it.t] = it.t.meta
+		m := make(map[Value]baseValue, len(it.t.entries))
+		for _, e := range it.t.entries {
+			if e.v.o != nil {
+				m[e.k] = p.baseValueOf(e.v)
+			}
+		}
+		p.base[it.t] = m
+	}
+}
+
+func (p *Process) baseValueOf(v Value) baseValue {
+	if n := p.NativeName(v.o); n != "" {
+		return baseValue{native: n}
+	}
+	return baseValue{v: v}
+}
+
+// NativeName returns the name o is registered under as a native (a
+// builtin, a host userdata, or a library table once sealed), or "".
+func (p *Process) NativeName(o any) string {
+	var n string
+	switch o := o.(type) {
+	case *Table:
+		return p.tableNames[o]
+	case *GoFunction:
+		n = o.Name
+	case *Userdata:
+		n = o.Name
+	default:
+		return ""
+	}
+	if n != "" && p.natives[n] == o {
+		return n
+	}
+	return ""
+}
+
+// Changes returns how the native table t differs from the baseline: the
+// entries (in traversal order, removed ones included) that are new or
+// hold another value, then the baseline's keys it no longer has, with nil.
+func (p *Process) Changes(t *Table) (keys, vals []Value) {
+	base := p.base[t]
+	for _, e := range t.entries {
+		if b, ok := base[e.k]; ok && e.v.o != nil && p.baseValueOf(e.v) == b {
+			continue
+		}
+		keys, vals = append(keys, e.k), append(vals, e.v)
+	}
+	var removed []Value // keys whose entry went with a compaction
+	for k := range base {
+		if _, ok := t.pos(k); !ok {
+			removed = append(removed, k)
+		}
+	}
+	sort.Slice(removed, func(i, j int) bool { return Repr(removed[i]) < Repr(removed[j]) }) // the map's order is random
+	for _, k := range removed {
+		keys, vals = append(keys, k), append(vals, Nil)
+	}
+	return keys, vals
+}
+
+// ChangedNatives returns the library tables that differ from the
+// baseline (entries, array part or metatable), in a fixed order: a
+// continuation must carry them even when nothing else refers to them.
+func (p *Process) ChangedNatives() []*Table {
+	var ts []*Table
+	for _, t := range p.sealed {
+		if len(t.arr) > 0 || t.meta != p.baseMeta[t] {
+			ts = append(ts, t)
+			continue
+		}
+		if k, _ := p.Changes(t); len(k) > 0 {
+			ts = append(ts, t)
+		}
+	}
+	return ts
+}
+
+// ApplyChanges sets t's entries as Changes listed them: an existing key
+// gets the value in place (nil included), a new one is appended (nil
+// included, so that a traversal that was passing it can go on).
+func (t *Table) ApplyChanges(keys, vals []Value) error {
+	if len(keys) != len(vals) {
+		return fmt.Errorf("table: %d keys for %d values", len(keys), len(vals))
+	}
+	for i, k := range keys {
+		switch k.o {
+		case nil:
+			return fmt.Errorf("table: nil key")
+		case tagNum:
+			if math.IsNaN(k.n) {
+				return fmt.Errorf("table: NaN key")
+			}
+			if n := int(k.n); float64(n) == k.n && n >= 1 && n <= len(t.arr) {
+				t.arr[n-1] = vals[i]
+				continue
+			}
+			k = normKey(k)
+		}
+		if _, ok := t.pos(k); ok || vals[i].o != nil {
+			t.setHash(k, vals[i])
+			continue
+		}
+		t.setPos(k, int32(len(t.entries)))
+		t.entries = append(t.entries, entry{k, Nil})
+	}
+	t.mmValid = false
+	return nil
+}
+
+// Sealed reports whether SealNatives has run.
+func (p *Process) Sealed() bool { return p.base != nil }

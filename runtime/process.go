@@ -54,9 +54,14 @@ type Process struct {
 	MaxSteps int64
 	Random   RandomState
 
-	Chunks   []*Chunk
-	natives  map[string]any
-	typeMeta *[8]*Table // debug.setmetatable on numbers, booleans, nil, functions, threads
+	Chunks  []*Chunk
+	natives map[string]any
+	// the library baseline (SealNatives)
+	tableNames map[*Table]string
+	base       baseline
+	baseMeta   map[*Table]*Table
+	sealed     []*Table   // in the order SealNatives met them
+	typeMeta   *[8]*Table // debug.setmetatable on numbers, booleans, nil, functions, threads
 
 	cur        *Thread
 	steps      int64 // steps left before the next budget check

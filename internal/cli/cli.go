@@ -143,13 +143,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if file && script != "-" {
 			dir = filepath.Dir(script)
 		}
-		stdlib.OpenPackage(p, dir)
+		stdlib.SetScriptDir(p, dir)
 	}
 	p.Start(closureValue(p.Load(c)), vals...)
 	return drive(p, out, stderr, cp, nil)
 }
 
-// NewProcess makes a process with the standard library, writing to out.
+// NewProcess makes a process with the standard library (and package,
+// outside the sandbox), writing to out, sealed (runtime.Process.SealNatives).
 func NewProcess(out io.Writer, stderr io.Writer, sandbox bool) *runtime.Process {
 	p := runtime.NewProcess()
 	p.Stdout = out
@@ -158,6 +159,12 @@ func NewProcess(out io.Writer, stderr io.Writer, sandbox bool) *runtime.Process 
 	p.Sandboxed = sandbox
 	stdlib.Open(p)
 	stdlib.OpenMb(p)
+	if !sandbox {
+		stdlib.OpenPackage(p, "")
+	}
+	// what a fresh process holds is the baseline continuations are
+	// written against (run sets arg and package.path after)
+	p.SealNatives()
 	return p
 }
 

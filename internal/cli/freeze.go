@@ -11,7 +11,6 @@ import (
 
 	"github.com/mobilua/mobilua/continuation"
 	"github.com/mobilua/mobilua/runtime"
-	"github.com/mobilua/mobilua/runtime/stdlib"
 )
 
 // checkpoint is the --checkpoint FILE --every N pair.
@@ -114,11 +113,7 @@ func freezeTo(p *runtime.Process, path string) error {
 // thawOptions makes processes as `mobilua run` does.
 func thawOptions(out *bufio.Writer, stderr io.Writer) continuation.Options {
 	return continuation.Options{NewProcess: func(sandboxed bool) *runtime.Process {
-		p := NewProcess(out, stderr, sandboxed)
-		if !sandboxed {
-			stdlib.OpenPackage(p, "")
-		}
-		return p
+		return NewProcess(out, stderr, sandboxed)
 	}}
 }
 

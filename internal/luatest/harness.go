@@ -107,6 +107,7 @@ func newProcess(w *bufio.Writer, stderr io.Writer, sandbox bool) *runtime.Proces
 	if !sandbox {
 		stdlib.OpenPackage(p, "")
 	}
+	p.SealNatives()
 	return p
 }
 

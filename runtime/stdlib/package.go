@@ -17,14 +17,7 @@ const DefaultPath = "./?.lua;/usr/local/share/lua/5.1/?.lua;/usr/local/share/lua
 // when not empty, is searched first (the directory of the running script).
 func OpenPackage(p *rt.Process, scriptDir string) {
 	pkg := rt.NewTable(0, 8)
-	path := DefaultPath
-	if env, ok := os.LookupEnv("LUA_PATH"); ok {
-		path = strings.ReplaceAll(env, ";;", ";"+DefaultPath+";")
-	}
-	if scriptDir != "" && scriptDir != "." {
-		path = filepath.Join(scriptDir, "?.lua") + ";" + path
-	}
-	pkg.SetStr("path", rt.String(path))
+	pkg.SetStr("path", rt.String(packagePath(scriptDir)))
 	pkg.SetStr("cpath", rt.String(""))
 	pkg.SetStr("config", rt.String("/\n;\n?\n!\n-"))
 	loaded := rt.NewTable(0, 16)
@@ -145,6 +138,26 @@ func OpenPackage(p *rt.Process, scriptDir string) {
 		}
 		return 0
 	}))
+}
+
+func packagePath(scriptDir string) string {
+	path := DefaultPath
+	if env, ok := os.LookupEnv("LUA_PATH"); ok {
+		path = strings.ReplaceAll(env, ";;", ";"+DefaultPath+";")
+	}
+	if scriptDir != "" && scriptDir != "." {
+		path = filepath.Join(scriptDir, "?.lua") + ";" + path
+	}
+	return path
+}
+
+// SetScriptDir puts a script's directory first in package.path, as
+// OpenPackage(p, dir) does; an embedder that seals its processes
+// (SealNatives) before knowing the script calls it after.
+func SetScriptDir(p *rt.Process, dir string) {
+	if pkg := p.Globals.GetStr("package").Table(); pkg != nil {
+		pkg.SetStr("path", rt.String(packagePath(dir)))
+	}
 }
 
 // requireState is require as a resumable builtin: the module's main chunk

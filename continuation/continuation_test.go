@@ -1,0 +1,288 @@
+package continuation
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/fxamacker/cbor/v2"
+
+	"github.com/mobilua/mobilua/runtime"
+	"github.com/mobilua/mobilua/runtime/stdlib"
+	"github.com/mobilua/mobilua/transpile"
+)
+
+// newProcess makes a process as `mobilua run` does, writing to out.
+func newProcess(out io.Writer, sandboxed bool) *runtime.Process {
+	p := runtime.NewProcess()
+	p.Stdout = out
+	p.Stderr = out
+	p.Compiler = transpile.Compiler{}
+	p.Sandboxed = sandboxed
+	stdlib.Open(p)
+	stdlib.OpenMb(p)
+	if !sandboxed {
+		stdlib.OpenPackage(p, "")
+	}
+	p.SealNatives()
+	return p
+}
+
+func options(out io.Writer) Options {
+	return Options{NewProcess: func(sb bool) *runtime.Process { return newProcess(out, sb) }, Cache: &ChunkCache{}}
+}
+
+// start compiles src and runs it until its first mb.yield (or the end).
+func start(t testing.TB, src string, out io.Writer) *runtime.Process {
+	p := newProcess(out, false)
+	proto, err := transpile.Compile([]byte(src), "@test.lua", transpile.Options{File: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := runtime.NewChunk("@test.lua", []byte(src), proto)
+	c.File = true
+	p.Start(runtime.ClosureValue(p.Load(c)))
+	if _, err := p.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// finish resumes p to its end and returns what it printed.
+func finish(t testing.TB, p *runtime.Process, out *bytes.Buffer) string {
+	for i := 0; i < 1000; i++ {
+		st, err := p.Resume()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st == runtime.Done {
+			p.Out().Flush()
+			return out.String()
+		}
+	}
+	t.Fatal("the process does not end")
+	return ""
+}
+
+const sample = `
+local shared = 0
+local function make() return function() shared = shared + 1 return shared end, function() return shared end end
+local inc, get = make()
+local t = {1, 2, 3, name = "sample", nested = {deep = {"x"}}}
+t.loop = t
+local co = coroutine.create(function(a) while true do a = coroutine.yield(a * 2) end end)
+coroutine.resume(co, 1)
+local it = string.gmatch("a1 b2 c3", "%a%d")
+it()
+inc()
+mb.yield()
+print(inc(), get(), t.loop.nested.deep[1], select(2, coroutine.resume(co, 21)), it(), #t)
+`
+
+func TestRoundTrip(t *testing.T) {
+	var out1, out2 bytes.Buffer
+	p := start(t, sample, &out1)
+	b, err := Freeze(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b2, _ := Freeze(p); !bytes.Equal(b, b2) {
+		t.Error("freezing the same state twice gives different bytes")
+	}
+	if err := cbor.Wellformed(b); err != nil {
+		t.Errorf("not well-formed CBOR for fxamacker/cbor: %v", err)
+	}
+	var diag any
+	if err := cbor.Unmarshal(b, &diag); err != nil {
+		t.Errorf("fxamacker/cbor cannot decode it: %v", err)
+	}
+	q, err := Thaw(b, options(&out2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b3, err := Freeze(q); err != nil || !bytes.Equal(b, b3) {
+		t.Errorf("the thawed process freezes to other bytes (%v)", err)
+	}
+	got := finish(t, q, &out2)
+	want := finish(t, p, &out1)
+	if got != want || want != "2\t2\tx\t42\tb2\t3\n" {
+		t.Errorf("thawed run printed %q, the original %q", got, want)
+	}
+}
+
+func TestEmptyProcessSize(t *testing.T) {
+	var out bytes.Buffer
+	src := "mb.yield()\n"
+	p := start(t, src, &out)
+	b, err := Freeze(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("a process with nothing on its heap: %d bytes (source %d)", len(b), len(src))
+	if len(b)-len(src) >= 1024 {
+		t.Errorf("an empty process freezes to %d bytes plus its source, want under 1 KiB", len(b)-len(src))
+	}
+}
+
+// resign replaces the checksum of a modified continuation, so that the
+// decoder's own checks are what stands between it and the runtime.
+func resign(b []byte) []byte {
+	b = bytes.Clone(b)
+	if len(b) < 5 {
+		return b
+	}
+	crc := crc32.Checksum(b[:len(b)-5], castagnoli)
+	binary.BigEndian.PutUint32(b[len(b)-4:], crc)
+	b[len(b)-5] = majBytes | 4
+	return b
+}
+
+// exercise runs a thawed process a little: whatever a hostile continuation
+// makes, it must not panic or hang.
+func exercise(p *runtime.Process) {
+	p.SetBudget(1000)
+	p.MaxSteps = p.Steps() + 20000
+	for i := 0; i < 100; i++ {
+		st, err := p.Resume()
+		if err != nil || st == runtime.Done {
+			return
+		}
+	}
+}
+
+func sampleBytes(t testing.TB) []byte {
+	p := start(t, sample, io.Discard)
+	b, err := Freeze(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestTamper(t *testing.T) {
+	b := sampleBytes(t)
+	opts := options(io.Discard)
+	// truncated anywhere
+	for n := 0; n < len(b); n++ {
+		if _, err := Thaw(b[:n], opts); err == nil {
+			t.Fatalf("truncated to %d bytes: no error", n)
+		}
+	}
+	// any bit flipped
+	for i := 0; i < len(b); i++ {
+		for bit := 0; bit < 8; bit += 3 {
+			c := bytes.Clone(b)
+			c[i] ^= 1 << bit
+			if _, err := Thaw(c, opts); err == nil {
+				t.Fatalf("bit %d of byte %d flipped: no error", bit, i)
+			} else if !strings.HasPrefix(err.Error(), "bad continuation: ") {
+				t.Fatalf("unclear error: %v", err)
+			}
+		}
+	}
+}
+
+func TestHostile(t *testing.T) {
+	b := sampleBytes(t)
+	opts := options(io.Discard)
+	check := func(name string, c []byte, want string) {
+		t.Helper()
+		_, err := Thaw(resign(c), opts)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v, want an error with %q", name, err, want)
+		}
+	}
+	// the version is the byte after the magic
+	at := bytes.Index(b, []byte(magic)) + len(magic)
+	c := bytes.Clone(b)
+	c[at] = 2
+	check("wrong version", c, "format version 2 is not supported")
+	// a reference out of range: the first object reference points past the end
+	d := &decoder{r: reader{b: b}}
+	refAt := bytes.Index(b, []byte{0xd8, tagObjectRef, 0x19}) // tag 29, a 2-byte number
+	if refAt < 0 {
+		refAt = bytes.Index(b, []byte{0xd8, tagObjectRef})
+	}
+	c = bytes.Clone(b)
+	c = append(c[:refAt+2:refAt+2], append([]byte{0x19, 0xff, 0xff}, c[refAt+2+itemLen(c[refAt+2:]):]...)...)
+	check("reference out of range", c, "out of range")
+	_ = d
+	// a length of 2^40: the object kinds' byte string
+	kindsAt := findKinds(t, b)
+	n := itemLen(b[kindsAt:])
+	huge := []byte{majBytes | 27, 0, 0, 1, 0, 0, 0, 0, 0}
+	c = append(append(append([]byte{}, b[:kindsAt]...), huge...), b[kindsAt+n:]...)
+	check("length of 2^40", c, "longer than")
+	// every byte set to hostile values, checksum made right: an error or a
+	// process that runs without harm
+	for i := 0; i < len(b)-5; i++ {
+		for _, v := range []byte{0x00, 0x17, 0x18, 0x1b, 0x9b, 0xd8, 0xf6, 0xff} {
+			c := bytes.Clone(b)
+			c[i] = v
+			if p, err := Thaw(resign(c), opts); err == nil {
+				exercise(p)
+			}
+		}
+	}
+}
+
+// itemLen returns the length of the head and payload of a string item, or
+// of the head of another item.
+func itemLen(b []byte) int {
+	r := reader{b: b}
+	m, n := r.head()
+	if m == majBytes || m == majText {
+		return r.off + int(n)
+	}
+	return r.off
+}
+
+// findKinds returns the offset of the kinds byte string.
+func findKinds(t testing.TB, b []byte) int {
+	r := reader{b: b, off: 3}
+	r.countExactly("continuation", 8)
+	r.text("magic")
+	r.uint("version", 10)
+	nc := r.count("chunks", 1)
+	for i := 0; i < nc; i++ {
+		r.countExactly("chunk", 5)
+		r.rawBytes(majBytes, "name")
+		r.bool("file")
+		r.rawBytes(majBytes, "source")
+		r.rawBytes(majBytes, "hash")
+		r.uint("fingerprint", 1<<64-1)
+	}
+	return r.off
+}
+
+func FuzzThaw(f *testing.F) {
+	for _, src := range []string{sample, "mb.yield()", "local t = {} for i = 1, 5 do t[i] = {i} end mb.yield() print(#t)",
+		"local co = coroutine.wrap(function() mb.yield() end) co()", "table.sort({3, 2, 1}, function(a, b) mb.yield() return a < b end)"} {
+		f.Add(sampleFrom(f, src))
+	}
+	opts := options(io.Discard)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, c := range [][]byte{b, resign(b)} {
+			if p, err := Thaw(c, opts); err == nil {
+				exercise(p)
+			} else if !strings.HasPrefix(err.Error(), "bad continuation: ") {
+				t.Fatalf("unclear error: %v", err)
+			}
+		}
+	})
+}
+
+func sampleFrom(t testing.TB, src string) []byte {
+	p := start(t, src, io.Discard)
+	b, err := Freeze(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+var _ = bufio.NewWriter
