@@ -59,6 +59,21 @@ func (w *writer) head(major byte, n uint64) {
 
 func (w *writer) uint(n uint64) { w.head(majUint, n) }
 
+// fixedUint and fixedArray write a head of 9 bytes, whatever n, so that it
+// can be patched once the value is known (valid CBOR, not the shortest).
+func (w *writer) fixedUint(n uint64) {
+	w.b = append(w.b, majUint|27)
+	w.b = binary.BigEndian.AppendUint64(w.b, n)
+}
+
+func (w *writer) fixedArray(n uint64) {
+	w.b = append(w.b, majArray|27)
+	w.b = binary.BigEndian.AppendUint64(w.b, n)
+}
+
+func (w *writer) patchUint(at int, n uint64)  { binary.BigEndian.PutUint64(w.b[at+1:], n) }
+func (w *writer) patchArray(at int, n uint64) { binary.BigEndian.PutUint64(w.b[at+1:], n) }
+
 func (w *writer) int(n int64) {
 	if n < 0 {
 		w.head(majNeg, uint64(-1-n))
@@ -96,20 +111,41 @@ func (w *writer) bool(b bool) {
 
 func (w *writer) null() { w.b = append(w.b, cborNull) }
 
+// reserve makes room for n more bytes at once (a table's values), so that
+// the buffer grows in few steps.
+func (w *writer) reserve(n int) {
+	if cap(w.b)-len(w.b) < n {
+		nb := make([]byte, len(w.b), 2*cap(w.b)+n)
+		copy(nb, w.b)
+		w.b = nb
+	}
+}
+
 // number writes a Lua number: an integer when it is one exactly (and not
 // -0), else the shortest float that holds it.
 func (w *writer) number(f float64) {
-	if i := int64(f); float64(i) == f && i > -1<<53 && i < 1<<53 && !(i == 0 && math.Signbit(f)) {
+	if i := int64(f); float64(i) == f && i > -1<<53 && i < 1<<53 && (i != 0 || !math.Signbit(f)) {
+		if i >= 0 && i < 24 {
+			w.b = append(w.b, byte(i))
+			return
+		}
 		w.int(i)
 		return
 	}
+	n := len(w.b)
+	if cap(w.b)-n < 9 {
+		w.reserve(9)
+	}
+	b := w.b[:n+9]
 	if f32 := float32(f); float64(f32) == f || f != f {
-		w.b = append(w.b, cborF32)
-		w.b = binary.BigEndian.AppendUint32(w.b, math.Float32bits(f32))
+		b[n] = cborF32
+		binary.BigEndian.PutUint32(b[n+1:], math.Float32bits(f32))
+		w.b = b[:n+5]
 		return
 	}
-	w.b = append(w.b, cborF64)
-	w.b = binary.BigEndian.AppendUint64(w.b, math.Float64bits(f))
+	b[n] = cborF64
+	binary.BigEndian.PutUint64(b[n+1:], math.Float64bits(f))
+	w.b = b
 }
 
 // ---- reading

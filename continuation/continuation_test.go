@@ -201,16 +201,15 @@ func TestHostile(t *testing.T) {
 	c := bytes.Clone(b)
 	c[at] = 2
 	check("wrong version", c, "format version 2 is not supported")
-	// a reference out of range: the first object reference points past the end
-	d := &decoder{r: reader{b: b}}
-	refAt := bytes.Index(b, []byte{0xd8, tagObjectRef, 0x19}) // tag 29, a 2-byte number
-	if refAt < 0 {
-		refAt = bytes.Index(b, []byte{0xd8, tagObjectRef})
+	// a reference out of range: an object number (tag 29 and a number
+	// below 24, in the same byte) made 23, more than the sample has objects
+	refAt := bytes.Index(b, []byte{0xd8, tagObjectRef})
+	if refAt < 0 || b[refAt+2] >= 24 || countObjects(t, b) >= 23 {
+		t.Fatal("the sample's first object reference is not a small one, or it has too many objects")
 	}
 	c = bytes.Clone(b)
-	c = append(c[:refAt+2:refAt+2], append([]byte{0x19, 0xff, 0xff}, c[refAt+2+itemLen(c[refAt+2:]):]...)...)
+	c[refAt+2] = 23
 	check("reference out of range", c, "out of range")
-	_ = d
 	// a length of 2^40: the object kinds' byte string
 	kindsAt := findKinds(t, b)
 	n := itemLen(b[kindsAt:])
@@ -230,6 +229,11 @@ func TestHostile(t *testing.T) {
 	}
 }
 
+func countObjects(t testing.TB, b []byte) int {
+	r := reader{b: b, off: findKinds(t, b)}
+	return len(r.rawBytes(majBytes, "kinds"))
+}
+
 // itemLen returns the length of the head and payload of a string item, or
 // of the head of another item.
 func itemLen(b []byte) int {
@@ -244,9 +248,11 @@ func itemLen(b []byte) int {
 // findKinds returns the offset of the kinds byte string.
 func findKinds(t testing.TB, b []byte) int {
 	r := reader{b: b, off: 3}
-	r.countExactly("continuation", 8)
+	r.countExactly("continuation", fieldsTop)
 	r.text("magic")
 	r.uint("version", 10)
+	r.bool("sandboxed")
+	r.off = int(r.uint("tail", uint64(len(b))))
 	nc := r.count("chunks", 1)
 	for i := 0; i < nc; i++ {
 		r.countExactly("chunk", 5)

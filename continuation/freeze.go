@@ -60,6 +60,8 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"hash/crc32"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/mobilua/mobilua/runtime"
 )
@@ -81,7 +83,8 @@ const (
 	kStateFn   = 's'
 	kWrap      = 'w'
 	kUserdata  = 'p'
-	fieldsProc = 12
+	fieldsTop  = 10
+	fieldsProc = 11
 	fieldsThr  = 13
 	fieldsFr   = 12
 )
@@ -97,7 +100,7 @@ func Freeze(p *runtime.Process) (b []byte, err error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &encoder{p: p, ids: make(map[any]uint32, 256), strs: make(map[string]uint32, 64), chunkIdx: map[*runtime.Chunk]int{}}
+	e := &encoder{p: p, epoch: epochs.Add(1), ids: make(map[unsafe.Pointer]uint32, 64), cache: make([]cached, 256), chunkIdx: map[*runtime.Chunk]int{}}
 	defer func() {
 		if x := recover(); x != nil {
 			fe, ok := x.(freezeError)
@@ -119,11 +122,30 @@ func Freeze(p *runtime.Process) (b []byte, err error) {
 	for _, t := range p.ChangedNatives() {
 		e.ref(t) // (reached or not, their changes travel)
 	}
-	body := e.objects()
-	e.w = writer{b: body}
+	e.w.b = make([]byte, 0, 4096)
+	e.w.tag(tagSelfDescribe)
+	e.w.array(fieldsTop)
+	e.w.text(magic)
+	e.w.uint(Version)
+	e.w.bool(st.Sandboxed)
+	tailAt := len(e.w.b)
+	e.w.fixedUint(0) // the tail's offset, known at the end
+	e.objects()
 	e.process(st)
-	return e.assemble(), nil
+	e.w.patchUint(tailAt, uint64(len(e.w.b)))
+	e.tail()
+	crc := crc32.Checksum(e.w.b, castagnoli)
+	e.w.b = append(e.w.b, majBytes|4, byte(crc>>24), byte(crc>>16), byte(crc>>8), byte(crc))
+	return e.w.b, nil
 }
+
+// Objects are numbered through their FreezeMark: the epoch of the freeze
+// in the high bits (a new one per freeze, so marks left by earlier ones
+// never match) and the number in the low ones. Natives, which processes
+// may share, go through a map instead.
+const idBits = 26
+
+var epochs atomic.Uint64
 
 type freezeError string
 
@@ -132,11 +154,13 @@ func (e freezeError) Error() string { return "cannot freeze: " + string(e) }
 type encoder struct {
 	p        *runtime.Process
 	w        writer
-	ids      map[any]uint32
+	epoch    uint64
+	ids      map[unsafe.Pointer]uint32
 	kinds    []byte
 	natives  []string
 	queue    []any
-	strs     map[string]uint32
+	cache    []cached
+	nstrs    uint32
 	chunks   []*runtime.Chunk
 	chunkIdx map[*runtime.Chunk]int
 }
@@ -144,11 +168,37 @@ type encoder struct {
 // ref returns o's object number, giving it one (and queueing its body)
 // when it is new.
 func (e *encoder) ref(o any) uint32 {
-	if id, ok := e.ids[o]; ok {
-		return id
+	var mark *uint64
+	switch o := o.(type) {
+	case *runtime.Table:
+		mark = o.FreezeMark()
+	case *runtime.Closure:
+		mark = o.FreezeMark()
+	case *runtime.Upval:
+		mark = o.FreezeMark()
+	case *runtime.Thread:
+		mark = o.FreezeMark()
+	}
+	var key unsafe.Pointer
+	if mark != nil {
+		if *mark>>idBits == e.epoch {
+			return uint32(*mark & (1<<idBits - 1))
+		}
+	} else {
+		key = ptrOf(o)
+		if id, ok := e.ids[key]; ok {
+			return id
+		}
+	}
+	if len(e.kinds) >= 1<<idBits-1 {
+		panic(freezeError("more than 2^26 objects"))
 	}
 	id := uint32(len(e.kinds))
-	e.ids[o] = id
+	if mark != nil {
+		*mark = e.epoch<<idBits | uint64(id)
+	} else {
+		e.ids[key] = id
+	}
 	kind := e.kindOf(o)
 	e.kinds = append(e.kinds, kind)
 	switch kind {
@@ -163,6 +213,26 @@ func (e *encoder) ref(o any) uint32 {
 		e.queue = append(e.queue, o)
 	}
 	return id
+}
+
+// ptrOf returns the address of a heap object: distinct objects have
+// distinct addresses, and a pointer hashes faster than an interface.
+func ptrOf(o any) unsafe.Pointer {
+	switch o := o.(type) {
+	case *runtime.Table:
+		return unsafe.Pointer(o)
+	case *runtime.Closure:
+		return unsafe.Pointer(o)
+	case *runtime.Upval:
+		return unsafe.Pointer(o)
+	case *runtime.Thread:
+		return unsafe.Pointer(o)
+	case *runtime.GoFunction:
+		return unsafe.Pointer(o)
+	case *runtime.Userdata:
+		return unsafe.Pointer(o)
+	}
+	panic(freezeError(fmt.Sprintf("unknown object %T", o)))
 }
 
 func (e *encoder) kindOf(o any) byte {
@@ -262,21 +332,48 @@ func (e *encoder) value(v runtime.Value) {
 	}
 }
 
+// string writes a string, or a reference to an equal one written before.
+// Every string long enough gets a number in the string table (the decoder
+// numbers them the same way); the encoder finds repeats through a
+// direct-mapped cache indexed by a hash of the content, so a repeat may be
+// missed (it is then written again) but the bytes depend only on the
+// sequence of strings: freezing is deterministic.
 func (e *encoder) string(s string) {
 	if len(s) >= 3 {
-		if i, ok := e.strs[s]; ok {
+		h := strHash(s) & uint32(len(e.cache)-1)
+		if c := &e.cache[h]; c.n == uint32(len(s)) && c.p != nil && unsafe.String(c.p, c.n) == s {
 			e.w.tag(tagStringRef)
-			e.w.uint(uint64(i))
+			e.w.uint(uint64(c.idx))
 			return
 		}
-		if len(s) >= stringRefMin(len(e.strs)) {
-			e.strs[s] = uint32(len(e.strs))
+		if len(s) >= stringRefMin(int(e.nstrs)) {
+			e.cache[h] = cached{p: unsafe.StringData(s), n: uint32(len(s)), idx: e.nstrs}
+			e.nstrs++
+			if e.nstrs == uint32(len(e.cache)) && len(e.cache) < 1<<12 {
+				e.cache = make([]cached, 4*len(e.cache)) // grown at fixed counts: still deterministic
+			}
 		}
 	}
 	e.w.str(s)
 }
 
+type cached struct {
+	p      *byte // the string's bytes (nil: empty slot)
+	n, idx uint32
+}
+
+// strHash is FNV-1a over the length and up to 24 bytes of the string.
+func strHash(s string) uint32 {
+	h := uint32(2166136261) ^ uint32(len(s))
+	n := min(len(s), 24)
+	for i := 0; i < n; i++ {
+		h = (h ^ uint32(s[i])) * 16777619
+	}
+	return h ^ h>>15
+}
+
 func (e *encoder) values(vs []runtime.Value) {
+	e.w.reserve(9*len(vs) + 9)
 	e.w.array(len(vs))
 	for _, v := range vs {
 		e.value(v)
@@ -284,11 +381,11 @@ func (e *encoder) values(vs []runtime.Value) {
 }
 
 // objects writes the bodies of the queued objects (and of those they
-// reach) and returns them.
-func (e *encoder) objects() []byte {
+// reach).
+func (e *encoder) objects() {
 	e.w.tag(tagStringNamespace)
 	at := len(e.w.b)
-	e.w.b = append(e.w.b, 0, 0, 0, 0, 0, 0, 0, 0, 0) // room for the array head
+	e.w.fixedArray(0) // the count, known at the end
 	n := 0
 	for ; n < len(e.queue); n++ {
 		o := e.queue[n]
@@ -323,18 +420,11 @@ func (e *encoder) objects() []byte {
 			e.refOrNil(o.Meta)
 		}
 	}
-	// the array head, written where room was left
-	var h writer
-	h.array(n)
-	b := e.w.b
-	start := at + 9 - len(h.b)
-	copy(b[start:], h.b)
-	copy(b[start-3:start], b[at-3:at]) // move the namespace tag (3 bytes) up
-	return b[start-3:]
+	e.w.patchArray(at, uint64(n))
 }
 
 func (e *encoder) table(t *runtime.Table) {
-	if e.kinds[e.ids[t]] == kNativeTab {
+	if e.kinds[e.ref(t)] == kNativeTab {
 		keys, vals := e.p.Changes(t)
 		e.w.array(3)
 		e.refOrNil(t.Meta())
@@ -350,6 +440,7 @@ func (e *encoder) table(t *runtime.Table) {
 	e.refOrNil(t.Meta())
 	e.values(t.Array())
 	n := t.HashLen()
+	e.w.reserve(12*n + 9)
 	e.w.array(2 * n)
 	for i := 0; i < n; i++ {
 		k, v := t.HashEntry(i)
@@ -438,41 +529,32 @@ func (e *encoder) process(s runtime.ProcessState) {
 	w.uint(uint64(s.Steps))
 	w.uint(uint64(s.Budget))
 	w.uint(uint64(s.MaxSteps))
-	w.bool(s.Sandboxed)
 }
 
-// assemble writes the header, the body written so far and the checksum.
-func (e *encoder) assemble() []byte {
-	var h writer
-	size := 64 + len(e.kinds) + len(e.w.b)
+// tail writes the chunks, the object kinds and the natives' names.
+func (e *encoder) tail() {
+	w := &e.w
+	size := len(e.kinds) + 16
 	for _, c := range e.chunks {
 		size += len(c.Source) + len(c.Name) + 64
 	}
 	for _, n := range e.natives {
 		size += len(n) + 2
 	}
-	h.b = make([]byte, 0, size+8)
-	h.tag(tagSelfDescribe)
-	h.array(8)
-	h.text(magic)
-	h.uint(Version)
-	h.array(len(e.chunks))
+	w.reserve(size)
+	w.array(len(e.chunks))
 	for _, c := range e.chunks {
 		sum := sha256.Sum256(c.Source)
-		h.array(5)
-		h.str(c.Name)
-		h.bool(c.File)
-		h.bytes(c.Source)
-		h.bytes(sum[:])
-		h.uint(c.Fingerprint())
+		w.array(5)
+		w.str(c.Name)
+		w.bool(c.File)
+		w.bytes(c.Source)
+		w.bytes(sum[:])
+		w.uint(c.Fingerprint())
 	}
-	h.bytes(e.kinds)
-	h.array(len(e.natives))
+	w.bytes(e.kinds)
+	w.array(len(e.natives))
 	for _, n := range e.natives {
-		h.text(n)
+		w.text(n)
 	}
-	h.b = append(h.b, e.w.b...)
-	crc := crc32.Checksum(h.b, castagnoli)
-	h.b = append(h.b, majBytes|4, byte(crc>>24), byte(crc>>16), byte(crc>>8), byte(crc))
-	return h.b
 }

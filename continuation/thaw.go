@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"math"
 	"sync"
+	"unsafe"
 
 	"github.com/mobilua/mobilua/runtime"
 )
@@ -131,6 +132,8 @@ type decoder struct {
 	strs       []string
 	threads    []threadBody
 	proc       runtime.ProcessState
+	sandboxed  bool
+	arena      []byte
 	closures   []*runtime.Closure
 	upvals     []*runtime.Upval
 }
@@ -147,7 +150,7 @@ func (d *decoder) header() error {
 		return bad("not a continuation (no CBOR self-description tag)")
 	}
 	r.off = 3
-	r.countExactly("continuation", 8)
+	r.countExactly("continuation", fieldsTop)
 	if m := r.text("magic"); m != magic {
 		return bad("not a mobilua continuation (magic %q)", m)
 	}
@@ -168,8 +171,17 @@ func (d *decoder) header() error {
 
 func (d *decoder) body(opts Options) error {
 	r := &d.r
-	// chunks: compiled before the process exists? no: the process
-	// compiles them, and its sandbox flag comes last; read them raw
+	sandboxed := r.bool("sandbox flag")
+	d.sandboxed = sandboxed
+	at := r.off
+	tail := r.uint("tail offset", uint64(len(r.b)))
+	objStart := r.off
+	if tail <= uint64(objStart) {
+		r.off = at
+		r.fail("tail offset %d points into the header", tail)
+	}
+	// the tail first: chunks, kinds, natives
+	r.off = int(tail)
 	type rawChunk struct {
 		name        string
 		file        bool
@@ -199,11 +211,8 @@ func (d *decoder) body(opts Options) error {
 	for i := range names {
 		names[i] = r.text("native name")
 	}
-	// the process section is at the end; peek at its sandbox flag to make
-	// the process the natives come from
-	sandboxed, err := d.peekSandboxed()
-	if err != nil {
-		return err
+	if r.left() != 0 {
+		return bad("%d bytes of garbage before the checksum", r.left())
 	}
 	d.p = opts.NewProcess(sandboxed)
 	if !d.p.Sealed() {
@@ -228,30 +237,16 @@ func (d *decoder) body(opts Options) error {
 	if err := d.shells(names); err != nil {
 		return err
 	}
+	// then the objects and the process, which end where the tail starts
+	r.b, r.off = r.b[:tail], objStart
 	d.objects()
 	if err := d.process(); err != nil {
 		return err
 	}
 	if r.left() != 0 {
-		return bad("%d bytes of garbage before the checksum", r.left())
+		return bad("%d bytes between the process and the tail", r.left())
 	}
 	return nil
-}
-
-// peekSandboxed reads the last field of the process section: the final
-// item before the checksum is its sandbox flag.
-func (d *decoder) peekSandboxed() (bool, error) {
-	b := d.r.b
-	if len(b) == 0 {
-		return false, bad("truncated")
-	}
-	switch b[len(b)-1] {
-	case cborTrue:
-		return true, nil
-	case cborFalse:
-		return false, nil
-	}
-	return false, bad("the process section does not end with its sandbox flag")
 }
 
 func (d *decoder) compile(name string, file bool, src []byte, fingerprint uint64) (*runtime.Chunk, error) {
@@ -462,7 +457,7 @@ func (d *decoder) value() runtime.Value {
 	case 1:
 		return runtime.Number(float64(r.int("number", -1<<53, 1<<53)))
 	case 2:
-		s := string(r.rawBytes(majBytes, "string"))
+		s := d.str(r.rawBytes(majBytes, "string"))
 		if len(s) >= stringRefMin(len(d.strs)) {
 			d.strs = append(d.strs, s)
 		}
@@ -507,6 +502,23 @@ func (d *decoder) value() runtime.Value {
 	}
 	r.fail("value expected (item 0x%02x)", c)
 	return runtime.Nil
+}
+
+// str copies b into a string. Short strings share 64 KiB blocks (one
+// allocation for many); a block lives as long as any of its strings.
+func (d *decoder) str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > 1024 {
+		return string(b)
+	}
+	if len(d.arena)+len(b) > cap(d.arena) {
+		d.arena = make([]byte, 0, 64<<10)
+	}
+	n := len(d.arena)
+	d.arena = append(d.arena, b...)
+	return unsafe.String(&d.arena[n], len(b))
 }
 
 func (d *decoder) values(what string) []runtime.Value {
@@ -685,7 +697,7 @@ func (d *decoder) process() error {
 	s.Steps = int64(r.uint("steps", math.MaxInt64))
 	s.Budget = int64(r.uint("budget", math.MaxInt64))
 	s.MaxSteps = int64(r.uint("max steps", math.MaxInt64))
-	s.Sandboxed = r.bool("sandboxed")
+	s.Sandboxed = d.sandboxed
 	// now that every object exists: threads (binding open upvalues),
 	// then the checks that span objects
 	for _, tb := range d.threads {

@@ -75,16 +75,18 @@ type Closure struct {
 	P      *FuncProto
 	Upvals []*Upval
 	Env    *Table
+	mark   uint64 // see FreezeMark
 }
 
 // Upval is a variable captured by closures. While open it aliases a stack
 // slot of a thread; when the slot's scope ends it is closed and holds the
 // value itself. Closures that captured the same variable share one Upval.
 type Upval struct {
-	v   *Value // the stack slot while open, &own once closed
-	own Value
-	th  *Thread // while open
-	idx int     // stack index while open
+	v    *Value // the stack slot while open, &own once closed
+	own  Value
+	th   *Thread // while open
+	idx  int     // stack index while open
+	mark uint64  // see FreezeMark
 }
 
 func (u *Upval) get() Value { return *u.v }

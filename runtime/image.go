@@ -113,6 +113,9 @@ func (t *Table) RestoreParts(arr []Value, keys, vals []Value) error {
 		return nil
 	}
 	t.entries = make([]entry, 0, len(keys))
+	if len(keys) > smallHash {
+		t.skeys = make(map[string]int32, len(keys))
+	}
 	for i, k := range keys {
 		switch k.o {
 		case nil:
@@ -126,10 +129,19 @@ func (t *Table) RestoreParts(arr []Value, keys, vals []Value) error {
 			}
 			k = normKey(k)
 		}
-		if _, dup := t.pos(k); dup {
-			return fmt.Errorf("table: duplicate key %s", Repr(k))
+		p := int32(len(t.entries))
+		if s, ok := k.o.(string); ok && t.skeys != nil {
+			n := len(t.skeys)
+			t.skeys[s] = p // one map operation: a duplicate leaves the size as it was
+			if len(t.skeys) == n {
+				return fmt.Errorf("table: duplicate key %s", Repr(k))
+			}
+		} else {
+			if _, dup := t.pos(k); dup {
+				return fmt.Errorf("table: duplicate key %s", Repr(k))
+			}
+			t.setPos(k, p)
 		}
-		t.setPos(k, int32(len(t.entries)))
 		t.entries = append(t.entries, entry{k, vals[i]})
 		if vals[i].o != nil {
 			t.live++
@@ -216,8 +228,9 @@ const (
 	maxBound = boundCont
 )
 
-// NewThread makes an empty thread of p, for SetState.
-func (p *Process) NewThread() *Thread { return p.newThread() }
+// NewThread makes an empty thread of p, for SetState (which gives it its
+// stack).
+func (p *Process) NewThread() *Thread { return &Thread{p: p} }
 
 // Process state errors.
 var errNotFrozen = fmt.Errorf("the process is not suspended")
@@ -762,3 +775,17 @@ func (t *Table) ApplyChanges(keys, vals []Value) error {
 
 // Sealed reports whether SealNatives has run.
 func (p *Process) Sealed() bool { return p.base != nil }
+
+// FreezeMark returns a word the freezer may use to number the object
+// during one freeze (a freeze epoch and the object's number), so that it
+// needs no map from objects to numbers. Nothing else reads it.
+func (t *Table) FreezeMark() *uint64 { return &t.mark }
+
+// FreezeMark: see Table.FreezeMark.
+func (c *Closure) FreezeMark() *uint64 { return &c.mark }
+
+// FreezeMark: see Table.FreezeMark.
+func (u *Upval) FreezeMark() *uint64 { return &u.mark }
+
+// FreezeMark: see Table.FreezeMark.
+func (t *Thread) FreezeMark() *uint64 { return &t.mark }

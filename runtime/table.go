@@ -21,6 +21,7 @@ type Table struct {
 	mmIndex Value
 	mmValid bool
 	meta    *Table
+	mark    uint64 // see FreezeMark
 }
 
 type entry struct {
