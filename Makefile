@@ -12,6 +12,12 @@ build:
 
 demo: build
 	./$(BIN) run examples/hello.lua
+	@echo '--- a process that travels: it freezes twice, and each time another OS process goes on'
+	cd examples && ../$(BIN) run travel.lua
+	cd examples && ../$(BIN) inspect travel.cont
+	cd examples && ../$(BIN) resume travel.cont
+	cd examples && ../$(BIN) resume travel.cont
+	rm -f examples/travel.cont
 
 test: build
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
@@ -25,13 +31,14 @@ unit:
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzCompile$$' -fuzztime=$(FUZZTIME) ./transpile
 	$(GO) test -run='^$$' -fuzz='^FuzzRun$$' -fuzztime=$(FUZZTIME) ./internal/luatest
+	$(GO) test -run='^$$' -fuzz='^FuzzThaw$$' -fuzztime=$(FUZZTIME) ./continuation
 
 # Side-by-side benchmarks against lua5.1, LuaJIT and gopher-lua.
 bench: build
 	MOBILUA="$(CURDIR)/$(BIN) run" ../shared/bench/run $(BENCHFLAGS)
 
 gobench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./runtime/...
+	$(GO) test -run='^$$' -bench=. -benchmem ./runtime/... ./continuation
 
 clean:
 	rm -rf bin

@@ -1,8 +1,29 @@
-// Package continuation will freeze a running process to bytes and thaw it
-// back (the continuation issue). It is empty for now: the runtime already
-// keeps every piece of a process's state as plain data reachable from
-// *runtime.Process, which is what this package will serialize.
+// Package continuation freezes a suspended Mobilua process to bytes and
+// thaws it back, in another OS process or on another machine: Freeze and
+// Thaw, and Inspect to describe a continuation. The format is CBOR,
+// versioned and self-contained (it carries the source of the code it
+// needs); FORMAT.md and the comment at the top of freeze.go document it
+// field by field.
 //
-// It may import runtime and ir; it must not import transpile's internals
-// beyond compiling sources, host, or the command line.
+// # Design
+//
+// The runtime keeps every piece of a process's state as plain data and
+// exports plain-data views of it (runtime.ProcessState, ThreadState,
+// FrameState, table parts, upvalue states) and checked ways to rebuild
+// objects from them. This package walks the object graph breadth first
+// from the process's roots, numbering every object, and writes each once;
+// references are numbers, so sharing, cycles and identity survive, and the
+// decoder never recurses on its input. What is not data (builtins, host
+// objects such as io.stdout, the library tables as they were when the
+// process was made) travels by name and resolves to the receiving
+// process's own; library tables carry only their changes.
+//
+// Thaw treats its input as hostile: it checks the checksum, every length
+// against the bytes left, every reference's kind, and it leaves the
+// consistency of frames, stacks and builtin states to the runtime's own
+// checked constructors. A bad continuation gets an *Error, never a panic.
+//
+// This package imports runtime and runtime/stdlib's API through runtime;
+// it must not import transpile (the receiving process's Compiler compiles
+// the chunks), host, or the command line.
 package continuation

@@ -3,58 +3,69 @@ package continuation
 // # The continuation format, version 1
 //
 // A continuation is one CBOR data item (RFC 8949) of this shape
-// (continuation/FORMAT.md has the same with examples and figures):
+// (continuation/FORMAT.md has the same with the reasons and the figures):
 //
 //	55799(                        ; self-described CBOR: d9 d9 f7
 //	  [ "mobilua continuation",   ; 0 magic (text)
 //	    1,                        ; 1 format version (uint)
-//	    [* chunk],                ; 2 the source of every chunk with code in use
-//	    kinds,                    ; 3 bytes: one kind letter per object (below)
-//	    [* name],                 ; 4 text: the natives' names, in object order
-//	    256([* body]),            ; 5 the bodies of the other objects, in object
-//	                              ;   order; 256 opens the string-reference scope
-//	    process,                  ; 6 the process's own fields
-//	    checksum ])               ; 7 bytes(4): CRC-32C (Castagnoli) of every
+//	    sandboxed: bool,          ; 2 the process's library profile
+//	    tail: uint,               ; 3 offset of field 6 from the first byte,
+//	                              ;   always 9 bytes (1b + 8) so it can be patched
+//	    256([* body]),            ; 4 the bodies of the objects that have one, in
+//	                              ;   object order (array head always 9 bytes);
+//	                              ;   tag 256 opens the string-reference scope
+//	    process,                  ; 5 the process's own fields
+//	    [* chunk],                ; 6 the source of every chunk with code in use
+//	    kinds,                    ; 7 bytes: one kind letter per object (below)
+//	    [* name],                 ; 8 text: the natives' names, in object order
+//	    checksum ])               ; 9 bytes(4): CRC-32C (Castagnoli) of every
 //	                              ;   byte before this item
 //
 //	chunk   = [name: bytes, file: bool, source: bytes, sha256: bytes(32),
 //	           fingerprint: uint]          ; runtime.Chunk.Fingerprint of its code
+//	process = [globals: ref, string metatable: ref/null, [8 * ref/null] type
+//	           metatables, main: ref, current: ref, yielded: ref/null,
+//	           yielded by: text, [random s0, s1], steps, budget, max steps]
+//
+// The decoder reads the tail first (it needs the chunks, and the kinds and
+// names to make every object before it reads references to them), then the
+// bodies; the encoder writes the bodies as it walks and the tail last, so
+// nothing is copied.
 //
 // Objects are numbered 0, 1, 2… in the order a breadth-first walk from the
 // process's roots meets them; that order, the array parts, and the tables'
 // insertion-ordered hash parts make the bytes deterministic: the same state
-// freezes to the same bytes. The kind letters:
+// freezes to the same bytes. The kind letters and bodies:
 //
 //	't' table      [meta: ref/null, [* value] array part, [* key, value] hash part]
-//	'T' library table (a native by name: runtime.Process.SealNatives)
+//	               (removed entries, with a null value, stay: a traversal may be
+//	               passing them)
+//	'T' library table: a native by name (runtime.Process.SealNatives)
 //	               [meta: ref/null, [* value] array part, [* key, value] changes]
 //	               the changes from what the table held when the process was
-//	               sealed: new or changed entries in traversal order, removed
-//	               keys with null
+//	               sealed: new or changed entries in traversal order, then
+//	               removed keys with null
 //	'c' closure    [chunk: uint, function: uint, env: ref, [* upvalue ref]]
 //	'u' upvalue    [value] when closed, [thread: ref, slot: uint] while open
 //	'h' thread     [status, [* value] stack, top, [* frame], [* open upvalue ref],
 //	                resumer: ref/null, body: value, started: bool,
 //	                pending start: bool, [wait fn, nres, mode, aux], wait wrap: bool,
 //	                running builtin: ref/null, globals: ref/null]
-//	'n' builtin    (no body: a native function, by its name in field 4)
-//	'd' userdata   (no body: a native userdata such as io.stdout, by name)
+//	'n' builtin    no body: a native function, by its name in field 8
+//	'd' userdata   no body: a native userdata such as io.stdout, by name
 //	's' builtin with state   [native: ref, [* value] state]  (gmatch's iterator)
 //	'w' coroutine.wrap's function   [thread: ref]
 //	'p' userdata without a payload  [meta: ref/null]
 //
 //	frame   = [closure: ref/null, pc, base, fn, nres, nvar, mode, kind, aux,
 //	           concat, builtin: ref/null, [* value] builtin state]
-//	process = [globals: ref, string metatable: ref/null, [8 * ref/null] type
-//	           metatables, main: ref, current: ref, yielded: ref/null,
-//	           yielded by: text, [random s0, s1], steps, budget, max steps,
-//	           sandboxed: bool]
 //
 // A value is null (nil), false/true, an integer (a number that is one
 // exactly, not -0), a float32 or float64 (the shortest that holds it), a
-// byte string, tag 25 (a string seen before: its index in the string
-// table, built as the stringref extension builds it), or tag 29 (a
-// reference: an object's number).
+// byte string, tag 25 and a uint (a string written before: its number in
+// the string table, which holds every byte string written in the scope
+// that is long enough, by the stringref extension's rule), or tag 29 and
+// a uint (an object, by number).
 
 import (
 	"crypto/sha256"

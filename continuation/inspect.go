@@ -59,8 +59,8 @@ func Inspect(w io.Writer, b []byte, opts Options) error {
 		counts[k]++
 	}
 	var slots, entries int
-	for _, o := range d.objs {
-		if t, ok := o.(*runtime.Table); ok {
+	for i, o := range d.objs {
+		if t, ok := o.(*runtime.Table); ok && d.kinds[i] == kTable {
 			slots += len(t.Array())
 			entries += t.HashLen()
 		}
@@ -70,14 +70,14 @@ func Inspect(w io.Writer, b []byte, opts Options) error {
 		kind byte
 		name string
 	}{{kTable, "tables"}, {kClosure, "closures"}, {kUpval, "upvalues"}, {kThread, "threads"},
-		{kNativeFn, "builtins"}, {kStateFn, "iterators"}, {kWrap, "wrapped coroutines"},
+		{kNativeTab, "library tables"}, {kNativeFn, "builtins"}, {kStateFn, "iterators"}, {kWrap, "wrapped coroutines"},
 		{kNativeUd, "host objects"}, {kUserdata, "userdata"}} {
 		if counts[k.kind] > 0 {
 			fmt.Fprintf(&sb, ", %d %s", counts[k.kind], k.name)
 		}
 	}
 	fmt.Fprintf(w, "heap: %d objects%s\n", len(d.kinds), sb.String())
-	fmt.Fprintf(w, "tables: %d array slots, %d hash entries\n", slots, entries)
+	fmt.Fprintf(w, "tables (not counting library tables): %d array slots, %d hash entries\n", slots, entries)
 	var sbytes int
 	for _, str := range d.strs {
 		sbytes += len(str)
