@@ -23,7 +23,7 @@
 // consistency of frames, stacks and builtin states to the runtime's own
 // checked constructors. A bad continuation gets an *Error, never a panic.
 //
-// This package imports runtime and runtime/stdlib's API through runtime;
-// it must not import transpile (the receiving process's Compiler compiles
-// the chunks), host, or the command line.
+// This package imports runtime only; it must not import transpile (the
+// receiving process's Compiler compiles the chunks), host, or the command
+// line.
 package continuation

@@ -36,6 +36,12 @@
 // them, unwinds to the nearest pcall, xpcall or resume boundary, and the
 // exported entry points return them as values carrying a Lua traceback.
 //
+// image.go opens this state to the continuation package: plain-data views
+// of processes, threads, frames, tables and upvalues, checked constructors
+// that rebuild them from untrusted data, natives (builtins and host
+// objects known by name), and the sealed library baseline against which a
+// continuation records only changes.
+//
 // This package imports ir only. It must not import transpile, continuation
 // or host: loadstring reaches the compiler through the Compiler interface.
 package runtime
