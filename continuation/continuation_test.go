@@ -292,3 +292,27 @@ func sampleFrom(t testing.TB, src string) []byte {
 }
 
 var _ = bufio.NewWriter
+
+func TestYieldSurvives(t *testing.T) {
+	var out bytes.Buffer
+	p := start(t, `local r = mb.yield("prompt", 42) print("got", r)`, &out)
+	b, err := Freeze(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := Thaw(b, options(&out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ys := q.YieldValues()
+	if q.YieldedBy() != "mb.yield" || len(ys) != 2 || runtime.Repr(ys[0]) != "prompt" || ys[1].Num() != 42 {
+		t.Fatalf("after thaw: yielded by %q with %v", q.YieldedBy(), ys)
+	}
+	if st, err := q.Resume(runtime.String("answer")); err != nil || st != runtime.Done {
+		t.Fatal(st, err)
+	}
+	q.Out().Flush()
+	if out.String() != "got\tanswer\n" {
+		t.Errorf("printed %q", out.String())
+	}
+}

@@ -25,7 +25,8 @@ package continuation
 //	           fingerprint: uint]          ; runtime.Chunk.Fingerprint of its code
 //	process = [globals: ref, string metatable: ref/null, [8 * ref/null] type
 //	           metatables, main: ref, current: ref, yielded: ref/null,
-//	           yielded by: text, [random s0, s1], steps, budget, max steps]
+//	           yielded by: text, [* value] its arguments, [random s0, s1],
+//	           steps, budget, max steps]
 //
 // The decoder reads the tail first (it needs the chunks, and the kinds and
 // names to make every object before it reads references to them), then the
@@ -95,7 +96,7 @@ const (
 	kWrap      = 'w'
 	kUserdata  = 'p'
 	fieldsTop  = 10
-	fieldsProc = 11
+	fieldsProc = 12
 	fieldsThr  = 13
 	fieldsFr   = 12
 )
@@ -534,6 +535,7 @@ func (e *encoder) process(s runtime.ProcessState) {
 	e.refTo(s.Current)
 	e.refOrNil(s.Yielded)
 	w.text(s.YieldedBy)
+	e.values(s.YieldArgs)
 	w.array(2)
 	w.uint(s.Random.S0)
 	w.uint(s.Random.S1)

@@ -539,14 +539,14 @@ func (d *decoder) table(t *runtime.Table) {
 	if n%2 != 0 {
 		r.fail("hash part of odd length %d", n)
 	}
-	keys := make([]runtime.Value, n/2)
-	vals := make([]runtime.Value, n/2)
-	for i := range keys {
-		keys[i] = d.value()
-		vals[i] = d.value()
-	}
-	if err := t.RestoreParts(arr, keys, vals); err != nil {
+	if err := t.BeginRestore(arr, n/2); err != nil {
 		r.fail("%v", err)
+	}
+	for i := 0; i < n/2; i++ {
+		k := d.value()
+		if err := t.RestoreEntry(k, d.value()); err != nil {
+			r.fail("%v", err)
+		}
 	}
 	t.SetMeta(meta)
 }
@@ -691,6 +691,7 @@ func (d *decoder) process() error {
 	s.Current = d.thread1()
 	s.Yielded = d.threadOrNil()
 	s.YieldedBy = r.text("yielding builtin")
+	s.YieldArgs = d.values("yield arguments")
 	r.countExactly("random state", 2)
 	s.Random.S0 = r.uint("random state", math.MaxUint64)
 	s.Random.S1 = r.uint("random state", math.MaxUint64)

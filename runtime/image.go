@@ -95,59 +95,76 @@ func (t *Table) HashLen() int { return len(t.entries) }
 func (t *Table) HashEntry(i int) (k, v Value) { e := t.entries[i]; return e.k, e.v }
 
 // RestoreParts fills an empty table with an array part and hash entries
-// (keys[i], vals[i]) in traversal order. It refuses nil and NaN keys,
-// duplicate keys, and number keys that belong to the array part.
+// (keys[i], vals[i]) in traversal order; see BeginRestore.
 func (t *Table) RestoreParts(arr []Value, keys, vals []Value) error {
-	if len(t.arr) != 0 || len(t.entries) != 0 {
-		return fmt.Errorf("table is not empty")
-	}
 	if len(keys) != len(vals) {
 		return fmt.Errorf("table: %d keys for %d values", len(keys), len(vals))
+	}
+	if err := t.BeginRestore(arr, len(keys)); err != nil {
+		return err
+	}
+	for i, k := range keys {
+		if err := t.RestoreEntry(k, vals[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BeginRestore starts filling an empty table: arr becomes its array part,
+// and n hash entries will follow through RestoreEntry.
+func (t *Table) BeginRestore(arr []Value, n int) error {
+	if len(t.arr) != 0 || len(t.entries) != 0 {
+		return fmt.Errorf("table is not empty")
 	}
 	t.arr = arr
 	t.border = int32(len(arr))
 	if len(arr) > 0 && arr[len(arr)-1].o == nil {
 		t.border = -1
 	}
-	if len(keys) == 0 {
-		return nil
-	}
-	t.entries = make([]entry, 0, len(keys))
-	if len(keys) > smallHash {
-		t.skeys = make(map[string]int32, len(keys))
-	}
-	for i, k := range keys {
-		switch k.o {
-		case nil:
-			return fmt.Errorf("table: nil key")
-		case tagNum:
-			if math.IsNaN(k.n) {
-				return fmt.Errorf("table: NaN key")
-			}
-			if n := int(k.n); float64(n) == k.n && n >= 1 && n <= len(arr) {
-				return fmt.Errorf("table: key %d belongs to the array part", n)
-			}
-			k = normKey(k)
-		}
-		p := int32(len(t.entries))
-		if s, ok := k.o.(string); ok && t.skeys != nil {
-			n := len(t.skeys)
-			t.skeys[s] = p // one map operation: a duplicate leaves the size as it was
-			if len(t.skeys) == n {
-				return fmt.Errorf("table: duplicate key %s", Repr(k))
-			}
-		} else {
-			if _, dup := t.pos(k); dup {
-				return fmt.Errorf("table: duplicate key %s", Repr(k))
-			}
-			t.setPos(k, p)
-		}
-		t.entries = append(t.entries, entry{k, vals[i]})
-		if vals[i].o != nil {
-			t.live++
-		}
-	}
 	t.mmValid = false
+	if n > 0 {
+		t.entries = make([]entry, 0, n)
+	}
+	if n > smallHash {
+		t.skeys = make(map[string]int32, n)
+	}
+	return nil
+}
+
+// RestoreEntry appends the next hash entry, in traversal order (v may be
+// nil: a removed entry a traversal may still pass). It refuses nil and
+// NaN keys, duplicate keys, and number keys that belong to the array part.
+func (t *Table) RestoreEntry(k, v Value) error {
+	switch k.o {
+	case nil:
+		return fmt.Errorf("table: nil key")
+	case tagNum:
+		if math.IsNaN(k.n) {
+			return fmt.Errorf("table: NaN key")
+		}
+		if n := int(k.n); float64(n) == k.n && n >= 1 && n <= len(t.arr) {
+			return fmt.Errorf("table: key %d belongs to the array part", n)
+		}
+		k = normKey(k)
+	}
+	p := int32(len(t.entries))
+	if s, ok := k.o.(string); ok && t.skeys != nil {
+		n := len(t.skeys)
+		t.skeys[s] = p // one map operation: a duplicate leaves the size as it was
+		if len(t.skeys) == n {
+			return fmt.Errorf("table: duplicate key %s", Repr(k))
+		}
+	} else {
+		if _, dup := t.pos(k); dup {
+			return fmt.Errorf("table: duplicate key %s", Repr(k))
+		}
+		t.setPos(k, p)
+	}
+	t.entries = append(t.entries, entry{k, v})
+	if v.o != nil {
+		t.live++
+	}
 	return nil
 }
 
@@ -430,6 +447,7 @@ type ProcessState struct {
 	Current    *Thread // the thread that runs on Resume
 	Yielded    *Thread // the thread suspended in mb.yield (or nil)
 	YieldedBy  string  // the yielding builtin's name
+	YieldArgs  []Value // what it was called with (YieldValues)
 	Random     RandomState
 	Steps      int64 // steps run so far
 	Budget     int64 // steps per slice (0: unlimited)
@@ -453,6 +471,7 @@ func (p *Process) State() (ProcessState, error) {
 	}
 	if p.yieldTh != nil && p.yieldBy != nil {
 		s.YieldedBy = p.yieldBy.Name
+		s.YieldArgs = p.yieldv
 	}
 	if p.limited {
 		s.Budget = p.slice
@@ -488,6 +507,7 @@ func (p *Process) SetState(s ProcessState) error {
 		if f, ok := p.Native(s.YieldedBy).(*GoFunction); ok {
 			p.yieldBy = f
 		}
+		p.yieldv = s.YieldArgs
 	}
 	if !s.Main.pendingStart && len(s.Main.frames) == 0 {
 		return fmt.Errorf("the main thread has nothing to run")
