@@ -179,6 +179,16 @@ func (r *reader) peek() byte {
 
 // head reads an item's major type and argument.
 func (r *reader) head() (major byte, n uint64) {
+	if r.off < len(r.b) {
+		if c := r.b[r.off]; c&0x1f < 24 {
+			r.off++
+			return c & 0xe0, uint64(c & 0x1f)
+		}
+	}
+	return r.longHead()
+}
+
+func (r *reader) longHead() (major byte, n uint64) {
 	c := r.peek()
 	r.off++
 	major, info := c&0xe0, c&0x1f

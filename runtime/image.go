@@ -361,7 +361,11 @@ func (t *Thread) SetState(s ThreadState) error {
 			if fs.Aux < 0 || fs.Aux >= i {
 				return fmt.Errorf("frame %d: bad frame reference %d", i, fs.Aux)
 			}
-			if want := map[uint8]uint8{modeCont: boundCont, modeHandler: boundXpcallHandling}[fs.Mode]; s.Frames[fs.Aux].Bound != want {
+			want := uint8(boundCont)
+			if fs.Mode == modeHandler {
+				want = boundXpcallHandling
+			}
+			if s.Frames[fs.Aux].Bound != want {
 				return fmt.Errorf("frame %d: frame %d is of the wrong kind", i, fs.Aux)
 			}
 		case modeCond:
