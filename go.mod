@@ -3,6 +3,7 @@ module github.com/mobilua/mobilua
 go 1.26.8
 
 require (
+	github.com/dave/jennifer v1.7.1
 	github.com/fxamacker/cbor/v2 v2.10.0
 	github.com/yuin/gopher-lua v1.1.2
 )

@@ -17,6 +17,7 @@ package ir
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -263,4 +264,57 @@ func operands(p *Proto, pc int, in Instr) string {
 	default:
 		return fmt.Sprintf("%d %d %d", in.A, in.B, in.C)
 	}
+}
+
+// Fingerprint is a hash of a compiled chunk's code (FNV-1a over every
+// function's shape, instructions, constants and upvalue descriptors, main
+// function first, then depth first): equal fingerprints mean that pcs and
+// registers mean the same thing. Continuations and compiled code use it
+// to check that they meet the code they were made for.
+func Fingerprint(p *Proto) uint64 {
+	h := uint64(14695981039346656037)
+	mix := func(x uint64) {
+		for i := 0; i < 8; i++ {
+			h ^= x & 0xff
+			h *= 1099511628211
+			x >>= 8
+		}
+	}
+	var walk func(p *Proto)
+	walk = func(p *Proto) {
+		vararg := uint64(0)
+		if p.IsVararg {
+			vararg = 1
+		}
+		mix(uint64(p.NumParams)<<32 | uint64(p.MaxStack)<<1 | vararg)
+		mix(uint64(len(p.Code))<<32 | uint64(len(p.Consts))<<16 | uint64(len(p.Upvals)))
+		for _, in := range p.Code {
+			mix(uint64(in.Op) | uint64(uint8(in.A))<<8 | uint64(uint32(in.B))<<16)
+			mix(uint64(uint32(in.C)))
+		}
+		for _, k := range p.Consts {
+			mix(uint64(k.Kind)<<56 ^ math.Float64bits(k.Num))
+			for i := 0; i < len(k.Str); i++ {
+				mix(uint64(k.Str[i]))
+			}
+		}
+		for _, u := range p.Upvals {
+			in := uint64(0)
+			if u.InStack {
+				in = 1
+			}
+			mix(uint64(u.Index)<<1 | in)
+		}
+		for _, c := range p.Protos {
+			walk(c)
+		}
+	}
+	walk(p)
+	return h | 1
+}
+
+// FormatInstr returns instruction pc as Dump writes it: "ADD r2 r0 K1".
+func (p *Proto) FormatInstr(pc int) string {
+	in := p.Code[pc]
+	return strings.ReplaceAll(fmt.Sprintf("%s %s", in.Op, operands(p, pc, in)), "\n", `\n`)
 }

@@ -21,6 +21,10 @@ type FuncProto struct {
 	Protos []*FuncProto
 	Chunk  *Chunk
 	index  int // position in Chunk.Protos
+	// compiled code (native.go): Code has opNative where it enters; orig
+	// is the code without them
+	native NativeFunc
+	orig   []inst
 }
 
 // Chunk is one compiled unit of source: what a continuation needs to
@@ -32,14 +36,17 @@ type Chunk struct {
 	// File is true for a script read from a file (compiled with its
 	// first line skipped when it starts with '#').
 	File bool
-	all  []*FuncProto // Protos
-	fp   uint64       // Fingerprint
+	// Native is the compiled code attached to the chunk, or nil.
+	Native *CompiledChunk
+	all    []*FuncProto // Protos
+	fp     uint64       // Fingerprint
 }
 
 // NewChunk wraps a compiled chunk.
 func NewChunk(name string, src []byte, p *ir.Proto) *Chunk {
 	c := &Chunk{Name: name, Source: src}
 	c.Main = wrapProto(p, c)
+	attachCompiled(c)
 	return c
 }
 

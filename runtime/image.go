@@ -540,50 +540,13 @@ func CheckFrozenChunk(c *Chunk, fingerprint uint64) error {
 	return nil
 }
 
-// Fingerprint is a hash of the chunk's compiled code (FNV-1a over every
-// function's instructions, constants and shape): equal fingerprints mean
-// pcs and registers mean the same thing.
+// Fingerprint is ir.Fingerprint of the chunk's code.
 func (c *Chunk) Fingerprint() uint64 {
-	if c.fp != 0 {
-		return c.fp
+	if c.fp == 0 {
+		c.fp = ir.Fingerprint(c.Main.IR)
 	}
-	h := uint64(14695981039346656037)
-	mix := func(x uint64) {
-		for i := 0; i < 8; i++ {
-			h ^= x & 0xff
-			h *= 1099511628211
-			x >>= 8
-		}
-	}
-	for _, fp := range c.Protos() {
-		p := fp.IR
-		mix(uint64(p.NumParams)<<32 | uint64(p.MaxStack)<<1 | b2u(p.IsVararg))
-		mix(uint64(len(p.Code))<<32 | uint64(len(p.Consts))<<16 | uint64(len(p.Upvals)))
-		for _, in := range fp.Code {
-			mix(uint64(in))
-		}
-		for _, k := range p.Consts {
-			mix(uint64(k.Kind)<<56 ^ math.Float64bits(k.Num))
-			for i := 0; i < len(k.Str); i++ {
-				mix(uint64(k.Str[i]))
-			}
-		}
-		for _, u := range p.Upvals {
-			mix(uint64(u.Index)<<1 | b2u(u.InStack))
-		}
-	}
-	c.fp = h | 1
 	return c.fp
 }
-
-func b2u(b bool) uint64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-var _ = ir.MOVE
 
 // NewEmbedderYield makes a builtin that suspends the whole process back to
 // its embedder (Process.Resume returns Yielded): mb.yield, mb.freeze and

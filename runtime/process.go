@@ -77,7 +77,8 @@ type Process struct {
 	yieldTh    *Thread
 	yieldBy    *GoFunction // the builtin yieldTh called
 	running    bool
-	raised     *Error // set by Thread.Raise
+	nf         NativeFrame // reused for every entry into compiled code
+	raised     *Error      // set by Thread.Raise
 	yieldv     []Value
 	results    []Value
 	done       bool

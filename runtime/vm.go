@@ -73,10 +73,21 @@ reload:
 	for {
 		in := code[pc]
 		pc++
+	redo:
 		ra := base + int(in.a())
 		// topFrame(th).pc is saved only where the instruction may fail, call, or
 		// leave the loop: the fast paths never read it
 		switch in.op() {
+		case opNative:
+			nf := &p.nf
+			nf.R, nf.K, nf.U, nf.Env, nf.IC, nf.Steps = stack[base:], k, cl.Upvals, cl.Env, cl.P.IC, &p.steps
+			if npc := cl.P.native(nf, pc-1); npc != pc-1 {
+				pc = npc
+				continue
+			}
+			// the compiled code leaves this instruction to the interpreter
+			in = cl.P.orig[pc-1]
+			goto redo
 		case ir.MOVE:
 			stack[ra] = stack[base+int(in.b())]
 		case ir.LOADK:

@@ -78,14 +78,36 @@ func LoadCorpusFile(path string) ([]Chunk, error) {
 
 // Result is what a run gave.
 type Result struct {
-	Stdout string
-	Err    error
+	Stdout   string
+	Err      error
+	Compiled bool // the chunk ran with compiled code attached
 }
 
 // Run runs source on the interpreter; budget > 0 runs it in slices of that
 // many steps.
 func Run(name, source string, budget int64, sandbox bool) Result {
 	return run(name, source, budget, sandbox, nil)
+}
+
+// Alternate makes RunFrozen thaw into the interpreter and into compiled
+// code (when the chunk has some registered) by turns.
+var Alternate bool
+
+// LoadCorpus loads every chunk of the .lua files in dir.
+func LoadCorpus(dir string) ([]Chunk, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.lua"))
+	if err != nil || len(files) == 0 {
+		return nil, fmt.Errorf("no corpus files in %s: %v", dir, err)
+	}
+	var all []Chunk
+	for _, f := range files {
+		cs, err := LoadCorpusFile(f)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, cs...)
+	}
+	return all, nil
 }
 
 // RunFrozen is Run where, at every stop of the budget, the process is
@@ -121,21 +143,25 @@ func run(name, source string, budget int64, sandbox bool, check func(a, b []byte
 	}
 	c := runtime.NewChunk("@"+name, []byte(source), proto)
 	c.File = true
+	compiled := c.Native != nil
 	p.Start(runtime.ClosureValue(p.Load(c)))
 	p.SetBudget(budget)
 	opts := continuation.Options{NewProcess: func(sb bool) *runtime.Process { return newProcess(w, &out, sb) }, Cache: &continuation.ChunkCache{}}
+	// with Alternate, thawed processes run on the interpreter and on
+	// compiled code by turns (a cache per engine)
+	caches := [2]*continuation.ChunkCache{{}, {}}
 	stops, stride := 0, 1
 	for i := 0; ; i++ {
 		st, err := p.Resume()
 		if err != nil {
 			w.Flush()
-			return Result{Stdout: out.String(), Err: err}
+			return Result{Stdout: out.String(), Err: err, Compiled: compiled}
 		}
 		if st == runtime.Done {
 			break
 		}
 		if i > 1e8 {
-			return Result{Stdout: out.String(), Err: fmt.Errorf("too many slices")}
+			return Result{Stdout: out.String(), Err: fmt.Errorf("too many slices"), Compiled: compiled}
 		}
 		// every stop while there are few, then ever sparser ones (the
 		// stride grows with the count: about 300 per tenfold), so that
@@ -149,6 +175,11 @@ func run(name, source string, budget int64, sandbox bool, check func(a, b []byte
 				check(nil, nil, err)
 				continue
 			}
+			if Alternate {
+				on := stops/stride%2 == 0
+				runtime.SetCompiledEnabled(on)
+				opts.Cache = caches[map[bool]int{false: 0, true: 1}[on]]
+			}
 			p2, err := continuation.Thaw(a, opts)
 			if err != nil {
 				check(a, nil, err)
@@ -160,7 +191,7 @@ func run(name, source string, budget int64, sandbox bool, check func(a, b []byte
 		}
 	}
 	w.Flush()
-	return Result{Stdout: out.String()}
+	return Result{Stdout: out.String(), Compiled: compiled}
 }
 
 // Check compares a result with a chunk's expectations.
