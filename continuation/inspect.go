@@ -21,7 +21,11 @@ func Inspect(w io.Writer, b []byte, opts Options) error {
 	fmt.Fprintf(w, "chunks: %d\n", len(d.chunks))
 	for _, c := range d.chunks {
 		sum := sha256.Sum256(c.Source)
-		fmt.Fprintf(w, "  %-24s %7d bytes  sha256 %x  %d functions\n", c.Main.IR.Source, len(c.Source), sum[:8], len(c.Protos()))
+		engine := "interpreted"
+		if c.Native != nil {
+			engine = "compiled code linked in"
+		}
+		fmt.Fprintf(w, "  %-24s %7d bytes  sha256 %x  %d functions, %s\n", c.Main.IR.Source, len(c.Source), sum[:8], len(c.Protos()), engine)
 	}
 	s := d.proc
 	names := map[*runtime.Thread]string{}

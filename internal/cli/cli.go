@@ -35,15 +35,39 @@ commands:
                                          continue a process frozen by mb.freeze,
                                          mb.jump or a checkpoint
   inspect FILE                           describe what a continuation holds
+  compile [-o DIR] [-package NAME] script.lua
+                                         write the script's compiled code as a Go package
+  build [-o PROG] script.lua             build a native program that runs the script
+  build --cli [-o PROG] script.lua...    build a mobilua with the scripts' compiled code linked in
   version                                print the version
   help                                   print this help
 `
+
+// Command is a command the program adds (cmd/mobilua adds compile and
+// build, which programs made by build do not carry).
+type Command func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+
+// Commands are the added commands, by name.
+var Commands = map[string]Command{}
+
+// Script is a script built into the program (`mobilua build`): `run Name`
+// runs Source instead of reading the file.
+type Script struct {
+	Name   string
+	Source []byte
+}
+
+// Embedded is the script built into this program, or nil.
+var Embedded *Script
 
 // Main runs the command line and returns the exit status.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
+	}
+	if cmd, ok := Commands[args[0]]; ok {
+		return cmd(args[1:], stdin, stdout, stderr)
 	}
 	switch args[0] {
 	case "run":
@@ -99,6 +123,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	default:
 		script = rest[0]
 		b, err := os.ReadFile(script)
+		if Embedded != nil && script == Embedded.Name {
+			b, err = Embedded.Source, nil
+		}
 		if err != nil {
 			reason := "No such file or directory"
 			if !errors.Is(err, os.ErrNotExist) {
