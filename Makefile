@@ -3,7 +3,7 @@ GO ?= go
 BIN := bin/mobilua
 FUZZTIME ?= 15s
 
-.PHONY: all build demo test unit fuzz bench clean
+.PHONY: all build demo test unit fuzz bench bench-compiled gobench clean
 
 all: build
 
@@ -33,9 +33,15 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzRun$$' -fuzztime=$(FUZZTIME) ./internal/luatest
 	$(GO) test -run='^$$' -fuzz='^FuzzThaw$$' -fuzztime=$(FUZZTIME) ./continuation
 
-# Side-by-side benchmarks against lua5.1, LuaJIT and gopher-lua.
-bench: build
+# Side-by-side benchmarks against lua5.1, LuaJIT and gopher-lua, then the
+# same scripts compiled ahead of time (a mobilua built with their compiled
+# code linked in) beside lua5.1.
+bench: build bench-compiled
 	MOBILUA="$(CURDIR)/$(BIN) run" ../shared/bench/run $(BENCHFLAGS)
+	MOBILUA="$(CURDIR)/bin/mobilua-compiled run" MOBILUA_NAME=compiled ../shared/bench/run -i mobilua $(BENCHFLAGS)
+
+bench-compiled: build
+	./$(BIN) build --cli -o bin/mobilua-compiled ../shared/bench/lua/*.lua
 
 gobench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./runtime/... ./continuation

@@ -180,6 +180,17 @@ func jumpTargets(pc int, in ir.Instr) []int {
 	return nil
 }
 
+// fallsThrough reports whether a fast instruction may go on to the next.
+func fallsThrough(in ir.Instr) bool {
+	switch in.Op {
+	case ir.JMP, ir.FORPREP:
+		return false
+	case ir.LOADBOOL:
+		return in.C == 0
+	}
+	return true
+}
+
 // hasFastPath reports whether the generator compiles the instruction; the
 // others always run in the interpreter.
 func hasFastPath(p *ir.Proto, in ir.Instr) bool {
@@ -230,24 +241,41 @@ func (g *gen) function(name string, p *ir.Proto, fa funcInfo) jen.Code {
 		}),
 		jen.Return(jen.Id("pc")),
 	)
-	// labels are written only where something jumps to them
-	used := make([]bool, len(p.Code)+2)
-	for _, e := range fa.entries {
-		used[e] = true
-	}
-	for pc := range p.Code {
-		if fa.fast[pc] {
-			for _, t := range jumpTargets(pc, p.Code[pc]) {
-				if t < len(used) {
-					used[t] = true
-				}
-			}
+	// only what can run is written: the entries and what they reach; and
+	// labels only where something jumps
+	n := len(p.Code)
+	emit := make([]bool, n+1)
+	used := make([]bool, n+2)
+	work := []int{}
+	reach := func(pc int) {
+		if pc <= n && !emit[pc] {
+			emit[pc] = true
+			work = append(work, pc)
 		}
 	}
-	reachable := false // by falling through from the instruction before
+	for _, e := range fa.entries {
+		used[e] = true
+		reach(int(e))
+	}
+	for len(work) > 0 {
+		pc := work[len(work)-1]
+		work = work[:len(work)-1]
+		if pc == n || !fa.fast[pc] {
+			continue
+		}
+		for _, t := range jumpTargets(pc, p.Code[pc]) {
+			if t <= n {
+				used[t] = true
+				reach(t)
+			}
+		}
+		if fallsThrough(p.Code[pc]) {
+			reach(pc + 1)
+		}
+	}
 	line := int32(-1)
 	for pc, in := range p.Code {
-		if !used[pc] && !reachable {
+		if !emit[pc] {
 			continue
 		}
 		if pc < len(p.Lines) && p.Lines[pc] != line {
@@ -259,14 +287,13 @@ func (g *gen) function(name string, p *ir.Proto, fa funcInfo) jen.Code {
 		}
 		if !fa.fast[pc] {
 			body = append(body, jen.Return(jen.Lit(pc)))
-			reachable = false
 			continue
 		}
-		stmts, falls := g.instr(p, pc, in)
+		stmts, _ := g.instr(p, pc, in)
 		body = append(body, jen.Comment(p.FormatInstr(pc)))
 		body = append(body, stmts...)
-		reachable = falls
 	}
+	reachable := emit[n]
 	if reachable || used[len(p.Code)] {
 		if used[len(p.Code)] {
 			body = append(body, jen.Id(label(len(p.Code))).Op(":"))
