@@ -129,3 +129,6 @@ func (u *Upval) Get() Value { return *u.v }
 
 // Set sets the upvalue's value (for compiled code).
 func (u *Upval) Set(v Value) { *u.v = v }
+
+// NativeEntries returns how many times the process entered compiled code.
+func (p *Process) NativeEntries() int64 { return p.nativeEntries }

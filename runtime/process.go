@@ -63,26 +63,27 @@ type Process struct {
 	sealed     []*Table   // in the order SealNatives met them
 	typeMeta   *[8]*Table // debug.setmetatable on numbers, booleans, nil, functions, threads
 
-	cur        *Thread
-	steps      int64 // steps left before the next budget check
-	sliceStart int64
-	outBuf     *bufio.Writer // the buffer Out made around Stdout
-	limited    bool
-	total      int64 // steps consumed before the current slice
-	slice      int64
-	nested     int
-	nestTh     *Thread
-	nestAt     int
-	nestStop   bool
-	yieldTh    *Thread
-	yieldBy    *GoFunction // the builtin yieldTh called
-	running    bool
-	nf         NativeFrame // reused for every entry into compiled code
-	raised     *Error      // set by Thread.Raise
-	yieldv     []Value
-	results    []Value
-	done       bool
-	failed     error
+	cur           *Thread
+	steps         int64 // steps left before the next budget check
+	sliceStart    int64
+	outBuf        *bufio.Writer // the buffer Out made around Stdout
+	limited       bool
+	total         int64 // steps consumed before the current slice
+	slice         int64
+	nested        int
+	nestTh        *Thread
+	nestAt        int
+	nestStop      bool
+	yieldTh       *Thread
+	yieldBy       *GoFunction // the builtin yieldTh called
+	running       bool
+	nf            NativeFrame // reused for every entry into compiled code
+	nativeEntries int64
+	raised        *Error // set by Thread.Raise
+	yieldv        []Value
+	results       []Value
+	done          bool
+	failed        error
 }
 
 // RandomState is math.random's generator state, plain data.

@@ -79,6 +79,7 @@ reload:
 		// leave the loop: the fast paths never read it
 		switch in.op() {
 		case opNative:
+			p.nativeEntries++
 			nf := &p.nf
 			nf.R, nf.K, nf.U, nf.Env, nf.IC, nf.Steps = stack[base:], k, cl.Upvals, cl.Env, cl.P.IC, &p.steps
 			if npc := cl.P.native(nf, pc-1); npc != pc-1 {

@@ -36,7 +36,7 @@ func TestCompiled(t *testing.T) {
 			continue // a chunk that is a syntax error has no code
 		}
 		b, err := gogen.Generate("corpus", gogen.Chunk{Name: "@" + c.File, SourceHash: sha256.Sum256(src),
-			Fingerprint: ir.Fingerprint(p), Main: p, Prefix: fmt.Sprintf("_c%d", i)})
+			Fingerprint: ir.Fingerprint(p), Main: p, Prefix: fmt.Sprintf("_c%d", i), MinRun: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

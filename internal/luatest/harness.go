@@ -80,7 +80,8 @@ func LoadCorpusFile(path string) ([]Chunk, error) {
 type Result struct {
 	Stdout   string
 	Err      error
-	Compiled bool // the chunk ran with compiled code attached
+	Compiled bool  // the chunk ran with compiled code attached
+	Entries  int64 // times it entered compiled code
 }
 
 // Run runs source on the interpreter; budget > 0 runs it in slices of that
@@ -191,7 +192,7 @@ func run(name, source string, budget int64, sandbox bool, check func(a, b []byte
 		}
 	}
 	w.Flush()
-	return Result{Stdout: out.String(), Compiled: compiled}
+	return Result{Stdout: out.String(), Compiled: compiled, Entries: p.NativeEntries()}
 }
 
 // Check compares a result with a chunk's expectations.

@@ -48,6 +48,10 @@ type Chunk struct {
 	// Prefix is put before the functions' names, so that several chunks
 	// can share a Go package.
 	Prefix string
+	// MinRun is the shortest straight run of fast instructions compiled
+	// code is entered for (0: DefaultMinRun). Tests use 1, to run every
+	// fast path.
+	MinRun int
 }
 
 // Generate writes a Go file of package pkg with the compiled code of c.
@@ -69,7 +73,7 @@ func Generate(pkg string, c Chunk) ([]byte, error) {
 	entries := make([][]int32, len(protos))
 	for i, p := range protos {
 		names[i] = c.Prefix + funcName(i, p)
-		fa := analyze(p)
+		fa := analyze(p, c.MinRun)
 		entries[i] = fa.entries
 		f.Add(g.function(names[i], p, fa))
 		f.Line()
@@ -132,6 +136,11 @@ func funcName(i int, p *ir.Proto) string {
 
 // ---- analysis
 
+// DefaultMinRun is the shortest straight run of fast instructions
+// compiled code is entered for: shorter runs between calls cost more to
+// enter than they save.
+const DefaultMinRun = 4
+
 // funcInfo says, per pc, whether the instruction has a fast path, which
 // pcs are jump targets, and where compiled code is entered.
 type funcInfo struct {
@@ -140,7 +149,10 @@ type funcInfo struct {
 	entries []int32
 }
 
-func analyze(p *ir.Proto) funcInfo {
+func analyze(p *ir.Proto, minRun int) funcInfo {
+	if minRun <= 0 {
+		minRun = DefaultMinRun
+	}
 	n := len(p.Code)
 	fa := funcInfo{fast: make([]bool, n), target: make([]bool, n+2)}
 	for pc, in := range p.Code {
@@ -151,13 +163,23 @@ func analyze(p *ir.Proto) funcInfo {
 			}
 		}
 	}
-	// enter at the start of each run of two or more fast instructions (a
-	// single one is not worth the switch), and at loop heads
+	// enter where a run of fast instructions starts that is worth the
+	// switch into compiled code: one that loops (a backward jump) or has
+	// at least minRun instructions; shorter runs between calls cost more
+	// to enter than they save
 	for pc := 0; pc < n; pc++ {
 		if !fa.fast[pc] || pc > 0 && fa.fast[pc-1] && !fa.target[pc] {
 			continue
 		}
-		if pc+1 < n && fa.fast[pc+1] || fa.target[pc] {
+		end := pc
+		loops := false
+		for end < n && fa.fast[end] {
+			if in := p.Code[end]; (in.Op == ir.JMP || in.Op == ir.FORLOOP || in.Op == ir.TFORLOOP) && in.B < 0 {
+				loops = true
+			}
+			end++
+		}
+		if loops || end-pc >= minRun {
 			fa.entries = append(fa.entries, int32(pc))
 		}
 	}

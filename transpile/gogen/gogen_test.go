@@ -84,8 +84,9 @@ func TestGolden(t *testing.T) {
 	// the front end never emits TESTSET (it tests and moves separately):
 	// a synthetic function covers it
 	syn := &ir.Proto{Source: "@synthetic.lua", MaxStack: 3, Code: []ir.Instr{
-		{Op: ir.TESTSET, A: 0, B: 1, C: 1}, {Op: ir.JMP, B: 1}, {Op: ir.TESTSET, A: 2, B: 1, C: 0}, {Op: ir.RETURN, A: 0, B: 1},
-	}, Lines: []int32{1, 1, 1, 1}}
+		{Op: ir.TESTSET, A: 0, B: 1, C: 1}, {Op: ir.JMP, B: 1}, {Op: ir.TESTSET, A: 2, B: 1, C: 0},
+		{Op: ir.MOVE, A: 0, B: 1}, {Op: ir.MOVE, A: 1, B: 2}, {Op: ir.RETURN, A: 0, B: 1},
+	}, Lines: []int32{1, 1, 1, 1, 1, 1}}
 	b, err := Generate("golden", Chunk{Name: "@synthetic.lua", Main: syn})
 	if err != nil {
 		t.Fatal(err)

@@ -41,7 +41,7 @@ func main() {
 	}
 	addr := regexp.MustCompile(`0x[0-9a-f]+`)
 	same := func(a, b string) bool { return addr.ReplaceAllString(a, "ADDR") == addr.ReplaceAllString(b, "ADDR") }
-	n := 0
+	n, entered := 0, 0
 	for _, c := range chunks {
 		if _, err := transpile.Compile([]byte(c.Source), "@"+c.File, transpile.Options{File: true}); err != nil {
 			continue // a syntax error: no code to compile
@@ -55,6 +55,9 @@ func main() {
 			fail(c, "no compiled code was attached")
 			continue
 		}
+		if r.Entries > 0 {
+			entered++
+		}
 		if err := luatest.Check(c, r); err != nil {
 			fail(c, "%v", err)
 		}
@@ -67,7 +70,7 @@ func main() {
 				fail(c, "in slices of %d: %q", n, s.Stdout)
 			}
 		}
-		for _, n := range []int64{0, 7, 1000} {
+		for _, n := range []int64{0, 7, 100, 1000} {
 			luatest.Alternate = true
 			bad := 0
 			s := luatest.RunFrozen(c.File, c.Source, n, false, func(a, b []byte, err error) {
@@ -84,8 +87,12 @@ func main() {
 			}
 		}
 	}
+	if entered < n*3/4 {
+		fmt.Printf("FAIL only %d of %d chunks entered compiled code\n", entered, n)
+		fails++
+	}
 	if fails > 0 {
 		os.Exit(1)
 	}
-	fmt.Println("ok", n, "chunks compiled")
+	fmt.Println("ok", n, "chunks compiled,", entered, "entered compiled code")
 }
