@@ -53,6 +53,9 @@ type Process struct {
 	// loop (pattern matching) charge their work to it too.
 	MaxSteps int64
 	Random   RandomState
+	// Embedder is the embedder's own data about the process (the host's
+	// process record); it is not part of a continuation.
+	Embedder any
 
 	Chunks  []*Chunk
 	natives map[string]any

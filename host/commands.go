@@ -1,0 +1,306 @@
+package host
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mobilua/mobilua/runtime"
+	"github.com/mobilua/mobilua/transpile"
+)
+
+// A command is what a user types: its name, a one-line summary, its usage
+// and what it does.
+type command struct {
+	name, args, summary string
+	run                 func(h *Host, from, arg string) string
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"help", "[command]", "list the commands, or explain one", (*Host).cmdHelp},
+		{"step", "<lua code>", "run the code at once and reply with its output", (*Host).cmdStep},
+		{"new", "<lua code>", "store a process; the reply is its PID", (*Host).cmdNew},
+		{"run", "<pid>", "start a stored process", (*Host).cmdRun},
+		{"ps", "", "your processes: PID, state, age", (*Host).cmdPs},
+		{"source", "<pid>", "a process's source", (*Host).cmdSource},
+		{"output", "<pid>", "what a process printed (the end of it)", (*Host).cmdOutput},
+		{"input", "<pid> <text>", "answer a process waiting in mb.input", (*Host).cmdInput},
+		{"kill", "<pid>", "stop a process", (*Host).cmdKill},
+		{"status", "", "the host: name, uptime, processes, limits", (*Host).cmdStatus},
+	}
+}
+
+// Handle answers a message from a user.
+func (h *Host) Handle(from, text string) {
+	text = strings.TrimSpace(text)
+	name, arg, _ := strings.Cut(text, " ")
+	if i := strings.IndexAny(name, "\n\t"); i >= 0 { // "step\ncode"
+		name, arg = name[:i], text[i+1:]
+	}
+	arg = strings.TrimSpace(arg)
+	for _, c := range commands {
+		if c.name == strings.ToLower(name) {
+			if reply := c.run(h, from, arg); reply != "" {
+				h.tr.Send(from, reply)
+			}
+			return
+		}
+	}
+	h.tr.Send(from, fmt.Sprintf("I don't know %q. Type help for the commands.", name))
+}
+
+func (h *Host) cmdHelp(from, arg string) string {
+	var b strings.Builder
+	for _, c := range commands {
+		if arg != "" && c.name != arg {
+			continue
+		}
+		fmt.Fprintf(&b, "%s %s — %s\n", c.name, c.args, c.summary)
+	}
+	if b.Len() == 0 {
+		return fmt.Sprintf("There is no command %q. Type help for the list.", arg)
+	}
+	return strings.TrimSuffix(strings.ReplaceAll(b.String(), "  —", " —"), "\n")
+}
+
+// cmdStep runs code in a temporary process, within StepLimit steps.
+func (h *Host) cmdStep(from, code string) string {
+	if code == "" {
+		return "step wants Lua code: step print(1 + 1)"
+	}
+	pr := &proc{h: h, rec: Record{PID: "step", Owner: from, Source: code}}
+	p := h.newProcess(pr)
+	p.MaxSteps = h.cfg.StepLimit
+	proto, err := transpile.Compile([]byte(code), "=step", transpile.Options{})
+	if err != nil {
+		return err.Error()
+	}
+	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk("=step", []byte(code), proto))))
+	var reply string
+	for {
+		st, err := p.Resume()
+		if err != nil {
+			reply = errorText(err)
+			break
+		}
+		if st == runtime.Done {
+			break
+		}
+		if st == runtime.Yielded && p.YieldedBy() == "mb.input" {
+			reply = "mb.input is for stored processes (new, then run)"
+			break
+		}
+	}
+	h.mu.Lock()
+	out := strings.TrimSuffix(pr.out.String(), "\n")
+	h.mu.Unlock()
+	if reply != "" {
+		if out != "" {
+			out += "\n"
+		}
+		out += reply
+	}
+	if len(out) > h.cfg.MaxReply {
+		out = out[:h.cfg.MaxReply] + "\n[... output truncated]"
+	}
+	if out == "" {
+		return "(no output)"
+	}
+	return out
+}
+
+func (h *Host) cmdNew(from, code string) string {
+	if code == "" {
+		return "new wants Lua code: new print(mb.pid())"
+	}
+	if _, err := transpile.Compile([]byte(code), "=new", transpile.Options{}); err != nil {
+		return err.Error()
+	}
+	h.mu.Lock()
+	n := 0
+	for _, pr := range h.procs {
+		if pr.rec.Owner == from && (pr.rec.State == StateNew || pr.rec.State == StateRunning || pr.rec.State == StateInput) {
+			n++
+		}
+	}
+	h.mu.Unlock()
+	if h.cfg.MaxProcsPerOwner > 0 && n >= h.cfg.MaxProcsPerOwner {
+		return fmt.Sprintf("you have %d live processes, the most this host allows; kill some first", n)
+	}
+	pid, err := h.store.NextPID()
+	if err != nil {
+		return "cannot store the process: " + err.Error()
+	}
+	pr := &proc{h: h, rec: Record{PID: pid, Owner: from, Source: code, State: StateNew, Created: time.Now().UTC()}}
+	if err := h.store.Put(&pr.rec, nil, false); err != nil {
+		return "cannot store the process: " + err.Error()
+	}
+	h.mu.Lock()
+	h.procs[pid] = pr
+	h.mu.Unlock()
+	return pid
+}
+
+// own returns the caller's process pid (or any, for an admin).
+func (h *Host) own(from, pid string) (*proc, string) {
+	pid = strings.TrimSpace(pid)
+	if pid == "" {
+		return nil, "which process? Give its PID (ps lists them)."
+	}
+	pr := h.procs[pid]
+	if pr == nil || pr.rec.Owner != from && !h.isAdmin(from) {
+		return nil, fmt.Sprintf("no process %s of yours (ps lists them)", pid)
+	}
+	return pr, ""
+}
+
+func (h *Host) isAdmin(from string) bool {
+	for _, a := range h.cfg.Admins {
+		if a == from {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *Host) cmdRun(from, pid string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr, msg := h.own(from, pid)
+	if pr == nil {
+		return msg
+	}
+	if pr.rec.State != StateNew {
+		return fmt.Sprintf("%s is %s", pr.rec.PID, pr.rec.State)
+	}
+	p := h.newProcess(pr)
+	name := "=" + pr.rec.PID
+	proto, err := transpile.Compile([]byte(pr.rec.Source), name, transpile.Options{})
+	if err != nil {
+		return err.Error()
+	}
+	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk(name, []byte(pr.rec.Source), proto))))
+	p.SetBudget(h.cfg.StepsPerSlice)
+	pr.p = p
+	pr.rec.State = StateRunning
+	// acknowledged only once persisted (its first checkpoint: not started)
+	if err := h.checkpoint(pr); err != nil {
+		pr.p, pr.rec.State = nil, StateNew
+		return "cannot start: " + err.Error()
+	}
+	h.enqueue(pr)
+	return pr.rec.PID + " is running"
+}
+
+func (h *Host) cmdPs(from, _ string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var rows []*proc
+	for _, pr := range h.procs {
+		if pr.rec.Owner == from || h.isAdmin(from) {
+			rows = append(rows, pr)
+		}
+	}
+	if len(rows) == 0 {
+		return "no processes (new <lua code> makes one)"
+	}
+	sort.Slice(rows, func(i, j int) bool { return pidLess(rows[i].rec.PID, rows[j].rec.PID) })
+	var b strings.Builder
+	for _, pr := range rows {
+		age := time.Since(pr.rec.Created).Round(time.Second)
+		fmt.Fprintf(&b, "%s  %s  %s old", pr.rec.PID, pr.rec.State, age)
+		if pr.rec.Comment != "" {
+			fmt.Fprintf(&b, "  %s", pr.rec.Comment)
+		}
+		b.WriteByte('\n')
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func pidLess(a, b string) bool {
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return a < b
+}
+
+func (h *Host) cmdSource(from, pid string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr, msg := h.own(from, pid)
+	if pr == nil {
+		return msg
+	}
+	return pr.rec.Source
+}
+
+func (h *Host) cmdOutput(from, pid string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr, msg := h.own(from, pid)
+	if pr == nil {
+		return msg
+	}
+	if pr.rec.Output == "" {
+		return fmt.Sprintf("%s has printed nothing", pr.rec.PID)
+	}
+	return strings.TrimSuffix(pr.rec.Output, "\n")
+}
+
+func (h *Host) cmdInput(from, arg string) string {
+	pid, text, _ := strings.Cut(arg, " ")
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr, msg := h.own(from, pid)
+	if pr == nil {
+		return msg
+	}
+	if pr.rec.State != StateInput || pr.p == nil {
+		return fmt.Sprintf("%s is not waiting for input (it is %s)", pr.rec.PID, pr.rec.State)
+	}
+	pr.rec.State, pr.rec.Prompt = StateRunning, ""
+	pr.args = []runtime.Value{runtime.String(text)}
+	// the answer is acknowledged once persisted with the record; the
+	// continuation stays the one taken in mb.input
+	if err := h.store.Put(&pr.rec, nil, false); err != nil {
+		pr.rec.State, pr.args = StateInput, nil
+		return "cannot store the input: " + err.Error()
+	}
+	h.enqueue(pr)
+	return ""
+}
+
+func (h *Host) cmdKill(from, pid string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr, msg := h.own(from, pid)
+	if pr == nil {
+		return msg
+	}
+	switch pr.rec.State {
+	case StateFinished, StateFailed, StateKilled:
+		return fmt.Sprintf("%s is already %s", pr.rec.PID, pr.rec.State)
+	}
+	pr.rec.State = StateKilled
+	pr.p = nil
+	if err := h.store.Put(&pr.rec, nil, true); err != nil {
+		return "cannot store it: " + err.Error()
+	}
+	return pr.rec.PID + " killed"
+}
+
+func (h *Host) cmdStatus(from, _ string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	counts := map[State]int{}
+	for _, pr := range h.procs {
+		counts[pr.rec.State]++
+	}
+	return fmt.Sprintf("%s: up %s; %d processes (%d running, %d waiting for input); %d steps per slice, at most %d steps per process",
+		h.cfg.Name, time.Since(h.started).Round(time.Second), len(h.procs), counts[StateRunning], counts[StateInput],
+		h.cfg.StepsPerSlice, h.cfg.MaxSteps)
+}

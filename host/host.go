@@ -1,0 +1,313 @@
+package host
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mobilua/mobilua/continuation"
+	"github.com/mobilua/mobilua/runtime"
+	"github.com/mobilua/mobilua/runtime/stdlib"
+	"github.com/mobilua/mobilua/transpile"
+)
+
+// State is where a process is in its life.
+type State string
+
+// The states.
+const (
+	StateNew      State = "new"
+	StateRunning  State = "running"
+	StateInput    State = "waiting for input"
+	StateFinished State = "finished"
+	StateFailed   State = "failed"
+	StateKilled   State = "killed"
+)
+
+// Transport carries the host's messages to users (the XMPP transport, or
+// Memory in tests); users' messages come in through Host.Handle.
+type Transport interface {
+	Send(to, text string) error
+}
+
+// Config is a host's configuration.
+type Config struct {
+	Name             string        // the host's name (mb.host())
+	StepsPerSlice    int64         // a process runs this many steps, then others get a turn
+	MaxSteps         int64         // a process is stopped after this many steps in all (0: no limit)
+	StepLimit        int64         // steps a `step` command may run
+	MaxOutput        int           // bytes of output kept per process
+	MaxReply         int           // bytes of output sent in one message
+	CheckpointEvery  time.Duration // a running process is checkpointed at least this often
+	Workers          int           // goroutines running processes
+	MaxProcsPerOwner int
+	Admins           []string // addresses that see and control every process
+}
+
+// DefaultConfig is what a host runs with unless told otherwise.
+func DefaultConfig() Config {
+	return Config{Name: "mobilua", StepsPerSlice: 100_000, MaxSteps: 1_000_000_000, StepLimit: 10_000_000,
+		MaxOutput: 64 << 10, MaxReply: 4 << 10, CheckpointEvery: 2 * time.Second, Workers: 2, MaxProcsPerOwner: 100}
+}
+
+// proc is a live process.
+type proc struct {
+	h        *Host
+	rec      Record
+	p        *runtime.Process // nil when it has no live state (new, finished)
+	args     []runtime.Value  // what the next Resume passes
+	queued   bool
+	out      bytes.Buffer // output not yet sent to the owner
+	lastSave time.Time
+}
+
+// Host runs processes for users.
+type Host struct {
+	cfg     Config
+	store   *Store
+	tr      Transport
+	mu      sync.Mutex
+	procs   map[string]*proc
+	runq    chan *proc
+	wg      sync.WaitGroup
+	closing bool
+	cache   *continuation.ChunkCache
+	started time.Time
+}
+
+// New starts a host on store: every process the store holds is back, and
+// those that were running go on from their last checkpoint.
+func New(cfg Config, store *Store, tr Transport) (*Host, error) {
+	if cfg.Workers <= 0 {
+		cfg.Workers = 1
+	}
+	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, runq: make(chan *proc, 1<<16),
+		cache: &continuation.ChunkCache{}, started: time.Now()}
+	recs, err := store.All()
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		pr := &proc{h: h, rec: *r}
+		h.procs[r.PID] = pr
+		if r.State != StateRunning && r.State != StateInput {
+			continue
+		}
+		_, cont, err := store.Get(r.PID)
+		if err == nil && cont == nil {
+			err = errors.New("no checkpoint")
+		}
+		if err == nil {
+			pr.p, err = continuation.Thaw(cont, h.thawOptions(pr))
+		}
+		if err != nil {
+			pr.rec.State, pr.rec.Reason = StateFailed, "could not be restored: "+err.Error()
+			store.Put(&pr.rec, nil, true)
+			continue
+		}
+		pr.p.Embedder = pr
+		pr.p.SetBudget(cfg.StepsPerSlice)
+		if r.State == StateRunning {
+			pr.args = resumeArgs(pr.p)
+			h.enqueue(pr)
+		}
+	}
+	for i := 0; i < cfg.Workers; i++ {
+		h.wg.Add(1)
+		go h.worker()
+	}
+	return h, nil
+}
+
+// resumeArgs is what a process thawed at a checkpoint gets back: nothing,
+// whatever stopped it (the budget, or mb.yield).
+func resumeArgs(*runtime.Process) []runtime.Value { return nil }
+
+// Close stops the workers, checkpoints the running processes and returns.
+func (h *Host) Close() error {
+	h.mu.Lock()
+	h.closing = true
+	h.mu.Unlock()
+	close(h.runq)
+	h.wg.Wait()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, pr := range h.procs {
+		if pr.p != nil && pr.rec.State == StateRunning {
+			h.checkpoint(pr)
+		}
+	}
+	return nil
+}
+
+func (h *Host) enqueue(pr *proc) {
+	if pr.queued || h.closing {
+		return
+	}
+	pr.queued = true
+	h.runq <- pr
+}
+
+// newProcess makes a process with the host's libraries: the sandbox
+// profile, mb, sealed (so continuations carry only what the script did).
+func (h *Host) newProcess(pr *proc) *runtime.Process {
+	p := runtime.NewProcess()
+	p.Stdout = &procOut{h: h, pr: pr}
+	p.Stderr = p.Stdout
+	p.Compiler = transpile.Compiler{}
+	p.Sandboxed = true
+	stdlib.Open(p)
+	stdlib.OpenMb(p)
+	openHostMb(p)
+	p.SealNatives()
+	p.Embedder = pr
+	p.MaxSteps = h.cfg.MaxSteps
+	return p
+}
+
+func (h *Host) thawOptions(pr *proc) continuation.Options {
+	return continuation.Options{NewProcess: func(bool) *runtime.Process { return h.newProcess(pr) }, Cache: h.cache}
+}
+
+// procOut collects a process's output: kept (bounded) in its record, and
+// sent to its owner after each slice.
+type procOut struct {
+	h  *Host
+	pr *proc
+}
+
+func (o *procOut) Write(b []byte) (int, error) {
+	o.h.mu.Lock()
+	defer o.h.mu.Unlock()
+	o.pr.out.Write(b)
+	out := o.pr.rec.Output + string(b)
+	if n := o.h.cfg.MaxOutput; len(out) > n {
+		out = out[len(out)-n:]
+	}
+	o.pr.rec.Output = out
+	return len(b), nil
+}
+
+// flushOutput sends what the process printed to its owner, in one
+// message, truncated to MaxReply with a note. h.mu is held.
+func (h *Host) flushOutput(pr *proc) {
+	if pr.out.Len() == 0 {
+		return
+	}
+	text := strings.TrimSuffix(pr.out.String(), "\n")
+	pr.out.Reset()
+	if len(text) > h.cfg.MaxReply {
+		text = text[:h.cfg.MaxReply] + fmt.Sprintf("\n[... output truncated; `output %s` shows the last %d bytes]", pr.rec.PID, h.cfg.MaxOutput)
+	}
+	h.tr.Send(pr.rec.Owner, text)
+}
+
+// checkpoint persists the process's record and continuation. h.mu is held.
+func (h *Host) checkpoint(pr *proc) error {
+	cont, err := continuation.Freeze(pr.p)
+	if err != nil {
+		return err
+	}
+	pr.lastSave = time.Now()
+	return h.store.Put(&pr.rec, cont, false)
+}
+
+func (h *Host) worker() {
+	defer h.wg.Done()
+	for pr := range h.runq {
+		h.slice(pr)
+	}
+}
+
+// slice runs one time slice of pr and decides what comes next.
+func (h *Host) slice(pr *proc) {
+	h.mu.Lock()
+	pr.queued = false
+	if pr.p == nil || pr.rec.State != StateRunning {
+		h.mu.Unlock()
+		return
+	}
+	args, p := pr.args, pr.p
+	pr.args = nil
+	h.mu.Unlock()
+	st, err := p.Resume(args...)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if pr.rec.State != StateRunning || pr.p != p { // killed meanwhile
+		return
+	}
+	h.flushOutput(pr)
+	switch {
+	case err != nil:
+		pr.rec.State, pr.rec.Reason = StateFailed, errorText(err)
+		pr.p = nil
+		h.store.Put(&pr.rec, nil, true)
+		h.tr.Send(pr.rec.Owner, fmt.Sprintf("%s failed: %s", pr.rec.PID, pr.rec.Reason))
+	case st == runtime.Done:
+		pr.rec.State = StateFinished
+		pr.p = nil
+		h.store.Put(&pr.rec, nil, true)
+		h.tr.Send(pr.rec.Owner, fmt.Sprintf("%s finished", pr.rec.PID))
+	case st == runtime.Yielded && pr.p.YieldedBy() == "mb.input":
+		pr.rec.State, pr.rec.Prompt = StateInput, ""
+		if vs := pr.p.YieldValues(); len(vs) > 0 {
+			pr.rec.Prompt, _ = runtime.ToStringRaw(vs[0])
+		}
+		if err := h.checkpoint(pr); err != nil {
+			h.tr.Send(pr.rec.Owner, fmt.Sprintf("%s: cannot checkpoint: %v", pr.rec.PID, err))
+		}
+		msg := fmt.Sprintf("%s waits for input (input %s <text>)", pr.rec.PID, pr.rec.PID)
+		if pr.rec.Prompt != "" {
+			msg = fmt.Sprintf("%s asks: %s (answer with: input %s <text>)", pr.rec.PID, pr.rec.Prompt, pr.rec.PID)
+		}
+		h.tr.Send(pr.rec.Owner, msg)
+	case st == runtime.Yielded && (pr.p.YieldedBy() == "mb.freeze" || pr.p.YieldedBy() == "mb.jump"):
+		pr.args = []runtime.Value{runtime.Nil, runtime.String(pr.p.YieldedBy() + " is not available on this host yet")}
+		h.enqueue(pr)
+	default: // out of steps, or mb.yield: others get a turn
+		if time.Since(pr.lastSave) >= h.cfg.CheckpointEvery {
+			h.checkpoint(pr)
+		}
+		h.enqueue(pr)
+	}
+}
+
+func errorText(err error) string {
+	if le, ok := err.(*runtime.Error); ok {
+		if s, ok := runtime.ToStringRaw(le.Value); ok {
+			return s
+		}
+		return "(error object is not a string)"
+	}
+	return err.Error()
+}
+
+// openHostMb adds the host's calls to mb.
+func openHostMb(p *runtime.Process) {
+	self := func(t *runtime.Thread) *proc {
+		pr, _ := t.Process().Embedder.(*proc)
+		if pr == nil {
+			t.Error("not running on a host")
+		}
+		return pr
+	}
+	p.Register("mb",
+		runtime.NewGoFunction("pid", func(t *runtime.Thread, a []runtime.Value) int {
+			t.Push(runtime.String(self(t).rec.PID))
+			return 1
+		}),
+		runtime.NewGoFunction("owner", func(t *runtime.Thread, a []runtime.Value) int {
+			t.Push(runtime.String(self(t).rec.Owner))
+			return 1
+		}),
+		runtime.NewGoFunction("host", func(t *runtime.Thread, a []runtime.Value) int {
+			t.Push(runtime.String(self(t).h.cfg.Name))
+			return 1
+		}),
+		runtime.NewEmbedderYield("input"),
+	)
+}
+

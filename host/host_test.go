@@ -1,0 +1,177 @@
+package host
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const alice, bob = "alice@a.example", "bob@b.example"
+
+func startHost(t *testing.T, path string, tr *Memory) *Host {
+	t.Helper()
+	st, err := OpenStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.Name = "lua1@a.example"
+	cfg.StepsPerSlice = 1000
+	cfg.CheckpointEvery = 0 // every slice, so that a restart loses nothing
+	h, err := New(cfg, st, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close(); st.Close() })
+	return h
+}
+
+// ask sends a command and returns the reply it got.
+func ask(t *testing.T, h *Host, tr *Memory, from, text string) string {
+	t.Helper()
+	n := len(tr.Messages(from))
+	h.Handle(from, text)
+	msgs := tr.Messages(from)
+	if len(msgs) <= n {
+		return ""
+	}
+	return msgs[n]
+}
+
+func TestStepAndHelp(t *testing.T) {
+	tr := &Memory{}
+	h := startHost(t, filepath.Join(t.TempDir(), "s.db"), tr)
+	if got := ask(t, h, tr, alice, "step print(1 + 1)"); got != "2" {
+		t.Errorf("step: %q", got)
+	}
+	if got := ask(t, h, tr, alice, "step\nlocal t = {}\nfor i = 1, 3 do t[i] = i * i end\nprint(table.concat(t, ','))"); got != "1,4,9" {
+		t.Errorf("multi-line step: %q", got)
+	}
+	if got := ask(t, h, tr, alice, "step error('boom')"); !strings.Contains(got, "step:1: boom") {
+		t.Errorf("step error: %q", got)
+	}
+	if got := ask(t, h, tr, alice, "step print(io, os.execute, loadfile, debug)"); got != "nil\tnil\tnil\tnil" {
+		t.Errorf("sandbox: %q", got)
+	}
+	if got := ask(t, h, tr, alice, "step while true do end"); !strings.Contains(got, "step limit exceeded") {
+		t.Errorf("infinite loop: %q", got)
+	}
+	if got := ask(t, h, tr, alice, "step x = = 1"); !strings.Contains(got, "step:1:") {
+		t.Errorf("syntax error: %q", got)
+	}
+	if got := ask(t, h, tr, alice, "step print(mb.host())"); got != "lua1@a.example" {
+		t.Errorf("mb.host: %q", got)
+	}
+	help := ask(t, h, tr, alice, "help")
+	for _, c := range commands {
+		if !strings.Contains(help, c.name+" ") {
+			t.Errorf("help does not list %s:\n%s", c.name, help)
+		}
+	}
+	if got := ask(t, h, tr, alice, "help step"); !strings.HasPrefix(got, "step <lua code> — ") {
+		t.Errorf("help step: %q", got)
+	}
+	if got := ask(t, h, tr, alice, "hello there"); !strings.Contains(got, "Type help") {
+		t.Errorf("not a command: %q", got)
+	}
+}
+
+func TestProcessLifecycle(t *testing.T) {
+	tr := &Memory{}
+	h := startHost(t, filepath.Join(t.TempDir(), "s.db"), tr)
+	pid := ask(t, h, tr, alice, "new local s = 0 for i = 1, 20000 do s = s + i end print(mb.pid(), mb.owner(), s)")
+	if pid != "p1" {
+		t.Fatalf("new: %q", pid)
+	}
+	if got := ask(t, h, tr, alice, "ps"); !strings.HasPrefix(got, "p1  new") {
+		t.Errorf("ps: %q", got)
+	}
+	if got := ask(t, h, tr, bob, "run p1"); !strings.Contains(got, "no process p1 of yours") {
+		t.Errorf("bob runs alice's process: %q", got)
+	}
+	if got := ask(t, h, tr, alice, "run p1"); got != "p1 is running" {
+		t.Errorf("run: %q", got)
+	}
+	if tr.WaitFor(alice, "p1 finished", 5*time.Second) == "" {
+		t.Fatalf("p1 did not finish: %q", tr.Messages(alice))
+	}
+	if tr.WaitFor(alice, "p1\talice@a.example\t200010000", time.Second) == "" {
+		t.Errorf("output not sent: %q", tr.Messages(alice))
+	}
+	if got := ask(t, h, tr, alice, "output p1"); got != "p1\talice@a.example\t200010000" {
+		t.Errorf("output: %q", got)
+	}
+	if got := ask(t, h, tr, alice, "source p1"); !strings.HasPrefix(got, "local s = 0") {
+		t.Errorf("source: %q", got)
+	}
+	// a failing one, and one killed while it loops
+	ask(t, h, tr, alice, "new local t = nil; print(t.x)")
+	ask(t, h, tr, alice, "run p2")
+	if got := tr.WaitFor(alice, "p2 failed", 5*time.Second); !strings.Contains(got, "p2:1: attempt to index local 't' (a nil value)") {
+		t.Errorf("failure: %q", got)
+	}
+	ask(t, h, tr, alice, "new while true do end")
+	ask(t, h, tr, alice, "run p3")
+	if got := ask(t, h, tr, alice, "kill p3"); got != "p3 killed" {
+		t.Errorf("kill: %q", got)
+	}
+	if got := ask(t, h, tr, alice, "ps"); !strings.Contains(got, "p3  killed") || !strings.Contains(got, "p2  failed") {
+		t.Errorf("ps after: %q", got)
+	}
+	if got := ask(t, h, tr, bob, "ps"); !strings.HasPrefix(got, "no processes") {
+		t.Errorf("bob's ps: %q", got)
+	}
+}
+
+// TestRestart: a process waiting for input and one in the middle of a
+// loop survive the host's restart, and go on.
+func TestRestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	tr := &Memory{}
+	st, err := OpenStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.StepsPerSlice, cfg.CheckpointEvery = 1000, 0
+	h, err := New(cfg, st, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask(t, h, tr, alice, "new local name = mb.input('your name?') print('hello ' .. name)")
+	ask(t, h, tr, alice, "run p1")
+	if tr.WaitFor(alice, "p1 asks: your name?", 5*time.Second) == "" {
+		t.Fatalf("no prompt: %q", tr.Messages(alice))
+	}
+	ask(t, h, tr, alice, "new local s = 0 for i = 1, 3e6 do s = s + i % 3 end print('sum', s)")
+	ask(t, h, tr, alice, "run p2")
+	time.Sleep(20 * time.Millisecond)
+	h.Close()
+	st.Close()
+
+	tr2 := &Memory{}
+	st2, err := OpenStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	h2, err := New(cfg, st2, tr2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h2.Close()
+	if got := ask(t, h2, tr2, alice, "ps"); !strings.Contains(got, "p1  waiting for input") {
+		t.Errorf("after restart: %q", got)
+	}
+	h2.Handle(alice, "input p1 Ada")
+	if tr2.WaitFor(alice, "hello Ada", 5*time.Second) == "" {
+		t.Errorf("p1 did not go on: %q", tr2.Messages(alice))
+	}
+	if tr2.WaitFor(alice, "sum\t3000000", 20*time.Second) == "" {
+		t.Errorf("p2 did not go on: %q", tr2.Messages(alice))
+	}
+	if pid := ask(t, h2, tr2, alice, "new print(1)"); pid != "p3" {
+		t.Errorf("PIDs are reused: %q", pid)
+	}
+}

@@ -1,0 +1,179 @@
+package host
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The store is one bbolt file. Buckets:
+//
+//	meta   "schema" → the schema version (decimal text); "nextpid" → the
+//	       next process number (decimal text; PIDs are never reused)
+//	procs  pid → the process's record (JSON, see Record)
+//	conts  pid → its latest continuation (continuation package bytes)
+//
+// A record and its continuation are written in one transaction, so a host
+// killed at any moment finds both from the same instant.
+const schemaVersion = 1
+
+var (
+	bMeta  = []byte("meta")
+	bProcs = []byte("procs")
+	bConts = []byte("conts")
+)
+
+// Record is what the store keeps of a process besides its continuation.
+type Record struct {
+	PID     string    `json:"pid"`
+	Owner   string    `json:"owner"`
+	Name    string    `json:"name,omitempty"`
+	Comment string    `json:"comment,omitempty"`
+	Source  string    `json:"source"`
+	State   State     `json:"state"`
+	Reason  string    `json:"reason,omitempty"` // why it failed
+	Prompt  string    `json:"prompt,omitempty"` // what mb.input asked
+	Created time.Time `json:"created"`
+	Output  string    `json:"output,omitempty"` // the end of its output (bounded)
+}
+
+// Store persists processes.
+type Store struct {
+	db *bolt.DB
+}
+
+// OpenStore opens (or creates) the store at path, migrating an older
+// schema; it refuses a newer one.
+func OpenStore(path string) (*Store, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %w", path, err)
+	}
+	s := &Store{db: db}
+	err = db.Update(func(tx *bolt.Tx) error {
+		meta, err := tx.CreateBucketIfNotExists(bMeta)
+		if err != nil {
+			return err
+		}
+		for _, b := range [][]byte{bProcs, bConts} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		v := meta.Get([]byte("schema"))
+		if v == nil {
+			return meta.Put([]byte("schema"), []byte(strconv.Itoa(schemaVersion)))
+		}
+		n, err := strconv.Atoi(string(v))
+		if err != nil {
+			return fmt.Errorf("bad schema version %q", v)
+		}
+		if n > schemaVersion {
+			return fmt.Errorf("schema version %d is newer than this host's %d", n, schemaVersion)
+		}
+		return migrate(tx, n)
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// migrate brings a store of schema version from up to schemaVersion.
+// Version 1 is the first: there is nothing to migrate yet; a later
+// version adds its step here.
+func migrate(tx *bolt.Tx, from int) error {
+	for v := from; v < schemaVersion; v++ {
+		switch v {
+		default:
+			return fmt.Errorf("no migration from schema version %d", v)
+		}
+	}
+	return tx.Bucket(bMeta).Put([]byte("schema"), []byte(strconv.Itoa(schemaVersion)))
+}
+
+// Close closes the store.
+func (s *Store) Close() error { return s.db.Close() }
+
+// NextPID allocates a process number, never given out before.
+func (s *Store) NextPID() (string, error) {
+	var pid string
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bMeta)
+		n := 1
+		if v := meta.Get([]byte("nextpid")); v != nil {
+			var err error
+			if n, err = strconv.Atoi(string(v)); err != nil {
+				return fmt.Errorf("bad next pid %q", v)
+			}
+		}
+		pid = "p" + strconv.Itoa(n)
+		return meta.Put([]byte("nextpid"), []byte(strconv.Itoa(n+1)))
+	})
+	return pid, err
+}
+
+// Put writes a record and, if cont is not nil, its continuation (nil
+// keeps the continuation stored before; a finished process has none).
+func (s *Store) Put(r *Record, cont []byte, dropCont bool) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bProcs).Put([]byte(r.PID), b); err != nil {
+			return err
+		}
+		switch {
+		case cont != nil:
+			return tx.Bucket(bConts).Put([]byte(r.PID), cont)
+		case dropCont:
+			return tx.Bucket(bConts).Delete([]byte(r.PID))
+		}
+		return nil
+	})
+}
+
+// Get returns a record and its continuation (nil if it has none).
+func (s *Store) Get(pid string) (*Record, []byte, error) {
+	var r *Record
+	var cont []byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bProcs).Get([]byte(pid))
+		if b == nil {
+			return errNoProcess
+		}
+		r = new(Record)
+		if err := json.Unmarshal(b, r); err != nil {
+			return fmt.Errorf("record %s: %w", pid, err)
+		}
+		if c := tx.Bucket(bConts).Get([]byte(pid)); c != nil {
+			cont = append([]byte(nil), c...)
+		}
+		return nil
+	})
+	return r, cont, err
+}
+
+// All returns every record.
+func (s *Store) All() ([]*Record, error) {
+	var rs []*Record
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bProcs).ForEach(func(k, v []byte) error {
+			r := new(Record)
+			if err := json.Unmarshal(v, r); err != nil {
+				return fmt.Errorf("record %s: %w", k, err)
+			}
+			rs = append(rs, r)
+			return nil
+		})
+	})
+	return rs, err
+}
+
+var errNoProcess = errors.New("no such process")
