@@ -310,4 +310,3 @@ func openHostMb(p *runtime.Process) {
 		runtime.NewEmbedderYield("input"),
 	)
 }
-
