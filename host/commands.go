@@ -30,6 +30,10 @@ func init() {
 		{"output", "<pid>", "what a process printed (the end of it)", (*Host).cmdOutput},
 		{"input", "<pid> <text>", "answer a process waiting in mb.input", (*Host).cmdInput},
 		{"kill", "<pid>", "stop a process", (*Host).cmdKill},
+		{"send", "<pid> <text>", "send a message to a process (mb.receive gets it)", (*Host).cmdSend},
+		{"comment", "<pid> <text>", "set a process's comment (ps shows it)", (*Host).cmdComment},
+		{"alias", "<name> <pid>", "give a process a name usable wherever a PID is", (*Host).cmdAlias},
+		{"env", "", "the names a script sees (the sandbox)", (*Host).cmdEnv},
 		{"status", "", "the host: name, uptime, processes, limits", (*Host).cmdStatus},
 	}
 }
@@ -151,7 +155,7 @@ func (h *Host) own(from, pid string) (*proc, string) {
 	if pid == "" {
 		return nil, "which process? Give its PID (ps lists them)."
 	}
-	pr := h.procs[pid]
+	pr := h.lookup(pid)
 	if pr == nil || pr.rec.Owner != from && !h.isAdmin(from) {
 		return nil, fmt.Sprintf("no process %s of yours (ps lists them)", pid)
 	}
@@ -287,6 +291,9 @@ func (h *Host) cmdKill(from, pid string) string {
 	}
 	pr.rec.State = StateKilled
 	pr.p = nil
+	if pr.timer != nil {
+		pr.timer.Stop()
+	}
 	if err := h.store.Put(&pr.rec, nil, true); err != nil {
 		return "cannot store it: " + err.Error()
 	}

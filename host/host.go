@@ -25,6 +25,8 @@ const (
 	StateFinished State = "finished"
 	StateFailed   State = "failed"
 	StateKilled   State = "killed"
+	StateMessage  State = "waiting for a message"
+	StateSleeping State = "sleeping"
 )
 
 // Transport carries the host's messages to users (the XMPP transport, or
@@ -62,6 +64,9 @@ type proc struct {
 	queued   bool
 	out      bytes.Buffer // output not yet sent to the owner
 	lastSave time.Time
+	mail     []Message // delivered, not yet received
+	consumed uint64    // the last message received (rec.MailSeq once checkpointed)
+	timer    *time.Timer
 }
 
 // Host runs processes for users.
@@ -71,6 +76,7 @@ type Host struct {
 	tr      Transport
 	mu      sync.Mutex
 	procs   map[string]*proc
+	aliases map[string]string // alias → pid
 	runq    chan *proc
 	wg      sync.WaitGroup
 	closing bool
@@ -84,7 +90,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 1
 	}
-	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, runq: make(chan *proc, 1<<16),
+	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, aliases: map[string]string{}, runq: make(chan *proc, 1<<16),
 		cache: &continuation.ChunkCache{}, started: time.Now()}
 	recs, err := store.All()
 	if err != nil {
@@ -93,7 +99,10 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	for _, r := range recs {
 		pr := &proc{h: h, rec: *r}
 		h.procs[r.PID] = pr
-		if r.State != StateRunning && r.State != StateInput {
+		if r.Alias != "" {
+			h.aliases[r.Alias] = r.PID
+		}
+		if r.State != StateRunning && r.State != StateInput && r.State != StateMessage && r.State != StateSleeping {
 			continue
 		}
 		_, cont, err := store.Get(r.PID)
@@ -110,10 +119,11 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 		}
 		pr.p.Embedder = pr
 		pr.p.SetBudget(cfg.StepsPerSlice)
-		if r.State == StateRunning {
-			pr.args = resumeArgs(pr.p)
-			h.enqueue(pr)
+		pr.consumed = r.MailSeq
+		if pr.mail, err = store.Mail(r.PID, r.MailSeq); err != nil {
+			return nil, err
 		}
+		h.restore(pr)
 	}
 	for i := 0; i < cfg.Workers; i++ {
 		h.wg.Add(1)
@@ -121,10 +131,6 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	}
 	return h, nil
 }
-
-// resumeArgs is what a process thawed at a checkpoint gets back: nothing,
-// whatever stopped it (the budget, or mb.yield).
-func resumeArgs(*runtime.Process) []runtime.Value { return nil }
 
 // Close stops the workers, checkpoints the running processes and returns.
 func (h *Host) Close() error {
@@ -162,6 +168,7 @@ func (h *Host) newProcess(pr *proc) *runtime.Process {
 	stdlib.Open(p)
 	stdlib.OpenMb(p)
 	openHostMb(p)
+	openHostCalls(p)
 	p.SealNatives()
 	p.Embedder = pr
 	p.MaxSteps = h.cfg.MaxSteps
@@ -212,6 +219,7 @@ func (h *Host) checkpoint(pr *proc) error {
 		return err
 	}
 	pr.lastSave = time.Now()
+	pr.rec.MailSeq = pr.consumed // the messages it received go with the state that received them
 	return h.store.Put(&pr.rec, cont, false)
 }
 
@@ -264,9 +272,8 @@ func (h *Host) slice(pr *proc) {
 			msg = fmt.Sprintf("%s asks: %s (answer with: input %s <text>)", pr.rec.PID, pr.rec.Prompt, pr.rec.PID)
 		}
 		h.tr.Send(pr.rec.Owner, msg)
-	case st == runtime.Yielded && (pr.p.YieldedBy() == "mb.freeze" || pr.p.YieldedBy() == "mb.jump"):
-		pr.args = []runtime.Value{runtime.Nil, runtime.String(pr.p.YieldedBy() + " is not available on this host yet")}
-		h.enqueue(pr)
+	case st == runtime.Yielded && pr.p.YieldedBy() != "mb.yield":
+		h.serve(pr)
 	default: // out of steps, or mb.yield: others get a turn
 		if time.Since(pr.lastSave) >= h.cfg.CheckpointEvery {
 			h.checkpoint(pr)

@@ -1,6 +1,7 @@
 package host
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +17,8 @@ import (
 //	       next process number (decimal text; PIDs are never reused)
 //	procs  pid → the process's record (JSON, see Record)
 //	conts  pid → its latest continuation (continuation package bytes)
+//	mail   pid → a bucket: sequence number (8 bytes, big endian) → a
+//	       Message (JSON) not yet consumed by a checkpoint
 //
 // A record and its continuation are written in one transaction, so a host
 // killed at any moment finds both from the same instant.
@@ -25,6 +28,7 @@ var (
 	bMeta  = []byte("meta")
 	bProcs = []byte("procs")
 	bConts = []byte("conts")
+	bMail  = []byte("mail")
 )
 
 // Record is what the store keeps of a process besides its continuation.
@@ -39,6 +43,13 @@ type Record struct {
 	Prompt  string    `json:"prompt,omitempty"` // what mb.input asked
 	Created time.Time `json:"created"`
 	Output  string    `json:"output,omitempty"` // the end of its output (bounded)
+	Alias   string    `json:"alias,omitempty"`
+	MailSeq uint64    `json:"mailseq,omitempty"` // messages up to this one are consumed
+	WakeAt  time.Time `json:"wake,omitzero"`     // when a sleep or a receive's timeout ends
+	Parent  string    `json:"parent,omitempty"`  // the process it was forked from
+	// ForkChild is the child of the last mb.fork (what mb.fork returns
+	// if the host restarts before the parent goes on)
+	ForkChild string `json:"forkchild,omitempty"`
 }
 
 // Store persists processes.
@@ -59,7 +70,7 @@ func OpenStore(path string) (*Store, error) {
 		if err != nil {
 			return err
 		}
-		for _, b := range [][]byte{bProcs, bConts} {
+		for _, b := range [][]byte{bProcs, bConts, bMail} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -129,6 +140,15 @@ func (s *Store) Put(r *Record, cont []byte, dropCont bool) error {
 		if err := tx.Bucket(bProcs).Put([]byte(r.PID), b); err != nil {
 			return err
 		}
+		// the consumed messages go with the checkpoint that consumed them
+		if mb := tx.Bucket(bMail).Bucket([]byte(r.PID)); mb != nil && (cont != nil || dropCont) {
+			c := mb.Cursor()
+			for k, _ := c.First(); k != nil && binary.BigEndian.Uint64(k) <= r.MailSeq; k, _ = c.Next() {
+				if err := c.Delete(); err != nil {
+					return err
+				}
+			}
+		}
 		switch {
 		case cont != nil:
 			return tx.Bucket(bConts).Put([]byte(r.PID), cont)
@@ -137,6 +157,48 @@ func (s *Store) Put(r *Record, cont []byte, dropCont bool) error {
 		}
 		return nil
 	})
+}
+
+// AddMail stores a message for pid and returns it with its number.
+func (s *Store) AddMail(pid string, m Message) (Message, error) {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		mb, err := tx.Bucket(bMail).CreateBucketIfNotExists([]byte(pid))
+		if err != nil {
+			return err
+		}
+		if m.Seq, err = mb.NextSequence(); err != nil {
+			return err
+		}
+		b, err := json.Marshal(m)
+		if err != nil {
+			return err
+		}
+		return mb.Put(binary.BigEndian.AppendUint64(nil, m.Seq), b)
+	})
+	return m, err
+}
+
+// Mail returns pid's messages after number after, in order.
+func (s *Store) Mail(pid string, after uint64) ([]Message, error) {
+	var ms []Message
+	err := s.db.View(func(tx *bolt.Tx) error {
+		mb := tx.Bucket(bMail).Bucket([]byte(pid))
+		if mb == nil {
+			return nil
+		}
+		return mb.ForEach(func(k, v []byte) error {
+			if binary.BigEndian.Uint64(k) <= after {
+				return nil
+			}
+			var m Message
+			if err := json.Unmarshal(v, &m); err != nil {
+				return err
+			}
+			ms = append(ms, m)
+			return nil
+		})
+	})
+	return ms, err
 }
 
 // Get returns a record and its continuation (nil if it has none).

@@ -1,0 +1,333 @@
+package host
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mobilua/mobilua/continuation"
+	"github.com/mobilua/mobilua/runtime"
+)
+
+// serve answers a process that yielded to the host with one of the mb
+// calls. h.mu is held.
+func (h *Host) serve(pr *proc) {
+	p := pr.p
+	args := p.YieldValues()
+	arg := func(i int) runtime.Value {
+		if i < len(args) {
+			return args[i]
+		}
+		return runtime.Nil
+	}
+	fail := func(msg string) {
+		pr.args = []runtime.Value{runtime.Nil, runtime.String(msg)}
+		h.enqueue(pr)
+	}
+	switch p.YieldedBy() {
+	case "mb.receive":
+		if h.receive(pr) {
+			return
+		}
+		pr.rec.State = StateMessage
+		pr.rec.WakeAt = time.Time{}
+		if t, ok := runtime.ToNumber(arg(0)); ok && arg(0).Type() == runtime.TNumber && t >= 0 {
+			pr.rec.WakeAt = time.Now().Add(seconds(t))
+		}
+		h.checkpoint(pr)
+		h.arm(pr)
+	case "mb.sleep":
+		t, _ := runtime.ToNumber(arg(0))
+		pr.rec.State, pr.rec.WakeAt = StateSleeping, time.Now().Add(seconds(t))
+		h.checkpoint(pr)
+		h.arm(pr)
+	case "mb.checkpoint":
+		if err := h.checkpoint(pr); err != nil {
+			fail(err.Error())
+			return
+		}
+		pr.args = []runtime.Value{runtime.True}
+		h.enqueue(pr)
+	case "mb.exit":
+		code := 0
+		if n, ok := runtime.ToNumber(arg(0)); ok {
+			code = int(n)
+		}
+		pr.rec.State, pr.p = StateFinished, nil
+		if code != 0 {
+			pr.rec.State, pr.rec.Reason = StateFailed, fmt.Sprintf("exited with status %d", code)
+		}
+		h.store.Put(&pr.rec, nil, true)
+		h.tr.Send(pr.rec.Owner, fmt.Sprintf("%s exited with status %d", pr.rec.PID, code))
+	case "mb.fork":
+		child, err := h.fork(pr)
+		if err != nil {
+			fail(err.Error())
+			return
+		}
+		pr.args = []runtime.Value{runtime.String(child.rec.PID)}
+		pr.rec.ForkChild = child.rec.PID
+		h.checkpoint(pr)
+		h.enqueue(pr)
+		h.enqueue(child)
+	default: // mb.freeze, mb.jump: not here yet
+		fail(p.YieldedBy() + " is not available on this host")
+	}
+}
+
+func seconds(t float64) time.Duration {
+	if t > 1e9 {
+		t = 1e9
+	}
+	return time.Duration(t * float64(time.Second))
+}
+
+// receive gives pr its next message, if it has one, and runs it.
+func (h *Host) receive(pr *proc) bool {
+	if len(pr.mail) == 0 {
+		return false
+	}
+	m := pr.mail[0]
+	pr.mail = pr.mail[1:]
+	pr.consumed = m.Seq
+	pr.args = []runtime.Value{m.Value.Value(), runtime.String(m.From)}
+	pr.rec.State, pr.rec.WakeAt = StateRunning, time.Time{}
+	if pr.timer != nil {
+		pr.timer.Stop()
+	}
+	h.enqueue(pr)
+	return true
+}
+
+// arm sets the timer that ends a sleep or a receive's wait.
+func (h *Host) arm(pr *proc) {
+	if pr.rec.WakeAt.IsZero() {
+		return
+	}
+	if pr.timer != nil {
+		pr.timer.Stop()
+	}
+	pid, at := pr.rec.PID, pr.rec.WakeAt
+	pr.timer = time.AfterFunc(time.Until(at), func() { h.wake(pid, at) })
+}
+
+func (h *Host) wake(pid string, at time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr := h.procs[pid]
+	if pr == nil || pr.p == nil || !pr.rec.WakeAt.Equal(at) {
+		return
+	}
+	switch pr.rec.State {
+	case StateSleeping:
+		pr.args = nil
+	case StateMessage:
+		pr.args = []runtime.Value{runtime.Nil, runtime.String("timeout")}
+	default:
+		return
+	}
+	pr.rec.State, pr.rec.WakeAt = StateRunning, time.Time{}
+	h.enqueue(pr)
+}
+
+// restore puts a process thawed at the host's start back where it was.
+func (h *Host) restore(pr *proc) {
+	switch pr.rec.State {
+	case StateRunning:
+		if pr.p.YieldedBy() == "mb.fork" { // stopped between the fork and its first slice
+			if pr.rec.ForkChild != "" {
+				pr.args = []runtime.Value{runtime.String(pr.rec.ForkChild)}
+			} else {
+				pr.args = []runtime.Value{runtime.Nil, runtime.String(pr.rec.Parent)}
+			}
+		}
+		h.enqueue(pr)
+	case StateMessage:
+		if !h.receive(pr) {
+			h.arm(pr)
+		}
+	case StateSleeping:
+		h.arm(pr)
+	}
+}
+
+// fork makes a copy of pr through its continuation. h.mu is held.
+func (h *Host) fork(pr *proc) (*proc, error) {
+	cont, err := continuation.Freeze(pr.p)
+	if err != nil {
+		return nil, err
+	}
+	pid, err := h.store.NextPID()
+	if err != nil {
+		return nil, err
+	}
+	child := &proc{h: h, rec: Record{PID: pid, Owner: pr.rec.Owner, Source: pr.rec.Source, State: StateRunning,
+		Created: time.Now().UTC(), Parent: pr.rec.PID, Comment: pr.rec.Comment}}
+	if child.p, err = continuation.Thaw(cont, h.thawOptions(child)); err != nil {
+		return nil, err
+	}
+	child.p.SetBudget(h.cfg.StepsPerSlice)
+	child.args = []runtime.Value{runtime.Nil, runtime.String(pr.rec.PID)}
+	if err := h.checkpoint(child); err != nil {
+		return nil, err
+	}
+	h.procs[pid] = child
+	return child, nil
+}
+
+// send delivers a message to a process (by PID or alias): stored before
+// it counts as sent.
+func (h *Host) send(from, to string, v runtime.Value) error {
+	msg, err := copyValue(v)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr := h.lookup(to)
+	if pr == nil || pr.p == nil && pr.rec.State != StateNew {
+		return fmt.Errorf("no live process %s", to)
+	}
+	m, err := h.store.AddMail(pr.rec.PID, Message{From: from, Value: msg})
+	if err != nil {
+		return err
+	}
+	pr.mail = append(pr.mail, m)
+	if pr.rec.State == StateMessage {
+		h.receive(pr)
+	}
+	return nil
+}
+
+// lookup finds a process by PID or alias. h.mu is held.
+func (h *Host) lookup(name string) *proc {
+	if pr := h.procs[name]; pr != nil {
+		return pr
+	}
+	return h.procs[h.aliases[name]]
+}
+
+// openHostCalls adds the host's calls that need the host to mb.
+func openHostCalls(p *runtime.Process) {
+	self := func(t *runtime.Thread) *proc {
+		pr, _ := t.Process().Embedder.(*proc)
+		if pr == nil {
+			t.Error("not running on a host")
+		}
+		return pr
+	}
+	p.Register("mb",
+		runtime.NewEmbedderYield("receive"),
+		runtime.NewEmbedderYield("sleep"),
+		runtime.NewEmbedderYield("fork"),
+		runtime.NewEmbedderYield("exit"),
+		runtime.NewEmbedderYield("checkpoint"),
+		runtime.NewGoFunction("send", func(t *runtime.Thread, a []runtime.Value) int {
+			pr := self(t)
+			to, ok := runtime.ToStringRaw(t.CheckAny(a, 0))
+			if !ok {
+				t.ArgError(1, "process expected")
+			}
+			var v runtime.Value
+			if len(a) > 1 {
+				v = a[1]
+			}
+			if err := pr.h.send(pr.rec.PID, to, v); err != nil {
+				t.Push(runtime.Nil)
+				t.Push(runtime.String(err.Error()))
+				return 2
+			}
+			t.Push(runtime.True)
+			return 1
+		}),
+		runtime.NewGoFunction("comment", func(t *runtime.Thread, a []runtime.Value) int {
+			pr := self(t)
+			text := t.CheckString(a, 0)
+			pr.h.mu.Lock()
+			pr.rec.Comment = text
+			pr.h.mu.Unlock()
+			return 0
+		}),
+		runtime.NewGoFunction("hosts", func(t *runtime.Thread, a []runtime.Value) int {
+			hosts := runtime.NewTable(1, 0)
+			hosts.SetInt(1, runtime.String(self(t).h.cfg.Name))
+			t.Push(runtime.TableValue(hosts))
+			return 1
+		}),
+	)
+}
+
+func (h *Host) cmdSend(from, arg string) string {
+	pid, text, _ := strings.Cut(arg, " ")
+	h.mu.Lock()
+	pr, msg := h.own(from, pid)
+	h.mu.Unlock()
+	if pr == nil {
+		return msg
+	}
+	if err := h.send(from, pr.rec.PID, runtime.String(text)); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+func (h *Host) cmdComment(from, arg string) string {
+	pid, text, _ := strings.Cut(arg, " ")
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr, msg := h.own(from, pid)
+	if pr == nil {
+		return msg
+	}
+	pr.rec.Comment = text
+	if err := h.store.Put(&pr.rec, nil, false); err != nil {
+		return "cannot store it: " + err.Error()
+	}
+	return ""
+}
+
+func (h *Host) cmdAlias(from, arg string) string {
+	name, pid, _ := strings.Cut(arg, " ")
+	if name == "" || strings.ContainsAny(name, " \t\n") {
+		return "alias wants a name and a PID: alias counter p3"
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr, msg := h.own(from, pid)
+	if pr == nil {
+		return msg
+	}
+	if other := h.lookup(name); other != nil && other != pr {
+		return fmt.Sprintf("%s already names %s", name, other.rec.PID)
+	}
+	if pr.rec.Alias != "" {
+		delete(h.aliases, pr.rec.Alias)
+	}
+	pr.rec.Alias = name
+	h.aliases[name] = pr.rec.PID
+	if err := h.store.Put(&pr.rec, nil, false); err != nil {
+		return "cannot store it: " + err.Error()
+	}
+	return fmt.Sprintf("%s is %s", name, pr.rec.PID)
+}
+
+func (h *Host) cmdEnv(from, _ string) string {
+	p := h.newProcess(&proc{h: h})
+	var names []string
+	for k, v, _ := p.Globals.Next(runtime.Nil); !k.IsNil(); k, v, _ = p.Globals.Next(k) {
+		name, _ := k.Str()
+		if t := v.Table(); t != nil && name != "_G" {
+			var fs []string
+			for k2, _, _ := t.Next(runtime.Nil); !k2.IsNil(); k2, _, _ = t.Next(k2) {
+				s, _ := k2.Str()
+				fs = append(fs, s)
+			}
+			sort.Strings(fs)
+			name += " (" + strings.Join(fs, " ") + ")"
+		}
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return strings.Join(names, "\n")
+}
