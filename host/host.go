@@ -41,6 +41,7 @@ type Config struct {
 	StepsPerSlice    int64         // a process runs this many steps, then others get a turn
 	MaxSteps         int64         // a process is stopped after this many steps in all (0: no limit)
 	StepLimit        int64         // steps a `step` command may run
+	MaxMemory        int64         // bytes a process may reach (runtime.Process.MemoryLimit)
 	MaxOutput        int           // bytes of output kept per process
 	MaxReply         int           // bytes of output sent in one message
 	CheckpointEvery  time.Duration // a running process is checkpointed at least this often
@@ -51,7 +52,7 @@ type Config struct {
 
 // DefaultConfig is what a host runs with unless told otherwise.
 func DefaultConfig() Config {
-	return Config{Name: "mobilua", StepsPerSlice: 100_000, MaxSteps: 1_000_000_000, StepLimit: 10_000_000,
+	return Config{Name: "mobilua", StepsPerSlice: 100_000, MaxSteps: 1_000_000_000, StepLimit: 10_000_000, MaxMemory: 64 << 20,
 		MaxOutput: 64 << 10, MaxReply: 4 << 10, CheckpointEvery: 2 * time.Second, Workers: 2, MaxProcsPerOwner: 100}
 }
 
@@ -67,6 +68,7 @@ type proc struct {
 	mail     []Message // delivered, not yet received
 	consumed uint64    // the last message received (rec.MailSeq once checkpointed)
 	timer    *time.Timer
+	slices   int // since its heap was last measured
 }
 
 // Host runs processes for users.
@@ -172,6 +174,7 @@ func (h *Host) newProcess(pr *proc) *runtime.Process {
 	p.SealNatives()
 	p.Embedder = pr
 	p.MaxSteps = h.cfg.MaxSteps
+	p.MemoryLimit = h.cfg.MaxMemory
 	return p
 }
 
@@ -242,6 +245,11 @@ func (h *Host) slice(pr *proc) {
 	pr.args = nil
 	h.mu.Unlock()
 	st, err := p.Resume(args...)
+	if pr.slices++; err == nil && st != runtime.Done && pr.slices >= 8 {
+		// tables grow a step at a time: measure the heap every few slices
+		pr.slices = 0
+		err = p.CheckMemory()
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if pr.rec.State != StateRunning || pr.p != p { // killed meanwhile

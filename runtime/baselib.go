@@ -353,6 +353,9 @@ func (s *printState) Step(t *Thread, r Value) (Value, []Value, int) {
 			s.one[0] = v
 			return mm, s.one[:], 0
 		}
+		if s.tostr.o == nil { // (a nil function would mean "finished" to contStep)
+			t.Throw(String("attempt to call a nil value"))
+		}
 		s.asked = true
 		s.one[0] = v
 		return s.tostr, s.one[:], 0

@@ -286,6 +286,7 @@ func (p *Process) concat(th *Thread, fr *Frame, in ir.Instr) bool {
 				x, _ := ToStringRaw(s[i])
 				n += len(x)
 			}
+			th.ChargeMemory(n)
 			var sb strings.Builder
 			sb.Grow(n)
 			for i := j; i <= last; i++ {

@@ -53,6 +53,10 @@ type Process struct {
 	// loop (pattern matching) charge their work to it too.
 	MaxSteps int64
 	Random   RandomState
+	// MemoryLimit, when positive, stops the process with a fatal error
+	// once what it can reach grows past this many bytes (memory.go).
+	MemoryLimit int64
+	allocSince  int64
 	// Embedder is the embedder's own data about the process (the host's
 	// process record); it is not part of a continuation.
 	Embedder any

@@ -198,3 +198,53 @@ func TestMaxSteps(t *testing.T) {
 		})
 	}
 }
+
+// TestMemoryLimit: strings built in one step and heaps grown step by step
+// stop the process, uncatchably, near its limit.
+func TestMemoryLimit(t *testing.T) {
+	for name, src := range map[string]string{
+		"doubling":  `pcall(function() local s = "x" for i = 1, 40 do s = s .. s end end) print("escaped")`,
+		"rep":       `local t = {} pcall(function() for i = 1, 100 do t[i] = string.rep("y", 1e6) .. i end end) print("escaped")`,
+		"gsub":      `local s = string.rep("ab", 1e5) pcall(function() for i = 1, 100 do s = s:gsub("a", "aa") end end) print("escaped")`,
+		"coroutine": `local co = coroutine.wrap(function() local s = "z" while true do s = s .. s end end) pcall(co) print("escaped")`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			var out bytes.Buffer
+			p := newProc(t, src, &out)
+			p.MemoryLimit = 8 << 20
+			_, err := p.Resume()
+			if err == nil || !strings.Contains(err.Error(), "memory limit exceeded") {
+				t.Fatalf("got %v, want the memory limit", err)
+			}
+			if strings.Contains(out.String(), "escaped") {
+				t.Errorf("a pcall caught the limit: %q", out.String())
+			}
+		})
+	}
+	// a table grown a step at a time is caught by the embedder's check
+	var out bytes.Buffer
+	p := newProc(t, `local t = {} for i = 1, 1e7 do t[i] = i end`, &out)
+	p.MemoryLimit = 8 << 20
+	p.SetBudget(100000)
+	for i := 0; ; i++ {
+		st, err := p.Resume()
+		if err == nil {
+			err = p.CheckMemory()
+		}
+		if err != nil {
+			if !strings.Contains(err.Error(), "memory limit exceeded") {
+				t.Fatal(err)
+			}
+			break
+		}
+		if st == runtime.Done || i > 1000 {
+			t.Fatalf("the table grew past the limit unnoticed (%d bytes live)", p.LiveBytes())
+		}
+	}
+	// and a process well under its limit is not disturbed
+	q := newProc(t, `local t = {} for i = 1, 1e4 do t[i] = ("x"):rep(10) .. i end print(#t)`, &out)
+	q.MemoryLimit = 8 << 20
+	if _, err := q.Resume(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -41,9 +41,10 @@ func openString(p *rt.Process) {
 				t.Push(rt.String(""))
 				return 1
 			}
-			if len(s)*n > 1<<30 {
+			if n > (1<<30)/len(s) {
 				t.Error("resulting string too large")
 			}
+			t.ChargeMemory(len(s) * n)
 			t.Push(rt.String(strings.Repeat(s, n)))
 			return 1
 		}),
@@ -338,6 +339,7 @@ func (g *gsubState) advance(e int) bool {
 }
 
 func (g *gsubState) finish(t *rt.Thread) (rt.Value, []rt.Value, int) {
+	t.ChargeMemory(g.b.Len() + len(g.ms.src) - g.s)
 	g.b.WriteString(g.ms.src[g.s:])
 	t.Push(rt.String(g.b.String()))
 	t.Push(rt.Number(float64(g.n)))
@@ -476,6 +478,7 @@ func strFormat(t *rt.Thread, a []rt.Value) int {
 			t.Error("invalid option '%%%c' to 'format'", conv)
 		}
 	}
+	t.ChargeMemory(b.Len())
 	t.Push(rt.String(b.String()))
 	return 1
 }

@@ -53,6 +53,7 @@ func tableConcat(t *rt.Thread, a []rt.Value) int {
 			b.WriteString(sep)
 		}
 	}
+	t.ChargeMemory(b.Len())
 	t.Push(rt.String(b.String()))
 	return 1
 }

@@ -41,3 +41,8 @@ local co = coroutine.wrap(function()
 end)
 print(co(), co(), co(), co())              --> =piece 1	piece 2	piece 3	piece 4
 print(co())                                --> =42
+---
+-- print calls the thread's global tostring, as lua5.1's does: with setfenv(0, {}) there is none
+setfenv(0, {})
+print(1)
+### "^attempt to call a nil value$"
