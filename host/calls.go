@@ -71,7 +71,12 @@ func (h *Host) serve(pr *proc) {
 		h.checkpoint(pr)
 		h.enqueue(pr)
 		h.enqueue(child)
-	default: // mb.freeze, mb.jump: not here yet
+	case "mb.jump":
+		to, _ := runtime.ToStringRaw(arg(0))
+		if err := h.jump(pr, to); err != nil {
+			fail(err.Error())
+		}
+	default: // mb.freeze: a file on the host is not the user's
 		fail(p.YieldedBy() + " is not available on this host")
 	}
 }
@@ -250,8 +255,16 @@ func openHostCalls(p *runtime.Process) {
 			return 0
 		}),
 		runtime.NewGoFunction("hosts", func(t *runtime.Thread, a []runtime.Value) int {
+			h := self(t).h
 			hosts := runtime.NewTable(1, 0)
-			hosts.SetInt(1, runtime.String(self(t).h.cfg.Name))
+			hosts.SetInt(1, runtime.String(h.cfg.Name))
+			if j, ok := h.tr.(Jumper); ok {
+				for _, n := range j.Peers() {
+					if n != h.cfg.Name {
+						hosts.SetInt(hosts.Len()+1, runtime.String(n))
+					}
+				}
+			}
 			t.Push(runtime.TableValue(hosts))
 			return 1
 		}),

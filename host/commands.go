@@ -34,12 +34,27 @@ func init() {
 		{"comment", "<pid> <text>", "set a process's comment (ps shows it)", (*Host).cmdComment},
 		{"alias", "<name> <pid>", "give a process a name usable wherever a PID is", (*Host).cmdAlias},
 		{"env", "", "the names a script sees (the sandbox)", (*Host).cmdEnv},
+		{"examples", "", "the bundled examples", (*Host).cmdExamples},
+		{"example", "<n>", "start bundled example n", (*Host).cmdExample},
+		{"load", "<url>", "store a process whose source is at an http(s) URL", (*Host).cmdLoad},
+		{"shell", "<pid> | off", "send all your messages to a process as its input, or stop", (*Host).cmdShell},
 		{"status", "", "the host: name, uptime, processes, limits", (*Host).cmdStatus},
 	}
 }
 
 // Handle answers a message from a user.
 func (h *Host) Handle(from, text string) {
+	if reply := h.Command(from, text); reply != "" {
+		h.tr.Send(from, reply)
+	}
+}
+
+// Command runs a message from a user and returns the reply ("" for none:
+// a message to the user's shell process).
+func (h *Host) Command(from, text string) string {
+	if h.toShell(from, text) {
+		return ""
+	}
 	text = strings.TrimSpace(text)
 	name, arg, _ := strings.Cut(text, " ")
 	if i := strings.IndexAny(name, "\n\t"); i >= 0 { // "step\ncode"
@@ -48,13 +63,10 @@ func (h *Host) Handle(from, text string) {
 	arg = strings.TrimSpace(arg)
 	for _, c := range commands {
 		if c.name == strings.ToLower(name) {
-			if reply := c.run(h, from, arg); reply != "" {
-				h.tr.Send(from, reply)
-			}
-			return
+			return c.run(h, from, arg)
 		}
 	}
-	h.tr.Send(from, fmt.Sprintf("I don't know %q. Type help for the commands.", name))
+	return fmt.Sprintf("I don't know %q. Type help for the commands.", name)
 }
 
 func (h *Host) cmdHelp(from, arg string) string {

@@ -27,6 +27,7 @@ const (
 	StateKilled   State = "killed"
 	StateMessage  State = "waiting for a message"
 	StateSleeping State = "sleeping"
+	StateMigrated State = "migrated away"
 )
 
 // Transport carries the host's messages to users (the XMPP transport, or
@@ -47,13 +48,16 @@ type Config struct {
 	CheckpointEvery  time.Duration // a running process is checkpointed at least this often
 	Workers          int           // goroutines running processes
 	MaxProcsPerOwner int
-	Admins           []string // addresses that see and control every process
+	Admins           []string      // addresses that see and control every process
+	MaxLoad          int           // bytes `load <url>` accepts
+	LoadTimeout      time.Duration // how long `load <url>` waits
 }
 
 // DefaultConfig is what a host runs with unless told otherwise.
 func DefaultConfig() Config {
 	return Config{Name: "mobilua", StepsPerSlice: 100_000, MaxSteps: 1_000_000_000, StepLimit: 10_000_000, MaxMemory: 64 << 20,
-		MaxOutput: 64 << 10, MaxReply: 4 << 10, CheckpointEvery: 2 * time.Second, Workers: 2, MaxProcsPerOwner: 100}
+		MaxOutput: 64 << 10, MaxReply: 4 << 10, CheckpointEvery: 2 * time.Second, Workers: 2, MaxProcsPerOwner: 100,
+		MaxLoad: 1 << 20, LoadTimeout: 10 * time.Second}
 }
 
 // proc is a live process.
@@ -79,6 +83,7 @@ type Host struct {
 	mu      sync.Mutex
 	procs   map[string]*proc
 	aliases map[string]string // alias → pid
+	shells  map[string]string // user → the pid their messages go to
 	runq    chan *proc
 	wg      sync.WaitGroup
 	closing bool
@@ -92,7 +97,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 1
 	}
-	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, aliases: map[string]string{}, runq: make(chan *proc, 1<<16),
+	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, aliases: map[string]string{}, shells: map[string]string{}, runq: make(chan *proc, 1<<16),
 		cache: &continuation.ChunkCache{}, started: time.Now()}
 	recs, err := store.All()
 	if err != nil {

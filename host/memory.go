@@ -9,8 +9,9 @@ import (
 // Memory is a Transport that keeps messages in memory, for tests and for
 // driving a host from Go.
 type Memory struct {
-	mu   sync.Mutex
-	msgs map[string][]string
+	mu    sync.Mutex
+	msgs  map[string][]string
+	hosts map[string]*Host // attached hosts (mb.jump between them)
 }
 
 // Send records a message to a user.

@@ -1,0 +1,130 @@
+package host
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestExamples(t *testing.T) {
+	tr := &Memory{}
+	h := startHost(t, filepath.Join(t.TempDir(), "s.db"), tr)
+	list := ask(t, h, tr, alice, "examples")
+	if strings.Count(list, "\n")+1 != len(examples()) || !strings.Contains(list, "example 3 — fork/join") {
+		t.Errorf("examples: %q", list)
+	}
+	ask(t, h, tr, alice, "example 1")
+	if tr.WaitFor(alice, "hello from p1, owned by alice@a.example, on lua1@a.example", 5*time.Second) == "" {
+		t.Errorf("example 1: %q", tr.Messages(alice))
+	}
+	ask(t, h, tr, alice, "example 3")
+	if tr.WaitFor(alice, "sum of 1..1000000 = 500000500000", 20*time.Second) == "" {
+		t.Errorf("example 3: %q", tr.Messages(alice))
+	}
+	h.Handle(alice, "example 99")
+	if tr.WaitFor(alice, "example wants a number from 1 to", time.Second) == "" {
+		t.Errorf("example 99: %q", tr.Messages(alice))
+	}
+}
+
+func TestShell(t *testing.T) {
+	tr := &Memory{}
+	h := startHost(t, filepath.Join(t.TempDir(), "s.db"), tr)
+	ask(t, h, tr, alice, "example 5")
+	if tr.WaitFor(alice, "p1 asks: >", 5*time.Second) == "" {
+		t.Fatalf("no prompt: %q", tr.Messages(alice))
+	}
+	ask(t, h, tr, alice, "shell p1")
+	h.Handle(alice, "5")
+	if tr.WaitFor(alice, "total 5", 5*time.Second) == "" {
+		t.Fatalf("shell input: %q", tr.Messages(alice))
+	}
+	tr.WaitFor(alice, "p1 asks: >\x00", 50*time.Millisecond) // let it ask again
+	for i := 0; i < 100 && !strings.Contains(ask(t, h, tr, bob, "status"), "1 waiting for input"); i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	h.Handle(alice, "37")
+	if tr.WaitFor(alice, "total 42", 5*time.Second) == "" {
+		t.Fatalf("shell input: %q", tr.Messages(alice))
+	}
+	if got := ask(t, h, tr, alice, "shell off"); !strings.HasPrefix(got, "shell off") {
+		t.Errorf("shell off: %q", got)
+	}
+	if got := ask(t, h, tr, alice, "ps"); !strings.Contains(got, "p1  waiting for input") {
+		t.Errorf("commands again: %q", got)
+	}
+}
+
+func TestLoad(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/ok.lua":
+			fmt.Fprint(w, "print('loaded from the web')")
+		case "/big.lua":
+			fmt.Fprint(w, strings.Repeat("-- padding\n", 200000))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	tr := &Memory{}
+	h := startHost(t, filepath.Join(t.TempDir(), "s.db"), tr)
+	pid := ask(t, h, tr, alice, "load "+srv.URL+"/ok.lua")
+	if pid != "p1" {
+		t.Fatalf("load: %q", pid)
+	}
+	ask(t, h, tr, alice, "run p1")
+	if tr.WaitFor(alice, "loaded from the web", 5*time.Second) == "" {
+		t.Errorf("run loaded: %q", tr.Messages(alice))
+	}
+	if got := ask(t, h, tr, alice, "load "+srv.URL+"/missing.lua"); !strings.Contains(got, "404") {
+		t.Errorf("404: %q", got)
+	}
+	if got := ask(t, h, tr, alice, "load "+srv.URL+"/big.lua"); !strings.Contains(got, "more than") {
+		t.Errorf("too big: %q", got)
+	}
+	if got := ask(t, h, tr, alice, "load file:///etc/passwd"); !strings.Contains(got, "http(s) URL") {
+		t.Errorf("file URL: %q", got)
+	}
+}
+
+// TestJump: the jump example goes from one host to another on the same
+// transport; its output comes from both, and it lives on the second.
+func TestJump(t *testing.T) {
+	tr := &Memory{}
+	a := startHost(t, filepath.Join(t.TempDir(), "a.db"), tr)
+	st, err := OpenStore(filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.Name = "lua2@b.example"
+	b, err := New(cfg, st, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { b.Close(); st.Close() }()
+	tr.Attach(a)
+	tr.Attach(b)
+	ask(t, a, tr, alice, `new
+local t = {from = mb.host(), n = 0}
+print("I'm here...", mb.host())
+for i = 1, 3 do t.n = t.n + i end
+print(mb.jump("lua2@b.example"))
+print("...and now I'm here!", mb.host(), t.from, t.n, mb.pid())
+print(mb.jump("nowhere"))`)
+	ask(t, a, tr, alice, "run p1")
+	if tr.WaitFor(alice, "...and now I'm here!\tlua2@b.example\tlua1@a.example\t6\tp1", 5*time.Second) == "" {
+		t.Fatalf("jump: %q", tr.Messages(alice))
+	}
+	if tr.WaitFor(alice, "nil\tno host nowhere", 5*time.Second) == "" {
+		t.Errorf("jump nowhere: %q", tr.Messages(alice))
+	}
+	if got := ask(t, a, tr, alice, "ps"); !strings.Contains(got, "p1  migrated away") {
+		t.Errorf("ps on a: %q", got)
+	}
+}
