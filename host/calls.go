@@ -35,12 +35,16 @@ func (h *Host) serve(pr *proc) {
 		if t, ok := runtime.ToNumber(arg(0)); ok && arg(0).Type() == runtime.TNumber && t >= 0 {
 			pr.rec.WakeAt = time.Now().Add(seconds(t))
 		}
-		h.checkpoint(pr)
+		if h.checkpoint(pr) == nil {
+			h.evict(pr)
+		}
 		h.arm(pr)
 	case "mb.sleep":
 		t, _ := runtime.ToNumber(arg(0))
 		pr.rec.State, pr.rec.WakeAt = StateSleeping, time.Now().Add(seconds(t))
-		h.checkpoint(pr)
+		if h.checkpoint(pr) == nil {
+			h.evict(pr)
+		}
 		h.arm(pr)
 	case "mb.checkpoint":
 		if err := h.checkpoint(pr); err != nil {
@@ -90,7 +94,7 @@ func seconds(t float64) time.Duration {
 
 // receive gives pr its next message, if it has one, and runs it.
 func (h *Host) receive(pr *proc) bool {
-	if len(pr.mail) == 0 {
+	if len(pr.mail) == 0 || h.load(pr) != nil {
 		return false
 	}
 	m := pr.mail[0]
@@ -121,7 +125,7 @@ func (h *Host) wake(pid string, at time.Time) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	pr := h.procs[pid]
-	if pr == nil || pr.p == nil || !pr.rec.WakeAt.Equal(at) {
+	if pr == nil || !pr.rec.State.waiting() || !pr.rec.WakeAt.Equal(at) || h.load(pr) != nil {
 		return
 	}
 	switch pr.rec.State {
@@ -140,6 +144,9 @@ func (h *Host) wake(pid string, at time.Time) {
 func (h *Host) restore(pr *proc) {
 	switch pr.rec.State {
 	case StateRunning:
+		if pr.p.YieldedBy() == "mb.input" && pr.rec.Answer != nil { // answered, not yet taken
+			pr.args = []runtime.Value{runtime.String(*pr.rec.Answer)}
+		}
 		if pr.p.YieldedBy() == "mb.fork" { // stopped between the fork and its first slice
 			if pr.rec.ForkChild != "" {
 				pr.args = []runtime.Value{runtime.String(pr.rec.ForkChild)}
@@ -191,7 +198,7 @@ func (h *Host) send(from, to string, v runtime.Value) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	pr := h.lookup(to)
-	if pr == nil || pr.p == nil && pr.rec.State != StateNew {
+	if pr == nil || pr.rec.State != StateNew && pr.rec.State != StateRunning && !pr.rec.State.waiting() {
 		return fmt.Errorf("no live process %s", to)
 	}
 	m, err := h.store.AddMail(pr.rec.PID, Message{From: from, Value: msg})

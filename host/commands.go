@@ -275,15 +275,18 @@ func (h *Host) cmdInput(from, arg string) string {
 	if pr == nil {
 		return msg
 	}
-	if pr.rec.State != StateInput || pr.p == nil {
+	if pr.rec.State != StateInput {
 		return fmt.Sprintf("%s is not waiting for input (it is %s)", pr.rec.PID, pr.rec.State)
 	}
-	pr.rec.State, pr.rec.Prompt = StateRunning, ""
+	if err := h.load(pr); err != nil {
+		return err.Error()
+	}
+	pr.rec.State, pr.rec.Prompt, pr.rec.Answer = StateRunning, "", &text
 	pr.args = []runtime.Value{runtime.String(text)}
 	// the answer is acknowledged once persisted with the record; the
 	// continuation stays the one taken in mb.input
 	if err := h.store.Put(&pr.rec, nil, false); err != nil {
-		pr.rec.State, pr.args = StateInput, nil
+		pr.rec.State, pr.args, pr.rec.Answer = StateInput, nil, nil
 		return "cannot store the input: " + err.Error()
 	}
 	h.enqueue(pr)

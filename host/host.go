@@ -109,26 +109,20 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 		if r.Alias != "" {
 			h.aliases[r.Alias] = r.PID
 		}
-		if r.State != StateRunning && r.State != StateInput && r.State != StateMessage && r.State != StateSleeping {
+		if !r.State.waiting() && r.State != StateRunning {
 			continue
 		}
-		_, cont, err := store.Get(r.PID)
-		if err == nil && cont == nil {
-			err = errors.New("no checkpoint")
-		}
-		if err == nil {
-			pr.p, err = continuation.Thaw(cont, h.thawOptions(pr))
-		}
-		if err != nil {
-			pr.rec.State, pr.rec.Reason = StateFailed, "could not be restored: "+err.Error()
-			store.Put(&pr.rec, nil, true)
-			continue
-		}
-		pr.p.Embedder = pr
-		pr.p.SetBudget(cfg.StepsPerSlice)
 		pr.consumed = r.MailSeq
 		if pr.mail, err = store.Mail(r.PID, r.MailSeq); err != nil {
 			return nil, err
+		}
+		if r.State.waiting() {
+			// a waiting process stays in the store until it wakes
+			h.restore(pr)
+			continue
+		}
+		if err := h.load(pr); err != nil {
+			continue
 		}
 		h.restore(pr)
 	}
@@ -154,6 +148,43 @@ func (h *Host) Close() error {
 		}
 	}
 	return nil
+}
+
+// waiting reports whether a process in this state waits for something.
+func (s State) waiting() bool {
+	return s == StateInput || s == StateMessage || s == StateSleeping
+}
+
+// load thaws a process from its stored continuation (a waiting process
+// is kept only there, so that it costs little memory). A process that
+// cannot be restored is marked failed.
+func (h *Host) load(pr *proc) error {
+	if pr.p != nil {
+		return nil
+	}
+	_, cont, err := h.store.Get(pr.rec.PID)
+	if err == nil && cont == nil {
+		err = errors.New("no checkpoint")
+	}
+	if err == nil {
+		pr.p, err = continuation.Thaw(cont, h.thawOptions(pr))
+	}
+	if err != nil {
+		pr.rec.State, pr.rec.Reason = StateFailed, "could not be restored: "+err.Error()
+		h.store.Put(&pr.rec, nil, true)
+		h.tr.Send(pr.rec.Owner, fmt.Sprintf("%s failed: %s", pr.rec.PID, pr.rec.Reason))
+		return err
+	}
+	pr.p.Embedder = pr
+	pr.p.SetBudget(h.cfg.StepsPerSlice)
+	return nil
+}
+
+// evict drops the live state of a process that waits, once checkpointed.
+func (h *Host) evict(pr *proc) {
+	if pr.rec.State.waiting() && !pr.lastSave.IsZero() {
+		pr.p = nil
+	}
 }
 
 func (h *Host) enqueue(pr *proc) {
@@ -226,9 +257,15 @@ func (h *Host) checkpoint(pr *proc) error {
 	if err != nil {
 		return err
 	}
-	pr.lastSave = time.Now()
 	pr.rec.MailSeq = pr.consumed // the messages it received go with the state that received them
-	return h.store.Put(&pr.rec, cont, false)
+	if pr.p.YieldedBy() != "mb.input" {
+		pr.rec.Answer = nil // taken
+	}
+	if err := h.store.Put(&pr.rec, cont, false); err != nil {
+		return err
+	}
+	pr.lastSave = time.Now()
+	return nil
 }
 
 func (h *Host) worker() {
@@ -279,6 +316,8 @@ func (h *Host) slice(pr *proc) {
 		}
 		if err := h.checkpoint(pr); err != nil {
 			h.tr.Send(pr.rec.Owner, fmt.Sprintf("%s: cannot checkpoint: %v", pr.rec.PID, err))
+		} else {
+			h.evict(pr)
 		}
 		msg := fmt.Sprintf("%s waits for input (input %s <text>)", pr.rec.PID, pr.rec.PID)
 		if pr.rec.Prompt != "" {

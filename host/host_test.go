@@ -9,7 +9,7 @@ import (
 
 const alice, bob = "alice@a.example", "bob@b.example"
 
-func startHost(t *testing.T, path string, tr *Memory) *Host {
+func startHost(t testing.TB, path string, tr *Memory) *Host {
 	t.Helper()
 	st, err := OpenStore(path)
 	if err != nil {
@@ -28,7 +28,7 @@ func startHost(t *testing.T, path string, tr *Memory) *Host {
 }
 
 // ask runs a command and returns its reply.
-func ask(t *testing.T, h *Host, tr *Memory, from, text string) string {
+func ask(t testing.TB, h *Host, tr *Memory, from, text string) string {
 	t.Helper()
 	return h.Command(from, text)
 }

@@ -50,6 +50,9 @@ type Record struct {
 	// ForkChild is the child of the last mb.fork (what mb.fork returns
 	// if the host restarts before the parent goes on)
 	ForkChild string `json:"forkchild,omitempty"`
+	// Answer is the input given to a process waiting in mb.input, until
+	// the checkpoint after it took it (so that a restart does not lose it)
+	Answer *string `json:"answer,omitempty"`
 }
 
 // Store persists processes.
