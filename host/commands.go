@@ -38,7 +38,8 @@ func init() {
 		{"example", "<n>", "start bundled example n", (*Host).cmdExample},
 		{"load", "<url>", "store a process whose source is at an http(s) URL", (*Host).cmdLoad},
 		{"shell", "<pid> | off", "send all your messages to a process as its input, or stop", (*Host).cmdShell},
-		{"status", "", "the host: name, uptime, processes, limits", (*Host).cmdStatus},
+		{"status", "", "the host: name, uptime, processes, limits, peers", (*Host).cmdStatus},
+		{"fork", "<pid>", "copy a process that is not running at the moment (new or waiting)", (*Host).cmdFork},
 	}
 }
 
@@ -202,7 +203,7 @@ func (h *Host) cmdRun(from, pid string) string {
 	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk(name, []byte(pr.rec.Source), proto))))
 	p.SetBudget(h.cfg.StepsPerSlice)
 	pr.p = p
-	pr.rec.State = StateRunning
+	pr.rec.State, pr.rec.Started = StateRunning, time.Now().UTC()
 	// acknowledged only once persisted (its first checkpoint: not started)
 	if err := h.checkpoint(pr); err != nil {
 		pr.p, pr.rec.State = nil, StateNew
@@ -322,7 +323,61 @@ func (h *Host) cmdStatus(from, _ string) string {
 	for _, pr := range h.procs {
 		counts[pr.rec.State]++
 	}
-	return fmt.Sprintf("%s: up %s; %d processes (%d running, %d waiting for input); %d steps per slice, at most %d steps per process",
+	peers := "none"
+	if j, ok := h.tr.(Jumper); ok {
+		var ps []string
+		for _, n := range j.Peers() {
+			if n != h.cfg.Name {
+				ps = append(ps, n)
+			}
+		}
+		if len(ps) > 0 {
+			peers = strings.Join(ps, ", ")
+		}
+	}
+	return fmt.Sprintf("%s: up %s; %d processes (%d running, %d waiting for input, %d for a message, %d sleeping); limits: %d steps per slice, %d steps and %d MiB per process; peers: %s",
 		h.cfg.Name, time.Since(h.started).Round(time.Second), len(h.procs), counts[StateRunning], counts[StateInput],
-		h.cfg.StepsPerSlice, h.cfg.MaxSteps)
+		counts[StateMessage], counts[StateSleeping], h.cfg.StepsPerSlice, h.cfg.MaxSteps, h.cfg.MaxMemory>>20, peers)
+}
+
+func (h *Host) cmdFork(from, pid string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr, msg := h.own(from, pid)
+	if pr == nil {
+		return msg
+	}
+	switch {
+	case pr.rec.State == StateNew:
+		npid, err := h.store.NextPID()
+		if err != nil {
+			return err.Error()
+		}
+		child := &proc{h: h, rec: Record{PID: npid, Owner: pr.rec.Owner, Source: pr.rec.Source, State: StateNew,
+			Created: time.Now().UTC(), Parent: pr.rec.PID, Comment: pr.rec.Comment}}
+		if err := h.store.Put(&child.rec, nil, false); err != nil {
+			return err.Error()
+		}
+		h.procs[npid] = child
+		return npid
+	case pr.rec.State.waiting():
+		if err := h.load(pr); err != nil {
+			return err.Error()
+		}
+		child, err := h.fork(pr)
+		if err != nil {
+			return "cannot fork it: " + err.Error()
+		}
+		// the copy waits for what its original waits for
+		child.rec.State, child.rec.Prompt, child.rec.WakeAt = pr.rec.State, pr.rec.Prompt, pr.rec.WakeAt
+		child.args = nil
+		if err := h.checkpoint(child); err != nil {
+			return err.Error()
+		}
+		h.evict(child)
+		h.evict(pr)
+		h.arm(child)
+		return child.rec.PID
+	}
+	return fmt.Sprintf("%s is %s: fork copies a new or waiting process (a script forks itself with mb.fork)", pr.rec.PID, pr.rec.State)
 }

@@ -128,3 +128,38 @@ print(mb.jump("nowhere"))`)
 		t.Errorf("ps on a: %q", got)
 	}
 }
+
+func TestOutputAndFork(t *testing.T) {
+	tr := &Memory{}
+	h := startHost(t, filepath.Join(t.TempDir(), "s.db"), tr)
+	// a flood of output arrives in few messages, the excess noted
+	ask(t, h, tr, alice, "new for i = 1, 20000 do print('line ' .. i) end")
+	ask(t, h, tr, alice, "run p1")
+	if tr.WaitFor(alice, "p1 finished", 10*time.Second) == "" {
+		t.Fatal(tr.Messages(alice))
+	}
+	msgs := tr.Messages(alice)
+	if len(msgs) > 10 || tr.WaitFor(alice, "more bytes; `output p1` shows the last", time.Second) == "" {
+		t.Errorf("%d messages for 20000 lines: %.300q", len(msgs), msgs)
+	}
+	if out := ask(t, h, tr, alice, "output p1"); !strings.HasSuffix(out, "line 20000") {
+		t.Errorf("output: %.100q", out)
+	}
+	// fork of a waiting process: both copies wait, and go on separately
+	ask(t, h, tr, alice, "new local x = mb.input('x?') print('got ' .. x .. ' in ' .. mb.pid())")
+	ask(t, h, tr, alice, "run p2")
+	if tr.WaitFor(alice, "p2 asks: x?", 5*time.Second) == "" {
+		t.Fatal(tr.Messages(alice))
+	}
+	if child := ask(t, h, tr, alice, "fork p2"); child != "p3" {
+		t.Fatalf("fork: %q", child)
+	}
+	h.Handle(alice, "input p3 three")
+	h.Handle(alice, "input p2 two")
+	if tr.WaitFor(alice, "got three in p3", 5*time.Second) == "" || tr.WaitFor(alice, "got two in p2", 5*time.Second) == "" {
+		t.Errorf("forked copies: %q", tr.Messages(alice))
+	}
+	if got := ask(t, h, tr, alice, "status"); !strings.Contains(got, "lua1@a.example: up") || !strings.Contains(got, "peers: none") {
+		t.Errorf("status: %q", got)
+	}
+}

@@ -51,13 +51,15 @@ type Config struct {
 	Admins           []string      // addresses that see and control every process
 	MaxLoad          int           // bytes `load <url>` accepts
 	LoadTimeout      time.Duration // how long `load <url>` waits
+	MaxLifetime      time.Duration // wall-clock time a process may take from its start (0: no limit)
+	OutputEvery      time.Duration // at most one output message per process this often
 }
 
 // DefaultConfig is what a host runs with unless told otherwise.
 func DefaultConfig() Config {
 	return Config{Name: "mobilua", StepsPerSlice: 100_000, MaxSteps: 1_000_000_000, StepLimit: 10_000_000, MaxMemory: 64 << 20,
 		MaxOutput: 64 << 10, MaxReply: 4 << 10, CheckpointEvery: 2 * time.Second, Workers: 2, MaxProcsPerOwner: 100,
-		MaxLoad: 1 << 20, LoadTimeout: 10 * time.Second}
+		MaxLoad: 1 << 20, LoadTimeout: 10 * time.Second, MaxLifetime: 24 * time.Hour, OutputEvery: time.Second}
 }
 
 // proc is a live process.
@@ -73,6 +75,8 @@ type proc struct {
 	consumed uint64    // the last message received (rec.MailSeq once checkpointed)
 	timer    *time.Timer
 	slices   int // since its heap was last measured
+	dropped  int // output bytes that did not fit in the next message
+	lastSent time.Time
 }
 
 // Host runs processes for users.
@@ -228,26 +232,32 @@ type procOut struct {
 func (o *procOut) Write(b []byte) (int, error) {
 	o.h.mu.Lock()
 	defer o.h.mu.Unlock()
-	o.pr.out.Write(b)
-	out := o.pr.rec.Output + string(b)
+	pr := o.pr
+	n := min(max(o.h.cfg.MaxReply-pr.out.Len(), 0), len(b))
+	pr.out.Write(b[:n])
+	pr.dropped += len(b) - n
+	out := pr.rec.Output + string(b)
 	if n := o.h.cfg.MaxOutput; len(out) > n {
 		out = out[len(out)-n:]
 	}
-	o.pr.rec.Output = out
+	pr.rec.Output = out
 	return len(b), nil
 }
 
-// flushOutput sends what the process printed to its owner, in one
-// message, truncated to MaxReply with a note. h.mu is held.
-func (h *Host) flushOutput(pr *proc) {
-	if pr.out.Len() == 0 {
+// flushOutput sends what the process printed to its owner in one message,
+// at most one per OutputEvery unless force (the process stops or waits);
+// what did not fit in MaxReply is dropped with a note. h.mu is held.
+func (h *Host) flushOutput(pr *proc, force bool) {
+	if pr.out.Len() == 0 || !force && time.Since(pr.lastSent) < h.cfg.OutputEvery {
 		return
 	}
 	text := strings.TrimSuffix(pr.out.String(), "\n")
 	pr.out.Reset()
-	if len(text) > h.cfg.MaxReply {
-		text = text[:h.cfg.MaxReply] + fmt.Sprintf("\n[... output truncated; `output %s` shows the last %d bytes]", pr.rec.PID, h.cfg.MaxOutput)
+	if pr.dropped > 0 {
+		text += fmt.Sprintf("\n[... %d more bytes; `output %s` shows the last %d]", pr.dropped, pr.rec.PID, h.cfg.MaxOutput)
+		pr.dropped = 0
 	}
+	pr.lastSent = time.Now()
 	h.tr.Send(pr.rec.Owner, text)
 }
 
@@ -297,7 +307,10 @@ func (h *Host) slice(pr *proc) {
 	if pr.rec.State != StateRunning || pr.p != p { // killed meanwhile
 		return
 	}
-	h.flushOutput(pr)
+	if err == nil && h.cfg.MaxLifetime > 0 && !pr.rec.Started.IsZero() && time.Since(pr.rec.Started) > h.cfg.MaxLifetime {
+		err = fmt.Errorf("lifetime exceeded (%s)", h.cfg.MaxLifetime)
+	}
+	h.flushOutput(pr, err != nil || st != runtime.OutOfSteps)
 	switch {
 	case err != nil:
 		pr.rec.State, pr.rec.Reason = StateFailed, errorText(err)

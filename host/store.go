@@ -42,6 +42,7 @@ type Record struct {
 	Reason  string    `json:"reason,omitempty"` // why it failed
 	Prompt  string    `json:"prompt,omitempty"` // what mb.input asked
 	Created time.Time `json:"created"`
+	Started time.Time `json:"started,omitzero"` // when it was first run
 	Output  string    `json:"output,omitempty"` // the end of its output (bounded)
 	Alias   string    `json:"alias,omitempty"`
 	MailSeq uint64    `json:"mailseq,omitempty"` // messages up to this one are consumed
