@@ -39,6 +39,7 @@ commands:
                                          write the script's compiled code as a Go package
   build [-o PROG] script.lua             build a native program that runs the script
   build --cli [-o PROG] script.lua...    build a mobilua with the scripts' compiled code linked in
+  console [--store FILE] [--name NAME]   a computation host (see docs/mb.md) driven from the terminal
   version                                print the version
   help                                   print this help
 `

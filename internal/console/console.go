@@ -1,0 +1,75 @@
+// Package console implements `mobilua console`: a computation host on a
+// local store, driven from the terminal as one user, with the commands a
+// chat user has (help, step, new, run, ps, ...). The XMPP transport puts
+// the same host on the network.
+//
+// Only cmd/mobilua imports this package.
+package console
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/mobilua/mobilua/host"
+	"github.com/mobilua/mobilua/internal/cli"
+)
+
+// Register adds the console command.
+func Register() { cli.Commands["console"] = run }
+
+type printer struct {
+	mu  sync.Mutex
+	out io.Writer
+}
+
+func (p *printer) Send(to, text string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, err := fmt.Fprintln(p.out, text)
+	return err
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("console", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	store := fs.String("store", "mobilua-host.db", "the host's store (created if missing)")
+	name := fs.String("name", "console", "the host's name")
+	user := fs.String("user", "you@localhost", "who the console speaks as")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	st, err := host.OpenStore(*store)
+	if err != nil {
+		fmt.Fprintf(stderr, "mobilua: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	cfg := host.DefaultConfig()
+	cfg.Name = *name
+	pr := &printer{out: stdout}
+	h, err := host.New(cfg, st, pr)
+	if err != nil {
+		fmt.Fprintf(stderr, "mobilua: %v\n", err)
+		return 1
+	}
+	defer h.Close()
+	pr.Send("", fmt.Sprintf("mobilua host %s on %s: type help; a line ending in \\ goes on on the next one; end with EOF", *name, *store))
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	var msg strings.Builder
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasSuffix(line, `\`) {
+			msg.WriteString(strings.TrimSuffix(line, `\`) + "\n")
+			continue
+		}
+		msg.WriteString(line)
+		h.Handle(*user, msg.String())
+		msg.Reset()
+	}
+	return 0
+}
