@@ -198,6 +198,11 @@ func (h *Host) send(from, to string, v runtime.Value) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	pr := h.lookup(to)
+	if pr == nil && strings.Contains(to, "@") && !strings.Contains(to, "/") {
+		// a user's address: the value goes to them as a chat message
+		h.tr.Send(to, fmt.Sprintf("message from %s: %s", from, msg))
+		return nil
+	}
 	if pr == nil || pr.rec.State != StateNew && pr.rec.State != StateRunning && !pr.rec.State.waiting() {
 		return fmt.Errorf("no live process %s", to)
 	}

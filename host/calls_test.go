@@ -125,3 +125,51 @@ func TestEnv(t *testing.T) {
 		}
 	}
 }
+
+func TestSmallCalls(t *testing.T) {
+	tr := &Memory{}
+	st, err := OpenStore(filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cfg := DefaultConfig()
+	cfg.Admins = []string{"root@a.example"}
+	h, err := New(cfg, st, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	ask(t, h, tr, alice, `new print(mb.checkpoint(), #mb.hosts(), mb.hosts()[1]) mb.send(mb.owner(), {answer = 42}) mb.send("carol@c.example", "hi")`)
+	ask(t, h, tr, alice, "run p1")
+	if tr.WaitFor(alice, "true\t1\tmobilua", 5*time.Second) == "" {
+		t.Errorf("checkpoint/hosts: %q", tr.Messages(alice))
+	}
+	if tr.WaitFor(alice, `message from p1: {"t":[[{"s":"answer"},{"n":42}]],"table":true}`, time.Second) == "" {
+		t.Errorf("send to the owner: %q", tr.Messages(alice))
+	}
+	if tr.WaitFor("carol@c.example", "message from p1: hi", time.Second) == "" {
+		t.Errorf("send to a user: %q", tr.Messages("carol@c.example"))
+	}
+	if got := ask(t, h, tr, alice, "comment p1 my first"); got != "" {
+		t.Errorf("comment: %q", got)
+	}
+	ask(t, h, tr, alice, "alias first p1")
+	if got := ask(t, h, tr, alice, "ps"); !strings.Contains(got, "my first") || !strings.Contains(got, "(first)") {
+		t.Errorf("ps with comment and alias: %q", got)
+	}
+	if got := ask(t, h, tr, "root@a.example", "ps"); !strings.Contains(got, "p1  ") || !strings.Contains(got, "of alice@a.example") {
+		t.Errorf("admin ps: %q", got)
+	}
+	if got := ask(t, h, tr, "root@a.example", "source first"); !strings.Contains(got, "mb.checkpoint") {
+		t.Errorf("admin source: %q", got)
+	}
+	if got := ask(t, h, tr, bob, "source first"); !strings.Contains(got, "no process first of yours") {
+		t.Errorf("bob reads alice's source: %q", got)
+	}
+	for _, c := range []string{"run", "kill p99", "input", "send", "alias", "fork nothing", "load", "step", "new", "example x", "comment"} {
+		if got := ask(t, h, tr, bob, c); got == "" || strings.Contains(got, "panic") {
+			t.Errorf("%q: %q", c, got)
+		}
+	}
+}

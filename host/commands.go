@@ -230,6 +230,12 @@ func (h *Host) cmdPs(from, _ string) string {
 	for _, pr := range rows {
 		age := time.Since(pr.rec.Created).Round(time.Second)
 		fmt.Fprintf(&b, "%s  %s  %s old", pr.rec.PID, pr.rec.State, age)
+		if pr.rec.Alias != "" {
+			fmt.Fprintf(&b, "  (%s)", pr.rec.Alias)
+		}
+		if h.isAdmin(from) && pr.rec.Owner != from {
+			fmt.Fprintf(&b, "  of %s", pr.rec.Owner)
+		}
 		if pr.rec.Comment != "" {
 			fmt.Fprintf(&b, "  %s", pr.rec.Comment)
 		}
