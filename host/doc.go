@@ -23,8 +23,18 @@
 // runtime/stdlib, continuation and transpile; nothing but the command
 // line and the XMPP transport import it.
 //
-// This is the host's first part: processes, the scheduler, persistence
-// and the commands help, step, new, run, ps, source, output, input, kill,
-// status. The rest of the host issue (fork, IPC, sleep, aliases, shells,
-// load, memory accounting, examples) builds on it.
+// Waiting costs memory only in the store: a process that waits (mb.input,
+// mb.receive, mb.sleep) is frozen, stored and dropped from memory, and
+// thawed when what it waits for comes (an answer, a message, its timer);
+// a restart reads the records and thaws only the running processes.
+// Messages (mb.send, send) are stored in the receiver's mailbox before they
+// count as sent, and a message counts as received only with the
+// checkpoint of the state that received it, so a crash between the two
+// replays the receive instead of losing the message.
+//
+// Files: host.go (processes, scheduler, checkpoints), commands.go (the
+// chat commands), calls.go (the mb calls that need the host), message.go
+// (copied values), extra.go (examples, load, shells, jumps between hosts
+// on one transport), store.go (bbolt), memory.go (the in-memory
+// transport).
 package host

@@ -88,7 +88,8 @@ type Host struct {
 	procs   map[string]*proc
 	aliases map[string]string // alias → pid
 	shells  map[string]string // user → the pid their messages go to
-	runq    chan *proc
+	queue   []*proc    // processes waiting for a worker
+	ready   *sync.Cond // on mu: the queue has work, or the host closes
 	wg      sync.WaitGroup
 	closing bool
 	cache   *continuation.ChunkCache
@@ -101,8 +102,9 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 1
 	}
-	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, aliases: map[string]string{}, shells: map[string]string{}, runq: make(chan *proc, 1<<16),
+	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, aliases: map[string]string{}, shells: map[string]string{},
 		cache: &continuation.ChunkCache{}, started: time.Now()}
+	h.ready = sync.NewCond(&h.mu)
 	recs, err := store.All()
 	if err != nil {
 		return nil, err
@@ -141,8 +143,8 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 func (h *Host) Close() error {
 	h.mu.Lock()
 	h.closing = true
+	h.ready.Broadcast()
 	h.mu.Unlock()
-	close(h.runq)
 	h.wg.Wait()
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -196,7 +198,8 @@ func (h *Host) enqueue(pr *proc) {
 		return
 	}
 	pr.queued = true
-	h.runq <- pr
+	h.queue = append(h.queue, pr)
+	h.ready.Signal()
 }
 
 // newProcess makes a process with the host's libraries: the sandbox
@@ -280,7 +283,19 @@ func (h *Host) checkpoint(pr *proc) error {
 
 func (h *Host) worker() {
 	defer h.wg.Done()
-	for pr := range h.runq {
+	for {
+		h.mu.Lock()
+		for len(h.queue) == 0 && !h.closing {
+			h.ready.Wait()
+		}
+		if h.closing {
+			h.mu.Unlock()
+			return
+		}
+		pr := h.queue[0]
+		h.queue[0] = nil
+		h.queue = h.queue[1:]
+		h.mu.Unlock()
 		h.slice(pr)
 	}
 }
