@@ -88,8 +88,8 @@ type Host struct {
 	procs   map[string]*proc
 	aliases map[string]string // alias → pid
 	shells  map[string]string // user → the pid their messages go to
-	queue   []*proc    // processes waiting for a worker
-	ready   *sync.Cond // on mu: the queue has work, or the host closes
+	queue   []*proc           // processes waiting for a worker
+	ready   *sync.Cond        // on mu: the queue has work, or the host closes
 	wg      sync.WaitGroup
 	closing bool
 	cache   *continuation.ChunkCache
