@@ -384,51 +384,32 @@ func (d *decoder) ref() any {
 	return d.objs[id]
 }
 
-func (d *decoder) table1() *runtime.Table {
+// refTo reads a reference to an object of type T (what names it in
+// errors), or null when orNull.
+func refTo[T any](d *decoder, what string, orNull bool) T {
+	var zero T
+	if orNull && d.r.isNull() {
+		return zero
+	}
 	at := d.r.off
-	t, ok := d.ref().(*runtime.Table)
+	o, ok := d.ref().(T)
 	if !ok {
 		d.r.off = at
-		d.r.fail("reference to a table expected")
+		d.r.fail("reference to %s expected", what)
 	}
-	return t
+	return o
 }
 
-func (d *decoder) tableOrNil() *runtime.Table {
-	if d.r.isNull() {
-		return nil
-	}
-	return d.table1()
-}
+func (d *decoder) table1() *runtime.Table { return refTo[*runtime.Table](d, "a table", false) }
 
-func (d *decoder) thread1() *runtime.Thread {
-	at := d.r.off
-	t, ok := d.ref().(*runtime.Thread)
-	if !ok {
-		d.r.off = at
-		d.r.fail("reference to a thread expected")
-	}
-	return t
-}
+func (d *decoder) tableOrNil() *runtime.Table { return refTo[*runtime.Table](d, "a table", true) }
 
-func (d *decoder) threadOrNil() *runtime.Thread {
-	if d.r.isNull() {
-		return nil
-	}
-	return d.thread1()
-}
+func (d *decoder) thread1() *runtime.Thread { return refTo[*runtime.Thread](d, "a thread", false) }
+
+func (d *decoder) threadOrNil() *runtime.Thread { return refTo[*runtime.Thread](d, "a thread", true) }
 
 func (d *decoder) builtinOrNil() *runtime.GoFunction {
-	if d.r.isNull() {
-		return nil
-	}
-	at := d.r.off
-	f, ok := d.ref().(*runtime.GoFunction)
-	if !ok {
-		d.r.off = at
-		d.r.fail("reference to a builtin expected")
-	}
-	return f
+	return refTo[*runtime.GoFunction](d, "a builtin", true)
 }
 
 // native reads a reference to a native builtin.
@@ -590,13 +571,7 @@ func (d *decoder) closure(c *runtime.Closure) {
 	n := r.count("upvalue list", 2)
 	c.Upvals = make([]*runtime.Upval, n)
 	for i := range c.Upvals {
-		at := r.off
-		u, ok := d.ref().(*runtime.Upval)
-		if !ok {
-			r.off = at
-			r.fail("reference to an upvalue expected")
-		}
-		c.Upvals[i] = u
+		c.Upvals[i] = refTo[*runtime.Upval](d, "an upvalue", false)
 	}
 	if err := runtime.CheckClosure(c); err != nil {
 		r.fail("%v", err)
@@ -630,15 +605,7 @@ func (d *decoder) thread(th *runtime.Thread) {
 	for i := range s.Frames {
 		f := &s.Frames[i]
 		r.countExactly("frame", fieldsFr)
-		if !r.isNull() {
-			at := r.off
-			c, ok := d.ref().(*runtime.Closure)
-			if !ok {
-				r.off = at
-				r.fail("reference to a closure expected")
-			}
-			f.Closure = c
-		}
+		f.Closure = refTo[*runtime.Closure](d, "a closure", true)
 		f.PC = int(r.uint("pc", math.MaxInt32))
 		f.Base = int(r.uint("base", runtime.MaxStackSlots))
 		f.Fn = int(r.uint("function slot", runtime.MaxStackSlots))
@@ -654,13 +621,7 @@ func (d *decoder) thread(th *runtime.Thread) {
 	no := r.count("open upvalue list", 2)
 	s.Open = make([]*runtime.Upval, no)
 	for i := range s.Open {
-		at := r.off
-		u, ok := d.ref().(*runtime.Upval)
-		if !ok {
-			r.off = at
-			r.fail("reference to an upvalue expected")
-		}
-		s.Open[i] = u
+		s.Open[i] = refTo[*runtime.Upval](d, "an upvalue", false)
 	}
 	s.Resumer = d.threadOrNil()
 	s.Body = d.value()

@@ -225,16 +225,32 @@ func (h *Host) lookup(name string) *proc {
 	return h.procs[h.aliases[name]]
 }
 
-// openHostCalls adds the host's calls that need the host to mb.
-func openHostCalls(p *runtime.Process) {
-	self := func(t *runtime.Thread) *proc {
-		pr, _ := t.Process().Embedder.(*proc)
-		if pr == nil {
-			t.Error("not running on a host")
-		}
-		return pr
+// self returns the process a builtin runs for.
+func self(t *runtime.Thread) *proc {
+	pr, _ := t.Process().Embedder.(*proc)
+	if pr == nil {
+		t.Error("not running on a host")
 	}
+	return pr
+}
+
+// openHostCalls adds the host's calls to mb (stdlib.OpenMb has yield,
+// freeze and jump).
+func openHostCalls(p *runtime.Process) {
 	p.Register("mb",
+		runtime.NewGoFunction("pid", func(t *runtime.Thread, a []runtime.Value) int {
+			t.Push(runtime.String(self(t).rec.PID))
+			return 1
+		}),
+		runtime.NewGoFunction("owner", func(t *runtime.Thread, a []runtime.Value) int {
+			t.Push(runtime.String(self(t).rec.Owner))
+			return 1
+		}),
+		runtime.NewGoFunction("host", func(t *runtime.Thread, a []runtime.Value) int {
+			t.Push(runtime.String(self(t).h.cfg.Name))
+			return 1
+		}),
+		runtime.NewEmbedderYield("input"),
 		runtime.NewEmbedderYield("receive"),
 		runtime.NewEmbedderYield("sleep"),
 		runtime.NewEmbedderYield("fork"),

@@ -19,7 +19,8 @@
 // checkpoint.
 //
 // Scripts run only in the sandbox profile (runtime/stdlib.SandboxOmits),
-// with a step limit per process. This package may import runtime,
+// with step, memory and lifetime limits per process. This package may
+// import runtime,
 // runtime/stdlib, continuation and transpile; nothing but the command
 // line and the XMPP transport import it.
 //

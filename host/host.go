@@ -212,7 +212,6 @@ func (h *Host) newProcess(pr *proc) *runtime.Process {
 	p.Sandboxed = true
 	stdlib.Open(p)
 	stdlib.OpenMb(p)
-	openHostMb(p)
 	openHostCalls(p)
 	p.SealNatives()
 	p.Embedder = pr
@@ -370,30 +369,4 @@ func errorText(err error) string {
 		return "(error object is not a string)"
 	}
 	return err.Error()
-}
-
-// openHostMb adds the host's calls to mb.
-func openHostMb(p *runtime.Process) {
-	self := func(t *runtime.Thread) *proc {
-		pr, _ := t.Process().Embedder.(*proc)
-		if pr == nil {
-			t.Error("not running on a host")
-		}
-		return pr
-	}
-	p.Register("mb",
-		runtime.NewGoFunction("pid", func(t *runtime.Thread, a []runtime.Value) int {
-			t.Push(runtime.String(self(t).rec.PID))
-			return 1
-		}),
-		runtime.NewGoFunction("owner", func(t *runtime.Thread, a []runtime.Value) int {
-			t.Push(runtime.String(self(t).rec.Owner))
-			return 1
-		}),
-		runtime.NewGoFunction("host", func(t *runtime.Thread, a []runtime.Value) int {
-			t.Push(runtime.String(self(t).h.cfg.Name))
-			return 1
-		}),
-		runtime.NewEmbedderYield("input"),
-	)
 }

@@ -136,17 +136,12 @@ func (t *Table) BeginRestore(arr []Value, n int) error {
 // nil: a removed entry a traversal may still pass). It refuses nil and
 // NaN keys, duplicate keys, and number keys that belong to the array part.
 func (t *Table) RestoreEntry(k, v Value) error {
-	switch k.o {
-	case nil:
-		return fmt.Errorf("table: nil key")
-	case tagNum:
-		if math.IsNaN(k.n) {
-			return fmt.Errorf("table: NaN key")
-		}
-		if n := int(k.n); float64(n) == k.n && n >= 1 && n <= len(t.arr) {
-			return fmt.Errorf("table: key %d belongs to the array part", n)
-		}
-		k = normKey(k)
+	k, idx, err := t.checkKey(k)
+	if err != nil {
+		return err
+	}
+	if idx > 0 {
+		return fmt.Errorf("table: key %d belongs to the array part", idx)
 	}
 	p := int32(len(t.entries))
 	if s, ok := k.o.(string); ok && t.skeys != nil {
@@ -166,6 +161,24 @@ func (t *Table) RestoreEntry(k, v Value) error {
 		t.live++
 	}
 	return nil
+}
+
+// checkKey refuses nil and NaN keys; it returns the key normalized (-0 is
+// 0) and, for a number key of the array part, its index.
+func (t *Table) checkKey(k Value) (Value, int, error) {
+	switch k.o {
+	case nil:
+		return k, 0, fmt.Errorf("table: nil key")
+	case tagNum:
+		if math.IsNaN(k.n) {
+			return k, 0, fmt.Errorf("table: NaN key")
+		}
+		if n := int(k.n); float64(n) == k.n && n >= 1 && n <= len(t.arr) {
+			return k, n, nil
+		}
+		return normKey(k), 0, nil
+	}
+	return k, 0, nil
 }
 
 // ---- upvalues
@@ -736,18 +749,13 @@ func (t *Table) ApplyChanges(keys, vals []Value) error {
 		return fmt.Errorf("table: %d keys for %d values", len(keys), len(vals))
 	}
 	for i, k := range keys {
-		switch k.o {
-		case nil:
-			return fmt.Errorf("table: nil key")
-		case tagNum:
-			if math.IsNaN(k.n) {
-				return fmt.Errorf("table: NaN key")
-			}
-			if n := int(k.n); float64(n) == k.n && n >= 1 && n <= len(t.arr) {
-				t.arr[n-1] = vals[i]
-				continue
-			}
-			k = normKey(k)
+		k, idx, err := t.checkKey(k)
+		if err != nil {
+			return err
+		}
+		if idx > 0 {
+			t.arr[idx-1] = vals[i]
+			continue
 		}
 		if _, ok := t.pos(k); ok || vals[i].o != nil {
 			t.setHash(k, vals[i])
