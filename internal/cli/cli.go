@@ -40,6 +40,8 @@ commands:
   build [-o PROG] script.lua             build a native program that runs the script
   build --cli [-o PROG] script.lua...    build a mobilua with the scripts' compiled code linked in
   console [--store FILE] [--name NAME]   a computation host (see docs/mb.md) driven from the terminal
+  host --jid JID [--password-file F] [--addr A] [--store FILE] [--ca PEM | --insecure]
+                                         the computation host on an XMPP account
   version                                print the version
   help                                   print this help
 `

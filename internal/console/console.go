@@ -1,7 +1,7 @@
-// Package console implements `mobilua console`: a computation host on a
-// local store, driven from the terminal as one user, with the commands a
-// chat user has (help, step, new, run, ps, ...). The XMPP transport puts
-// the same host on the network.
+// Package console implements `mobilua console`, a computation host on a
+// local store driven from the terminal as one user, with the commands a
+// chat user has (help, step, new, run, ps, ...), and `mobilua host`, the
+// same host on an XMPP account (package xmpphost).
 //
 // Only cmd/mobilua imports this package.
 package console
@@ -18,8 +18,11 @@ import (
 	"github.com/mobilua/mobilua/internal/cli"
 )
 
-// Register adds the console command.
-func Register() { cli.Commands["console"] = run }
+// Register adds the console and host commands.
+func Register() {
+	cli.Commands["console"] = run
+	cli.Commands["host"] = hostCmd
+}
 
 type printer struct {
 	mu  sync.Mutex

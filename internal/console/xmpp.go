@@ -1,0 +1,104 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/mobilua/mobilua/host"
+	"github.com/mobilua/mobilua/xmpphost"
+)
+
+// hostCmd is `mobilua host`: the computation host on an XMPP account.
+func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("host", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	jidFlag := fs.String("jid", "", "the host's XMPP account (required)")
+	passFile := fs.String("password-file", "", "a file holding the password (or set MOBILUA_XMPP_PASSWORD)")
+	addr := fs.String("addr", "", "the server's address host:port (default: the JID's domain, port 5222)")
+	store := fs.String("store", "mobilua-host.db", "the host's store")
+	useTLS := fs.Bool("tls", true, "negotiate STARTTLS, verifying the server's certificate")
+	ca := fs.String("ca", "", "a PEM file to trust (a self-signed server)")
+	insecure := fs.Bool("insecure", false, "accept any certificate (test servers only)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *jidFlag == "" {
+		fmt.Fprintln(stderr, "mobilua host: --jid is required")
+		return 2
+	}
+	pass := os.Getenv("MOBILUA_XMPP_PASSWORD")
+	if *passFile != "" {
+		b, err := os.ReadFile(*passFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "mobilua: %v\n", err)
+			return 1
+		}
+		pass = strings.TrimSpace(string(b))
+	}
+	st, err := host.OpenStore(*store)
+	if err != nil {
+		fmt.Fprintf(stderr, "mobilua: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cfg := xmpphost.Config{JID: *jidFlag, Password: pass, Addr: *addr, TLS: *useTLS, CAFile: *ca, Insecure: *insecure}
+	// the transport is replaced when the connection is; the host keeps
+	// the current one
+	sw := &switchable{}
+	hc := host.DefaultConfig()
+	hc.Name = *jidFlag
+	h, err := host.New(hc, st, sw)
+	if err != nil {
+		fmt.Fprintf(stderr, "mobilua: %v\n", err)
+		return 1
+	}
+	defer h.Close()
+	backoff := time.Second
+	for ctx.Err() == nil {
+		tr, err := xmpphost.Dial(ctx, cfg)
+		if err != nil {
+			fmt.Fprintf(stderr, "mobilua host: %v; again in %s\n", err, backoff)
+			select {
+			case <-ctx.Done():
+			case <-time.After(backoff):
+			}
+			backoff = min(2*backoff, time.Minute)
+			continue
+		}
+		backoff = time.Second
+		sw.set(tr)
+		tr.SetStatus(h.Command(hc.Name, "status"))
+		fmt.Fprintf(stdout, "mobilua host %s: serving (store %s)\n", *jidFlag, *store)
+		go func() { <-ctx.Done(); tr.Close() }()
+		if err := tr.Serve(h); err != nil && !errors.Is(err, context.Canceled) && ctx.Err() == nil {
+			fmt.Fprintf(stderr, "mobilua host: connection lost: %v\n", err)
+		}
+		sw.set(nil)
+	}
+	return 0
+}
+
+// switchable is a Transport whose connection can change.
+type switchable struct {
+	cur atomicTransport
+}
+
+func (s *switchable) set(t *xmpphost.Transport) { s.cur.Store(t) }
+
+func (s *switchable) Send(to, text string) error {
+	t := s.cur.Load()
+	if t == nil {
+		return errors.New("not connected")
+	}
+	return t.Send(to, text)
+}

@@ -1,0 +1,173 @@
+// Package xmpphost puts a computation host (package host) on XMPP with
+// mellium.im/xmpp: it logs in as an ordinary account, answers chat
+// messages with the host's commands, and keeps its presence (available,
+// with the number of running processes as its status).
+//
+// This is the first part of the XMPP issue: chat commands over a real
+// server. Jumps between hosts over XMPP (a continuation payload in
+// urn:mobilua namespace, chunked, acknowledged, exactly once), components,
+// reconnection and the configuration file come next.
+//
+// This package may import host; only the command line imports it.
+package xmpphost
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	"mellium.im/sasl"
+	"mellium.im/xmlstream"
+	"mellium.im/xmpp"
+	"mellium.im/xmpp/jid"
+	"mellium.im/xmpp/mux"
+	"mellium.im/xmpp/stanza"
+
+	"github.com/mobilua/mobilua/host"
+)
+
+// Config says how to log in.
+type Config struct {
+	JID      string // the host's account, e.g. lua1@a.example
+	Password string
+	Addr     string // the server's c2s address (host:port); default: the JID's domain, port 5222
+	TLS      bool   // negotiate STARTTLS (verified against the system roots, or CAFile)
+	CAFile   string // a PEM file of the server's certificate or CA (self-signed test servers)
+	Insecure bool   // accept any certificate (tests only)
+}
+
+// Transport is a logged-in XMPP session a host sends its messages through.
+type Transport struct {
+	s   *xmpp.Session
+	ctx context.Context
+	mu  sync.Mutex
+}
+
+// message is a chat message stanza with a body.
+type message struct {
+	stanza.Message
+	Body string `xml:"body,omitempty"`
+}
+
+// Dial logs in.
+func Dial(ctx context.Context, cfg Config) (*Transport, error) {
+	j, err := jid.Parse(cfg.JID)
+	if err != nil {
+		return nil, fmt.Errorf("jid %q: %w", cfg.JID, err)
+	}
+	addr := cfg.Addr
+	if addr == "" {
+		addr = net.JoinHostPort(j.Domainpart(), "5222")
+	}
+	conn, err := (&net.Dialer{Timeout: 10 * time.Second}).DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	mechs := []sasl.Mechanism{sasl.ScramSha256Plus, sasl.ScramSha1Plus, sasl.ScramSha256, sasl.ScramSha1, sasl.Plain}
+	var s *xmpp.Session
+	if cfg.TLS {
+		tc := &tls.Config{ServerName: j.Domainpart(), MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.Insecure}
+		if cfg.CAFile != "" {
+			pem, err := os.ReadFile(cfg.CAFile)
+			if err != nil {
+				conn.Close()
+				return nil, err
+			}
+			pool := x509.NewCertPool()
+			if !pool.AppendCertsFromPEM(pem) {
+				conn.Close()
+				return nil, fmt.Errorf("no certificate in %s", cfg.CAFile)
+			}
+			tc.RootCAs = pool
+		}
+		s, err = xmpp.NewClientSession(ctx, j, conn, xmpp.StartTLS(tc), xmpp.SASL("", cfg.Password, mechs...), xmpp.BindResource())
+	} else {
+		// plain TCP on loopback: mellium negotiates SASL only on a stream
+		// it believes secure
+		s, err = xmpp.NewSession(ctx, j.Domain(), j, conn, xmpp.Secure,
+			xmpp.NewNegotiator(func(*xmpp.Session, *xmpp.StreamConfig) xmpp.StreamConfig {
+				return xmpp.StreamConfig{Features: []xmpp.StreamFeature{xmpp.SASL("", cfg.Password, mechs...), xmpp.BindResource()}}
+			}))
+	}
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("login %s: %w", cfg.JID, err)
+	}
+	return &Transport{s: s, ctx: ctx}, nil
+}
+
+// Send sends a chat message (it must not be called from inside Serve's
+// handlers; Serve runs commands on their own goroutines).
+func (t *Transport) Send(to, text string) error {
+	j, err := jid.Parse(to)
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.s.Encode(t.ctx, message{Message: stanza.Message{To: j, Type: stanza.ChatMessage}, Body: text})
+}
+
+// SetStatus sends available presence with a status text.
+func (t *Transport) SetStatus(text string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var payload xml.TokenReader
+	if text != "" {
+		payload = xmlstream.Wrap(xmlstream.Token(xml.CharData(text)), xml.StartElement{Name: xml.Name{Local: "status"}})
+	}
+	return t.s.Send(t.ctx, stanza.Presence{Type: stanza.AvailablePresence}.Wrap(payload))
+}
+
+// Close ends the session.
+func (t *Transport) Close() error { return t.s.Close() }
+
+// Serve answers chat messages with h's commands until the session ends.
+// Each message runs on its own goroutine, in the order they come for one
+// user.
+func (t *Transport) Serve(h *host.Host) error {
+	var mu sync.Mutex
+	queues := map[string]chan string{} // per user: their messages, in order
+	handle := func(from, body string) {
+		mu.Lock()
+		q, ok := queues[from]
+		if !ok {
+			q = make(chan string, 64)
+			queues[from] = q
+			go func() {
+				for b := range q {
+					h.Handle(from, b)
+				}
+			}()
+		}
+		mu.Unlock()
+		select {
+		case q <- body:
+		default:
+			go t.Send(from, "too many messages at once; wait for the replies")
+		}
+	}
+	m := mux.New(stanza.NSClient,
+		mux.MessageFunc(stanza.ChatMessage, xml.Name{Local: "body"},
+			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
+				var msg message
+				if err := xml.NewTokenDecoder(r).Decode(&msg); err != nil || msg.Body == "" {
+					return err
+				}
+				handle(msg.From.Bare().String(), msg.Body)
+				return nil
+			}),
+	)
+	err := t.s.Serve(m)
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
