@@ -48,6 +48,7 @@ type Transport struct {
 	s   *xmpp.Session
 	ctx context.Context
 	mu  sync.Mutex
+	j   jumps
 }
 
 // message is a chat message stanza with a body.
@@ -100,7 +101,9 @@ func Dial(ctx context.Context, cfg Config) (*Transport, error) {
 		conn.Close()
 		return nil, fmt.Errorf("login %s: %w", cfg.JID, err)
 	}
-	return &Transport{s: s, ctx: ctx}, nil
+	t := &Transport{s: s, ctx: ctx}
+	t.j.pending, t.j.waiting, t.j.done = map[string]*incoming{}, map[string]chan jumpAck{}, map[string]bool{}
+	return t, nil
 }
 
 // Send sends a chat message (it must not be called from inside Serve's
@@ -154,7 +157,10 @@ func (t *Transport) Serve(h *host.Host) error {
 			go t.Send(from, "too many messages at once; wait for the replies")
 		}
 	}
-	m := mux.New(stanza.NSClient,
+	t.j.mu.Lock()
+	t.j.h = h
+	t.j.mu.Unlock()
+	opts := append(t.jumpHandlers(),
 		mux.MessageFunc(stanza.ChatMessage, xml.Name{Local: "body"},
 			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
 				var msg message
@@ -165,7 +171,7 @@ func (t *Transport) Serve(h *host.Host) error {
 				return nil
 			}),
 	)
-	err := t.s.Serve(m)
+	err := t.s.Serve(mux.New(stanza.NSClient, opts...))
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}

@@ -127,3 +127,126 @@ func TestChat(t *testing.T) {
 	user.Send(hostJID, "nonsense")
 	waitFor("Type help")
 }
+
+// xmppHost starts a host on account n with the given peers.
+func xmppHost(t *testing.T, ctx context.Context, env map[string]string, n string, peers ...string) (*Transport, *host.Host) {
+	tr, err := Dial(ctx, Config{JID: env["XMPP_JID"+n], Password: env["XMPP_PASS"+n], Addr: env["XMPP_ADDR"],
+		TLS: env["XMPP_TLS"] != "0", CAFile: env["XMPP_CA"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tr.Close() })
+	tr.SetPeers(peers)
+	st, err := host.OpenStore(filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := host.DefaultConfig()
+	hc.Name = env["XMPP_JID"+n]
+	h, err := host.New(hc, st, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close(); st.Close() })
+	tr.SetStatus("ready")
+	go tr.Serve(h)
+	return tr, h
+}
+
+// chatUser is a user's session that records what it is sent (and by whom).
+type chatUser struct {
+	*Transport
+	mu  sync.Mutex
+	got []string // "from: body"
+}
+
+func newUser(t *testing.T, ctx context.Context, env map[string]string, n string) *chatUser {
+	tr, err := Dial(ctx, Config{JID: env["XMPP_JID"+n], Password: env["XMPP_PASS"+n], Addr: env["XMPP_ADDR"],
+		TLS: env["XMPP_TLS"] != "0", CAFile: env["XMPP_CA"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tr.Close() })
+	u := &chatUser{Transport: tr}
+	tr.SetStatus("")
+	go tr.s.Serve(mux.New(stanza.NSClient, mux.MessageFunc(stanza.ChatMessage, xml.Name{Local: "body"},
+		func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
+			var m message
+			if err := xml.NewTokenDecoder(r).Decode(&m); err != nil {
+				return err
+			}
+			u.mu.Lock()
+			u.got = append(u.got, m.From.Bare().String()+": "+m.Body)
+			u.mu.Unlock()
+			return nil
+		})))
+	return u
+}
+
+func (u *chatUser) waitFor(t *testing.T, want string) string {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		u.mu.Lock()
+		for _, g := range u.got {
+			if strings.Contains(g, want) {
+				u.mu.Unlock()
+				return g
+			}
+		}
+		u.mu.Unlock()
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	t.Fatalf("no message with %q; got %q", want, u.got)
+	return ""
+}
+
+// TestJumpOverXMPP: a process carrying a 300 KB string jumps five times
+// between a host on a.localhost and one on b.localhost (each jump split
+// into pieces under the stanza limit): "I'm here..." comes from the
+// first, "...and now I'm here!" from the second; a host that is not a
+// peer is refused.
+func TestJumpOverXMPP(t *testing.T) {
+	env := startProsody(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	a, b := env["XMPP_JID1"], env["XMPP_JID2"]
+	xmppHost(t, ctx, env, "1", b)
+	trB, _ := xmppHost(t, ctx, env, "2", a)
+	user := newUser(t, ctx, env, "3")
+	user.Send(a, `new
+local t = {n = 0, big = string.rep("x", 300000)}
+print "I'm here..."
+for i = 1, 5 do
+  t.n = t.n + 1
+  assert(mb.jump(mb.host() == "`+a+`" and "`+b+`" or "`+a+`"))
+  print("leg", i, mb.host(), t.n, #t.big)
+end
+print "...and now I'm here!"`)
+	user.Send(a, "run p1")
+	if got := user.waitFor(t, "I'm here..."); !strings.HasPrefix(got, a+": ") {
+		t.Errorf("first words from %q", got)
+	}
+	if got := user.waitFor(t, "leg\t1\t"+b+"\t1\t300000"); !strings.HasPrefix(got, b+": ") {
+		t.Errorf("leg 1 from %q", got)
+	}
+	if got := user.waitFor(t, "leg\t4\t"+a+"\t4\t300000"); !strings.HasPrefix(got, a+": ") {
+		t.Errorf("leg 4 from %q", got)
+	}
+	if got := user.waitFor(t, "...and now I'm here!"); !strings.HasPrefix(got, b+": ") {
+		t.Errorf("last words from %q (5 jumps end on the second host)", got)
+	}
+	// a jump to a host that does not list this one as a peer is refused,
+	// and the process goes on where it was
+	user.Send(a, `new print(mb.jump("`+env["XMPP_JID3"]+`"))`)
+	user.waitFor(t, a+": p4") // (p2 and p3 arrived here on the way)
+	user.Send(a, "run p4")
+	user.waitFor(t, "nil\t"+env["XMPP_JID3"]+" is not a peer of this host")
+	// and a host refuses processes from hosts it does not list
+	trB.SetPeers(nil)
+	user.Send(a, `new print(mb.jump("`+b+`")) print("still on", mb.host())`)
+	user.waitFor(t, a+": p5")
+	user.Send(a, "run p5")
+	user.waitFor(t, "nil\t"+b+" does not take processes from "+a)
+	user.waitFor(t, "still on\t"+a)
+}

@@ -27,6 +27,8 @@ func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	useTLS := fs.Bool("tls", true, "negotiate STARTTLS, verifying the server's certificate")
 	ca := fs.String("ca", "", "a PEM file to trust (a self-signed server)")
 	insecure := fs.Bool("insecure", false, "accept any certificate (test servers only)")
+	var peers peerList
+	fs.Var(&peers, "peer", "a host processes may jump to and from (a bare JID; repeat the flag for more)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -76,6 +78,7 @@ func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			continue
 		}
 		backoff = time.Second
+		tr.SetPeers(peers)
 		sw.set(tr)
 		tr.SetStatus(h.Command(hc.Name, "status"))
 		fmt.Fprintf(stdout, "mobilua host %s: serving (store %s)\n", *jidFlag, *store)
@@ -94,6 +97,29 @@ type switchable struct {
 }
 
 func (s *switchable) set(t *xmpphost.Transport) { s.cur.Store(t) }
+
+// Jump and Peers make the current connection's jumps available to the
+// host (host.Jumper).
+func (s *switchable) Jump(to string, rec host.Record, cont []byte) error {
+	t := s.cur.Load()
+	if t == nil {
+		return errors.New("not connected")
+	}
+	return t.Jump(to, rec, cont)
+}
+
+func (s *switchable) Peers() []string {
+	if t := s.cur.Load(); t != nil {
+		return t.Peers()
+	}
+	return nil
+}
+
+// peerList is a repeatable flag.
+type peerList []string
+
+func (p *peerList) String() string     { return strings.Join(*p, ",") }
+func (p *peerList) Set(v string) error { *p = append(*p, v); return nil }
 
 func (s *switchable) Send(to, text string) error {
 	t := s.cur.Load()

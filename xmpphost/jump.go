@@ -1,0 +1,275 @@
+package xmpphost
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"mellium.im/xmlstream"
+	"mellium.im/xmpp/jid"
+	"mellium.im/xmpp/mux"
+	"mellium.im/xmpp/stanza"
+
+	"github.com/mobilua/mobilua/host"
+)
+
+// NS is the namespace of Mobilua's payloads (docs/protocol.md).
+const NS = "urn:mobilua:0"
+
+// chunkSize is how many base64 characters one jump stanza carries: well
+// under Prosody's default stanza limit (256 KiB).
+const chunkSize = 64 << 10
+
+// jumpChunk is one piece of a process in transit:
+//
+//	<message type='normal'><jump xmlns='urn:mobilua:0' id='…' seq='0' of='3'
+//	   sha256='…'>BASE64</jump></message>
+//
+// The first piece also carries the process's record (JSON, base64) in
+// the record attribute. The receiver answers with a jumpack once it has
+// stored the process (or refused it).
+type jumpChunk struct {
+	XMLName xml.Name `xml:"urn:mobilua:0 jump"`
+	ID      string   `xml:"id,attr"`
+	Seq     int      `xml:"seq,attr"`
+	Of      int      `xml:"of,attr"`
+	SHA256  string   `xml:"sha256,attr"`
+	Record  string   `xml:"record,attr,omitempty"`
+	Data    string   `xml:",chardata"`
+}
+
+type jumpAck struct {
+	XMLName xml.Name `xml:"urn:mobilua:0 jumpack"`
+	ID      string   `xml:"id,attr"`
+	OK      bool     `xml:"ok,attr"`
+	Reason  string   `xml:"reason,attr,omitempty"`
+}
+
+type jumpMsg struct {
+	stanza.Message
+	Chunk *jumpChunk `xml:"urn:mobilua:0 jump,omitempty"`
+	Ack   *jumpAck   `xml:"urn:mobilua:0 jumpack,omitempty"`
+}
+
+// jumps is the transport's state for jumps: peers, pieces being
+// received, senders waiting for acknowledgements, migrations done.
+type jumps struct {
+	mu      sync.Mutex
+	peers   []string // bare JIDs allowed to send and receive processes
+	pending map[string]*incoming
+	waiting map[string]chan jumpAck
+	done    map[string]bool // migration IDs already taken in (a resent jump is acknowledged again, not run twice)
+	h       *host.Host
+}
+
+type incoming struct {
+	from   string
+	record string
+	sum    string
+	parts  []string
+	got    int
+}
+
+// SetPeers sets the hosts processes may jump to and from (bare JIDs).
+func (t *Transport) SetPeers(peers []string) {
+	t.j.mu.Lock()
+	defer t.j.mu.Unlock()
+	t.j.peers = append([]string(nil), peers...)
+}
+
+// Peers names the hosts processes may jump to.
+func (t *Transport) Peers() []string {
+	t.j.mu.Lock()
+	defer t.j.mu.Unlock()
+	return append([]string(nil), t.j.peers...)
+}
+
+// Jump sends a process to the host to and waits until that host has
+// stored it (host.Jumper).
+func (t *Transport) Jump(to string, rec host.Record, cont []byte) error {
+	if !slices.Contains(t.Peers(), to) {
+		return fmt.Errorf("%s is not a peer of this host", to)
+	}
+	toJID, err := jid.Parse(to)
+	if err != nil {
+		return err
+	}
+	rec.Output = ""
+	recJSON, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	var idb [12]byte
+	rand.Read(idb[:])
+	id := hex.EncodeToString(idb[:])
+	sum := sha256.Sum256(cont)
+	data := base64.StdEncoding.EncodeToString(cont)
+	n := (len(data) + chunkSize - 1) / chunkSize
+	ack := make(chan jumpAck, 1)
+	t.j.mu.Lock()
+	t.j.waiting[id] = ack
+	t.j.mu.Unlock()
+	defer func() {
+		t.j.mu.Lock()
+		delete(t.j.waiting, id)
+		t.j.mu.Unlock()
+	}()
+	for i := 0; i < n; i++ {
+		c := &jumpChunk{ID: id, Seq: i, Of: n, SHA256: hex.EncodeToString(sum[:]), Data: data[i*chunkSize : min((i+1)*chunkSize, len(data))]}
+		if i == 0 {
+			c.Record = base64.StdEncoding.EncodeToString(recJSON)
+		}
+		t.mu.Lock()
+		err := t.s.Encode(t.ctx, jumpMsg{Message: stanza.Message{To: toJID, Type: stanza.NormalMessage}, Chunk: c})
+		t.mu.Unlock()
+		if err != nil {
+			return err
+		}
+	}
+	select {
+	case a := <-ack:
+		if !a.OK {
+			return errors.New(a.Reason)
+		}
+		return nil
+	case <-time.After(30 * time.Second):
+		return fmt.Errorf("%s did not answer in time", to)
+	case <-t.ctx.Done():
+		return t.ctx.Err()
+	}
+}
+
+// jumpHandlers are the mux handlers for jump pieces and acknowledgements.
+func (t *Transport) jumpHandlers() []mux.Option {
+	decode := func(r xmlstream.TokenReadEncoder) (jumpMsg, error) {
+		var m jumpMsg
+		err := xml.NewTokenDecoder(r).Decode(&m)
+		return m, err
+	}
+	return []mux.Option{
+		mux.MessageFunc(stanza.NormalMessage, xml.Name{Space: NS, Local: "jump"},
+			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
+				m, err := decode(r)
+				if err != nil || m.Chunk == nil {
+					return err
+				}
+				t.piece(m.From.Bare().String(), m.Chunk)
+				return nil
+			}),
+		mux.MessageFunc(stanza.NormalMessage, xml.Name{Space: NS, Local: "jumpack"},
+			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
+				m, err := decode(r)
+				if err != nil || m.Ack == nil {
+					return err
+				}
+				t.j.mu.Lock()
+				ch := t.j.waiting[m.Ack.ID]
+				t.j.mu.Unlock()
+				if ch != nil {
+					select {
+					case ch <- *m.Ack:
+					default:
+					}
+				}
+				return nil
+			}),
+	}
+}
+
+// piece collects a piece of an incoming process; with the last one the
+// process is checked, stored and acknowledged (on another goroutine:
+// handlers must not send).
+func (t *Transport) piece(from string, c *jumpChunk) {
+	j := &t.j
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	key := from + " " + c.ID
+	refuse := func(reason string) {
+		delete(j.pending, key)
+		go t.ack(from, c.ID, false, reason)
+	}
+	if !slices.Contains(j.peers, from) {
+		refuse(fmt.Sprintf("%s does not take processes from %s", t.s.LocalAddr().Bare(), from))
+		return
+	}
+	if j.done[c.ID] {
+		go t.ack(from, c.ID, true, "")
+		return
+	}
+	in := j.pending[key]
+	if in == nil {
+		if c.Of < 1 || c.Of > 4096 {
+			refuse("bad piece count")
+			return
+		}
+		in = &incoming{from: from, sum: c.SHA256, parts: make([]string, c.Of)}
+		j.pending[key] = in
+	}
+	if c.Seq < 0 || c.Seq >= len(in.parts) || c.Of != len(in.parts) || in.parts[c.Seq] != "" {
+		refuse("bad piece")
+		return
+	}
+	in.parts[c.Seq] = c.Data
+	if c.Record != "" {
+		in.record = c.Record
+	}
+	if in.got++; in.got < len(in.parts) {
+		return
+	}
+	delete(j.pending, key)
+	h := j.h
+	go func() {
+		err := receive(h, in)
+		if err == nil {
+			j.mu.Lock()
+			j.done[c.ID] = true
+			j.mu.Unlock()
+		}
+		reason := ""
+		if err != nil {
+			reason = err.Error()
+		}
+		t.ack(from, c.ID, err == nil, reason)
+	}()
+}
+
+func receive(h *host.Host, in *incoming) error {
+	if h == nil {
+		return errors.New("no host here")
+	}
+	cont, err := base64.StdEncoding.DecodeString(strings.Join(in.parts, ""))
+	if err != nil {
+		return fmt.Errorf("bad payload: %v", err)
+	}
+	if sum := sha256.Sum256(cont); hex.EncodeToString(sum[:]) != in.sum {
+		return errors.New("payload damaged in transit (sha256)")
+	}
+	recJSON, err := base64.StdEncoding.DecodeString(in.record)
+	if err != nil {
+		return fmt.Errorf("bad record: %v", err)
+	}
+	var rec host.Record
+	if err := json.Unmarshal(recJSON, &rec); err != nil {
+		return fmt.Errorf("bad record: %v", err)
+	}
+	return h.Receive(rec, cont)
+}
+
+func (t *Transport) ack(to, id string, ok bool, reason string) {
+	toJID, err := jid.Parse(to)
+	if err != nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.s.Encode(t.ctx, jumpMsg{Message: stanza.Message{To: toJID, Type: stanza.NormalMessage}, Ack: &jumpAck{ID: id, OK: ok, Reason: reason}})
+}
