@@ -19,13 +19,12 @@ import (
 	"github.com/mobilua/mobilua/host"
 )
 
-// startProsody starts a private Prosody on loopback with the scripts of
-// ../shared/xmpp (MOBILUA_XMPP_SCRIPTS names another directory); the test
-// is skipped when they are not there.
+// startProsody starts a private Prosody on loopback with the scripts in
+// testdata/xmpp (MOBILUA_XMPP_SCRIPTS names another directory).
 func startProsody(t *testing.T) map[string]string {
 	scripts := os.Getenv("MOBILUA_XMPP_SCRIPTS")
 	if scripts == "" {
-		scripts, _ = filepath.Abs("../../shared/xmpp")
+		scripts, _ = filepath.Abs("../testdata/xmpp")
 	}
 	start := filepath.Join(scripts, "start-prosody")
 	if _, err := os.Stat(start); err != nil {
