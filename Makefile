@@ -18,6 +18,8 @@ demo: build
 	cd examples && ../$(BIN) resume travel.cont
 	cd examples && ../$(BIN) resume travel.cont
 	rm -f examples/travel.cont
+	@echo '--- the same on XMPP: two hosts on a private Prosody (installed if missing), a process jumps between them'
+	BIN=$(BIN) scripts/demo-xmpp
 
 test: build
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }

@@ -129,6 +129,27 @@ func (t *Transport) SetStatus(text string) error {
 	return t.s.Send(t.ctx, stanza.Presence{Type: stanza.AvailablePresence}.Wrap(payload))
 }
 
+// Listen passes every chat message to f (from a bare JID) until the
+// session ends: a user's side of the conversation (mobilua client).
+func (t *Transport) Listen(f func(from, body string)) error {
+	ch := make(chan [2]string, 1024) // in order, off the session's handler
+	defer close(ch)
+	go func() {
+		for m := range ch {
+			f(m[0], m[1])
+		}
+	}()
+	return t.s.Serve(mux.New(stanza.NSClient, mux.MessageFunc(stanza.ChatMessage, xml.Name{Local: "body"},
+		func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
+			var m message
+			if err := xml.NewTokenDecoder(r).Decode(&m); err != nil || m.Body == "" {
+				return err
+			}
+			ch <- [2]string{m.From.Bare().String(), m.Body}
+			return nil
+		})))
+}
+
 // Close ends the session.
 func (t *Transport) Close() error { return t.s.Close() }
 

@@ -42,6 +42,8 @@ commands:
   console [--store FILE] [--name NAME]   a computation host (see docs/mb.md) driven from the terminal
   host --jid JID [--password-file F] [--addr A] [--store FILE] [--ca PEM | --insecure]
                                          the computation host on an XMPP account
+  client --jid JID --to HOST [--password-file F] [--addr A] run script.lua
+                                         run a script on a host over XMPP, print its output, exit with its status
   version                                print the version
   help                                   print this help
 `

@@ -22,6 +22,7 @@ import (
 func Register() {
 	cli.Commands["console"] = run
 	cli.Commands["host"] = hostCmd
+	cli.Commands["client"] = clientCmd
 }
 
 type printer struct {

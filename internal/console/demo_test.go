@@ -1,0 +1,36 @@
+package console
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDemo runs scripts/demo-xmpp (make demo's XMPP part) with a freshly
+// built mobilua: two `mobilua host` processes on a private Prosody and
+// `mobilua client` running examples/jump.lua on the first. The first words
+// come from one host, the last from the other.
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds mobilua and starts Prosody")
+	}
+	if _, err := exec.LookPath("prosody"); err != nil {
+		t.Skip("prosody is not installed (apt-get install prosody)")
+	}
+	bin := filepath.Join(t.TempDir(), "mobilua")
+	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/mobilua").CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	cmd := exec.Command("scripts/demo-xmpp")
+	cmd.Dir = "../.."
+	cmd.Env = append(cmd.Environ(), "BIN="+bin)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	want := "[host1@a.localhost] I'm here...\n[host2@b.localhost] ...and now I'm here!\n"
+	if !strings.HasSuffix(string(out), want) {
+		t.Errorf("demo printed:\n%s\nwant it to end with:\n%s", out, want)
+	}
+}
