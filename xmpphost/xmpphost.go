@@ -181,14 +181,19 @@ func (t *Transport) Serve(h *host.Host) error {
 	t.j.mu.Lock()
 	t.j.h = h
 	t.j.mu.Unlock()
-	opts := append(t.jumpHandlers(),
+	opts := append(append(t.jumpHandlers(), serviceHandlers(h)...),
 		mux.MessageFunc(stanza.ChatMessage, xml.Name{Local: "body"},
 			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
 				var msg message
 				if err := xml.NewTokenDecoder(r).Decode(&msg); err != nil || msg.Body == "" {
 					return err
 				}
-				handle(msg.From.Bare().String(), msg.Body)
+				body := msg.Body
+				if res := msg.To.Resourcepart(); res != "" && res != t.s.LocalAddr().Resourcepart() {
+					// to host@domain/p7: input for that process
+					body = "input " + res + " " + body
+				}
+				handle(msg.From.Bare().String(), body)
 				return nil
 			}),
 	)

@@ -7,12 +7,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"mellium.im/xmlstream"
+	"mellium.im/xmpp/disco"
+	"mellium.im/xmpp/ping"
 	"mellium.im/xmpp/mux"
 	"mellium.im/xmpp/stanza"
 
@@ -125,6 +128,30 @@ func TestChat(t *testing.T) {
 	waitFor("hello from p1 to " + env["XMPP_JID3"])
 	user.Send(hostJID, "nonsense")
 	waitFor("Type help")
+
+	// a message to host/<pid> is input for that process
+	user.Send(hostJID, "new print('got ' .. mb.input('x?'))")
+	user.Send(hostJID, "run p2")
+	waitFor("p2 asks: x?")
+	user.Send(hostJID+"/p2", "via the resource")
+	waitFor("got via the resource")
+
+	// XEP-0199 ping and XEP-0030 disco#info on the host's full JID
+	full := tr.s.LocalAddr()
+	if err := ping.Send(ctx, user.s, full); err != nil {
+		t.Errorf("ping: %v", err)
+	}
+	inf, err := disco.GetInfo(ctx, "", full, user.s)
+	if err != nil {
+		t.Fatalf("disco: %v", err)
+	}
+	var feats []string
+	for _, f := range inf.Features {
+		feats = append(feats, f.Var)
+	}
+	if !slices.Contains(feats, NS) || !slices.Contains(feats, ping.NS) || len(inf.Identity) == 0 || inf.Identity[0].Type != "bot" {
+		t.Errorf("disco#info: %+v", inf)
+	}
 }
 
 // xmppHost starts a host on account n with the given peers.
