@@ -15,8 +15,8 @@ import (
 
 	"mellium.im/xmlstream"
 	"mellium.im/xmpp/disco"
-	"mellium.im/xmpp/ping"
 	"mellium.im/xmpp/mux"
+	"mellium.im/xmpp/ping"
 	"mellium.im/xmpp/stanza"
 
 	"github.com/mobilua/mobilua/host"
