@@ -21,18 +21,13 @@ import (
 func clientCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("client", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	jidFlag := fs.String("jid", "", "your XMPP account (required)")
-	passFile := fs.String("password-file", "", "a file holding the password (or set MOBILUA_XMPP_PASSWORD)")
-	addr := fs.String("addr", "", "the server's address host:port")
+	acct := accountFlags(fs, "your XMPP account (required)")
 	to := fs.String("to", "", "the host to run on (required)")
-	useTLS := fs.Bool("tls", true, "negotiate STARTTLS")
-	ca := fs.String("ca", "", "a PEM file to trust")
-	insecure := fs.Bool("insecure", false, "accept any certificate (test servers only)")
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up after this long")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if *jidFlag == "" || *to == "" || fs.NArg() != 2 || fs.Arg(0) != "run" {
+	if *acct.jid == "" || *to == "" || fs.NArg() != 2 || fs.Arg(0) != "run" {
 		fmt.Fprintln(stderr, "usage: mobilua client --jid JID --to HOST [--password-file F] [--addr A] run script.lua")
 		return 2
 	}
@@ -41,18 +36,14 @@ func clientCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mobilua: %v\n", err)
 		return 1
 	}
-	pass := os.Getenv("MOBILUA_XMPP_PASSWORD")
-	if *passFile != "" {
-		b, err := os.ReadFile(*passFile)
-		if err != nil {
-			fmt.Fprintf(stderr, "mobilua: %v\n", err)
-			return 1
-		}
-		pass = strings.TrimSpace(string(b))
+	cfg, err := acct.config()
+	if err != nil {
+		fmt.Fprintf(stderr, "mobilua: %v\n", err)
+		return 1
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	tr, err := xmpphost.Dial(ctx, xmpphost.Config{JID: *jidFlag, Password: pass, Addr: *addr, TLS: *useTLS, CAFile: *ca, Insecure: *insecure})
+	tr, err := xmpphost.Dial(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "mobilua: %v\n", err)
 		return 1

@@ -20,30 +20,21 @@ import (
 func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("host", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	jidFlag := fs.String("jid", "", "the host's XMPP account (required)")
-	passFile := fs.String("password-file", "", "a file holding the password (or set MOBILUA_XMPP_PASSWORD)")
-	addr := fs.String("addr", "", "the server's address host:port (default: the JID's domain, port 5222)")
+	acct := accountFlags(fs, "the host's XMPP account (required)")
 	store := fs.String("store", "mobilua-host.db", "the host's store")
-	useTLS := fs.Bool("tls", true, "negotiate STARTTLS, verifying the server's certificate")
-	ca := fs.String("ca", "", "a PEM file to trust (a self-signed server)")
-	insecure := fs.Bool("insecure", false, "accept any certificate (test servers only)")
 	var peers peerList
 	fs.Var(&peers, "peer", "a host processes may jump to and from (a bare JID; repeat the flag for more)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if *jidFlag == "" {
+	if *acct.jid == "" {
 		fmt.Fprintln(stderr, "mobilua host: --jid is required")
 		return 2
 	}
-	pass := os.Getenv("MOBILUA_XMPP_PASSWORD")
-	if *passFile != "" {
-		b, err := os.ReadFile(*passFile)
-		if err != nil {
-			fmt.Fprintf(stderr, "mobilua: %v\n", err)
-			return 1
-		}
-		pass = strings.TrimSpace(string(b))
+	cfg, err := acct.config()
+	if err != nil {
+		fmt.Fprintf(stderr, "mobilua: %v\n", err)
+		return 1
 	}
 	st, err := host.OpenStore(*store)
 	if err != nil {
@@ -53,12 +44,11 @@ func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	defer st.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	cfg := xmpphost.Config{JID: *jidFlag, Password: pass, Addr: *addr, TLS: *useTLS, CAFile: *ca, Insecure: *insecure}
 	// the transport is replaced when the connection is; the host keeps
 	// the current one
 	sw := &switchable{}
 	hc := host.DefaultConfig()
-	hc.Name = *jidFlag
+	hc.Name = cfg.JID
 	h, err := host.New(hc, st, sw)
 	if err != nil {
 		fmt.Fprintf(stderr, "mobilua: %v\n", err)
@@ -81,7 +71,7 @@ func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		tr.SetPeers(peers)
 		sw.set(tr)
 		tr.SetStatus(h.Command(hc.Name, "status"))
-		fmt.Fprintf(stdout, "mobilua host %s: serving (store %s)\n", *jidFlag, *store)
+		fmt.Fprintf(stdout, "mobilua host %s: serving (store %s)\n", cfg.JID, *store)
 		go func() { <-ctx.Done(); tr.Close() }()
 		if err := tr.Serve(h); err != nil && !errors.Is(err, context.Canceled) && ctx.Err() == nil {
 			fmt.Fprintf(stderr, "mobilua host: connection lost: %v\n", err)
@@ -127,4 +117,34 @@ func (s *switchable) Send(to, text string) error {
 		return errors.New("not connected")
 	}
 	return t.Send(to, text)
+}
+
+// account is the flags that say how to log in.
+type account struct {
+	jid, passFile, addr, ca *string
+	useTLS, insecure        *bool
+}
+
+func accountFlags(fs *flag.FlagSet, jidHelp string) account {
+	return account{
+		jid:      fs.String("jid", "", jidHelp),
+		passFile: fs.String("password-file", "", "a file holding the password (or set MOBILUA_XMPP_PASSWORD)"),
+		addr:     fs.String("addr", "", "the server's address host:port (default: the JID's domain, port 5222)"),
+		useTLS:   fs.Bool("tls", true, "negotiate STARTTLS, verifying the server's certificate"),
+		ca:       fs.String("ca", "", "a PEM file to trust (a self-signed server)"),
+		insecure: fs.Bool("insecure", false, "accept any certificate (test servers only)"),
+	}
+}
+
+// config reads the password and returns the login configuration.
+func (a account) config() (xmpphost.Config, error) {
+	pass := os.Getenv("MOBILUA_XMPP_PASSWORD")
+	if *a.passFile != "" {
+		b, err := os.ReadFile(*a.passFile)
+		if err != nil {
+			return xmpphost.Config{}, err
+		}
+		pass = strings.TrimSpace(string(b))
+	}
+	return xmpphost.Config{JID: *a.jid, Password: pass, Addr: *a.addr, TLS: *a.useTLS, CAFile: *a.ca, Insecure: *a.insecure}, nil
 }
