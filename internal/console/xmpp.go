@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -24,8 +25,21 @@ func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	store := fs.String("store", "mobilua-host.db", "the host's store")
 	var peers peerList
 	fs.Var(&peers, "peer", "a host processes may jump to and from (a bare JID; repeat the flag for more)")
+	configFile := fs.String("config", "", "a TOML file of settings (docs/host-config.md); flags given too win")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	hc := host.DefaultConfig()
+	if *configFile != "" {
+		// the file first, then the flags that were given
+		var err error
+		if hc, err = loadConfig(*configFile, acct, store, &peers); err != nil {
+			fmt.Fprintf(stderr, "mobilua: %v\n", err)
+			return 2
+		}
+		fs.Parse(args)
+		slices.Sort(peers)
+		peers = slices.Compact(peers)
 	}
 	if *acct.jid == "" {
 		fmt.Fprintln(stderr, "mobilua host: --jid is required")
@@ -47,7 +61,6 @@ func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	// the transport is replaced when the connection is; the host keeps
 	// the current one
 	sw := &switchable{}
-	hc := host.DefaultConfig()
 	hc.Name = cfg.JID
 	h, err := host.New(hc, st, sw)
 	if err != nil {

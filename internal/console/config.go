@@ -1,0 +1,100 @@
+package console
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/mobilua/mobilua/host"
+)
+
+// fileConfig is `mobilua host --config host.toml` (docs/host-config.md
+// lists every key with its default).
+type fileConfig struct {
+	JID          string   `toml:"jid"`
+	PasswordFile string   `toml:"password_file"`
+	Addr         string   `toml:"addr"`
+	TLS          *bool    `toml:"tls"`
+	CA           string   `toml:"ca"`
+	Insecure     bool     `toml:"insecure"`
+	Store        string   `toml:"store"`
+	Peers        []string `toml:"peers"`
+	Admins       []string `toml:"admins"`
+	Limits       struct {
+		StepsPerSlice    int64    `toml:"steps_per_slice"`
+		MaxSteps         int64    `toml:"max_steps"`
+		StepLimit        int64    `toml:"step_command_steps"`
+		MaxMemoryMB      int64    `toml:"max_memory_mb"`
+		MaxOutput        int      `toml:"max_output_bytes"`
+		MaxReply         int      `toml:"max_message_bytes"`
+		OutputEvery      duration `toml:"output_every"`
+		CheckpointEvery  duration `toml:"checkpoint_every"`
+		MaxLifetime      duration `toml:"max_lifetime"`
+		MaxProcsPerOwner int      `toml:"max_processes_per_owner"`
+		Workers          int      `toml:"workers"`
+	} `toml:"limits"`
+}
+
+// duration reads "2s", "24h".
+type duration struct{ time.Duration }
+
+func (d *duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	d.Duration = v
+	return err
+}
+
+// loadConfig reads a TOML file into the account flags' defaults and a
+// host configuration.
+func loadConfig(path string, acct account, store *string, peers *peerList) (host.Config, error) {
+	hc := host.DefaultConfig()
+	var fc fileConfig
+	md, err := toml.DecodeFile(path, &fc)
+	if err != nil {
+		return hc, fmt.Errorf("%s: %w", path, err)
+	}
+	if un := md.Undecoded(); len(un) > 0 {
+		return hc, fmt.Errorf("%s: unknown key %s", path, un[0])
+	}
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(acct.jid, fc.JID)
+	set(acct.passFile, fc.PasswordFile)
+	set(acct.addr, fc.Addr)
+	set(acct.ca, fc.CA)
+	set(store, fc.Store)
+	if fc.TLS != nil {
+		*acct.useTLS = *fc.TLS
+	}
+	if fc.Insecure {
+		*acct.insecure = true
+	}
+	*peers = append(*peers, fc.Peers...)
+	hc.Admins = fc.Admins
+	l := fc.Limits
+	setInt := func(dst *int64, v int64) {
+		if v > 0 {
+			*dst = v
+		}
+	}
+	setInt(&hc.StepsPerSlice, l.StepsPerSlice)
+	setInt(&hc.MaxSteps, l.MaxSteps)
+	setInt(&hc.StepLimit, l.StepLimit)
+	setInt(&hc.MaxMemory, l.MaxMemoryMB<<20)
+	for dst, v := range map[*int]int{&hc.MaxOutput: l.MaxOutput, &hc.MaxReply: l.MaxReply, &hc.MaxProcsPerOwner: l.MaxProcsPerOwner, &hc.Workers: l.Workers} {
+		if v > 0 {
+			*dst = v
+		}
+	}
+	for dst, v := range map[*time.Duration]duration{&hc.OutputEvery: l.OutputEvery, &hc.CheckpointEvery: l.CheckpointEvery, &hc.MaxLifetime: l.MaxLifetime} {
+		if v.Duration > 0 {
+			*dst = v.Duration
+		}
+	}
+	return hc, nil
+}
+

@@ -1,0 +1,40 @@
+package console
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestConfigFile(t *testing.T) {
+	// the documented example parses, and says what it says
+	doc, err := os.ReadFile("../../docs/host-config.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(doc)
+	start := strings.Index(text, "```toml\n") + len("```toml\n")
+	end := strings.Index(text[start:], "```")
+	path := filepath.Join(t.TempDir(), "host.toml")
+	os.WriteFile(path, []byte(text[start:start+end]), 0o644)
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	acct := accountFlags(fs, "")
+	store := fs.String("store", "default.db", "")
+	var peers peerList
+	hc, err := loadConfig(path, acct, store, &peers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *acct.jid != "lua1@a.example" || *acct.passFile != "/etc/mobilua/pw" || !*acct.useTLS || *store != "mobilua-host.db" ||
+		len(peers) != 1 || peers[0] != "lua2@b.example" || hc.StepsPerSlice != 100000 || hc.MaxMemory != 64<<20 ||
+		hc.OutputEvery != time.Second || hc.MaxLifetime != 24*time.Hour || hc.Workers != 2 {
+		t.Errorf("parsed: %+v %+v", acct, hc)
+	}
+	os.WriteFile(path, []byte("jid = 'x@y'\nnonsense = 1\n"), 0o644)
+	if _, err := loadConfig(path, acct, store, &peers); err == nil || !strings.Contains(err.Error(), "unknown key nonsense") {
+		t.Errorf("unknown key: %v", err)
+	}
+}
