@@ -97,4 +97,3 @@ func loadConfig(path string, acct account, store *string, peers *peerList) (host
 	}
 	return hc, nil
 }
-
