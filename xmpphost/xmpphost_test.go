@@ -276,3 +276,34 @@ print "...and now I'm here!"`)
 	user.waitFor(t, "nil\t"+b+" does not take processes from "+a)
 	user.waitFor(t, "still on\t"+a)
 }
+
+// TestThirdPartyClient drives a host with Debian's slixmpp (not our code):
+// testdata/xmpp/client.py sends commands as a user and prints the replies.
+func TestThirdPartyClient(t *testing.T) {
+	if err := exec.Command("/usr/bin/python3", "-c", "import slixmpp").Run(); err != nil {
+		t.Skip("python3-slixmpp is not installed (apt-get install python3-slixmpp)")
+	}
+	env := startProsody(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	xmppHost(t, ctx, env, "1")
+	client, _ := filepath.Abs("../testdata/xmpp/client.py")
+	cmd := exec.CommandContext(ctx, "/usr/bin/python3", client, "--to", env["XMPP_JID1"], "--wait", "1.5",
+		"step print(6 * 7)", "new print('stored ' .. mb.pid())", "run p1", "ps", "source p1", "help step", "what")
+	cmd.Env = append(os.Environ(), "XMPP_ADDR="+env["XMPP_ADDR"], "XMPP_TLS="+env["XMPP_TLS"], "XMPP_CA="+env["XMPP_CA"],
+		"XMPP_JID3="+env["XMPP_JID3"], "XMPP_PASS3="+env["XMPP_PASS3"])
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("client.py: %v\n%s", err, out)
+	}
+	for _, want := range []string{": 42\n", ": p1\n", ": stored p1\n", ": p1  ", "print('stored ' .. mb.pid())", "step <lua code> — ", "Type help"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("no %q in what slixmpp got:\n%s", want, out)
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if strings.Contains(line, ": ") && !strings.HasPrefix(line, env["XMPP_JID1"]+"/") {
+			t.Errorf("a reply from elsewhere: %q", line)
+		}
+	}
+}
