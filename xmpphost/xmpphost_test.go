@@ -24,7 +24,7 @@ import (
 
 // startProsody starts a private Prosody on loopback with the scripts in
 // testdata/xmpp (MOBILUA_XMPP_SCRIPTS names another directory).
-func startProsody(t *testing.T) map[string]string {
+func startProsody(t testing.TB) map[string]string {
 	scripts := os.Getenv("MOBILUA_XMPP_SCRIPTS")
 	if scripts == "" {
 		scripts, _ = filepath.Abs("../testdata/xmpp")
@@ -155,7 +155,7 @@ func TestChat(t *testing.T) {
 }
 
 // xmppHost starts a host on account n with the given peers.
-func xmppHost(t *testing.T, ctx context.Context, env map[string]string, n string, peers ...string) (*Transport, *host.Host) {
+func xmppHost(t testing.TB, ctx context.Context, env map[string]string, n string, peers ...string) (*Transport, *host.Host) {
 	tr, err := Dial(ctx, Config{JID: env["XMPP_JID"+n], Password: env["XMPP_PASS"+n], Addr: env["XMPP_ADDR"],
 		TLS: env["XMPP_TLS"] != "0", CAFile: env["XMPP_CA"]})
 	if err != nil {
@@ -186,7 +186,7 @@ type chatUser struct {
 	got []string // "from: body"
 }
 
-func newUser(t *testing.T, ctx context.Context, env map[string]string, n string) *chatUser {
+func newUser(t testing.TB, ctx context.Context, env map[string]string, n string) *chatUser {
 	tr, err := Dial(ctx, Config{JID: env["XMPP_JID"+n], Password: env["XMPP_PASS"+n], Addr: env["XMPP_ADDR"],
 		TLS: env["XMPP_TLS"] != "0", CAFile: env["XMPP_CA"]})
 	if err != nil {
@@ -209,7 +209,7 @@ func newUser(t *testing.T, ctx context.Context, env map[string]string, n string)
 	return u
 }
 
-func (u *chatUser) waitFor(t *testing.T, want string) string {
+func (u *chatUser) waitFor(t testing.TB, want string) string {
 	t.Helper()
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		u.mu.Lock()
