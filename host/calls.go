@@ -144,6 +144,9 @@ func (h *Host) wake(pid string, at time.Time) {
 func (h *Host) restore(pr *proc) {
 	switch pr.rec.State {
 	case StateRunning:
+		if pr.p.YieldedBy() == "mb.jump" && pr.rec.Arrived { // came here, not yet run
+			pr.args = []runtime.Value{runtime.True}
+		}
 		if pr.p.YieldedBy() == "mb.input" && pr.rec.Answer != nil { // answered, not yet taken
 			pr.args = []runtime.Value{runtime.String(*pr.rec.Answer)}
 		}

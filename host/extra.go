@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/mobilua/mobilua/continuation"
 	"github.com/mobilua/mobilua/runtime"
@@ -118,23 +119,29 @@ type Jumper interface {
 
 // Receive takes in a process that jumped here, stores it, and runs it
 // (mb.jump returns true in it).
-func (h *Host) Receive(rec Record, cont []byte) error {
-	pid, err := h.store.NextPID()
+func (h *Host) Receive(rec Record, cont []byte) error { return h.ReceiveJump("", rec, cont) }
+
+// ReceiveJump is Receive for migration id: the process, its new PID and
+// the id are stored in one transaction, and a migration received before
+// is not taken in twice (the sender may send it again after a crash).
+func (h *Host) ReceiveJump(id string, rec Record, cont []byte) error {
+	pr := &proc{h: h, rec: Record{Owner: rec.Owner, Source: rec.Source, Comment: rec.Comment,
+		State: StateRunning, Created: rec.Created, Arrived: true}}
+	p, err := continuation.Thaw(cont, h.thawOptions(pr))
 	if err != nil {
 		return err
 	}
-	pr := &proc{h: h, rec: Record{PID: pid, Owner: rec.Owner, Source: rec.Source, Comment: rec.Comment,
-		State: StateRunning, Created: rec.Created}}
-	if pr.p, err = continuation.Thaw(cont, h.thawOptions(pr)); err != nil {
-		return err
-	}
+	pr.p = p
 	pr.p.SetBudget(h.cfg.StepsPerSlice)
 	pr.args = []runtime.Value{runtime.True}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if err := h.checkpoint(pr); err != nil {
+	// the continuation as it came: it is this process's checkpoint
+	pid, fresh, err := h.store.PutNew(&pr.rec, cont, id)
+	if err != nil || !fresh {
 		return err
 	}
+	pr.lastSave = time.Now()
 	h.procs[pid] = pr
 	h.tr.Send(pr.rec.Owner, fmt.Sprintf("%s arrived on %s (it was %s)", pid, h.cfg.Name, rec.PID))
 	h.enqueue(pr)

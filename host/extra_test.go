@@ -2,6 +2,10 @@ package host
 
 import (
 	"fmt"
+
+	"github.com/mobilua/mobilua/continuation"
+	"github.com/mobilua/mobilua/runtime"
+	"github.com/mobilua/mobilua/transpile"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -161,5 +165,76 @@ func TestOutputAndFork(t *testing.T) {
 	}
 	if got := ask(t, h, tr, alice, "status"); !strings.Contains(got, "lua1@a.example: up") || !strings.Contains(got, "peers: none") {
 		t.Errorf("status: %q", got)
+	}
+}
+
+// TestReceiveOnce: a jump that arrives twice (resent after a crash) is
+// taken in once, also across a restart; a process that arrived and had
+// not run yet when the host stopped gets true from mb.jump after the
+// restart.
+func TestReceiveOnce(t *testing.T) {
+	// a process stopped in mb.jump, frozen as a sender freezes it
+	src := startHost(t, filepath.Join(t.TempDir(), "a.db"), &Memory{})
+	code := `print("jumped:", mb.jump("lua2@b.example")) print("on", mb.host())`
+	rec := Record{PID: "p1", Owner: alice, Source: code, State: StateRunning, Created: time.Now()}
+	p := src.newProcess(&proc{h: src, rec: rec})
+	proto, err := transpile.Compile([]byte(code), "=p1", transpile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk("=p1", []byte(code), proto))))
+	if st, err := p.Resume(); err != nil || st != runtime.Yielded || p.YieldedBy() != "mb.jump" {
+		t.Fatalf("%v %v %s", st, err, p.YieldedBy())
+	}
+	cont, err := continuation.Freeze(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "b.db")
+	st, err := OpenStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.Name = "lua2@b.example"
+	b, err := New(cfg, st, &Memory{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.mu.Lock()
+	b.closing = true // keep the workers from taking it: a host stopped right after storing it
+	b.mu.Unlock()
+	for i := 0; i < 2; i++ {
+		if err := b.ReceiveJump("mig-1", rec, cont); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := countState(b, StateRunning); n != 1 {
+		t.Errorf("%d copies taken in", n)
+	}
+	b.Close()
+	st.Close()
+	st2, err := OpenStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	tr2 := &Memory{}
+	b2, err := New(cfg, st2, tr2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b2.Close()
+	if err := b2.ReceiveJump("mig-1", rec, cont); err != nil {
+		t.Fatal(err)
+	}
+	if tr2.WaitFor(alice, "on\tlua2@b.example", 5*time.Second) == "" {
+		t.Fatalf("after the restart: %q", tr2.Messages(alice))
+	}
+	if tr2.WaitFor(alice, "jumped:\ttrue", time.Second) == "" {
+		t.Errorf("mb.jump did not return true: %q", tr2.Messages(alice))
+	}
+	if n := len(b2.procs); n != 1 {
+		t.Errorf("%d processes after the restart", n)
 	}
 }

@@ -273,6 +273,9 @@ func (h *Host) checkpoint(pr *proc) error {
 	if pr.p.YieldedBy() != "mb.input" {
 		pr.rec.Answer = nil // taken
 	}
+	if pr.p.YieldedBy() != "mb.jump" {
+		pr.rec.Arrived = false
+	}
 	if err := h.store.Put(&pr.rec, cont, false); err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 //	       next process number (decimal text; PIDs are never reused)
 //	procs  pid → the process's record (JSON, see Record)
 //	conts  pid → its latest continuation (continuation package bytes)
+//	migrations  migration ID → the PID a jump that arrived got
 //	mail   pid → a bucket: sequence number (8 bytes, big endian) → a
 //	       Message (JSON) not yet consumed by a checkpoint
 //
@@ -29,6 +30,7 @@ var (
 	bProcs = []byte("procs")
 	bConts = []byte("conts")
 	bMail  = []byte("mail")
+	bMigr  = []byte("migrations")
 )
 
 // Record is what the store keeps of a process besides its continuation.
@@ -54,6 +56,9 @@ type Record struct {
 	// Answer is the input given to a process waiting in mb.input, until
 	// the checkpoint after it took it (so that a restart does not lose it)
 	Answer *string `json:"answer,omitempty"`
+	// Arrived: it came by mb.jump and has not run here yet (mb.jump
+	// returns true to it after a restart too)
+	Arrived bool `json:"arrived,omitempty"`
 }
 
 // Store persists processes.
@@ -74,7 +79,7 @@ func OpenStore(path string) (*Store, error) {
 		if err != nil {
 			return err
 		}
-		for _, b := range [][]byte{bProcs, bConts, bMail} {
+		for _, b := range [][]byte{bProcs, bConts, bMail, bMigr} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -161,6 +166,48 @@ func (s *Store) Put(r *Record, cont []byte, dropCont bool) error {
 		}
 		return nil
 	})
+}
+
+// PutNew stores a process that arrives: it gives r its PID, and writes
+// record, continuation and migration id in one transaction. fresh is
+// false (and the PID the one given before) when id was received before.
+func (s *Store) PutNew(r *Record, cont []byte, id string) (pid string, fresh bool, err error) {
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		mig := tx.Bucket(bMigr)
+		if id != "" {
+			if old := mig.Get([]byte(id)); old != nil {
+				pid = string(old)
+				return nil
+			}
+		}
+		meta := tx.Bucket(bMeta)
+		n := 1
+		if v := meta.Get([]byte("nextpid")); v != nil {
+			if n, err = strconv.Atoi(string(v)); err != nil {
+				return fmt.Errorf("bad next pid %q", v)
+			}
+		}
+		pid, fresh = "p"+strconv.Itoa(n), true
+		if err := meta.Put([]byte("nextpid"), []byte(strconv.Itoa(n+1))); err != nil {
+			return err
+		}
+		r.PID = pid
+		b, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bProcs).Put([]byte(pid), b); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bConts).Put([]byte(pid), cont); err != nil {
+			return err
+		}
+		if id != "" {
+			return mig.Put([]byte(id), []byte(pid))
+		}
+		return nil
+	})
+	return pid, fresh, err
 }
 
 // AddMail stores a message for pid and returns it with its number.

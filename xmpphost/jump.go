@@ -228,7 +228,7 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 	delete(j.pending, key)
 	h := j.h
 	go func() {
-		err := receive(h, in)
+		err := receive(h, c.ID, in)
 		if err == nil {
 			j.mu.Lock()
 			j.done[c.ID] = true
@@ -242,7 +242,7 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 	}()
 }
 
-func receive(h *host.Host, in *incoming) error {
+func receive(h *host.Host, id string, in *incoming) error {
 	if h == nil {
 		return errors.New("no host here")
 	}
@@ -261,7 +261,7 @@ func receive(h *host.Host, in *incoming) error {
 	if err := json.Unmarshal(recJSON, &rec); err != nil {
 		return fmt.Errorf("bad record: %v", err)
 	}
-	return h.Receive(rec, cont)
+	return h.ReceiveJump(in.from+" "+id, rec, cont)
 }
 
 func (t *Transport) ack(to, id string, ok bool, reason string) {
