@@ -198,6 +198,32 @@ func (h *Host) send(from, to string, v runtime.Value) error {
 	if err != nil {
 		return err
 	}
+	if hostJID, pid, ok := strings.Cut(to, "/"); ok && strings.Contains(hostJID, "@") && hostJID != h.cfg.Name {
+		// a process on another host: over the transport, stored there
+		// before this returns
+		m, ok := h.tr.(Messenger)
+		if !ok {
+			return fmt.Errorf("this host reaches no other host")
+		}
+		return m.Message(hostJID, pid, h.cfg.Name+"/"+from, msg)
+	}
+	if hostJID, pid, ok := strings.Cut(to, "/"); ok && hostJID == h.cfg.Name {
+		to = pid // this host's own full address
+	}
+	return h.Deliver(from, to, msg)
+}
+
+// Messenger is a transport that carries messages to processes on other
+// hosts.
+type Messenger interface {
+	// Message delivers v to process pid on host, from the address from;
+	// it returns once that host has stored it (or refused it).
+	Message(host, pid, from string, v Plain) error
+}
+
+// Deliver stores a message for a process of this host (by PID or alias)
+// and wakes it if it waits for one; from is the sender's address.
+func (h *Host) Deliver(from, to string, msg Plain) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	pr := h.lookup(to)

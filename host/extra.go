@@ -205,3 +205,14 @@ func (m *Memory) Peers() []string {
 	sort.Strings(ns)
 	return ns
 }
+
+// Message delivers a message to a process on an attached host.
+func (m *Memory) Message(host, pid, from string, v Plain) error {
+	m.mu.Lock()
+	h := m.hosts[host]
+	m.mu.Unlock()
+	if h == nil {
+		return fmt.Errorf("no host %s", host)
+	}
+	return h.Deliver(from, pid, v)
+}

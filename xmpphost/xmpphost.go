@@ -181,7 +181,7 @@ func (t *Transport) Serve(h *host.Host) error {
 	t.j.mu.Lock()
 	t.j.h = h
 	t.j.mu.Unlock()
-	opts := append(append(t.jumpHandlers(), serviceHandlers(h)...),
+	opts := append(append(t.jumpHandlers(), append(serviceHandlers(h), t.ipcHandler())...),
 		mux.MessageFunc(stanza.ChatMessage, xml.Name{Local: "body"},
 			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
 				var msg message

@@ -307,3 +307,25 @@ func TestThirdPartyClient(t *testing.T) {
 		}
 	}
 }
+
+// TestIPCOverXMPP: mb.send and mb.receive between processes on two hosts.
+func TestIPCOverXMPP(t *testing.T) {
+	env := startProsody(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	a, b := env["XMPP_JID1"], env["XMPP_JID2"]
+	xmppHost(t, ctx, env, "1", b)
+	xmppHost(t, ctx, env, "2", a)
+	user := newUser(t, ctx, env, "3")
+	user.Send(b, `new while true do local v, from = mb.receive() mb.send(from, {double = v * 2, by = mb.pid()}) end`)
+	user.waitFor(t, b+": p1")
+	user.Send(b, "run p1")
+	user.Send(a, `new print(mb.send("`+b+`/p1", 21)) local r, from = mb.receive() print(r.double, r.by, from) print(mb.send("`+b+`/p99", 1))`)
+	user.waitFor(t, a+": p1")
+	user.Send(a, "run p1")
+	user.waitFor(t, a+": true")
+	if got := user.waitFor(t, "42\tp1\t"+b+"/p1"); !strings.HasPrefix(got, a+": ") {
+		t.Errorf("the answer from %q", got)
+	}
+	user.waitFor(t, "nil\tno live process p99")
+}

@@ -111,6 +111,14 @@ func (s *switchable) Jump(to string, rec host.Record, cont []byte) error {
 	return t.Jump(to, rec, cont)
 }
 
+func (s *switchable) Message(hostJID, pid, from string, v host.Plain) error {
+	t := s.cur.Load()
+	if t == nil {
+		return errors.New("not connected")
+	}
+	return t.Message(hostJID, pid, from, v)
+}
+
 func (s *switchable) Peers() []string {
 	if t := s.cur.Load(); t != nil {
 		return t.Peers()

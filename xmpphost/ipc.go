@@ -1,0 +1,115 @@
+package xmpphost
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"mellium.im/xmlstream"
+	"mellium.im/xmpp/jid"
+	"mellium.im/xmpp/mux"
+	"mellium.im/xmpp/stanza"
+
+	"github.com/mobilua/mobilua/host"
+)
+
+// ipc is a message from a process to a process on another host
+// (mb.send("lua2@b.example/p7", v)):
+//
+//	<message type='normal'><ipc xmlns='urn:mobilua:0' id='…' to='p7'
+//	   from='lua1@a.example/p3'>JSON</ipc></message>
+//
+// answered, once stored, by a <jumpack id='…' ok='true'/> as jumps are.
+type ipc struct {
+	XMLName xml.Name `xml:"urn:mobilua:0 ipc"`
+	ID      string   `xml:"id,attr"`
+	To      string   `xml:"to,attr"`
+	From    string   `xml:"from,attr"`
+	Data    string   `xml:",chardata"`
+}
+
+type ipcMsg struct {
+	stanza.Message
+	IPC *ipc `xml:"urn:mobilua:0 ipc"`
+}
+
+// Message sends v to process pid on the host hostJID and waits until that
+// host has stored it (host.Messenger).
+func (t *Transport) Message(hostJID, pid, from string, v host.Plain) error {
+	if !slices.Contains(t.Peers(), hostJID) {
+		return fmt.Errorf("%s is not a peer of this host", hostJID)
+	}
+	to, err := jid.Parse(hostJID)
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	var idb [12]byte
+	rand.Read(idb[:])
+	id := hex.EncodeToString(idb[:])
+	ack := make(chan jumpAck, 1)
+	t.j.mu.Lock()
+	t.j.waiting[id] = ack
+	t.j.mu.Unlock()
+	defer func() {
+		t.j.mu.Lock()
+		delete(t.j.waiting, id)
+		t.j.mu.Unlock()
+	}()
+	t.mu.Lock()
+	err = t.s.Encode(t.ctx, ipcMsg{Message: stanza.Message{To: to, Type: stanza.NormalMessage}, IPC: &ipc{ID: id, To: pid, From: from, Data: string(data)}})
+	t.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	select {
+	case a := <-ack:
+		if !a.OK {
+			return errors.New(a.Reason)
+		}
+		return nil
+	case <-time.After(30 * time.Second):
+		return fmt.Errorf("%s did not answer in time", hostJID)
+	case <-t.ctx.Done():
+		return t.ctx.Err()
+	}
+}
+
+func (t *Transport) ipcHandler() mux.Option {
+	return mux.MessageFunc(stanza.NormalMessage, xml.Name{Space: NS, Local: "ipc"},
+		func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
+			var m ipcMsg
+			if err := xml.NewTokenDecoder(r).Decode(&m); err != nil || m.IPC == nil {
+				return err
+			}
+			from, in := m.From.Bare().String(), m.IPC
+			t.j.mu.Lock()
+			ok, h := slices.Contains(t.j.peers, from), t.j.h
+			t.j.mu.Unlock()
+			go func() {
+				if !ok || h == nil {
+					t.ack(from, in.ID, false, fmt.Sprintf("%s does not take messages from %s", t.s.LocalAddr().Bare(), from))
+					return
+				}
+				var v host.Plain
+				if err := json.Unmarshal([]byte(in.Data), &v); err != nil {
+					t.ack(from, in.ID, false, "bad message: "+err.Error())
+					return
+				}
+				if err := h.Deliver(in.From, in.To, v); err != nil {
+					t.ack(from, in.ID, false, err.Error())
+					return
+				}
+				t.ack(from, in.ID, true, "")
+			}()
+			return nil
+		})
+}
