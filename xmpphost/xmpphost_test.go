@@ -241,11 +241,13 @@ func TestJumpOverXMPP(t *testing.T) {
 	trB, _ := xmppHost(t, ctx, env, "2", a)
 	user := newUser(t, ctx, env, "3")
 	user.Send(a, `new
-local t = {n = 0, big = string.rep("x", 300000)}
+local t = {n = 0, big = string.rep("x", 300000), grow = {}}
 print "I'm here..."
 for i = 1, 5 do
   t.n = t.n + 1
+  for j = 1, 1000 do t.grow[#t.grow + 1] = {i, j, tostring(j)} end
   assert(mb.jump(mb.host() == "`+a+`" and "`+b+`" or "`+a+`"))
+  assert(#t.grow == i * 1000 and t.grow[#t.grow][3] == "1000")
   print("leg", i, mb.host(), t.n, #t.big)
 end
 print "...and now I'm here!"`)
@@ -305,6 +307,31 @@ func TestThirdPartyClient(t *testing.T) {
 		if strings.Contains(line, ": ") && !strings.HasPrefix(line, env["XMPP_JID1"]+"/") {
 			t.Errorf("a reply from elsewhere: %q", line)
 		}
+	}
+}
+
+// TestForkThenJump: a process forks on the first host and the child
+// jumps to the second with a 5 MB continuation (in many pieces), while the
+// parent stays.
+func TestForkThenJump(t *testing.T) {
+	env := startProsody(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	a, b := env["XMPP_JID1"], env["XMPP_JID2"]
+	xmppHost(t, ctx, env, "1", b)
+	xmppHost(t, ctx, env, "2", a)
+	user := newUser(t, ctx, env, "3")
+	user.Send(a, `new local big = string.rep("y", 5 * 1024 * 1024)
+local child = mb.fork()
+if child then print("parent stays on", mb.host(), #big)
+else assert(mb.jump("`+b+`")) print("child moved to", mb.host(), #big) end`)
+	user.waitFor(t, a+": p1")
+	user.Send(a, "run p1")
+	if got := user.waitFor(t, "parent stays on\t"+a+"\t5242880"); !strings.HasPrefix(got, a+": ") {
+		t.Errorf("parent: %q", got)
+	}
+	if got := user.waitFor(t, "child moved to\t"+b+"\t5242880"); !strings.HasPrefix(got, b+": ") {
+		t.Errorf("child: %q", got)
 	}
 }
 
