@@ -18,7 +18,7 @@ func TestMessagesAndAliases(t *testing.T) {
 	ask(t, h, tr, alice, "run doubler")
 	ask(t, h, tr, alice, `new for i = 1, 3 do mb.send("doubler", {n = i}) local r = mb.receive() print(r.n, r.from) end`)
 	ask(t, h, tr, alice, "run p2")
-	if tr.WaitFor(alice, "p2 finished", 5*time.Second) == "" {
+	if tr.WaitFor(alice, "p2 finished", 20*time.Second) == "" {
 		t.Fatalf("p2: %q", tr.Messages(alice))
 	}
 	for _, want := range []string{"2\tp1", "4\tp1", "6\tp1"} {
@@ -34,7 +34,7 @@ func TestMessagesAndAliases(t *testing.T) {
 	ask(t, h, tr, alice, "run p3")
 	time.Sleep(20 * time.Millisecond)
 	h.Handle(alice, "send p3 hello there")
-	if tr.WaitFor(alice, "hello there\talice@a.example", 5*time.Second) == "" {
+	if tr.WaitFor(alice, "hello there\talice@a.example", 20*time.Second) == "" {
 		t.Errorf("user message: %q", tr.Messages(alice))
 	}
 	if tr.WaitFor(alice, "nil\tcannot send a function", time.Second) == "" || tr.WaitFor(alice, "nil\tno live process p99", time.Second) == "" {
@@ -43,7 +43,7 @@ func TestMessagesAndAliases(t *testing.T) {
 	// receive with a timeout, comment, sleep
 	ask(t, h, tr, alice, `new mb.comment("waiting a bit") print(mb.receive(0.05)) mb.sleep(0.05) print("slept")`)
 	ask(t, h, tr, alice, "run p4")
-	if tr.WaitFor(alice, "nil\ttimeout", 5*time.Second) == "" || tr.WaitFor(alice, "slept", 5*time.Second) == "" {
+	if tr.WaitFor(alice, "nil\ttimeout", 20*time.Second) == "" || tr.WaitFor(alice, "slept", 20*time.Second) == "" {
 		t.Errorf("timeout and sleep: %q", tr.Messages(alice))
 	}
 	if got := ask(t, h, tr, alice, "ps"); !strings.Contains(got, "waiting a bit") {
@@ -103,7 +103,7 @@ func TestRestartWhileWaitingForMessage(t *testing.T) {
 	}
 	defer h2.Close()
 	h2.Handle(alice, "send p1 42")
-	if tr2.WaitFor(alice, "got\t42\t10", 5*time.Second) == "" {
+	if tr2.WaitFor(alice, "got\t42\t10", 20*time.Second) == "" {
 		t.Errorf("after restart: %q", tr2.Messages(alice))
 	}
 }
@@ -142,7 +142,7 @@ func TestSmallCalls(t *testing.T) {
 	defer h.Close()
 	ask(t, h, tr, alice, `new print(mb.checkpoint(), #mb.hosts(), mb.hosts()[1]) mb.send(mb.owner(), {answer = 42}) mb.send("carol@c.example", "hi")`)
 	ask(t, h, tr, alice, "run p1")
-	if tr.WaitFor(alice, "true\t1\tmobilua", 5*time.Second) == "" {
+	if tr.WaitFor(alice, "true\t1\tmobilua", 20*time.Second) == "" {
 		t.Errorf("checkpoint/hosts: %q", tr.Messages(alice))
 	}
 	if tr.WaitFor(alice, `message from p1: {"t":[[{"s":"answer"},{"n":42}]],"table":true}`, time.Second) == "" {

@@ -22,7 +22,7 @@ func TestExamples(t *testing.T) {
 		t.Errorf("examples: %q", list)
 	}
 	ask(t, h, tr, alice, "example 1")
-	if tr.WaitFor(alice, "hello from p1, owned by alice@a.example, on lua1@a.example", 5*time.Second) == "" {
+	if tr.WaitFor(alice, "hello from p1, owned by alice@a.example, on lua1@a.example", 20*time.Second) == "" {
 		t.Errorf("example 1: %q", tr.Messages(alice))
 	}
 	ask(t, h, tr, alice, "example 3")
@@ -39,12 +39,12 @@ func TestShell(t *testing.T) {
 	tr := &Memory{}
 	h := startHost(t, filepath.Join(t.TempDir(), "s.db"), tr)
 	ask(t, h, tr, alice, "example 5")
-	if tr.WaitFor(alice, "p1 asks: >", 5*time.Second) == "" {
+	if tr.WaitFor(alice, "p1 asks: >", 20*time.Second) == "" {
 		t.Fatalf("no prompt: %q", tr.Messages(alice))
 	}
 	ask(t, h, tr, alice, "shell p1")
 	h.Handle(alice, "5")
-	if tr.WaitFor(alice, "total 5", 5*time.Second) == "" {
+	if tr.WaitFor(alice, "total 5", 20*time.Second) == "" {
 		t.Fatalf("shell input: %q", tr.Messages(alice))
 	}
 	tr.WaitFor(alice, "p1 asks: >\x00", 50*time.Millisecond) // let it ask again
@@ -52,7 +52,7 @@ func TestShell(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	h.Handle(alice, "37")
-	if tr.WaitFor(alice, "total 42", 5*time.Second) == "" {
+	if tr.WaitFor(alice, "total 42", 20*time.Second) == "" {
 		t.Fatalf("shell input: %q", tr.Messages(alice))
 	}
 	if got := ask(t, h, tr, alice, "shell off"); !strings.HasPrefix(got, "shell off") {
@@ -82,7 +82,7 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("load: %q", pid)
 	}
 	ask(t, h, tr, alice, "run p1")
-	if tr.WaitFor(alice, "loaded from the web", 5*time.Second) == "" {
+	if tr.WaitFor(alice, "loaded from the web", 20*time.Second) == "" {
 		t.Errorf("run loaded: %q", tr.Messages(alice))
 	}
 	if got := ask(t, h, tr, alice, "load "+srv.URL+"/missing.lua"); !strings.Contains(got, "404") {
@@ -122,10 +122,10 @@ print(mb.jump("lua2@b.example"))
 print("...and now I'm here!", mb.host(), t.from, t.n, mb.pid())
 print(mb.jump("nowhere"))`)
 	ask(t, a, tr, alice, "run p1")
-	if tr.WaitFor(alice, "...and now I'm here!\tlua2@b.example\tlua1@a.example\t6\tp1", 5*time.Second) == "" {
+	if tr.WaitFor(alice, "...and now I'm here!\tlua2@b.example\tlua1@a.example\t6\tp1", 20*time.Second) == "" {
 		t.Fatalf("jump: %q", tr.Messages(alice))
 	}
-	if tr.WaitFor(alice, "nil\tno host nowhere", 5*time.Second) == "" {
+	if tr.WaitFor(alice, "nil\tno host nowhere", 20*time.Second) == "" {
 		t.Errorf("jump nowhere: %q", tr.Messages(alice))
 	}
 	if got := ask(t, a, tr, alice, "ps"); !strings.Contains(got, "p1  migrated away") {
@@ -152,7 +152,7 @@ func TestOutputAndFork(t *testing.T) {
 	// fork of a waiting process: both copies wait, and go on separately
 	ask(t, h, tr, alice, "new local x = mb.input('x?') print('got ' .. x .. ' in ' .. mb.pid())")
 	ask(t, h, tr, alice, "run p2")
-	if tr.WaitFor(alice, "p2 asks: x?", 5*time.Second) == "" {
+	if tr.WaitFor(alice, "p2 asks: x?", 20*time.Second) == "" {
 		t.Fatal(tr.Messages(alice))
 	}
 	if child := ask(t, h, tr, alice, "fork p2"); child != "p3" {
@@ -160,7 +160,7 @@ func TestOutputAndFork(t *testing.T) {
 	}
 	h.Handle(alice, "input p3 three")
 	h.Handle(alice, "input p2 two")
-	if tr.WaitFor(alice, "got three in p3", 5*time.Second) == "" || tr.WaitFor(alice, "got two in p2", 5*time.Second) == "" {
+	if tr.WaitFor(alice, "got three in p3", 20*time.Second) == "" || tr.WaitFor(alice, "got two in p2", 20*time.Second) == "" {
 		t.Errorf("forked copies: %q", tr.Messages(alice))
 	}
 	if got := ask(t, h, tr, alice, "status"); !strings.Contains(got, "lua1@a.example: up") || !strings.Contains(got, "peers: none") {
@@ -228,7 +228,7 @@ func TestReceiveOnce(t *testing.T) {
 	if err := b2.ReceiveJump("mig-1", rec, cont); err != nil {
 		t.Fatal(err)
 	}
-	if tr2.WaitFor(alice, "on\tlua2@b.example", 5*time.Second) == "" {
+	if tr2.WaitFor(alice, "on\tlua2@b.example", 20*time.Second) == "" {
 		t.Fatalf("after the restart: %q", tr2.Messages(alice))
 	}
 	if tr2.WaitFor(alice, "jumped:\ttrue", time.Second) == "" {

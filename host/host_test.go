@@ -87,7 +87,7 @@ func TestProcessLifecycle(t *testing.T) {
 	if got := ask(t, h, tr, alice, "run p1"); got != "p1 is running" {
 		t.Errorf("run: %q", got)
 	}
-	if tr.WaitFor(alice, "p1 finished", 5*time.Second) == "" {
+	if tr.WaitFor(alice, "p1 finished", 20*time.Second) == "" {
 		t.Fatalf("p1 did not finish: %q", tr.Messages(alice))
 	}
 	if tr.WaitFor(alice, "p1\talice@a.example\t200010000", time.Second) == "" {
@@ -102,7 +102,7 @@ func TestProcessLifecycle(t *testing.T) {
 	// a failing one, and one killed while it loops
 	ask(t, h, tr, alice, "new local t = nil; print(t.x)")
 	ask(t, h, tr, alice, "run p2")
-	if got := tr.WaitFor(alice, "p2 failed", 5*time.Second); !strings.Contains(got, "p2:1: attempt to index local 't' (a nil value)") {
+	if got := tr.WaitFor(alice, "p2 failed", 20*time.Second); !strings.Contains(got, "p2:1: attempt to index local 't' (a nil value)") {
 		t.Errorf("failure: %q", got)
 	}
 	ask(t, h, tr, alice, "new while true do end")
@@ -135,7 +135,7 @@ func TestRestart(t *testing.T) {
 	}
 	ask(t, h, tr, alice, "new local name = mb.input('your name?') print('hello ' .. name)")
 	ask(t, h, tr, alice, "run p1")
-	if tr.WaitFor(alice, "p1 asks: your name?", 5*time.Second) == "" {
+	if tr.WaitFor(alice, "p1 asks: your name?", 20*time.Second) == "" {
 		t.Fatalf("no prompt: %q", tr.Messages(alice))
 	}
 	ask(t, h, tr, alice, "new local s = 0 for i = 1, 3e6 do s = s + i % 3 end print('sum', s)")
@@ -159,7 +159,7 @@ func TestRestart(t *testing.T) {
 		t.Errorf("after restart: %q", got)
 	}
 	h2.Handle(alice, "input p1 Ada")
-	if tr2.WaitFor(alice, "hello Ada", 5*time.Second) == "" {
+	if tr2.WaitFor(alice, "hello Ada", 20*time.Second) == "" {
 		t.Errorf("p1 did not go on: %q", tr2.Messages(alice))
 	}
 	if tr2.WaitFor(alice, "sum\t3000000", 20*time.Second) == "" {
