@@ -1,6 +1,7 @@
 package host
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -77,7 +78,7 @@ func (h *Host) serve(pr *proc) {
 		h.enqueue(child)
 	case "mb.jump":
 		to, _ := runtime.ToStringRaw(arg(0))
-		if err := h.jump(pr, to); err != nil {
+		if err := h.jump(pr, to); err != nil && !errors.Is(err, errPending) {
 			fail(err.Error())
 		}
 	default: // mb.freeze: a file on the host is not the user's
@@ -147,6 +148,9 @@ func (h *Host) restore(pr *proc) {
 		if pr.p.YieldedBy() == "mb.jump" && pr.rec.Arrived { // came here, not yet run
 			pr.args = []runtime.Value{runtime.True}
 		}
+		if pr.p.YieldedBy() == "mb.jump" && pr.rec.JumpFailed != "" { // its jump failed, not yet told
+			pr.args = []runtime.Value{runtime.Nil, runtime.String(pr.rec.JumpFailed)}
+		}
 		if pr.p.YieldedBy() == "mb.input" && pr.rec.Answer != nil { // answered, not yet taken
 			pr.args = []runtime.Value{runtime.String(*pr.rec.Answer)}
 		}
@@ -164,6 +168,8 @@ func (h *Host) restore(pr *proc) {
 		}
 	case StateSleeping:
 		h.arm(pr)
+	case StateMigrating: // the host stopped in the middle of a jump: settle it
+		h.retryJump(pr, 0)
 	}
 }
 

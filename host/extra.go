@@ -1,7 +1,10 @@
 package host
 
 import (
+	"crypto/rand"
 	"embed"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -110,12 +113,24 @@ func (h *Host) toShell(from, text string) bool {
 
 // Jumper is a transport that can carry a process to another host.
 type Jumper interface {
-	// Jump delivers a frozen process to the host named to; it returns
-	// once that host has stored it (or failed).
-	Jump(to string, rec Record, cont []byte) error
+	// Jump delivers a frozen process, migration id, to the host named to.
+	// It returns once that host has stored it (nil), refused it (an
+	// error), or when it did not answer (ErrNoAnswer: the host may or may
+	// not have it).
+	Jump(to, id string, rec Record, cont []byte) error
+	// Cancel settles a jump that got no answer: the host says whether it
+	// took it in; if it had not, it refuses it from now on.
+	Cancel(to, id string) (taken bool, err error)
 	// Peers names the hosts it reaches.
 	Peers() []string
 }
+
+// ErrNoAnswer is a jump the other host did not answer in time.
+var ErrNoAnswer = errors.New("no answer")
+
+// errPending: a jump that is neither done nor refused yet; the process
+// stays "migrating" and the jump is tried again.
+var errPending = errors.New("jump pending")
 
 // Receive takes in a process that jumped here, stores it, and runs it
 // (mb.jump returns true in it).
@@ -148,10 +163,12 @@ func (h *Host) ReceiveJump(id string, rec Record, cont []byte) error {
 	return nil
 }
 
-// jump sends pr to another host. h.mu is held.
+// jump sends pr to another host, exactly once: the process is stored as
+// "migrating" (with its continuation and a migration ID) before anything
+// is sent, so that a crash of this host at any point leaves it either
+// here or there, never both, and never lost. h.mu is held.
 func (h *Host) jump(pr *proc, to string) error {
-	j, ok := h.tr.(Jumper)
-	if !ok {
+	if _, ok := h.tr.(Jumper); !ok {
 		return fmt.Errorf("this host has no peers")
 	}
 	if to == h.cfg.Name {
@@ -161,17 +178,81 @@ func (h *Host) jump(pr *proc, to string) error {
 	if err != nil {
 		return err
 	}
-	rec := pr.rec
-	h.mu.Unlock() // the other host takes its own lock
-	err = j.Jump(to, rec, cont)
-	h.mu.Lock()
-	if err != nil {
+	var idb [12]byte
+	rand.Read(idb[:])
+	pr.rec.State, pr.rec.Migration, pr.rec.MigrateTo = StateMigrating, hex.EncodeToString(idb[:]), to
+	if err := h.store.Put(&pr.rec, cont, false); err != nil {
+		pr.rec.State, pr.rec.Migration, pr.rec.MigrateTo = StateRunning, "", ""
 		return err
 	}
-	pr.rec.State, pr.rec.Reason, pr.p = StateMigrated, "jumped to "+to, nil
-	h.store.Put(&pr.rec, nil, true)
-	return nil
+	pr.lastSave = time.Now()
+	return h.finishJump(pr, cont)
 }
+
+// finishJump sends a migrating process and settles the outcome. h.mu is
+// held (and released while the network is waited for).
+func (h *Host) finishJump(pr *proc, cont []byte) error {
+	j := h.tr.(Jumper)
+	rec, id, to := pr.rec, pr.rec.Migration, pr.rec.MigrateTo
+	h.mu.Unlock()
+	err := j.Jump(to, id, rec, cont)
+	taken := err == nil
+	if errors.Is(err, ErrNoAnswer) {
+		var cerr error
+		if taken, cerr = j.Cancel(to, id); cerr != nil {
+			h.mu.Lock()
+			h.retryJump(pr, h.cfg.JumpRetry)
+			return errPending
+		}
+		err = nil
+		if !taken {
+			err = fmt.Errorf("%s did not answer in time", to)
+		}
+	}
+	h.mu.Lock()
+	if pr.rec.State != StateMigrating || pr.rec.Migration != id {
+		return errPending // killed meanwhile
+	}
+	if taken {
+		pr.rec.State, pr.rec.Reason, pr.p = StateMigrated, "jumped to "+to, nil
+		h.store.Put(&pr.rec, nil, true)
+		return nil
+	}
+	// refused, or cancelled: it goes on here, mb.jump returning nil, why
+	pr.rec.State, pr.rec.Migration, pr.rec.MigrateTo, pr.rec.JumpFailed = StateRunning, "", "", err.Error()
+	h.store.Put(&pr.rec, nil, false)
+	return err
+}
+
+// retryJump tries a pending jump again after d. h.mu is held.
+func (h *Host) retryJump(pr *proc, d time.Duration) {
+	pid, id := pr.rec.PID, pr.rec.Migration
+	time.AfterFunc(d, func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.closing || pr.rec.State != StateMigrating || pr.rec.Migration != id {
+			return
+		}
+		_, cont, err := h.store.Get(pid)
+		if err != nil || cont == nil {
+			return
+		}
+		if err := h.load(pr); err != nil {
+			return
+		}
+		switch err := h.finishJump(pr, cont); {
+		case err == nil, errors.Is(err, errPending):
+		default:
+			pr.args = []runtime.Value{runtime.Nil, runtime.String(err.Error())}
+			h.enqueue(pr)
+		}
+	})
+}
+
+// CancelJump settles a migration that arrives here as key (the sender's
+// address and the migration ID): whether it was taken in; if not, it will
+// be refused from now on.
+func (h *Host) CancelJump(key string) (bool, error) { return h.store.CancelMigration(key) }
 
 // Network connects hosts that share a Memory transport, for mb.jump.
 func (m *Memory) Attach(h *Host) {
@@ -184,14 +265,25 @@ func (m *Memory) Attach(h *Host) {
 }
 
 // Jump delivers a process to an attached host.
-func (m *Memory) Jump(to string, rec Record, cont []byte) error {
+func (m *Memory) Jump(to, id string, rec Record, cont []byte) error {
 	m.mu.Lock()
 	h := m.hosts[to]
 	m.mu.Unlock()
 	if h == nil {
 		return fmt.Errorf("no host %s", to)
 	}
-	return h.Receive(rec, cont)
+	return h.ReceiveJump(id, rec, cont)
+}
+
+// Cancel settles a jump to an attached host.
+func (m *Memory) Cancel(to, id string) (bool, error) {
+	m.mu.Lock()
+	h := m.hosts[to]
+	m.mu.Unlock()
+	if h == nil {
+		return false, fmt.Errorf("no host %s", to)
+	}
+	return h.CancelJump(id)
 }
 
 // Peers names the attached hosts.

@@ -19,15 +19,16 @@ type State string
 
 // The states.
 const (
-	StateNew      State = "new"
-	StateRunning  State = "running"
-	StateInput    State = "waiting for input"
-	StateFinished State = "finished"
-	StateFailed   State = "failed"
-	StateKilled   State = "killed"
-	StateMessage  State = "waiting for a message"
-	StateSleeping State = "sleeping"
-	StateMigrated State = "migrated away"
+	StateNew       State = "new"
+	StateRunning   State = "running"
+	StateInput     State = "waiting for input"
+	StateFinished  State = "finished"
+	StateFailed    State = "failed"
+	StateKilled    State = "killed"
+	StateMessage   State = "waiting for a message"
+	StateSleeping  State = "sleeping"
+	StateMigrated  State = "migrated away"
+	StateMigrating State = "migrating"
 )
 
 // Transport carries the host's messages to users (the XMPP transport, or
@@ -53,13 +54,15 @@ type Config struct {
 	LoadTimeout      time.Duration // how long `load <url>` waits
 	MaxLifetime      time.Duration // wall-clock time a process may take from its start (0: no limit)
 	OutputEvery      time.Duration // at most one output message per process this often
+	JumpRetry        time.Duration // how soon a jump with no settled outcome is tried again
 }
 
 // DefaultConfig is what a host runs with unless told otherwise.
 func DefaultConfig() Config {
 	return Config{Name: "mobilua", StepsPerSlice: 100_000, MaxSteps: 1_000_000_000, StepLimit: 10_000_000, MaxMemory: 64 << 20,
 		MaxOutput: 64 << 10, MaxReply: 4 << 10, CheckpointEvery: 2 * time.Second, Workers: 2, MaxProcsPerOwner: 100,
-		MaxLoad: 1 << 20, LoadTimeout: 10 * time.Second, MaxLifetime: 24 * time.Hour, OutputEvery: time.Second}
+		MaxLoad: 1 << 20, LoadTimeout: 10 * time.Second, MaxLifetime: 24 * time.Hour, OutputEvery: time.Second,
+		JumpRetry: 10 * time.Second}
 }
 
 // proc is a live process.
@@ -115,7 +118,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 		if r.Alias != "" {
 			h.aliases[r.Alias] = r.PID
 		}
-		if !r.State.waiting() && r.State != StateRunning {
+		if !r.State.waiting() && r.State != StateRunning && r.State != StateMigrating {
 			continue
 		}
 		pr.consumed = r.MailSeq
@@ -274,7 +277,7 @@ func (h *Host) checkpoint(pr *proc) error {
 		pr.rec.Answer = nil // taken
 	}
 	if pr.p.YieldedBy() != "mb.jump" {
-		pr.rec.Arrived = false
+		pr.rec.Arrived, pr.rec.JumpFailed = false, ""
 	}
 	if err := h.store.Put(&pr.rec, cont, false); err != nil {
 		return err

@@ -59,6 +59,12 @@ type Record struct {
 	// Arrived: it came by mb.jump and has not run here yet (mb.jump
 	// returns true to it after a restart too)
 	Arrived bool `json:"arrived,omitempty"`
+	// Migration and MigrateTo: a jump in progress (state migrating)
+	Migration string `json:"migration,omitempty"`
+	MigrateTo string `json:"migrateto,omitempty"`
+	// JumpFailed: why its last jump failed, until the checkpoint after
+	// (mb.jump returns nil and it after a restart too)
+	JumpFailed string `json:"jumpfailed,omitempty"`
 }
 
 // Store persists processes.
@@ -175,7 +181,9 @@ func (s *Store) PutNew(r *Record, cont []byte, id string) (pid string, fresh boo
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		mig := tx.Bucket(bMigr)
 		if id != "" {
-			if old := mig.Get([]byte(id)); old != nil {
+			if old := mig.Get([]byte(id)); string(old) == cancelled {
+				return errCancelled
+			} else if old != nil {
 				pid = string(old)
 				return nil
 			}
@@ -208,6 +216,24 @@ func (s *Store) PutNew(r *Record, cont []byte, id string) (pid string, fresh boo
 		return nil
 	})
 	return pid, fresh, err
+}
+
+const cancelled = "cancelled"
+
+var errCancelled = errors.New("this migration was cancelled by its sender")
+
+// CancelMigration settles migration id: taken if a process came with it,
+// else it is marked so that it is refused from now on.
+func (s *Store) CancelMigration(id string) (taken bool, err error) {
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		mig := tx.Bucket(bMigr)
+		if old := mig.Get([]byte(id)); old != nil && string(old) != cancelled {
+			taken = true
+			return nil
+		}
+		return mig.Put([]byte(id), []byte(cancelled))
+	})
+	return taken, err
 }
 
 // AddMail stores a message for pid and returns it with its number.

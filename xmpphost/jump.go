@@ -1,7 +1,6 @@
 package xmpphost
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -54,10 +53,16 @@ type jumpAck struct {
 	Reason  string   `xml:"reason,attr,omitempty"`
 }
 
+type jumpCancel struct {
+	XMLName xml.Name `xml:"urn:mobilua:0 jumpcancel"`
+	ID      string   `xml:"id,attr"`
+}
+
 type jumpMsg struct {
 	stanza.Message
-	Chunk *jumpChunk `xml:"urn:mobilua:0 jump,omitempty"`
-	Ack   *jumpAck   `xml:"urn:mobilua:0 jumpack,omitempty"`
+	Chunk  *jumpChunk  `xml:"urn:mobilua:0 jump,omitempty"`
+	Ack    *jumpAck    `xml:"urn:mobilua:0 jumpack,omitempty"`
+	Cancel *jumpCancel `xml:"urn:mobilua:0 jumpcancel,omitempty"`
 }
 
 // jumps is the transport's state for jumps: peers, pieces being
@@ -95,7 +100,7 @@ func (t *Transport) Peers() []string {
 
 // Jump sends a process to the host to and waits until that host has
 // stored it (host.Jumper).
-func (t *Transport) Jump(to string, rec host.Record, cont []byte) error {
+func (t *Transport) Jump(to, id string, rec host.Record, cont []byte) error {
 	if !slices.Contains(t.Peers(), to) {
 		return fmt.Errorf("%s is not a peer of this host", to)
 	}
@@ -108,21 +113,11 @@ func (t *Transport) Jump(to string, rec host.Record, cont []byte) error {
 	if err != nil {
 		return err
 	}
-	var idb [12]byte
-	rand.Read(idb[:])
-	id := hex.EncodeToString(idb[:])
 	sum := sha256.Sum256(cont)
 	data := base64.StdEncoding.EncodeToString(cont)
 	n := (len(data) + chunkSize - 1) / chunkSize
-	ack := make(chan jumpAck, 1)
-	t.j.mu.Lock()
-	t.j.waiting[id] = ack
-	t.j.mu.Unlock()
-	defer func() {
-		t.j.mu.Lock()
-		delete(t.j.waiting, id)
-		t.j.mu.Unlock()
-	}()
+	ack, done := t.await(id)
+	defer done()
 	for i := 0; i < n; i++ {
 		c := &jumpChunk{ID: id, Seq: i, Of: n, SHA256: hex.EncodeToString(sum[:]), Data: data[i*chunkSize : min((i+1)*chunkSize, len(data))]}
 		if i == 0 {
@@ -141,11 +136,60 @@ func (t *Transport) Jump(to string, rec host.Record, cont []byte) error {
 			return errors.New(a.Reason)
 		}
 		return nil
-	case <-time.After(30 * time.Second):
-		return fmt.Errorf("%s did not answer in time", to)
+	case <-time.After(t.timeout()):
+		return host.ErrNoAnswer
 	case <-t.ctx.Done():
-		return t.ctx.Err()
+		return host.ErrNoAnswer
 	}
+}
+
+// Cancel settles a jump that got no answer (host.Jumper):
+//
+//	<message type='normal'><jumpcancel xmlns='urn:mobilua:0' id='…'/></message>
+//
+// is answered with a jumpack: ok='true' if the receiver had taken the
+// process in, ok='false' if not (and then it refuses it from now on).
+func (t *Transport) Cancel(to, id string) (bool, error) {
+	toJID, err := jid.Parse(to)
+	if err != nil {
+		return false, err
+	}
+	ack, done := t.await(id)
+	defer done()
+	t.mu.Lock()
+	err = t.s.Encode(t.ctx, jumpMsg{Message: stanza.Message{To: toJID, Type: stanza.NormalMessage}, Cancel: &jumpCancel{ID: id}})
+	t.mu.Unlock()
+	if err != nil {
+		return false, err
+	}
+	select {
+	case a := <-ack:
+		return a.OK, nil
+	case <-time.After(t.timeout()):
+		return false, host.ErrNoAnswer
+	case <-t.ctx.Done():
+		return false, t.ctx.Err()
+	}
+}
+
+// await registers for the acknowledgement of id.
+func (t *Transport) await(id string) (chan jumpAck, func()) {
+	ack := make(chan jumpAck, 1)
+	t.j.mu.Lock()
+	t.j.waiting[id] = ack
+	t.j.mu.Unlock()
+	return ack, func() {
+		t.j.mu.Lock()
+		delete(t.j.waiting, id)
+		t.j.mu.Unlock()
+	}
+}
+
+func (t *Transport) timeout() time.Duration {
+	if t.AckTimeout > 0 {
+		return t.AckTimeout
+	}
+	return 30 * time.Second
 }
 
 // jumpHandlers are the mux handlers for jump pieces and acknowledgements.
@@ -163,6 +207,32 @@ func (t *Transport) jumpHandlers() []mux.Option {
 					return err
 				}
 				t.piece(m.From.Bare().String(), m.Chunk)
+				return nil
+			}),
+		mux.MessageFunc(stanza.NormalMessage, xml.Name{Space: NS, Local: "jumpcancel"},
+			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
+				m, err := decode(r)
+				if err != nil || m.Cancel == nil {
+					return err
+				}
+				from, id := m.From.Bare().String(), m.Cancel.ID
+				t.j.mu.Lock()
+				h := t.j.h
+				t.j.mu.Unlock()
+				if h == nil {
+					return nil
+				}
+				go func() {
+					taken, err := h.CancelJump(from + " " + id)
+					if err != nil {
+						return // no answer: the sender asks again later
+					}
+					reason := "cancelled: it never arrived"
+					if taken {
+						reason = ""
+					}
+					t.ack(from, id, taken, reason)
+				}()
 				return nil
 			}),
 		mux.MessageFunc(stanza.NormalMessage, xml.Name{Space: NS, Local: "jumpack"},
@@ -201,7 +271,7 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 		refuse(fmt.Sprintf("%s does not take processes from %s", t.s.LocalAddr().Bare(), from))
 		return
 	}
-	if j.done[c.ID] {
+	if j.done[from+" "+c.ID] {
 		go t.ack(from, c.ID, true, "")
 		return
 	}
@@ -231,7 +301,7 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 		err := receive(h, c.ID, in)
 		if err == nil {
 			j.mu.Lock()
-			j.done[c.ID] = true
+			j.done[from+" "+c.ID] = true
 			j.mu.Unlock()
 		}
 		reason := ""

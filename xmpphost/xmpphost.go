@@ -49,6 +49,9 @@ type Transport struct {
 	ctx context.Context
 	mu  sync.Mutex
 	j   jumps
+	// AckTimeout is how long a jump or message waits for its
+	// acknowledgement (default 30 s).
+	AckTimeout time.Duration
 }
 
 // message is a chat message stanza with a body.

@@ -103,12 +103,20 @@ func (s *switchable) set(t *xmpphost.Transport) { s.cur.Store(t) }
 
 // Jump and Peers make the current connection's jumps available to the
 // host (host.Jumper).
-func (s *switchable) Jump(to string, rec host.Record, cont []byte) error {
+func (s *switchable) Jump(to, id string, rec host.Record, cont []byte) error {
 	t := s.cur.Load()
 	if t == nil {
-		return errors.New("not connected")
+		return host.ErrNoAnswer
 	}
-	return t.Jump(to, rec, cont)
+	return t.Jump(to, id, rec, cont)
+}
+
+func (s *switchable) Cancel(to, id string) (bool, error) {
+	t := s.cur.Load()
+	if t == nil {
+		return false, errors.New("not connected")
+	}
+	return t.Cancel(to, id)
 }
 
 func (s *switchable) Message(hostJID, pid, from string, v host.Plain) error {
