@@ -156,6 +156,12 @@ func TestChat(t *testing.T) {
 
 // xmppHost starts a host on account n with the given peers.
 func xmppHost(t testing.TB, ctx context.Context, env map[string]string, n string, peers ...string) (*Transport, *host.Host) {
+	return xmppHostWith(t, ctx, env, n, nil, peers...)
+}
+
+// xmppHostWith is xmppHost with changes to the transport and the host's
+// configuration.
+func xmppHostWith(t testing.TB, ctx context.Context, env map[string]string, n string, mod func(*Transport, *host.Config), peers ...string) (*Transport, *host.Host) {
 	tr, err := Dial(ctx, Config{JID: env["XMPP_JID"+n], Password: env["XMPP_PASS"+n], Addr: env["XMPP_ADDR"],
 		TLS: env["XMPP_TLS"] != "0", CAFile: env["XMPP_CA"]})
 	if err != nil {
@@ -169,6 +175,9 @@ func xmppHost(t testing.TB, ctx context.Context, env map[string]string, n string
 	}
 	hc := host.DefaultConfig()
 	hc.Name = env["XMPP_JID"+n]
+	if mod != nil {
+		mod(tr, &hc)
+	}
 	h, err := host.New(hc, st, tr)
 	if err != nil {
 		t.Fatal(err)
@@ -308,6 +317,24 @@ func TestThirdPartyClient(t *testing.T) {
 			t.Errorf("a reply from elsewhere: %q", line)
 		}
 	}
+	// input: a process asks, the slixmpp user answers (a second session,
+	// once the question has come)
+	run := func(lines ...string) string {
+		cmd := exec.CommandContext(ctx, "/usr/bin/python3", append([]string{client, "--to", env["XMPP_JID1"], "--wait", "1.5"}, lines...)...)
+		cmd.Env = append(os.Environ(), "XMPP_ADDR="+env["XMPP_ADDR"], "XMPP_TLS="+env["XMPP_TLS"], "XMPP_CA="+env["XMPP_CA"],
+			"XMPP_JID3="+env["XMPP_JID3"], "XMPP_PASS3="+env["XMPP_PASS3"])
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("client.py: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	if out := run("new print('hello, ' .. mb.input('your name?'))", "run p2"); !strings.Contains(out, "p2 asks: your name?") {
+		t.Fatalf("no question:\n%s", out)
+	}
+	if out := run("input p2 Ada"); !strings.Contains(out, ": hello, Ada") {
+		t.Errorf("no answer to the input:\n%s", out)
+	}
 }
 
 // TestForkThenJump: a process forks on the first host and the child
@@ -355,4 +382,47 @@ func TestIPCOverXMPP(t *testing.T) {
 		t.Errorf("the answer from %q", got)
 	}
 	user.waitFor(t, "nil\tno live process p99")
+}
+
+// TestJumpToAbsentPeer: the peer is offline when the process jumps; the
+// jump is neither done nor refused, so the process stays "migrating" and
+// is sent again until the peer, once online, takes it: it runs once, there.
+func TestJumpToAbsentPeer(t *testing.T) {
+	env := startProsody(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	a, b := env["XMPP_JID1"], env["XMPP_JID2"]
+	xmppHostWith(t, ctx, env, "1", func(tr *Transport, c *host.Config) {
+		tr.AckTimeout, c.JumpRetry = 300*time.Millisecond, 200*time.Millisecond
+	}, b)
+	user := newUser(t, ctx, env, "3")
+	user.Send(a, `new print("jump:", mb.jump("`+b+`")) print("now on", mb.host())`)
+	user.waitFor(t, a+": p1")
+	user.Send(a, "run p1")
+	for i := 0; ; i++ {
+		user.Send(a, "ps")
+		time.Sleep(100 * time.Millisecond)
+		user.mu.Lock()
+		migrating := false
+		for _, g := range user.got {
+			migrating = migrating || strings.Contains(g, "p1  migrating")
+		}
+		user.mu.Unlock()
+		if migrating {
+			break
+		}
+		if i > 50 {
+			t.Fatalf("p1 is not migrating: %q", user.got)
+		}
+	}
+	xmppHost(t, ctx, env, "2", a) // the peer comes online
+	if got := user.waitFor(t, "now on\t"+b); !strings.HasPrefix(got, b+": ") {
+		t.Errorf("from %q", got)
+	}
+	time.Sleep(300 * time.Millisecond)
+	user.mu.Lock()
+	defer user.mu.Unlock()
+	if n := strings.Count(strings.Join(user.got, "\n"), "now on"); n != 1 {
+		t.Errorf("ran %d times: %q", n, user.got)
+	}
 }
