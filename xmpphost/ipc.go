@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	"mellium.im/xmlstream"
 	"mellium.im/xmpp/jid"
@@ -55,32 +54,19 @@ func (t *Transport) Message(hostJID, pid, from string, v host.Plain) error {
 	var idb [12]byte
 	rand.Read(idb[:])
 	id := hex.EncodeToString(idb[:])
-	ack := make(chan jumpAck, 1)
-	t.j.mu.Lock()
-	t.j.waiting[id] = ack
-	t.j.mu.Unlock()
-	defer func() {
-		t.j.mu.Lock()
-		delete(t.j.waiting, id)
-		t.j.mu.Unlock()
-	}()
+	ack, done := t.await(id)
+	defer done()
 	t.mu.Lock()
 	err = t.s.Encode(t.ctx, ipcMsg{Message: stanza.Message{To: to, Type: stanza.NormalMessage}, IPC: &ipc{ID: id, To: pid, From: from, Data: string(data)}})
 	t.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	select {
-	case a := <-ack:
-		if !a.OK {
-			return errors.New(a.Reason)
-		}
-		return nil
-	case <-time.After(30 * time.Second):
+	err = t.answer(ack)
+	if errors.Is(err, host.ErrNoAnswer) {
 		return fmt.Errorf("%s did not answer in time", hostJID)
-	case <-t.ctx.Done():
-		return t.ctx.Err()
 	}
+	return err
 }
 
 func (t *Transport) ipcHandler() mux.Option {

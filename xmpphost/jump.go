@@ -130,6 +130,12 @@ func (t *Transport) Jump(to, id string, rec host.Record, cont []byte) error {
 			return err
 		}
 	}
+	return t.answer(ack)
+}
+
+// answer waits for an acknowledgement: nil, the refusal, or
+// host.ErrNoAnswer.
+func (t *Transport) answer(ack chan jumpAck) error {
 	select {
 	case a := <-ack:
 		if !a.OK {

@@ -299,26 +299,7 @@ func TestThirdPartyClient(t *testing.T) {
 	defer cancel()
 	xmppHost(t, ctx, env, "1")
 	client, _ := filepath.Abs("../testdata/xmpp/client.py")
-	cmd := exec.CommandContext(ctx, "/usr/bin/python3", client, "--to", env["XMPP_JID1"], "--wait", "1.5",
-		"step print(6 * 7)", "new print('stored ' .. mb.pid())", "run p1", "ps", "source p1", "help step", "what")
-	cmd.Env = append(os.Environ(), "XMPP_ADDR="+env["XMPP_ADDR"], "XMPP_TLS="+env["XMPP_TLS"], "XMPP_CA="+env["XMPP_CA"],
-		"XMPP_JID3="+env["XMPP_JID3"], "XMPP_PASS3="+env["XMPP_PASS3"])
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("client.py: %v\n%s", err, out)
-	}
-	for _, want := range []string{": 42\n", ": p1\n", ": stored p1\n", ": p1  ", "print('stored ' .. mb.pid())", "step <lua code> — ", "Type help"} {
-		if !strings.Contains(string(out), want) {
-			t.Errorf("no %q in what slixmpp got:\n%s", want, out)
-		}
-	}
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		if strings.Contains(line, ": ") && !strings.HasPrefix(line, env["XMPP_JID1"]+"/") {
-			t.Errorf("a reply from elsewhere: %q", line)
-		}
-	}
-	// input: a process asks, the slixmpp user answers (a second session,
-	// once the question has come)
+	// run sends lines as the slixmpp user and returns what it got
 	run := func(lines ...string) string {
 		cmd := exec.CommandContext(ctx, "/usr/bin/python3", append([]string{client, "--to", env["XMPP_JID1"], "--wait", "1.5"}, lines...)...)
 		cmd.Env = append(os.Environ(), "XMPP_ADDR="+env["XMPP_ADDR"], "XMPP_TLS="+env["XMPP_TLS"], "XMPP_CA="+env["XMPP_CA"],
@@ -329,6 +310,19 @@ func TestThirdPartyClient(t *testing.T) {
 		}
 		return string(out)
 	}
+	out := run("step print(6 * 7)", "new print('stored ' .. mb.pid())", "run p1", "ps", "source p1", "help step", "what")
+	for _, want := range []string{": 42\n", ": p1\n", ": stored p1\n", ": p1  ", "print('stored ' .. mb.pid())", "step <lua code> — ", "Type help"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in what slixmpp got:\n%s", want, out)
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if strings.Contains(line, ": ") && !strings.HasPrefix(line, env["XMPP_JID1"]+"/") {
+			t.Errorf("a reply from elsewhere: %q", line)
+		}
+	}
+	// input: a process asks, the slixmpp user answers (a second session,
+	// once the question has come)
 	if out := run("new print('hello, ' .. mb.input('your name?'))", "run p2"); !strings.Contains(out, "p2 asks: your name?") {
 		t.Fatalf("no question:\n%s", out)
 	}
