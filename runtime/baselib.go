@@ -277,7 +277,7 @@ func (s *tostringState) Step(t *Thread, r Value) (Value, []Value, int) {
 	}
 	s.asked = true
 	s.args[0] = s.v
-	return s.mm, s.args[:], 0
+	return s.mm, s.args[:], Call
 }
 
 // printState: print is resumable too. Like lua5.1 it calls the global
@@ -351,14 +351,11 @@ func (s *printState) Step(t *Thread, r Value) (Value, []Value, int) {
 			}
 			s.asked = true
 			s.one[0] = v
-			return mm, s.one[:], 0
-		}
-		if s.tostr.o == nil { // (a nil function would mean "finished" to contStep)
-			t.Throw(String("attempt to call a nil value"))
+			return mm, s.one[:], Call
 		}
 		s.asked = true
 		s.one[0] = v
-		return s.tostr, s.one[:], 0
+		return s.tostr, s.one[:], Call
 	}
 	w.WriteByte('\n')
 	return Nil, nil, 0
@@ -591,13 +588,13 @@ func (s *loadState) Step(t *Thread, r Value) (Value, []Value, int) {
 				s.src.WriteString(str)
 				if s.calls++; s.calls < 1<<20 {
 					s.asked = true
-					return s.reader, nil, 0
+					return s.reader, nil, Call
 				}
 			}
 		}
 	} else if s.reader.o != nil {
 		s.asked = true
-		return s.reader, nil, 0
+		return s.reader, nil, Call
 	}
 	cl, err := t.load([]byte(s.src.String()), s.name)
 	return Nil, nil, pushLoadResult(t, cl, err)

@@ -12,14 +12,18 @@ import (
 // or raise errors like any other call.
 type Continuation interface {
 	// Step advances the builtin. r is the first result of the call it
-	// asked for last (Nil on the first step). It returns the next function
-	// to call with its arguments, or a nil fn when it has finished, having
-	// pushed its n results with Thread.Push.
+	// asked for last (Nil on the first step). It returns n = Call to ask
+	// for a call of fn (any value: calling a nil one is the caller's
+	// error) with args, or n >= 0 when it has finished, having pushed its
+	// n results with Thread.Push.
 	Step(t *Thread, r Value) (fn Value, args []Value, n int)
 	// Freeze returns the state as plain values, for a continuation; the
 	// builtin's thaw function (NewResumable) rebuilds it.
 	Freeze() []Value
 }
+
+// Call is what Continuation.Step returns for n to ask for a call.
+const Call = -1
 
 // NewResumable makes a builtin whose calls into Lua do not nest: start
 // checks the arguments and returns the state machine; thaw rebuilds one
@@ -48,7 +52,7 @@ func (p *Process) contStep(th *Thread, idx int, r Value) stopReason {
 		th.top = fr.fn + 1
 		fn, args, n := fr.k.Step(th, r)
 		fr = &th.frames[idx]
-		if fn.o == nil {
+		if n != Call {
 			b := *fr
 			th.frames = th.frames[:idx]
 			p.deliverResults(th, th.top-n, n, b.fn, b.nres, b.mode, b.aux)

@@ -178,7 +178,13 @@ func (p *Process) callAt(th *Thread, fn, nargs, nres int, mode uint8, aux int) s
 		}
 		mm := p.metaOf(th.stack[fn], "__call")
 		if mm.o == nil || i > 100 {
-			p.rtError(th, "attempt to call a %s value", th.stack[fn].TypeName())
+			msg := fmt.Sprintf("attempt to call a %s value", th.stack[fn].TypeName())
+			if n := len(th.frames); n > 0 && th.frames[n-1].bound == boundCont {
+				// a call a builtin makes: as in lua5.1, an error raised
+				// while a C function runs has no position
+				panic(&Error{Value: String(msg)})
+			}
+			p.rtError(th, "%s", msg)
 		}
 		th.ensure(fn + nargs + 2)
 		copy(th.stack[fn+1:fn+nargs+2], th.stack[fn:fn+nargs+1])

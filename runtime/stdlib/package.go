@@ -185,7 +185,7 @@ func (rq *requireState) Step(t *rt.Thread, r rt.Value) (rt.Value, []rt.Value, in
 		rq.asked = true
 		rq.loaded.SetStr(rq.name, rq.sentinel)
 		rq.args[0] = rt.String(rq.name)
-		return rq.loader, rq.args[:], 0
+		return rq.loader, rq.args[:], rt.Call
 	}
 	if !r.IsNil() {
 		rq.loaded.SetStr(rq.name, r)

@@ -299,7 +299,7 @@ func (g *gsubState) Step(t *rt.Thread, r rt.Value) (rt.Value, []rt.Value, int) {
 					g.args = append(g.args, ms.getCapture(i, g.s, e))
 				}
 				g.asked, g.start, g.e = true, g.s, e
-				return g.repl, g.args, 0
+				return g.repl, g.args, rt.Call
 			}
 			addValue(ms, &g.b, g.s, e, g.repl)
 		}

@@ -190,7 +190,7 @@ func (s *sortState) Step(t *rt.Thread, r rt.Value) (rt.Value, []rt.Value, int) {
 		var call bool
 		if res, call = s.less(t, a, b); call {
 			s.asked = true
-			return s.fn, s.args[:], 0
+			return s.fn, s.args[:], rt.Call
 		}
 		have = true
 	}
@@ -431,7 +431,7 @@ func (s *foreachState) Step(t *rt.Thread, r rt.Value) (rt.Value, []rt.Value, int
 			return rt.Nil, nil, 0
 		}
 		s.args = [2]rt.Value{rt.Number(float64(s.i)), s.tab.GetInt(s.i)}
-		return s.f, s.args[:], 0
+		return s.f, s.args[:], rt.Call
 	}
 	k, v, ok := s.tab.Next(s.key)
 	if !ok {
@@ -442,5 +442,5 @@ func (s *foreachState) Step(t *rt.Thread, r rt.Value) (rt.Value, []rt.Value, int
 	}
 	s.key = k
 	s.args = [2]rt.Value{k, v}
-	return s.f, s.args[:], 0
+	return s.f, s.args[:], rt.Call
 }
