@@ -322,7 +322,7 @@ func (t *Thread) SetState(s ThreadState) error {
 		}
 		return nil
 	}
-	if err := need(s.Top, "top"); err != nil && !(s.Top == 0) {
+	if err := need(s.Top, "top"); err != nil {
 		return err
 	}
 	frames := make([]Frame, len(s.Frames))
@@ -402,7 +402,7 @@ func (t *Thread) SetState(s ThreadState) error {
 	if (w.mode == modeReg || w.mode == modeConcat) && need(w.aux, "wait register") != nil {
 		return fmt.Errorf("bad wait register")
 	}
-	if (w.mode == modeCont || w.mode == modeHandler || w.mode == modeCond) && (w.aux < 0 || w.aux >= len(frames)) && w.mode != modeCond {
+	if (w.mode == modeCont || w.mode == modeHandler) && (w.aux < 0 || w.aux >= len(frames)) {
 		return fmt.Errorf("bad wait frame")
 	}
 	if w.mode == modeCond && len(frames) == 0 {
