@@ -186,6 +186,7 @@ func (d *decoder) body(opts Options) error {
 		name        string
 		file        bool
 		src         []byte
+		sum         [32]byte // SHA-256 of src
 		fingerprint uint64
 	}
 	nc := r.count("chunk list", 5)
@@ -198,7 +199,7 @@ func (d *decoder) body(opts Options) error {
 		c.src = r.rawBytes(majBytes, "chunk source")
 		sum := r.rawBytes(majBytes, "chunk hash")
 		c.fingerprint = r.uint("chunk fingerprint", math.MaxUint64)
-		if h := sha256.Sum256(c.src); !bytes.Equal(sum, h[:]) {
+		if c.sum = sha256.Sum256(c.src); !bytes.Equal(sum, c.sum[:]) {
 			return bad("chunk %s: source does not match its hash", c.name)
 		}
 	}
@@ -222,7 +223,7 @@ func (d *decoder) body(opts Options) error {
 		return errors.New("continuation.Thaw: the new process has no Compiler")
 	}
 	for _, c := range raws {
-		key := chunkKey{c.name, c.file, sha256.Sum256(c.src)}
+		key := chunkKey{c.name, c.file, c.sum}
 		ch := opts.Cache.get(key)
 		if ch == nil || ch.Fingerprint() != c.fingerprint {
 			var err error
@@ -511,22 +512,30 @@ func (d *decoder) values(what string) []runtime.Value {
 	return vs
 }
 
-func (d *decoder) table(t *runtime.Table) {
+// tableParts reads what a table's body and a library table's body share:
+// the metatable, the array part, and the count of key/value pairs that
+// follow (pairs names them in errors).
+func (d *decoder) tableParts(what, pairs string) (meta *runtime.Table, arr []runtime.Value, n int) {
 	r := &d.r
-	r.countExactly("table", 3)
-	meta := d.tableOrNil()
-	arr := d.values("array part")
-	n := r.count("hash part", 2)
+	r.countExactly(what, 3)
+	meta = d.tableOrNil()
+	arr = d.values("array part")
+	n = r.count(pairs, 2)
 	if n%2 != 0 {
-		r.fail("hash part of odd length %d", n)
+		r.fail("%s of odd length %d", pairs, n)
 	}
-	if err := t.BeginRestore(arr, n/2); err != nil {
-		r.fail("%v", err)
+	return meta, arr, n / 2
+}
+
+func (d *decoder) table(t *runtime.Table) {
+	meta, arr, n := d.tableParts("table", "hash part")
+	if err := t.BeginRestore(arr, n); err != nil {
+		d.r.fail("%v", err)
 	}
-	for i := 0; i < n/2; i++ {
+	for i := 0; i < n; i++ {
 		k := d.value()
 		if err := t.RestoreEntry(k, d.value()); err != nil {
-			r.fail("%v", err)
+			d.r.fail("%v", err)
 		}
 	}
 	t.SetMeta(meta)
@@ -534,25 +543,18 @@ func (d *decoder) table(t *runtime.Table) {
 
 // nativeTable applies the changes a library table went through.
 func (d *decoder) nativeTable(t *runtime.Table) {
-	r := &d.r
-	r.countExactly("library table", 3)
-	meta := d.tableOrNil()
-	arr := d.values("array part")
-	n := r.count("changes", 2)
-	if n%2 != 0 {
-		r.fail("changes of odd length %d", n)
-	}
+	meta, arr, n := d.tableParts("library table", "changes")
 	for i, v := range arr {
 		t.SetInt(i+1, v)
 	}
-	keys := make([]runtime.Value, n/2)
-	vals := make([]runtime.Value, n/2)
+	keys := make([]runtime.Value, n)
+	vals := make([]runtime.Value, n)
 	for i := range keys {
 		keys[i] = d.value()
 		vals[i] = d.value()
 	}
 	if err := t.ApplyChanges(keys, vals); err != nil {
-		r.fail("%v", err)
+		d.r.fail("%v", err)
 	}
 	t.SetMeta(meta)
 }
