@@ -266,22 +266,28 @@ func (m *Memory) Attach(h *Host) {
 
 // Jump delivers a process to an attached host.
 func (m *Memory) Jump(to, id string, rec Record, cont []byte) error {
-	m.mu.Lock()
-	h := m.hosts[to]
-	m.mu.Unlock()
-	if h == nil {
-		return fmt.Errorf("no host %s", to)
+	h, err := m.peer(to)
+	if err != nil {
+		return err
 	}
 	return h.ReceiveJump(id, rec, cont)
 }
 
+// peer returns the attached host named name.
+func (m *Memory) peer(name string) (*Host, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if h := m.hosts[name]; h != nil {
+		return h, nil
+	}
+	return nil, fmt.Errorf("no host %s", name)
+}
+
 // Cancel settles a jump to an attached host.
 func (m *Memory) Cancel(to, id string) (bool, error) {
-	m.mu.Lock()
-	h := m.hosts[to]
-	m.mu.Unlock()
-	if h == nil {
-		return false, fmt.Errorf("no host %s", to)
+	h, err := m.peer(to)
+	if err != nil {
+		return false, err
 	}
 	return h.CancelJump(id)
 }
@@ -300,11 +306,9 @@ func (m *Memory) Peers() []string {
 
 // Message delivers a message to a process on an attached host.
 func (m *Memory) Message(host, pid, from string, v Plain) error {
-	m.mu.Lock()
-	h := m.hosts[host]
-	m.mu.Unlock()
-	if h == nil {
-		return fmt.Errorf("no host %s", host)
+	h, err := m.peer(host)
+	if err != nil {
+		return err
 	}
 	return h.Deliver(from, pid, v)
 }
