@@ -46,21 +46,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	st, err := host.OpenStore(*store)
-	if err != nil {
-		fmt.Fprintf(stderr, "mobilua: %v\n", err)
-		return 1
-	}
-	defer st.Close()
 	cfg := host.DefaultConfig()
 	cfg.Name = *name
 	pr := &printer{out: stdout}
-	h, err := host.New(cfg, st, pr)
+	h, stop, err := startHost(*store, cfg, pr)
 	if err != nil {
 		fmt.Fprintf(stderr, "mobilua: %v\n", err)
 		return 1
 	}
-	defer h.Close()
+	defer stop()
 	pr.Send("", fmt.Sprintf("mobilua host %s on %s: type help; a line ending in \\ goes on on the next one; end with EOF", *name, *store))
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -76,4 +70,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		msg.Reset()
 	}
 	return 0
+}
+
+// startHost opens the store at path and starts a host on it; stop closes
+// both.
+func startHost(path string, cfg host.Config, tr host.Transport) (h *host.Host, stop func(), err error) {
+	st, err := host.OpenStore(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if h, err = host.New(cfg, st, tr); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return h, func() { h.Close(); st.Close() }, nil
 }

@@ -50,24 +50,18 @@ func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mobilua: %v\n", err)
 		return 1
 	}
-	st, err := host.OpenStore(*store)
-	if err != nil {
-		fmt.Fprintf(stderr, "mobilua: %v\n", err)
-		return 1
-	}
-	defer st.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// the transport is replaced when the connection is; the host keeps
 	// the current one
 	sw := &switchable{}
 	hc.Name = cfg.JID
-	h, err := host.New(hc, st, sw)
+	h, closeHost, err := startHost(*store, hc, sw)
 	if err != nil {
 		fmt.Fprintf(stderr, "mobilua: %v\n", err)
 		return 1
 	}
-	defer h.Close()
+	defer closeHost()
 	backoff := time.Second
 	for ctx.Err() == nil {
 		tr, err := xmpphost.Dial(ctx, cfg)
