@@ -184,7 +184,9 @@ func (t *Transport) Serve(h *host.Host) error {
 	t.j.mu.Lock()
 	t.j.h = h
 	t.j.mu.Unlock()
-	opts := append(append(t.jumpHandlers(), append(serviceHandlers(h), t.ipcHandler())...),
+	opts := append(t.jumpHandlers(), t.ipcHandler())
+	opts = append(opts, serviceHandlers(h)...)
+	opts = append(opts,
 		mux.MessageFunc(stanza.ChatMessage, xml.Name{Local: "body"},
 			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
 				var msg message
@@ -201,6 +203,12 @@ func (t *Transport) Serve(h *host.Host) error {
 			}),
 	)
 	err := t.s.Serve(mux.New(stanza.NSClient, opts...))
+	// no handler runs any more: end the users' goroutines
+	mu.Lock()
+	for _, q := range queues {
+		close(q)
+	}
+	mu.Unlock()
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}

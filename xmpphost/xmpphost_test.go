@@ -60,66 +60,10 @@ func TestChat(t *testing.T) {
 	env := startProsody(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cfg := func(n string) Config {
-		return Config{JID: env["XMPP_JID"+n], Password: env["XMPP_PASS"+n], Addr: env["XMPP_ADDR"],
-			TLS: env["XMPP_TLS"] != "0", CAFile: env["XMPP_CA"]}
-	}
-	tr, err := Dial(ctx, cfg("1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tr.Close()
-	st, err := host.OpenStore(filepath.Join(t.TempDir(), "h.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	hc := host.DefaultConfig()
-	hc.Name = env["XMPP_JID1"]
-	h, err := host.New(hc, st, tr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	if err := tr.SetStatus("ready"); err != nil {
-		t.Fatal(err)
-	}
-	go tr.Serve(h)
-
+	tr, _ := xmppHost(t, ctx, env, "1")
 	// the user: another account (the third), with its own session
-	user, err := Dial(ctx, cfg("3"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer user.Close()
-	user.SetStatus("")
-	var mu sync.Mutex
-	var got []string
-	go user.s.Serve(mux.New(stanza.NSClient, mux.MessageFunc(stanza.ChatMessage, xml.Name{Local: "body"},
-		func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
-			var m message
-			if err := xml.NewTokenDecoder(r).Decode(&m); err != nil {
-				return err
-			}
-			mu.Lock()
-			got = append(got, m.Body)
-			mu.Unlock()
-			return nil
-		})))
-	waitFor := func(want string) string {
-		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-			mu.Lock()
-			for _, g := range got {
-				if strings.Contains(g, want) {
-					mu.Unlock()
-					return g
-				}
-			}
-			mu.Unlock()
-		}
-		t.Fatalf("no reply with %q; got %q", want, got)
-		return ""
-	}
+	user := newUser(t, ctx, env, "3")
+	waitFor := func(want string) string { return user.waitFor(t, want) }
 	hostJID := env["XMPP_JID1"]
 	user.Send(hostJID, "step print(6 * 7)")
 	waitFor("42")
@@ -154,6 +98,17 @@ func TestChat(t *testing.T) {
 	}
 }
 
+// dial logs in as account n of the private Prosody.
+func dial(t testing.TB, ctx context.Context, env map[string]string, n string) *Transport {
+	tr, err := Dial(ctx, Config{JID: env["XMPP_JID"+n], Password: env["XMPP_PASS"+n], Addr: env["XMPP_ADDR"],
+		TLS: env["XMPP_TLS"] != "0", CAFile: env["XMPP_CA"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tr.Close() })
+	return tr
+}
+
 // xmppHost starts a host on account n with the given peers.
 func xmppHost(t testing.TB, ctx context.Context, env map[string]string, n string, peers ...string) (*Transport, *host.Host) {
 	return xmppHostWith(t, ctx, env, n, nil, peers...)
@@ -162,12 +117,7 @@ func xmppHost(t testing.TB, ctx context.Context, env map[string]string, n string
 // xmppHostWith is xmppHost with changes to the transport and the host's
 // configuration.
 func xmppHostWith(t testing.TB, ctx context.Context, env map[string]string, n string, mod func(*Transport, *host.Config), peers ...string) (*Transport, *host.Host) {
-	tr, err := Dial(ctx, Config{JID: env["XMPP_JID"+n], Password: env["XMPP_PASS"+n], Addr: env["XMPP_ADDR"],
-		TLS: env["XMPP_TLS"] != "0", CAFile: env["XMPP_CA"]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tr.Close() })
+	tr := dial(t, ctx, env, n)
 	tr.SetPeers(peers)
 	st, err := host.OpenStore(filepath.Join(t.TempDir(), "h.db"))
 	if err != nil {
@@ -196,12 +146,7 @@ type chatUser struct {
 }
 
 func newUser(t testing.TB, ctx context.Context, env map[string]string, n string) *chatUser {
-	tr, err := Dial(ctx, Config{JID: env["XMPP_JID"+n], Password: env["XMPP_PASS"+n], Addr: env["XMPP_ADDR"],
-		TLS: env["XMPP_TLS"] != "0", CAFile: env["XMPP_CA"]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tr.Close() })
+	tr := dial(t, ctx, env, n)
 	u := &chatUser{Transport: tr}
 	tr.SetStatus("")
 	go tr.s.Serve(mux.New(stanza.NSClient, mux.MessageFunc(stanza.ChatMessage, xml.Name{Local: "body"},
