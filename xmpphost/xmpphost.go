@@ -1,12 +1,12 @@
 // Package xmpphost puts a computation host (package host) on XMPP with
 // mellium.im/xmpp: it logs in as an ordinary account, answers chat
-// messages with the host's commands, and keeps its presence (available,
-// with the number of running processes as its status).
-//
-// This is the first part of the XMPP issue: chat commands over a real
-// server. Jumps between hosts over XMPP (a continuation payload in
-// urn:mobilua namespace, chunked, acknowledged, exactly once), components,
-// reconnection and the configuration file come next.
+// messages with the host's commands (a message to host/<pid> is input for
+// that process), keeps its presence with a status, answers pings and
+// service discovery (disco.go), carries processes to peer hosts in
+// urn:mobilua:0 pieces, exactly once (jump.go), and messages between
+// processes on different hosts (ipc.go). docs/protocol.md describes the
+// payloads. Reconnection and the configuration file are the command
+// line's (internal/console); component mode (XEP-0114) is not done.
 //
 // This package may import host; only the command line imports it.
 package xmpphost
