@@ -149,6 +149,7 @@ func (h *Host) ReceiveJump(id string, rec Record, cont []byte) error {
 	pr.p = p
 	pr.p.SetBudget(h.cfg.StepsPerSlice)
 	pr.args = []runtime.Value{runtime.True}
+	h.failPoint(FailReceiveThawed)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	// the continuation as it came: it is this process's checkpoint
@@ -156,6 +157,7 @@ func (h *Host) ReceiveJump(id string, rec Record, cont []byte) error {
 	if err != nil || !fresh {
 		return err
 	}
+	h.failPoint(FailReceiveStored)
 	pr.lastSave = time.Now()
 	h.procs[pid] = pr
 	h.tr.Send(pr.rec.Owner, fmt.Sprintf("%s arrived on %s (it was %s)", pid, h.cfg.Name, rec.PID))
@@ -186,6 +188,7 @@ func (h *Host) jump(pr *proc, to string) error {
 		return err
 	}
 	pr.lastSave = time.Now()
+	h.failPoint(FailJumpStored)
 	return h.finishJump(pr, cont)
 }
 
@@ -214,6 +217,7 @@ func (h *Host) finishJump(pr *proc, cont []byte) error {
 		return errPending // killed meanwhile
 	}
 	if taken {
+		h.failPoint(FailJumpAcked)
 		pr.rec.State, pr.rec.Reason, pr.p = StateMigrated, "jumped to "+to, nil
 		h.store.Put(&pr.rec, nil, true)
 		return nil

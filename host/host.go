@@ -55,6 +55,23 @@ type Config struct {
 	MaxLifetime      time.Duration // wall-clock time a process may take from its start (0: no limit)
 	OutputEvery      time.Duration // at most one output message per process this often
 	JumpRetry        time.Duration // how soon a jump with no settled outcome is tried again
+	// FailPoint, when set, is called at each step of a jump (see
+	// failPoints): the crash tests kill the host there.
+	FailPoint func(point string)
+}
+
+// The steps of a jump where FailPoint is called, in the order they happen.
+const (
+	FailJumpStored    = "jump-stored"    // sender: stored as migrating, nothing sent
+	FailReceiveThawed = "receive-thawed" // receiver: the process arrived and thawed, not stored
+	FailReceiveStored = "receive-stored" // receiver: stored, not acknowledged nor run
+	FailJumpAcked     = "jump-acked"     // sender: acknowledged, not yet stored as migrated away
+)
+
+func (h *Host) failPoint(point string) {
+	if h.cfg.FailPoint != nil {
+		h.cfg.FailPoint(point)
+	}
 }
 
 // DefaultConfig is what a host runs with unless told otherwise.

@@ -130,6 +130,9 @@ func (t *Transport) Jump(to, id string, rec host.Record, cont []byte) error {
 			return err
 		}
 	}
+	if t.FailPoint != nil {
+		t.FailPoint(FailJumpSent)
+	}
 	return t.answer(ack)
 }
 

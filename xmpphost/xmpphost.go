@@ -52,7 +52,15 @@ type Transport struct {
 	// AckTimeout is how long a jump or message waits for its
 	// acknowledgement (default 30 s).
 	AckTimeout time.Duration
+	// FailPoint, when set, is called with FailJumpSent once every piece
+	// of a jump is sent (the crash tests kill the host there).
+	FailPoint func(point string)
 }
+
+// FailJumpSent is the step of a jump between host.FailJumpStored and
+// host.FailReceiveThawed: the sender has sent every piece.
+const FailJumpSent = "jump-sent"
+
 
 // message is a chat message stanza with a body.
 type message struct {
