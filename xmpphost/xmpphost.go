@@ -61,7 +61,6 @@ type Transport struct {
 // host.FailReceiveThawed: the sender has sent every piece.
 const FailJumpSent = "jump-sent"
 
-
 // message is a chat message stanza with a body.
 type message struct {
 	stanza.Message
