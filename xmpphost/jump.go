@@ -28,6 +28,10 @@ const NS = "urn:mobilua:0"
 // under Prosody's default stanza limit (256 KiB).
 const chunkSize = 64 << 10
 
+// maxPieces is the most pieces a jump may have: 4096 × 64 KiB of base64
+// carry a continuation of up to 192 MiB (a variable for tests).
+var maxPieces = 4096
+
 // jumpChunk is one piece of a process in transit:
 //
 //	<message type='normal'><jump xmlns='urn:mobilua:0' id='…' seq='0' of='3'
@@ -116,6 +120,9 @@ func (t *Transport) Jump(to, id string, rec host.Record, cont []byte) error {
 	sum := sha256.Sum256(cont)
 	data := base64.StdEncoding.EncodeToString(cont)
 	n := (len(data) + chunkSize - 1) / chunkSize
+	if n > maxPieces {
+		return fmt.Errorf("the process is too large to travel (%.1f MiB frozen; at most %.1f MiB)", float64(len(cont))/(1<<20), float64(maxPieces*chunkSize/4*3)/(1<<20))
+	}
 	ack, done := t.await(id)
 	defer done()
 	for i := 0; i < n; i++ {
@@ -286,7 +293,7 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 	}
 	in := j.pending[key]
 	if in == nil {
-		if c.Of < 1 || c.Of > 4096 {
+		if c.Of < 1 || c.Of > maxPieces {
 			refuse("bad piece count")
 			return
 		}

@@ -365,3 +365,26 @@ func TestJumpToAbsentPeer(t *testing.T) {
 		t.Errorf("ran %d times: %q", n, user.got)
 	}
 }
+
+// TestJumpTooLarge: a continuation with more pieces than a jump may have
+// is refused by the sender before anything is sent, and the process goes
+// on at home.
+func TestJumpTooLarge(t *testing.T) {
+	old := maxPieces
+	maxPieces = 2
+	defer func() { maxPieces = old }()
+	env := startProsody(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	a, b := env["XMPP_JID1"], env["XMPP_JID2"]
+	xmppHost(t, ctx, env, "1", b)
+	xmppHost(t, ctx, env, "2", a)
+	user := newUser(t, ctx, env, "3")
+	user.Send(a, `new local t = string.rep("x", 300000) print(mb.jump("`+b+`")) print("still on", mb.host(), #t)`)
+	user.waitFor(t, a+": p1")
+	user.Send(a, "run p1")
+	user.waitFor(t, "nil\tthe process is too large to travel (0.3 MiB frozen; at most 0.1 MiB)")
+	if got := user.waitFor(t, "still on"); !strings.Contains(got, "still on\t"+a+"\t300000") {
+		t.Errorf("after the refusal: %q", got)
+	}
+}
