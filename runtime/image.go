@@ -637,15 +637,15 @@ func (p *Process) SealNatives() {
 	}
 	add(p.Globals, "_G")
 	add(p.StringMeta, "string.meta")
-	names := make([]string, 0, len(p.natives))
-	for n := range p.natives {
-		names = append(names, n)
+	var names []string // the host objects, in a fixed order
+	for n, v := range p.natives {
+		if _, ok := v.(*Userdata); ok {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if u, ok := p.natives[n].(*Userdata); ok {
-			add(u.Meta, n+".meta")
-		}
+		add(p.natives[n].(*Userdata).Meta, n+".meta")
 	}
 	for i := 0; i < len(queue); i++ {
 		it := queue[i]
