@@ -12,33 +12,165 @@ import (
 // with the interpreter's frame layout: the same registers, constants and
 // pcs. It is an accelerator, not a second engine: every instruction it
 // does not handle, and every case its fast path does not cover (a
-// metamethod, an error, a call, the end of the step budget), is left to
-// the interpreter at that very pc. So a process can stop, be frozen and
-// thawed anywhere, with or without compiled code on either side.
+// metamethod, an error, a call of anything but a Lua function or a plain
+// builtin, the end of the step budget), is left to the interpreter at
+// that very pc. So a process can stop, be frozen and thawed anywhere,
+// with or without compiled code on either side.
 //
 // How they meet: when a chunk whose source and code match a registered
 // CompiledChunk is loaded, the packed code of each compiled function gets
 // opNative at every pc its compiled code enters at. The interpreter, on
-// opNative, calls the compiled function with that pc; it returns the pc of
-// the first instruction it leaves to the interpreter, which runs the
-// original instruction there when it is the one it was called for.
+// opNative, calls the compiled function with that pc (runNative); it
+// returns the pc of the first instruction it leaves to the interpreter,
+// which runs the original instruction there when it is the one it was
+// called for. Calls and returns between Lua functions are the
+// interpreter's own (NativeFrame.Call and Return push and pop its frames,
+// never the Go stack): compiled code returns NativeReload after one, and
+// runNative goes on with the frame then on top, straight into its
+// compiled code when it enters there (the pc after a call always does).
 
 // opNative marks a pc where compiled code takes over (never in ir.Proto).
-const opNative ir.Op = 255
+const opNative = ir.NumOps
 
-// NativeFrame is what compiled code sees of the frame it runs.
+// NativeFrame is what compiled code sees of the process it runs in; the
+// function's closure and its frame's base come as arguments.
 type NativeFrame struct {
-	R     []Value // the frame's registers: R[i] is register i
-	K     []Value // the function's constants
-	U     []*Upval
-	Env   *Table
-	IC    []int32 // inline-cache hints, per pc (see Table.GetStrHint)
-	Steps *int64  // the step budget: compiled code decrements it at backward jumps
+	Steps *int64 // the step budget: compiled code decrements it at backward jumps
+	p     *Process
 }
 
-// NativeFunc is the compiled code of one Lua function: it runs from pc and
-// returns the pc of the first instruction it leaves to the interpreter.
-type NativeFunc func(f *NativeFrame, pc int) int
+// Regs returns the registers of the frame at base: Regs(base)[i] is
+// register i. A call may move them (the stack grows): compiled code asks
+// again after one.
+func (f *NativeFrame) Regs(base int) []Value { return f.p.cur.stack[base:] }
+
+// NativeFunc is the compiled code of one Lua function: it runs the frame
+// of cl at base from pc, and returns the pc of the first instruction it
+// leaves to the interpreter, or NativeReload or NativeUnwound. It reads
+// cl's constants (cl.P.K), upvalues, environment and inline caches
+// (cl.P.IC, see Table.GetStrHint).
+type NativeFunc func(f *NativeFrame, cl *Closure, base, pc int) int
+
+// runNative runs compiled code from pc at in cl's frame at base, and
+// goes on from one compiled function to the next through the calls and
+// returns between them. It returns the pc where the interpreter goes on
+// in the frame then on top, and the pc compiled code was last entered at
+// (when they are equal, the interpreter runs that instruction itself);
+// or NativeUnwound.
+func (p *Process) runNative(th *Thread, cl *Closure, at, base int) (npc, entry int) {
+	nf := &p.nf
+	if nf.p != p {
+		nf.p, nf.Steps = p, &p.steps
+	}
+	for {
+		p.nativeEntries++
+		npc := cl.P.native(nf, cl, base, at)
+		if npc != NativeReload {
+			return npc, at
+		}
+		fr := &th.frames[len(th.frames)-1]
+		cl, base, at = fr.cl, fr.base, fr.pc
+		if cl.P.Code[at].op() != opNative {
+			return at, -1
+		}
+	}
+}
+
+// What NativeFrame.Call returns, and compiled code returns in turn
+// unless it is NativeContinue.
+const (
+	// NativeReload: the frame on top changed (a Lua function was called,
+	// or returned): the interpreter goes on with that frame, at its pc.
+	NativeReload = -1
+	// NativeUnwound: an error unwound the stack to a pcall: the
+	// interpreter starts again from the thread and frame on top.
+	NativeUnwound = -2
+	// NativeContinue: the call is done, its results are in place (a
+	// builtin ran); compiled code goes on with the next instruction.
+	NativeContinue = -3
+)
+
+// Call runs the instruction CALL a b c at pc for compiled code, as the
+// interpreter would: a Lua function gets its frame (NativeReload); a
+// plain builtin runs now (NativeContinue: the registers may have moved,
+// see Regs; or NativeUnwound when it raised
+// an error that a pcall caught); everything else (the end of the step
+// budget, metamethods, pcall, coroutines, errors) is left to the
+// interpreter before anything is done: Call returns pc.
+func (f *NativeFrame) Call(base, pc, a, b, c int) int {
+	p := f.p
+	if p.steps <= 0 {
+		return pc // the interpreter counts the step and may end the slice
+	}
+	th := p.cur
+	ra := base + a
+	nargs := b - 1
+	if b == 0 {
+		nargs = th.top - ra - 1
+	}
+	switch fn := th.stack[ra].o.(type) {
+	case *Closure:
+		p.steps--
+		topFrame(th).pc = pc + 1
+		p.pushLua(th, fn, ra, nargs, c-1, modeNormal, 0)
+		return NativeReload
+	case *GoFunction:
+		if fn.kind != goPlain {
+			return pc
+		}
+		p.steps--
+		topFrame(th).pc = pc + 1
+		th.top = ra + 1 + nargs
+		th.goCall = fn
+		n := fn.Fn(th, th.stack[ra+1:ra+1+nargs])
+		if n == raisedError {
+			if err := p.handleError(p.takeRaised()); err != nil {
+				panic(err)
+			}
+			return NativeUnwound
+		}
+		th.goCall = nil
+		p.deliverResults(th, th.top-n, n, ra, c-1, modeNormal, 0)
+		return NativeContinue
+	}
+	return pc
+}
+
+// Return runs RETURN a b for compiled code when the function was called
+// by a Lua function (it reports false, and does nothing, otherwise: the
+// interpreter delivers results to builtins, metamethods and coroutines).
+// Compiled code then returns NativeReload.
+func (f *NativeFrame) Return(base, a, b int) bool {
+	th := f.p.cur
+	ret := topFrame(th)
+	if ret.mode != modeNormal || len(th.frames) < 2 {
+		return false
+	}
+	ra := base + a
+	n := b - 1
+	if b == 0 {
+		n = th.top - ra
+	}
+	if len(th.open) > 0 {
+		th.closeUpvals(base)
+	}
+	stack := th.stack
+	dst, nres := ret.fn, ret.nres
+	th.frames = th.frames[:len(th.frames)-1]
+	switch {
+	case nres == 1 && n >= 1:
+		stack[dst] = stack[ra]
+	case nres < 0:
+		copy(stack[dst:dst+n], stack[ra:ra+n])
+		th.top = dst + n
+	case n >= nres:
+		copy(stack[dst:dst+nres], stack[ra:ra+nres])
+	default:
+		copy(stack[dst:dst+n], stack[ra:ra+n])
+		clearValues(stack[dst+n : dst+nres])
+	}
+	return true
+}
 
 // CompiledChunk is the compiled code of one chunk, registered by the
 // generated package's init.

@@ -79,16 +79,21 @@ reload:
 		// leave the loop: the fast paths never read it
 		switch in.op() {
 		case opNative:
-			p.nativeEntries++
-			nf := &p.nf
-			nf.R, nf.K, nf.U, nf.Env, nf.IC, nf.Steps = stack[base:], k, cl.Upvals, cl.Env, cl.P.IC, &p.steps
-			if npc := cl.P.native(nf, pc-1); npc != pc-1 {
-				pc = npc
-				continue
+			npc, entry := p.runNative(th, cl, pc-1, base)
+			if npc == NativeUnwound {
+				goto reload
 			}
-			// the compiled code leaves this instruction to the interpreter
-			in = cl.P.orig[pc-1]
-			goto redo
+			// the frame on top may have changed (calls and returns)
+			fr := topFrame(th)
+			cl = fr.cl
+			code, k, base, stack = cl.P.Code, cl.P.K, fr.base, th.stack
+			if npc == entry {
+				// the compiled code leaves this instruction to the interpreter
+				pc = npc + 1
+				in = cl.P.orig[npc]
+				goto redo
+			}
+			pc = npc
 		case ir.MOVE:
 			stack[ra] = stack[base+int(in.b())]
 		case ir.LOADK:
@@ -375,7 +380,11 @@ reload:
 			if f, ok := stack[ra].o.(*Closure); ok {
 				topFrame(th).pc = pc
 				p.pushLua(th, f, ra, nargs, int(in.c())-1, modeNormal, 0)
-				goto reload
+				// the callee's frame is on top: run it (what reload does,
+				// without the checks a plain call cannot change)
+				cl, code, k = f, f.P.Code, f.P.K
+				base, stack, pc = topFrame(th).base, th.stack, 0
+				continue
 			}
 			topFrame(th).pc = pc
 			if g, ok := stack[ra].o.(*GoFunction); ok && g.kind == goPlain {
@@ -451,7 +460,15 @@ reload:
 					copy(stack[dst:dst+n], stack[ra:ra+n])
 					clearValues(stack[dst+n : dst+nres])
 				}
-				goto reload
+				if len(th.frames) == 0 {
+					goto reload
+				}
+				// back in the caller's frame (a Lua one: a builtin's
+				// call does not return in modeNormal)
+				fr := topFrame(th)
+				cl = fr.cl
+				code, k, base, pc = cl.P.Code, cl.P.K, fr.base, fr.pc
+				continue
 			}
 			p.deliverResults(th, ra, n, dst, nres, mode, aux)
 			goto reload

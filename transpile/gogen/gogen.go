@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"math"
 	"path"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -183,6 +184,14 @@ func analyze(p *ir.Proto, minRun int) funcInfo {
 			fa.entries = append(fa.entries, int32(pc))
 		}
 	}
+	// and where a call made by compiled code returns to: the interpreter
+	// hands the caller's frame back to compiled code there
+	for pc, in := range p.Code {
+		if in.Op == ir.CALL && pc+1 < n && fa.fast[pc+1] && !slices.Contains(fa.entries, int32(pc+1)) {
+			fa.entries = append(fa.entries, int32(pc+1))
+		}
+	}
+	slices.Sort(fa.entries)
 	return fa
 }
 
@@ -205,7 +214,7 @@ func jumpTargets(pc int, in ir.Instr) []int {
 // fallsThrough reports whether a fast instruction may go on to the next.
 func fallsThrough(in ir.Instr) bool {
 	switch in.Op {
-	case ir.JMP, ir.FORPREP:
+	case ir.JMP, ir.FORPREP, ir.RETURN:
 		return false
 	case ir.LOADBOOL:
 		return in.C == 0
@@ -221,9 +230,11 @@ func hasFastPath(p *ir.Proto, in ir.Instr) bool {
 		ir.GETGLOBAL, ir.SETGLOBAL, ir.GETTABLE, ir.SETTABLE, ir.NEWTABLE,
 		ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW, ir.UNM, ir.NOT, ir.LEN,
 		ir.JMP, ir.EQ, ir.LT, ir.LE, ir.TEST, ir.TESTSET,
-		ir.FORPREP, ir.FORLOOP, ir.TFORLOOP:
+		ir.FORPREP, ir.FORLOOP, ir.TFORLOOP, ir.CALL, ir.RETURN:
 		return true
-	case ir.CONCAT, ir.SELF, ir.CALL, ir.TAILCALL, ir.RETURN, ir.TFORCALL,
+	case ir.SELF:
+		return in.C < 0 && p.Consts[^in.C].Kind == ir.KString
+	case ir.CONCAT, ir.TAILCALL, ir.TFORCALL,
 		ir.SETLIST, ir.CLOSE, ir.CLOSURE, ir.VARARG:
 		return false
 	}
@@ -251,10 +262,10 @@ func (g *gen) function(name string, p *ir.Proto, fa funcInfo) jen.Code {
 	body := []jen.Code{}
 	if len(fa.entries) == 0 {
 		body = append(body, jen.Return(jen.Id("pc")))
-		return jen.Comment(doc).Line().Func().Id(name).Params(jen.Id("f").Op("*").Qual(rtPath, "NativeFrame"), jen.Id("pc").Int()).Int().Block(body...)
+		return jen.Comment(doc).Line().Func().Id(name).Params(jen.Id("f").Op("*").Qual(rtPath, "NativeFrame"), jen.Id("cl").Op("*").Qual(rtPath, "Closure"), jen.List(jen.Id("base"), jen.Id("pc")).Int()).Int().Block(body...)
 	}
 	body = append(body,
-		jen.List(jen.Id("r"), jen.Id("k")).Op(":=").List(jen.Id("f").Dot("R"), jen.Id("f").Dot("K")),
+		jen.List(jen.Id("r"), jen.Id("k")).Op(":=").List(jen.Id("f").Dot("Regs").Call(jen.Id("base")), jen.Id("cl").Dot("P").Dot("K")),
 		jen.List(jen.Id("_"), jen.Id("_")).Op("=").List(jen.Id("r"), jen.Id("k")),
 		jen.Switch(jen.Id("pc")).BlockFunc(func(sw *jen.Group) {
 			for _, e := range fa.entries {
@@ -322,7 +333,7 @@ func (g *gen) function(name string, p *ir.Proto, fa funcInfo) jen.Code {
 		}
 		body = append(body, jen.Return(jen.Lit(len(p.Code))))
 	}
-	return jen.Comment(doc).Line().Func().Id(name).Params(jen.Id("f").Op("*").Qual(rtPath, "NativeFrame"), jen.Id("pc").Int()).Int().Block(body...)
+	return jen.Comment(doc).Line().Func().Id(name).Params(jen.Id("f").Op("*").Qual(rtPath, "NativeFrame"), jen.Id("cl").Op("*").Qual(rtPath, "Closure"), jen.List(jen.Id("base"), jen.Id("pc")).Int()).Int().Block(body...)
 }
 
 // reg and friends are expressions for operands.
@@ -392,26 +403,26 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) ([]jen.Code, bool) {
 		}
 		return s, true
 	case ir.GETUPVAL:
-		return []jen.Code{reg(a).Op("=").Id("f").Dot("U").Index(jen.Lit(int(b))).Dot("Get").Call()}, true
+		return []jen.Code{reg(a).Op("=").Id("cl").Dot("Upvals").Index(jen.Lit(int(b))).Dot("Get").Call()}, true
 	case ir.SETUPVAL:
-		return []jen.Code{jen.Id("f").Dot("U").Index(jen.Lit(int(b))).Dot("Set").Call(reg(a))}, true
+		return []jen.Code{jen.Id("cl").Dot("Upvals").Index(jen.Lit(int(b))).Dot("Set").Call(reg(a))}, true
 	case ir.GETGLOBAL:
 		return []jen.Code{jen.Block(
 			jen.List(jen.Id("ks"), jen.Id("_")).Op(":=").Add(konst(int(b))).Dot("Str").Call(),
-			jen.Id("v").Op(":=").Id("f").Dot("Env").Dot("GetStrHint").Call(jen.Id("ks"), jen.Op("&").Id("f").Dot("IC").Index(jen.Lit(pc))),
-			jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Id("f").Dot("Env").Dot("Meta").Call().Op("!=").Nil()).Block(leave(pc)),
+			jen.Id("v").Op(":=").Id("cl").Dot("Env").Dot("GetStrHint").Call(jen.Id("ks"), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
+			jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Id("cl").Dot("Env").Dot("Meta").Call().Op("!=").Nil()).Block(leave(pc)),
 			reg(a).Op("=").Id("v"),
 		)}, true
 	case ir.SETGLOBAL:
 		return []jen.Code{jen.Block(
-			jen.If(jen.Id("f").Dot("Env").Dot("Meta").Call().Op("!=").Nil()).Block(leave(pc)),
+			jen.If(jen.Id("cl").Dot("Env").Dot("Meta").Call().Op("!=").Nil()).Block(leave(pc)),
 			jen.List(jen.Id("ks"), jen.Id("_")).Op(":=").Add(konst(int(b))).Dot("Str").Call(),
-			jen.Id("f").Dot("Env").Dot("SetStrHint").Call(jen.Id("ks"), reg(a), jen.Op("&").Id("f").Dot("IC").Index(jen.Lit(pc))),
+			jen.Id("cl").Dot("Env").Dot("SetStrHint").Call(jen.Id("ks"), reg(a), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
 		)}, true
 	case ir.GETTABLE:
 		get := jen.Id("t").Dot("Get").Call(rk(c))
 		if c < 0 && p.Consts[^c].Kind == ir.KString {
-			get = jen.Id("t").Dot("GetStrHint").Call(jen.Id("ks"), jen.Op("&").Id("f").Dot("IC").Index(jen.Lit(pc)))
+			get = jen.Id("t").Dot("GetStrHint").Call(jen.Id("ks"), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc)))
 		}
 		s := []jen.Code{
 			jen.Id("t").Op(":=").Add(reg(b)).Dot("Table").Call(),
@@ -434,7 +445,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) ([]jen.Code, bool) {
 		if b < 0 && p.Consts[^b].Kind == ir.KString {
 			s = append(s,
 				jen.List(jen.Id("ks"), jen.Id("_")).Op(":=").Add(konst(int(^b))).Dot("Str").Call(),
-				jen.Id("t").Dot("SetStrHint").Call(jen.Id("ks"), rk(c), jen.Op("&").Id("f").Dot("IC").Index(jen.Lit(pc))),
+				jen.Id("t").Dot("SetStrHint").Call(jen.Id("ks"), rk(c), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
 			)
 		} else {
 			s = append(s, jen.If(jen.Id("t").Dot("Set").Call(rk(b), rk(c)).Op("!=").Nil()).Block(leave(pc)))
@@ -534,6 +545,29 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) ([]jen.Code, bool) {
 			),
 		))
 		return s, true
+	case ir.SELF:
+		return []jen.Code{jen.Block(
+			jen.Id("x").Op(":=").Add(reg(b)),
+			jen.Id("t").Op(":=").Id("x").Dot("Table").Call(),
+			jen.If(jen.Id("t").Op("==").Nil()).Block(leave(pc)),
+			jen.List(jen.Id("ks"), jen.Id("_")).Op(":=").Add(konst(int(^c))).Dot("Str").Call(),
+			jen.Id("v").Op(":=").Id("t").Dot("GetStrHint").Call(jen.Id("ks"), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
+			jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Id("t").Dot("Meta").Call().Op("!=").Nil()).Block(leave(pc)),
+			reg(a+1).Op("=").Id("x"),
+			reg(a).Op("=").Id("v"),
+		)}, true
+	case ir.CALL:
+		// a Lua function called here runs in its own frame: the
+		// interpreter goes on with it, and comes back at pc+1
+		return []jen.Code{
+			jen.If(jen.Id("x").Op(":=").Id("f").Dot("Call").Call(jen.Id("base"), jen.Lit(pc), jen.Lit(int(a)), jen.Lit(int(b)), jen.Lit(int(c))), jen.Id("x").Op("!=").Add(rt("NativeContinue"))).Block(jen.Return(jen.Id("x"))),
+			jen.Id("r").Op("=").Id("f").Dot("Regs").Call(jen.Id("base")),
+		}, true
+	case ir.RETURN:
+		return []jen.Code{
+			jen.If(jen.Id("f").Dot("Return").Call(jen.Id("base"), jen.Lit(int(a)), jen.Lit(int(b)))).Block(jen.Return(rt("NativeReload"))),
+			leave(pc),
+		}, false
 	case ir.TFORLOOP:
 		return []jen.Code{jen.If(jen.Id("v").Op(":=").Add(reg(a+3)), jen.Op("!").Id("v").Dot("IsNil").Call()).Block(
 			append(budget(pc), reg(a+2).Op("=").Id("v"), gotoPC(pc+1+int(b)))...,
