@@ -380,11 +380,7 @@ reload:
 			if f, ok := stack[ra].o.(*Closure); ok {
 				topFrame(th).pc = pc
 				p.pushLua(th, f, ra, nargs, int(in.c())-1, modeNormal, 0)
-				// the callee's frame is on top: run it (what reload does,
-				// without the checks a plain call cannot change)
-				cl, code, k = f, f.P.Code, f.P.K
-				base, stack, pc = topFrame(th).base, th.stack, 0
-				continue
+				goto reload
 			}
 			topFrame(th).pc = pc
 			if g, ok := stack[ra].o.(*GoFunction); ok && g.kind == goPlain {
@@ -460,15 +456,7 @@ reload:
 					copy(stack[dst:dst+n], stack[ra:ra+n])
 					clearValues(stack[dst+n : dst+nres])
 				}
-				if len(th.frames) == 0 {
-					goto reload
-				}
-				// back in the caller's frame (a Lua one: a builtin's
-				// call does not return in modeNormal)
-				fr := topFrame(th)
-				cl = fr.cl
-				code, k, base, pc = cl.P.Code, cl.P.K, fr.base, fr.pc
-				continue
+				goto reload
 			}
 			p.deliverResults(th, ra, n, dst, nres, mode, aux)
 			goto reload
