@@ -222,8 +222,31 @@ func (t *Table) GetStrHint(s string, hint *int32) Value {
 	return t.entries[p].v
 }
 
-// SetStrHint is SetStr with an inline cache (see GetStrHint).
-func (t *Table) SetStrHint(s string, v Value, hint *int32) {
+// GetStrIndex is t[s] with the __index chain followed through tables,
+// as indexing does (the first table's field by the inline cache hint).
+// It reports false, having done nothing, when a metamethod function must
+// run or the chain is too long: the interpreter's slow path does that.
+func (t *Table) GetStrIndex(s string, hint *int32) (Value, bool) {
+	v := t.GetStrHint(s, hint)
+	for loop := 0; v.o == nil && t.meta != nil; loop++ {
+		mm := t.meta.metaIndex()
+		if mm.o == nil {
+			return Nil, true
+		}
+		nt, ok := mm.o.(*Table)
+		if !ok || loop == maxTagLoop {
+			return Nil, false
+		}
+		t = nt
+		v = t.GetStr(s)
+	}
+	return v, true
+}
+
+// SetStrHint is SetStr with an inline cache (see GetStrHint); key is a
+// string value (a constant: a new field keeps it as it is, unboxed).
+func (t *Table) SetStrHint(key Value, v Value, hint *int32) {
+	s := key.o.(string)
 	if h := int(*hint); h < len(t.entries) {
 		e := &t.entries[h]
 		if ks, ok := e.k.o.(string); ok && sameString(ks, s) && e.v.o != nil && v.o != nil {
@@ -232,7 +255,7 @@ func (t *Table) SetStrHint(s string, v Value, hint *int32) {
 			return
 		}
 	}
-	t.setHash(Value{o: s}, v)
+	t.setHash(key, v)
 	if p, ok := t.strPos(s); ok {
 		*hint = p
 	}

@@ -125,7 +125,7 @@ reload:
 				key = k[^in.c()]
 				if tt, ok := t.o.(*Table); ok {
 					if ks, ok := key.o.(string); ok {
-						if v := tt.GetStrHint(ks, &cl.P.IC[pc-1]); v.o != nil || tt.meta == nil {
+						if v, ok := tt.GetStrIndex(ks, &cl.P.IC[pc-1]); ok {
 							stack[ra] = v
 							continue
 						}
@@ -148,7 +148,7 @@ reload:
 			env := cl.Env
 			key := k[in.b()]
 			if env.meta == nil {
-				env.SetStrHint(key.o.(string), stack[ra], &cl.P.IC[pc-1])
+				env.SetStrHint(key, stack[ra], &cl.P.IC[pc-1])
 				continue
 			}
 			topFrame(th).pc = pc
@@ -171,8 +171,8 @@ reload:
 				val = stack[base+int(in.c())]
 			}
 			if tt, ok := t.o.(*Table); ok && tt.meta == nil {
-				if ks, ok := key.o.(string); ok && in.b() < 0 {
-					tt.SetStrHint(ks, val, &cl.P.IC[pc-1])
+				if _, ok := key.o.(string); ok && in.b() < 0 {
+					tt.SetStrHint(key, val, &cl.P.IC[pc-1])
 					continue
 				}
 				topFrame(th).pc = pc
@@ -193,7 +193,7 @@ reload:
 			key := k[^in.c()]
 			stack[ra+1] = obj
 			if tt, ok := obj.o.(*Table); ok {
-				if v := tt.GetStrHint(key.o.(string), &cl.P.IC[pc-1]); v.o != nil || tt.meta == nil {
+				if v, ok := tt.GetStrIndex(key.o.(string), &cl.P.IC[pc-1]); ok {
 					stack[ra] = v
 					continue
 				}

@@ -416,20 +416,24 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) ([]jen.Code, bool) {
 	case ir.SETGLOBAL:
 		return []jen.Code{jen.Block(
 			jen.If(jen.Id("cl").Dot("Env").Dot("Meta").Call().Op("!=").Nil()).Block(leave(pc)),
-			jen.List(jen.Id("ks"), jen.Id("_")).Op(":=").Add(konst(int(b))).Dot("Str").Call(),
-			jen.Id("cl").Dot("Env").Dot("SetStrHint").Call(jen.Id("ks"), reg(a), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
+			jen.Id("cl").Dot("Env").Dot("SetStrHint").Call(konst(int(b)), reg(a), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
 		)}, true
 	case ir.GETTABLE:
-		get := jen.Id("t").Dot("Get").Call(rk(c))
 		if c < 0 && p.Consts[^c].Kind == ir.KString {
-			get = jen.Id("t").Dot("GetStrHint").Call(jen.Id("ks"), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc)))
+			// a field: through the __index chain of tables too
+			return []jen.Code{jen.Block(
+				jen.Id("t").Op(":=").Add(reg(b)).Dot("Table").Call(),
+				jen.If(jen.Id("t").Op("==").Nil()).Block(leave(pc)),
+				jen.List(jen.Id("ks"), jen.Id("_")).Op(":=").Add(konst(int(^c))).Dot("Str").Call(),
+				jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("GetStrIndex").Call(jen.Id("ks"), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
+				jen.If(jen.Op("!").Id("ok")).Block(leave(pc)),
+				reg(a).Op("=").Id("v"),
+			)}, true
 		}
+		get := jen.Id("t").Dot("Get").Call(rk(c))
 		s := []jen.Code{
 			jen.Id("t").Op(":=").Add(reg(b)).Dot("Table").Call(),
 			jen.If(jen.Id("t").Op("==").Nil()).Block(leave(pc)),
-		}
-		if c < 0 && p.Consts[^c].Kind == ir.KString {
-			s = append(s, jen.List(jen.Id("ks"), jen.Id("_")).Op(":=").Add(konst(int(^c))).Dot("Str").Call())
 		}
 		s = append(s,
 			jen.Id("v").Op(":=").Add(get),
@@ -444,8 +448,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) ([]jen.Code, bool) {
 		}
 		if b < 0 && p.Consts[^b].Kind == ir.KString {
 			s = append(s,
-				jen.List(jen.Id("ks"), jen.Id("_")).Op(":=").Add(konst(int(^b))).Dot("Str").Call(),
-				jen.Id("t").Dot("SetStrHint").Call(jen.Id("ks"), rk(c), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
+				jen.Id("t").Dot("SetStrHint").Call(konst(int(^b)), rk(c), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
 			)
 		} else {
 			s = append(s, jen.If(jen.Id("t").Dot("Set").Call(rk(b), rk(c)).Op("!=").Nil()).Block(leave(pc)))
@@ -551,8 +554,8 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) ([]jen.Code, bool) {
 			jen.Id("t").Op(":=").Id("x").Dot("Table").Call(),
 			jen.If(jen.Id("t").Op("==").Nil()).Block(leave(pc)),
 			jen.List(jen.Id("ks"), jen.Id("_")).Op(":=").Add(konst(int(^c))).Dot("Str").Call(),
-			jen.Id("v").Op(":=").Id("t").Dot("GetStrHint").Call(jen.Id("ks"), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
-			jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Id("t").Dot("Meta").Call().Op("!=").Nil()).Block(leave(pc)),
+			jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("GetStrIndex").Call(jen.Id("ks"), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
+			jen.If(jen.Op("!").Id("ok")).Block(leave(pc)),
 			reg(a+1).Op("=").Id("x"),
 			reg(a).Op("=").Id("v"),
 		)}, true
