@@ -140,6 +140,14 @@ func (h *Host) Receive(rec Record, cont []byte) error { return h.ReceiveJump("",
 // the id are stored in one transaction, and a migration received before
 // is not taken in twice (the sender may send it again after a crash).
 func (h *Host) ReceiveJump(id string, rec Record, cont []byte) error {
+	return h.ReceiveJumpThen(id, rec, cont, nil)
+}
+
+// ReceiveJumpThen is ReceiveJump calling stored, when not nil, as soon as
+// the process is stored (or was, by an earlier copy of the migration):
+// before its owner is told and it runs, so that the sender's
+// acknowledgement goes first.
+func (h *Host) ReceiveJumpThen(id string, rec Record, cont []byte, stored func()) error {
 	pr := &proc{h: h, rec: Record{Owner: rec.Owner, Source: rec.Source, Comment: rec.Comment,
 		State: StateRunning, Created: rec.Created, Arrived: true}}
 	p, err := continuation.Thaw(cont, h.thawOptions(pr))
@@ -154,10 +162,16 @@ func (h *Host) ReceiveJump(id string, rec Record, cont []byte) error {
 	defer h.mu.Unlock()
 	// the continuation as it came: it is this process's checkpoint
 	pid, fresh, err := h.store.PutNew(&pr.rec, cont, id)
-	if err != nil || !fresh {
+	if err != nil {
 		return err
 	}
 	h.failPoint(FailReceiveStored)
+	if stored != nil {
+		stored()
+	}
+	if !fresh {
+		return nil
+	}
 	pr.lastSave = time.Now()
 	h.procs[pid] = pr
 	h.tr.Send(pr.rec.Owner, fmt.Sprintf("%s arrived on %s (it was %s)", pid, h.cfg.Name, rec.PID))
@@ -176,6 +190,7 @@ func (h *Host) jump(pr *proc, to string) error {
 	if to == h.cfg.Name {
 		return fmt.Errorf("already on %s", to)
 	}
+	h.failPoint(FailJumpStart)
 	cont, err := continuation.Freeze(pr.p)
 	if err != nil {
 		return err

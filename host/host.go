@@ -55,13 +55,19 @@ type Config struct {
 	MaxLifetime      time.Duration // wall-clock time a process may take from its start (0: no limit)
 	OutputEvery      time.Duration // at most one output message per process this often
 	JumpRetry        time.Duration // how soon a jump with no settled outcome is tried again
-	// FailPoint, when set, is called at each step of a jump (see
-	// failPoints): the crash tests kill the host there.
+	// NoSync: the store does not wait for the disk at each change (see
+	// Store.SetSync): faster jumps and commands, safe against the host
+	// being killed, not against the machine failing.
+	NoSync bool
+	// FailPoint, when set, is called at each step of a jump (FailJump…,
+	// FailReceive…): the crash tests kill the host there, the benchmarks
+	// time the steps.
 	FailPoint func(point string)
 }
 
 // The steps of a jump where FailPoint is called, in the order they happen.
 const (
+	FailJumpStart     = "jump-start"     // sender: mb.jump called, the process not yet frozen
 	FailJumpStored    = "jump-stored"    // sender: stored as migrating, nothing sent
 	FailReceiveThawed = "receive-thawed" // receiver: the process arrived and thawed, not stored
 	FailReceiveStored = "receive-stored" // receiver: stored, not acknowledged nor run
@@ -125,6 +131,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, aliases: map[string]string{}, shells: map[string]string{},
 		cache: &continuation.ChunkCache{}, started: time.Now()}
 	h.ready = sync.NewCond(&h.mu)
+	store.SetSync(!cfg.NoSync)
 	recs, err := store.All()
 	if err != nil {
 		return nil, err

@@ -123,6 +123,12 @@ func migrate(tx *bolt.Tx, from int) error {
 	return tx.Bucket(bMeta).Put([]byte("schema"), []byte(strconv.Itoa(schemaVersion)))
 }
 
+// SetSync says whether each change waits until it is on the disk (the
+// default). Without it a change is in the operating system's hands when
+// it returns: it survives the host being killed at any point, but not the
+// machine failing (which may then damage the file: bbolt's NoSync).
+func (s *Store) SetSync(on bool) { s.db.NoSync = !on }
+
 // Close closes the store.
 func (s *Store) Close() error { return s.db.Close() }
 

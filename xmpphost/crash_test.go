@@ -147,6 +147,7 @@ func TestJumpCrash(t *testing.T) {
 		victim string // "A": the sender, "B": the receiver
 		point  string
 	}{
+		{"A", host.FailJumpStart},
 		{"A", host.FailJumpStored},
 		{"A", FailJumpSent},
 		{"B", host.FailReceiveThawed},

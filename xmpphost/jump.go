@@ -314,21 +314,20 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 	delete(j.pending, key)
 	h := j.h
 	go func() {
-		err := receive(h, c.ID, in)
-		if err == nil {
+		// acknowledged as soon as it is stored, before it runs here
+		err := receive(h, c.ID, in, func() {
 			j.mu.Lock()
 			j.done[from+" "+c.ID] = true
 			j.mu.Unlock()
-		}
-		reason := ""
+			t.ack(from, c.ID, true, "")
+		})
 		if err != nil {
-			reason = err.Error()
+			t.ack(from, c.ID, false, err.Error())
 		}
-		t.ack(from, c.ID, err == nil, reason)
 	}()
 }
 
-func receive(h *host.Host, id string, in *incoming) error {
+func receive(h *host.Host, id string, in *incoming, stored func()) error {
 	if h == nil {
 		return errors.New("no host here")
 	}
@@ -347,7 +346,7 @@ func receive(h *host.Host, id string, in *incoming) error {
 	if err := json.Unmarshal(recJSON, &rec); err != nil {
 		return fmt.Errorf("bad record: %v", err)
 	}
-	return h.ReceiveJump(in.from+" "+id, rec, cont)
+	return h.ReceiveJumpThen(in.from+" "+id, rec, cont, stored)
 }
 
 func (t *Transport) ack(to, id string, ok bool, reason string) {

@@ -19,6 +19,7 @@ type fileConfig struct {
 	CA           string   `toml:"ca"`
 	Insecure     bool     `toml:"insecure"`
 	Store        string   `toml:"store"`
+	Sync         *bool    `toml:"sync"`
 	Peers        []string `toml:"peers"`
 	Admins       []string `toml:"admins"`
 	Limits       struct {
@@ -75,6 +76,7 @@ func loadConfig(path string, acct account, store *string, peers *peerList) (host
 	}
 	*peers = append(*peers, fc.Peers...)
 	hc.Admins = fc.Admins
+	hc.NoSync = fc.Sync != nil && !*fc.Sync
 	l := fc.Limits
 	setInt := func(dst *int64, v int64) {
 		if v > 0 {
