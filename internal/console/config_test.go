@@ -30,8 +30,12 @@ func TestConfigFile(t *testing.T) {
 	}
 	if *acct.jid != "lua1@a.example" || *acct.passFile != "/etc/mobilua/pw" || !*acct.useTLS || *store != "mobilua-host.db" ||
 		len(peers) != 1 || peers[0] != "lua2@b.example" || hc.StepsPerSlice != 100000 || hc.MaxMemory != 64<<20 ||
-		hc.OutputEvery != time.Second || hc.MaxLifetime != 24*time.Hour || hc.Workers != 2 {
+		hc.OutputEvery != time.Second || hc.MaxLifetime != 24*time.Hour || hc.Workers != 2 || hc.NoSync {
 		t.Errorf("parsed: %+v %+v", acct, hc)
+	}
+	os.WriteFile(path, []byte("sync = false\n"), 0o644)
+	if hc, err := loadConfig(path, acct, store, &peers); err != nil || !hc.NoSync {
+		t.Errorf("sync = false: %v, NoSync %v", err, hc.NoSync)
 	}
 	os.WriteFile(path, []byte("jid = 'x@y'\nnonsense = 1\n"), 0o644)
 	if _, err := loadConfig(path, acct, store, &peers); err == nil || !strings.Contains(err.Error(), "unknown key nonsense") {
