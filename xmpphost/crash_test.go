@@ -30,10 +30,11 @@ func TestMain(m *testing.M) {
 }
 
 type childConfig struct {
-	Login Config
-	Peers []string
-	Store string
-	Crash string // the fail point where the host kills itself ("": none)
+	Login  Config
+	Peers  []string
+	Store  string
+	Crash  string // the fail point where the host kills itself ("": none)
+	NoSync bool   // the store does not sync (host.Config.NoSync)
 }
 
 // hostChild runs a host until its standard input closes, then closes it
@@ -68,7 +69,7 @@ func hostChild(js string) int {
 	defer st.Close()
 	hc := host.DefaultConfig()
 	hc.Name, hc.JumpRetry, hc.FailPoint = c.Login.JID, 300*time.Millisecond, die
-	hc.CheckpointEvery = 50 * time.Millisecond
+	hc.CheckpointEvery, hc.NoSync = 50*time.Millisecond, c.NoSync
 	h, err := host.New(hc, st, tr)
 	if err != nil {
 		fmt.Println("ERR", err)
@@ -146,16 +147,23 @@ func TestJumpCrash(t *testing.T) {
 	cases := []struct {
 		victim string // "A": the sender, "B": the receiver
 		point  string
+		noSync bool // the stores do not sync: a killed host loses nothing either
 	}{
-		{"A", host.FailJumpStart},
-		{"A", host.FailJumpStored},
-		{"A", FailJumpSent},
-		{"B", host.FailReceiveThawed},
-		{"B", host.FailReceiveStored},
-		{"A", host.FailJumpAcked},
+		{"A", host.FailJumpStart, false},
+		{"A", host.FailJumpStored, false},
+		{"A", FailJumpSent, false},
+		{"B", host.FailReceiveThawed, false},
+		{"B", host.FailReceiveStored, false},
+		{"A", host.FailJumpAcked, false},
+		{"A", FailJumpSent, true},
+		{"B", host.FailReceiveStored, true},
 	}
 	for _, tc := range cases {
-		t.Run(tc.victim+"-"+tc.point, func(t *testing.T) {
+		name := tc.victim + "-" + tc.point
+		if tc.noSync {
+			name += "-nosync"
+		}
+		t.Run(name, func(t *testing.T) {
 			env := startProsody(t)
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
@@ -163,7 +171,7 @@ func TestJumpCrash(t *testing.T) {
 			conf := func(n, peer, crash string) childConfig {
 				return childConfig{Login: Config{JID: env["XMPP_JID"+n], Password: env["XMPP_PASS"+n], Addr: env["XMPP_ADDR"],
 					TLS: env["XMPP_TLS"] != "0", CAFile: env["XMPP_CA"]}, Peers: []string{peer},
-					Store: filepath.Join(dir, n+".db"), Crash: crash}
+					Store: filepath.Join(dir, n+".db"), Crash: crash, NoSync: tc.noSync}
 			}
 			a, b := env["XMPP_JID1"], env["XMPP_JID2"]
 			crashA, crashB := "", ""
