@@ -3,6 +3,7 @@ package host
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -204,19 +205,49 @@ func (h *Host) send(from, to string, v runtime.Value) error {
 	if err != nil {
 		return err
 	}
-	if hostJID, pid, ok := strings.Cut(to, "/"); ok && strings.Contains(hostJID, "@") && hostJID != h.cfg.Name {
+	if hostJID, pid, ok := h.procAddr(to); ok {
+		if hostJID == h.cfg.Name {
+			return h.Deliver(from, pid, msg) // this host's own address
+		}
 		// a process on another host: over the transport, stored there
 		// before this returns
 		m, ok := h.tr.(Messenger)
 		if !ok {
 			return fmt.Errorf("this host reaches no other host")
 		}
-		return m.Message(hostJID, pid, h.cfg.Name+"/"+from, msg)
-	}
-	if hostJID, pid, ok := strings.Cut(to, "/"); ok && hostJID == h.cfg.Name {
-		to = pid // this host's own full address
+		return m.Message(hostJID, pid, h.address(from), msg)
 	}
 	return h.Deliver(from, to, msg)
+}
+
+// address is the address of a process of this host: lua1@a.example/p7
+// for a host logged in as an account, p7@procs.a.example for a component
+// (a host named by a bare domain).
+func (h *Host) address(pid string) string {
+	if strings.Contains(h.cfg.Name, "@") {
+		return h.cfg.Name + "/" + pid
+	}
+	return pid + "@" + h.cfg.Name
+}
+
+// procAddr reads the address of a process on a host: host@domain/pid, or
+// pid@domain where domain is this host or a peer that is a component
+// (else pid@domain is a user's address).
+func (h *Host) procAddr(to string) (hostJID, pid string, ok bool) {
+	if hostJID, pid, ok := strings.Cut(to, "/"); ok && strings.Contains(hostJID, "@") {
+		return hostJID, pid, true
+	}
+	pid, dom, ok := strings.Cut(to, "@")
+	if !ok || pid == "" || strings.ContainsAny(dom, "@/") {
+		return "", "", false
+	}
+	if dom == h.cfg.Name {
+		return dom, pid, true
+	}
+	if j, isJ := h.tr.(Jumper); isJ && slices.Contains(j.Peers(), dom) {
+		return dom, pid, true
+	}
+	return "", "", false
 }
 
 // Messenger is a transport that carries messages to processes on other

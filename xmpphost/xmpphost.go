@@ -6,7 +6,8 @@
 // urn:mobilua:0 pieces, exactly once (jump.go), and messages between
 // processes on different hosts (ipc.go). docs/protocol.md describes the
 // payloads. Reconnection and the configuration file are the command
-// line's (internal/console); component mode (XEP-0114) is not done.
+// line's (internal/console). A host logs in as an account, or as an
+// external component (XEP-0114) whose processes have JIDs of their own.
 //
 // This package may import host; only the command line imports it.
 package xmpphost
@@ -26,6 +27,7 @@ import (
 	"mellium.im/sasl"
 	"mellium.im/xmlstream"
 	"mellium.im/xmpp"
+	"mellium.im/xmpp/component"
 	"mellium.im/xmpp/jid"
 	"mellium.im/xmpp/mux"
 	"mellium.im/xmpp/stanza"
@@ -41,12 +43,21 @@ type Config struct {
 	TLS      bool   // negotiate STARTTLS (verified against the system roots, or CAFile)
 	CAFile   string // a PEM file of the server's certificate or CA (self-signed test servers)
 	Insecure bool   // accept any certificate (tests only)
+	// Component: log in as an external component (XEP-0114): JID is the
+	// domain the server's admin gave the host (procs.a.example),
+	// Password the component's secret, Addr the server's component port
+	// (default: the domain, port 5347; the protocol has no TLS: use it on
+	// loopback or a private network). Each process is then addressable as
+	// its own JID, p42@procs.a.example.
+	Component bool
 }
 
 // Transport is a logged-in XMPP session a host sends its messages through.
 type Transport struct {
-	s   *xmpp.Session
-	ctx context.Context
+	s         *xmpp.Session
+	ctx       context.Context
+	ns        string // the stanzas' namespace: jabber:client, or jabber:component:accept
+	component bool
 	mu  sync.Mutex
 	j   jumps
 	// AckTimeout is how long a jump or message waits for its
@@ -75,11 +86,23 @@ func Dial(ctx context.Context, cfg Config) (*Transport, error) {
 	}
 	addr := cfg.Addr
 	if addr == "" {
-		addr = net.JoinHostPort(j.Domainpart(), "5222")
+		port := "5222"
+		if cfg.Component {
+			port = "5347"
+		}
+		addr = net.JoinHostPort(j.Domainpart(), port)
 	}
 	conn, err := (&net.Dialer{Timeout: 10 * time.Second}).DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Component {
+		s, err := component.NewSession(ctx, j.Domain(), []byte(cfg.Password), conn)
+		if err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("component %s: %w", j.Domain(), err)
+		}
+		return newTransport(ctx, s, component.NSAccept), nil
 	}
 	mechs := []sasl.Mechanism{sasl.ScramSha256Plus, sasl.ScramSha1Plus, sasl.ScramSha256, sasl.ScramSha1, sasl.Plain}
 	var s *xmpp.Session
@@ -111,9 +134,13 @@ func Dial(ctx context.Context, cfg Config) (*Transport, error) {
 		conn.Close()
 		return nil, fmt.Errorf("login %s: %w", cfg.JID, err)
 	}
-	t := &Transport{s: s, ctx: ctx}
+	return newTransport(ctx, s, stanza.NSClient), nil
+}
+
+func newTransport(ctx context.Context, s *xmpp.Session, ns string) *Transport {
+	t := &Transport{s: s, ctx: ctx, ns: ns, component: ns == component.NSAccept}
 	t.j.pending, t.j.waiting, t.j.done = map[string]*incoming{}, map[string]chan jumpAck{}, map[string]bool{}
-	return t, nil
+	return t
 }
 
 // Send sends a chat message (it must not be called from inside Serve's
@@ -128,8 +155,12 @@ func (t *Transport) Send(to, text string) error {
 	return t.s.Encode(t.ctx, message{Message: stanza.Message{To: j, Type: stanza.ChatMessage}, Body: text})
 }
 
-// SetStatus sends available presence with a status text.
+// SetStatus sends available presence with a status text (a component
+// has no presence of its own: nothing is sent).
 func (t *Transport) SetStatus(text string) error {
+	if t.component {
+		return nil
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var payload xml.TokenReader
@@ -149,7 +180,7 @@ func (t *Transport) Listen(f func(from, body string)) error {
 			f(m[0], m[1])
 		}
 	}()
-	return t.s.Serve(mux.New(stanza.NSClient, mux.MessageFunc(stanza.ChatMessage, xml.Name{Local: "body"},
+	return t.s.Serve(mux.New(t.ns, mux.MessageFunc(stanza.ChatMessage, xml.Name{Local: "body"},
 		func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
 			var m message
 			if err := xml.NewTokenDecoder(r).Decode(&m); err != nil || m.Body == "" {
@@ -204,12 +235,15 @@ func (t *Transport) Serve(h *host.Host) error {
 				if res := msg.To.Resourcepart(); res != "" && res != t.s.LocalAddr().Resourcepart() {
 					// to host@domain/p7: input for that process
 					body = "input " + res + " " + body
+				} else if pid := msg.To.Localpart(); t.component && pid != "" {
+					// a component's p7@procs.example: the same
+					body = "input " + pid + " " + body
 				}
 				handle(msg.From.Bare().String(), body)
 				return nil
 			}),
 	)
-	err := t.s.Serve(mux.New(stanza.NSClient, opts...))
+	err := t.s.Serve(mux.New(t.ns, opts...))
 	// no handler runs any more: end the users' goroutines
 	mu.Lock()
 	for _, q := range queues {

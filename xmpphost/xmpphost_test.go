@@ -15,6 +15,7 @@ import (
 
 	"mellium.im/xmlstream"
 	"mellium.im/xmpp/disco"
+	"mellium.im/xmpp/jid"
 	"mellium.im/xmpp/mux"
 	"mellium.im/xmpp/ping"
 	"mellium.im/xmpp/stanza"
@@ -25,6 +26,11 @@ import (
 // startProsody starts a private Prosody on loopback with the scripts in
 // testdata/xmpp (MOBILUA_XMPP_SCRIPTS names another directory).
 func startProsody(t testing.TB) map[string]string {
+	return startProsodyWith(t, "XMPP_COMPONENT_PORT=0")
+}
+
+// startProsodyWith is startProsody with settings of start-prosody's.
+func startProsodyWith(t testing.TB, settings ...string) map[string]string {
 	scripts := os.Getenv("MOBILUA_XMPP_SCRIPTS")
 	if scripts == "" {
 		scripts, _ = filepath.Abs("../testdata/xmpp")
@@ -39,7 +45,7 @@ func startProsody(t testing.TB) map[string]string {
 	}
 	dir := t.TempDir()
 	cmd := exec.Command(start, dir)
-	cmd.Env = append(os.Environ(), "XMPP_PORT=auto", "XMPP_COMPONENT_PORT=0")
+	cmd.Env = append(append(os.Environ(), "XMPP_PORT=auto"), settings...)
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("start-prosody: %v", err)
@@ -386,5 +392,68 @@ func TestJumpTooLarge(t *testing.T) {
 	user.waitFor(t, "nil\tthe process is too large to travel (0.3 MiB frozen; at most 0.1 MiB)")
 	if got := user.waitFor(t, "still on"); !strings.Contains(got, "still on\t"+a+"\t300000") {
 		t.Errorf("after the refusal: %q", got)
+	}
+}
+
+// TestComponent: hosts logged in as external components (XEP-0114) of a
+// real Prosody answer commands on their domain, take input for a process
+// at its own JID (p1@procs.a.localhost), carry a process to one another,
+// and pass messages between processes addressed by their JIDs.
+func TestComponent(t *testing.T) {
+	ca, cb := "procs.a.localhost", "procs.b.localhost"
+	env := startProsodyWith(t, "XMPP_COMPONENT_PORT=auto", "XMPP_COMPONENTS="+ca+":s3cret "+cb+":an0ther")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	component := func(domain, secret, peer string) {
+		tr, err := Dial(ctx, Config{JID: domain, Password: secret, Addr: env["XMPP_COMPONENT_ADDR"], Component: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { tr.Close() })
+		tr.SetPeers([]string{peer})
+		st, err := host.OpenStore(filepath.Join(t.TempDir(), "h.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hc := host.DefaultConfig()
+		hc.Name = domain
+		h, err := host.New(hc, st, tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { h.Close(); st.Close() })
+		go tr.Serve(h)
+	}
+	component(ca, "s3cret", cb)
+	component(cb, "an0ther", ca)
+	if _, err := Dial(ctx, Config{JID: ca, Password: "wrong", Addr: env["XMPP_COMPONENT_ADDR"], Component: true}); err == nil {
+		t.Error("a wrong secret was accepted")
+	}
+	user := newUser(t, ctx, env, "3")
+	user.Send(ca, "step print(6 * 7)")
+	if got := user.waitFor(t, "42"); got != ca+": 42" {
+		t.Errorf("step: %q", got)
+	}
+	if err := ping.Send(ctx, user.s, jid.MustParse(ca)); err != nil {
+		t.Errorf("ping: %v", err)
+	}
+	user.Send(ca, `new print("got " .. mb.input("x?"))
+print("jump", mb.jump("`+cb+`"))
+print("on", mb.host())
+local v, from = mb.receive()
+print("message", v, from)`)
+	user.waitFor(t, ca+": p1")
+	user.Send(ca, "run p1")
+	user.waitFor(t, "p1 asks: x?")
+	user.Send("p1@"+ca, "hello") // the process's own JID
+	user.waitFor(t, "got hello")
+	if got := user.waitFor(t, "on\t"+cb); !strings.HasPrefix(got, cb+": ") {
+		t.Errorf("after the jump: %q", got)
+	}
+	user.Send(ca, `new print(mb.send("p1@`+cb+`", "ping"))`)
+	user.waitFor(t, ca+": p2")
+	user.Send(ca, "run p2")
+	if got := user.waitFor(t, "message\tping\tp2@"+ca); !strings.HasPrefix(got, cb+": ") {
+		t.Errorf("the message: %q", got)
 	}
 }

@@ -12,6 +12,7 @@ import (
 // fileConfig is `mobilua host --config host.toml` (docs/host-config.md
 // lists every key with its default).
 type fileConfig struct {
+	Mode         string   `toml:"mode"`
 	JID          string   `toml:"jid"`
 	PasswordFile string   `toml:"password_file"`
 	Addr         string   `toml:"addr"`
@@ -62,6 +63,16 @@ func loadConfig(path string, acct account, store *string, peers *peerList) (host
 		if v != "" {
 			*dst = v
 		}
+	}
+	switch fc.Mode {
+	case "", "client":
+	case "component":
+		if acct.component == nil {
+			return hc, fmt.Errorf("%s: mode = \"component\" is for mobilua host", path)
+		}
+		*acct.component = true
+	default:
+		return hc, fmt.Errorf("%s: mode must be \"client\" or \"component\", not %q", path, fc.Mode)
 	}
 	set(acct.jid, fc.JID)
 	set(acct.passFile, fc.PasswordFile)

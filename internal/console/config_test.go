@@ -33,6 +33,22 @@ func TestConfigFile(t *testing.T) {
 		hc.OutputEvery != time.Second || hc.MaxLifetime != 24*time.Hour || hc.Workers != 2 || hc.NoSync {
 		t.Errorf("parsed: %+v %+v", acct, hc)
 	}
+	os.WriteFile(path, []byte("mode = \"component\"\n"), 0o644)
+	if _, err := loadConfig(path, acct, store, &peers); err == nil || !strings.Contains(err.Error(), "is for mobilua host") {
+		t.Errorf("component mode for the client: %v", err)
+	}
+	acct.component = new(bool)
+	if _, err := loadConfig(path, acct, store, &peers); err != nil || !*acct.component {
+		t.Errorf("component mode: %v", err)
+	}
+	*acct.passFile = ""
+	if cfg, err := acct.config(); err != nil || !cfg.Component {
+		t.Errorf("component mode not in the login configuration: %v", err)
+	}
+	os.WriteFile(path, []byte("mode = \"server\"\n"), 0o644)
+	if _, err := loadConfig(path, acct, store, &peers); err == nil || !strings.Contains(err.Error(), "mode must be") {
+		t.Errorf("a bad mode: %v", err)
+	}
 	os.WriteFile(path, []byte("sync = false\n"), 0o644)
 	if hc, err := loadConfig(path, acct, store, &peers); err != nil || !hc.NoSync {
 		t.Errorf("sync = false: %v, NoSync %v", err, hc.NoSync)

@@ -21,7 +21,8 @@ import (
 func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("host", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	acct := accountFlags(fs, "the host's XMPP account (required)")
+	acct := accountFlags(fs, "the host's XMPP account, or its domain with --component (required)")
+	acct.component = fs.Bool("component", false, "log in as an external component (XEP-0114): --jid is its domain, the password its secret, --addr the server's component port (default 5347); processes get JIDs pid@domain")
 	store := fs.String("store", "mobilua-host.db", "the host's store")
 	var peers peerList
 	fs.Var(&peers, "peer", "a host processes may jump to and from (a bare JID; repeat the flag for more)")
@@ -146,6 +147,7 @@ func (s *switchable) Send(to, text string) error {
 type account struct {
 	jid, passFile, addr, ca *string
 	useTLS, insecure        *bool
+	component               *bool // mobilua host only
 }
 
 func accountFlags(fs *flag.FlagSet, jidHelp string) account {
@@ -169,5 +171,7 @@ func (a account) config() (xmpphost.Config, error) {
 		}
 		pass = strings.TrimSpace(string(b))
 	}
-	return xmpphost.Config{JID: *a.jid, Password: pass, Addr: *a.addr, TLS: *a.useTLS, CAFile: *a.ca, Insecure: *a.insecure}, nil
+	cfg := xmpphost.Config{JID: *a.jid, Password: pass, Addr: *a.addr, TLS: *a.useTLS, CAFile: *a.ca, Insecure: *a.insecure}
+	cfg.Component = a.component != nil && *a.component
+	return cfg, nil
 }
