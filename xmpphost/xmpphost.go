@@ -58,8 +58,8 @@ type Transport struct {
 	ctx       context.Context
 	ns        string // the stanzas' namespace: jabber:client, or jabber:component:accept
 	component bool
-	mu  sync.Mutex
-	j   jumps
+	mu        sync.Mutex
+	j         jumps
 	// AckTimeout is how long a jump or message waits for its
 	// acknowledgement (default 30 s).
 	AckTimeout time.Duration
