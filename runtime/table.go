@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"math"
+	"slices"
 	"unsafe"
 )
 
@@ -280,6 +281,11 @@ func (t *Table) setInt(i int, v Value) {
 			t.setHash(Number(float64(i)), v)
 		}
 		return
+	}
+	if len(t.arr) == cap(t.arr) {
+		// double, as Lua does (append grows large slices by a quarter:
+		// filling an array would copy it four times as often)
+		t.arr = slices.Grow(t.arr, max(4, len(t.arr)))
 	}
 	t.arr = append(t.arr, v)
 	if t.okeys != nil {
