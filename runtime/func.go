@@ -25,6 +25,9 @@ type FuncProto struct {
 	// is the code without them
 	native NativeFunc
 	orig   []inst
+	// copies of IR's, for calls
+	nparams, maxStack int
+	vararg            bool
 }
 
 // Chunk is one compiled unit of source: what a continuation needs to
@@ -51,7 +54,8 @@ func NewChunk(name string, src []byte, p *ir.Proto) *Chunk {
 }
 
 func wrapProto(p *ir.Proto, c *Chunk) *FuncProto {
-	fp := &FuncProto{IR: p, Chunk: c, IC: make([]int32, len(p.Code)), Code: make([]inst, len(p.Code))}
+	fp := &FuncProto{IR: p, Chunk: c, IC: make([]int32, len(p.Code)), Code: make([]inst, len(p.Code)),
+		nparams: p.NumParams, maxStack: p.MaxStack, vararg: p.IsVararg}
 	for i, in := range p.Code {
 		fp.Code[i] = pack(in)
 	}

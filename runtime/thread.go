@@ -102,9 +102,13 @@ func (p *Process) newThread() *Thread {
 func (t *Thread) Process() *Process { return t.p }
 
 func (t *Thread) ensure(n int) {
-	if n <= len(t.stack) {
-		return
+	if n > len(t.stack) {
+		t.grow(n)
 	}
+}
+
+// grow is the slow path of ensure.
+func (t *Thread) grow(n int) {
 	if n > MaxStackSlots {
 		t.p.rtError(t, "stack overflow")
 	}
@@ -194,15 +198,15 @@ func (p *Process) callAt(th *Thread, fn, nargs, nres int, mode uint8, aux int) s
 }
 
 func (p *Process) pushLua(th *Thread, cl *Closure, fn, nargs, nres int, mode uint8, aux int) {
-	ip := cl.P.IR
+	fp := cl.P
 	if len(th.frames) >= p.MaxFrames {
 		p.rtError(th, "stack overflow")
 	}
 	var base, nvar int
-	np := ip.NumParams
-	if ip.IsVararg {
+	np := fp.nparams
+	if fp.vararg {
 		base = fn + 1 + nargs
-		th.ensure(base + ip.MaxStack + 1)
+		th.ensure(base + fp.maxStack + 1)
 		s := th.stack
 		for i := 0; i < np; i++ {
 			if i < nargs {
@@ -217,7 +221,7 @@ func (p *Process) pushLua(th *Thread, cl *Closure, fn, nargs, nres int, mode uin
 		}
 	} else {
 		base = fn + 1
-		th.ensure(base + ip.MaxStack + 1)
+		th.ensure(base + fp.maxStack + 1)
 		if nargs < np {
 			clearValues(th.stack[base+nargs : base+np]) // missing arguments are nil
 		}
