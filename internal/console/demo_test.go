@@ -2,7 +2,6 @@ package console
 
 import (
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -18,10 +17,7 @@ func TestDemo(t *testing.T) {
 	if _, err := exec.LookPath("prosody"); err != nil {
 		t.Skip("prosody is not installed (apt-get install prosody)")
 	}
-	bin := filepath.Join(t.TempDir(), "mobilua")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/mobilua").CombinedOutput(); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
+	bin := buildMobilua(t)
 	cmd := exec.Command("scripts/demo-xmpp")
 	cmd.Dir = "../.."
 	cmd.Env = append(cmd.Environ(), "BIN="+bin)
