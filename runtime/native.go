@@ -120,17 +120,9 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 		}
 		p.steps--
 		topFrame(th).pc = pc + 1
-		th.top = ra + 1 + nargs
-		th.goCall = fn
-		n := fn.Fn(th, th.stack[ra+1:ra+1+nargs])
-		if n == raisedError {
-			if err := p.handleError(p.takeRaised()); err != nil {
-				panic(err)
-			}
+		if p.callPlain(th, fn, ra, nargs, c-1) {
 			return NativeUnwound
 		}
-		th.goCall = nil
-		p.deliverResults(th, th.top-n, n, ra, c-1, modeNormal, 0)
 		return NativeContinue
 	}
 	return pc

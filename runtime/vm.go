@@ -384,19 +384,7 @@ reload:
 			}
 			topFrame(th).pc = pc
 			if g, ok := stack[ra].o.(*GoFunction); ok && g.kind == goPlain {
-				// a plain builtin, called here so that an error it
-				// raises with Raise is handled without a Go panic
-				th.top = ra + 1 + nargs
-				th.goCall = g
-				n := g.Fn(th, th.stack[ra+1:ra+1+nargs])
-				if n == raisedError {
-					if err := p.handleError(p.takeRaised()); err != nil {
-						panic(err)
-					}
-					goto reload
-				}
-				th.goCall = nil
-				p.deliverResults(th, th.top-n, n, ra, int(in.c())-1, modeNormal, 0)
+				p.callPlain(th, g, ra, nargs, int(in.c())-1)
 				goto reload
 			}
 			p.checkCallable(th, topFrame(th), int(in.a()), stack[ra])
@@ -593,6 +581,26 @@ reload:
 			p.rtError(th, "internal error: bad opcode %d", in.op())
 		}
 	}
+}
+
+// callPlain calls the plain builtin g at stack[ra] with nargs arguments
+// and delivers nres results (-1: all) in its place. It is called here,
+// not through callAt, so that an error the builtin raises with Raise is
+// handled without a Go panic: it reports whether one unwound the stack
+// to a pcall.
+func (p *Process) callPlain(th *Thread, g *GoFunction, ra, nargs, nres int) (unwound bool) {
+	th.top = ra + 1 + nargs
+	th.goCall = g
+	n := g.Fn(th, th.stack[ra+1:ra+1+nargs])
+	if n == raisedError {
+		if err := p.handleError(p.takeRaised()); err != nil {
+			panic(err)
+		}
+		return true
+	}
+	th.goCall = nil
+	p.deliverResults(th, th.top-n, n, ra, nres, modeNormal, 0)
+	return false
 }
 
 // topFrame is the running frame (not kept in a variable by the loop: it

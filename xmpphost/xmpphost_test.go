@@ -144,6 +144,19 @@ func xmppHostWith(t testing.TB, ctx context.Context, env map[string]string, n st
 	return tr, h
 }
 
+// twoHosts starts a private Prosody, two hosts that are peers of each
+// other (accounts 1 and 2, on two virtual hosts) and a user (account 3)
+// for a test of a minute at most.
+func twoHosts(t *testing.T) (a, b string, user *chatUser) {
+	env := startProsody(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	a, b = env["XMPP_JID1"], env["XMPP_JID2"]
+	xmppHost(t, ctx, env, "1", b)
+	xmppHost(t, ctx, env, "2", a)
+	return a, b, newUser(t, ctx, env, "3")
+}
+
 // chatUser is a user's session that records what it is sent (and by whom).
 type chatUser struct {
 	*Transport
@@ -286,13 +299,7 @@ func TestThirdPartyClient(t *testing.T) {
 // jumps to the second with a 5 MB continuation (in many pieces), while the
 // parent stays.
 func TestForkThenJump(t *testing.T) {
-	env := startProsody(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	a, b := env["XMPP_JID1"], env["XMPP_JID2"]
-	xmppHost(t, ctx, env, "1", b)
-	xmppHost(t, ctx, env, "2", a)
-	user := newUser(t, ctx, env, "3")
+	a, b, user := twoHosts(t)
 	user.Send(a, `new local big = string.rep("y", 5 * 1024 * 1024)
 local child = mb.fork()
 if child then print("parent stays on", mb.host(), #big)
@@ -309,13 +316,7 @@ else assert(mb.jump("`+b+`")) print("child moved to", mb.host(), #big) end`)
 
 // TestIPCOverXMPP: mb.send and mb.receive between processes on two hosts.
 func TestIPCOverXMPP(t *testing.T) {
-	env := startProsody(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	a, b := env["XMPP_JID1"], env["XMPP_JID2"]
-	xmppHost(t, ctx, env, "1", b)
-	xmppHost(t, ctx, env, "2", a)
-	user := newUser(t, ctx, env, "3")
+	a, b, user := twoHosts(t)
 	user.Send(b, `new while true do local v, from = mb.receive() mb.send(from, {double = v * 2, by = mb.pid()}) end`)
 	user.waitFor(t, b+": p1")
 	user.Send(b, "run p1")
@@ -379,13 +380,7 @@ func TestJumpTooLarge(t *testing.T) {
 	old := maxPieces
 	maxPieces = 2
 	defer func() { maxPieces = old }()
-	env := startProsody(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	a, b := env["XMPP_JID1"], env["XMPP_JID2"]
-	xmppHost(t, ctx, env, "1", b)
-	xmppHost(t, ctx, env, "2", a)
-	user := newUser(t, ctx, env, "3")
+	a, b, user := twoHosts(t)
 	user.Send(a, `new local t = string.rep("x", 300000) print(mb.jump("`+b+`")) print("still on", mb.host(), #t)`)
 	user.waitFor(t, a+": p1")
 	user.Send(a, "run p1")
