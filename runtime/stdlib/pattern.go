@@ -95,32 +95,38 @@ func iscntrl(c byte) bool  { return c < 32 || c == 127 }
 func ispunct(c byte) bool  { return c > 32 && c < 127 && !isalpha(c) && !isdigit(c) }
 func isxdigit(c byte) bool { return isdigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
 
+// classBit is the bit of a class letter (lower case) in classMask; 0 for
+// a byte that names no class.
+var classBit [256]uint16
+
+// classMask holds, per byte, the bits of the classes it belongs to.
+var classMask [256]uint16
+
+func init() {
+	tests := map[byte]func(byte) bool{
+		'a': isalpha, 'c': iscntrl, 'd': isdigit, 'l': islower, 'p': ispunct, 's': isspace, 'u': isupper,
+		'w': func(c byte) bool { return isalpha(c) || isdigit(c) }, 'x': isxdigit, 'z': func(c byte) bool { return c == 0 },
+	}
+	bit := uint16(1)
+	for _, cl := range []byte("acdlpsuwxz") {
+		classBit[cl] = bit
+		for c := 0; c < 256; c++ {
+			if tests[cl](byte(c)) {
+				classMask[c] |= bit
+			}
+		}
+		bit <<= 1
+	}
+}
+
+// singleClass reports whether c matches %cl (%a, %D, …, or %cl escaping
+// a byte that names no class).
 func singleClass(c byte, cl byte) bool {
-	var res bool
-	switch cl | 0x20 {
-	case 'a':
-		res = isalpha(c)
-	case 'c':
-		res = iscntrl(c)
-	case 'd':
-		res = isdigit(c)
-	case 'l':
-		res = islower(c)
-	case 'p':
-		res = ispunct(c)
-	case 's':
-		res = isspace(c)
-	case 'u':
-		res = isupper(c)
-	case 'w':
-		res = isalpha(c) || isdigit(c)
-	case 'x':
-		res = isxdigit(c)
-	case 'z':
-		res = c == 0
-	default:
+	bit := classBit[cl|0x20]
+	if bit == 0 {
 		return cl == c
 	}
+	res := classMask[c]&bit != 0
 	if isupper(cl) {
 		return !res
 	}
@@ -273,9 +279,25 @@ func (ms *matchState) doMatch(s, p int) int {
 }
 
 func (ms *matchState) maxExpand(s, p, ep int) int {
-	i := 0
-	for singleMatch(ms, s+i, p, ep) {
-		i++
+	// how many bytes from s the item matches (singleMatch, one loop per
+	// kind of item)
+	src, i := ms.src[s:], 0
+	switch c := ms.pat[p]; c {
+	case '.':
+		i = len(src)
+	case '%':
+		cl := ms.pat[p+1]
+		for i < len(src) && singleClass(src[i], cl) {
+			i++
+		}
+	case '[':
+		for i < len(src) && matchBracketClass(ms, src[i], p, ep-1) {
+			i++
+		}
+	default:
+		for i < len(src) && src[i] == c {
+			i++
+		}
 	}
 	for i >= 0 {
 		ms.step()
