@@ -93,10 +93,12 @@ const (
 // Call runs the instruction CALL a b c at pc for compiled code, as the
 // interpreter would: a Lua function gets its frame (NativeReload); a
 // plain builtin runs now (NativeContinue: the registers may have moved,
-// see Regs; or NativeUnwound when it raised
-// an error that a pcall caught); everything else (the end of the step
-// budget, metamethods, pcall, coroutines, errors) is left to the
-// interpreter before anything is done: Call returns pc.
+// see Regs; or NativeUnwound when it raised an error that a pcall
+// caught); other builtins (pcall, coroutines, resumable ones) are called
+// as the interpreter's CALL calls them (NativeUnwound: the interpreter
+// goes on with whatever frame and thread are then on top). The end of
+// the step budget, a value with __call and a value that cannot be called
+// are left to the interpreter before anything is done: Call returns pc.
 func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 	p := f.p
 	if p.steps <= 0 {
@@ -115,16 +117,20 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 		p.pushLua(th, fn, ra, nargs, c-1, modeNormal, 0)
 		return NativeReload
 	case *GoFunction:
-		if fn.kind != goPlain {
-			return pc
-		}
 		p.steps--
 		topFrame(th).pc = pc + 1
+		if fn.kind != goPlain {
+			// pcall, coroutines, resumable builtins: what the
+			// interpreter's CALL does, and it goes on from there
+			p.nativeStop = p.callAt(th, ra, nargs, c-1, modeNormal, 0)
+			return NativeUnwound
+		}
 		if p.callPlain(th, fn, ra, nargs, c-1) {
 			return NativeUnwound
 		}
 		return NativeContinue
 	}
+	// a value with __call, or an error: the interpreter's CALL
 	return pc
 }
 

@@ -85,6 +85,7 @@ type Process struct {
 	yieldBy       *GoFunction // the builtin yieldTh called
 	running       bool
 	nf            NativeFrame // reused for every entry into compiled code
+	nativeStop    stopReason  // what a call made by compiled code stopped the loop for
 	nativeEntries int64
 	raised        *Error // set by Thread.Raise
 	yieldv        []Value

@@ -81,6 +81,10 @@ reload:
 		case opNative:
 			npc, entry := p.runNative(th, cl, pc-1, base)
 			if npc == NativeUnwound {
+				if r := p.nativeStop; r != stopNone {
+					p.nativeStop = stopNone
+					return r
+				}
 				goto reload
 			}
 			// the frame on top may have changed (calls and returns)
