@@ -287,6 +287,23 @@ func (h *Host) flushOutput(pr *proc, force bool) {
 		pr.dropped = 0
 	}
 	pr.lastSent = time.Now()
+	h.sendAs(pr, text)
+}
+
+// ProcessSender is a transport that can send a message as a process, from
+// an address of its own that the user may answer (a component's
+// p42@procs.example).
+type ProcessSender interface {
+	SendAs(pid, to, text string) error
+}
+
+// sendAs sends text to pr's owner as pr when the transport can, else as
+// the host.
+func (h *Host) sendAs(pr *proc, text string) {
+	if ps, ok := h.tr.(ProcessSender); ok {
+		ps.SendAs(pr.rec.PID, pr.rec.Owner, text)
+		return
+	}
 	h.tr.Send(pr.rec.Owner, text)
 }
 
@@ -380,7 +397,7 @@ func (h *Host) slice(pr *proc) {
 		if pr.rec.Prompt != "" {
 			msg = fmt.Sprintf("%s asks: %s (answer with: input %s <text>)", pr.rec.PID, pr.rec.Prompt, pr.rec.PID)
 		}
-		h.tr.Send(pr.rec.Owner, msg)
+		h.sendAs(pr, msg)
 	case st == runtime.Yielded && pr.p.YieldedBy() != "mb.yield":
 		h.serve(pr)
 	default: // out of steps, or mb.yield: others get a turn

@@ -155,6 +155,26 @@ func (t *Transport) Send(to, text string) error {
 	return t.s.Encode(t.ctx, message{Message: stanza.Message{To: j, Type: stanza.ChatMessage}, Body: text})
 }
 
+// SendAs sends a chat message as process pid (host.ProcessSender): a
+// component sends it from the process's own JID, pid@domain, which the
+// user can answer; an account sends it from its own JID.
+func (t *Transport) SendAs(pid, to, text string) error {
+	if !t.component {
+		return t.Send(to, text)
+	}
+	toJ, err := jid.Parse(to)
+	if err != nil {
+		return err
+	}
+	from, err := jid.New(pid, t.s.LocalAddr().Domainpart(), "")
+	if err != nil {
+		return t.Send(to, text)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.s.Encode(t.ctx, message{Message: stanza.Message{To: toJ, From: from, Type: stanza.ChatMessage}, Body: text})
+}
+
 // SetStatus sends available presence with a status text (a component
 // has no presence of its own: nothing is sent).
 func (t *Transport) SetStatus(text string) error {

@@ -439,16 +439,20 @@ local v, from = mb.receive()
 print("message", v, from)`)
 	user.waitFor(t, ca+": p1")
 	user.Send(ca, "run p1")
-	user.waitFor(t, "p1 asks: x?")
+	if got := user.waitFor(t, "p1 asks: x?"); !strings.HasPrefix(got, "p1@"+ca+": ") {
+		t.Errorf("the question comes from %q, not the process's JID", got)
+	}
 	user.Send("p1@"+ca, "hello") // the process's own JID
-	user.waitFor(t, "got hello")
-	if got := user.waitFor(t, "on\t"+cb); !strings.HasPrefix(got, cb+": ") {
+	if got := user.waitFor(t, "got hello"); !strings.HasPrefix(got, "p1@"+ca+": ") {
+		t.Errorf("the output comes from %q, not the process's JID", got)
+	}
+	if got := user.waitFor(t, "on\t"+cb); !strings.HasPrefix(got, "p1@"+cb+": ") { // p1 there too
 		t.Errorf("after the jump: %q", got)
 	}
 	user.Send(ca, `new print(mb.send("p1@`+cb+`", "ping"))`)
 	user.waitFor(t, ca+": p2")
 	user.Send(ca, "run p2")
-	if got := user.waitFor(t, "message\tping\tp2@"+ca); !strings.HasPrefix(got, cb+": ") {
+	if got := user.waitFor(t, "message\tping\tp2@"+ca); !strings.HasPrefix(got, "p1@"+cb+": ") {
 		t.Errorf("the message: %q", got)
 	}
 }

@@ -122,6 +122,14 @@ func (s *switchable) Message(hostJID, pid, from string, v host.Plain) error {
 	return t.Message(hostJID, pid, from, v)
 }
 
+func (s *switchable) SendAs(pid, to, text string) error {
+	t := s.cur.Load()
+	if t == nil {
+		return errors.New("not connected")
+	}
+	return t.SendAs(pid, to, text)
+}
+
 func (s *switchable) Peers() []string {
 	if t := s.cur.Load(); t != nil {
 		return t.Peers()
