@@ -152,20 +152,11 @@ func (f *NativeFrame) Return(base, a, b int) bool {
 	if len(th.open) > 0 {
 		th.closeUpvals(base)
 	}
-	stack := th.stack
-	dst, nres := ret.fn, ret.nres
 	th.frames = th.frames[:len(th.frames)-1]
-	switch {
-	case nres == 1 && n >= 1:
-		stack[dst] = stack[ra]
-	case nres < 0:
-		copy(stack[dst:dst+n], stack[ra:ra+n])
-		th.top = dst + n
-	case n >= nres:
-		copy(stack[dst:dst+nres], stack[ra:ra+nres])
-	default:
-		copy(stack[dst:dst+n], stack[ra:ra+n])
-		clearValues(stack[dst+n : dst+nres])
+	if ret.nres == 1 && n >= 1 {
+		th.stack[ret.fn] = th.stack[ra] // the common case, inline
+	} else {
+		th.moveResults(ret.fn, ra, n, ret.nres)
 	}
 	return true
 }

@@ -435,18 +435,10 @@ reload:
 			dst, nres, mode, aux := ret.fn, ret.nres, ret.mode, ret.aux
 			th.frames = th.frames[:len(th.frames)-1]
 			if mode == modeNormal {
-				if nres < 0 {
-					copy(stack[dst:dst+n], stack[ra:ra+n])
-					th.top = dst + n
-				} else if n >= nres {
-					if nres == 1 {
-						stack[dst] = stack[ra]
-					} else {
-						copy(stack[dst:dst+nres], stack[ra:ra+nres])
-					}
+				if nres == 1 && n >= 1 {
+					stack[dst] = stack[ra] // the common case, inline
 				} else {
-					copy(stack[dst:dst+n], stack[ra:ra+n])
-					clearValues(stack[dst+n : dst+nres])
+					th.moveResults(dst, ra, n, nres)
 				}
 				goto reload
 			}
@@ -584,6 +576,25 @@ reload:
 			topFrame(th).pc = pc
 			p.rtError(th, "internal error: bad opcode %d", in.op())
 		}
+	}
+}
+
+// moveResults moves the n results at src to dst, where nres are wanted
+// (-1: all of them, and top marks their end), for a return to a Lua
+// function.
+func (th *Thread) moveResults(dst, src, n, nres int) {
+	stack := th.stack
+	switch {
+	case nres == 1 && n >= 1:
+		stack[dst] = stack[src]
+	case nres < 0:
+		copy(stack[dst:dst+n], stack[src:src+n])
+		th.top = dst + n
+	case n >= nres:
+		copy(stack[dst:dst+nres], stack[src:src+nres])
+	default:
+		copy(stack[dst:dst+n], stack[src:src+n])
+		clearValues(stack[dst+n : dst+nres])
 	}
 }
 
