@@ -65,13 +65,11 @@ reload:
 	}
 	fr0 := &th.frames[len(th.frames)-1]
 	cl := fr0.cl
-	code := cl.P.Code
-	k := cl.P.K
 	base := fr0.base
 	stack := th.stack
 	pc := fr0.pc
 	for {
-		in := code[pc]
+		in := cl.P.Code[pc]
 		pc++
 	redo:
 		ra := base + int(in.a())
@@ -90,7 +88,7 @@ reload:
 			// the frame on top may have changed (calls and returns)
 			fr := topFrame(th)
 			cl = fr.cl
-			code, k, base, stack = cl.P.Code, cl.P.K, fr.base, th.stack
+			base, stack = fr.base, th.stack
 			if npc == entry {
 				// the compiled code leaves this instruction to the interpreter
 				pc = npc + 1
@@ -101,7 +99,7 @@ reload:
 		case ir.MOVE:
 			stack[ra] = stack[base+int(in.b())]
 		case ir.LOADK:
-			stack[ra] = k[in.b()]
+			stack[ra] = cl.P.K[in.b()]
 		case ir.LOADBOOL:
 			stack[ra] = Bool(in.b() != 0)
 			if in.c() != 0 {
@@ -112,7 +110,7 @@ reload:
 		case ir.GETUPVAL:
 			stack[ra] = cl.Upvals[in.b()].get()
 		case ir.GETGLOBAL:
-			key := k[in.b()]
+			key := cl.P.K[in.b()]
 			env := cl.Env
 			if v := env.GetStrHint(key.o.(string), &cl.P.IC[pc-1]); v.o != nil || env.meta == nil {
 				stack[ra] = v
@@ -126,7 +124,7 @@ reload:
 			t := stack[base+int(in.b())]
 			var key Value
 			if in.c() < 0 {
-				key = k[^in.c()]
+				key = cl.P.K[^in.c()]
 				if tt, ok := t.o.(*Table); ok {
 					if ks, ok := key.o.(string); ok {
 						if v, ok := tt.GetStrIndex(ks, &cl.P.IC[pc-1]); ok {
@@ -150,7 +148,7 @@ reload:
 			}
 		case ir.SETGLOBAL:
 			env := cl.Env
-			key := k[in.b()]
+			key := cl.P.K[in.b()]
 			if env.meta == nil {
 				env.SetStrHint(key, stack[ra], &cl.P.IC[pc-1])
 				continue
@@ -165,12 +163,12 @@ reload:
 			t := stack[ra]
 			var key, val Value
 			if in.b() < 0 {
-				key = k[^in.b()]
+				key = cl.P.K[^in.b()]
 			} else {
 				key = stack[base+int(in.b())]
 			}
 			if in.c() < 0 {
-				val = k[^in.c()]
+				val = cl.P.K[^in.c()]
 			} else {
 				val = stack[base+int(in.c())]
 			}
@@ -194,7 +192,7 @@ reload:
 			stack[ra] = TableValue(NewTable(int(in.b()), int(in.c())))
 		case ir.SELF:
 			obj := stack[base+int(in.b())]
-			key := k[^in.c()]
+			key := cl.P.K[^in.c()]
 			stack[ra+1] = obj
 			if tt, ok := obj.o.(*Table); ok {
 				if v, ok := tt.GetStrIndex(key.o.(string), &cl.P.IC[pc-1]); ok {
@@ -207,7 +205,7 @@ reload:
 				goto reload
 			}
 		case ir.ADD:
-			b, c := rk(stack, base, k, in.b()), rk(stack, base, k, in.c())
+			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			if b.o == tagNum && c.o == tagNum {
 				stack[ra] = Value{o: tagNum, n: b.n + c.n}
 				continue
@@ -217,7 +215,7 @@ reload:
 				goto reload
 			}
 		case ir.SUB:
-			b, c := rk(stack, base, k, in.b()), rk(stack, base, k, in.c())
+			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			if b.o == tagNum && c.o == tagNum {
 				stack[ra] = Value{o: tagNum, n: b.n - c.n}
 				continue
@@ -227,7 +225,7 @@ reload:
 				goto reload
 			}
 		case ir.MUL:
-			b, c := rk(stack, base, k, in.b()), rk(stack, base, k, in.c())
+			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			if b.o == tagNum && c.o == tagNum {
 				stack[ra] = Value{o: tagNum, n: b.n * c.n}
 				continue
@@ -237,7 +235,7 @@ reload:
 				goto reload
 			}
 		case ir.DIV:
-			b, c := rk(stack, base, k, in.b()), rk(stack, base, k, in.c())
+			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			if b.o == tagNum && c.o == tagNum {
 				stack[ra] = Value{o: tagNum, n: b.n / c.n}
 				continue
@@ -247,7 +245,7 @@ reload:
 				goto reload
 			}
 		case ir.MOD:
-			b, c := rk(stack, base, k, in.b()), rk(stack, base, k, in.c())
+			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			if b.o == tagNum && c.o == tagNum {
 				stack[ra] = Value{o: tagNum, n: b.n - math.Floor(b.n/c.n)*c.n}
 				continue
@@ -257,7 +255,7 @@ reload:
 				goto reload
 			}
 		case ir.POW:
-			b, c := rk(stack, base, k, in.b()), rk(stack, base, k, in.c())
+			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			if b.o == tagNum && c.o == tagNum {
 				stack[ra] = Value{o: tagNum, n: math.Pow(b.n, c.n)}
 				continue
@@ -313,7 +311,7 @@ reload:
 			}
 			pc += int(in.b())
 		case ir.EQ:
-			b, c := rk(stack, base, k, in.b()), rk(stack, base, k, in.c())
+			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			var res bool
 			if b.o == tagNum && c.o == tagNum {
 				res = b.n == c.n
@@ -329,7 +327,7 @@ reload:
 				pc++
 			}
 		case ir.LT:
-			b, c := rk(stack, base, k, in.b()), rk(stack, base, k, in.c())
+			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			var res bool
 			if b.o == tagNum && c.o == tagNum {
 				res = b.n < c.n
@@ -345,7 +343,7 @@ reload:
 				pc++
 			}
 		case ir.LE:
-			b, c := rk(stack, base, k, in.b()), rk(stack, base, k, in.c())
+			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			var res bool
 			if b.o == tagNum && c.o == tagNum {
 				res = b.n <= c.n
@@ -623,9 +621,9 @@ func (p *Process) callPlain(th *Thread, g *GoFunction, ra, nargs, nres int) (unw
 func topFrame(th *Thread) *Frame { return &th.frames[len(th.frames)-1] }
 
 // rk fetches an RK operand: constant ^x when x < 0, else register x.
-func rk(stack []Value, base int, k []Value, x int32) Value {
+func rk(stack []Value, base int, cl *Closure, x int32) Value {
 	if x < 0 {
-		return k[^x]
+		return cl.P.K[^x]
 	}
 	return stack[base+int(x)]
 }
