@@ -8,15 +8,19 @@
 //
 // # Design
 //
-// Compiled code is an accelerator, not a second engine. Calls, returns,
-// metamethods, errors, coroutine switches and the end of a step budget all
-// happen in the interpreter, so a process running compiled code can stop,
-// be frozen and thawed anywhere, into a program with or without the
-// compiled code, with nothing to translate: the frames are the same. What
-// compiled code buys is the removal of dispatch and operand decoding for
-// straight-line and loop code: each instruction becomes a few Go
-// statements on constant register indices, constants are folded into
-// literals where they are numbers, and jumps become gotos between labels.
+// Compiled code is an accelerator, not a second engine. Calls and returns
+// go through the runtime (NativeFrame.Call and Return push and pop the
+// interpreter's own frames, never the Go stack: the compiled function
+// returns, and the runtime enters the callee's compiled code, or the
+// caller's at the pc after the call); metamethods, errors, coroutine
+// switches and the end of a step budget happen in the interpreter. So a
+// process running compiled code can stop, be frozen and thawed anywhere,
+// into a program with or without the compiled code, with nothing to
+// translate: the frames are the same. What compiled code buys is the
+// removal of dispatch and operand decoding: each instruction becomes a
+// few Go statements on constant register indices, constants are folded
+// into literals where they are numbers, and jumps become gotos between
+// labels.
 //
 // The code is generated with github.com/dave/jennifer. This package
 // imports ir only (not runtime: the generated code does).
