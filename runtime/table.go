@@ -3,6 +3,7 @@ package runtime
 import (
 	"math"
 	"slices"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -208,9 +209,10 @@ func (t *Table) SetStr(s string, v Value) {
 // GetStrHint is GetStr with an inline cache: *hint guesses the key's
 // position in the hash part and is updated after a miss. Tables built the
 // same way put the same keys at the same positions, so one instruction's
-// hint serves all of them.
+// hint serves all of them. Hints live in the code, which processes share
+// (a host's chunk cache): they are read and written atomically.
 func (t *Table) GetStrHint(s string, hint *int32) Value {
-	if h := int(*hint); h < len(t.entries) {
+	if h := int(atomic.LoadInt32(hint)); h < len(t.entries) {
 		if ks, ok := t.entries[h].k.o.(string); ok && sameString(ks, s) {
 			return t.entries[h].v
 		}
@@ -219,7 +221,7 @@ func (t *Table) GetStrHint(s string, hint *int32) Value {
 	if !ok {
 		return Nil
 	}
-	*hint = p
+	atomic.StoreInt32(hint, p)
 	return t.entries[p].v
 }
 
@@ -248,7 +250,7 @@ func (t *Table) GetStrIndex(s string, hint *int32) (Value, bool) {
 // string value (a constant: a new field keeps it as it is, unboxed).
 func (t *Table) SetStrHint(key Value, v Value, hint *int32) {
 	s := key.o.(string)
-	if h := int(*hint); h < len(t.entries) {
+	if h := int(atomic.LoadInt32(hint)); h < len(t.entries) {
 		e := &t.entries[h]
 		if ks, ok := e.k.o.(string); ok && sameString(ks, s) && e.v.o != nil && v.o != nil {
 			e.v = v
@@ -258,7 +260,7 @@ func (t *Table) SetStrHint(key Value, v Value, hint *int32) {
 	}
 	t.setHash(key, v)
 	if p, ok := t.strPos(s); ok {
-		*hint = p
+		atomic.StoreInt32(hint, p)
 	}
 }
 
