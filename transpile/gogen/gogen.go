@@ -326,7 +326,7 @@ func (g *gen) function(name string, p *ir.Proto, fa funcInfo) jen.Code {
 			body = append(body, jen.Return(jen.Lit(pc)))
 			continue
 		}
-		stmts, _ := g.instr(p, pc, in)
+		stmts := g.instr(p, pc, in)
 		body = append(body, jen.Comment(p.FormatInstr(pc)))
 		body = append(body, stmts...)
 	}
@@ -381,15 +381,15 @@ func numOperand(p *ir.Proto, x int32, name string) (val *jen.Statement, decl, gu
 	return jen.Id(name).Dot("Num").Call(), jen.Id(name).Op(":=").Add(rk(x)), jen.Op("!").Id(name).Dot("IsNumber").Call()
 }
 
-// instr returns the statements of a fast instruction and whether control
-// may fall through to the next one.
-func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) ([]jen.Code, bool) {
+// instr returns the statements of a fast instruction (whether control may
+// fall through to the next one is fallsThrough's).
+func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 	a, b, c := in.A, in.B, in.C
 	switch in.Op {
 	case ir.MOVE:
-		return []jen.Code{reg(a).Op("=").Add(reg(b))}, true
+		return []jen.Code{reg(a).Op("=").Add(reg(b))}
 	case ir.LOADK:
-		return []jen.Code{reg(a).Op("=").Add(konst(int(b)))}, true
+		return []jen.Code{reg(a).Op("=").Add(konst(int(b)))}
 	case ir.LOADBOOL:
 		v := "False"
 		if b != 0 {
@@ -397,31 +397,31 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) ([]jen.Code, bool) {
 		}
 		s := []jen.Code{reg(a).Op("=").Add(rt(v))}
 		if c != 0 {
-			return append(s, gotoPC(pc+2)), false
+			return append(s, gotoPC(pc+2))
 		}
-		return s, true
+		return s
 	case ir.LOADNIL:
 		var s []jen.Code
 		for i := a; i <= b; i++ {
 			s = append(s, reg(i).Op("=").Add(rt("Nil")))
 		}
-		return s, true
+		return s
 	case ir.GETUPVAL:
-		return []jen.Code{reg(a).Op("=").Id("cl").Dot("Upvals").Index(jen.Lit(int(b))).Dot("Get").Call()}, true
+		return []jen.Code{reg(a).Op("=").Id("cl").Dot("Upvals").Index(jen.Lit(int(b))).Dot("Get").Call()}
 	case ir.SETUPVAL:
-		return []jen.Code{jen.Id("cl").Dot("Upvals").Index(jen.Lit(int(b))).Dot("Set").Call(reg(a))}, true
+		return []jen.Code{jen.Id("cl").Dot("Upvals").Index(jen.Lit(int(b))).Dot("Set").Call(reg(a))}
 	case ir.GETGLOBAL:
 		return []jen.Code{jen.Block(
 			jen.List(jen.Id("ks"), jen.Id("_")).Op(":=").Add(konst(int(b))).Dot("Str").Call(),
 			jen.Id("v").Op(":=").Id("cl").Dot("Env").Dot("GetStrHint").Call(jen.Id("ks"), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
 			jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Id("cl").Dot("Env").Dot("Meta").Call().Op("!=").Nil()).Block(leave(pc)),
 			reg(a).Op("=").Id("v"),
-		)}, true
+		)}
 	case ir.SETGLOBAL:
 		return []jen.Code{jen.Block(
 			jen.If(jen.Id("cl").Dot("Env").Dot("Meta").Call().Op("!=").Nil()).Block(leave(pc)),
 			jen.Id("cl").Dot("Env").Dot("SetStrHint").Call(konst(int(b)), reg(a), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
-		)}, true
+		)}
 	case ir.GETTABLE:
 		if c < 0 && p.Consts[^c].Kind == ir.KString {
 			// a field: through the __index chain of tables too
@@ -432,7 +432,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) ([]jen.Code, bool) {
 				jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("GetStrIndex").Call(jen.Id("ks"), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
 				jen.If(jen.Op("!").Id("ok")).Block(leave(pc)),
 				reg(a).Op("=").Id("v"),
-			)}, true
+			)}
 		}
 		get := jen.Id("t").Dot("Get").Call(rk(c))
 		s := []jen.Code{
@@ -444,7 +444,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) ([]jen.Code, bool) {
 			jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Id("t").Dot("Meta").Call().Op("!=").Nil()).Block(leave(pc)),
 			reg(a).Op("=").Id("v"),
 		)
-		return []jen.Code{jen.Block(s...)}, true
+		return []jen.Code{jen.Block(s...)}
 	case ir.SETTABLE:
 		s := []jen.Code{
 			jen.Id("t").Op(":=").Add(reg(a)).Dot("Table").Call(),
@@ -457,9 +457,9 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) ([]jen.Code, bool) {
 		} else {
 			s = append(s, jen.If(jen.Id("t").Dot("Set").Call(rk(b), rk(c)).Op("!=").Nil()).Block(leave(pc)))
 		}
-		return []jen.Code{jen.Block(s...)}, true
+		return []jen.Code{jen.Block(s...)}
 	case ir.NEWTABLE:
-		return []jen.Code{reg(a).Op("=").Add(rt("TableValue")).Call(rt("NewTable").Call(jen.Lit(int(b)), jen.Lit(int(c))))}, true
+		return []jen.Code{reg(a).Op("=").Add(rt("TableValue")).Call(rt("NewTable").Call(jen.Lit(int(b)), jen.Lit(int(c))))}
 	case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW:
 		bv, bd, bg := numOperand(p, b, "x")
 		cv, cd, cg := numOperand(p, c, "y")
@@ -481,15 +481,15 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) ([]jen.Code, bool) {
 		case ir.POW:
 			res = jen.Qual("math", "Pow").Call(bv, cv)
 		}
-		return []jen.Code{arith(bd, cd, bg, cg, pc, reg(a).Op("=").Add(rt("Number")).Call(res))}, true
+		return []jen.Code{arith(bd, cd, bg, cg, pc, reg(a).Op("=").Add(rt("Number")).Call(res))}
 	case ir.UNM:
 		return []jen.Code{jen.Block(
 			jen.Id("x").Op(":=").Add(reg(b)),
 			jen.If(jen.Op("!").Id("x").Dot("IsNumber").Call()).Block(leave(pc)),
 			reg(a).Op("=").Add(rt("Number")).Call(jen.Op("-").Id("x").Dot("Num").Call()),
-		)}, true
+		)}
 	case ir.NOT:
-		return []jen.Code{reg(a).Op("=").Add(rt("Bool")).Call(jen.Op("!").Add(reg(b)).Dot("Truthy").Call())}, true
+		return []jen.Code{reg(a).Op("=").Add(rt("Bool")).Call(jen.Op("!").Add(reg(b)).Dot("Truthy").Call())}
 	case ir.LEN:
 		return []jen.Code{jen.Block(
 			jen.Id("x").Op(":=").Add(reg(b)),
@@ -498,13 +498,13 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) ([]jen.Code, bool) {
 			).Else().If(jen.List(jen.Id("s"), jen.Id("ok")).Op(":=").Id("x").Dot("Str").Call(), jen.Id("ok")).Block(
 				reg(a).Op("=").Add(rt("Number")).Call(jen.Float64().Call(jen.Len(jen.Id("s")))),
 			).Else().Block(leave(pc)),
-		)}, true
+		)}
 	case ir.JMP:
 		t := pc + 1 + int(b)
 		if b < 0 {
-			return append(budget(pc), gotoPC(t)), false
+			return append(budget(pc), gotoPC(t))
 		}
-		return []jen.Code{gotoPC(t)}, false
+		return []jen.Code{gotoPC(t)}
 	case ir.EQ, ir.LT, ir.LE:
 		bv, bd, bg := numOperand(p, b, "x")
 		cv, cd, cg := numOperand(p, c, "y")
@@ -516,13 +516,13 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) ([]jen.Code, bool) {
 		if a != 0 {
 			cond = jen.Op("!").Parens(cond)
 		}
-		return []jen.Code{arith(bd, cd, bg, cg, pc, jen.If(cond).Block(gotoPC(pc+2)))}, true
+		return []jen.Code{arith(bd, cd, bg, cg, pc, jen.If(cond).Block(gotoPC(pc+2)))}
 	case ir.TEST:
 		cond := reg(a).Dot("Truthy").Call()
 		if c != 0 {
 			cond = jen.Op("!").Add(cond)
 		}
-		return []jen.Code{jen.If(cond).Block(gotoPC(pc + 2))}, true
+		return []jen.Code{jen.If(cond).Block(gotoPC(pc + 2))}
 	case ir.TESTSET:
 		cond := jen.Id("x").Dot("Truthy").Call()
 		if c == 0 {
@@ -532,13 +532,13 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) ([]jen.Code, bool) {
 			jen.Id("x").Op(":=").Add(reg(b)),
 			jen.If(jen.Op("!").Parens(cond)).Block(gotoPC(pc+2)),
 			reg(a).Op("=").Id("x"),
-		)}, true
+		)}
 	case ir.FORPREP:
 		return []jen.Code{jen.Block(
 			jen.List(jen.Id("x"), jen.Id("y"), jen.Id("z")).Op(":=").List(reg(a), reg(a+1), reg(a+2)),
 			jen.If(jen.Op("!").Id("x").Dot("IsNumber").Call().Op("||").Op("!").Id("y").Dot("IsNumber").Call().Op("||").Op("!").Id("z").Dot("IsNumber").Call()).Block(leave(pc)),
 			reg(a).Op("=").Add(rt("Number")).Call(jen.Id("x").Dot("Num").Call().Op("-").Id("z").Dot("Num").Call()),
-		), gotoPC(pc + 1 + int(b))}, false
+		), gotoPC(pc + 1 + int(b))}
 	case ir.FORLOOP:
 		s := budget(pc)
 		s = append(s, jen.Block(
@@ -551,7 +551,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) ([]jen.Code, bool) {
 				gotoPC(pc+1+int(b)),
 			),
 		))
-		return s, true
+		return s
 	case ir.SELF:
 		return []jen.Code{jen.Block(
 			jen.Id("x").Op(":=").Add(reg(b)),
@@ -562,23 +562,23 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) ([]jen.Code, bool) {
 			jen.If(jen.Op("!").Id("ok")).Block(leave(pc)),
 			reg(a+1).Op("=").Id("x"),
 			reg(a).Op("=").Id("v"),
-		)}, true
+		)}
 	case ir.CALL:
 		// a Lua function called here runs in its own frame: the
 		// interpreter goes on with it, and comes back at pc+1
 		return []jen.Code{
 			jen.If(jen.Id("x").Op(":=").Id("f").Dot("Call").Call(jen.Id("base"), jen.Lit(pc), jen.Lit(int(a)), jen.Lit(int(b)), jen.Lit(int(c))), jen.Id("x").Op("!=").Add(rt("NativeContinue"))).Block(jen.Return(jen.Id("x"))),
 			jen.Id("r").Op("=").Id("f").Dot("Regs").Call(jen.Id("base")),
-		}, true
+		}
 	case ir.RETURN:
 		return []jen.Code{
 			jen.If(jen.Id("f").Dot("Return").Call(jen.Id("base"), jen.Lit(int(a)), jen.Lit(int(b)))).Block(jen.Return(rt("NativeReload"))),
 			leave(pc),
-		}, false
+		}
 	case ir.TFORLOOP:
 		return []jen.Code{jen.If(jen.Id("v").Op(":=").Add(reg(a+3)), jen.Op("!").Id("v").Dot("IsNil").Call()).Block(
 			append(budget(pc), reg(a+2).Op("=").Id("v"), gotoPC(pc+1+int(b)))...,
-		)}, true
+		)}
 	}
 	panic(fmt.Sprintf("gogen: no fast path for %v", in.Op))
 }
