@@ -128,18 +128,9 @@ func TestEnv(t *testing.T) {
 
 func TestSmallCalls(t *testing.T) {
 	tr := &Memory{}
-	st, err := OpenStore(filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	cfg := DefaultConfig()
 	cfg.Admins = []string{"root@a.example"}
-	h, err := New(cfg, st, tr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := hostWith(t, filepath.Join(t.TempDir(), "s.db"), tr, cfg)
 	ask(t, h, tr, alice, `new print(mb.checkpoint(), #mb.hosts(), mb.hosts()[1]) mb.send(mb.owner(), {answer = 42}) mb.send("carol@c.example", "hi")`)
 	ask(t, h, tr, alice, "run p1")
 	if tr.WaitFor(alice, "true\t1\tmobilua", 20*time.Second) == "" {

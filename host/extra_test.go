@@ -101,17 +101,9 @@ func TestLoad(t *testing.T) {
 func TestJump(t *testing.T) {
 	tr := &Memory{}
 	a := startHost(t, filepath.Join(t.TempDir(), "a.db"), tr)
-	st, err := OpenStore(filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := DefaultConfig()
 	cfg.Name = "lua2@b.example"
-	b, err := New(cfg, st, tr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { b.Close(); st.Close() }()
+	b := hostWith(t, filepath.Join(t.TempDir(), "b.db"), tr, cfg)
 	tr.Attach(a)
 	tr.Attach(b)
 	ask(t, a, tr, alice, `new

@@ -11,16 +11,24 @@ const alice, bob = "alice@a.example", "bob@b.example"
 
 func startHost(t testing.TB, path string, tr *Memory) *Host {
 	t.Helper()
-	st, err := OpenStore(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := DefaultConfig()
 	cfg.Name = "lua1@a.example"
 	cfg.StepsPerSlice = 1000
 	cfg.CheckpointEvery = 0 // every slice, so that a restart loses nothing
+	return hostWith(t, path, tr, cfg)
+}
+
+// hostWith starts a host with cfg on a store at path; both are closed when
+// the test ends.
+func hostWith(t testing.TB, path string, tr Transport, cfg Config) *Host {
+	t.Helper()
+	st, err := OpenStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
 	h, err := New(cfg, st, tr)
 	if err != nil {
+		st.Close()
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { h.Close(); st.Close() })

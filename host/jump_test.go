@@ -56,16 +56,8 @@ func twoHosts(t *testing.T, tr *lossy, pathA string) (*Host, *Store, *Host) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stB, err := OpenStore(filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg.Name = "b"
-	b, err := New(cfg, stB, tr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close(); stB.Close() })
+	b := hostWith(t, filepath.Join(t.TempDir(), "b.db"), tr, cfg)
 	tr.Attach(a)
 	tr.Attach(b)
 	return a, stA, b

@@ -12,18 +12,9 @@ import (
 // well-behaved process of another user goes on.
 func TestEscapes(t *testing.T) {
 	tr := &Memory{}
-	st, err := OpenStore(filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	cfg := DefaultConfig()
 	cfg.StepsPerSlice, cfg.MaxSteps, cfg.MaxMemory, cfg.StepLimit = 10_000, 50_000_000, 16<<20, 5_000_000
-	h, err := New(cfg, st, tr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := hostWith(t, filepath.Join(t.TempDir(), "s.db"), tr, cfg)
 	// the bystander: bob's long, honest computation
 	ask(t, h, tr, bob, "new local s = 0 for i = 1, 2e6 do s = s + i % 10 end print('bob', s)")
 	ask(t, h, tr, bob, "run p1")
