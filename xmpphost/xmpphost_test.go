@@ -124,13 +124,19 @@ func xmppHost(t testing.TB, ctx context.Context, env map[string]string, n string
 // configuration.
 func xmppHostWith(t testing.TB, ctx context.Context, env map[string]string, n string, mod func(*Transport, *host.Config), peers ...string) (*Transport, *host.Host) {
 	tr := dial(t, ctx, env, n)
+	return tr, serveHost(t, tr, env["XMPP_JID"+n], mod, peers)
+}
+
+// serveHost starts a host named name on tr, on a store of its own, with
+// peers, and serves it until the test ends.
+func serveHost(t testing.TB, tr *Transport, name string, mod func(*Transport, *host.Config), peers []string) *host.Host {
 	tr.SetPeers(peers)
 	st, err := host.OpenStore(filepath.Join(t.TempDir(), "h.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	hc := host.DefaultConfig()
-	hc.Name = env["XMPP_JID"+n]
+	hc.Name = name
 	if mod != nil {
 		mod(tr, &hc)
 	}
@@ -141,7 +147,7 @@ func xmppHostWith(t testing.TB, ctx context.Context, env map[string]string, n st
 	t.Cleanup(func() { h.Close(); st.Close() })
 	tr.SetStatus("ready")
 	go tr.Serve(h)
-	return tr, h
+	return h
 }
 
 // twoHosts starts a private Prosody, two hosts that are peers of each
@@ -405,19 +411,7 @@ func TestComponent(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { tr.Close() })
-		tr.SetPeers([]string{peer})
-		st, err := host.OpenStore(filepath.Join(t.TempDir(), "h.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		hc := host.DefaultConfig()
-		hc.Name = domain
-		h, err := host.New(hc, st, tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { h.Close(); st.Close() })
-		go tr.Serve(h)
+		serveHost(t, tr, domain, nil, []string{peer})
 	}
 	component(ca, "s3cret", cb)
 	component(cb, "an0ther", ca)
