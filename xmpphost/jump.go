@@ -146,16 +146,26 @@ func (t *Transport) Jump(to, id string, rec host.Record, cont []byte) error {
 // answer waits for an acknowledgement: nil, the refusal, or
 // host.ErrNoAnswer.
 func (t *Transport) answer(ack chan jumpAck) error {
+	a, err := t.wait(ack)
+	switch {
+	case err != nil:
+		return host.ErrNoAnswer
+	case !a.OK:
+		return errors.New(a.Reason)
+	}
+	return nil
+}
+
+// wait waits for an acknowledgement: host.ErrNoAnswer when none comes in
+// time, the session's error when it ends.
+func (t *Transport) wait(ack chan jumpAck) (jumpAck, error) {
 	select {
 	case a := <-ack:
-		if !a.OK {
-			return errors.New(a.Reason)
-		}
-		return nil
+		return a, nil
 	case <-time.After(t.timeout()):
-		return host.ErrNoAnswer
+		return jumpAck{}, host.ErrNoAnswer
 	case <-t.ctx.Done():
-		return host.ErrNoAnswer
+		return jumpAck{}, t.ctx.Err()
 	}
 }
 
@@ -178,14 +188,8 @@ func (t *Transport) Cancel(to, id string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	select {
-	case a := <-ack:
-		return a.OK, nil
-	case <-time.After(t.timeout()):
-		return false, host.ErrNoAnswer
-	case <-t.ctx.Done():
-		return false, t.ctx.Err()
-	}
+	a, err := t.wait(ack)
+	return a.OK, err
 }
 
 // await registers for the acknowledgement of id.
