@@ -56,9 +56,7 @@ func (t *Transport) Message(hostJID, pid, from string, v host.Plain) error {
 	id := hex.EncodeToString(idb[:])
 	ack, done := t.await(id)
 	defer done()
-	t.mu.Lock()
-	err = t.s.Encode(t.ctx, ipcMsg{Message: stanza.Message{To: to, Type: stanza.NormalMessage}, IPC: &ipc{ID: id, To: pid, From: from, Data: string(data)}})
-	t.mu.Unlock()
+	err = t.encode(ipcMsg{Message: stanza.Message{To: to, Type: stanza.NormalMessage}, IPC: &ipc{ID: id, To: pid, From: from, Data: string(data)}})
 	if err != nil {
 		return err
 	}

@@ -130,9 +130,7 @@ func (t *Transport) Jump(to, id string, rec host.Record, cont []byte) error {
 		if i == 0 {
 			c.Record = base64.StdEncoding.EncodeToString(recJSON)
 		}
-		t.mu.Lock()
-		err := t.s.Encode(t.ctx, jumpMsg{Message: stanza.Message{To: toJID, Type: stanza.NormalMessage}, Chunk: c})
-		t.mu.Unlock()
+		err := t.encode(jumpMsg{Message: stanza.Message{To: toJID, Type: stanza.NormalMessage}, Chunk: c})
 		if err != nil {
 			return err
 		}
@@ -182,9 +180,7 @@ func (t *Transport) Cancel(to, id string) (bool, error) {
 	}
 	ack, done := t.await(id)
 	defer done()
-	t.mu.Lock()
-	err = t.s.Encode(t.ctx, jumpMsg{Message: stanza.Message{To: toJID, Type: stanza.NormalMessage}, Cancel: &jumpCancel{ID: id}})
-	t.mu.Unlock()
+	err = t.encode(jumpMsg{Message: stanza.Message{To: toJID, Type: stanza.NormalMessage}, Cancel: &jumpCancel{ID: id}})
 	if err != nil {
 		return false, err
 	}
@@ -358,7 +354,5 @@ func (t *Transport) ack(to, id string, ok bool, reason string) {
 	if err != nil {
 		return
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.s.Encode(t.ctx, jumpMsg{Message: stanza.Message{To: toJID, Type: stanza.NormalMessage}, Ack: &jumpAck{ID: id, OK: ok, Reason: reason}})
+	t.encode(jumpMsg{Message: stanza.Message{To: toJID, Type: stanza.NormalMessage}, Ack: &jumpAck{ID: id, OK: ok, Reason: reason}})
 }

@@ -150,9 +150,14 @@ func (t *Transport) Send(to, text string) error {
 	if err != nil {
 		return err
 	}
+	return t.encode(message{Message: stanza.Message{To: j, Type: stanza.ChatMessage}, Body: text})
+}
+
+// encode sends a stanza (one writer at a time).
+func (t *Transport) encode(v any) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.s.Encode(t.ctx, message{Message: stanza.Message{To: j, Type: stanza.ChatMessage}, Body: text})
+	return t.s.Encode(t.ctx, v)
 }
 
 // SendAs sends a chat message as process pid (host.ProcessSender): a
@@ -170,9 +175,7 @@ func (t *Transport) SendAs(pid, to, text string) error {
 	if err != nil {
 		return t.Send(to, text)
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.s.Encode(t.ctx, message{Message: stanza.Message{To: toJ, From: from, Type: stanza.ChatMessage}, Body: text})
+	return t.encode(message{Message: stanza.Message{To: toJ, From: from, Type: stanza.ChatMessage}, Body: text})
 }
 
 // SetStatus sends available presence with a status text (a component
