@@ -15,7 +15,8 @@ type Table struct {
 	arr   []Value
 	skeys map[string]int32 // string key → position in entries; nil while few
 
-	okeys   map[Value]int32 // any other key → position in entries
+	nkeys   map[uint64]int32 // number key (normalized, its bits) → position in entries
+	okeys   map[Value]int32  // any other key → position in entries
 	entries []entry
 	live    int32 // entries with a non-nil value
 	border  int32 // a guess at Len when the array part ends with nils
@@ -103,6 +104,10 @@ func (t *Table) pos(k Value) (int32, bool) {
 	if s, ok := k.o.(string); ok {
 		return t.strPos(s)
 	}
+	if k.o == tagNum {
+		p, ok := t.nkeys[math.Float64bits(k.n)]
+		return p, ok
+	}
 	p, ok := t.okeys[k]
 	return p, ok
 }
@@ -136,6 +141,13 @@ func (t *Table) setPos(k Value, p int32) {
 		t.skeys[s] = p
 		return
 	}
+	if k.o == tagNum {
+		if t.nkeys == nil {
+			t.nkeys = make(map[uint64]int32, 4)
+		}
+		t.nkeys[math.Float64bits(k.n)] = p
+		return
+	}
 	if t.okeys == nil {
 		t.okeys = make(map[Value]int32, 4)
 	}
@@ -147,6 +159,10 @@ func (t *Table) delPos(k Value) {
 		if t.skeys != nil {
 			delete(t.skeys, s)
 		}
+		return
+	}
+	if k.o == tagNum {
+		delete(t.nkeys, math.Float64bits(k.n))
 		return
 	}
 	delete(t.okeys, k)
@@ -279,7 +295,7 @@ func (t *Table) setInt(i int, v Value) {
 	}
 	// i == n+1
 	if v.o == nil {
-		if t.okeys != nil {
+		if t.nkeys != nil {
 			t.setHash(Number(float64(i)), v)
 		}
 		return
@@ -290,12 +306,12 @@ func (t *Table) setInt(i int, v Value) {
 		t.arr = slices.Grow(t.arr, max(4, len(t.arr)))
 	}
 	t.arr = append(t.arr, v)
-	if t.okeys != nil {
+	if t.nkeys != nil {
 		// the key may have lived in the hash part
 		t.delHash(Number(float64(i)))
 		for {
 			k := Number(float64(len(t.arr) + 1))
-			p, ok := t.okeys[k]
+			p, ok := t.nkeys[math.Float64bits(k.n)]
 			if !ok || t.entries[p].v.o == nil {
 				break
 			}
@@ -341,6 +357,9 @@ func (t *Table) setHash(k, v Value) {
 		t.compact()
 	}
 	t.setPos(k, int32(len(t.entries)))
+	if len(t.entries) == cap(t.entries) {
+		t.entries = slices.Grow(t.entries, max(4, len(t.entries))) // doubles, as arr
+	}
 	t.entries = append(t.entries, entry{k, v})
 	t.live++
 }
@@ -355,7 +374,7 @@ func (t *Table) compact() {
 			t.entries[j] = e
 			j++
 		} else if _, isStr := e.k.o.(string); !isStr {
-			delete(t.okeys, e.k)
+			t.delPos(e.k)
 		}
 	}
 	clear(t.entries[j:])
@@ -385,7 +404,7 @@ func (t *Table) Len() int {
 		t.border = int32(i)
 		return i
 	}
-	if n > 0 || t.okeys == nil {
+	if n > 0 || t.nkeys == nil {
 		return n
 	}
 	// keys in the hash part only: follow 1, 2, ...
