@@ -255,7 +255,7 @@ type tostringState struct {
 
 func startTostring(t *Thread, a []Value) Continuation {
 	v := t.CheckAny(a, 0)
-	return &tostringState{v: v, mm: t.p.metaOf(v, "__tostring")}
+	return &tostringState{v: v, mm: t.p.metaOf(v, evTostring)}
 }
 
 func (s *tostringState) Freeze() []Value { return []Value{s.v, s.mm, Bool(s.asked)} }
@@ -344,7 +344,7 @@ func (s *printState) Step(t *Thread, r Value) (Value, []Value, int) {
 				w.WriteString(cString(str))
 				continue
 			}
-			mm := t.p.metaOf(v, "__tostring")
+			mm := t.p.metaOf(v, evTostring)
 			if mm.o == nil {
 				w.WriteString(cString(Repr(v)))
 				continue

@@ -122,7 +122,7 @@ func (t *Table) BeginRestore(arr []Value, n int) error {
 	if len(arr) > 0 && arr[len(arr)-1].o == nil {
 		t.border = -1
 	}
-	t.mmValid = false
+	t.dropMeta()
 	if n > 0 {
 		t.entries = make([]entry, 0, n)
 	}
@@ -147,6 +147,7 @@ func (t *Table) RestoreEntry(k, v Value) error {
 	if s, ok := k.o.(string); ok && t.skeys != nil {
 		n := len(t.skeys)
 		t.skeys[s] = p // one map operation: a duplicate leaves the size as it was
+		t.smask |= strBit(s)
 		if len(t.skeys) == n {
 			return fmt.Errorf("table: duplicate key %s", Repr(k))
 		}
@@ -764,7 +765,7 @@ func (t *Table) ApplyChanges(keys, vals []Value) error {
 		t.setPos(k, int32(len(t.entries)))
 		t.entries = append(t.entries, entry{k, Nil})
 	}
-	t.mmValid = false
+	t.dropMeta()
 	return nil
 }
 

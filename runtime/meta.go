@@ -25,12 +25,12 @@ func (p *Process) Metatable(v Value) *Table {
 	return nil
 }
 
-func (p *Process) metaOf(v Value, event string) Value {
+func (p *Process) metaOf(v Value, e event) Value {
 	m := p.Metatable(v)
 	if m == nil {
 		return Nil
 	}
-	return m.GetStr(event)
+	return m.metaEvent(e)
 }
 
 // callMeta calls metamethod mm with two arguments above the current frame;
@@ -65,7 +65,7 @@ func (p *Process) index(th *Thread, t, key Value, ra int, reg int) bool {
 				return false
 			}
 		} else {
-			mm = p.metaOf(t, "__index")
+			mm = p.metaOf(t, evIndex)
 			if mm.o == nil {
 				fr := &th.frames[len(th.frames)-1]
 				if loop > 0 {
@@ -95,7 +95,7 @@ func (p *Process) setIndex(th *Thread, t, key, val Value, reg int) bool {
 				}
 				return false
 			}
-			mm = tt.meta.GetStr("__newindex")
+			mm = tt.meta.metaEvent(evNewindex)
 			if mm.o == nil {
 				if err := tt.Set(key, val); err != nil {
 					p.rtError(th, "%s", err.Error())
@@ -103,7 +103,7 @@ func (p *Process) setIndex(th *Thread, t, key, val Value, reg int) bool {
 				return false
 			}
 		} else {
-			mm = p.metaOf(t, "__newindex")
+			mm = p.metaOf(t, evNewindex)
 			if mm.o == nil {
 				fr := &th.frames[len(th.frames)-1]
 				if loop > 0 {
@@ -128,7 +128,7 @@ func (p *Process) setIndex(th *Thread, t, key, val Value, reg int) bool {
 	return false
 }
 
-var arithEvents = map[ir.Op]string{ir.ADD: "__add", ir.SUB: "__sub", ir.MUL: "__mul", ir.DIV: "__div", ir.MOD: "__mod", ir.POW: "__pow", ir.UNM: "__unm"}
+var arithEvents = [...]event{ir.ADD: evAdd, ir.SUB: evSub, ir.MUL: evMul, ir.DIV: evDiv, ir.MOD: evMod, ir.POW: evPow, ir.UNM: evUnm}
 
 // Arith computes a binary arithmetic operation on numbers.
 func Arith(op ir.Op, a, b float64) float64 {
@@ -208,16 +208,16 @@ func (p *Process) compare(th *Thread, op ir.Op, b, c Value, want int32) (bool, b
 		}
 	}
 	if b.Type() == c.Type() {
-		ev := "__lt"
+		ev := evLt
 		if op == ir.LE {
-			ev = "__le"
+			ev = evLe
 		}
 		if mm := p.orderMeta(b, c, ev); mm.o != nil {
 			p.callMeta(th, mm, modeCond, aux, b, c)
 			return false, true
 		}
 		if op == ir.LE {
-			if mm := p.orderMeta(b, c, "__lt"); mm.o != nil {
+			if mm := p.orderMeta(b, c, evLt); mm.o != nil {
 				p.callMeta(th, mm, modeCond, aux|2, c, b)
 				return false, true
 			}
@@ -235,18 +235,18 @@ func (p *Process) eqMeta(b, c Value) Value {
 	if b.Type() != c.Type() {
 		return Nil
 	}
-	m1 := p.metaOf(b, "__eq")
+	m1 := p.metaOf(b, evEq)
 	if m1.o == nil {
 		return Nil
 	}
-	m2 := p.metaOf(c, "__eq")
+	m2 := p.metaOf(c, evEq)
 	if RawEqual(m1, m2) {
 		return m1
 	}
 	return Nil
 }
 
-func (p *Process) orderMeta(b, c Value, ev string) Value {
+func (p *Process) orderMeta(b, c Value, ev event) Value {
 	m1 := p.metaOf(b, ev)
 	if m1.o == nil {
 		return Nil
@@ -301,9 +301,9 @@ func (p *Process) concat(th *Thread, fr *Frame, in ir.Instr) bool {
 		}
 		// s[last-1] .. s[last] needs a metamethod
 		a, b := s[last-1], s[last]
-		mm := p.metaOf(a, "__concat")
+		mm := p.metaOf(a, evConcat)
 		if mm.o == nil {
-			mm = p.metaOf(b, "__concat")
+			mm = p.metaOf(b, evConcat)
 		}
 		if mm.o == nil {
 			bad, reg := a, last-1-base
@@ -333,7 +333,7 @@ func (t *Thread) LessThan(a, b Value) bool {
 		}
 	}
 	if a.Type() == b.Type() {
-		if mm := t.p.orderMeta(a, b, "__lt"); mm.o != nil {
+		if mm := t.p.orderMeta(a, b, evLt); mm.o != nil {
 			return t.Call1(mm, a, b).Truthy()
 		}
 	}
@@ -360,7 +360,7 @@ func (t *Thread) Index(v, k Value) Value {
 				return Nil
 			}
 		} else {
-			mm = t.p.metaOf(v, "__index")
+			mm = t.p.metaOf(v, evIndex)
 			if mm.o == nil {
 				t.Error("attempt to index a %s value", v.TypeName())
 			}
@@ -380,5 +380,5 @@ func (t *Thread) LessMeta(a, b Value) Value {
 	if a.Type() != b.Type() {
 		return Nil
 	}
-	return t.p.orderMeta(a, b, "__lt")
+	return t.p.orderMeta(a, b, evLt)
 }

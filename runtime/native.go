@@ -134,14 +134,112 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 	return pc
 }
 
+// NativeSkip: Compare's outcome skips the next instruction (the JMP).
+const NativeSkip = -4
+
+// Arith runs the arithmetic instruction at pc (ADD … POW, UNM) for
+// compiled code when an operand is not a number, as the interpreter
+// does: strings are converted (NativeContinue: the result is in place;
+// the registers may have moved), or a metamethod is called (NativeReload
+// when it is a Lua function: compiled code goes on at pc+1 when it
+// returns; NativeUnwound for a builtin). Errors are raised as there.
+func (f *NativeFrame) Arith(base, pc int) int {
+	p := f.p
+	th := p.cur
+	fr := topFrame(th)
+	cl := fr.cl
+	in := cl.P.IR.Code[pc]
+	b := rk(th.stack, base, cl, in.B)
+	c := b
+	if in.Op != ir.UNM {
+		c = rk(th.stack, base, cl, in.C)
+	}
+	fr.pc = pc + 1
+	if p.arith(th, in.Op, b, c, base+int(in.A), in) {
+		return f.afterMeta()
+	}
+	return NativeContinue
+}
+
+// Compare runs the comparison at pc (EQ, LT, LE) for compiled code when
+// its operands are not two numbers, as the interpreter does: it returns
+// NativeSkip or NativeContinue for the outcome, or NativeReload or
+// NativeUnwound when a metamethod was called (as Arith).
+func (f *NativeFrame) Compare(base, pc int) int {
+	p := f.p
+	th := p.cur
+	fr := topFrame(th)
+	cl := fr.cl
+	in := cl.P.IR.Code[pc]
+	fr.pc = pc + 1
+	res, pushed := p.compare(th, in.Op, rk(th.stack, base, cl, in.B), rk(th.stack, base, cl, in.C), in.A)
+	if pushed {
+		return f.afterMeta()
+	}
+	if res != (in.A != 0) {
+		return NativeSkip
+	}
+	return NativeContinue
+}
+
+// afterMeta says how compiled code goes on once a metamethod was called:
+// in the metamethod's compiled code or its caller's (NativeReload), or
+// through the interpreter when a builtin left anything else on top.
+func (f *NativeFrame) afterMeta() int {
+	th := f.p.cur
+	if !f.p.nestStop && len(th.frames) > 0 && th.frames[len(th.frames)-1].cl != nil {
+		return NativeReload
+	}
+	return NativeUnwound
+}
+
+// TailCall runs TAILCALL a b at pc for compiled code, as the interpreter
+// does: a Lua function replaces the frame (NativeReload); anything else is
+// called as CALL a b 0 calls it (see Call), and compiled code goes on with
+// the RETURN after it.
+func (f *NativeFrame) TailCall(base, pc, a, b int) int {
+	p := f.p
+	th := p.cur
+	ra := base + a
+	fn, ok := th.stack[ra].o.(*Closure)
+	if !ok {
+		return f.Call(base, pc, a, b, 0)
+	}
+	if p.steps <= 0 {
+		return pc // the interpreter counts the step and may end the slice
+	}
+	p.steps--
+	nargs := b - 1
+	if b == 0 {
+		nargs = th.top - ra - 1
+	}
+	if len(th.open) > 0 {
+		th.closeUpvals(base)
+	}
+	old := *topFrame(th)
+	th.frames = th.frames[:len(th.frames)-1]
+	copy(th.stack[old.fn:], th.stack[ra:ra+nargs+1])
+	p.pushLua(th, fn, old.fn, nargs, old.nres, old.mode, old.aux)
+	return NativeReload
+}
+
 // Return runs RETURN a b for compiled code when the function was called
-// by a Lua function (it reports false, and does nothing, otherwise: the
-// interpreter delivers results to builtins, metamethods and coroutines).
-// Compiled code then returns NativeReload.
+// by a Lua function, a metamethod call of one, or pcall called by one
+// (it reports false, and does nothing, otherwise: the interpreter delivers
+// results to builtins and coroutines). Compiled code then returns
+// NativeReload.
 func (f *NativeFrame) Return(base, a, b int) bool {
 	th := f.p.cur
 	ret := topFrame(th)
-	if ret.mode != modeNormal || len(th.frames) < 2 {
+	mode := ret.mode
+	switch {
+	case mode == modeNormal:
+	case mode == modeReg || mode == modeCond || mode == modeDiscard || mode == modeConcat:
+	case mode == modeBoundary && len(th.frames) >= 2 && th.frames[len(th.frames)-2].mode == modeNormal:
+	default:
+		return false
+	}
+	if len(th.frames) < 2 {
 		return false
 	}
 	ra := base + a
@@ -153,7 +251,9 @@ func (f *NativeFrame) Return(base, a, b int) bool {
 		th.closeUpvals(base)
 	}
 	th.frames = th.frames[:len(th.frames)-1]
-	if ret.nres == 1 && n >= 1 {
+	if mode != modeNormal {
+		f.p.deliverResults(th, ra, n, ret.fn, ret.nres, mode, ret.aux)
+	} else if ret.nres == 1 && n >= 1 {
 		th.stack[ret.fn] = th.stack[ra] // the common case, inline
 	} else {
 		th.moveResults(ret.fn, ra, n, ret.nres)

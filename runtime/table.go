@@ -14,15 +14,17 @@ import (
 type Table struct {
 	arr   []Value
 	skeys map[string]int32 // string key → position in entries; nil while few
+	// smask has bit strBit(s) set for every string key s ever in entries
+	// (until compact): most lookups of absent names — a method looked up
+	// in an object, then along its __index chain — end on one test
+	smask uint64
 
 	nkeys   map[uint64]int32 // number key (normalized, its bits) → position in entries
 	okeys   map[Value]int32  // any other key → position in entries
 	entries []entry
-	live    int32 // entries with a non-nil value
-	border  int32 // a guess at Len when the array part ends with nils
-	// as a metatable: __index, cached until a string key is written
-	mmIndex Value
-	mmValid bool
+	live    int32      // entries with a non-nil value
+	border  int32      // a guess at Len when the array part ends with nils
+	mc      *metaCache // as a metatable: its metamethods, looked up once
 	meta    *Table
 	mark    uint64 // see FreezeMark
 }
@@ -71,6 +73,12 @@ func NewTable(narr, nhash int) *Table {
 // Meta returns the metatable or nil.
 func (t *Table) Meta() *Table { return t.meta }
 
+// PlainSet reports whether t has no __newindex metamethod (assignments
+// to it are raw), and PlainGet no __index (a missing key is nil).
+func (t *Table) PlainSet() bool { return t.meta == nil || t.meta.metaEvent(evNewindex).o == nil }
+
+func (t *Table) PlainGet() bool { return t.meta == nil || t.meta.metaEvent(evIndex).o == nil }
+
 // SetMeta sets the metatable.
 func (t *Table) SetMeta(m *Table) { t.meta = m }
 
@@ -112,7 +120,18 @@ func (t *Table) pos(k Value) (int32, bool) {
 	return p, ok
 }
 
+// strBit is a string's bit in Table.smask.
+func strBit(s string) uint64 {
+	if len(s) == 0 {
+		return 1
+	}
+	return 1 << ((uint(len(s)) + uint(s[0]) + 3*uint(s[len(s)-1])) & 63)
+}
+
 func (t *Table) strPos(s string) (int32, bool) {
+	if t.smask&strBit(s) == 0 {
+		return 0, false
+	}
 	if t.skeys == nil {
 		for i := range t.entries {
 			if ks, ok := t.entries[i].k.o.(string); ok && sameString(ks, s) {
@@ -127,6 +146,7 @@ func (t *Table) strPos(s string) (int32, bool) {
 
 func (t *Table) setPos(k Value, p int32) {
 	if s, ok := k.o.(string); ok {
+		t.smask |= strBit(s)
 		if t.skeys == nil {
 			if p < smallHash {
 				return
@@ -226,9 +246,13 @@ func (t *Table) SetStr(s string, v Value) {
 // position in the hash part and is updated after a miss. Tables built the
 // same way put the same keys at the same positions, so one instruction's
 // hint serves all of them. Hints live in the code, which processes share
-// (a host's chunk cache): they are read and written atomically.
+// (a host's chunk cache): they are read and written atomically. A hint
+// holds two positions: the low 16 bits for the table indexed, the high
+// 16 for the table up its __index chain where GetStrIndex last found the
+// key (0xffff: none).
 func (t *Table) GetStrHint(s string, hint *int32) Value {
-	if h := int(atomic.LoadInt32(hint)); h < len(t.entries) {
+	x := uint32(atomic.LoadInt32(hint))
+	if h := int(x & 0xffff); h < len(t.entries) {
 		if ks, ok := t.entries[h].k.o.(string); ok && sameString(ks, s) {
 			return t.entries[h].v
 		}
@@ -237,15 +261,29 @@ func (t *Table) GetStrHint(s string, hint *int32) Value {
 	if !ok {
 		return Nil
 	}
-	atomic.StoreInt32(hint, p)
+	storeHint(hint, x&^0xffff|uint32(min(p, 0xffff)))
 	return t.entries[p].v
 }
 
+func storeHint(hint *int32, x uint32) { atomic.StoreInt32(hint, int32(x)) }
+
 // GetStrIndex is t[s] with the __index chain followed through tables,
-// as indexing does (the first table's field by the inline cache hint).
-// It reports false, having done nothing, when a metamethod function must
-// run or the chain is too long: the interpreter's slow path does that.
+// as indexing does (the first table's field by the inline cache hint;
+// the field found up the chain by the hint's other half). It reports
+// false, having done nothing, when a metamethod function must run or the
+// chain is too long: the interpreter's slow path does that.
 func (t *Table) GetStrIndex(s string, hint *int32) (Value, bool) {
+	x := uint32(atomic.LoadInt32(hint))
+	if h := int(x & 0xffff); h < len(t.entries) {
+		e := &t.entries[h]
+		if ks, ok := e.k.o.(string); ok && unsafe.StringData(ks) == unsafe.StringData(s) && len(ks) == len(s) && e.v.o != nil {
+			return e.v, true // the field, where the hint says (the key interned)
+		}
+	}
+	return t.getStrIndex(s, hint)
+}
+
+func (t *Table) getStrIndex(s string, hint *int32) (Value, bool) {
 	v := t.GetStrHint(s, hint)
 	for loop := 0; v.o == nil && t.meta != nil; loop++ {
 		mm := t.meta.metaIndex()
@@ -257,7 +295,17 @@ func (t *Table) GetStrIndex(s string, hint *int32) (Value, bool) {
 			return Nil, false
 		}
 		t = nt
-		v = t.GetStr(s)
+		x := uint32(atomic.LoadInt32(hint))
+		if h := int(x >> 16); h < len(t.entries) {
+			if ks, ok := t.entries[h].k.o.(string); ok && sameString(ks, s) {
+				v = t.entries[h].v
+				continue
+			}
+		}
+		if p, ok := t.strPos(s); ok {
+			v = t.entries[p].v
+			storeHint(hint, x&0xffff|uint32(min(p, 0xffff))<<16)
+		}
 	}
 	return v, true
 }
@@ -266,17 +314,17 @@ func (t *Table) GetStrIndex(s string, hint *int32) (Value, bool) {
 // string value (a constant: a new field keeps it as it is, unboxed).
 func (t *Table) SetStrHint(key Value, v Value, hint *int32) {
 	s := key.o.(string)
-	if h := int(atomic.LoadInt32(hint)); h < len(t.entries) {
+	x := uint32(atomic.LoadInt32(hint))
+	if h := int(x & 0xffff); h < len(t.entries) {
 		e := &t.entries[h]
 		if ks, ok := e.k.o.(string); ok && sameString(ks, s) && e.v.o != nil && v.o != nil {
 			e.v = v
-			t.mmValid = false
+			t.dropMeta()
 			return
 		}
 	}
-	t.setHash(key, v)
-	if p, ok := t.strPos(s); ok {
-		atomic.StoreInt32(hint, p)
+	if p := t.setHash(key, v); p >= 0 && int(x&0xffff) != int(p) {
+		storeHint(hint, x&^0xffff|uint32(min(p, 0xffff)))
 	}
 }
 
@@ -329,18 +377,81 @@ func (t *Table) delHash(k Value) {
 }
 
 // metaIndex returns t["__index"] for t used as a metatable.
-func (t *Table) metaIndex() Value {
-	if !t.mmValid {
-		t.mmIndex, t.mmValid = t.GetStr("__index"), true
-	}
-	return t.mmIndex
+func (t *Table) metaIndex() Value { return t.metaEvent(evIndex) }
+
+// An event is a metamethod's name, as an index into metaCache.
+type event uint8
+
+const (
+	evIndex event = iota
+	evNewindex
+	evCall
+	evAdd
+	evSub
+	evMul
+	evDiv
+	evMod
+	evPow
+	evUnm
+	evLen
+	evEq
+	evLt
+	evLe
+	evConcat
+	evTostring
+	numEvents
+)
+
+var eventNames = [numEvents]string{"__index", "__newindex", "__call", "__add", "__sub",
+	"__mul", "__div", "__mod", "__pow", "__unm", "__len", "__eq", "__lt", "__le", "__concat", "__tostring"}
+
+// metaCache holds the metamethods of a table used as a metatable, each
+// looked up on first use (has) until a string key of the table is written.
+type metaCache struct {
+	has uint32
+	ev  [numEvents]Value
 }
 
-func (t *Table) setHash(k, v Value) {
-	if _, ok := k.o.(string); ok {
-		t.mmValid = false
+// metaEvent returns t[eventNames[e]] for t used as a metatable.
+func (t *Table) metaEvent(e event) Value {
+	if c := t.mc; c != nil && c.has&(1<<e) != 0 {
+		return c.ev[e]
 	}
-	if p, ok := t.pos(k); ok {
+	return t.lookupEvent(e)
+}
+
+func (t *Table) lookupEvent(e event) Value {
+	if t.mc == nil {
+		t.mc = &metaCache{}
+	}
+	v := t.GetStr(eventNames[e])
+	t.mc.ev[e] = v
+	t.mc.has |= 1 << e
+	return v
+}
+
+// dropMeta forgets the metamethods looked up: a string key was written.
+func (t *Table) dropMeta() {
+	if t.mc != nil {
+		t.mc.has = 0
+	}
+}
+
+// setHash stores t[k] = v in the hash part; it returns the key's
+// position in entries, or -1 when v is nil and k was absent.
+func (t *Table) setHash(k, v Value) int32 {
+	s, isStr := k.o.(string)
+	if isStr {
+		t.dropMeta()
+	}
+	var p int32
+	var ok bool
+	if isStr {
+		p, ok = t.strPos(s)
+	} else {
+		p, ok = t.pos(k)
+	}
+	if ok {
 		old := t.entries[p].v
 		t.entries[p].v = v
 		if old.o == nil && v.o != nil {
@@ -348,26 +459,28 @@ func (t *Table) setHash(k, v Value) {
 		} else if old.o != nil && v.o == nil {
 			t.live--
 		}
-		return
+		return p
 	}
 	if v.o == nil {
-		return
+		return -1
 	}
 	if len(t.entries) >= 8 && len(t.entries) >= 2*int(t.live) {
 		t.compact()
 	}
-	t.setPos(k, int32(len(t.entries)))
+	p = int32(len(t.entries))
+	t.setPos(k, p)
 	if len(t.entries) == cap(t.entries) {
 		t.entries = slices.Grow(t.entries, max(4, len(t.entries))) // doubles, as arr
 	}
 	t.entries = append(t.entries, entry{k, v})
 	t.live++
+	return p
 }
 
 // compact drops removed entries; only done when a new key is added,
 // which Lua forbids during a traversal.
 func (t *Table) compact() {
-	t.skeys = nil
+	t.skeys, t.smask = nil, 0
 	j := 0
 	for _, e := range t.entries {
 		if e.v.o != nil {

@@ -180,7 +180,7 @@ func (p *Process) callAt(th *Thread, fn, nargs, nres int, mode uint8, aux int) s
 		case *GoFunction:
 			return p.callGo(th, f, fn, nargs, nres, mode, aux)
 		}
-		mm := p.metaOf(th.stack[fn], "__call")
+		mm := p.metaOf(th.stack[fn], evCall)
 		if mm.o == nil || i > 100 {
 			msg := fmt.Sprintf("attempt to call a %s value", th.stack[fn].TypeName())
 			if n := len(th.frames); n > 0 && th.frames[n-1].bound == boundCont {

@@ -287,7 +287,7 @@ reload:
 				continue
 			}
 			topFrame(th).pc = pc
-			mm := p.metaOf(b, "__len")
+			mm := p.metaOf(b, evLen)
 			if mm.o == nil {
 				topFrame(th).pc = pc
 				p.rtError(th, "attempt to get length of %s", p.varDesc(th, topFrame(th), int(in.b()), b))
@@ -635,7 +635,7 @@ func (p *Process) checkCallable(th *Thread, fr *Frame, reg int, v Value) {
 	case *Closure, *GoFunction:
 		return
 	}
-	if p.metaOf(v, "__call").o != nil {
+	if p.metaOf(v, evCall).o != nil {
 		return
 	}
 	p.rtError(th, "attempt to call %s", p.varDesc(th, fr, reg, v))

@@ -190,13 +190,39 @@ func analyze(p *ir.Proto, minRun int) funcInfo {
 	}
 	// and where a call made by compiled code returns to: the interpreter
 	// hands the caller's frame back to compiled code there
+	// and where the interpreter goes on after a metamethod that compiled
+	// code left to it returns (arithmetic on tables, comparisons of
+	// objects): back into compiled code, not on interpreting the caller
+	enter := func(pc int) {
+		if pc < n && fa.fast[pc] && !slices.Contains(fa.entries, int32(pc)) {
+			fa.entries = append(fa.entries, int32(pc))
+		}
+	}
 	for pc, in := range p.Code {
-		if in.Op == ir.CALL && pc+1 < n && fa.fast[pc+1] && !slices.Contains(fa.entries, int32(pc+1)) {
-			fa.entries = append(fa.entries, int32(pc+1))
+		switch in.Op {
+		case ir.CALL:
+			enter(pc + 1)
+		case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW, ir.UNM:
+			if !knownNumbers(p, in) {
+				enter(pc + 1)
+			}
+		case ir.EQ, ir.LT, ir.LE:
+			if !knownNumbers(p, in) {
+				enter(pc + 1)
+				enter(pc + 2)
+			}
 		}
 	}
 	slices.Sort(fa.entries)
 	return fa
+}
+
+// knownNumbers reports whether an arithmetic or comparison instruction's
+// operands are number constants (it has no slow path: no metamethod).
+func knownNumbers(p *ir.Proto, in ir.Instr) bool {
+	_, okb := numConst(p, in.B)
+	_, okc := numConst(p, in.C)
+	return okb && (okc || in.Op == ir.UNM)
 }
 
 // jumpTargets returns the pcs an instruction may continue at besides the
@@ -234,11 +260,11 @@ func hasFastPath(p *ir.Proto, in ir.Instr) bool {
 		ir.GETGLOBAL, ir.SETGLOBAL, ir.GETTABLE, ir.SETTABLE, ir.NEWTABLE,
 		ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW, ir.UNM, ir.NOT, ir.LEN,
 		ir.JMP, ir.EQ, ir.LT, ir.LE, ir.TEST, ir.TESTSET,
-		ir.FORPREP, ir.FORLOOP, ir.TFORLOOP, ir.CALL, ir.RETURN:
+		ir.FORPREP, ir.FORLOOP, ir.TFORLOOP, ir.CALL, ir.TAILCALL, ir.RETURN:
 		return true
 	case ir.SELF:
 		return in.C < 0 && p.Consts[^in.C].Kind == ir.KString
-	case ir.CONCAT, ir.TAILCALL, ir.TFORCALL,
+	case ir.CONCAT, ir.TFORCALL,
 		ir.SETLIST, ir.CLOSE, ir.CLOSURE, ir.VARARG:
 		return false
 	}
@@ -414,12 +440,12 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		return []jen.Code{jen.Block(
 			jen.List(jen.Id("ks"), jen.Id("_")).Op(":=").Add(konst(int(b))).Dot("Str").Call(),
 			jen.Id("v").Op(":=").Id("cl").Dot("Env").Dot("GetStrHint").Call(jen.Id("ks"), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
-			jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Id("cl").Dot("Env").Dot("Meta").Call().Op("!=").Nil()).Block(leave(pc)),
+			jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Op("!").Id("cl").Dot("Env").Dot("PlainGet").Call()).Block(leave(pc)),
 			reg(a).Op("=").Id("v"),
 		)}
 	case ir.SETGLOBAL:
 		return []jen.Code{jen.Block(
-			jen.If(jen.Id("cl").Dot("Env").Dot("Meta").Call().Op("!=").Nil()).Block(leave(pc)),
+			jen.If(jen.Op("!").Id("cl").Dot("Env").Dot("PlainSet").Call()).Block(leave(pc)),
 			jen.Id("cl").Dot("Env").Dot("SetStrHint").Call(konst(int(b)), reg(a), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
 		)}
 	case ir.GETTABLE:
@@ -441,14 +467,14 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		}
 		s = append(s,
 			jen.Id("v").Op(":=").Add(get),
-			jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Id("t").Dot("Meta").Call().Op("!=").Nil()).Block(leave(pc)),
+			jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Op("!").Id("t").Dot("PlainGet").Call()).Block(leave(pc)),
 			reg(a).Op("=").Id("v"),
 		)
 		return []jen.Code{jen.Block(s...)}
 	case ir.SETTABLE:
 		s := []jen.Code{
 			jen.Id("t").Op(":=").Add(reg(a)).Dot("Table").Call(),
-			jen.If(jen.Id("t").Op("==").Nil().Op("||").Id("t").Dot("Meta").Call().Op("!=").Nil()).Block(leave(pc)),
+			jen.If(jen.Id("t").Op("==").Nil().Op("||").Op("!").Id("t").Dot("PlainSet").Call()).Block(leave(pc)),
 		}
 		if b < 0 && p.Consts[^b].Kind == ir.KString {
 			s = append(s,
@@ -483,11 +509,8 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		}
 		return []jen.Code{arith(bd, cd, bg, cg, pc, reg(a).Op("=").Add(rt("Number")).Call(res))}
 	case ir.UNM:
-		return []jen.Code{jen.Block(
-			jen.Id("x").Op(":=").Add(reg(b)),
-			jen.If(jen.Op("!").Id("x").Dot("IsNumber").Call()).Block(leave(pc)),
-			reg(a).Op("=").Add(rt("Number")).Call(jen.Op("-").Id("x").Dot("Num").Call()),
-		)}
+		return []jen.Code{arith(jen.Id("x").Op(":=").Add(reg(b)), nil, jen.Op("!").Id("x").Dot("IsNumber").Call(), nil, pc,
+			reg(a).Op("=").Add(rt("Number")).Call(jen.Op("-").Id("x").Dot("Num").Call()))}
 	case ir.NOT:
 		return []jen.Code{reg(a).Op("=").Add(rt("Bool")).Call(jen.Op("!").Add(reg(b)).Dot("Truthy").Call())}
 	case ir.LEN:
@@ -516,7 +539,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		if a != 0 {
 			cond = jen.Op("!").Parens(cond)
 		}
-		return []jen.Code{arith(bd, cd, bg, cg, pc, jen.If(cond).Block(gotoPC(pc+2)))}
+		return []jen.Code{compare(bd, cd, bg, cg, pc, cond)}
 	case ir.TEST:
 		cond := reg(a).Dot("Truthy").Call()
 		if c != 0 {
@@ -570,6 +593,13 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 			jen.If(jen.Id("x").Op(":=").Id("f").Dot("Call").Call(jen.Id("base"), jen.Lit(pc), jen.Lit(int(a)), jen.Lit(int(b)), jen.Lit(int(c))), jen.Id("x").Op("!=").Add(rt("NativeContinue"))).Block(jen.Return(jen.Id("x"))),
 			jen.Id("r").Op("=").Id("f").Dot("Regs").Call(jen.Id("base")),
 		}
+	case ir.TAILCALL:
+		// a Lua function replaces this frame; anything else is called
+		// as CALL a b 0, and the RETURN after it returns its results
+		return []jen.Code{
+			jen.If(jen.Id("x").Op(":=").Id("f").Dot("TailCall").Call(jen.Id("base"), jen.Lit(pc), jen.Lit(int(a)), jen.Lit(int(b))), jen.Id("x").Op("!=").Add(rt("NativeContinue"))).Block(jen.Return(jen.Id("x"))),
+			jen.Id("r").Op("=").Id("f").Dot("Regs").Call(jen.Id("base")),
+		}
 	case ir.RETURN:
 		return []jen.Code{
 			jen.If(jen.Id("f").Dot("Return").Call(jen.Id("base"), jen.Lit(int(a)), jen.Lit(int(b)))).Block(jen.Return(rt("NativeReload"))),
@@ -606,12 +636,45 @@ func arith(bd, cd, bg, cg jen.Code, pc int, op jen.Code) jen.Code {
 			guards = append(guards, gd)
 		}
 	}
+	// an operand that is not a number: the runtime's slow path, as the
+	// interpreter's (string conversion, a metamethod call, an error)
+	slow := jen.If(jen.Id("z").Op(":=").Id("f").Dot("Arith").Call(jen.Id("base"), jen.Lit(pc)), jen.Id("z").Op("!=").Add(rt("NativeContinue"))).Block(jen.Return(jen.Id("z")))
 	switch len(guards) {
+	case 0:
+		s = append(s, op)
 	case 1:
-		s = append(s, jen.If(guards[0]).Block(leave(pc)))
+		s = append(s, jen.If(guards[0]).Block(slow).Else().Block(op))
 	case 2:
-		s = append(s, jen.If(jen.Add(guards[0]).Op("||").Add(guards[1])).Block(leave(pc)))
+		s = append(s, jen.If(jen.Add(guards[0]).Op("||").Add(guards[1])).Block(slow).Else().Block(op))
 	}
-	s = append(s, op)
 	return jen.Block(s...)
+}
+
+// compare is arith for EQ, LT and LE: cond decides the jump to pc+2.
+func compare(bd, cd, bg, cg jen.Code, pc int, cond jen.Code) jen.Code {
+	var s []jen.Code
+	var guards []jen.Code
+	for _, d := range []jen.Code{bd, cd} {
+		if d != nil {
+			s = append(s, d)
+		}
+	}
+	for _, gd := range []jen.Code{bg, cg} {
+		if gd != nil {
+			guards = append(guards, gd)
+		}
+	}
+	jump := jen.If(cond).Block(gotoPC(pc + 2))
+	if len(guards) == 0 {
+		return jen.Block(append(s, jump)...)
+	}
+	guard := guards[0]
+	if len(guards) == 2 {
+		guard = jen.Add(guards[0]).Op("||").Add(guards[1])
+	}
+	slow := jen.If(jen.Id("z").Op(":=").Id("f").Dot("Compare").Call(jen.Id("base"), jen.Lit(pc)), jen.Id("z").Op("!=").Add(rt("NativeContinue"))).Block(
+		jen.If(jen.Id("z").Op("==").Add(rt("NativeSkip"))).Block(gotoPC(pc+2)),
+		jen.Return(jen.Id("z")),
+	)
+	return jen.Block(append(s, jen.If(guard).Block(slow).Else().Add(jump))...)
 }

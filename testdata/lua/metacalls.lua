@@ -1,0 +1,109 @@
+-- metamethods called from compiled code (arithmetic, comparisons) and
+-- what comes back from them: Lua functions, builtins, errors, pcall,
+-- coroutines; tail calls of every kind; __newindex and __index absent
+-- from a metatable that has other fields.
+local V = {}
+V.__index = V
+local function vec(x) return setmetatable({x = x}, V) end
+V.__add = function(a, b) return vec(a.x + (type(b) == "table" and b.x or b)) end
+V.__unm = function(a) return vec(-a.x) end
+V.__eq = function(a, b) return a.x == b.x end
+V.__lt = function(a, b) return a.x < b.x end
+V.__le = function(a, b) return a.x <= b.x end
+local s = 0
+for i = 1, 50 do
+  local v = vec(i) + vec(1) + 2
+  if v == vec(i + 3) then s = s + 1 end
+  if vec(i) < v then s = s + 10 end
+  if v <= vec(i) then s = s + 1000 end
+  if not (v <= vec(i)) then s = s + 100 end
+  s = s + (-v).x
+end
+print(s)                                            --> =4125
+
+-- only __lt: a <= b is not (b < a)
+local L = {__lt = function(a, b) return a.n < b.n end}
+local function l(n) return setmetatable({n = n}, L) end
+local le = {}
+for i = 1, 3 do le[i] = tostring(l(i) <= l(2)) .. "/" .. tostring(l(i) > l(2)) end
+print(table.concat(le, " "))                        --> =true/false true/false false/true
+
+-- builtins as metamethods
+local B = {__add = math.max, __eq = rawequal, __lt = rawequal, __index = rawget}
+local b1, b2 = setmetatable({}, B), setmetatable({}, B)
+print(pcall(function() return b1 + b2 end))         --> ~^false\t.*number expected
+print(b1 == b2, b1 < b1, b1 < b2, b1.missing)        --> =false	true	false	nil
+
+-- strings are numbers in arithmetic, and compare as strings
+local t = {}
+for i = 1, 3 do t[i] = ("1" .. i) + i .. "," .. tostring(("a" .. i) < "a2") end
+print(table.concat(t, " "))                         --> =12,true 14,false 16,false
+
+-- an error inside a metamethod, caught by pcall around it
+local E = {__add = function(a, b) error("no add " .. a.k, 0) end,
+           __lt = function(a, b) return a.k < nil end}
+local e1 = setmetatable({k = 1}, E)
+local errs = {}
+for i = 1, 2 do
+  errs[#errs + 1] = select(2, pcall(function() return e1 + i end))
+  errs[#errs + 1] = select(2, pcall(function() return e1 < e1 end))
+end
+print(#errs, errs[1], errs[3])                      --> =4	no add 1	no add 1
+print(errs[2] == errs[4], errs[4])                  --> ~^true	.*:[0-9]+: attempt to compare number with nil$
+print(pcall(function() local x = {} + 1 end))       --> ~^false\t.*attempt to perform arithmetic on a table value
+print(pcall(function() return {} < {} end))         --> ~^false\t.*attempt to compare two table values
+
+-- metamethods run by coroutines, yielding around them
+local co = coroutine.wrap(function()
+  local acc = vec(0)
+  for i = 1, 3 do
+    acc = acc + coroutine.yield(acc.x)
+  end
+  return acc.x
+end)
+print(co(), co(5), co(6), co(7))                    --> =0	5	11	18
+
+-- tail calls: to Lua functions (deep), to builtins (all results), to
+-- callable tables, and from a metamethod
+local function count(n, acc) if n == 0 then return acc end return count(n - 1, acc + 1) end
+print(count(100000, 0))                             --> =100000
+local function unpack3(t) return unpack(t) end
+print(unpack3({1, 2, 3}))                           --> =1	2	3
+local callable = setmetatable({}, {__call = function(self, a, b) return a + b end})
+local function tc(a, b) return callable(a, b) end
+print(tc(2, 3))                                     --> =5
+local function sel(...) return select("#", ...) end
+local function tv(...) return sel(...) end
+print(tv(1, nil, 3, nil))                           --> =4
+local TM = {__add = function(a, b) return vec(a.x * 10 + b) end}
+local function viaTail(a, b) return TM.__add(a, b) end
+local T2 = {__add = viaTail}
+print((setmetatable({x = 4}, T2) + 2).x)            --> =42
+
+-- a metatable with fields but no __newindex/__index: plain reads and writes
+local plain = setmetatable({}, {__tostring = function() return "plain" end})
+for i = 1, 3 do plain.n = (plain.n or 0) + i; plain[i] = i end
+print(plain.n, #plain, plain.missing, tostring(plain)) --> =6	3	nil	plain
+-- __newindex present, key already there: a raw write
+local seen = {}
+local ni = setmetatable({a = 1}, {__newindex = function(t, k, v) seen[#seen + 1] = k; rawset(t, k, v) end})
+for i = 1, 2 do ni.a = ni.a + 1; ni.b = i end
+print(ni.a, ni.b, table.concat(seen, ","))          --> =3	2	b
+-- the metatable changes between calls
+local M = {}
+local obj = setmetatable({}, M)
+local got = {}
+for i = 1, 3 do
+  if i == 2 then M.__index = function(t, k) return k .. i end end
+  if i == 3 then M.__index = {f = "tbl"} end
+  got[i] = tostring(obj.f)
+end
+print(table.concat(got, " "))                       --> =nil f2 tbl
+---
+-- not-differential: lua5.1 cannot yield across a metamethod; Mobilua can (a process may freeze inside one)
+local co = coroutine.wrap(function()
+  local Y = {__add = function(a, b) return coroutine.yield(b) + 1 end}
+  local r = setmetatable({}, Y) + 1
+  return r * 2
+end)
+print(co(), co(20))                                 --> =1	42
