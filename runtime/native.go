@@ -3,6 +3,7 @@ package runtime
 import (
 	"crypto/sha256"
 	"sync"
+	"unsafe"
 
 	"github.com/mobilua/mobilua/ir"
 )
@@ -39,10 +40,18 @@ type NativeFrame struct {
 	p     *Process
 }
 
+// Registers are a frame's registers as compiled code sees them: as an
+// array, so that indexing one by a constant needs no bounds check.
+// Only the first maxStack are the frame's (the stack always has room for
+// them past base, see pushLua): compiled code indexes no others.
+type Registers [256]Value
+
 // Regs returns the registers of the frame at base: Regs(base)[i] is
 // register i. A call may move them (the stack grows): compiled code asks
 // again after one.
-func (f *NativeFrame) Regs(base int) []Value { return f.p.cur.stack[base:] }
+func (f *NativeFrame) Regs(base int) *Registers {
+	return (*Registers)(unsafe.Pointer(&f.p.cur.stack[base]))
+}
 
 // NativeFunc is the compiled code of one Lua function: it runs the frame
 // of cl at base from pc, and returns the pc of the first instruction it
@@ -113,8 +122,22 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 	switch fn := th.stack[ra].o.(type) {
 	case *Closure:
 		p.steps--
-		topFrame(th).pc = pc + 1
-		p.pushLua(th, fn, ra, nargs, c-1, modeNormal, 0)
+		n := len(th.frames)
+		th.frames[n-1].pc = pc + 1
+		fp := fn.P
+		if fp.vararg || n >= p.MaxFrames || n == cap(th.frames) || ra+1+fp.maxStack+1 > len(th.stack) {
+			p.pushLua(th, fn, ra, nargs, c-1, modeNormal, 0)
+			return NativeReload
+		}
+		// pushLua's common case, inline: a fixed number of parameters,
+		// room on the stack and for the frame
+		if nargs < fp.nparams {
+			clearValues(th.stack[ra+1+nargs : ra+1+fp.nparams])
+		}
+		th.frames = th.frames[:n+1]
+		fr := &th.frames[n]
+		fr.cl, fr.pc, fr.base, fr.fn, fr.nres, fr.nvar = fn, 0, ra+1, ra, c-1, 0
+		fr.mode, fr.bound, fr.aux, fr.concat = modeNormal, boundNone, 0, 0
 		return NativeReload
 	case *GoFunction:
 		p.steps--
@@ -230,6 +253,23 @@ func (f *NativeFrame) TailCall(base, pc, a, b int) int {
 // NativeReload.
 func (f *NativeFrame) Return(base, a, b int) bool {
 	th := f.p.cur
+	nf := len(th.frames)
+	ret := &th.frames[nf-1]
+	if ret.mode != modeNormal || nf < 2 || b == 0 || len(th.open) > 0 && th.open[len(th.open)-1].idx >= base {
+		return f.returnSlow(base, a, b)
+	}
+	ra := base + a
+	th.frames = th.frames[:nf-1]
+	if ret.nres == 1 && b >= 2 {
+		th.stack[ret.fn] = th.stack[ra] // the common case, inline
+	} else {
+		th.moveResults(ret.fn, ra, b-1, ret.nres)
+	}
+	return true
+}
+
+func (f *NativeFrame) returnSlow(base, a, b int) bool {
+	th := f.p.cur
 	ret := topFrame(th)
 	mode := ret.mode
 	switch {
@@ -253,8 +293,6 @@ func (f *NativeFrame) Return(base, a, b int) bool {
 	th.frames = th.frames[:len(th.frames)-1]
 	if mode != modeNormal {
 		f.p.deliverResults(th, ra, n, ret.fn, ret.nres, mode, ret.aux)
-	} else if ret.nres == 1 && n >= 1 {
-		th.stack[ret.fn] = th.stack[ra] // the common case, inline
 	} else {
 		th.moveResults(ret.fn, ra, n, ret.nres)
 	}
