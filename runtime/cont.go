@@ -132,7 +132,7 @@ func (r *StateReader) Value() Value { return r.next() }
 // Int reads an integer in [lo, hi].
 func (r *StateReader) Int(lo, hi int) int {
 	v := r.next()
-	if v.o != tagNum || v.n != math.Trunc(v.n) || v.n < float64(lo) || v.n > float64(hi) {
+	if v.o != &numTag || v.n != math.Trunc(v.n) || v.n < float64(lo) || v.n > float64(hi) {
 		r.fail(fmt.Sprintf("integer in [%d, %d]", lo, hi), v)
 		return lo
 	}
@@ -142,7 +142,7 @@ func (r *StateReader) Int(lo, hi int) int {
 // Bool reads a boolean.
 func (r *StateReader) Bool() bool {
 	v := r.next()
-	if v.o != tagBool {
+	if v.o != &boolTag {
 		r.fail("boolean", v)
 	}
 	return v.Truthy()

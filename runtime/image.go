@@ -170,7 +170,7 @@ func (t *Table) checkKey(k Value) (Value, int, error) {
 	switch k.o {
 	case nil:
 		return k, 0, fmt.Errorf("table: nil key")
-	case tagNum:
+	case &numTag:
 		if math.IsNaN(k.n) {
 			return k, 0, fmt.Errorf("table: NaN key")
 		}

@@ -186,7 +186,7 @@ func (p *Process) compare(th *Thread, op ir.Op, b, c Value, want int32) (bool, b
 		aux = 1
 	}
 	if op == ir.EQ {
-		if b.o == tagBool || b.o == tagNum || c.o == tagBool || c.o == tagNum {
+		if b.o == &boolTag || b.o == &numTag || c.o == &boolTag || c.o == &numTag {
 			return RawEqual(b, c), false
 		}
 		if b.o == c.o {
@@ -324,7 +324,7 @@ func (p *Process) concat(th *Thread, fr *Frame, in ir.Instr) bool {
 // LessThan compares a < b as the < operator does, calling __lt from Go
 // (a nested, non-yieldable call).
 func (t *Thread) LessThan(a, b Value) bool {
-	if a.o == tagNum && b.o == tagNum {
+	if a.o == &numTag && b.o == &numTag {
 		return a.n < b.n
 	}
 	if as, ok := a.o.(string); ok {

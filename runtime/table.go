@@ -83,7 +83,7 @@ func (t *Table) PlainGet() bool { return t.meta == nil || t.meta.metaEvent(evInd
 func (t *Table) SetMeta(m *Table) { t.meta = m }
 
 func normKey(k Value) Value {
-	if k.o == tagNum && k.n == 0 {
+	if k.o == &numTag && k.n == 0 {
 		return Number(0) // -0 and 0 are the same key
 	}
 	return k
@@ -91,7 +91,7 @@ func normKey(k Value) Value {
 
 // Get returns t[k] without metamethods.
 func (t *Table) Get(k Value) Value {
-	if k.o == tagNum {
+	if k.o == &numTag {
 		if i := int(k.n); float64(i) == k.n && i >= 1 && i <= len(t.arr) {
 			return t.arr[i-1]
 		}
@@ -112,7 +112,7 @@ func (t *Table) pos(k Value) (int32, bool) {
 	if s, ok := k.o.(string); ok {
 		return t.strPos(s)
 	}
-	if k.o == tagNum {
+	if k.o == &numTag {
 		p, ok := t.nkeys[math.Float64bits(k.n)]
 		return p, ok
 	}
@@ -161,7 +161,7 @@ func (t *Table) setPos(k Value, p int32) {
 		t.skeys[s] = p
 		return
 	}
-	if k.o == tagNum {
+	if k.o == &numTag {
 		if t.nkeys == nil {
 			t.nkeys = make(map[uint64]int32, 4)
 		}
@@ -181,7 +181,7 @@ func (t *Table) delPos(k Value) {
 		}
 		return
 	}
-	if k.o == tagNum {
+	if k.o == &numTag {
 		delete(t.nkeys, math.Float64bits(k.n))
 		return
 	}
@@ -214,7 +214,7 @@ func (t *Table) Set(k, v Value) error {
 	switch k.o {
 	case nil:
 		return KeyError("table index is nil")
-	case tagNum:
+	case &numTag:
 		if math.IsNaN(k.n) {
 			return KeyError("table index is NaN")
 		}
@@ -534,7 +534,7 @@ func (t *Table) Next(k Value) (Value, Value, bool) {
 	i := 0 // position to start from: 0..len(arr)-1 array, then entries
 	if k.o != nil {
 		found := false
-		if k.o == tagNum {
+		if k.o == &numTag {
 			if n := int(k.n); float64(n) == k.n && n >= 1 && n <= len(t.arr) {
 				i = n
 				found = true
@@ -565,7 +565,7 @@ func (t *Table) Next(k Value) (Value, Value, bool) {
 func (t *Table) MaxN() float64 {
 	m := float64(len(t.arr))
 	for _, e := range t.entries {
-		if e.v.o != nil && e.k.o == tagNum && e.k.n > m {
+		if e.v.o != nil && e.k.o == &numTag && e.k.n > m {
 			m = e.k.n
 		}
 	}

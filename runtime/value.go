@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // Value is a Lua value. The zero Value is nil. Numbers and booleans keep
@@ -17,9 +18,12 @@ type Value struct {
 
 type tag struct{ name string }
 
+// The tags of numbers and booleans: package variables, so that the
+// compiler knows their addresses (&numTag, &boolTag): a test for a
+// number compares with a constant, and making one stores one.
 var (
-	tagNum  = &tag{"number"}
-	tagBool = &tag{"boolean"}
+	numTag  = tag{"number"}
+	boolTag = tag{"boolean"}
 )
 
 // Type is a Lua type.
@@ -45,12 +49,12 @@ var Nil = Value{}
 
 // True and False are the booleans.
 var (
-	True  = Value{o: tagBool, n: 1}
-	False = Value{o: tagBool, n: 0}
+	True  = Value{o: &boolTag, n: 1}
+	False = Value{o: &boolTag, n: 0}
 )
 
 // Number makes a number value.
-func Number(f float64) Value { return Value{o: tagNum, n: f} }
+func Number(f float64) Value { return Value{o: &numTag, n: f} }
 
 // Bool makes a boolean value.
 func Bool(b bool) Value {
@@ -75,7 +79,7 @@ func (v Value) Type() Type {
 	case nil:
 		return TNil
 	case *tag:
-		if o == tagNum {
+		if o == &numTag {
 			return TNumber
 		}
 		return TBoolean
@@ -99,11 +103,14 @@ func (v Value) TypeName() string { return v.Type().String() }
 func (v Value) IsNil() bool { return v.o == nil }
 
 // IsNumber reports whether v is a number.
-func (v Value) IsNumber() bool { return v.o == tagNum }
+func (v Value) IsNumber() bool {
+	// only a number holds &numTag: its data word alone decides
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&v.o))[1] == unsafe.Pointer(&numTag)
+}
 
 // Truthy reports whether v counts as true: anything but nil and false.
 func (v Value) Truthy() bool {
-	return v.o != nil && !(v.o == tagBool && v.n == 0)
+	return v.o != nil && !(v.o == &boolTag && v.n == 0)
 }
 
 // Num returns v's number (0 if v is not a number).
@@ -120,11 +127,11 @@ func (v Value) Raw() any { return v.o }
 
 // RawEqual compares without metamethods.
 func RawEqual(a, b Value) bool {
-	if a.o == tagNum {
-		return b.o == tagNum && a.n == b.n
+	if a.o == &numTag {
+		return b.o == &numTag && a.n == b.n
 	}
-	if a.o == tagBool {
-		return b.o == tagBool && a.n == b.n
+	if a.o == &boolTag {
+		return b.o == &boolTag && a.n == b.n
 	}
 	return a.o == b.o
 }
@@ -231,7 +238,7 @@ func ParseNumber(s string) (float64, bool) {
 
 // ToNumber converts v to a number if it is a number or a numeric string.
 func ToNumber(v Value) (float64, bool) {
-	if v.o == tagNum {
+	if v.o == &numTag {
 		return v.n, true
 	}
 	if s, ok := v.o.(string); ok {
@@ -246,7 +253,7 @@ func ToStringRaw(v Value) (string, bool) {
 	case string:
 		return o, true
 	case *tag:
-		if o == tagNum {
+		if o == &numTag {
 			return FormatNumber(v.n), true
 		}
 	}
@@ -259,7 +266,7 @@ func Repr(v Value) string {
 	case nil:
 		return "nil"
 	case *tag:
-		if o == tagNum {
+		if o == &numTag {
 			return FormatNumber(v.n)
 		}
 		if v.n != 0 {

@@ -206,8 +206,8 @@ reload:
 			}
 		case ir.ADD:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
-			if b.o == tagNum && c.o == tagNum {
-				stack[ra] = Value{o: tagNum, n: b.n + c.n}
+			if b.o == &numTag && c.o == &numTag {
+				stack[ra] = Value{o: &numTag, n: b.n + c.n}
 				continue
 			}
 			topFrame(th).pc = pc
@@ -216,8 +216,8 @@ reload:
 			}
 		case ir.SUB:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
-			if b.o == tagNum && c.o == tagNum {
-				stack[ra] = Value{o: tagNum, n: b.n - c.n}
+			if b.o == &numTag && c.o == &numTag {
+				stack[ra] = Value{o: &numTag, n: b.n - c.n}
 				continue
 			}
 			topFrame(th).pc = pc
@@ -226,8 +226,8 @@ reload:
 			}
 		case ir.MUL:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
-			if b.o == tagNum && c.o == tagNum {
-				stack[ra] = Value{o: tagNum, n: b.n * c.n}
+			if b.o == &numTag && c.o == &numTag {
+				stack[ra] = Value{o: &numTag, n: b.n * c.n}
 				continue
 			}
 			topFrame(th).pc = pc
@@ -236,8 +236,8 @@ reload:
 			}
 		case ir.DIV:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
-			if b.o == tagNum && c.o == tagNum {
-				stack[ra] = Value{o: tagNum, n: b.n / c.n}
+			if b.o == &numTag && c.o == &numTag {
+				stack[ra] = Value{o: &numTag, n: b.n / c.n}
 				continue
 			}
 			topFrame(th).pc = pc
@@ -246,8 +246,8 @@ reload:
 			}
 		case ir.MOD:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
-			if b.o == tagNum && c.o == tagNum {
-				stack[ra] = Value{o: tagNum, n: b.n - math.Floor(b.n/c.n)*c.n}
+			if b.o == &numTag && c.o == &numTag {
+				stack[ra] = Value{o: &numTag, n: b.n - math.Floor(b.n/c.n)*c.n}
 				continue
 			}
 			topFrame(th).pc = pc
@@ -256,8 +256,8 @@ reload:
 			}
 		case ir.POW:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
-			if b.o == tagNum && c.o == tagNum {
-				stack[ra] = Value{o: tagNum, n: math.Pow(b.n, c.n)}
+			if b.o == &numTag && c.o == &numTag {
+				stack[ra] = Value{o: &numTag, n: math.Pow(b.n, c.n)}
 				continue
 			}
 			topFrame(th).pc = pc
@@ -266,8 +266,8 @@ reload:
 			}
 		case ir.UNM:
 			b := stack[base+int(in.b())]
-			if b.o == tagNum {
-				stack[ra] = Value{o: tagNum, n: -b.n}
+			if b.o == &numTag {
+				stack[ra] = Value{o: &numTag, n: -b.n}
 				continue
 			}
 			topFrame(th).pc = pc
@@ -313,7 +313,7 @@ reload:
 		case ir.EQ:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			var res bool
-			if b.o == tagNum && c.o == tagNum {
+			if b.o == &numTag && c.o == &numTag {
 				res = b.n == c.n
 			} else {
 				var pushed bool
@@ -329,7 +329,7 @@ reload:
 		case ir.LT:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			var res bool
-			if b.o == tagNum && c.o == tagNum {
+			if b.o == &numTag && c.o == &numTag {
 				res = b.n < c.n
 			} else {
 				var pushed bool
@@ -345,7 +345,7 @@ reload:
 		case ir.LE:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			var res bool
-			if b.o == tagNum && c.o == tagNum {
+			if b.o == &numTag && c.o == &numTag {
 				res = b.n <= c.n
 			} else {
 				var pushed bool
@@ -472,8 +472,8 @@ reload:
 			limit := stack[ra+1].n
 			if step > 0 && idx <= limit || step <= 0 && limit <= idx {
 				pc += int(in.b())
-				stack[ra] = Value{o: tagNum, n: idx}
-				stack[ra+3] = Value{o: tagNum, n: idx}
+				stack[ra] = Value{o: &numTag, n: idx}
+				stack[ra+3] = Value{o: &numTag, n: idx}
 			}
 		case ir.TFORCALL:
 			p.steps--
