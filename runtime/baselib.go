@@ -105,7 +105,7 @@ func openBase(p *Process) {
 			if len(a) == 0 || !a[0].Truthy() {
 				if len(a) > 1 {
 					msg := t.CheckString(a, 1)
-					t.Throw(String(msg))
+					return t.Raise(String(msg))
 				}
 				if len(a) == 0 {
 					t.ArgError(1, "value expected")

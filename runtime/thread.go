@@ -269,6 +269,15 @@ func (p *Process) callGo(th *Thread, f *GoFunction, fn, nargs, nres int, mode ui
 	th.goCall = f
 	n := f.Fn(th, th.stack[fn+1:fn+1+nargs])
 	if n == raisedError {
+		if mode == modeBoundary && th.frames[len(th.frames)-1].mode == modeNormal {
+			// pcall(error, v) called by Lua code: the pcall below
+			// catches it here, without a Go panic (its caller, the
+			// interpreter or compiled code, reloads after the call)
+			if err := p.handleError(p.takeRaised()); err != nil {
+				panic(err)
+			}
+			return stopNone
+		}
 		panic(p.takeRaised())
 	}
 	th.goCall = saved

@@ -107,3 +107,24 @@ local co = coroutine.wrap(function()
   return r * 2
 end)
 print(co(), co(20))                                 --> =1	42
+---
+-- builtins that raise, called by pcall and xpcall directly, from Lua
+-- code, from a coroutine and from a builtin that calls back
+print(pcall(error, {code = 7}))                     --> ~^false\ttable: 
+print(select(2, pcall(error, "lvl0", 0)), select(2, pcall(error)))  --> =lvl0	nil
+print(pcall(assert, false, "custom"))               --> =false	custom
+print(pcall(assert, nil))                           --> =false	assertion failed!
+print(pcall(assert, 1, 2))                          --> =true	1	2
+print(xpcall(error, function(e) return "handled " .. tostring(e) end))  --> =false	handled nil
+local co = coroutine.wrap(function(...) return pcall(error, ...) end)
+print(co("in co", 0))                               --> =false	in co
+local t = {3, 1, 2}
+table.sort(t, function(a, b) local ok, e = pcall(error, "cmp", 0); return ok == false and e == "cmp" and a < b end)
+print(t[1], t[2], t[3])                             --> =1	2	3
+print(pcall(pcall, error, "two", 0))                --> =true	false	two
+local n = 0
+for i = 1, 100 do
+  local ok, e = pcall(error, i, 0)
+  if not ok then n = n + e end
+end
+print(n)                                            --> =5050
