@@ -246,6 +246,42 @@ func (f *NativeFrame) TailCall(base, pc, a, b int) int {
 	return NativeReload
 }
 
+// Closure runs CLOSURE for compiled code: a closure of cl's proto idx
+// over the frame at base.
+func (f *NativeFrame) Closure(cl *Closure, base, idx int) Value {
+	return Value{o: f.p.cur.newClosure(cl, base, idx)}
+}
+
+// Close runs CLOSE: the upvalues open at or above register ra (an
+// absolute stack index) are closed.
+func (f *NativeFrame) Close(ra int) { f.p.cur.closeUpvals(ra) }
+
+// SetList runs SETLIST a b c for compiled code.
+func (f *NativeFrame) SetList(base, a, b, c int) { f.p.cur.setList(base+a, b, c) }
+
+// Vararg runs VARARG a b at pc for compiled code (b 0: the stack may
+// grow; compiled code asks for its registers again).
+func (f *NativeFrame) Vararg(base, pc, a, b int) {
+	th := f.p.cur
+	topFrame(th).pc = pc + 1
+	th.vararg(base+a, base, b)
+}
+
+// Concat runs CONCAT at pc for compiled code, as the interpreter does:
+// NativeContinue when the strings and numbers are joined; a __concat
+// metamethod is called as Arith calls one, and the interpreter then runs
+// the rest of the instruction.
+func (f *NativeFrame) Concat(base, pc int) int {
+	p := f.p
+	th := p.cur
+	fr := topFrame(th)
+	fr.pc = pc + 1
+	if p.concat(th, fr, fr.cl.P.IR.Code[pc]) {
+		return f.afterMeta()
+	}
+	return NativeContinue
+}
+
 // Return runs RETURN a b for compiled code when the function was called
 // by a Lua function, a metamethod call of one, or pcall called by one
 // (it reports false, and does nothing, otherwise: the interpreter delivers

@@ -529,47 +529,15 @@ reload:
 				pc += int(in.b())
 			}
 		case ir.SETLIST:
-			n := int(in.b())
-			if n == 0 {
-				n = th.top - ra - 1
-			}
-			t := stack[ra].o.(*Table)
-			for i := 1; i <= n; i++ {
-				t.SetInt(int(in.c())+i, stack[ra+i])
-			}
+			th.setList(ra, int(in.b()), int(in.c()))
 		case ir.CLOSE:
 			th.closeUpvals(ra)
 		case ir.CLOSURE:
-			np := cl.P.Protos[in.b()]
-			ncl := &Closure{P: np, Env: cl.Env}
-			if n := len(np.IR.Upvals); n > 0 {
-				ncl.Upvals = make([]*Upval, n)
-				for i, u := range np.IR.Upvals {
-					if u.InStack {
-						ncl.Upvals[i] = th.findUpval(base + u.Index)
-					} else {
-						ncl.Upvals[i] = cl.Upvals[u.Index]
-					}
-				}
-			}
-			stack[ra] = Value{o: ncl}
+			stack[ra] = Value{o: th.newClosure(cl, base, int(in.b()))}
 		case ir.VARARG:
-			nvar := topFrame(th).nvar
-			n := int(in.b()) - 1
-			if in.b() == 0 {
-				n = nvar
-				topFrame(th).pc = pc
-				th.ensure(ra + n + 1)
-				stack = th.stack
-				th.top = ra + n
-			}
-			for i := 0; i < n; i++ {
-				if i < nvar {
-					stack[ra+i] = stack[base-nvar+i]
-				} else {
-					stack[ra+i] = Nil
-				}
-			}
+			topFrame(th).pc = pc
+			th.vararg(ra, base, int(in.b()))
+			stack = th.stack
 		default:
 			topFrame(th).pc = pc
 			p.rtError(th, "internal error: bad opcode %d", in.op())
@@ -716,4 +684,54 @@ func bypassed(ip *ir.Proto, def, use int) bool {
 		}
 	}
 	return false
+}
+
+// setList runs SETLIST: n values above ra (0: up to top) into the table
+// at ra from index c+1.
+func (th *Thread) setList(ra, n, c int) {
+	if n == 0 {
+		n = th.top - ra - 1
+	}
+	t := th.stack[ra].o.(*Table)
+	for i := 1; i <= n; i++ {
+		t.SetInt(c+i, th.stack[ra+i])
+	}
+}
+
+// newClosure runs CLOSURE: a closure of cl's proto idx, capturing the
+// frame at base's registers and cl's upvalues.
+func (th *Thread) newClosure(cl *Closure, base, idx int) *Closure {
+	np := cl.P.Protos[idx]
+	ncl := &Closure{P: np, Env: cl.Env}
+	if n := len(np.IR.Upvals); n > 0 {
+		ncl.Upvals = make([]*Upval, n)
+		for i, u := range np.IR.Upvals {
+			if u.InStack {
+				ncl.Upvals[i] = th.findUpval(base + u.Index)
+			} else {
+				ncl.Upvals[i] = cl.Upvals[u.Index]
+			}
+		}
+	}
+	return ncl
+}
+
+// vararg runs VARARG: b-1 of the frame's varargs (b 0: all, setting
+// top; the stack may grow) to ra...
+func (th *Thread) vararg(ra, base, b int) {
+	nvar := topFrame(th).nvar
+	n := b - 1
+	if b == 0 {
+		n = nvar
+		th.ensure(ra + n + 1)
+		th.top = ra + n
+	}
+	stack := th.stack
+	for i := 0; i < n; i++ {
+		if i < nvar {
+			stack[ra+i] = stack[base-nvar+i]
+		} else {
+			stack[ra+i] = Nil
+		}
+	}
 }

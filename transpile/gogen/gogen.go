@@ -200,7 +200,7 @@ func analyze(p *ir.Proto, minRun int) funcInfo {
 	}
 	for pc, in := range p.Code {
 		switch in.Op {
-		case ir.CALL:
+		case ir.CALL, ir.TFORCALL:
 			enter(pc + 1)
 		case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW, ir.UNM:
 			if !knownNumbers(p, in) {
@@ -260,13 +260,11 @@ func hasFastPath(p *ir.Proto, in ir.Instr) bool {
 		ir.GETGLOBAL, ir.SETGLOBAL, ir.GETTABLE, ir.SETTABLE, ir.NEWTABLE,
 		ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW, ir.UNM, ir.NOT, ir.LEN,
 		ir.JMP, ir.EQ, ir.LT, ir.LE, ir.TEST, ir.TESTSET,
-		ir.FORPREP, ir.FORLOOP, ir.TFORLOOP, ir.CALL, ir.TAILCALL, ir.RETURN:
+		ir.FORPREP, ir.FORLOOP, ir.TFORLOOP, ir.CALL, ir.TAILCALL, ir.RETURN,
+		ir.CONCAT, ir.TFORCALL, ir.SETLIST, ir.CLOSE, ir.CLOSURE, ir.VARARG:
 		return true
 	case ir.SELF:
 		return in.C < 0 && p.Consts[^in.C].Kind == ir.KString
-	case ir.CONCAT, ir.TFORCALL,
-		ir.SETLIST, ir.CLOSE, ir.CLOSURE, ir.VARARG:
-		return false
 	}
 	panic(fmt.Sprintf("gogen: unknown instruction %v", in.Op))
 }
@@ -591,6 +589,26 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		// interpreter goes on with it, and comes back at pc+1
 		return []jen.Code{
 			jen.If(jen.Id("x").Op(":=").Id("f").Dot("Call").Call(jen.Id("base"), jen.Lit(pc), jen.Lit(int(a)), jen.Lit(int(b)), jen.Lit(int(c))), jen.Id("x").Op("!=").Add(rt("NativeContinue"))).Block(jen.Return(jen.Id("x"))),
+			jen.Id("r").Op("=").Id("f").Dot("Regs").Call(jen.Id("base")),
+		}
+	case ir.TFORCALL:
+		// the iterator is called as CALL a+3 3 c+1 calls a function
+		return []jen.Code{
+			jen.List(reg(a+3), reg(a+4), reg(a+5)).Op("=").List(reg(a), reg(a+1), reg(a+2)),
+			jen.If(jen.Id("x").Op(":=").Id("f").Dot("Call").Call(jen.Id("base"), jen.Lit(pc), jen.Lit(int(a+3)), jen.Lit(3), jen.Lit(int(c+1))), jen.Id("x").Op("!=").Add(rt("NativeContinue"))).Block(jen.Return(jen.Id("x"))),
+			jen.Id("r").Op("=").Id("f").Dot("Regs").Call(jen.Id("base")),
+		}
+	case ir.CONCAT:
+		return []jen.Code{jen.If(jen.Id("x").Op(":=").Id("f").Dot("Concat").Call(jen.Id("base"), jen.Lit(pc)), jen.Id("x").Op("!=").Add(rt("NativeContinue"))).Block(jen.Return(jen.Id("x")))}
+	case ir.CLOSURE:
+		return []jen.Code{reg(a).Op("=").Id("f").Dot("Closure").Call(jen.Id("cl"), jen.Id("base"), jen.Lit(int(b)))}
+	case ir.CLOSE:
+		return []jen.Code{jen.Id("f").Dot("Close").Call(jen.Id("base").Op("+").Lit(int(a)))}
+	case ir.SETLIST:
+		return []jen.Code{jen.Id("f").Dot("SetList").Call(jen.Id("base"), jen.Lit(int(a)), jen.Lit(int(b)), jen.Lit(int(c)))}
+	case ir.VARARG:
+		return []jen.Code{
+			jen.Id("f").Dot("Vararg").Call(jen.Id("base"), jen.Lit(pc), jen.Lit(int(a)), jen.Lit(int(b))),
 			jen.Id("r").Op("=").Id("f").Dot("Regs").Call(jen.Id("base")),
 		}
 	case ir.TAILCALL:
