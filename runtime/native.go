@@ -77,6 +77,7 @@ func (p *Process) runNative(th *Thread, cl *Closure, at, base int) (npc, entry i
 		if npc != NativeReload {
 			return npc, at
 		}
+		th = p.cur // a coroutine may have been resumed, or have yielded
 		fr := &th.frames[len(th.frames)-1]
 		cl, base, at = fr.cl, fr.base, fr.pc
 		if cl.P.Code[at].op() != opNative {
@@ -144,8 +145,11 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 		topFrame(th).pc = pc + 1
 		if fn.kind != goPlain {
 			// pcall, coroutines, resumable builtins: what the
-			// interpreter's CALL does, and it goes on from there
-			p.nativeStop = p.callAt(th, ra, nargs, c-1, modeNormal, 0)
+			// interpreter's CALL does; compiled code goes on with the
+			// frame then on top (maybe another thread's) when it can
+			if p.nativeStop = p.callAt(th, ra, nargs, c-1, modeNormal, 0); p.nativeStop == stopNone {
+				return f.afterMeta()
+			}
 			return NativeUnwound
 		}
 		if p.callPlain(th, fn, ra, nargs, c-1) {
@@ -310,12 +314,12 @@ func (f *NativeFrame) returnSlow(base, a, b int) bool {
 	mode := ret.mode
 	switch {
 	case mode == modeNormal:
-	case mode == modeReg || mode == modeCond || mode == modeDiscard || mode == modeConcat:
+	case mode == modeReg || mode == modeCond || mode == modeDiscard || mode == modeConcat || mode == modeCoBottom:
 	case mode == modeBoundary && len(th.frames) >= 2 && th.frames[len(th.frames)-2].mode == modeNormal:
 	default:
 		return false
 	}
-	if len(th.frames) < 2 {
+	if len(th.frames) < 2 && mode != modeCoBottom {
 		return false
 	}
 	ra := base + a

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/mobilua/mobilua/ir"
 )
@@ -240,6 +241,30 @@ func (p *Process) pushLua(th *Thread, cl *Closure, fn, nargs, nres int, mode uin
 	f.mode, f.bound, f.aux, f.concat = mode, boundNone, aux, 0
 }
 
+// copyValues is copy for Values: small counts by a loop (copy of
+// values holding pointers is a call into the runtime), none when dst and
+// src are the same.
+func copyValues(dst, src []Value) {
+	if len(src) > 16 || len(dst) < len(src) {
+		copy(dst, src)
+		return
+	}
+	if len(src) == 0 {
+		return
+	}
+	d, o := uintptr(unsafe.Pointer(&dst[0])), uintptr(unsafe.Pointer(&src[0]))
+	if d == o {
+		return
+	}
+	if d > o && d < o+uintptr(len(src))*unsafe.Sizeof(Value{}) {
+		copy(dst, src) // overlapping, dst above src: copy moves backwards
+		return
+	}
+	for i, v := range src {
+		dst[i] = v
+	}
+}
+
 // clearValues sets vs to nil.
 func clearValues(vs []Value) {
 	if len(vs) > 16 {
@@ -298,22 +323,20 @@ func (p *Process) deliverResults(th *Thread, src, n, fn, nres int, mode uint8, a
 		if nres < 0 {
 			th.ensure(fn + n + 1)
 			s = th.stack
-			if n <= 4 {
-				for i := 0; i < n; i++ {
-					s[fn+i] = s[src+i]
-				}
-			} else {
-				copy(s[fn:fn+n], s[src:src+n])
-			}
+			copyValues(s[fn:fn+n], s[src:src+n])
 			th.top = fn + n
 		} else {
 			th.ensure(fn + nres + 1)
 			s = th.stack
-			if n >= nres {
-				copy(s[fn:fn+nres], s[src:src+nres])
+			if src == fn {
+				if n < nres {
+					clearValues(s[fn+n : fn+nres])
+				}
+			} else if n >= nres {
+				copyValues(s[fn:fn+nres], s[src:src+nres])
 			} else {
-				copy(s[fn:fn+n], s[src:src+n])
-				clear(s[fn+n : fn+nres])
+				copyValues(s[fn:fn+n], s[src:src+n])
+				clearValues(s[fn+n : fn+nres])
 			}
 			th.top = fn + nres
 		}
@@ -434,13 +457,13 @@ func (p *Process) resume(th *Thread, f *GoFunction, fn, nargs, nres int, mode ui
 		co.ensure(nargs + 8)
 		co.stack[0] = co.body
 		co.body = Nil
-		copy(co.stack[1:], args)
+		copyValues(co.stack[1:], args)
 		co.top = 1 + nargs
 		return p.callAt(co, 0, nargs, -1, modeCoBottom, 0)
 	}
 	w := co.wait
 	co.ensure(w.fn + nargs + 1)
-	copy(co.stack[w.fn:], args)
+	copyValues(co.stack[w.fn:], args)
 	p.deliverResults(co, w.fn, nargs, w.fn, w.nres, w.mode, w.aux)
 	return stopNone
 }
@@ -463,7 +486,7 @@ func (p *Process) switchBack(co *Thread, vals []Value, ok bool) {
 		dst++
 		n++
 	}
-	copy(r.stack[dst:], vals)
+	copyValues(r.stack[dst:], vals)
 	p.deliverResults(r, w.fn, n, w.fn, w.nres, w.mode, w.aux)
 }
 

@@ -85,7 +85,9 @@ reload:
 				}
 				goto reload
 			}
-			// the frame on top may have changed (calls and returns)
+			// the frame on top may have changed (calls and returns), and
+			// the thread (coroutines resumed, yielding, returning)
+			th = p.cur
 			fr := topFrame(th)
 			cl = fr.cl
 			base, stack = fr.base, th.stack
