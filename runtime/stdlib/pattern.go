@@ -1,6 +1,8 @@
 package stdlib
 
 import (
+	"strings"
+
 	rt "github.com/mobilua/mobilua/runtime"
 )
 
@@ -26,6 +28,86 @@ type matchState struct {
 	t       *rt.Thread
 	steps   int
 	depth   int
+	first   firstItem // see skip
+}
+
+// firstItem is what the first byte of a match must be, when the pattern
+// (from 0: it is not anchored) says: the literal lit, or what the item at
+// pat[p:ep] matches.
+type firstItem struct {
+	known bool // computed
+	kind  byte // 0: anything may start a match, 1: lit, 2: the item
+	lit   byte
+	p, ep int
+}
+
+// skip returns the first position from s where a match may start: a
+// byte its first item matches (positions where the match would fail on
+// its first item are passed over in one loop, as lstrlib does not), or
+// len(src).
+func (ms *matchState) skip(s int) int {
+	if !ms.first.known {
+		ms.first = ms.firstItem()
+	}
+	src := ms.src
+	switch ms.first.kind {
+	case 1:
+		if i := strings.IndexByte(src[min(s, len(src)):], ms.first.lit); i >= 0 {
+			return s + i
+		}
+		return len(src)
+	case 2:
+		for s < len(src) && !singleMatch(ms, s, ms.first.p, ms.first.ep) {
+			s++
+		}
+	}
+	return s
+}
+
+// firstItem finds the item a match of the (unanchored) pattern must
+// begin with: past capture openings, one that matches exactly one byte
+// and is not optional.
+func (ms *matchState) firstItem() firstItem {
+	pat, q := ms.pat, 0
+	for q < len(pat) && pat[q] == '(' {
+		if q+1 < len(pat) && pat[q+1] == ')' {
+			q += 2
+		} else {
+			q++
+		}
+	}
+	none := firstItem{known: true}
+	if q >= len(pat) {
+		return none
+	}
+	switch pat[q] {
+	case ')', '$':
+		return none
+	case '%':
+		if q+1 >= len(pat) {
+			return none
+		}
+		switch c := pat[q+1]; {
+		case c == 'b':
+			if q+3 < len(pat) {
+				return firstItem{known: true, kind: 1, lit: pat[q+2]}
+			}
+			return none
+		case c == 'f' || isdigit(c):
+			return none
+		}
+	}
+	ep := classEnd(ms, q)
+	if ep < len(pat) && (pat[ep] == '*' || pat[ep] == '?' || pat[ep] == '-') {
+		return none
+	}
+	if pat[q] == '.' {
+		return none
+	}
+	if c := pat[q]; c != '%' && c != '[' {
+		return firstItem{known: true, kind: 1, lit: c}
+	}
+	return firstItem{known: true, kind: 2, p: q, ep: ep}
 }
 
 func (ms *matchState) err(format string, args ...any) {

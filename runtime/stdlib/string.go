@@ -164,6 +164,9 @@ func strFind(t *rt.Thread, a []rt.Value, find bool) int {
 	}
 	ms := &matchState{src: s, pat: pat, t: t}
 	for s1 := init; ; s1++ {
+		if !anchor {
+			s1 = ms.skip(s1)
+		}
 		ms.level = 0
 		ms.depth = 0
 		if e := ms.match(s1, p); e != -1 {
@@ -207,6 +210,7 @@ var gmatchIterator = rt.NewGoFunction("string.gmatch_iterator", func(t *rt.Threa
 	}
 	ms.t = t
 	for src := pos; src <= len(s); src++ {
+		src = ms.skip(src)
 		ms.level = 0
 		ms.depth = 0
 		if e := ms.match(src, 0); e != -1 {
@@ -288,6 +292,12 @@ func (g *gsubState) Step(t *rt.Thread, r rt.Value) (rt.Value, []rt.Value, int) {
 		}
 	}
 	for g.n < g.maxN {
+		if !g.anchor {
+			// the bytes where no match can start go out as they are
+			ns := ms.skip(g.s)
+			g.b.WriteString(ms.src[g.s:ns])
+			g.s = ns
+		}
 		ms.level, ms.depth = 0, 0
 		e := ms.match(g.s, g.p)
 		if e != -1 {
