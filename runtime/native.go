@@ -71,8 +71,8 @@ func (p *Process) runNative(th *Thread, cl *Closure, at, base int) (npc, entry i
 	if nf.p != p {
 		nf.p, nf.Steps = p, &p.steps
 	}
+	p.nativeEntries++
 	for {
-		p.nativeEntries++
 		npc := cl.P.native(nf, cl, base, at)
 		if npc != NativeReload {
 			return npc, at
@@ -300,10 +300,12 @@ func (f *NativeFrame) Return(base, a, b int) bool {
 	}
 	ra := base + a
 	th.frames = th.frames[:nf-1]
-	if ret.nres == 1 && b >= 2 {
-		th.stack[ret.fn] = th.stack[ra] // the common case, inline
-	} else {
-		th.moveResults(ret.fn, ra, b-1, ret.nres)
+	switch nres := ret.nres; {
+	case nres == 1 && b >= 2:
+		th.stack[ret.fn] = th.stack[ra] // the common cases, inline
+	case nres == 0:
+	default:
+		th.moveResults(ret.fn, ra, b-1, nres)
 	}
 	return true
 }
@@ -429,5 +431,6 @@ func (u *Upval) Get() Value { return *u.v }
 // Set sets the upvalue's value (for compiled code).
 func (u *Upval) Set(v Value) { *u.v = v }
 
-// NativeEntries returns how many times the process entered compiled code.
+// NativeEntries returns how many times the interpreter handed the process
+// to compiled code (which goes on by itself across calls and returns).
 func (p *Process) NativeEntries() int64 { return p.nativeEntries }

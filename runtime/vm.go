@@ -556,12 +556,12 @@ func (th *Thread) moveResults(dst, src, n, nres int) {
 	case nres == 1 && n >= 1:
 		stack[dst] = stack[src]
 	case nres < 0:
-		copy(stack[dst:dst+n], stack[src:src+n])
+		copyValues(stack[dst:dst+n], stack[src:src+n])
 		th.top = dst + n
 	case n >= nres:
-		copy(stack[dst:dst+nres], stack[src:src+nres])
+		copyValues(stack[dst:dst+nres], stack[src:src+nres])
 	default:
-		copy(stack[dst:dst+n], stack[src:src+n])
+		copyValues(stack[dst:dst+n], stack[src:src+n])
 		clearValues(stack[dst+n : dst+nres])
 	}
 }
