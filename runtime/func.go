@@ -69,9 +69,7 @@ func wrapProto(p *ir.Proto, c *Chunk) *FuncProto {
 		case ir.KNumber:
 			fp.K[i] = Number(k.Num)
 		case ir.KString:
-			// interned: equal constants of all chunks share their bytes,
-			// so key comparisons in tables are mostly pointer checks
-			fp.K[i] = String(unique.Make(k.Str).Value())
+			fp.K[i] = internKey(k.Str)
 		}
 	}
 	fp.Protos = make([]*FuncProto, len(p.Protos))
@@ -79,6 +77,14 @@ func wrapProto(p *ir.Proto, c *Chunk) *FuncProto {
 		fp.Protos[i] = wrapProto(c2, c)
 	}
 	return fp
+}
+
+// internKey returns the string value s, interned: equal string constants
+// of all chunks, and the names of library functions, share their bytes
+// (key comparisons in tables are mostly pointer checks) and their box
+// (an inline cache checks a field's key by one word, see sameKey).
+func internKey(s string) Value {
+	return unique.Make(String(unique.Make(s).Value())).Value()
 }
 
 // Closure is a Lua function value.

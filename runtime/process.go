@@ -118,7 +118,7 @@ func (p *Process) Register(lib string, fns ...*GoFunction) {
 		lt := p.Globals.GetStr(lib).Table()
 		if lt == nil {
 			lt = NewTable(0, len(fns))
-			p.Globals.SetStr(lib, TableValue(lt))
+			p.Globals.setHash(internKey(lib), TableValue(lt))
 		}
 		t = lt
 	}
@@ -127,7 +127,7 @@ func (p *Process) Register(lib string, fns ...*GoFunction) {
 		if lib != "" {
 			f.Name = lib + "." + n
 		}
-		t.SetStr(n, FunctionValue(f))
+		t.setHash(internKey(n), FunctionValue(f))
 		p.RegisterNative(f.Name, f)
 	}
 }

@@ -310,14 +310,31 @@ func (t *Table) getStrIndex(s string, hint *int32) (Value, bool) {
 	return v, true
 }
 
+// sameKey reports whether a and b are the very same boxed value (one
+// word compared; a string constant is one box, see wrapProto): a
+// sufficient test for equal keys, not a necessary one.
+func sameKey(a, b Value) bool {
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&a.o))[1] == (*[2]unsafe.Pointer)(unsafe.Pointer(&b.o))[1]
+}
+
+// GetField is GetStrIndex for compiled code, with the key a string
+// constant: the hinted field is checked by sameKey.
+func (t *Table) GetField(key Value, hint *int32) (Value, bool) {
+	if h := int(uint32(atomic.LoadInt32(hint)) & 0xffff); h < len(t.entries) {
+		if e := &t.entries[h]; sameKey(e.k, key) && e.v.o != nil {
+			return e.v, true
+		}
+	}
+	return t.getStrIndex(key.o.(string), hint)
+}
+
 // SetStrHint is SetStr with an inline cache (see GetStrHint); key is a
 // string value (a constant: a new field keeps it as it is, unboxed).
 func (t *Table) SetStrHint(key Value, v Value, hint *int32) {
-	s := key.o.(string)
 	x := uint32(atomic.LoadInt32(hint))
 	if h := int(x & 0xffff); h < len(t.entries) {
 		e := &t.entries[h]
-		if ks, ok := e.k.o.(string); ok && sameString(ks, s) && e.v.o != nil && v.o != nil {
+		if e.v.o != nil && v.o != nil && (sameKey(e.k, key) || sameStringKey(e.k, key)) {
 			e.v = v
 			t.dropMeta()
 			return
@@ -578,5 +595,11 @@ func sameString(a, b string) bool {
 	if len(a) != len(b) {
 		return false
 	}
-	return unsafe.StringData(a) == unsafe.StringData(b) || a == b
+	return len(a) == 0 || unsafe.StringData(a) == unsafe.StringData(b) || a[0] == b[0] && a == b
+}
+
+// sameStringKey reports whether k is the string key (a string Value).
+func sameStringKey(k, key Value) bool {
+	ks, ok := k.o.(string)
+	return ok && sameString(ks, key.o.(string))
 }

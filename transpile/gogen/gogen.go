@@ -452,8 +452,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 			return []jen.Code{jen.Block(
 				jen.Id("t").Op(":=").Add(reg(b)).Dot("Table").Call(),
 				jen.If(jen.Id("t").Op("==").Nil()).Block(leave(pc)),
-				jen.List(jen.Id("ks"), jen.Id("_")).Op(":=").Add(konst(int(^c))).Dot("Str").Call(),
-				jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("GetStrIndex").Call(jen.Id("ks"), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
+				jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("GetField").Call(konst(int(^c)), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
 				jen.If(jen.Op("!").Id("ok")).Block(leave(pc)),
 				reg(a).Op("=").Id("v"),
 			)}
@@ -578,8 +577,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 			jen.Id("x").Op(":=").Add(reg(b)),
 			jen.Id("t").Op(":=").Id("x").Dot("Table").Call(),
 			jen.If(jen.Id("t").Op("==").Nil()).Block(leave(pc)),
-			jen.List(jen.Id("ks"), jen.Id("_")).Op(":=").Add(konst(int(^c))).Dot("Str").Call(),
-			jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("GetStrIndex").Call(jen.Id("ks"), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
+			jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("GetField").Call(konst(int(^c)), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
 			jen.If(jen.Op("!").Id("ok")).Block(leave(pc)),
 			reg(a+1).Op("=").Id("x"),
 			reg(a).Op("=").Id("v"),
