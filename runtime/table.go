@@ -284,7 +284,13 @@ func (t *Table) GetStrIndex(s string, hint *int32) (Value, bool) {
 }
 
 func (t *Table) getStrIndex(s string, hint *int32) (Value, bool) {
-	v := t.GetStrHint(s, hint)
+	// (the caller checked the hint for t itself)
+	var v Value
+	if p, ok := t.strPos(s); ok {
+		v = t.entries[p].v
+		x := uint32(atomic.LoadInt32(hint))
+		storeHint(hint, x&^0xffff|uint32(min(p, 0xffff)))
+	}
 	for loop := 0; v.o == nil && t.meta != nil; loop++ {
 		mm := t.meta.metaIndex()
 		if mm.o == nil {
@@ -336,6 +342,16 @@ func (t *Table) SetStrHint(key Value, v Value, hint *int32) {
 		e := &t.entries[h]
 		if e.v.o != nil && v.o != nil && (sameKey(e.k, key) || sameStringKey(e.k, key)) {
 			e.v = v
+			t.dropMeta()
+			return
+		}
+	} else if h == len(t.entries) && h < cap(t.entries) && h < smallHash && t.skeys == nil && v.o != nil {
+		// a new field where the hint says tables built this way put it:
+		// appended, when the mask says the key is absent
+		if bit := strBit(key.o.(string)); t.smask&bit == 0 {
+			t.smask |= bit
+			t.entries = append(t.entries, entry{key, v})
+			t.live++
 			t.dropMeta()
 			return
 		}
