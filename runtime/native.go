@@ -9,14 +9,16 @@ import (
 )
 
 // Compiled code (package transpile/gogen writes it; `mobilua compile`)
-// runs the instructions of a Lua function that have a fast path, as Go,
-// with the interpreter's frame layout: the same registers, constants and
-// pcs. It is an accelerator, not a second engine: every instruction it
-// does not handle, and every case its fast path does not cover (a
-// metamethod, an error, a call of anything but a Lua function or a plain
-// builtin, the end of the step budget), is left to the interpreter at
-// that very pc. So a process can stop, be frozen and thawed anywhere,
-// with or without compiled code on either side.
+// runs the instructions of a Lua function as Go, with the interpreter's
+// frame layout: the same registers, constants and pcs. It is an
+// accelerator, not a second engine: the common case of each instruction
+// is inline, the others go through the interpreter's own slow paths
+// (NativeFrame's methods below: Arith, Compare, Concat, Closure, Vararg,
+// SetList, ...), and what it cannot finish (an error, the end of the step
+// budget, a value with __call, a field behind an __index function) is
+// left to the interpreter at that very pc. So a process can stop, be
+// frozen and thawed anywhere, with or without compiled code on either
+// side.
 //
 // How they meet: when a chunk whose source and code match a registered
 // CompiledChunk is loaded, the packed code of each compiled function gets
@@ -25,10 +27,13 @@ import (
 // returns the pc of the first instruction it leaves to the interpreter,
 // which runs the original instruction there when it is the one it was
 // called for. Calls and returns between Lua functions are the
-// interpreter's own (NativeFrame.Call and Return push and pop its frames,
-// never the Go stack): compiled code returns NativeReload after one, and
-// runNative goes on with the frame then on top, straight into its
-// compiled code when it enters there (the pc after a call always does).
+// interpreter's own (NativeFrame.Call, TailCall and Return push and pop
+// its frames, never the Go stack; a metamethod is called the same way,
+// and pcall and coroutine switches are the runtime's): compiled code
+// returns NativeReload after one, and runNative goes on with the frame
+// then on top of the current thread, straight into its compiled code when
+// it enters there (the pc after a call, or after an instruction that may
+// call a metamethod, always does).
 
 // opNative marks a pc where compiled code takes over (never in ir.Proto).
 const opNative = ir.NumOps

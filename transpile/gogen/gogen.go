@@ -1,26 +1,31 @@
 // Package gogen writes Go source for a compiled Lua chunk: one Go function
-// per Lua function, which runs the function's instructions that have a
-// fast path, inline, on the interpreter's own frame (registers, constants,
-// pcs), and leaves every other instruction — and every case a fast path
-// does not cover — to the interpreter at that pc (runtime/native.go tells
-// how the two meet). The generated package registers itself with the
-// runtime in its init; a chunk with the same source and code then runs it.
+// per Lua function, which runs the function's instructions on the
+// interpreter's own frame (registers, constants, pcs): the common case of
+// each inline, the others through the runtime's slow paths (NativeFrame's
+// methods), and what it cannot finish is left to the interpreter at that
+// pc (runtime/native.go tells how the two meet). The generated package
+// registers itself with the runtime in its init; a chunk with the same
+// source and code then runs it.
 //
 // # Design
 //
 // Compiled code is an accelerator, not a second engine. Calls and returns
-// go through the runtime (NativeFrame.Call and Return push and pop the
-// interpreter's own frames, never the Go stack: the compiled function
-// returns, and the runtime enters the callee's compiled code, or the
-// caller's at the pc after the call); metamethods, errors, coroutine
-// switches and the end of a step budget happen in the interpreter. So a
-// process running compiled code can stop, be frozen and thawed anywhere,
-// into a program with or without the compiled code, with nothing to
-// translate: the frames are the same. What compiled code buys is the
-// removal of dispatch and operand decoding: each instruction becomes a
-// few Go statements on constant register indices, constants are folded
-// into literals where they are numbers, and jumps become gotos between
-// labels.
+// go through the runtime (NativeFrame.Call, TailCall and Return push and
+// pop the interpreter's own frames, never the Go stack: the compiled
+// function returns, and the runtime enters the callee's compiled code, or
+// the caller's at the pc after the call); a metamethod is called the same
+// way (NativeFrame.Arith, Compare, Concat), and pcall, coroutine switches,
+// errors and the end of a step budget are the runtime's. So a process
+// running compiled code can stop, be frozen and thawed anywhere, into a
+// program with or without the compiled code, with nothing to translate:
+// the frames are the same. What compiled code buys is the removal of
+// dispatch and operand decoding: each instruction becomes a few Go
+// statements on constant register indices (an array: no bounds checks),
+// constants are folded into literals where they are numbers, table fields
+// are read through inline caches, and jumps become gotos between labels.
+// Compiled code is entered at the start of a function, at loop heads and
+// long runs, after each call, and after each instruction that may call a
+// metamethod (where the metamethod returns to).
 //
 // The code is generated with github.com/dave/jennifer. This package
 // imports ir only (not runtime: the generated code does).
