@@ -176,17 +176,12 @@ const NativeSkip = -4
 // when it is a Lua function: compiled code goes on at pc+1 when it
 // returns; NativeUnwound for a builtin). Errors are raised as there.
 func (f *NativeFrame) Arith(base, pc int) int {
-	p := f.p
-	th := p.cur
-	fr := topFrame(th)
-	cl := fr.cl
-	in := cl.P.IR.Code[pc]
+	p, th, cl, in := f.slowPath(pc)
 	b := rk(th.stack, base, cl, in.B)
 	c := b
 	if in.Op != ir.UNM {
 		c = rk(th.stack, base, cl, in.C)
 	}
-	fr.pc = pc + 1
 	if p.arith(th, in.Op, b, c, base+int(in.A), in) {
 		return f.afterMeta()
 	}
@@ -198,12 +193,7 @@ func (f *NativeFrame) Arith(base, pc int) int {
 // NativeSkip or NativeContinue for the outcome, or NativeReload or
 // NativeUnwound when a metamethod was called (as Arith).
 func (f *NativeFrame) Compare(base, pc int) int {
-	p := f.p
-	th := p.cur
-	fr := topFrame(th)
-	cl := fr.cl
-	in := cl.P.IR.Code[pc]
-	fr.pc = pc + 1
+	p, th, cl, in := f.slowPath(pc)
 	res, pushed := p.compare(th, in.Op, rk(th.stack, base, cl, in.B), rk(th.stack, base, cl, in.C), in.A)
 	if pushed {
 		return f.afterMeta()
@@ -212,6 +202,15 @@ func (f *NativeFrame) Compare(base, pc int) int {
 		return NativeSkip
 	}
 	return NativeContinue
+}
+
+// slowPath prepares the slow path of the instruction at pc as the
+// interpreter's: the frame's pc is saved (errors name its line).
+func (f *NativeFrame) slowPath(pc int) (*Process, *Thread, *Closure, ir.Instr) {
+	th := f.p.cur
+	fr := topFrame(th)
+	fr.pc = pc + 1
+	return f.p, th, fr.cl, fr.cl.P.IR.Code[pc]
 }
 
 // afterMeta says how compiled code goes on once a metamethod was called:
@@ -281,11 +280,8 @@ func (f *NativeFrame) Vararg(base, pc, a, b int) {
 // metamethod is called as Arith calls one, and the interpreter then runs
 // the rest of the instruction.
 func (f *NativeFrame) Concat(base, pc int) int {
-	p := f.p
-	th := p.cur
-	fr := topFrame(th)
-	fr.pc = pc + 1
-	if p.concat(th, fr, fr.cl.P.IR.Code[pc]) {
+	p, th, _, in := f.slowPath(pc)
+	if p.concat(th, topFrame(th), in) {
 		return f.afterMeta()
 	}
 	return NativeContinue

@@ -643,55 +643,43 @@ func budget(pc int) []jen.Code {
 	}
 }
 
-// arith wraps an operation on two number operands with their guards.
-func arith(bd, cd, bg, cg jen.Code, pc int, op jen.Code) jen.Code {
-	var s []jen.Code
-	var guards []jen.Code
+// operands returns the declarations of an instruction's number operands
+// and the guard that they are numbers (nil when both are constants).
+func operands(bd, cd, bg, cg jen.Code) (decls []jen.Code, guard jen.Code) {
 	for _, d := range []jen.Code{bd, cd} {
 		if d != nil {
-			s = append(s, d)
+			decls = append(decls, d)
 		}
 	}
-	for _, gd := range []jen.Code{bg, cg} {
-		if gd != nil {
-			guards = append(guards, gd)
-		}
+	switch {
+	case bg != nil && cg != nil:
+		guard = jen.Add(bg).Op("||").Add(cg)
+	case bg != nil:
+		guard = bg
+	case cg != nil:
+		guard = cg
+	}
+	return decls, guard
+}
+
+// arith wraps an operation on two number operands with their guards.
+func arith(bd, cd, bg, cg jen.Code, pc int, op jen.Code) jen.Code {
+	s, guard := operands(bd, cd, bg, cg)
+	if guard == nil {
+		return jen.Block(append(s, op)...)
 	}
 	// an operand that is not a number: the runtime's slow path, as the
 	// interpreter's (string conversion, a metamethod call, an error)
 	slow := jen.If(jen.Id("z").Op(":=").Id("f").Dot("Arith").Call(jen.Id("base"), jen.Lit(pc)), jen.Id("z").Op("!=").Add(rt("NativeContinue"))).Block(jen.Return(jen.Id("z")))
-	switch len(guards) {
-	case 0:
-		s = append(s, op)
-	case 1:
-		s = append(s, jen.If(guards[0]).Block(slow).Else().Block(op))
-	case 2:
-		s = append(s, jen.If(jen.Add(guards[0]).Op("||").Add(guards[1])).Block(slow).Else().Block(op))
-	}
-	return jen.Block(s...)
+	return jen.Block(append(s, jen.If(guard).Block(slow).Else().Block(op))...)
 }
 
 // compare is arith for EQ, LT and LE: cond decides the jump to pc+2.
 func compare(bd, cd, bg, cg jen.Code, pc int, cond jen.Code) jen.Code {
-	var s []jen.Code
-	var guards []jen.Code
-	for _, d := range []jen.Code{bd, cd} {
-		if d != nil {
-			s = append(s, d)
-		}
-	}
-	for _, gd := range []jen.Code{bg, cg} {
-		if gd != nil {
-			guards = append(guards, gd)
-		}
-	}
+	s, guard := operands(bd, cd, bg, cg)
 	jump := jen.If(cond).Block(gotoPC(pc + 2))
-	if len(guards) == 0 {
+	if guard == nil {
 		return jen.Block(append(s, jump)...)
-	}
-	guard := guards[0]
-	if len(guards) == 2 {
-		guard = jen.Add(guards[0]).Op("||").Add(guards[1])
 	}
 	slow := jen.If(jen.Id("z").Op(":=").Id("f").Dot("Compare").Call(jen.Id("base"), jen.Lit(pc)), jen.Id("z").Op("!=").Add(rt("NativeContinue"))).Block(
 		jen.If(jen.Id("z").Op("==").Add(rt("NativeSkip"))).Block(gotoPC(pc+2)),
