@@ -47,8 +47,10 @@ type NativeFrame struct {
 
 // Registers are a frame's registers as compiled code sees them: as an
 // array, so that indexing one by a constant needs no bounds check.
-// Only the first maxStack are the frame's (the stack always has room for
-// them past base, see pushLua): compiled code indexes no others.
+// Only the first maxStack+1 are the frame's (the stack always has room
+// for them past base, see pushLua, and a thawed frame is checked for it):
+// compiled code indexes no others (gogen leaves an instruction that would
+// to the interpreter).
 type Registers [256]Value
 
 // Regs returns the registers of the frame at base: Regs(base)[i] is

@@ -166,7 +166,10 @@ func analyze(p *ir.Proto, minRun int) funcInfo {
 	n := len(p.Code)
 	fa := funcInfo{fast: make([]bool, n), target: make([]bool, n+2)}
 	for pc, in := range p.Code {
-		fa.fast[pc] = hasFastPath(p, in)
+		// (an instruction whose registers the frame may not have room
+		// for is left to the interpreter, which checks its indices:
+		// compiled code indexes registers unchecked, see rt.Registers)
+		fa.fast[pc] = hasFastPath(p, in) && maxRegister(in) <= p.MaxStack
 		for _, t := range jumpTargets(pc, in) {
 			if t >= 0 && t < len(fa.target) {
 				fa.target[t] = true
@@ -228,6 +231,36 @@ func knownNumbers(p *ir.Proto, in ir.Instr) bool {
 	_, okb := numConst(p, in.B)
 	_, okc := numConst(p, in.C)
 	return okb && (okc || in.Op == ir.UNM)
+}
+
+// maxRegister returns the highest register compiled code indexes for
+// the instruction (-1: none; calls, returns and the runtime's helpers go
+// through the checked stack).
+func maxRegister(in ir.Instr) int {
+	a, b, c := int(in.A), int(in.B), int(in.C)
+	rk := func(x int) int { return max(x, -1) } // constants are negative
+	switch in.Op {
+	case ir.MOVE, ir.UNM, ir.NOT, ir.LEN, ir.TESTSET, ir.LOADNIL:
+		return max(a, b)
+	case ir.LOADK, ir.LOADBOOL, ir.GETUPVAL, ir.SETUPVAL, ir.GETGLOBAL, ir.SETGLOBAL,
+		ir.NEWTABLE, ir.TEST, ir.CLOSURE:
+		return a
+	case ir.GETTABLE:
+		return max(a, b, rk(c))
+	case ir.SETTABLE, ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW:
+		return max(a, rk(b), rk(c))
+	case ir.EQ, ir.LT, ir.LE:
+		return max(rk(b), rk(c))
+	case ir.SELF:
+		return max(a+1, b)
+	case ir.FORPREP:
+		return a + 2
+	case ir.FORLOOP, ir.TFORLOOP:
+		return a + 3
+	case ir.TFORCALL:
+		return a + 5
+	}
+	return -1
 }
 
 // jumpTargets returns the pcs an instruction may continue at besides the

@@ -125,3 +125,38 @@ func TestNames(t *testing.T) {
 		}
 	}
 }
+
+// TestRegistersInFrame checks, over the Lua corpus and the transpiler's
+// test files, that the front end gives every frame room for the registers
+// compiled code indexes unchecked (rt.Registers): no instruction is left
+// to the interpreter for want of it.
+func TestRegistersInFrame(t *testing.T) {
+	files, _ := filepath.Glob("../../testdata/lua/*.lua")
+	more, _ := filepath.Glob("../../testdata/transpile/*.lua")
+	files = append(files, more...)
+	if len(files) < 20 {
+		t.Fatalf("only %d Lua files found", len(files))
+	}
+	var check func(file string, p *ir.Proto)
+	check = func(file string, p *ir.Proto) {
+		for pc, in := range p.Code {
+			if hasFastPath(p, in) && maxRegister(in) > p.MaxStack {
+				t.Errorf("%s: %s pc %d: %v uses register %d, the frame has %d", file, p.Name, pc, in.Op, maxRegister(in), p.MaxStack)
+			}
+		}
+		for _, c := range p.Protos {
+			check(file, c)
+		}
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := transpile.Compile(src, "@"+filepath.Base(f), transpile.Options{File: true})
+		if err != nil {
+			continue // the corpus has chunks that do not compile on purpose
+		}
+		check(f, p)
+	}
+}
