@@ -143,9 +143,7 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 			clearValues(th.stack[ra+1+nargs : ra+1+fp.nparams])
 		}
 		th.frames = th.frames[:n+1]
-		fr := &th.frames[n]
-		fr.cl, fr.pc, fr.base, fr.fn, fr.nres, fr.nvar = fn, 0, ra+1, ra, c-1, 0
-		fr.mode, fr.bound, fr.aux, fr.concat = modeNormal, boundNone, 0, 0
+		th.frames[n].start(fn, ra+1, ra, c-1, 0, modeNormal, 0)
 		return NativeReload
 	case *GoFunction:
 		p.steps--
@@ -246,13 +244,7 @@ func (f *NativeFrame) TailCall(base, pc, a, b int) int {
 	if b == 0 {
 		nargs = th.top - ra - 1
 	}
-	if len(th.open) > 0 {
-		th.closeUpvals(base)
-	}
-	old := *topFrame(th)
-	th.frames = th.frames[:len(th.frames)-1]
-	copy(th.stack[old.fn:], th.stack[ra:ra+nargs+1])
-	p.pushLua(th, fn, old.fn, nargs, old.nres, old.mode, old.aux)
+	p.tailCallLua(th, fn, base, ra, nargs)
 	return NativeReload
 }
 

@@ -248,7 +248,7 @@ func (t *Table) SetStr(s string, v Value) {
 // hint serves all of them. Hints live in the code, which processes share
 // (a host's chunk cache): they are read and written atomically. A hint
 // holds two positions: the low 16 bits for the table indexed, the high
-// 16 for the table up its __index chain where GetStrIndex last found the
+// 16 for the table up its __index chain where GetField last found the
 // key (0xffff: none).
 func (t *Table) GetStrHint(s string, hint *int32) Value {
 	x := uint32(atomic.LoadInt32(hint))
@@ -261,26 +261,20 @@ func (t *Table) GetStrHint(s string, hint *int32) Value {
 	if !ok {
 		return Nil
 	}
-	storeHint(hint, x&^0xffff|uint32(min(p, 0xffff)))
+	setHintLo(hint, p)
 	return t.entries[p].v
 }
 
-func storeHint(hint *int32, x uint32) { atomic.StoreInt32(hint, int32(x)) }
-
-// GetStrIndex is t[s] with the __index chain followed through tables,
-// as indexing does (the first table's field by the inline cache hint;
-// the field found up the chain by the hint's other half). It reports
-// false, having done nothing, when a metamethod function must run or the
-// chain is too long: the interpreter's slow path does that.
-func (t *Table) GetStrIndex(s string, hint *int32) (Value, bool) {
+// setHintLo and setHintHi store position p (capped at 0xffff) in one
+// half of a hint, keeping the other.
+func setHintLo(hint *int32, p int32) {
 	x := uint32(atomic.LoadInt32(hint))
-	if h := int(x & 0xffff); h < len(t.entries) {
-		e := &t.entries[h]
-		if ks, ok := e.k.o.(string); ok && unsafe.StringData(ks) == unsafe.StringData(s) && len(ks) == len(s) && e.v.o != nil {
-			return e.v, true // the field, where the hint says (the key interned)
-		}
-	}
-	return t.getStrIndex(s, hint)
+	atomic.StoreInt32(hint, int32(x&^0xffff|uint32(min(p, 0xffff))))
+}
+
+func setHintHi(hint *int32, p int32) {
+	x := uint32(atomic.LoadInt32(hint))
+	atomic.StoreInt32(hint, int32(x&0xffff|uint32(min(p, 0xffff))<<16))
 }
 
 func (t *Table) getStrIndex(s string, hint *int32) (Value, bool) {
@@ -288,8 +282,7 @@ func (t *Table) getStrIndex(s string, hint *int32) (Value, bool) {
 	var v Value
 	if p, ok := t.strPos(s); ok {
 		v = t.entries[p].v
-		x := uint32(atomic.LoadInt32(hint))
-		storeHint(hint, x&^0xffff|uint32(min(p, 0xffff)))
+		setHintLo(hint, p)
 	}
 	for loop := 0; v.o == nil && t.meta != nil; loop++ {
 		mm := t.meta.metaIndex()
@@ -301,8 +294,7 @@ func (t *Table) getStrIndex(s string, hint *int32) (Value, bool) {
 			return Nil, false
 		}
 		t = nt
-		x := uint32(atomic.LoadInt32(hint))
-		if h := int(x >> 16); h < len(t.entries) {
+		if h := int(uint32(atomic.LoadInt32(hint)) >> 16); h < len(t.entries) {
 			if ks, ok := t.entries[h].k.o.(string); ok && sameString(ks, s) {
 				v = t.entries[h].v
 				continue
@@ -310,7 +302,7 @@ func (t *Table) getStrIndex(s string, hint *int32) (Value, bool) {
 		}
 		if p, ok := t.strPos(s); ok {
 			v = t.entries[p].v
-			storeHint(hint, x&0xffff|uint32(min(p, 0xffff))<<16)
+			setHintHi(hint, p)
 		}
 	}
 	return v, true
@@ -320,11 +312,15 @@ func (t *Table) getStrIndex(s string, hint *int32) (Value, bool) {
 // word compared; a string constant is one box, see wrapProto): a
 // sufficient test for equal keys, not a necessary one.
 func sameKey(a, b Value) bool {
-	return (*[2]unsafe.Pointer)(unsafe.Pointer(&a.o))[1] == (*[2]unsafe.Pointer)(unsafe.Pointer(&b.o))[1]
+	return a.word() == b.word()
 }
 
-// GetField is GetStrIndex for compiled code, with the key a string
-// constant: the hinted field is checked by sameKey.
+// GetField is t[key], key a string constant, with the __index chain
+// followed through tables, as indexing does (the first table's field by
+// the inline cache hint, checked by sameKey; the field found up the chain
+// by the hint's other half). It reports false, having done nothing, when
+// a metamethod function must run or the chain is too long: the
+// interpreter's slow path does that.
 func (t *Table) GetField(key Value, hint *int32) (Value, bool) {
 	if h := int(uint32(atomic.LoadInt32(hint)) & 0xffff); h < len(t.entries) {
 		if e := &t.entries[h]; sameKey(e.k, key) && e.v.o != nil {
@@ -357,7 +353,7 @@ func (t *Table) SetStrHint(key Value, v Value, hint *int32) {
 		}
 	}
 	if p := t.setHash(key, v); p >= 0 && int(x&0xffff) != int(p) {
-		storeHint(hint, x&^0xffff|uint32(min(p, 0xffff)))
+		setHintLo(hint, p)
 	}
 }
 
@@ -473,17 +469,10 @@ func (t *Table) dropMeta() {
 // setHash stores t[k] = v in the hash part; it returns the key's
 // position in entries, or -1 when v is nil and k was absent.
 func (t *Table) setHash(k, v Value) int32 {
-	s, isStr := k.o.(string)
-	if isStr {
+	if _, ok := k.o.(string); ok {
 		t.dropMeta()
 	}
-	var p int32
-	var ok bool
-	if isStr {
-		p, ok = t.strPos(s)
-	} else {
-		p, ok = t.pos(k)
-	}
+	p, ok := t.pos(k)
 	if ok {
 		old := t.entries[p].v
 		t.entries[p].v = v

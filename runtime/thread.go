@@ -236,9 +236,26 @@ func (p *Process) pushLua(th *Thread, cl *Closure, fn, nargs, nres int, mode uin
 	} else {
 		th.frames = th.frames[:n+1]
 	}
-	f := &th.frames[n]
+	th.frames[n].start(cl, base, fn, nres, nvar, mode, aux)
+}
+
+// start makes f the frame of a call of cl at pc 0 (the frame is reused:
+// every field a call reads is set).
+func (f *Frame) start(cl *Closure, base, fn, nres, nvar int, mode uint8, aux int) {
 	f.cl, f.pc, f.base, f.fn, f.nres, f.nvar = cl, 0, base, fn, nres, nvar
 	f.mode, f.bound, f.aux, f.concat = mode, boundNone, aux, 0
+}
+
+// tailCallLua replaces the frame at base with a call of fn, whose
+// nargs arguments follow it at ra (TAILCALL).
+func (p *Process) tailCallLua(th *Thread, fn *Closure, base, ra, nargs int) {
+	if len(th.open) > 0 {
+		th.closeUpvals(base)
+	}
+	old := *topFrame(th)
+	th.frames = th.frames[:len(th.frames)-1]
+	copy(th.stack[old.fn:], th.stack[ra:ra+nargs+1])
+	p.pushLua(th, fn, old.fn, nargs, old.nres, old.mode, old.aux)
 }
 
 // copyValues is copy for Values: small counts by a loop (copy of

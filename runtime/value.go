@@ -105,8 +105,12 @@ func (v Value) IsNil() bool { return v.o == nil }
 // IsNumber reports whether v is a number.
 func (v Value) IsNumber() bool {
 	// only a number holds &numTag: its data word alone decides
-	return (*[2]unsafe.Pointer)(unsafe.Pointer(&v.o))[1] == unsafe.Pointer(&numTag)
+	return v.word() == unsafe.Pointer(&numTag)
 }
+
+// word is the data word of v's interface: the object for a pointer, the
+// box of a string, the tag of a number or boolean.
+func (v *Value) word() unsafe.Pointer { return (*[2]unsafe.Pointer)(unsafe.Pointer(&v.o))[1] }
 
 // Truthy reports whether v counts as true: anything but nil and false.
 func (v Value) Truthy() bool {

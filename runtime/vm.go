@@ -128,8 +128,8 @@ reload:
 			if in.c() < 0 {
 				key = cl.P.K[^in.c()]
 				if tt, ok := t.o.(*Table); ok {
-					if ks, ok := key.o.(string); ok {
-						if v, ok := tt.GetStrIndex(ks, &cl.P.IC[pc-1]); ok {
+					if _, ok := key.o.(string); ok {
+						if v, ok := tt.GetField(key, &cl.P.IC[pc-1]); ok {
 							stack[ra] = v
 							continue
 						}
@@ -197,7 +197,7 @@ reload:
 			key := cl.P.K[^in.c()]
 			stack[ra+1] = obj
 			if tt, ok := obj.o.(*Table); ok {
-				if v, ok := tt.GetStrIndex(key.o.(string), &cl.P.IC[pc-1]); ok {
+				if v, ok := tt.GetField(key, &cl.P.IC[pc-1]); ok {
 					stack[ra] = v
 					continue
 				}
@@ -407,13 +407,7 @@ reload:
 				nargs = th.top - ra - 1
 			}
 			if f, ok := stack[ra].o.(*Closure); ok {
-				if len(th.open) > 0 {
-					th.closeUpvals(base)
-				}
-				old := *topFrame(th)
-				th.frames = th.frames[:len(th.frames)-1]
-				copy(stack[old.fn:], stack[ra:ra+nargs+1])
-				p.pushLua(th, f, old.fn, nargs, old.nres, old.mode, old.aux)
+				p.tailCallLua(th, f, base, ra, nargs)
 				goto reload
 			}
 			topFrame(th).pc = pc

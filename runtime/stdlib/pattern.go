@@ -36,10 +36,17 @@ type matchState struct {
 // pat[p:ep] matches.
 type firstItem struct {
 	known bool // computed
-	kind  byte // 0: anything may start a match, 1: lit, 2: the item
+	kind  byte // anyFirst, litFirst or itemFirst
 	lit   byte
 	p, ep int
 }
+
+// What may start a match (firstItem.kind).
+const (
+	anyFirst  = iota // any byte
+	litFirst         // the literal lit
+	itemFirst        // a byte the item at pat[p:ep] matches
+)
 
 // skip returns the first position from s where a match may start: a
 // byte its first item matches (positions where the match would fail on
@@ -51,12 +58,12 @@ func (ms *matchState) skip(s int) int {
 	}
 	src := ms.src
 	switch ms.first.kind {
-	case 1:
+	case litFirst:
 		if i := strings.IndexByte(src[min(s, len(src)):], ms.first.lit); i >= 0 {
 			return s + i
 		}
 		return len(src)
-	case 2:
+	case itemFirst:
 		for s < len(src) && !singleMatch(ms, s, ms.first.p, ms.first.ep) {
 			s++
 		}
@@ -81,7 +88,7 @@ func (ms *matchState) firstItem() firstItem {
 		return none
 	}
 	switch pat[q] {
-	case ')', '$':
+	case ')', '$', '.':
 		return none
 	case '%':
 		if q+1 >= len(pat) {
@@ -90,7 +97,7 @@ func (ms *matchState) firstItem() firstItem {
 		switch c := pat[q+1]; {
 		case c == 'b':
 			if q+3 < len(pat) {
-				return firstItem{known: true, kind: 1, lit: pat[q+2]}
+				return firstItem{known: true, kind: litFirst, lit: pat[q+2]}
 			}
 			return none
 		case c == 'f' || isdigit(c):
@@ -101,13 +108,10 @@ func (ms *matchState) firstItem() firstItem {
 	if ep < len(pat) && (pat[ep] == '*' || pat[ep] == '?' || pat[ep] == '-') {
 		return none
 	}
-	if pat[q] == '.' {
-		return none
-	}
 	if c := pat[q]; c != '%' && c != '[' {
-		return firstItem{known: true, kind: 1, lit: c}
+		return firstItem{known: true, kind: litFirst, lit: c}
 	}
-	return firstItem{known: true, kind: 2, p: q, ep: ep}
+	return firstItem{known: true, kind: itemFirst, p: q, ep: ep}
 }
 
 func (ms *matchState) err(format string, args ...any) {
