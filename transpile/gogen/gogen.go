@@ -418,6 +418,28 @@ func rt(name string) *jen.Statement { return jen.Qual(rtPath, name) }
 
 func leave(pc int) jen.Code { return jen.Return(jen.Lit(pc)) }
 
+// orReturn calls a NativeFrame method into name and returns what it
+// returned unless it is NativeContinue: `if x := f.Call(…); x !=
+// rt.NativeContinue { return x }` (more statements may come first).
+func orReturn(name string, method string, args []jen.Code, more ...jen.Code) jen.Code {
+	return jen.If(jen.Id(name).Op(":=").Id("f").Dot(method).Call(args...), jen.Id(name).Op("!=").Add(rt("NativeContinue"))).Block(append(more, jen.Return(jen.Id(name)))...)
+}
+
+// regsAgain asks for the registers again (a call may have moved them).
+func regsAgain() jen.Code { return jen.Id("r").Op("=").Id("f").Dot("Regs").Call(jen.Id("base")) }
+
+// hint is the address of the inline cache of the instruction at pc.
+func hint(pc int) jen.Code { return jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc)) }
+
+// lits are integer literals.
+func lits(xs ...int) []jen.Code {
+	var c []jen.Code
+	for _, x := range xs {
+		c = append(c, jen.Lit(x))
+	}
+	return c
+}
+
 func gotoPC(pc int) jen.Code { return jen.Goto().Id(label(pc)) }
 
 // numConst returns the value of RK operand x when it is a number constant
@@ -475,14 +497,14 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 	case ir.GETGLOBAL:
 		return []jen.Code{jen.Block(
 			jen.List(jen.Id("ks"), jen.Id("_")).Op(":=").Add(konst(int(b))).Dot("Str").Call(),
-			jen.Id("v").Op(":=").Id("cl").Dot("Env").Dot("GetStrHint").Call(jen.Id("ks"), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
+			jen.Id("v").Op(":=").Id("cl").Dot("Env").Dot("GetStrHint").Call(jen.Id("ks"), hint(pc)),
 			jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Op("!").Id("cl").Dot("Env").Dot("PlainGet").Call()).Block(leave(pc)),
 			reg(a).Op("=").Id("v"),
 		)}
 	case ir.SETGLOBAL:
 		return []jen.Code{jen.Block(
 			jen.If(jen.Op("!").Id("cl").Dot("Env").Dot("PlainSet").Call()).Block(leave(pc)),
-			jen.Id("cl").Dot("Env").Dot("SetStrHint").Call(konst(int(b)), reg(a), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
+			jen.Id("cl").Dot("Env").Dot("SetStrHint").Call(konst(int(b)), reg(a), hint(pc)),
 		)}
 	case ir.GETTABLE:
 		if c < 0 && p.Consts[^c].Kind == ir.KString {
@@ -490,7 +512,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 			return []jen.Code{jen.Block(
 				jen.Id("t").Op(":=").Add(reg(b)).Dot("Table").Call(),
 				jen.If(jen.Id("t").Op("==").Nil()).Block(leave(pc)),
-				jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("GetField").Call(konst(int(^c)), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
+				jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("GetField").Call(konst(int(^c)), hint(pc)),
 				jen.If(jen.Op("!").Id("ok")).Block(leave(pc)),
 				reg(a).Op("=").Id("v"),
 			)}
@@ -513,7 +535,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		}
 		if b < 0 && p.Consts[^b].Kind == ir.KString {
 			s = append(s,
-				jen.Id("t").Dot("SetStrHint").Call(konst(int(^b)), rk(c), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
+				jen.Id("t").Dot("SetStrHint").Call(konst(int(^b)), rk(c), hint(pc)),
 			)
 		} else {
 			s = append(s, jen.If(jen.Id("t").Dot("Set").Call(rk(b), rk(c)).Op("!=").Nil()).Block(leave(pc)))
@@ -615,7 +637,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 			jen.Id("x").Op(":=").Add(reg(b)),
 			jen.Id("t").Op(":=").Id("x").Dot("Table").Call(),
 			jen.If(jen.Id("t").Op("==").Nil()).Block(leave(pc)),
-			jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("GetField").Call(konst(int(^c)), jen.Op("&").Id("cl").Dot("P").Dot("IC").Index(jen.Lit(pc))),
+			jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("GetField").Call(konst(int(^c)), hint(pc)),
 			jen.If(jen.Op("!").Id("ok")).Block(leave(pc)),
 			reg(a+1).Op("=").Id("x"),
 			reg(a).Op("=").Id("v"),
@@ -624,18 +646,18 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		// a Lua function called here runs in its own frame: the
 		// interpreter goes on with it, and comes back at pc+1
 		return []jen.Code{
-			jen.If(jen.Id("x").Op(":=").Id("f").Dot("Call").Call(jen.Id("base"), jen.Lit(pc), jen.Lit(int(a)), jen.Lit(int(b)), jen.Lit(int(c))), jen.Id("x").Op("!=").Add(rt("NativeContinue"))).Block(jen.Return(jen.Id("x"))),
-			jen.Id("r").Op("=").Id("f").Dot("Regs").Call(jen.Id("base")),
+			orReturn("x", "Call", append([]jen.Code{jen.Id("base")}, lits(pc, int(a), int(b), int(c))...)),
+			regsAgain(),
 		}
 	case ir.TFORCALL:
 		// the iterator is called as CALL a+3 3 c+1 calls a function
 		return []jen.Code{
 			jen.List(reg(a+3), reg(a+4), reg(a+5)).Op("=").List(reg(a), reg(a+1), reg(a+2)),
-			jen.If(jen.Id("x").Op(":=").Id("f").Dot("Call").Call(jen.Id("base"), jen.Lit(pc), jen.Lit(int(a+3)), jen.Lit(3), jen.Lit(int(c+1))), jen.Id("x").Op("!=").Add(rt("NativeContinue"))).Block(jen.Return(jen.Id("x"))),
-			jen.Id("r").Op("=").Id("f").Dot("Regs").Call(jen.Id("base")),
+			orReturn("x", "Call", append([]jen.Code{jen.Id("base")}, lits(pc, int(a+3), 3, int(c+1))...)),
+			regsAgain(),
 		}
 	case ir.CONCAT:
-		return []jen.Code{jen.If(jen.Id("x").Op(":=").Id("f").Dot("Concat").Call(jen.Id("base"), jen.Lit(pc)), jen.Id("x").Op("!=").Add(rt("NativeContinue"))).Block(jen.Return(jen.Id("x")))}
+		return []jen.Code{orReturn("x", "Concat", []jen.Code{jen.Id("base"), jen.Lit(pc)})}
 	case ir.CLOSURE:
 		return []jen.Code{reg(a).Op("=").Id("f").Dot("Closure").Call(jen.Id("cl"), jen.Id("base"), jen.Lit(int(b)))}
 	case ir.CLOSE:
@@ -644,15 +666,15 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		return []jen.Code{jen.Id("f").Dot("SetList").Call(jen.Id("base"), jen.Lit(int(a)), jen.Lit(int(b)), jen.Lit(int(c)))}
 	case ir.VARARG:
 		return []jen.Code{
-			jen.Id("f").Dot("Vararg").Call(jen.Id("base"), jen.Lit(pc), jen.Lit(int(a)), jen.Lit(int(b))),
-			jen.Id("r").Op("=").Id("f").Dot("Regs").Call(jen.Id("base")),
+			jen.Id("f").Dot("Vararg").Call(append([]jen.Code{jen.Id("base")}, lits(pc, int(a), int(b))...)...),
+			regsAgain(),
 		}
 	case ir.TAILCALL:
 		// a Lua function replaces this frame; anything else is called
 		// as CALL a b 0, and the RETURN after it returns its results
 		return []jen.Code{
-			jen.If(jen.Id("x").Op(":=").Id("f").Dot("TailCall").Call(jen.Id("base"), jen.Lit(pc), jen.Lit(int(a)), jen.Lit(int(b))), jen.Id("x").Op("!=").Add(rt("NativeContinue"))).Block(jen.Return(jen.Id("x"))),
-			jen.Id("r").Op("=").Id("f").Dot("Regs").Call(jen.Id("base")),
+			orReturn("x", "TailCall", append([]jen.Code{jen.Id("base")}, lits(pc, int(a), int(b))...)),
+			regsAgain(),
 		}
 	case ir.RETURN:
 		return []jen.Code{
@@ -703,7 +725,7 @@ func arith(bd, cd, bg, cg jen.Code, pc int, op jen.Code) jen.Code {
 	}
 	// an operand that is not a number: the runtime's slow path, as the
 	// interpreter's (string conversion, a metamethod call, an error)
-	slow := jen.If(jen.Id("z").Op(":=").Id("f").Dot("Arith").Call(jen.Id("base"), jen.Lit(pc)), jen.Id("z").Op("!=").Add(rt("NativeContinue"))).Block(jen.Return(jen.Id("z")))
+	slow := orReturn("z", "Arith", []jen.Code{jen.Id("base"), jen.Lit(pc)})
 	return jen.Block(append(s, jen.If(guard).Block(slow).Else().Block(op))...)
 }
 
@@ -714,9 +736,7 @@ func compare(bd, cd, bg, cg jen.Code, pc int, cond jen.Code) jen.Code {
 	if guard == nil {
 		return jen.Block(append(s, jump)...)
 	}
-	slow := jen.If(jen.Id("z").Op(":=").Id("f").Dot("Compare").Call(jen.Id("base"), jen.Lit(pc)), jen.Id("z").Op("!=").Add(rt("NativeContinue"))).Block(
-		jen.If(jen.Id("z").Op("==").Add(rt("NativeSkip"))).Block(gotoPC(pc+2)),
-		jen.Return(jen.Id("z")),
-	)
+	slow := orReturn("z", "Compare", []jen.Code{jen.Id("base"), jen.Lit(pc)},
+		jen.If(jen.Id("z").Op("==").Add(rt("NativeSkip"))).Block(gotoPC(pc+2)))
 	return jen.Block(append(s, jen.If(guard).Block(slow).Else().Add(jump))...)
 }
