@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"go/format"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mobilua/mobilua/internal/testbin"
 )
 
 // The programs are built once for all the checks below.
@@ -22,14 +23,10 @@ print("after", acc)
 if arg[1] == "fail" then local t = nil; print(t.x) end
 `
 
+func TestMain(m *testing.M) { testbin.Main(m) }
+
 func run(t *testing.T, dir, bin string, args ...string) (string, string, int) {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	cmd.Run()
-	return out.String(), errb.String(), cmd.ProcessState.ExitCode()
+	return testbin.Run(dir, nil, bin, args...)
 }
 
 func TestCompileAndBuild(t *testing.T) {
@@ -39,10 +36,7 @@ func TestCompileAndBuild(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "lerp.lua"), []byte(script), 0o644)
 	os.WriteFile(filepath.Join(dir, "ref.lua"), []byte("mb = nil "+script), 0o644)
-	mobilua := filepath.Join(dir, "mobilua")
-	if out, err := exec.Command("go", "build", "-o", mobilua, "../../cmd/mobilua").CombinedOutput(); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
+	mobilua := testbin.Mobilua(t)
 	// compile: a gofmt-clean Go file with the header
 	out, errs, code := run(t, dir, mobilua, "compile", "-o", "gen", "lerp.lua")
 	if code != 0 {

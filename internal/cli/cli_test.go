@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mobilua/mobilua/internal/testbin"
 )
 
 // TestAgainstLua51 runs each script in testdata/cli with `mobilua run` and
@@ -58,15 +60,9 @@ func TestAgainstLua51(t *testing.T) {
 // TestBinary builds the command and checks what needs a real process:
 // os.exit, reading the script from stdin, -e, and usage errors.
 func TestBinary(t *testing.T) {
-	bin := buildBinary(t)
+	bin := testbin.Mobilua(t)
 	run := func(stdin string, args ...string) (string, string, int) {
-		cmd := exec.Command(bin, args...)
-		cmd.Dir = "../../testdata/cli"
-		cmd.Stdin = strings.NewReader(stdin)
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		cmd.Run()
-		return out.String(), errb.String(), cmd.ProcessState.ExitCode()
+		return testbin.Run("../../testdata/cli", strings.NewReader(stdin), bin, args...)
 	}
 	if out, _, code := run("", "run", "args_exit.lua", "x", "y"); out != "2\targs_exit.lua\tx\ty\tx\ty\n" || code != 3 {
 		t.Errorf("args_exit.lua: %q, status %d", out, code)

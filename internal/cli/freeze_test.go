@@ -6,42 +6,16 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/mobilua/mobilua/internal/testbin"
 )
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-	binOut  []byte
-)
-
-// buildBinary builds cmd/mobilua once per test run.
-func buildBinary(t *testing.T) string {
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "mobilua-bin")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "mobilua")
-		binOut, binErr = exec.Command("go", "build", "-o", binPath, "../../cmd/mobilua").CombinedOutput()
-	})
-	if binErr != nil {
-		t.Fatalf("build: %v\n%s", binErr, binOut)
-	}
-	return binPath
-}
+func TestMain(m *testing.M) { testbin.Main(m) }
 
 func runBin(t *testing.T, dir string, args ...string) (string, string, int) {
-	cmd := exec.Command(buildBinary(t), args...)
-	cmd.Dir = dir
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	cmd.Run()
-	return out.String(), errb.String(), cmd.ProcessState.ExitCode()
+	return testbin.Run(dir, nil, testbin.Mobilua(t), args...)
 }
 
 // A script that freezes three times in a row, each time in another OS
@@ -142,7 +116,7 @@ end
 print("done", s)
 `
 	os.WriteFile(filepath.Join(dir, "long.lua"), []byte(script), 0o644)
-	cmd := exec.Command(buildBinary(t), "run", "--checkpoint", "long.cont", "--every", "200000", "long.lua")
+	cmd := exec.Command(testbin.Mobilua(t), "run", "--checkpoint", "long.cont", "--every", "200000", "long.lua")
 	cmd.Dir = dir
 	var out bytes.Buffer
 	cmd.Stdout = &out

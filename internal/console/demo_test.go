@@ -11,13 +11,7 @@ import (
 // `mobilua client` running examples/jump.lua on the first. The first words
 // come from one host, the last from the other.
 func TestDemo(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds mobilua and starts Prosody")
-	}
-	if _, err := exec.LookPath("prosody"); err != nil {
-		t.Skip("prosody is not installed (apt-get install prosody)")
-	}
-	bin := buildMobilua(t)
+	bin := hostTest(t)
 	cmd := exec.Command("scripts/demo-xmpp")
 	cmd.Dir = "../.."
 	cmd.Env = append(cmd.Environ(), "BIN="+bin)

@@ -12,42 +12,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mobilua/mobilua/internal/testbin"
 	"github.com/mobilua/mobilua/xmpphost"
 )
 
-var (
-	buildOnce sync.Once
-	builtBin  string
-	buildErr  error
-)
+func TestMain(m *testing.M) { testbin.Main(m) }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if builtBin != "" {
-		os.RemoveAll(filepath.Dir(builtBin))
-	}
-	os.Exit(code)
-}
-
-// buildMobilua builds cmd/mobilua once per test run.
-func buildMobilua(t *testing.T) string {
+// hostTest skips a test that runs the built mobilua on a private Prosody
+// when it cannot (-short, no prosody), and returns the binary.
+func hostTest(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "mobilua-test-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		builtBin = filepath.Join(dir, "mobilua")
-		if out, err := exec.Command("go", "build", "-o", builtBin, "../../cmd/mobilua").CombinedOutput(); err != nil {
-			buildErr = err
-			t.Logf("%s", out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+	if testing.Short() {
+		t.Skip("builds mobilua and starts Prosody")
 	}
-	return builtBin
+	if _, err := exec.LookPath("prosody"); err != nil {
+		t.Skip("prosody is not installed (apt-get install prosody)")
+	}
+	return testbin.Mobilua(t)
 }
 
 var exportRe = regexp.MustCompile(`([A-Z0-9_]+)=(?:'([^']*)'|([^\s']*))`)
@@ -72,13 +53,7 @@ func prosody(t *testing.T, dir string, settings ...string) map[string]string {
 // its XMPP server: it reconnects (with backoff), and a process that was
 // waiting for input before the outage gets it after.
 func TestHostReconnects(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds mobilua and starts Prosody")
-	}
-	if _, err := exec.LookPath("prosody"); err != nil {
-		t.Skip("prosody is not installed (apt-get install prosody)")
-	}
-	bin := buildMobilua(t)
+	bin := hostTest(t)
 	dir := t.TempDir()
 	env := prosody(t, dir, "XMPP_PORT=auto")
 	defer exec.Command("../../testdata/xmpp/stop-prosody", dir).Run()

@@ -21,6 +21,9 @@ func TestImportDirection(t *testing.T) {
 		"internal/cli":   {"transpile/gogen", "internal/build", "internal/console", "host", "github.com/dave/jennifer"},
 		"host":           {"internal", "cmd", "xmpphost"},
 		"xmpphost":       {"internal", "cmd"},
+		// only tests import it
+		"internal/testbin": {"ir", "runtime", "transpile", "continuation", "host", "xmpphost", "cmd",
+			"internal/cli", "internal/build", "internal/console", "internal/luatest"},
 	}
 	for pkg, bad := range forbidden {
 		out, err := exec.Command("go", "list", "-deps", mod+pkg).Output()

@@ -1,0 +1,62 @@
+// Package testbin builds the mobilua command once per test binary and
+// runs it, for the tests that use it as a user does: as an OS process.
+// Only tests import it; it imports nothing of this module.
+package testbin
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+var (
+	once sync.Once
+	bin  string
+	out  []byte
+	err  error
+)
+
+// Mobilua returns the path of cmd/mobilua built from this module, built
+// on the first call of the test binary (Main removes it).
+func Mobilua(t testing.TB) string {
+	t.Helper()
+	once.Do(func() {
+		dir, e := os.MkdirTemp("", "mobilua-test-")
+		if e != nil {
+			err = e
+			return
+		}
+		bin = filepath.Join(dir, "mobilua")
+		out, err = exec.Command("go", "build", "-o", bin, "github.com/mobilua/mobilua/cmd/mobilua").CombinedOutput()
+	})
+	if err != nil {
+		t.Fatalf("building mobilua: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// Main runs the tests, removes the command Mobilua built and exits: a
+// package's TestMain.
+func Main(m *testing.M) {
+	code := m.Run()
+	if bin != "" {
+		os.RemoveAll(filepath.Dir(bin))
+	}
+	os.Exit(code)
+}
+
+// Run runs prog with args in dir, stdin its standard input (nil: none),
+// and returns its standard output, standard error and exit status.
+func Run(dir string, stdin io.Reader, prog string, args ...string) (string, string, int) {
+	cmd := exec.Command(prog, args...)
+	cmd.Dir = dir
+	cmd.Stdin = stdin
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	cmd.Run()
+	return o.String(), e.String(), cmd.ProcessState.ExitCode()
+}
