@@ -26,7 +26,7 @@ func TestMessagesAndAliases(t *testing.T) {
 			t.Errorf("missing %q in %q", want, tr.Messages(alice))
 		}
 	}
-	if got := ask(t, h, tr, alice, "ps"); !strings.Contains(got, "p1  waiting for a message") {
+	if got := waitPs(t, h, alice, "p1  waiting for a message", 10*time.Second); !strings.Contains(got, "p1  waiting for a message") {
 		t.Errorf("ps: %q", got)
 	}
 	// a user's message, and what cannot be sent

@@ -58,7 +58,7 @@ func TestShell(t *testing.T) {
 	if got := ask(t, h, tr, alice, "shell off"); !strings.HasPrefix(got, "shell off") {
 		t.Errorf("shell off: %q", got)
 	}
-	if got := ask(t, h, tr, alice, "ps"); !strings.Contains(got, "p1  waiting for input") {
+	if got := waitPs(t, h, alice, "p1  waiting for input", 10*time.Second); !strings.Contains(got, "p1  waiting for input") {
 		t.Errorf("commands again: %q", got)
 	}
 }
@@ -120,7 +120,7 @@ print(mb.jump("nowhere"))`)
 	if tr.WaitFor(alice, "nil\tno host nowhere", 20*time.Second) == "" {
 		t.Errorf("jump nowhere: %q", tr.Messages(alice))
 	}
-	if got := ask(t, a, tr, alice, "ps"); !strings.Contains(got, "p1  migrated away") {
+	if got := waitPs(t, a, alice, "p1  migrated away", 10*time.Second); !strings.Contains(got, "p1  migrated away") {
 		t.Errorf("ps on a: %q", got)
 	}
 }

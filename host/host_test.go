@@ -41,6 +41,21 @@ func ask(t testing.TB, h *Host, tr *Memory, from, text string) string {
 	return h.Command(from, text)
 }
 
+// waitPs asks "ps" until its reply contains want or timeout passes (a
+// process that has just sent a message may still be running on its way to
+// its next wait), and returns the last reply.
+func waitPs(t testing.TB, h *Host, from, want string, timeout time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		got := h.Command(from, "ps")
+		if strings.Contains(got, want) || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func TestStepAndHelp(t *testing.T) {
 	tr := &Memory{}
 	h := startHost(t, filepath.Join(t.TempDir(), "s.db"), tr)

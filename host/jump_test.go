@@ -81,7 +81,7 @@ func TestJumpLostAck(t *testing.T) {
 	if got := strings.Join(tr.Messages(alice), "\n"); strings.Count(got, "now on") != 1 {
 		t.Errorf("ran %d times: %s", strings.Count(got, "now on"), got)
 	}
-	if got := ask(t, a, tr.Memory, alice, "ps"); !strings.Contains(got, "p1  migrated away") {
+	if got := waitPs(t, a, alice, "p1  migrated away", 10*time.Second); !strings.Contains(got, "p1  migrated away") {
 		t.Errorf("a: %s", got)
 	}
 }
@@ -136,10 +136,7 @@ func TestJumpAcrossRestart(t *testing.T) {
 	tr.set("down")
 	ask(t, a, tr.Memory, alice, "new "+jumper)
 	ask(t, a, tr.Memory, alice, "run p1")
-	for i := 0; i < 400 && !strings.Contains(ask(t, a, tr.Memory, alice, "ps"), "migrating"); i++ {
-		time.Sleep(5 * time.Millisecond)
-	}
-	if got := ask(t, a, tr.Memory, alice, "ps"); !strings.Contains(got, "p1  migrating") {
+	if got := waitPs(t, a, alice, "p1  migrating", 2*time.Second); !strings.Contains(got, "p1  migrating") {
 		t.Fatalf("before the restart: %s", got)
 	}
 	a.Close()
@@ -161,10 +158,7 @@ func TestJumpAcrossRestart(t *testing.T) {
 	if tr.WaitFor(alice, "now on\tb", 20*time.Second) == "" {
 		t.Fatalf("%q", tr.Messages(alice))
 	}
-	for i := 0; i < 400 && !strings.Contains(ask(t, a2, tr.Memory, alice, "ps"), "migrated away"); i++ {
-		time.Sleep(5 * time.Millisecond)
-	}
-	if got := ask(t, a2, tr.Memory, alice, "ps"); !strings.Contains(got, "p1  migrated away") {
+	if got := waitPs(t, a2, alice, "p1  migrated away", 2*time.Second); !strings.Contains(got, "p1  migrated away") {
 		t.Errorf("a after: %s", got)
 	}
 	if got := strings.Join(tr.Messages(alice), "\n"); strings.Count(got, "now on") != 1 {
