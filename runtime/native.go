@@ -13,10 +13,10 @@ import (
 // frame layout: the same registers, constants and pcs. It is an
 // accelerator, not a second engine: the common case of each instruction
 // is inline, the others go through the interpreter's own slow paths
-// (NativeFrame's methods below: Arith, Compare, Concat, Closure, Vararg,
-// SetList, ...), and what it cannot finish (an error, the end of the step
-// budget, a value with __call, a field behind an __index function) is
-// left to the interpreter at that very pc. So a process can stop, be
+// (NativeFrame's methods below: Arith, Compare, Concat, Index, SetIndex,
+// Closure, Vararg, SetList, ...), and what it cannot finish (an error,
+// the end of the step budget, a value with __call) is left to the
+// interpreter at that very pc. So a process can stop, be
 // frozen and thawed anywhere, with or without compiled code on either
 // side.
 //
@@ -202,6 +202,51 @@ func (f *NativeFrame) Compare(base, pc int) int {
 		return NativeSkip
 	}
 	return NativeContinue
+}
+
+// Index runs GETTABLE, SELF or GETGLOBAL at pc for compiled code when its
+// fast path (a table's own field, or one up a chain of __index tables)
+// found nothing, as the interpreter does: a string's methods, an __index
+// function or table of any value, the errors. Compiled code returns what
+// it returns: NativeReload, for compiled code goes on at pc+1 once the
+// value is there (now, or when an __index function called returns), or
+// NativeUnwound (as Arith). The fast path stays short: a slow one leaves
+// the compiled function, which is entered again after the instruction.
+func (f *NativeFrame) Index(base, pc int) int {
+	p, th, cl, in := f.slowPath(pc)
+	ra := base + int(in.A)
+	t, key, reg := th.stack[base+int(in.B)], Value{}, int(in.B)
+	switch in.Op {
+	case ir.GETGLOBAL:
+		t, key, reg = TableValue(cl.Env), cl.P.K[in.B], -1
+	case ir.SELF:
+		key = cl.P.K[^in.C]
+		th.stack[ra+1] = t
+	default:
+		key = rk(th.stack, base, cl, in.C)
+	}
+	if p.index(th, t, key, ra, reg) {
+		return f.afterMeta()
+	}
+	return NativeReload
+}
+
+// SetIndex runs SETTABLE or SETGLOBAL at pc for compiled code when its
+// fast path could not (a value that is not a table, __newindex, a nil or
+// NaN key), as the interpreter does; it returns what Index returns.
+func (f *NativeFrame) SetIndex(base, pc int) int {
+	p, th, cl, in := f.slowPath(pc)
+	var t, key, val Value
+	reg := int(in.A)
+	if in.Op == ir.SETGLOBAL {
+		t, key, val, reg = TableValue(cl.Env), cl.P.K[in.B], th.stack[base+int(in.A)], -1
+	} else {
+		t, key, val = th.stack[base+int(in.A)], rk(th.stack, base, cl, in.B), rk(th.stack, base, cl, in.C)
+	}
+	if p.setIndex(th, t, key, val, reg) {
+		return f.afterMeta()
+	}
+	return NativeReload
 }
 
 // slowPath prepares the slow path of the instruction at pc as the

@@ -100,6 +100,53 @@ for i = 1, 3 do
 end
 print(table.concat(got, " "))                       --> =nil f2 tbl
 ---
+-- table reads and writes that reach a metamethod or a non-table value:
+-- __index and __newindex functions (compiled code calls them and goes
+-- on after the access), deep chains, strings' methods, globals through
+-- an environment with a metatable, and the errors
+local D = setmetatable({}, {__index = function(t, k) return #k end})
+local names, dsum = {"a", "bb", "ccc"}, 0
+for i = 1, 30 do dsum = dsum + D[names[i % 3 + 1]] + D.four end
+print(dsum)                                         --> =180
+local memo = setmetatable({}, {__index = function(t, n)
+  local v = n < 2 and n or t[n - 1] + t[n - 2]
+  t[n] = v
+  return v
+end})
+print(memo[100] == memo[99] + memo[98], memo[30])   --> =true	832040
+local log = {}
+local W = setmetatable({}, {__newindex = function(t, k, v) log[#log + 1] = k .. "=" .. v; rawset(t, k, v * 2) end})
+for i = 1, 3 do W[i] = i; W["k" .. i] = i; W.k1 = 10 end
+print(table.concat(log, " "), W[1], W.k1, W.k3)     --> =1=1 k1=1 2=2 k2=2 3=3 k3=3	2	10	6
+local proxy = setmetatable({}, {__newindex = W})
+proxy.z = 5
+print(rawget(proxy, "z"), W.z)                      --> =nil	10
+local c0 = {base = "c0"}
+local c = c0
+for i = 1, 5 do c = setmetatable({}, {__index = c}) end
+local Fn = setmetatable({}, {__index = function(t, k) return k .. "!" end})
+local deep = setmetatable({}, {__index = setmetatable({}, {__index = Fn})})
+print(c.base, c.none, deep.x, deep.y)               --> =c0	nil	x!	y!
+local s, words = "Mobile Lua", {}
+for i = 1, 3 do words[i] = s:upper():sub(i, i + 2) .. s.len(s) end
+print(table.concat(words, ","), ("x"):rep(3), #s:lower()) --> =MOB10,OBI10,BIL10	xxx	10
+local env = setmetatable({}, {__index = _G, __newindex = function(t, k, v) rawset(t, k, v .. "*") end})
+local function g() for i = 1, 2 do answer = tostring(i) end return answer, type(print) end
+setfenv(g, env)
+print(g())                                          --> =2	function
+local ok, e = pcall(function() local t = nil; for i = 1, 2 do t = t.x end end)
+print(ok, e)                                        --> ~^false\t.*attempt to index local 't' \(a nil value\)$
+ok, e = pcall(function() local t = {}; return t.a.b end)
+print(ok, e)                                        --> ~^false\t.*attempt to index field 'a' \(a nil value\)$
+ok, e = pcall(function() local t = {}; t.a.b = 1 end)
+print(ok, e)                                        --> ~^false\t.*attempt to index field 'a' \(a nil value\)$
+ok, e = pcall(function() local t = {}; t[nil] = 1 end)
+print(ok, e)                                        --> ~^false\t.*table index is nil$
+ok, e = pcall(function() return undefinedglobal.x end)
+print(ok, e)                                        --> ~^false\t.*attempt to index global 'undefinedglobal' \(a nil value\)$
+ok, e = pcall(function() local n = 5; return n:foo() end)
+print(ok, e)                                        --> ~^false\t.*attempt to index local 'n' \(a number value\)$
+---
 -- not-differential: lua5.1 cannot yield across a metamethod; Mobilua can (a process may freeze inside one)
 local co = coroutine.wrap(function()
   local Y = {__add = function(a, b) return coroutine.yield(b) + 1 end}
@@ -107,6 +154,22 @@ local co = coroutine.wrap(function()
   return r * 2
 end)
 print(co(), co(20))                                 --> =1	42
+local gen = coroutine.wrap(function()
+  local Y = setmetatable({}, {__index = function(t, k) return coroutine.yield(k) end,
+                              __newindex = function(t, k, v) coroutine.yield(k .. v) end})
+  local a = Y.first
+  Y.second = a
+  return "done " .. a
+end)
+print(gen(), gen("A"), gen())                       --> =first	secondA	done A
+-- __index called 5000 deep (lua5.1 stops at 200 C levels): the stack
+-- grows under compiled code
+local memo = setmetatable({}, {__index = function(t, n)
+  local v = n < 2 and n or (t[n - 1] + t[n - 2]) % 1000
+  t[n] = v
+  return v
+end})
+print(memo[5000], memo[4999])                       --> =125	501
 ---
 -- builtins that raise, called by pcall and xpcall directly, from Lua
 -- code, from a coroutine and from a builtin that calls back

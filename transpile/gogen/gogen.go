@@ -418,6 +418,13 @@ func rt(name string) *jen.Statement { return jen.Qual(rtPath, name) }
 
 func leave(pc int) jen.Code { return jen.Return(jen.Lit(pc)) }
 
+// slowIndex is the slow path of a table access: the runtime's Index or
+// SetIndex does what the interpreter does (a metamethod call, a string's
+// methods, an error), and compiled code is entered again after it.
+func slowIndex(method string, pc int) jen.Code {
+	return jen.Return(jen.Id("f").Dot(method).Call(jen.Id("base"), jen.Lit(pc)))
+}
+
 // orReturn calls a NativeFrame method into name and returns what it
 // returned unless it is NativeContinue: `if x := f.Call(…); x !=
 // rt.NativeContinue { return x }` (more statements may come first).
@@ -498,12 +505,12 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		return []jen.Code{jen.Block(
 			jen.List(jen.Id("ks"), jen.Id("_")).Op(":=").Add(konst(int(b))).Dot("Str").Call(),
 			jen.Id("v").Op(":=").Id("cl").Dot("Env").Dot("GetStrHint").Call(jen.Id("ks"), hint(pc)),
-			jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Op("!").Id("cl").Dot("Env").Dot("PlainGet").Call()).Block(leave(pc)),
+			jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Op("!").Id("cl").Dot("Env").Dot("PlainGet").Call()).Block(slowIndex("Index", pc)),
 			reg(a).Op("=").Id("v"),
 		)}
 	case ir.SETGLOBAL:
 		return []jen.Code{jen.Block(
-			jen.If(jen.Op("!").Id("cl").Dot("Env").Dot("PlainSet").Call()).Block(leave(pc)),
+			jen.If(jen.Op("!").Id("cl").Dot("Env").Dot("PlainSet").Call()).Block(slowIndex("SetIndex", pc)),
 			jen.Id("cl").Dot("Env").Dot("SetStrHint").Call(konst(int(b)), reg(a), hint(pc)),
 		)}
 	case ir.GETTABLE:
@@ -511,34 +518,34 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 			// a field: through the __index chain of tables too
 			return []jen.Code{jen.Block(
 				jen.Id("t").Op(":=").Add(reg(b)).Dot("Table").Call(),
-				jen.If(jen.Id("t").Op("==").Nil()).Block(leave(pc)),
+				jen.If(jen.Id("t").Op("==").Nil()).Block(slowIndex("Index", pc)),
 				jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("GetField").Call(konst(int(^c)), hint(pc)),
-				jen.If(jen.Op("!").Id("ok")).Block(leave(pc)),
+				jen.If(jen.Op("!").Id("ok")).Block(slowIndex("Index", pc)),
 				reg(a).Op("=").Id("v"),
 			)}
 		}
 		get := jen.Id("t").Dot("Get").Call(rk(c))
 		s := []jen.Code{
 			jen.Id("t").Op(":=").Add(reg(b)).Dot("Table").Call(),
-			jen.If(jen.Id("t").Op("==").Nil()).Block(leave(pc)),
+			jen.If(jen.Id("t").Op("==").Nil()).Block(slowIndex("Index", pc)),
 		}
 		s = append(s,
 			jen.Id("v").Op(":=").Add(get),
-			jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Op("!").Id("t").Dot("PlainGet").Call()).Block(leave(pc)),
+			jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Op("!").Id("t").Dot("PlainGet").Call()).Block(slowIndex("Index", pc)),
 			reg(a).Op("=").Id("v"),
 		)
 		return []jen.Code{jen.Block(s...)}
 	case ir.SETTABLE:
 		s := []jen.Code{
 			jen.Id("t").Op(":=").Add(reg(a)).Dot("Table").Call(),
-			jen.If(jen.Id("t").Op("==").Nil().Op("||").Op("!").Id("t").Dot("PlainSet").Call()).Block(leave(pc)),
+			jen.If(jen.Id("t").Op("==").Nil().Op("||").Op("!").Id("t").Dot("PlainSet").Call()).Block(slowIndex("SetIndex", pc)),
 		}
 		if b < 0 && p.Consts[^b].Kind == ir.KString {
 			s = append(s,
 				jen.Id("t").Dot("SetStrHint").Call(konst(int(^b)), rk(c), hint(pc)),
 			)
 		} else {
-			s = append(s, jen.If(jen.Id("t").Dot("Set").Call(rk(b), rk(c)).Op("!=").Nil()).Block(leave(pc)))
+			s = append(s, jen.If(jen.Id("t").Dot("Set").Call(rk(b), rk(c)).Op("!=").Nil()).Block(slowIndex("SetIndex", pc)))
 		}
 		return []jen.Code{jen.Block(s...)}
 	case ir.NEWTABLE:
@@ -636,9 +643,9 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		return []jen.Code{jen.Block(
 			jen.Id("x").Op(":=").Add(reg(b)),
 			jen.Id("t").Op(":=").Id("x").Dot("Table").Call(),
-			jen.If(jen.Id("t").Op("==").Nil()).Block(leave(pc)),
+			jen.If(jen.Id("t").Op("==").Nil()).Block(slowIndex("Index", pc)),
 			jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("GetField").Call(konst(int(^c)), hint(pc)),
-			jen.If(jen.Op("!").Id("ok")).Block(leave(pc)),
+			jen.If(jen.Op("!").Id("ok")).Block(slowIndex("Index", pc)),
 			reg(a+1).Op("=").Id("x"),
 			reg(a).Op("=").Id("v"),
 		)}
