@@ -62,5 +62,18 @@ local i = 1
 i, t[i] = i + 1, 20
 print(i, t[1], t[2])            --> =2	20	nil
 ---
+-- arithmetic and comparisons with the constant 0 (compiled code folds
+-- it, but not as a divisor, and a -0 keeps its sign)
+local out = {}
+for _, x in ipairs({3, -2, 0, -0, 0.5}) do
+  local m = -x
+  out[#out + 1] = table.concat({x + 0, x - 0, 0 - x, x * 0, 0 * m, 0 / (x ~= 0 and x or 1),
+    x ^ 0, 0 % 3, tostring(x == 0), tostring(x < 0), tostring(0 <= x), tostring(m > 0), x + -0, m - -0}, " ")
+end
+print(table.concat(out, " | "))  --> =3 3 -3 0 -0 0 1 0 false false true false 3 -3 | -2 -2 2 -0 0 -0 1 0 false true false true -2 2 | 0 0 0 0 -0 0 1 0 true false true false 0 -0 | 0 0 0 0 -0 0 1 0 true false true false 0 -0 | 0.5 0.5 -0.5 0 -0 0 1 0 false false true false 0.5 -0.5
+local s = 0
+for i = -3, 3 do if i % 2 == 0 then s = s + 1 end if i ~= 0 and 1 / i > 0 then s = s + 10 end end
+print(s, pcall(function() local z = 0; return 1 / z, -1 / z, 0 / z ~= 0 / z, 5 % z ~= 5 % z end))  --> =33	true	inf	-inf	true	true
+---
 print(5 // 1 == nil)
 ### "unexpected symbol near '/'"

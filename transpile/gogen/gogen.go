@@ -228,8 +228,8 @@ func analyze(p *ir.Proto, minRun int) funcInfo {
 // knownNumbers reports whether an arithmetic or comparison instruction's
 // operands are number constants (it has no slow path: no metamethod).
 func knownNumbers(p *ir.Proto, in ir.Instr) bool {
-	_, okb := numConst(p, in.B)
-	_, okc := numConst(p, in.C)
+	_, okb := numConst(p, in.B, false)
+	_, okc := numConst(p, in.C, in.Op == ir.DIV || in.Op == ir.MOD)
 	return okb && (okc || in.Op == ir.UNM)
 }
 
@@ -450,14 +450,15 @@ func lits(xs ...int) []jen.Code {
 func gotoPC(pc int) jen.Code { return jen.Goto().Id(label(pc)) }
 
 // numConst returns the value of RK operand x when it is a number constant
-// with a plain Go literal.
-func numConst(p *ir.Proto, x int32) (float64, bool) {
+// with a plain Go literal: not an infinity or NaN, not -0 (Go's constant
+// zero has no sign), and not 0 as a divisor (Go refuses a division by a
+// constant zero).
+func numConst(p *ir.Proto, x int32, divisor bool) (float64, bool) {
 	if x >= 0 {
 		return 0, false
 	}
 	c := p.Consts[^x]
-	// (not 0: Go refuses a division by a constant zero)
-	if c.Kind != ir.KNumber || math.IsInf(c.Num, 0) || math.IsNaN(c.Num) || c.Num == 0 {
+	if c.Kind != ir.KNumber || math.IsInf(c.Num, 0) || math.IsNaN(c.Num) || c.Num == 0 && (divisor || math.Signbit(c.Num)) {
 		return 0, false
 	}
 	return c.Num, true
@@ -465,8 +466,8 @@ func numConst(p *ir.Proto, x int32) (float64, bool) {
 
 // numOperand declares name as RK(x)'s number (or folds a constant) and
 // returns the guard that it is one (nil when it is known).
-func numOperand(p *ir.Proto, x int32, name string) (val *jen.Statement, decl, guard jen.Code) {
-	if v, ok := numConst(p, x); ok {
+func numOperand(p *ir.Proto, x int32, name string, divisor bool) (val *jen.Statement, decl, guard jen.Code) {
+	if v, ok := numConst(p, x, divisor); ok {
 		return jen.Lit(v), nil, nil
 	}
 	return jen.Id(name).Dot("Num").Call(), jen.Id(name).Op(":=").Add(rk(x)), jen.Op("!").Id(name).Dot("IsNumber").Call()
@@ -551,8 +552,8 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 	case ir.NEWTABLE:
 		return []jen.Code{reg(a).Op("=").Add(rt("TableValue")).Call(rt("NewTable").Call(jen.Lit(int(b)), jen.Lit(int(c))))}
 	case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW:
-		bv, bd, bg := numOperand(p, b, "x")
-		cv, cd, cg := numOperand(p, c, "y")
+		bv, bd, bg := numOperand(p, b, "x", false)
+		cv, cd, cg := numOperand(p, c, "y", in.Op == ir.DIV || in.Op == ir.MOD)
 		if bd == nil && cd == nil { // two constants: Go would fold them at compile time, and refuse some
 			cv, cd, cg = jen.Id("y").Dot("Num").Call(), jen.Id("y").Op(":=").Add(rk(c)), jen.Op("!").Id("y").Dot("IsNumber").Call()
 		}
@@ -593,8 +594,8 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		}
 		return []jen.Code{gotoPC(t)}
 	case ir.EQ, ir.LT, ir.LE:
-		bv, bd, bg := numOperand(p, b, "x")
-		cv, cd, cg := numOperand(p, c, "y")
+		bv, bd, bg := numOperand(p, b, "x", false)
+		cv, cd, cg := numOperand(p, c, "y", false)
 		if bd == nil && cd == nil {
 			cv, cd, cg = jen.Id("y").Dot("Num").Call(), jen.Id("y").Op(":=").Add(rk(c)), jen.Op("!").Id("y").Dot("IsNumber").Call()
 		}
