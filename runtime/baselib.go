@@ -548,17 +548,15 @@ type loadState struct {
 }
 
 func startLoad(t *Thread, a []Value) Continuation {
-	f := t.CheckAny(a, 0)
+	// Lua 5.1's load takes a function only (a string is loadstring's)
+	if len(a) == 0 || a[0].Type() != TFunction {
+		t.TypeError(a, 0, "function")
+	}
 	name := "=(load)"
 	if len(a) > 1 && a[1].o != nil {
 		name = t.CheckString(a, 1)
 	}
-	if s, ok := f.o.(string); ok {
-		ls := &loadState{name: name}
-		ls.src.WriteString(s)
-		return ls
-	}
-	return &loadState{reader: f, name: name}
+	return &loadState{reader: a[0], name: name}
 }
 
 func (s *loadState) Freeze() []Value {

@@ -225,10 +225,26 @@ func (f *NativeFrame) Index(base, pc int) int {
 	default:
 		key = rk(th.stack, base, cl, in.C)
 	}
+	if _, ok := t.o.(*Table); !ok && p.metaOf(t, evIndex).o == nil {
+		// indexing nil, a number...: raised without a Go panic (a panic
+		// and its recovery cost more than the rest of a failed pcall)
+		return f.raise(p.errorAt(th, "attempt to index %s", p.varDesc(th, topFrame(th), reg, t)))
+	}
 	if p.index(th, t, key, ra, reg) {
 		return f.afterMeta()
 	}
 	return NativeReload
+}
+
+// raise routes e to what catches it (a pcall, a coroutine's resume) as a
+// builtin's Raise is: compiled code returns NativeUnwound, and the
+// interpreter goes on with the frame then on top. What nothing catches
+// is raised as a panic, as before.
+func (f *NativeFrame) raise(e *Error) int {
+	if err := f.p.handleError(e); err != nil {
+		panic(err)
+	}
+	return NativeUnwound
 }
 
 // SetIndex runs SETTABLE or SETGLOBAL at pc for compiled code when its

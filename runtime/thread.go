@@ -656,7 +656,12 @@ func currentLine(fr *Frame) int {
 // rtError raises a runtime error with the position of the running Lua
 // function.
 func (p *Process) rtError(th *Thread, format string, args ...any) {
-	panic(&Error{Value: String(p.where(th, 1) + fmt.Sprintf(format, args...))})
+	panic(p.errorAt(th, format, args...))
+}
+
+// errorAt is rtError's error, not raised.
+func (p *Process) errorAt(th *Thread, format string, args ...any) *Error {
+	return &Error{Value: String(p.where(th, 1) + fmt.Sprintf(format, args...))}
 }
 
 // Error raises an error from a builtin, with the caller's position.

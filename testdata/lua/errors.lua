@@ -63,3 +63,23 @@ local x = 1 +
 ---
 x = = 2
 ### "errors.lua:64: unexpected symbol near '='"
+---
+-- runtime errors raised in callbacks of builtins, in coroutines and in
+-- an __index function, caught where lua5.1 catches them; load takes a
+-- function only
+local function bad(x) local t = nil; return t.x end
+print(pcall(table.sort, {3, 2, 1}, function(a, b) return bad(a) end))  --> =false	errors.lua:70: attempt to index local 't' (a nil value)
+print(pcall(string.gsub, "abc", "%w", function(c) return bad(c) end))  --> =false	errors.lua:70: attempt to index local 't' (a nil value)
+print(pcall(tostring, setmetatable({}, {__tostring = function() return bad(1) end})))  --> =false	errors.lua:70: attempt to index local 't' (a nil value)
+local co = coroutine.create(function() local n = 5; return n.x end)
+print(coroutine.resume(co))                              --> =false	errors.lua:74: attempt to index local 'n' (a number value)
+local w = coroutine.wrap(function() local n = 5; return n.x end)
+print(pcall(w))                                          --> =false	errors.lua:76: attempt to index local 'n' (a number value)
+print(xpcall(function() local s = nil; return s.y end, function(e) return "H:" .. e end))  --> =false	H:errors.lua:78: attempt to index local 's' (a nil value)
+local got = {}
+for i = 1, 3 do got[i] = tostring(select(2, pcall(function() local q = (i == 2) and {x = 1} or nil; return q.x end))) end
+print(table.concat(got, " | "))                          --> =errors.lua:80: attempt to index local 'q' (a nil value) | 1 | errors.lua:80: attempt to index local 'q' (a nil value)
+local ix = setmetatable({}, {__index = function(t, k) return bad(k) end})
+print(pcall(function() return ix.z end))                 --> =false	errors.lua:70: attempt to index local 't' (a nil value)
+print(pcall(load, "return 1"))                           --> =false	bad argument #1 to '?' (function expected, got string)
+print(pcall(load))                                       --> =false	bad argument #1 to '?' (function expected, got no value)
