@@ -271,27 +271,27 @@ func (p *Process) concat(th *Thread, fr *Frame, in ir.Instr) bool {
 	}
 	s := th.stack
 	for last > first {
-		// the longest run of strings/numbers ending at last
+		// the longest run of strings/numbers ending at last, each
+		// converted once (pieces, last first)
+		var small [8]string
+		pieces := small[:0]
+		n := 0
 		j := last
-		for j >= first {
-			if _, ok := ToStringRaw(s[j]); !ok {
+		for ; j >= first; j-- {
+			x, ok := ToStringRaw(s[j])
+			if !ok {
 				break
 			}
-			j--
+			pieces = append(pieces, x)
+			n += len(x)
 		}
 		j++ // s[j..last] are all strings or numbers
 		if j < last {
-			n := 0
-			for i := j; i <= last; i++ {
-				x, _ := ToStringRaw(s[i])
-				n += len(x)
-			}
 			th.ChargeMemory(n)
 			var sb strings.Builder
 			sb.Grow(n)
-			for i := j; i <= last; i++ {
-				x, _ := ToStringRaw(s[i])
-				sb.WriteString(x)
+			for k := len(pieces) - 1; k >= 0; k-- {
+				sb.WriteString(pieces[k])
 			}
 			s[j] = String(sb.String())
 			last = j

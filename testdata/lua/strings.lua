@@ -45,3 +45,11 @@ print(pcall(string.rep))                         --> =false	bad argument #1 to '
 print(tostring(1e100), 2^63, -2^63)              --> =1e+100	9.2233720368548e+18	-9.2233720368548e+18
 print(string.format("%5.1f|%-8.3e|%+d", -0.05, 1234.5, 5)) --> = -0.1|1.234e+03|+5
 print(#string.format("%099d", 1))                --> =99
+---
+-- concatenation runs longer than 8 pieces, numbers converted once, a
+-- __concat operand in the middle of a run
+local C = setmetatable({}, {__concat = function(a, b) return "[" .. (type(a) == "table" and "C" or a) .. "+" .. (type(b) == "table" and "C" or b) .. "]" end})
+local x = 2.5
+print(1 .. 2 .. "a" .. x .. "b" .. 4 .. 5 .. 6 .. 7 .. 8 .. 9 .. 10 .. 1e100 .. 2^53)  --> =12a2.5b456789101e+1009.007199254741e+15
+print(1 .. 2 .. C .. 3 .. 4, C .. 1 .. 2, 1 .. 2 .. C)  --> =12[C+34]	[C+12]	1[2+C]
+print("a" .. 1 .. 2 .. 3 .. 4 .. 5 .. 6 .. 7 .. 8 .. 9 .. C .. 10 .. 11 .. 12 .. 13 .. 14 .. 15 .. 16 .. 17 .. 18)  --> =a123456789[C+101112131415161718]
