@@ -315,6 +315,32 @@ func sameKey(a, b Value) bool {
 	return a.word() == b.word()
 }
 
+// FieldHit is GetField's first step, small enough for the Go compiler
+// to inline into compiled code: t's own field where the inline cache
+// hint says it is. It reports false when it is not there (GetField then
+// does the rest).
+func (t *Table) FieldHit(key Value, hint *int32) (Value, bool) {
+	if h := int(uint32(atomic.LoadInt32(hint)) & 0xffff); h < len(t.entries) {
+		if e := &t.entries[h]; e.k.word() == key.word() && e.v.o != nil {
+			return e.v, true
+		}
+	}
+	return Value{}, false
+}
+
+// SetHit is SetStrHint's first step, inlined as FieldHit is: it replaces
+// the value of t's field key where the hint says it is, and reports false,
+// having done nothing, when it is not there or v is nil.
+func (t *Table) SetHit(key Value, v Value, hint *int32) bool {
+	if h := int(uint32(atomic.LoadInt32(hint)) & 0xffff); h < len(t.entries) && v.o != nil {
+		if e := &t.entries[h]; e.k.word() == key.word() && e.v.o != nil && t.mc == nil {
+			e.v = v
+			return true
+		}
+	}
+	return false
+}
+
 // GetField is t[key], key a string constant, with the __index chain
 // followed through tables, as indexing does (the first table's field by
 // the inline cache hint, checked by sameKey; the field found up the chain

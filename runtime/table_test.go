@@ -99,3 +99,52 @@ func TestTableDeleteDuringTraversal(t *testing.T) {
 		t.Errorf("visited %d keys, want 100", count)
 	}
 }
+
+// TestFieldHit checks the inlined first steps of compiled field reads and
+// writes against the table: a hit only where the hint points at the very
+// key box with a value; a miss (nothing done) otherwise, and always for a
+// metatable's fields (their writes must drop its metamethod cache).
+func TestFieldHit(t *testing.T) {
+	x, y, other := internKey("x"), internKey("y"), String(fmt.Sprint("x")) // other: equal to x, another box
+	tab := NewTable(0, 2)
+	var hx, hy int32
+	tab.SetStrHint(x, Number(1), &hx)
+	tab.SetStrHint(y, Number(2), &hy)
+	if v, ok := tab.FieldHit(x, &hx); !ok || v.n != 1 {
+		t.Errorf("FieldHit(x) = %v, %v", Repr(v), ok)
+	}
+	if _, ok := tab.FieldHit(x, &hy); ok {
+		t.Error("FieldHit(x) with y's hint hit")
+	}
+	if _, ok := tab.FieldHit(other, &hx); ok {
+		t.Error("FieldHit of another box hit (GetField decides equal strings)")
+	}
+	if v, ok := tab.GetField(other, &hx); !ok || v.n != 1 {
+		t.Errorf("GetField(other) = %v, %v", Repr(v), ok)
+	}
+	far := int32(1000)
+	if _, ok := tab.FieldHit(x, &far); ok || tab.SetHit(x, Number(5), &far) {
+		t.Error("a hint past the entries hit")
+	}
+	if !tab.SetHit(y, Number(3), &hy) || tab.Get(y).n != 3 {
+		t.Errorf("SetHit(y) missed or did not store: %s", Repr(tab.Get(y)))
+	}
+	if tab.SetHit(y, Nil, &hy) || tab.Get(y).n != 3 {
+		t.Error("SetHit stored nil (a delete is SetStrHint's)")
+	}
+	tab.Set(x, Nil)
+	if _, ok := tab.FieldHit(x, &hx); ok || tab.SetHit(x, Number(9), &hx) {
+		t.Error("a deleted field hit")
+	}
+	mt := NewTable(0, 1)
+	var hi int32
+	mt.SetStrHint(internKey("__index"), TableValue(tab), &hi)
+	obj := NewTable(0, 0)
+	obj.SetMeta(mt)
+	if obj.PlainGet() || mt.mc == nil { // the lookup fills mt's metamethod cache
+		t.Fatal("no __index, or no cache")
+	}
+	if mt.SetHit(internKey("__index"), Nil, &hi) || mt.SetHit(internKey("__index"), TableValue(NewTable(0, 0)), &hi) {
+		t.Error("SetHit wrote a metatable's field (its cache would go stale)")
+	}
+}

@@ -418,6 +418,16 @@ func rt(name string) *jen.Statement { return jen.Qual(rtPath, name) }
 
 func leave(pc int) jen.Code { return jen.Return(jen.Lit(pc)) }
 
+// fieldGet reads field K(kx) of table t into v: where the inline cache
+// hint says (FieldHit, inlined by the Go compiler), else up the __index
+// chain (GetField), else through the slow path.
+func fieldGet(kx, pc int) jen.Code {
+	return jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("FieldHit").Call(konst(kx), hint(pc)).Line().
+		If(jen.Op("!").Id("ok")).Block(
+		jen.If(jen.List(jen.Id("v"), jen.Id("ok")).Op("=").Id("t").Dot("GetField").Call(konst(kx), hint(pc)), jen.Op("!").Id("ok")).Block(slowIndex("Index", pc)),
+	)
+}
+
 // slowIndex is the slow path of a table access: the runtime's Index or
 // SetIndex does what the interpreter does (a metamethod call, a string's
 // methods, an error), and compiled code is entered again after it.
@@ -504,15 +514,20 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		return []jen.Code{jen.Id("cl").Dot("Upvals").Index(jen.Lit(int(b))).Dot("Set").Call(reg(a))}
 	case ir.GETGLOBAL:
 		return []jen.Code{jen.Block(
-			jen.List(jen.Id("ks"), jen.Id("_")).Op(":=").Add(konst(int(b))).Dot("Str").Call(),
-			jen.Id("v").Op(":=").Id("cl").Dot("Env").Dot("GetStrHint").Call(jen.Id("ks"), hint(pc)),
-			jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Op("!").Id("cl").Dot("Env").Dot("PlainGet").Call()).Block(slowIndex("Index", pc)),
+			jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("cl").Dot("Env").Dot("FieldHit").Call(konst(int(b)), hint(pc)),
+			jen.If(jen.Op("!").Id("ok")).Block(
+				jen.List(jen.Id("ks"), jen.Id("_")).Op(":=").Add(konst(int(b))).Dot("Str").Call(),
+				jen.Id("v").Op("=").Id("cl").Dot("Env").Dot("GetStrHint").Call(jen.Id("ks"), hint(pc)),
+				jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Op("!").Id("cl").Dot("Env").Dot("PlainGet").Call()).Block(slowIndex("Index", pc)),
+			),
 			reg(a).Op("=").Id("v"),
 		)}
 	case ir.SETGLOBAL:
 		return []jen.Code{jen.Block(
 			jen.If(jen.Op("!").Id("cl").Dot("Env").Dot("PlainSet").Call()).Block(slowIndex("SetIndex", pc)),
-			jen.Id("cl").Dot("Env").Dot("SetStrHint").Call(konst(int(b)), reg(a), hint(pc)),
+			jen.If(jen.Op("!").Id("cl").Dot("Env").Dot("SetHit").Call(konst(int(b)), reg(a), hint(pc))).Block(
+				jen.Id("cl").Dot("Env").Dot("SetStrHint").Call(konst(int(b)), reg(a), hint(pc)),
+			),
 		)}
 	case ir.GETTABLE:
 		if c < 0 && p.Consts[^c].Kind == ir.KString {
@@ -520,8 +535,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 			return []jen.Code{jen.Block(
 				jen.Id("t").Op(":=").Add(reg(b)).Dot("Table").Call(),
 				jen.If(jen.Id("t").Op("==").Nil()).Block(slowIndex("Index", pc)),
-				jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("GetField").Call(konst(int(^c)), hint(pc)),
-				jen.If(jen.Op("!").Id("ok")).Block(slowIndex("Index", pc)),
+				fieldGet(int(^c), pc),
 				reg(a).Op("=").Id("v"),
 			)}
 		}
@@ -542,9 +556,9 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 			jen.If(jen.Id("t").Op("==").Nil().Op("||").Op("!").Id("t").Dot("PlainSet").Call()).Block(slowIndex("SetIndex", pc)),
 		}
 		if b < 0 && p.Consts[^b].Kind == ir.KString {
-			s = append(s,
+			s = append(s, jen.If(jen.Op("!").Id("t").Dot("SetHit").Call(konst(int(^b)), rk(c), hint(pc))).Block(
 				jen.Id("t").Dot("SetStrHint").Call(konst(int(^b)), rk(c), hint(pc)),
-			)
+			))
 		} else {
 			s = append(s, jen.If(jen.Id("t").Dot("Set").Call(rk(b), rk(c)).Op("!=").Nil()).Block(slowIndex("SetIndex", pc)))
 		}
@@ -645,8 +659,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 			jen.Id("x").Op(":=").Add(reg(b)),
 			jen.Id("t").Op(":=").Id("x").Dot("Table").Call(),
 			jen.If(jen.Id("t").Op("==").Nil()).Block(slowIndex("Index", pc)),
-			jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("GetField").Call(konst(int(^c)), hint(pc)),
-			jen.If(jen.Op("!").Id("ok")).Block(slowIndex("Index", pc)),
+			fieldGet(int(^c), pc),
 			reg(a+1).Op("=").Id("x"),
 			reg(a).Op("=").Id("v"),
 		)}
