@@ -129,6 +129,10 @@ reload:
 				key = cl.P.K[^in.c()]
 				if tt, ok := t.o.(*Table); ok {
 					if _, ok := key.o.(string); ok {
+						if v, ok := tt.FieldHit(key, &cl.P.IC[pc-1]); ok {
+							stack[ra] = v
+							continue
+						}
 						if v, ok := tt.GetField(key, &cl.P.IC[pc-1]); ok {
 							stack[ra] = v
 							continue
@@ -176,7 +180,9 @@ reload:
 			}
 			if tt, ok := t.o.(*Table); ok && tt.meta == nil {
 				if _, ok := key.o.(string); ok && in.b() < 0 {
-					tt.SetStrHint(key, val, &cl.P.IC[pc-1])
+					if !tt.SetHit(key, val, &cl.P.IC[pc-1]) {
+						tt.SetStrHint(key, val, &cl.P.IC[pc-1])
+					}
 					continue
 				}
 				topFrame(th).pc = pc
@@ -197,6 +203,10 @@ reload:
 			key := cl.P.K[^in.c()]
 			stack[ra+1] = obj
 			if tt, ok := obj.o.(*Table); ok {
+				if v, ok := tt.FieldHit(key, &cl.P.IC[pc-1]); ok {
+					stack[ra] = v
+					continue
+				}
 				if v, ok := tt.GetField(key, &cl.P.IC[pc-1]); ok {
 					stack[ra] = v
 					continue

@@ -104,3 +104,11 @@ local n = 0
 print(table.foreach({x = 1, y = 2}, function(k, v) n = n + v end), n)  --> =nil	3
 print(table.foreach({x = 1}, function(k, v) return k .. "=" .. v end)) --> =x=1
 print(pcall(table.foreach, {}, nil))        --> =false	bad argument #2 to '?' (function expected, got nil)
+---
+-- constant keys that are not strings (numbers, booleans) in the hash
+-- part: never mistaken for one another by an inline cache
+local t = {[1.5] = "a", [true] = "b"}
+print(t[2.5], t[false], t[1.5], t[true])   --> =nil	nil	a	b
+local got = {}
+for i = 1, 3 do t[0.5] = i; got[i] = tostring(t[0.25]) .. "/" .. t[0.5] end
+print(table.concat(got, " "))              --> =nil/1 nil/2 nil/3
