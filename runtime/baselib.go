@@ -36,6 +36,13 @@ func (t *Thread) CheckTable(args []Value, i int) *Table {
 
 // CheckNumber returns argument i as a number (strings are converted).
 func (t *Thread) CheckNumber(args []Value, i int) float64 {
+	if i < len(args) && args[i].IsNumber() {
+		return args[i].n // the common case, inlined into the builtin
+	}
+	return t.checkNumber(args, i)
+}
+
+func (t *Thread) checkNumber(args []Value, i int) float64 {
 	if i < len(args) {
 		if f, ok := ToNumber(args[i]); ok {
 			return f

@@ -586,6 +586,12 @@ func (p *Process) callPlain(th *Thread, g *GoFunction, ra, nargs, nres int) (unw
 		return true
 	}
 	th.goCall = nil
+	if nres == 1 && n > 0 {
+		// deliverResults' common case: one result wanted, one given
+		th.stack[ra] = th.stack[th.top-n]
+		th.top = ra + 1
+		return false
+	}
 	p.deliverResults(th, th.top-n, n, ra, nres, modeNormal, 0)
 	return false
 }
