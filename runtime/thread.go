@@ -331,10 +331,6 @@ func (p *Process) callGo(th *Thread, f *GoFunction, fn, nargs, nres int, mode ui
 // fn wanted them.
 func (p *Process) deliverResults(th *Thread, src, n, fn, nres int, mode uint8, aux int) {
 	s := th.stack
-	var first Value
-	if n > 0 {
-		first = s[src]
-	}
 	switch mode {
 	case modeNormal, modeNested, modeBoundary:
 		if nres < 0 {
@@ -362,6 +358,13 @@ func (p *Process) deliverResults(th *Thread, src, n, fn, nres int, mode uint8, a
 		} else if mode == modeBoundary {
 			p.finishBoundary(th)
 		}
+		return
+	}
+	var first Value // the modes below take the first result, or nil
+	if n > 0 {
+		first = s[src]
+	}
+	switch mode {
 	case modeReg, modeConcat:
 		s[aux] = first
 	case modeDiscard:
