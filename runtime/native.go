@@ -213,6 +213,19 @@ func (f *NativeFrame) Compare(base, pc int) int {
 // NativeUnwound (as Arith). The fast path stays short: a slow one leaves
 // the compiled function, which is entered again after the instruction.
 func (f *NativeFrame) Index(base, pc int) int {
+	if z := f.index(base, pc); z != NativeContinue {
+		return z
+	}
+	return NativeReload
+}
+
+// Self is Index for SELF on a value that is not a table (a string's
+// methods, mostly): it returns NativeContinue when the method is in
+// place without a call (the registers have not moved), and compiled
+// code goes on with the call; else what Index returns.
+func (f *NativeFrame) Self(base, pc int) int { return f.index(base, pc) }
+
+func (f *NativeFrame) index(base, pc int) int {
 	p, th, cl, in := f.slowPath(pc)
 	ra := base + int(in.A)
 	t, key, reg := th.stack[base+int(in.B)], Value{}, int(in.B)
@@ -233,7 +246,7 @@ func (f *NativeFrame) Index(base, pc int) int {
 	if p.index(th, t, key, ra, reg) {
 		return f.afterMeta()
 	}
-	return NativeReload
+	return NativeContinue
 }
 
 // raise routes e to what catches it (a pcall, a coroutine's resume) as a

@@ -53,3 +53,13 @@ local x = 2.5
 print(1 .. 2 .. "a" .. x .. "b" .. 4 .. 5 .. 6 .. 7 .. 8 .. 9 .. 10 .. 1e100 .. 2^53)  --> =12a2.5b456789101e+1009.007199254741e+15
 print(1 .. 2 .. C .. 3 .. 4, C .. 1 .. 2, 1 .. 2 .. C)  --> =12[C+34]	[C+12]	1[2+C]
 print("a" .. 1 .. 2 .. 3 .. 4 .. 5 .. 6 .. 7 .. 8 .. 9 .. C .. 10 .. 11 .. 12 .. 13 .. 14 .. 15 .. 16 .. 17 .. 18)  --> =a123456789[C+101112131415161718]
+---
+-- strings' methods through a replaced __index function, and back
+local smt = getmetatable("")
+local saved = smt.__index
+local calls = 0
+smt.__index = function(s, k) calls = calls + 1; return saved[k] or function(self) return k .. "(" .. self .. ")" end end
+local out = {}
+for i = 1, 3 do out[i] = ("ab"):upper() .. ("x"):shout() .. tostring(#("abc"):rep(i)) end
+smt.__index = saved
+print(table.concat(out, " "), calls, ("z"):upper(), pcall(function() return ("z"):nothing() end))  --> ~^ABshout\(x\)3 ABshout\(x\)6 ABshout\(x\)9\t9\tZ\tfalse\t.*attempt to call method .nothing. \(a nil value\)$

@@ -655,13 +655,15 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		))
 		return s
 	case ir.SELF:
+		// a method of a table, or of a string (through the runtime,
+		// which puts it in place: compiled code goes on with the call)
 		return []jen.Code{jen.Block(
 			jen.Id("x").Op(":=").Add(reg(b)),
-			jen.Id("t").Op(":=").Id("x").Dot("Table").Call(),
-			jen.If(jen.Id("t").Op("==").Nil()).Block(slowIndex("Index", pc)),
-			fieldGet(int(^c), pc),
-			reg(a+1).Op("=").Id("x"),
-			reg(a).Op("=").Id("v"),
+			jen.If(jen.Id("t").Op(":=").Id("x").Dot("Table").Call(), jen.Id("t").Op("!=").Nil()).Block(
+				fieldGet(int(^c), pc),
+				reg(a+1).Op("=").Id("x"),
+				reg(a).Op("=").Id("v"),
+			).Else().Add(orReturn("z", "Self", []jen.Code{jen.Id("base"), jen.Lit(pc)})),
 		)}
 	case ir.CALL:
 		// a Lua function called here runs in its own frame: the
