@@ -223,7 +223,37 @@ func (f *NativeFrame) Index(base, pc int) int {
 // methods, mostly): it returns NativeContinue when the method is in
 // place without a call (the registers have not moved), and compiled
 // code goes on with the call; else what Index returns.
-func (f *NativeFrame) Self(base, pc int) int { return f.index(base, pc) }
+func (f *NativeFrame) Self(base, pc int) int {
+	p := f.p
+	th := p.cur
+	cl := th.frames[len(th.frames)-1].cl
+	in := cl.P.IR.Code[pc]
+	x := th.stack[base+int(in.B)]
+	if v, ok := p.stringMethod(x, cl.P.K[^in.C], &cl.P.IC[pc]); ok {
+		ra := base + int(in.A)
+		th.stack[ra+1] = x
+		th.stack[ra] = v
+		return NativeContinue
+	}
+	return f.index(base, pc)
+}
+
+// stringMethod is SELF's common case on a value that is not a table: x
+// is a string, its metatable's __index the string library's table, and
+// key a function there (found by the instruction's inline cache).
+func (p *Process) stringMethod(x, key Value, hint *int32) (Value, bool) {
+	if _, ok := x.o.(string); !ok || p.StringMeta == nil {
+		return Value{}, false
+	}
+	lib, ok := p.StringMeta.metaIndex().o.(*Table)
+	if !ok {
+		return Value{}, false
+	}
+	if v, ok := lib.FieldHit(key, hint); ok {
+		return v, true
+	}
+	return lib.GetField(key, hint)
+}
 
 func (f *NativeFrame) index(base, pc int) int {
 	p, th, cl, in := f.slowPath(pc)

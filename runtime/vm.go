@@ -211,6 +211,9 @@ reload:
 					stack[ra] = v
 					continue
 				}
+			} else if v, ok := p.stringMethod(obj, key, &cl.P.IC[pc-1]); ok {
+				stack[ra] = v
+				continue
 			}
 			topFrame(th).pc = pc
 			if p.index(th, obj, key, ra, int(in.b())) {
