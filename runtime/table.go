@@ -342,6 +342,28 @@ func (t *Table) SetHit(key Value, v Value, hint *int32) bool {
 	return false
 }
 
+// GetArrayHit is t[k] when k is an integer inside the array part, small
+// enough for the Go compiler to inline into compiled code (the value may
+// be nil); it reports false for any other key (Get then does the rest).
+func (t *Table) GetArrayHit(k Value) (Value, bool) {
+	if i := int(k.n); k.IsNumber() && float64(i) == k.n && uint(i-1) < uint(len(t.arr)) {
+		return t.arr[i-1], true
+	}
+	return Value{}, false
+}
+
+// SetArrayHit stores t[k] = v, inlined as GetArrayHit is, when k is an
+// integer inside the array part, v is not nil and the store leaves the
+// length border alone; it reports false, having done nothing, otherwise
+// (Set then does the rest).
+func (t *Table) SetArrayHit(k, v Value) bool {
+	if i := int(k.n); k.IsNumber() && float64(i) == k.n && uint(i-1) < uint(len(t.arr)) && v.o != nil && i != int(t.border)+1 {
+		t.arr[i-1] = v
+		return true
+	}
+	return false
+}
+
 // GetField is t[key], key a string constant, with the __index chain
 // followed through tables, as indexing does (the first table's field by
 // the inline cache hint, checked by sameKey; the field found up the chain

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"math"
 	"math/rand"
 	"testing"
 )
@@ -146,5 +147,46 @@ func TestFieldHit(t *testing.T) {
 	}
 	if mt.SetHit(internKey("__index"), Nil, &hi) || mt.SetHit(internKey("__index"), TableValue(NewTable(0, 0)), &hi) {
 		t.Error("SetHit wrote a metatable's field (its cache would go stale)")
+	}
+}
+
+// TestArrayHit runs random reads and writes through GetArrayHit and
+// SetArrayHit (falling back to Get and Set, as compiled code does) on one
+// table and through Get and Set on a twin, and compares every read and
+// the length border.
+func TestArrayHit(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	a, b := NewTable(0, 0), NewTable(0, 0)
+	keys := []Value{Number(0), Number(-1), Number(0.5), Number(math.NaN()), Number(math.Inf(1)), Number(1e300), True, String("1")}
+	for i := 1; i <= 40; i++ {
+		keys = append(keys, Number(float64(i)))
+	}
+	vals := []Value{Nil, True, Number(7), String("v")}
+	for step := 0; step < 20000; step++ {
+		k := keys[rng.Intn(len(keys))]
+		if rng.Intn(2) == 0 {
+			v := vals[rng.Intn(len(vals))]
+			if k.o == nil || k.IsNumber() && math.IsNaN(k.n) {
+				continue
+			}
+			errB := b.Set(k, v)
+			var errA error
+			if !a.SetArrayHit(k, v) {
+				errA = a.Set(k, v)
+			}
+			if (errA == nil) != (errB == nil) {
+				t.Fatalf("step %d: t[%s] = %s: errors %v and %v", step, Repr(k), Repr(v), errA, errB)
+			}
+		}
+		va, ok := a.GetArrayHit(k)
+		if !ok {
+			va = a.Get(k)
+		}
+		if vb := b.Get(k); !RawEqual(va, vb) {
+			t.Fatalf("step %d: t[%s] = %s, want %s", step, Repr(k), Repr(va), Repr(vb))
+		}
+		if la, lb := a.Len(), b.Len(); la != lb {
+			t.Fatalf("step %d: #t = %d, want %d", step, la, lb)
+		}
 	}
 }

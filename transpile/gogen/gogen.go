@@ -539,17 +539,16 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 				reg(a).Op("=").Id("v"),
 			)}
 		}
-		get := jen.Id("t").Dot("Get").Call(rk(c))
-		s := []jen.Code{
+		// an integer key inside the array part first (GetArrayHit,
+		// inlined by the Go compiler), else Get
+		return []jen.Code{jen.Block(
 			jen.Id("t").Op(":=").Add(reg(b)).Dot("Table").Call(),
 			jen.If(jen.Id("t").Op("==").Nil()).Block(slowIndex("Index", pc)),
-		}
-		s = append(s,
-			jen.Id("v").Op(":=").Add(get),
+			jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("GetArrayHit").Call(rk(c)),
+			jen.If(jen.Op("!").Id("ok")).Block(jen.Id("v").Op("=").Id("t").Dot("Get").Call(rk(c))),
 			jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Op("!").Id("t").Dot("PlainGet").Call()).Block(slowIndex("Index", pc)),
 			reg(a).Op("=").Id("v"),
-		)
-		return []jen.Code{jen.Block(s...)}
+		)}
 	case ir.SETTABLE:
 		s := []jen.Code{
 			jen.Id("t").Op(":=").Add(reg(a)).Dot("Table").Call(),
@@ -560,7 +559,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 				jen.Id("t").Dot("SetStrHint").Call(konst(int(^b)), rk(c), hint(pc)),
 			))
 		} else {
-			s = append(s, jen.If(jen.Id("t").Dot("Set").Call(rk(b), rk(c)).Op("!=").Nil()).Block(slowIndex("SetIndex", pc)))
+			s = append(s, jen.If(jen.Op("!").Id("t").Dot("SetArrayHit").Call(rk(b), rk(c)).Op("&&").Id("t").Dot("Set").Call(rk(b), rk(c)).Op("!=").Nil()).Block(slowIndex("SetIndex", pc)))
 		}
 		return []jen.Code{jen.Block(s...)}
 	case ir.NEWTABLE:
