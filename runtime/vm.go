@@ -143,7 +143,11 @@ reload:
 				key = stack[base+int(in.c())]
 			}
 			if tt, ok := t.o.(*Table); ok {
-				if v := tt.Get(key); v.o != nil || tt.meta == nil {
+				v, ok := tt.GetArrayHit(key)
+				if !ok {
+					v = tt.Get(key)
+				}
+				if v.o != nil || tt.meta == nil {
 					stack[ra] = v
 					continue
 				}
@@ -183,6 +187,9 @@ reload:
 					if !tt.SetHit(key, val, &cl.P.IC[pc-1]) {
 						tt.SetStrHint(key, val, &cl.P.IC[pc-1])
 					}
+					continue
+				}
+				if tt.SetArrayHit(key, val) {
 					continue
 				}
 				topFrame(th).pc = pc
