@@ -67,11 +67,7 @@ func (p *Process) index(th *Thread, t, key Value, ra int, reg int) bool {
 		} else {
 			mm = p.metaOf(t, evIndex)
 			if mm.o == nil {
-				fr := &th.frames[len(th.frames)-1]
-				if loop > 0 {
-					reg = -1
-				}
-				p.rtError(th, "attempt to index %s", p.varDesc(th, fr, reg, t))
+				return p.indexError(th, reg, loop, t)
 			}
 		}
 		switch mm.o.(type) {
@@ -82,6 +78,23 @@ func (p *Process) index(th *Thread, t, key Value, ra int, reg int) bool {
 	}
 	p.rtError(th, "loop in gettable")
 	return false
+}
+
+// indexError raises "attempt to index" for index and setIndex (reg names
+// t's register on the chain's first step) without a Go panic, as a
+// builtin's Raise: the error goes to what catches it (a pcall, a
+// coroutine's resume), and the caller reloads the frame then on top
+// (true). A panic and its recovery cost more than the rest of a failed
+// pcall. What nothing catches is raised as a panic.
+func (p *Process) indexError(th *Thread, reg, loop int, t Value) bool {
+	if loop > 0 {
+		reg = -1
+	}
+	e := p.errorAt(th, "attempt to index %s", p.varDesc(th, topFrame(th), reg, t))
+	if err := p.handleError(e); err != nil {
+		panic(err)
+	}
+	return true
 }
 
 // setIndex performs t[key] = val with metamethods.
@@ -105,11 +118,7 @@ func (p *Process) setIndex(th *Thread, t, key, val Value, reg int) bool {
 		} else {
 			mm = p.metaOf(t, evNewindex)
 			if mm.o == nil {
-				fr := &th.frames[len(th.frames)-1]
-				if loop > 0 {
-					reg = -1
-				}
-				p.rtError(th, "attempt to index %s", p.varDesc(th, fr, reg, t))
+				return p.indexError(th, reg, loop, t)
 			}
 		}
 		switch mm.o.(type) {

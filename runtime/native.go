@@ -213,7 +213,8 @@ func (f *NativeFrame) Compare(base, pc int) int {
 // NativeUnwound (as Arith). The fast path stays short: a slow one leaves
 // the compiled function, which is entered again after the instruction.
 func (f *NativeFrame) Index(base, pc int) int {
-	if z := f.index(base, pc); z != NativeContinue {
+	p, th, cl, in := f.slowPath(pc)
+	if z := f.index(p, th, cl, in, base); z != NativeContinue {
 		return z
 	}
 	return NativeReload
@@ -224,10 +225,7 @@ func (f *NativeFrame) Index(base, pc int) int {
 // place without a call (the registers have not moved), and compiled
 // code goes on with the call; else what Index returns.
 func (f *NativeFrame) Self(base, pc int) int {
-	p := f.p
-	th := p.cur
-	cl := th.frames[len(th.frames)-1].cl
-	in := cl.P.IR.Code[pc]
+	p, th, cl, in := f.slowPath(pc)
 	x := th.stack[base+int(in.B)]
 	if v, ok := p.stringMethod(x, cl.P.K[^in.C], &cl.P.IC[pc]); ok {
 		ra := base + int(in.A)
@@ -235,7 +233,7 @@ func (f *NativeFrame) Self(base, pc int) int {
 		th.stack[ra] = v
 		return NativeContinue
 	}
-	return f.index(base, pc)
+	return f.index(p, th, cl, in, base)
 }
 
 // stringMethod is SELF's common case on a value that is not a table: x
@@ -255,8 +253,9 @@ func (p *Process) stringMethod(x, key Value, hint *int32) (Value, bool) {
 	return lib.GetField(key, hint)
 }
 
-func (f *NativeFrame) index(base, pc int) int {
-	p, th, cl, in := f.slowPath(pc)
+// index is Index and Self's slow path: the instruction in, at the frame
+// on top (slowPath), as the interpreter runs it.
+func (f *NativeFrame) index(p *Process, th *Thread, cl *Closure, in ir.Instr, base int) int {
 	ra := base + int(in.A)
 	t, key, reg := th.stack[base+int(in.B)], Value{}, int(in.B)
 	switch in.Op {
@@ -268,26 +267,10 @@ func (f *NativeFrame) index(base, pc int) int {
 	default:
 		key = rk(th.stack, base, cl, in.C)
 	}
-	if _, ok := t.o.(*Table); !ok && p.metaOf(t, evIndex).o == nil {
-		// indexing nil, a number...: raised without a Go panic (a panic
-		// and its recovery cost more than the rest of a failed pcall)
-		return f.raise(p.errorAt(th, "attempt to index %s", p.varDesc(th, topFrame(th), reg, t)))
-	}
 	if p.index(th, t, key, ra, reg) {
 		return f.afterMeta()
 	}
 	return NativeContinue
-}
-
-// raise routes e to what catches it (a pcall, a coroutine's resume) as a
-// builtin's Raise is: compiled code returns NativeUnwound, and the
-// interpreter goes on with the frame then on top. What nothing catches
-// is raised as a panic, as before.
-func (f *NativeFrame) raise(e *Error) int {
-	if err := f.p.handleError(e); err != nil {
-		panic(err)
-	}
-	return NativeUnwound
 }
 
 // SetIndex runs SETTABLE or SETGLOBAL at pc for compiled code when its
