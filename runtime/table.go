@@ -310,7 +310,9 @@ func (t *Table) getStrIndex(s string, hint *int32) (Value, bool) {
 
 // sameKey reports whether a and b are the very same boxed value (one
 // word compared; a string constant is one box, see wrapProto): a
-// sufficient test for equal keys, not a necessary one.
+// sufficient test for equal keys, not a necessary one. (FieldHit and
+// SetHit write it on the words themselves: passing the Values costs a
+// copy the inlined code would keep.)
 func sameKey(a, b Value) bool {
 	return a.word() == b.word()
 }
@@ -366,15 +368,13 @@ func (t *Table) SetArrayHit(k, v Value) bool {
 
 // GetField is t[key], key a string constant, with the __index chain
 // followed through tables, as indexing does (the first table's field by
-// the inline cache hint, checked by sameKey; the field found up the chain
+// the inline cache hint, FieldHit; the field found up the chain
 // by the hint's other half). It reports false, having done nothing, when
 // a metamethod function must run or the chain is too long: the
 // interpreter's slow path does that.
 func (t *Table) GetField(key Value, hint *int32) (Value, bool) {
-	if h := int(uint32(atomic.LoadInt32(hint)) & 0xffff); h < len(t.entries) {
-		if e := &t.entries[h]; sameKey(e.k, key) && e.v.o != nil {
-			return e.v, true
-		}
+	if v, ok := t.FieldHit(key, hint); ok {
+		return v, true
 	}
 	return t.getStrIndex(key.o.(string), hint)
 }
