@@ -32,8 +32,8 @@ import (
 // and pcall and coroutine switches are the runtime's): compiled code
 // returns NativeReload after one, and runNative goes on with the frame
 // then on top of the current thread, straight into its compiled code when
-// it enters there (the pc after a call, or after an instruction that may
-// call a metamethod, always does).
+// it enters there (the pc after a call, or after arithmetic or a
+// comparison that may call a metamethod, always does).
 
 // opNative marks a pc where compiled code takes over (never in ir.Proto).
 const opNative = ir.NumOps
@@ -208,10 +208,11 @@ func (f *NativeFrame) Compare(base, pc int) int {
 // fast path (a table's own field, or one up a chain of __index tables)
 // found nothing, as the interpreter does: a string's methods, an __index
 // function or table of any value, the errors. Compiled code returns what
-// it returns: NativeReload, for compiled code goes on at pc+1 once the
-// value is there (now, or when an __index function called returns), or
+// it returns: NativeReload, for the frame goes on at pc+1 once the value
+// is there (now, or when an __index function called returns), or
 // NativeUnwound (as Arith). The fast path stays short: a slow one leaves
-// the compiled function, which is entered again after the instruction.
+// the compiled function, and runNative enters compiled code again at pc+1
+// when it is an entry (else the interpreter runs to the next one).
 func (f *NativeFrame) Index(base, pc int) int {
 	p, th, cl, in := f.slowPath(pc)
 	if z := f.index(p, th, cl, in, base); z != NativeContinue {

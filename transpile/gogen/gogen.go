@@ -24,8 +24,8 @@
 // constants are folded into literals where they are numbers, table fields
 // are read through inline caches, and jumps become gotos between labels.
 // Compiled code is entered at the start of a function, at loop heads and
-// long runs, after each call, and after each instruction that may call a
-// metamethod (where the metamethod returns to).
+// long runs, after each call, and after each arithmetic instruction or
+// comparison that may call a metamethod (where the metamethod returns to).
 //
 // The code is generated with github.com/dave/jennifer. This package
 // imports ir only (not runtime: the generated code does).
@@ -196,11 +196,12 @@ func analyze(p *ir.Proto, minRun int) funcInfo {
 			fa.entries = append(fa.entries, int32(pc))
 		}
 	}
-	// and where a call made by compiled code returns to: the interpreter
-	// hands the caller's frame back to compiled code there
-	// and where the interpreter goes on after a metamethod that compiled
-	// code left to it returns (arithmetic on tables, comparisons of
-	// objects): back into compiled code, not on interpreting the caller
+	// and where a call returns to, and where a metamethod called by
+	// arithmetic or a comparison returns to (on objects, not numbers):
+	// runNative hands the caller's frame back to compiled code there.
+	// (Not after table accesses: an entry after each costs object-heavy
+	// code more than it saves; after an __index or __newindex function
+	// the interpreter runs to the next entry.)
 	enter := func(pc int) {
 		if pc < n && fa.fast[pc] && !slices.Contains(fa.entries, int32(pc)) {
 			fa.entries = append(fa.entries, int32(pc))
@@ -430,7 +431,8 @@ func fieldGet(kx, pc int) jen.Code {
 
 // slowIndex is the slow path of a table access: the runtime's Index or
 // SetIndex does what the interpreter does (a metamethod call, a string's
-// methods, an error), and compiled code is entered again after it.
+// methods, an error), and the compiled function returns; what follows
+// the instruction runs from the next entry (see analyze).
 func slowIndex(method string, pc int) jen.Code {
 	return jen.Return(jen.Id("f").Dot(method).Call(jen.Id("base"), jen.Lit(pc)))
 }
