@@ -568,6 +568,16 @@ func (t *Table) compact() {
 	}
 }
 
+// ArrayPrefix returns t[1..n] as the array part holds them, or nil when
+// it does not hold them all. The caller may reorder the items in place
+// (table.sort does) but must not store nil through it.
+func (t *Table) ArrayPrefix(n int) []Value {
+	if n < 0 || n > len(t.arr) {
+		return nil
+	}
+	return t.arr[:n:n]
+}
+
 // Len returns a border of t (the # operator without metamethods).
 func (t *Table) Len() int {
 	n := len(t.arr)

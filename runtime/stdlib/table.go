@@ -375,11 +375,125 @@ func tableSort(t *rt.Thread, a []rt.Value) rt.Continuation {
 		s.cmp = checkFunction(t, a, 1)
 	}
 	s.n = tt.Len()
+	if s.cmp.IsNil() && s.n > 1 && sortPlain(tt.ArrayPrefix(s.n)) {
+		return s // sorted: Step finishes at once
+	}
 	s.ranges = append(s.ranges, [2]int{1, s.n})
 	if s.n > 1 {
 		s.i, s.stage = 1, sAscA
 	}
 	return s
+}
+
+// sortPlain sorts a (t[1..n], in the array part) by the < operator when
+// its items are all numbers other than NaN or all strings, and reports
+// whether it did. < is then a strict weak order decided without
+// metamethods, so no comparison has to be asked of Lua, none can raise an
+// error, and sortState's quicksort can run straight over the items: the
+// same algorithm, so the same order (0 and -0, equal under <, end where
+// lua5.1 puts them).
+func sortPlain(a []rt.Value) bool {
+	if len(a) < 2 {
+		return false
+	}
+	if a[0].IsNumber() {
+		keys := make([]float64, len(a))
+		for i, v := range a {
+			if keys[i] = v.Num(); !v.IsNumber() || keys[i] != keys[i] {
+				return false
+			}
+		}
+		plainSort[float64]{keys, a}.sort()
+		return true
+	}
+	keys := make([]string, len(a))
+	for i, v := range a {
+		s, ok := v.Str()
+		if !ok {
+			return false
+		}
+		keys[i] = s
+	}
+	plainSort[string]{keys, a}.sort()
+	return true
+}
+
+// plainSort is sortState's algorithm over keys compared with <, moving
+// the values with them; indices from 0.
+type plainSort[K float64 | string] struct {
+	k []K
+	v []rt.Value
+}
+
+func (s plainSort[K]) swap(i, j int) {
+	s.k[i], s.k[j] = s.k[j], s.k[i]
+	s.v[i], s.v[j] = s.v[j], s.v[i]
+}
+
+// sort does what sortState does: strictly ascending items stay, strictly
+// descending ones are reversed (the only orders the quicksort could give
+// them), the others are quicksorted.
+func (s plainSort[K]) sort() {
+	k, n := s.k, len(s.k)
+	asc, desc := true, true
+	for i := 0; i+1 < n && (asc || desc); i++ {
+		asc = asc && k[i] < k[i+1]
+		desc = desc && k[i+1] < k[i]
+	}
+	switch {
+	case asc:
+	case desc:
+		for l, u := 0, n-1; l < u; l, u = l+1, u-1 {
+			s.swap(l, u)
+		}
+	default:
+		s.aux(0, n-1)
+	}
+}
+
+// aux is lua5.1's auxsort (ltablib.c) on [l, u]: median of three, then
+// partition around a[u-1]; recursion into the smaller part, a loop on the
+// larger. A strict weak order keeps i and j inside [l, u].
+func (s plainSort[K]) aux(l, u int) {
+	k := s.k
+	for l < u {
+		if k[u] < k[l] {
+			s.swap(l, u)
+		}
+		if u-l == 1 {
+			return
+		}
+		i := (l + u) / 2 // (l+u)/2 of the 1-based indices, minus 1
+		if k[i] < k[l] {
+			s.swap(i, l)
+		} else if k[u] < k[i] {
+			s.swap(i, u)
+		}
+		if u-l == 2 {
+			return
+		}
+		p := k[i]
+		s.swap(i, u-1)
+		i, j := l, u-1
+		for {
+			for i++; k[i] < p; i++ {
+			}
+			for j--; p < k[j]; j-- {
+			}
+			if j < i {
+				break
+			}
+			s.swap(i, j)
+		}
+		s.swap(u-1, i)
+		if i-l < u-i {
+			s.aux(l, i-1)
+			l = i + 1
+		} else {
+			s.aux(i+1, u)
+			u = i - 1
+		}
+	}
 }
 
 // foreachState is table.foreach / table.foreachi (deprecated in 5.1 but

@@ -95,6 +95,28 @@ print(pcall(table.sort, {1, 2, 3, 4, 5, 6}, function(a, b) return true end))  --
 print(pcall(table.sort, {6, 5, 4, 3, 2, 1}, function(a, b) return true end))  --> ~^false	.*invalid order function for sorting
 local words = {"a", "b", "c", "d"}; table.sort(words, function(a, b) return a > b end); print(show(words)) --> =d c b a
 ---
+-- the default order on all-number or all-string arrays sorts in place without
+-- asking Lua; ties that can be told apart (0 and -0) must end where lua5.1 puts them
+local seed, zero = 11, 0
+local nz = -zero
+local function rnd(n) seed = (seed * 16807) % 2147483647; return seed % n end
+local function zeros(t) local o = {} for i = 1, #t do if t[i] == 0 then o[#o + 1] = 1 / t[i] > 0 and "+" or "-" end end return table.concat(o) end
+local function sum(t) local h = 0 for i = 1, #t do h = (h * 31 + (tonumber(t[i]) or #t[i]) * i) % 1000000007 end return h end
+local z = {} for i = 1, 60 do z[i] = rnd(3) == 0 and nz or (rnd(2) == 0 and 0 or rnd(5) - 2) end
+table.sort(z); print(zeros(z), z[1], z[60])    --> =-+++-++--+-+----+++-+-+---+++-+-+-+-++-++-+	-2	2
+local big = {} for i = 1, 3000 do big[i] = rnd(50) + (rnd(4) == 0 and 0.5 or 0) end
+table.sort(big); print(sum(big), big[1], big[3000])  --> =824102865	0	49.5
+local ok = true for i = 2, #big do ok = ok and not (big[i] < big[i - 1]) end print(ok) --> =true
+local words = {} for i = 1, 2000 do words[i] = "w" .. rnd(300) end
+table.sort(words); print(words[1], words[1000], words[2000], sum(words)) --> =w0	w230	w99	241302314
+local nan = {3, 0/0, 1, 2, 0/0, 5, 4}
+table.sort(nan); local o = {} for i, v in ipairs(nan) do o[i] = v ~= v and "nan" or tostring(v) end print(table.concat(o, " ")) --> =1 nan 2 3 nan 4 5
+print(pcall(table.sort, {3, 2, 1, "x", 5}))        --> ~^false	.*attempt to compare
+print(pcall(table.sort, {"b", "a", 1}))            --> ~^false	.*attempt to compare
+local holes = {5, 4, 3}; holes[5] = 1; print(pcall(table.sort, holes)) --> ~.
+local desc = {} for i = 1, 100 do desc[i] = 101 - i end desc[50] = nz; desc[51] = 0
+table.sort(desc); print(zeros(desc), desc[1], desc[100]) --> =-+	-0	100
+---
 -- table.foreach / foreachi (deprecated in 5.1, still there)
 local seen = {}
 table.foreachi({"a", "b", "c"}, function(i, v) seen[#seen + 1] = i .. v end)
