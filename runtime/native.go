@@ -369,17 +369,19 @@ func (f *NativeFrame) Concat(base, pc int) int {
 	return NativeContinue
 }
 
-// Return runs RETURN a b for compiled code when the function was called
-// by a Lua function, a metamethod call of one, or pcall called by one
-// (it reports false, and does nothing, otherwise: the interpreter delivers
-// results to builtins and coroutines). Compiled code then returns
-// NativeReload.
-func (f *NativeFrame) Return(base, a, b int) bool {
+// Return runs RETURN a b at pc for compiled code when the function was
+// called by a Lua function, a metamethod call of one, pcall called by one,
+// a resumable builtin (table.sort's comparator: the builtin takes its next
+// step at once) or a coroutine's body, and returns NativeReload; or
+// NativeUnwound when the builtin's step ended the process or a nested
+// call (the interpreter's reload sees to it). It returns pc, and does
+// nothing, in the other cases: the interpreter delivers the results.
+func (f *NativeFrame) Return(base, pc, a, b int) int {
 	th := f.p.cur
 	nf := len(th.frames)
 	ret := &th.frames[nf-1]
 	if ret.mode != modeNormal || nf < 2 || b == 0 || len(th.open) > 0 && th.open[len(th.open)-1].idx >= base {
-		return f.returnSlow(base, a, b)
+		return f.returnSlow(base, pc, a, b)
 	}
 	ra := base + a
 	th.frames = th.frames[:nf-1]
@@ -390,22 +392,23 @@ func (f *NativeFrame) Return(base, a, b int) bool {
 	default:
 		th.moveResults(ret.fn, ra, b-1, nres)
 	}
-	return true
+	return NativeReload
 }
 
-func (f *NativeFrame) returnSlow(base, a, b int) bool {
-	th := f.p.cur
+func (f *NativeFrame) returnSlow(base, pc, a, b int) int {
+	p := f.p
+	th := p.cur
 	ret := topFrame(th)
 	mode := ret.mode
 	switch {
 	case mode == modeNormal:
-	case mode == modeReg || mode == modeCond || mode == modeDiscard || mode == modeConcat || mode == modeCoBottom:
+	case mode == modeReg || mode == modeCond || mode == modeDiscard || mode == modeConcat || mode == modeCoBottom || mode == modeCont:
 	case mode == modeBoundary && len(th.frames) >= 2 && th.frames[len(th.frames)-2].mode == modeNormal:
 	default:
-		return false
+		return pc
 	}
 	if len(th.frames) < 2 && mode != modeCoBottom {
-		return false
+		return pc
 	}
 	ra := base + a
 	n := b - 1
@@ -416,12 +419,15 @@ func (f *NativeFrame) returnSlow(base, a, b int) bool {
 		th.closeUpvals(base)
 	}
 	th.frames = th.frames[:len(th.frames)-1]
-	if mode != modeNormal {
-		f.p.deliverResults(th, ra, n, ret.fn, ret.nres, mode, ret.aux)
-	} else {
+	if mode == modeNormal {
 		th.moveResults(ret.fn, ra, n, ret.nres)
+		return NativeReload
 	}
-	return true
+	p.deliverResults(th, ra, n, ret.fn, ret.nres, mode, ret.aux)
+	if mode == modeCont && (p.nestStop || len(p.cur.frames) == 0) {
+		return NativeUnwound // the builtin finished the process or a nested call
+	}
+	return NativeReload
 }
 
 // CompiledChunk is the compiled code of one chunk, registered by the

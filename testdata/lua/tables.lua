@@ -117,6 +117,16 @@ local holes = {5, 4, 3}; holes[5] = 1; print(pcall(table.sort, holes)) --> ~.
 local desc = {} for i = 1, 100 do desc[i] = 101 - i end desc[50] = nz; desc[51] = 0
 table.sort(desc); print(zeros(desc), desc[1], desc[100]) --> =-+	-0	100
 ---
+-- a sort that Lua code did not call (module's option function, called from Go):
+-- its comparisons (__lt here) return to it, and its end returns to Go
+local print = print
+local V = {__lt = function(a, b) return a.v < b.v end}
+sortme = {}
+for i, x in ipairs({4, 1, 3, 2}) do sortme[i] = setmetatable({v = x}, V) end
+local m = sortme
+module("sortme", table.sort)
+print(m[1].v, m[2].v, m[3].v, m[4].v)      --> =1	2	3	4
+---
 -- table.foreach / foreachi (deprecated in 5.1, still there)
 local seen = {}
 table.foreachi({"a", "b", "c"}, function(i, v) seen[#seen + 1] = i .. v end)

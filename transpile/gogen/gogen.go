@@ -702,8 +702,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		}
 	case ir.RETURN:
 		return []jen.Code{
-			jen.If(jen.Id("f").Dot("Return").Call(jen.Id("base"), jen.Lit(int(a)), jen.Lit(int(b)))).Block(jen.Return(rt("NativeReload"))),
-			leave(pc),
+			jen.Return(jen.Id("f").Dot("Return").Call(append([]jen.Code{jen.Id("base")}, lits(pc, int(a), int(b))...)...)),
 		}
 	case ir.TFORLOOP:
 		return []jen.Code{jen.If(jen.Id("v").Op(":=").Add(reg(a+3)), jen.Op("!").Id("v").Dot("IsNil").Call()).Block(
