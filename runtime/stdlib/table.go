@@ -99,15 +99,14 @@ func tableRemove(t *rt.Thread, a []rt.Value) int {
 // quicksort (auxsort in ltablib.c), comparison for comparison, with its
 // recursion turned into a stack of ranges, so that a comparator written in
 // Lua runs as an ordinary call: it may yield, and the step budget applies.
-// Ties and inconsistent comparators give lua5.1's orders and errors.
+// Ties and inconsistent comparators give lua5.1's orders and errors, and
+// a comparator (or __lt) is called exactly as often, on the same pairs, as
+// lua5.1 calls it: a comparator may count, print or fail.
 //
-// Before it, one pass checks whether the array is already strictly
-// ordered one way or the other (each neighbour pair compared both ways,
-// so an inconsistent comparator falls through to the quicksort). Strictly
-// ordered means no ties, so the quicksort could only produce the same
-// array, or its reverse: the result is lua5.1's, with 2n comparisons
-// instead of n log n on sorted or reversed input. Only the number of
-// comparator calls differs from lua5.1.
+// Stages sAscA … sDescB, a first pass that took strictly ordered input
+// in 2n comparisons, are no longer entered (their comparisons could be
+// seen); they stay for states frozen by versions that did. sortPlain
+// keeps that shortcut where no comparison can be seen.
 type sortState struct {
 	tab    *rt.Table
 	cmp    rt.Value // nil: the < operator
@@ -379,9 +378,6 @@ func tableSort(t *rt.Thread, a []rt.Value) rt.Continuation {
 		return s // sorted: Step finishes at once
 	}
 	s.ranges = append(s.ranges, [2]int{1, s.n})
-	if s.n > 1 {
-		s.i, s.stage = 1, sAscA
-	}
 	return s
 }
 

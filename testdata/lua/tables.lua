@@ -78,7 +78,7 @@ local one = {7}; table.sort(one); print(one[1]) --> =7
 local none = {}; table.sort(none); print(#none) --> =0
 print(pcall(table.sort, {1, 2}, 3))         --> =false	bad argument #2 to '?' (function expected, got number)
 ---
--- presorted and reversed inputs take a shortcut that must give lua5.1's result
+-- presorted and reversed inputs (a shortcut without a comparator) give lua5.1's result
 local function show(t) local o = {} for i, v in ipairs(t) do o[i] = type(v) == "table" and (v.k .. v.id) or tostring(v) end return table.concat(o, " ") end
 local up = {} for i = 1, 12 do up[i] = i end
 table.sort(up); print(show(up))                 --> =1 2 3 4 5 6 7 8 9 10 11 12
@@ -126,6 +126,20 @@ for i, x in ipairs({4, 1, 3, 2}) do sortme[i] = setmetatable({v = x}, V) end
 local m = sortme
 module("sortme", table.sort)
 print(m[1].v, m[2].v, m[3].v, m[4].v)      --> =1	2	3	4
+---
+-- a comparator (or __lt) is called as often as lua5.1 calls it, on any input
+local calls = 0
+local function lt(a, b) calls = calls + 1 return a < b end
+local function count(make)
+  local t = {} for i = 1, 200 do t[i] = make(i) end
+  calls = 0; table.sort(t, lt); return calls
+end
+print(count(function(i) return i end), count(function(i) return -i end), count(function(i) return (i * 37) % 101 end)) --> =1351	1742	1409
+local C = {__lt = function(a, b) calls = calls + 1 return a.v < b.v end}
+local objs = {} for i = 1, 50 do objs[i] = setmetatable({v = i}, C) end
+calls = 0; table.sort(objs); print(calls)   --> =241
+local two = {2, 1}
+table.sort(two, coroutine.wrap(function(a, b) return a < b end)); print(two[1], two[2]) --> =1	2
 ---
 -- table.foreach / foreachi (deprecated in 5.1, still there)
 local seen = {}
