@@ -400,9 +400,26 @@ func (f *NativeFrame) returnSlow(base, pc, a, b int) int {
 	th := p.cur
 	ret := topFrame(th)
 	mode := ret.mode
+	if mode == modeCont {
+		// a resumable builtin's call: its next step, with the first result
+		// (deliverResults' modeCont, without the trip through it)
+		var first Value
+		if ra := base + a; b >= 2 || b == 0 && th.top > ra {
+			first = th.stack[ra]
+		}
+		if len(th.open) > 0 {
+			th.closeUpvals(base)
+		}
+		th.frames = th.frames[:len(th.frames)-1]
+		p.contStep(th, ret.aux, first)
+		if p.nestStop || len(p.cur.frames) == 0 {
+			return NativeUnwound // the builtin finished the process or a nested call
+		}
+		return NativeReload
+	}
 	switch {
 	case mode == modeNormal:
-	case mode == modeReg || mode == modeCond || mode == modeDiscard || mode == modeConcat || mode == modeCoBottom || mode == modeCont:
+	case mode == modeReg || mode == modeCond || mode == modeDiscard || mode == modeConcat || mode == modeCoBottom:
 	case mode == modeBoundary && len(th.frames) >= 2 && th.frames[len(th.frames)-2].mode == modeNormal:
 	default:
 		return pc
@@ -424,9 +441,6 @@ func (f *NativeFrame) returnSlow(base, pc, a, b int) int {
 		return NativeReload
 	}
 	p.deliverResults(th, ra, n, ret.fn, ret.nres, mode, ret.aux)
-	if mode == modeCont && (p.nestStop || len(p.cur.frames) == 0) {
-		return NativeUnwound // the builtin finished the process or a nested call
-	}
 	return NativeReload
 }
 
