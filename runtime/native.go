@@ -79,15 +79,20 @@ func (p *Process) runNative(th *Thread, cl *Closure, at, base int) (npc, entry i
 		nf.p, nf.Steps = p, &p.steps
 	}
 	p.nativeEntries++
+	native := cl.P.native
 	for {
-		npc := cl.P.native(nf, cl, base, at)
+		npc := native(nf, cl, base, at)
 		if npc != NativeReload {
 			return npc, at
 		}
 		th = p.cur // a coroutine may have been resumed, or have yielded
 		fr := &th.frames[len(th.frames)-1]
 		cl, base, at = fr.cl, fr.base, fr.pc
-		if cl.P.Code[at].op() != opNative {
+		// a compiled function called where it does not enter (after an
+		// __index function, say) returns at at once, and the interpreter
+		// runs that instruction: cheaper, on calls and returns, than
+		// looking for opNative at every reload
+		if native = cl.P.native; native == nil {
 			return at, -1
 		}
 	}
