@@ -132,8 +132,8 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 	if b == 0 {
 		nargs = th.top - ra - 1
 	}
-	switch fn := th.stack[ra].o.(type) {
-	case *Closure:
+	callee := th.stack[ra].o
+	if fn, ok := callee.(*Closure); ok { // (a type switch tests a hash)
 		p.steps--
 		n := len(th.frames)
 		th.frames[n-1].pc = pc + 1
@@ -150,7 +150,8 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 		th.frames = th.frames[:n+1]
 		th.frames[n].start(fn, ra+1, ra, c-1, 0, modeNormal, 0)
 		return NativeReload
-	case *GoFunction:
+	}
+	if fn, ok := callee.(*GoFunction); ok {
 		p.steps--
 		topFrame(th).pc = pc + 1
 		if fn.kind != goPlain {
