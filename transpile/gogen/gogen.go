@@ -334,13 +334,22 @@ func (g *gen) function(name string, p *ir.Proto, fa funcInfo) jen.Code {
 	body = append(body,
 		jen.List(jen.Id("r"), jen.Id("k")).Op(":=").List(jen.Id("f").Dot("Regs").Call(jen.Id("base")), jen.Id("cl").Dot("P").Dot("K")),
 		jen.List(jen.Id("_"), jen.Id("_")).Op("=").List(jen.Id("r"), jen.Id("k")),
-		jen.Switch(jen.Id("pc")).BlockFunc(func(sw *jen.Group) {
-			for _, e := range fa.entries {
+	)
+	entries := fa.entries
+	if entries[0] == 0 {
+		// a call's entry: a branch of its own, well predicted, before the
+		// jump table of the others
+		body = append(body, jen.If(jen.Id("pc").Op("==").Lit(0)).Block(jen.Goto().Id(label(0))))
+		entries = entries[1:]
+	}
+	if len(entries) > 0 {
+		body = append(body, jen.Switch(jen.Id("pc")).BlockFunc(func(sw *jen.Group) {
+			for _, e := range entries {
 				sw.Case(jen.Lit(int(e))).Goto().Id(label(int(e)))
 			}
-		}),
-		jen.Return(jen.Id("pc")),
-	)
+		}))
+	}
+	body = append(body, jen.Return(jen.Id("pc")))
 	// only what can run is written: the entries and what they reach; and
 	// labels only where something jumps
 	n := len(p.Code)
