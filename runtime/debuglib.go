@@ -75,7 +75,7 @@ func OpenDebug(p *Process) {
 			case *Table:
 				o.meta = m
 			case string:
-				t.p.StringMeta = m
+				t.p.setStringMeta(m)
 			case *Userdata:
 				o.Meta = m
 			default:

@@ -43,6 +43,10 @@ const opNative = ir.NumOps
 type NativeFrame struct {
 	Steps *int64 // the step budget: compiled code decrements it at backward jumps
 	p     *Process
+	// smc is p.StringMeta's metaCache (nil: none yet), for StrMethod;
+	// set when compiled code is entered, by Self and by whatever sets
+	// p.StringMeta (setStringMeta)
+	smc *metaCache
 }
 
 // Registers are a frame's registers as compiled code sees them: as an
@@ -79,6 +83,7 @@ func (p *Process) runNative(th *Thread, cl *Closure, at, base int) (npc, entry i
 		nf.p, nf.Steps = p, &p.steps
 	}
 	p.nativeEntries++
+	nf.smc = p.stringMC()
 	native := cl.P.native
 	for {
 		npc := native(nf, cl, base, at)
@@ -235,12 +240,48 @@ func (f *NativeFrame) Self(base, pc int) int {
 	p, th, cl, in := f.slowPath(pc)
 	x := th.stack[base+int(in.B)]
 	if v, ok := p.stringMethod(x, cl.P.K[^in.C], &cl.P.IC[pc]); ok {
+		f.smc = p.stringMC() // made by the lookup, if it was the first
 		ra := base + int(in.A)
 		th.stack[ra+1] = x
 		th.stack[ra] = v
 		return NativeContinue
 	}
 	return f.index(p, th, cl, in, base)
+}
+
+// StrLib is the first step of Self's common case, small enough for the
+// Go compiler to inline into compiled code: when x is a string, the
+// table its metatable's __index was last found to be (the string
+// library, mostly), where compiled code looks for the method by the
+// instruction's inline cache (FieldHit). Otherwise, or when that lookup
+// is no longer valid, an empty table: FieldHit misses, and Self does the
+// rest.
+func (f *NativeFrame) StrLib(x Value) *Table {
+	if c := f.smc; c != nil && c.has&(1<<evIndex) != 0 {
+		if _, ok := x.o.(string); ok {
+			if lib, ok := c.ev[evIndex].o.(*Table); ok {
+				return lib
+			}
+		}
+	}
+	return &noFields
+}
+
+// noFields is StrLib's empty table: never written.
+var noFields Table
+
+// stringMC is StringMeta's metaCache, or nil.
+func (p *Process) stringMC() *metaCache {
+	if p.StringMeta == nil {
+		return nil
+	}
+	return p.StringMeta.mc
+}
+
+// setStringMeta sets the metatable of strings.
+func (p *Process) setStringMeta(m *Table) {
+	p.StringMeta = m
+	p.nf.smc = p.stringMC()
 }
 
 // stringMethod is SELF's common case on a value that is not a table: x

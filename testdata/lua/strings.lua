@@ -63,3 +63,30 @@ local out = {}
 for i = 1, 3 do out[i] = ("ab"):upper() .. ("x"):shout() .. tostring(#("abc"):rep(i)) end
 smt.__index = saved
 print(table.concat(out, " "), calls, ("z"):upper(), pcall(function() return ("z"):nothing() end))  --> ~^ABshout\(x\)3 ABshout\(x\)6 ABshout\(x\)9\t9\tZ\tfalse\t.*attempt to call method .nothing. \(a nil value\)$
+---
+-- string methods found through the inline cache follow every change of the
+-- string library and of the strings' metatable, even inside one loop
+local s, out = "abc", {}
+local mt = getmetatable("")
+local lib = mt.__index
+local saved = lib.upper
+for i = 1, 6 do
+  if i == 2 then lib.upper = function(x) return "U" .. x end end
+  if i == 3 then lib.upper = saved end
+  if i == 4 then mt.__index = {upper = function(x) return "other" end} end
+  if i == 5 then mt.__index = function(x, k) return function() return k .. "!" end end end
+  if i == 6 then mt.__index = lib end
+  out[#out + 1] = s:upper()
+end
+print(table.concat(out, " "))                 --> =ABC Uabc ABC other upper! ABC
+local function up(x) return x:upper() end
+local res = {}
+for i = 1, 5 do
+  if i == 2 then debug.setmetatable("", nil) end
+  if i == 3 then debug.setmetatable("", mt) end
+  if i == 4 then lib.upper = nil end
+  if i == 5 then lib.upper = saved end
+  local ok, v = pcall(up, s)
+  res[i] = ok and v or string.match(v, "attempt to .*")
+end
+print(table.concat(res, "; ")) --> =ABC; attempt to index local 'x' (a string value); ABC; attempt to call method 'upper' (a nil value); ABC

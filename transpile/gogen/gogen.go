@@ -665,12 +665,19 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		))
 		return s
 	case ir.SELF:
-		// a method of a table, or of a string (through the runtime,
-		// which puts it in place: compiled code goes on with the call)
+		// a method of a table, or of a string (the string library's
+		// table by the inline cache, or through the runtime, which puts
+		// it in place: compiled code goes on with the call)
 		return []jen.Code{jen.Block(
 			jen.Id("x").Op(":=").Add(reg(b)),
 			jen.If(jen.Id("t").Op(":=").Id("x").Dot("Table").Call(), jen.Id("t").Op("!=").Nil()).Block(
 				fieldGet(int(^c), pc),
+				reg(a+1).Op("=").Id("x"),
+				reg(a).Op("=").Id("v"),
+			).Else().If(
+				jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("f").Dot("StrLib").Call(jen.Id("x")).Dot("FieldHit").Call(konst(int(^c)), hint(pc)),
+				jen.Id("ok"),
+			).Block(
 				reg(a+1).Op("=").Id("x"),
 				reg(a).Op("=").Id("v"),
 			).Else().Add(orReturn("z", "Self", []jen.Code{jen.Id("base"), jen.Lit(pc)})),
