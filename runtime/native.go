@@ -163,7 +163,7 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 			// pcall, coroutines, resumable builtins: what the
 			// interpreter's CALL does; compiled code goes on with the
 			// frame then on top (maybe another thread's) when it can
-			if p.nativeStop = p.callAt(th, ra, nargs, c-1, modeNormal, 0); p.nativeStop == stopNone {
+			if p.nativeStop = p.callGo(th, fn, ra, nargs, c-1, modeNormal, 0); p.nativeStop == stopNone {
 				return f.afterMeta()
 			}
 			return NativeUnwound
