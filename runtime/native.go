@@ -117,6 +117,36 @@ const (
 	NativeContinue = -3
 )
 
+// NativeJump - pc, returned by a part of a compiled function split into
+// parts (a long one: see package gogen), says to go on at pc, in another
+// part (joinParts calls it).
+const NativeJump = -1 << 20
+
+// joinParts makes one NativeFunc of a function's parts: first, for the
+// pcs up to the second part's start, and the others. A part returns
+// NativeJump - pc to go on in another; jumps between parts go forward
+// only (loops are never cut), so this loop ends.
+func joinParts(first NativeFunc, parts []NativePart, n int) NativeFunc {
+	byPC := make([]NativeFunc, n+1)
+	for pc := range byPC {
+		byPC[pc] = first
+		for _, part := range parts {
+			if int(part.Start) <= pc && part.Func != nil {
+				byPC[pc] = part.Func
+			}
+		}
+	}
+	return func(f *NativeFrame, cl *Closure, base, pc int) int {
+		for {
+			x := byPC[pc](f, cl, base, pc)
+			if x > NativeJump {
+				return x
+			}
+			pc = NativeJump - x
+		}
+	}
+}
+
 // Call runs the instruction CALL a b c at pc for compiled code, as the
 // interpreter would: a Lua function gets its frame (NativeReload); a
 // plain builtin runs now (NativeContinue: the registers may have moved,
@@ -499,6 +529,17 @@ type CompiledChunk struct {
 	Fingerprint uint64   // Chunk.Fingerprint of the code it was compiled from
 	Funcs       []NativeFunc
 	Entries     [][]int32 // per function (Chunk.Protos order), the pcs Funcs enter at
+	// Parts, for a function whose code is split into parts (nil for the
+	// others), are the parts after the first (Funcs), each with the pc it
+	// starts at, in order
+	Parts [][]NativePart
+}
+
+// NativePart is a part of a compiled function split into parts: its
+// code for the pcs from Start up to the next part's.
+type NativePart struct {
+	Start int32
+	Func  NativeFunc
 }
 
 var compiled struct {
@@ -548,19 +589,27 @@ func attachCompiled(c *Chunk) {
 	cands := compiled.m[sum]
 	compiled.RUnlock()
 	for _, cc := range cands {
-		if cc.Fingerprint == c.Fingerprint() && len(cc.Funcs) == len(c.Protos()) && len(cc.Entries) == len(cc.Funcs) {
+		if cc.Fingerprint == c.Fingerprint() && len(cc.Funcs) == len(c.Protos()) && len(cc.Entries) == len(cc.Funcs) &&
+			(cc.Parts == nil || len(cc.Parts) == len(cc.Funcs)) {
 			c.Native = cc
 			for i, fp := range c.Protos() {
-				fp.attach(cc.Funcs[i], cc.Entries[i])
+				var parts []NativePart
+				if cc.Parts != nil {
+					parts = cc.Parts[i]
+				}
+				fp.attach(cc.Funcs[i], parts, cc.Entries[i])
 			}
 			return
 		}
 	}
 }
 
-func (fp *FuncProto) attach(fn NativeFunc, entries []int32) {
+func (fp *FuncProto) attach(fn NativeFunc, parts []NativePart, entries []int32) {
 	if fn == nil || len(entries) == 0 {
 		return
+	}
+	if len(parts) > 0 {
+		fn = joinParts(fn, parts, len(fp.Code))
 	}
 	fp.orig = fp.Code
 	fp.Code = append([]inst(nil), fp.Code...)

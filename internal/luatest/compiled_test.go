@@ -35,8 +35,14 @@ func TestCompiled(t *testing.T) {
 		if err != nil {
 			continue // a chunk that is a syntax error has no code
 		}
+		// every other chunk in small parts, so that jumps between parts
+		// run (and freezing inside them) as well as whole functions
+		part := 0
+		if i%2 == 0 {
+			part = 6
+		}
 		b, err := gogen.Generate("corpus", gogen.Chunk{Name: "@" + c.File, SourceHash: sha256.Sum256(src),
-			Fingerprint: ir.Fingerprint(p), Main: p, Prefix: fmt.Sprintf("_c%d", i), MinRun: 1})
+			Fingerprint: ir.Fingerprint(p), Main: p, Prefix: fmt.Sprintf("_c%d", i), MinRun: 1, PartSize: part})
 		if err != nil {
 			t.Fatal(err)
 		}

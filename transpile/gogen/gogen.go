@@ -27,6 +27,15 @@
 // long runs, after each call, and after each arithmetic instruction or
 // comparison that may call a metamethod (where the metamethod returns to).
 //
+// A long function (a script's main chunk, mostly) is written as several
+// Go functions, its parts: Go's compiler inlines next to nothing into a
+// function of more than 5000 syntax nodes, and the table accesses' hit
+// paths (Table.FieldHit, GetArrayHit, ...) are worth inlining. Parts are
+// cut between statements that no loop spans; a jump to another part
+// returns runtime.NativeJump - target, and the runtime's loop over the
+// parts (joinParts) calls the part that holds the target. Such jumps only
+// go forward, so they cost once per pass, never per iteration.
+//
 // The code is generated with github.com/dave/jennifer. This package
 // imports ir only (not runtime: the generated code does).
 package gogen
@@ -62,6 +71,9 @@ type Chunk struct {
 	// code is entered for (0: DefaultMinRun). Tests use 1, to run every
 	// fast path.
 	MinRun int
+	// PartSize is the weight of the parts a long function's code is
+	// split into (0: DefaultPartSize; see split). Tests use small ones.
+	PartSize int
 }
 
 // Generate writes a Go file of package pkg with the compiled code of c.
@@ -81,33 +93,48 @@ func Generate(pkg string, c Chunk) ([]byte, error) {
 	walk(c.Main)
 	names := make([]string, len(protos))
 	entries := make([][]int32, len(protos))
+	parts := make([][]jen.Code, len(protos))
+	split := false
 	for i, p := range protos {
 		names[i] = c.Prefix + funcName(i, p)
 		fa := analyze(p, c.MinRun)
 		entries[i] = fa.entries
-		f.Add(g.function(names[i], p, fa))
+		f.Add(g.function(names[i], p, fa, &parts[i]))
 		f.Line()
+		split = split || parts[i] != nil
+	}
+	fields := jen.Dict{
+		jen.Id("Name"):        jen.Lit(c.Name),
+		jen.Id("SourceHash"):  hashLit(c.SourceHash),
+		jen.Id("Fingerprint"): jen.Lit(c.Fingerprint),
+		jen.Id("Funcs"): jen.Index().Qual(rtPath, "NativeFunc").ValuesFunc(func(gr *jen.Group) {
+			for _, n := range names {
+				gr.Id(n)
+			}
+		}),
+		jen.Id("Entries"): jen.Index().Index().Int32().ValuesFunc(func(gr *jen.Group) {
+			for _, es := range entries {
+				gr.Index().Int32().ValuesFunc(func(g2 *jen.Group) {
+					for _, e := range es {
+						g2.Lit(int(e))
+					}
+				})
+			}
+		}),
+	}
+	if split {
+		fields[jen.Id("Parts")] = jen.Index().Index().Qual(rtPath, "NativePart").ValuesFunc(func(gr *jen.Group) {
+			for _, ps := range parts {
+				if ps == nil {
+					gr.Nil()
+				} else {
+					gr.Values(ps...)
+				}
+			}
+		})
 	}
 	f.Func().Id("init").Params().Block(
-		jen.Qual(rtPath, "RegisterCompiled").Call(jen.Op("&").Qual(rtPath, "CompiledChunk").Values(jen.Dict{
-			jen.Id("Name"):        jen.Lit(c.Name),
-			jen.Id("SourceHash"):  hashLit(c.SourceHash),
-			jen.Id("Fingerprint"): jen.Lit(c.Fingerprint),
-			jen.Id("Funcs"): jen.Index().Qual(rtPath, "NativeFunc").ValuesFunc(func(gr *jen.Group) {
-				for _, n := range names {
-					gr.Id(n)
-				}
-			}),
-			jen.Id("Entries"): jen.Index().Index().Int32().ValuesFunc(func(gr *jen.Group) {
-				for _, es := range entries {
-					gr.Index().Int32().ValuesFunc(func(g2 *jen.Group) {
-						for _, e := range es {
-							g2.Lit(int(e))
-						}
-					})
-				}
-			}),
-		})),
+		jen.Qual(rtPath, "RegisterCompiled").Call(jen.Op("&").Qual(rtPath, "CompiledChunk").Values(fields)),
 	)
 	var sb strings.Builder
 	if err := f.Render(&sb); err != nil {
@@ -312,11 +339,19 @@ func hasFastPath(p *ir.Proto, in ir.Instr) bool {
 
 type gen struct {
 	chunk Chunk
+	// the part being written, [lo, hi) of the pcs (the function's end,
+	// len(Code), counts as a pc): when split, a jump out of it returns
+	// NativeJump - target (see runtime's joinParts)
+	lo, hi int
+	split  bool
 }
 
 func label(pc int) string { return fmt.Sprintf("pc%d", pc) }
 
-func (g *gen) function(name string, p *ir.Proto, fa funcInfo) jen.Code {
+// function writes the Go function name for p, or, when p is long, the
+// functions of its parts: name (the first) and the others, which it
+// appends to parts as runtime.NativePart values.
+func (g *gen) function(name string, p *ir.Proto, fa funcInfo, parts *[]jen.Code) jen.Code {
 	src := path.Base(strings.TrimPrefix(p.Source, "@"))
 	what := "the main chunk"
 	if p.LineDefined > 0 {
@@ -326,16 +361,139 @@ func (g *gen) function(name string, p *ir.Proto, fa funcInfo) jen.Code {
 		}
 	}
 	doc := fmt.Sprintf("%s is %s, %s:%d.", name, what, src, max(p.LineDefined, 1))
-	body := []jen.Code{}
 	if len(fa.entries) == 0 {
-		body = append(body, jen.Return(jen.Id("pc")))
-		return jen.Comment(doc).Line().Func().Id(name).Params(jen.Id("f").Op("*").Qual(rtPath, "NativeFrame"), jen.Id("cl").Op("*").Qual(rtPath, "Closure"), jen.List(jen.Id("base"), jen.Id("pc")).Int()).Int().Block(body...)
+		return jen.Comment(doc).Line().Func().Id(name).Add(signature()).Block(jen.Return(jen.Id("pc")))
 	}
-	body = append(body,
+	n := len(p.Code)
+	size := g.chunk.PartSize
+	if size <= 0 {
+		size = DefaultPartSize
+	}
+	cuts := split(p, size)
+	if len(cuts) == 0 {
+		g.lo, g.hi, g.split = 0, n+1, false
+		return jen.Comment(doc).Line().Func().Id(name).Add(signature()).Block(g.body(p, fa, fa.entries)...)
+	}
+	// parts [0, cuts[0]), [cuts[0], cuts[1]), …, [cuts[k-1], n]; each is
+	// entered where the function is, where a jump from another part
+	// lands, and at its start (the previous part falls through)
+	bounds := append(append([]int{0}, cuts...), n+1)
+	part := func(pc int) int {
+		i, _ := slices.BinarySearch(cuts, pc+1)
+		return i
+	}
+	entries := make([][]int32, len(bounds)-1)
+	for _, e := range fa.entries {
+		entries[part(int(e))] = append(entries[part(int(e))], e)
+	}
+	for i := 1; i < len(entries); i++ {
+		entries[i] = append(entries[i], int32(bounds[i]))
+	}
+	for pc, in := range p.Code {
+		for _, t := range jumpTargets(pc, in) {
+			if fa.fast[pc] && t <= n && part(t) != part(pc) {
+				entries[part(t)] = append(entries[part(t)], int32(t))
+			}
+		}
+	}
+	code := &jen.Statement{}
+	g.split = true
+	for i, es := range entries {
+		slices.Sort(es)
+		es = slices.Compact(es)
+		g.lo, g.hi = bounds[i], bounds[i+1]
+		last := min(g.hi, n+1) - 1
+		if i == 0 {
+			code.Comment(doc).Line().Commentf("Its code is in %d parts: this one has pcs %d to %d, the others follow.", len(entries), g.lo, last)
+		} else {
+			code.Line().Line().Commentf("%s is part %d of %s: pcs %d to %d.", partName(name, i), i+1, name, g.lo, last)
+			*parts = append(*parts, jen.Values(jen.Lit(g.lo), jen.Id(partName(name, i))))
+		}
+		code.Line().Func().Id(partName(name, i)).Add(signature()).Block(g.body(p, fa, es)...)
+	}
+	g.split = false
+	return code
+}
+
+// partName is the name of part i (from 0) of function name.
+func partName(name string, i int) string {
+	if i == 0 {
+		return name
+	}
+	return fmt.Sprintf("%s_part%d", name, i+1)
+}
+
+// signature is a NativeFunc's.
+func signature() *jen.Statement {
+	return jen.Params(jen.Id("f").Op("*").Qual(rtPath, "NativeFrame"), jen.Id("cl").Op("*").Qual(rtPath, "Closure"), jen.List(jen.Id("base"), jen.Id("pc")).Int()).Int()
+}
+
+// DefaultPartSize is Chunk.PartSize's default, in weight (see weight):
+// Go's compiler inlines next to nothing (the table accesses' hit paths
+// among what it does not) into a function of more than 5000 syntax
+// nodes. Generated main chunks of 190 weight were below that, of 245
+// above.
+const DefaultPartSize = 150
+
+// weight is an instruction's share of the generated code, roughly.
+func weight(in ir.Instr) int {
+	switch in.Op {
+	case ir.GETTABLE, ir.SETTABLE, ir.SELF, ir.GETGLOBAL, ir.SETGLOBAL:
+		return 3
+	case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW, ir.UNM, ir.LEN,
+		ir.EQ, ir.LT, ir.LE, ir.FORPREP, ir.FORLOOP:
+		return 2
+	}
+	return 1
+}
+
+// split returns where a function whose code weighs more than 1.5 size is
+// cut into parts of about size: only between instructions that no
+// backward jump crosses, so that a loop is never cut, and a jump from one
+// part to another always goes forward. It returns nil when the function
+// stays one piece.
+func split(p *ir.Proto, size int) []int {
+	n, total := len(p.Code), 0
+	for _, in := range p.Code {
+		total += weight(in)
+	}
+	if 2*total <= 3*size {
+		return nil
+	}
+	// cover[s] counts the backward jumps from j to t with t < s <= j
+	cover := make([]int, n+2)
+	for pc, in := range p.Code {
+		for _, t := range jumpTargets(pc, in) {
+			if t <= pc {
+				cover[t+1]++
+				cover[pc+1]--
+			}
+		}
+	}
+	var cuts []int
+	c, w, rest := 0, 0, total
+	for s := 0; s < n; s++ {
+		if s > 0 {
+			c += cover[s]
+		}
+		if c == 0 && w >= size && 4*rest >= size {
+			cuts = append(cuts, s)
+			w = 0
+		}
+		w += weight(p.Code[s])
+		rest -= weight(p.Code[s])
+	}
+	return cuts
+}
+
+// body is the code of the pcs [g.lo, g.hi) of p, entered at entries.
+func (g *gen) body(p *ir.Proto, fa funcInfo, entries []int32) []jen.Code {
+	src := path.Base(strings.TrimPrefix(p.Source, "@"))
+	body := []jen.Code{
 		jen.List(jen.Id("r"), jen.Id("k")).Op(":=").List(jen.Id("f").Dot("Regs").Call(jen.Id("base")), jen.Id("cl").Dot("P").Dot("K")),
 		jen.List(jen.Id("_"), jen.Id("_")).Op("=").List(jen.Id("r"), jen.Id("k")),
-	)
-	entries := fa.entries
+	}
+	all := entries
 	if entries[0] == 0 {
 		// a call's entry: a branch of its own, well predicted, before the
 		// jump table of the others
@@ -353,16 +511,19 @@ func (g *gen) function(name string, p *ir.Proto, fa funcInfo) jen.Code {
 	// only what can run is written: the entries and what they reach; and
 	// labels only where something jumps
 	n := len(p.Code)
-	emit := make([]bool, n+1)
+	emit := make([]bool, n+2)
 	used := make([]bool, n+2)
 	work := []int{}
+	inPart := func(pc int) bool { return pc >= g.lo && pc < g.hi }
 	reach := func(pc int) {
 		if pc <= n && !emit[pc] {
 			emit[pc] = true
-			work = append(work, pc)
+			if inPart(pc) {
+				work = append(work, pc)
+			}
 		}
 	}
-	for _, e := range fa.entries {
+	for _, e := range all {
 		used[e] = true
 		reach(int(e))
 	}
@@ -383,7 +544,8 @@ func (g *gen) function(name string, p *ir.Proto, fa funcInfo) jen.Code {
 		}
 	}
 	line := int32(-1)
-	for pc, in := range p.Code {
+	for pc := g.lo; pc < min(g.hi, n); pc++ {
+		in := p.Code[pc]
 		if !emit[pc] {
 			continue
 		}
@@ -402,14 +564,19 @@ func (g *gen) function(name string, p *ir.Proto, fa funcInfo) jen.Code {
 		body = append(body, jen.Comment(p.FormatInstr(pc)))
 		body = append(body, stmts...)
 	}
-	reachable := emit[n]
-	if reachable || used[len(p.Code)] {
-		if used[len(p.Code)] {
-			body = append(body, jen.Id(label(len(p.Code))).Op(":"))
+	switch {
+	case g.hi <= n:
+		// the next part's first pc, when this one falls through to it
+		if emit[g.hi] && g.hi > 0 && fa.fast[g.hi-1] && emit[g.hi-1] && fallsThrough(p.Code[g.hi-1]) {
+			body = append(body, jumpOut(g.hi))
 		}
-		body = append(body, jen.Return(jen.Lit(len(p.Code))))
+	case emit[n] || used[n]:
+		if used[n] {
+			body = append(body, jen.Id(label(n)).Op(":"))
+		}
+		body = append(body, jen.Return(jen.Lit(n)))
 	}
-	return jen.Comment(doc).Line().Func().Id(name).Params(jen.Id("f").Op("*").Qual(rtPath, "NativeFrame"), jen.Id("cl").Op("*").Qual(rtPath, "Closure"), jen.List(jen.Id("base"), jen.Id("pc")).Int()).Int().Block(body...)
+	return body
 }
 
 // reg and friends are expressions for operands.
@@ -468,7 +635,15 @@ func lits(xs ...int) []jen.Code {
 	return c
 }
 
-func gotoPC(pc int) jen.Code { return jen.Goto().Id(label(pc)) }
+func (g *gen) gotoPC(pc int) jen.Code {
+	if g.split && (pc < g.lo || pc >= g.hi) {
+		return jumpOut(pc)
+	}
+	return jen.Goto().Id(label(pc))
+}
+
+// jumpOut goes on at pc, in another part: the dispatcher calls it.
+func jumpOut(pc int) jen.Code { return jen.Return(rt("NativeJump").Op("-").Lit(pc)) }
 
 // numConst returns the value of RK operand x when it is a number constant
 // with a plain Go literal: not an infinity or NaN, not -0 (Go's constant
@@ -510,7 +685,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		}
 		s := []jen.Code{reg(a).Op("=").Add(rt(v))}
 		if c != 0 {
-			return append(s, gotoPC(pc+2))
+			return append(s, g.gotoPC(pc+2))
 		}
 		return s
 	case ir.LOADNIL:
@@ -614,9 +789,9 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 	case ir.JMP:
 		t := pc + 1 + int(b)
 		if b < 0 {
-			return append(budget(pc), gotoPC(t))
+			return append(budget(pc), g.gotoPC(t))
 		}
-		return []jen.Code{gotoPC(t)}
+		return []jen.Code{g.gotoPC(t)}
 	case ir.EQ, ir.LT, ir.LE:
 		bv, bd, bg := numOperand(p, b, "x", false)
 		cv, cd, cg := numOperand(p, c, "y", false)
@@ -628,13 +803,13 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		if a != 0 {
 			cond = jen.Op("!").Parens(cond)
 		}
-		return []jen.Code{compare(bd, cd, bg, cg, pc, cond)}
+		return []jen.Code{g.compare(bd, cd, bg, cg, pc, cond)}
 	case ir.TEST:
 		cond := reg(a).Dot("Truthy").Call()
 		if c != 0 {
 			cond = jen.Op("!").Add(cond)
 		}
-		return []jen.Code{jen.If(cond).Block(gotoPC(pc + 2))}
+		return []jen.Code{jen.If(cond).Block(g.gotoPC(pc + 2))}
 	case ir.TESTSET:
 		cond := jen.Id("x").Dot("Truthy").Call()
 		if c == 0 {
@@ -642,7 +817,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		}
 		return []jen.Code{jen.Block(
 			jen.Id("x").Op(":=").Add(reg(b)),
-			jen.If(jen.Op("!").Parens(cond)).Block(gotoPC(pc+2)),
+			jen.If(jen.Op("!").Parens(cond)).Block(g.gotoPC(pc+2)),
 			reg(a).Op("=").Id("x"),
 		)}
 	case ir.FORPREP:
@@ -650,7 +825,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 			jen.List(jen.Id("x"), jen.Id("y"), jen.Id("z")).Op(":=").List(reg(a), reg(a+1), reg(a+2)),
 			jen.If(jen.Op("!").Id("x").Dot("IsNumber").Call().Op("||").Op("!").Id("y").Dot("IsNumber").Call().Op("||").Op("!").Id("z").Dot("IsNumber").Call()).Block(leave(pc)),
 			reg(a).Op("=").Add(rt("Number")).Call(jen.Id("x").Dot("Num").Call().Op("-").Id("z").Dot("Num").Call()),
-		), gotoPC(pc + 1 + int(b))}
+		), g.gotoPC(pc + 1 + int(b))}
 	case ir.FORLOOP:
 		s := budget(pc)
 		s = append(s, jen.Block(
@@ -660,7 +835,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 			jen.If(jen.Id("step").Op(">").Lit(0).Op("&&").Id("idx").Op("<=").Id("limit").Op("||").Id("step").Op("<=").Lit(0).Op("&&").Id("limit").Op("<=").Id("idx")).Block(
 				reg(a).Op("=").Add(rt("Number")).Call(jen.Id("idx")),
 				reg(a+3).Op("=").Add(rt("Number")).Call(jen.Id("idx")),
-				gotoPC(pc+1+int(b)),
+				g.gotoPC(pc+1+int(b)),
 			),
 		))
 		return s
@@ -722,7 +897,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		}
 	case ir.TFORLOOP:
 		return []jen.Code{jen.If(jen.Id("v").Op(":=").Add(reg(a+3)), jen.Op("!").Id("v").Dot("IsNil").Call()).Block(
-			append(budget(pc), reg(a+2).Op("=").Id("v"), gotoPC(pc+1+int(b)))...,
+			append(budget(pc), reg(a+2).Op("=").Id("v"), g.gotoPC(pc+1+int(b)))...,
 		)}
 	}
 	panic(fmt.Sprintf("gogen: no fast path for %v", in.Op))
@@ -769,13 +944,13 @@ func arith(bd, cd, bg, cg jen.Code, pc int, op jen.Code) jen.Code {
 }
 
 // compare is arith for EQ, LT and LE: cond decides the jump to pc+2.
-func compare(bd, cd, bg, cg jen.Code, pc int, cond jen.Code) jen.Code {
+func (g *gen) compare(bd, cd, bg, cg jen.Code, pc int, cond jen.Code) jen.Code {
 	s, guard := operands(bd, cd, bg, cg)
-	jump := jen.If(cond).Block(gotoPC(pc + 2))
+	jump := jen.If(cond).Block(g.gotoPC(pc + 2))
 	if guard == nil {
 		return jen.Block(append(s, jump)...)
 	}
 	slow := orReturn("z", "Compare", []jen.Code{jen.Id("base"), jen.Lit(pc)},
-		jen.If(jen.Id("z").Op("==").Add(rt("NativeSkip"))).Block(gotoPC(pc+2)))
+		jen.If(jen.Id("z").Op("==").Add(rt("NativeSkip"))).Block(g.gotoPC(pc+2)))
 	return jen.Block(append(s, jen.If(guard).Block(slow).Else().Add(jump))...)
 }
