@@ -127,7 +127,7 @@ func (t *Table) BeginRestore(arr []Value, n int) error {
 		t.entries = make([]entry, 0, n)
 	}
 	if n > smallHash {
-		t.skeys = make(map[string]int32, n)
+		t.skeys = newStrIndex(n)
 	}
 	return nil
 }
@@ -145,10 +145,10 @@ func (t *Table) RestoreEntry(k, v Value) error {
 	}
 	p := int32(len(t.entries))
 	if s, ok := k.o.(string); ok && t.skeys != nil {
-		n := len(t.skeys)
-		t.skeys[s] = p // one map operation: a duplicate leaves the size as it was
+		n := len(t.skeys.m)
+		t.skeys.m[s] = p // one map operation: a duplicate leaves the size as it was
 		t.smask |= strBit(s)
-		if len(t.skeys) == n {
+		if len(t.skeys.m) == n {
 			return fmt.Errorf("table: duplicate key %s", Repr(k))
 		}
 	} else {

@@ -105,7 +105,7 @@ func (p *Process) LiveBytes() int64 {
 	for i := 0; i < len(queue); i++ {
 		switch o := queue[i].(type) {
 		case *Table:
-			total += int64(unsafe.Sizeof(*o)) + int64(cap(o.arr))*value + int64(cap(o.entries))*2*value + int64(len(o.skeys)+len(o.nkeys)+len(o.okeys))*24
+			total += int64(unsafe.Sizeof(*o)) + int64(cap(o.arr))*value + int64(cap(o.entries))*2*value + int64(o.skeys.len()+len(o.nkeys)+len(o.okeys))*24 + o.skeys.cacheBytes()
 			for _, v := range o.arr {
 				val(v)
 			}

@@ -13,7 +13,7 @@ import (
 // state twice gives the same bytes.
 type Table struct {
 	arr   []Value
-	skeys map[string]int32 // string key → position in entries; nil while few
+	skeys *strIndex // string keys' positions in entries; nil while few
 	// smask has bit strBit(s) set for every string key s ever in entries
 	// (until compact): most lookups of absent names — a method looked up
 	// in an object, then along its __index chain — end on one test
@@ -140,8 +140,66 @@ func (t *Table) strPos(s string) (int32, bool) {
 		}
 		return 0, false
 	}
-	p, ok := t.skeys[s]
+	// a key is most often the very string it was stored or last looked
+	// up with (a constant, a string kept in a list): found by the address
+	// of its bytes, without hashing them
+	x := t.skeys
+	if len(x.slots) < 2*len(t.entries) {
+		x.resize(len(t.entries))
+	}
+	d := unsafe.StringData(s)
+	sl := &x.slots[uintptr(unsafe.Pointer(d))>>4&uintptr(len(x.slots)-1)]
+	if sl.p == d && int(sl.pos) < len(t.entries) {
+		if ks, ok := t.entries[sl.pos].k.o.(string); ok && unsafe.StringData(ks) == d && len(ks) == len(s) {
+			return sl.pos, true // the very key: same bytes, same length
+		}
+	}
+	p, ok := x.m[s]
+	if ok {
+		sl.p, sl.pos = d, p
+	}
 	return p, ok
+}
+
+// strIndex indexes a table's string keys: a map by content, and a cache
+// of the positions last found, by the address of the keys' bytes (a hit
+// is checked against the entry's key itself, so a stale slot only costs
+// a miss).
+type strIndex struct {
+	m     map[string]int32
+	slots []strSlot // a power of two of them, or none yet
+}
+
+type strSlot struct {
+	p   *byte
+	pos int32
+}
+
+func newStrIndex(n int) *strIndex { return &strIndex{m: make(map[string]int32, n)} }
+
+// resize empties the cache, with room for 4 times n entries.
+func (x *strIndex) resize(n int) {
+	size := 64
+	for size < 4*n {
+		size *= 2
+	}
+	x.slots = make([]strSlot, size)
+}
+
+// len is the number of string keys indexed (0 for nil).
+func (x *strIndex) len() int {
+	if x == nil {
+		return 0
+	}
+	return len(x.m)
+}
+
+// cacheBytes is the size of the cache (for the memory budget).
+func (x *strIndex) cacheBytes() int64 {
+	if x == nil {
+		return 0
+	}
+	return int64(len(x.slots)) * int64(unsafe.Sizeof(strSlot{}))
 }
 
 func (t *Table) setPos(k Value, p int32) {
@@ -151,14 +209,14 @@ func (t *Table) setPos(k Value, p int32) {
 			if p < smallHash {
 				return
 			}
-			t.skeys = make(map[string]int32, 2*smallHash)
+			t.skeys = newStrIndex(2 * smallHash)
 			for i, e := range t.entries[:p] {
 				if ks, ok := e.k.o.(string); ok {
-					t.skeys[ks] = int32(i)
+					t.skeys.m[ks] = int32(i)
 				}
 			}
 		}
-		t.skeys[s] = p
+		t.skeys.m[s] = p
 		return
 	}
 	if k.o == &numTag {
@@ -177,7 +235,8 @@ func (t *Table) setPos(k Value, p int32) {
 func (t *Table) delPos(k Value) {
 	if s, ok := k.o.(string); ok {
 		if t.skeys != nil {
-			delete(t.skeys, s)
+			delete(t.skeys.m, s)
+			t.skeys.slots = nil // (not left to the check on a hit)
 		}
 		return
 	}

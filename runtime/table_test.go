@@ -190,3 +190,51 @@ func TestArrayHit(t *testing.T) {
 		}
 	}
 }
+
+// TestStrCache checks the cache of string keys' positions by the address
+// of their bytes (strIndex) against a map: keys that share bytes (prefixes
+// of one string: same address, other lengths), equal keys in other
+// strings, removals, re-insertions and compactions.
+func TestStrCache(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	buf := "abcdefghijklmnopqrstuvwxyz0123456789"
+	var keys []string
+	for n := 1; n <= len(buf); n++ {
+		keys = append(keys, buf[:n]) // one address, many lengths
+	}
+	for i := 0; i < 300; i++ {
+		keys = append(keys, fmt.Sprintf("k%d", i))
+	}
+	copyOf := func(s string) string { return string(append([]byte(nil), s...)) }
+	tab, ref := NewTable(0, 0), map[string]float64{}
+	for step := 0; step < 50000; step++ {
+		k := keys[rng.Intn(len(keys))]
+		if rng.Intn(2) == 0 {
+			k = copyOf(k) // equal content, other bytes
+		}
+		switch r := rng.Intn(10); {
+		case r < 5:
+			want, ok := ref[k]
+			got := tab.Get(String(k))
+			if ok != !got.IsNil() || ok && got.Num() != want {
+				t.Fatalf("step %d: t[%q] = %v, want %v (present %v)", step, k, got, want, ok)
+			}
+		case r < 8:
+			v := float64(step)
+			if err := tab.Set(String(k), Number(v)); err != nil {
+				t.Fatal(err)
+			}
+			ref[k] = v
+		default:
+			if err := tab.Set(String(k), Nil); err != nil {
+				t.Fatal(err)
+			}
+			delete(ref, k)
+		}
+	}
+	for k, v := range ref {
+		if got := tab.Get(String(k)); got.Num() != v {
+			t.Fatalf("t[%q] = %v, want %v", k, got, v)
+		}
+	}
+}
