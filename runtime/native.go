@@ -43,7 +43,7 @@ const opNative = ir.NumOps
 type NativeFrame struct {
 	Steps *int64 // the step budget: compiled code decrements it at backward jumps
 	p     *Process
-	// smc is p.StringMeta's metaCache (nil: none yet), for StrMethod;
+	// smc is p.StringMeta's metaCache (nil: none yet), for StrLib;
 	// set when compiled code is entered, by Self and by whatever sets
 	// p.StringMeta (setStringMeta)
 	smc *metaCache
