@@ -376,9 +376,9 @@ func sameKey(a, b Value) bool {
 	return a.word() == b.word()
 }
 
-// FieldHit is GetField's first step, small enough for the Go compiler
-// to inline into compiled code: t's own field where the inline cache
-// hint says it is. It reports false when it is not there (GetField then
+// FieldHit is the first step of reading a constant field, small enough
+// for the Go compiler to inline into compiled code and the interpreter:
+// t's own field where the inline cache hint says it is. It reports false when it is not there (GetField then
 // does the rest). key must be a string (as GetField's and SetHit's): the
 // one-word test would take any number for any other.
 func (t *Table) FieldHit(key Value, hint *int32) (Value, bool) {
@@ -426,15 +426,12 @@ func (t *Table) SetArrayHit(k, v Value) bool {
 }
 
 // GetField is t[key], key a string constant, with the __index chain
-// followed through tables, as indexing does (the first table's field by
-// the inline cache hint, FieldHit; the field found up the chain
-// by the hint's other half). It reports false, having done nothing, when
-// a metamethod function must run or the chain is too long: the
-// interpreter's slow path does that.
+// followed through tables, as indexing does, once FieldHit (inlined by
+// every caller) has missed: t's own field by its key, then up the chain
+// (the field found there by the hint's other half). It reports false,
+// having done nothing, when a metamethod function must run or the chain
+// is too long: the interpreter's slow path does that.
 func (t *Table) GetField(key Value, hint *int32) (Value, bool) {
-	if v, ok := t.FieldHit(key, hint); ok {
-		return v, true
-	}
 	return t.getStrIndex(key.o.(string), hint)
 }
 
