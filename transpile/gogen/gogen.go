@@ -567,7 +567,7 @@ func (g *gen) body(p *ir.Proto, fa funcInfo, entries []int32) []jen.Code {
 	switch {
 	case g.hi <= n:
 		// the next part's first pc, when this one falls through to it
-		if emit[g.hi] && g.hi > 0 && fa.fast[g.hi-1] && emit[g.hi-1] && fallsThrough(p.Code[g.hi-1]) {
+		if last := g.hi - 1; emit[last] && fa.fast[last] && fallsThrough(p.Code[last]) {
 			body = append(body, jumpOut(g.hi))
 		}
 	case emit[n] || used[n]:
