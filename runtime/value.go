@@ -120,6 +120,12 @@ func (v Value) Truthy() bool {
 // Num returns v's number (0 if v is not a number).
 func (v Value) Num() float64 { return v.n }
 
+// SetNum makes *v the number f when it already holds a number: it stores
+// the float alone (no type word, no tag, no write barrier). Compiled code
+// calls it where its analysis knows the register holds a number; on any
+// other value it changes only the float beside the object.
+func (v *Value) SetNum(f float64) { v.n = f }
+
 // Str returns v's string and whether it is one.
 func (v Value) Str() (string, bool) { s, ok := v.o.(string); return s, ok }
 

@@ -97,7 +97,8 @@ func Generate(pkg string, c Chunk) ([]byte, error) {
 	split := false
 	for i, p := range protos {
 		names[i] = c.Prefix + funcName(i, p)
-		fa := analyze(p, c.MinRun)
+		g.nums = numberRegs(p)
+		fa := analyze(p, c.MinRun, g.nums)
 		entries[i] = fa.entries
 		f.Add(g.function(names[i], p, fa, &parts[i]))
 		f.Line()
@@ -186,7 +187,7 @@ type funcInfo struct {
 	entries []int32
 }
 
-func analyze(p *ir.Proto, minRun int) funcInfo {
+func analyze(p *ir.Proto, minRun int, nums []regSet) funcInfo {
 	if minRun <= 0 {
 		minRun = DefaultMinRun
 	}
@@ -239,11 +240,11 @@ func analyze(p *ir.Proto, minRun int) funcInfo {
 		case ir.CALL, ir.TFORCALL:
 			enter(pc + 1)
 		case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW, ir.UNM:
-			if !knownNumbers(p, in) {
+			if !knownNumbers(p, in, nums[pc]) {
 				enter(pc + 1)
 			}
 		case ir.EQ, ir.LT, ir.LE:
-			if !knownNumbers(p, in) {
+			if !knownNumbers(p, in, nums[pc]) {
 				enter(pc + 1)
 				enter(pc + 2)
 			}
@@ -254,11 +255,19 @@ func analyze(p *ir.Proto, minRun int) funcInfo {
 }
 
 // knownNumbers reports whether an arithmetic or comparison instruction's
-// operands are number constants (it has no slow path: no metamethod).
-func knownNumbers(p *ir.Proto, in ir.Instr) bool {
-	_, okb := numConst(p, in.B, false)
-	_, okc := numConst(p, in.C, in.Op == ir.DIV || in.Op == ir.MOD)
-	return okb && (okc || in.Op == ir.UNM)
+// operands are known to be numbers, given the registers that hold numbers
+// (it has no slow path: no metamethod).
+func knownNumbers(p *ir.Proto, in ir.Instr, nums regSet) bool {
+	return isNumber(p, in.B, nums) && (in.Op == ir.UNM || isNumber(p, in.C, nums))
+}
+
+// isNumber reports whether RK operand x is a number constant or a
+// register in nums.
+func isNumber(p *ir.Proto, x int32, nums regSet) bool {
+	if x < 0 {
+		return p.Consts[^x].Kind == ir.KNumber
+	}
+	return nums.has(x)
 }
 
 // maxRegister returns the highest register compiled code indexes for
@@ -344,6 +353,9 @@ type gen struct {
 	// NativeJump - target (see runtime's joinParts)
 	lo, hi int
 	split  bool
+	// nums are the registers that hold numbers at each pc of the
+	// function being written (numberRegs)
+	nums []regSet
 }
 
 func label(pc int) string { return fmt.Sprintf("pc%d", pc) }
@@ -661,12 +673,25 @@ func numConst(p *ir.Proto, x int32, divisor bool) (float64, bool) {
 }
 
 // numOperand declares name as RK(x)'s number (or folds a constant) and
-// returns the guard that it is one (nil when it is known).
-func numOperand(p *ir.Proto, x int32, name string, divisor bool) (val *jen.Statement, decl, guard jen.Code) {
+// returns the guard that it is one (nil when it is known: a constant, or
+// a register that holds a number at pc).
+func (g *gen) numOperand(p *ir.Proto, pc int, x int32, name string, divisor bool) (val *jen.Statement, decl, guard jen.Code) {
 	if v, ok := numConst(p, x, divisor); ok {
 		return jen.Lit(v), nil, nil
 	}
+	if isNumber(p, x, g.nums[pc]) {
+		return rk(x).Dot("Num").Call(), nil, nil
+	}
 	return jen.Id(name).Dot("Num").Call(), jen.Id(name).Op(":=").Add(rk(x)), jen.Op("!").Id(name).Dot("IsNumber").Call()
+}
+
+// setNum stores number v in register a: only the float when the register
+// holds a number at pc (no type word, no tag, no write barrier).
+func (g *gen) setNum(pc int, a int32, v jen.Code) jen.Code {
+	if g.nums[pc].has(a) {
+		return reg(a).Dot("SetNum").Call(v)
+	}
+	return reg(a).Op("=").Add(rt("Number")).Call(v)
 }
 
 // instr returns the statements of a fast instruction (whether control may
@@ -675,8 +700,14 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 	a, b, c := in.A, in.B, in.C
 	switch in.Op {
 	case ir.MOVE:
+		if nums := g.nums[pc]; nums.has(a) && nums.has(b) {
+			return []jen.Code{g.setNum(pc, a, reg(b).Dot("Num").Call())}
+		}
 		return []jen.Code{reg(a).Op("=").Add(reg(b))}
 	case ir.LOADK:
+		if v, ok := numConst(p, ir.RKConst(int(b)), false); ok && g.nums[pc].has(a) {
+			return []jen.Code{g.setNum(pc, a, jen.Lit(v))}
+		}
 		return []jen.Code{reg(a).Op("=").Add(konst(int(b)))}
 	case ir.LOADBOOL:
 		v := "False"
@@ -751,9 +782,9 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 	case ir.NEWTABLE:
 		return []jen.Code{reg(a).Op("=").Add(rt("TableValue")).Call(rt("NewTable").Call(jen.Lit(int(b)), jen.Lit(int(c))))}
 	case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW:
-		bv, bd, bg := numOperand(p, b, "x", false)
-		cv, cd, cg := numOperand(p, c, "y", in.Op == ir.DIV || in.Op == ir.MOD)
-		if bd == nil && cd == nil { // two constants: Go would fold them at compile time, and refuse some
+		bv, bd, bg := g.numOperand(p, pc, b, "x", false)
+		cv, cd, cg := g.numOperand(p, pc, c, "y", in.Op == ir.DIV || in.Op == ir.MOD)
+		if b < 0 && c < 0 { // two constants: Go would fold them at compile time, and refuse some
 			cv, cd, cg = jen.Id("y").Dot("Num").Call(), jen.Id("y").Op(":=").Add(rk(c)), jen.Op("!").Id("y").Dot("IsNumber").Call()
 		}
 		var res *jen.Statement
@@ -771,10 +802,10 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		case ir.POW:
 			res = jen.Qual("math", "Pow").Call(bv, cv)
 		}
-		return []jen.Code{arith(bd, cd, bg, cg, pc, reg(a).Op("=").Add(rt("Number")).Call(res))}
+		return []jen.Code{arith(bd, cd, bg, cg, pc, g.setNum(pc, a, res))}
 	case ir.UNM:
-		return []jen.Code{arith(jen.Id("x").Op(":=").Add(reg(b)), nil, jen.Op("!").Id("x").Dot("IsNumber").Call(), nil, pc,
-			reg(a).Op("=").Add(rt("Number")).Call(jen.Op("-").Id("x").Dot("Num").Call()))}
+		bv, bd, bg := g.numOperand(p, pc, b, "x", false)
+		return []jen.Code{arith(bd, nil, bg, nil, pc, g.setNum(pc, a, jen.Op("-").Add(bv)))}
 	case ir.NOT:
 		return []jen.Code{reg(a).Op("=").Add(rt("Bool")).Call(jen.Op("!").Add(reg(b)).Dot("Truthy").Call())}
 	case ir.LEN:
@@ -793,9 +824,9 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		}
 		return []jen.Code{g.gotoPC(t)}
 	case ir.EQ, ir.LT, ir.LE:
-		bv, bd, bg := numOperand(p, b, "x", false)
-		cv, cd, cg := numOperand(p, c, "y", false)
-		if bd == nil && cd == nil {
+		bv, bd, bg := g.numOperand(p, pc, b, "x", false)
+		cv, cd, cg := g.numOperand(p, pc, c, "y", false)
+		if b < 0 && c < 0 {
 			cv, cd, cg = jen.Id("y").Dot("Num").Call(), jen.Id("y").Op(":=").Add(rk(c)), jen.Op("!").Id("y").Dot("IsNumber").Call()
 		}
 		op := map[ir.Op]string{ir.EQ: "==", ir.LT: "<", ir.LE: "<="}[in.Op]
@@ -821,10 +852,13 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 			reg(a).Op("=").Id("x"),
 		)}
 	case ir.FORPREP:
+		if nums := g.nums[pc]; nums.has(a) && nums.has(a+1) && nums.has(a+2) {
+			return []jen.Code{g.setNum(pc, a, reg(a).Dot("Num").Call().Op("-").Add(reg(a+2)).Dot("Num").Call()), g.gotoPC(pc + 1 + int(b))}
+		}
 		return []jen.Code{jen.Block(
 			jen.List(jen.Id("x"), jen.Id("y"), jen.Id("z")).Op(":=").List(reg(a), reg(a+1), reg(a+2)),
 			jen.If(jen.Op("!").Id("x").Dot("IsNumber").Call().Op("||").Op("!").Id("y").Dot("IsNumber").Call().Op("||").Op("!").Id("z").Dot("IsNumber").Call()).Block(leave(pc)),
-			reg(a).Op("=").Add(rt("Number")).Call(jen.Id("x").Dot("Num").Call().Op("-").Id("z").Dot("Num").Call()),
+			g.setNum(pc, a, jen.Id("x").Dot("Num").Call().Op("-").Id("z").Dot("Num").Call()),
 		), g.gotoPC(pc + 1 + int(b))}
 	case ir.FORLOOP:
 		s := budget(pc)
@@ -833,8 +867,8 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 			jen.Id("idx").Op(":=").Add(reg(a)).Dot("Num").Call().Op("+").Id("step"),
 			jen.Id("limit").Op(":=").Add(reg(a+1)).Dot("Num").Call(),
 			jen.If(jen.Id("step").Op(">").Lit(0).Op("&&").Id("idx").Op("<=").Id("limit").Op("||").Id("step").Op("<=").Lit(0).Op("&&").Id("limit").Op("<=").Id("idx")).Block(
-				reg(a).Op("=").Add(rt("Number")).Call(jen.Id("idx")),
-				reg(a+3).Op("=").Add(rt("Number")).Call(jen.Id("idx")),
+				g.setNum(pc, a, jen.Id("idx")),
+				g.setNum(pc, a+3, jen.Id("idx")),
 				g.gotoPC(pc+1+int(b)),
 			),
 		))

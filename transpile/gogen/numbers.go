@@ -1,0 +1,203 @@
+package gogen
+
+// Which registers hold numbers.
+//
+// Compiled code tests that an arithmetic operand is a number before it
+// does the arithmetic inline, and stores a result as a whole Value (the
+// type word, the tag, the float: the tag is a pointer, so the store has
+// a write barrier). Where the operands are known to be numbers, the test
+// and its slow path go; where the register written already holds a
+// number, only the float is stored (Value.SetNum).
+//
+// What is known comes from a forward analysis over the whole function:
+// every instruction, compiled or not, with what it does to the registers
+// in either engine, met over all paths (intersection). It is a property
+// of the program at each pc, so it holds however the frame got there:
+// by compiled code, by the interpreter, by a thawed continuation made by
+// either. A register becomes a number by a number constant, arithmetic on
+// numbers, a numeric for loop (FORPREP checks its three registers, and
+// converts strings in place), or a MOVE or UNM of a number; anything else
+// that writes it makes it unknown: a call writes every register from its
+// function's up (the callee's frame starts there), CONCAT works in place
+// over its operands, VARARG and TFORCALL write past their A. Metamethods
+// and builtins called by other instructions run above the frame's
+// registers (callMeta) and deliver their result to the instruction's A.
+// A register a closure captures may change under any call (an open
+// upvalue writes the register), so it is never known. The interpreter's
+// debug library has no setlocal.
+//
+// A continuation from the network could place other values in a register
+// the analysis knows: compiled code then reads a number from a non-number
+// (the float a Value carries beside its object) or writes one beside it;
+// wrong results, never memory unsafety.
+
+import "github.com/mobilua/mobilua/ir"
+
+// regSet is a set of registers: 0 to 511 (registers past that are never
+// known; the IR has fewer).
+type regSet [8]uint64
+
+func (s *regSet) has(r int32) bool {
+	return r >= 0 && int(r) < 64*len(s) && s[r/64]&(1<<(r%64)) != 0
+}
+
+func (s *regSet) set(r int32, on bool) {
+	if r < 0 || int(r) >= 64*len(s) {
+		return
+	}
+	if on {
+		s[r/64] |= 1 << (r % 64)
+	} else {
+		s[r/64] &^= 1 << (r % 64)
+	}
+}
+
+// clearFrom removes r and every register above it.
+func (s *regSet) clearFrom(r int32) {
+	for i := max(r, 0); int(i) < 64*len(s); i++ {
+		s.set(i, false)
+	}
+}
+
+func (s regSet) and(o regSet) regSet {
+	for i := range s {
+		s[i] &= o[i]
+	}
+	return s
+}
+
+func (s regSet) andNot(o regSet) regSet {
+	for i := range s {
+		s[i] &^= o[i]
+	}
+	return s
+}
+
+// numberRegs returns, for each pc of p, the registers that hold a number
+// whenever the instruction at pc starts; unreachable pcs know nothing.
+func numberRegs(p *ir.Proto) []regSet {
+	n := len(p.Code)
+	var captured regSet
+	for _, in := range p.Code {
+		if in.Op == ir.CLOSURE && int(in.B) < len(p.Protos) {
+			for _, u := range p.Protos[in.B].Upvals {
+				if u.InStack {
+					captured.set(int32(u.Index), true)
+				}
+			}
+		}
+	}
+	state := make([]regSet, n+1)
+	seen := make([]bool, n+1)
+	seen[0] = true
+	work := []int{0}
+	for len(work) > 0 {
+		pc := work[len(work)-1]
+		work = work[:len(work)-1]
+		if pc >= n {
+			continue
+		}
+		flow(p, pc, p.Code[pc], state[pc], func(to int, s regSet) {
+			if to < 0 || to > n {
+				return
+			}
+			s = s.andNot(captured)
+			switch {
+			case !seen[to]:
+				seen[to], state[to] = true, s
+			case state[to].and(s) != state[to]:
+				state[to] = state[to].and(s)
+			default:
+				return
+			}
+			work = append(work, to)
+		})
+	}
+	return state
+}
+
+// flow calls edge for each pc the instruction at pc may go on at, with
+// the registers known to hold numbers there, given s before it.
+func flow(p *ir.Proto, pc int, in ir.Instr, s regSet, edge func(to int, s regSet)) {
+	a, b, c := in.A, in.B, in.C
+	next := pc + 1
+	isNum := func(x int32) bool {
+		if x < 0 {
+			return int(^x) < len(p.Consts) && p.Consts[^x].Kind == ir.KNumber
+		}
+		return s.has(x)
+	}
+	switch in.Op {
+	case ir.MOVE, ir.UNM:
+		s.set(a, s.has(b))
+	case ir.LOADK:
+		s.set(a, isNum(ir.RKConst(int(b))))
+	case ir.LOADBOOL:
+		s.set(a, false)
+		if c != 0 {
+			edge(pc+2, s)
+			return
+		}
+	case ir.LOADNIL:
+		for i := a; i <= b; i++ {
+			s.set(i, false)
+		}
+	case ir.GETUPVAL, ir.GETGLOBAL, ir.GETTABLE, ir.NEWTABLE, ir.NOT, ir.LEN, ir.CLOSURE:
+		s.set(a, false)
+	case ir.SELF:
+		s.set(a, false)
+		s.set(a+1, false)
+	case ir.SETGLOBAL, ir.SETUPVAL, ir.SETTABLE, ir.SETLIST, ir.CLOSE:
+	case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW:
+		s.set(a, isNum(b) && isNum(c))
+	case ir.CONCAT:
+		for i := b; i <= c; i++ {
+			s.set(i, false)
+		}
+		s.set(a, false)
+	case ir.JMP:
+		edge(next+int(b), s)
+		return
+	case ir.EQ, ir.LT, ir.LE, ir.TEST:
+		edge(pc+2, s)
+	case ir.TESTSET:
+		edge(pc+2, s) // skips: R(A) unchanged
+		s.set(a, s.has(b))
+	case ir.CALL, ir.TAILCALL:
+		// (TAILCALL of what is not a Lua function goes on to the RETURN
+		// after it)
+		s.clearFrom(a)
+	case ir.RETURN:
+		return
+	case ir.FORPREP:
+		s.set(a, true)
+		s.set(a+1, true)
+		s.set(a+2, true)
+		edge(next+int(b), s)
+		return
+	case ir.FORLOOP:
+		edge(next, s)
+		s.set(a, true)
+		s.set(a+3, true)
+		edge(next+int(b), s)
+		return
+	case ir.TFORCALL:
+		s.clearFrom(a + 3)
+	case ir.TFORLOOP:
+		edge(next, s)
+		s.set(a+2, s.has(a+3))
+		edge(next+int(b), s)
+		return
+	case ir.VARARG:
+		if b == 0 {
+			s.clearFrom(a)
+		} else {
+			for i := a; i <= a+b-2; i++ {
+				s.set(i, false)
+			}
+		}
+	default:
+		panic("gogen: flow: unknown instruction " + in.Op.String())
+	}
+	edge(next, s)
+}
