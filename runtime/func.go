@@ -22,9 +22,10 @@ type FuncProto struct {
 	Chunk  *Chunk
 	index  int // position in Chunk.Protos
 	// compiled code (native.go): Code has opNative where it enters; orig
-	// is the code without them
-	native NativeFunc
-	orig   []inst
+	// is the code without them; plain is the code native changes to when
+	// it finds a register does not hold the number it expected (Deopt)
+	native, plain NativeFunc
+	orig          []inst
 	// copies of IR's, for calls
 	nparams, maxStack int
 	vararg            bool

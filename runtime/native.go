@@ -229,6 +229,35 @@ func (f *NativeFrame) Arith(base, pc int) int {
 	return NativeContinue
 }
 
+// Deopt is where compiled code that relies on what the tests of its
+// arithmetic's operands found out is entered at pc and finds a register
+// not holding the number it expects (the interpreter ran the code before,
+// and went on after an instruction with an operand that was not a number,
+// where compiled code would have left): the function's plain code, which
+// does not rely on that, replaces it for good and runs from pc. (It is
+// called once per function, one Go call deep.)
+func (f *NativeFrame) Deopt(cl *Closure, base, pc int) int {
+	fp := cl.P
+	if fp.plain == nil {
+		return pc
+	}
+	fp.native, fp.plain = fp.plain, nil
+	f.p.deopts++
+	return fp.native(f, cl, base, pc)
+}
+
+// ArithOut is Arith for compiled code that does not go on after the
+// instruction when its operands were not numbers (it knows, after it, that
+// they are): it returns NativeReload when Arith would have it go on, and
+// the runtime goes on with the frame at pc+1 (in compiled code if it is
+// entered there, else in the interpreter up to the next entry).
+func (f *NativeFrame) ArithOut(base, pc int) int {
+	if z := f.Arith(base, pc); z != NativeContinue {
+		return z
+	}
+	return NativeReload
+}
+
 // Compare runs the comparison at pc (EQ, LT, LE) for compiled code when
 // its operands are not two numbers, as the interpreter does: it returns
 // NativeSkip or NativeContinue for the outcome, or NativeReload or
@@ -533,6 +562,13 @@ type CompiledChunk struct {
 	// others), are the parts after the first (Funcs), each with the pc it
 	// starts at, in order
 	Parts [][]NativePart
+	// Plain, for a function whose code relies on what the tests of its
+	// arithmetic's operands found out (nil for the others, or nil), is its
+	// code that does not; it enters at the same Entries, and runs instead
+	// once Funcs' finds a register not holding the number it expected (see
+	// NativeFrame.Deopt). PlainParts are its parts, as Parts.
+	Plain      []NativeFunc
+	PlainParts [][]NativePart
 }
 
 // NativePart is a part of a compiled function split into parts: its
@@ -589,15 +625,30 @@ func attachCompiled(c *Chunk) {
 	cands := compiled.m[sum]
 	compiled.RUnlock()
 	for _, cc := range cands {
-		if cc.Fingerprint == c.Fingerprint() && len(cc.Funcs) == len(c.Protos()) && len(cc.Entries) == len(cc.Funcs) &&
-			(cc.Parts == nil || len(cc.Parts) == len(cc.Funcs)) {
+		n := len(cc.Funcs)
+		if cc.Fingerprint == c.Fingerprint() && n == len(c.Protos()) && len(cc.Entries) == n &&
+			(cc.Parts == nil || len(cc.Parts) == n) && (cc.Plain == nil || len(cc.Plain) == n) &&
+			(cc.PlainParts == nil || len(cc.PlainParts) == n) {
 			c.Native = cc
 			for i, fp := range c.Protos() {
-				var parts []NativePart
+				var parts, plainParts []NativePart
+				var plain NativeFunc
 				if cc.Parts != nil {
 					parts = cc.Parts[i]
 				}
+				if cc.Plain != nil {
+					plain = cc.Plain[i]
+				}
+				if cc.PlainParts != nil {
+					plainParts = cc.PlainParts[i]
+				}
 				fp.attach(cc.Funcs[i], parts, cc.Entries[i])
+				if plain != nil && fp.native != nil {
+					if len(plainParts) > 0 {
+						plain = joinParts(plain, plainParts, len(fp.Code))
+					}
+					fp.plain = plain
+				}
 			}
 			return
 		}
@@ -633,3 +684,7 @@ func (u *Upval) Set(v Value) { *u.v = v }
 // NativeEntries returns how many times the interpreter handed the process
 // to compiled code (which goes on by itself across calls and returns).
 func (p *Process) NativeEntries() int64 { return p.nativeEntries }
+
+// NativeDeopts returns how many compiled functions changed to their plain
+// code (see NativeFrame.Deopt).
+func (p *Process) NativeDeopts() int64 { return p.deopts }

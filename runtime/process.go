@@ -87,6 +87,7 @@ type Process struct {
 	nf            NativeFrame // reused for every entry into compiled code
 	nativeStop    stopReason  // what a call made by compiled code stopped the loop for
 	nativeEntries int64
+	deopts        int64  // compiled functions changed to their plain code (NativeFrame.Deopt)
 	raised        *Error // set by Thread.Raise
 	yieldv        []Value
 	results       []Value

@@ -82,6 +82,7 @@ type Result struct {
 	Err      error
 	Compiled bool  // the chunk ran with compiled code attached
 	Entries  int64 // times it entered compiled code
+	Deopts   int64 // compiled functions changed to their plain code
 }
 
 // Run runs source on the interpreter; budget > 0 runs it in slices of that
@@ -192,7 +193,7 @@ func run(name, source string, budget int64, sandbox bool, check func(a, b []byte
 		}
 	}
 	w.Flush()
-	return Result{Stdout: out.String(), Compiled: compiled, Entries: p.NativeEntries()}
+	return Result{Stdout: out.String(), Compiled: compiled, Entries: p.NativeEntries(), Deopts: p.NativeDeopts()}
 }
 
 // Check compares a result with a chunk's expectations.

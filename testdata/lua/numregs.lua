@@ -1,6 +1,8 @@
 -- registers that hold numbers and stop holding them: compiled code skips
 -- the number test where its analysis knows a register holds a number, and
--- stores only the float where one already does (see gogen/numbers.go)
+-- stores only the float where one already does (see gogen/numbers.go).
+-- When compiled code finds a register not holding the number it expects,
+-- the function changes to its plain code (compiled code: deopts).
 
 -- a local a closure captures changes under a call
 local x = 1
@@ -109,9 +111,65 @@ for i = 1, 2 do
 end
 --> =23	5
 --> =34	7
+-- an operand that is a string: compiled code leaves after the instruction
+-- (what follows it knows the operands are numbers), and the entries after
+-- it (where the call returns) find one is not
+local function id(v) return v end
+local sum = 0
+for i = 1, 6 do
+  local a = i
+  if i % 3 == 0 then a = tostring(i) end
+  local b = a + 1
+  id(b)
+  sum = sum + b + a * 2
+  if i % 2 == 0 then a = i .. "" end
+  sum = sum - a
+end
+print(sum)                      --> =48
+
+-- arithmetic metamethods in a loop, among number arithmetic
+local V = {}
+V.__index = V
+V.__add = function(p, q) return setmetatable({x = p.x + q.x}, V) end
+V.__mul = function(p, k) return setmetatable({x = p.x * k}, V) end
+local pos, vel = setmetatable({x = 0}, V), setmetatable({x = 1}, V)
+local last
+for i = 1, 4 do
+  pos = pos + vel * i
+  local d = pos.x * 2 + i
+  last = d - i / 2
+  print(pos.x, d, last)
+end
+--> =1	3	2.5
+--> =3	8	7
+--> =6	15	13.5
+--> =10	24	22
+print(pcall(function() return pos * 2 + 1 end))
+--> ~^false	numregs.lua:[0-9]+: attempt to index local .q. \(a number value\)$
+---
+-- (compiled code: no deopt) numbers from tables and parameters: compiled
+-- code tests them once and knows them after, across calls, in budget
+-- slices and after them
+local function norm(v) return math.sqrt(v.x * v.x + v.y * v.y) end
+local function step(p, dt)
+  local x, y = p.x, p.y
+  local vx, vy = p.vx, p.vy
+  for i = 1, 10 do
+    local d = norm(p) + 1
+    vx = vx - x / d * dt
+    vy = vy - y / d * dt
+    x, y = x + vx * dt, y + vy * dt
+    p.x, p.y = x, y
+    if d > 2 then vx = -vx end
+  end
+  p.vx, p.vy = vx, vy
+end
+local p = {x = 1, y = 0, vx = 0, vy = 1}
+for i = 1, 20 do step(p, 0.1) end
+print(string.format("%.6f %.6f %.6f %.6f", p.x, p.y, p.vx, p.vy)) --> =-0.664211 0.429871 -0.431557 1.001633
 ---
 -- a metamethod's result is no number
 local v = setmetatable({}, {__unm = function() return {} end})
 local w = -v
 w = -w.x
-### "numregs.lua:116: attempt to perform arithmetic on field 'x' \(a nil value\)"
+### "numregs.lua:174: attempt to perform arithmetic on field 'x' \(a nil value\)"

@@ -27,6 +27,18 @@
 // long runs, after each call, and after each arithmetic instruction or
 // comparison that may call a metamethod (where the metamethod returns to).
 //
+// Registers known to hold numbers (numbers.go) need no number test where
+// they are operands, and a number written to one stores the float alone.
+// What holds in either engine comes from an analysis of the whole
+// function; within compiled code more is known, for an arithmetic
+// instruction goes on only when its operands passed their tests (else it
+// leaves to the runtime and the interpreter), and entries check what the
+// interpreter may have changed. A function whose code relies on that is
+// written twice: as it runs first, and plain, without; the runtime
+// changes to the plain code for good when an entry finds a register not
+// holding the number it expected (NativeFrame.Deopt), as a loop of vector
+// arithmetic on tables with __add would.
+//
 // A long function (a script's main chunk, mostly) is written as several
 // Go functions, its parts: Go's compiler inlines next to nothing into a
 // function of more than 5000 syntax nodes, and the table accesses' hit
@@ -92,17 +104,36 @@ func Generate(pkg string, c Chunk) ([]byte, error) {
 	}
 	walk(c.Main)
 	names := make([]string, len(protos))
+	plain := make([]string, len(protos)) // "": none
 	entries := make([][]int32, len(protos))
 	parts := make([][]jen.Code, len(protos))
-	split := false
+	plainParts := make([][]jen.Code, len(protos))
+	split, plainSplit := false, false
 	for i, p := range protos {
 		names[i] = c.Prefix + funcName(i, p)
-		g.nums = numberRegs(p)
-		fa := analyze(p, c.MinRun, g.nums)
+		g.sem = numberRegs(p)
+		fa := analyze(p, c.MinRun, g.sem)
 		entries[i] = fa.entries
+		// the function as it runs first, knowing what its operands' tests
+		// found out (when that is anything), and without, which it
+		// changes to when an entry finds one of those is not a number
+		// (see compiledNums, NativeFrame.Deopt)
+		g.nums = compiledNums(p, fa, g.sem)
+		g.needed = neededNums(p, fa, g.nums)
+		g.tested = false
+		for pc := range p.Code {
+			g.tested = g.tested || fa.fast[pc] && g.nums[pc].andNot(g.sem[pc]).and(g.needed[pc]) != regSet{}
+		}
 		f.Add(g.function(names[i], p, fa, &parts[i]))
 		f.Line()
 		split = split || parts[i] != nil
+		if g.tested {
+			plain[i] = names[i] + "_plain"
+			g.nums, g.tested = g.sem, false
+			f.Add(g.function(plain[i], p, fa, &plainParts[i]))
+			f.Line()
+			plainSplit = plainSplit || plainParts[i] != nil
+		}
 	}
 	fields := jen.Dict{
 		jen.Id("Name"):        jen.Lit(c.Name),
@@ -123,8 +154,8 @@ func Generate(pkg string, c Chunk) ([]byte, error) {
 			}
 		}),
 	}
-	if split {
-		fields[jen.Id("Parts")] = jen.Index().Index().Qual(rtPath, "NativePart").ValuesFunc(func(gr *jen.Group) {
+	partsLit := func(parts [][]jen.Code) jen.Code {
+		return jen.Index().Index().Qual(rtPath, "NativePart").ValuesFunc(func(gr *jen.Group) {
 			for _, ps := range parts {
 				if ps == nil {
 					gr.Nil()
@@ -133,6 +164,23 @@ func Generate(pkg string, c Chunk) ([]byte, error) {
 				}
 			}
 		})
+	}
+	if split {
+		fields[jen.Id("Parts")] = partsLit(parts)
+	}
+	if slices.ContainsFunc(plain, func(n string) bool { return n != "" }) {
+		fields[jen.Id("Plain")] = jen.Index().Qual(rtPath, "NativeFunc").ValuesFunc(func(gr *jen.Group) {
+			for _, n := range plain {
+				if n == "" {
+					gr.Nil()
+				} else {
+					gr.Id(n)
+				}
+			}
+		})
+	}
+	if plainSplit {
+		fields[jen.Id("PlainParts")] = partsLit(plainParts)
 	}
 	f.Func().Id("init").Params().Block(
 		jen.Qual(rtPath, "RegisterCompiled").Call(jen.Op("&").Qual(rtPath, "CompiledChunk").Values(fields)),
@@ -185,6 +233,9 @@ type funcInfo struct {
 	fast    []bool
 	target  []bool
 	entries []int32
+	// afterArith[pc]: pc is an entry only for an arithmetic instruction's
+	// metamethod to return to
+	afterArith []bool
 }
 
 func analyze(p *ir.Proto, minRun int, nums []regSet) funcInfo {
@@ -230,23 +281,30 @@ func analyze(p *ir.Proto, minRun int, nums []regSet) funcInfo {
 	// (Not after table accesses: an entry after each costs object-heavy
 	// code more than it saves; after an __index or __newindex function
 	// the interpreter runs to the next entry.)
-	enter := func(pc int) {
-		if pc < n && fa.fast[pc] && !slices.Contains(fa.entries, int32(pc)) {
+	fa.afterArith = make([]bool, n+1)
+	enter := func(pc int, arith bool) {
+		if pc >= n || !fa.fast[pc] {
+			return
+		}
+		if !slices.Contains(fa.entries, int32(pc)) {
 			fa.entries = append(fa.entries, int32(pc))
+			fa.afterArith[pc] = arith
+		} else if !arith {
+			fa.afterArith[pc] = false
 		}
 	}
 	for pc, in := range p.Code {
 		switch in.Op {
 		case ir.CALL, ir.TFORCALL:
-			enter(pc + 1)
+			enter(pc+1, false)
 		case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW, ir.UNM:
 			if !knownNumbers(p, in, nums[pc]) {
-				enter(pc + 1)
+				enter(pc+1, true)
 			}
 		case ir.EQ, ir.LT, ir.LE:
 			if !knownNumbers(p, in, nums[pc]) {
-				enter(pc + 1)
-				enter(pc + 2)
+				enter(pc+1, false)
+				enter(pc+2, false)
 			}
 		}
 	}
@@ -353,9 +411,16 @@ type gen struct {
 	// NativeJump - target (see runtime's joinParts)
 	lo, hi int
 	split  bool
-	// nums are the registers that hold numbers at each pc of the
-	// function being written (numberRegs)
-	nums []regSet
+	// sem are the registers that hold numbers at each pc of the function
+	// being written (numberRegs), nums those its code relies on: sem, or
+	// when tested, those that do when compiled code gets there
+	// (compiledNums: arithmetic leaves when its operands' tests fail, and
+	// entries check)
+	sem, nums []regSet
+	tested    bool
+	// needed are, at each pc, the registers whose holding a number the
+	// code from there relies on before it writes them (neededNums)
+	needed []regSet
 }
 
 func label(pc int) string { return fmt.Sprintf("pc%d", pc) }
@@ -373,6 +438,9 @@ func (g *gen) function(name string, p *ir.Proto, fa funcInfo, parts *[]jen.Code)
 		}
 	}
 	doc := fmt.Sprintf("%s is %s, %s:%d.", name, what, src, max(p.LineDefined, 1))
+	if strings.HasSuffix(name, "_plain") {
+		doc = fmt.Sprintf("%s is %s, %s:%d, without what its arithmetic's tests find out (see runtime.NativeFrame.Deopt).", name, what, src, max(p.LineDefined, 1))
+	}
 	if len(fa.entries) == 0 {
 		return jen.Comment(doc).Line().Func().Id(name).Add(signature()).Block(jen.Return(jen.Id("pc")))
 	}
@@ -509,13 +577,20 @@ func (g *gen) body(p *ir.Proto, fa funcInfo, entries []int32) []jen.Code {
 	if entries[0] == 0 {
 		// a call's entry: a branch of its own, well predicted, before the
 		// jump table of the others
-		body = append(body, jen.If(jen.Id("pc").Op("==").Lit(0)).Block(jen.Goto().Id(label(0))))
+		body = append(body, jen.If(jen.Id("pc").Op("==").Lit(0)).Block(append(g.entryChecks(fa, 0), jen.Goto().Id(label(0)))...))
 		entries = entries[1:]
 	}
 	if len(entries) > 0 {
 		body = append(body, jen.Switch(jen.Id("pc")).BlockFunc(func(sw *jen.Group) {
 			for _, e := range entries {
-				sw.Case(jen.Lit(int(e))).Goto().Id(label(int(e)))
+				if g.tested && fa.afterArith[e] {
+					// (reached after an arithmetic instruction whose operand
+					// was not a number, when compiled code has left; or
+					// by the interpreter, which goes on to the next entry)
+					sw.Case(jen.Lit(int(e))).Block(leave(int(e)))
+					continue
+				}
+				sw.Case(jen.Lit(int(e))).Block(append(g.entryChecks(fa, int(e)), jen.Goto().Id(label(int(e))))...)
 			}
 		}))
 	}
@@ -536,6 +611,9 @@ func (g *gen) body(p *ir.Proto, fa funcInfo, entries []int32) []jen.Code {
 		}
 	}
 	for _, e := range all {
+		if g.tested && fa.afterArith[e] {
+			continue // refused (see the switch)
+		}
 		used[e] = true
 		reach(int(e))
 	}
@@ -589,6 +667,31 @@ func (g *gen) body(p *ir.Proto, fa funcInfo, entries []int32) []jen.Code {
 		body = append(body, jen.Return(jen.Lit(n)))
 	}
 	return body
+}
+
+// entryChecks tests, where compiled code is entered at pc, the registers
+// it knows hold numbers there that the interpreter may not have left
+// numbers (compiledNums): when one is not, the interpreter runs pc.
+func (g *gen) entryChecks(fa funcInfo, pc int) []jen.Code {
+	if !g.tested {
+		return nil
+	}
+	c := g.nums[pc].andNot(g.sem[pc]).and(g.needed[pc])
+	var cond *jen.Statement
+	for r := int32(0); r < int32(64*len(c)); r++ {
+		if c.has(r) {
+			t := jen.Op("!").Add(reg(r)).Dot("IsNumber").Call()
+			if cond == nil {
+				cond = t
+			} else {
+				cond = cond.Op("||").Add(t)
+			}
+		}
+	}
+	if cond == nil {
+		return nil
+	}
+	return []jen.Code{jen.If(cond).Block(jen.Return(jen.Id("f").Dot("Deopt").Call(jen.Id("cl"), jen.Id("base"), jen.Lit(pc))))}
 }
 
 // reg and friends are expressions for operands.
@@ -802,10 +905,10 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		case ir.POW:
 			res = jen.Qual("math", "Pow").Call(bv, cv)
 		}
-		return []jen.Code{arith(bd, cd, bg, cg, pc, g.setNum(pc, a, res))}
+		return []jen.Code{arith(bd, cd, bg, cg, pc, g.tested, g.setNum(pc, a, res))}
 	case ir.UNM:
 		bv, bd, bg := g.numOperand(p, pc, b, "x", false)
-		return []jen.Code{arith(bd, nil, bg, nil, pc, g.setNum(pc, a, jen.Op("-").Add(bv)))}
+		return []jen.Code{arith(bd, nil, bg, nil, pc, g.tested, g.setNum(pc, a, jen.Op("-").Add(bv)))}
 	case ir.NOT:
 		return []jen.Code{reg(a).Op("=").Add(rt("Bool")).Call(jen.Op("!").Add(reg(b)).Dot("Truthy").Call())}
 	case ir.LEN:
@@ -966,14 +1069,19 @@ func operands(bd, cd, bg, cg jen.Code) (decls []jen.Code, guard jen.Code) {
 }
 
 // arith wraps an operation on two number operands with their guards.
-func arith(bd, cd, bg, cg jen.Code, pc int, op jen.Code) jen.Code {
+func arith(bd, cd, bg, cg jen.Code, pc int, tested bool, op jen.Code) jen.Code {
 	s, guard := operands(bd, cd, bg, cg)
 	if guard == nil {
 		return jen.Block(append(s, op)...)
 	}
 	// an operand that is not a number: the runtime's slow path, as the
-	// interpreter's (string conversion, a metamethod call, an error)
+	// interpreter's (string conversion, a metamethod call, an error); when
+	// what follows knows the operands are numbers (compiledNums), compiled
+	// code leaves after it
 	slow := orReturn("z", "Arith", []jen.Code{jen.Id("base"), jen.Lit(pc)})
+	if tested {
+		slow = jen.Return(jen.Id("f").Dot("ArithOut").Call(jen.Id("base"), jen.Lit(pc)))
+	}
 	return jen.Block(append(s, jen.If(guard).Block(slow).Else().Block(op))...)
 }
 

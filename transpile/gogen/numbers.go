@@ -66,6 +66,13 @@ func (s regSet) and(o regSet) regSet {
 	return s
 }
 
+func (s regSet) or(o regSet) regSet {
+	for i := range s {
+		s[i] |= o[i]
+	}
+	return s
+}
+
 func (s regSet) andNot(o regSet) regSet {
 	for i := range s {
 		s[i] &^= o[i]
@@ -200,4 +207,232 @@ func flow(p *ir.Proto, pc int, in ir.Instr, s regSet, edge func(to int, s regSet
 		panic("gogen: flow: unknown instruction " + in.Op.String())
 	}
 	edge(next, s)
+}
+
+// compiledNums returns, for each pc of p, the registers that hold a
+// number whenever compiled code reaches pc; an entry checks those sem
+// does not know of before it goes there (see gen.body).
+//
+// Within compiled code more is known than in general: an arithmetic
+// instruction whose operands are tested goes on only when they are
+// numbers (otherwise it leaves to the runtime, ArithOut, and the
+// interpreter goes on after it, up to the next entry), so after it its
+// operands are numbers as well as its result. Compiled code is entered
+// at entries: where a run of fast instructions starts (a loop's head, a
+// function's start) only what numberRegs knows holds; where a call or a
+// comparison's metamethod returns to, or where one part of a function
+// jumps to another, compiled code checks the registers it needs (they
+// hold numbers unless the interpreter ran the instructions before, when
+// they may not), and returns the pc to the interpreter when one does not.
+// (So does every other pc a part of a long function is entered at: the
+// analysis sees the jumps between parts as the jumps they are, and the
+// runtime may enter a part there from outside as well.)
+// So what the operands' tests found out lasts through a loop's body, and
+// across calls, but starts again at each loop's head.
+func compiledNums(p *ir.Proto, fa funcInfo, sem []regSet) []regSet {
+	n := len(p.Code)
+	var captured, used regSet
+	for _, in := range p.Code {
+		switch in.Op {
+		case ir.CLOSURE:
+			if int(in.B) < len(p.Protos) {
+				for _, u := range p.Protos[in.B].Upvals {
+					if u.InStack {
+						captured.set(int32(u.Index), true)
+					}
+				}
+			}
+		case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW, ir.UNM, ir.EQ, ir.LT, ir.LE:
+			// the registers whose being numbers compiled code uses
+			// (an operand's test, a store of the float alone)
+			used.set(in.B, true)
+			if in.Op != ir.UNM {
+				used.set(in.C, true)
+			}
+			if in.Op != ir.EQ && in.Op != ir.LT && in.Op != ir.LE {
+				used.set(in.A, true)
+			}
+		}
+	}
+	used = used.andNot(captured)
+	// loop heads (where a backward jump lands) and the function's start
+	// know only what sem knows: so a check that fails (when the
+	// interpreter went on after an instruction compiled code would have
+	// left at) leaves the rest of one pass of the loop to the
+	// interpreter, not the whole loop
+	head := make([]bool, n+1)
+	head[0] = true
+	for pc, in := range p.Code {
+		for _, t := range jumpTargets(pc, in) {
+			if t <= pc && t >= 0 {
+				head[t] = true
+			}
+		}
+	}
+	nums := make([]regSet, n+1)
+	seen := make([]bool, n+1)
+	var work []int
+	seed := func(pc int, s regSet) {
+		if pc < len(p.Code) && fa.fast[pc] {
+			nums[pc], seen[pc] = s, true
+			work = append(work, pc)
+		}
+	}
+	for pc := range head {
+		if head[pc] {
+			seed(pc, sem[pc])
+		}
+	}
+	for _, e := range fa.entries {
+		if !head[e] {
+			seed(int(e), sem[e].or(used))
+		}
+	}
+	for len(work) > 0 {
+		pc := work[len(work)-1]
+		work = work[:len(work)-1]
+		if pc >= n || !fa.fast[pc] {
+			continue
+		}
+		in := p.Code[pc]
+		s := nums[pc]
+		switch in.Op {
+		case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW, ir.UNM:
+			// tested: they are numbers, or compiled code has left
+			s.set(in.B, true)
+			if in.Op != ir.UNM {
+				s.set(in.C, true)
+			}
+		}
+		flow(p, pc, in, s, func(to int, s regSet) {
+			if to < 0 || to > n {
+				return
+			}
+			s = s.andNot(captured)
+			switch {
+			case !seen[to]:
+				seen[to], nums[to] = true, s
+			case nums[to].and(s) != nums[to]:
+				nums[to] = nums[to].and(s)
+			default:
+				return
+			}
+			work = append(work, to)
+		})
+	}
+	return nums
+}
+
+// neededNums returns, for each pc of p, the registers whose holding a
+// number (as nums says) the compiled code from pc on relies on before it
+// writes them: an operand read without its test, a register whose float
+// alone is stored, and what such a register's being a number came from
+// (a MOVE's source, say). An entry checks only those: what it does not
+// check, nothing relies on. (A backward analysis; too many is safe, it
+// only checks more.)
+func neededNums(p *ir.Proto, fa funcInfo, nums []regSet) []regSet {
+	n := len(p.Code)
+	needed := make([]regSet, n+2)
+	for changed := true; changed; {
+		changed = false
+		for pc := n - 1; pc >= 0; pc-- {
+			if !fa.fast[pc] {
+				continue // compiled code leaves there
+			}
+			s := needIn(p, pc, p.Code[pc], nums[pc], needed)
+			if s != needed[pc] {
+				needed[pc], changed = s, true
+			}
+		}
+	}
+	return needed
+}
+
+// needIn is neededNums' step: what is needed before the instruction at pc,
+// given what is needed where it goes on.
+func needIn(p *ir.Proto, pc int, in ir.Instr, known regSet, needed []regSet) regSet {
+	a, b, c := in.A, in.B, in.C
+	var out regSet
+	for _, t := range jumpTargets(pc, in) {
+		if t >= 0 && t < len(needed) {
+			out = out.or(needed[t])
+		}
+	}
+	if fallsThrough(in) {
+		out = out.or(needed[pc+1])
+	}
+	use := func(r int32) {
+		if known.has(r) {
+			out.set(r, true)
+		}
+	}
+	switch in.Op {
+	case ir.MOVE, ir.UNM:
+		from := out.has(a)
+		out.set(a, false)
+		if from {
+			out.set(b, true)
+		}
+		use(a)
+		use(b)
+	case ir.LOADK:
+		out.set(a, false)
+		use(a)
+	case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW:
+		// after it, its result and its operands are numbers however they
+		// were before: tested, or relied on (use)
+		out.set(a, false)
+		out.set(b, false)
+		out.set(c, false)
+		use(a)
+		use(b)
+		use(c)
+	case ir.EQ, ir.LT, ir.LE:
+		use(b)
+		use(c)
+	case ir.FORPREP:
+		for i := a; i <= a+2; i++ {
+			out.set(i, false)
+			use(i)
+		}
+	case ir.FORLOOP:
+		for i := a; i <= a+3; i++ {
+			use(i)
+		}
+	case ir.LOADBOOL, ir.GETUPVAL, ir.GETGLOBAL, ir.GETTABLE, ir.NEWTABLE, ir.NOT, ir.LEN, ir.CLOSURE:
+		out.set(a, false)
+	case ir.SELF:
+		out.set(a, false)
+		out.set(a+1, false)
+	case ir.LOADNIL:
+		for i := a; i <= b; i++ {
+			out.set(i, false)
+		}
+	case ir.CONCAT:
+		for i := b; i <= c; i++ {
+			out.set(i, false)
+		}
+		out.set(a, false)
+	case ir.CALL, ir.TAILCALL:
+		out.clearFrom(a)
+	case ir.TFORCALL:
+		out.clearFrom(a + 3)
+	case ir.TESTSET:
+		if out.has(a) {
+			out.set(b, true)
+		}
+	case ir.TFORLOOP:
+		if out.has(a + 2) {
+			out.set(a+3, true)
+		}
+	case ir.VARARG:
+		if b == 0 {
+			out.clearFrom(a)
+		} else {
+			for i := a; i <= a+b-2; i++ {
+				out.set(i, false)
+			}
+		}
+	}
+	return out
 }

@@ -64,10 +64,21 @@ func main() {
 		if !same(r.Stdout, interp.Stdout) || errs(r.Err) != errs(interp.Err) {
 			fail(c, "compiled and interpreted runs differ:\n%q\n%q", r.Stdout, interp.Stdout)
 		}
+		// a chunk that says so must change compiled functions to their
+		// plain code (see NativeFrame.Deopt), or must not, even when
+		// the interpreter runs parts of it (budget slices)
+		deopts := strings.Contains(c.Source, "(compiled code: deopts)")
+		keeps := strings.Contains(c.Source, "(compiled code: no deopt)")
+		if deopts && r.Deopts == 0 || keeps && r.Deopts != 0 {
+			fail(c, "%d compiled functions changed to their plain code", r.Deopts)
+		}
 		for _, n := range []int64{1, 7, 100} {
 			s := luatest.Run(c.File, c.Source, n, false)
 			if !same(s.Stdout, r.Stdout) || errs(s.Err) != errs(r.Err) {
 				fail(c, "in slices of %d: %q", n, s.Stdout)
+			}
+			if keeps && s.Deopts != 0 {
+				fail(c, "in slices of %d: %d compiled functions changed to their plain code", n, s.Deopts)
 			}
 		}
 		for _, n := range []int64{0, 7, 100, 1000} {
