@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"sync/atomic"
 	"unique"
 
 	"github.com/mobilua/mobilua/ir"
@@ -23,9 +24,12 @@ type FuncProto struct {
 	index  int // position in Chunk.Protos
 	// compiled code (native.go): Code has opNative where it enters; orig
 	// is the code without them; plain is the code native changes to when
-	// it finds a register does not hold the number it expected (Deopt)
-	native, plain NativeFunc
-	orig          []inst
+	// it finds a register does not hold the number it expected (Deopt).
+	// (Processes running at once may share a chunk: native changes
+	// atomically, plain not after attach.)
+	native atomic.Pointer[NativeFunc]
+	plain  *NativeFunc
+	orig   []inst
 	// copies of IR's, for calls
 	nparams, maxStack int
 	vararg            bool

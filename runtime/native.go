@@ -84,7 +84,7 @@ func (p *Process) runNative(th *Thread, cl *Closure, at, base int) (npc, entry i
 	}
 	p.nativeEntries++
 	nf.smc = p.stringMC()
-	native := cl.P.native
+	native := *cl.P.native.Load() // (entered at opNative: there is code)
 	for {
 		npc := native(nf, cl, base, at)
 		if npc != NativeReload {
@@ -97,9 +97,11 @@ func (p *Process) runNative(th *Thread, cl *Closure, at, base int) (npc, entry i
 		// __index function, say) returns at at once, and the interpreter
 		// runs that instruction: cheaper, on calls and returns, than
 		// looking for opNative at every reload
-		if native = cl.P.native; native == nil {
+		np := cl.P.native.Load()
+		if np == nil {
 			return at, -1
 		}
+		native = *np
 	}
 }
 
@@ -241,9 +243,10 @@ func (f *NativeFrame) Deopt(cl *Closure, base, pc int) int {
 	if fp.plain == nil {
 		return pc
 	}
-	fp.native, fp.plain = fp.plain, nil
-	f.p.deopts++
-	return fp.native(f, cl, base, pc)
+	if cur := fp.native.Load(); cur != fp.plain && fp.native.CompareAndSwap(cur, fp.plain) {
+		f.p.deopts++ // (else another process sharing the chunk changed it)
+	}
+	return (*fp.plain)(f, cl, base, pc)
 }
 
 // ArithOut is Arith for compiled code that does not go on after the
@@ -643,11 +646,11 @@ func attachCompiled(c *Chunk) {
 					plainParts = cc.PlainParts[i]
 				}
 				fp.attach(cc.Funcs[i], parts, cc.Entries[i])
-				if plain != nil && fp.native != nil {
+				if plain != nil && fp.native.Load() != nil {
 					if len(plainParts) > 0 {
 						plain = joinParts(plain, plainParts, len(fp.Code))
 					}
-					fp.plain = plain
+					fp.plain = &plain
 				}
 			}
 			return
@@ -669,11 +672,11 @@ func (fp *FuncProto) attach(fn NativeFunc, parts []NativePart, entries []int32) 
 			fp.Code[pc] = inst(opNative)
 		}
 	}
-	fp.native = fn
+	fp.native.Store(&fn)
 }
 
 // Compiled reports whether the function runs compiled code.
-func (fp *FuncProto) Compiled() bool { return fp.native != nil }
+func (fp *FuncProto) Compiled() bool { return fp.native.Load() != nil }
 
 // Get returns the upvalue's value (for compiled code).
 func (u *Upval) Get() Value { return *u.v }

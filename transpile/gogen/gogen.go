@@ -577,7 +577,7 @@ func (g *gen) body(p *ir.Proto, fa funcInfo, entries []int32) []jen.Code {
 	if entries[0] == 0 {
 		// a call's entry: a branch of its own, well predicted, before the
 		// jump table of the others
-		body = append(body, jen.If(jen.Id("pc").Op("==").Lit(0)).Block(append(g.entryChecks(fa, 0), jen.Goto().Id(label(0)))...))
+		body = append(body, jen.If(jen.Id("pc").Op("==").Lit(0)).Block(append(g.entryChecks(0), jen.Goto().Id(label(0)))...))
 		entries = entries[1:]
 	}
 	if len(entries) > 0 {
@@ -590,7 +590,7 @@ func (g *gen) body(p *ir.Proto, fa funcInfo, entries []int32) []jen.Code {
 					sw.Case(jen.Lit(int(e))).Block(leave(int(e)))
 					continue
 				}
-				sw.Case(jen.Lit(int(e))).Block(append(g.entryChecks(fa, int(e)), jen.Goto().Id(label(int(e))))...)
+				sw.Case(jen.Lit(int(e))).Block(append(g.entryChecks(int(e)), jen.Goto().Id(label(int(e))))...)
 			}
 		}))
 	}
@@ -672,7 +672,7 @@ func (g *gen) body(p *ir.Proto, fa funcInfo, entries []int32) []jen.Code {
 // entryChecks tests, where compiled code is entered at pc, the registers
 // it knows hold numbers there that the interpreter may not have left
 // numbers (compiledNums): when one is not, the interpreter runs pc.
-func (g *gen) entryChecks(fa funcInfo, pc int) []jen.Code {
+func (g *gen) entryChecks(pc int) []jen.Code {
 	if !g.tested {
 		return nil
 	}
