@@ -6,7 +6,7 @@ BIN := bin/mobilua
 # the end, with no failing input, on a loaded machine).
 FUZZN ?= 100000
 
-.PHONY: all build demo test unit fuzz bench bench-compiled gobench clean
+.PHONY: all build demo test unit fuzz bench bench-ab bench-compiled gobench clean
 
 all: build
 
@@ -44,6 +44,13 @@ fuzz:
 bench: build bench-compiled
 	MOBILUA="$(CURDIR)/$(BIN) run" ../shared/bench/run $(BENCHFLAGS)
 	MOBILUA="$(CURDIR)/bin/mobilua-compiled run" MOBILUA_NAME=compiled ../shared/bench/run -i mobilua $(BENCHFLAGS)
+
+# Compiled code against the interpreter, run by turns on the same scripts
+# (the ratio the two runs of bench give is at the mercy of the machine's
+# drift between them): ABN=5 runs each.
+ABN ?= 5
+bench-ab: build bench-compiled
+	scripts/bench-ab -n $(ABN)
 
 bench-compiled: build
 	./$(BIN) build --cli -o bin/mobilua-compiled ../shared/bench/lua/*.lua
