@@ -52,6 +52,22 @@ func (s *regSet) set(r int32, on bool) {
 	}
 }
 
+// clearRange removes registers lo to hi.
+func (s *regSet) clearRange(lo, hi int32) {
+	for i := lo; i <= hi; i++ {
+		s.set(i, false)
+	}
+}
+
+// clearVararg removes the registers VARARG a b writes.
+func (s *regSet) clearVararg(a, b int32) {
+	if b == 0 {
+		s.clearFrom(a)
+	} else {
+		s.clearRange(a, a+b-2)
+	}
+}
+
 // clearFrom removes r and every register above it.
 func (s *regSet) clearFrom(r int32) {
 	for i := max(r, 0); int(i) < 64*len(s); i++ {
@@ -83,44 +99,70 @@ func (s regSet) andNot(o regSet) regSet {
 // numberRegs returns, for each pc of p, the registers that hold a number
 // whenever the instruction at pc starts; unreachable pcs know nothing.
 func numberRegs(p *ir.Proto) []regSet {
+	a := newAnalysis(p)
+	a.seed(0, regSet{})
+	a.solve(func(pc int, edge func(int, regSet)) {
+		flow(p, pc, p.Code[pc], a.state[pc], edge)
+	})
+	return a.state
+}
+
+// analysis is a forward analysis of which registers hold numbers: states
+// per pc, met over the edges that reach them (intersection), from seeds.
+type analysis struct {
+	n        int
+	state    []regSet
+	seen     []bool
+	work     []int
+	captured regSet // registers a closure captures: never known
+}
+
+func newAnalysis(p *ir.Proto) *analysis {
 	n := len(p.Code)
-	var captured regSet
+	a := &analysis{n: n, state: make([]regSet, n+1), seen: make([]bool, n+1)}
 	for _, in := range p.Code {
 		if in.Op == ir.CLOSURE && int(in.B) < len(p.Protos) {
 			for _, u := range p.Protos[in.B].Upvals {
 				if u.InStack {
-					captured.set(int32(u.Index), true)
+					a.captured.set(int32(u.Index), true)
 				}
 			}
 		}
 	}
-	state := make([]regSet, n+1)
-	seen := make([]bool, n+1)
-	seen[0] = true
-	work := []int{0}
-	for len(work) > 0 {
-		pc := work[len(work)-1]
-		work = work[:len(work)-1]
-		if pc >= n {
-			continue
+	return a
+}
+
+// seed starts the analysis at pc with s.
+func (a *analysis) seed(pc int, s regSet) {
+	a.state[pc], a.seen[pc] = s.andNot(a.captured), true
+	a.work = append(a.work, pc)
+}
+
+// solve runs step on each pc whose state changed, until none does; step
+// calls edge with each pc the instruction goes on at and the state there.
+func (a *analysis) solve(step func(pc int, edge func(int, regSet))) {
+	edge := func(to int, s regSet) {
+		if to < 0 || to > a.n {
+			return
 		}
-		flow(p, pc, p.Code[pc], state[pc], func(to int, s regSet) {
-			if to < 0 || to > n {
-				return
-			}
-			s = s.andNot(captured)
-			switch {
-			case !seen[to]:
-				seen[to], state[to] = true, s
-			case state[to].and(s) != state[to]:
-				state[to] = state[to].and(s)
-			default:
-				return
-			}
-			work = append(work, to)
-		})
+		s = s.andNot(a.captured)
+		switch {
+		case !a.seen[to]:
+			a.seen[to], a.state[to] = true, s
+		case a.state[to].and(s) != a.state[to]:
+			a.state[to] = a.state[to].and(s)
+		default:
+			return
+		}
+		a.work = append(a.work, to)
 	}
-	return state
+	for len(a.work) > 0 {
+		pc := a.work[len(a.work)-1]
+		a.work = a.work[:len(a.work)-1]
+		if pc < a.n {
+			step(pc, edge)
+		}
+	}
 }
 
 // flow calls edge for each pc the instruction at pc may go on at, with
@@ -146,9 +188,7 @@ func flow(p *ir.Proto, pc int, in ir.Instr, s regSet, edge func(to int, s regSet
 			return
 		}
 	case ir.LOADNIL:
-		for i := a; i <= b; i++ {
-			s.set(i, false)
-		}
+		s.clearRange(a, b)
 	case ir.GETUPVAL, ir.GETGLOBAL, ir.GETTABLE, ir.NEWTABLE, ir.NOT, ir.LEN, ir.CLOSURE:
 		s.set(a, false)
 	case ir.SELF:
@@ -158,9 +198,7 @@ func flow(p *ir.Proto, pc int, in ir.Instr, s regSet, edge func(to int, s regSet
 	case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW:
 		s.set(a, isNum(b) && isNum(c))
 	case ir.CONCAT:
-		for i := b; i <= c; i++ {
-			s.set(i, false)
-		}
+		s.clearRange(b, c)
 		s.set(a, false)
 	case ir.JMP:
 		edge(next+int(b), s)
@@ -196,13 +234,7 @@ func flow(p *ir.Proto, pc int, in ir.Instr, s regSet, edge func(to int, s regSet
 		edge(next+int(b), s)
 		return
 	case ir.VARARG:
-		if b == 0 {
-			s.clearFrom(a)
-		} else {
-			for i := a; i <= a+b-2; i++ {
-				s.set(i, false)
-			}
-		}
+		s.clearVararg(a, b)
 	default:
 		panic("gogen: flow: unknown instruction " + in.Op.String())
 	}
@@ -231,17 +263,10 @@ func flow(p *ir.Proto, pc int, in ir.Instr, s regSet, edge func(to int, s regSet
 // across calls, but starts again at each loop's head.
 func compiledNums(p *ir.Proto, fa funcInfo, sem []regSet) []regSet {
 	n := len(p.Code)
-	var captured, used regSet
+	a := newAnalysis(p)
+	var used regSet
 	for _, in := range p.Code {
 		switch in.Op {
-		case ir.CLOSURE:
-			if int(in.B) < len(p.Protos) {
-				for _, u := range p.Protos[in.B].Upvals {
-					if u.InStack {
-						captured.set(int32(u.Index), true)
-					}
-				}
-			}
 		case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW, ir.UNM, ir.EQ, ir.LT, ir.LE:
 			// the registers whose being numbers compiled code uses
 			// (an operand's test, a store of the float alone)
@@ -254,7 +279,6 @@ func compiledNums(p *ir.Proto, fa funcInfo, sem []regSet) []regSet {
 			}
 		}
 	}
-	used = used.andNot(captured)
 	// loop heads (where a backward jump lands) and the function's start
 	// know only what sem knows: so a check that fails (when the
 	// interpreter went on after an instruction compiled code would have
@@ -269,33 +293,22 @@ func compiledNums(p *ir.Proto, fa funcInfo, sem []regSet) []regSet {
 			}
 		}
 	}
-	nums := make([]regSet, n+1)
-	seen := make([]bool, n+1)
-	var work []int
-	seed := func(pc int, s regSet) {
-		if pc < len(p.Code) && fa.fast[pc] {
-			nums[pc], seen[pc] = s, true
-			work = append(work, pc)
-		}
-	}
-	for pc := range head {
-		if head[pc] {
-			seed(pc, sem[pc])
+	for pc := range p.Code {
+		if head[pc] && fa.fast[pc] {
+			a.seed(pc, sem[pc])
 		}
 	}
 	for _, e := range fa.entries {
-		if !head[e] {
-			seed(int(e), sem[e].or(used))
+		if !head[e] && fa.fast[e] {
+			a.seed(int(e), sem[e].or(used))
 		}
 	}
-	for len(work) > 0 {
-		pc := work[len(work)-1]
-		work = work[:len(work)-1]
-		if pc >= n || !fa.fast[pc] {
-			continue
+	a.solve(func(pc int, edge func(int, regSet)) {
+		if !fa.fast[pc] {
+			return // compiled code leaves there
 		}
 		in := p.Code[pc]
-		s := nums[pc]
+		s := a.state[pc]
 		switch in.Op {
 		case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW, ir.UNM:
 			// tested: they are numbers, or compiled code has left
@@ -304,23 +317,9 @@ func compiledNums(p *ir.Proto, fa funcInfo, sem []regSet) []regSet {
 				s.set(in.C, true)
 			}
 		}
-		flow(p, pc, in, s, func(to int, s regSet) {
-			if to < 0 || to > n {
-				return
-			}
-			s = s.andNot(captured)
-			switch {
-			case !seen[to]:
-				seen[to], nums[to] = true, s
-			case nums[to].and(s) != nums[to]:
-				nums[to] = nums[to].and(s)
-			default:
-				return
-			}
-			work = append(work, to)
-		})
-	}
-	return nums
+		flow(p, pc, in, s, edge)
+	})
+	return a.state
 }
 
 // neededNums returns, for each pc of p, the registers whose holding a
@@ -405,13 +404,9 @@ func needIn(p *ir.Proto, pc int, in ir.Instr, known regSet, needed []regSet) reg
 		out.set(a, false)
 		out.set(a+1, false)
 	case ir.LOADNIL:
-		for i := a; i <= b; i++ {
-			out.set(i, false)
-		}
+		out.clearRange(a, b)
 	case ir.CONCAT:
-		for i := b; i <= c; i++ {
-			out.set(i, false)
-		}
+		out.clearRange(b, c)
 		out.set(a, false)
 	case ir.CALL, ir.TAILCALL:
 		out.clearFrom(a)
@@ -426,13 +421,7 @@ func needIn(p *ir.Proto, pc int, in ir.Instr, known regSet, needed []regSet) reg
 			out.set(a+3, true)
 		}
 	case ir.VARARG:
-		if b == 0 {
-			out.clearFrom(a)
-		} else {
-			for i := a; i <= a+b-2; i++ {
-				out.set(i, false)
-			}
-		}
+		out.clearVararg(a, b)
 	}
 	return out
 }
