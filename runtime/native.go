@@ -634,36 +634,36 @@ func attachCompiled(c *Chunk) {
 			(cc.PlainParts == nil || len(cc.PlainParts) == n) {
 			c.Native = cc
 			for i, fp := range c.Protos() {
-				var parts, plainParts []NativePart
-				var plain NativeFunc
-				if cc.Parts != nil {
-					parts = cc.Parts[i]
-				}
-				if cc.Plain != nil {
-					plain = cc.Plain[i]
-				}
-				if cc.PlainParts != nil {
-					plainParts = cc.PlainParts[i]
-				}
-				fp.attach(cc.Funcs[i], parts, cc.Entries[i])
-				if plain != nil && fp.native.Load() != nil {
-					if len(plainParts) > 0 {
-						plain = joinParts(plain, plainParts, len(fp.Code))
-					}
-					fp.plain = &plain
-				}
+				fp.attach(cc.Funcs[i], nth(cc.Parts, i), cc.Entries[i], nth(cc.Plain, i), nth(cc.PlainParts, i))
 			}
 			return
 		}
 	}
 }
 
-func (fp *FuncProto) attach(fn NativeFunc, parts []NativePart, entries []int32) {
+// nth is s[i], or the zero value when s is nil (CompiledChunk's optional
+// per-function lists).
+func nth[T any](s []T, i int) (z T) {
+	if s == nil {
+		return z
+	}
+	return s[i]
+}
+
+// attach gives fp compiled code fn (in parts, when there are) entered at
+// entries, and its plain code (Deopt), when there is.
+func (fp *FuncProto) attach(fn NativeFunc, parts []NativePart, entries []int32, plain NativeFunc, plainParts []NativePart) {
 	if fn == nil || len(entries) == 0 {
 		return
 	}
 	if len(parts) > 0 {
 		fn = joinParts(fn, parts, len(fp.Code))
+	}
+	if plain != nil {
+		if len(plainParts) > 0 {
+			plain = joinParts(plain, plainParts, len(fp.Code))
+		}
+		fp.plain = &plain
 	}
 	fp.orig = fp.Code
 	fp.Code = append([]inst(nil), fp.Code...)

@@ -378,9 +378,10 @@ func sameKey(a, b Value) bool {
 
 // FieldHit is the first step of reading a constant field, small enough
 // for the Go compiler to inline into compiled code and the interpreter:
-// t's own field where the inline cache hint says it is. It reports false when it is not there (GetField then
-// does the rest). key must be a string (as GetField's and SetHit's): the
-// one-word test would take any number for any other.
+// t's own field where the inline cache hint says it is. It reports false
+// when it is not there (GetField then does the rest). key must be a
+// string (as GetField's and SetHit's): the one-word test would take any
+// number for any other.
 func (t *Table) FieldHit(key Value, hint *int32) (Value, bool) {
 	if h := int(uint32(atomic.LoadInt32(hint)) & 0xffff); h < len(t.entries) {
 		if e := &t.entries[h]; e.k.word() == key.word() && e.v.o != nil {

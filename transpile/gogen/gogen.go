@@ -122,16 +122,17 @@ func Generate(pkg string, c Chunk) ([]byte, error) {
 		g.needed = neededNums(p, fa, g.nums)
 		g.tested = false
 		for pc := range p.Code {
-			g.tested = g.tested || fa.fast[pc] && g.nums[pc].andNot(g.sem[pc]).and(g.needed[pc]) != regSet{}
+			g.tested = g.tested || fa.fast[pc] && g.learned(pc) != regSet{}
 		}
 		f.Add(g.function(names[i], p, fa, &parts[i]))
 		f.Line()
 		split = split || parts[i] != nil
 		if g.tested {
 			plain[i] = names[i] + "_plain"
-			g.nums, g.tested = g.sem, false
+			g.nums, g.tested, g.plain = g.sem, false, true
 			f.Add(g.function(plain[i], p, fa, &plainParts[i]))
 			f.Line()
+			g.plain = false
 			plainSplit = plainSplit || plainParts[i] != nil
 		}
 	}
@@ -323,7 +324,7 @@ func knownNumbers(p *ir.Proto, in ir.Instr, nums regSet) bool {
 // register in nums.
 func isNumber(p *ir.Proto, x int32, nums regSet) bool {
 	if x < 0 {
-		return p.Consts[^x].Kind == ir.KNumber
+		return int(^x) < len(p.Consts) && p.Consts[^x].Kind == ir.KNumber
 	}
 	return nums.has(x)
 }
@@ -418,6 +419,7 @@ type gen struct {
 	// entries check)
 	sem, nums []regSet
 	tested    bool
+	plain     bool // writing the plain copy of a tested function
 	// needed are, at each pc, the registers whose holding a number the
 	// code from there relies on before it writes them (neededNums)
 	needed []regSet
@@ -438,7 +440,7 @@ func (g *gen) function(name string, p *ir.Proto, fa funcInfo, parts *[]jen.Code)
 		}
 	}
 	doc := fmt.Sprintf("%s is %s, %s:%d.", name, what, src, max(p.LineDefined, 1))
-	if strings.HasSuffix(name, "_plain") {
+	if g.plain {
 		doc = fmt.Sprintf("%s is %s, %s:%d, without what its arithmetic's tests find out (see runtime.NativeFrame.Deopt).", name, what, src, max(p.LineDefined, 1))
 	}
 	if len(fa.entries) == 0 {
@@ -574,6 +576,11 @@ func (g *gen) body(p *ir.Proto, fa funcInfo, entries []int32) []jen.Code {
 		jen.List(jen.Id("_"), jen.Id("_")).Op("=").List(jen.Id("r"), jen.Id("k")),
 	}
 	all := entries
+	// an entry only for an arithmetic metamethod to return to: reached
+	// after an operand that was not a number, when compiled code that
+	// knows more has left; or by the interpreter, which goes on to the
+	// next entry
+	refused := func(e int32) bool { return g.tested && fa.afterArith[e] }
 	if entries[0] == 0 {
 		// a call's entry: a branch of its own, well predicted, before the
 		// jump table of the others
@@ -583,10 +590,7 @@ func (g *gen) body(p *ir.Proto, fa funcInfo, entries []int32) []jen.Code {
 	if len(entries) > 0 {
 		body = append(body, jen.Switch(jen.Id("pc")).BlockFunc(func(sw *jen.Group) {
 			for _, e := range entries {
-				if g.tested && fa.afterArith[e] {
-					// (reached after an arithmetic instruction whose operand
-					// was not a number, when compiled code has left; or
-					// by the interpreter, which goes on to the next entry)
+				if refused(e) {
 					sw.Case(jen.Lit(int(e))).Block(leave(int(e)))
 					continue
 				}
@@ -611,8 +615,8 @@ func (g *gen) body(p *ir.Proto, fa funcInfo, entries []int32) []jen.Code {
 		}
 	}
 	for _, e := range all {
-		if g.tested && fa.afterArith[e] {
-			continue // refused (see the switch)
+		if refused(e) {
+			continue
 		}
 		used[e] = true
 		reach(int(e))
@@ -669,6 +673,10 @@ func (g *gen) body(p *ir.Proto, fa funcInfo, entries []int32) []jen.Code {
 	return body
 }
 
+// learned are the registers the code from pc relies on holding numbers
+// that only compiled code knows do (compiledNums, not numberRegs).
+func (g *gen) learned(pc int) regSet { return g.nums[pc].andNot(g.sem[pc]).and(g.needed[pc]) }
+
 // entryChecks tests, where compiled code is entered at pc, the registers
 // it knows hold numbers there that the interpreter may not have left
 // numbers (compiledNums): when one is not, the interpreter runs pc.
@@ -676,7 +684,7 @@ func (g *gen) entryChecks(pc int) []jen.Code {
 	if !g.tested {
 		return nil
 	}
-	c := g.nums[pc].andNot(g.sem[pc]).and(g.needed[pc])
+	c := g.learned(pc)
 	var cond *jen.Statement
 	for r := int32(0); r < int32(64*len(c)); r++ {
 		if c.has(r) {

@@ -70,8 +70,13 @@ func (s *regSet) clearVararg(a, b int32) {
 
 // clearFrom removes r and every register above it.
 func (s *regSet) clearFrom(r int32) {
-	for i := max(r, 0); int(i) < 64*len(s); i++ {
-		s.set(i, false)
+	r = max(r, 0)
+	for w := int(r / 64); w < len(s); w++ {
+		if w == int(r/64) {
+			s[w] &= 1<<(r%64) - 1
+		} else {
+			s[w] = 0
+		}
 	}
 }
 
@@ -170,17 +175,11 @@ func (a *analysis) solve(step func(pc int, edge func(int, regSet))) {
 func flow(p *ir.Proto, pc int, in ir.Instr, s regSet, edge func(to int, s regSet)) {
 	a, b, c := in.A, in.B, in.C
 	next := pc + 1
-	isNum := func(x int32) bool {
-		if x < 0 {
-			return int(^x) < len(p.Consts) && p.Consts[^x].Kind == ir.KNumber
-		}
-		return s.has(x)
-	}
 	switch in.Op {
 	case ir.MOVE, ir.UNM:
 		s.set(a, s.has(b))
 	case ir.LOADK:
-		s.set(a, isNum(ir.RKConst(int(b))))
+		s.set(a, isNumber(p, ir.RKConst(int(b)), s))
 	case ir.LOADBOOL:
 		s.set(a, false)
 		if c != 0 {
@@ -196,7 +195,7 @@ func flow(p *ir.Proto, pc int, in ir.Instr, s regSet, edge func(to int, s regSet
 		s.set(a+1, false)
 	case ir.SETGLOBAL, ir.SETUPVAL, ir.SETTABLE, ir.SETLIST, ir.CLOSE:
 	case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW:
-		s.set(a, isNum(b) && isNum(c))
+		s.set(a, isNumber(p, b, s) && isNumber(p, c, s))
 	case ir.CONCAT:
 		s.clearRange(b, c)
 		s.set(a, false)
