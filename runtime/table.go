@@ -296,6 +296,34 @@ func (t *Table) SetInt(i int, v Value) {
 	t.setHash(Number(float64(i)), v)
 }
 
+// Shift moves t[from..to] (raw, inclusive) by d = 1 or -1 places, as
+// table.insert and table.remove do (the last place written first, so
+// that each value is read before it is overwritten): within the array
+// part by one copy.
+func (t *Table) Shift(from, to, d int) {
+	if from > to {
+		return
+	}
+	if d > 0 {
+		t.SetInt(to+1, t.GetInt(to)) // may append, or keep the border
+		if from >= 1 && to <= len(t.arr) {
+			copy(t.arr[from:to], t.arr[from-1:to-1])
+			return
+		}
+		for i := to; i > from; i-- {
+			t.SetInt(i, t.GetInt(i-1))
+		}
+		return
+	}
+	if from >= 2 && to <= len(t.arr) {
+		copy(t.arr[from-2:to-1], t.arr[from-1:to])
+		return
+	}
+	for i := from; i <= to; i++ {
+		t.SetInt(i-1, t.GetInt(i))
+	}
+}
+
 // SetStr stores t[s] = v.
 func (t *Table) SetStr(s string, v Value) {
 	t.setHash(Value{o: s}, v)
@@ -473,6 +501,8 @@ func (t *Table) setInt(i int, v Value) {
 			t.border--
 		} else if v.o != nil && i == b+1 {
 			t.border++
+		} else if v.o == nil && i == n && (i == 1 || t.arr[i-2].o != nil) {
+			t.border = int32(i - 1) // a stack's pop: Len need not search
 		}
 		return
 	}

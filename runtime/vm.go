@@ -715,6 +715,13 @@ func (th *Thread) setList(ra, n, c int) {
 		n = th.top - ra - 1
 	}
 	t := th.stack[ra].o.(*Table)
+	if len(t.arr) == c && t.nkeys == nil {
+		// Lua's constructor sizes the array part for all its items,
+		// nils among them ({1, nil, 3} has #3, {f()} keeps f's nils):
+		// they go in as they are
+		t.arr = append(t.arr, th.stack[ra+1:ra+1+n]...)
+		return
+	}
 	for i := 1; i <= n; i++ {
 		t.SetInt(c+i, th.stack[ra+i])
 	}

@@ -69,9 +69,7 @@ func tableInsert(t *rt.Thread, a []rt.Value) int {
 		if pos > e {
 			e = pos
 		}
-		for i := e; i > pos; i-- {
-			tt.SetInt(i, tt.GetInt(i-1))
-		}
+		tt.Shift(pos, e-1, 1) // t[i] = t[i-1] for i = e down to pos+1
 		tt.SetInt(pos, a[2])
 	default:
 		t.Error("wrong number of arguments to 'insert'")
@@ -83,13 +81,11 @@ func tableRemove(t *rt.Thread, a []rt.Value) int {
 	tt := t.CheckTable(a, 0)
 	e := tt.Len()
 	pos := t.OptInt(a, 1, e)
-	if e == 0 {
-		return 0
+	if pos < 1 || pos > e {
+		return 0 // outside 1..#t (Lua 5.1.5): nothing to remove
 	}
 	v := tt.GetInt(pos)
-	for ; pos < e; pos++ {
-		tt.SetInt(pos, tt.GetInt(pos+1))
-	}
+	tt.Shift(pos+1, e, -1) // t[i] = t[i+1] for i = pos up to e-1
 	tt.SetInt(e, rt.Nil)
 	t.Push(v)
 	return 1

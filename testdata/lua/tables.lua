@@ -33,6 +33,36 @@ table.insert(q, "a"); table.insert(q, 1, "b"); table.insert(q, 2, "c")
 print(table.concat(q, ","))                --> =b,c,a
 print(table.remove(q), table.remove(q, 1), table.concat(q, ",")) --> =a	b	c
 print(table.remove({}))                    --> =
+-- positions outside 1..#t remove nothing (Lua 5.1.5)
+local o = {[0] = "z", "a", "b"}
+print(select("#", table.remove(o, 0)), select("#", table.remove(o, 3)), o[0], #o) --> =0	0	z	2
+-- shifting inside the array part, at both ends, and through the hash part
+local sh = {1, 2, 3, 4, 5}
+table.insert(sh, 1, "s"); table.insert(sh, 4, "x"); table.insert(sh, #sh + 1, 6)
+print(table.concat(sh, ","), #sh)          --> =s,1,2,x,3,4,5,6	8
+print(table.remove(sh, 1), table.remove(sh, 3), table.remove(sh), table.concat(sh, ",")) --> =s	x	6	1,2,3,4,5
+local hs = {}
+hs[1] = 1; hs[2] = 2; hs[3] = 3
+table.insert(hs, 0, "z")
+print(hs[0], hs[1], hs[2], hs[3], hs[4])   --> =z	nil	1	2	3
+local st = {}
+for i = 1, 20 do table.insert(st, i); if i % 3 == 0 then table.remove(st) end end
+print(#st, table.concat(st, ","))          --> =14	1,2,4,5,7,8,10,11,13,14,16,17,19,20
+local ring = {}
+for i = 1, 10 do ring[i] = i end
+for i = 1, 25 do
+  table.insert(ring, 1, table.remove(ring))
+  if i % 2 == 0 then table.insert(ring, table.remove(ring, 1)) end
+end
+print(table.concat(ring, ","))             --> =8,9,10,1,2,3,4,5,6,7
+-- a constructor's array part holds all its items, nils among them
+local function two() return nil, nil end
+local function four() return 1, nil, 3, nil end
+print(#{1, 2, nil, 4}, #{1, nil}, #{nil, nil, 3}, #{two()}, #{four()}, #{1, four()}, #{nil}) --> =4	1	3	0	1	2	0
+local cz = {1, 2, nil}
+print(#cz); cz[3] = 3; print(#cz)          --> =2
+                                           --> =3
+print((function(...) return #{...} end)(1, nil, 3)) --> =3
 print(table.maxn({1, 2, [10] = 3}), table.getn({1, 2}))  --> =10	2
 local srt = {5, 3, 8, 1, 9, 2}
 table.sort(srt)
