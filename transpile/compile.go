@@ -155,10 +155,11 @@ func (fs *funcState) constant(k ir.Const) int {
 }
 
 func (fs *funcState) strK(s string) int { return fs.constant(ir.Const{Kind: ir.KString, Str: s}) }
+
+// numK is n's constant. As in lua5.1, 0 and -0 are one constant (kcache
+// compares numbers with ==): the one met first in the function (`print(-0,
+// 0)` prints -0 twice, and `print(0, -0)` 0 twice).
 func (fs *funcState) numK(n float64) int {
-	if n == 0 {
-		n = 0 // lua5.1 folds -0 constants to 0
-	}
 	return fs.constant(ir.Const{Kind: ir.KNumber, Num: n})
 }
 
@@ -564,7 +565,7 @@ func (fs *funcState) arith(x *ast.ArithmeticOpExpr) expdesc {
 	if a, ok := fs.numConst(le); ok {
 		if rn, ok := x.Rhs.(*ast.NumberExpr); ok {
 			b := fs.number(rn)
-			if v, ok := foldArith(x.Operator, a, b); ok && !math.IsNaN(v) && v != 0 {
+			if v, ok := foldArith(x.Operator, a, b); ok && !math.IsNaN(v) {
 				return expdesc{k: eK, info: fs.numK(v)}
 			}
 		}

@@ -34,3 +34,10 @@ print(math.mod ~= nil, math.fmod(5.5, 2))
 --> =false	false	false	wrong number of arguments
 --> =1	2.5	true	inf	-inf
 --> =true	1.5
+---
+-- 0 and -0 are one constant in a function, as in lua5.1: whichever comes
+-- first (folded arithmetic too); a function of its own has its own
+print(-0, 0, 1 - 1, 0 * 5)                 --> =-0	-0	-0	-0
+print((function() return 0, -0, 2 - 2 end)()) --> =0	0	0
+local z = 0 -- the -0 above: -z is 0
+print(-z, z * -1 == 0)                     --> =0	true
