@@ -47,6 +47,8 @@ type NativeFrame struct {
 	// set when compiled code is entered, by Self and by whatever sets
 	// p.StringMeta (setStringMeta)
 	smc *metaCache
+	// inlined counts the calls compiled code ran inline (Inline)
+	inlined int64
 }
 
 // Registers are a frame's registers as compiled code sees them: as an
@@ -207,6 +209,21 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 	}
 	// a value with __call, or an error: the interpreter's CALL
 	return pc
+}
+
+// Inline returns the closure v holds when it is one of function n of
+// cl's chunk (Chunk.Protos order), whose body compiled code runs at a call
+// instead of calling it (see package gogen), and takes the call's step;
+// nil when it is not, or when the budget is used up: compiled code makes
+// the call.
+func (f *NativeFrame) Inline(v Value, cl *Closure, n int) *Closure {
+	g, ok := v.o.(*Closure)
+	if !ok || g.P.index != n || g.P.Chunk != cl.P.Chunk || *f.Steps <= 0 {
+		return nil
+	}
+	*f.Steps--
+	f.inlined++
+	return g
 }
 
 // NativeSkip: Compare's outcome skips the next instruction (the JMP).
@@ -691,3 +708,7 @@ func (p *Process) NativeEntries() int64 { return p.nativeEntries }
 // NativeDeopts returns how many compiled functions changed to their plain
 // code (see NativeFrame.Deopt).
 func (p *Process) NativeDeopts() int64 { return p.deopts }
+
+// NativeInlines returns how many calls compiled code ran inline (a small
+// function's body at the call, see NativeFrame.Inline).
+func (p *Process) NativeInlines() int64 { return p.nf.inlined }

@@ -83,6 +83,7 @@ type Result struct {
 	Compiled bool  // the chunk ran with compiled code attached
 	Entries  int64 // times it entered compiled code
 	Deopts   int64 // compiled functions changed to their plain code
+	Inlines  int64 // calls compiled code ran inline
 }
 
 // Run runs source on the interpreter; budget > 0 runs it in slices of that
@@ -193,7 +194,7 @@ func run(name, source string, budget int64, sandbox bool, check func(a, b []byte
 		}
 	}
 	w.Flush()
-	return Result{Stdout: out.String(), Compiled: compiled, Entries: p.NativeEntries(), Deopts: p.NativeDeopts()}
+	return Result{Stdout: out.String(), Compiled: compiled, Entries: p.NativeEntries(), Deopts: p.NativeDeopts(), Inlines: p.NativeInlines()}
 }
 
 // Check compares a result with a chunk's expectations.

@@ -93,16 +93,8 @@ func Generate(pkg string, c Chunk) ([]byte, error) {
 	f := jen.NewFile(pkg)
 	f.HeaderComment(Header)
 	f.ImportAlias(rtPath, "rt")
-	g := &gen{chunk: c}
-	var protos []*ir.Proto
-	var walk func(p *ir.Proto)
-	walk = func(p *ir.Proto) {
-		protos = append(protos, p)
-		for _, q := range p.Protos {
-			walk(q)
-		}
-	}
-	walk(c.Main)
+	g := &gen{chunk: c, tree: newChunkTree(c.Main)}
+	protos := g.tree.protos
 	names := make([]string, len(protos))
 	plain := make([]string, len(protos)) // "": none
 	entries := make([][]int32, len(protos))
@@ -111,6 +103,7 @@ func Generate(pkg string, c Chunk) ([]byte, error) {
 	split, plainSplit := false, false
 	for i, p := range protos {
 		names[i] = c.Prefix + funcName(i, p)
+		g.inl = g.tree.inlines(i)
 		g.sem = numberRegs(p)
 		fa := analyze(p, c.MinRun, g.sem)
 		entries[i] = fa.entries
@@ -423,6 +416,10 @@ type gen struct {
 	// needed are, at each pc, the registers whose holding a number the
 	// code from there relies on before it writes them (neededNums)
 	needed []regSet
+	// tree is the chunk's functions; inl, for the function being
+	// written, the function each call it runs inline runs, by pc
+	tree *chunkTree
+	inl  map[int]int
 }
 
 func label(pc int) string { return fmt.Sprintf("pc%d", pc) }
@@ -1005,10 +1002,17 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 	case ir.CALL:
 		// a Lua function called here runs in its own frame: the
 		// interpreter goes on with it, and comes back at pc+1
-		return []jen.Code{
+		call := []jen.Code{
 			orReturn("x", "Call", append([]jen.Code{jen.Id("base")}, lits(pc, int(a), int(b), int(c))...)),
 			regsAgain(),
 		}
+		if n, ok := g.inl[pc]; ok {
+			// or a small function runs here (see inline.go)
+			s := g.inlineCall(pc, in, n)
+			s = append(s, jen.Id(fmt.Sprintf("call%d", pc)).Op(":"))
+			return append(append(s, call...), jen.Id(fmt.Sprintf("in%d_done", pc)).Op(":"))
+		}
+		return call
 	case ir.TFORCALL:
 		// the iterator is called as CALL a+3 3 c+1 calls a function
 		return []jen.Code{

@@ -72,6 +72,14 @@ func main() {
 		if deopts && r.Deopts == 0 || keeps && r.Deopts != 0 {
 			fail(c, "%d compiled functions changed to their plain code", r.Deopts)
 		}
+		// and one that says so must run calls inline (see gogen's
+		// inline.go), or must not
+		if strings.Contains(c.Source, "(compiled code: inlines)") && r.Inlines == 0 {
+			fail(c, "no call ran inline")
+		}
+		if strings.Contains(c.Source, "(compiled code: no inline)") && r.Inlines != 0 {
+			fail(c, "%d calls ran inline", r.Inlines)
+		}
 		for _, n := range []int64{1, 7, 100} {
 			s := luatest.Run(c.File, c.Source, n, false)
 			if !same(s.Stdout, r.Stdout) || errs(s.Err) != errs(r.Err) {

@@ -1,0 +1,100 @@
+-- Calls of small pure functions, which compiled code runs inline (see
+-- transpile/gogen/inline.go): whatever the inline body cannot do makes
+-- the call after all, and the output must be the interpreter's.
+-- (compiled code: inlines) a local function, called with numbers
+local function A(i, j)
+  local ij = i + j - 1
+  return 1.0 / (ij * (ij - 1) * 0.5 + i)
+end
+local s = 0
+for i = 1, 30 do
+  for j = 1, 30 do s = s + A(i, j) end
+end
+print(string.format("%.10f", s))          --> =7.3008541013
+-- strings that convert, and a table with __add: the call is made
+print(A("2", 3), A(2, "3"))               --> =0.125	0.125
+local V = setmetatable({}, {__add = function(a, b) return 10 end, __sub = function() return 7 end,
+  __mul = function() return 2 end, __div = function() return 3 end})
+print(A(V, 1))                             --> =0.1
+print(pcall(A, 1, {}))                     --> =false	inline.lua:6: attempt to perform arithmetic on local 'j' (a table value)
+print(pcall(A, 1))                         --> =false	inline.lua:6: attempt to perform arithmetic on local 'j' (a nil value)
+local ok, err = pcall(function() return A(nil, 1) + 1 end)
+print(ok, err)                             --> =false	inline.lua:6: attempt to perform arithmetic on local 'i' (a nil value)
+---
+-- (compiled code: inlines) branches, comparisons, booleans, upvalues,
+-- globals and fields, and what a fresh frame holds (nil)
+local limit = 10
+local function clamp(x) if x > limit then return limit elseif x < -limit then return -limit end return x end
+local function pick(a, b) return a and b or "none" end
+local function less(a, b) return a < b end
+local function nothing(x) local y; return y end
+local function noresult(x) local y = x * 2 end
+local function pi2() return math.pi * 2 end
+local function second(t) return t[2] end
+local function field(t) return t.name end
+local function notx(x) return not x end
+local out = {}
+for i = -12, 12, 6 do
+  out[#out + 1] = clamp(i) .. "/" .. tostring(less(i, 0)) .. "/" .. tostring(notx(i > 0))
+end
+print(table.concat(out, " "))              --> =-10/true/true -6/true/true 0/false/true 6/false/false 10/false/false
+print(pick(1, 2), pick(nil, 2), pick(false), nothing(1), (noresult(2))) --> =2	none	none	nil	nil
+print(string.format("%.4f", pi2()))        --> =6.2832
+print(second({5, 6, 7}), second({5}), field({name = "n"}), field({})) --> =6	nil	n	nil
+-- an absent field, found through __index: the call is made
+local proto = {name = "from __index"}
+print(field(setmetatable({}, {__index = proto})), second(setmetatable({}, {__index = {1, 2}}))) --> =from __index	2
+-- a string's field goes through the string metatable: the call is made
+print(pcall(field, "abc"))                 --> =true	nil
+print(pcall(second, 5))                    --> ~^false\tinline.lua:\d+: attempt to index local 't' \(a number value\)$
+limit = 3                                  -- an upvalue changes: read at each call
+print(clamp(5), clamp(-5), clamp(2))       --> =3	-3	2
+math.pi = 1                                -- a field changes
+print(pi2())                               --> =2
+---
+-- (compiled code: inlines) a global function, defined once, and then
+-- replaced behind the compiler's back: the check sees another function
+function double(x) return x * 2 end
+local t = 0
+for i = 1, 10 do t = t + double(i) end
+print(t)                                   --> =110
+rawset(_G, "double", function(x) return x * 3 end)
+t = 0
+for i = 1, 10 do t = t + double(i) end
+print(t)                                   --> =165
+_G.double = function(x) error("boom " .. x) end
+print(pcall(function() return double(1) end)) --> ~^false\tinline.lua:\d+: boom 1$
+---
+-- (compiled code: inlines) closures of one function with other upvalues:
+-- each reads its own
+local s = 0
+for k = 1, 3 do
+  local function add(x) return x + k end
+  s = s + add(10 * k)
+  k = k + 100                              -- the upvalue, changed before the next call
+  s = s + add(0)
+end
+print(s)                                   --> =372
+---
+-- (compiled code: no inline) what is not inlined: calls inside, stores,
+-- loops, varargs, several results wanted
+local function calls(x) return tostring(x) end
+local n = 0
+local function store(x) n = x end
+local function loop(x) local s = 0 for i = 1, x do s = s + i end return s end
+local function va(...) return select("#", ...) end
+local function two(x) return x, x + 1 end
+store(3)
+print(calls(1), n, loop(4), va(1, 2), two(5)) --> =1	3	10	2	5	6
+local a, b = two(1)
+print(a, b)                                --> =1	2
+---
+-- (compiled code: inlines) inline calls in a coroutine that yields
+-- between them, and in a deep recursion of a function that calls them
+local function sq(x) return x * x end
+local co = coroutine.wrap(function()
+  for i = 1, 4 do coroutine.yield(sq(i)) end
+end)
+print(co(), co(), co(), co())              --> =1	4	9	16
+local function sum(n) if n == 0 then return 0 end return sq(n) + sum(n - 1) end
+print(sum(100))                            --> =338350

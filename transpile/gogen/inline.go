@@ -1,0 +1,461 @@
+package gogen
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/mobilua/mobilua/ir"
+)
+
+// Inlining small functions at their calls.
+//
+// A call costs compiled code about 300 instructions (the callee's frame
+// pushed and popped, two trips through the runtime's loop), and a small
+// function called in a loop (spectral-norm's A(i, j), a getter) does a
+// tenth of that. Where a call's callee can be guessed from the code (a
+// local function, or a global one, defined once in the chunk: guessCallee)
+// and that function is small and pure (no calls, no stores, no loops, no
+// allocation: inlinable), compiled code runs its body at the call instead:
+//
+//   - runtime.NativeFrame.Inline checks that the value called is a
+//     closure of that very function (of this chunk as loaded: the guess
+//     is only a guess), and counts the call's step as Call would;
+//   - the body works on Go locals (its registers) and only reads: the
+//     callee's upvalues, constants and globals, and fields and array items
+//     that are there (the hit paths). Anything else (an operand that is not
+//     a number, a field that is absent, an __index) abandons it, and the
+//     call is made as without inlining: the function runs from its start
+//     in its own frame, with its errors, metamethods and traceback. Nothing
+//     has been written when it does, so nothing is done twice.
+//
+// So the frame never exists, but nothing could see it: the body cannot
+// yield, fail, call or allocate, and has no backward jump (it ends). The
+// interpreter and compiled code still agree on every frame and pc where a
+// process can stop.
+
+// maxInline is the longest function inlined, in instructions.
+const maxInline = 40
+
+// inlinable reports whether p is small and pure enough to run inline
+// (see above): fixed parameters, forward jumps only, and instructions
+// that only read.
+func inlinable(p *ir.Proto) bool {
+	if p.IsVararg || len(p.Code) > maxInline {
+		return false
+	}
+	for pc, in := range p.Code {
+		switch in.Op {
+		case ir.MOVE, ir.LOADK, ir.LOADBOOL, ir.LOADNIL, ir.GETUPVAL, ir.GETGLOBAL,
+			ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW, ir.UNM, ir.NOT,
+			ir.EQ, ir.LT, ir.LE, ir.TEST, ir.TESTSET:
+		case ir.GETTABLE:
+			if in.C < 0 && p.Consts[^in.C].Kind != ir.KString && p.Consts[^in.C].Kind != ir.KNumber {
+				return false
+			}
+		case ir.JMP:
+			if in.B < 0 {
+				return false
+			}
+		case ir.RETURN:
+			if in.B == 0 {
+				return false
+			}
+		default:
+			return false
+		}
+		for _, t := range jumpTargets(pc, in) {
+			if t > len(p.Code) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// chunkTree is the chunk's functions in Chunk.Protos order, with each
+// one's parent (-1 for the main chunk).
+type chunkTree struct {
+	protos []*ir.Proto
+	index  map[*ir.Proto]int
+	parent []int
+}
+
+func newChunkTree(main *ir.Proto) *chunkTree {
+	t := &chunkTree{index: map[*ir.Proto]int{}}
+	var walk func(p *ir.Proto, parent int)
+	walk = func(p *ir.Proto, parent int) {
+		t.index[p] = len(t.protos)
+		t.protos = append(t.protos, p)
+		t.parent = append(t.parent, parent)
+		me := len(t.protos) - 1
+		for _, q := range p.Protos {
+			walk(q, me)
+		}
+	}
+	walk(main, -1)
+	return t
+}
+
+// inlines returns, for the calls of function i that can run a function
+// inline, the function (its position in the tree) by the call's pc.
+func (t *chunkTree) inlines(i int) map[int]int {
+	p := t.protos[i]
+	var m map[int]int
+	for pc, in := range p.Code {
+		if in.Op != ir.CALL || in.B == 0 || in.C != 2 {
+			continue
+		}
+		if n, ok := t.guessCallee(i, pc, in.A, 4); ok && inlinable(t.protos[n]) && n != i {
+			if m == nil {
+				m = map[int]int{}
+			}
+			m[pc] = n
+		}
+	}
+	return m
+}
+
+// guessCallee guesses which function register reg of function i holds
+// at pc: the closure the last instruction before pc that writes reg
+// makes (CLOSURE), or reads from a local that only ever holds one
+// function (an upvalue, a MOVE) or from a global that the chunk sets once,
+// to a function. Only a guess: a jump may land in between, a debug
+// library may change a local; compiled code checks it (Inline).
+func (t *chunkTree) guessCallee(i, pc int, reg int32, depth int) (int, bool) {
+	if depth == 0 {
+		return 0, false
+	}
+	p := t.protos[i]
+	for j := pc - 1; j >= 0; j-- {
+		in := p.Code[j]
+		w, known := writes(in, reg)
+		if !known {
+			return 0, false
+		}
+		if !w {
+			continue
+		}
+		switch in.Op {
+		case ir.CLOSURE:
+			return t.index[p.Protos[in.B]], true
+		case ir.MOVE:
+			return t.guessCallee(i, j, in.B, depth-1)
+		case ir.GETUPVAL:
+			return t.upvalFunc(i, int(in.B), depth-1)
+		case ir.GETGLOBAL:
+			if k := p.Consts[in.B]; k.Kind == ir.KString {
+				return t.globalFunc(k.Str, depth-1)
+			}
+		}
+		return 0, false
+	}
+	return 0, false
+}
+
+// upvalFunc is the function upvalue u of function i holds, when the local
+// it captures is set by CLOSURE only, to one function.
+func (t *chunkTree) upvalFunc(i, u int, depth int) (int, bool) {
+	if depth == 0 || t.parent[i] < 0 {
+		return 0, false
+	}
+	d := t.protos[i].Upvals[u]
+	par := t.parent[i]
+	if !d.InStack {
+		return t.upvalFunc(par, d.Index, depth-1)
+	}
+	pp := t.protos[par]
+	found := -1
+	for _, in := range pp.Code {
+		w, known := writes(in, int32(d.Index))
+		if !known || !w {
+			if !known {
+				return 0, false
+			}
+			continue
+		}
+		if in.Op != ir.CLOSURE {
+			return 0, false
+		}
+		n := t.index[pp.Protos[in.B]]
+		if found >= 0 && found != n {
+			return 0, false
+		}
+		found = n
+	}
+	return found, found >= 0
+}
+
+// globalFunc is the function global name is set to, when the chunk sets
+// it once, to a closure made just before.
+func (t *chunkTree) globalFunc(name string, depth int) (int, bool) {
+	found := -1
+	for _, p := range t.protos {
+		for pc, in := range p.Code {
+			if in.Op != ir.SETGLOBAL || p.Consts[in.B].Kind != ir.KString || p.Consts[in.B].Str != name {
+				continue
+			}
+			if found >= 0 || pc == 0 || p.Code[pc-1].Op != ir.CLOSURE || p.Code[pc-1].A != in.A {
+				return 0, false
+			}
+			found = t.index[p.Protos[p.Code[pc-1].B]]
+		}
+	}
+	return found, found >= 0
+}
+
+// writes reports whether in writes register reg (known false: an
+// instruction this does not know about).
+func writes(in ir.Instr, reg int32) (w, known bool) {
+	a := in.A
+	switch in.Op {
+	case ir.MOVE, ir.LOADK, ir.LOADBOOL, ir.GETUPVAL, ir.GETGLOBAL, ir.GETTABLE,
+		ir.NEWTABLE, ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW, ir.UNM, ir.NOT,
+		ir.LEN, ir.CONCAT, ir.CLOSURE, ir.TESTSET:
+		return reg == a, true
+	case ir.LOADNIL:
+		return reg >= a && reg <= in.B, true
+	case ir.SELF:
+		return reg == a || reg == a+1, true
+	case ir.CALL, ir.VARARG, ir.TFORCALL, ir.FORPREP, ir.FORLOOP, ir.TFORLOOP:
+		return reg >= a, true
+	case ir.SETTABLE, ir.SETGLOBAL, ir.SETUPVAL, ir.EQ, ir.LT, ir.LE, ir.TEST,
+		ir.JMP, ir.RETURN, ir.TAILCALL, ir.SETLIST, ir.CLOSE:
+		return false, true
+	}
+	return false, false
+}
+
+// inlineCall is the code of CALL a b 2 at pc running function n (q)
+// inline; the call itself follows it, at label call<pc>.
+func (g *gen) inlineCall(pc int, in ir.Instr, n int) []jen.Code {
+	q := g.tree.protos[n]
+	fail := jen.Goto().Id(fmt.Sprintf("call%d", pc))
+	lbl := func(qpc int) string { return fmt.Sprintf("in%d_%d", pc, qpc) }
+	qr := func(i int32) *jen.Statement { return jen.Id(fmt.Sprintf("q%d", i)) }
+	qk := func(i int) *jen.Statement { return jen.Id("ic").Dot("P").Dot("K").Index(jen.Lit(i)) }
+	qrk := func(x int32) *jen.Statement {
+		if x < 0 {
+			return qk(int(^x))
+		}
+		return qr(x)
+	}
+	qhint := func(qpc int) jen.Code { return jen.Op("&").Id("ic").Dot("P").Dot("IC").Index(jen.Lit(qpc)) }
+	// a number operand: a literal for a plain number constant, else the
+	// value's float after a test
+	// known: the registers that hold numbers here (written by arithmetic
+	// since the last label: the body is straight code between them)
+	known := map[int32]bool{}
+	var tested []int32 // the registers the instruction tests
+	num := func(x int32, name string, divisor bool) (val *jen.Statement, decl, guard jen.Code) {
+		if v, ok := numConst(q, x, divisor); ok {
+			return jen.Lit(v), nil, nil
+		}
+		if x >= 0 && known[x] {
+			return qr(x).Dot("Num").Call(), nil, nil
+		}
+		if x >= 0 {
+			tested = append(tested, x)
+		}
+		return jen.Id(name).Dot("Num").Call(), jen.Id(name).Op(":=").Add(qrk(x)), jen.Op("!").Id(name).Dot("IsNumber").Call()
+	}
+	guarded := func(decls []jen.Code, guard jen.Code, then ...jen.Code) jen.Code {
+		s := decls
+		if guard != nil {
+			s = append(s, jen.If(guard).Block(fail))
+		}
+		return jen.Block(append(s, then...)...)
+	}
+	// the parameters the caller knows are numbers
+	for i := 0; i < min(q.NumParams, int(in.B)-1); i++ {
+		if g.nums[pc].has(in.A + 1 + int32(i)) {
+			known[int32(i)] = true
+		}
+	}
+	// what runs: from pc 0, through jumps (forward only) and fall-throughs
+	targets := map[int]bool{}
+	reach := make([]bool, len(q.Code)+1)
+	reach[0] = true
+	for qpc, qin := range q.Code {
+		if !reach[qpc] {
+			continue
+		}
+		for _, t := range jumpTargets(qpc, qin) {
+			targets[t], reach[t] = true, true
+		}
+		if fallsThrough(qin) {
+			reach[qpc+1] = true
+		}
+	}
+	var body []jen.Code
+	done := fmt.Sprintf("in%d_done", pc)
+	for qpc, qin := range q.Code {
+		if !reach[qpc] {
+			continue
+		}
+		if targets[qpc] {
+			body = append(body, jen.Id(lbl(qpc)).Op(":"))
+			clear(known)
+		}
+
+		body = append(body, jen.Comment(q.FormatInstr(qpc)))
+		a, b, c := qin.A, qin.B, qin.C
+		tested = tested[:0]
+		jump := func(t int) jen.Code { return jen.Goto().Id(lbl(t)) }
+		switch qin.Op {
+		case ir.MOVE:
+			body = append(body, qr(a).Op("=").Add(qr(b)))
+		case ir.LOADK:
+			if v, ok := numConst(q, ir.RKConst(int(b)), false); ok {
+				body = append(body, qr(a).Op("=").Add(rt("Number")).Call(jen.Lit(v)))
+			} else {
+				body = append(body, qr(a).Op("=").Add(qk(int(b))))
+			}
+		case ir.LOADBOOL:
+			v := "False"
+			if b != 0 {
+				v = "True"
+			}
+			body = append(body, qr(a).Op("=").Add(rt(v)))
+			if c != 0 {
+				body = append(body, jump(qpc+2))
+			}
+		case ir.LOADNIL:
+			for i := a; i <= b; i++ {
+				body = append(body, qr(i).Op("=").Add(rt("Nil")))
+			}
+		case ir.GETUPVAL:
+			body = append(body, qr(a).Op("=").Id("ic").Dot("Upvals").Index(jen.Lit(int(b))).Dot("Get").Call())
+		case ir.GETGLOBAL:
+			body = append(body, jen.Block(
+				jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("ic").Dot("Env").Dot("FieldHit").Call(qk(int(b)), qhint(qpc)),
+				jen.If(jen.Op("!").Id("ok")).Block(fail),
+				qr(a).Op("=").Id("v"),
+			))
+		case ir.GETTABLE:
+			get := jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("GetArrayHit").Call(qrk(c))
+			if c < 0 && q.Consts[^c].Kind == ir.KString {
+				get = jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("FieldHit").Call(qk(int(^c)), qhint(qpc))
+			}
+			body = append(body, jen.Block(
+				jen.Id("t").Op(":=").Add(qr(b)).Dot("Table").Call(),
+				jen.If(jen.Id("t").Op("==").Nil()).Block(fail),
+				get,
+				jen.If(jen.Op("!").Id("ok").Op("||").Id("v").Dot("IsNil").Call()).Block(fail),
+				qr(a).Op("=").Id("v"),
+			))
+		case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW:
+			bv, bd, bg := num(b, "x", false)
+			cv, cd, cg := num(c, "y", qin.Op == ir.DIV || qin.Op == ir.MOD)
+			if b < 0 && c < 0 {
+				cv, cd, cg = jen.Id("y").Dot("Num").Call(), jen.Id("y").Op(":=").Add(qrk(c)), jen.Op("!").Id("y").Dot("IsNumber").Call()
+			}
+			var res *jen.Statement
+			switch qin.Op {
+			case ir.ADD:
+				res = bv.Clone().Op("+").Add(cv)
+			case ir.SUB:
+				res = bv.Clone().Op("-").Add(cv)
+			case ir.MUL:
+				res = bv.Clone().Op("*").Add(cv)
+			case ir.DIV:
+				res = bv.Clone().Op("/").Add(cv)
+			case ir.MOD:
+				res = bv.Clone().Op("-").Qual("math", "Floor").Call(bv.Clone().Op("/").Add(cv)).Op("*").Add(cv)
+			case ir.POW:
+				res = jen.Qual("math", "Pow").Call(bv, cv)
+			}
+			decls, guard := operands(bd, cd, bg, cg)
+			body = append(body, guarded(decls, guard, qr(a).Op("=").Add(rt("Number")).Call(res)))
+		case ir.UNM:
+			bv, bd, bg := num(b, "x", false)
+			decls, guard := operands(bd, nil, bg, nil)
+			body = append(body, guarded(decls, guard, qr(a).Op("=").Add(rt("Number")).Call(jen.Op("-").Add(bv))))
+		case ir.NOT:
+			body = append(body, qr(a).Op("=").Add(rt("Bool")).Call(jen.Op("!").Add(qr(b)).Dot("Truthy").Call()))
+		case ir.EQ, ir.LT, ir.LE:
+			bv, bd, bg := num(b, "x", false)
+			cv, cd, cg := num(c, "y", false)
+			if b < 0 && c < 0 {
+				cv, cd, cg = jen.Id("y").Dot("Num").Call(), jen.Id("y").Op(":=").Add(qrk(c)), jen.Op("!").Id("y").Dot("IsNumber").Call()
+			}
+			op := map[ir.Op]string{ir.EQ: "==", ir.LT: "<", ir.LE: "<="}[qin.Op]
+			cond := bv.Clone().Op(op).Add(cv)
+			if a != 0 {
+				cond = jen.Op("!").Parens(cond)
+			}
+			decls, guard := operands(bd, cd, bg, cg)
+			body = append(body, guarded(decls, guard, jen.If(cond).Block(jump(qpc+2))))
+		case ir.TEST:
+			cond := qr(a).Dot("Truthy").Call()
+			if c != 0 {
+				cond = jen.Op("!").Add(cond)
+			}
+			body = append(body, jen.If(cond).Block(jump(qpc+2)))
+		case ir.TESTSET:
+			cond := qr(b).Dot("Truthy").Call()
+			if c == 0 {
+				cond = jen.Op("!").Add(cond)
+			}
+			body = append(body, jen.If(jen.Op("!").Parens(cond)).Block(jump(qpc+2)), qr(a).Op("=").Add(qr(b)))
+		case ir.JMP:
+			body = append(body, jump(qpc+1+int(b)))
+		case ir.RETURN:
+			v := rt("Nil")
+			if b >= 2 {
+				v = qr(a)
+			}
+			body = append(body, reg(in.A).Op("=").Add(v), jen.Goto().Id(done))
+		default:
+			panic(fmt.Sprintf("gogen: %v inline", qin.Op))
+		}
+		for _, x := range tested {
+			known[x] = true // (else the call was made)
+		}
+		switch qin.Op {
+		case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW, ir.UNM:
+			known[a] = true
+		case ir.MOVE:
+			known[a] = known[b]
+		case ir.LOADNIL:
+			for i := a; i <= b; i++ {
+				delete(known, i)
+			}
+		case ir.EQ, ir.LT, ir.LE, ir.TEST, ir.JMP, ir.RETURN:
+		default:
+			delete(known, a)
+		}
+	}
+	if reach[len(q.Code)] {
+		body = append(body, jen.Id(lbl(len(q.Code))).Op(":"), reg(in.A).Op("=").Add(rt("Nil")), jen.Goto().Id(done))
+	}
+	// its registers: the parameters from the call's arguments (nil for
+	// those it does not pass), the others nil, as a new frame's
+	var regs, init []jen.Code
+	for i := 0; i < q.MaxStack; i++ {
+		regs = append(regs, qr(int32(i)))
+		if i < q.NumParams && i < int(in.B)-1 {
+			init = append(init, qr(int32(i)).Op("=").Add(reg(in.A+1+int32(i))))
+		}
+	}
+	head := []jen.Code{
+		jen.Id("ic").Op(":=").Id("f").Dot("Inline").Call(reg(in.A), jen.Id("cl"), jen.Lit(n)),
+		jen.If(jen.Id("ic").Op("==").Nil()).Block(fail),
+	}
+	if len(regs) > 0 {
+		head = append(head, jen.Var().List(regs...).Add(rt("Value")), jen.List(underscores(len(regs))...).Op("=").List(regs...))
+	}
+	head = append(head, init...)
+	return []jen.Code{
+		jen.Commentf("%s inline (the call follows, for when it cannot be)", funcName(n, q)),
+		jen.Block(append(head, body...)...),
+	}
+}
+
+func underscores(n int) []jen.Code {
+	s := make([]jen.Code, n)
+	for i := range s {
+		s[i] = jen.Id("_")
+	}
+	return s
+}
