@@ -211,19 +211,20 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 	return pc
 }
 
-// Inline returns the closure v holds when it is one of function n of
-// cl's chunk (Chunk.Protos order), whose body compiled code runs at a call
-// instead of calling it (see package gogen), and takes the call's step;
-// nil when it is not, or when the budget is used up: compiled code makes
-// the call.
-func (f *NativeFrame) Inline(v Value, cl *Closure, n int) *Closure {
+// Inline returns the closure v holds, and n, when it is one of function
+// n of cl's chunk (Chunk.Protos order, which compiled code is entered
+// after) for a bit n of mask (n < 64), whose body compiled code runs at a
+// call instead of calling it (see package gogen), and takes the call's
+// step; nil when it is not, or when the budget is used up: compiled code
+// makes the call.
+func (f *NativeFrame) Inline(v Value, cl *Closure, mask uint64) (*Closure, int) {
 	g, ok := v.o.(*Closure)
-	if !ok || g.P.index != n || g.P.Chunk != cl.P.Chunk || *f.Steps <= 0 {
-		return nil
+	if !ok || mask>>uint(g.P.index)&1 == 0 || g.P.Chunk != cl.P.Chunk || *f.Steps <= 0 {
+		return nil, 0
 	}
 	*f.Steps--
 	f.inlined++
-	return g
+	return g, g.P.index
 }
 
 // NativeSkip: Compare's outcome skips the next instruction (the JMP).

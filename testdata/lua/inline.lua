@@ -76,18 +76,55 @@ for k = 1, 3 do
 end
 print(s)                                   --> =372
 ---
--- (compiled code: no inline) what is not inlined: calls inside, stores,
--- loops, varargs, several results wanted
+-- (compiled code: no inline) what is not inlined: calls inside, stores
+-- into tables, loops, varargs, several results wanted
 local function calls(x) return tostring(x) end
-local n = 0
-local function store(x) n = x end
+local t = {}
+local function store(x) t.x = x end
 local function loop(x) local s = 0 for i = 1, x do s = s + i end return s end
 local function va(...) return select("#", ...) end
 local function two(x) return x, x + 1 end
 store(3)
-print(calls(1), n, loop(4), va(1, 2), two(5)) --> =1	3	10	2	5	6
+print(calls(1), t.x, loop(4), va(1, 2), two(5)) --> =1	3	10	2	5	6
 local a, b = two(1)
 print(a, b)                                --> =1	2
+---
+-- (compiled code: inlines) functions that set an upvalue once nothing can
+-- fail any more; functions passed and returned as values, which the call
+-- cannot name: the chunk's small functions with as many parameters run
+-- inline when the value is one of them
+local P = 1000
+local function counter(start)
+  local n = start
+  return function(d) n = n + d; return n end
+end
+local c = counter(5)
+c(1); c(2)
+print(c(3), c(0))                          --> =11	11
+print(pcall(c, {}))                        --> ~^false\tinline.lua:\d+: attempt to perform arithmetic on local 'd' \(a table value\)$
+print(c(0))                                --> =11
+local balance = 0
+local function deposit(x) balance = (balance + x) % P end
+for i = 1, 100 do deposit(i) end
+print(balance)                             --> =50
+deposit("7"); print(balance)               --> =57
+local hits = 0
+local function bump(d) hits = hits + 1; return hits * d end -- (not inline: it could fail after its store)
+print(bump(2), pcall(function() local v = bump({}) return v end)) --> ~^2\tfalse\tinline.lua:\d+: attempt to perform arithmetic on local 'd' \(a table value\)$
+print(hits)                                --> =2
+local function map(t, f)
+  local r = {}
+  for i = 1, #t do r[i] = f(t[i]) end
+  return r
+end
+local k = 3
+local m = map({1, 2, 3}, function(x) return x * k end)
+print(m[1], m[2], m[3])                    --> =3	6	9
+m = map({1, 2, 3}, function(x) return x % 2 == 0 end)
+print(m[1], m[2], m[3])                    --> =false	true	false
+m = map({1, "2", {}}, tostring)
+print(m[1], m[2], type(m[3]))              --> =1	2	string
+print(pcall(map, {1, {}}, function(x) return x * k end)) --> ~^false\tinline.lua:\d+: attempt to perform arithmetic on local 'x' \(a table value\)$
 ---
 -- (compiled code: inlines) inline calls in a coroutine that yields
 -- between them, and in a deep recursion of a function that calls them

@@ -419,7 +419,7 @@ type gen struct {
 	// tree is the chunk's functions; inl, for the function being
 	// written, the function each call it runs inline runs, by pc
 	tree *chunkTree
-	inl  map[int]int
+	inl  map[int][]int
 }
 
 func label(pc int) string { return fmt.Sprintf("pc%d", pc) }
@@ -1006,9 +1006,9 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 			orReturn("x", "Call", append([]jen.Code{jen.Id("base")}, lits(pc, int(a), int(b), int(c))...)),
 			regsAgain(),
 		}
-		if n, ok := g.inl[pc]; ok {
+		if ns, ok := g.inl[pc]; ok {
 			// or a small function runs here (see inline.go)
-			s := g.inlineCall(pc, in, n)
+			s := g.inlineCall(pc, in, ns)
 			s = append(s, jen.Id(fmt.Sprintf("call%d", pc)).Op(":"))
 			return append(append(s, call...), jen.Id(fmt.Sprintf("in%d_done", pc)).Op(":"))
 		}

@@ -2,6 +2,7 @@ package gogen
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -44,12 +45,21 @@ func inlinable(p *ir.Proto) bool {
 	if p.IsVararg || len(p.Code) > maxInline {
 		return false
 	}
+	stored := false // a SETUPVAL came before: nothing may fail after it
 	for pc, in := range p.Code {
 		switch in.Op {
-		case ir.MOVE, ir.LOADK, ir.LOADBOOL, ir.LOADNIL, ir.GETUPVAL, ir.GETGLOBAL,
-			ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW, ir.UNM, ir.NOT,
-			ir.EQ, ir.LT, ir.LE, ir.TEST, ir.TESTSET:
+		case ir.MOVE, ir.LOADK, ir.LOADBOOL, ir.LOADNIL, ir.GETUPVAL, ir.NOT, ir.TEST, ir.TESTSET:
+		case ir.SETUPVAL:
+			stored = true
+		case ir.GETGLOBAL, ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW, ir.UNM,
+			ir.EQ, ir.LT, ir.LE:
+			if stored {
+				return false
+			}
 		case ir.GETTABLE:
+			if stored {
+				return false
+			}
 			if in.C < 0 && p.Consts[^in.C].Kind != ir.KString && p.Consts[^in.C].Kind != ir.KNumber {
 				return false
 			}
@@ -79,6 +89,7 @@ type chunkTree struct {
 	protos []*ir.Proto
 	index  map[*ir.Proto]int
 	parent []int
+	arity  map[int][]int // see byArity
 }
 
 func newChunkTree(main *ir.Proto) *chunkTree {
@@ -97,23 +108,64 @@ func newChunkTree(main *ir.Proto) *chunkTree {
 	return t
 }
 
-// inlines returns, for the calls of function i that can run a function
-// inline, the function (its position in the tree) by the call's pc.
-func (t *chunkTree) inlines(i int) map[int]int {
+// maxCandidates is how many functions a call whose callee cannot be
+// guessed may run inline, and maxCandidateCode their length together.
+const (
+	maxCandidates    = 4
+	maxCandidateCode = 64
+)
+
+// inlines returns, for the calls of function i that may run a function
+// inline, the functions they may run (positions in the tree) by the call's
+// pc: the callee guessed (guessCallee), or when there is no guess, the
+// few small pure functions of the chunk that take as many parameters as
+// the call passes arguments (a function passed as an argument, returned
+// by another: map's f, a counter's closure). Only the first 64 functions
+// of a chunk can (NativeFrame.Inline's mask).
+func (t *chunkTree) inlines(i int) map[int][]int {
 	p := t.protos[i]
-	var m map[int]int
+	var m map[int][]int
 	for pc, in := range p.Code {
-		if in.Op != ir.CALL || in.B == 0 || in.C != 2 {
+		if in.Op != ir.CALL || in.B == 0 || in.C != 1 && in.C != 2 {
 			continue
 		}
-		if n, ok := t.guessCallee(i, pc, in.A, 4); ok && inlinable(t.protos[n]) && n != i {
-			if m == nil {
-				m = map[int]int{}
+		var ns []int
+		if n, ok := t.guessCallee(i, pc, in.A, 4); ok {
+			if inlinable(t.protos[n]) && n != i && n < 64 {
+				ns = []int{n}
 			}
-			m[pc] = n
+		} else {
+			ns = t.byArity(int(in.B) - 1)
+		}
+		if len(ns) > 0 {
+			if m == nil {
+				m = map[int][]int{}
+			}
+			m[pc] = ns
 		}
 	}
 	return m
+}
+
+// byArity returns the small pure functions with n parameters, when they
+// are few and short enough to be written at a call.
+func (t *chunkTree) byArity(n int) []int {
+	if t.arity == nil {
+		t.arity = map[int][]int{}
+		size := map[int]int{}
+		for i, p := range t.protos {
+			if i > 0 && i < 64 && inlinable(p) {
+				t.arity[p.NumParams] = append(t.arity[p.NumParams], i)
+				size[p.NumParams] += len(p.Code)
+			}
+		}
+		for k, ns := range t.arity {
+			if len(ns) > maxCandidates || size[k] > maxCandidateCode {
+				delete(t.arity, k)
+			}
+		}
+	}
+	return t.arity[n]
 }
 
 // guessCallee guesses which function register reg of function i holds
@@ -165,8 +217,22 @@ func (t *chunkTree) upvalFunc(i, u int, depth int) (int, bool) {
 		return t.upvalFunc(par, d.Index, depth-1)
 	}
 	pp := t.protos[par]
+	// the local captured: the one in that register where the closure of
+	// function i is made; what is written to it while it lives (from
+	// its initializer on: `local f = function` sets it just before)
+	lo, hi := 0, len(pp.Code)
+	for pc, in := range pp.Code {
+		if in.Op == ir.CLOSURE && t.index[pp.Protos[in.B]] == i {
+			for _, lv := range pp.LocVars {
+				if lv.Reg == d.Index && lv.Start <= pc && pc < lv.End {
+					lo, hi = max(lv.Start-1, 0), lv.End
+				}
+			}
+			break
+		}
+	}
 	found := -1
-	for _, in := range pp.Code {
+	for _, in := range pp.Code[lo:hi] {
 		w, known := writes(in, int32(d.Index))
 		if !known || !w {
 			if !known {
@@ -226,12 +292,43 @@ func writes(in ir.Instr, reg int32) (w, known bool) {
 	return false, false
 }
 
-// inlineCall is the code of CALL a b 2 at pc running function n (q)
-// inline; the call itself follows it, at label call<pc>.
-func (g *gen) inlineCall(pc int, in ir.Instr, n int) []jen.Code {
+// inlineCall is the code of CALL a b c (c 1 or 2) at pc running one of
+// functions ns inline; the call itself follows it, at label call<pc>.
+func (g *gen) inlineCall(pc int, in ir.Instr, ns []int) []jen.Code {
+	var mask uint64
+	for _, n := range ns {
+		mask |= 1 << n
+	}
+	which := jen.Id("_")
+	if len(ns) > 1 {
+		which = jen.Id("n")
+	}
+	head := []jen.Code{
+		jen.List(jen.Id("ic"), which).Op(":=").Id("f").Dot("Inline").Call(reg(in.A), jen.Id("cl"), jen.Lit(mask)),
+		jen.If(jen.Id("ic").Op("==").Nil()).Block(jen.Goto().Id(fmt.Sprintf("call%d", pc))),
+	}
+	var names []string
+	for _, n := range ns {
+		names = append(names, funcName(n, g.tree.protos[n]))
+	}
+	doc := jen.Commentf("%s inline (the call follows, for when it cannot be)", strings.Join(names, " or "))
+	if len(ns) == 1 {
+		return []jen.Code{doc, jen.Block(append(head, g.inlineBody(pc, in, ns[0], "")...)...)}
+	}
+	sw := jen.Switch(jen.Id("n")).BlockFunc(func(gr *jen.Group) {
+		for _, n := range ns {
+			gr.Case(jen.Lit(n)).Block(g.inlineBody(pc, in, n, fmt.Sprintf("_%d", n))...)
+		}
+	})
+	return []jen.Code{doc, jen.Block(append(head, sw)...)}
+}
+
+// inlineBody is function n's body at the call at pc, once ic holds a
+// closure of it; sfx tells its labels from another's at the same call.
+func (g *gen) inlineBody(pc int, in ir.Instr, n int, sfx string) []jen.Code {
 	q := g.tree.protos[n]
 	fail := jen.Goto().Id(fmt.Sprintf("call%d", pc))
-	lbl := func(qpc int) string { return fmt.Sprintf("in%d_%d", pc, qpc) }
+	lbl := func(qpc int) string { return fmt.Sprintf("in%d%s_%d", pc, sfx, qpc) }
 	qr := func(i int32) *jen.Statement { return jen.Id(fmt.Sprintf("q%d", i)) }
 	qk := func(i int) *jen.Statement { return jen.Id("ic").Dot("P").Dot("K").Index(jen.Lit(i)) }
 	qrk := func(x int32) *jen.Statement {
@@ -326,6 +423,8 @@ func (g *gen) inlineCall(pc int, in ir.Instr, n int) []jen.Code {
 			}
 		case ir.GETUPVAL:
 			body = append(body, qr(a).Op("=").Id("ic").Dot("Upvals").Index(jen.Lit(int(b))).Dot("Get").Call())
+		case ir.SETUPVAL:
+			body = append(body, jen.Id("ic").Dot("Upvals").Index(jen.Lit(int(b))).Dot("Set").Call(qr(a)))
 		case ir.GETGLOBAL:
 			body = append(body, jen.Block(
 				jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("ic").Dot("Env").Dot("FieldHit").Call(qk(int(b)), qhint(qpc)),
@@ -405,7 +504,10 @@ func (g *gen) inlineCall(pc int, in ir.Instr, n int) []jen.Code {
 			if b >= 2 {
 				v = qr(a)
 			}
-			body = append(body, reg(in.A).Op("=").Add(v), jen.Goto().Id(done))
+			if in.C == 2 {
+				body = append(body, reg(in.A).Op("=").Add(v))
+			}
+			body = append(body, jen.Goto().Id(done))
 		default:
 			panic(fmt.Sprintf("gogen: %v inline", qin.Op))
 		}
@@ -421,13 +523,17 @@ func (g *gen) inlineCall(pc int, in ir.Instr, n int) []jen.Code {
 			for i := a; i <= b; i++ {
 				delete(known, i)
 			}
-		case ir.EQ, ir.LT, ir.LE, ir.TEST, ir.JMP, ir.RETURN:
+		case ir.EQ, ir.LT, ir.LE, ir.TEST, ir.JMP, ir.RETURN, ir.SETUPVAL:
 		default:
 			delete(known, a)
 		}
 	}
 	if reach[len(q.Code)] {
-		body = append(body, jen.Id(lbl(len(q.Code))).Op(":"), reg(in.A).Op("=").Add(rt("Nil")), jen.Goto().Id(done))
+		body = append(body, jen.Id(lbl(len(q.Code))).Op(":"))
+		if in.C == 2 {
+			body = append(body, reg(in.A).Op("=").Add(rt("Nil")))
+		}
+		body = append(body, jen.Goto().Id(done))
 	}
 	// its registers: the parameters from the call's arguments (nil for
 	// those it does not pass), the others nil, as a new frame's
@@ -438,18 +544,12 @@ func (g *gen) inlineCall(pc int, in ir.Instr, n int) []jen.Code {
 			init = append(init, qr(int32(i)).Op("=").Add(reg(in.A+1+int32(i))))
 		}
 	}
-	head := []jen.Code{
-		jen.Id("ic").Op(":=").Id("f").Dot("Inline").Call(reg(in.A), jen.Id("cl"), jen.Lit(n)),
-		jen.If(jen.Id("ic").Op("==").Nil()).Block(fail),
-	}
+	var head []jen.Code
 	if len(regs) > 0 {
 		head = append(head, jen.Var().List(regs...).Add(rt("Value")), jen.List(underscores(len(regs))...).Op("=").List(regs...))
 	}
 	head = append(head, init...)
-	return []jen.Code{
-		jen.Commentf("%s inline (the call follows, for when it cannot be)", funcName(n, q)),
-		jen.Block(append(head, body...)...),
-	}
+	return append(head, body...)
 }
 
 func underscores(n int) []jen.Code {
