@@ -29,6 +29,7 @@ type FuncProto struct {
 	// atomically, plain not after attach.)
 	native atomic.Pointer[NativeFunc]
 	plain  *NativeFunc
+	pure   PureFunc // (set at attach)
 	orig   []inst
 	// copies of IR's, for calls
 	nparams, maxStack int

@@ -590,7 +590,39 @@ type CompiledChunk struct {
 	// NativeFrame.Deopt). PlainParts are its parts, as Parts.
 	Plain      []NativeFunc
 	PlainParts [][]NativePart
+	// Pure, for a small pure function (nil for the others, or nil), is
+	// its code as a Go function the runtime calls without a frame: a
+	// metamethod, table.sort's comparator (see PureFunc).
+	Pure []PureFunc
 }
+
+// PureFunc runs a small pure Lua function of cl's (see package gogen's
+// inline.go: no calls, no stores but to upvalues once nothing can fail,
+// no loops, no allocation) on arguments a and b (its parameters past
+// them nil), without a frame: it cannot yield, call or fail. It reports
+// false, having written nothing, when it cannot finish (an operand that
+// is not a number, an absent field, an error): the caller makes the call.
+type PureFunc func(cl *Closure, a, b Value) (Value, bool)
+
+// callPure runs fn on a and b when it is a closure with a PureFunc and
+// the budget has a step for the call (which it takes).
+func (p *Process) callPure(fn, a, b Value) (Value, bool) {
+	cl, ok := fn.o.(*Closure)
+	if !ok || cl.P.pure == nil || p.steps <= 0 {
+		return Nil, false
+	}
+	v, ok := cl.P.pure(cl, a, b)
+	if ok {
+		p.steps--
+		p.nf.inlined++
+	}
+	return v, ok
+}
+
+// CallPure runs fn(a, b) as a call would when fn is a small pure Lua
+// function with compiled code (see PureFunc) and reports true; false when
+// it did nothing: the caller (a builtin, table.sort) makes the call.
+func (t *Thread) CallPure(fn, a, b Value) (Value, bool) { return t.p.callPure(fn, a, b) }
 
 // NativePart is a part of a compiled function split into parts: its
 // code for the pcs from Start up to the next part's.
@@ -652,6 +684,7 @@ func attachCompiled(c *Chunk) {
 			(cc.PlainParts == nil || len(cc.PlainParts) == n) {
 			c.Native = cc
 			for i, fp := range c.Protos() {
+				fp.pure = nth(cc.Pure, i)
 				fp.attach(cc.Funcs[i], nth(cc.Parts, i), cc.Entries[i], nth(cc.Plain, i), nth(cc.PlainParts, i))
 			}
 			return
@@ -711,5 +744,6 @@ func (p *Process) NativeEntries() int64 { return p.nativeEntries }
 func (p *Process) NativeDeopts() int64 { return p.deopts }
 
 // NativeInlines returns how many calls compiled code ran inline (a small
-// function's body at the call, see NativeFrame.Inline).
+// function's body at the call, see NativeFrame.Inline) or without a frame
+// (PureFunc).
 func (p *Process) NativeInlines() int64 { return p.nf.inlined }

@@ -135,3 +135,33 @@ end)
 print(co(), co(), co(), co())              --> =1	4	9	16
 local function sum(n) if n == 0 then return 0 end return sq(n) + sum(n - 1) end
 print(sum(100))                            --> =338350
+---
+-- (compiled code: inlines) metamethods and comparators that are small pure
+-- functions run without a frame; when they cannot, they are called
+local V = {}
+V.__index = V
+V.__eq = function(a, b) return a.x == b.x end
+V.__lt = function(a, b) return a.x < b.x end
+V.__le = function(a, b) return a.x <= b.x end
+V.__add = function(a, b) return a.x + b.x end
+V.__concat = function(a, b) return "cat" end
+V.__unm = function(a) return -a.x end
+local function v(x) return setmetatable({x = x}, V) end
+local p, q = v(1), v(2)
+print(p == q, p == v(1), p < q, q <= p, p + q, p .. q, -q) --> =false	true	true	false	3	cat	-2
+print(v("1") == v(1), v("2") + v("3"))     --> =false	5
+local ok, err = pcall(function() return v({}) < v(1) end)
+print(ok, err)                             --> ~^false\tinline.lua:\d+: attempt to compare table with number$
+local defaults = setmetatable({}, {__index = function(t, k) return k * 2 end})
+print(defaults[4], pcall(function() return defaults.x end)) --> ~^8\tfalse\tinline.lua:\d+: attempt to perform arithmetic on local 'k' \(a string value\)$
+local t = {5, 3, 8, 1, 9, 2, 7}
+table.sort(t, function(a, b) return a > b end)
+print(table.concat(t, " "))                --> =9 8 7 5 3 2 1
+local calls = 0
+local function counting(a, b) local r = a < b; calls = calls + 1; return r end
+table.sort(t, counting)
+print(table.concat(t, " "), calls)         --> =1 2 3 5 7 8 9	14
+local vs = {v(3), v(1), v(2)}
+table.sort(vs)                             -- __lt, pure
+print(vs[1].x, vs[2].x, vs[3].x)           --> =1	2	3
+print(pcall(table.sort, {3, "x", 1}, function(a, b) return a < b end)) --> ~^false\tinline.lua:\d+: attempt to compare (number with string|string with number)$

@@ -176,6 +176,21 @@ func Generate(pkg string, c Chunk) ([]byte, error) {
 	if plainSplit {
 		fields[jen.Id("PlainParts")] = partsLit(plainParts)
 	}
+	// small pure functions, as the runtime runs them without a frame
+	var pure []jen.Code
+	for i, p := range protos {
+		if i > 0 && inlinable(p) {
+			name := names[i] + "_pure"
+			f.Add(g.pureFunc(name, i))
+			f.Line()
+			pure = append(pure, jen.Id(name))
+		} else {
+			pure = append(pure, jen.Nil())
+		}
+	}
+	if slices.ContainsFunc(protos[1:], inlinable) {
+		fields[jen.Id("Pure")] = jen.Index().Qual(rtPath, "PureFunc").Values(pure...)
+	}
 	f.Func().Id("init").Params().Block(
 		jen.Qual(rtPath, "RegisterCompiled").Call(jen.Op("&").Qual(rtPath, "CompiledChunk").Values(fields)),
 	)

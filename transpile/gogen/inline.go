@@ -2,6 +2,7 @@ package gogen
 
 import (
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -313,22 +314,51 @@ func (g *gen) inlineCall(pc int, in ir.Instr, ns []int) []jen.Code {
 	}
 	doc := jen.Commentf("%s inline (the call follows, for when it cannot be)", strings.Join(names, " or "))
 	if len(ns) == 1 {
-		return []jen.Code{doc, jen.Block(append(head, g.inlineBody(pc, in, ns[0], "")...)...)}
+		return []jen.Code{doc, jen.Block(append(head, g.inlineBody(ns[0], g.callSite(pc, in, ""))...)...)}
 	}
 	sw := jen.Switch(jen.Id("n")).BlockFunc(func(gr *jen.Group) {
 		for _, n := range ns {
-			gr.Case(jen.Lit(n)).Block(g.inlineBody(pc, in, n, fmt.Sprintf("_%d", n))...)
+			gr.Case(jen.Lit(n)).Block(g.inlineBody(n, g.callSite(pc, in, fmt.Sprintf("_%d", n)))...)
 		}
 	})
 	return []jen.Code{doc, jen.Block(append(head, sw)...)}
 }
 
-// inlineBody is function n's body at the call at pc, once ic holds a
-// closure of it; sfx tells its labels from another's at the same call.
-func (g *gen) inlineBody(pc int, in ir.Instr, n int, sfx string) []jen.Code {
+// site is where a function's body is written (inlineBody): at a call, or
+// as a function of its own (pureFunc).
+type site struct {
+	prefix string     // of its labels
+	fail   jen.Code   // gives up: the call is made after all
+	args   []jen.Code // the arguments (the parameters past them are nil)
+	known  []bool     // the arguments known to hold numbers
+	// ret delivers the result v (nil: none) and leaves the body
+	ret func(v jen.Code) []jen.Code
+}
+
+// callSite is the site of CALL a b c at pc (sfx tells one candidate's
+// labels from another's).
+func (g *gen) callSite(pc int, in ir.Instr, sfx string) site {
+	st := site{prefix: fmt.Sprintf("in%d%s", pc, sfx), fail: jen.Goto().Id(fmt.Sprintf("call%d", pc))}
+	for i := int32(0); i < in.B-1; i++ {
+		st.args = append(st.args, reg(in.A+1+i))
+		st.known = append(st.known, g.nums[pc].has(in.A+1+i))
+	}
+	done := fmt.Sprintf("in%d_done", pc)
+	st.ret = func(v jen.Code) []jen.Code {
+		if in.C == 2 {
+			return []jen.Code{reg(in.A).Op("=").Add(v), jen.Goto().Id(done)}
+		}
+		return []jen.Code{jen.Goto().Id(done)}
+	}
+	return st
+}
+
+// inlineBody is the body of function n, once ic holds a closure of it,
+// written at st.
+func (g *gen) inlineBody(n int, st site) []jen.Code {
 	q := g.tree.protos[n]
-	fail := jen.Goto().Id(fmt.Sprintf("call%d", pc))
-	lbl := func(qpc int) string { return fmt.Sprintf("in%d%s_%d", pc, sfx, qpc) }
+	fail := st.fail
+	lbl := func(qpc int) string { return fmt.Sprintf("%s_%d", st.prefix, qpc) }
 	qr := func(i int32) *jen.Statement { return jen.Id(fmt.Sprintf("q%d", i)) }
 	qk := func(i int) *jen.Statement { return jen.Id("ic").Dot("P").Dot("K").Index(jen.Lit(i)) }
 	qrk := func(x int32) *jen.Statement {
@@ -364,10 +394,8 @@ func (g *gen) inlineBody(pc int, in ir.Instr, n int, sfx string) []jen.Code {
 		return jen.Block(append(s, then...)...)
 	}
 	// the parameters the caller knows are numbers
-	for i := 0; i < min(q.NumParams, int(in.B)-1); i++ {
-		if g.nums[pc].has(in.A + 1 + int32(i)) {
-			known[int32(i)] = true
-		}
+	for i := 0; i < min(q.NumParams, len(st.args)); i++ {
+		known[int32(i)] = st.known[i]
 	}
 	// what runs: from pc 0, through jumps (forward only) and fall-throughs
 	targets := map[int]bool{}
@@ -385,7 +413,6 @@ func (g *gen) inlineBody(pc int, in ir.Instr, n int, sfx string) []jen.Code {
 		}
 	}
 	var body []jen.Code
-	done := fmt.Sprintf("in%d_done", pc)
 	for qpc, qin := range q.Code {
 		if !reach[qpc] {
 			continue
@@ -504,10 +531,7 @@ func (g *gen) inlineBody(pc int, in ir.Instr, n int, sfx string) []jen.Code {
 			if b >= 2 {
 				v = qr(a)
 			}
-			if in.C == 2 {
-				body = append(body, reg(in.A).Op("=").Add(v))
-			}
-			body = append(body, jen.Goto().Id(done))
+			body = append(body, st.ret(v)...)
 		default:
 			panic(fmt.Sprintf("gogen: %v inline", qin.Op))
 		}
@@ -530,18 +554,15 @@ func (g *gen) inlineBody(pc int, in ir.Instr, n int, sfx string) []jen.Code {
 	}
 	if reach[len(q.Code)] {
 		body = append(body, jen.Id(lbl(len(q.Code))).Op(":"))
-		if in.C == 2 {
-			body = append(body, reg(in.A).Op("=").Add(rt("Nil")))
-		}
-		body = append(body, jen.Goto().Id(done))
+		body = append(body, st.ret(rt("Nil"))...)
 	}
 	// its registers: the parameters from the call's arguments (nil for
 	// those it does not pass), the others nil, as a new frame's
 	var regs, init []jen.Code
 	for i := 0; i < q.MaxStack; i++ {
 		regs = append(regs, qr(int32(i)))
-		if i < q.NumParams && i < int(in.B)-1 {
-			init = append(init, qr(int32(i)).Op("=").Add(reg(in.A+1+int32(i))))
+		if i < q.NumParams && i < len(st.args) {
+			init = append(init, qr(int32(i)).Op("=").Add(st.args[i]))
 		}
 	}
 	var head []jen.Code
@@ -550,6 +571,28 @@ func (g *gen) inlineBody(pc int, in ir.Instr, n int, sfx string) []jen.Code {
 	}
 	head = append(head, init...)
 	return append(head, body...)
+}
+
+// pureFunc writes function n's body as a runtime.PureFunc: the runtime
+// runs it where it would call the function with two arguments, a
+// metamethod or table.sort's comparator, without a frame.
+func (g *gen) pureFunc(name string, n int) jen.Code {
+	q := g.tree.protos[n]
+	st := site{
+		prefix: "p",
+		fail:   jen.Return(rt("Nil"), jen.False()),
+		args:   []jen.Code{jen.Id("a"), jen.Id("b")},
+		known:  []bool{false, false},
+		ret:    func(v jen.Code) []jen.Code { return []jen.Code{jen.Return(v, jen.True())} },
+	}
+	src := path.Base(strings.TrimPrefix(q.Source, "@"))
+	what := "an anonymous function"
+	if q.Name != "" {
+		what = "function " + q.Name
+	}
+	return jen.Commentf("%s is %s, %s:%d, as the runtime runs it without a frame (see runtime.PureFunc).", name, what, src, q.LineDefined).Line().
+		Func().Id(name).Params(jen.Id("ic").Op("*").Add(rt("Closure")), jen.List(jen.Id("a"), jen.Id("b")).Add(rt("Value"))).Params(rt("Value"), jen.Bool()).
+		Block(g.inlineBody(n, st)...)
 }
 
 func underscores(n int) []jen.Code {
