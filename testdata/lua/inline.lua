@@ -165,3 +165,26 @@ local vs = {v(3), v(1), v(2)}
 table.sort(vs)                             -- __lt, pure
 print(vs[1].x, vs[2].x, vs[3].x)           --> =1	2	3
 print(pcall(table.sort, {3, "x", 1}, function(a, b) return a < b end)) --> ~^false\tinline.lua:\d+: attempt to compare (number with string|string with number)$
+---
+-- (compiled code: inlines) methods: the functions stored under the
+-- method's name in the chunk, whichever the object has
+local Shape = {}
+Shape.__index = Shape
+function Shape:area() return 0 end
+local Rect = setmetatable({}, {__index = Shape})
+Rect.__index = Rect
+function Rect:area() return self.w * self.h end
+local Sq = setmetatable({}, {__index = Rect})
+Sq.__index = Sq
+local shapes = {setmetatable({}, Shape), setmetatable({w = 2, h = 3}, Rect), setmetatable({w = 4, h = 4}, Sq)}
+local total = 0
+for _, s in ipairs(shapes) do total = total + s:area() end
+print(total)                               --> =22
+shapes[2].area = function(self) return 100 end  -- another function, on the object
+shapes[3].area = string.len                -- a builtin
+local out = {}
+for _, s in ipairs(shapes) do out[#out + 1] = tostring(pcall(s.area, s)) .. ":" .. tostring(select(2, pcall(s.area, s))) end
+print(table.concat(out, " "))              --> =true:0 true:100 false:bad argument #1 to '?' (string expected, got table)
+local t = {}
+for _, s in ipairs(shapes) do t[#t + 1] = (pcall(function() return s:area() end)) end
+print(t[1], t[2], t[3])                    --> =true	true	false

@@ -3,6 +3,7 @@ package gogen
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -131,11 +132,13 @@ func (t *chunkTree) inlines(i int) map[int][]int {
 			continue
 		}
 		var ns []int
-		if n, ok := t.guessCallee(i, pc, in.A, 4); ok {
+		if name, ok := t.methodName(i, pc, in.A); ok {
+			ns = t.byField(name)
+		} else if n, ok := t.guessCallee(i, pc, in.A, 4); ok {
 			if inlinable(t.protos[n]) && n != i && n < 64 {
 				ns = []int{n}
 			}
-		} else {
+		} else if !t.foreignGlobal(i, pc, in.A) {
 			ns = t.byArity(int(in.B) - 1)
 		}
 		if len(ns) > 0 {
@@ -146,6 +149,74 @@ func (t *chunkTree) inlines(i int) map[int][]int {
 		}
 	}
 	return m
+}
+
+// writer is the last instruction before pc that writes reg in function
+// i (false: none, or one writes does not know).
+func (t *chunkTree) writer(i, pc int, reg int32) (ir.Instr, bool) {
+	p := t.protos[i]
+	for j := pc - 1; j >= 0; j-- {
+		if w, known := writes(p.Code[j], reg); !known || w {
+			return p.Code[j], known
+		}
+	}
+	return ir.Instr{}, false
+}
+
+// methodName is the field name a method call or a call of a field
+// (obj:name(), M.name()) takes its function from: the key of the SELF or
+// GETTABLE that sets reg.
+func (t *chunkTree) methodName(i, pc int, reg int32) (string, bool) {
+	p := t.protos[i]
+	in, ok := t.writer(i, pc, reg)
+	if ok && in.A == reg && (in.Op == ir.SELF || in.Op == ir.GETTABLE) && in.C < 0 && p.Consts[^in.C].Kind == ir.KString {
+		return p.Consts[^in.C].Str, true
+	}
+	return "", false
+}
+
+// foreignGlobal reports whether reg is set before pc from a global the
+// chunk never sets (a builtin, most likely: no function of the chunk).
+func (t *chunkTree) foreignGlobal(i, pc int, reg int32) bool {
+	p := t.protos[i]
+	in, ok := t.writer(i, pc, reg)
+	if !ok || in.Op != ir.GETGLOBAL || p.Consts[in.B].Kind != ir.KString {
+		return false
+	}
+	name := p.Consts[in.B].Str
+	for _, q := range t.protos {
+		for _, x := range q.Code {
+			if x.Op == ir.SETGLOBAL && q.Consts[x.B].Kind == ir.KString && q.Consts[x.B].Str == name {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// byField returns the small pure functions the chunk stores under field
+// name (function M:name(), M.name = function, {name = function}), when
+// they are few and short enough to be written at a call.
+func (t *chunkTree) byField(name string) []int {
+	var ns []int
+	size := 0
+	for _, p := range t.protos {
+		for pc, in := range p.Code {
+			if in.Op != ir.SETTABLE || in.B >= 0 || p.Consts[^in.B].Kind != ir.KString || p.Consts[^in.B].Str != name ||
+				in.C < 0 || pc == 0 || p.Code[pc-1].Op != ir.CLOSURE || p.Code[pc-1].A != in.C {
+				continue
+			}
+			n := t.index[p.Protos[p.Code[pc-1].B]]
+			if inlinable(t.protos[n]) && n < 64 && !slices.Contains(ns, n) {
+				ns = append(ns, n)
+				size += len(t.protos[n].Code)
+			}
+		}
+	}
+	if len(ns) > maxCandidates || size > maxCandidateCode {
+		return nil
+	}
+	return ns
 }
 
 // byArity returns the small pure functions with n parameters, when they
