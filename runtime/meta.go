@@ -41,12 +41,14 @@ func (p *Process) callMeta(th *Thread, mm Value, mode uint8, aux int, a, b Value
 	top := fr.base + fr.cl.P.IR.MaxStack
 	th.ensure(top + 4)
 	s := th.stack
-	if v, ok := p.callPure(mm, a, b); ok {
-		// a small pure function's compiled code ran: its result is
-		// delivered as a builtin's would be
-		s[top] = v
-		p.deliverResults(th, top, 1, top, 1, mode, aux)
-		return true
+	if cl, pure := pureOf(mm); pure != nil {
+		if v, ok := p.callPure(cl, pure, a, b); ok {
+			// a small pure function's compiled code ran: its result
+			// is delivered as a builtin's would be
+			s[top] = v
+			p.deliverResults(th, top, 1, top, 1, mode, aux)
+			return true
+		}
 	}
 	s[top] = mm
 	s[top+1] = a

@@ -604,14 +604,30 @@ type CompiledChunk struct {
 // is not a number, an absent field, an error): the caller makes the call.
 type PureFunc func(cl *Closure, a, b Value) (Value, bool)
 
-// callPure runs fn on a and b when it is a closure with a PureFunc and
-// the budget has a step for the call (which it takes).
-func (p *Process) callPure(fn, a, b Value) (Value, bool) {
+// pureOf is fn's PureFunc, or nil (inlined where a call is made: the
+// test is all a call of anything else pays).
+func pureOf(fn Value) (*Closure, PureFunc) {
+	if cl, ok := fn.o.(*Closure); ok && cl.P.pure != nil {
+		return cl, cl.P.pure
+	}
+	return nil, nil
+}
+
+// HasPure reports whether fn is a small pure Lua function with compiled
+// code the runtime can run without a frame (CallPure): the test a caller
+// makes before it, inlined.
+func HasPure(fn Value) bool {
 	cl, ok := fn.o.(*Closure)
-	if !ok || cl.P.pure == nil || p.steps <= 0 {
+	return ok && cl.P.pure != nil
+}
+
+// callPure runs cl's PureFunc pure on a and b when the budget has a step
+// for the call (which it takes).
+func (p *Process) callPure(cl *Closure, pure PureFunc, a, b Value) (Value, bool) {
+	if p.steps <= 0 {
 		return Nil, false
 	}
-	v, ok := cl.P.pure(cl, a, b)
+	v, ok := pure(cl, a, b)
 	if ok {
 		p.steps--
 		p.nf.inlined++
@@ -622,7 +638,15 @@ func (p *Process) callPure(fn, a, b Value) (Value, bool) {
 // CallPure runs fn(a, b) as a call would when fn is a small pure Lua
 // function with compiled code (see PureFunc) and reports true; false when
 // it did nothing: the caller (a builtin, table.sort) makes the call.
-func (t *Thread) CallPure(fn, a, b Value) (Value, bool) { return t.p.callPure(fn, a, b) }
+func (t *Thread) CallPure(fn, a, b Value) (Value, bool) {
+	if !HasPure(fn) {
+		return Nil, false
+	}
+	if cl, pure := pureOf(fn); pure != nil {
+		return t.p.callPure(cl, pure, a, b)
+	}
+	return Nil, false
+}
 
 // NativePart is a part of a compiled function split into parts: its
 // code for the pcs from Start up to the next part's.

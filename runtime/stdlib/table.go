@@ -359,8 +359,10 @@ func (s *sortState) less(t *rt.Thread, a, b rt.Value) (res, call bool) {
 	} else {
 		s.fn = s.cmp
 	}
-	if v, ok := t.CallPure(s.fn, a, b); ok {
-		return v.Truthy(), false // a comparator whose compiled code runs without a frame
+	if rt.HasPure(s.fn) {
+		if v, ok := t.CallPure(s.fn, a, b); ok {
+			return v.Truthy(), false // a comparator whose compiled code runs without a frame
+		}
 	}
 	s.args = [2]rt.Value{a, b}
 	return false, true
