@@ -463,7 +463,7 @@ func (g *gen) function(name string, p *ir.Proto, fa funcInfo, parts *[]jen.Code)
 	if size <= 0 {
 		size = DefaultPartSize
 	}
-	cuts := split(p, size)
+	cuts := split(p, size, g.inlineWeights())
 	if len(cuts) == 0 {
 		g.lo, g.hi, g.split = 0, n+1, false
 		return jen.Comment(doc).Line().Func().Id(name).Add(signature()).Block(g.body(p, fa, fa.entries)...)
@@ -545,11 +545,13 @@ func weight(in ir.Instr) int {
 // cut into parts of about size: only between instructions that no
 // backward jump crosses, so that a loop is never cut, and a jump from one
 // part to another always goes forward. It returns nil when the function
-// stays one piece.
-func split(p *ir.Proto, size int) []int {
+// stays one piece. extra adds to some instructions' weights (the bodies
+// of calls run inline).
+func split(p *ir.Proto, size int, extra map[int]int) []int {
 	n, total := len(p.Code), 0
-	for _, in := range p.Code {
-		total += weight(in)
+	wt := func(pc int) int { return weight(p.Code[pc]) + extra[pc] }
+	for pc := range p.Code {
+		total += wt(pc)
 	}
 	if 2*total <= 3*size {
 		return nil
@@ -574,8 +576,8 @@ func split(p *ir.Proto, size int) []int {
 			cuts = append(cuts, s)
 			w = 0
 		}
-		w += weight(p.Code[s])
-		rest -= weight(p.Code[s])
+		w += wt(s)
+		rest -= wt(s)
 	}
 	return cuts
 }

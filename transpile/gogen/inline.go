@@ -644,6 +644,22 @@ func (g *gen) inlineBody(n int, st site) []jen.Code {
 	return append(head, body...)
 }
 
+// inlineWeights is, by pc, what the bodies the function's calls run
+// inline add to its weight (see split): Go's compiler inlines nothing
+// into a function that grows too long, the table accesses' hit paths
+// among the rest.
+func (g *gen) inlineWeights() map[int]int {
+	m := map[int]int{}
+	for pc, ns := range g.inl {
+		for _, n := range ns {
+			for _, in := range g.tree.protos[n].Code {
+				m[pc] += weight(in)
+			}
+		}
+	}
+	return m
+}
+
 // pureFunc writes function n's body as a runtime.PureFunc: the runtime
 // runs it where it would call the function with two arguments, a
 // metamethod or table.sort's comparator, without a frame.
