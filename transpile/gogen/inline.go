@@ -15,27 +15,34 @@ import (
 //
 // A call costs compiled code about 300 instructions (the callee's frame
 // pushed and popped, two trips through the runtime's loop), and a small
-// function called in a loop (spectral-norm's A(i, j), a getter) does a
-// tenth of that. Where a call's callee can be guessed from the code (a
-// local function, or a global one, defined once in the chunk: guessCallee)
-// and that function is small and pure (no calls, no stores, no loops, no
-// allocation: inlinable), compiled code runs its body at the call instead:
+// function called in a loop (spectral-norm's A(i, j), a getter, a
+// comparator) does a tenth of that. Such a function is small and pure
+// (inlinable): no calls, loops or allocation, and no stores but to
+// upvalues once nothing can fail any more. Where a call may call one,
+// compiled code runs its body at the call instead:
 //
+//   - which functions a call may call is guessed from the code (inlines):
+//     a local function (CLOSURE, through upvalues and moves), a global the
+//     chunk sets once, to a closure, the functions stored under a method's
+//     name (obj:name(), M.name()), or for a function value (an argument, a
+//     result) the few small ones of the chunk with as many parameters;
 //   - runtime.NativeFrame.Inline checks that the value called is a
-//     closure of that very function (of this chunk as loaded: the guess
-//     is only a guess), and counts the call's step as Call would;
-//   - the body works on Go locals (its registers) and only reads: the
-//     callee's upvalues, constants and globals, and fields and array items
-//     that are there (the hit paths). Anything else (an operand that is not
-//     a number, a field that is absent, an __index) abandons it, and the
-//     call is made as without inlining: the function runs from its start
-//     in its own frame, with its errors, metamethods and traceback. Nothing
-//     has been written when it does, so nothing is done twice.
+//     closure of one of them (of this chunk as loaded: the guess is only a
+//     guess), and counts the call's step as Call would;
+//   - the body works on Go locals (its registers) and reads the callee's
+//     upvalues, constants and globals, and fields and array items that are
+//     there (the hit paths). Anything else (an operand that is not a
+//     number, a field that is absent, an __index) abandons it, and the call
+//     is made as without inlining: the function runs from its start in its
+//     own frame, with its errors, metamethods and traceback. Nothing has
+//     been written when it does, so nothing is done twice.
 //
 // So the frame never exists, but nothing could see it: the body cannot
-// yield, fail, call or allocate, and has no backward jump (it ends). The
-// interpreter and compiled code still agree on every frame and pc where a
-// process can stop.
+// yield, fail or call, and has no backward jump (it ends). The interpreter
+// and compiled code still agree on every frame and pc where a process can
+// stop. The same body, written as a Go function of its own (pureFunc, a
+// runtime.PureFunc), serves the runtime where it calls a function with two
+// arguments: a metamethod, table.sort's comparator.
 
 // maxInline is the longest function inlined, in instructions.
 const maxInline = 40
@@ -152,15 +159,15 @@ func (t *chunkTree) inlines(i int) map[int][]int {
 }
 
 // writer is the last instruction before pc that writes reg in function
-// i (false: none, or one writes does not know).
-func (t *chunkTree) writer(i, pc int, reg int32) (ir.Instr, bool) {
+// i, and its pc (false: none, or one that writes does not know).
+func (t *chunkTree) writer(i, pc int, reg int32) (ir.Instr, int, bool) {
 	p := t.protos[i]
 	for j := pc - 1; j >= 0; j-- {
 		if w, known := writes(p.Code[j], reg); !known || w {
-			return p.Code[j], known
+			return p.Code[j], j, known
 		}
 	}
-	return ir.Instr{}, false
+	return ir.Instr{}, 0, false
 }
 
 // methodName is the field name a method call or a call of a field
@@ -168,7 +175,7 @@ func (t *chunkTree) writer(i, pc int, reg int32) (ir.Instr, bool) {
 // GETTABLE that sets reg.
 func (t *chunkTree) methodName(i, pc int, reg int32) (string, bool) {
 	p := t.protos[i]
-	in, ok := t.writer(i, pc, reg)
+	in, _, ok := t.writer(i, pc, reg)
 	if ok && in.A == reg && (in.Op == ir.SELF || in.Op == ir.GETTABLE) && in.C < 0 && p.Consts[^in.C].Kind == ir.KString {
 		return p.Consts[^in.C].Str, true
 	}
@@ -179,7 +186,7 @@ func (t *chunkTree) methodName(i, pc int, reg int32) (string, bool) {
 // chunk never sets (a builtin, most likely: no function of the chunk).
 func (t *chunkTree) foreignGlobal(i, pc int, reg int32) bool {
 	p := t.protos[i]
-	in, ok := t.writer(i, pc, reg)
+	in, _, ok := t.writer(i, pc, reg)
 	if !ok || in.Op != ir.GETGLOBAL || p.Consts[in.B].Kind != ir.KString {
 		return false
 	}
@@ -251,28 +258,21 @@ func (t *chunkTree) guessCallee(i, pc int, reg int32, depth int) (int, bool) {
 		return 0, false
 	}
 	p := t.protos[i]
-	for j := pc - 1; j >= 0; j-- {
-		in := p.Code[j]
-		w, known := writes(in, reg)
-		if !known {
-			return 0, false
-		}
-		if !w {
-			continue
-		}
-		switch in.Op {
-		case ir.CLOSURE:
-			return t.index[p.Protos[in.B]], true
-		case ir.MOVE:
-			return t.guessCallee(i, j, in.B, depth-1)
-		case ir.GETUPVAL:
-			return t.upvalFunc(i, int(in.B), depth-1)
-		case ir.GETGLOBAL:
-			if k := p.Consts[in.B]; k.Kind == ir.KString {
-				return t.globalFunc(k.Str, depth-1)
-			}
-		}
+	in, j, ok := t.writer(i, pc, reg)
+	if !ok {
 		return 0, false
+	}
+	switch in.Op {
+	case ir.CLOSURE:
+		return t.index[p.Protos[in.B]], true
+	case ir.MOVE:
+		return t.guessCallee(i, j, in.B, depth-1)
+	case ir.GETUPVAL:
+		return t.upvalFunc(i, int(in.B), depth-1)
+	case ir.GETGLOBAL:
+		if k := p.Consts[in.B]; k.Kind == ir.KString {
+			return t.globalFunc(k.Str)
+		}
 	}
 	return 0, false
 }
@@ -306,14 +306,11 @@ func (t *chunkTree) upvalFunc(i, u int, depth int) (int, bool) {
 	found := -1
 	for _, in := range pp.Code[lo:hi] {
 		w, known := writes(in, int32(d.Index))
-		if !known || !w {
-			if !known {
-				return 0, false
-			}
-			continue
-		}
-		if in.Op != ir.CLOSURE {
+		if !known || w && in.Op != ir.CLOSURE {
 			return 0, false
+		}
+		if !w {
+			continue
 		}
 		n := t.index[pp.Protos[in.B]]
 		if found >= 0 && found != n {
@@ -326,7 +323,7 @@ func (t *chunkTree) upvalFunc(i, u int, depth int) (int, bool) {
 
 // globalFunc is the function global name is set to, when the chunk sets
 // it once, to a closure made just before.
-func (t *chunkTree) globalFunc(name string, depth int) (int, bool) {
+func (t *chunkTree) globalFunc(name string) (int, bool) {
 	found := -1
 	for _, p := range t.protos {
 		for pc, in := range p.Code {
