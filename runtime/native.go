@@ -227,6 +227,43 @@ func (f *NativeFrame) Inline(v Value, cl *Closure, mask uint64) (*Closure, int) 
 	return g, g.P.index
 }
 
+// ComparePlain is comparison op (ir.EQ, ir.LT, ir.LE) of a and b where no
+// metamethod can take part, as the runtime's compare decides it: numbers
+// and strings ordered, equality of a number or a boolean, of a value with
+// itself, of values of two types; ok is false for the others (compiled
+// code makes the call that compares).
+func ComparePlain(a, b Value, op ir.Op) (res, ok bool) {
+	if a.o == &numTag && b.o == &numTag {
+		switch op {
+		case ir.EQ:
+			return a.n == b.n, true
+		case ir.LT:
+			return a.n < b.n, true
+		}
+		return a.n <= b.n, true
+	}
+	if op == ir.EQ {
+		switch {
+		case a.o == &numTag || a.o == &boolTag || b.o == &numTag || b.o == &boolTag:
+			return RawEqual(a, b), true
+		case a.o == b.o:
+			return true, true
+		case a.Type() != b.Type():
+			return false, true
+		}
+		return false, false
+	}
+	as, ok1 := a.o.(string)
+	bs, ok2 := b.o.(string)
+	if !ok1 || !ok2 {
+		return false, false
+	}
+	if op == ir.LT {
+		return as < bs, true
+	}
+	return as <= bs, true
+}
+
 // NativeSkip: Compare's outcome skips the next instruction (the JMP).
 const NativeSkip = -4
 

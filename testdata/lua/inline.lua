@@ -188,3 +188,19 @@ print(table.concat(out, " "))              --> =true:0 true:100 false:bad argume
 local t = {}
 for _, s in ipairs(shapes) do t[#t + 1] = (pcall(function() return s:area() end)) end
 print(t[1], t[2], t[3])                    --> =true	true	false
+---
+-- (compiled code: inlines) comparisons of strings, booleans, nil and
+-- tables in small functions: the runtime's own answers
+local function same(a, b) return a == b end
+local function before(a, b) return a < b end
+local function upto(a, b) return a <= b end
+local t1, t2 = {}, {}
+print(same("a", "a"), same("a", "b"), same(true, true), same(nil, false), same(1, "1"), same(t1, t1), same(t1, t2)) --> =true	false	true	false	false	true	false
+print(before("a", "b"), before("b", "a"), upto("b", "b"), upto(2, 10), before("10", "2")) --> =true	false	true	true	true
+print(pcall(before, 1, "2"))               --> ~^false\tinline.lua:\d+: attempt to compare number with string$
+print(pcall(upto, {}, {}))                 --> ~^false\tinline.lua:\d+: attempt to compare two table values$
+local E = {__eq = function() return true end}
+print(same(setmetatable({}, E), setmetatable({}, E))) --> =true
+local names = {{n = "pear"}, {n = "apple"}, {n = "fig"}, {n = "banana"}}
+table.sort(names, function(a, b) return a.n < b.n end)
+print(names[1].n, names[2].n, names[3].n, names[4].n) --> =apple	banana	fig	pear

@@ -568,6 +568,32 @@ func (g *gen) inlineBody(n int, st site) []jen.Code {
 		case ir.NOT:
 			body = append(body, qr(a).Op("=").Add(rt("Bool")).Call(jen.Op("!").Add(qr(b)).Dot("Truthy").Call()))
 		case ir.EQ, ir.LT, ir.LE:
+			plain := func(x int32) bool {
+				_, lit := numConst(q, x, false)
+				return lit || x >= 0 && known[x]
+			}
+			if !plain(b) || !plain(c) || b < 0 && c < 0 {
+				// not both numbers: the runtime's comparison when no
+				// metamethod can take part (strings, equality of
+				// different types)
+				cond := jen.Id("res")
+				if a != 0 {
+					cond = jen.Op("!").Id("res")
+				}
+				op := map[ir.Op]string{ir.EQ: "==", ir.LT: "<", ir.LE: "<="}[qin.Op]
+				body = append(body, jen.Block(
+					jen.List(jen.Id("x"), jen.Id("y")).Op(":=").List(qrk(b), qrk(c)),
+					jen.Var().Id("res").Bool(),
+					jen.If(jen.Id("x").Dot("IsNumber").Call().Op("&&").Id("y").Dot("IsNumber").Call()).Block(
+						jen.Id("res").Op("=").Id("x").Dot("Num").Call().Op(op).Id("y").Dot("Num").Call(),
+					).Else().Block(
+						jen.Var().Id("ok").Bool(),
+						jen.If(jen.List(jen.Id("res"), jen.Id("ok")).Op("=").Add(rt("ComparePlain")).Call(jen.Id("x"), jen.Id("y"), jen.Qual("github.com/mobilua/mobilua/ir", qin.Op.String())), jen.Op("!").Id("ok")).Block(fail),
+					),
+					jen.If(cond).Block(jump(qpc+2)),
+				))
+				break
+			}
 			bv, bd, bg := num(b, "x", false)
 			cv, cd, cg := num(c, "y", false)
 			if b < 0 && c < 0 {
