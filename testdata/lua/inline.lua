@@ -200,7 +200,8 @@ print(before("a", "b"), before("b", "a"), upto("b", "b"), upto(2, 10), before("1
 print(pcall(before, 1, "2"))               --> ~^false\tinline.lua:\d+: attempt to compare number with string$
 print(pcall(upto, {}, {}))                 --> ~^false\tinline.lua:\d+: attempt to compare two table values$
 local E = {__eq = function() return true end}
-print((same(setmetatable({}, E), setmetatable({}, E)))) --> =true
+local e1, e2 = setmetatable({}, E), setmetatable({}, E)
+print((same(e1, e2)), (same(e1, t1)))      --> =true	false
 local names = {{n = "pear"}, {n = "apple"}, {n = "fig"}, {n = "banana"}}
 table.sort(names, function(a, b) return a.n < b.n end)
 print(names[1].n, names[2].n, names[3].n, names[4].n) --> =apple	banana	fig	pear
