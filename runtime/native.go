@@ -654,8 +654,8 @@ func pureOf(fn Value) (*Closure, PureFunc) {
 // code the runtime can run without a frame (CallPure): the test a caller
 // makes before it, inlined.
 func HasPure(fn Value) bool {
-	cl, ok := fn.o.(*Closure)
-	return ok && cl.P.pure != nil
+	_, pure := pureOf(fn)
+	return pure != nil
 }
 
 // callPure runs cl's PureFunc pure on a and b when the budget has a step
@@ -676,9 +676,6 @@ func (p *Process) callPure(cl *Closure, pure PureFunc, a, b Value) (Value, bool)
 // function with compiled code (see PureFunc) and reports true; false when
 // it did nothing: the caller (a builtin, table.sort) makes the call.
 func (t *Thread) CallPure(fn, a, b Value) (Value, bool) {
-	if !HasPure(fn) {
-		return Nil, false
-	}
 	if cl, pure := pureOf(fn); pure != nil {
 		return t.p.callPure(cl, pure, a, b)
 	}
