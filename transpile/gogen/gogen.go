@@ -912,22 +912,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		if b < 0 && c < 0 { // two constants: Go would fold them at compile time, and refuse some
 			cv, cd, cg = jen.Id("y").Dot("Num").Call(), jen.Id("y").Op(":=").Add(rk(c)), jen.Op("!").Id("y").Dot("IsNumber").Call()
 		}
-		var res *jen.Statement
-		switch in.Op {
-		case ir.ADD:
-			res = bv.Clone().Op("+").Add(cv)
-		case ir.SUB:
-			res = bv.Clone().Op("-").Add(cv)
-		case ir.MUL:
-			res = bv.Clone().Op("*").Add(cv)
-		case ir.DIV:
-			res = bv.Clone().Op("/").Add(cv)
-		case ir.MOD:
-			res = bv.Clone().Op("-").Qual("math", "Floor").Call(bv.Clone().Op("/").Add(cv)).Op("*").Add(cv)
-		case ir.POW:
-			res = jen.Qual("math", "Pow").Call(bv, cv)
-		}
-		return []jen.Code{arith(bd, cd, bg, cg, pc, g.tested, g.setNum(pc, a, res))}
+		return []jen.Code{arith(bd, cd, bg, cg, pc, g.tested, g.setNum(pc, a, arithExpr(in.Op, bv, cv)))}
 	case ir.UNM:
 		bv, bd, bg := g.numOperand(p, pc, b, "x", false)
 		return []jen.Code{arith(bd, nil, bg, nil, pc, g.tested, g.setNum(pc, a, jen.Op("-").Add(bv)))}
@@ -954,8 +939,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		if b < 0 && c < 0 {
 			cv, cd, cg = jen.Id("y").Dot("Num").Call(), jen.Id("y").Op(":=").Add(rk(c)), jen.Op("!").Id("y").Dot("IsNumber").Call()
 		}
-		op := map[ir.Op]string{ir.EQ: "==", ir.LT: "<", ir.LE: "<="}[in.Op]
-		cond := bv.Clone().Op(op).Add(cv)
+		cond := bv.Clone().Op(cmpOp(in.Op)).Add(cv)
 		if a != 0 {
 			cond = jen.Op("!").Parens(cond)
 		}
@@ -1068,6 +1052,29 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 	}
 	panic(fmt.Sprintf("gogen: no fast path for %v", in.Op))
 }
+
+// arithExpr is arithmetic instruction op (ADD … POW) on numbers bv and cv
+// (Lua 5.1's % and ^).
+func arithExpr(op ir.Op, bv, cv *jen.Statement) *jen.Statement {
+	switch op {
+	case ir.ADD:
+		return bv.Clone().Op("+").Add(cv)
+	case ir.SUB:
+		return bv.Clone().Op("-").Add(cv)
+	case ir.MUL:
+		return bv.Clone().Op("*").Add(cv)
+	case ir.DIV:
+		return bv.Clone().Op("/").Add(cv)
+	case ir.MOD:
+		return bv.Clone().Op("-").Qual("math", "Floor").Call(bv.Clone().Op("/").Add(cv)).Op("*").Add(cv)
+	case ir.POW:
+		return jen.Qual("math", "Pow").Call(bv, cv)
+	}
+	panic(fmt.Sprintf("gogen: %v is not arithmetic", op))
+}
+
+// cmpOp is the Go operator of comparison op (EQ, LT, LE).
+func cmpOp(op ir.Op) string { return map[ir.Op]string{ir.EQ: "==", ir.LT: "<", ir.LE: "<="}[op] }
 
 // budget is the step counter of a backward jump: when it is used up, the
 // interpreter runs the instruction and decides (the slice may end here).

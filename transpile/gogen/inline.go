@@ -544,23 +544,8 @@ func (g *gen) inlineBody(n int, st site) []jen.Code {
 			if b < 0 && c < 0 {
 				cv, cd, cg = jen.Id("y").Dot("Num").Call(), jen.Id("y").Op(":=").Add(qrk(c)), jen.Op("!").Id("y").Dot("IsNumber").Call()
 			}
-			var res *jen.Statement
-			switch qin.Op {
-			case ir.ADD:
-				res = bv.Clone().Op("+").Add(cv)
-			case ir.SUB:
-				res = bv.Clone().Op("-").Add(cv)
-			case ir.MUL:
-				res = bv.Clone().Op("*").Add(cv)
-			case ir.DIV:
-				res = bv.Clone().Op("/").Add(cv)
-			case ir.MOD:
-				res = bv.Clone().Op("-").Qual("math", "Floor").Call(bv.Clone().Op("/").Add(cv)).Op("*").Add(cv)
-			case ir.POW:
-				res = jen.Qual("math", "Pow").Call(bv, cv)
-			}
 			decls, guard := operands(bd, cd, bg, cg)
-			body = append(body, guarded(decls, guard, qr(a).Op("=").Add(rt("Number")).Call(res)))
+			body = append(body, guarded(decls, guard, qr(a).Op("=").Add(rt("Number")).Call(arithExpr(qin.Op, bv, cv))))
 		case ir.UNM:
 			bv, bd, bg := num(b, "x", false)
 			decls, guard := operands(bd, nil, bg, nil)
@@ -580,7 +565,7 @@ func (g *gen) inlineBody(n int, st site) []jen.Code {
 				if a != 0 {
 					cond = jen.Op("!").Id("res")
 				}
-				op := map[ir.Op]string{ir.EQ: "==", ir.LT: "<", ir.LE: "<="}[qin.Op]
+				op := cmpOp(qin.Op)
 				body = append(body, jen.Block(
 					jen.List(jen.Id("x"), jen.Id("y")).Op(":=").List(qrk(b), qrk(c)),
 					jen.Var().Id("res").Bool(),
@@ -599,8 +584,7 @@ func (g *gen) inlineBody(n int, st site) []jen.Code {
 			if b < 0 && c < 0 {
 				cv, cd, cg = jen.Id("y").Dot("Num").Call(), jen.Id("y").Op(":=").Add(qrk(c)), jen.Op("!").Id("y").Dot("IsNumber").Call()
 			}
-			op := map[ir.Op]string{ir.EQ: "==", ir.LT: "<", ir.LE: "<="}[qin.Op]
-			cond := bv.Clone().Op(op).Add(cv)
+			cond := bv.Clone().Op(cmpOp(qin.Op)).Add(cv)
 			if a != 0 {
 				cond = jen.Op("!").Parens(cond)
 			}
