@@ -48,6 +48,12 @@
 // parts (joinParts) calls the part that holds the target. Such jumps only
 // go forward, so they cost once per pass, never per iteration.
 //
+// A call that may call a small pure function of the chunk runs that
+// function's body in place when the value called is one (inline.go), and
+// the same body, as a Go function, serves the runtime for metamethods and
+// table.sort's comparator (runtime.PureFunc): no frame, none that could
+// be seen.
+//
 // The code is generated with github.com/dave/jennifer. This package
 // imports ir only (not runtime: the generated code does).
 package gogen
@@ -432,7 +438,7 @@ type gen struct {
 	// code from there relies on before it writes them (neededNums)
 	needed []regSet
 	// tree is the chunk's functions; inl, for the function being
-	// written, the function each call it runs inline runs, by pc
+	// written, the functions each of its calls may run inline, by pc
 	tree *chunkTree
 	inl  map[int][]int
 }
