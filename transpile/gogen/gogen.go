@@ -184,8 +184,8 @@ func Generate(pkg string, c Chunk) ([]byte, error) {
 	}
 	// small pure functions, as the runtime runs them without a frame
 	var pure []jen.Code
-	for i, p := range protos {
-		if i > 0 && inlinable(p) {
+	for i := range protos {
+		if g.tree.pure[i] {
 			name := names[i] + "_pure"
 			f.Add(g.pureFunc(name, i))
 			f.Line()
@@ -194,7 +194,7 @@ func Generate(pkg string, c Chunk) ([]byte, error) {
 			pure = append(pure, jen.Nil())
 		}
 	}
-	if slices.ContainsFunc(protos[1:], inlinable) {
+	if slices.Contains(g.tree.pure, true) {
 		fields[jen.Id("Pure")] = jen.Index().Qual(rtPath, "PureFunc").Values(pure...)
 	}
 	f.Func().Id("init").Params().Block(

@@ -98,23 +98,81 @@ type chunkTree struct {
 	protos []*ir.Proto
 	index  map[*ir.Proto]int
 	parent []int
-	arity  map[int][]int // see byArity
+	pure   []bool // inlinable (never the main chunk)
+	// globals: by name, the function a global is set to when the chunk
+	// sets it once, to a closure made just before; -1 when it sets it
+	// otherwise (absent: never)
+	globals map[string]int
+	// fields and arity: the pure functions stored under a field name, and
+	// those with a number of parameters, when few (see few)
+	fields map[string][]int
+	arity  map[int][]int
 }
 
+// newChunkTree walks the chunk's functions once, for everything the
+// guesses need (see inlines).
 func newChunkTree(main *ir.Proto) *chunkTree {
-	t := &chunkTree{index: map[*ir.Proto]int{}}
+	t := &chunkTree{index: map[*ir.Proto]int{}, globals: map[string]int{}, fields: map[string][]int{}, arity: map[int][]int{}}
 	var walk func(p *ir.Proto, parent int)
 	walk = func(p *ir.Proto, parent int) {
 		t.index[p] = len(t.protos)
 		t.protos = append(t.protos, p)
 		t.parent = append(t.parent, parent)
+		t.pure = append(t.pure, parent >= 0 && inlinable(p))
 		me := len(t.protos) - 1
 		for _, q := range p.Protos {
 			walk(q, me)
 		}
 	}
 	walk(main, -1)
+	for i, p := range t.protos {
+		if t.pure[i] && i < 64 {
+			t.arity[p.NumParams] = append(t.arity[p.NumParams], i)
+		}
+		for pc, in := range p.Code {
+			// the closure just made, that in stores from register r
+			made := func(r int32) int {
+				if pc > 0 && p.Code[pc-1].Op == ir.CLOSURE && p.Code[pc-1].A == r {
+					return t.index[p.Protos[p.Code[pc-1].B]]
+				}
+				return -1
+			}
+			switch {
+			case in.Op == ir.SETGLOBAL && p.Consts[in.B].Kind == ir.KString:
+				name := p.Consts[in.B].Str
+				if _, twice := t.globals[name]; twice {
+					t.globals[name] = -1
+				} else {
+					t.globals[name] = made(in.A)
+				}
+			case in.Op == ir.SETTABLE && in.B < 0 && p.Consts[^in.B].Kind == ir.KString && in.C >= 0:
+				name := p.Consts[^in.B].Str
+				if n := made(in.C); n >= 0 && t.pure[n] && n < 64 && !slices.Contains(t.fields[name], n) {
+					t.fields[name] = append(t.fields[name], n)
+				}
+			}
+		}
+	}
+	for k, ns := range t.fields {
+		t.fields[k] = t.few(ns)
+	}
+	for k, ns := range t.arity {
+		t.arity[k] = t.few(ns)
+	}
 	return t
+}
+
+// few is ns when they are few and short enough to be written at a call,
+// else nil.
+func (t *chunkTree) few(ns []int) []int {
+	size := 0
+	for _, n := range ns {
+		size += len(t.protos[n].Code)
+	}
+	if len(ns) > maxCandidates || size > maxCandidateCode {
+		return nil
+	}
+	return ns
 }
 
 // maxCandidates is how many functions a call whose callee cannot be
@@ -140,13 +198,13 @@ func (t *chunkTree) inlines(i int) map[int][]int {
 		}
 		var ns []int
 		if name, ok := t.methodName(i, pc, in.A); ok {
-			ns = t.byField(name)
+			ns = t.fields[name]
 		} else if n, ok := t.guessCallee(i, pc, in.A, 4); ok {
-			if inlinable(t.protos[n]) && n != i && n < 64 {
+			if t.pure[n] && n != i && n < 64 {
 				ns = []int{n}
 			}
 		} else if !t.foreignGlobal(i, pc, in.A) {
-			ns = t.byArity(int(in.B) - 1)
+			ns = t.arity[int(in.B)-1]
 		}
 		if len(ns) > 0 {
 			if m == nil {
@@ -190,61 +248,8 @@ func (t *chunkTree) foreignGlobal(i, pc int, reg int32) bool {
 	if !ok || in.Op != ir.GETGLOBAL || p.Consts[in.B].Kind != ir.KString {
 		return false
 	}
-	name := p.Consts[in.B].Str
-	for _, q := range t.protos {
-		for _, x := range q.Code {
-			if x.Op == ir.SETGLOBAL && q.Consts[x.B].Kind == ir.KString && q.Consts[x.B].Str == name {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// byField returns the small pure functions the chunk stores under field
-// name (function M:name(), M.name = function, {name = function}), when
-// they are few and short enough to be written at a call.
-func (t *chunkTree) byField(name string) []int {
-	var ns []int
-	size := 0
-	for _, p := range t.protos {
-		for pc, in := range p.Code {
-			if in.Op != ir.SETTABLE || in.B >= 0 || p.Consts[^in.B].Kind != ir.KString || p.Consts[^in.B].Str != name ||
-				in.C < 0 || pc == 0 || p.Code[pc-1].Op != ir.CLOSURE || p.Code[pc-1].A != in.C {
-				continue
-			}
-			n := t.index[p.Protos[p.Code[pc-1].B]]
-			if inlinable(t.protos[n]) && n < 64 && !slices.Contains(ns, n) {
-				ns = append(ns, n)
-				size += len(t.protos[n].Code)
-			}
-		}
-	}
-	if len(ns) > maxCandidates || size > maxCandidateCode {
-		return nil
-	}
-	return ns
-}
-
-// byArity returns the small pure functions with n parameters, when they
-// are few and short enough to be written at a call.
-func (t *chunkTree) byArity(n int) []int {
-	if t.arity == nil {
-		t.arity = map[int][]int{}
-		size := map[int]int{}
-		for i, p := range t.protos {
-			if i > 0 && i < 64 && inlinable(p) {
-				t.arity[p.NumParams] = append(t.arity[p.NumParams], i)
-				size[p.NumParams] += len(p.Code)
-			}
-		}
-		for k, ns := range t.arity {
-			if len(ns) > maxCandidates || size[k] > maxCandidateCode {
-				delete(t.arity, k)
-			}
-		}
-	}
-	return t.arity[n]
+	_, set := t.globals[p.Consts[in.B].Str]
+	return !set
 }
 
 // guessCallee guesses which function register reg of function i holds
@@ -324,19 +329,8 @@ func (t *chunkTree) upvalFunc(i, u int, depth int) (int, bool) {
 // globalFunc is the function global name is set to, when the chunk sets
 // it once, to a closure made just before.
 func (t *chunkTree) globalFunc(name string) (int, bool) {
-	found := -1
-	for _, p := range t.protos {
-		for pc, in := range p.Code {
-			if in.Op != ir.SETGLOBAL || p.Consts[in.B].Kind != ir.KString || p.Consts[in.B].Str != name {
-				continue
-			}
-			if found >= 0 || pc == 0 || p.Code[pc-1].Op != ir.CLOSURE || p.Code[pc-1].A != in.A {
-				return 0, false
-			}
-			found = t.index[p.Protos[p.Code[pc-1].B]]
-		}
-	}
-	return found, found >= 0
+	n, ok := t.globals[name]
+	return n, ok && n >= 0
 }
 
 // writes reports whether in writes register reg (known false: an
