@@ -203,16 +203,27 @@ func (p *Process) compare(th *Thread, op ir.Op, b, c Value, want int32) (bool, b
 	if want != 0 {
 		aux = 1
 	}
-	if res, ok := ComparePlain(b, c, op); ok {
-		return res, false // numbers, strings, equality no __eq can answer
-	}
 	if op == ir.EQ {
+		if b.o == &boolTag || b.o == &numTag || c.o == &boolTag || c.o == &numTag {
+			return RawEqual(b, c), false
+		}
+		if b.o == c.o {
+			return true, false
+		}
 		mm := p.eqMeta(b, c)
 		if mm.o == nil {
 			return false, false
 		}
 		p.callMeta(th, mm, modeCond, aux, b, c)
 		return false, true
+	}
+	if bs, ok := b.o.(string); ok {
+		if cs, ok := c.o.(string); ok {
+			if op == ir.LT {
+				return bs < cs, false
+			}
+			return bs <= cs, false
+		}
 	}
 	if b.Type() == c.Type() {
 		ev := evLt

@@ -228,10 +228,10 @@ func (f *NativeFrame) Inline(v Value, cl *Closure, mask uint64) (*Closure, int) 
 }
 
 // ComparePlain is comparison op (ir.EQ, ir.LT, ir.LE) of a and b where no
-// metamethod can take part: numbers and strings ordered, equality of a
-// number or a boolean, of a value with itself, of values of two types; ok
-// is false for the others (the runtime's compare, which starts with this,
-// looks for a metamethod; compiled code's inline bodies make the call).
+// metamethod can take part, as the runtime's compare decides it: numbers
+// and strings ordered, equality of a number or a boolean, of a value with
+// itself, of values of two types; ok is false for the others (compiled
+// code makes the call that compares).
 func ComparePlain(a, b Value, op ir.Op) (res, ok bool) {
 	if a.o == &numTag && b.o == &numTag {
 		switch op {
