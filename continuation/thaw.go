@@ -678,5 +678,10 @@ func (d *decoder) process() error {
 	if err := d.p.SetState(s); err != nil {
 		return bad("process: %v", err)
 	}
+	for _, o := range d.objs { // filled: their growth from now on is the process's
+		if t, ok := o.(*runtime.Table); ok {
+			t.Own(d.p)
+		}
+	}
 	return nil
 }

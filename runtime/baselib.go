@@ -217,9 +217,7 @@ func openBase(p *Process) {
 		{Name: "loadfile", Fn: baseLoadfile},
 		{Name: "collectgarbage", Fn: baseCollectgarbage},
 		{Name: "gcinfo", Fn: func(t *Thread, a []Value) int {
-			var ms goruntime.MemStats
-			goruntime.ReadMemStats(&ms)
-			t.Push(Number(float64(ms.HeapAlloc / 1024)))
+			t.Push(Number(float64(t.p.memoryCount() / 1024)))
 			return 1
 		}},
 	}
@@ -506,6 +504,7 @@ func (p *Process) LoadChunk(src []byte, chunk string) (*Closure, error) {
 	if p.Compiler == nil {
 		return nil, fmt.Errorf("no compiler available")
 	}
+	p.charge(chunkBytes(len(src)))
 	ip, err := p.Compiler.Compile(src, chunk)
 	if err != nil {
 		return nil, err
@@ -549,7 +548,7 @@ func (t *Thread) load(src []byte, name string) (*Closure, error) {
 type loadState struct {
 	reader Value
 	name   string
-	src    strings.Builder
+	src    Buffer
 	asked  bool
 	calls  int
 }
@@ -573,7 +572,7 @@ func (s *loadState) Freeze() []Value {
 func thawLoad(vals []Value) (Continuation, error) {
 	r := ReadState(vals, 5)
 	s := &loadState{reader: r.Value(), name: r.Str()}
-	s.src.WriteString(r.Str())
+	s.src.Add(nil, r.Str())
 	s.asked = r.Bool()
 	s.calls = r.Int(0, 1<<20)
 	return s, r.Err()
@@ -590,7 +589,7 @@ func (s *loadState) Step(t *Thread, r Value) (Value, []Value, int) {
 				return Nil, nil, 2
 			}
 			if str != "" {
-				s.src.WriteString(str)
+				s.src.Add(t, str)
 				if s.calls++; s.calls < 1<<20 {
 					s.asked = true
 					return s.reader, nil, Call
@@ -666,14 +665,12 @@ func baseCollectgarbage(t *Thread, a []Value) int {
 	}
 	switch opt {
 	case "collect":
-		if !t.p.Sandboxed {
-			goruntime.GC()
+		if !t.p.Sandboxed && t.p.MemoryLimit <= 0 && t.p.Pool == nil {
+			goruntime.GC() // a process of its own: the whole Go heap is its
 		}
 		t.Push(Number(0))
 	case "count":
-		var ms goruntime.MemStats
-		goruntime.ReadMemStats(&ms)
-		t.Push(Number(float64(ms.HeapAlloc) / 1024))
+		t.Push(Number(float64(t.p.memoryCount()) / 1024))
 	case "step", "setpause", "setstepmul", "stop", "restart":
 		t.Push(Number(0))
 	default:
@@ -726,6 +723,7 @@ func (t *Thread) newCoroutine(a []Value) *Thread {
 	if _, ok := a[0].o.(*Closure); !ok {
 		t.ArgError(1, "Lua function expected")
 	}
+	t.p.charge(sizeThread + 64*sizeValue + 8*sizeFrame)
 	co := t.p.newThread()
 	co.body = a[0]
 	co.gt = t.gt

@@ -633,6 +633,7 @@ func (p *Process) SealNatives() {
 			return
 		}
 		p.tableNames[t] = name
+		t.owner = p // the script may grow a library table too
 		p.RegisterNative(name, t)
 		queue = append(queue, item{t, name})
 	}

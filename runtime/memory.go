@@ -2,41 +2,192 @@ package runtime
 
 import (
 	"fmt"
+	"math"
+	goruntime "runtime"
+	"strings"
+	"sync"
 	"unsafe"
 )
 
-// Memory accounting. A process with a MemoryLimit is stopped with "memory
-// limit exceeded" (an error no pcall catches, like the step limit) when
-// what it can reach grows past the limit. What it can reach is measured by
-// walking its heap (LiveBytes); the walk runs when the bytes of strings
-// built since the last walk (ChargeMemory: concatenation, string.rep,
-// format, gsub, table.concat...) reach half the limit, and an embedder
-// may run it between slices (the host does), which bounds what tables
-// grown one step at a time can take between two walks.
+// Memory accounting. A process with a MemoryLimit is charged, when they
+// are made, for the allocations its script causes: tables and their
+// growth (a table knows the process it belongs to), closures,
+// coroutines and their stacks, strings built by concatenation and by the
+// builtins. The charges add up since the last measure of what the
+// process can really reach (LiveBytes, a walk of its heap: garbage is not
+// counted); when the charges could take it past its limit, the heap is
+// walked again. The inline part is one addition and one comparison
+// (charge); the walk is the out-of-line slow path (chargeSlow), run after
+// at least as many bytes were charged as the heap held, so its cost is
+// amortized over what was allocated.
+//
+// An allocation that would take the process past its limit is refused
+// with "memory limit exceeded (N bytes wanted ...)", an error pcall
+// catches (as lua5.1's "not enough memory"): nothing was allocated. A process found to
+// hold more than its limit when its heap is walked is stopped with
+// "memory limit exceeded", which no pcall catches, like the step limit.
+//
+// A Pool bounds the sum over many processes (a host's budget): each
+// process reserves from it what it may reach before its next walk, and
+// an allocation the pool cannot cover is refused like one past the
+// process's limit.
 
-// ChargeMemory accounts for n bytes the running builtin or instruction is
-// about to allocate; it raises "memory limit exceeded" if they would take
-// the process past its limit.
-func (t *Thread) ChargeMemory(n int) {
-	p := t.p
-	if p.MemoryLimit <= 0 {
-		return
+const (
+	memWindowMin = 256 << 10 // bytes charged between two walks, at least
+	sizeValue    = int64(unsafe.Sizeof(Value{}))
+	sizeTable    = int64(unsafe.Sizeof(Table{}))
+	sizeEntry    = int64(unsafe.Sizeof(entry{})) + 24 // with its key's map slot
+	sizeFrame    = int64(unsafe.Sizeof(Frame{}))
+	sizeClosure  = int64(unsafe.Sizeof(Closure{}))
+	sizeUpval    = int64(unsafe.Sizeof(Upval{})) + 8
+	sizeThread   = int64(unsafe.Sizeof(Thread{}))
+	// SizeString is what a string costs besides its bytes (its header in
+	// a Value's interface).
+	SizeString = 16
+)
+
+// Pool is memory shared by processes: the sum of what they reserve stays
+// within its limit. It is safe for concurrent use.
+type Pool struct {
+	mu          sync.Mutex
+	limit, used int64
+}
+
+// NewPool makes a pool of limit bytes.
+func NewPool(limit int64) *Pool { return &Pool{limit: limit} }
+
+// reserve takes n bytes from the pool, if it has them.
+func (m *Pool) reserve(n int64) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.used+n > m.limit {
+		return false
 	}
-	if int64(n) > p.MemoryLimit {
-		p.memoryExceeded(t)
+	m.used += n
+	return true
+}
+
+func (m *Pool) release(n int64) {
+	m.mu.Lock()
+	m.used -= n
+	m.mu.Unlock()
+}
+
+// Used is what processes hold reserved; Limit the pool's size.
+func (m *Pool) Used() int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.used
+}
+
+// Limit is the pool's size.
+func (m *Pool) Limit() int64 { return m.limit }
+
+// Reserve takes n bytes of p's pool for p (an embedder admitting a
+// process it is about to load or start): false when the pool lacks
+// them. What p holds is given back by ReleaseMemory, and adjusted at
+// each walk of its heap.
+func (p *Process) Reserve(n int64) bool {
+	if p.Pool == nil || n <= p.reserved {
+		return true
 	}
-	p.allocSince += int64(n)
-	if p.allocSince > p.MemoryLimit/2 {
-		p.allocSince = 0
-		if p.LiveBytes()+int64(n) > p.MemoryLimit {
-			p.memoryExceeded(t)
-		}
+	if !p.Pool.reserve(n - p.reserved) {
+		return false
+	}
+	p.reserved = n
+	return true
+}
+
+// ReleaseMemory gives what p reserved back to its pool (p is finished,
+// or dropped from memory).
+func (p *Process) ReleaseMemory() {
+	if p.Pool != nil && p.reserved > 0 {
+		p.Pool.release(p.reserved)
+	}
+	p.reserved = 0
+}
+
+// Reserved is what p holds of its pool.
+func (p *Process) Reserved() int64 { return p.reserved }
+
+// charge accounts for n bytes the process is about to allocate.
+func (p *Process) charge(n int64) {
+	p.allocSince += n
+	if p.allocSince > p.memNext {
+		p.chargeSlow(n)
 	}
 }
 
-func (p *Process) memoryExceeded(t *Thread) {
-	msg := fmt.Sprintf("memory limit exceeded (%d bytes)", p.MemoryLimit)
-	panic(&Error{Value: String(p.where(t, 1) + msg), Fatal: true})
+// ChargeMemory accounts for n bytes the running builtin or instruction is
+// about to allocate: it raises the memory error if they would take the
+// process past its limit.
+func (t *Thread) ChargeMemory(n int) { t.p.charge(int64(n)) }
+
+// resetMemory makes the next charge measure the heap (a new limit, a new
+// slice: MemoryLimit and Pool are the embedder's to set between them).
+func (p *Process) resetMemory() {
+	p.memNext = math.MaxInt64
+	if p.MemoryLimit > 0 || p.Pool != nil {
+		p.memNext = p.memWindow
+	}
+}
+
+// chargeSlow is charge's out-of-line part: the heap is walked, and n is
+// granted or refused.
+func (p *Process) chargeSlow(n int64) {
+	p.allocSince -= n
+	if p.MemoryLimit <= 0 && p.Pool == nil {
+		p.memNext = math.MaxInt64
+		p.allocSince += n
+		return
+	}
+	limit := p.MemoryLimit
+	if limit <= 0 {
+		limit = math.MaxInt64 / 4
+	}
+	if n > limit {
+		p.memoryRefused(n)
+	}
+	live := p.LiveBytes()
+	p.allocSince, p.memLive = 0, live
+	if live > limit {
+		p.memoryExceeded(live)
+	}
+	if live+n > limit {
+		p.memNext = 0
+		p.memoryRefused(n)
+	}
+	// the next walk comes after as many bytes as the heap holds (at
+	// least memWindowMin), or sooner at the limit; past the limit by an
+	// eighth at the most, garbage included
+	w := min(max(live, memWindowMin), max(limit-live-n, limit/8))
+	if !p.Reserve(live + n + w) {
+		if w = memWindowMin; !p.Reserve(live + n + w) {
+			p.memNext = 0
+			p.memoryRefused(n)
+		}
+	}
+	if p.Pool != nil && p.reserved > 2*(live+n+w) { // it shrank: give back
+		p.Pool.release(p.reserved - (live + n + w))
+		p.reserved = live + n + w
+	}
+	p.memWindow = n + w
+	p.allocSince = n
+	p.memNext = p.memWindow
+}
+
+// memoryRefused raises the error of an allocation that is not made.
+func (p *Process) memoryRefused(n int64) {
+	msg := fmt.Sprintf("memory limit exceeded (%d bytes wanted, %d in use; the limit is %d)", n, p.memLive, p.MemoryLimit)
+	if p.MemoryLimit <= 0 || p.memLive+n <= p.MemoryLimit {
+		msg = "memory limit exceeded (the host's memory is all in use)"
+	}
+	panic(&Error{Value: String(p.where(p.cur, 1) + msg)})
+}
+
+func (p *Process) memoryExceeded(live int64) {
+	msg := fmt.Sprintf("memory limit exceeded (%d bytes, the limit is %d)", live, p.MemoryLimit)
+	panic(&Error{Value: String(p.where(p.cur, 1) + msg), Fatal: true})
 }
 
 // CheckMemory measures the process and reports an error if it is over its
@@ -45,12 +196,17 @@ func (p *Process) CheckMemory() error {
 	if p.MemoryLimit <= 0 {
 		return nil
 	}
-	p.allocSince = 0
-	if live := p.LiveBytes(); live > p.MemoryLimit {
+	live := p.LiveBytes()
+	p.memLive, p.allocSince = live, 0
+	if live > p.MemoryLimit {
 		return fmt.Errorf("memory limit exceeded (%d bytes, the limit is %d)", live, p.MemoryLimit)
 	}
 	return nil
 }
+
+// MemoryInUse is the process's own charge: its heap at the last walk and
+// what it allocated since (collectgarbage("count")).
+func (p *Process) MemoryInUse() int64 { return p.memLive + p.allocSince }
 
 // LiveBytes estimates the memory the process can reach: tables (their
 // parts), strings, closures, upvalues, threads (their stacks and frames),
@@ -102,6 +258,9 @@ func (p *Process) LiveBytes() int64 {
 	}
 	val(Value{o: p.Main})
 	val(Value{o: p.cur})
+	for _, c := range p.Chunks {
+		total += chunkBytes(len(c.Source))
+	}
 	for i := 0; i < len(queue); i++ {
 		switch o := queue[i].(type) {
 		case *Table:
@@ -181,4 +340,61 @@ func (t *Thread) extent() int {
 		ext = max(ext, f.fn+1)
 	}
 	return ext
+}
+
+// chunkBytes is what a loaded chunk of n bytes of source is charged: its
+// source and its code.
+func chunkBytes(n int) int64 { return 1024 + 16*int64(n) }
+
+// memoryCount is what collectgarbage("count") reports: a process under
+// accounting, its own charge; a process of its own, Go's heap.
+func (p *Process) memoryCount() int64 {
+	if p.MemoryLimit > 0 || p.Pool != nil {
+		return p.MemoryInUse()
+	}
+	var ms goruntime.MemStats
+	goruntime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc)
+}
+
+// Buffer builds a string whose growth is charged to the process of the
+// thread that writes (builtins that build strings piece by piece, over
+// calls into Lua: gsub, format, table.concat, load's reader).
+type Buffer struct{ b strings.Builder }
+
+// Add appends s.
+func (b *Buffer) Add(t *Thread, s string) {
+	b.grow(t, len(s))
+	b.b.WriteString(s)
+}
+
+// AddByte appends c.
+func (b *Buffer) AddByte(t *Thread, c byte) {
+	b.grow(t, 1)
+	b.b.WriteByte(c)
+}
+
+// grow charges what the builder allocates when it grows by n (it
+// doubles); a nil thread (a thaw filling it back) is not charged.
+func (b *Buffer) grow(t *Thread, n int) {
+	if need := b.b.Len() + n; need > b.b.Cap() && t != nil {
+		t.p.charge(int64(max(need, 2*b.b.Cap())))
+	}
+}
+
+// Len is the length so far.
+func (b *Buffer) Len() int { return b.b.Len() }
+
+// String returns what was built.
+func (b *Buffer) String() string { return b.b.String() }
+
+// Substring returns s[i:j] as a value: a copy, charged, when it is a
+// small part of s, so that a short string never keeps a long one alive
+// (a heap walk counts strings by their own length).
+func (t *Thread) Substring(s string, i, j int) Value {
+	if j-i >= len(s)/2 || j-i <= 32 && len(s) <= 256 {
+		return String(s[i:j])
+	}
+	t.p.charge(int64(j-i) + SizeString)
+	return String(strings.Clone(s[i:j]))
 }

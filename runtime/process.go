@@ -53,10 +53,15 @@ type Process struct {
 	// loop (pattern matching) charge their work to it too.
 	MaxSteps int64
 	Random   RandomState
-	// MemoryLimit, when positive, stops the process with a fatal error
-	// once what it can reach grows past this many bytes (memory.go).
+	// MemoryLimit, when positive, bounds what the process can reach
+	// (memory.go); Pool, when set, is memory it shares with others.
 	MemoryLimit int64
-	allocSince  int64
+	Pool        *Pool
+	allocSince  int64 // bytes charged since the last walk of the heap
+	memNext     int64 // allocSince past which the heap is walked again
+	memLive     int64 // what the last walk found
+	memWindow   int64 // what may be charged between two walks
+	reserved    int64 // what the process holds of Pool
 	// Embedder is the embedder's own data about the process (the host's
 	// process record); it is not part of a continuation.
 	Embedder any
@@ -103,6 +108,7 @@ type RandomState struct {
 // NewProcess makes a process with the base and coroutine libraries.
 func NewProcess() *Process {
 	p := &Process{Globals: NewTable(0, 64), Stdout: os.Stdout, Stderr: os.Stderr, MaxFrames: DefaultMaxFrames}
+	p.Globals.owner = p
 	p.Main = p.newThread()
 	p.Main.status = coRunning
 	p.cur = p.Main
@@ -119,6 +125,7 @@ func (p *Process) Register(lib string, fns ...*GoFunction) {
 		lt := p.Globals.GetStr(lib).Table()
 		if lt == nil {
 			lt = NewTable(0, len(fns))
+			lt.owner = p
 			p.Globals.setHash(internKey(lib), TableValue(lt))
 		}
 		t = lt
@@ -174,6 +181,7 @@ func (p *Process) Resume(args ...Value) (Status, error) {
 		return Done, p.failed
 	}
 	p.beginSlice()
+	p.resetMemory()
 	p.running = true
 	defer p.endSlice()
 	th := p.Main

@@ -27,6 +27,9 @@ type Table struct {
 	mc      *metaCache // as a metatable: its metamethods, looked up once
 	meta    *Table
 	mark    uint64 // see FreezeMark
+	// owner is the process charged for the table's growth (memory.go);
+	// nil for tables made outside any process's accounting
+	owner *Process
 }
 
 type entry struct {
@@ -69,6 +72,19 @@ func NewTable(narr, nhash int) *Table {
 	}
 	return t
 }
+
+// NewTable makes a table the process is charged for, now and as it
+// grows (what a script's constructors and the builtins make for it).
+func (p *Process) NewTable(narr, nhash int) *Table {
+	p.charge(sizeTable + int64(narr)*sizeValue + int64(nhash)*sizeEntry)
+	t := NewTable(narr, nhash)
+	t.owner = p
+	return t
+}
+
+// Own makes p the process charged for t's growth (tables a thaw or an
+// embedder made for it).
+func (t *Table) Own(p *Process) { t.owner = p }
 
 // Meta returns the metatable or nil.
 func (t *Table) Meta() *Table { return t.meta }
@@ -516,6 +532,9 @@ func (t *Table) setInt(i int, v Value) {
 	if len(t.arr) == cap(t.arr) {
 		// double, as Lua does (append grows large slices by a quarter:
 		// filling an array would copy it four times as often)
+		if t.owner != nil {
+			t.owner.charge(int64(max(4, len(t.arr))) * sizeValue)
+		}
 		t.arr = slices.Grow(t.arr, max(4, len(t.arr)))
 	}
 	t.arr = append(t.arr, v)
@@ -624,6 +643,9 @@ func (t *Table) setHash(k, v Value) int32 {
 	}
 	if len(t.entries) >= 8 && len(t.entries) >= 2*int(t.live) {
 		t.compact()
+	}
+	if len(t.entries) == cap(t.entries) && t.owner != nil {
+		t.owner.charge(int64(max(4, len(t.entries))) * sizeEntry) // before anything changes
 	}
 	p = int32(len(t.entries))
 	t.setPos(k, p)

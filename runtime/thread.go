@@ -117,6 +117,7 @@ func (t *Thread) grow(n int) {
 	for sz < n {
 		sz *= 2
 	}
+	t.p.charge(int64(sz) * sizeValue)
 	ns := make([]Value, sz)
 	copy(ns, t.stack)
 	t.stack = ns
@@ -141,6 +142,7 @@ func (t *Thread) findUpval(idx int) *Upval {
 			return u
 		}
 		if u.idx < idx {
+			t.p.charge(sizeUpval)
 			u := &Upval{th: t, idx: idx, v: &t.stack[idx]}
 			t.open = append(t.open, nil)
 			copy(t.open[i+2:], t.open[i+1:])
@@ -148,6 +150,7 @@ func (t *Thread) findUpval(idx int) *Upval {
 			return u
 		}
 	}
+	t.p.charge(sizeUpval)
 	u := &Upval{th: t, idx: idx, v: &t.stack[idx]}
 	t.open = append(t.open, nil)
 	copy(t.open[1:], t.open)
@@ -232,6 +235,7 @@ func (p *Process) pushLua(th *Thread, cl *Closure, fn, nargs, nres int, mode uin
 	// above the parameters are never seen.
 	n := len(th.frames)
 	if n == cap(th.frames) {
+		p.charge(int64(n+1) * sizeFrame)
 		th.frames = append(th.frames, Frame{})
 	} else {
 		th.frames = th.frames[:n+1]

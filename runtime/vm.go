@@ -204,7 +204,7 @@ reload:
 				goto reload
 			}
 		case ir.NEWTABLE:
-			stack[ra] = TableValue(NewTable(int(in.b()), int(in.c())))
+			stack[ra] = TableValue(p.NewTable(int(in.b()), int(in.c())))
 		case ir.SELF:
 			obj := stack[base+int(in.b())]
 			key := cl.P.K[^in.c()]
@@ -731,6 +731,7 @@ func (th *Thread) setList(ra, n, c int) {
 // frame at base's registers and cl's upvalues.
 func (th *Thread) newClosure(cl *Closure, base, idx int) *Closure {
 	np := cl.P.Protos[idx]
+	th.p.charge(sizeClosure + 8*int64(len(np.IR.Upvals)))
 	ncl := &Closure{P: np, Env: cl.Env}
 	if n := len(np.IR.Upvals); n > 0 {
 		ncl.Upvals = make([]*Upval, n)

@@ -170,6 +170,7 @@ func osDate(t *rt.Thread, a []rt.Value) int {
 		t.Push(rt.TableValue(r))
 		return 1
 	}
+	t.ChargeMemory(32*len(format) + rt.SizeString) // %c is 24 bytes
 	t.Push(rt.String(strftime(format, tm)))
 	return 1
 }

@@ -486,7 +486,7 @@ func (ms *matchState) checkCapture(l byte) int {
 func (ms *matchState) getCapture(i, s, e int) rt.Value {
 	if i >= ms.level {
 		if i == 0 {
-			return rt.String(ms.src[s:e])
+			return ms.t.Substring(ms.src, s, e)
 		}
 		ms.err("invalid capture index")
 	}
@@ -497,7 +497,7 @@ func (ms *matchState) getCapture(i, s, e int) rt.Value {
 	if c.len == capPosition {
 		return rt.Number(float64(c.init + 1))
 	}
-	return rt.String(ms.src[c.init : c.init+c.len])
+	return ms.t.Substring(ms.src, c.init, c.init+c.len)
 }
 
 func (ms *matchState) pushCaptures(s, e int, wholeIfNone bool) int {

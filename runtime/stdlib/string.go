@@ -17,7 +17,7 @@ func openString(p *rt.Process) {
 		}),
 		rt.NewGoFunction("sub", strSub),
 		rt.NewGoFunction("upper", func(t *rt.Thread, a []rt.Value) int {
-			t.Push(rt.String(mapBytes(t.CheckString(a, 0), func(c byte) byte {
+			t.Push(rt.String(mapBytes(t, t.CheckString(a, 0), func(c byte) byte {
 				if islower(c) {
 					return c - 32
 				}
@@ -26,7 +26,7 @@ func openString(p *rt.Process) {
 			return 1
 		}),
 		rt.NewGoFunction("lower", func(t *rt.Thread, a []rt.Value) int {
-			t.Push(rt.String(mapBytes(t.CheckString(a, 0), func(c byte) byte {
+			t.Push(rt.String(mapBytes(t, t.CheckString(a, 0), func(c byte) byte {
 				if isupper(c) {
 					return c + 32
 				}
@@ -49,7 +49,9 @@ func openString(p *rt.Process) {
 			return 1
 		}),
 		rt.NewGoFunction("reverse", func(t *rt.Thread, a []rt.Value) int {
-			s := []byte(t.CheckString(a, 0))
+			s0 := t.CheckString(a, 0)
+			t.ChargeMemory(len(s0) + rt.SizeString)
+			s := []byte(s0)
 			for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
 				s[i], s[j] = s[j], s[i]
 			}
@@ -99,7 +101,8 @@ func openString(p *rt.Process) {
 	p.StringMeta = meta
 }
 
-func mapBytes(s string, f func(byte) byte) string {
+func mapBytes(t *rt.Thread, s string, f func(byte) byte) string {
+	t.ChargeMemory(len(s) + rt.SizeString)
 	b := []byte(s)
 	for i, c := range b {
 		b[i] = f(c)
@@ -132,7 +135,7 @@ func strSub(t *rt.Thread, a []rt.Value) int {
 		t.Push(rt.String(""))
 		return 1
 	}
-	t.Push(rt.String(s[i-1 : j]))
+	t.Push(t.Substring(s, i-1, j))
 	return 1
 }
 
@@ -235,7 +238,7 @@ type gsubState struct {
 	p        int // where the pattern starts (after ^)
 	anchor   bool
 	s, n     int
-	b        strings.Builder
+	b        rt.Buffer
 	asked    bool
 	start, e int // the match whose replacement was asked for
 	args     []rt.Value
@@ -273,7 +276,7 @@ func thawGsub(vals []rt.Value) (rt.Continuation, error) {
 	src, pat := r.Str(), r.Str()
 	g := &gsubState{ms: &matchState{src: src, pat: pat}, repl: r.Value(), maxN: r.Int(-maxIndex, maxIndex), p: r.Int(0, 1), anchor: r.Bool()}
 	g.s, g.n = r.Int(0, len(src)), r.Int(0, maxIndex)
-	g.b.WriteString(r.Str())
+	g.b.Add(nil, r.Str())
 	g.asked, g.start, g.e = r.Bool(), r.Int(0, len(src)), r.Int(0, len(src))
 	if g.start > g.e || g.p > len(pat) {
 		return nil, fmt.Errorf("bad match bounds")
@@ -295,7 +298,7 @@ func (g *gsubState) Step(t *rt.Thread, r rt.Value) (rt.Value, []rt.Value, int) {
 		if !g.anchor {
 			// the bytes where no match can start go out as they are
 			ns := ms.skip(g.s)
-			g.b.WriteString(ms.src[g.s:ns])
+			g.b.Add(t, ms.src[g.s:ns])
 			g.s = ns
 		}
 		ms.level, ms.depth = 0, 0
@@ -323,14 +326,14 @@ func (g *gsubState) Step(t *rt.Thread, r rt.Value) (rt.Value, []rt.Value, int) {
 // replace appends what a replacement function returned for the match.
 func (g *gsubState) replace(v rt.Value) {
 	if !v.Truthy() {
-		g.b.WriteString(g.ms.src[g.start:g.e])
+		g.b.Add(g.ms.t, g.ms.src[g.start:g.e])
 		return
 	}
 	vs, ok := rt.ToStringRaw(v)
 	if !ok {
 		g.ms.t.Error("invalid replacement value (a %s)", v.TypeName())
 	}
-	g.b.WriteString(vs)
+	g.b.Add(g.ms.t, vs)
 }
 
 // advance moves past a match ending at e (-1: none); it reports the end.
@@ -340,7 +343,7 @@ func (g *gsubState) advance(e int) bool {
 	case e != -1 && e > g.s:
 		g.s = e
 	case g.s < len(src):
-		g.b.WriteByte(src[g.s])
+		g.b.AddByte(g.ms.t, src[g.s])
 		g.s++
 	default:
 		return true
@@ -349,14 +352,13 @@ func (g *gsubState) advance(e int) bool {
 }
 
 func (g *gsubState) finish(t *rt.Thread) (rt.Value, []rt.Value, int) {
-	t.ChargeMemory(g.b.Len() + len(g.ms.src) - g.s)
-	g.b.WriteString(g.ms.src[g.s:])
+	g.b.Add(t, g.ms.src[g.s:])
 	t.Push(rt.String(g.b.String()))
 	t.Push(rt.Number(float64(g.n)))
 	return rt.Nil, nil, 2
 }
 
-func addValue(ms *matchState, b *strings.Builder, s, e int, repl rt.Value) {
+func addValue(ms *matchState, b *rt.Buffer, s, e int, repl rt.Value) {
 	t := ms.t
 	var v rt.Value
 	switch repl.Type() {
@@ -365,23 +367,23 @@ func addValue(ms *matchState, b *strings.Builder, s, e int, repl rt.Value) {
 		for i := 0; i < len(rs); i++ {
 			c := rs[i]
 			if c != '%' {
-				b.WriteByte(c)
+				b.AddByte(t, c)
 				continue
 			}
 			i++
 			if i >= len(rs) {
-				b.WriteByte('%')
+				b.AddByte(t, '%')
 				break
 			}
 			c = rs[i]
 			if !isdigit(c) {
-				b.WriteByte(c)
+				b.AddByte(t, c)
 			} else if c == '0' {
-				b.WriteString(ms.src[s:e])
+				b.Add(t, ms.src[s:e])
 			} else {
 				cv := ms.getCapture(int(c-'1'), s, e)
 				cs, _ := rt.ToStringRaw(cv)
-				b.WriteString(cs)
+				b.Add(t, cs)
 			}
 		}
 		return
@@ -389,24 +391,24 @@ func addValue(ms *matchState, b *strings.Builder, s, e int, repl rt.Value) {
 		v = t.Index(repl, ms.getCapture(0, s, e))
 	}
 	if !v.Truthy() {
-		b.WriteString(ms.src[s:e])
+		b.Add(t, ms.src[s:e])
 		return
 	}
 	vs, ok := rt.ToStringRaw(v)
 	if !ok {
 		t.Error("invalid replacement value (a %s)", v.TypeName())
 	}
-	b.WriteString(vs)
+	b.Add(t, vs)
 }
 
 func strFormat(t *rt.Thread, a []rt.Value) int {
 	f := t.CheckString(a, 0)
-	var b strings.Builder
+	var b rt.Buffer
 	arg := 0
 	for i := 0; i < len(f); i++ {
 		c := f[i]
 		if c != '%' {
-			b.WriteByte(c)
+			b.AddByte(t, c)
 			continue
 		}
 		i++
@@ -414,7 +416,7 @@ func strFormat(t *rt.Thread, a []rt.Value) int {
 			t.Error("invalid option '%%' to 'format'")
 		}
 		if f[i] == '%' {
-			b.WriteByte('%')
+			b.AddByte(t, '%')
 			continue
 		}
 		arg++
@@ -456,10 +458,10 @@ func strFormat(t *rt.Thread, a []rt.Value) int {
 		switch conv {
 		case 'c':
 			n := t.CheckNumber(a, arg)
-			b.WriteString(pad(string([]byte{byte(int(n))}), spec))
+			b.Add(t, pad(string([]byte{byte(int(n))}), spec))
 		case 'd', 'i':
 			n := t.CheckNumber(a, arg)
-			b.WriteString(fmt.Sprintf("%"+spec+"d", int64(n)))
+			b.Add(t, fmt.Sprintf("%"+spec+"d", int64(n)))
 		case 'o', 'u', 'x', 'X':
 			n := t.CheckNumber(a, arg)
 			u := uint64(int64(n))
@@ -470,25 +472,25 @@ func strFormat(t *rt.Thread, a []rt.Value) int {
 			if conv == 'u' {
 				verb = "d"
 			}
-			b.WriteString(fmt.Sprintf("%"+spec+verb, u))
+			b.Add(t, fmt.Sprintf("%"+spec+verb, u))
 		case 'e', 'E', 'f', 'g', 'G':
 			n := t.CheckNumber(a, arg)
-			b.WriteString(formatFloat(spec, conv, n, hasPrec))
+			b.Add(t, formatFloat(spec, conv, n, hasPrec))
 		case 'q':
 			s := t.CheckString(a, arg)
-			b.WriteString(quoteString(s))
+			t.ChargeMemory(2 * len(s))
+			b.Add(t, quoteString(s))
 		case 's':
 			s := t.CheckString(a, arg) // lua5.1: no __tostring here
 			if !hasPrec && len(s) >= 100 {
-				b.WriteString(s)
+				b.Add(t, s)
 			} else {
-				b.WriteString(fmt.Sprintf("%"+spec+"s", s))
+				b.Add(t, fmt.Sprintf("%"+spec+"s", s))
 			}
 		default:
 			t.Error("invalid option '%%%c' to 'format'", conv)
 		}
 	}
-	t.ChargeMemory(b.Len())
 	t.Push(rt.String(b.String()))
 	return 1
 }

@@ -2,7 +2,6 @@ package stdlib
 
 import (
 	"fmt"
-	"strings"
 
 	rt "github.com/mobilua/mobilua/runtime"
 )
@@ -42,18 +41,17 @@ func tableConcat(t *rt.Thread, a []rt.Value) int {
 	} else {
 		j = tt.Len()
 	}
-	var b strings.Builder
+	var b rt.Buffer
 	for k := i; k <= j; k++ {
 		s, ok := rt.ToStringRaw(tt.GetInt(k))
 		if !ok {
 			t.Error("invalid value (%s) at index %d in table for 'concat'", tt.GetInt(k).TypeName(), k)
 		}
-		b.WriteString(s)
+		b.Add(t, s)
 		if k != j {
-			b.WriteString(sep)
+			b.Add(t, sep)
 		}
 	}
-	t.ChargeMemory(b.Len())
 	t.Push(rt.String(b.String()))
 	return 1
 }

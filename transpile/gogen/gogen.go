@@ -911,7 +911,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		}
 		return []jen.Code{jen.Block(s...)}
 	case ir.NEWTABLE:
-		return []jen.Code{reg(a).Op("=").Add(rt("TableValue")).Call(rt("NewTable").Call(jen.Lit(int(b)), jen.Lit(int(c))))}
+		return []jen.Code{reg(a).Op("=").Id("f").Dot("NewTable").Call(jen.Lit(int(b)), jen.Lit(int(c)))}
 	case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW:
 		bv, bd, bg := g.numOperand(p, pc, b, "x", false)
 		cv, cd, cg := g.numOperand(p, pc, c, "y", in.Op == ir.DIV || in.Op == ir.MOD)
