@@ -35,7 +35,7 @@ func (h *Host) serve(pr *proc) {
 		pr.rec.State = StateMessage
 		pr.rec.WakeAt = time.Time{}
 		if t, ok := runtime.ToNumber(arg(0)); ok && arg(0).Type() == runtime.TNumber && t >= 0 {
-			pr.rec.WakeAt = time.Now().Add(seconds(t))
+			pr.rec.WakeAt = h.wakeAt(pr, seconds(t))
 		}
 		if h.checkpoint(pr) == nil {
 			h.evict(pr)
@@ -43,7 +43,7 @@ func (h *Host) serve(pr *proc) {
 		h.arm(pr)
 	case "mb.sleep":
 		t, _ := runtime.ToNumber(arg(0))
-		pr.rec.State, pr.rec.WakeAt = StateSleeping, time.Now().Add(seconds(t))
+		pr.rec.State, pr.rec.WakeAt = StateSleeping, h.wakeAt(pr, seconds(t))
 		if h.checkpoint(pr) == nil {
 			h.evict(pr)
 		}
@@ -60,12 +60,11 @@ func (h *Host) serve(pr *proc) {
 		if n, ok := runtime.ToNumber(arg(0)); ok {
 			code = int(n)
 		}
-		pr.rec.State, pr.p = StateFinished, nil
+		st, reason := StateFinished, ""
 		if code != 0 {
-			pr.rec.State, pr.rec.Reason = StateFailed, fmt.Sprintf("exited with status %d", code)
+			st, reason = StateFailed, fmt.Sprintf("exited with status %d", code)
 		}
-		h.store.Put(&pr.rec, nil, true)
-		h.tr.Send(pr.rec.Owner, fmt.Sprintf("%s exited with status %d", pr.rec.PID, code))
+		h.end(pr, st, reason)
 	case "mb.fork":
 		child, err := h.fork(pr)
 		if err != nil {
@@ -87,6 +86,18 @@ func (h *Host) serve(pr *proc) {
 	}
 }
 
+// wakeAt is when a wait of d ends: at the end of pr's lifetime at the
+// latest (it wakes to be stopped then).
+func (h *Host) wakeAt(pr *proc, d time.Duration) time.Time {
+	at := time.Now().Add(d)
+	if h.cfg.MaxLifetime > 0 && !pr.rec.Started.IsZero() {
+		if end := pr.rec.Started.Add(h.cfg.MaxLifetime + time.Second); end.Before(at) {
+			return end
+		}
+	}
+	return at
+}
+
 func seconds(t float64) time.Duration {
 	if t > 1e9 {
 		t = 1e9
@@ -94,15 +105,24 @@ func seconds(t float64) time.Duration {
 	return time.Duration(t * float64(time.Second))
 }
 
-// receive gives pr its next message, if it has one, and runs it.
+// receive gives pr its next message, if it has one, and runs it (once
+// the memory budget has room for it).
 func (h *Host) receive(pr *proc) bool {
-	if len(pr.mail) == 0 || h.load(pr) != nil {
+	if len(pr.mail) == 0 {
+		return false
+	}
+	if err := h.load(pr); err != nil {
+		if errors.Is(err, errBusy) {
+			h.later(pr, func() { h.receive(pr) })
+			return true // taken care of
+		}
 		return false
 	}
 	m := pr.mail[0]
 	pr.mail = pr.mail[1:]
+	pr.mailSize -= m.Value.size()
 	pr.consumed = m.Seq
-	pr.args = []runtime.Value{m.Value.Value(), runtime.String(m.From)}
+	pr.args = []runtime.Value{m.Value.Value(pr.p), runtime.String(m.From)}
 	pr.rec.State, pr.rec.WakeAt = StateRunning, time.Time{}
 	if pr.timer != nil {
 		pr.timer.Stop()
@@ -126,8 +146,19 @@ func (h *Host) arm(pr *proc) {
 func (h *Host) wake(pid string, at time.Time) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.wakeUp(pid, at)
+}
+
+// wakeUp ends the wait of pid that was to end at at. h.mu is held.
+func (h *Host) wakeUp(pid string, at time.Time) {
 	pr := h.procs[pid]
-	if pr == nil || !pr.rec.State.waiting() || !pr.rec.WakeAt.Equal(at) || h.load(pr) != nil {
+	if pr == nil || !pr.rec.State.waiting() || !pr.rec.WakeAt.Equal(at) {
+		return
+	}
+	if err := h.load(pr); errors.Is(err, errBusy) {
+		h.later(pr, func() { h.wakeUp(pid, at) })
+		return
+	} else if err != nil {
 		return
 	}
 	switch pr.rec.State {
@@ -176,6 +207,9 @@ func (h *Host) restore(pr *proc) {
 
 // fork makes a copy of pr through its continuation. h.mu is held.
 func (h *Host) fork(pr *proc) (*proc, error) {
+	if err := h.admit(pr.rec.Owner); err != nil {
+		return nil, err
+	}
 	cont, err := continuation.Freeze(pr.p)
 	if err != nil {
 		return nil, err
@@ -184,12 +218,13 @@ func (h *Host) fork(pr *proc) (*proc, error) {
 	if err != nil {
 		return nil, err
 	}
+	// the child lives as long as its parent may: forking is no way to
+	// outlive the lifetime limit
 	child := &proc{h: h, rec: Record{PID: pid, Owner: pr.rec.Owner, Source: pr.rec.Source, State: StateRunning,
-		Created: time.Now().UTC(), Parent: pr.rec.PID, Comment: pr.rec.Comment}}
-	if child.p, err = continuation.Thaw(cont, h.thawOptions(child)); err != nil {
+		Created: time.Now().UTC(), Started: pr.rec.Started, Parent: pr.rec.PID, Comment: pr.rec.Comment}}
+	if child.p, err = h.thaw(child, cont); err != nil {
 		return nil, err
 	}
-	child.p.SetBudget(h.cfg.StepsPerSlice)
 	child.args = []runtime.Value{runtime.Nil, runtime.String(pr.rec.PID)}
 	if err := h.checkpoint(child); err != nil {
 		return nil, err
@@ -198,16 +233,32 @@ func (h *Host) fork(pr *proc) (*proc, error) {
 	return child, nil
 }
 
-// send delivers a message to a process (by PID or alias): stored before
-// it counts as sent.
-func (h *Host) send(from, to string, v runtime.Value) error {
-	msg, err := copyValue(v)
+// A Sender is who sends a message: the address the receiver sees and
+// may answer (alice@a.example/p4 for a process of this host,
+// lua1@a.example/p3 for one of another host, the user's address for
+// `send`), and the owner it acts for.
+type Sender struct {
+	Addr, Owner string
+}
+
+// sendFrom is mb.send: pr sends v to the address to (a PID or alias, a
+// process on this or another host, or its owner's address).
+func (h *Host) sendFrom(pr *proc, to string, v runtime.Value) error {
+	h.mu.Lock()
+	err := h.rate(pr)
+	owner, pid := pr.rec.Owner, pr.rec.PID
+	h.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	if hostJID, pid, ok := h.procAddr(to); ok {
-		if hostJID == h.cfg.Name {
-			return h.Deliver(from, pid, msg) // this host's own address
+	msg, err := copyValue(v, h.cfg.MaxMessage)
+	if err != nil {
+		return err
+	}
+	from := Sender{Addr: owner + "/" + pid, Owner: owner}
+	if hostJID, rpid, ok := h.procAddr(to); ok {
+		if hostJID == "" {
+			return h.Deliver(from, rpid, msg) // this host's own address
 		}
 		// a process on another host: over the transport, stored there
 		// before this returns
@@ -215,7 +266,14 @@ func (h *Host) send(from, to string, v runtime.Value) error {
 		if !ok {
 			return fmt.Errorf("this host reaches no other host")
 		}
-		return m.Message(hostJID, pid, h.address(from), msg)
+		return m.Message(hostJID, rpid, Sender{Addr: h.address(pid), Owner: owner}, msg)
+	}
+	if strings.Contains(to, "@") { // a user's address: only the owner's
+		if to != owner {
+			return fmt.Errorf("mb.send reaches one user: the process's owner (%s)", owner)
+		}
+		h.say(owner, fmt.Sprintf("message from %s: %s", pid, msg))
+		return nil
 	}
 	return h.Deliver(from, to, msg)
 }
@@ -230,11 +288,15 @@ func (h *Host) address(pid string) string {
 	return pid + "@" + h.cfg.Name
 }
 
-// procAddr reads the address of a process on a host: host@domain/pid, or
+// procAddr reads the address of a process: host@domain/pid, or
 // pid@domain where domain is this host or a peer that is a component
-// (else pid@domain is a user's address).
+// (else pid@domain is a user's address), or owner/pid for a process of
+// this host. hostJID is "" for this host.
 func (h *Host) procAddr(to string) (hostJID, pid string, ok bool) {
 	if hostJID, pid, ok := strings.Cut(to, "/"); ok && strings.Contains(hostJID, "@") {
+		if hostJID == h.cfg.Name || !h.isPeer(hostJID) {
+			return "", pid, true // this host, or owner/pid
+		}
 		return hostJID, pid, true
 	}
 	pid, dom, ok := strings.Cut(to, "@")
@@ -242,53 +304,66 @@ func (h *Host) procAddr(to string) (hostJID, pid string, ok bool) {
 		return "", "", false
 	}
 	if dom == h.cfg.Name {
-		return dom, pid, true
+		return "", pid, true
 	}
-	if j, isJ := h.tr.(Jumper); isJ && slices.Contains(j.Peers(), dom) {
+	if h.isPeer(dom) {
 		return dom, pid, true
 	}
 	return "", "", false
 }
 
+// isPeer says whether name is a host this one reaches.
+func (h *Host) isPeer(name string) bool {
+	j, ok := h.tr.(Jumper)
+	return ok && slices.Contains(j.Peers(), name)
+}
+
 // Messenger is a transport that carries messages to processes on other
 // hosts.
 type Messenger interface {
-	// Message delivers v to process pid on host, from the address from;
-	// it returns once that host has stored it (or refused it).
-	Message(host, pid, from string, v Plain) error
+	// Message delivers v to process pid on host, from a process of this
+	// host; it returns once that host has stored it (or refused it).
+	Message(host, pid string, from Sender, v Plain) error
 }
 
-// Deliver stores a message for a process of this host (by PID or alias)
-// and wakes it if it waits for one; from is the sender's address.
-func (h *Host) Deliver(from, to string, msg Plain) error {
+// Deliver stores a message for a process of this host (by PID, or an
+// alias of the sender's owner) and wakes it if it waits for one. A
+// process takes messages from its owner and its owner's processes, and
+// from others' only once it accepts them (mb.accept); its mailbox holds
+// at most MaxMail messages and MaxMailBytes.
+func (h *Host) Deliver(from Sender, to string, msg Plain) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	pr := h.lookup(to)
-	if pr == nil && strings.Contains(to, "@") && !strings.Contains(to, "/") {
-		// a user's address: the value goes to them as a chat message
-		h.tr.Send(to, fmt.Sprintf("message from %s: %s", from, msg))
-		return nil
-	}
-	if pr == nil || pr.rec.State != StateNew && pr.rec.State != StateRunning && !pr.rec.State.waiting() {
+	pr := h.lookup(from.Owner, to)
+	if pr == nil || pr.stepDone != nil || !pr.rec.State.live() || pr.rec.State == StateMigrating {
 		return fmt.Errorf("no live process %s", to)
 	}
-	m, err := h.store.AddMail(pr.rec.PID, Message{From: from, Value: msg})
+	if pr.rec.Owner != from.Owner && !pr.rec.Public {
+		return fmt.Errorf("%s takes messages only from its owner and the owner's processes", to)
+	}
+	size := msg.size()
+	if len(pr.mail) >= h.cfg.MaxMail || pr.mailSize+size > h.cfg.MaxMailBytes {
+		return fmt.Errorf("mailbox full")
+	}
+	m, err := h.store.AddMail(pr.rec.PID, Message{From: from.Addr, Owner: from.Owner, Value: msg})
 	if err != nil {
 		return err
 	}
 	pr.mail = append(pr.mail, m)
+	pr.mailSize += size
 	if pr.rec.State == StateMessage {
 		h.receive(pr)
 	}
 	return nil
 }
 
-// lookup finds a process by PID or alias. h.mu is held.
-func (h *Host) lookup(name string) *proc {
+// lookup finds a process by PID, or by an alias in owner's namespace.
+// h.mu is held.
+func (h *Host) lookup(owner, name string) *proc {
 	if pr := h.procs[name]; pr != nil {
 		return pr
 	}
-	return h.procs[h.aliases[name]]
+	return h.procs[h.aliases[aliasKey(owner, name)]]
 }
 
 // self returns the process a builtin runs for.
@@ -332,7 +407,7 @@ func openHostCalls(p *runtime.Process) {
 			if len(a) > 1 {
 				v = a[1]
 			}
-			if err := pr.h.send(pr.rec.PID, to, v); err != nil {
+			if err := pr.h.sendFrom(pr, to, v); err != nil {
 				t.Push(runtime.Nil)
 				t.Push(runtime.String(err.Error()))
 				return 2
@@ -340,9 +415,19 @@ func openHostCalls(p *runtime.Process) {
 			t.Push(runtime.True)
 			return 1
 		}),
+		runtime.NewGoFunction("accept", func(t *runtime.Thread, a []runtime.Value) int {
+			pr := self(t)
+			pr.h.mu.Lock()
+			pr.rec.Public = len(a) > 0 && a[0].Truthy()
+			pr.h.mu.Unlock()
+			return 0
+		}),
 		runtime.NewGoFunction("comment", func(t *runtime.Thread, a []runtime.Value) int {
 			pr := self(t)
 			text := t.CheckString(a, 0)
+			if len(text) > maxComment {
+				t.ArgError(1, fmt.Sprintf("a comment has at most %d bytes", maxComment))
+			}
 			pr.h.mu.Lock()
 			pr.rec.Comment = text
 			pr.h.mu.Unlock()
@@ -373,7 +458,11 @@ func (h *Host) cmdSend(from, arg string) string {
 	if pr == nil {
 		return msg
 	}
-	if err := h.send(from, pr.rec.PID, runtime.String(text)); err != nil {
+	v, err := copyValue(runtime.String(text), h.cfg.MaxMessage)
+	if err == nil {
+		err = h.Deliver(Sender{Addr: from, Owner: pr.rec.Owner}, pr.rec.PID, v)
+	}
+	if err != nil {
 		return err.Error()
 	}
 	return ""
@@ -387,6 +476,9 @@ func (h *Host) cmdComment(from, arg string) string {
 	if pr == nil {
 		return msg
 	}
+	if len(text) > maxComment {
+		return fmt.Sprintf("a comment has at most %d bytes", maxComment)
+	}
 	pr.rec.Comment = text
 	if err := h.store.Put(&pr.rec, nil, false); err != nil {
 		return "cannot store it: " + err.Error()
@@ -396,8 +488,8 @@ func (h *Host) cmdComment(from, arg string) string {
 
 func (h *Host) cmdAlias(from, arg string) string {
 	name, pid, _ := strings.Cut(arg, " ")
-	if name == "" || strings.ContainsAny(name, " \t\n") {
-		return "alias wants a name and a PID: alias counter p3"
+	if err := checkAlias(name); err != nil {
+		return err.Error()
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -405,14 +497,15 @@ func (h *Host) cmdAlias(from, arg string) string {
 	if pr == nil {
 		return msg
 	}
-	if other := h.lookup(name); other != nil && other != pr {
+	// an alias is in its owner's namespace (an admin names the owner's)
+	if other := h.lookup(pr.rec.Owner, name); other != nil && other != pr {
 		return fmt.Sprintf("%s already names %s", name, other.rec.PID)
 	}
 	if pr.rec.Alias != "" {
-		delete(h.aliases, pr.rec.Alias)
+		delete(h.aliases, aliasKey(pr.rec.Owner, pr.rec.Alias))
 	}
 	pr.rec.Alias = name
-	h.aliases[name] = pr.rec.PID
+	h.aliases[aliasKey(pr.rec.Owner, name)] = pr.rec.PID
 	if err := h.store.Put(&pr.rec, nil, false); err != nil {
 		return "cannot store it: " + err.Error()
 	}

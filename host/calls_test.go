@@ -131,7 +131,7 @@ func TestSmallCalls(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Admins = []string{"root@a.example"}
 	h := hostWith(t, filepath.Join(t.TempDir(), "s.db"), tr, cfg)
-	ask(t, h, tr, alice, `new print(mb.checkpoint(), #mb.hosts(), mb.hosts()[1]) mb.send(mb.owner(), {answer = 42}) mb.send("carol@c.example", "hi")`)
+	ask(t, h, tr, alice, `new print(mb.checkpoint(), #mb.hosts(), mb.hosts()[1]) mb.send(mb.owner(), {answer = 42}) print(mb.send("carol@c.example", "hi"))`)
 	ask(t, h, tr, alice, "run p1")
 	if tr.WaitFor(alice, "true\t1\tmobilua", 20*time.Second) == "" {
 		t.Errorf("checkpoint/hosts: %q", tr.Messages(alice))
@@ -139,8 +139,9 @@ func TestSmallCalls(t *testing.T) {
 	if tr.WaitFor(alice, `message from p1: {"t":[[{"s":"answer"},{"n":42}]],"table":true}`, time.Second) == "" {
 		t.Errorf("send to the owner: %q", tr.Messages(alice))
 	}
-	if tr.WaitFor("carol@c.example", "message from p1: hi", time.Second) == "" {
-		t.Errorf("send to a user: %q", tr.Messages("carol@c.example"))
+	// no open relay: a process's chat goes to its owner only
+	if tr.WaitFor(alice, "nil\tmb.send reaches one user: the process's owner (alice@a.example)", 5*time.Second) == "" || len(tr.Messages("carol@c.example")) > 0 {
+		t.Errorf("send to another user: %q, %q", tr.Messages(alice), tr.Messages("carol@c.example"))
 	}
 	if got := ask(t, h, tr, alice, "comment p1 my first"); got != "" {
 		t.Errorf("comment: %q", got)
@@ -152,7 +153,7 @@ func TestSmallCalls(t *testing.T) {
 	if got := ask(t, h, tr, "root@a.example", "ps"); !strings.Contains(got, "p1  ") || !strings.Contains(got, "of alice@a.example") {
 		t.Errorf("admin ps: %q", got)
 	}
-	if got := ask(t, h, tr, "root@a.example", "source first"); !strings.Contains(got, "mb.checkpoint") {
+	if got := ask(t, h, tr, "root@a.example", "source p1"); !strings.Contains(got, "mb.checkpoint") {
 		t.Errorf("admin source: %q", got)
 	}
 	if got := ask(t, h, tr, bob, "source first"); !strings.Contains(got, "no process first of yours") {

@@ -43,11 +43,35 @@ func init() {
 	}
 }
 
-// Handle answers a message from a user.
+// Handle answers a message from a user. Chat from this host's own
+// address and from its peers is never taken as commands (two hosts would
+// answer each other forever).
 func (h *Host) Handle(from, text string) {
-	if reply := h.Command(from, text); reply != "" {
-		h.tr.Send(from, reply)
+	if h.isHost(from) {
+		return
 	}
+	if reply := h.Command(from, text); reply != "" {
+		h.say(from, reply)
+	}
+}
+
+// HandleInput answers a message addressed to process pid (host/pid, or
+// a component's pid@domain): input for it, never a command, and never
+// for the sender's shell.
+func (h *Host) HandleInput(from, pid, text string) {
+	if h.isHost(from) {
+		return
+	}
+	if reply := h.Input(from, pid, text); reply != "" {
+		h.say(from, reply)
+	}
+}
+
+// isHost says whether from is this host (its account, or a process's
+// address of its domain) or a peer.
+func (h *Host) isHost(from string) bool {
+	bare, _, _ := strings.Cut(from, "/")
+	return bare == h.cfg.Name || strings.HasSuffix(bare, "@"+h.cfg.Name) || h.isPeer(bare)
 }
 
 // Command runs a message from a user and returns the reply ("" for none:
@@ -84,52 +108,6 @@ func (h *Host) cmdHelp(from, arg string) string {
 	return strings.TrimSuffix(strings.ReplaceAll(b.String(), "  —", " —"), "\n")
 }
 
-// cmdStep runs code in a temporary process, within StepLimit steps.
-func (h *Host) cmdStep(from, code string) string {
-	if code == "" {
-		return "step wants Lua code: step print(1 + 1)"
-	}
-	pr := &proc{h: h, rec: Record{PID: "step", Owner: from, Source: code}}
-	p := h.newProcess(pr)
-	p.MaxSteps = h.cfg.StepLimit
-	proto, err := transpile.Compile([]byte(code), "=step", transpile.Options{})
-	if err != nil {
-		return err.Error()
-	}
-	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk("=step", []byte(code), proto))))
-	var reply string
-	for {
-		st, err := p.Resume()
-		if err != nil {
-			reply = errorText(err)
-			break
-		}
-		if st == runtime.Done {
-			break
-		}
-		if st == runtime.Yielded && p.YieldedBy() == "mb.input" {
-			reply = "mb.input is for stored processes (new, then run)"
-			break
-		}
-	}
-	h.mu.Lock()
-	out := strings.TrimSuffix(pr.out.String(), "\n")
-	h.mu.Unlock()
-	if reply != "" {
-		if out != "" {
-			out += "\n"
-		}
-		out += reply
-	}
-	if len(out) > h.cfg.MaxReply {
-		out = out[:h.cfg.MaxReply] + "\n[... output truncated]"
-	}
-	if out == "" {
-		return "(no output)"
-	}
-	return out
-}
-
 func (h *Host) cmdNew(from, code string) string {
 	if code == "" {
 		return "new wants Lua code: new print(mb.pid())"
@@ -138,15 +116,9 @@ func (h *Host) cmdNew(from, code string) string {
 		return err.Error()
 	}
 	h.mu.Lock()
-	n := 0
-	for _, pr := range h.procs {
-		if pr.rec.Owner == from && (pr.rec.State == StateNew || pr.rec.State == StateRunning || pr.rec.State == StateInput) {
-			n++
-		}
-	}
-	h.mu.Unlock()
-	if h.cfg.MaxProcsPerOwner > 0 && n >= h.cfg.MaxProcsPerOwner {
-		return fmt.Sprintf("you have %d live processes, the most this host allows; kill some first", n)
+	defer h.mu.Unlock()
+	if err := h.admit(from); err != nil {
+		return err.Error()
 	}
 	pid, err := h.store.NextPID()
 	if err != nil {
@@ -156,9 +128,7 @@ func (h *Host) cmdNew(from, code string) string {
 	if err := h.store.Put(&pr.rec, nil, false); err != nil {
 		return "cannot store the process: " + err.Error()
 	}
-	h.mu.Lock()
 	h.procs[pid] = pr
-	h.mu.Unlock()
 	return pid
 }
 
@@ -168,7 +138,7 @@ func (h *Host) own(from, pid string) (*proc, string) {
 	if pid == "" {
 		return nil, "which process? Give its PID (ps lists them)."
 	}
-	pr := h.lookup(pid)
+	pr := h.lookup(from, pid)
 	if pr == nil || pr.rec.Owner != from && !h.isAdmin(from) {
 		return nil, fmt.Sprintf("no process %s of yours (ps lists them)", pid)
 	}
@@ -194,7 +164,11 @@ func (h *Host) cmdRun(from, pid string) string {
 	if pr.rec.State != StateNew {
 		return fmt.Sprintf("%s is %s", pr.rec.PID, pr.rec.State)
 	}
+	if !h.pool.Reserve(startBytes) {
+		return errBusy.Error()
+	}
 	p := h.newProcess(pr)
+	p.Adopt(startBytes)
 	name := "=" + pr.rec.PID
 	proto, err := transpile.Compile([]byte(pr.rec.Source), name, transpile.Options{})
 	if err != nil {
@@ -206,7 +180,8 @@ func (h *Host) cmdRun(from, pid string) string {
 	pr.rec.State, pr.rec.Started = StateRunning, time.Now().UTC()
 	// acknowledged only once persisted (its first checkpoint: not started)
 	if err := h.checkpoint(pr); err != nil {
-		pr.p, pr.rec.State = nil, StateNew
+		pr.drop()
+		pr.rec.State = StateNew
 		return "cannot start: " + err.Error()
 	}
 	h.enqueue(pr)
@@ -276,6 +251,13 @@ func (h *Host) cmdOutput(from, pid string) string {
 
 func (h *Host) cmdInput(from, arg string) string {
 	pid, text, _ := strings.Cut(arg, " ")
+	return h.Input(from, pid, text)
+}
+
+// Input answers process pid of user from, waiting in mb.input, with
+// text (the input command; a message to host/pid or to the process's own
+// address; the user's shell). The reply is "" when it was taken.
+func (h *Host) Input(from, pid, text string) string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	pr, msg := h.own(from, pid)
@@ -286,7 +268,7 @@ func (h *Host) cmdInput(from, arg string) string {
 		return fmt.Sprintf("%s is not waiting for input (it is %s)", pr.rec.PID, pr.rec.State)
 	}
 	if err := h.load(pr); err != nil {
-		return err.Error()
+		return "cannot take the input: " + err.Error()
 	}
 	pr.rec.State, pr.rec.Prompt, pr.rec.Answer = StateRunning, "", &text
 	pr.args = []runtime.Value{runtime.String(text)}
@@ -311,18 +293,15 @@ func (h *Host) cmdKill(from, pid string) string {
 	case StateFinished, StateFailed, StateKilled:
 		return fmt.Sprintf("%s is already %s", pr.rec.PID, pr.rec.State)
 	}
-	pr.rec.State = StateKilled
-	pr.p = nil
-	if pr.timer != nil {
-		pr.timer.Stop()
-	}
-	if err := h.store.Put(&pr.rec, nil, true); err != nil {
-		return "cannot store it: " + err.Error()
-	}
+	h.end(pr, StateKilled, "")
 	return pr.rec.PID + " killed"
 }
 
-func (h *Host) cmdStatus(from, _ string) string {
+func (h *Host) cmdStatus(from, _ string) string { return h.Status() }
+
+// Status is the host's status line: name, uptime, processes, limits,
+// peers (the status command and query).
+func (h *Host) Status() string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	counts := map[State]int{}

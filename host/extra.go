@@ -103,8 +103,8 @@ func (h *Host) toShell(from, text string) bool {
 	if !ok || strings.TrimSpace(text) == "shell off" {
 		return false
 	}
-	if reply := h.cmdInput(from, pid+" "+text); reply != "" {
-		h.tr.Send(from, reply)
+	if reply := h.Input(from, pid, text); reply != "" {
+		h.say(from, reply)
 	}
 	return true // (the reply, if any, is sent here)
 }
@@ -148,14 +148,20 @@ func (h *Host) ReceiveJump(id string, rec Record, cont []byte) error {
 // before its owner is told and it runs, so that the sender's
 // acknowledgement goes first.
 func (h *Host) ReceiveJumpThen(id string, rec Record, cont []byte, stored func()) error {
-	pr := &proc{h: h, rec: Record{Owner: rec.Owner, Source: rec.Source, Comment: rec.Comment,
-		State: StateRunning, Created: rec.Created, Arrived: true}}
-	p, err := continuation.Thaw(cont, h.thawOptions(pr))
+	// it starts its life here: the lifetime limit is this host's, from now
+	pr := &proc{h: h, rec: Record{Owner: rec.Owner, Source: rec.Source, Comment: truncate(rec.Comment, maxComment),
+		State: StateRunning, Created: rec.Created, Started: time.Now().UTC(), Arrived: true}}
+	h.mu.Lock()
+	err := h.admit(rec.Owner)
+	h.mu.Unlock()
+	if err != nil && !h.store.Migrated(id) {
+		return err
+	}
+	p, err := h.thaw(pr, cont)
 	if err != nil {
 		return err
 	}
 	pr.p = p
-	pr.p.SetBudget(h.cfg.StepsPerSlice)
 	pr.args = []runtime.Value{runtime.True}
 	h.failPoint(FailReceiveThawed)
 	h.mu.Lock()
@@ -163,6 +169,7 @@ func (h *Host) ReceiveJumpThen(id string, rec Record, cont []byte, stored func()
 	// the continuation as it came: it is this process's checkpoint
 	pid, fresh, err := h.store.PutNew(&pr.rec, cont, id)
 	if err != nil {
+		pr.drop()
 		return err
 	}
 	h.failPoint(FailReceiveStored)
@@ -170,11 +177,12 @@ func (h *Host) ReceiveJumpThen(id string, rec Record, cont []byte, stored func()
 		stored()
 	}
 	if !fresh {
+		pr.drop()
 		return nil
 	}
 	pr.lastSave = time.Now()
 	h.procs[pid] = pr
-	h.tr.Send(pr.rec.Owner, fmt.Sprintf("%s arrived on %s (it was %s)", pid, h.cfg.Name, rec.PID))
+	h.say(pr.rec.Owner, fmt.Sprintf("%s arrived on %s (it was %s)", pid, h.cfg.Name, rec.PID))
 	h.enqueue(pr)
 	return nil
 }
@@ -233,7 +241,8 @@ func (h *Host) finishJump(pr *proc, cont []byte) error {
 	}
 	if taken {
 		h.failPoint(FailJumpAcked)
-		pr.rec.State, pr.rec.Reason, pr.p = StateMigrated, "jumped to "+to, nil
+		pr.rec.State, pr.rec.Reason = StateMigrated, "jumped to "+to
+		pr.drop()
 		h.store.Put(&pr.rec, nil, true)
 		return nil
 	}
@@ -324,7 +333,7 @@ func (m *Memory) Peers() []string {
 }
 
 // Message delivers a message to a process on an attached host.
-func (m *Memory) Message(host, pid, from string, v Plain) error {
+func (m *Memory) Message(host, pid string, from Sender, v Plain) error {
 	h, err := m.peer(host)
 	if err != nil {
 		return err

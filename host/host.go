@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mobilua/mobilua/continuation"
 	"github.com/mobilua/mobilua/runtime"
@@ -48,7 +49,23 @@ type Config struct {
 	MaxReply         int           // bytes of output sent in one message
 	CheckpointEvery  time.Duration // a running process is checkpointed at least this often
 	Workers          int           // goroutines running processes
-	MaxProcsPerOwner int
+	MaxProcsPerOwner int           // live processes (new, running, waiting, migrating) of one owner
+	MaxProcs         int           // live processes on the host
+	MaxEnded         int           // ended processes kept per owner (the oldest go first)
+	// HostMemory bounds what all processes together may hold: half of
+	// it is shared among the processes in memory (the rest is room for
+	// Go's garbage), and a process is admitted to memory only when its
+	// share is free (0: DefaultHostMemory).
+	HostMemory   int64
+	MaxMail      int     // messages waiting in one process's mailbox
+	MaxMailBytes int     // bytes waiting in one process's mailbox
+	MaxMessage   int     // bytes of one message (mb.send, send)
+	MaxStanza    int     // bytes of one chat message the host sends (longer ones are cut, with a note)
+	SendRate     float64 // messages a process may send per second (mb.send), in bursts of twice that
+	OwnerRate    float64 // the same for all of one owner's processes together
+	// LoadAllow lists what `load <url>` may reach although it is not a
+	// public address: IP addresses, CIDR prefixes, or host names.
+	LoadAllow        []string
 	Admins           []string      // addresses that see and control every process
 	MaxLoad          int           // bytes `load <url>` accepts
 	LoadTimeout      time.Duration // how long `load <url>` waits
@@ -84,9 +101,12 @@ func (h *Host) failPoint(point string) {
 func DefaultConfig() Config {
 	return Config{Name: "mobilua", StepsPerSlice: 100_000, MaxSteps: 1_000_000_000, StepLimit: 10_000_000, MaxMemory: 64 << 20,
 		MaxOutput: 64 << 10, MaxReply: 4 << 10, CheckpointEvery: 2 * time.Second, Workers: 2, MaxProcsPerOwner: 100,
+		MaxProcs: 10_000, MaxEnded: 50, MaxMail: 100, MaxMailBytes: 1 << 20, MaxMessage: 64 << 10, MaxStanza: 64 << 10,
+		SendRate: 20, OwnerRate: 50,
 		MaxLoad: 1 << 20, LoadTimeout: 10 * time.Second, MaxLifetime: 24 * time.Hour, OutputEvery: time.Second,
 		JumpRetry: 10 * time.Second}
 }
+
 
 // proc is a live process.
 type proc struct {
@@ -103,6 +123,11 @@ type proc struct {
 	slices   int // since its heap was last measured
 	dropped  int // output bytes that did not fit in the next message
 	lastSent time.Time
+	running  bool // a worker runs it (its state is the worker's until the slice ends)
+	mailSize int  // bytes of mail (the messages' sizes)
+	sends    bucket
+	// stepDone, for a step command's process (never stored): its reply
+	stepDone chan string
 }
 
 // Host runs processes for users.
@@ -120,6 +145,8 @@ type Host struct {
 	closing bool
 	cache   *continuation.ChunkCache
 	started time.Time
+	pool    *runtime.Pool      // the processes' share of HostMemory
+	rates   map[string]*bucket // per owner: their processes' messages
 }
 
 // New starts a host on store: every process the store holds is back, and
@@ -128,36 +155,43 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 1
 	}
+	if cfg.HostMemory <= 0 {
+		cfg.HostMemory = DefaultHostMemory()
+	}
 	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, aliases: map[string]string{}, shells: map[string]string{},
-		cache: &continuation.ChunkCache{}, started: time.Now()}
+		cache: &continuation.ChunkCache{}, started: time.Now(), pool: runtime.NewPool(cfg.HostMemory / 2), rates: map[string]*bucket{}}
 	h.ready = sync.NewCond(&h.mu)
 	store.SetSync(!cfg.NoSync)
 	recs, err := store.All()
 	if err != nil {
 		return nil, err
 	}
+	// timers armed here may fire at once: nothing runs before the
+	// processes are all in place
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	for _, r := range recs {
 		pr := &proc{h: h, rec: *r}
 		h.procs[r.PID] = pr
 		if r.Alias != "" {
-			h.aliases[r.Alias] = r.PID
+			h.aliases[aliasKey(r.Owner, r.Alias)] = r.PID
 		}
-		if !r.State.waiting() && r.State != StateRunning && r.State != StateMigrating {
+		if !r.State.live() {
 			continue
 		}
 		pr.consumed = r.MailSeq
 		if pr.mail, err = store.Mail(r.PID, r.MailSeq); err != nil {
 			return nil, err
 		}
-		if r.State.waiting() {
+		for _, m := range pr.mail {
+			pr.mailSize += m.Value.size()
+		}
+		if r.State == StateNew || r.State.waiting() {
 			// a waiting process stays in the store until it wakes
 			h.restore(pr)
 			continue
 		}
-		if err := h.load(pr); err != nil {
-			continue
-		}
-		h.restore(pr)
+		h.start(pr)
 	}
 	for i := 0; i < cfg.Workers; i++ {
 		h.wg.Add(1)
@@ -175,12 +209,48 @@ func (h *Host) Close() error {
 	h.wg.Wait()
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	for _, pr := range h.queue {
+		if pr.stepDone != nil && pr.queued {
+			pr.stepDone <- "the host is stopping"
+		}
+	}
+	h.queue = nil
 	for _, pr := range h.procs {
 		if pr.p != nil && pr.rec.State == StateRunning {
 			h.checkpoint(pr)
 		}
 	}
 	return nil
+}
+
+// start loads a running process found at the host's start and puts it
+// back to work; while the memory budget has no room for it, it waits in
+// the store, and is tried again. h.mu is held.
+func (h *Host) start(pr *proc) {
+	switch err := h.load(pr); {
+	case errors.Is(err, errBusy):
+		h.later(pr, func() { h.start(pr) })
+	case err == nil:
+		h.restore(pr)
+	}
+}
+
+// later runs f (with h.mu held) in a second, unless pr has ended or the
+// host closes: for work the memory budget had no room for.
+func (h *Host) later(pr *proc, f func()) {
+	time.AfterFunc(time.Second, func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if !h.closing && pr.rec.State.live() && pr.p == nil {
+			f()
+		}
+	})
+}
+
+// live reports whether a process in this state is still to end (it
+// counts against its owner's and the host's number of processes).
+func (s State) live() bool {
+	return s == StateNew || s == StateRunning || s == StateMigrating || s.waiting()
 }
 
 // waiting reports whether a process in this state waits for something.
@@ -190,7 +260,8 @@ func (s State) waiting() bool {
 
 // load thaws a process from its stored continuation (a waiting process
 // is kept only there, so that it costs little memory). A process that
-// cannot be restored is marked failed.
+// cannot be restored is marked failed; one the memory budget has no room
+// for now stays as it is (errBusy).
 func (h *Host) load(pr *proc) error {
 	if pr.p != nil {
 		return nil
@@ -200,27 +271,102 @@ func (h *Host) load(pr *proc) error {
 		err = errors.New("no checkpoint")
 	}
 	if err == nil {
-		pr.p, err = continuation.Thaw(cont, h.thawOptions(pr))
+		pr.p, err = h.thaw(pr, cont)
 	}
-	if err != nil {
-		pr.rec.State, pr.rec.Reason = StateFailed, "could not be restored: "+err.Error()
-		h.store.Put(&pr.rec, nil, true)
-		h.tr.Send(pr.rec.Owner, fmt.Sprintf("%s failed: %s", pr.rec.PID, pr.rec.Reason))
+	if errors.Is(err, errBusy) {
 		return err
 	}
-	pr.p.Embedder = pr
-	pr.p.SetBudget(h.cfg.StepsPerSlice)
+	if err != nil {
+		h.end(pr, StateFailed, "could not be restored: "+err.Error())
+		return err
+	}
 	return nil
+}
+
+// errBusy: the memory budget has no room for a process now.
+var errBusy = errors.New("the host's memory is all in use; try again later")
+
+// thaw makes pr's live state from a continuation, under this host's
+// sandbox and limits whatever the bytes say, once the memory budget has
+// admitted it: what a continuation of this size thaws to is reserved
+// before it is thawed, and what it holds is measured after.
+func (h *Host) thaw(pr *proc, cont []byte) (*runtime.Process, error) {
+	est := thawBytes(len(cont))
+	if !h.pool.Reserve(est) {
+		return nil, errBusy
+	}
+	opts := h.thawOptions(pr)
+	opts.MaxBytes = int(min(2*h.cfg.MaxMemory+1<<20, 1<<30))
+	opts.MaxObjects = int(min(h.cfg.MaxMemory/16+1<<10, 50_000_000))
+	p, err := continuation.Thaw(cont, opts)
+	if err != nil {
+		h.pool.Release(est)
+		return nil, err
+	}
+	h.limit(p)
+	p.Adopt(est)
+	if live := p.LiveBytes(); live > h.cfg.MaxMemory {
+		p.ReleaseMemory()
+		return nil, fmt.Errorf("it holds %d bytes, more than this host's memory limit of %d", live, h.cfg.MaxMemory)
+	}
+	p.Embedder = pr
+	p.SetBudget(h.cfg.StepsPerSlice)
+	return p, nil
+}
+
+// thawBytes is what a continuation of n bytes is admitted with: its heap
+// takes up to about three times its bytes (8-byte numbers become 24-byte
+// values), and the first allocations after it.
+func thawBytes(n int) int64 { return 3*int64(n) + 256<<10 }
+
+// limit puts p under this host's sandbox and limits (a continuation
+// brings its own: a peer's may have been made without any).
+func (h *Host) limit(p *runtime.Process) {
+	p.Sandboxed = true
+	p.MaxSteps = h.cfg.MaxSteps
+	p.MemoryLimit = h.cfg.MaxMemory
+	p.Pool = h.pool
+}
+
+// drop lets go of pr's live state and the memory it reserved (a worker
+// running it gives that back at the end of its slice). h.mu is held.
+func (pr *proc) drop() {
+	if pr.p != nil && !pr.running {
+		pr.p.ReleaseMemory()
+	}
+	pr.p = nil
 }
 
 // evict drops the live state of a process that waits, once checkpointed.
 func (h *Host) evict(pr *proc) {
 	if pr.rec.State.waiting() && !pr.lastSave.IsZero() {
-		pr.p = nil
+		pr.drop()
+	}
+}
+
+// end records that pr ended (finished, failed, killed) and tells its
+// owner why, except for a kill (the owner asked for it). h.mu is held.
+func (h *Host) end(pr *proc, st State, reason string) {
+	pr.rec.State, pr.rec.Reason = st, reason
+	pr.drop()
+	if pr.timer != nil {
+		pr.timer.Stop()
+	}
+	h.store.Put(&pr.rec, nil, true)
+	h.prune(pr.rec.Owner)
+	switch {
+	case st == StateFinished:
+		h.say(pr.rec.Owner, fmt.Sprintf("%s finished", pr.rec.PID))
+	case st == StateFailed:
+		h.say(pr.rec.Owner, fmt.Sprintf("%s failed: %s", pr.rec.PID, reason))
 	}
 }
 
 func (h *Host) enqueue(pr *proc) {
+	if h.closing && pr.stepDone != nil {
+		pr.stepDone <- "the host is stopping"
+		return
+	}
 	if pr.queued || h.closing {
 		return
 	}
@@ -242,8 +388,7 @@ func (h *Host) newProcess(pr *proc) *runtime.Process {
 	openHostCalls(p)
 	p.SealNatives()
 	p.Embedder = pr
-	p.MaxSteps = h.cfg.MaxSteps
-	p.MemoryLimit = h.cfg.MaxMemory
+	h.limit(p)
 	return p
 }
 
@@ -301,10 +446,29 @@ type ProcessSender interface {
 // the host.
 func (h *Host) sendAs(pr *proc, text string) {
 	if ps, ok := h.tr.(ProcessSender); ok {
-		ps.SendAs(pr.rec.PID, pr.rec.Owner, text)
+		ps.SendAs(pr.rec.PID, pr.rec.Owner, h.cut(text))
 		return
 	}
-	h.tr.Send(pr.rec.Owner, text)
+	h.say(pr.rec.Owner, text)
+}
+
+// say sends a chat message: every message the host sends goes through
+// here or sendAs, cut to MaxStanza bytes.
+func (h *Host) say(to, text string) { h.tr.Send(to, h.cut(text)) }
+
+// cut shortens text to MaxStanza bytes (on a character's boundary), with
+// a note of what was cut: an XMPP server drops a stream that sends a
+// stanza over its limit (Prosody's is 256 KiB).
+func (h *Host) cut(text string) string {
+	limit := h.cfg.MaxStanza
+	if limit <= 0 || len(text) <= limit {
+		return text
+	}
+	n := max(limit-40, 0) // room for the note
+	for n > 0 && !utf8.RuneStart(text[n]) {
+		n--
+	}
+	return text[:n] + fmt.Sprintf("\n[... %d more bytes cut]", len(text)-n)
 }
 
 // checkpoint persists the process's record and continuation. h.mu is held.
@@ -355,41 +519,41 @@ func (h *Host) slice(pr *proc) {
 		return
 	}
 	args, p := pr.args, pr.p
-	pr.args = nil
+	pr.args, pr.running = nil, true
 	h.mu.Unlock()
 	st, err := p.Resume(args...)
 	if pr.slices++; err == nil && st != runtime.Done && pr.slices >= 8 {
-		// tables grow a step at a time: measure the heap every few slices
+		// what no charge saw: measure the heap every few slices
 		pr.slices = 0
 		err = p.CheckMemory()
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	pr.running = false
 	if pr.rec.State != StateRunning || pr.p != p { // killed meanwhile
+		p.ReleaseMemory()
 		return
 	}
 	if err == nil && h.cfg.MaxLifetime > 0 && !pr.rec.Started.IsZero() && time.Since(pr.rec.Started) > h.cfg.MaxLifetime {
 		err = fmt.Errorf("lifetime exceeded (%s)", h.cfg.MaxLifetime)
 	}
+	if pr.stepDone != nil {
+		h.stepSlice(pr, st, err)
+		return
+	}
 	h.flushOutput(pr, err != nil || st != runtime.OutOfSteps)
 	switch {
 	case err != nil:
-		pr.rec.State, pr.rec.Reason = StateFailed, errorText(err)
-		pr.p = nil
-		h.store.Put(&pr.rec, nil, true)
-		h.tr.Send(pr.rec.Owner, fmt.Sprintf("%s failed: %s", pr.rec.PID, pr.rec.Reason))
+		h.end(pr, StateFailed, errorText(err))
 	case st == runtime.Done:
-		pr.rec.State = StateFinished
-		pr.p = nil
-		h.store.Put(&pr.rec, nil, true)
-		h.tr.Send(pr.rec.Owner, fmt.Sprintf("%s finished", pr.rec.PID))
+		h.end(pr, StateFinished, "")
 	case st == runtime.Yielded && pr.p.YieldedBy() == "mb.input":
 		pr.rec.State, pr.rec.Prompt = StateInput, ""
 		if vs := pr.p.YieldValues(); len(vs) > 0 {
 			pr.rec.Prompt, _ = runtime.ToStringRaw(vs[0])
 		}
 		if err := h.checkpoint(pr); err != nil {
-			h.tr.Send(pr.rec.Owner, fmt.Sprintf("%s: cannot checkpoint: %v", pr.rec.PID, err))
+			h.say(pr.rec.Owner, fmt.Sprintf("%s: cannot checkpoint: %v", pr.rec.PID, err))
 		} else {
 			h.evict(pr)
 		}

@@ -15,6 +15,7 @@ import (
 type Message struct {
 	Seq   uint64 `json:"seq"` // its number in the receiver's mailbox
 	From  string `json:"from"`
+	Owner string `json:"owner,omitempty"` // whom the sender acts for
 	Value Plain  `json:"value"`
 }
 
@@ -29,20 +30,22 @@ type Plain struct {
 	IsTable bool `json:"table,omitempty"`
 }
 
-// limits of a copied value
-const (
-	maxPlainDepth = 50
-	maxPlainSize  = 1 << 20 // entries and bytes, roughly
-)
+// how deep a copied value's tables may nest
+const maxPlainDepth = 50
 
-// copyValue copies v into a Plain, or says why it cannot travel.
-func copyValue(v runtime.Value) (Plain, error) {
+// plainItem is what a value counts for in a message's size besides its
+// string's bytes (about its JSON).
+const plainItem = 8
+
+// copyValue copies v into a Plain of at most max bytes (by size), or says
+// why it cannot travel.
+func copyValue(v runtime.Value, max int) (Plain, error) {
 	size := 0
 	var cp func(v runtime.Value, depth int, seen map[*runtime.Table]bool) (Plain, error)
 	cp = func(v runtime.Value, depth int, seen map[*runtime.Table]bool) (Plain, error) {
-		size++
-		if size > maxPlainSize {
-			return Plain{}, fmt.Errorf("the value is too large to send")
+		size += plainItem
+		if size > max {
+			return Plain{}, fmt.Errorf("the message is larger than %d bytes", max)
 		}
 		switch v.Type() {
 		case runtime.TNil:
@@ -58,7 +61,9 @@ func copyValue(v runtime.Value) (Plain, error) {
 			return Plain{N: &n}, nil
 		case runtime.TString:
 			s, _ := v.Str()
-			size += len(s) / 16
+			if size += len(s); size > max {
+				return Plain{}, fmt.Errorf("the message is larger than %d bytes", max)
+			}
 			return Plain{S: &s}, nil
 		case runtime.TTable:
 			t := v.Table()
@@ -89,8 +94,20 @@ func copyValue(v runtime.Value) (Plain, error) {
 	return cp(v, 0, map[*runtime.Table]bool{})
 }
 
-// Value rebuilds the Lua value.
-func (p Plain) Value() runtime.Value {
+// size is what p counts for in a mailbox (as copyValue counts it).
+func (p Plain) size() int {
+	n := plainItem
+	if p.S != nil {
+		n += len(*p.S)
+	}
+	for _, kv := range p.T {
+		n += kv[0].size() + kv[1].size()
+	}
+	return n
+}
+
+// Value rebuilds the Lua value for process pr (its tables are pr's).
+func (p Plain) Value(pr *runtime.Process) runtime.Value {
 	switch {
 	case p.S != nil:
 		return runtime.String(*p.S)
@@ -101,8 +118,9 @@ func (p Plain) Value() runtime.Value {
 	case p.IsTable || p.T != nil:
 		t := runtime.NewTable(0, len(p.T))
 		for _, kv := range p.T {
-			t.Set(kv[0].Value(), kv[1].Value())
+			t.Set(kv[0].Value(pr), kv[1].Value(pr))
 		}
+		t.Own(pr)
 		return runtime.TableValue(t)
 	}
 	return runtime.Nil

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // The store is one bbolt file. Buckets:
@@ -65,22 +66,30 @@ type Record struct {
 	// JumpFailed: why its last jump failed, until the checkpoint after
 	// (mb.jump returns nil and it after a restart too)
 	JumpFailed string `json:"jumpfailed,omitempty"`
+	// Public: it takes messages from other owners' processes (mb.accept)
+	Public bool `json:"public,omitempty"`
 }
 
 // Store persists processes.
 type Store struct {
-	db *bolt.DB
+	db   *bolt.DB
+	path string
 }
 
 // OpenStore opens (or creates) the store at path, migrating an older
-// schema; it refuses a newer one.
-func OpenStore(path string) (*Store, error) {
+// schema; it refuses a newer one, and a damaged file with ErrDamaged.
+func OpenStore(path string) (s *Store, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			err = fmt.Errorf("store %s: %w: %v", path, ErrDamaged, x)
+		}
+	}()
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
 	if err != nil {
-		return nil, fmt.Errorf("store %s: %w", path, err)
+		return nil, fmt.Errorf("store %s: %w", path, damaged(err))
 	}
-	s := &Store{db: db}
-	err = db.Update(func(tx *bolt.Tx) error {
+	s = &Store{db: db, path: path}
+	err = s.update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bMeta)
 		if err != nil {
 			return err
@@ -110,6 +119,17 @@ func OpenStore(path string) (*Store, error) {
 	return s, nil
 }
 
+// damaged names bbolt's errors about a file that is not a sound
+// database as ErrDamaged.
+func damaged(err error) error {
+	for _, e := range []error{berrors.ErrInvalid, berrors.ErrChecksum, berrors.ErrVersionMismatch, berrors.ErrInvalidMapping} {
+		if errors.Is(err, e) {
+			return fmt.Errorf("%w: %v", ErrDamaged, err)
+		}
+	}
+	return err
+}
+
 // migrate brings a store of schema version from up to schemaVersion.
 // Version 1 is the first: there is nothing to migrate yet; a later
 // version adds its step here.
@@ -123,6 +143,30 @@ func migrate(tx *bolt.Tx, from int) error {
 	return tx.Bucket(bMeta).Put([]byte("schema"), []byte(strconv.Itoa(schemaVersion)))
 }
 
+// update runs a read-write transaction; bbolt panics on some damaged
+// pages, which becomes an error here.
+func (s *Store) update(f func(*bolt.Tx) error) (err error) {
+	defer s.recover(&err)
+	return s.db.Update(f)
+}
+
+// view runs a read-only transaction (see update).
+func (s *Store) view(f func(*bolt.Tx) error) (err error) {
+	defer s.recover(&err)
+	return s.db.View(f)
+}
+
+// recover turns a panic of bbolt's into ErrDamaged.
+func (s *Store) recover(err *error) {
+	if x := recover(); x != nil {
+		*err = fmt.Errorf("store %s: %w: %v", s.path, ErrDamaged, x)
+	}
+}
+
+// ErrDamaged is a store whose file is damaged (`mobilua store check`
+// says where; `mobilua store salvage` copies what can still be read).
+var ErrDamaged = errors.New("the store is damaged")
+
 // SetSync says whether each change waits until it is on the disk (the
 // default). Without it a change is in the operating system's hands when
 // it returns: it survives the host being killed at any point, but not the
@@ -135,7 +179,7 @@ func (s *Store) Close() error { return s.db.Close() }
 // NextPID allocates a process number, never given out before.
 func (s *Store) NextPID() (string, error) {
 	var pid string
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bMeta)
 		n := 1
 		if v := meta.Get([]byte("nextpid")); v != nil {
@@ -157,7 +201,7 @@ func (s *Store) Put(r *Record, cont []byte, dropCont bool) error {
 	if err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bProcs).Put([]byte(r.PID), b); err != nil {
 			return err
 		}
@@ -184,7 +228,7 @@ func (s *Store) Put(r *Record, cont []byte, dropCont bool) error {
 // record, continuation and migration id in one transaction. fresh is
 // false (and the PID the one given before) when id was received before.
 func (s *Store) PutNew(r *Record, cont []byte, id string) (pid string, fresh bool, err error) {
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
 		mig := tx.Bucket(bMigr)
 		if id != "" {
 			if old := mig.Get([]byte(id)); string(old) == cancelled {
@@ -226,12 +270,23 @@ func (s *Store) PutNew(r *Record, cont []byte, id string) (pid string, fresh boo
 
 const cancelled = "cancelled"
 
+// Migrated says whether migration id was taken in here.
+func (s *Store) Migrated(id string) bool {
+	taken := false
+	s.view(func(tx *bolt.Tx) error {
+		old := tx.Bucket(bMigr).Get([]byte(id))
+		taken = old != nil && string(old) != cancelled
+		return nil
+	})
+	return id != "" && taken
+}
+
 var errCancelled = errors.New("this migration was cancelled by its sender")
 
 // CancelMigration settles migration id: taken if a process came with it,
 // else it is marked so that it is refused from now on.
 func (s *Store) CancelMigration(id string) (taken bool, err error) {
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
 		mig := tx.Bucket(bMigr)
 		if old := mig.Get([]byte(id)); old != nil && string(old) != cancelled {
 			taken = true
@@ -244,7 +299,7 @@ func (s *Store) CancelMigration(id string) (taken bool, err error) {
 
 // AddMail stores a message for pid and returns it with its number.
 func (s *Store) AddMail(pid string, m Message) (Message, error) {
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		mb, err := tx.Bucket(bMail).CreateBucketIfNotExists([]byte(pid))
 		if err != nil {
 			return err
@@ -264,7 +319,7 @@ func (s *Store) AddMail(pid string, m Message) (Message, error) {
 // Mail returns pid's messages after number after, in order.
 func (s *Store) Mail(pid string, after uint64) ([]Message, error) {
 	var ms []Message
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		mb := tx.Bucket(bMail).Bucket([]byte(pid))
 		if mb == nil {
 			return nil
@@ -284,11 +339,27 @@ func (s *Store) Mail(pid string, after uint64) ([]Message, error) {
 	return ms, err
 }
 
+// Delete removes a process: record, continuation and mail.
+func (s *Store) Delete(pid string) error {
+	return s.update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bProcs).Delete([]byte(pid)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bConts).Delete([]byte(pid)); err != nil {
+			return err
+		}
+		if tx.Bucket(bMail).Bucket([]byte(pid)) != nil {
+			return tx.Bucket(bMail).DeleteBucket([]byte(pid))
+		}
+		return nil
+	})
+}
+
 // Get returns a record and its continuation (nil if it has none).
 func (s *Store) Get(pid string) (*Record, []byte, error) {
 	var r *Record
 	var cont []byte
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bProcs).Get([]byte(pid))
 		if b == nil {
 			return errNoProcess
@@ -308,7 +379,7 @@ func (s *Store) Get(pid string) (*Record, []byte, error) {
 // All returns every record.
 func (s *Store) All() ([]*Record, error) {
 	var rs []*Record
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bProcs).ForEach(func(k, v []byte) error {
 			r := new(Record)
 			if err := json.Unmarshal(v, r); err != nil {

@@ -56,8 +56,10 @@ type Pool struct {
 // NewPool makes a pool of limit bytes.
 func NewPool(limit int64) *Pool { return &Pool{limit: limit} }
 
-// reserve takes n bytes from the pool, if it has them.
-func (m *Pool) reserve(n int64) bool {
+// Reserve takes n bytes from the pool, if it has them (an embedder
+// admitting work before it allocates: Process.Adopt hands them to a
+// process).
+func (m *Pool) Reserve(n int64) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.used+n > m.limit {
@@ -67,7 +69,8 @@ func (m *Pool) reserve(n int64) bool {
 	return true
 }
 
-func (m *Pool) release(n int64) {
+// Release gives n bytes back.
+func (m *Pool) Release(n int64) {
 	m.mu.Lock()
 	m.used -= n
 	m.mu.Unlock()
@@ -91,18 +94,21 @@ func (p *Process) Reserve(n int64) bool {
 	if p.Pool == nil || n <= p.reserved {
 		return true
 	}
-	if !p.Pool.reserve(n - p.reserved) {
+	if !p.Pool.Reserve(n - p.reserved) {
 		return false
 	}
 	p.reserved = n
 	return true
 }
 
+// Adopt makes n bytes the embedder reserved from p's pool p's own.
+func (p *Process) Adopt(n int64) { p.reserved += n }
+
 // ReleaseMemory gives what p reserved back to its pool (p is finished,
 // or dropped from memory).
 func (p *Process) ReleaseMemory() {
 	if p.Pool != nil && p.reserved > 0 {
-		p.Pool.release(p.reserved)
+		p.Pool.Release(p.reserved)
 	}
 	p.reserved = 0
 }
@@ -168,7 +174,7 @@ func (p *Process) chargeSlow(n int64) {
 		}
 	}
 	if p.Pool != nil && p.reserved > 2*(live+n+w) { // it shrank: give back
-		p.Pool.release(p.reserved - (live + n + w))
+		p.Pool.Release(p.reserved - (live + n + w))
 		p.reserved = live + n + w
 	}
 	p.memWindow = n + w

@@ -19,7 +19,7 @@ import (
 type statusHandler struct{ h *host.Host }
 
 func (s statusHandler) HandleIQ(iq stanza.IQ, r xmlstream.TokenReadEncoder, start *xml.StartElement) error {
-	text := s.h.Command(iq.From.Bare().String(), "status")
+	text := s.h.Status()
 	payload := xmlstream.Wrap(xmlstream.Token(xml.CharData(text)), xml.StartElement{Name: xml.Name{Space: NS, Local: "status"}})
 	_, err := xmlstream.Copy(r, iq.Result(payload))
 	return err

@@ -21,7 +21,10 @@ import (
 // (mb.send("lua2@b.example/p7", v)):
 //
 //	<message type='normal'><ipc xmlns='urn:mobilua:0' id='…' to='p7'
-//	   from='lua1@a.example/p3'>JSON</ipc></message>
+//	   from='lua1@a.example/p3' owner='alice@a.example'>JSON</ipc></message>
+//
+// owner is whom the sending process acts for: the receiving process
+// takes messages from other owners' processes only if it accepts them.
 //
 // answered, once stored, by a <jumpack id='…' ok='true'/> as jumps are.
 type ipc struct {
@@ -29,6 +32,7 @@ type ipc struct {
 	ID      string   `xml:"id,attr"`
 	To      string   `xml:"to,attr"`
 	From    string   `xml:"from,attr"`
+	Owner   string   `xml:"owner,attr,omitempty"`
 	Data    string   `xml:",chardata"`
 }
 
@@ -39,7 +43,7 @@ type ipcMsg struct {
 
 // Message sends v to process pid on the host hostJID and waits until that
 // host has stored it (host.Messenger).
-func (t *Transport) Message(hostJID, pid, from string, v host.Plain) error {
+func (t *Transport) Message(hostJID, pid string, from host.Sender, v host.Plain) error {
 	if !slices.Contains(t.Peers(), hostJID) {
 		return fmt.Errorf("%s is not a peer of this host", hostJID)
 	}
@@ -56,7 +60,7 @@ func (t *Transport) Message(hostJID, pid, from string, v host.Plain) error {
 	id := hex.EncodeToString(idb[:])
 	ack, done := t.await(id)
 	defer done()
-	err = t.encode(ipcMsg{Message: stanza.Message{To: to, Type: stanza.NormalMessage}, IPC: &ipc{ID: id, To: pid, From: from, Data: string(data)}})
+	err = t.encode(ipcMsg{Message: stanza.Message{To: to, Type: stanza.NormalMessage}, IPC: &ipc{ID: id, To: pid, From: from.Addr, Owner: from.Owner, Data: string(data)}})
 	if err != nil {
 		return err
 	}
@@ -88,7 +92,11 @@ func (t *Transport) ipcHandler() mux.Option {
 					t.ack(from, in.ID, false, "bad message: "+err.Error())
 					return
 				}
-				if err := h.Deliver(in.From, in.To, v); err != nil {
+				owner := in.Owner
+				if owner == "" { // a peer that does not say: a stranger
+					owner = in.From
+				}
+				if err := h.Deliver(host.Sender{Addr: in.From, Owner: owner}, in.To, v); err != nil {
 					t.ack(from, in.ID, false, err.Error())
 					return
 				}

@@ -217,27 +217,34 @@ func (t *Transport) Listen(f func(from, body string)) error {
 // Close ends the session.
 func (t *Transport) Close() error { return t.s.Close() }
 
+// chat is a user's message: a command, or input for process pid.
+type chat struct{ pid, body string }
+
 // Serve answers chat messages with h's commands until the session ends.
 // Each message runs on its own goroutine, in the order they come for one
 // user.
 func (t *Transport) Serve(h *host.Host) error {
 	var mu sync.Mutex
-	queues := map[string]chan string{} // per user: their messages, in order
-	handle := func(from, body string) {
+	queues := map[string]chan chat{} // per user: their messages, in order
+	handle := func(from string, m chat) {
 		mu.Lock()
 		q, ok := queues[from]
 		if !ok {
-			q = make(chan string, 64)
+			q = make(chan chat, 64)
 			queues[from] = q
 			go func() {
-				for b := range q {
-					h.Handle(from, b)
+				for m := range q {
+					if m.pid != "" {
+						h.HandleInput(from, m.pid, m.body)
+					} else {
+						h.Handle(from, m.body)
+					}
 				}
 			}()
 		}
 		mu.Unlock()
 		select {
-		case q <- body:
+		case q <- m:
 		default:
 			go t.Send(from, "too many messages at once; wait for the replies")
 		}
@@ -254,15 +261,13 @@ func (t *Transport) Serve(h *host.Host) error {
 				if err := xml.NewTokenDecoder(r).Decode(&msg); err != nil || msg.Body == "" {
 					return err
 				}
-				body := msg.Body
+				m := chat{body: msg.Body}
 				if res := msg.To.Resourcepart(); res != "" && res != t.s.LocalAddr().Resourcepart() {
-					// to host@domain/p7: input for that process
-					body = "input " + res + " " + body
+					m.pid = res // to host@domain/p7: input for that process
 				} else if pid := msg.To.Localpart(); t.component && pid != "" {
-					// a component's p7@procs.example: the same
-					body = "input " + pid + " " + body
+					m.pid = pid // a component's p7@procs.example: the same
 				}
-				handle(msg.From.Bare().String(), body)
+				handle(msg.From.Bare().String(), m)
 				return nil
 			}),
 	)

@@ -114,7 +114,7 @@ func (s *switchable) Cancel(to, id string) (bool, error) {
 	return t.Cancel(to, id)
 }
 
-func (s *switchable) Message(hostJID, pid, from string, v host.Plain) error {
+func (s *switchable) Message(hostJID, pid string, from host.Sender, v host.Plain) error {
 	t := s.cur.Load()
 	if t == nil {
 		return errors.New("not connected")

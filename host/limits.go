@@ -1,0 +1,207 @@
+package host
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mobilua/mobilua/runtime"
+	"github.com/mobilua/mobilua/transpile"
+)
+
+// What one user, one process and the whole host may make the host spend,
+// and where each bound is enforced: processes (admit), memory (the
+// runtime's accounting against Config.MaxMemory and the host's pool),
+// messages (bucket, Deliver's mailbox bounds), chat (say's cut), ended
+// processes kept (prune).
+
+// bucket is a token bucket: rate tokens a second, up to twice that.
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// take takes a token if there is one. h.mu is held.
+func (b *bucket) take(rate float64) bool {
+	if rate <= 0 {
+		return true
+	}
+	now := time.Now()
+	if b.last.IsZero() {
+		b.tokens = 2 * rate
+	} else {
+		b.tokens = min(2*rate, b.tokens+rate*now.Sub(b.last).Seconds())
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// rate takes a message from pr's and its owner's allowance. h.mu is held.
+func (h *Host) rate(pr *proc) error {
+	ob := h.rates[pr.rec.Owner]
+	if ob == nil {
+		ob = &bucket{}
+		h.rates[pr.rec.Owner] = ob
+	}
+	if !pr.sends.take(h.cfg.SendRate) || !ob.take(h.cfg.OwnerRate) {
+		return fmt.Errorf("too many messages: at most %g a second from a process, %g from all of an owner's", h.cfg.SendRate, h.cfg.OwnerRate)
+	}
+	return nil
+}
+
+// admit says whether owner may have one more live process (new,
+// running, waiting or migrating), here and on the host as a whole.
+// h.mu is held.
+func (h *Host) admit(owner string) error {
+	mine, all := 0, 0
+	for _, pr := range h.procs {
+		if pr.rec.State.live() {
+			all++
+			if pr.rec.Owner == owner {
+				mine++
+			}
+		}
+	}
+	if h.cfg.MaxProcsPerOwner > 0 && mine >= h.cfg.MaxProcsPerOwner {
+		return fmt.Errorf("%s has %d live processes, the most this host allows; kill some first", owner, mine)
+	}
+	if h.cfg.MaxProcs > 0 && all >= h.cfg.MaxProcs {
+		return fmt.Errorf("this host has %d live processes, the most it takes; try later", all)
+	}
+	return nil
+}
+
+// prune removes owner's oldest ended processes past MaxEnded from the
+// host and its store. h.mu is held.
+func (h *Host) prune(owner string) {
+	var ended []*proc
+	for _, pr := range h.procs {
+		if pr.rec.Owner == owner && !pr.rec.State.live() {
+			ended = append(ended, pr)
+		}
+	}
+	if h.cfg.MaxEnded <= 0 || len(ended) <= h.cfg.MaxEnded {
+		return
+	}
+	sort.Slice(ended, func(i, j int) bool { return pidLess(ended[i].rec.PID, ended[j].rec.PID) })
+	for _, pr := range ended[:len(ended)-h.cfg.MaxEnded] {
+		if h.store.Delete(pr.rec.PID) == nil {
+			delete(h.procs, pr.rec.PID)
+			if pr.rec.Alias != "" {
+				delete(h.aliases, aliasKey(owner, pr.rec.Alias))
+			}
+		}
+	}
+}
+
+// startBytes is what a process is admitted with when it starts: its
+// first allocations (later ones are reserved as they come).
+const startBytes = 256 << 10
+
+// maxComment is the longest comment (ps shows it).
+const maxComment = 200
+
+// aliasKey is an alias in its owner's namespace.
+func aliasKey(owner, name string) string { return owner + " " + name }
+
+// checkAlias says why name cannot be an alias: it must not look like an
+// address or a PID.
+func checkAlias(name string) error {
+	switch {
+	case name == "" || len(name) > 64 || strings.ContainsAny(name, " \t\n@/"):
+		return fmt.Errorf("an alias is a name of 1 to 64 characters without spaces, @ or /: alias counter p3")
+	case isPID(name):
+		return fmt.Errorf("%s looks like a PID: choose another name", name)
+	}
+	return nil
+}
+
+// truncate cuts s to n bytes at most.
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+func isPID(s string) bool {
+	if len(s) < 2 || s[0] != 'p' {
+		return false
+	}
+	for _, c := range s[1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// cmdStep runs code at once, on the workers like every process, under
+// StepLimit steps and the memory limits, and replies with its output.
+// It is never stored.
+func (h *Host) cmdStep(from, code string) string {
+	if code == "" {
+		return "step wants Lua code: step print(1 + 1)"
+	}
+	proto, err := transpile.Compile([]byte(code), "=step", transpile.Options{})
+	if err != nil {
+		return err.Error()
+	}
+	pr := &proc{h: h, rec: Record{PID: "step", Owner: from, Source: code, State: StateRunning}, stepDone: make(chan string, 1)}
+	if !h.pool.Reserve(startBytes) {
+		return errBusy.Error()
+	}
+	p := h.newProcess(pr)
+	p.Adopt(startBytes)
+	p.MaxSteps = h.cfg.StepLimit
+	p.SetBudget(h.cfg.StepsPerSlice)
+	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk("=step", []byte(code), proto))))
+	h.mu.Lock()
+	if h.closing {
+		h.mu.Unlock()
+		return "the host is stopping"
+	}
+	pr.p = p
+	h.enqueue(pr)
+	h.mu.Unlock()
+	return <-pr.stepDone
+}
+
+// stepSlice decides what comes after a slice of a step command's
+// process: its reply when it ends, else another slice (an mb call that
+// needs a stored process returns nil and why). h.mu is held.
+func (h *Host) stepSlice(pr *proc, st runtime.Status, err error) {
+	var reply string
+	switch {
+	case err != nil:
+		reply = errorText(err)
+	case st == runtime.Done:
+	case st == runtime.Yielded && pr.p.YieldedBy() != "mb.yield":
+		pr.args = []runtime.Value{runtime.Nil, runtime.String(pr.p.YieldedBy() + " is for stored processes (new, then run)")}
+		h.enqueue(pr)
+		return
+	default:
+		h.enqueue(pr)
+		return
+	}
+	pr.drop()
+	out := strings.TrimSuffix(pr.out.String(), "\n")
+	if pr.dropped > 0 {
+		out += "\n[... output truncated]"
+	}
+	if reply != "" {
+		if out != "" {
+			out += "\n"
+		}
+		out += reply
+	}
+	if out == "" {
+		out = "(no output)"
+	}
+	pr.stepDone <- out
+}
