@@ -65,13 +65,13 @@ type Config struct {
 	OwnerRate    float64 // the same for all of one owner's processes together
 	// LoadAllow lists what `load <url>` may reach although it is not a
 	// public address: IP addresses, CIDR prefixes, or host names.
-	LoadAllow        []string
-	Admins           []string      // addresses that see and control every process
-	MaxLoad          int           // bytes `load <url>` accepts
-	LoadTimeout      time.Duration // how long `load <url>` waits
-	MaxLifetime      time.Duration // wall-clock time a process may take from its start (0: no limit)
-	OutputEvery      time.Duration // at most one output message per process this often
-	JumpRetry        time.Duration // how soon a jump with no settled outcome is tried again
+	LoadAllow   []string
+	Admins      []string      // addresses that see and control every process
+	MaxLoad     int           // bytes `load <url>` accepts
+	LoadTimeout time.Duration // how long `load <url>` waits
+	MaxLifetime time.Duration // wall-clock time a process may take from its start (0: no limit)
+	OutputEvery time.Duration // at most one output message per process this often
+	JumpRetry   time.Duration // how soon a jump with no settled outcome is tried again
 	// NoSync: the store does not wait for the disk at each change (see
 	// Store.SetSync): faster jumps and commands, safe against the host
 	// being killed, not against the machine failing.
@@ -106,7 +106,6 @@ func DefaultConfig() Config {
 		MaxLoad: 1 << 20, LoadTimeout: 10 * time.Second, MaxLifetime: 24 * time.Hour, OutputEvery: time.Second,
 		JumpRetry: 10 * time.Second}
 }
-
 
 // proc is a live process.
 type proc struct {
