@@ -334,6 +334,9 @@ func (h *Host) cmdFork(from, pid string) string {
 	}
 	switch {
 	case pr.rec.State == StateNew:
+		if err := h.admit(pr.rec.Owner); err != nil {
+			return err.Error()
+		}
 		npid, err := h.store.NextPID()
 		if err != nil {
 			return err.Error()

@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"path"
 	"sort"
 	"strings"
@@ -52,30 +50,6 @@ func (h *Host) cmdExample(from, arg string) string {
 		return pid
 	}
 	return h.cmdRun(from, pid)
-}
-
-// cmdLoad makes a process from the source at an http(s) URL.
-func (h *Host) cmdLoad(from, url string) string {
-	if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
-		return "load wants an http(s) URL: load https://example.com/script.lua"
-	}
-	client := &http.Client{Timeout: h.cfg.LoadTimeout}
-	resp, err := client.Get(url)
-	if err != nil {
-		return "cannot load it: " + err.Error()
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Sprintf("cannot load it: %s", resp.Status)
-	}
-	src, err := io.ReadAll(io.LimitReader(resp.Body, int64(h.cfg.MaxLoad)+1))
-	if err != nil {
-		return "cannot load it: " + err.Error()
-	}
-	if len(src) > h.cfg.MaxLoad {
-		return fmt.Sprintf("cannot load it: more than %d bytes", h.cfg.MaxLoad)
-	}
-	return h.cmdNew(from, string(src))
 }
 
 // cmdShell makes a process the caller's shell: their later messages are

@@ -2,6 +2,7 @@ package host
 
 import (
 	"fmt"
+	"net"
 
 	"github.com/mobilua/mobilua/continuation"
 	"github.com/mobilua/mobilua/runtime"
@@ -63,20 +64,41 @@ func TestShell(t *testing.T) {
 	}
 }
 
+// TestLoad: load fetches a script from an address the operator allows;
+// loopback and private addresses are refused where they are dialed
+// (names and redirects that lead there too), with one error that tells
+// nothing of what is behind them.
 func TestLoad(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	secret := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "print('internal secret')")
+	}))
+	defer secret.Close()
+	// the allowed server listens on 127.0.0.2 (the loopback network)
+	ln, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		t.Skipf("no 127.0.0.2: %v", err)
+	}
+	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/ok.lua":
 			fmt.Fprint(w, "print('loaded from the web')")
 		case "/big.lua":
 			fmt.Fprint(w, strings.Repeat("-- padding\n", 200000))
+		case "/redirect.lua":
+			http.Redirect(w, r, secret.URL+"/secret.lua", http.StatusFound)
+		case "/loop.lua":
+			http.Redirect(w, r, "/loop.lua", http.StatusFound)
 		default:
 			http.NotFound(w, r)
 		}
-	}))
+	})}}
+	srv.Start()
 	defer srv.Close()
 	tr := &Memory{}
-	h := startHost(t, filepath.Join(t.TempDir(), "s.db"), tr)
+	cfg := DefaultConfig()
+	cfg.LoadAllow = []string{"127.0.0.2"}
+	cfg.LoadTimeout = 2 * time.Second
+	h := hostWith(t, filepath.Join(t.TempDir(), "s.db"), tr, cfg)
 	pid := ask(t, h, tr, alice, "load "+srv.URL+"/ok.lua")
 	if pid != "p1" {
 		t.Fatalf("load: %q", pid)
@@ -91,9 +113,37 @@ func TestLoad(t *testing.T) {
 	if got := ask(t, h, tr, alice, "load "+srv.URL+"/big.lua"); !strings.Contains(got, "more than") {
 		t.Errorf("too big: %q", got)
 	}
+	if got := ask(t, h, tr, alice, "load "+srv.URL+"/loop.lua"); !strings.Contains(got, "too many redirects") {
+		t.Errorf("redirect loop: %q", got)
+	}
 	if got := ask(t, h, tr, alice, "load file:///etc/passwd"); !strings.Contains(got, "http(s) URL") {
 		t.Errorf("file URL: %q", got)
 	}
+	// issue 16 item 13: what is not allowed, however it is reached, and a
+	// closed port there, all answer the same
+	_, port, _ := net.SplitHostPort(secret.Listener.Addr().String())
+	closed := freePort(t)
+	for _, url := range []string{secret.URL + "/secret.lua", "http://localhost:" + port + "/secret.lua", srv.URL + "/redirect.lua",
+		"http://127.0.0.1:" + closed + "/", "http://[::1]:" + port + "/", "http://10.0.0.1/", "http://169.254.169.254/latest/meta-data/",
+		"http://0.0.0.0:" + port + "/", "http://[::ffff:127.0.0.1]:" + port + "/"} {
+		if got := ask(t, h, tr, alice, "load "+url); got != "cannot load it: that address is not allowed" {
+			t.Errorf("load %s: %q", url, got)
+		}
+	}
+	if got := ask(t, h, tr, alice, "ps"); strings.Contains(got, "p2") {
+		t.Errorf("a refused load made a process: %q", got)
+	}
+}
+
+// freePort returns a loopback port nothing listens on.
+func freePort(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	ln.Close()
+	return port
 }
 
 // TestJump: the jump example goes from one host to another on the same
