@@ -72,11 +72,11 @@ func TestMemoryAttacks(t *testing.T) {
 		// 1: a substring is a copy: 200 one-byte strings, then steps run out
 		`local s = ("x"):rep(3e6) local t = {} for i = 1, 200 do t[i] = (s .. i):sub(2, 2) end while true do end`: "step limit exceeded",
 		// 2: builtins' results are charged
-		`local s = ("x"):rep(3e6) local t = {} for i = 1, 60 do t[i] = s:upper() end`:          "memory limit exceeded",
-		`local s = ("x"):rep(3e6) local t = {} for i = 1, 60 do t[i] = s:reverse() end`:        "memory limit exceeded",
-		`local f = ("%c"):rep(1e5) local t = {} for i = 1, 60 do t[i] = os.date(f) end`:        "memory limit exceeded",
-		`local t = {} for i = 1, 3e6 do t[i] = {} end`:                                         "memory limit exceeded",
-		`local f for i = 1, 1e8 do local g = f f = function() return g end end`:                "memory limit exceeded",
+		`local s = ("x"):rep(3e6) local t = {} for i = 1, 60 do t[i] = s:upper() end`:                                 "memory limit exceeded",
+		`local s = ("x"):rep(3e6) local t = {} for i = 1, 60 do t[i] = s:reverse() end`:                               "memory limit exceeded",
+		`local f = ("%c"):rep(1e5) local t = {} for i = 1, 60 do t[i] = os.date(f) end`:                               "memory limit exceeded",
+		`local t = {} for i = 1, 3e6 do t[i] = {} end`:                                                                "memory limit exceeded",
+		`local f for i = 1, 1e8 do local g = f f = function() return g end end`:                                       "memory limit exceeded",
 		`local src = "return " .. ("1 + "):rep(1e4) .. "1" local t = {} for i = 1, 1e5 do t[i] = loadstring(src) end`: "memory limit exceeded",
 	} {
 		if got := run(t, h, tr, alice, code); !strings.Contains(got, want) {
@@ -131,7 +131,7 @@ func TestMemoryBudget(t *testing.T) {
 // TestMessageAttacks: items 4–9.
 func TestMessageAttacks(t *testing.T) {
 	tr := &Memory{}
-	h := attackHost(t, tr, func(c *Config) { c.MaxMail, c.MaxMailBytes, c.SendRate, c.OwnerRate = 10, 100 << 10, 1000, 1000 })
+	h := attackHost(t, tr, func(c *Config) { c.MaxMail, c.MaxMailBytes, c.SendRate, c.OwnerRate = 10, 100<<10, 1000, 1000 })
 	// a sleeping receiver
 	ask(t, h, tr, alice, "new mb.sleep(1000)")
 	ask(t, h, tr, alice, "run p1")
