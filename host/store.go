@@ -81,12 +81,12 @@ type Store struct {
 func OpenStore(path string) (s *Store, err error) {
 	defer func() {
 		if x := recover(); x != nil {
-			err = fmt.Errorf("store %s: %w: %v", path, ErrDamaged, x)
+			err = &DamagedError{path, x}
 		}
 	}()
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
 	if err != nil {
-		return nil, fmt.Errorf("store %s: %w", path, damaged(err))
+		return nil, damaged(path, err)
 	}
 	s = &Store{db: db, path: path}
 	err = s.update(func(tx *bolt.Tx) error {
@@ -114,20 +114,23 @@ func OpenStore(path string) (s *Store, err error) {
 	})
 	if err != nil {
 		db.Close()
+		if errors.Is(err, ErrDamaged) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
 	return s, nil
 }
 
 // damaged names bbolt's errors about a file that is not a sound
-// database as ErrDamaged.
-func damaged(err error) error {
+// database as a DamagedError.
+func damaged(path string, err error) error {
 	for _, e := range []error{berrors.ErrInvalid, berrors.ErrChecksum, berrors.ErrVersionMismatch, berrors.ErrInvalidMapping} {
 		if errors.Is(err, e) {
-			return fmt.Errorf("%w: %v", ErrDamaged, err)
+			return &DamagedError{path, err}
 		}
 	}
-	return err
+	return fmt.Errorf("store %s: %w", path, err)
 }
 
 // migrate brings a store of schema version from up to schemaVersion.
@@ -156,16 +159,28 @@ func (s *Store) view(f func(*bolt.Tx) error) (err error) {
 	return s.db.View(f)
 }
 
-// recover turns a panic of bbolt's into ErrDamaged.
+// recover turns a panic of bbolt's into a DamagedError.
 func (s *Store) recover(err *error) {
 	if x := recover(); x != nil {
-		*err = fmt.Errorf("store %s: %w: %v", s.path, ErrDamaged, x)
+		*err = &DamagedError{s.path, x}
 	}
 }
 
 // ErrDamaged is a store whose file is damaged (`mobilua store check`
-// says where; `mobilua store salvage` copies what can still be read).
+// says where; `mobilua store salvage` copies what can still be read):
+// errors.Is(err, ErrDamaged) for a DamagedError.
 var ErrDamaged = errors.New("the store is damaged")
+
+// DamagedError says which store is damaged and what was found.
+type DamagedError struct {
+	Path string
+	Why  any
+}
+
+func (e *DamagedError) Error() string { return fmt.Sprintf("store %s is damaged: %v", e.Path, e.Why) }
+
+// Is makes errors.Is(e, ErrDamaged) true.
+func (e *DamagedError) Is(target error) bool { return target == ErrDamaged }
 
 // SetSync says whether each change waits until it is on the disk (the
 // default). Without it a change is in the operating system's hands when

@@ -45,6 +45,8 @@ commands:
                                          the computation host on an XMPP account
   client --jid JID --to HOST [--password-file F] [--addr A] run script.lua
                                          run a script on a host over XMPP, print its output, exit with its status
+  store check FILE | store salvage FILE OUT
+                                         check a host's store; copy what can be read of a damaged one
   version                                print the version
   help                                   print this help
 `

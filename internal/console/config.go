@@ -34,6 +34,16 @@ type fileConfig struct {
 		CheckpointEvery  duration `toml:"checkpoint_every"`
 		MaxLifetime      duration `toml:"max_lifetime"`
 		MaxProcsPerOwner int      `toml:"max_processes_per_owner"`
+		MaxProcs         int      `toml:"max_processes"`
+		MaxEnded         int      `toml:"ended_processes_kept"`
+		HostMemoryMB     int64    `toml:"host_memory_mb"`
+		MaxMail          int      `toml:"mailbox_messages"`
+		MaxMailBytes     int      `toml:"mailbox_bytes"`
+		MaxMessage       int      `toml:"message_bytes"`
+		MaxStanza        int      `toml:"stanza_bytes"`
+		SendRate         float64  `toml:"sends_per_second"`
+		OwnerRate        float64  `toml:"owner_sends_per_second"`
+		LoadAllow        []string `toml:"load_allow"`
 		Workers          int      `toml:"workers"`
 	} `toml:"limits"`
 }
@@ -98,7 +108,15 @@ func loadConfig(path string, acct account, store *string, peers *peerList) (host
 	setInt(&hc.MaxSteps, l.MaxSteps)
 	setInt(&hc.StepLimit, l.StepLimit)
 	setInt(&hc.MaxMemory, l.MaxMemoryMB<<20)
-	for dst, v := range map[*int]int{&hc.MaxOutput: l.MaxOutput, &hc.MaxReply: l.MaxReply, &hc.MaxProcsPerOwner: l.MaxProcsPerOwner, &hc.Workers: l.Workers} {
+	setInt(&hc.HostMemory, l.HostMemoryMB<<20)
+	hc.LoadAllow = l.LoadAllow
+	for dst, v := range map[*float64]float64{&hc.SendRate: l.SendRate, &hc.OwnerRate: l.OwnerRate} {
+		if v > 0 {
+			*dst = v
+		}
+	}
+	for dst, v := range map[*int]int{&hc.MaxOutput: l.MaxOutput, &hc.MaxReply: l.MaxReply, &hc.MaxProcsPerOwner: l.MaxProcsPerOwner, &hc.Workers: l.Workers,
+		&hc.MaxProcs: l.MaxProcs, &hc.MaxEnded: l.MaxEnded, &hc.MaxMail: l.MaxMail, &hc.MaxMailBytes: l.MaxMailBytes, &hc.MaxMessage: l.MaxMessage, &hc.MaxStanza: l.MaxStanza} {
 		if v > 0 {
 			*dst = v
 		}

@@ -11,6 +11,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -23,6 +25,7 @@ func Register() {
 	cli.Commands["console"] = run
 	cli.Commands["host"] = hostCmd
 	cli.Commands["client"] = clientCmd
+	cli.Commands["store"] = storeCmd
 }
 
 type printer struct {
@@ -75,6 +78,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // startHost opens the store at path and starts a host on it; stop closes
 // both.
 func startHost(path string, cfg host.Config, tr host.Transport) (h *host.Host, stop func(), err error) {
+	if cfg.HostMemory <= 0 {
+		cfg.HostMemory = host.DefaultHostMemory()
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// the last line: Go collects harder as the heap nears the budget
+		debug.SetMemoryLimit(cfg.HostMemory)
+	}
 	st, err := host.OpenStore(path)
 	if err != nil {
 		return nil, nil, err

@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,5 +27,35 @@ func TestConsole(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "p1  ") {
 		t.Errorf("second session:\n%s", out.String())
+	}
+}
+
+// TestStoreCommand: `mobilua store check` and `salvage`, and a host that
+// refuses a damaged store with a clear error and a non-zero status.
+func TestStoreCommand(t *testing.T) {
+	dir := t.TempDir()
+	store := filepath.Join(dir, "h.db")
+	var out, errs bytes.Buffer
+	run([]string{"--store", store}, strings.NewReader("new print(1)\n"), &out, &errs)
+	out.Reset()
+	if code := storeCmd([]string{"check", store}, nil, &out, &errs); code != 0 || !strings.Contains(out.String(), "is sound: 1 processes") {
+		t.Fatalf("check: %d %q %q", code, out.String(), errs.String())
+	}
+	// the meta pages overwritten: not a store any more
+	b, _ := os.ReadFile(store)
+	for i := 16; i < 64; i++ {
+		b[i], b[4096+i] = 0xff, 0xff
+	}
+	os.WriteFile(store, b, 0o600)
+	errs.Reset()
+	if code := storeCmd([]string{"check", store}, nil, &out, &errs); code != 1 || !strings.Contains(errs.String(), "mobilua: store "+store+" is damaged: ") {
+		t.Errorf("check of a damaged store: %d %q", code, errs.String())
+	}
+	errs.Reset()
+	if code := run([]string{"--store", store}, strings.NewReader("ps\n"), &out, &errs); code != 1 || !strings.Contains(errs.String(), "is damaged") {
+		t.Errorf("console on a damaged store: %d %q", code, errs.String())
+	}
+	if code := storeCmd([]string{"salvage"}, nil, &out, &errs); code != 2 {
+		t.Errorf("usage: %d", code)
 	}
 }

@@ -1,0 +1,170 @@
+package host
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// CheckStore reads every record, continuation and message of the store at
+// path (opened read-only) and reports what it found to w; the error says
+// where the file is damaged.
+func CheckStore(path string, w io.Writer) error {
+	s, err := openReadOnly(path)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var procs, conts, mail int
+	err = s.view(func(tx *bolt.Tx) error {
+		if err := requireBuckets(tx); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bProcs).ForEach(func(k, v []byte) error {
+			var r Record
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("record %s: %w", k, err)
+			}
+			procs++
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bConts).ForEach(func(k, v []byte) error { conts++; return nil }); err != nil {
+			return err
+		}
+		return tx.Bucket(bMail).ForEach(func(k, _ []byte) error {
+			b := tx.Bucket(bMail).Bucket(k)
+			if b == nil {
+				return fmt.Errorf("mail of %s is not a bucket", k)
+			}
+			return b.ForEach(func(_, v []byte) error {
+				var m Message
+				if err := json.Unmarshal(v, &m); err != nil {
+					return fmt.Errorf("a message for %s: %w", k, err)
+				}
+				mail++
+				return nil
+			})
+		})
+	})
+	if err != nil {
+		if errors.Is(err, ErrDamaged) {
+			return err
+		}
+		return &DamagedError{path, err}
+	}
+	fmt.Fprintf(w, "store %s is sound: %d processes, %d continuations, %d messages\n", path, procs, conts, mail)
+	return nil
+}
+
+// Salvage copies every process of the damaged store at path that can
+// still be read (record, continuation, mail) into a new store at out,
+// with the next PID and the migrations, and reports what it could not
+// read to w.
+func Salvage(path, out string, w io.Writer) error {
+	s, err := openReadOnly(path)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	dst, err := OpenStore(out)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	var pids []string
+	s.view(func(tx *bolt.Tx) error { // as far as the cursor gets
+		if b := tx.Bucket(bProcs); b != nil {
+			b.ForEach(func(k, _ []byte) error { pids = append(pids, string(k)); return nil })
+		}
+		return nil
+	})
+	saved, lost := 0, 0
+	for _, pid := range pids {
+		r, cont, err := s.Get(pid)
+		var mail []Message
+		if err == nil {
+			mail, err = s.Mail(pid, r.MailSeq)
+		}
+		if err == nil {
+			err = dst.restoreProc(r, cont, mail)
+		}
+		if err != nil {
+			fmt.Fprintf(w, "%s: lost: %v\n", pid, err)
+			lost++
+			continue
+		}
+		saved++
+	}
+	// PIDs are never given out twice: the next one is past every one seen
+	next := 1
+	for _, pid := range pids {
+		var n int
+		if _, err := fmt.Sscanf(pid, "p%d", &n); err == nil && n >= next {
+			next = n + 1
+		}
+	}
+	s.view(func(tx *bolt.Tx) error {
+		var n int
+		if b := tx.Bucket(bMeta); b != nil {
+			if _, err := fmt.Sscanf(string(b.Get([]byte("nextpid"))), "%d", &n); err == nil && n > next {
+				next = n
+			}
+		}
+		if b := tx.Bucket(bMigr); b != nil {
+			b.ForEach(func(k, v []byte) error {
+				return dst.update(func(dtx *bolt.Tx) error { return dtx.Bucket(bMigr).Put(k, v) })
+			})
+		}
+		return nil
+	})
+	if err := dst.update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bMeta).Put([]byte("nextpid"), []byte(fmt.Sprint(next)))
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "salvaged %d processes of %d into %s (%d lost)\n", saved, len(pids), out, lost)
+	return nil
+}
+
+// restoreProc writes a process salvaged from another store.
+func (s *Store) restoreProc(r *Record, cont []byte, mail []Message) error {
+	rc := *r
+	rc.MailSeq = 0 // the messages are numbered anew
+	if err := s.Put(&rc, cont, cont == nil); err != nil {
+		return err
+	}
+	for _, m := range mail {
+		if _, err := s.AddMail(r.PID, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func openReadOnly(path string) (s *Store, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			err = &DamagedError{path, x}
+		}
+	}()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 2 * time.Second})
+	if err != nil {
+		return nil, damaged(path, err)
+	}
+	return &Store{db: db, path: path}, nil
+}
+
+func requireBuckets(tx *bolt.Tx) error {
+	for _, b := range [][]byte{bMeta, bProcs, bConts, bMail, bMigr} {
+		if tx.Bucket(b) == nil {
+			return fmt.Errorf("no bucket %s", b)
+		}
+	}
+	return nil
+}
