@@ -3,8 +3,8 @@ package host
 import (
 	"bytes"
 	"encoding/binary"
-	"fmt"
 	"errors"
+	"fmt"
 	"math/rand"
 	"os"
 	"path/filepath"
