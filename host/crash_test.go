@@ -43,6 +43,7 @@ func hostChild(path string) {
 	}
 	cfg := DefaultConfig()
 	cfg.StepsPerSlice, cfg.CheckpointEvery = 2000, 50*time.Millisecond
+	cfg.MaxProcsPerOwner, cfg.MaxEnded = 10_000, 10_000 // the tests count every process
 	tr := &printTransport{}
 	h, err := New(cfg, st, tr)
 	if err != nil {
