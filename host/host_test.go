@@ -1,6 +1,7 @@
 package host
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -191,4 +192,53 @@ func TestRestart(t *testing.T) {
 	if pid := ask(t, h2, tr2, alice, "new print(1)"); pid != "p3" {
 		t.Errorf("PIDs are reused: %q", pid)
 	}
+}
+
+// TestStartExpired: item 14. A host started on a store whose sleeping
+// and receiving processes' timers have all expired wakes them while it
+// is still loading the others (run under -race by make test: the start
+// and the timers once raced on the process map).
+func TestStartExpired(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	tr := &Memory{}
+	cfg := DefaultConfig()
+	cfg.StepsPerSlice = 1000
+	st, err := OpenStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(cfg, st, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 40; i++ {
+		code := "mb.sleep(600) print('woke')"
+		if i%2 == 1 {
+			code = "print(mb.receive(600))"
+		}
+		ask(t, h, tr, alice, "new "+code)
+		ask(t, h, tr, alice, fmt.Sprintf("run p%d", i+1))
+	}
+	for deadline := time.Now().Add(20 * time.Second); strings.Count(ask(t, h, tr, alice, "ps"), "  sleeping")+strings.Count(ask(t, h, tr, alice, "ps"), "waiting for a message") < 40 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	h.Close()
+	// every timer expired while the host was down
+	recs, err := st.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		r.WakeAt = time.Now().Add(-time.Second)
+		st.Put(r, nil, false)
+	}
+	st.Close()
+	tr2 := &Memory{}
+	h2 := hostWith(t, path, tr2, cfg)
+	for i := 1; i <= 40; i++ {
+		if tr2.WaitFor(alice, fmt.Sprintf("p%d finished", i), 20*time.Second) == "" {
+			t.Fatalf("p%d did not wake: %q\n%s", i, tr2.Messages(alice), ask(t, h2, tr2, alice, "ps"))
+		}
+	}
+	_ = h2
 }
