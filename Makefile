@@ -24,6 +24,9 @@ demo: build
 	@echo '--- the same on XMPP: two hosts on a private Prosody (installed if missing), a process jumps between them'
 	BIN=$(BIN) scripts/demo-xmpp
 
+# every test runs: a test that lacks lua5.1, Prosody or slixmpp fails
+# instead of skipping
+test: export MOBILUA_REQUIRE_TOOLS = 1
 test: build
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
@@ -38,6 +41,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzCompile$$' -fuzztime=$(FUZZN)x ./transpile
 	$(GO) test -run='^$$' -fuzz='^FuzzRun$$' -fuzztime=$(FUZZN)x ./internal/luatest
 	$(GO) test -run='^$$' -fuzz='^FuzzThaw$$' -fuzztime=$(FUZZN)x ./continuation
+	$(GO) test -run='^$$' -fuzz='^FuzzHostThaw$$' -fuzztime=$(FUZZN)x ./host
 
 # Side-by-side benchmarks against lua5.1, LuaJIT and gopher-lua, then the
 # same scripts compiled ahead of time (a mobilua built with their compiled

@@ -246,7 +246,7 @@ func TestProcessCaps(t *testing.T) {
 
 // crafted is a continuation made outside any sandbox, without limits:
 // what a peer could send.
-func crafted(t *testing.T, src string) []byte {
+func crafted(t testing.TB, src string) []byte {
 	p := runtime.NewProcess()
 	p.Compiler = transpile.Compiler{}
 	stdlib.Open(p)
