@@ -2,8 +2,12 @@ package host
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	goruntime "runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -90,4 +94,100 @@ func countState(h *Host, s State) int {
 		}
 	}
 	return n
+}
+
+// BenchmarkMixedAttack is issue 16's figure: a host with a 64 MiB limit
+// per process and a 1 GiB budget (Go's soft limit set to it, as `mobilua
+// host` does) under the memory attacks of several users at once, while
+// a bystander asks `step print(1)` every 100 ms. It reports the peak RSS
+// of the process (run it alone: the peak is the process's) and the
+// bystander's slowest answer.
+func BenchmarkMixedAttack(b *testing.B) {
+	const budget = 1 << 30
+	old := debug.SetMemoryLimit(budget)
+	defer debug.SetMemoryLimit(old)
+	attacks := []string{
+		`local s = ("x"):rep(3e7) local t = {} for i = 1, 200 do t[i] = (s .. i):sub(2, 2) end while true do end`,
+		`local s = ("x"):rep(3e7) local t = {} for i = 1, 60 do t[i] = s:upper() end`,
+		`local t = {} for i = 1, 1e8 do t[i] = {} end`,
+		`local f for i = 1, 1e8 do local g = f f = function() return g end end`,
+		`local t = {} for i = 1, 1e7 do t[i] = coroutine.create(function() end) end`,
+		`local s = ("x"):rep(1e6) local t = {} for i = 1, 1e4 do t[i] = s .. i end`,
+	}
+	for i := 0; i < b.N; i++ {
+		tr := &Memory{}
+		cfg := DefaultConfig()
+		cfg.HostMemory, cfg.MaxMemory, cfg.MaxSteps = budget, 64<<20, 200_000_000
+		if os.Getenv("XCP") != "" {
+			cfg.CheckpointEvery = time.Hour
+		}
+		h := hostWith(b, filepath.Join(b.TempDir(), "s.db"), tr, cfg)
+		var wg sync.WaitGroup
+		stop := make(chan struct{})
+		var slowest time.Duration
+		answered := 0
+		wg.Add(1)
+		go func() { // the bystander
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(100 * time.Millisecond):
+				}
+				start := time.Now()
+				if got := h.Command("bystander@x.example", "step print(1)"); got == "1" {
+					answered++
+				}
+				slowest = max(slowest, time.Since(start))
+			}
+		}()
+		var attackers sync.WaitGroup
+		for u := 0; u < 6; u++ { // six attackers, each with every attack, several times, and in step
+			user := fmt.Sprintf("attacker%d@x.example", u)
+			attackers.Add(1)
+			go func() {
+				defer attackers.Done()
+				for round := 0; round < rounds(); round++ {
+					for _, a := range attacks {
+						if pid := h.Command(user, "new "+a); isPID(pid) {
+							h.Command(user, "run "+pid)
+						}
+					}
+					h.Command(user, "step "+attacks[2])
+				}
+			}()
+		}
+		attackers.Wait()
+		deadline := time.Now().Add(3 * time.Minute)
+		for time.Now().Before(deadline) && (countState(h, StateRunning) > 0 || countState(h, StateNew) > 0) {
+			time.Sleep(100 * time.Millisecond)
+		}
+		close(stop)
+		wg.Wait()
+		b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MB")
+		b.ReportMetric(float64(slowest.Milliseconds()), "bystander-max-ms")
+		b.ReportMetric(float64(answered), "bystander-answers")
+		b.ReportMetric(float64(countState(h, StateFailed)), "attacks-stopped")
+	}
+}
+
+// peakRSS is the process's peak resident set (VmHWM), in bytes.
+func peakRSS() int64 {
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+			var kb int64
+			fmt.Sscan(f[1], &kb)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+func rounds() int {
+	if os.Getenv("XR") != "" {
+		return 1
+	}
+	return 3
 }

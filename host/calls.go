@@ -66,14 +66,12 @@ func (h *Host) serve(pr *proc) {
 		}
 		h.end(pr, st, reason)
 	case "mb.fork":
-		child, err := h.fork(pr)
+		child, err := h.fork(pr, true)
 		if err != nil {
 			fail(err.Error())
 			return
 		}
 		pr.args = []runtime.Value{runtime.String(child.rec.PID)}
-		pr.rec.ForkChild = child.rec.PID
-		h.checkpoint(pr)
 		h.enqueue(pr)
 		h.enqueue(child)
 	case "mb.jump":
@@ -206,7 +204,12 @@ func (h *Host) restore(pr *proc) {
 }
 
 // fork makes a copy of pr through its continuation. h.mu is held.
-func (h *Host) fork(pr *proc) (*proc, error) {
+//
+// At mb.fork (atFork), the parent is stored with the child, in one
+// transaction, at the fork and knowing its child (Record.ForkChild): a
+// host killed at any moment has both or neither, and a parent that runs
+// again from before the fork cannot fork twice.
+func (h *Host) fork(pr *proc, atFork bool) (*proc, error) {
 	if err := h.admit(pr.rec.Owner); err != nil {
 		return nil, err
 	}
@@ -226,9 +229,22 @@ func (h *Host) fork(pr *proc) (*proc, error) {
 		return nil, err
 	}
 	child.args = []runtime.Value{runtime.Nil, runtime.String(pr.rec.PID)}
-	if err := h.checkpoint(child); err != nil {
+	if atFork {
+		parent := pr.rec
+		parent.ForkChild = pid
+		h.saving(pr, &parent)
+		if err = h.store.PutPair(&parent, cont, &child.rec, cont); err == nil {
+			pr.rec = parent
+			pr.lastSave = time.Now()
+		}
+	} else {
+		err = h.store.Put(&child.rec, cont, false)
+	}
+	if err != nil {
+		child.drop()
 		return nil, err
 	}
+	child.lastSave = time.Now()
 	h.procs[pid] = child
 	return child, nil
 }

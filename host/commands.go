@@ -352,7 +352,7 @@ func (h *Host) cmdFork(from, pid string) string {
 		if err := h.load(pr); err != nil {
 			return err.Error()
 		}
-		child, err := h.fork(pr)
+		child, err := h.fork(pr, false)
 		if err != nil {
 			return "cannot fork it: " + err.Error()
 		}

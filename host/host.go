@@ -370,7 +370,12 @@ func (h *Host) enqueue(pr *proc) {
 		return
 	}
 	pr.queued = true
-	h.queue = append(h.queue, pr)
+	if pr.stepDone != nil {
+		// a step command is a user waiting at the keyboard: it goes first
+		h.queue = append([]*proc{pr}, h.queue...)
+	} else {
+		h.queue = append(h.queue, pr)
+	}
 	h.ready.Signal()
 }
 
@@ -476,18 +481,24 @@ func (h *Host) checkpoint(pr *proc) error {
 	if err != nil {
 		return err
 	}
-	pr.rec.MailSeq = pr.consumed // the messages it received go with the state that received them
-	if pr.p.YieldedBy() != "mb.input" {
-		pr.rec.Answer = nil // taken
-	}
-	if pr.p.YieldedBy() != "mb.jump" {
-		pr.rec.Arrived, pr.rec.JumpFailed = false, ""
-	}
+	h.saving(pr, &pr.rec)
 	if err := h.store.Put(&pr.rec, cont, false); err != nil {
 		return err
 	}
 	pr.lastSave = time.Now()
 	return nil
+}
+
+// saving brings rec, pr's record about to be stored with a continuation
+// of pr's state now, up to that state.
+func (h *Host) saving(pr *proc, rec *Record) {
+	rec.MailSeq = pr.consumed // the messages it received go with the state that received them
+	if pr.p.YieldedBy() != "mb.input" {
+		rec.Answer = nil // taken
+	}
+	if pr.p.YieldedBy() != "mb.jump" {
+		rec.Arrived, rec.JumpFailed = false, ""
+	}
 }
 
 func (h *Host) worker() {
@@ -565,7 +576,12 @@ func (h *Host) slice(pr *proc) {
 		h.serve(pr)
 	default: // out of steps, or mb.yield: others get a turn
 		if time.Since(pr.lastSave) >= h.cfg.CheckpointEvery {
-			h.checkpoint(pr)
+			// freezing and storing take about three times the heap for a
+			// moment: within the budget, or at a later slice
+			if need := 3 * p.MemoryInUse(); h.pool.Reserve(need) {
+				h.checkpoint(pr)
+				h.pool.Release(need)
+			}
 		}
 		h.enqueue(pr)
 	}

@@ -212,31 +212,45 @@ func (s *Store) NextPID() (string, error) {
 // Put writes a record and, if cont is not nil, its continuation (nil
 // keeps the continuation stored before; a finished process has none).
 func (s *Store) Put(r *Record, cont []byte, dropCont bool) error {
+	return s.update(func(tx *bolt.Tx) error { return putTx(tx, r, cont, dropCont) })
+}
+
+// PutPair writes two processes in one transaction (a parent at mb.fork
+// and its child: both, or neither).
+func (s *Store) PutPair(a *Record, acont []byte, b *Record, bcont []byte) error {
+	return s.update(func(tx *bolt.Tx) error {
+		if err := putTx(tx, a, acont, false); err != nil {
+			return err
+		}
+		return putTx(tx, b, bcont, false)
+	})
+}
+
+// putTx is Put within tx.
+func putTx(tx *bolt.Tx, r *Record, cont []byte, dropCont bool) error {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return err
 	}
-	return s.update(func(tx *bolt.Tx) error {
-		if err := tx.Bucket(bProcs).Put([]byte(r.PID), b); err != nil {
-			return err
-		}
-		// the consumed messages go with the checkpoint that consumed them
-		if mb := tx.Bucket(bMail).Bucket([]byte(r.PID)); mb != nil && (cont != nil || dropCont) {
-			c := mb.Cursor()
-			for k, _ := c.First(); k != nil && binary.BigEndian.Uint64(k) <= r.MailSeq; k, _ = c.Next() {
-				if err := c.Delete(); err != nil {
-					return err
-				}
+	if err := tx.Bucket(bProcs).Put([]byte(r.PID), b); err != nil {
+		return err
+	}
+	// the consumed messages go with the checkpoint that consumed them
+	if mb := tx.Bucket(bMail).Bucket([]byte(r.PID)); mb != nil && (cont != nil || dropCont) {
+		c := mb.Cursor()
+		for k, _ := c.First(); k != nil && binary.BigEndian.Uint64(k) <= r.MailSeq; k, _ = c.Next() {
+			if err := c.Delete(); err != nil {
+				return err
 			}
 		}
-		switch {
-		case cont != nil:
-			return tx.Bucket(bConts).Put([]byte(r.PID), cont)
-		case dropCont:
-			return tx.Bucket(bConts).Delete([]byte(r.PID))
-		}
-		return nil
-	})
+	}
+	switch {
+	case cont != nil:
+		return tx.Bucket(bConts).Put([]byte(r.PID), cont)
+	case dropCont:
+		return tx.Bucket(bConts).Delete([]byte(r.PID))
+	}
+	return nil
 }
 
 // PutNew stores a process that arrives: it gives r its PID, and writes

@@ -126,8 +126,18 @@ func (p *Process) charge(n int64) {
 
 // ChargeMemory accounts for n bytes the running builtin or instruction is
 // about to allocate: it raises the memory error if they would take the
-// process past its limit.
-func (t *Thread) ChargeMemory(n int) { t.p.charge(int64(n)) }
+// process past its limit. Making a large object is work too: a step per
+// KiB from 64 KiB on (so that a slice of steps is a slice of time).
+func (t *Thread) ChargeMemory(n int) { t.p.chargeLarge(int64(n)) }
+
+// chargeLarge is charge for an allocation that may be large (strings,
+// tables and stacks that double): it costs steps too.
+func (p *Process) chargeLarge(n int64) {
+	p.charge(n)
+	if n >= 64<<10 {
+		p.cur.ChargeSteps(n >> 10)
+	}
+}
 
 // resetMemory makes the next charge measure the heap (a new limit, a new
 // slice: MemoryLimit and Pool are the embedder's to set between them).
@@ -384,7 +394,7 @@ func (b *Buffer) AddByte(t *Thread, c byte) {
 // doubles); a nil thread (a thaw filling it back) is not charged.
 func (b *Buffer) grow(t *Thread, n int) {
 	if need := b.b.Len() + n; need > b.b.Cap() && t != nil {
-		t.p.charge(int64(max(need, 2*b.b.Cap())))
+		t.p.chargeLarge(int64(max(need, 2*b.b.Cap())))
 	}
 }
 

@@ -533,7 +533,7 @@ func (t *Table) setInt(i int, v Value) {
 		// double, as Lua does (append grows large slices by a quarter:
 		// filling an array would copy it four times as often)
 		if t.owner != nil {
-			t.owner.charge(int64(max(4, len(t.arr))) * sizeValue)
+			t.owner.chargeLarge(int64(max(4, len(t.arr))) * sizeValue)
 		}
 		t.arr = slices.Grow(t.arr, max(4, len(t.arr)))
 	}
@@ -645,7 +645,7 @@ func (t *Table) setHash(k, v Value) int32 {
 		t.compact()
 	}
 	if len(t.entries) == cap(t.entries) && t.owner != nil {
-		t.owner.charge(int64(max(4, len(t.entries))) * sizeEntry) // before anything changes
+		t.owner.chargeLarge(int64(max(4, len(t.entries))) * sizeEntry) // before anything changes
 	}
 	p = int32(len(t.entries))
 	t.setPos(k, p)

@@ -117,7 +117,7 @@ func (t *Thread) grow(n int) {
 	for sz < n {
 		sz *= 2
 	}
-	t.p.charge(int64(sz) * sizeValue)
+	t.p.chargeLarge(int64(sz) * sizeValue)
 	ns := make([]Value, sz)
 	copy(ns, t.stack)
 	t.stack = ns
