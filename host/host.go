@@ -52,10 +52,10 @@ type Config struct {
 	MaxProcsPerOwner int           // live processes (new, running, waiting, migrating) of one owner
 	MaxProcs         int           // live processes on the host
 	MaxEnded         int           // ended processes kept per owner (the oldest go first)
-	// HostMemory bounds what all processes together may hold: half of
-	// it is shared among the processes in memory (the rest is room for
-	// Go's garbage), and a process is admitted to memory only when its
-	// share is free (0: DefaultHostMemory).
+	// HostMemory bounds the host's memory: a third of it is shared among
+	// the processes in memory (poolShare), and a process is admitted to
+	// memory only when its share is free; Go's garbage and the store's
+	// pages take the rest (GoMemoryLimit). 0: DefaultHostMemory.
 	HostMemory   int64
 	MaxMail      int     // messages waiting in one process's mailbox
 	MaxMailBytes int     // bytes waiting in one process's mailbox
@@ -131,21 +131,23 @@ type proc struct {
 
 // Host runs processes for users.
 type Host struct {
-	cfg     Config
-	store   *Store
-	tr      Transport
-	mu      sync.Mutex
-	procs   map[string]*proc
-	aliases map[string]string // alias → pid
-	shells  map[string]string // user → the pid their messages go to
-	queue   []*proc           // processes waiting for a worker
-	ready   *sync.Cond        // on mu: the queue has work, or the host closes
-	wg      sync.WaitGroup
-	closing bool
-	cache   *continuation.ChunkCache
-	started time.Time
-	pool    *runtime.Pool      // the processes' share of HostMemory
-	rates   map[string]*bucket // per owner: their processes' messages
+	cfg       Config
+	store     *Store
+	tr        Transport
+	mu        sync.Mutex
+	procs     map[string]*proc
+	aliases   map[string]string // alias → pid
+	shells    map[string]string // user → the pid their messages go to
+	queue     []*proc           // processes waiting for a worker
+	ready     *sync.Cond        // on mu: the queue has work, or the host closes
+	steps     []*proc           // step commands' processes waiting for the step worker, by turns
+	stepReady *sync.Cond        // on mu: steps has work, or the host closes
+	wg        sync.WaitGroup
+	closing   bool
+	cache     *continuation.ChunkCache
+	started   time.Time
+	pool      *runtime.Pool      // the processes' share of HostMemory
+	rates     map[string]*bucket // per owner: their processes' messages
 }
 
 // New starts a host on store: every process the store holds is back, and
@@ -158,8 +160,8 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 		cfg.HostMemory = DefaultHostMemory()
 	}
 	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, aliases: map[string]string{}, shells: map[string]string{},
-		cache: &continuation.ChunkCache{}, started: time.Now(), pool: runtime.NewPool(cfg.HostMemory / 2), rates: map[string]*bucket{}}
-	h.ready = sync.NewCond(&h.mu)
+		cache: &continuation.ChunkCache{}, started: time.Now(), pool: runtime.NewPool(poolShare(cfg.HostMemory)), rates: map[string]*bucket{}}
+	h.ready, h.stepReady = sync.NewCond(&h.mu), sync.NewCond(&h.mu)
 	store.SetSync(!cfg.NoSync)
 	recs, err := store.All()
 	if err != nil {
@@ -194,8 +196,12 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	}
 	for i := 0; i < cfg.Workers; i++ {
 		h.wg.Add(1)
-		go h.worker()
+		go h.worker(&h.queue, h.ready)
 	}
+	// step commands have a worker of their own: a user at the keyboard
+	// does not wait for the slices of every process on the host
+	h.wg.Add(1)
+	go h.worker(&h.steps, h.stepReady)
 	return h, nil
 }
 
@@ -204,16 +210,15 @@ func (h *Host) Close() error {
 	h.mu.Lock()
 	h.closing = true
 	h.ready.Broadcast()
+	h.stepReady.Broadcast()
 	h.mu.Unlock()
 	h.wg.Wait()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for _, pr := range h.queue {
-		if pr.stepDone != nil && pr.queued {
-			pr.stepDone <- "the host is stopping"
-		}
+	for _, pr := range h.steps {
+		pr.stepDone <- "the host is stopping"
 	}
-	h.queue = nil
+	h.queue, h.steps = nil, nil
 	for _, pr := range h.procs {
 		if pr.p != nil && pr.rec.State == StateRunning {
 			h.checkpoint(pr)
@@ -221,6 +226,16 @@ func (h *Host) Close() error {
 	}
 	return nil
 }
+
+// poolShare is what the processes in memory may reserve of a budget: a
+// third. Go's heap is about twice what is live between collections, and
+// the store's pages and the host's own memory need the rest.
+func poolShare(budget int64) int64 { return budget / 3 }
+
+// GoMemoryLimit is the soft limit for Go's collector on a host with this
+// budget (runtime/debug.SetMemoryLimit): three quarters of it, the last
+// quarter left to the store's file pages that bbolt maps.
+func GoMemoryLimit(budget int64) int64 { return budget / 4 * 3 }
 
 // start loads a running process found at the host's start and puts it
 // back to work; while the memory budget has no room for it, it waits in
@@ -371,11 +386,11 @@ func (h *Host) enqueue(pr *proc) {
 	}
 	pr.queued = true
 	if pr.stepDone != nil {
-		// a step command is a user waiting at the keyboard: it goes first
-		h.queue = append([]*proc{pr}, h.queue...)
-	} else {
-		h.queue = append(h.queue, pr)
+		h.steps = append(h.steps, pr)
+		h.stepReady.Signal()
+		return
 	}
+	h.queue = append(h.queue, pr)
 	h.ready.Signal()
 }
 
@@ -501,20 +516,22 @@ func (h *Host) saving(pr *proc, rec *Record) {
 	}
 }
 
-func (h *Host) worker() {
+// worker runs slices of the processes in queue (the run queue, or the
+// step commands' queue) until the host closes.
+func (h *Host) worker(queue *[]*proc, ready *sync.Cond) {
 	defer h.wg.Done()
 	for {
 		h.mu.Lock()
-		for len(h.queue) == 0 && !h.closing {
-			h.ready.Wait()
+		for len(*queue) == 0 && !h.closing {
+			ready.Wait()
 		}
 		if h.closing {
 			h.mu.Unlock()
 			return
 		}
-		pr := h.queue[0]
-		h.queue[0] = nil
-		h.queue = h.queue[1:]
+		pr := (*queue)[0]
+		(*queue)[0] = nil
+		*queue = (*queue)[1:]
 		h.mu.Unlock()
 		h.slice(pr)
 	}

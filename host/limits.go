@@ -159,7 +159,7 @@ func (h *Host) cmdStep(from, code string) string {
 	p := h.newProcess(pr)
 	p.Adopt(startBytes)
 	p.MaxSteps = h.cfg.StepLimit
-	p.SetBudget(h.cfg.StepsPerSlice)
+	p.SetBudget(max(h.cfg.StepsPerSlice/10, 1)) // short turns: steps share their worker
 	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk("=step", []byte(code), proto))))
 	h.mu.Lock()
 	if h.closing {

@@ -83,7 +83,7 @@ func startHost(path string, cfg host.Config, tr host.Transport) (h *host.Host, s
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// the last line: Go collects harder as the heap nears the budget
-		debug.SetMemoryLimit(cfg.HostMemory)
+		debug.SetMemoryLimit(host.GoMemoryLimit(cfg.HostMemory))
 	}
 	st, err := host.OpenStore(path)
 	if err != nil {
