@@ -318,3 +318,43 @@ func TestShellTyped(t *testing.T) {
 		}
 	}
 }
+
+// TestTooLargeAtStart: a stored process too large for the host's limits
+// (lowered since it was stored) is refused with a clear message at the
+// start; the others come back.
+func TestTooLargeAtStart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	tr := &Memory{}
+	cfg := DefaultConfig()
+	cfg.StepsPerSlice, cfg.MaxMemory = 10_000, 64<<20
+	st, err := OpenStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(cfg, st, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask(t, h, tr, alice, `new local t = {} for i = 1, 1e6 do t[i] = i end print(mb.input("big?"))`)
+	ask(t, h, tr, alice, `new print(mb.input("small?"))`)
+	ask(t, h, tr, alice, "run p1")
+	ask(t, h, tr, alice, "run p2")
+	for deadline := time.Now().Add(20 * time.Second); strings.Count(ask(t, h, tr, alice, "ps"), "waiting for input") < 2 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	h.Close()
+	st.Close()
+	cfg.MaxMemory = 8 << 20
+	tr2 := &Memory{}
+	h2 := hostWith(t, path, tr2, cfg)
+	if got := ask(t, h2, tr2, alice, "input p1 yes"); !strings.Contains(got, "more than this host's memory limit of 8388608") {
+		t.Errorf("the large process: %q", got)
+	}
+	if got := tr2.WaitFor(alice, "p1 failed", 5*time.Second); !strings.Contains(got, "could not be restored: it holds") {
+		t.Errorf("its owner is told: %q", tr2.Messages(alice))
+	}
+	ask(t, h2, tr2, alice, "input p2 yes")
+	if tr2.WaitFor(alice, "p2 finished", 10*time.Second) == "" {
+		t.Errorf("the small one: %q", tr2.Messages(alice))
+	}
+}

@@ -429,9 +429,13 @@ func (o *procOut) Write(b []byte) (int, error) {
 	n := min(max(o.h.cfg.MaxReply-pr.out.Len(), 0), len(b))
 	pr.out.Write(b[:n])
 	pr.dropped += len(b) - n
-	out := pr.rec.Output + string(b)
-	if n := o.h.cfg.MaxOutput; len(out) > n {
-		out = out[len(out)-n:]
+	keep, tail := o.h.cfg.MaxOutput, b
+	if len(tail) > keep { // only its end is kept
+		tail = tail[len(tail)-keep:]
+	}
+	out := pr.rec.Output + string(tail)
+	if len(out) > keep {
+		out = out[len(out)-keep:]
 	}
 	pr.rec.Output = out
 	return len(b), nil

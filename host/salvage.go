@@ -153,6 +153,7 @@ func openReadOnly(path string) (s *Store, err error) {
 			err = &DamagedError{path, x}
 		}
 	}()
+	defer panicOnFault()()
 	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 2 * time.Second})
 	if err != nil {
 		return nil, damaged(path, err)

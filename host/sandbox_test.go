@@ -26,6 +26,14 @@ func TestEscapes(t *testing.T) {
 		"local function f() return f() + 1 end print(pcall(f))":                                             "false\tstep:1: stack overflow",
 		"local s = 'return 1' print(pcall(load, function() local c = s; s = nil; return c end))":            "true\tfunction",
 		"print(pcall(load, 'return 1'))":                                                                    "false\tbad argument #1 to '?' (function expected, got string)",
+		// the classes of Redis's Lua CVEs that apply to a Go host: huge
+		// unpack ranges, bytecode, allocation while compiling
+		"print(pcall(unpack, {}, 1, 1e8))":                                                            "false\ttoo many results to unpack",
+		"print(pcall(unpack, {}, -2^31, 2^31))":                                                       "false\ttoo many results to unpack",
+		`print((loadstring("\27Lua\81\0\1\4\8\4\8\0")))`:                                              "nil",
+		"print(pcall(string.rep, 'x', 1e9))":                                                          "false\tmemory limit exceeded (1000000000 bytes wanted",
+		"print(pcall(loadstring, ('x = 1 '):rep(5e5)))":                                               "false\tmemory limit exceeded",
+		"local t = {} for i = 1, 100 do t[i] = 'x' end print(pcall(table.concat, t, ('y'):rep(1e6)))": "false\tmemory limit exceeded",
 	}
 	for code, want := range refused {
 		if got := ask(t, h, tr, alice, "step "+code); !strings.HasPrefix(got, want) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -84,6 +85,7 @@ func OpenStore(path string) (s *Store, err error) {
 			err = &DamagedError{path, x}
 		}
 	}()
+	defer panicOnFault()()
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
 	if err != nil {
 		return nil, damaged(path, err)
@@ -146,17 +148,28 @@ func migrate(tx *bolt.Tx, from int) error {
 	return tx.Bucket(bMeta).Put([]byte("schema"), []byte(strconv.Itoa(schemaVersion)))
 }
 
-// update runs a read-write transaction; bbolt panics on some damaged
-// pages, which becomes an error here.
+// update runs a read-write transaction. On some damaged pages bbolt
+// panics, or reads past its memory map (a fault, which panicOnFault
+// makes a panic too): that becomes an error here.
 func (s *Store) update(f func(*bolt.Tx) error) (err error) {
 	defer s.recover(&err)
+	defer panicOnFault()()
 	return s.db.Update(f)
 }
 
 // view runs a read-only transaction (see update).
 func (s *Store) view(f func(*bolt.Tx) error) (err error) {
 	defer s.recover(&err)
+	defer panicOnFault()()
 	return s.db.View(f)
+}
+
+// panicOnFault makes a memory fault of this goroutine a panic (the
+// store's file is mapped: a damaged page can point outside it) until the
+// function it returns is called.
+func panicOnFault() func() {
+	old := debug.SetPanicOnFault(true)
+	return func() { debug.SetPanicOnFault(old) }
 }
 
 // recover turns a panic of bbolt's into a DamagedError.
