@@ -327,21 +327,12 @@ func TestTooLargeAtStart(t *testing.T) {
 	tr := &Memory{}
 	cfg := DefaultConfig()
 	cfg.StepsPerSlice, cfg.MaxMemory = 10_000, 64<<20
-	st, err := OpenStore(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := New(cfg, st, tr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, st := openHost(t, path, tr, cfg)
 	ask(t, h, tr, alice, `new local t = {} for i = 1, 1e6 do t[i] = i end print(mb.input("big?"))`)
 	ask(t, h, tr, alice, `new print(mb.input("small?"))`)
 	ask(t, h, tr, alice, "run p1")
 	ask(t, h, tr, alice, "run p2")
-	for deadline := time.Now().Add(20 * time.Second); strings.Count(ask(t, h, tr, alice, "ps"), "waiting for input") < 2 && time.Now().Before(deadline); {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitCount(h, alice, 2, StateInput)
 	h.Close()
 	st.Close()
 	cfg.MaxMemory = 8 << 20

@@ -36,6 +36,35 @@ func hostWith(t testing.TB, path string, tr Transport, cfg Config) *Host {
 	return h
 }
 
+// openHost starts a host with cfg on a store at path, for a test that
+// closes both itself (to start another host on the same store).
+func openHost(t testing.TB, path string, tr Transport, cfg Config) (*Host, *Store) {
+	t.Helper()
+	st, err := OpenStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(cfg, st, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, st
+}
+
+// waitCount asks "ps" until n of from's processes are in state (or 20 s
+// have passed).
+func waitCount(h *Host, from string, n int, states ...State) {
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		ps, in := h.Command(from, "ps"), 0
+		for _, st := range states {
+			in += strings.Count(ps, "  "+string(st)+"  ")
+		}
+		if in >= n {
+			return
+		}
+	}
+}
+
 // ask runs a command and returns its reply.
 func ask(t testing.TB, h *Host, tr *Memory, from, text string) string {
 	t.Helper()
@@ -203,14 +232,7 @@ func TestStartExpired(t *testing.T) {
 	tr := &Memory{}
 	cfg := DefaultConfig()
 	cfg.StepsPerSlice = 1000
-	st, err := OpenStore(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := New(cfg, st, tr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, st := openHost(t, path, tr, cfg)
 	for i := 0; i < 40; i++ {
 		code := "mb.sleep(600) print('woke')"
 		if i%2 == 1 {
@@ -219,9 +241,7 @@ func TestStartExpired(t *testing.T) {
 		ask(t, h, tr, alice, "new "+code)
 		ask(t, h, tr, alice, fmt.Sprintf("run p%d", i+1))
 	}
-	for deadline := time.Now().Add(20 * time.Second); strings.Count(ask(t, h, tr, alice, "ps"), "  sleeping")+strings.Count(ask(t, h, tr, alice, "ps"), "waiting for a message") < 40 && time.Now().Before(deadline); {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitCount(h, alice, 40, StateSleeping, StateMessage)
 	h.Close()
 	// every timer expired while the host was down
 	recs, err := st.All()

@@ -40,7 +40,19 @@ func TestKillNine(t *testing.T) {
 		c.do(user, "run "+pid)
 		return pid
 	}
-	var waitingInput, waitingMsg []string
+	var waitingInput, waitingMsg []string // "user pid"
+	// answer gives the first process of waiting token by command (input,
+	// send); once acknowledged, its output must come
+	answer := func(c *child, waiting *[]string, command, token string) {
+		if len(*waiting) == 0 {
+			return
+		}
+		user, pid, _ := strings.Cut((*waiting)[0], " ")
+		if reply, ok := c.do(user, command+" "+pid+" "+token); ok && reply == "" {
+			want[pid+": got "+token] = true
+			*waiting = (*waiting)[1:]
+		}
+	}
 	for round := 0; round < 50; round++ {
 		for i := 0; i < 8; i++ {
 			user := users[rng.Intn(len(users))]
@@ -50,34 +62,20 @@ func TestKillNine(t *testing.T) {
 			case 1:
 				made(c, user, "mb.sleep(0.05) print('woke')")
 			case 2:
-				if pid := made(c, user, "local v = mb.input('x?') for i = 1, 1e6 do end print('input got ' .. v)"); pid != "" {
+				if pid := made(c, user, "local v = mb.input('x?') for i = 1, 1e6 do end print('got ' .. v)"); pid != "" {
 					waitingInput = append(waitingInput, user+" "+pid)
 				}
 			case 3:
-				if pid := made(c, user, "local v = mb.receive() for i = 1, 1e6 do end print('msg got ' .. v)"); pid != "" {
+				if pid := made(c, user, "local v = mb.receive() for i = 1, 1e6 do end print('got ' .. v)"); pid != "" {
 					waitingMsg = append(waitingMsg, user+" "+pid)
 				}
 			case 4:
 				if pid := made(c, user, "local c, p = mb.fork() if c then print('parent of ' .. c) else print('child of ' .. p) end"); pid != "" {
 					forks[pid] = true
 				}
-			case 5: // answer one that waits
-				if len(waitingInput) > 0 {
-					user, pid, _ := strings.Cut(waitingInput[0], " ")
-					token := fmt.Sprintf("i%d-%d", round, i)
-					if reply, ok := c.do(user, "input "+pid+" "+token); ok && reply == "" {
-						want[pid+": input got "+token] = true
-						waitingInput = waitingInput[1:]
-					}
-				}
-				if len(waitingMsg) > 0 {
-					user, pid, _ := strings.Cut(waitingMsg[0], " ")
-					token := fmt.Sprintf("m%d-%d", round, i)
-					if reply, ok := c.do(user, "send "+pid+" "+token); ok && reply == "" {
-						want[pid+": msg got "+token] = true
-						waitingMsg = waitingMsg[1:]
-					}
-				}
+			case 5: // answer one that waits for input, one for a message
+				answer(c, &waitingInput, "input", fmt.Sprintf("i%d-%d", round, i))
+				answer(c, &waitingMsg, "send", fmt.Sprintf("m%d-%d", round, i))
 			}
 		}
 		time.Sleep(time.Duration(rng.Intn(40)) * time.Millisecond)

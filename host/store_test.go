@@ -17,26 +17,16 @@ import (
 // returns its path.
 func storeWithProcesses(t *testing.T) string {
 	path := filepath.Join(t.TempDir(), "s.db")
-	tr := &Memory{}
 	cfg := DefaultConfig()
 	cfg.StepsPerSlice = 1000
-	st, err := OpenStore(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := New(cfg, st, tr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, st := openHost(t, path, &Memory{}, cfg)
 	for i := 0; i < 10; i++ {
 		h.Command(alice, `new local t = {} for i = 1, 100 do t[i] = ("x"):rep(100) .. i end mb.input("name?") mb.sleep(0.01) while true do mb.receive() end`)
 		h.Command(alice, fmt.Sprintf("run p%d", i+1))
 	}
 	h.Command(bob, "new print(1)")
 	h.Command(bob, "send p11 hello")
-	for deadline := time.Now().Add(20 * time.Second); strings.Count(h.Command(alice, "ps"), "waiting for input") < 10 && time.Now().Before(deadline); {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitCount(h, alice, 10, StateInput)
 	h.Close()
 	st.Close()
 	return path
