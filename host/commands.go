@@ -164,16 +164,16 @@ func (h *Host) cmdRun(from, pid string) string {
 	if pr.rec.State != StateNew {
 		return fmt.Sprintf("%s is %s", pr.rec.PID, pr.rec.State)
 	}
-	if !h.pool.Reserve(startBytes) {
-		return errBusy.Error()
-	}
-	p := h.newProcess(pr)
-	p.Adopt(startBytes)
 	name := "=" + pr.rec.PID
 	proto, err := transpile.Compile([]byte(pr.rec.Source), name, transpile.Options{})
 	if err != nil {
 		return err.Error()
 	}
+	if !h.pool.Reserve(startBytes) {
+		return errBusy.Error()
+	}
+	p := h.newProcess(pr)
+	p.Adopt(startBytes)
 	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk(name, []byte(pr.rec.Source), proto))))
 	p.SetBudget(h.cfg.StepsPerSlice)
 	pr.p = p

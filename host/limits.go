@@ -164,6 +164,7 @@ func (h *Host) cmdStep(from, code string) string {
 	h.mu.Lock()
 	if h.closing {
 		h.mu.Unlock()
+		p.ReleaseMemory()
 		return "the host is stopping"
 	}
 	pr.p = p
