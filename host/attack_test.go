@@ -154,6 +154,20 @@ func TestMessageAttacks(t *testing.T) {
 			t.Errorf("send to %s: %q", to, got)
 		}
 	}
+	// a peer: its account and its processes' addresses are no users
+	peer := attackHost(t, tr, func(c *Config) { c.Name = "lua2@b.example" })
+	tr.Attach(h)
+	tr.Attach(peer)
+	for _, to := range []string{"lua2@b.example", "lua1@a.example"} {
+		if got := ask(t, h, tr, eve, fmt.Sprintf(`step print(mb.send(%q, "x"))`, to)); !strings.HasPrefix(got, "nil\t") {
+			t.Errorf("send to the host %s: %q", to, got)
+		}
+	}
+	peer.Handle("lua1@a.example", "help")
+	h.Handle("lua2@b.example/p3", "help")
+	if msgs := append(tr.Messages("lua2@b.example"), tr.Messages("lua2@b.example/p3")...); len(msgs) > 0 {
+		t.Errorf("a host answered its peer: %q", msgs)
+	}
 	h.Handle("lua1@a.example", "new while true do end")
 	h.Handle("lua1@a.example/other", "help")
 	if msgs := tr.Messages("lua1@a.example"); len(msgs) > 0 {

@@ -84,9 +84,12 @@ func TestKillNine(t *testing.T) {
 		<-c.done
 		collect(c)
 		c = startChild(t, path)
-		// the store opened, and the processes are back
-		if ps, ok := c.do(alice, "ps"); !ok || strings.HasPrefix(ps, "ERR") {
-			t.Fatalf("round %d: the host did not start again: %q", round, ps)
+		// the store opened, and every acknowledged process is back, once
+		listed := psAll(t, c, users)
+		for _, pid := range pids {
+			if listed[pid] != 1 {
+				t.Fatalf("round %d: acknowledged process %s is listed %d times", round, pid, listed[pid])
+			}
 		}
 	}
 	// the last host: let everything that was taken come out
@@ -115,13 +118,7 @@ func TestKillNine(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	listed := map[string]int{}
-	for _, u := range users {
-		ps, _ := c.do(u, "ps")
-		for _, line := range strings.Split(ps, "\\n") { // the child escapes newlines
-			listed[strings.Fields(line + " x")[0]]++
-		}
-	}
+	listed := psAll(t, c, users)
 	c.cmd.Process.Kill()
 	c.cmd.Wait()
 	<-c.done
@@ -152,4 +149,19 @@ func TestKillNine(t *testing.T) {
 		}
 	}
 	t.Logf("50 kills: %d processes (%d forking), %d inputs and messages taken; %d records in the store", len(pids), len(forks), len(want), len(recs))
+}
+
+// psAll counts how often each PID is listed by the users' ps.
+func psAll(t *testing.T, c *child, users []string) map[string]int {
+	listed := map[string]int{}
+	for _, u := range users {
+		ps, ok := c.do(u, "ps")
+		if !ok {
+			t.Fatal("the host did not answer ps")
+		}
+		for _, line := range strings.Split(ps, "\\n") { // the child escapes newlines
+			listed[strings.Fields(line + " x")[0]]++
+		}
+	}
+	return listed
 }
