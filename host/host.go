@@ -386,7 +386,11 @@ func (h *Host) enqueue(pr *proc) {
 	}
 	pr.queued = true
 	if pr.stepDone != nil {
-		h.steps = append(h.steps, pr)
+		if pr.p.Steps() == 0 { // a new step goes first: most end in one turn
+			h.steps = append([]*proc{pr}, h.steps...)
+		} else {
+			h.steps = append(h.steps, pr)
+		}
 		h.stepReady.Signal()
 		return
 	}
