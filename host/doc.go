@@ -19,10 +19,17 @@
 // checkpoint.
 //
 // Scripts run only in the sandbox profile (runtime/stdlib.SandboxOmits),
-// with step, memory and lifetime limits per process. This package may
-// import runtime,
-// runtime/stdlib, continuation and transpile; nothing but the command
-// line and the XMPP transport import it.
+// with step, memory and lifetime limits per process, whatever way the
+// process came to be (new, step, fork, mb.fork, a jump from a peer, a
+// restart: every thaw goes through Host.thaw, which applies this host's
+// limits whatever the continuation says). Users are strangers: every
+// resource one can make the host spend is bounded per process, per
+// owner and per host (limits.go says where), and memory is charged by
+// the runtime as it is allocated, against the process's limit and the
+// host's budget (a runtime.Pool that admits a process before it is
+// loaded). This package may import runtime, runtime/stdlib,
+// continuation and transpile; nothing but the command line and the XMPP
+// transport import it.
 //
 // Waiting costs memory only in the store: a process that waits (mb.input,
 // mb.receive, mb.sleep) is frozen, stored and dropped from memory, and
@@ -33,9 +40,11 @@
 // checkpoint of the state that received it, so a crash between the two
 // replays the receive instead of losing the message.
 //
-// Files: host.go (processes, scheduler, checkpoints), commands.go (the
-// chat commands), calls.go (the mb calls that need the host), message.go
-// (copied values), extra.go (examples, load, shells, jumps between hosts
-// on one transport), store.go (bbolt), memory.go (the in-memory
-// transport).
+// Files: host.go (processes, scheduler, checkpoints, memory admission),
+// commands.go (the chat commands), calls.go (the mb calls that need the
+// host, messages), limits.go (caps, rates, aliases, the step command),
+// message.go (copied values), extra.go (examples, shells, jumps between
+// hosts on one transport), load.go (`load <url>`, public addresses
+// only), store.go (bbolt), salvage.go (checking and salvaging a store),
+// memory.go (the in-memory transport).
 package host
