@@ -23,15 +23,7 @@ func startHost(t testing.TB, path string, tr *Memory) *Host {
 // the test ends.
 func hostWith(t testing.TB, path string, tr Transport, cfg Config) *Host {
 	t.Helper()
-	st, err := OpenStore(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := New(cfg, st, tr)
-	if err != nil {
-		st.Close()
-		t.Fatal(err)
-	}
+	h, st := openHost(t, path, tr, cfg)
 	t.Cleanup(func() { h.Close(); st.Close() })
 	return h
 }
@@ -46,6 +38,7 @@ func openHost(t testing.TB, path string, tr Transport, cfg Config) (*Host, *Stor
 	}
 	h, err := New(cfg, st, tr)
 	if err != nil {
+		st.Close()
 		t.Fatal(err)
 	}
 	return h, st
