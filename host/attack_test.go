@@ -363,3 +363,55 @@ func TestTooLargeAtStart(t *testing.T) {
 		t.Errorf("the small one: %q", tr2.Messages(alice))
 	}
 }
+
+// TestStoredQuota: an owner's continuations take at most MaxStored of
+// the store: a process that would pass it ends with a clear reason, an
+// ended one gives its bytes back, others' are not affected, and the
+// accounting survives a restart.
+func TestStoredQuota(t *testing.T) {
+	tr := &Memory{}
+	path := filepath.Join(t.TempDir(), "s.db")
+	cfg := DefaultConfig()
+	cfg.StepsPerSlice, cfg.MaxStored = 10_000, 2<<20
+	h, st := openHost(t, path, tr, cfg)
+	const hold = `local t = {} for i = 1, 1e5 do t[i] = i / 3 end mb.sleep(600)` // about 900 KB frozen
+	for i := 1; i <= 3; i++ {
+		ask(t, h, tr, alice, "new "+hold)
+		ask(t, h, tr, alice, fmt.Sprintf("run p%d", i))
+	}
+	// whichever comes third ends
+	if got := tr.WaitFor(alice, " failed", 20*time.Second); !strings.Contains(got, "alice@a.example's stored processes take more than this host keeps per user (2 MB)") {
+		t.Fatalf("the third: %q", tr.Messages(alice))
+	}
+	waitCount(h, alice, 2, StateSleeping)
+	var asleep []string
+	for _, line := range strings.Split(ask(t, h, tr, alice, "ps"), "\n") {
+		if strings.Contains(line, "  sleeping") {
+			asleep = append(asleep, strings.Fields(line)[0])
+		}
+	}
+	if len(asleep) != 2 {
+		t.Fatalf("sleeping: %q", asleep)
+	}
+	ask(t, h, tr, bob, "new "+hold)
+	ask(t, h, tr, bob, "run p4")
+	waitCount(h, bob, 1, StateSleeping)
+	if got := ask(t, h, tr, bob, "ps"); !strings.Contains(got, "p4  sleeping") {
+		t.Errorf("another user: %q", got)
+	}
+	// a restart counts what the store holds
+	h.Close()
+	st.Close()
+	h, st = openHost(t, path, tr, cfg)
+	defer func() { h.Close(); st.Close() }()
+	if got := ask(t, h, tr, alice, "fork "+asleep[0]); !strings.Contains(got, "stored processes take more") {
+		t.Errorf("a fork past the quota after a restart: %q", got)
+	}
+	ask(t, h, tr, alice, "kill "+asleep[1])
+	if got := ask(t, h, tr, alice, "fork "+asleep[0]); !isPID(got) {
+		t.Errorf("a fork once there is room: %q", got)
+	}
+	if err := h.ReceiveJump("q1", Record{PID: "p9", Owner: alice, Source: "-"}, crafted(t, `local t = {} for i = 1, 1e5 do t[i] = i / 3 end mb.jump("x")`)); err == nil || !strings.Contains(err.Error(), "stored processes take more") {
+		t.Errorf("an arrival past the quota: %v", err)
+	}
+}

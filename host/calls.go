@@ -37,17 +37,15 @@ func (h *Host) serve(pr *proc) {
 		if t, ok := runtime.ToNumber(arg(0)); ok && arg(0).Type() == runtime.TNumber && t >= 0 {
 			pr.rec.WakeAt = h.wakeAt(pr, seconds(t))
 		}
-		if h.checkpoint(pr) == nil {
-			h.evict(pr)
+		if h.park(pr) {
+			h.arm(pr)
 		}
-		h.arm(pr)
 	case "mb.sleep":
 		t, _ := runtime.ToNumber(arg(0))
 		pr.rec.State, pr.rec.WakeAt = StateSleeping, h.wakeAt(pr, seconds(t))
-		if h.checkpoint(pr) == nil {
-			h.evict(pr)
+		if h.park(pr) {
+			h.arm(pr)
 		}
-		h.arm(pr)
 	case "mb.checkpoint":
 		if err := h.checkpoint(pr); err != nil {
 			fail(err.Error())
@@ -82,6 +80,22 @@ func (h *Host) serve(pr *proc) {
 	default: // mb.freeze: a file on the host is not the user's
 		fail(p.YieldedBy() + " is not available on this host")
 	}
+}
+
+// park stores a process that starts to wait and drops it from memory; a
+// process its owner's share of the store has no room for ends (false),
+// for it could not wait without holding memory. h.mu is held.
+func (h *Host) park(pr *proc) bool {
+	switch err := h.checkpoint(pr); {
+	case err == nil:
+		h.evict(pr)
+	case errors.Is(err, errStored):
+		h.end(pr, StateFailed, err.Error())
+		return false
+	default:
+		h.say(pr.rec.Owner, fmt.Sprintf("%s: cannot checkpoint: %v", pr.rec.PID, err))
+	}
+	return true
 }
 
 // wakeAt is when a wait of d ends: at the end of pr's lifetime at the
@@ -229,21 +243,27 @@ func (h *Host) fork(pr *proc, atFork bool) (*proc, error) {
 		return nil, err
 	}
 	child.args = []runtime.Value{runtime.Nil, runtime.String(pr.rec.PID)}
+	grow := len(cont)
 	if atFork {
+		grow += len(cont) - pr.contSize
+	}
+	if err = h.room(pr.rec.Owner, grow); err == nil && atFork {
 		parent := pr.rec
 		parent.ForkChild = pid
 		h.saving(pr, &parent)
 		if err = h.store.PutPair(&parent, cont, &child.rec, cont); err == nil {
 			pr.rec = parent
 			pr.lastSave = time.Now()
+			h.kept(pr, len(cont))
 		}
-	} else {
+	} else if err == nil {
 		err = h.store.Put(&child.rec, cont, false)
 	}
 	if err != nil {
 		child.drop()
 		return nil, err
 	}
+	h.kept(child, len(cont))
 	child.lastSave = time.Now()
 	h.procs[pid] = child
 	return child, nil

@@ -127,6 +127,9 @@ func (h *Host) ReceiveJumpThen(id string, rec Record, cont []byte, stored func()
 		State: StateRunning, Created: rec.Created, Started: time.Now().UTC(), Arrived: true}}
 	h.mu.Lock()
 	err := h.admit(rec.Owner)
+	if err == nil {
+		err = h.room(rec.Owner, len(cont))
+	}
 	h.mu.Unlock()
 	if err != nil && !h.store.Migrated(id) {
 		return err
@@ -155,6 +158,7 @@ func (h *Host) ReceiveJumpThen(id string, rec Record, cont []byte, stored func()
 		return nil
 	}
 	pr.lastSave = time.Now()
+	h.kept(pr, len(cont))
 	h.procs[pid] = pr
 	h.say(pr.rec.Owner, fmt.Sprintf("%s arrived on %s (it was %s)", pid, h.cfg.Name, rec.PID))
 	h.enqueue(pr)
@@ -179,11 +183,15 @@ func (h *Host) jump(pr *proc, to string) error {
 	}
 	var idb [12]byte
 	rand.Read(idb[:])
+	if err := h.room(pr.rec.Owner, len(cont)-pr.contSize); err != nil {
+		return err
+	}
 	pr.rec.State, pr.rec.Migration, pr.rec.MigrateTo = StateMigrating, hex.EncodeToString(idb[:]), to
 	if err := h.store.Put(&pr.rec, cont, false); err != nil {
 		pr.rec.State, pr.rec.Migration, pr.rec.MigrateTo = StateRunning, "", ""
 		return err
 	}
+	h.kept(pr, len(cont))
 	pr.lastSave = time.Now()
 	h.failPoint(FailJumpStored)
 	return h.finishJump(pr, cont)
@@ -218,6 +226,7 @@ func (h *Host) finishJump(pr *proc, cont []byte) error {
 		pr.rec.State, pr.rec.Reason = StateMigrated, "jumped to "+to
 		pr.drop()
 		h.store.Put(&pr.rec, nil, true)
+		h.kept(pr, 0)
 		return nil
 	}
 	// refused, or cancelled: it goes on here, mb.jump returning nil, why

@@ -57,6 +57,7 @@ type Config struct {
 	// memory only when its share is free; Go's garbage and the store's
 	// pages take the rest (GoMemoryLimit). 0: DefaultHostMemory.
 	HostMemory   int64
+	MaxStored    int64   // bytes of continuations the store keeps for one owner
 	MaxMail      int     // messages waiting in one process's mailbox
 	MaxMailBytes int     // bytes waiting in one process's mailbox
 	MaxMessage   int     // bytes of one message (mb.send, send)
@@ -101,7 +102,7 @@ func (h *Host) failPoint(point string) {
 func DefaultConfig() Config {
 	return Config{Name: "mobilua", StepsPerSlice: 100_000, MaxSteps: 1_000_000_000, StepLimit: 10_000_000, MaxMemory: 64 << 20,
 		MaxOutput: 64 << 10, MaxReply: 4 << 10, CheckpointEvery: 2 * time.Second, Workers: 2, MaxProcsPerOwner: 100,
-		MaxProcs: 10_000, MaxEnded: 50, MaxMail: 100, MaxMailBytes: 1 << 20, MaxMessage: 64 << 10, MaxStanza: 64 << 10,
+		MaxProcs: 10_000, MaxEnded: 50, MaxStored: 256 << 20, MaxMail: 100, MaxMailBytes: 1 << 20, MaxMessage: 64 << 10, MaxStanza: 64 << 10,
 		SendRate: 20, OwnerRate: 50,
 		MaxLoad: 1 << 20, LoadTimeout: 10 * time.Second, MaxLifetime: 24 * time.Hour, OutputEvery: time.Second,
 		JumpRetry: 10 * time.Second}
@@ -124,6 +125,7 @@ type proc struct {
 	lastSent time.Time
 	running  bool // a worker runs it (its state is the worker's until the slice ends)
 	mailSize int  // bytes of mail (the messages' sizes)
+	contSize int  // bytes of its continuation in the store
 	sends    bucket
 	// stepDone, for a step command's process (never stored): its reply
 	stepDone chan string
@@ -148,6 +150,7 @@ type Host struct {
 	started   time.Time
 	pool      *runtime.Pool      // the processes' share of HostMemory
 	rates     map[string]*bucket // per owner: their processes' messages
+	stored    map[string]int     // per owner: bytes of their continuations in the store
 }
 
 // New starts a host on store: every process the store holds is back, and
@@ -160,10 +163,15 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 		cfg.HostMemory = DefaultHostMemory()
 	}
 	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, aliases: map[string]string{}, shells: map[string]string{},
-		cache: &continuation.ChunkCache{}, started: time.Now(), pool: runtime.NewPool(poolShare(cfg.HostMemory)), rates: map[string]*bucket{}}
+		cache: &continuation.ChunkCache{}, started: time.Now(), pool: runtime.NewPool(poolShare(cfg.HostMemory)), rates: map[string]*bucket{},
+		stored: map[string]int{}}
 	h.ready, h.stepReady = sync.NewCond(&h.mu), sync.NewCond(&h.mu)
 	store.SetSync(!cfg.NoSync)
 	recs, err := store.All()
+	if err != nil {
+		return nil, err
+	}
+	sizes, err := store.ContSizes()
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +182,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	for _, r := range recs {
 		pr := &proc{h: h, rec: *r}
 		h.procs[r.PID] = pr
+		h.kept(pr, sizes[r.PID])
 		if r.Alias != "" {
 			h.aliases[aliasKey(r.Owner, r.Alias)] = r.PID
 		}
@@ -367,6 +376,7 @@ func (h *Host) end(pr *proc, st State, reason string) {
 		pr.timer.Stop()
 	}
 	h.store.Put(&pr.rec, nil, true)
+	h.kept(pr, 0)
 	h.prune(pr.rec.Owner)
 	switch {
 	case st == StateFinished:
@@ -504,10 +514,14 @@ func (h *Host) checkpoint(pr *proc) error {
 	if err != nil {
 		return err
 	}
+	if err := h.room(pr.rec.Owner, len(cont)-pr.contSize); err != nil {
+		return err
+	}
 	h.saving(pr, &pr.rec)
 	if err := h.store.Put(&pr.rec, cont, false); err != nil {
 		return err
 	}
+	h.kept(pr, len(cont))
 	pr.lastSave = time.Now()
 	return nil
 }
@@ -587,10 +601,8 @@ func (h *Host) slice(pr *proc) {
 		if vs := pr.p.YieldValues(); len(vs) > 0 {
 			pr.rec.Prompt, _ = runtime.ToStringRaw(vs[0])
 		}
-		if err := h.checkpoint(pr); err != nil {
-			h.say(pr.rec.Owner, fmt.Sprintf("%s: cannot checkpoint: %v", pr.rec.PID, err))
-		} else {
-			h.evict(pr)
+		if !h.park(pr) {
+			return
 		}
 		msg := fmt.Sprintf("%s waits for input (input %s <text>)", pr.rec.PID, pr.rec.PID)
 		if pr.rec.Prompt != "" {
@@ -604,8 +616,12 @@ func (h *Host) slice(pr *proc) {
 			// freezing and storing take about three times the heap for a
 			// moment: within the budget, or at a later slice
 			if need := 3 * p.MemoryInUse(); h.pool.Reserve(need) {
-				h.checkpoint(pr)
+				err := h.checkpoint(pr)
 				h.pool.Release(need)
+				if errors.Is(err, errStored) {
+					h.end(pr, StateFailed, err.Error())
+					return
+				}
 			}
 		}
 		h.enqueue(pr)

@@ -1,6 +1,7 @@
 package host
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -74,6 +75,26 @@ func (h *Host) admit(owner string) error {
 		return fmt.Errorf("this host has %d live processes, the most it takes; try later", all)
 	}
 	return nil
+}
+
+// errStored: an owner's continuations would take more of the store
+// than Config.MaxStored.
+var errStored = errors.New("stored processes take more than this host keeps per user")
+
+// room says whether owner's continuations may grow by n bytes in the
+// store. h.mu is held.
+func (h *Host) room(owner string, n int) error {
+	if h.cfg.MaxStored > 0 && n > 0 && int64(h.stored[owner]+n) > h.cfg.MaxStored {
+		return fmt.Errorf("%s's %w (%d MB)", owner, errStored, h.cfg.MaxStored>>20)
+	}
+	return nil
+}
+
+// kept records that pr's continuation in the store is now n bytes.
+// h.mu is held.
+func (h *Host) kept(pr *proc, n int) {
+	h.stored[pr.rec.Owner] += n - pr.contSize
+	pr.contSize = n
 }
 
 // prune removes owner's oldest ended processes past MaxEnded from the

@@ -397,6 +397,18 @@ func (s *Store) Delete(pid string) error {
 	})
 }
 
+// ContSizes returns the size of every stored continuation, by PID.
+func (s *Store) ContSizes() (map[string]int, error) {
+	sizes := map[string]int{}
+	err := s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bConts).ForEach(func(k, v []byte) error {
+			sizes[string(k)] = len(v)
+			return nil
+		})
+	})
+	return sizes, err
+}
+
 // Get returns a record and its continuation (nil if it has none).
 func (s *Store) Get(pid string) (*Record, []byte, error) {
 	var r *Record

@@ -37,6 +37,7 @@ type fileConfig struct {
 		MaxProcs         int      `toml:"max_processes"`
 		MaxEnded         int      `toml:"ended_processes_kept"`
 		HostMemoryMB     int64    `toml:"host_memory_mb"`
+		StoredMB         int64    `toml:"stored_mb_per_owner"`
 		MaxMail          int      `toml:"mailbox_messages"`
 		MaxMailBytes     int      `toml:"mailbox_bytes"`
 		MaxMessage       int      `toml:"message_bytes"`
@@ -109,6 +110,7 @@ func loadConfig(path string, acct account, store *string, peers *peerList) (host
 	setInt(&hc.StepLimit, l.StepLimit)
 	setInt(&hc.MaxMemory, l.MaxMemoryMB<<20)
 	setInt(&hc.HostMemory, l.HostMemoryMB<<20)
+	setInt(&hc.MaxStored, l.StoredMB<<20)
 	hc.LoadAllow = l.LoadAllow
 	for dst, v := range map[*float64]float64{&hc.SendRate: l.SendRate, &hc.OwnerRate: l.OwnerRate} {
 		if v > 0 {
