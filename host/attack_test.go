@@ -415,3 +415,23 @@ func TestStoredQuota(t *testing.T) {
 		t.Errorf("an arrival past the quota: %v", err)
 	}
 }
+
+// TestJumpRate: a process that jumps back and forth between two hosts is
+// held to each host's allowance of jump traffic per owner.
+func TestJumpRate(t *testing.T) {
+	tr := &Memory{}
+	slow := func(name string) func(*Config) {
+		return func(c *Config) { c.Name, c.JumpRate, c.CheckpointEvery = name, 64<<10, 0 } // 64 jumps at once, one a second
+	}
+	a := attackHost(t, tr, slow("a"))
+	b := attackHost(t, tr, slow("b"))
+	tr.Attach(a)
+	tr.Attach(b)
+	ask(t, a, tr, alice, `new for i = 1, 1000 do local ok, e = mb.jump(mb.host() == "a" and "b" or "a") if not ok then print(i, e) return end end print("never refused")`)
+	ask(t, a, tr, alice, "run p1")
+	got := tr.WaitFor(alice, "too many jumps", 60*time.Second)
+	var n int
+	if _, err := fmt.Sscan(got, &n); err != nil || n < 120 || n > 140 || !strings.Contains(got, "alice@a.example's processes send at most 64 KB a second in jumps") {
+		t.Errorf("ping-pong: %q (%v)", got, tr.Messages(alice)[len(tr.Messages(alice))-3:])
+	}
+}

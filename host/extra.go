@@ -186,6 +186,9 @@ func (h *Host) jump(pr *proc, to string) error {
 	if err := h.room(pr.rec.Owner, len(cont)-pr.contSize); err != nil {
 		return err
 	}
+	if err := h.jumpRate(pr.rec.Owner, len(cont)); err != nil {
+		return err
+	}
 	pr.rec.State, pr.rec.Migration, pr.rec.MigrateTo = StateMigrating, hex.EncodeToString(idb[:]), to
 	if err := h.store.Put(&pr.rec, cont, false); err != nil {
 		pr.rec.State, pr.rec.Migration, pr.rec.MigrateTo = StateRunning, "", ""

@@ -64,6 +64,7 @@ type Config struct {
 	MaxStanza    int     // bytes of one chat message the host sends (longer ones are cut, with a note)
 	SendRate     float64 // messages a process may send per second (mb.send), in bursts of twice that
 	OwnerRate    float64 // the same for all of one owner's processes together
+	JumpRate     float64 // bytes a second an owner's processes may send in jumps (bursts of 64 seconds' worth)
 	// LoadAllow lists what `load <url>` may reach although it is not a
 	// public address: IP addresses, CIDR prefixes, or host names.
 	LoadAllow   []string
@@ -103,7 +104,7 @@ func DefaultConfig() Config {
 	return Config{Name: "mobilua", StepsPerSlice: 100_000, MaxSteps: 1_000_000_000, StepLimit: 10_000_000, MaxMemory: 64 << 20,
 		MaxOutput: 64 << 10, MaxReply: 4 << 10, CheckpointEvery: 2 * time.Second, Workers: 2, MaxProcsPerOwner: 100,
 		MaxProcs: 10_000, MaxEnded: 50, MaxStored: 256 << 20, MaxMail: 100, MaxMailBytes: 1 << 20, MaxMessage: 64 << 10, MaxStanza: 64 << 10,
-		SendRate: 20, OwnerRate: 50,
+		SendRate: 20, OwnerRate: 50, JumpRate: 4 << 20,
 		MaxLoad: 1 << 20, LoadTimeout: 10 * time.Second, MaxLifetime: 24 * time.Hour, OutputEvery: time.Second,
 		JumpRetry: 10 * time.Second}
 }
@@ -150,6 +151,7 @@ type Host struct {
 	started   time.Time
 	pool      *runtime.Pool      // the processes' share of HostMemory
 	rates     map[string]*bucket // per owner: their processes' messages
+	jumps     map[string]*bucket // per owner: the bytes of their processes' jumps
 	stored    map[string]int     // per owner: bytes of their continuations in the store
 }
 
@@ -163,7 +165,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 		cfg.HostMemory = DefaultHostMemory()
 	}
 	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, aliases: map[string]string{}, shells: map[string]string{},
-		cache: &continuation.ChunkCache{}, started: time.Now(), pool: runtime.NewPool(poolShare(cfg.HostMemory)), rates: map[string]*bucket{},
+		cache: &continuation.ChunkCache{}, started: time.Now(), pool: runtime.NewPool(poolShare(cfg.HostMemory)), rates: map[string]*bucket{}, jumps: map[string]*bucket{},
 		stored: map[string]int{}}
 	h.ready, h.stepReady = sync.NewCond(&h.mu), sync.NewCond(&h.mu)
 	store.SetSync(!cfg.NoSync)

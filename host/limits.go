@@ -24,22 +24,49 @@ type bucket struct {
 }
 
 // take takes a token if there is one. h.mu is held.
-func (b *bucket) take(rate float64) bool {
+func (b *bucket) take(rate float64) bool { return b.takeN(1, rate, 2*rate) }
+
+// takeN takes n tokens if there are that many: rate a second, up to
+// burst. h.mu is held.
+func (b *bucket) takeN(n, rate, burst float64) bool {
 	if rate <= 0 {
 		return true
 	}
 	now := time.Now()
 	if b.last.IsZero() {
-		b.tokens = 2 * rate
+		b.tokens = burst
 	} else {
-		b.tokens = min(2*rate, b.tokens+rate*now.Sub(b.last).Seconds())
+		b.tokens = min(burst, b.tokens+rate*now.Sub(b.last).Seconds())
 	}
 	b.last = now
-	if b.tokens < 1 {
+	if b.tokens < n {
 		return false
 	}
-	b.tokens--
+	b.tokens -= n
 	return true
+}
+
+// jumpMin is what a jump costs at least (a small process ping-ponging
+// between two hosts costs them a store write and a message each time);
+// an owner's processes may send a minute's worth of jumps at once.
+const (
+	jumpMin   = 64 << 10
+	jumpBurst = 64 // seconds of JumpRate
+)
+
+// jumpRate takes a jump of n bytes from the owner's allowance of
+// outgoing jumps. h.mu is held.
+func (h *Host) jumpRate(owner string, n int) error {
+	b := h.jumps[owner]
+	if b == nil {
+		b = &bucket{}
+		h.jumps[owner] = b
+	}
+	if !b.takeN(float64(max(n, jumpMin)), h.cfg.JumpRate, jumpBurst*h.cfg.JumpRate) {
+		return fmt.Errorf("too many jumps: %s's processes send at most %d KB a second in jumps (a jump counts %d KB at least); try again later",
+			owner, int64(h.cfg.JumpRate)>>10, jumpMin>>10)
+	}
+	return nil
 }
 
 // rate takes a message from pr's and its owner's allowance. h.mu is held.

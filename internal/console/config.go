@@ -44,6 +44,7 @@ type fileConfig struct {
 		MaxStanza        int      `toml:"stanza_bytes"`
 		SendRate         float64  `toml:"sends_per_second"`
 		OwnerRate        float64  `toml:"owner_sends_per_second"`
+		JumpMB           float64  `toml:"jump_mb_per_second"`
 		LoadAllow        []string `toml:"load_allow"`
 		Workers          int      `toml:"workers"`
 	} `toml:"limits"`
@@ -112,7 +113,7 @@ func loadConfig(path string, acct account, store *string, peers *peerList) (host
 	setInt(&hc.HostMemory, l.HostMemoryMB<<20)
 	setInt(&hc.MaxStored, l.StoredMB<<20)
 	hc.LoadAllow = l.LoadAllow
-	for dst, v := range map[*float64]float64{&hc.SendRate: l.SendRate, &hc.OwnerRate: l.OwnerRate} {
+	for dst, v := range map[*float64]float64{&hc.SendRate: l.SendRate, &hc.OwnerRate: l.OwnerRate, &hc.JumpRate: l.JumpMB * (1 << 20)} {
 		if v > 0 {
 			*dst = v
 		}

@@ -31,7 +31,7 @@ func TestConfigFile(t *testing.T) {
 	if *acct.jid != "lua1@a.example" || *acct.passFile != "/etc/mobilua/pw" || !*acct.useTLS || *store != "mobilua-host.db" ||
 		len(peers) != 1 || peers[0] != "lua2@b.example" || hc.StepsPerSlice != 100000 || hc.MaxMemory != 64<<20 ||
 		hc.OutputEvery != time.Second || hc.MaxLifetime != 24*time.Hour || hc.Workers != 2 || hc.NoSync ||
-		hc.MaxProcs != 10000 || hc.MaxMail != 100 || hc.MaxStanza != 65536 || hc.SendRate != 20 || hc.HostMemory != 0 || hc.MaxStored != 256<<20 {
+		hc.MaxProcs != 10000 || hc.MaxMail != 100 || hc.MaxStanza != 65536 || hc.SendRate != 20 || hc.HostMemory != 0 || hc.MaxStored != 256<<20 || hc.JumpRate != 4<<20 {
 		t.Errorf("parsed: %+v %+v", acct, hc)
 	}
 	os.WriteFile(path, []byte("mode = \"component\"\n"), 0o644)
