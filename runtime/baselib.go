@@ -665,7 +665,7 @@ func baseCollectgarbage(t *Thread, a []Value) int {
 	}
 	switch opt {
 	case "collect":
-		if !t.p.Sandboxed && t.p.MemoryLimit <= 0 && t.p.Pool == nil {
+		if !t.p.Sandboxed && !t.p.accounted() {
 			goruntime.GC() // a process of its own: the whole Go heap is its
 		}
 		t.Push(Number(0))

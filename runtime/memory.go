@@ -23,9 +23,10 @@ import (
 //
 // An allocation that would take the process past its limit is refused
 // with "memory limit exceeded (N bytes wanted ...)", an error pcall
-// catches (as lua5.1's "not enough memory"): nothing was allocated. A process found to
-// hold more than its limit when its heap is walked is stopped with
-// "memory limit exceeded", which no pcall catches, like the step limit.
+// catches (as lua5.1's "not enough memory"): nothing was allocated. A
+// process found to hold more than its limit when its heap is walked is
+// stopped with "memory limit exceeded", which no pcall catches, like the
+// step limit.
 //
 // A Pool bounds the sum over many processes (a host's budget): each
 // process reserves from it what it may reach before its next walk, and
@@ -113,8 +114,9 @@ func (p *Process) ReleaseMemory() {
 	p.reserved = 0
 }
 
-// Reserved is what p holds of its pool.
-func (p *Process) Reserved() int64 { return p.reserved }
+// accounted says whether p's memory is accounted for: a limit of its
+// own, or a pool shared with others.
+func (p *Process) accounted() bool { return p.MemoryLimit > 0 || p.Pool != nil }
 
 // charge accounts for n bytes the process is about to allocate.
 func (p *Process) charge(n int64) {
@@ -143,7 +145,7 @@ func (p *Process) chargeLarge(n int64) {
 // slice: MemoryLimit and Pool are the embedder's to set between them).
 func (p *Process) resetMemory() {
 	p.memNext = math.MaxInt64
-	if p.MemoryLimit > 0 || p.Pool != nil {
+	if p.accounted() {
 		p.memNext = p.memWindow
 	}
 }
@@ -152,7 +154,7 @@ func (p *Process) resetMemory() {
 // granted or refused.
 func (p *Process) chargeSlow(n int64) {
 	p.allocSince -= n
-	if p.MemoryLimit <= 0 && p.Pool == nil {
+	if !p.accounted() {
 		p.memNext = math.MaxInt64
 		p.allocSince += n
 		return
@@ -365,7 +367,7 @@ func chunkBytes(n int) int64 { return 1024 + 16*int64(n) }
 // memoryCount is what collectgarbage("count") reports: a process under
 // accounting, its own charge; a process of its own, Go's heap.
 func (p *Process) memoryCount() int64 {
-	if p.MemoryLimit > 0 || p.Pool != nil {
+	if p.accounted() {
 		return p.MemoryInUse()
 	}
 	var ms goruntime.MemStats
