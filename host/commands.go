@@ -169,11 +169,10 @@ func (h *Host) cmdRun(from, pid string) string {
 	if err != nil {
 		return err.Error()
 	}
-	if !h.pool.Reserve(startBytes) {
+	p := h.newProcess(pr)
+	if !p.Reserve(startBytes) {
 		return errBusy.Error()
 	}
-	p := h.newProcess(pr)
-	p.Adopt(startBytes)
 	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk(name, []byte(pr.rec.Source), proto))))
 	p.SetBudget(h.cfg.StepsPerSlice)
 	pr.p = p

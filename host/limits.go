@@ -201,11 +201,10 @@ func (h *Host) cmdStep(from, code string) string {
 		return err.Error()
 	}
 	pr := &proc{h: h, rec: Record{PID: "step", Owner: from, Source: code, State: StateRunning}, stepDone: make(chan string, 1)}
-	if !h.pool.Reserve(startBytes) {
+	p := h.newProcess(pr)
+	if !p.Reserve(startBytes) {
 		return errBusy.Error()
 	}
-	p := h.newProcess(pr)
-	p.Adopt(startBytes)
 	p.MaxSteps = h.cfg.StepLimit
 	p.SetBudget(max(h.cfg.StepsPerSlice/10, 1)) // short turns: steps share their worker
 	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk("=step", []byte(code), proto))))
