@@ -109,6 +109,7 @@ func Salvage(path, out string, w io.Writer) error {
 			next = n + 1
 		}
 	}
+	migrations := map[string]string{} // as far as the cursor gets
 	s.view(func(tx *bolt.Tx) error {
 		var n int
 		if b := tx.Bucket(bMeta); b != nil {
@@ -117,13 +118,16 @@ func Salvage(path, out string, w io.Writer) error {
 			}
 		}
 		if b := tx.Bucket(bMigr); b != nil {
-			b.ForEach(func(k, v []byte) error {
-				return dst.update(func(dtx *bolt.Tx) error { return dtx.Bucket(bMigr).Put(k, v) })
-			})
+			b.ForEach(func(k, v []byte) error { migrations[string(k)] = string(v); return nil })
 		}
 		return nil
 	})
 	if err := dst.update(func(tx *bolt.Tx) error {
+		for k, v := range migrations {
+			if err := tx.Bucket(bMigr).Put([]byte(k), []byte(v)); err != nil {
+				return err
+			}
+		}
 		return tx.Bucket(bMeta).Put([]byte("nextpid"), []byte(fmt.Sprint(next)))
 	}); err != nil {
 		return err
