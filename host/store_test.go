@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // storeWithProcesses makes a store holding processes of every kind and
@@ -103,11 +105,29 @@ func TestDamagedStore(t *testing.T) {
 // gives no PID out twice.
 func TestSalvage(t *testing.T) {
 	path := storeWithProcesses(t)
+	// two migrations: one taken in, one cancelled
+	st, err := OpenStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.CancelMigration("m-cancelled")
+	st.update(func(tx *bolt.Tx) error { return tx.Bucket(bMigr).Put([]byte("m-taken"), []byte("p3")) })
+	st.Close()
 	saved := filepath.Join(t.TempDir(), "saved.db")
 	var out bytes.Buffer
 	if err := Salvage(path, saved, &out); err != nil || !strings.Contains(out.String(), "salvaged 11 processes of 11") {
 		t.Fatalf("%v %q", err, out.String())
 	}
+	if st, err = OpenStore(saved); err != nil {
+		t.Fatal(err)
+	}
+	if !st.Migrated("m-taken") || st.Migrated("m-cancelled") || st.Migrated("m-other") {
+		t.Errorf("the migrations were not kept")
+	}
+	if _, _, err := st.PutNew(&Record{Owner: alice}, []byte("x"), "m-cancelled"); err == nil {
+		t.Errorf("a cancelled migration was taken in after the salvage")
+	}
+	st.Close()
 	tr := &Memory{}
 	h := hostWith(t, saved, tr, DefaultConfig())
 	if got := ask(t, h, tr, alice, "ps"); strings.Count(got, "waiting for input") != 10 {
