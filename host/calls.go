@@ -93,7 +93,7 @@ func (h *Host) park(pr *proc) bool {
 		h.end(pr, StateFailed, err.Error())
 		return false
 	default:
-		h.say(pr.rec.Owner, fmt.Sprintf("%s: cannot checkpoint: %v", pr.rec.PID, err))
+		h.tell(pr, fmt.Sprintf("%s: cannot checkpoint: %v", pr.rec.PID, err))
 	}
 	return true
 }
@@ -237,7 +237,7 @@ func (h *Host) fork(pr *proc, atFork bool) (*proc, error) {
 	}
 	// the child lives as long as its parent may: forking is no way to
 	// outlive the lifetime limit
-	child := &proc{h: h, rec: Record{PID: pid, Owner: pr.rec.Owner, Source: pr.rec.Source, State: StateRunning,
+	child := &proc{h: h, rec: Record{PID: pid, Owner: pr.rec.Owner, Client: pr.rec.Client, Source: pr.rec.Source, State: StateRunning,
 		Created: time.Now().UTC(), Started: pr.rec.Started, Parent: pr.rec.PID, Comment: pr.rec.Comment}}
 	if child.p, err = h.thaw(child, cont); err != nil {
 		return nil, err
@@ -308,7 +308,9 @@ func (h *Host) sendFrom(pr *proc, to string, v runtime.Value) error {
 		if to != owner {
 			return fmt.Errorf("mb.send reaches one user: the process's owner (%s)", owner)
 		}
-		h.say(owner, fmt.Sprintf("message from %s: %s", pid, msg))
+		h.mu.Lock()
+		h.tell(pr, fmt.Sprintf("message from %s: %s", pid, msg))
+		h.mu.Unlock()
 		return nil
 	}
 	return h.Deliver(from, to, msg)

@@ -43,15 +43,13 @@ func init() {
 	}
 }
 
-// Handle answers a message from a user. Chat from this host's own
-// address and from its peers is never taken as commands (two hosts would
-// answer each other forever).
+// Handle answers a message from a user (from is their address with the
+// resource they wrote from: the reply goes there). Chat from this host's
+// own address and from its peers is never taken as commands (two hosts
+// would answer each other forever).
 func (h *Host) Handle(from, text string) {
-	if h.isHost(from) {
-		return
-	}
-	if reply := h.Command(from, text); reply != "" {
-		h.say(from, reply)
+	if !h.isHost(from) {
+		h.answer(from, func(user string) string { return h.Command(user, text) })
 	}
 }
 
@@ -59,13 +57,32 @@ func (h *Host) Handle(from, text string) {
 // a component's pid@domain): input for it, never a command, and never
 // for the sender's shell.
 func (h *Host) HandleInput(from, pid, text string) {
-	if h.isHost(from) {
-		return
-	}
-	if reply := h.Input(from, pid, text); reply != "" {
-		h.say(from, reply)
+	if !h.isHost(from) {
+		h.answer(from, func(user string) string { return h.Input(user, pid, text) })
 	}
 }
+
+// answer runs f for the user at address from and sends its reply there,
+// before anything f set off (outbox.go).
+func (h *Host) answer(from string, f func(user string) string) {
+	user := bare(from)
+	h.mu.Lock()
+	if from != user {
+		if len(h.resources) >= maxResources {
+			clear(h.resources) // a fallback only: bounded, not kept
+		}
+		h.resources[user] = from
+	}
+	n := h.hold(from)
+	h.mu.Unlock()
+	reply := f(user)
+	h.mu.Lock()
+	h.fill(n, reply)
+	h.mu.Unlock()
+}
+
+// maxResources is the most users whose last address the host keeps.
+const maxResources = 10_000
 
 // isHost says whether from is this host (its account, or a process's
 // address of its domain) or a peer.
@@ -77,8 +94,8 @@ func (h *Host) isHost(from string) bool {
 // Command runs a message from a user and returns the reply ("" for none:
 // a message to the user's shell process).
 func (h *Host) Command(from, text string) string {
-	if h.toShell(from, text) {
-		return ""
+	if reply, ok := h.toShell(from, text); ok {
+		return reply
 	}
 	text = strings.TrimSpace(text)
 	name, arg, _ := strings.Cut(text, " ")
@@ -176,7 +193,7 @@ func (h *Host) cmdRun(from, pid string) string {
 	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk(name, []byte(pr.rec.Source), proto))))
 	p.SetBudget(h.cfg.StepsPerSlice)
 	pr.p = p
-	pr.rec.State, pr.rec.Started = StateRunning, time.Now().UTC()
+	pr.rec.State, pr.rec.Started, pr.rec.Client = StateRunning, time.Now().UTC(), h.resources[from]
 	// acknowledged only once persisted (its first checkpoint: not started)
 	if err := h.checkpoint(pr); err != nil {
 		pr.drop()
@@ -367,4 +384,28 @@ func (h *Host) cmdFork(from, pid string) string {
 		return child.rec.PID
 	}
 	return fmt.Sprintf("%s is %s: fork copies a new or waiting process (a script forks itself with mb.fork)", pr.rec.PID, pr.rec.State)
+}
+
+// Load is how busy the host is: its processes in memory and in the
+// store (the presence status that users' rosters show).
+type Load struct {
+	Processes int // all it keeps, ended ones too
+	Running   int // running or migrating
+	Waiting   int // waiting for input, a message or a timer
+}
+
+// Load counts the host's processes.
+func (h *Host) Load() Load {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	l := Load{Processes: len(h.procs)}
+	for _, pr := range h.procs {
+		switch st := pr.rec.State; {
+		case st == StateRunning || st == StateMigrating:
+			l.Running++
+		case st.waiting():
+			l.Waiting++
+		}
+	}
+	return l
 }

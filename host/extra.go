@@ -69,18 +69,16 @@ func (h *Host) cmdShell(from, arg string) string {
 	return fmt.Sprintf("your messages now go to %s as input; shell off ends that", pr.rec.PID)
 }
 
-// toShell passes a message to the caller's shell process, if they have one.
-func (h *Host) toShell(from, text string) bool {
+// toShell passes a message to the caller's shell process, if they have
+// one, and returns the reply ("" when the process took it).
+func (h *Host) toShell(from, text string) (string, bool) {
 	h.mu.Lock()
 	pid, ok := h.shells[from]
 	h.mu.Unlock()
 	if !ok || strings.TrimSpace(text) == "shell off" {
-		return false
+		return "", false
 	}
-	if reply := h.Input(from, pid, text); reply != "" {
-		h.say(from, reply)
-	}
-	return true // (the reply, if any, is sent here)
+	return h.Input(from, pid, text), true
 }
 
 // ---- jumping between hosts on one transport
@@ -123,7 +121,7 @@ func (h *Host) ReceiveJump(id string, rec Record, cont []byte) error {
 // acknowledgement goes first.
 func (h *Host) ReceiveJumpThen(id string, rec Record, cont []byte, stored func()) error {
 	// it starts its life here: the lifetime limit is this host's, from now
-	pr := &proc{h: h, rec: Record{Owner: rec.Owner, Source: rec.Source, Comment: truncate(rec.Comment, maxComment),
+	pr := &proc{h: h, rec: Record{Owner: rec.Owner, Client: ownClient(rec), Source: rec.Source, Comment: truncate(rec.Comment, maxComment),
 		State: StateRunning, Created: rec.Created, Started: time.Now().UTC(), Arrived: true}}
 	h.mu.Lock()
 	err := h.admit(rec.Owner)
@@ -160,9 +158,18 @@ func (h *Host) ReceiveJumpThen(id string, rec Record, cont []byte, stored func()
 	pr.lastSave = time.Now()
 	h.kept(pr, len(cont))
 	h.procs[pid] = pr
-	h.say(pr.rec.Owner, fmt.Sprintf("%s arrived on %s (it was %s)", pid, h.cfg.Name, rec.PID))
+	h.tell(pr, fmt.Sprintf("%s arrived on %s (it was %s)", pid, h.cfg.Name, rec.PID))
 	h.enqueue(pr)
 	return nil
+}
+
+// ownClient is rec's client address if it is one of its owner's (a
+// record from a peer may say anything).
+func ownClient(rec Record) string {
+	if bare(rec.Client) != rec.Owner {
+		return ""
+	}
+	return rec.Client
 }
 
 // jump sends pr to another host, exactly once: the process is stored as

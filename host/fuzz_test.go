@@ -52,7 +52,7 @@ func FuzzHostThaw(f *testing.F) {
 			cfg := DefaultConfig()
 			cfg.MaxSteps, cfg.MaxMemory, cfg.HostMemory, cfg.StepsPerSlice = 50_000, 8<<20, 64<<20, 1000
 			fuzzHost.h = &Host{cfg: cfg, store: st, tr: &Memory{}, procs: map[string]*proc{}, cache: &continuation.ChunkCache{},
-				pool: runtime.NewPool(poolShare(cfg.HostMemory)), rates: map[string]*bucket{}}
+				pool: runtime.NewPool(poolShare(cfg.HostMemory)), rates: map[string]*bucket{}, outboxes: map[string]*outbox{}, kick: make(chan struct{}, 1)}
 		})
 		h := fuzzHost.h
 		for _, c := range [][]byte{b, resealed(b)} {

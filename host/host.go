@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -116,14 +115,14 @@ type proc struct {
 	p        *runtime.Process // nil when it has no live state (new, finished)
 	args     []runtime.Value  // what the next Resume passes
 	queued   bool
-	out      bytes.Buffer // output not yet sent to the owner
+	out      bytes.Buffer // output not yet sent to the owner (a step's: its reply)
+	open     *note        // the output note out goes into (outbox.go)
 	lastSave time.Time
 	mail     []Message // delivered, not yet received
 	consumed uint64    // the last message received (rec.MailSeq once checkpointed)
 	timer    *time.Timer
-	slices   int // since its heap was last measured
-	dropped  int // output bytes that did not fit in the next message
-	lastSent time.Time
+	slices   int  // since its heap was last measured
+	dropped  int  // output bytes that did not fit in the next message
 	running  bool // a worker runs it (its state is the worker's until the slice ends)
 	mailSize int  // bytes of mail (the messages' sizes)
 	contSize int  // bytes of its continuation in the store
@@ -153,6 +152,13 @@ type Host struct {
 	rates     map[string]*bucket // per owner: their processes' messages
 	jumps     map[string]*bucket // per owner: the bytes of their processes' jumps
 	stored    map[string]int     // per owner: bytes of their continuations in the store
+	outboxes  map[string]*outbox // per user: messages to send, in order (outbox.go)
+	resources map[string]string  // per user: the address (with resource) they last wrote from
+	kick      chan struct{}      // the sender has notes to look at
+	// senderDone is closed when the sender has sent everything after
+	// the host closed (senderGone: nothing more is queued)
+	senderDone chan struct{}
+	senderGone bool
 }
 
 // New starts a host on store: every process the store holds is back, and
@@ -166,7 +172,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	}
 	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, aliases: map[string]string{}, shells: map[string]string{},
 		cache: &continuation.ChunkCache{}, started: time.Now(), pool: runtime.NewPool(poolShare(cfg.HostMemory)), rates: map[string]*bucket{}, jumps: map[string]*bucket{},
-		stored: map[string]int{}}
+		stored: map[string]int{}, outboxes: map[string]*outbox{}, resources: map[string]string{}, kick: make(chan struct{}, 1), senderDone: make(chan struct{})}
 	h.ready, h.stepReady = sync.NewCond(&h.mu), sync.NewCond(&h.mu)
 	store.SetSync(!cfg.NoSync)
 	recs, err := store.All()
@@ -213,6 +219,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	// does not wait for the slices of every process on the host
 	h.wg.Add(1)
 	go h.worker(&h.steps, h.stepReady)
+	go h.sender()
 	return h, nil
 }
 
@@ -225,7 +232,6 @@ func (h *Host) Close() error {
 	h.mu.Unlock()
 	h.wg.Wait()
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	for _, pr := range h.steps {
 		pr.stepDone <- "the host is stopping"
 	}
@@ -234,6 +240,14 @@ func (h *Host) Close() error {
 		if pr.p != nil && pr.rec.State == StateRunning {
 			h.checkpoint(pr)
 		}
+	}
+	h.wakeSender()
+	h.mu.Unlock()
+	// what was said goes out (a command still running has 10 seconds
+	// to give its reply)
+	select {
+	case <-h.senderDone:
+	case <-time.After(10 * time.Second):
 	}
 	return nil
 }
@@ -382,9 +396,9 @@ func (h *Host) end(pr *proc, st State, reason string) {
 	h.prune(pr.rec.Owner)
 	switch {
 	case st == StateFinished:
-		h.say(pr.rec.Owner, fmt.Sprintf("%s finished", pr.rec.PID))
+		h.tell(pr, fmt.Sprintf("%s finished", pr.rec.PID))
 	case st == StateFailed:
-		h.say(pr.rec.Owner, fmt.Sprintf("%s failed: %s", pr.rec.PID, reason))
+		h.tell(pr, fmt.Sprintf("%s failed: %s", pr.rec.PID, reason))
 	}
 }
 
@@ -442,9 +456,13 @@ func (o *procOut) Write(b []byte) (int, error) {
 	o.h.mu.Lock()
 	defer o.h.mu.Unlock()
 	pr := o.pr
-	n := min(max(o.h.cfg.MaxReply-pr.out.Len(), 0), len(b))
-	pr.out.Write(b[:n])
-	pr.dropped += len(b) - n
+	if pr.stepDone != nil { // a step's output is its reply
+		n := min(max(o.h.cfg.MaxReply-pr.out.Len(), 0), len(b))
+		pr.out.Write(b[:n])
+		pr.dropped += len(b) - n
+	} else {
+		o.h.output(pr, b)
+	}
 	keep, tail := o.h.cfg.MaxOutput, b
 	if len(tail) > keep { // only its end is kept
 		tail = tail[len(tail)-keep:]
@@ -457,43 +475,12 @@ func (o *procOut) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// flushOutput sends what the process printed to its owner in one message,
-// at most one per OutputEvery unless force (the process stops or waits);
-// what did not fit in MaxReply is dropped with a note. h.mu is held.
-func (h *Host) flushOutput(pr *proc, force bool) {
-	if pr.out.Len() == 0 || !force && time.Since(pr.lastSent) < h.cfg.OutputEvery {
-		return
-	}
-	text := strings.TrimSuffix(pr.out.String(), "\n")
-	pr.out.Reset()
-	if pr.dropped > 0 {
-		text += fmt.Sprintf("\n[... %d more bytes; `output %s` shows the last %d]", pr.dropped, pr.rec.PID, h.cfg.MaxOutput)
-		pr.dropped = 0
-	}
-	pr.lastSent = time.Now()
-	h.sendAs(pr, text)
-}
-
 // ProcessSender is a transport that can send a message as a process, from
 // an address of its own that the user may answer (a component's
 // p42@procs.example).
 type ProcessSender interface {
 	SendAs(pid, to, text string) error
 }
-
-// sendAs sends text to pr's owner as pr when the transport can, else as
-// the host.
-func (h *Host) sendAs(pr *proc, text string) {
-	if ps, ok := h.tr.(ProcessSender); ok {
-		ps.SendAs(pr.rec.PID, pr.rec.Owner, h.cut(text))
-		return
-	}
-	h.say(pr.rec.Owner, text)
-}
-
-// say sends a chat message: every message the host sends goes through
-// here or sendAs, cut to MaxStanza bytes.
-func (h *Host) say(to, text string) { h.tr.Send(to, h.cut(text)) }
 
 // cut shortens text to MaxStanza bytes (on a character's boundary), with
 // a note of what was cut: an XMPP server drops a stream that sends a
@@ -592,7 +579,9 @@ func (h *Host) slice(pr *proc) {
 		h.stepSlice(pr, st, err)
 		return
 	}
-	h.flushOutput(pr, err != nil || st != runtime.OutOfSteps)
+	if err != nil || st != runtime.OutOfSteps {
+		h.flushOutput(pr)
+	}
 	switch {
 	case err != nil:
 		h.end(pr, StateFailed, errorText(err))
@@ -610,7 +599,7 @@ func (h *Host) slice(pr *proc) {
 		if pr.rec.Prompt != "" {
 			msg = fmt.Sprintf("%s asks: %s (answer with: input %s <text>)", pr.rec.PID, pr.rec.Prompt, pr.rec.PID)
 		}
-		h.sendAs(pr, msg)
+		h.tellAs(pr, msg)
 	case st == runtime.Yielded && pr.p.YieldedBy() != "mb.yield":
 		h.serve(pr)
 	default: // out of steps, or mb.yield: others get a turn

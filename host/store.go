@@ -37,8 +37,11 @@ var (
 
 // Record is what the store keeps of a process besides its continuation.
 type Record struct {
-	PID     string    `json:"pid"`
-	Owner   string    `json:"owner"`
+	PID   string `json:"pid"`
+	Owner string `json:"owner"`
+	// Client is the address (with its resource) that started it: where
+	// its output and notices go
+	Client  string    `json:"client,omitempty"`
 	Name    string    `json:"name,omitempty"`
 	Comment string    `json:"comment,omitempty"`
 	Source  string    `json:"source"`

@@ -50,7 +50,15 @@ type Config struct {
 	// loopback or a private network). Each process is then addressable as
 	// its own JID, p42@procs.a.example.
 	Component bool
+	// Resource is the resource to bind (one the server makes up when
+	// empty): a host binds always the same one, so that its users see
+	// one stable address.
+	Resource string
 }
+
+// HostResource is the resource a host binds on its account: its
+// address for users is always account/mobilua.
+const HostResource = "mobilua"
 
 // Transport is a logged-in XMPP session a host sends its messages through.
 type Transport struct {
@@ -81,6 +89,9 @@ type message struct {
 // Dial logs in.
 func Dial(ctx context.Context, cfg Config) (*Transport, error) {
 	j, err := jid.Parse(cfg.JID)
+	if err == nil && cfg.Resource != "" && !cfg.Component {
+		j, err = j.WithResource(cfg.Resource)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("jid %q: %w", cfg.JID, err)
 	}
@@ -214,11 +225,20 @@ func (t *Transport) Listen(f func(from, body string)) error {
 		})))
 }
 
-// Close ends the session.
-func (t *Transport) Close() error { return t.s.Close() }
+// Close ends the session, unavailable first (a roster shows the host
+// offline at once).
+func (t *Transport) Close() error {
+	if !t.component {
+		t.mu.Lock()
+		t.s.Send(t.ctx, stanza.Presence{Type: stanza.UnavailablePresence}.Wrap(nil))
+		t.mu.Unlock()
+	}
+	return t.s.Close()
+}
 
-// chat is a user's message: a command, or input for process pid.
-type chat struct{ pid, body string }
+// chat is a user's message: a command, or input for process pid; from
+// is the address it came from, with its resource (the reply goes there).
+type chat struct{ from, pid, body string }
 
 // Serve answers chat messages with h's commands until the session ends.
 // Each message runs on its own goroutine, in the order they come for one
@@ -226,18 +246,18 @@ type chat struct{ pid, body string }
 func (t *Transport) Serve(h *host.Host) error {
 	var mu sync.Mutex
 	queues := map[string]chan chat{} // per user: their messages, in order
-	handle := func(from string, m chat) {
+	handle := func(user string, m chat) {
 		mu.Lock()
-		q, ok := queues[from]
+		q, ok := queues[user]
 		if !ok {
 			q = make(chan chat, 64)
-			queues[from] = q
+			queues[user] = q
 			go func() {
 				for m := range q {
 					if m.pid != "" {
-						h.HandleInput(from, m.pid, m.body)
+						h.HandleInput(m.from, m.pid, m.body)
 					} else {
-						h.Handle(from, m.body)
+						h.Handle(m.from, m.body)
 					}
 				}
 			}()
@@ -246,7 +266,7 @@ func (t *Transport) Serve(h *host.Host) error {
 		select {
 		case q <- m:
 		default:
-			go t.Send(from, "too many messages at once; wait for the replies")
+			go t.Send(m.from, "too many messages at once; wait for the replies")
 		}
 	}
 	t.j.mu.Lock()
@@ -254,6 +274,10 @@ func (t *Transport) Serve(h *host.Host) error {
 	t.j.mu.Unlock()
 	opts := append(t.jumpHandlers(), t.ipcHandler())
 	opts = append(opts, serviceHandlers(h)...)
+	opts = append(opts, t.presenceHandlers()...)
+	done := make(chan struct{})
+	defer close(done)
+	go t.keepStatus(h, done)
 	opts = append(opts,
 		mux.MessageFunc(stanza.ChatMessage, xml.Name{Local: "body"},
 			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
@@ -261,7 +285,7 @@ func (t *Transport) Serve(h *host.Host) error {
 				if err := xml.NewTokenDecoder(r).Decode(&msg); err != nil || msg.Body == "" {
 					return err
 				}
-				m := chat{body: msg.Body}
+				m := chat{from: msg.From.String(), body: msg.Body}
 				if res := msg.To.Resourcepart(); res != "" && res != t.s.LocalAddr().Resourcepart() {
 					m.pid = res // to host@domain/p7: input for that process
 				} else if pid := msg.To.Localpart(); t.component && pid != "" {

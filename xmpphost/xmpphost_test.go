@@ -106,8 +106,13 @@ func TestChat(t *testing.T) {
 
 // dial logs in as account n of the private Prosody.
 func dial(t testing.TB, ctx context.Context, env map[string]string, n string) *Transport {
+	return dialAs(t, ctx, env, n, "")
+}
+
+// dialAs is dial binding resource (the server picks one for "").
+func dialAs(t testing.TB, ctx context.Context, env map[string]string, n, resource string) *Transport {
 	tr, err := Dial(ctx, Config{JID: env["XMPP_JID"+n], Password: env["XMPP_PASS"+n], Addr: env["XMPP_ADDR"],
-		TLS: env["XMPP_TLS"] != "0", CAFile: env["XMPP_CA"]})
+		TLS: env["XMPP_TLS"] != "0", CAFile: env["XMPP_CA"], Resource: resource})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +128,7 @@ func xmppHost(t testing.TB, ctx context.Context, env map[string]string, n string
 // xmppHostWith is xmppHost with changes to the transport and the host's
 // configuration.
 func xmppHostWith(t testing.TB, ctx context.Context, env map[string]string, n string, mod func(*Transport, *host.Config), peers ...string) (*Transport, *host.Host) {
-	tr := dial(t, ctx, env, n)
+	tr := dialAs(t, ctx, env, n, HostResource)
 	return tr, serveHost(t, tr, env["XMPP_JID"+n], mod, peers)
 }
 

@@ -51,6 +51,7 @@ func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mobilua: %v\n", err)
 		return 1
 	}
+	cfg.Resource = xmpphost.HostResource
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// the transport is replaced when the connection is; the host keeps
@@ -78,7 +79,6 @@ func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		backoff = time.Second
 		tr.SetPeers(peers)
 		sw.set(tr)
-		tr.SetStatus(h.Command(hc.Name, "status"))
 		fmt.Fprintf(stdout, "mobilua host %s: serving (store %s)\n", cfg.JID, *store)
 		go func() { <-ctx.Done(); tr.Close() }()
 		if err := tr.Serve(h); err != nil && !errors.Is(err, context.Canceled) && ctx.Err() == nil {
