@@ -308,6 +308,7 @@ func (h *Host) sendFrom(pr *proc, to string, v runtime.Value) error {
 		if to != owner {
 			return fmt.Errorf("mb.send reaches one user: the process's owner (%s)", owner)
 		}
+		pr.p.FlushOutput() // what it printed before comes before
 		h.mu.Lock()
 		h.tell(pr, fmt.Sprintf("message from %s: %s", pid, msg))
 		h.mu.Unlock()

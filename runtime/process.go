@@ -249,6 +249,14 @@ func (p *Process) window(limited bool) int64 {
 	return w
 }
 
+// FlushOutput writes what print has buffered to Stdout now (an embedder
+// that says something of its own in between keeps the order).
+func (p *Process) FlushOutput() {
+	if p.outBuf != nil {
+		p.outBuf.Flush()
+	}
+}
+
 func (p *Process) endSlice() {
 	p.running = false
 	if p.steps < 0 {

@@ -89,9 +89,6 @@ type message struct {
 // Dial logs in.
 func Dial(ctx context.Context, cfg Config) (*Transport, error) {
 	j, err := jid.Parse(cfg.JID)
-	if err == nil && cfg.Resource != "" && !cfg.Component {
-		j, err = j.WithResource(cfg.Resource)
-	}
 	if err != nil {
 		return nil, fmt.Errorf("jid %q: %w", cfg.JID, err)
 	}
@@ -115,6 +112,10 @@ func Dial(ctx context.Context, cfg Config) (*Transport, error) {
 		}
 		return newTransport(ctx, s, component.NSAccept), nil
 	}
+	bind := xmpp.BindResource()
+	if cfg.Resource != "" {
+		bind = bindNamed(cfg.Resource)
+	}
 	mechs := []sasl.Mechanism{sasl.ScramSha256Plus, sasl.ScramSha1Plus, sasl.ScramSha256, sasl.ScramSha1, sasl.Plain}
 	var s *xmpp.Session
 	if cfg.TLS {
@@ -132,13 +133,13 @@ func Dial(ctx context.Context, cfg Config) (*Transport, error) {
 			}
 			tc.RootCAs = pool
 		}
-		s, err = xmpp.NewClientSession(ctx, j, conn, xmpp.StartTLS(tc), xmpp.SASL("", cfg.Password, mechs...), xmpp.BindResource())
+		s, err = xmpp.NewClientSession(ctx, j, conn, xmpp.StartTLS(tc), xmpp.SASL("", cfg.Password, mechs...), bind)
 	} else {
 		// plain TCP on loopback: mellium negotiates SASL only on a stream
 		// it believes secure
 		s, err = xmpp.NewSession(ctx, j.Domain(), j, conn, xmpp.Secure,
 			xmpp.NewNegotiator(func(*xmpp.Session, *xmpp.StreamConfig) xmpp.StreamConfig {
-				return xmpp.StreamConfig{Features: []xmpp.StreamFeature{xmpp.SASL("", cfg.Password, mechs...), xmpp.BindResource()}}
+				return xmpp.StreamConfig{Features: []xmpp.StreamFeature{xmpp.SASL("", cfg.Password, mechs...), bind}}
 			}))
 	}
 	if err != nil {
