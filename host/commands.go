@@ -22,7 +22,8 @@ var commands []command
 func init() {
 	commands = []command{
 		{"help", "[command]", "list the commands, or explain one", (*Host).cmdHelp},
-		{"step", "<lua code>", "run the code at once and reply with its output", (*Host).cmdStep},
+		{"step", "<lua code>", "run the code at once in your session (its globals stay) and reply with its output; step =expr shows a value", (*Host).cmdStep},
+		{"reset", "", "start a new step session (its globals are gone)", (*Host).cmdReset},
 		{"new", "<lua code>", "store a process; the reply is its PID", (*Host).cmdNew},
 		{"run", "<pid>", "start a stored process", (*Host).cmdRun},
 		{"ps", "", "your processes: PID, state, age", (*Host).cmdPs},

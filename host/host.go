@@ -127,8 +127,10 @@ type proc struct {
 	mailSize int  // bytes of mail (the messages' sizes)
 	contSize int  // bytes of its continuation in the store
 	sends    bucket
-	// stepDone, for a step command's process (never stored): its reply
+	// stepDone, for a step's session (session.go): its reply; first:
+	// the step has not had a turn yet
 	stepDone chan string
+	first    bool
 }
 
 // Host runs processes for users.
@@ -159,6 +161,8 @@ type Host struct {
 	// the host closed (senderGone: nothing more is queued)
 	senderDone chan struct{}
 	senderGone bool
+	sessions   map[string]int  // per user: bytes of their step session in the store
+	stepping   map[string]bool // users whose step runs
 }
 
 // New starts a host on store: every process the store holds is back, and
@@ -172,7 +176,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	}
 	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, aliases: map[string]string{}, shells: map[string]string{},
 		cache: &continuation.ChunkCache{}, started: time.Now(), pool: runtime.NewPool(poolShare(cfg.HostMemory)), rates: map[string]*bucket{}, jumps: map[string]*bucket{},
-		stored: map[string]int{}, outboxes: map[string]*outbox{}, resources: map[string]string{}, kick: make(chan struct{}, 1), senderDone: make(chan struct{})}
+		stored: map[string]int{}, outboxes: map[string]*outbox{}, resources: map[string]string{}, sessions: map[string]int{}, stepping: map[string]bool{}, kick: make(chan struct{}, 1), senderDone: make(chan struct{})}
 	h.ready, h.stepReady = sync.NewCond(&h.mu), sync.NewCond(&h.mu)
 	store.SetSync(!cfg.NoSync)
 	recs, err := store.All()
@@ -182,6 +186,12 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	sizes, err := store.ContSizes()
 	if err != nil {
 		return nil, err
+	}
+	if h.sessions, err = store.SessionSizes(); err != nil {
+		return nil, err
+	}
+	for user, n := range h.sessions {
+		h.stored[user] += n
 	}
 	// timers armed here may fire at once: nothing runs before the
 	// processes are all in place
@@ -412,7 +422,8 @@ func (h *Host) enqueue(pr *proc) {
 	}
 	pr.queued = true
 	if pr.stepDone != nil {
-		if pr.p.Steps() == 0 { // a new step goes first: most end in one turn
+		if pr.first { // a new step goes first: most end in one turn
+			pr.first = false
 			h.steps = append([]*proc{pr}, h.steps...)
 		} else {
 			h.steps = append(h.steps, pr)
@@ -435,6 +446,7 @@ func (h *Host) newProcess(pr *proc) *runtime.Process {
 	stdlib.Open(p)
 	stdlib.OpenMb(p)
 	openHostCalls(p)
+	openStepWait(p)
 	p.SealNatives()
 	p.Embedder = pr
 	h.limit(p)

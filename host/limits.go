@@ -6,9 +6,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/mobilua/mobilua/runtime"
-	"github.com/mobilua/mobilua/transpile"
 )
 
 // What one user, one process and the whole host may make the host spend,
@@ -187,69 +184,4 @@ func isPID(s string) bool {
 		}
 	}
 	return true
-}
-
-// cmdStep runs code at once, on the workers like every process, under
-// StepLimit steps and the memory limits, and replies with its output.
-// It is never stored.
-func (h *Host) cmdStep(from, code string) string {
-	if code == "" {
-		return "step wants Lua code: step print(1 + 1)"
-	}
-	proto, err := transpile.Compile([]byte(code), "=step", transpile.Options{})
-	if err != nil {
-		return err.Error()
-	}
-	pr := &proc{h: h, rec: Record{PID: "step", Owner: from, Source: code, State: StateRunning}, stepDone: make(chan string, 1)}
-	p := h.newProcess(pr)
-	if !p.Reserve(startBytes) {
-		return errBusy.Error()
-	}
-	p.MaxSteps = h.cfg.StepLimit
-	p.SetBudget(max(h.cfg.StepsPerSlice/10, 1)) // short turns: steps share their worker
-	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk("=step", []byte(code), proto))))
-	h.mu.Lock()
-	if h.closing {
-		h.mu.Unlock()
-		p.ReleaseMemory()
-		return "the host is stopping"
-	}
-	pr.p = p
-	h.enqueue(pr)
-	h.mu.Unlock()
-	return <-pr.stepDone
-}
-
-// stepSlice decides what comes after a slice of a step command's
-// process: its reply when it ends, else another slice (an mb call that
-// needs a stored process returns nil and why). h.mu is held.
-func (h *Host) stepSlice(pr *proc, st runtime.Status, err error) {
-	var reply string
-	switch {
-	case err != nil:
-		reply = errorText(err)
-	case st == runtime.Done:
-	case st == runtime.Yielded && pr.p.YieldedBy() != "mb.yield":
-		pr.args = []runtime.Value{runtime.Nil, runtime.String(pr.p.YieldedBy() + " is for stored processes (new, then run)")}
-		h.enqueue(pr)
-		return
-	default:
-		h.enqueue(pr)
-		return
-	}
-	pr.drop()
-	out := strings.TrimSuffix(pr.out.String(), "\n")
-	if pr.dropped > 0 {
-		out += "\n[... output truncated]"
-	}
-	if reply != "" {
-		if out != "" {
-			out += "\n"
-		}
-		out += reply
-	}
-	if out == "" {
-		out = "(no output)"
-	}
-	pr.stepDone <- out
 }

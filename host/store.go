@@ -22,6 +22,8 @@ import (
 //	migrations  migration ID → the PID a jump that arrived got
 //	mail   pid → a bucket: sequence number (8 bytes, big endian) → a
 //	       Message (JSON) not yet consumed by a checkpoint
+//	sessions  user's bare address → their step session's continuation
+//	       (session.go; a store without the bucket gets it when opened)
 //
 // A record and its continuation are written in one transaction, so a host
 // killed at any moment finds both from the same instant.
@@ -33,6 +35,7 @@ var (
 	bConts = []byte("conts")
 	bMail  = []byte("mail")
 	bMigr  = []byte("migrations")
+	bSess  = []byte("sessions")
 )
 
 // Record is what the store keeps of a process besides its continuation.
@@ -89,7 +92,10 @@ func OpenStore(path string) (s *Store, err error) {
 		}
 	}()
 	defer panicOnFault()()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 100 * time.Millisecond})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("store %s is in use by another host (or mobilua store command)", path)
+	}
 	if err != nil {
 		return nil, damaged(path, err)
 	}
@@ -99,7 +105,7 @@ func OpenStore(path string) (s *Store, err error) {
 		if err != nil {
 			return err
 		}
-		for _, b := range [][]byte{bProcs, bConts, bMail, bMigr} {
+		for _, b := range [][]byte{bProcs, bConts, bMail, bMigr, bSess} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -450,3 +456,40 @@ func (s *Store) All() ([]*Record, error) {
 }
 
 var errNoProcess = errors.New("no such process")
+
+// Session returns user's step session (nil: none).
+func (s *Store) Session(user string) (cont []byte, err error) {
+	err = s.view(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bSess); b != nil {
+			cont = append([]byte(nil), b.Get([]byte(user))...)
+		}
+		return nil
+	})
+	if len(cont) == 0 {
+		cont = nil
+	}
+	return cont, err
+}
+
+// PutSession keeps user's step session (nil: deletes it).
+func (s *Store) PutSession(user string, cont []byte) error {
+	return s.update(func(tx *bolt.Tx) error {
+		if cont == nil {
+			return tx.Bucket(bSess).Delete([]byte(user))
+		}
+		return tx.Bucket(bSess).Put([]byte(user), cont)
+	})
+}
+
+// SessionSizes returns the size of every user's step session.
+func (s *Store) SessionSizes() (map[string]int, error) {
+	sizes := map[string]int{}
+	err := s.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bSess)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error { sizes[string(k)] = len(v); return nil })
+	})
+	return sizes, err
+}

@@ -1,0 +1,73 @@
+package host
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSession: step is a REPL session: globals carry over, =expr and
+// return show values as lua5.1's interactive mode prints them, errors
+// leave the session as it was, mb calls that need a stored process say
+// why, and the session survives a restart; reset starts a new one.
+func TestSession(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	tr := &Memory{}
+	h, st := openHost(t, path, tr, testConfig())
+	steps := []struct{ code, want string }{
+		{"x = 20", "(no output)"},
+		{"=x + 1", "21"},
+		{"return x, 'a', nil, {} == nil", "20\ta\tnil\tfalse"},
+		{"function inc() x = x + 1 return x end", "(no output)"},
+		{"=inc()", "21"},
+		{"oldprint = print; print = nil", "(no output)"},
+		{"=2", "2"}, // values are shown whatever the globals say
+		{"print = oldprint", "(no output)"},
+		{"local y = 5", "(no output)"},
+		{"=y", "nil"}, // locals end with their chunk
+		{"error('boom')", "step:1: boom"},
+		{"=x", "21"},
+		{"error({})", "(error object is not a string)"},
+		{"=mb.input('name?')", "nil\tmb.input is for stored processes (new, then run)"},
+		{"=mb.send('p99', 1)", "nil\t"},
+		{"=select('#', mb.pid())", "1"},
+	}
+	for _, s := range steps {
+		if got := h.Command(alice, "step "+s.code); !strings.HasPrefix(got, s.want) {
+			t.Errorf("step %s:\n got %q\nwant %q", s.code, got, s.want)
+		}
+	}
+	// another user has a session of their own
+	if got := h.Command(bob, "step =x"); got != "nil" {
+		t.Errorf("bob sees x: %q", got)
+	}
+	// a restart keeps the session
+	h.Close()
+	st.Close()
+	h2 := hostWith(t, path, tr, testConfig())
+	if got := h2.Command(alice, "step =inc()"); got != "22" {
+		t.Errorf("after a restart: %q", got)
+	}
+	// an uncatchable error ends it
+	if got := h2.Command(alice, "step while true do end"); !strings.Contains(got, "step limit exceeded") || !strings.Contains(got, "session ended") {
+		t.Errorf("endless loop: %q", got)
+	}
+	if got := h2.Command(alice, "step =x"); got != "nil" {
+		t.Errorf("after the session ended: %q", got)
+	}
+	h2.Command(alice, "step x = 1")
+	if got := h2.Command(alice, "reset"); !strings.Contains(got, "session is gone") {
+		t.Errorf("reset: %q", got)
+	}
+	if got := h2.Command(alice, "step =x"); got != "nil" {
+		t.Errorf("after reset: %q", got)
+	}
+}
+
+func testConfig() Config {
+	cfg := DefaultConfig()
+	cfg.Name = "lua1@a.example"
+	cfg.StepsPerSlice = 1000
+	cfg.StepLimit = 100_000
+	return cfg
+}
