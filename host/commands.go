@@ -95,6 +95,9 @@ func (h *Host) isHost(from string) bool {
 // Command runs a message from a user and returns the reply ("" for none:
 // a message to the user's shell process).
 func (h *Host) Command(from, text string) string {
+	if reply, ok := h.continued(from, text); ok {
+		return reply
+	}
 	if reply, ok := h.toShell(from, text); ok {
 		return reply
 	}
@@ -129,6 +132,10 @@ func (h *Host) cmdHelp(from, arg string) string {
 func (h *Host) cmdNew(from, code string) string {
 	if code == "" {
 		return "new wants Lua code: new print(mb.pid())"
+	}
+	code, wait := h.gather(from, "new", code)
+	if wait != "" {
+		return wait
 	}
 	if _, err := transpile.Compile([]byte(code), "=new", transpile.Options{}); err != nil {
 		return err.Error()

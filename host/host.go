@@ -161,8 +161,9 @@ type Host struct {
 	// the host closed (senderGone: nothing more is queued)
 	senderDone chan struct{}
 	senderGone bool
-	sessions   map[string]int  // per user: bytes of their step session in the store
-	stepping   map[string]bool // users whose step runs
+	sessions   map[string]int      // per user: bytes of their step session in the store
+	stepping   map[string]bool     // users whose step runs
+	partials   map[string]*partial // per user: code that waits for its rest (multiline.go)
 }
 
 // New starts a host on store: every process the store holds is back, and
@@ -176,7 +177,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	}
 	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, aliases: map[string]string{}, shells: map[string]string{},
 		cache: &continuation.ChunkCache{}, started: time.Now(), pool: runtime.NewPool(poolShare(cfg.HostMemory)), rates: map[string]*bucket{}, jumps: map[string]*bucket{},
-		stored: map[string]int{}, outboxes: map[string]*outbox{}, resources: map[string]string{}, sessions: map[string]int{}, stepping: map[string]bool{}, kick: make(chan struct{}, 1), senderDone: make(chan struct{})}
+		stored: map[string]int{}, outboxes: map[string]*outbox{}, resources: map[string]string{}, sessions: map[string]int{}, stepping: map[string]bool{}, partials: map[string]*partial{}, kick: make(chan struct{}, 1), senderDone: make(chan struct{})}
 	h.ready, h.stepReady = sync.NewCond(&h.mu), sync.NewCond(&h.mu)
 	store.SetSync(!cfg.NoSync)
 	recs, err := store.All()

@@ -47,9 +47,11 @@ func (h *Host) cmdStep(from, code string) string {
 	if code == "" {
 		return "step wants Lua code: step print(1 + 1), or step =1 + 1 (reset starts a new session)"
 	}
-	if strings.HasPrefix(code, "=") { // lua5.1's interactive mode
-		code = "return " + code[1:]
+	code, wait := h.gather(from, "step", code)
+	if wait != "" {
+		return wait
 	}
+	code = replCode(code)
 	proto, err := transpile.Compile([]byte(code), "=step", transpile.Options{})
 	if err != nil {
 		return err.Error()

@@ -71,3 +71,42 @@ func testConfig() Config {
 	cfg.StepLimit = 100_000
 	return cfg
 }
+
+// TestMultiline: code that is not complete waits for the next messages,
+// as lua5.1's interactive mode does; a code fence waits for its close;
+// cancel drops what waits.
+func TestMultiline(t *testing.T) {
+	tr := &Memory{}
+	h := hostWith(t, filepath.Join(t.TempDir(), "s.db"), tr, testConfig())
+	talk := func(lines ...string) []string {
+		var got []string
+		for _, l := range lines {
+			got = append(got, h.Command(alice, l))
+		}
+		return got
+	}
+	check := func(got []string, want ...string) {
+		t.Helper()
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("got  %q\nwant %q", got, want)
+		}
+	}
+	const more = "... (the code goes on: send the rest, or cancel)"
+	check(talk("step for i = 1, 3 do", "  print(i)", "end"), more, "...", "1\n2\n3")
+	check(talk("step =1 +", "2"), more, "3")
+	check(talk("step x = [[a", "b]] print(x)"), more, "a\nb")
+	check(talk("step ```lua\nlocal t = {}", "for i = 1, 2 do t[i] = i * 10 end", "print(t[1] + t[2])\n```"), more, "...", "30")
+	check(talk("step ```\nprint('fenced in one')\n```"), "fenced in one")
+	check(talk("step function f()", "cancel", "ps"), more, "step cancelled: the code was dropped", "no processes (new <lua code> makes one)")
+	check(talk("step if x then", "x = = 1"), more, "step:2: unexpected symbol near '='")
+	check(talk("new while true do", "end"), more, "p1")
+	if got := h.Command(alice, "source p1"); got != "while true do\nend" {
+		t.Errorf("source: %q", got)
+	}
+	// a user's waiting code is theirs
+	check(talk("step if true then"), more)
+	if got := h.Command(bob, "step print('bob')"); got != "bob" {
+		t.Errorf("bob: %q", got)
+	}
+	check(talk("print('alice') end"), "alice")
+}

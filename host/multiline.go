@@ -1,0 +1,117 @@
+package host
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mobilua/mobilua/transpile"
+)
+
+// Code for step and new may span several messages, as in lua5.1's
+// interactive mode: code that is an incomplete chunk (its error is at
+// '<eof>') waits for the user's next messages, joined by newlines, until
+// it is complete or wrong; a Markdown code fence (``` or ```lua) waits
+// for its closing fence. `cancel` drops what waits. Each user has one
+// such command at most, MaxLoad bytes at most, for partialLife.
+
+// partialLife is how long code waits for its rest.
+const partialLife = 10 * time.Minute
+
+// partial is a command whose code waits for its rest.
+type partial struct {
+	cmd  string // step or new
+	text string // its argument so far (the code, with its fence)
+	at   time.Time
+}
+
+// gather returns the code a command's argument holds, or "" and the
+// reply when it waits for more (the argument is kept as partial).
+func (h *Host) gather(from, cmd, arg string) (code, reply string) {
+	code, done := unfence(arg)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if done && !incomplete(code) {
+		delete(h.partials, from)
+		return code, ""
+	}
+	if len(arg) > h.cfg.MaxLoad {
+		delete(h.partials, from)
+		return "", fmt.Sprintf("the code is too long: at most %d KiB; it was dropped", h.cfg.MaxLoad>>10)
+	}
+	_, again := h.partials[from]
+	if len(h.partials) >= maxResources && !again {
+		clear(h.partials) // bounded: the oldest cannot be told apart cheaply
+	}
+	h.partials[from] = &partial{cmd: cmd, text: arg, at: time.Now()}
+	if again {
+		return "", "..."
+	}
+	return "", "... (the code goes on: send the rest, or cancel)"
+}
+
+// continued passes a message to the command whose code waits for it, if
+// there is one: cancel drops it.
+func (h *Host) continued(from, text string) (string, bool) {
+	h.mu.Lock()
+	p := h.partials[from]
+	stale := p != nil && time.Since(p.at) > partialLife
+	if stale || p != nil && strings.TrimSpace(text) == "cancel" {
+		delete(h.partials, from)
+	}
+	h.mu.Unlock()
+	switch {
+	case p == nil || stale:
+		return "", false
+	case strings.TrimSpace(text) == "cancel":
+		return p.cmd + " cancelled: the code was dropped", true
+	}
+	for _, c := range commands {
+		if c.name == p.cmd {
+			return c.run(h, from, p.text+"\n"+text), true
+		}
+	}
+	return "", false
+}
+
+// unfence takes a code fence off arg: done is false while its closing
+// fence has not come.
+func unfence(arg string) (code string, done bool) {
+	if !strings.HasPrefix(arg, "```") {
+		return arg, true
+	}
+	_, body, ok := strings.Cut(arg, "\n") // ```lua
+	if !ok {
+		return "", false
+	}
+	for i := 0; i <= len(body); {
+		line, _, _ := strings.Cut(body[i:], "\n")
+		if strings.TrimSpace(line) == "```" {
+			return body[:i], true
+		}
+		if strings.HasSuffix(strings.TrimSpace(line), "```") { // code```
+			end := i + strings.LastIndex(line, "```")
+			return body[:end], true
+		}
+		i += len(line) + 1
+	}
+	return "", false
+}
+
+// incomplete says whether code is a chunk that could still go on (the
+// test of lua5.1's interactive mode: its error is at '<eof>'); =expr is
+// step's return expr.
+func incomplete(code string) bool {
+	code = replCode(code)
+	_, err := transpile.Compile([]byte(code), "=step", transpile.Options{})
+	return err != nil && strings.HasSuffix(err.Error(), "'<eof>'")
+}
+
+// replCode is code as lua5.1's interactive mode reads it: =expr is
+// return expr.
+func replCode(code string) string {
+	if strings.HasPrefix(code, "=") {
+		return "return " + code[1:]
+	}
+	return code
+}
