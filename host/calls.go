@@ -417,6 +417,15 @@ func self(t *runtime.Thread) *proc {
 // openHostCalls adds the host's calls to mb (stdlib.OpenMb has yield,
 // freeze and jump).
 func openHostCalls(p *runtime.Process) {
+	p.Register("", runtime.NewGoFunction("env", func(t *runtime.Thread, a []runtime.Value) int {
+		text := envText(t.Process().Globals)
+		t.ChargeSteps(int64(len(text)>>6 + 1))
+		t.ChargeMemory(len(text))
+		w := t.Process().Out()
+		w.WriteString(text)
+		w.WriteByte('\n')
+		return 0
+	}))
 	p.Register("mb",
 		runtime.NewGoFunction("pid", func(t *runtime.Thread, a []runtime.Value) int {
 			t.Push(runtime.String(self(t).rec.PID))
@@ -522,7 +531,10 @@ func (h *Host) cmdComment(from, arg string) string {
 	if err := h.store.Put(&pr.rec, nil, false); err != nil {
 		return "cannot store it: " + err.Error()
 	}
-	return ""
+	if text == "" {
+		return pr.rec.PID + "'s comment is removed"
+	}
+	return pr.rec.PID + "'s comment is set (ps shows it)"
 }
 
 func (h *Host) cmdAlias(from, arg string) string {
@@ -551,16 +563,28 @@ func (h *Host) cmdAlias(from, arg string) string {
 	return fmt.Sprintf("%s is %s", name, pr.rec.PID)
 }
 
-func (h *Host) cmdEnv(from, _ string) string {
-	p := h.newProcess(&proc{h: h})
+func (h *Host) cmdEnv(from, _ string) string { return envText(h.newProcess(&proc{h: h}).Globals) }
+
+// envText lists the globals of g, a library's with its names: what a
+// script sees (the env command; env() prints it); maxEnv of them at
+// most, and as many of a library's.
+func envText(g *runtime.Table) string {
 	var names []string
-	for k, v, _ := p.Globals.Next(runtime.Nil); !k.IsNil(); k, v, _ = p.Globals.Next(k) {
-		name, _ := k.Str()
-		if t := v.Table(); t != nil && name != "_G" {
+	more := false
+	for k, v, _ := g.Next(runtime.Nil); !k.IsNil(); k, v, _ = g.Next(k) {
+		if more = len(names) == maxEnv; more {
+			break
+		}
+		name, ok := k.Str()
+		if !ok {
+			continue
+		}
+		if t := v.Table(); t != nil && t != g {
 			var fs []string
-			for k2, _, _ := t.Next(runtime.Nil); !k2.IsNil(); k2, _, _ = t.Next(k2) {
-				s, _ := k2.Str()
-				fs = append(fs, s)
+			for k2, _, _ := t.Next(runtime.Nil); !k2.IsNil() && len(fs) < maxEnv; k2, _, _ = t.Next(k2) {
+				if s, ok := k2.Str(); ok {
+					fs = append(fs, s)
+				}
 			}
 			sort.Strings(fs)
 			name += " (" + strings.Join(fs, " ") + ")"
@@ -568,5 +592,11 @@ func (h *Host) cmdEnv(from, _ string) string {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	if more {
+		names = append(names, "(and more)")
+	}
 	return strings.Join(names, "\n")
 }
+
+// maxEnv is the most names envText lists.
+const maxEnv = 500

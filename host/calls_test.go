@@ -143,7 +143,7 @@ func TestSmallCalls(t *testing.T) {
 	if tr.WaitFor(alice, "nil\tmb.send reaches one user: the process's owner (alice@a.example)", 5*time.Second) == "" || len(tr.Messages("carol@c.example")) > 0 {
 		t.Errorf("send to another user: %q, %q", tr.Messages(alice), tr.Messages("carol@c.example"))
 	}
-	if got := ask(t, h, tr, alice, "comment p1 my first"); got != "" {
+	if got := ask(t, h, tr, alice, "comment p1 my first"); got != "p1's comment is set (ps shows it)" {
 		t.Errorf("comment: %q", got)
 	}
 	ask(t, h, tr, alice, "alias first p1")

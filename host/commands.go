@@ -31,6 +31,8 @@ func init() {
 		{"output", "<pid>", "what a process printed (the end of it)", (*Host).cmdOutput},
 		{"input", "<pid> <text>", "answer a process waiting in mb.input", (*Host).cmdInput},
 		{"kill", "<pid>", "stop a process", (*Host).cmdKill},
+		{"rm", "<pid>", "remove a process that has ended (finished, failed, killed, migrated)", (*Host).cmdRm},
+		{"clean", "", "remove all your processes that have ended", (*Host).cmdClean},
 		{"send", "<pid> <text>", "send a message to a process (mb.receive gets it)", (*Host).cmdSend},
 		{"comment", "<pid> <text>", "set a process's comment (ps shows it)", (*Host).cmdComment},
 		{"alias", "<name> <pid>", "give a process a name usable wherever a PID is", (*Host).cmdAlias},
@@ -118,15 +120,40 @@ func (h *Host) Command(from, text string) string {
 func (h *Host) cmdHelp(from, arg string) string {
 	var b strings.Builder
 	for _, c := range commands {
-		if arg != "" && c.name != arg {
+		if arg != "" && c.name != strings.ToLower(arg) {
 			continue
 		}
 		fmt.Fprintf(&b, "%s %s — %s\n", c.name, c.args, c.summary)
+		if arg != "" && helpText[c.name] != "" {
+			b.WriteString("\n" + helpText[c.name] + "\n")
+		}
 	}
 	if b.Len() == 0 {
 		return fmt.Sprintf("There is no command %q. Type help for the list.", arg)
 	}
+	if arg == "" {
+		b.WriteString("help <command> tells more; code may span several messages (or a ``` fence); cancel drops it\n")
+	}
 	return strings.TrimSuffix(strings.ReplaceAll(b.String(), "  —", " —"), "\n")
+}
+
+// helpText is what help <command> tells besides the summary.
+var helpText = map[string]string{
+	"step": `The code runs in your session, at once, and the reply is its output (cut at 4 KB, with a note). Globals stay from one step to the next, and across restarts of the host; reset starts afresh. As in lua5.1's interactive mode, =expr and return show values, and code that is not complete (for i = 1, 3 do) waits for the next messages. mb calls that need a stored process (mb.input, mb.receive, mb.jump...) return nil and why. Example: step =2^10`,
+	"new": "The code is stored as a new process, not run: the reply is its PID (run <pid> starts it). Code may span messages, or come in a ``` fence. Example: new for i = 1, 3 do print(i) mb.sleep(1) end",
+	"run": "Starts a stored process. Its output comes to the client you typed run from, gathered a second at a time, and it is kept (output <pid>). A process runs once: when it has ended, new makes another.",
+	"ps": "Lists your processes with their state and age, their alias and comment; one that jumped away says where to and its PID there. rm and clean remove ended ones.",
+	"input": "Answers a process that waits in mb.input. A message to the host's address with the PID as resource (lua1@a.example/p4) is input too, and so are your messages to your shell process.",
+	"send": "Sends text to a process; mb.receive gets it with your address as its sender. A process takes messages from other users' processes only if it called mb.accept().",
+	"kill": "Stops a process at once; it stays listed (ended) until rm or clean removes it.",
+	"rm":   "Removes an ended process (finished, failed, killed, or migrated away) from the host: it leaves ps and the store.",
+	"load": "Fetches a script from a public http(s) address (at most 1 MB, 10 s) and stores it as a new process, as new would; private and loopback addresses are refused unless the host's operator allows them. Example: load https://example.org/hello.lua",
+	"shell": "Makes a process your shell: from now on every message you send is its input (mb.input gets it), until you type shell off.",
+	"alias": "Names one of your processes: the name works wherever a PID does (run, send, mb.send...). Example: alias counter p3",
+	"fork": "Copies a process that is new or waits (for input, a message or a timer): the copy waits for the same thing. A running script forks itself with mb.fork().",
+	"example": "Stores and starts bundled example n (examples lists them; source <pid> shows the code).",
+	"env": "Lists the names a script sees: the sandbox (no io, os.execute, loadfile, require, debug) and the mb calls. A script calls env() for the same list.",
+	"status": "Tells the host's name, uptime, processes and limits, and the peers its processes may jump to.",
 }
 
 func (h *Host) cmdNew(from, code string) string {
@@ -187,7 +214,7 @@ func (h *Host) cmdRun(from, pid string) string {
 		return msg
 	}
 	if pr.rec.State != StateNew {
-		return fmt.Sprintf("%s is %s", pr.rec.PID, pr.rec.State)
+		return notNew(pr)
 	}
 	name := "=" + pr.rec.PID
 	proto, err := transpile.Compile([]byte(pr.rec.Source), name, transpile.Options{})
@@ -228,7 +255,7 @@ func (h *Host) cmdPs(from, _ string) string {
 	var b strings.Builder
 	for _, pr := range rows {
 		age := time.Since(pr.rec.Created).Round(time.Second)
-		fmt.Fprintf(&b, "%s  %s  %s old", pr.rec.PID, pr.rec.State, age)
+		fmt.Fprintf(&b, "%s  %s  %s old", pr.rec.PID, stateText(&pr.rec), age)
 		if pr.rec.Alias != "" {
 			fmt.Fprintf(&b, "  (%s)", pr.rec.Alias)
 		}
@@ -241,6 +268,15 @@ func (h *Host) cmdPs(from, _ string) string {
 		b.WriteByte('\n')
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// stateText is how ps shows a process's state: where it went, for one
+// that jumped away.
+func stateText(r *Record) string {
+	if r.State == StateMigrated && strings.HasPrefix(r.Reason, "to ") {
+		return "migrated " + r.Reason
+	}
+	return string(r.State)
 }
 
 func pidLess(a, b string) bool {
@@ -304,6 +340,54 @@ func (h *Host) Input(from, pid, text string) string {
 	}
 	h.enqueue(pr)
 	return ""
+}
+
+// notNew is the reply to run for a process that is not new.
+func notNew(pr *proc) string {
+	pid := pr.rec.PID
+	switch st := pr.rec.State; {
+	case st == StateRunning || st == StateMigrating:
+		return fmt.Sprintf("%s is already %s", pid, st)
+	case st == StateInput:
+		return fmt.Sprintf("%s is running, waiting for input: input %s <text> answers it", pid, pid)
+	case st.waiting():
+		return fmt.Sprintf("%s is running, %s", pid, st)
+	}
+	return fmt.Sprintf("%s has ended (%s): a process runs once; new <lua code> makes another (source %s shows its code)", pid, stateText(&pr.rec), pid)
+}
+
+func (h *Host) cmdRm(from, pid string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr, msg := h.own(from, pid)
+	if pr == nil {
+		return msg
+	}
+	if pr.rec.State.live() {
+		return fmt.Sprintf("%s has not ended (it is %s): kill %s first", pr.rec.PID, pr.rec.State, pr.rec.PID)
+	}
+	if err := h.remove(pr); err != nil {
+		return "cannot remove it: " + err.Error()
+	}
+	return pr.rec.PID + " removed"
+}
+
+func (h *Host) cmdClean(from, _ string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, pr := range h.procs {
+		if (pr.rec.Owner == from || h.isAdmin(from)) && !pr.rec.State.live() && h.remove(pr) == nil {
+			n++
+		}
+	}
+	switch n {
+	case 0:
+		return "no ended processes to remove"
+	case 1:
+		return "1 ended process removed"
+	}
+	return fmt.Sprintf("%d ended processes removed", n)
 }
 
 func (h *Host) cmdKill(from, pid string) string {

@@ -58,6 +58,9 @@ func (h *Host) cmdShell(from, arg string) string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if arg == "off" {
+		if _, ok := h.shells[from]; !ok {
+			return "you have no shell on (shell <pid> makes a process your shell)"
+		}
 		delete(h.shells, from)
 		return "shell off: messages are commands again"
 	}
@@ -86,10 +89,10 @@ func (h *Host) toShell(from, text string) (string, bool) {
 // Jumper is a transport that can carry a process to another host.
 type Jumper interface {
 	// Jump delivers a frozen process, migration id, to the host named to.
-	// It returns once that host has stored it (nil), refused it (an
-	// error), or when it did not answer (ErrNoAnswer: the host may or may
-	// not have it).
-	Jump(to, id string, rec Record, cont []byte) error
+	// It returns once that host has stored it (nil, and the PID it has
+	// there if the host said), refused it (an error), or when it did not
+	// answer (ErrNoAnswer: the host may or may not have it).
+	Jump(to, id string, rec Record, cont []byte) (pid string, err error)
 	// Cancel settles a jump that got no answer: the host says whether it
 	// took it in; if it had not, it refuses it from now on.
 	Cancel(to, id string) (taken bool, err error)
@@ -115,11 +118,12 @@ func (h *Host) ReceiveJump(id string, rec Record, cont []byte) error {
 	return h.ReceiveJumpThen(id, rec, cont, nil)
 }
 
-// ReceiveJumpThen is ReceiveJump calling stored, when not nil, as soon as
-// the process is stored (or was, by an earlier copy of the migration):
+// ReceiveJumpThen is ReceiveJump calling stored with its PID here, when
+// not nil, as soon as the process is stored (or was, by an earlier copy
+// of the migration):
 // before its owner is told and it runs, so that the sender's
 // acknowledgement goes first.
-func (h *Host) ReceiveJumpThen(id string, rec Record, cont []byte, stored func()) error {
+func (h *Host) ReceiveJumpThen(id string, rec Record, cont []byte, stored func(pid string)) error {
 	// it starts its life here: the lifetime limit is this host's, from now
 	pr := &proc{h: h, rec: Record{Owner: rec.Owner, Client: ownClient(rec), Source: rec.Source, Comment: truncate(rec.Comment, maxComment),
 		State: StateRunning, Created: rec.Created, Started: time.Now().UTC(), Arrived: true}}
@@ -149,7 +153,7 @@ func (h *Host) ReceiveJumpThen(id string, rec Record, cont []byte, stored func()
 	}
 	h.failPoint(FailReceiveStored)
 	if stored != nil {
-		stored()
+		stored(pid)
 	}
 	if !fresh {
 		pr.drop()
@@ -213,7 +217,7 @@ func (h *Host) finishJump(pr *proc, cont []byte) error {
 	j := h.tr.(Jumper)
 	rec, id, to := pr.rec, pr.rec.Migration, pr.rec.MigrateTo
 	h.mu.Unlock()
-	err := j.Jump(to, id, rec, cont)
+	newPID, err := j.Jump(to, id, rec, cont)
 	taken := err == nil
 	if errors.Is(err, ErrNoAnswer) {
 		var cerr error
@@ -233,7 +237,10 @@ func (h *Host) finishJump(pr *proc, cont []byte) error {
 	}
 	if taken {
 		h.failPoint(FailJumpAcked)
-		pr.rec.State, pr.rec.Reason = StateMigrated, "jumped to "+to
+		pr.rec.State, pr.rec.Reason = StateMigrated, "to "+to
+		if newPID != "" {
+			pr.rec.Reason += " as " + newPID
+		}
 		pr.drop()
 		h.store.Put(&pr.rec, nil, true)
 		h.kept(pr, 0)
@@ -286,12 +293,13 @@ func (m *Memory) Attach(h *Host) {
 }
 
 // Jump delivers a process to an attached host.
-func (m *Memory) Jump(to, id string, rec Record, cont []byte) error {
+func (m *Memory) Jump(to, id string, rec Record, cont []byte) (pid string, err error) {
 	h, err := m.peer(to)
 	if err != nil {
-		return err
+		return "", err
 	}
-	return h.ReceiveJump(id, rec, cont)
+	err = h.ReceiveJumpThen(id, rec, cont, func(p string) { pid = p })
+	return pid, err
 }
 
 // peer returns the attached host named name.

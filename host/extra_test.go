@@ -170,7 +170,7 @@ print(mb.jump("nowhere"))`)
 	if tr.WaitFor(alice, "nil\tno host nowhere", 20*time.Second) == "" {
 		t.Errorf("jump nowhere: %q", tr.Messages(alice))
 	}
-	if got := waitPs(t, a, alice, "p1  migrated away", 10*time.Second); !strings.Contains(got, "p1  migrated away") {
+	if got := waitPs(t, a, alice, "p1  migrated to lua2@b.example as p1", 10*time.Second); !strings.Contains(got, "p1  migrated to lua2@b.example as p1  ") {
 		t.Errorf("ps on a: %q", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -608,9 +609,9 @@ func (h *Host) slice(pr *proc) {
 		if !h.park(pr) {
 			return
 		}
-		msg := fmt.Sprintf("%s waits for input (input %s <text>)", pr.rec.PID, pr.rec.PID)
+		msg := fmt.Sprintf("%s waits for input %s", pr.rec.PID, h.answerHint(pr))
 		if pr.rec.Prompt != "" {
-			msg = fmt.Sprintf("%s asks: %s (answer with: input %s <text>)", pr.rec.PID, pr.rec.Prompt, pr.rec.PID)
+			msg = fmt.Sprintf("%s asks: %s %s", pr.rec.PID, pr.rec.Prompt, h.answerHint(pr))
 		}
 		h.tellAs(pr, msg)
 	case st == runtime.Yielded && pr.p.YieldedBy() != "mb.yield":
@@ -630,6 +631,19 @@ func (h *Host) slice(pr *proc) {
 		}
 		h.enqueue(pr)
 	}
+}
+
+// answerHint says how pr's owner answers its mb.input: in their shell
+// by typing, to a component's process by answering in its chat, else
+// with the input command. h.mu is held.
+func (h *Host) answerHint(pr *proc) string {
+	switch {
+	case h.shells[pr.rec.Owner] == pr.rec.PID:
+		return "(it is your shell: type the answer)"
+	case !strings.Contains(h.cfg.Name, "@"):
+		return fmt.Sprintf("(answer in this chat, or: input %s <text>)", pr.rec.PID)
+	}
+	return fmt.Sprintf("(answer with: input %s <text>)", pr.rec.PID)
 }
 
 func errorText(err error) string {

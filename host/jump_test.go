@@ -26,13 +26,13 @@ func (l *lossy) set(mode string) { l.mu.Lock(); l.mode = mode; l.mu.Unlock() }
 
 func (l *lossy) get() string { l.mu.Lock(); defer l.mu.Unlock(); return l.mode }
 
-func (l *lossy) Jump(to, id string, rec Record, cont []byte) error {
+func (l *lossy) Jump(to, id string, rec Record, cont []byte) (string, error) {
 	switch l.get() {
 	case "drop-send", "down":
-		return ErrNoAnswer
+		return "", ErrNoAnswer
 	case "drop-ack":
 		l.Memory.Jump(to, id, rec, cont)
-		return ErrNoAnswer
+		return "", ErrNoAnswer
 	}
 	return l.Memory.Jump(to, id, rec, cont)
 }
@@ -81,7 +81,7 @@ func TestJumpLostAck(t *testing.T) {
 	if got := strings.Join(tr.Messages(alice), "\n"); strings.Count(got, "now on") != 1 {
 		t.Errorf("ran %d times: %s", strings.Count(got, "now on"), got)
 	}
-	if got := waitPs(t, a, alice, "p1  migrated away", 10*time.Second); !strings.Contains(got, "p1  migrated away") {
+	if got := waitPs(t, a, alice, "p1  migrated to", 10*time.Second); !strings.Contains(got, "p1  migrated to") {
 		t.Errorf("a: %s", got)
 	}
 }
@@ -158,7 +158,7 @@ func TestJumpAcrossRestart(t *testing.T) {
 	if tr.WaitFor(alice, "now on\tb", 20*time.Second) == "" {
 		t.Fatalf("%q", tr.Messages(alice))
 	}
-	if got := waitPs(t, a2, alice, "p1  migrated away", 2*time.Second); !strings.Contains(got, "p1  migrated away") {
+	if got := waitPs(t, a2, alice, "p1  migrated to", 2*time.Second); !strings.Contains(got, "p1  migrated to") {
 		t.Errorf("a after: %s", got)
 	}
 	if got := strings.Join(tr.Messages(alice), "\n"); strings.Count(got, "now on") != 1 {

@@ -135,13 +135,21 @@ func (h *Host) prune(owner string) {
 	}
 	sort.Slice(ended, func(i, j int) bool { return pidLess(ended[i].rec.PID, ended[j].rec.PID) })
 	for _, pr := range ended[:len(ended)-h.cfg.MaxEnded] {
-		if h.store.Delete(pr.rec.PID) == nil {
-			delete(h.procs, pr.rec.PID)
-			if pr.rec.Alias != "" {
-				delete(h.aliases, aliasKey(owner, pr.rec.Alias))
-			}
-		}
+		h.remove(pr)
 	}
+}
+
+// remove deletes an ended process from the host and its store. h.mu is
+// held.
+func (h *Host) remove(pr *proc) error {
+	if err := h.store.Delete(pr.rec.PID); err != nil {
+		return err
+	}
+	delete(h.procs, pr.rec.PID)
+	if pr.rec.Alias != "" {
+		delete(h.aliases, aliasKey(pr.rec.Owner, pr.rec.Alias))
+	}
+	return nil
 }
 
 // startBytes is what a process is admitted with when it starts: its

@@ -110,3 +110,41 @@ func TestMultiline(t *testing.T) {
 	}
 	check(talk("print('alice') end"), "alice")
 }
+
+// TestProcessLife: rm and clean remove ended processes, run says why a
+// process that is not new does not run, every command answers.
+func TestProcessLife(t *testing.T) {
+	tr := &Memory{}
+	h := hostWith(t, filepath.Join(t.TempDir(), "s.db"), tr, testConfig())
+	for _, code := range []string{"print(1)", "error('x')", "mb.input('?')", "mb.receive()"} {
+		pid := h.Command(alice, "new "+code)
+		h.Command(alice, "run "+pid)
+	}
+	waitCount(h, alice, 2, StateFinished, StateFailed)
+	waitCount(h, alice, 2, StateInput, StateMessage)
+	for _, c := range [][2]string{
+		{"run p1", "p1 has ended (finished): a process runs once; new <lua code> makes another (source p1 shows its code)"},
+		{"run p3", "p3 is running, waiting for input: input p3 <text> answers it"},
+		{"rm p3", "p3 has not ended (it is waiting for input): kill p3 first"},
+		{"rm p1", "p1 removed"},
+		{"rm p1", "no process p1 of yours (ps lists them)"},
+		{"comment p2 hey", "p2's comment is set (ps shows it)"},
+		{"shell off", "you have no shell on (shell <pid> makes a process your shell)"},
+		{"kill p4", "p4 killed"},
+		{"step env()", "_G\n_VERSION\nassert\n"},
+	} {
+		cmd, want := c[0], c[1]
+		if got := h.Command(alice, cmd); !strings.HasPrefix(got, want) {
+			t.Errorf("%s:\n got %q\nwant %q", cmd, got, want)
+		}
+	}
+	if got := h.Command(alice, "clean"); got != "2 ended processes removed" {
+		t.Errorf("clean: %q", got)
+	}
+	if got := h.Command(alice, "ps"); !strings.HasPrefix(got, "p3  waiting for input") || strings.Count(got, "\n") != 0 {
+		t.Errorf("ps after clean: %q", got)
+	}
+	if got := h.Command(alice, "help load"); !strings.Contains(got, "\n\nFetches a script") {
+		t.Errorf("help load: %q", got)
+	}
+}

@@ -211,7 +211,7 @@ print("after", ok, why, mb.host(), t[1000])`)
 				t.Errorf("after the jump: %q", got)
 			}
 			// the sender settles: p1 is no longer migrating
-			want := "p1  " + string(host.StateMigrated)
+			want := "p1  migrated to " + b
 			if !there {
 				want = "p1  " + string(host.StateFinished)
 			}

@@ -84,12 +84,12 @@ func (t *Transport) ipcHandler() mux.Option {
 			t.j.mu.Unlock()
 			go func() {
 				if !ok || h == nil {
-					t.ack(from, in.ID, false, fmt.Sprintf("%s does not take messages from %s", t.s.LocalAddr().Bare(), from))
+					t.ack(from, in.ID, false, fmt.Sprintf("%s does not take messages from %s", t.s.LocalAddr().Bare(), from), "")
 					return
 				}
 				var v host.Plain
 				if err := json.Unmarshal([]byte(in.Data), &v); err != nil {
-					t.ack(from, in.ID, false, "bad message: "+err.Error())
+					t.ack(from, in.ID, false, "bad message: "+err.Error(), "")
 					return
 				}
 				owner := in.Owner
@@ -97,10 +97,10 @@ func (t *Transport) ipcHandler() mux.Option {
 					owner = in.From
 				}
 				if err := h.Deliver(host.Sender{Addr: in.From, Owner: owner}, in.To, v); err != nil {
-					t.ack(from, in.ID, false, err.Error())
+					t.ack(from, in.ID, false, err.Error(), "")
 					return
 				}
-				t.ack(from, in.ID, true, "")
+				t.ack(from, in.ID, true, "", "")
 			}()
 			return nil
 		})

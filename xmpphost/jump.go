@@ -55,6 +55,7 @@ type jumpAck struct {
 	ID      string   `xml:"id,attr"`
 	OK      bool     `xml:"ok,attr"`
 	Reason  string   `xml:"reason,attr,omitempty"`
+	PID     string   `xml:"pid,attr,omitempty"` // the process's PID at the receiver
 }
 
 type jumpCancel struct {
@@ -76,7 +77,7 @@ type jumps struct {
 	peers   []string // bare JIDs allowed to send and receive processes
 	pending map[string]*incoming
 	waiting map[string]chan jumpAck
-	done    map[string]bool // migration IDs already taken in (a resent jump is acknowledged again, not run twice)
+	done    map[string]string // migration IDs already taken in, and their PIDs here (a resent jump is acknowledged again, not run twice)
 	h       *host.Host
 }
 
@@ -104,24 +105,24 @@ func (t *Transport) Peers() []string {
 
 // Jump sends a process to the host to and waits until that host has
 // stored it (host.Jumper).
-func (t *Transport) Jump(to, id string, rec host.Record, cont []byte) error {
+func (t *Transport) Jump(to, id string, rec host.Record, cont []byte) (string, error) {
 	if !slices.Contains(t.Peers(), to) {
-		return fmt.Errorf("%s is not a peer of this host", to)
+		return "", fmt.Errorf("%s is not a peer of this host", to)
 	}
 	toJID, err := jid.Parse(to)
 	if err != nil {
-		return err
+		return "", err
 	}
 	rec.Output = ""
 	recJSON, err := json.Marshal(rec)
 	if err != nil {
-		return err
+		return "", err
 	}
 	sum := sha256.Sum256(cont)
 	data := base64.StdEncoding.EncodeToString(cont)
 	n := (len(data) + chunkSize - 1) / chunkSize
 	if n > maxPieces {
-		return fmt.Errorf("the process is too large to travel (%.1f MiB frozen; at most %.1f MiB)", float64(len(cont))/(1<<20), float64(maxPieces*chunkSize/4*3)/(1<<20))
+		return "", fmt.Errorf("the process is too large to travel (%.1f MiB frozen; at most %.1f MiB)", float64(len(cont))/(1<<20), float64(maxPieces*chunkSize/4*3)/(1<<20))
 	}
 	ack, done := t.await(id)
 	defer done()
@@ -132,13 +133,20 @@ func (t *Transport) Jump(to, id string, rec host.Record, cont []byte) error {
 		}
 		err := t.encode(jumpMsg{Message: stanza.Message{To: toJID, Type: stanza.NormalMessage}, Chunk: c})
 		if err != nil {
-			return err
+			return "", err
 		}
 	}
 	if t.FailPoint != nil {
 		t.FailPoint(FailJumpSent)
 	}
-	return t.answer(ack)
+	a, err := t.wait(ack)
+	switch {
+	case err != nil:
+		return "", host.ErrNoAnswer
+	case !a.OK:
+		return "", errors.New(a.Reason)
+	}
+	return a.PID, nil
 }
 
 // answer waits for an acknowledgement: nil, the refusal, or
@@ -247,7 +255,7 @@ func (t *Transport) jumpHandlers() []mux.Option {
 					if taken {
 						reason = ""
 					}
-					t.ack(from, id, taken, reason)
+					t.ack(from, id, taken, reason, "")
 				}()
 				return nil
 			}),
@@ -281,14 +289,14 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 	key := from + " " + c.ID
 	refuse := func(reason string) {
 		delete(j.pending, key)
-		go t.ack(from, c.ID, false, reason)
+		go t.ack(from, c.ID, false, reason, "")
 	}
 	if !slices.Contains(j.peers, from) {
 		refuse(fmt.Sprintf("%s does not take processes from %s", t.s.LocalAddr().Bare(), from))
 		return
 	}
-	if j.done[from+" "+c.ID] {
-		go t.ack(from, c.ID, true, "")
+	if pid, ok := j.done[from+" "+c.ID]; ok {
+		go t.ack(from, c.ID, true, "", pid)
 		return
 	}
 	in := j.pending[key]
@@ -315,19 +323,19 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 	h := j.h
 	go func() {
 		// acknowledged as soon as it is stored, before it runs here
-		err := receive(h, c.ID, in, func() {
+		err := receive(h, c.ID, in, func(pid string) {
 			j.mu.Lock()
-			j.done[from+" "+c.ID] = true
+			j.done[from+" "+c.ID] = pid
 			j.mu.Unlock()
-			t.ack(from, c.ID, true, "")
+			t.ack(from, c.ID, true, "", pid)
 		})
 		if err != nil {
-			t.ack(from, c.ID, false, err.Error())
+			t.ack(from, c.ID, false, err.Error(), "")
 		}
 	}()
 }
 
-func receive(h *host.Host, id string, in *incoming, stored func()) error {
+func receive(h *host.Host, id string, in *incoming, stored func(pid string)) error {
 	if h == nil {
 		return errors.New("no host here")
 	}
@@ -349,10 +357,10 @@ func receive(h *host.Host, id string, in *incoming, stored func()) error {
 	return h.ReceiveJumpThen(in.from+" "+id, rec, cont, stored)
 }
 
-func (t *Transport) ack(to, id string, ok bool, reason string) {
+func (t *Transport) ack(to, id string, ok bool, reason, pid string) {
 	toJID, err := jid.Parse(to)
 	if err != nil {
 		return
 	}
-	t.encode(jumpMsg{Message: stanza.Message{To: toJID, Type: stanza.NormalMessage}, Ack: &jumpAck{ID: id, OK: ok, Reason: reason}})
+	t.encode(jumpMsg{Message: stanza.Message{To: toJID, Type: stanza.NormalMessage}, Ack: &jumpAck{ID: id, OK: ok, Reason: reason, PID: pid}})
 }

@@ -58,7 +58,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer stop()
-	pr.Send("", fmt.Sprintf("mobilua host %s on %s: type help; a line ending in \\ goes on on the next one; end with EOF", *name, *store))
+	pr.Send("", fmt.Sprintf("mobilua host %s on %s: type help; code may go on over several lines; quit (or EOF) ends", *name, *store))
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	var msg strings.Builder
@@ -69,6 +69,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			continue
 		}
 		msg.WriteString(line)
+		if t := strings.TrimSpace(msg.String()); t == "quit" || t == "exit" {
+			break
+		}
 		h.Handle(*user, msg.String())
 		msg.Reset()
 	}

@@ -20,13 +20,19 @@ func TestConsole(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, out.String())
 		}
 	}
-	// a second session on the same store: the process is still there
+	// a second session on the same store: the process is still there,
+	// and the step session's globals; quit ends it
 	out.Reset()
-	if code := run([]string{"--store", store}, strings.NewReader("ps\n"), &out, &errs); code != 0 {
+	in = strings.NewReader("step x = 1 for i = 1, 3 do\nx = x * 2\nend\nps\nquit\nstep print('after quit')\n")
+	if code := run([]string{"--store", store}, in, &out, &errs); code != 0 {
 		t.Fatal(errs.String())
 	}
-	if !strings.Contains(out.String(), "p1  ") {
+	if !strings.Contains(out.String(), "p1  ") || strings.Contains(out.String(), "after quit") {
 		t.Errorf("second session:\n%s", out.String())
+	}
+	out.Reset()
+	if run([]string{"--store", store}, strings.NewReader("step =x\n"), &out, &errs); !strings.HasSuffix(out.String(), "\n8\n") {
+		t.Errorf("the session's globals in the third:\n%s", out.String())
 	}
 }
 

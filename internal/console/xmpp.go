@@ -98,10 +98,10 @@ func (s *switchable) set(t *xmpphost.Transport) { s.cur.Store(t) }
 
 // Jump and Peers make the current connection's jumps available to the
 // host (host.Jumper).
-func (s *switchable) Jump(to, id string, rec host.Record, cont []byte) error {
+func (s *switchable) Jump(to, id string, rec host.Record, cont []byte) (string, error) {
 	t := s.cur.Load()
 	if t == nil {
-		return host.ErrNoAnswer
+		return "", host.ErrNoAnswer
 	}
 	return t.Jump(to, id, rec, cont)
 }
