@@ -139,21 +139,21 @@ func (h *Host) cmdHelp(from, arg string) string {
 
 // helpText is what help <command> tells besides the summary.
 var helpText = map[string]string{
-	"step": `The code runs in your session, at once, and the reply is its output (cut at 4 KB, with a note). Globals stay from one step to the next, and across restarts of the host; reset starts afresh. As in lua5.1's interactive mode, =expr and return show values, and code that is not complete (for i = 1, 3 do) waits for the next messages. mb calls that need a stored process (mb.input, mb.receive, mb.jump...) return nil and why. Example: step =2^10`,
-	"new": "The code is stored as a new process, not run: the reply is its PID (run <pid> starts it). Code may span messages, or come in a ``` fence. Example: new for i = 1, 3 do print(i) mb.sleep(1) end",
-	"run": "Starts a stored process. Its output comes to the client you typed run from, gathered a second at a time, and it is kept (output <pid>). A process runs once: when it has ended, new makes another.",
-	"ps": "Lists your processes with their state and age, their alias and comment; one that jumped away says where to and its PID there. rm and clean remove ended ones.",
-	"input": "Answers a process that waits in mb.input. A message to the host's address with the PID as resource (lua1@a.example/p4) is input too, and so are your messages to your shell process.",
-	"send": "Sends text to a process; mb.receive gets it with your address as its sender. A process takes messages from other users' processes only if it called mb.accept().",
-	"kill": "Stops a process at once; it stays listed (ended) until rm or clean removes it.",
-	"rm":   "Removes an ended process (finished, failed, killed, or migrated away) from the host: it leaves ps and the store.",
-	"load": "Fetches a script from a public http(s) address (at most 1 MB, 10 s) and stores it as a new process, as new would; private and loopback addresses are refused unless the host's operator allows them. Example: load https://example.org/hello.lua",
-	"shell": "Makes a process your shell: from now on every message you send is its input (mb.input gets it), until you type shell off.",
-	"alias": "Names one of your processes: the name works wherever a PID does (run, send, mb.send...). Example: alias counter p3",
-	"fork": "Copies a process that is new or waits (for input, a message or a timer): the copy waits for the same thing. A running script forks itself with mb.fork().",
+	"step":    `The code runs in your session, at once, and the reply is its output (cut at 4 KB, with a note). Globals stay from one step to the next, and across restarts of the host; reset starts afresh. As in lua5.1's interactive mode, =expr and return show values, and code that is not complete (for i = 1, 3 do) waits for the next messages. mb calls that need a stored process (mb.input, mb.receive, mb.jump...) return nil and why. Example: step =2^10`,
+	"new":     "The code is stored as a new process, not run: the reply is its PID (run <pid> starts it). Code may span messages, or come in a ``` fence. Example: new for i = 1, 3 do print(i) mb.sleep(1) end",
+	"run":     "Starts a stored process. Its output comes to the client you typed run from, gathered a second at a time, and it is kept (output <pid>). A process runs once: when it has ended, new makes another.",
+	"ps":      "Lists your processes with their state and age, their alias and comment; one that jumped away says where to and its PID there. rm and clean remove ended ones.",
+	"input":   "Answers a process that waits in mb.input. A message to the host's address with the PID as resource (lua1@a.example/p4) is input too, and so are your messages to your shell process.",
+	"send":    "Sends text to a process; mb.receive gets it with your address as its sender. A process takes messages from other users' processes only if it called mb.accept().",
+	"kill":    "Stops a process at once; it stays listed (ended) until rm or clean removes it.",
+	"rm":      "Removes an ended process (finished, failed, killed, or migrated away) from the host: it leaves ps and the store.",
+	"load":    "Fetches a script from a public http(s) address (at most 1 MB, 10 s) and stores it as a new process, as new would; private and loopback addresses are refused unless the host's operator allows them. Example: load https://example.org/hello.lua",
+	"shell":   "Makes a process your shell: from now on every message you send is its input (mb.input gets it), until you type shell off.",
+	"alias":   "Names one of your processes: the name works wherever a PID does (run, send, mb.send...). Example: alias counter p3",
+	"fork":    "Copies a process that is new or waits (for input, a message or a timer): the copy waits for the same thing. A running script forks itself with mb.fork().",
 	"example": "Stores and starts bundled example n (examples lists them; source <pid> shows the code).",
-	"env": "Lists the names a script sees: the sandbox (no io, os.execute, loadfile, require, debug) and the mb calls. A script calls env() for the same list.",
-	"status": "Tells the host's name, uptime, processes and limits, and the peers its processes may jump to.",
+	"env":     "Lists the names a script sees: the sandbox (no io, os.execute, loadfile, require, debug) and the mb calls. A script calls env() for the same list.",
+	"status":  "Tells the host's name, uptime, processes and limits, and the peers its processes may jump to.",
 }
 
 func (h *Host) cmdNew(from, code string) string {
