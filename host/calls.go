@@ -238,7 +238,7 @@ func (h *Host) fork(pr *proc, atFork bool) (*proc, error) {
 	// the child lives as long as its parent may: forking is no way to
 	// outlive the lifetime limit
 	child := &proc{h: h, rec: Record{PID: pid, Owner: pr.rec.Owner, Client: pr.rec.Client, Source: pr.rec.Source, State: StateRunning,
-		Created: time.Now().UTC(), Started: pr.rec.Started, Parent: pr.rec.PID, Comment: pr.rec.Comment}}
+		Created: time.Now().UTC(), Started: pr.rec.Started, Parent: pr.rec.PID, Comment: pr.rec.Comment, Name: pr.rec.Name}}
 	if child.p, err = h.thaw(child, cont); err != nil {
 		return nil, err
 	}

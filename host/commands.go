@@ -1,7 +1,9 @@
 package host
 
 import (
+	"cmp"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -24,7 +26,7 @@ func init() {
 		{"help", "[command]", "list the commands, or explain one", (*Host).cmdHelp},
 		{"step", "<lua code>", "run the code at once in your session (its globals stay) and reply with its output; step =expr shows a value", (*Host).cmdStep},
 		{"reset", "", "start a new step session (its globals are gone)", (*Host).cmdReset},
-		{"new", "<lua code>", "store a process; the reply is its PID", (*Host).cmdNew},
+		{"new", "[name.lua] <lua code>", "store a process; the reply is its PID", (*Host).cmdNew},
 		{"run", "<pid>", "start a stored process", (*Host).cmdRun},
 		{"ps", "", "your processes: PID, state, age", (*Host).cmdPs},
 		{"source", "<pid>", "a process's source", (*Host).cmdSource},
@@ -160,11 +162,19 @@ func (h *Host) cmdNew(from, code string) string {
 	if code == "" {
 		return "new wants Lua code: new print(mb.pid())"
 	}
+	name, code := scriptName(code)
 	code, wait := h.gather(from, "new", code)
 	if wait != "" {
+		if name != "" { // the rest comes in later messages
+			h.mu.Lock()
+			if p := h.partials[from]; p != nil {
+				p.text = name + " " + p.text
+			}
+			h.mu.Unlock()
+		}
 		return wait
 	}
-	if _, err := transpile.Compile([]byte(code), "=new", transpile.Options{}); err != nil {
+	if _, err := transpile.Compile([]byte(code), "="+cmp.Or(name, "new"), transpile.Options{}); err != nil {
 		return err.Error()
 	}
 	h.mu.Lock()
@@ -176,7 +186,7 @@ func (h *Host) cmdNew(from, code string) string {
 	if err != nil {
 		return "cannot store the process: " + err.Error()
 	}
-	pr := &proc{h: h, rec: Record{PID: pid, Owner: from, Source: code, State: StateNew, Created: time.Now().UTC()}}
+	pr := &proc{h: h, rec: Record{PID: pid, Owner: from, Name: name, Source: code, State: StateNew, Created: time.Now().UTC()}}
 	if err := h.store.Put(&pr.rec, nil, false); err != nil {
 		return "cannot store the process: " + err.Error()
 	}
@@ -216,7 +226,7 @@ func (h *Host) cmdRun(from, pid string) string {
 	if pr.rec.State != StateNew {
 		return notNew(pr)
 	}
-	name := "=" + pr.rec.PID
+	name := "=" + cmp.Or(pr.rec.Name, pr.rec.PID)
 	proto, err := transpile.Compile([]byte(pr.rec.Source), name, transpile.Options{})
 	if err != nil {
 		return err.Error()
@@ -259,6 +269,9 @@ func (h *Host) cmdPs(from, _ string) string {
 		if pr.rec.Alias != "" {
 			fmt.Fprintf(&b, "  (%s)", pr.rec.Alias)
 		}
+		if pr.rec.Name != "" {
+			fmt.Fprintf(&b, "  %s", pr.rec.Name)
+		}
 		if h.isAdmin(from) && pr.rec.Owner != from {
 			fmt.Fprintf(&b, "  of %s", pr.rec.Owner)
 		}
@@ -268,6 +281,19 @@ func (h *Host) cmdPs(from, _ string) string {
 		b.WriteByte('\n')
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// nameRe is a script's name as new takes it before the code.
+var nameRe = regexp.MustCompile(`^([A-Za-z0-9_][A-Za-z0-9_.-]{0,62}\.lua)\s`)
+
+// scriptName splits the name off code (new hello.lua print(1)): a word
+// ending in .lua is no Lua statement. Its chunk is named so: error
+// positions say hello.lua:1, here and wherever it jumps.
+func scriptName(arg string) (name, code string) {
+	if m := nameRe.FindStringSubmatch(arg); m != nil {
+		return m[1], strings.TrimLeft(arg[len(m[1]):], " \t\n")
+	}
+	return "", arg
 }
 
 // stateText is how ps shows a process's state: where it went, for one
@@ -450,7 +476,7 @@ func (h *Host) cmdFork(from, pid string) string {
 			return err.Error()
 		}
 		child := &proc{h: h, rec: Record{PID: npid, Owner: pr.rec.Owner, Source: pr.rec.Source, State: StateNew,
-			Created: time.Now().UTC(), Parent: pr.rec.PID, Comment: pr.rec.Comment}}
+			Created: time.Now().UTC(), Parent: pr.rec.PID, Comment: pr.rec.Comment, Name: pr.rec.Name}}
 		if err := h.store.Put(&child.rec, nil, false); err != nil {
 			return err.Error()
 		}

@@ -44,8 +44,10 @@ func (h *Host) cmdExample(from, arg string) string {
 	if _, err := fmt.Sscan(arg, &n); err != nil || n < 1 || n > len(examples()) {
 		return fmt.Sprintf("example wants a number from 1 to %d (examples lists them)", len(examples()))
 	}
-	src, _ := examplesFS.ReadFile(path.Join("examples", examples()[n-1]))
-	pid := h.cmdNew(from, string(src))
+	file := examples()[n-1]
+	src, _ := examplesFS.ReadFile(path.Join("examples", file))
+	_, name, _ := strings.Cut(file, "-") // 1-hello.lua
+	pid := h.cmdNew(from, name+" "+string(src))
 	if !strings.HasPrefix(pid, "p") {
 		return pid
 	}
@@ -125,7 +127,7 @@ func (h *Host) ReceiveJump(id string, rec Record, cont []byte) error {
 // acknowledgement goes first.
 func (h *Host) ReceiveJumpThen(id string, rec Record, cont []byte, stored func(pid string)) error {
 	// it starts its life here: the lifetime limit is this host's, from now
-	pr := &proc{h: h, rec: Record{Owner: rec.Owner, Client: ownClient(rec), Source: rec.Source, Comment: truncate(rec.Comment, maxComment),
+	pr := &proc{h: h, rec: Record{Owner: rec.Owner, Client: ownClient(rec), Name: truncate(rec.Name, 64), Source: rec.Source, Comment: truncate(rec.Comment, maxComment),
 		State: StateRunning, Created: rec.Created, Started: time.Now().UTC(), Arrived: true}}
 	h.mu.Lock()
 	err := h.admit(rec.Owner)

@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	neturl "net/url"
+	"path"
 	"strings"
 	"syscall"
 	"time"
@@ -106,7 +108,7 @@ func (h *Host) cmdLoad(from, url string) string {
 	if err != nil {
 		return "cannot load it: " + err.Error()
 	}
-	return h.cmdNew(from, string(src))
+	return h.cmdNew(from, urlName(url)+string(src))
 }
 
 // fetch gets a script, with errors that say no more than the user needs.
@@ -137,4 +139,15 @@ func (h *Host) fetch(url string) ([]byte, error) {
 		return nil, fmt.Errorf("more than %d bytes", h.cfg.MaxLoad)
 	}
 	return src, nil
+}
+
+// urlName is the name a script loaded from url gets, followed by a space
+// (new's syntax), or "" when its last path element is no .lua name.
+func urlName(url string) string {
+	if u, err := neturl.Parse(url); err == nil {
+		if name, _ := scriptName(path.Base(u.Path) + " "); name != "" {
+			return name + " "
+		}
+	}
+	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSession: step is a REPL session: globals carry over, =expr and
@@ -146,5 +147,43 @@ func TestProcessLife(t *testing.T) {
 	}
 	if got := h.Command(alice, "help load"); !strings.Contains(got, "\n\nFetches a script") {
 		t.Errorf("help load: %q", got)
+	}
+}
+
+// TestScriptName: a script's name (new hello.lua ..., an example, a
+// loaded URL) names its chunk: error positions say hello.lua:1; a PID is
+// the name of a script without one.
+func TestScriptName(t *testing.T) {
+	tr := &Memory{}
+	h := hostWith(t, filepath.Join(t.TempDir(), "s.db"), tr, testConfig())
+	if got := h.Command(alice, "new hello.lua print('hi')\nerror('boom')"); got != "p1" {
+		t.Fatalf("new: %q", got)
+	}
+	h.Command(alice, "run p1")
+	if got := tr.WaitFor(alice, "failed", 10*time.Second); got != "p1 failed: hello.lua:2: boom" {
+		t.Errorf("error: %q", got)
+	}
+	if got := h.Command(alice, "new x.lua = 1"); got != "x.lua:1: unexpected symbol near '='" {
+		t.Errorf("syntax error: %q", got)
+	}
+	h.Command(alice, "new error('anon')")
+	h.Command(alice, "run p2")
+	if got := tr.WaitFor(alice, "p2 failed", 10*time.Second); got != "p2 failed: p2:1: anon" {
+		t.Errorf("no name: %q", got)
+	}
+	if got := h.Command(alice, "example 1"); got != "p3 is running" {
+		t.Fatalf("example: %q", got)
+	}
+	if got := h.Command(alice, "ps"); !strings.Contains(got, "p1  failed") || !strings.Contains(got, "hello.lua") || !strings.Contains(got, "p3  ") {
+		t.Errorf("ps: %q", got)
+	}
+	if got, _ := scriptName("t.lua print(1)"); got != "t.lua" {
+		t.Errorf("scriptName: %q", got)
+	}
+	if got, _ := scriptName("t.lua.x print(1)"); got != "" {
+		t.Errorf("scriptName of no name: %q", got)
+	}
+	if got := urlName("https://example.org/a/b/fib.lua?x=1"); got != "fib.lua " {
+		t.Errorf("urlName: %q", got)
 	}
 }
