@@ -93,6 +93,7 @@ func (h *Host) park(pr *proc) bool {
 		h.end(pr, StateFailed, err.Error())
 		return false
 	default:
+		h.log.Error("checkpoint failed", "pid", pr.rec.PID, "err", err)
 		h.tell(pr, fmt.Sprintf("%s: cannot checkpoint: %v", pr.rec.PID, err))
 	}
 	return true

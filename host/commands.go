@@ -113,6 +113,7 @@ func (h *Host) Command(from, text string) string {
 	arg = strings.TrimSpace(arg)
 	for _, c := range commands {
 		if c.name == strings.ToLower(name) {
+			h.log.Info("command", "user", from, "command", c.name)
 			return c.run(h, from, arg)
 		}
 	}
@@ -191,6 +192,7 @@ func (h *Host) cmdNew(from, code string) string {
 		return "cannot store the process: " + err.Error()
 	}
 	h.procs[pid] = pr
+	h.log.Info("process stored", "pid", pid, "owner", from, "name", name, "bytes", len(code))
 	return pid
 }
 
@@ -246,6 +248,7 @@ func (h *Host) cmdRun(from, pid string) string {
 		return "cannot start: " + err.Error()
 	}
 	h.enqueue(pr)
+	h.log.Info("process started", "pid", pr.rec.PID, "owner", pr.rec.Owner)
 	return pr.rec.PID + " is running"
 }
 

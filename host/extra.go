@@ -164,6 +164,7 @@ func (h *Host) ReceiveJumpThen(id string, rec Record, cont []byte, stored func(p
 	pr.lastSave = time.Now()
 	h.kept(pr, len(cont))
 	h.procs[pid] = pr
+	h.log.Info("process arrived", "pid", pid, "was", rec.PID, "owner", rec.Owner, "migration", id)
 	h.tell(pr, fmt.Sprintf("%s arrived on %s (it was %s)", pid, h.cfg.Name, rec.PID))
 	h.enqueue(pr)
 	return nil
@@ -210,6 +211,7 @@ func (h *Host) jump(pr *proc, to string) error {
 	h.kept(pr, len(cont))
 	pr.lastSave = time.Now()
 	h.failPoint(FailJumpStored)
+	h.log.Info("jump", "pid", pr.rec.PID, "owner", pr.rec.Owner, "to", to, "migration", pr.rec.Migration, "bytes", len(cont))
 	return h.finishJump(pr, cont)
 }
 
@@ -243,12 +245,14 @@ func (h *Host) finishJump(pr *proc, cont []byte) error {
 		if newPID != "" {
 			pr.rec.Reason += " as " + newPID
 		}
+		h.log.Info("jumped", "pid", pr.rec.PID, "to", to, "as", newPID, "migration", id)
 		pr.drop()
 		h.store.Put(&pr.rec, nil, true)
 		h.kept(pr, 0)
 		return nil
 	}
 	// refused, or cancelled: it goes on here, mb.jump returning nil, why
+	h.log.Warn("jump failed", "pid", pr.rec.PID, "to", to, "migration", id, "err", err)
 	pr.rec.State, pr.rec.Migration, pr.rec.MigrateTo, pr.rec.JumpFailed = StateRunning, "", "", err.Error()
 	h.store.Put(&pr.rec, nil, false)
 	return err

@@ -2,8 +2,10 @@ package host
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -78,6 +80,9 @@ type Config struct {
 	// Store.SetSync): faster jumps and commands, safe against the host
 	// being killed, not against the machine failing.
 	NoSync bool
+	// Log receives the host's events (nil: none): commands (their names,
+	// never their code), processes' lives, jumps, refusals, errors.
+	Log *slog.Logger
 	// FailPoint, when set, is called at each step of a jump (FailJump…,
 	// FailReceive…): the crash tests kill the host there, the benchmarks
 	// time the steps.
@@ -165,6 +170,7 @@ type Host struct {
 	sessions   map[string]int      // per user: bytes of their step session in the store
 	stepping   map[string]bool     // users whose step runs
 	partials   map[string]*partial // per user: code that waits for its rest (multiline.go)
+	log        *slog.Logger
 }
 
 // New starts a host on store: every process the store holds is back, and
@@ -180,6 +186,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 		cache: &continuation.ChunkCache{}, started: time.Now(), pool: runtime.NewPool(poolShare(cfg.HostMemory)), rates: map[string]*bucket{}, jumps: map[string]*bucket{},
 		stored: map[string]int{}, outboxes: map[string]*outbox{}, resources: map[string]string{}, sessions: map[string]int{}, stepping: map[string]bool{}, partials: map[string]*partial{}, kick: make(chan struct{}, 1), senderDone: make(chan struct{})}
 	h.ready, h.stepReady = sync.NewCond(&h.mu), sync.NewCond(&h.mu)
+	h.log = cmp.Or(cfg.Log, slog.New(slog.DiscardHandler))
 	store.SetSync(!cfg.NoSync)
 	recs, err := store.All()
 	if err != nil {
@@ -223,6 +230,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 		}
 		h.start(pr)
 	}
+	h.log.Info("host started", "name", cfg.Name, "processes", len(recs))
 	for i := 0; i < cfg.Workers; i++ {
 		h.wg.Add(1)
 		go h.worker(&h.queue, h.ready)
@@ -399,6 +407,7 @@ func (h *Host) evict(pr *proc) {
 // owner why, except for a kill (the owner asked for it). h.mu is held.
 func (h *Host) end(pr *proc, st State, reason string) {
 	pr.rec.State, pr.rec.Reason = st, reason
+	h.log.Info("process ended", "pid", pr.rec.PID, "owner", pr.rec.Owner, "state", st, "reason", reason)
 	pr.drop()
 	if pr.timer != nil {
 		pr.timer.Stop()

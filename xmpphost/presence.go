@@ -1,13 +1,16 @@
 package xmpphost
 
 import (
+	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"time"
 
 	"mellium.im/xmlstream"
 	"mellium.im/xmpp/jid"
 	"mellium.im/xmpp/mux"
+	"mellium.im/xmpp/ping"
 	"mellium.im/xmpp/stanza"
 
 	"github.com/mobilua/mobilua/host"
@@ -97,4 +100,41 @@ func (t *Transport) keepStatus(h *host.Host, done <-chan struct{}) {
 		case <-tick.C:
 		}
 	}
+}
+
+// Occupied says whether another session is online as cfg's account with
+// cfg.Resource (another host on the same account): it logs in a moment
+// with a resource the server picks, and pings that address (XEP-0199).
+// A host that finds its address taken refuses to start rather than
+// take it over (the server would cut the other one off).
+func Occupied(ctx context.Context, cfg Config) (bool, error) {
+	probe := cfg
+	probe.Resource = ""
+	t, err := Dial(ctx, probe)
+	if err != nil {
+		return false, err
+	}
+	defer t.s.Close()
+	go t.s.Serve(mux.New(t.ns))
+	to, err := jid.Parse(cfg.JID)
+	if err == nil {
+		to, err = to.WithResource(cfg.Resource)
+	}
+	if err != nil {
+		return false, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	err = t.s.UnmarshalIQ(ctx, ping.IQ{IQ: stanza.IQ{Type: stanza.GetIQ, To: to}}.TokenReader(), nil)
+	var se stanza.Error
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.As(err, &se):
+		// no such resource: service-unavailable (RFC 6121 §8.5.3.1);
+		// anything else came from someone there
+		gone := se.Condition == stanza.ServiceUnavailable || se.Condition == stanza.ItemNotFound || se.Condition == stanza.RecipientUnavailable
+		return !gone, nil
+	}
+	return false, err
 }

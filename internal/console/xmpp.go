@@ -6,12 +6,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"slices"
 	"strings"
 	"syscall"
 	"time"
+
+	"mellium.im/xmpp/stream"
 
 	"github.com/mobilua/mobilua/host"
 	"github.com/mobilua/mobilua/xmpphost"
@@ -27,7 +30,15 @@ func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	var peers peerList
 	fs.Var(&peers, "peer", "a host processes may jump to and from (a bare JID; repeat the flag for more)")
 	configFile := fs.String("config", "", "a TOML file of settings (docs/host-config.md); flags given too win")
+	takeover := fs.Bool("takeover", false, "start although another host is online on the account (the server then cuts that one off)")
+	logFormat := fs.String("log-format", "text", "the log's format on standard error: text or json")
+	logLevel := fs.String("log-level", "info", "the least level logged: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	log, err := newLogger(stderr, *logFormat, *logLevel)
+	if err != nil {
+		fmt.Fprintf(stderr, "mobilua host: %v\n", err)
 		return 2
 	}
 	hc := host.DefaultConfig()
@@ -52,6 +63,7 @@ func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	cfg.Resource = xmpphost.HostResource
+	hc.Log = log
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// the transport is replaced when the connection is; the host keeps
@@ -65,10 +77,17 @@ func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer closeHost()
 	backoff := time.Second
+	if !*takeover && !cfg.Component {
+		// one host per account: a second one would cut the first off
+		if taken, err := xmpphost.Occupied(ctx, cfg); err == nil && taken {
+			fmt.Fprintf(stderr, "mobilua host: another host is online as %s/%s; stop it first, or start with --takeover\n", cfg.JID, cfg.Resource)
+			return 1
+		}
+	}
 	for ctx.Err() == nil {
 		tr, err := xmpphost.Dial(ctx, cfg)
 		if err != nil {
-			fmt.Fprintf(stderr, "mobilua host: %v; again in %s\n", err, backoff)
+			log.Warn("cannot connect", "jid", cfg.JID, "err", err, "again in", backoff)
 			select {
 			case <-ctx.Done():
 			case <-time.After(backoff):
@@ -79,14 +98,38 @@ func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		backoff = time.Second
 		tr.SetPeers(peers)
 		sw.set(tr)
+		log.Info("connected", "jid", cfg.JID, "resource", cfg.Resource, "peers", len(peers))
 		fmt.Fprintf(stdout, "mobilua host %s: serving (store %s)\n", cfg.JID, *store)
 		go func() { <-ctx.Done(); tr.Close() }()
-		if err := tr.Serve(h); err != nil && !errors.Is(err, context.Canceled) && ctx.Err() == nil {
-			fmt.Fprintf(stderr, "mobilua host: connection lost: %v\n", err)
-		}
+		err = tr.Serve(h)
 		sw.set(nil)
+		if errors.Is(err, stream.Conflict) {
+			log.Error("another host took over the account", "jid", cfg.JID)
+			fmt.Fprintf(stderr, "mobilua host: another host logged in as %s/%s and took over; stopping\n", cfg.JID, cfg.Resource)
+			return 1
+		}
+		if err != nil && !errors.Is(err, context.Canceled) && ctx.Err() == nil {
+			log.Warn("connection lost", "err", err)
+		}
 	}
+	log.Info("stopped")
 	return 0
+}
+
+// newLogger makes the host's log on w.
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: text or json", format)
 }
 
 // switchable is a Transport whose connection can change.
