@@ -1,15 +1,12 @@
 package host
 
 import (
-	"cmp"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/mobilua/mobilua/runtime"
-	"github.com/mobilua/mobilua/transpile"
 )
 
 // A command is what a user types: its name, a one-line summary, its usage
@@ -175,24 +172,10 @@ func (h *Host) cmdNew(from, code string) string {
 		}
 		return wait
 	}
-	if _, err := transpile.Compile([]byte(code), "="+cmp.Or(name, "new"), transpile.Options{}); err != nil {
-		return err.Error()
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if err := h.admit(from); err != nil {
-		return err.Error()
-	}
-	pid, err := h.store.NextPID()
+	pid, err := h.New(from, name, code)
 	if err != nil {
-		return "cannot store the process: " + err.Error()
+		return err.Error()
 	}
-	pr := &proc{h: h, rec: Record{PID: pid, Owner: from, Name: name, Source: code, State: StateNew, Created: time.Now().UTC()}}
-	if err := h.store.Put(&pr.rec, nil, false); err != nil {
-		return "cannot store the process: " + err.Error()
-	}
-	h.procs[pid] = pr
-	h.log.Info("process stored", "pid", pid, "owner", from, "name", name, "bytes", len(code))
 	return pid
 }
 
@@ -219,67 +202,32 @@ func (h *Host) isAdmin(from string) bool {
 }
 
 func (h *Host) cmdRun(from, pid string) string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	pr, msg := h.own(from, pid)
-	if pr == nil {
-		return msg
-	}
-	if pr.rec.State != StateNew {
-		return notNew(pr)
-	}
-	name := "=" + cmp.Or(pr.rec.Name, pr.rec.PID)
-	proto, err := transpile.Compile([]byte(pr.rec.Source), name, transpile.Options{})
+	pid, err := h.Run(from, pid)
 	if err != nil {
 		return err.Error()
 	}
-	p := h.newProcess(pr)
-	if !p.Reserve(startBytes) {
-		return errBusy.Error()
-	}
-	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk(name, []byte(pr.rec.Source), proto))))
-	p.SetBudget(h.cfg.StepsPerSlice)
-	pr.p = p
-	pr.rec.State, pr.rec.Started, pr.rec.Client = StateRunning, time.Now().UTC(), h.resources[from]
-	// acknowledged only once persisted (its first checkpoint: not started)
-	if err := h.checkpoint(pr); err != nil {
-		pr.drop()
-		pr.rec.State = StateNew
-		return "cannot start: " + err.Error()
-	}
-	h.enqueue(pr)
-	h.log.Info("process started", "pid", pr.rec.PID, "owner", pr.rec.Owner)
-	return pr.rec.PID + " is running"
+	return pid + " is running"
 }
 
 func (h *Host) cmdPs(from, _ string) string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	var rows []*proc
-	for _, pr := range h.procs {
-		if pr.rec.Owner == from || h.isAdmin(from) {
-			rows = append(rows, pr)
-		}
-	}
+	rows := h.Processes(from)
 	if len(rows) == 0 {
 		return "no processes (new <lua code> makes one)"
 	}
-	sort.Slice(rows, func(i, j int) bool { return pidLess(rows[i].rec.PID, rows[j].rec.PID) })
 	var b strings.Builder
-	for _, pr := range rows {
-		age := time.Since(pr.rec.Created).Round(time.Second)
-		fmt.Fprintf(&b, "%s  %s  %s old", pr.rec.PID, stateText(&pr.rec), age)
-		if pr.rec.Alias != "" {
-			fmt.Fprintf(&b, "  (%s)", pr.rec.Alias)
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%s  %s  %s old", r.PID, r.StateText, time.Since(r.Created).Round(time.Second))
+		if r.Alias != "" {
+			fmt.Fprintf(&b, "  (%s)", r.Alias)
 		}
-		if pr.rec.Name != "" {
-			fmt.Fprintf(&b, "  %s", pr.rec.Name)
+		if r.Name != "" {
+			fmt.Fprintf(&b, "  %s", r.Name)
 		}
-		if h.isAdmin(from) && pr.rec.Owner != from {
-			fmt.Fprintf(&b, "  of %s", pr.rec.Owner)
+		if r.Owner != bare(from) {
+			fmt.Fprintf(&b, "  of %s", r.Owner)
 		}
-		if pr.rec.Comment != "" {
-			fmt.Fprintf(&b, "  %s", pr.rec.Comment)
+		if r.Comment != "" {
+			fmt.Fprintf(&b, "  %s", r.Comment)
 		}
 		b.WriteByte('\n')
 	}
@@ -420,18 +368,11 @@ func (h *Host) cmdClean(from, _ string) string {
 }
 
 func (h *Host) cmdKill(from, pid string) string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	pr, msg := h.own(from, pid)
-	if pr == nil {
-		return msg
+	pid, err := h.Kill(from, pid)
+	if err != nil {
+		return err.Error()
 	}
-	switch pr.rec.State {
-	case StateFinished, StateFailed, StateKilled:
-		return fmt.Sprintf("%s is already %s", pr.rec.PID, pr.rec.State)
-	}
-	h.end(pr, StateKilled, "")
-	return pr.rec.PID + " killed"
+	return pid + " killed"
 }
 
 func (h *Host) cmdStatus(from, _ string) string { return h.Status() }

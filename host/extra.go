@@ -47,9 +47,9 @@ func (h *Host) cmdExample(from, arg string) string {
 	file := examples()[n-1]
 	src, _ := examplesFS.ReadFile(path.Join("examples", file))
 	_, name, _ := strings.Cut(file, "-") // 1-hello.lua
-	pid := h.cmdNew(from, name+" "+string(src))
-	if !strings.HasPrefix(pid, "p") {
-		return pid
+	pid, err := h.New(from, name, string(src))
+	if err != nil {
+		return err.Error()
 	}
 	return h.cmdRun(from, pid)
 }

@@ -108,7 +108,11 @@ func (h *Host) cmdLoad(from, url string) string {
 	if err != nil {
 		return "cannot load it: " + err.Error()
 	}
-	return h.cmdNew(from, urlName(url)+string(src))
+	pid, err := h.New(from, urlName(url), string(src))
+	if err != nil {
+		return err.Error()
+	}
+	return pid
 }
 
 // fetch gets a script, with errors that say no more than the user needs.
@@ -141,13 +145,12 @@ func (h *Host) fetch(url string) ([]byte, error) {
 	return src, nil
 }
 
-// urlName is the name a script loaded from url gets, followed by a space
-// (new's syntax), or "" when its last path element is no .lua name.
+// urlName is the name a script loaded from url gets, or "" when its last
+// path element is no .lua name.
 func urlName(url string) string {
 	if u, err := neturl.Parse(url); err == nil {
-		if name, _ := scriptName(path.Base(u.Path) + " "); name != "" {
-			return name + " "
-		}
+		name, _ := scriptName(path.Base(u.Path) + " ")
+		return name
 	}
 	return ""
 }

@@ -51,6 +51,12 @@ func (h *Host) cmdStep(from, code string) string {
 	if wait != "" {
 		return wait
 	}
+	return h.runStep(from, code)
+}
+
+// runStep runs code (=expr is return expr) in user's session and
+// returns the reply.
+func (h *Host) runStep(from, code string) string {
 	code = replCode(code)
 	proto, err := transpile.Compile([]byte(code), "=step", transpile.Options{})
 	if err != nil {

@@ -183,7 +183,7 @@ func TestScriptName(t *testing.T) {
 	if got, _ := scriptName("t.lua.x print(1)"); got != "" {
 		t.Errorf("scriptName of no name: %q", got)
 	}
-	if got := urlName("https://example.org/a/b/fib.lua?x=1"); got != "fib.lua " {
+	if got := urlName("https://example.org/a/b/fib.lua?x=1"); got != "fib.lua" {
 		t.Errorf("urlName: %q", got)
 	}
 }

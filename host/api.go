@@ -1,0 +1,144 @@
+package host
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/mobilua/mobilua/runtime"
+	"github.com/mobilua/mobilua/transpile"
+)
+
+// The host's typed functions: what the chat commands, ad-hoc commands
+// (XEP-0050) and later front ends call, so that each rule is decided
+// here once. A caller is named by its address: a user's bare address, or
+// a full one with the resource (the client) that asked, which then gets
+// the process's output. Errors are for the user to read.
+
+// ProcInfo is what a user may know of one of their processes.
+type ProcInfo struct {
+	PID, Owner, Name, Alias, Comment string
+	State                            State
+	StateText                        string // as ps says it: where a migrated one went
+	Created                          time.Time
+}
+
+// Processes lists the caller's processes (every process, for an admin),
+// by PID.
+func (h *Host) Processes(from string) []ProcInfo {
+	user := bare(from)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var rows []ProcInfo
+	for _, pr := range h.procs {
+		if pr.rec.Owner == user || h.isAdmin(user) {
+			r := &pr.rec
+			rows = append(rows, ProcInfo{PID: r.PID, Owner: r.Owner, Name: r.Name, Alias: r.Alias, Comment: r.Comment,
+				State: r.State, StateText: stateText(r), Created: r.Created})
+		}
+	}
+	sort.Slice(rows, func(i, j int) bool { return pidLess(rows[i].PID, rows[j].PID) })
+	return rows
+}
+
+// New stores a process of the caller's with this code and script name
+// ("": its PID names its chunk), not started.
+func (h *Host) New(from, name, code string) (pid string, err error) {
+	user := bare(from)
+	if code == "" {
+		return "", errors.New("no code")
+	}
+	if name != "" {
+		if n, _ := scriptName(name + " "); n != name {
+			return "", fmt.Errorf("%q is no script name (a word ending in .lua)", name)
+		}
+	}
+	if len(code) > h.cfg.MaxLoad {
+		return "", fmt.Errorf("the code is too long: at most %d KiB", h.cfg.MaxLoad>>10)
+	}
+	if _, err := transpile.Compile([]byte(code), "="+cmp.Or(name, "new"), transpile.Options{}); err != nil {
+		return "", err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err := h.admit(user); err != nil {
+		return "", err
+	}
+	if pid, err = h.store.NextPID(); err != nil {
+		return "", fmt.Errorf("cannot store the process: %v", err)
+	}
+	pr := &proc{h: h, rec: Record{PID: pid, Owner: user, Name: name, Source: code, State: StateNew, Created: time.Now().UTC()}}
+	if err := h.store.Put(&pr.rec, nil, false); err != nil {
+		return "", fmt.Errorf("cannot store the process: %v", err)
+	}
+	h.procs[pid] = pr
+	h.log.Info("process stored", "pid", pid, "owner", user, "name", name, "bytes", len(code))
+	return pid, nil
+}
+
+// Run starts the caller's new process pid (a PID or an alias); its
+// output goes to the caller's client. It returns the PID.
+func (h *Host) Run(from, pid string) (string, error) {
+	user := bare(from)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr, msg := h.own(user, pid)
+	if pr == nil {
+		return "", errors.New(msg)
+	}
+	if pr.rec.State != StateNew {
+		return "", errors.New(notNew(pr))
+	}
+	name := "=" + cmp.Or(pr.rec.Name, pr.rec.PID)
+	proto, err := transpile.Compile([]byte(pr.rec.Source), name, transpile.Options{})
+	if err != nil {
+		return "", err
+	}
+	p := h.newProcess(pr)
+	if !p.Reserve(startBytes) {
+		return "", errBusy
+	}
+	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk(name, []byte(pr.rec.Source), proto))))
+	p.SetBudget(h.cfg.StepsPerSlice)
+	pr.p = p
+	pr.rec.State, pr.rec.Started, pr.rec.Client = StateRunning, time.Now().UTC(), h.client(from)
+	// acknowledged only once persisted (its first checkpoint: not started)
+	if err := h.checkpoint(pr); err != nil {
+		pr.drop()
+		pr.rec.State = StateNew
+		return "", fmt.Errorf("cannot start: %v", err)
+	}
+	h.enqueue(pr)
+	h.log.Info("process started", "pid", pr.rec.PID, "owner", pr.rec.Owner)
+	return pr.rec.PID, nil
+}
+
+// client is the address with a resource that from stands for: itself,
+// or the user's last one. h.mu is held.
+func (h *Host) client(from string) string {
+	if user := bare(from); from == user {
+		return h.resources[user]
+	}
+	return from
+}
+
+// Kill stops the caller's process pid. It returns the PID.
+func (h *Host) Kill(from, pid string) (string, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr, msg := h.own(bare(from), pid)
+	if pr == nil {
+		return "", errors.New(msg)
+	}
+	switch pr.rec.State {
+	case StateFinished, StateFailed, StateKilled, StateMigrated:
+		return "", fmt.Errorf("%s has already ended (%s)", pr.rec.PID, stateText(&pr.rec))
+	}
+	h.end(pr, StateKilled, "")
+	return pr.rec.PID, nil
+}
+
+// Step runs code in the caller's step session and returns its output.
+func (h *Host) Step(from, code string) string { return h.runStep(bare(from), code) }
