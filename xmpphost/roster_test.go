@@ -85,15 +85,30 @@ func (u *slixUser) login(res string) {
 // which f is true.
 func (u *slixUser) wait(what string, f func(ev map[string]any) bool) map[string]any {
 	u.t.Helper()
+	return u.find(what, f, false)
+}
+
+// take is wait that removes the event it returns (the next one with the
+// same test is another).
+func (u *slixUser) take(what string, f func(ev map[string]any) bool) map[string]any {
+	u.t.Helper()
+	return u.find(what, f, true)
+}
+
+func (u *slixUser) find(what string, f func(ev map[string]any) bool, remove bool) map[string]any {
+	u.t.Helper()
 	deadline := time.After(20 * time.Second)
 	for {
 		u.mu.Lock()
-		for _, ev := range u.events {
+		for i, ev := range u.events {
 			if ev["ev"] == "error" {
 				u.mu.Unlock()
 				u.t.Fatalf("user.py: %v", ev["what"])
 			}
 			if f(ev) {
+				if remove {
+					u.events = append(u.events[:i:i], u.events[i+1:]...)
+				}
 				u.mu.Unlock()
 				return ev
 			}
@@ -240,5 +255,57 @@ func TestOrder(t *testing.T) {
 		if !(got < msg && msg < sent) {
 			t.Errorf("p1's print, mb.send and print of %d out of order:\n%s", i, all)
 		}
+	}
+}
+
+// TestAdhoc: a client with a command menu (slixmpp's XEP-0050) lists the
+// host's commands and runs a script from a data form, lists its
+// processes, steps, and stops a process.
+func TestAdhoc(t *testing.T) {
+	env := startProsody(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	xmppHost(t, ctx, env, "1")
+	me := env["XMPP_JID1"] + "/" + HostResource
+	u := startSlix(t, ctx, env, "3")
+	u.login("gajim")
+	u.do("commands", "res", "gajim", "to", me)
+	list := u.wait("the command list", func(ev map[string]any) bool { return ev["ev"] == "commands" })
+	items, _ := list["items"].(map[string]any)
+	for _, node := range []string{"run", "step", "ps", "kill", "status"} {
+		if items[node] == nil {
+			t.Errorf("no command %s in %v", node, items)
+		}
+	}
+	done := func(node string) map[string]any {
+		return u.take("command "+node, func(ev map[string]any) bool { return ev["ev"] == "command" && ev["node"] == node })
+	}
+	note := func(ev map[string]any) string {
+		notes, _ := ev["notes"].([]any)
+		if ev["status"] != "completed" || len(notes) != 1 {
+			t.Fatalf("command: %v", ev)
+		}
+		return notes[0].(string)
+	}
+	u.do("command", "res", "gajim", "to", me, "node", "run", "fields", map[string]string{"name": "form.lua", "code": "print('from a form ' .. 6 * 7)\nmb.receive()"})
+	if got := note(done("run")); got != "p1 is running" {
+		t.Errorf("run: %q", got)
+	}
+	u.message("gajim", "from a form 42")
+	u.do("command", "res", "gajim", "to", me, "node", "ps", "fields", nil)
+	if got := note(done("ps")); !strings.HasPrefix(got, "p1  waiting for a message  form.lua") {
+		t.Errorf("ps: %q", got)
+	}
+	u.do("command", "res", "gajim", "to", me, "node", "step", "fields", map[string]string{"code": "=2^10"})
+	if got := note(done("step")); got != "1024" {
+		t.Errorf("step: %q", got)
+	}
+	u.do("command", "res", "gajim", "to", me, "node", "kill", "fields", map[string]string{"pid": "p1"})
+	if got := note(done("kill")); got != "p1 killed" {
+		t.Errorf("kill: %q", got)
+	}
+	u.do("command", "res", "gajim", "to", me, "node", "run", "fields", map[string]string{"code": "x = = 1"})
+	if got := note(done("run")); got != "new:1: unexpected symbol near '='" {
+		t.Errorf("run of bad code: %q", got)
 	}
 }

@@ -13,6 +13,7 @@ Go test can play a user with one or several resources (clients) of one account:
   {"op": "command", "res": "phone", "to": J, "node": N, "fields": {var: value} | null}
        -> {"ev": "command", "node": N, "status": S, "fields": {var: value}, "notes": [text]}
           (XEP-0050: execute N; with fields, submit them to the form it returned)
+  {"op": "commands", "res": "phone", "to": J}         -> {"ev": "commands", "items": {node: name}}
   {"op": "logout", "res": "phone"}                     -> {"ev": "offline", "res": "phone"}
 
 Events: {"ev": "message", "res", "from", "body"}, {"ev": "presence", "res", "from", "type",
@@ -80,6 +81,11 @@ class Client(slixmpp.ClientXMPP):
         else:
             self.connect(address=(self.a.host, self.a.port), force_starttls=False, disable_starttls=True)
 
+    async def commands(self, c):
+        iq = await self["xep_0050"].get_commands(c["to"], timeout=10)
+        found = {i[1]: i[2] for i in iq["disco_items"]["items"]}
+        emit(ev="commands", items=found)
+
     async def command(self, c):
         xep = self["xep_0050"]
         iq = await xep.send_command(c["to"], c["node"], timeout=10)
@@ -133,6 +139,8 @@ async def run(a):
                 await clients[res].get_roster()
                 items = {str(j): clients[res].client_roster[j]["subscription"] for j in clients[res].client_roster}
                 emit(ev="roster", res=res, items=items)
+            elif op == "commands":
+                loop.create_task(guard(clients[res].commands(c)))
             elif op == "command":
                 loop.create_task(guard(clients[res].command(c)))
         except Exception as e:  # the test sees it and fails
