@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/mobilua/mobilua/runtime"
@@ -78,9 +79,10 @@ func (h *Host) New(from, name, code string) (pid string, err error) {
 	return pid, nil
 }
 
-// Run starts the caller's new process pid (a PID or an alias); its
-// output goes to the caller's client. It returns the PID.
-func (h *Host) Run(from, pid string) (string, error) {
+// Run starts the caller's new process pid (a PID or an alias) with args
+// (its chunk's ...); its output goes to the caller's client. It returns
+// the PID.
+func (h *Host) Run(from, pid string, args ...string) (string, error) {
 	user := bare(from)
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -100,7 +102,14 @@ func (h *Host) Run(from, pid string) (string, error) {
 	if !p.Reserve(startBytes) {
 		return "", errBusy
 	}
-	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk(name, []byte(pr.rec.Source), proto))))
+	if n := len(strings.Join(args, " ")); n > h.cfg.MaxMessage {
+		return "", fmt.Errorf("the arguments take %d bytes, more than %d", n, h.cfg.MaxMessage)
+	}
+	vs := make([]runtime.Value, len(args))
+	for i, a := range args {
+		vs[i] = runtime.String(a)
+	}
+	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk(name, []byte(pr.rec.Source), proto))), vs...)
 	p.SetBudget(h.cfg.StepsPerSlice)
 	pr.p = p
 	pr.rec.State, pr.rec.Started, pr.rec.Client = StateRunning, time.Now().UTC(), h.client(from)
@@ -122,6 +131,28 @@ func (h *Host) client(from string) string {
 		return h.resources[user]
 	}
 	return from
+}
+
+// Attach sends the output and notices of the caller's process pid to
+// the caller's client from now on. It returns the PID.
+func (h *Host) Attach(from, pid string) (string, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr, msg := h.own(bare(from), pid)
+	if pr == nil {
+		return "", errors.New(msg)
+	}
+	if !pr.rec.State.live() {
+		return "", fmt.Errorf("%s has ended (%s): output %s shows what it printed", pr.rec.PID, stateText(&pr.rec), pr.rec.PID)
+	}
+	pr.rec.Client = h.client(from)
+	if err := h.store.Put(&pr.rec, nil, false); err != nil {
+		return "", fmt.Errorf("cannot store it: %v", err)
+	}
+	if pr.rec.State == StateInput { // asked before: asked again, here
+		h.ask(pr)
+	}
+	return pr.rec.PID, nil
 }
 
 // Kill stops the caller's process pid. It returns the PID.

@@ -24,7 +24,8 @@ func init() {
 		{"step", "<lua code>", "run the code at once in your session (its globals stay) and reply with its output; step =expr shows a value", (*Host).cmdStep},
 		{"reset", "", "start a new step session (its globals are gone)", (*Host).cmdReset},
 		{"new", "[name.lua] <lua code>", "store a process; the reply is its PID", (*Host).cmdNew},
-		{"run", "<pid>", "start a stored process", (*Host).cmdRun},
+		{"run", "<pid> [args...]", "start a stored process (the args are its ...)", (*Host).cmdRun},
+		{"attach", "<pid>", "send a process's output to this client from now on", (*Host).cmdAttach},
 		{"ps", "", "your processes: PID, state, age", (*Host).cmdPs},
 		{"source", "<pid>", "a process's source", (*Host).cmdSource},
 		{"output", "<pid>", "what a process printed (the end of it)", (*Host).cmdOutput},
@@ -201,8 +202,12 @@ func (h *Host) isAdmin(from string) bool {
 	return false
 }
 
-func (h *Host) cmdRun(from, pid string) string {
-	pid, err := h.Run(from, pid)
+func (h *Host) cmdRun(from, arg string) string {
+	fields := strings.Fields(arg)
+	if len(fields) == 0 {
+		fields = []string{""}
+	}
+	pid, err := h.Run(from, fields[0], fields[1:]...)
 	if err != nil {
 		return err.Error()
 	}
@@ -365,6 +370,14 @@ func (h *Host) cmdClean(from, _ string) string {
 		return "1 ended process removed"
 	}
 	return fmt.Sprintf("%d ended processes removed", n)
+}
+
+func (h *Host) cmdAttach(from, pid string) string {
+	pid, err := h.Attach(from, pid)
+	if err != nil {
+		return err.Error()
+	}
+	return pid + "'s output comes here now"
 }
 
 func (h *Host) cmdKill(from, pid string) string {

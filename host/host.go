@@ -618,11 +618,7 @@ func (h *Host) slice(pr *proc) {
 		if !h.park(pr) {
 			return
 		}
-		msg := fmt.Sprintf("%s waits for input %s", pr.rec.PID, h.answerHint(pr))
-		if pr.rec.Prompt != "" {
-			msg = fmt.Sprintf("%s asks: %s %s", pr.rec.PID, pr.rec.Prompt, h.answerHint(pr))
-		}
-		h.tellAs(pr, msg)
+		h.ask(pr)
 	case st == runtime.Yielded && pr.p.YieldedBy() != "mb.yield":
 		h.serve(pr)
 	default: // out of steps, or mb.yield: others get a turn
@@ -640,6 +636,16 @@ func (h *Host) slice(pr *proc) {
 		}
 		h.enqueue(pr)
 	}
+}
+
+// ask tells pr's user that it waits in mb.input, and what it asks.
+// h.mu is held.
+func (h *Host) ask(pr *proc) {
+	msg := fmt.Sprintf("%s waits for input %s", pr.rec.PID, h.answerHint(pr))
+	if pr.rec.Prompt != "" {
+		msg = fmt.Sprintf("%s asks: %s %s", pr.rec.PID, pr.rec.Prompt, h.answerHint(pr))
+	}
+	h.tellAs(pr, msg)
 }
 
 // answerHint says how pr's owner answers its mb.input: in their shell

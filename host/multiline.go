@@ -31,7 +31,8 @@ func (h *Host) gather(from, cmd, arg string) (code, reply string) {
 	code, done := unfence(arg)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if done && !incomplete(code) {
+	// a closed fence ends the code, complete or not
+	if done && (strings.HasPrefix(arg, "```") || !incomplete(code)) {
 		delete(h.partials, from)
 		return code, ""
 	}
