@@ -41,10 +41,13 @@
 // replays the receive instead of losing the message.
 //
 // Files: host.go (processes, scheduler, checkpoints, memory admission),
-// commands.go (the chat commands), calls.go (the mb calls that need the
-// host, messages), limits.go (caps, rates, aliases, the step command),
-// message.go (copied values), extra.go (examples, shells, jumps between
-// hosts on one transport), load.go (`load <url>`, public addresses
-// only), store.go (bbolt), salvage.go (checking and salvaging a store),
-// memory.go (the in-memory transport).
+// api.go (the typed functions the commands and other front ends call),
+// commands.go (the chat commands), session.go (step's sessions),
+// multiline.go (code over several messages), outbox.go (what goes to
+// users, in order), calls.go (the mb calls that need the host,
+// messages), limits.go (caps, rates, aliases), message.go (copied
+// values), extra.go (examples, shells, jumps between hosts on one
+// transport), load.go (`load <url>`, public addresses only), store.go
+// (bbolt), salvage.go (checking and salvaging a store), memory.go (the
+// in-memory transport).
 package host

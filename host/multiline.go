@@ -67,12 +67,34 @@ func (h *Host) continued(from, text string) (string, bool) {
 	case strings.TrimSpace(text) == "cancel":
 		return p.cmd + " cancelled: the code was dropped", true
 	}
+	joined := p.text + "\n" + text
+	if code, done := unfence(joined); done && !strings.HasPrefix(joined, "```") && isCommand(text) {
+		if _, err := transpile.Compile([]byte(replCode(code)), "="+p.cmd, transpile.Options{}); err != nil && !incomplete(code) {
+			// a command typed while code waited for its end: the code
+			// was wrong anyway; the command runs
+			h.mu.Lock()
+			delete(h.partials, from)
+			h.mu.Unlock()
+			return fmt.Sprintf("(the %s code that waited for its end was dropped: %v)\n%s", p.cmd, err, h.Command(from, text)), true
+		}
+	}
 	for _, c := range commands {
 		if c.name == p.cmd {
-			return c.run(h, from, p.text+"\n"+text), true
+			return c.run(h, from, joined), true
 		}
 	}
 	return "", false
+}
+
+// isCommand says whether text starts with a command's name.
+func isCommand(text string) bool {
+	name, _, _ := strings.Cut(strings.TrimSpace(text), " ")
+	for _, c := range commands {
+		if c.name == strings.ToLower(name) {
+			return true
+		}
+	}
+	return false
 }
 
 // unfence takes a code fence off arg: done is false while its closing

@@ -100,8 +100,9 @@ func TestMultiline(t *testing.T) {
 	check(talk("step ```\nprint('fenced in one')\n```"), "fenced in one")
 	check(talk("step function f()", "cancel", "ps"), more, "step cancelled: the code was dropped", "no processes (new <lua code> makes one)")
 	check(talk("step if x then", "x = = 1"), more, "step:2: unexpected symbol near '='")
-	check(talk("new while true do", "end"), more, "p1")
-	if got := h.Command(alice, "source p1"); got != "while true do\nend" {
+	check(talk("step for i = 1, 2 do", "new hello.lua print(1)"), more, "(the step code that waited for its end was dropped: step:2: '=' expected near 'hello')\np1")
+	check(talk("new while true do", "end"), more, "p2")
+	if got := h.Command(alice, "source p2"); got != "while true do\nend" {
 		t.Errorf("source: %q", got)
 	}
 	// a user's waiting code is theirs

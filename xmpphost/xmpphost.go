@@ -1,10 +1,11 @@
 // Package xmpphost puts a computation host (package host) on XMPP with
 // mellium.im/xmpp: it logs in as an ordinary account, answers chat
 // messages with the host's commands (a message to host/<pid> is input for
-// that process), keeps its presence with a status, answers pings and
-// service discovery (disco.go), carries processes to peer hosts in
-// urn:mobilua:0 pieces, exactly once (jump.go), and messages between
-// processes on different hosts (ipc.go). docs/protocol.md describes the
+// that process), keeps its presence with a status and its users' roster
+// subscriptions (presence.go), binds one resource (bind.go), answers
+// pings and service discovery (disco.go) and ad-hoc commands (adhoc.go),
+// carries processes to peer hosts in urn:mobilua:0 pieces, exactly once
+// (jump.go), and messages between processes on different hosts (ipc.go). docs/protocol.md describes the
 // payloads. Reconnection and the configuration file are the command
 // line's (internal/console). A host logs in as an account, or as an
 // external component (XEP-0114) whose processes have JIDs of their own.
