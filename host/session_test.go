@@ -188,3 +188,26 @@ func TestScriptName(t *testing.T) {
 		t.Errorf("urlName: %q", got)
 	}
 }
+
+// TestAnswerHint: how a user answers mb.input depends on where they
+// talk: with input, in a component's process chat, or in their shell.
+func TestAnswerHint(t *testing.T) {
+	for _, c := range []struct{ name, shell, want string }{
+		{"lua1@a.example", "", "p1 asks: name? (answer with: input p1 <text>)"},
+		{"procs.a.example", "", "p1 asks: name? (answer in this chat, or: input p1 <text>)"},
+		{"lua1@a.example", "shell p1", "p1 asks: name? (it is your shell: type the answer)"},
+	} {
+		tr := &Memory{}
+		cfg := testConfig()
+		cfg.Name = c.name
+		h := hostWith(t, filepath.Join(t.TempDir(), "s.db"), tr, cfg)
+		h.Command(alice, "new mb.input('name?')")
+		if c.shell != "" {
+			h.Command(alice, c.shell)
+		}
+		h.Command(alice, "run p1")
+		if got := tr.WaitFor(alice, "asks", 10*time.Second); got != c.want {
+			t.Errorf("%s %s: %q", c.name, c.shell, got)
+		}
+	}
+}

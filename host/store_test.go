@@ -139,3 +139,22 @@ func TestSalvage(t *testing.T) {
 	ask(t, h, tr, bob, "run p11")
 	_ = tr.WaitFor(bob, "p11 finished", 10*time.Second)
 }
+
+// TestStoreInUse: a second host on a store in use is refused at once,
+// with a message that says so.
+func TestStoreInUse(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	st, err := OpenStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	start := time.Now()
+	_, err = OpenStore(path)
+	if err == nil || err.Error() != "store "+path+" is in use by another host (or mobilua store command)" {
+		t.Errorf("second open: %v", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("refused after %s", d)
+	}
+}

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mobilua/mobilua/host"
 )
 
 // slixUser is a user of account n in Debian's slixmpp
@@ -308,4 +310,84 @@ func TestAdhoc(t *testing.T) {
 	if got := note(done("run")); got != "new:1: unexpected symbol near '='" {
 		t.Errorf("run of bad code: %q", got)
 	}
+}
+
+// TestREPLOverXMPP: in a roster client (slixmpp), step is lua5.1's
+// interactive mode: code joined from three messages, a fenced block,
+// =expr, globals kept across steps and across a restart of the host;
+// rm and clean; ps after a jump names the peer and the PID there.
+func TestREPLOverXMPP(t *testing.T) {
+	env := startProsody(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	a, b := env["XMPP_JID1"], env["XMPP_JID2"]
+	store := filepath.Join(t.TempDir(), "a.db")
+	start := func() (*Transport, *host.Host, *host.Store) {
+		tr := dialAs(t, ctx, env, "1", HostResource)
+		tr.SetPeers([]string{b})
+		st, err := host.OpenStore(store)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hc := host.DefaultConfig()
+		hc.Name = a
+		h, err := host.New(hc, st, tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		go tr.Serve(h)
+		return tr, h, st
+	}
+	tr, h, st := start()
+	xmppHost(t, ctx, env, "2", a)
+	u := startSlix(t, ctx, env, "3")
+	u.login("c")
+	n := 0
+	say := func(body, want string) {
+		t.Helper()
+		u.do("send", "res", "c", "to", a, "body", body)
+		n++
+		got := u.take(fmt.Sprintf("reply %d to %q", n, body), func(ev map[string]any) bool { return ev["ev"] == "message" && ev["res"] == "c" })
+		if got["body"] != want {
+			t.Errorf("%q: got %q, want %q", body, got["body"], want)
+		}
+	}
+	const more = "... (the code goes on: send the rest, or cancel)"
+	say("step total = 0", "(no output)")
+	say("step for i = 1, 4 do", more)
+	say("  total = total + i", "...")
+	say("end print(total)", "10")
+	say("step ```lua\nlocal s = {}\nfor w in ('a b c'):gmatch('%a') do s[#s + 1] = w:upper() end", more)
+	say("print(table.concat(s, '-'))\n```", "A-B-C")
+	say("step =total * 2, type(total)", "20\tnumber")
+	// the host restarts: the session's globals are still there
+	tr.Close()
+	h.Close()
+	st.Close()
+	tr, h, st = start()
+	defer func() { tr.Close(); h.Close(); st.Close() }()
+	time.Sleep(200 * time.Millisecond)
+	say("step =total", "10")
+	say("new print('short')", "p1")
+	say("run p1", "p1 is running")
+	for _, want := range []string{"short", "p1 finished"} {
+		u.take(want, func(ev map[string]any) bool { return ev["ev"] == "message" && ev["body"] == want })
+	}
+	say(`new travel.lua mb.jump("`+b+`")`, "p2")
+	say("run p2", "p2 is running")
+	u.message("c", "p1 arrived on "+b+" (it was p2)")
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if strings.Contains(fmt.Sprint(h.Processes(env["XMPP_JID3"])), "migrated to") || time.Now().After(deadline) {
+			break
+		}
+	}
+	u.do("send", "res", "c", "to", a, "body", "ps")
+	ps := u.message("c", "p2  ")["body"].(string)
+	if !strings.Contains(ps, "p2  migrated to "+b+" as p1") || !strings.Contains(ps, "travel.lua") {
+		t.Errorf("ps after the jump: %q", ps)
+	}
+	u.do("send", "res", "c", "to", a, "body", "rm p1")
+	u.message("c", "p1 removed")
+	u.do("send", "res", "c", "to", a, "body", "clean")
+	u.message("c", "1 ended process removed")
 }
