@@ -201,12 +201,16 @@ func TestAnswerHint(t *testing.T) {
 		cfg := testConfig()
 		cfg.Name = c.name
 		h := hostWith(t, filepath.Join(t.TempDir(), "s.db"), tr, cfg)
-		h.Command(alice, "new mb.input('name?')")
+		h.Command(alice, "new mb.input('first?') mb.input('name?')")
+		h.Command(alice, "run p1")
+		tr.WaitFor(alice, "first?", 10*time.Second)
 		if c.shell != "" {
 			h.Command(alice, c.shell)
+			h.Command(alice, "an answer") // to the shell: input
+		} else {
+			h.Command(alice, "input p1 an answer")
 		}
-		h.Command(alice, "run p1")
-		if got := tr.WaitFor(alice, "asks", 10*time.Second); got != c.want {
+		if got := tr.WaitFor(alice, "name?", 10*time.Second); got != c.want {
 			t.Errorf("%s %s: %q", c.name, c.shell, got)
 		}
 	}
