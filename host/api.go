@@ -173,3 +173,11 @@ func (h *Host) Kill(from, pid string) (string, error) {
 
 // Step runs code in the caller's step session and returns its output.
 func (h *Host) Step(from, code string) string { return h.runStep(bare(from), code) }
+
+// Say sends text to the address to, in its order with everything else
+// the host sends that user.
+func (h *Host) Say(to, text string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.say(to, text)
+}

@@ -55,7 +55,11 @@ var adhocCommands = []adhocCommand{
 		return form.New(form.Title("Step"), form.Instructions("The code runs in your step session; =expr shows a value."),
 			form.TextMulti("code", form.Label("Lua code")))
 	}, run: func(h *host.Host, from string, f *form.Data) string {
-		return h.Step(from, fieldText(f, "code"))
+		// a step may take seconds: it runs off the session's reader, and
+		// its output comes in chat
+		code := fieldText(f, "code")
+		go func() { h.Say(from, h.Step(from, code)) }()
+		return "the step runs; its output comes in chat"
 	}},
 	{node: "ps", name: "List your processes", run: func(h *host.Host, from string, _ *form.Data) string {
 		var b strings.Builder
@@ -113,6 +117,13 @@ func (a adhocHandler) HandleIQ(iq stanza.IQ, r xmlstream.TokenReadEncoder, start
 	if err := xml.NewTokenDecoder(xmlstream.MultiReader(xmlstream.Token(*start), r)).Decode(&req); err != nil {
 		return err
 	}
+	a.answer(iq, req, r)
+	return nil
+}
+
+// answer runs a command and writes its response to w (within the
+// handler: the session answers an IQ left unanswered with an error).
+func (a adhocHandler) answer(iq stanza.IQ, req adhocRequest, w xmlstream.TokenWriter) {
 	var c *adhocCommand
 	for i := range adhocCommands {
 		if adhocCommands[i].node == req.Node {
@@ -120,8 +131,8 @@ func (a adhocHandler) HandleIQ(iq stanza.IQ, r xmlstream.TokenReadEncoder, start
 		}
 	}
 	if c == nil {
-		_, err := xmlstream.Copy(r, iq.Error(stanza.Error{Type: stanza.Cancel, Condition: stanza.ItemNotFound}))
-		return err
+		xmlstream.Copy(w, iq.Error(stanza.Error{Type: stanza.Cancel, Condition: stanza.ItemNotFound}))
+		return
 	}
 	from := iq.From.String()
 	sid := req.SessionID
@@ -130,21 +141,22 @@ func (a adhocHandler) HandleIQ(iq stanza.IQ, r xmlstream.TokenReadEncoder, start
 		rand.Read(b[:])
 		sid = hex.EncodeToString(b[:])
 	}
-	reply := func(status string, payload ...xml.TokenReader) error {
+	reply := func(status string, payload ...xml.TokenReader) {
 		inner := xmlstream.MultiReader(payload...)
 		cmd := xmlstream.Wrap(inner, xml.StartElement{Name: xml.Name{Space: nsCommands, Local: "command"},
 			Attr: []xml.Attr{{Name: xml.Name{Local: "node"}, Value: c.node}, {Name: xml.Name{Local: "sessionid"}, Value: sid},
 				{Name: xml.Name{Local: "status"}, Value: status}}})
-		_, err := xmlstream.Copy(r, iq.Result(cmd))
-		return err
+		xmlstream.Copy(w, iq.Result(cmd))
 	}
 	switch {
 	case req.Action == "cancel":
-		return reply("canceled")
+		reply("canceled")
+		return
 	case c.form != nil && req.Form == nil: // the form to fill
 		actions := xmlstream.Wrap(xmlstream.Wrap(nil, xml.StartElement{Name: xml.Name{Local: "complete"}}),
 			xml.StartElement{Name: xml.Name{Local: "actions"}, Attr: []xml.Attr{{Name: xml.Name{Local: "execute"}, Value: "complete"}}})
-		return reply("executing", actions, c.form(a.h, from).TokenReader())
+		reply("executing", actions, c.form(a.h, from).TokenReader())
+		return
 	}
 	f := req.Form
 	if f == nil {
@@ -153,7 +165,7 @@ func (a adhocHandler) HandleIQ(iq stanza.IQ, r xmlstream.TokenReadEncoder, start
 	text := c.run(a.h, from, f)
 	note := xmlstream.Wrap(xmlstream.Token(xml.CharData(text)),
 		xml.StartElement{Name: xml.Name{Local: "note"}, Attr: []xml.Attr{{Name: xml.Name{Local: "type"}, Value: "info"}}})
-	return reply("completed", note)
+	reply("completed", note)
 }
 
 // ForItems lists the commands under the commands node.

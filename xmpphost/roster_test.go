@@ -299,9 +299,10 @@ func TestAdhoc(t *testing.T) {
 		t.Errorf("ps: %q", got)
 	}
 	u.do("command", "res", "gajim", "to", me, "node", "step", "fields", map[string]string{"code": "=2^10"})
-	if got := note(done("step")); got != "1024" {
+	if got := note(done("step")); got != "the step runs; its output comes in chat" {
 		t.Errorf("step: %q", got)
 	}
+	u.message("gajim", "1024")
 	u.do("command", "res", "gajim", "to", me, "node", "kill", "fields", map[string]string{"pid": "p1"})
 	if got := note(done("kill")); got != "p1 killed" {
 		t.Errorf("kill: %q", got)
