@@ -83,12 +83,11 @@ func (h *Host) New(from, name, code string) (pid string, err error) {
 // (its chunk's ...); its output goes to the caller's client. It returns
 // the PID.
 func (h *Host) Run(from, pid string, args ...string) (string, error) {
-	user := bare(from)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	pr, msg := h.own(user, pid)
-	if pr == nil {
-		return "", errors.New(msg)
+	pr, err := h.mine(from, pid)
+	if err != nil {
+		return "", err
 	}
 	if pr.rec.State != StateNew {
 		return "", errors.New(notNew(pr))
@@ -124,6 +123,15 @@ func (h *Host) Run(from, pid string, args ...string) (string, error) {
 	return pr.rec.PID, nil
 }
 
+// mine is the caller's process pid (any, for an admin). h.mu is held.
+func (h *Host) mine(from, pid string) (*proc, error) {
+	pr, msg := h.own(bare(from), pid)
+	if pr == nil {
+		return nil, errors.New(msg)
+	}
+	return pr, nil
+}
+
 // client is the address with a resource that from stands for: itself,
 // or the user's last one. h.mu is held.
 func (h *Host) client(from string) string {
@@ -138,9 +146,9 @@ func (h *Host) client(from string) string {
 func (h *Host) Attach(from, pid string) (string, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	pr, msg := h.own(bare(from), pid)
-	if pr == nil {
-		return "", errors.New(msg)
+	pr, err := h.mine(from, pid)
+	if err != nil {
+		return "", err
 	}
 	if !pr.rec.State.live() {
 		return "", fmt.Errorf("%s has ended (%s): output %s shows what it printed", pr.rec.PID, stateText(&pr.rec), pr.rec.PID)
@@ -159,9 +167,9 @@ func (h *Host) Attach(from, pid string) (string, error) {
 func (h *Host) Kill(from, pid string) (string, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	pr, msg := h.own(bare(from), pid)
-	if pr == nil {
-		return "", errors.New(msg)
+	pr, err := h.mine(from, pid)
+	if err != nil {
+		return "", err
 	}
 	switch pr.rec.State {
 	case StateFinished, StateFailed, StateKilled, StateMigrated:

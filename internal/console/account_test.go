@@ -60,6 +60,16 @@ func startHostProc(t *testing.T, bin string, env map[string]string, dir, store s
 	return h
 }
 
+// waitServing waits until the host says it serves (again).
+func (h *hostProc) waitServing(t *testing.T, what string) {
+	t.Helper()
+	select {
+	case <-h.serving:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the host is not serving %s:\n%s", what, h.log())
+	}
+}
+
 // TestOneHostPerAccount: a second host on an account where one is online
 // refuses to start; with --takeover it starts and the first one stops
 // (instead of both answering). The log says what happened, and names
@@ -70,11 +80,7 @@ func TestOneHostPerAccount(t *testing.T) {
 	env := prosody(t, dir, "XMPP_PORT=auto")
 	defer exec.Command("../../testdata/xmpp/stop-prosody", dir).Run()
 	a := startHostProc(t, bin, env, dir, "a.db", "--log-format", "json")
-	select {
-	case <-a.serving:
-	case <-time.After(20 * time.Second):
-		t.Fatalf("the first host does not serve:\n%s", a.log())
-	}
+	a.waitServing(t, "at first")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	u, err := xmpphost.Dial(ctx, xmpphost.Config{JID: env["XMPP_JID3"], Password: env["XMPP_PASS3"], Addr: env["XMPP_ADDR"], TLS: true, CAFile: env["XMPP_CA"]})
@@ -111,11 +117,7 @@ func TestOneHostPerAccount(t *testing.T) {
 	}
 
 	c := startHostProc(t, bin, env, dir, "c.db", "--takeover")
-	select {
-	case <-c.serving:
-	case <-time.After(20 * time.Second):
-		t.Fatalf("the host taking over does not serve:\n%s", c.log())
-	}
+	c.waitServing(t, "taking over")
 	select {
 	case err := <-a.done:
 		if !strings.Contains(a.log(), "took over") || err == nil {

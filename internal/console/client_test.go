@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestClient: `mobilua client` runs a script with arguments, answers its
@@ -19,11 +18,7 @@ func TestClient(t *testing.T) {
 	env := prosody(t, dir, "XMPP_PORT=auto")
 	defer exec.Command("../../testdata/xmpp/stop-prosody", dir).Run()
 	h := startHostProc(t, bin, env, dir, "h.db")
-	select {
-	case <-h.serving:
-	case <-time.After(20 * time.Second):
-		t.Fatalf("the host does not serve:\n%s", h.log())
-	}
+	h.waitServing(t, "at first")
 	pw3 := filepath.Join(dir, "pw3")
 	os.WriteFile(pw3, []byte(env["XMPP_PASS3"]), 0o600)
 	client := func(stdin string, args ...string) (string, string, int) {
@@ -62,7 +57,7 @@ mb.exit(3)`), 0o600)
 	h.cmd.Process.Signal(os.Interrupt) // it stays waiting across a restart
 	<-h.done
 	h = startHostProc(t, bin, env, dir, "h.db")
-	<-h.serving
+	h.waitServing(t, "after a restart")
 	// attach: the question is asked again, here
 	out, errs, code = client("Bob\nlater\n", "attach", "p2")
 	if want := "your name? " + host + "hi, Bob\nagain? " + host + "bye later\n"; out != want || code != 3 {

@@ -1,11 +1,9 @@
 package console
 
 import (
-	"bufio"
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -60,34 +58,8 @@ func TestHostReconnects(t *testing.T) {
 	dir := t.TempDir()
 	env := prosody(t, dir, "XMPP_PORT=auto")
 	defer exec.Command("../../testdata/xmpp/stop-prosody", dir).Run()
-	pw := filepath.Join(dir, "pw")
-	os.WriteFile(pw, []byte(env["XMPP_PASS1"]), 0o600)
-	hostCmd := exec.Command(bin, "host", "--jid", env["XMPP_JID1"], "--password-file", pw, "--addr", env["XMPP_ADDR"],
-		"--ca", env["XMPP_CA"], "--store", filepath.Join(dir, "h.db"))
-	stdout, _ := hostCmd.StdoutPipe()
-	hostCmd.Stderr = os.Stderr
-	if err := hostCmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { hostCmd.Process.Signal(os.Interrupt); hostCmd.Wait() }()
-	serving := make(chan string, 4)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "serving") {
-				serving <- sc.Text()
-			}
-		}
-	}()
-	wait := func(what string, d time.Duration) {
-		t.Helper()
-		select {
-		case <-serving:
-		case <-time.After(d):
-			t.Fatalf("the host is not serving %s", what)
-		}
-	}
-	wait("at first", 20*time.Second)
+	h := startHostProc(t, bin, env, dir, "h.db")
+	h.waitServing(t, "at first")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -134,7 +106,7 @@ func TestHostReconnects(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	port := env["XMPP_ADDR"][strings.LastIndex(env["XMPP_ADDR"], ":")+1:]
 	prosody(t, dir, "XMPP_PORT="+port)
-	wait("after the restart", 30*time.Second)
+	h.waitServing(t, "after the restart")
 
 	u = user()
 	defer u.Close()
