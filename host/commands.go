@@ -51,7 +51,7 @@ func init() {
 // own address and from its peers is never taken as commands (two hosts
 // would answer each other forever).
 func (h *Host) Handle(from, text string) {
-	if !h.isHost(from) {
+	if h.isUser(from) {
 		h.answer(from, func(user string) string { return h.Command(user, text) })
 	}
 }
@@ -60,7 +60,7 @@ func (h *Host) Handle(from, text string) {
 // a component's pid@domain): input for it, never a command, and never
 // for the sender's shell.
 func (h *Host) HandleInput(from, pid, text string) {
-	if !h.isHost(from) {
+	if h.isUser(from) {
 		h.answer(from, func(user string) string { return h.Input(user, pid, text) })
 	}
 }
@@ -86,6 +86,12 @@ func (h *Host) answer(from string, f func(user string) string) {
 
 // maxResources is the most users whose last address the host keeps.
 const maxResources = 10_000
+
+// isUser says whether from is a user's address: not this host or a
+// peer, and not a server or service (an address without a local part).
+func (h *Host) isUser(from string) bool {
+	return strings.Contains(bare(from), "@") && !h.isHost(from)
+}
 
 // isHost says whether from is this host (its account, or a process's
 // address of its domain) or a peer.

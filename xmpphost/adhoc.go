@@ -135,6 +135,11 @@ func (a adhocHandler) answer(iq stanza.IQ, req adhocRequest, w xmlstream.TokenWr
 		return
 	}
 	from := iq.From.String()
+	if iq.From.Localpart() == "" || iq.From.Bare().Equal(a.t.s.LocalAddr().Bare()) {
+		// the server, or the host's own account: no user
+		xmlstream.Copy(w, iq.Error(stanza.Error{Type: stanza.Cancel, Condition: stanza.Forbidden}))
+		return
+	}
 	sid := req.SessionID
 	if sid == "" {
 		var b [8]byte
