@@ -30,7 +30,9 @@ local function show(ok, ...)
 	return ok, (...)
 end
 while true do
-	f = wait(show(pcall(f)))
+	local ok, v = show(pcall(f))
+	f = nil -- the step's code is not kept with the session
+	f = wait(ok, v)
 end`
 
 // stepWait is the name of the native the driver waits in.

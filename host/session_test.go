@@ -38,6 +38,11 @@ func TestSession(t *testing.T) {
 			t.Errorf("step %s:\n got %q\nwant %q", s.code, got, s.want)
 		}
 	}
+	// a step's code is not kept with the session, only what it left
+	h.Command(alice, "step local s = [["+strings.Repeat("x", 100_000)+"]] print(#s)")
+	if cont, err := st.Session(alice); err != nil || len(cont) > 20_000 {
+		t.Errorf("the session keeps %d bytes (%v)", len(cont), err)
+	}
 	// another user has a session of their own
 	if got := h.Command(bob, "step =x"); got != "nil" {
 		t.Errorf("bob sees x: %q", got)
