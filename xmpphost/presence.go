@@ -24,7 +24,7 @@ import (
 
 // presenceEvery is how often the load in the status text is looked at
 // (a change is broadcast to every subscriber: not more often).
-const presenceEvery = 10 * time.Second
+var presenceEvery = 10 * time.Second
 
 // presenceHandlers answer subscription requests and cancellations.
 func (t *Transport) presenceHandlers() []mux.Option {

@@ -165,7 +165,9 @@ func TestRoster(t *testing.T) {
 	env := startProsody(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	xmppHost(t, ctx, env, "1")
+	presenceEvery = 100 * time.Millisecond
+	defer func() { presenceEvery = 10 * time.Second }()
+	tr, _ := xmppHost(t, ctx, env, "1")
 	hostJID := env["XMPP_JID1"]
 	u := startSlix(t, ctx, env, "3")
 	u.login("phone")
@@ -213,6 +215,18 @@ func TestRoster(t *testing.T) {
 			t.Errorf("the laptop got the phone's process's output %q", b)
 		}
 	}
+	// the status follows the load
+	u.do("send", "res", "phone", "to", hostJID, "body", "new mb.receive()")
+	u.message("phone", "p2")
+	u.do("send", "res", "phone", "to", hostJID, "body", "run p2")
+	u.wait("a status with the load", func(ev map[string]any) bool {
+		return ev["ev"] == "presence" && ev["type"] == "available" && ev["status"] == "0 running, 1 waiting, 2 processes · type help"
+	})
+	// the host stops: it goes offline in the roster at once
+	tr.Close()
+	u.wait("the host offline", func(ev map[string]any) bool {
+		return ev["ev"] == "presence" && ev["res"] == "phone" && ev["from"] == hostJID+"/"+HostResource && ev["type"] == "unavailable"
+	})
 }
 
 // TestOrder: everything a user receives comes in the order it happened,
