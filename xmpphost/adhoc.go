@@ -8,10 +8,7 @@ import (
 	"strings"
 
 	"mellium.im/xmlstream"
-	"mellium.im/xmpp/disco/info"
-	"mellium.im/xmpp/disco/items"
 	"mellium.im/xmpp/form"
-	"mellium.im/xmpp/mux"
 	"mellium.im/xmpp/stanza"
 
 	"github.com/mobilua/mobilua/host"
@@ -171,30 +168,4 @@ func (a adhocHandler) answer(iq stanza.IQ, req adhocRequest, w xmlstream.TokenWr
 	note := xmlstream.Wrap(xmlstream.Token(xml.CharData(text)),
 		xml.StartElement{Name: xml.Name{Local: "note"}, Attr: []xml.Attr{{Name: xml.Name{Local: "type"}, Value: "info"}}})
 	reply("completed", note)
-}
-
-// ForItems lists the commands under the commands node.
-func (a adhocHandler) ForItems(node string, f func(items.Item) error) error {
-	if node != nsCommands {
-		return nil
-	}
-	me := a.t.s.LocalAddr()
-	for _, c := range adhocCommands {
-		if err := f(items.Item{JID: me, Node: c.node, Name: c.name}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// ForFeatures says the host speaks ad-hoc commands.
-func (adhocHandler) ForFeatures(node string, f func(info.Feature) error) error {
-	if node != "" {
-		return nil
-	}
-	return f(info.Feature{Var: nsCommands})
-}
-
-func (t *Transport) adhocHandler(h *host.Host) mux.Option {
-	return mux.IQ(stanza.SetIQ, xml.Name{Space: nsCommands, Local: "command"}, adhocHandler{t, h})
 }

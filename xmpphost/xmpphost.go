@@ -275,9 +275,8 @@ func (t *Transport) Serve(h *host.Host) error {
 	t.j.h = h
 	t.j.mu.Unlock()
 	opts := append(t.jumpHandlers(), t.ipcHandler())
-	opts = append(opts, serviceHandlers(h)...)
+	opts = append(opts, t.serviceHandlers(h)...)
 	opts = append(opts, t.presenceHandlers()...)
-	opts = append(opts, t.adhocHandler(h))
 	done := make(chan struct{})
 	defer close(done)
 	go t.keepStatus(h, done)
