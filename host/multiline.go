@@ -29,10 +29,12 @@ type partial struct {
 // reply when it waits for more (the argument is kept as partial).
 func (h *Host) gather(from, cmd, arg string) (code, reply string) {
 	code, done := unfence(arg)
+	// a closed fence ends the code, complete or not (compiled outside
+	// h.mu: it may be long)
+	done = done && (strings.HasPrefix(arg, "```") || !atEOF(syntaxError(code, cmd)))
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	// a closed fence ends the code, complete or not
-	if done && (strings.HasPrefix(arg, "```") || !incomplete(code)) {
+	if done {
 		delete(h.partials, from)
 		return code, ""
 	}
@@ -69,7 +71,7 @@ func (h *Host) continued(from, text string) (string, bool) {
 	}
 	joined := p.text + "\n" + text
 	if code, done := unfence(joined); done && !strings.HasPrefix(joined, "```") && isCommand(text) {
-		if _, err := transpile.Compile([]byte(replCode(code)), "="+p.cmd, transpile.Options{}); err != nil && !incomplete(code) {
+		if err := syntaxError(code, p.cmd); err != nil && !atEOF(err) {
 			// a command typed while code waited for its end: the code
 			// was wrong anyway; the command runs
 			h.mu.Lock()
@@ -121,14 +123,16 @@ func unfence(arg string) (code string, done bool) {
 	return "", false
 }
 
-// incomplete says whether code is a chunk that could still go on (the
-// test of lua5.1's interactive mode: its error is at '<eof>'); =expr is
-// step's return expr.
-func incomplete(code string) bool {
-	code = replCode(code)
-	_, err := transpile.Compile([]byte(code), "=step", transpile.Options{})
-	return err != nil && strings.HasSuffix(err.Error(), "'<eof>'")
+// syntaxError is code's syntax error, if it has one, in a chunk so named
+// (=expr is step's return expr).
+func syntaxError(code, chunk string) error {
+	_, err := transpile.Compile([]byte(replCode(code)), "="+chunk, transpile.Options{})
+	return err
 }
+
+// atEOF says whether err is the error of a chunk that could still go on
+// (the test of lua5.1's interactive mode: the error is at '<eof>').
+func atEOF(err error) bool { return err != nil && strings.HasSuffix(err.Error(), "'<eof>'") }
 
 // replCode is code as lua5.1's interactive mode reads it: =expr is
 // return expr.
