@@ -58,17 +58,31 @@ func (h *Host) cmdStep(from, code string) string {
 
 // runStep runs code (=expr is return expr) in user's session and
 // returns the reply.
-func (h *Host) runStep(from, code string) string {
+func (h *Host) runStep(user, code string) string {
 	code = replCode(code)
 	proto, err := transpile.Compile([]byte(code), "=step", transpile.Options{})
 	if err != nil {
 		return err.Error()
 	}
 	h.mu.Lock()
-	pr, fresh, msg := h.session(from)
-	if pr == nil {
+	switch {
+	case h.closing:
 		h.mu.Unlock()
-		return msg
+		return "the host is stopping"
+	case h.stepping[user]:
+		h.mu.Unlock()
+		return "your last step is still running; wait for its reply"
+	}
+	h.stepping[user] = true
+	h.mu.Unlock()
+	defer func() {
+		h.mu.Lock()
+		delete(h.stepping, user)
+		h.mu.Unlock()
+	}()
+	pr, fresh, note := h.session(user)
+	if pr == nil {
+		return note
 	}
 	f := runtime.ClosureValue(pr.p.Load(runtime.NewChunk("=step", []byte(code), proto)))
 	if fresh {
@@ -78,16 +92,13 @@ func (h *Host) runStep(from, code string) string {
 	}
 	pr.p.MaxSteps = pr.p.Steps() + h.cfg.StepLimit
 	pr.p.SetBudget(max(h.cfg.StepsPerSlice/10, 1)) // short turns: steps share their worker
-	h.stepping[from] = true
 	pr.first = true
+	h.mu.Lock()
 	h.enqueue(pr)
 	h.mu.Unlock()
 	reply := <-pr.stepDone
-	h.mu.Lock()
-	delete(h.stepping, from)
-	h.mu.Unlock()
-	if msg != "" {
-		reply = msg + "\n" + reply
+	if note != "" {
+		reply = note + "\n" + reply
 	}
 	return reply
 }
@@ -102,16 +113,11 @@ func driverChunk() *runtime.Chunk {
 }
 
 // session returns user's session, thawed from the store or new (fresh),
-// and a note for the user; nil and why when there is none to be had.
-// h.mu is held.
+// and a note for the user; nil and why when there is none to be had. It
+// runs outside h.mu (a session may be large to thaw); the caller's mark
+// in h.stepping keeps other steps of the user's away meanwhile.
 func (h *Host) session(user string) (pr *proc, fresh bool, note string) {
-	switch {
-	case h.closing:
-		return nil, false, "the host is stopping"
-	case h.stepping[user]:
-		return nil, false, "your last step is still running; wait for its reply"
-	}
-	pr = &proc{h: h, rec: Record{PID: "step", Owner: user, Client: h.resources[user], State: StateRunning}, stepDone: make(chan string, 1)}
+	pr = &proc{h: h, rec: Record{PID: "step", Owner: user, State: StateRunning}, stepDone: make(chan string, 1)}
 	cont, err := h.store.Session(user)
 	if err == nil && cont != nil {
 		var p *runtime.Process
