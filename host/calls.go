@@ -514,7 +514,7 @@ func (h *Host) cmdSend(from, arg string) string {
 	if err != nil {
 		return err.Error()
 	}
-	return ""
+	return "sent to " + pr.rec.PID
 }
 
 func (h *Host) cmdComment(from, arg string) string {

@@ -159,7 +159,7 @@ func TestCrash(t *testing.T) {
 				continue
 			}
 			msg := fmt.Sprintf("m%d", k)
-			if reply, ok := c.do(alice, "send p1 "+msg); ok && reply == "" {
+			if reply, ok := c.do(alice, "send p1 "+msg); ok && reply == "sent to p1" {
 				acked = append(acked, msg)
 			}
 		}
