@@ -60,6 +60,20 @@ func startHostProc(t *testing.T, bin string, env map[string]string, dir, store s
 	return h
 }
 
+// servingHost starts a private Prosody and a `mobilua host` (with extra
+// flags) on its first account, and waits until it serves: the binary,
+// the directory, the server's settings and the host.
+func servingHost(t *testing.T, extra ...string) (bin, dir string, env map[string]string, h *hostProc) {
+	t.Helper()
+	bin = hostTest(t)
+	dir = t.TempDir()
+	env = prosody(t, dir, "XMPP_PORT=auto")
+	t.Cleanup(func() { exec.Command("../../testdata/xmpp/stop-prosody", dir).Run() })
+	h = startHostProc(t, bin, env, dir, "h.db", extra...)
+	h.waitServing(t, "at first")
+	return bin, dir, env, h
+}
+
 // waitServing waits until the host says it serves (again).
 func (h *hostProc) waitServing(t *testing.T, what string) {
 	t.Helper()
@@ -75,12 +89,7 @@ func (h *hostProc) waitServing(t *testing.T, what string) {
 // (instead of both answering). The log says what happened, and names
 // the commands users type, never their code.
 func TestOneHostPerAccount(t *testing.T) {
-	bin := hostTest(t)
-	dir := t.TempDir()
-	env := prosody(t, dir, "XMPP_PORT=auto")
-	defer exec.Command("../../testdata/xmpp/stop-prosody", dir).Run()
-	a := startHostProc(t, bin, env, dir, "a.db", "--log-format", "json")
-	a.waitServing(t, "at first")
+	bin, dir, env, a := servingHost(t, "--log-format", "json")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	u, err := xmpphost.Dial(ctx, xmpphost.Config{JID: env["XMPP_JID3"], Password: env["XMPP_PASS3"], Addr: env["XMPP_ADDR"], TLS: true, CAFile: env["XMPP_CA"]})

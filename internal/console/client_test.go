@@ -13,12 +13,7 @@ import (
 // mb.input with lines of standard input and exits with its status;
 // ps, step and attach work; Ctrl-D leaves a waiting process on the host.
 func TestClient(t *testing.T) {
-	bin := hostTest(t)
-	dir := t.TempDir()
-	env := prosody(t, dir, "XMPP_PORT=auto")
-	defer exec.Command("../../testdata/xmpp/stop-prosody", dir).Run()
-	h := startHostProc(t, bin, env, dir, "h.db")
-	h.waitServing(t, "at first")
+	bin, dir, env, h := servingHost(t)
 	pw3 := filepath.Join(dir, "pw3")
 	os.WriteFile(pw3, []byte(env["XMPP_PASS3"]), 0o600)
 	client := func(stdin string, args ...string) (string, string, int) {

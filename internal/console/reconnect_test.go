@@ -54,12 +54,7 @@ func prosody(t *testing.T, dir string, settings ...string) map[string]string {
 // its XMPP server: it reconnects (with backoff), and a process that was
 // waiting for input before the outage gets it after.
 func TestHostReconnects(t *testing.T) {
-	bin := hostTest(t)
-	dir := t.TempDir()
-	env := prosody(t, dir, "XMPP_PORT=auto")
-	defer exec.Command("../../testdata/xmpp/stop-prosody", dir).Run()
-	h := startHostProc(t, bin, env, dir, "h.db")
-	h.waitServing(t, "at first")
+	_, dir, env, h := servingHost(t)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
