@@ -480,9 +480,7 @@ func (o *procOut) Write(b []byte) (int, error) {
 	defer o.h.mu.Unlock()
 	pr := o.pr
 	if pr.stepDone != nil { // a step's output is its reply
-		n := min(max(o.h.cfg.MaxReply-pr.out.Len(), 0), len(b))
-		pr.out.Write(b[:n])
-		pr.dropped += len(b) - n
+		pr.gather(b, o.h.cfg.MaxReply)
 	} else {
 		o.h.output(pr, b)
 	}

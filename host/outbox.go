@@ -125,7 +125,13 @@ func (h *Host) output(pr *proc, b []byte) {
 		}
 		pr.open = n
 	}
-	k := min(max(h.cfg.MaxReply-pr.out.Len(), 0), len(b))
+	pr.gather(b, h.cfg.MaxReply)
+}
+
+// gather adds b to pr's output to send, up to limit bytes; the rest is
+// counted in pr.dropped.
+func (pr *proc) gather(b []byte, limit int) {
+	k := min(max(limit-pr.out.Len(), 0), len(b))
 	pr.out.Write(b[:k])
 	pr.dropped += len(b) - k
 }
