@@ -480,7 +480,7 @@ func (o *procOut) Write(b []byte) (int, error) {
 	defer o.h.mu.Unlock()
 	pr := o.pr
 	if pr.stepDone != nil { // a step's output is its reply
-		pr.gather(b, o.h.cfg.MaxReply)
+		pr.addOutput(b, o.h.cfg.MaxReply)
 	} else {
 		o.h.output(pr, b)
 	}

@@ -125,12 +125,12 @@ func (h *Host) output(pr *proc, b []byte) {
 		}
 		pr.open = n
 	}
-	pr.gather(b, h.cfg.MaxReply)
+	pr.addOutput(b, h.cfg.MaxReply)
 }
 
-// gather adds b to pr's output to send, up to limit bytes; the rest is
+// addOutput adds b to pr's output to send, up to limit bytes; the rest is
 // counted in pr.dropped.
-func (pr *proc) gather(b []byte, limit int) {
+func (pr *proc) addOutput(b []byte, limit int) {
 	k := min(max(limit-pr.out.Len(), 0), len(b))
 	pr.out.Write(b[:k])
 	pr.dropped += len(b) - k
