@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	goruntime "runtime"
@@ -108,16 +109,17 @@ func openBase(p *Process) {
 		}},
 		{Name: "tostring", kind: goCont, start: startTostring, thaw: thawTostring},
 		{Name: "tonumber", Fn: baseTonumber},
+		{Name: "newproxy", Fn: baseNewproxy},
 		{Name: "assert", Fn: func(t *Thread, a []Value) int {
 			if len(a) == 0 || !a[0].Truthy() {
-				if len(a) > 1 {
-					msg := t.CheckString(a, 1)
-					return t.Raise(String(msg))
-				}
 				if len(a) == 0 {
 					t.ArgError(1, "value expected")
 				}
-				t.Error("assertion failed!")
+				msg := "assertion failed!" // lua5.1: luaL_optstring, then luaL_error
+				if len(a) > 1 && !a[1].IsNil() {
+					msg = t.CheckString(a, 1)
+				}
+				return t.Raise(t.p.errorAt(t, "%s", msg).Value)
 			}
 			args := append([]Value(nil), a...)
 			for _, v := range args {
@@ -618,7 +620,7 @@ func (t *Thread) loadFile(a []Value) (*Closure, error) {
 		name = "@" + fn
 		src, err = os.ReadFile(fn)
 		if err != nil {
-			return nil, fmt.Errorf("cannot open %s", fn)
+			return nil, fmt.Errorf("cannot open %s: %s", fn, SysError(err))
 		}
 	}
 	if err != nil {
@@ -741,3 +743,47 @@ func (t *Thread) CallerClosure() *Closure {
 
 // Load compiles src as a chunk with the thread's globals as environment.
 func (t *Thread) Load(src []byte, chunk string) (*Closure, error) { return t.load(src, chunk) }
+
+// SysError is err as C's strerror words it, as lua5.1's messages quote it:
+// the reason of a path or link error, capitalized ("No such file or
+// directory").
+func SysError(err error) string {
+	var pe *os.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		err = pe.Err
+	case errors.As(err, &le):
+		err = le.Err
+	}
+	msg := err.Error()
+	if len(msg) > 0 {
+		msg = strings.ToUpper(msg[:1]) + msg[1:]
+	}
+	return msg
+}
+
+// baseNewproxy is lua5.1's newproxy: a userdata with no metatable
+// (false, nil or nothing), a new empty one (true), or the metatable of
+// another proxy.
+func baseNewproxy(t *Thread, a []Value) int {
+	t.p.charge(sizeTable)
+	u := &Userdata{}
+	var v Value
+	if len(a) > 0 {
+		v = a[0]
+	}
+	switch {
+	case !v.Truthy():
+	case v.Type() == TBoolean:
+		u.Meta = t.p.NewTable(0, 0)
+	default:
+		pu, _ := v.o.(*Userdata)
+		if pu == nil || pu.Meta == nil || pu.Data != nil || pu.Name != "" {
+			t.ArgError(1, "boolean or proxy expected")
+		}
+		u.Meta = pu.Meta
+	}
+	t.Push(UserdataValue(u))
+	return 1
+}

@@ -38,6 +38,8 @@ func OpenDebug(p *Process) {
 				t.Push(TableValue(o.Env))
 			case *Thread:
 				t.Push(TableValue(o.Globals()))
+			case *GoFunction: // a C function's environment: the globals
+				t.Push(TableValue(t.Globals()))
 			default:
 				t.Push(Nil)
 			}
@@ -51,6 +53,7 @@ func OpenDebug(p *Process) {
 				o.Env = env
 			case *Thread:
 				o.gt = env
+			case *GoFunction: // lua5.1 takes it; a builtin uses no globals
 			default:
 				t.Error("'setfenv' cannot change environment of given object")
 			}
@@ -85,6 +88,13 @@ func OpenDebug(p *Process) {
 				t.p.typeMeta[v.Type()] = m
 			}
 			t.Push(True)
+			return 1
+		}},
+		&GoFunction{Name: "getregistry", Fn: func(t *Thread, a []Value) int {
+			if t.p.registry == nil {
+				t.p.registry = t.p.NewTable(0, 4)
+			}
+			t.Push(TableValue(t.p.registry))
 			return 1
 		}},
 		&GoFunction{Name: "sethook", Fn: func(t *Thread, a []Value) int { return 0 }},
@@ -124,6 +134,9 @@ func dbGetinfo(t *Thread, a []Value) int {
 		fn = a[0]
 	default:
 		_ = f
+		if _, ok := ToNumber(a[0]); !ok {
+			t.ArgError(1, "function or level expected")
+		}
 		level := t.CheckInt(a, 0)
 		// level 0 is getinfo itself, 1 the function that called it
 		if level == 0 {

@@ -422,15 +422,16 @@ func (p *Process) stringMethod(x, key Value, hint *int32) (Value, bool) {
 // on top (slowPath), as the interpreter runs it.
 func (f *NativeFrame) index(p *Process, th *Thread, cl *Closure, in ir.Instr, base int) int {
 	ra := base + int(in.A)
-	t, key, reg := th.stack[base+int(in.B)], Value{}, int(in.B)
+	var t, key Value
+	reg := int(in.B)
 	switch in.Op {
-	case ir.GETGLOBAL:
+	case ir.GETGLOBAL: // B is a constant's index, not a register
 		t, key, reg = TableValue(cl.Env), cl.P.K[in.B], -1
 	case ir.SELF:
-		key = cl.P.K[^in.C]
+		t, key = th.stack[base+reg], cl.P.K[^in.C]
 		th.stack[ra+1] = t
 	default:
-		key = rk(th.stack, base, cl, in.C)
+		t, key = th.stack[base+reg], rk(th.stack, base, cl, in.C)
 	}
 	if p.index(th, t, key, ra, reg) {
 		return f.afterMeta()

@@ -40,6 +40,7 @@ const (
 
 // Process is one running Lua program: all its state is reachable from here.
 type Process struct {
+	registry   *Table // debug.getregistry's (made when first asked; a continuation keeps it only where the script does)
 	Globals    *Table
 	StringMeta *Table
 	Main       *Thread

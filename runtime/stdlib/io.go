@@ -83,12 +83,7 @@ func openIO(p *rt.Process) {
 		return st.close(t, st.check(t, a, 0, true))
 	}, "file:")
 	reg(methods, "flush", func(t *rt.Thread, a []rt.Value) int {
-		f := st.check(t, a, 0, true)
-		if f.bw != nil {
-			f.bw.Flush()
-		}
-		t.Push(a[0])
-		return 1
+		return flush(t, st.check(t, a, 0, true))
 	}, "file:")
 	reg(methods, "setvbuf", func(t *rt.Thread, a []rt.Value) int {
 		f := st.check(t, a, 0, true)
@@ -208,10 +203,7 @@ func openIO(p *rt.Process) {
 			return 1
 		}),
 		rt.NewGoFunction("flush", func(t *rt.Thread, a []rt.Value) int {
-			if f := st.open(t, st.output); f.bw != nil {
-				f.bw.Flush()
-			}
-			return 0
+			return flush(t, st.open(t, st.output))
 		}),
 		rt.NewGoFunction("tmpfile", func(t *rt.Thread, a []rt.Value) int {
 			f, err := os.CreateTemp("", "lua_")
@@ -285,16 +277,23 @@ func openIO(p *rt.Process) {
 	io.SetStr("stderr", rt.UserdataValue(st.stderr))
 }
 
-func errText(err error, name string) string {
-	msg := err.Error()
-	if pe, ok := err.(*os.PathError); ok {
-		msg = pe.Err.Error()
+// flush is file:flush and io.flush: true, or nil and why (lua5.1's
+// pushresult).
+func flush(t *rt.Thread, f *luaFile) int {
+	var err error
+	if f.bw != nil {
+		err = f.bw.Flush()
 	}
-	if len(msg) > 0 {
-		msg = strings.ToUpper(msg[:1]) + msg[1:]
+	if err != nil {
+		t.Push(rt.Nil)
+		t.Push(rt.String(rt.SysError(err)))
+		return 2
 	}
-	return name + ": " + msg
+	t.Push(rt.True)
+	return 1
 }
+
+func errText(err error, name string) string { return name + ": " + rt.SysError(err) }
 
 // open returns the default file u, failing as lua5.1 does once it is closed.
 func (st *ioState) open(t *rt.Thread, u *rt.Userdata) *luaFile {

@@ -99,17 +99,8 @@ func fileResult(t *rt.Thread, err error, name string) int {
 		t.Push(rt.True)
 		return 1
 	}
-	msg := err.Error()
-	if pe, ok := err.(*os.PathError); ok {
-		msg = pe.Err.Error()
-	} else if le, ok := err.(*os.LinkError); ok {
-		msg = le.Err.Error()
-	}
-	if len(msg) > 0 {
-		msg = strings.ToUpper(msg[:1]) + msg[1:]
-	}
 	t.Push(rt.Nil)
-	t.Push(rt.String(name + ": " + msg))
+	t.Push(rt.String(name + ": " + rt.SysError(err)))
 	t.Push(rt.Number(2))
 	return 3
 }

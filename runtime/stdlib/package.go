@@ -1,6 +1,7 @@
 package stdlib
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,7 +55,7 @@ func OpenPackage(p *rt.Process, scriptDir string) {
 	p.Register("", rt.NewResumable("require", func(t *rt.Thread, a []rt.Value) rt.Continuation {
 		name := t.CheckString(a, 0)
 		rq := &requireState{name: name, loaded: loaded, sentinel: sentinel}
-		if v := loaded.GetStr(name); !v.IsNil() {
+		if v := loaded.GetStr(name); v.Truthy() { // lua5.1 tests truth: false loads again
 			if rt.RawEqual(v, sentinel) {
 				t.Error("loop or previous error loading module '%s'", name)
 			}
@@ -85,7 +86,8 @@ func OpenPackage(p *rt.Process, scriptDir string) {
 				}
 				cl, err := t.Load(src, "@"+cand)
 				if err != nil {
-					t.Error("error loading module '%s' from file '%s':\n\t%s", name, cand, err.Error())
+					// raised by lua5.1's loader, a C function: no position
+					t.Throw(rt.String(fmt.Sprintf("error loading module '%s' from file '%s':\n\t%s", name, cand, err.Error())))
 				}
 				rq.loader = rt.ClosureValue(cl)
 				break
@@ -111,7 +113,11 @@ func OpenPackage(p *rt.Process, scriptDir string) {
 			// find or create the global name.a.b
 			cur := t.Globals()
 			for _, part := range strings.Split(name, ".") {
-				next := cur.GetStr(part).Table()
+				v := cur.GetStr(part)
+				next := v.Table()
+				if next == nil && !v.IsNil() { // lua5.1's luaL_findtable
+					t.Error("name conflict for module '%s'", name)
+				}
 				if next == nil {
 					next = rt.NewTable(0, 4)
 					cur.SetStr(part, rt.TableValue(next))

@@ -1,0 +1,57 @@
+-- what third-party Lua 5.1 code found (issue 17): require, assert, loadfile, module, fenv of
+-- builtins, getinfo, flush, newproxy, and compiled code reading globals through __index
+package.preload.m = function() print("loading m") return false end
+print(require "m")                         --> =loading m
+                                           --> =false
+print(require "m")                         --> =loading m
+                                           --> =false
+package.preload.n = function() return nil end
+print(require "n", package.loaded.n)       --> =true	true
+print(pcall(assert, false, "msg"))         --> =false	msg
+print(pcall(assert, false, nil))           --> =false	assertion failed!
+print(pcall(assert, nil, 42))              --> =false	42
+print(pcall(assert, 1, 2))                 --> =true	1	2
+print(pcall(function() assert(false, "direct") end))  --> =false	compat.lua:14: direct
+print(pcall(function() assert(nil, 42) end))          --> =false	compat.lua:15: 42
+print(pcall(function() assert(false, nil) end))       --> =false	compat.lua:16: assertion failed!
+print(pcall(assert, false, {}))            --> =false	bad argument #2 to '?' (string expected, got table)
+print(loadfile("no_such_file.lua"))        --> =nil	cannot open no_such_file.lua: No such file or directory
+print(pcall(dofile, "no_such_file.lua"))   --> =false	cannot open no_such_file.lua: No such file or directory
+print(io.stdout:flush(), io.flush())       --> =true	true
+print(pcall(module, "math.sin"))           --> =false	name conflict for module 'math.sin'
+print(type(math.sin))                      --> =function
+print(type(debug.getfenv(print)), debug.getfenv(print) == _G)  --> =table	true
+print(debug.setfenv(print, {}) == print)   --> =true
+print(pcall(debug.getinfo, "x"))           --> =false	bad argument #1 to '?' (function or level expected)
+local function g() return debug.getinfo(1, "n") end
+local info = g()
+print(info.name, info.namewhat)            --> =g	local
+---
+local a = newproxy(true)
+getmetatable(a).__index = function(t, k) return k .. "!" end
+print(type(a), a.x)                        --> =userdata	x!
+local b = newproxy(a)
+print(getmetatable(b) == getmetatable(a), b.y)  --> =true	y!
+print(getmetatable(newproxy()), getmetatable(newproxy(false)))  --> =nil	nil
+print(pcall(newproxy, {}))                 --> =false	bad argument #1 to '?' (boolean or proxy expected)
+print(type(debug.getregistry()))           --> =table
+---
+-- compiled code read a global through _G's __index from a register where B is a constant's index
+setmetatable(_G, {__index = function(t, k) return "default " .. k end})
+local function f()
+  local t = {}
+  t.k0 = 0 t.k1 = 1 t.k2 = 2 t.k3 = 3 t.k4 = 4 t.k5 = 5 t.k6 = 6 t.k7 = 7 t.k8 = 8 t.k9 = 9
+  t.k10 = 10 t.k11 = 11 t.k12 = 12 t.k13 = 13 t.k14 = 14 t.k15 = 15 t.k16 = 16 t.k17 = 17 t.k18 = 18 t.k19 = 19
+  t.k20 = 20 t.k21 = 21 t.k22 = 22 t.k23 = 23 t.k24 = 24 t.k25 = 25 t.k26 = 26 t.k27 = 27 t.k28 = 28 t.k29 = 29
+  t.k30 = 30 t.k31 = 31 t.k32 = 32 t.k33 = 33 t.k34 = 34 t.k35 = 35 t.k36 = 36 t.k37 = 37 t.k38 = 38 t.k39 = 39
+  print(undefined_global)
+end
+f()                                        --> =default undefined_global
+local function strict()
+  setfenv(1, setmetatable({}, {__index = _G}))
+  local u = {} u.a1 = 1 u.a2 = 2 u.a3 = 3 u.a4 = 4 u.a5 = 5 u.a6 = 6 u.a7 = 7 u.a8 = 8 u.a9 = 9 u.b1 = 1
+  u.b2 = 2 u.b3 = 3 u.b4 = 4 u.b5 = 5 u.b6 = 6 u.b7 = 7 u.b8 = 8 u.b9 = 9 u.c1 = 1 u.c2 = 2 u.c3 = 3 u.c4 = 4
+  u.c5 = 5 u.c6 = 6 u.c7 = 7 u.c8 = 8 u.c9 = 9 u.d1 = 1 u.d2 = 2 u.d3 = 3 u.d4 = 4 u.d5 = 5 u.d6 = 6 u.d7 = 7
+  return another_global
+end
+print(strict())                            --> =default another_global
