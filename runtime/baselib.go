@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	goruntime "runtime"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 )
@@ -660,6 +661,23 @@ func baseDofile(t *Thread, a []Value) int {
 	return len(r)
 }
 
+// collect runs Go's collector for collectgarbage("collect"), unless
+// less than collectEvery bytes were allocated since it last did: a full
+// collection costs milliseconds, and programs call collectgarbage() in
+// loops (the official calls.lua once per character it reads).
+func (p *Process) collect() {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	if a := s[0].Value.Uint64(); a-p.collected >= collectEvery || p.collected == 0 {
+		goruntime.GC()
+		p.collected = a
+	}
+}
+
+// collectEvery is how much a process allocates between two collections
+// collectgarbage("collect") runs.
+const collectEvery = 4 << 20
+
 func baseCollectgarbage(t *Thread, a []Value) int {
 	opt := "collect"
 	if len(a) > 0 && a[0].o != nil {
@@ -668,7 +686,7 @@ func baseCollectgarbage(t *Thread, a []Value) int {
 	switch opt {
 	case "collect":
 		if !t.p.Sandboxed && !t.p.accounted() {
-			goruntime.GC() // a process of its own: the whole Go heap is its
+			t.p.collect() // a process of its own: the whole Go heap is its
 		}
 		t.Push(Number(0))
 	case "count":

@@ -41,6 +41,7 @@ const (
 // Process is one running Lua program: all its state is reachable from here.
 type Process struct {
 	registry   *Table // debug.getregistry's (made when first asked; a continuation keeps it only where the script does)
+	collected  uint64 // Go's allocated bytes when collectgarbage last collected
 	Globals    *Table
 	StringMeta *Table
 	Main       *Thread
