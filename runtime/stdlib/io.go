@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"strings"
 
 	rt "github.com/mobilua/mobilua/runtime"
@@ -19,6 +20,9 @@ type luaFile struct {
 	bw     *bufio.Writer
 	closed bool
 	std    bool
+	// wait, for a file of io.popen: closes its pipe and waits for the
+	// command
+	wait func() error
 }
 
 type ioState struct {
@@ -205,6 +209,13 @@ func openIO(p *rt.Process) {
 		rt.NewGoFunction("flush", func(t *rt.Thread, a []rt.Value) int {
 			return flush(t, st.open(t, st.output))
 		}),
+		rt.NewGoFunction("popen", func(t *rt.Thread, a []rt.Value) int {
+			mode := "r"
+			if len(a) > 1 && !a[1].IsNil() {
+				mode = t.CheckString(a, 1)
+			}
+			return st.popen(t, t.CheckString(a, 0), mode)
+		}),
 		rt.NewGoFunction("tmpfile", func(t *rt.Thread, a []rt.Value) int {
 			f, err := os.CreateTemp("", "lua_")
 			if err != nil {
@@ -357,7 +368,54 @@ func (st *ioState) close(t *rt.Thread, f *luaFile) int {
 	if f.f != nil {
 		f.f.Close()
 	}
+	if f.wait != nil {
+		f.wait() // lua5.1's pclose: true, whatever the command's status
+	}
 	t.Push(rt.True)
+	return 1
+}
+
+// popen is io.popen: the command runs in /bin/sh, as popen(3) runs it,
+// with its output to read ("r") or its input to write ("w"); the other
+// streams are this process's.
+func (st *ioState) popen(t *rt.Thread, command, mode string) int {
+	if mode != "r" && mode != "w" {
+		t.Push(rt.Nil)
+		t.Push(rt.String(command + ": Invalid argument"))
+		t.Push(rt.Number(22))
+		return 3
+	}
+	t.Process().Out().Flush() // what was printed comes first
+	cmd := exec.Command("/bin/sh", "-c", command)
+	cmd.Stderr = os.Stderr
+	lf := &luaFile{name: command}
+	var pipe io.Closer
+	var err error
+	if mode == "r" {
+		cmd.Stdin = os.Stdin
+		var rc io.ReadCloser
+		rc, err = cmd.StdoutPipe()
+		lf.r, pipe = bufio.NewReader(rc), rc
+	} else {
+		cmd.Stdout = os.Stdout
+		var wc io.WriteCloser
+		wc, err = cmd.StdinPipe()
+		lf.bw, pipe = bufio.NewWriter(wc), wc
+		lf.w = lf.bw
+	}
+	if err == nil {
+		err = cmd.Start()
+	}
+	if err != nil {
+		return fileResult(t, err, command)
+	}
+	lf.wait = func() error {
+		if mode == "w" {
+			pipe.Close() // the command sees the end of its input
+		}
+		return cmd.Wait() // (which closes the output pipe once read)
+	}
+	t.Push(rt.UserdataValue(st.wrap(lf)))
 	return 1
 }
 

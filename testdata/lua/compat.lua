@@ -55,3 +55,22 @@ local function strict()
   return another_global
 end
 print(strict())                            --> =default another_global
+---
+-- io.popen: a command's output to read, its input to write (lua5.1's close says true)
+local f = io.popen("echo hi; echo there")
+print(f:read("*l"))                        --> =hi
+print(f:read("*a"))                        --> =there
+                                           --> =
+print(f:close())                           --> =true
+for l in io.popen("printf 'a\\nb\\n'"):lines() do print("line", l) end  --> =line	a
+                                                                      --> =line	b
+local name = os.tmpname()
+local w = io.popen("cat > " .. name, "w")
+print(w:write("to cat\n", 42), io.type(w)) --> =true	file
+print(w:close(), io.type(w))               --> =true	closed file
+local r = io.open(name)
+print(r:read("*a"))                        --> =to cat
+                                           --> =42
+r:close() os.remove(name)
+print(io.popen("exit 3"):close())          --> =true
+print(io.popen("ls", "x"))                 --> =nil	ls: Invalid argument	22
