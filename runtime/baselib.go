@@ -507,6 +507,9 @@ func (p *Process) LoadChunk(src []byte, chunk string) (*Closure, error) {
 	if p.Compiler == nil {
 		return nil, fmt.Errorf("no compiler available")
 	}
+	if len(src) > 0 && src[0] == 0x1b { // a binary chunk: string.dump's
+		return p.loadDump(src, chunk)
+	}
 	p.charge(chunkBytes(len(src)))
 	ip, err := p.Compiler.Compile(src, chunk)
 	if err != nil {

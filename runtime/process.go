@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/mobilua/mobilua/ir"
 )
@@ -145,6 +146,9 @@ func (p *Process) Register(lib string, fns ...*GoFunction) {
 // Load compiles nothing: it wraps a compiled chunk as a function whose
 // environment is the globals.
 func (p *Process) Load(c *Chunk) *Closure {
+	if !slices.Contains(p.Chunks, c) { // the process's chunks are all it loaded
+		p.Chunks = append(p.Chunks, c)
+	}
 	return &Closure{P: c.Main, Env: p.Globals}
 }
 

@@ -173,7 +173,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	c := runtime.NewChunk(chunk, src, proto)
 	c.File = file
-	p.Chunks = append(p.Chunks, c)
 	argt := runtime.NewTable(len(rest), 2)
 	argt.SetInt(-1, runtime.String("mobilua"))
 	argt.SetInt(0, runtime.String(script))

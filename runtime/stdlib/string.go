@@ -34,6 +34,19 @@ func openString(p *rt.Process) {
 			})))
 			return 1
 		}),
+		rt.NewGoFunction("dump", func(t *rt.Thread, a []rt.Value) int {
+			if len(a) == 0 || a[0].Type() != rt.TFunction {
+				t.TypeError(a, 0, "function")
+			}
+			cl := a[0].Closure()
+			if cl == nil {
+				t.Error("unable to dump given function")
+			}
+			b := rt.Dump(cl)
+			t.ChargeMemory(len(b))
+			t.Push(rt.String(string(b)))
+			return 1
+		}),
 		rt.NewGoFunction("rep", func(t *rt.Thread, a []rt.Value) int {
 			s := t.CheckString(a, 0)
 			n := t.CheckInt(a, 1)

@@ -74,3 +74,23 @@ print(r:read("*a"))                        --> =to cat
 r:close() os.remove(name)
 print(io.popen("exit 3"):close())          --> =true
 print(io.popen("ls", "x"))                 --> =nil	ls: Invalid argument	22
+---
+-- string.dump and back: a function's chunk, as source; upvalues come back nil, errors keep their place
+local function add(a, b) return a + b end
+local d = string.dump(add)
+print(type(d), loadstring(d)(2, 3))        --> =string	5
+local up = 1
+print(loadstring(string.dump(function() return up end))())  --> =nil
+print(pcall(loadstring(string.dump(function() error("x") end))))  --> =false	compat.lua:84: x
+print(pcall(string.dump, print))           --> =false	unable to dump given function
+print(pcall(string.dump))                  --> =false	bad argument #1 to '?' (function expected, got no value)
+---
+-- not-differential: Mobilua's binary form (pinned: a stored dump must keep loading), not lua5.1's bytecode
+local src = "local a = 1\nreturn function(x) return x * 2 end\n"
+local f = loadstring(src, "=t")()
+print(string.dump(f) == "\27Mobilua\1\2=t" .. string.char(#src) .. src .. "\1\0")  --> =true
+print(loadstring("\27Mobilua\1\2=t" .. string.char(#src) .. src .. "\1\0")(21))   --> =42
+print(loadstring("\27Lua\81\0"))           --> =nil	binary string: Lua bytecode is not supported (Mobilua loads source, and its own string.dump)
+print(loadstring("\27Mobilua\9", "=x"))   --> =nil	x: precompiled chunk of version 9, this Mobilua reads 1
+print(loadstring("\27Mobilua\1\2=t\200", "=x"))  --> =nil	x: unexpected end in precompiled chunk
+print(loadstring("\27Mobilua\1\2=t" .. string.char(#src) .. src .. "\9\0"))  --> ~bad function index
