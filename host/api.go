@@ -111,7 +111,7 @@ func (h *Host) Run(from, pid string, args ...string) (string, error) {
 	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk(name, []byte(pr.rec.Source), proto))), vs...)
 	p.SetBudget(h.cfg.StepsPerSlice)
 	pr.p = p
-	pr.rec.State, pr.rec.Started, pr.rec.Client = StateRunning, time.Now().UTC(), h.client(from)
+	pr.rec.State, pr.rec.Started, pr.rec.Client = StateRunning, time.Now().UTC(), h.client(from, pr.rec.Owner)
 	// acknowledged only once persisted (its first checkpoint: not started)
 	if err := h.checkpoint(pr); err != nil {
 		pr.drop()
@@ -132,10 +132,14 @@ func (h *Host) mine(from, pid string) (*proc, error) {
 	return pr, nil
 }
 
-// client is the address with a resource that from stands for: itself,
-// or the user's last one. h.mu is held.
-func (h *Host) client(from string) string {
-	if user := bare(from); from == user {
+// client is the address with a resource of owner's that from stands
+// for: itself, or the user's last one; "" when from is not owner (an
+// admin's run leaves the output to the owner). h.mu is held.
+func (h *Host) client(from, owner string) string {
+	switch user := bare(from); {
+	case user != owner:
+		return ""
+	case from == user:
 		return h.resources[user]
 	}
 	return from
@@ -153,7 +157,10 @@ func (h *Host) Attach(from, pid string) (string, error) {
 	if !pr.rec.State.live() {
 		return "", fmt.Errorf("%s has ended (%s): output %s shows what it printed", pr.rec.PID, stateText(&pr.rec), pr.rec.PID)
 	}
-	pr.rec.Client = h.client(from)
+	if bare(from) != pr.rec.Owner {
+		return "", fmt.Errorf("%s is %s's: only its owner attaches it", pr.rec.PID, pr.rec.Owner)
+	}
+	pr.rec.Client = h.client(from, pr.rec.Owner)
 	if err := h.store.Put(&pr.rec, nil, false); err != nil {
 		return "", fmt.Errorf("cannot store it: %v", err)
 	}

@@ -78,3 +78,22 @@ func TestOutputToItsClient(t *testing.T) {
 		t.Errorf("to the laptop: %q", got)
 	}
 }
+
+// TestAdminRun: an admin who runs or attaches another user's process
+// does not take its output from its owner.
+func TestAdminRun(t *testing.T) {
+	tr := &Memory{}
+	cfg := DefaultConfig()
+	cfg.Name = "lua1@a.example"
+	cfg.Admins = []string{bob}
+	h := hostWith(t, filepath.Join(t.TempDir(), "s.db"), tr, cfg)
+	h.Handle(alice+"/phone", "new print('for alice') mb.receive()")
+	tr.WaitFor(alice+"/phone", "p1", 5*time.Second)
+	h.Handle(bob+"/desk", "run p1")
+	if got := tr.WaitFor(alice+"/phone", "for alice", 10*time.Second); got == "" {
+		t.Errorf("the owner did not get the output; bob got %q", tr.Messages(bob+"/desk"))
+	}
+	if got := h.Command(bob, "attach p1"); got != "p1 is alice@a.example's: only its owner attaches it" {
+		t.Errorf("attach by an admin: %q", got)
+	}
+}
