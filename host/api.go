@@ -187,7 +187,13 @@ func (h *Host) Kill(from, pid string) (string, error) {
 }
 
 // Step runs code in the caller's step session and returns its output.
-func (h *Host) Step(from, code string) string { return h.runStep(bare(from), code) }
+func (h *Host) Step(from, code string) string {
+	src, proto, err := compileStep(code)
+	if err != nil {
+		return err.Error()
+	}
+	return h.runStep(bare(from), src, proto)
+}
 
 // Say sends text to the address to, in its order with everything else
 // the host sends that user.

@@ -115,13 +115,21 @@ func (h *Host) Command(from, text string) string {
 		name, arg = name[:i], text[i+1:]
 	}
 	arg = strings.TrimSpace(arg)
-	for _, c := range commands {
-		if c.name == strings.ToLower(name) {
-			h.log.Info("command", "user", from, "command", c.name)
-			return c.run(h, from, arg)
-		}
+	if c := lookupCommand(name); c != nil {
+		h.log.Info("command", "user", from, "command", c.name)
+		return c.run(h, from, arg)
 	}
 	return fmt.Sprintf("I don't know %q. Type help for the commands.", name)
+}
+
+// lookupCommand is the command of that name (in any case), or nil.
+func lookupCommand(name string) *command {
+	for i := range commands {
+		if commands[i].name == strings.ToLower(name) {
+			return &commands[i]
+		}
+	}
+	return nil
 }
 
 func (h *Host) cmdHelp(from, arg string) string {
@@ -163,23 +171,20 @@ var helpText = map[string]string{
 	"status":  "Tells the host's name, uptime, processes and limits, and the peers its processes may jump to.",
 }
 
-func (h *Host) cmdNew(from, code string) string {
-	if code == "" {
+func (h *Host) cmdNew(from, arg string) string {
+	if arg == "" {
 		return "new wants Lua code: new print(mb.pid())"
 	}
-	name, code := scriptName(code)
-	code, wait := h.gather(from, "new", code)
-	if wait != "" {
-		if name != "" { // the rest comes in later messages
-			h.mu.Lock()
-			if p := h.partials[from]; p != nil {
-				p.text = name + " " + p.text
-			}
-			h.mu.Unlock()
-		}
-		return wait
+	name, rest := scriptName(arg)
+	code, closed := unfence(rest)
+	var pid string
+	var err error
+	if closed {
+		pid, err = h.New(from, name, code)
 	}
-	pid, err := h.New(from, name, code)
+	if reply, wait := h.waits(from, "new", arg, closed, err); wait {
+		return reply
+	}
 	if err != nil {
 		return err.Error()
 	}

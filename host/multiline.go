@@ -25,22 +25,22 @@ type partial struct {
 	at   time.Time
 }
 
-// gather returns the code a command's argument holds, or "" and the
-// reply when it waits for more (the argument is kept as partial).
-func (h *Host) gather(from, cmd, arg string) (code, reply string) {
-	code, done := unfence(arg)
-	// a closed fence ends the code, complete or not (compiled outside
-	// h.mu: it may be long)
-	done = done && (strings.HasPrefix(arg, "```") || !atEOF(syntaxError(code, cmd)))
+// waits says whether command cmd, whose argument is arg, waits for the
+// user's next messages, and keeps arg if so, with the reply: its fence is
+// not closed yet (closed says), or, unfenced, its code's error err (from
+// the command's own compile) is at '<eof>'. A closed fence ends the code,
+// complete or not. Code that does not wait ends what waited.
+func (h *Host) waits(from, cmd, arg string, closed bool, err error) (string, bool) {
+	wait := !closed || !strings.HasPrefix(arg, "```") && atEOF(err)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if done {
+	if !wait {
 		delete(h.partials, from)
-		return code, ""
+		return "", false
 	}
 	if len(arg) > h.cfg.MaxLoad {
 		delete(h.partials, from)
-		return "", fmt.Sprintf("the code is too long: at most %d KiB; it was dropped", h.cfg.MaxLoad>>10)
+		return fmt.Sprintf("the code is too long: at most %d KiB; it was dropped", h.cfg.MaxLoad>>10), true
 	}
 	_, again := h.partials[from]
 	if len(h.partials) >= maxResources && !again {
@@ -48,9 +48,9 @@ func (h *Host) gather(from, cmd, arg string) (code, reply string) {
 	}
 	h.partials[from] = &partial{cmd: cmd, text: arg, at: time.Now()}
 	if again {
-		return "", "..."
+		return "...", true
 	}
-	return "", "... (the code goes on: send the rest, or cancel)"
+	return "... (the code goes on: send the rest, or cancel)", true
 }
 
 // continued passes a message to the command whose code waits for it, if
@@ -80,23 +80,13 @@ func (h *Host) continued(from, text string) (string, bool) {
 			return fmt.Sprintf("(the %s code that waited for its end was dropped: %v)\n%s", p.cmd, err, h.Command(from, text)), true
 		}
 	}
-	for _, c := range commands {
-		if c.name == p.cmd {
-			return c.run(h, from, joined), true
-		}
-	}
-	return "", false
+	return lookupCommand(p.cmd).run(h, from, joined), true
 }
 
 // isCommand says whether text starts with a command's name.
 func isCommand(text string) bool {
 	name, _, _ := strings.Cut(strings.TrimSpace(text), " ")
-	for _, c := range commands {
-		if c.name == strings.ToLower(name) {
-			return true
-		}
-	}
-	return false
+	return lookupCommand(name) != nil
 }
 
 // unfence takes a code fence off arg: done is false while its closing

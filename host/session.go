@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mobilua/mobilua/continuation"
+	"github.com/mobilua/mobilua/ir"
 	"github.com/mobilua/mobilua/runtime"
 	"github.com/mobilua/mobilua/transpile"
 )
@@ -45,25 +46,37 @@ func openStepWait(p *runtime.Process) {
 }
 
 // cmdStep runs code in the caller's session and replies with its output.
-func (h *Host) cmdStep(from, code string) string {
-	if code == "" {
+func (h *Host) cmdStep(from, arg string) string {
+	if arg == "" {
 		return "step wants Lua code: step print(1 + 1), or step =1 + 1 (reset starts a new session)"
 	}
-	code, wait := h.gather(from, "step", code)
-	if wait != "" {
-		return wait
+	code, closed := unfence(arg)
+	var src string
+	var proto *ir.Proto
+	var err error
+	if closed {
+		src, proto, err = compileStep(code)
 	}
-	return h.runStep(from, code)
-}
-
-// runStep runs code (=expr is return expr) in user's session and
-// returns the reply.
-func (h *Host) runStep(user, code string) string {
-	code = replCode(code)
-	proto, err := transpile.Compile([]byte(code), "=step", transpile.Options{})
+	if reply, wait := h.waits(from, "step", arg, closed, err); wait {
+		return reply
+	}
 	if err != nil {
 		return err.Error()
 	}
+	return h.runStep(from, src, proto)
+}
+
+// compileStep compiles a step's code (=expr is return expr): the source
+// its chunk keeps, and its function.
+func compileStep(code string) (string, *ir.Proto, error) {
+	src := replCode(code)
+	proto, err := transpile.Compile([]byte(src), "=step", transpile.Options{})
+	return src, proto, err
+}
+
+// runStep runs a step's compiled code in user's session and returns the
+// reply.
+func (h *Host) runStep(user, code string, proto *ir.Proto) string {
 	h.mu.Lock()
 	switch {
 	case h.closing:
