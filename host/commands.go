@@ -176,13 +176,13 @@ func (h *Host) cmdNew(from, arg string) string {
 		return "new wants Lua code: new print(mb.pid())"
 	}
 	name, rest := scriptName(arg)
-	code, closed := unfence(rest)
+	code, f := unfence(rest)
 	var pid string
 	var err error
-	if closed {
+	if f != fenceOpen {
 		pid, err = h.New(from, name, code)
 	}
-	if reply, wait := h.waits(from, "new", arg, closed, err); wait {
+	if reply, wait := h.waits(from, "new", arg, f, err); wait {
 		return reply
 	}
 	if err != nil {

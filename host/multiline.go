@@ -26,12 +26,12 @@ type partial struct {
 }
 
 // waits says whether command cmd, whose argument is arg, waits for the
-// user's next messages, and keeps arg if so, with the reply: its fence is
-// not closed yet (closed says), or, unfenced, its code's error err (from
-// the command's own compile) is at '<eof>'. A closed fence ends the code,
+// user's next messages, and keeps arg if so, with the reply: its code's
+// fence is not closed yet, or, unfenced, its error err (from the
+// command's own compile) is at '<eof>'. A closed fence ends the code,
 // complete or not. Code that does not wait ends what waited.
-func (h *Host) waits(from, cmd, arg string, closed bool, err error) (string, bool) {
-	wait := !closed || !strings.HasPrefix(arg, "```") && atEOF(err)
+func (h *Host) waits(from, cmd, arg string, f fence, err error) (string, bool) {
+	wait := f == fenceOpen || f == noFence && atEOF(err)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if !wait {
@@ -70,7 +70,7 @@ func (h *Host) continued(from, text string) (string, bool) {
 		return p.cmd + " cancelled: the code was dropped", true
 	}
 	joined := p.text + "\n" + text
-	if code, done := unfence(joined); done && !strings.HasPrefix(joined, "```") && isCommand(text) {
+	if code, f := unfence(joined); f == noFence && isCommand(text) {
 		if err := syntaxError(code, p.cmd); err != nil && !atEOF(err) {
 			// a command typed while code waited for its end: the code
 			// was wrong anyway; the command runs
@@ -89,28 +89,36 @@ func isCommand(text string) bool {
 	return lookupCommand(name) != nil
 }
 
-// unfence takes a code fence off arg: done is false while its closing
-// fence has not come.
-func unfence(arg string) (code string, done bool) {
+// fence is what a command's code has of a Markdown code fence.
+type fence int
+
+const (
+	noFence   fence = iota
+	fenceOpen       // its closing fence has not come
+	fenceClosed
+)
+
+// unfence takes a code fence off arg.
+func unfence(arg string) (string, fence) {
 	if !strings.HasPrefix(arg, "```") {
-		return arg, true
+		return arg, noFence
 	}
 	_, body, ok := strings.Cut(arg, "\n") // ```lua
 	if !ok {
-		return "", false
+		return "", fenceOpen
 	}
 	for i := 0; i <= len(body); {
 		line, _, _ := strings.Cut(body[i:], "\n")
 		if strings.TrimSpace(line) == "```" {
-			return body[:i], true
+			return body[:i], fenceClosed
 		}
 		if strings.HasSuffix(strings.TrimSpace(line), "```") { // code```
 			end := i + strings.LastIndex(line, "```")
-			return body[:end], true
+			return body[:end], fenceClosed
 		}
 		i += len(line) + 1
 	}
-	return "", false
+	return "", fenceOpen
 }
 
 // syntaxError is code's syntax error, if it has one, in a chunk so named

@@ -50,14 +50,14 @@ func (h *Host) cmdStep(from, arg string) string {
 	if arg == "" {
 		return "step wants Lua code: step print(1 + 1), or step =1 + 1 (reset starts a new session)"
 	}
-	code, closed := unfence(arg)
+	code, f := unfence(arg)
 	var src string
 	var proto *ir.Proto
 	var err error
-	if closed {
+	if f != fenceOpen {
 		src, proto, err = compileStep(code)
 	}
-	if reply, wait := h.waits(from, "step", arg, closed, err); wait {
+	if reply, wait := h.waits(from, "step", arg, f, err); wait {
 		return reply
 	}
 	if err != nil {

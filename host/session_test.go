@@ -103,6 +103,7 @@ func TestMultiline(t *testing.T) {
 	check(talk("step x = [[a", "b]] print(x)"), more, "a\nb")
 	check(talk("step ```lua\nlocal t = {}", "for i = 1, 2 do t[i] = i * 10 end", "print(t[1] + t[2])\n```"), more, "...", "30")
 	check(talk("step ```\nprint('fenced in one')\n```"), "fenced in one")
+	check(talk("new x.lua ```\nfor i = 1, 2 do\n```"), "x.lua:2: 'end' expected (to close 'for' at line 1) near '<eof>'") // a closed fence ends the code
 	check(talk("step function f()", "cancel", "ps"), more, "step cancelled: the code was dropped", "no processes (new <lua code> makes one)")
 	check(talk("step if x then", "x = = 1"), more, "step:2: unexpected symbol near '='")
 	check(talk("step for i = 1, 2 do", "new hello.lua print(1)"), more, "(the step code that waited for its end was dropped: step:2: '=' expected near 'hello')\np1")
