@@ -37,7 +37,10 @@ type note struct {
 
 // outbox is one user's queue.
 type outbox struct {
-	notes   []*note
+	notes []*note
+	// open is the output note still gathering, if any: there is one at
+	// most, for a note posted after it seals it
+	open    *note
 	size    int    // bytes queued
 	dropped int    // messages dropped since the user was last told
 	to      string // where the last message went (the note of the dropped ones goes there)
@@ -60,8 +63,8 @@ func bare(addr string) string {
 }
 
 // post puts n at the end of its user's outbox, after sealing that
-// user's open output notes (what is queued later is sent later). h.mu is
-// held.
+// user's open output note (what is queued later is sent later); an
+// output note is the open one then. h.mu is held.
 func (h *Host) post(n *note) bool {
 	user := bare(n.to)
 	ob := h.outboxes[user]
@@ -69,10 +72,9 @@ func (h *Host) post(n *note) bool {
 		ob = &outbox{}
 		h.outboxes[user] = ob
 	}
-	for _, o := range ob.notes {
-		if o.pr != nil {
-			h.seal(o)
-		}
+	if ob.open != nil {
+		h.seal(ob.open)
+		ob.open = nil
 	}
 	cost := len(n.text) + noteCost
 	ob.to = n.to
@@ -86,6 +88,9 @@ func (h *Host) post(n *note) bool {
 	}
 	ob.notes = append(ob.notes, n)
 	ob.size += cost
+	if n.pr != nil {
+		ob.open = n
+	}
 	h.wakeSender()
 	return true
 }
