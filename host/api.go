@@ -51,10 +51,8 @@ func (h *Host) New(from, name, code string) (pid string, err error) {
 	if code == "" {
 		return "", errors.New("no code")
 	}
-	if name != "" {
-		if n, _ := scriptName(name + " "); n != name {
-			return "", fmt.Errorf("%q is no script name (a word ending in .lua)", name)
-		}
+	if name != "" && !isScriptName(name) {
+		return "", fmt.Errorf("%q is no script name (a word ending in .lua)", name)
 	}
 	if len(code) > h.cfg.MaxLoad {
 		return "", fmt.Errorf("the code is too long: at most %d KiB", h.cfg.MaxLoad>>10)
@@ -178,8 +176,7 @@ func (h *Host) Kill(from, pid string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	switch pr.rec.State {
-	case StateFinished, StateFailed, StateKilled, StateMigrated:
+	if pr.rec.State.Ended() {
 		return "", fmt.Errorf("%s has already ended (%s)", pr.rec.PID, stateText(&pr.rec))
 	}
 	h.end(pr, StateKilled, "")

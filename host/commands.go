@@ -263,6 +263,12 @@ func scriptName(arg string) (name, code string) {
 	return "", arg
 }
 
+// isScriptName says whether name is a script's name as new takes it.
+func isScriptName(name string) bool {
+	n, _ := scriptName(name + " ")
+	return n == name
+}
+
 // stateText is how ps shows a process's state: where it went, for one
 // that jumped away.
 func stateText(r *Record) string {

@@ -127,7 +127,7 @@ func (h *Host) ReceiveJump(id string, rec Record, cont []byte) error {
 // acknowledgement goes first.
 func (h *Host) ReceiveJumpThen(id string, rec Record, cont []byte, stored func(pid string)) error {
 	// it starts its life here: the lifetime limit is this host's, from now
-	pr := &proc{h: h, rec: Record{Owner: rec.Owner, Client: ownClient(rec), Name: truncate(rec.Name, 64), Source: rec.Source, Comment: truncate(rec.Comment, maxComment),
+	pr := &proc{h: h, rec: Record{Owner: rec.Owner, Client: ownClient(rec), Name: peerName(rec.Name), Source: rec.Source, Comment: truncate(rec.Comment, maxComment),
 		State: StateRunning, Created: rec.Created, Started: time.Now().UTC(), Arrived: true}}
 	h.mu.Lock()
 	err := h.admit(rec.Owner)
@@ -168,6 +168,14 @@ func (h *Host) ReceiveJumpThen(id string, rec Record, cont []byte, stored func(p
 	h.tell(pr, fmt.Sprintf("%s arrived on %s (it was %s)", pid, h.cfg.Name, rec.PID))
 	h.enqueue(pr)
 	return nil
+}
+
+// peerName is a script's name from a peer's record, if it is one.
+func peerName(name string) string {
+	if !isScriptName(name) {
+		return ""
+	}
+	return name
 }
 
 // ownClient is rec's client address if it is one of its owner's (a

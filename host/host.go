@@ -312,6 +312,10 @@ func (s State) live() bool {
 	return s == StateNew || s == StateRunning || s == StateMigrating || s.waiting()
 }
 
+// Ended reports whether a process in this state has ended (finished,
+// failed, killed, or migrated away).
+func (s State) Ended() bool { return !s.live() }
+
 // waiting reports whether a process in this state waits for something.
 func (s State) waiting() bool {
 	return s == StateInput || s == StateMessage || s == StateSleeping

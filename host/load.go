@@ -148,9 +148,8 @@ func (h *Host) fetch(url string) ([]byte, error) {
 // urlName is the name a script loaded from url gets, or "" when its last
 // path element is no .lua name.
 func urlName(url string) string {
-	if u, err := neturl.Parse(url); err == nil {
-		name, _ := scriptName(path.Base(u.Path) + " ")
-		return name
+	if u, err := neturl.Parse(url); err == nil && isScriptName(path.Base(u.Path)) {
+		return path.Base(u.Path)
 	}
 	return ""
 }

@@ -71,7 +71,7 @@ var adhocCommands = []adhocCommand{
 	{node: "kill", name: "Stop a process", form: func(h *host.Host, from string) *form.Data {
 		var opts []form.Option
 		for _, p := range h.Processes(from) {
-			if p.State != host.StateFinished && p.State != host.StateFailed && p.State != host.StateKilled && p.State != host.StateMigrated {
+			if !p.State.Ended() {
 				opts = append(opts, form.ListItem(p.PID+" "+p.StateText+" "+p.Name, p.PID))
 			}
 		}
