@@ -54,7 +54,8 @@ func (t *Transport) approve(p stanza.Presence) {
 
 // presence sends a presence stanza of type typ to a user, from the
 // address they wrote to (a component's processes have addresses of their
-// own; a client's is set by its server).
+// own; a client's is set by its server); to the host's subscribers when
+// to is zero.
 func (t *Transport) presence(to, from jid.JID, typ stanza.PresenceType, status string) error {
 	pr := stanza.Presence{To: to, Type: typ}
 	if t.component {

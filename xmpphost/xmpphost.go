@@ -5,10 +5,11 @@
 // subscriptions (presence.go), binds one resource (bind.go), answers
 // pings and service discovery (disco.go) and ad-hoc commands (adhoc.go),
 // carries processes to peer hosts in urn:mobilua:0 pieces, exactly once
-// (jump.go), and messages between processes on different hosts (ipc.go). docs/protocol.md describes the
-// payloads. Reconnection and the configuration file are the command
-// line's (internal/console). A host logs in as an account, or as an
-// external component (XEP-0114) whose processes have JIDs of their own.
+// (jump.go), and messages between processes on different hosts (ipc.go).
+// docs/protocol.md describes the payloads. Reconnection and the
+// configuration file are the command line's (internal/console). A host
+// logs in as an account, or as an external component (XEP-0114) whose
+// processes have JIDs of their own.
 //
 // This package may import host; only the command line imports it.
 package xmpphost
@@ -197,13 +198,7 @@ func (t *Transport) SetStatus(text string) error {
 	if t.component {
 		return nil
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	var payload xml.TokenReader
-	if text != "" {
-		payload = xmlstream.Wrap(xmlstream.Token(xml.CharData(text)), xml.StartElement{Name: xml.Name{Local: "status"}})
-	}
-	return t.s.Send(t.ctx, stanza.Presence{Type: stanza.AvailablePresence}.Wrap(payload))
+	return t.presence(jid.JID{}, jid.JID{}, stanza.AvailablePresence, text)
 }
 
 // Listen passes every chat message to f (from a bare JID) until the
@@ -231,9 +226,7 @@ func (t *Transport) Listen(f func(from, body string)) error {
 // offline at once).
 func (t *Transport) Close() error {
 	if !t.component {
-		t.mu.Lock()
-		t.s.Send(t.ctx, stanza.Presence{Type: stanza.UnavailablePresence}.Wrap(nil))
-		t.mu.Unlock()
+		t.presence(jid.JID{}, jid.JID{}, stanza.UnavailablePresence, "")
 	}
 	return t.s.Close()
 }
