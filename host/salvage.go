@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -14,7 +13,7 @@ import (
 // path (opened read-only) and reports what it found to w; the error says
 // where the file is damaged.
 func CheckStore(path string, w io.Writer) error {
-	s, err := openReadOnly(path)
+	s, err := openBolt(path, true)
 	if err != nil {
 		return err
 	}
@@ -67,7 +66,7 @@ func CheckStore(path string, w io.Writer) error {
 // with the next PID and the migrations, and reports what it could not
 // read to w.
 func Salvage(path, out string, w io.Writer) error {
-	s, err := openReadOnly(path)
+	s, err := openBolt(path, true)
 	if err != nil {
 		return err
 	}
@@ -149,20 +148,6 @@ func (s *Store) restoreProc(r *Record, cont []byte, mail []Message) error {
 		}
 	}
 	return nil
-}
-
-func openReadOnly(path string) (s *Store, err error) {
-	defer func() {
-		if x := recover(); x != nil {
-			err = &DamagedError{path, x}
-		}
-	}()
-	defer panicOnFault()()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 2 * time.Second})
-	if err != nil {
-		return nil, damaged(path, err)
-	}
-	return &Store{db: db, path: path}, nil
 }
 
 func requireBuckets(tx *bolt.Tx) error {

@@ -85,21 +85,11 @@ type Store struct {
 
 // OpenStore opens (or creates) the store at path, migrating an older
 // schema; it refuses a newer one, and a damaged file with ErrDamaged.
-func OpenStore(path string) (s *Store, err error) {
-	defer func() {
-		if x := recover(); x != nil {
-			err = &DamagedError{path, x}
-		}
-	}()
-	defer panicOnFault()()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 100 * time.Millisecond})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("store %s is in use by another host (or mobilua store command)", path)
-	}
+func OpenStore(path string) (*Store, error) {
+	s, err := openBolt(path, false)
 	if err != nil {
-		return nil, damaged(path, err)
+		return nil, err
 	}
-	s = &Store{db: db, path: path}
 	err = s.update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bMeta)
 		if err != nil {
@@ -124,13 +114,33 @@ func OpenStore(path string) (s *Store, err error) {
 		return migrate(tx, n)
 	})
 	if err != nil {
-		db.Close()
+		s.Close()
 		if errors.Is(err, ErrDamaged) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// openBolt opens the bbolt file at path (read-only to check or salvage
+// it): a file a host holds is refused at once, one that is not a sound
+// database with ErrDamaged.
+func openBolt(path string, readOnly bool) (s *Store, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			err = &DamagedError{path, x}
+		}
+	}()
+	defer panicOnFault()()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: readOnly, Timeout: 100 * time.Millisecond})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("store %s is in use by another host (or mobilua store command)", path)
+	}
+	if err != nil {
+		return nil, damaged(path, err)
+	}
+	return &Store{db: db, path: path}, nil
 }
 
 // damaged names bbolt's errors about a file that is not a sound

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -156,5 +157,8 @@ func TestStoreInUse(t *testing.T) {
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("refused after %s", d)
+	} // checking it too
+	if err := CheckStore(path, io.Discard); err == nil || !strings.Contains(err.Error(), "is in use by another host") {
+		t.Errorf("check of a store in use: %v", err)
 	}
 }
