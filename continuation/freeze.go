@@ -514,9 +514,10 @@ func (e *encoder) thread(t *runtime.Thread) {
 	w.bool(s.Started)
 	w.bool(s.PendingStart)
 	w.array(4)
-	for _, x := range s.Wait {
-		w.int(int64(x))
-	}
+	w.int(int64(s.Wait.Fn))
+	w.int(int64(s.Wait.NRes))
+	w.int(int64(s.Wait.Mode))
+	w.int(int64(s.Wait.Aux))
 	w.bool(s.WaitWrap)
 	e.refOrNil(s.GoCall)
 	e.refOrNil(s.Globals)

@@ -34,12 +34,12 @@ func NewResumable(name string, start func(t *Thread, args []Value) Continuation,
 }
 
 // startCont pushes the frame of a resumable builtin and runs its first step.
-func (p *Process) startCont(th *Thread, f *GoFunction, fn, nargs, nres int, mode uint8, aux int) stopReason {
+func (p *Process) startCont(th *Thread, f *GoFunction, nargs int, d Dest) stopReason {
 	saved := th.goCall
 	th.goCall = f
-	k := f.start(th, th.stack[fn+1:fn+1+nargs])
+	k := f.start(th, th.stack[d.Fn+1:d.Fn+1+nargs])
 	th.goCall = saved
-	th.frames = append(th.frames, Frame{fn: fn, nres: nres, mode: mode, aux: aux, bound: boundCont, k: k, gofn: f})
+	th.frames = append(th.frames, Frame{Dest: d, bound: boundCont, k: k, gofn: f})
 	return p.contStep(th, len(th.frames)-1, Nil)
 }
 
@@ -49,13 +49,13 @@ func (p *Process) startCont(th *Thread, f *GoFunction, fn, nargs, nres int, mode
 func (p *Process) contStep(th *Thread, idx int, r Value) stopReason {
 	for {
 		fr := &th.frames[idx]
-		th.top = fr.fn + 1
+		th.top = fr.Fn + 1
 		fn, args, n := fr.k.Step(th, r)
 		fr = &th.frames[idx]
 		if n != Call {
 			b := *fr
 			th.frames = th.frames[:idx]
-			p.deliverResults(th, th.top-n, n, b.fn, b.nres, b.mode, b.aux)
+			p.deliverResults(th, th.top-n, n, b.Dest)
 			return stopNone
 		}
 		base := th.top
@@ -68,7 +68,7 @@ func (p *Process) contStep(th *Thread, idx int, r Value) stopReason {
 		th.top = base + 1 + len(args)
 		switch f := fn.o.(type) {
 		case *Closure:
-			p.pushLua(th, f, base, len(args), 1, modeCont, idx)
+			p.pushLua(th, f, len(args), Dest{Fn: base, NRes: 1, Mode: modeCont, Aux: idx})
 			return stopNone
 		case *GoFunction:
 			if f.kind == goPlain {
@@ -86,7 +86,7 @@ func (p *Process) contStep(th *Thread, idx int, r Value) stopReason {
 				continue
 			}
 		}
-		return p.callAt(th, base, len(args), 1, modeCont, idx)
+		return p.callAt(th, len(args), Dest{Fn: base, NRes: 1, Mode: modeCont, Aux: idx})
 	}
 }
 

@@ -191,7 +191,7 @@ func dbGetinfo(t *Thread, a []Value) int {
 	}
 	if strings.Contains(what, "n") && fr != nil {
 		i := len(t.frames) - t.CheckInt(a, 0)
-		if i > 0 && fr.mode == modeNormal && t.frames[i-1].cl != nil {
+		if i > 0 && fr.Mode == modeNormal && t.frames[i-1].cl != nil {
 			caller := &t.frames[i-1]
 			ip := caller.cl.P.IR
 			if pc := caller.pc - 1; pc >= 0 && pc < len(ip.Code) {

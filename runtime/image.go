@@ -225,12 +225,9 @@ type FrameState struct {
 	Closure *Closure // a Lua function's frame; nil for a pcall or builtin frame
 	PC      int      // the next instruction
 	Base    int      // register 0
-	Fn      int      // stack slot of the called function; results go here
-	NRes    int      // results wanted (-1: all)
+	Dest             // where the results go
 	NVar    int      // varargs, stored below Base
-	Mode    uint8    // how results are delivered
-	Bound   uint8    // pcall (1), xpcall (2), xpcall running its handler (3), resumable builtin (4)
-	Aux     int      // mode's argument: a register or a frame index
+	Bound   Bound    // boundNone for a Lua function's frame
 	Concat  int      // 1 + the last register of a CONCAT in progress
 	Builtin *GoFunction
 	K       []Value // the resumable builtin's state (Continuation.Freeze)
@@ -247,17 +244,50 @@ type ThreadState struct {
 	Body         Value // a coroutine's function until it starts
 	Started      bool
 	PendingStart bool
-	Wait         [4]int // where a pending resume's or yield's results go: fn, nres, mode, aux
+	Wait         Dest // where a pending resume's or yield's results go
 	WaitWrap     bool
 	GoCall       *GoFunction // the builtin running (names errors)
 	Globals      *Table      // per-thread globals (setfenv(0)); nil: the process's
 }
 
-// Mode and bound limits, for checks.
-const (
-	maxMode  = modeCont
-	maxBound = boundCont
-)
+// checkDest checks a destination read from a continuation: a frame's,
+// against the frames below it, or a thread's wait site, against all its
+// frames. need checks a stack index.
+func checkDest(d Dest, below []FrameState, need func(int, string) error) error {
+	if d.Mode > maxMode {
+		return fmt.Errorf("bad mode %d", d.Mode)
+	}
+	if d.NRes < -1 || d.NRes > 255 {
+		return fmt.Errorf("bad result count %d", d.NRes)
+	}
+	if err := need(d.Fn, "function slot"); err != nil {
+		return err
+	}
+	switch d.Mode {
+	case modeReg, modeConcat:
+		return need(d.Aux, "result register")
+	case modeCont, modeHandler:
+		if d.Aux < 0 || d.Aux >= len(below) {
+			return fmt.Errorf("bad frame reference %d", d.Aux)
+		}
+		want := boundCont
+		if d.Mode == modeHandler {
+			want = boundXpcallHandling
+		}
+		if below[d.Aux].Bound != want {
+			return fmt.Errorf("frame %d is of the wrong kind", d.Aux)
+		}
+	case modeCond:
+		if len(below) == 0 || below[len(below)-1].Closure == nil {
+			return fmt.Errorf("a condition result with no Lua frame below")
+		}
+	case modeBottom, modeCoBottom:
+		if len(below) != 0 {
+			return fmt.Errorf("a bottom frame above others")
+		}
+	}
+	return nil
+}
 
 // NewThread makes an empty thread of p, for SetState (which gives it its
 // stack).
@@ -275,22 +305,22 @@ func (t *Thread) State() (ThreadState, error) {
 	s := ThreadState{
 		Top: t.top, Open: t.open, Status: uint8(t.status), Resumer: t.resumer,
 		Body: t.body, Started: t.started, PendingStart: t.pendingStart,
-		Wait:     [4]int{t.wait.fn, t.wait.nres, int(t.wait.mode), t.wait.aux},
+		Wait:     t.wait.Dest,
 		WaitWrap: t.wait.wrap, GoCall: t.goCall, Globals: t.gt,
 	}
 	ext := t.top
 	s.Frames = make([]FrameState, len(t.frames))
 	for i := range t.frames {
 		f := &t.frames[i]
-		fs := FrameState{Closure: f.cl, PC: f.pc, Base: f.base, Fn: f.fn, NRes: f.nres, NVar: f.nvar,
-			Mode: f.mode, Bound: f.bound, Aux: f.aux, Concat: f.concat}
+		fs := FrameState{Closure: f.cl, PC: f.pc, Base: f.base, Dest: f.Dest, NVar: f.nvar,
+			Bound: f.bound, Concat: f.concat}
 		if f.bound == boundCont { // (other frames may keep a stale gofn)
 			fs.Builtin, fs.K = f.gofn, f.k.Freeze()
 		}
 		if f.cl != nil {
 			ext = max(ext, f.base+f.cl.P.IR.MaxStack)
 		}
-		ext = max(ext, f.fn+1, t.wait.fn+1)
+		ext = max(ext, f.Fn+1, t.wait.Fn+1)
 		s.Frames[i] = fs
 	}
 	for _, u := range t.open {
@@ -328,17 +358,17 @@ func (t *Thread) SetState(s ThreadState) error {
 	}
 	frames := make([]Frame, len(s.Frames))
 	for i, fs := range s.Frames {
-		if fs.Mode > maxMode || fs.Bound > maxBound {
-			return fmt.Errorf("frame %d: bad mode %d or kind %d", i, fs.Mode, fs.Bound)
+		if fs.Bound > maxBound {
+			return fmt.Errorf("frame %d: bad kind %d", i, fs.Bound)
 		}
-		if fs.NRes < -1 || fs.NRes > 255 || fs.NVar < 0 || fs.Concat < 0 {
+		if fs.NVar < 0 || fs.Concat < 0 {
 			return fmt.Errorf("frame %d: bad counts", i)
 		}
-		if err := need(fs.Fn, "frame function slot"); err != nil {
-			return err
+		if err := checkDest(fs.Dest, s.Frames[:i], need); err != nil {
+			return fmt.Errorf("frame %d: %v", i, err)
 		}
-		f := Frame{cl: fs.Closure, pc: fs.PC, base: fs.Base, fn: fs.Fn, nres: fs.NRes, nvar: fs.NVar,
-			mode: fs.Mode, bound: fs.Bound, aux: fs.Aux, concat: fs.Concat}
+		f := Frame{cl: fs.Closure, pc: fs.PC, base: fs.Base, Dest: fs.Dest, nvar: fs.NVar,
+			bound: fs.Bound, concat: fs.Concat}
 		switch {
 		case fs.Closure != nil:
 			if fs.Bound != boundNone {
@@ -366,49 +396,12 @@ func (t *Thread) SetState(s ThreadState) error {
 		case fs.Bound == boundNone:
 			return fmt.Errorf("frame %d: neither a Lua function nor a builtin", i)
 		}
-		switch fs.Mode {
-		case modeReg, modeConcat:
-			if err := need(fs.Aux, "result register"); err != nil {
-				return err
-			}
-		case modeCont, modeHandler:
-			if fs.Aux < 0 || fs.Aux >= i {
-				return fmt.Errorf("frame %d: bad frame reference %d", i, fs.Aux)
-			}
-			want := uint8(boundCont)
-			if fs.Mode == modeHandler {
-				want = boundXpcallHandling
-			}
-			if s.Frames[fs.Aux].Bound != want {
-				return fmt.Errorf("frame %d: frame %d is of the wrong kind", i, fs.Aux)
-			}
-		case modeCond:
-			if i == 0 || s.Frames[i-1].Closure == nil {
-				return fmt.Errorf("frame %d: a condition result with no Lua frame below", i)
-			}
-		case modeBottom, modeCoBottom:
-			if i != 0 {
-				return fmt.Errorf("frame %d: a bottom frame above others", i)
-			}
-		}
 		frames[i] = f
 	}
-	w := waitSite{fn: s.Wait[0], nres: s.Wait[1], mode: uint8(s.Wait[2]), aux: s.Wait[3], wrap: s.WaitWrap}
-	if s.Wait[2] < 0 || s.Wait[2] > int(maxMode) || w.nres < -1 || w.nres > 255 {
-		return fmt.Errorf("bad wait site")
+	if err := checkDest(s.Wait, s.Frames, need); err != nil {
+		return fmt.Errorf("wait site: %v", err)
 	}
-	if err := need(w.fn, "wait slot"); err != nil {
-		return err
-	}
-	if (w.mode == modeReg || w.mode == modeConcat) && need(w.aux, "wait register") != nil {
-		return fmt.Errorf("bad wait register")
-	}
-	if (w.mode == modeCont || w.mode == modeHandler) && (w.aux < 0 || w.aux >= len(frames)) {
-		return fmt.Errorf("bad wait frame")
-	}
-	if w.mode == modeCond && len(frames) == 0 {
-		return fmt.Errorf("bad wait frame")
-	}
+	w := waitSite{Dest: s.Wait, wrap: s.WaitWrap}
 	prev := -1
 	for _, u := range s.Open {
 		if u.th != t || u.idx <= prev || u.idx >= len(s.Stack) || u.v != nil {
@@ -519,7 +512,7 @@ func (p *Process) SetState(s ProcessState) error {
 		return fmt.Errorf("the current thread is not running")
 	}
 	if s.Yielded != nil {
-		if n := len(s.Yielded.frames); s.Yielded.wait.fn < 0 || (n > 0 && s.Yielded.wait.mode == modeCond && s.Yielded.frames[n-1].cl == nil) {
+		if n := len(s.Yielded.frames); s.Yielded.wait.Fn < 0 || (n > 0 && s.Yielded.wait.Mode == modeCond && s.Yielded.frames[n-1].cl == nil) {
 			return fmt.Errorf("bad yield site")
 		}
 		if f, ok := p.Native(s.YieldedBy).(*GoFunction); ok {

@@ -355,7 +355,7 @@ func (t *Thread) extent() int {
 		if f.cl != nil {
 			ext = max(ext, f.base+f.cl.P.IR.MaxStack)
 		}
-		ext = max(ext, f.fn+1)
+		ext = max(ext, f.Fn+1)
 	}
 	return ext
 }

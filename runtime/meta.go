@@ -36,24 +36,24 @@ func (p *Process) metaOf(v Value, e event) Value {
 // callMeta calls metamethod mm with two arguments above the current frame;
 // the result is delivered by mode. It returns true: the loop must reload,
 // whether a Lua frame was pushed or a builtin already delivered.
-func (p *Process) callMeta(th *Thread, mm Value, mode uint8, aux int, a, b Value) bool {
+func (p *Process) callMeta(th *Thread, mm Value, mode Mode, aux int, a, b Value) bool {
 	fr := &th.frames[len(th.frames)-1]
 	top := fr.base + fr.cl.P.IR.MaxStack
 	th.ensure(top + 4)
-	s := th.stack
+	s, d := th.stack, Dest{Fn: top, NRes: 1, Mode: mode, Aux: aux}
 	if cl, pure := pureOf(mm); pure != nil {
 		if v, ok := p.callPure(cl, pure, a, b); ok {
 			// a small pure function's compiled code ran: its result
 			// is delivered as a builtin's would be
 			s[top] = v
-			p.deliverResults(th, top, 1, top, 1, mode, aux)
+			p.deliverResults(th, top, 1, d)
 			return true
 		}
 	}
 	s[top] = mm
 	s[top+1] = a
 	s[top+2] = b
-	p.callAt(th, top, 2, 1, mode, aux)
+	p.callAt(th, 2, d)
 	return true
 }
 
@@ -137,7 +137,7 @@ func (p *Process) setIndex(th *Thread, t, key, val Value, reg int) bool {
 			th.ensure(top + 5)
 			s := th.stack
 			s[top], s[top+1], s[top+2], s[top+3] = mm, t, key, val
-			p.callAt(th, top, 3, 0, modeDiscard, 0)
+			p.callAt(th, 3, Dest{Fn: top, Mode: modeDiscard})
 			return true
 		}
 		t = mm

@@ -178,7 +178,7 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 		th.frames[n-1].pc = pc + 1
 		fp := fn.P
 		if fp.vararg || n >= p.MaxFrames || n == cap(th.frames) || ra+1+fp.maxStack+1 > len(th.stack) {
-			p.pushLua(th, fn, ra, nargs, c-1, modeNormal, 0)
+			p.pushLua(th, fn, nargs, Dest{Fn: ra, NRes: c - 1})
 			return NativeReload
 		}
 		// pushLua's common case, inline: a fixed number of parameters,
@@ -187,7 +187,7 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 			clearValues(th.stack[ra+1+nargs : ra+1+fp.nparams])
 		}
 		th.frames = th.frames[:n+1]
-		th.frames[n].start(fn, ra+1, ra, c-1, 0, modeNormal, 0)
+		th.frames[n].start(fn, ra+1, 0, Dest{Fn: ra, NRes: c - 1})
 		return NativeReload
 	}
 	if fn, ok := callee.(*GoFunction); ok {
@@ -197,7 +197,7 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 			// pcall, coroutines, resumable builtins: what the
 			// interpreter's CALL does; compiled code goes on with the
 			// frame then on top (maybe another thread's) when it can
-			if p.nativeStop = p.callGo(th, fn, ra, nargs, c-1, modeNormal, 0); p.nativeStop == stopNone {
+			if p.nativeStop = p.callGo(th, fn, nargs, Dest{Fn: ra, NRes: c - 1}); p.nativeStop == stopNone {
 				return f.afterMeta()
 			}
 			return NativeUnwound
@@ -549,17 +549,17 @@ func (f *NativeFrame) Return(base, pc, a, b int) int {
 	th := f.p.cur
 	nf := len(th.frames)
 	ret := &th.frames[nf-1]
-	if ret.mode != modeNormal || nf < 2 || b == 0 || len(th.open) > 0 && th.open[len(th.open)-1].idx >= base {
+	if ret.Mode != modeNormal || nf < 2 || b == 0 || len(th.open) > 0 && th.open[len(th.open)-1].idx >= base {
 		return f.returnSlow(base, pc, a, b)
 	}
 	ra := base + a
 	th.frames = th.frames[:nf-1]
-	switch nres := ret.nres; {
+	switch nres := ret.NRes; {
 	case nres == 1 && b >= 2:
-		th.stack[ret.fn] = th.stack[ra] // the common cases, inline
+		th.stack[ret.Fn] = th.stack[ra] // the common cases, inline
 	case nres == 0:
 	default:
-		th.moveResults(ret.fn, ra, b-1, nres)
+		th.moveResults(ret.Fn, ra, b-1, nres)
 	}
 	return NativeReload
 }
@@ -568,7 +568,7 @@ func (f *NativeFrame) returnSlow(base, pc, a, b int) int {
 	p := f.p
 	th := p.cur
 	ret := topFrame(th)
-	mode := ret.mode
+	mode := ret.Mode
 	if mode == modeCont {
 		// a resumable builtin's call: its next step, with the first result
 		// (deliverResults' modeCont, without the trip through it)
@@ -580,7 +580,7 @@ func (f *NativeFrame) returnSlow(base, pc, a, b int) int {
 			th.closeUpvals(base)
 		}
 		th.frames = th.frames[:len(th.frames)-1]
-		p.contStep(th, ret.aux, first)
+		p.contStep(th, ret.Aux, first)
 		if p.nestStop || len(p.cur.frames) == 0 {
 			return NativeUnwound // the builtin finished the process or a nested call
 		}
@@ -589,7 +589,7 @@ func (f *NativeFrame) returnSlow(base, pc, a, b int) int {
 	switch {
 	case mode == modeNormal:
 	case mode == modeReg || mode == modeCond || mode == modeDiscard || mode == modeConcat || mode == modeCoBottom:
-	case mode == modeBoundary && len(th.frames) >= 2 && th.frames[len(th.frames)-2].mode == modeNormal:
+	case mode == modeBoundary && len(th.frames) >= 2 && th.frames[len(th.frames)-2].Mode == modeNormal:
 	default:
 		return pc
 	}
@@ -606,10 +606,10 @@ func (f *NativeFrame) returnSlow(base, pc, a, b int) int {
 	}
 	th.frames = th.frames[:len(th.frames)-1]
 	if mode == modeNormal {
-		th.moveResults(ret.fn, ra, n, ret.nres)
+		th.moveResults(ret.Fn, ra, n, ret.NRes)
 		return NativeReload
 	}
-	p.deliverResults(th, ra, n, ret.fn, ret.nres, mode, ret.aux)
+	p.deliverResults(th, ra, n, ret.Dest)
 	return NativeReload
 }
 

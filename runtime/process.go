@@ -195,7 +195,7 @@ func (p *Process) Resume(args ...Value) (Status, error) {
 		th.pendingStart = false
 		p.cur = th
 		_, e := p.safe(func() stopReason {
-			p.callAt(th, 0, th.top-1, -1, modeBottom, 0)
+			p.callAt(th, th.top-1, Dest{NRes: -1, Mode: modeBottom})
 			return stopNone
 		})
 		if e != nil {
@@ -205,11 +205,12 @@ func (p *Process) Resume(args ...Value) (Status, error) {
 		}
 	} else if y := p.yieldTh; y != nil {
 		p.yieldTh = nil
-		y.ensure(y.wait.fn + len(args) + 1)
-		copy(y.stack[y.wait.fn:], args)
+		w := y.takeWait()
+		y.ensure(w.Fn + len(args) + 1)
+		copy(y.stack[w.Fn:], args)
 		p.cur = y
 		_, e := p.safe(func() stopReason {
-			p.deliverResults(y, y.wait.fn, len(args), y.wait.fn, y.wait.nres, y.wait.mode, y.wait.aux)
+			p.deliverResults(y, w.Fn, len(args), w.Dest)
 			return stopNone
 		})
 		if e != nil {

@@ -7,63 +7,104 @@ import (
 	"github.com/mobilua/mobilua/ir"
 )
 
+// coStatus is a coroutine's status. Its numbers are part of the
+// continuation format (ThreadState.Status), as Mode's are.
 type coStatus uint8
 
 const (
-	coSuspended coStatus = iota
-	coRunning
-	coNormal
-	coDead
+	coSuspended coStatus = 0
+	coRunning   coStatus = 1
+	coNormal    coStatus = 2
+	coDead      coStatus = 3
 )
 
 var coStatusNames = [...]string{"suspended", "running", "normal", "dead"}
 
-// Frame delivery modes: what happens to a call's results when it returns.
+// Mode says what becomes of a call's results when it returns.
+//
+// The numbers are part of the continuation format: a frozen frame and a
+// thread's wait site keep their Dest raw (FrameState, ThreadState.Wait),
+// so a mode keeps its number for ever and a new one takes the next.
+// runtime/testdata/numbers.golden pins them (TestFormatNumbers).
+type Mode uint8
+
 const (
-	modeNormal   uint8 = iota // to stack[fn...], nres of them (-1: all, sets top)
-	modeBottom                // main thread's first call: the process is done
-	modeCoBottom              // coroutine's first call: the coroutine is dead
-	modeReg                   // first result to stack[aux] (metamethods)
-	modeCond                  // truth of first result decides a skip (aux: 1 expected, 2 negate)
-	modeDiscard               // results dropped (__newindex)
-	modeConcat                // first result to stack[aux], CONCAT goes on
-	modeNested                // a Go builtin's nested call returns
-	modeBoundary              // the callee of a pcall/xpcall returns
-	modeHandler               // an xpcall message handler returns (aux: boundary frame)
-	modeCont                  // a call made by a resumable builtin returns (aux: its frame)
+	modeNormal   Mode = 0  // to stack[Fn...], NRes of them (-1: all, sets top)
+	modeBottom   Mode = 1  // main thread's first call: the process is done
+	modeCoBottom Mode = 2  // coroutine's first call: the coroutine is dead
+	modeReg      Mode = 3  // first result to stack[Aux] (metamethods)
+	modeCond     Mode = 4  // truth of first result decides a skip (Aux: 1 expected, 2 negate)
+	modeDiscard  Mode = 5  // results dropped (__newindex)
+	modeConcat   Mode = 6  // first result to stack[Aux], CONCAT goes on
+	modeNested   Mode = 7  // a Go builtin's nested call returns
+	modeBoundary Mode = 8  // the callee of a pcall/xpcall returns
+	modeHandler  Mode = 9  // an xpcall message handler returns (Aux: the boundary's frame index)
+	modeCont     Mode = 10 // a call made by a resumable builtin returns (Aux: its frame index)
+
+	maxMode = modeCont
 )
 
-// Boundary kinds of frames that are not Lua functions.
+var modeNames = [...]string{"normal", "bottom", "coroutine bottom", "register", "condition",
+	"discard", "concat", "nested", "boundary", "handler", "resumable"}
+
+func (m Mode) String() string {
+	if int(m) < len(modeNames) {
+		return modeNames[m]
+	}
+	return fmt.Sprintf("mode %d", uint8(m))
+}
+
+// Dest is a call's destination: where its results go and what happens
+// then. A Lua frame, a pcall or builtin frame and a thread waiting in
+// resume or yield each hold one; the calling functions pass it along.
+type Dest struct {
+	Fn   int  // stack slot of the called function; results go from here
+	NRes int  // results wanted (-1: all)
+	Mode Mode // what becomes of them
+	Aux  int  // the mode's argument: a register, condition flags or a frame index
+}
+
+// Bound is the kind of a frame that is not a Lua function's. Its numbers
+// are part of the continuation format (FrameState.Bound), as Mode's are.
+type Bound uint8
+
 const (
-	boundNone uint8 = iota
-	boundPcall
-	boundXpcall
-	boundXpcallHandling
-	boundCont // a resumable builtin (not a boundary: errors go through)
+	boundNone           Bound = 0 // a Lua function's frame
+	boundPcall          Bound = 1
+	boundXpcall         Bound = 2
+	boundXpcallHandling Bound = 3 // an xpcall running its message handler
+	boundCont           Bound = 4 // a resumable builtin (not a boundary: errors go through)
+
+	maxBound = boundCont
 )
+
+var boundNames = [...]string{"lua", "pcall", "xpcall", "xpcall handling", "resumable builtin"}
+
+func (b Bound) String() string {
+	if int(b) < len(boundNames) {
+		return boundNames[b]
+	}
+	return fmt.Sprintf("bound %d", uint8(b))
+}
 
 // Frame is one activation on a thread. A Lua frame has cl != nil; a frame
-// with bound != 0 is a pcall or xpcall in progress.
+// with bound != 0 is a pcall or xpcall in progress or a resumable builtin.
 type Frame struct {
 	cl     *Closure
-	pc     int // next instruction
-	base   int // register 0
-	fn     int // stack index of the called function; results go here
-	nres   int // results wanted (-1: all)
-	nvar   int // varargs, stored just below base
-	mode   uint8
-	bound  uint8
-	aux    int
+	pc     int          // next instruction
+	base   int          // register 0
+	Dest                // where the results go
+	nvar   int          // varargs, stored just below base
+	bound  Bound        // boundNone for a Lua function
 	concat int          // CONCAT in progress: 1 + its current last register
 	k      Continuation // boundCont: the builtin's state
 	gofn   *GoFunction  // boundCont: the builtin
 }
 
+// waitSite is where the results of a pending resume or yield go.
 type waitSite struct {
-	fn, nres int
-	mode     uint8
-	aux      int
-	wrap     bool // resumed through coroutine.wrap
+	Dest
+	wrap bool // resumed through coroutine.wrap
 }
 
 // Thread is a Lua thread (the main one or a coroutine): a value stack and
@@ -175,14 +216,15 @@ func (t *Thread) closeUpvals(level int) {
 
 // callAt calls the value at stack[fn] with the nargs values above it.
 // A Lua function gets a frame (the loop runs it); a builtin runs now.
-func (p *Process) callAt(th *Thread, fn, nargs, nres int, mode uint8, aux int) stopReason {
+func (p *Process) callAt(th *Thread, nargs int, d Dest) stopReason {
+	fn := d.Fn
 	for i := 0; ; i++ {
 		switch f := th.stack[fn].o.(type) {
 		case *Closure:
-			p.pushLua(th, f, fn, nargs, nres, mode, aux)
+			p.pushLua(th, f, nargs, d)
 			return stopNone
 		case *GoFunction:
-			return p.callGo(th, f, fn, nargs, nres, mode, aux)
+			return p.callGo(th, f, nargs, d)
 		}
 		mm := p.metaOf(th.stack[fn], evCall)
 		if mm.o == nil || i > 100 {
@@ -201,8 +243,8 @@ func (p *Process) callAt(th *Thread, fn, nargs, nres int, mode uint8, aux int) s
 	}
 }
 
-func (p *Process) pushLua(th *Thread, cl *Closure, fn, nargs, nres int, mode uint8, aux int) {
-	fp := cl.P
+func (p *Process) pushLua(th *Thread, cl *Closure, nargs int, d Dest) {
+	fp, fn := cl.P, d.Fn
 	if len(th.frames) >= p.MaxFrames {
 		p.rtError(th, "stack overflow")
 	}
@@ -240,14 +282,14 @@ func (p *Process) pushLua(th *Thread, cl *Closure, fn, nargs, nres int, mode uin
 	} else {
 		th.frames = th.frames[:n+1]
 	}
-	th.frames[n].start(cl, base, fn, nres, nvar, mode, aux)
+	th.frames[n].start(cl, base, nvar, d)
 }
 
 // start makes f the frame of a call of cl at pc 0 (the frame is reused:
 // every field a call reads is set).
-func (f *Frame) start(cl *Closure, base, fn, nres, nvar int, mode uint8, aux int) {
-	f.cl, f.pc, f.base, f.fn, f.nres, f.nvar = cl, 0, base, fn, nres, nvar
-	f.mode, f.bound, f.aux, f.concat = mode, boundNone, aux, 0
+func (f *Frame) start(cl *Closure, base, nvar int, d Dest) {
+	f.cl, f.pc, f.base, f.Dest, f.nvar = cl, 0, base, d, nvar
+	f.bound, f.concat = boundNone, 0
 }
 
 // tailCallLua replaces the frame at base with a call of fn, whose
@@ -258,8 +300,8 @@ func (p *Process) tailCallLua(th *Thread, fn *Closure, base, ra, nargs int) {
 	}
 	old := *topFrame(th)
 	th.frames = th.frames[:len(th.frames)-1]
-	copy(th.stack[old.fn:], th.stack[ra:ra+nargs+1])
-	p.pushLua(th, fn, old.fn, nargs, old.nres, old.mode, old.aux)
+	copy(th.stack[old.Fn:], th.stack[ra:ra+nargs+1])
+	p.pushLua(th, fn, nargs, old.Dest)
 }
 
 // copyValues is copy for Values: small counts by a loop (copy of
@@ -297,25 +339,26 @@ func clearValues(vs []Value) {
 	}
 }
 
-func (p *Process) callGo(th *Thread, f *GoFunction, fn, nargs, nres int, mode uint8, aux int) stopReason {
+func (p *Process) callGo(th *Thread, f *GoFunction, nargs int, d Dest) stopReason {
+	fn := d.Fn
 	th.top = fn + 1 + nargs
 	switch f.kind {
 	case goPcall, goXpcall:
-		return p.callProtected(th, f, fn, nargs, nres, mode, aux)
+		return p.callProtected(th, f, nargs, d)
 	case goResume, goWrap:
-		return p.resume(th, f, fn, nargs, nres, mode, aux)
+		return p.resume(th, f, nargs, d)
 	case goYield:
-		return p.yield(th, fn, nargs, nres, mode, aux)
+		return p.yield(th, nargs, d)
 	case goMbYield:
-		return p.mbYield(th, fn, nargs, nres, mode, aux)
+		return p.mbYield(th, nargs, d)
 	case goCont:
-		return p.startCont(th, f, fn, nargs, nres, mode, aux)
+		return p.startCont(th, f, nargs, d)
 	}
 	saved := th.goCall
 	th.goCall = f
 	n := f.Fn(th, th.stack[fn+1:fn+1+nargs])
 	if n == raisedError {
-		if mode == modeBoundary && th.frames[len(th.frames)-1].mode == modeNormal {
+		if d.Mode == modeBoundary && th.frames[len(th.frames)-1].Mode == modeNormal {
 			// pcall(error, v) called by Lua code: the pcall below
 			// catches it here, without a Go panic (its caller, the
 			// interpreter or compiled code, reloads after the call)
@@ -327,15 +370,15 @@ func (p *Process) callGo(th *Thread, f *GoFunction, fn, nargs, nres int, mode ui
 		panic(p.takeRaised())
 	}
 	th.goCall = saved
-	p.deliverResults(th, th.top-n, n, fn, nres, mode, aux)
+	p.deliverResults(th, th.top-n, n, d)
 	return stopNone
 }
 
-// deliverResults moves n results from stack[src...] to where the call at
-// fn wanted them.
-func (p *Process) deliverResults(th *Thread, src, n, fn, nres int, mode uint8, aux int) {
-	s := th.stack
-	switch mode {
+// deliverResults moves n results from stack[src...] to the call's
+// destination d.
+func (p *Process) deliverResults(th *Thread, src, n int, d Dest) {
+	s, fn, nres := th.stack, d.Fn, d.NRes
+	switch d.Mode {
 	case modeNormal, modeNested, modeBoundary:
 		if nres < 0 {
 			th.ensure(fn + n + 1)
@@ -357,9 +400,9 @@ func (p *Process) deliverResults(th *Thread, src, n, fn, nres int, mode uint8, a
 			}
 			th.top = fn + nres
 		}
-		if mode == modeNested {
+		if d.Mode == modeNested {
 			p.nestStop = true
-		} else if mode == modeBoundary {
+		} else if d.Mode == modeBoundary {
 			p.finishBoundary(th)
 		}
 		return
@@ -368,7 +411,7 @@ func (p *Process) deliverResults(th *Thread, src, n, fn, nres int, mode uint8, a
 	if n > 0 {
 		first = s[src]
 	}
-	switch mode {
+	switch aux := d.Aux; d.Mode {
 	case modeReg, modeConcat:
 		s[aux] = first
 	case modeDiscard:
@@ -395,9 +438,9 @@ func (p *Process) deliverResults(th *Thread, src, n, fn, nres int, mode uint8, a
 		p.unwindTo(th, aux)
 		b := th.frames[aux]
 		th.frames = th.frames[:aux]
-		th.stack[b.fn] = False
-		th.stack[b.fn+1] = first
-		p.deliverResults(th, b.fn, 2, b.fn, b.nres, b.mode, b.aux)
+		th.stack[b.Fn] = False
+		th.stack[b.Fn+1] = first
+		p.deliverResults(th, b.Fn, 2, b.Dest)
 	}
 }
 
@@ -406,23 +449,23 @@ func (p *Process) deliverResults(th *Thread, src, n, fn, nres int, mode uint8, a
 func (p *Process) finishBoundary(th *Thread) {
 	b := th.frames[len(th.frames)-1]
 	th.frames = th.frames[:len(th.frames)-1]
-	first := b.fn + 1
+	first := b.Fn + 1
 	if b.bound != boundPcall {
-		first = b.fn + 2
+		first = b.Fn + 2
 	}
 	n := th.top - first
 	th.stack[first-1] = True
-	p.deliverResults(th, first-1, n+1, b.fn, b.nres, b.mode, b.aux)
+	p.deliverResults(th, first-1, n+1, b.Dest)
 }
 
-func (p *Process) callProtected(th *Thread, f *GoFunction, fn, nargs, nres int, mode uint8, aux int) stopReason {
-	s := th.stack
+func (p *Process) callProtected(th *Thread, f *GoFunction, nargs int, d Dest) stopReason {
+	s, fn := th.stack, d.Fn
 	if f.kind == goPcall {
 		if nargs < 1 {
 			p.argError(th, 1, "value expected")
 		}
-		th.frames = append(th.frames, Frame{fn: fn, nres: nres, mode: mode, aux: aux, bound: boundPcall})
-		return p.callAt(th, fn+1, nargs-1, -1, modeBoundary, 0)
+		th.frames = append(th.frames, Frame{Dest: d, bound: boundPcall})
+		return p.callAt(th, nargs-1, Dest{Fn: fn + 1, NRes: -1, Mode: modeBoundary})
 	}
 	// xpcall(f, handler): keep the handler at fn+1, call f at fn+2
 	if nargs < 2 {
@@ -432,20 +475,20 @@ func (p *Process) callProtected(th *Thread, f *GoFunction, fn, nargs, nres int, 
 	s = th.stack
 	fv, h := s[fn+1], s[fn+2]
 	s[fn+1], s[fn+2] = h, fv
-	th.frames = append(th.frames, Frame{fn: fn, nres: nres, mode: mode, aux: aux, bound: boundXpcall})
-	return p.callAt(th, fn+2, 0, -1, modeBoundary, 0)
+	th.frames = append(th.frames, Frame{Dest: d, bound: boundXpcall})
+	return p.callAt(th, 0, Dest{Fn: fn + 2, NRes: -1, Mode: modeBoundary})
 }
 
 // unwindTo drops the frames above index b, closing their upvalues.
 func (p *Process) unwindTo(th *Thread, b int) {
-	th.closeUpvals(th.frames[b].fn + 1)
+	th.closeUpvals(th.frames[b].Fn + 1)
 	th.frames = th.frames[:b+1]
 }
 
 // ---- coroutines
 
-func (p *Process) resume(th *Thread, f *GoFunction, fn, nargs, nres int, mode uint8, aux int) stopReason {
-	s := th.stack
+func (p *Process) resume(th *Thread, f *GoFunction, nargs int, d Dest) stopReason {
+	s, fn := th.stack, d.Fn
 	var co *Thread
 	first := fn + 1
 	if f.kind == goWrap {
@@ -467,11 +510,11 @@ func (p *Process) resume(th *Thread, f *GoFunction, fn, nargs, nres int, mode ui
 		}
 		s[fn] = False
 		s[fn+1] = String(msg)
-		p.deliverResults(th, fn, 2, fn, nres, mode, aux)
+		p.deliverResults(th, fn, 2, d)
 		return stopNone
 	}
 	args := s[first : first+nargs] // moved straight to co's stack
-	th.wait = waitSite{fn: fn, nres: nres, mode: mode, aux: aux, wrap: f.kind == goWrap}
+	th.wait = waitSite{Dest: d, wrap: f.kind == goWrap}
 	th.status = coNormal
 	co.status = coRunning
 	co.resumer = th
@@ -483,13 +526,22 @@ func (p *Process) resume(th *Thread, f *GoFunction, fn, nargs, nres int, mode ui
 		co.body = Nil
 		copyValues(co.stack[1:], args)
 		co.top = 1 + nargs
-		return p.callAt(co, 0, nargs, -1, modeCoBottom, 0)
+		return p.callAt(co, nargs, Dest{NRes: -1, Mode: modeCoBottom})
 	}
-	w := co.wait
-	co.ensure(w.fn + nargs + 1)
-	copyValues(co.stack[w.fn:], args)
-	p.deliverResults(co, w.fn, nargs, w.fn, w.nres, w.mode, w.aux)
+	w := co.takeWait()
+	co.ensure(w.Fn + nargs + 1)
+	copyValues(co.stack[w.Fn:], args)
+	p.deliverResults(co, w.Fn, nargs, w.Dest)
 	return stopNone
+}
+
+// takeWait returns t's wait site and clears it: a site is used once, and
+// a stale one would be frozen with the thread (its frame index may point
+// at a frame that has gone).
+func (t *Thread) takeWait() waitSite {
+	w := t.wait
+	t.wait = waitSite{}
+	return w
 }
 
 // switchBack returns control from coroutine co to its resumer with vals
@@ -499,40 +551,40 @@ func (p *Process) switchBack(co *Thread, vals []Value, ok bool) {
 	co.resumer = nil
 	r.status = coRunning
 	p.cur = r
-	w := r.wait
+	w := r.takeWait()
 	if w.wrap && !ok {
 		panic(&Error{Value: vals[0]})
 	}
-	r.ensure(w.fn + len(vals) + 2)
-	dst, n := w.fn, len(vals)
+	r.ensure(w.Fn + len(vals) + 2)
+	dst, n := w.Fn, len(vals)
 	if !w.wrap {
 		r.stack[dst] = Bool(ok)
 		dst++
 		n++
 	}
 	copyValues(r.stack[dst:], vals)
-	p.deliverResults(r, w.fn, n, w.fn, w.nres, w.mode, w.aux)
+	p.deliverResults(r, w.Fn, n, w.Dest)
 }
 
-func (p *Process) yield(th *Thread, fn, nargs, nres int, mode uint8, aux int) stopReason {
+func (p *Process) yield(th *Thread, nargs int, d Dest) stopReason {
 	if th.resumer == nil || th.nny > 0 {
 		p.rtError(th, "attempt to yield across metamethod/C-call boundary")
 	}
-	vals := th.stack[fn+1 : fn+1+nargs]
-	th.wait = waitSite{fn: fn, nres: nres, mode: mode, aux: aux}
+	vals := th.stack[d.Fn+1 : d.Fn+1+nargs]
+	th.wait = waitSite{Dest: d}
 	th.status = coSuspended
 	p.switchBack(th, vals, true)
 	return stopNone
 }
 
-func (p *Process) mbYield(th *Thread, fn, nargs, nres int, mode uint8, aux int) stopReason {
+func (p *Process) mbYield(th *Thread, nargs int, d Dest) stopReason {
 	if th.nny > 0 || p.nested > 0 {
 		p.rtError(th, "attempt to yield across metamethod/C-call boundary")
 	}
-	p.yieldv = append([]Value(nil), th.stack[fn+1:fn+1+nargs]...)
-	th.wait = waitSite{fn: fn, nres: nres, mode: mode, aux: aux}
+	p.yieldv = append([]Value(nil), th.stack[d.Fn+1:d.Fn+1+nargs]...)
+	th.wait = waitSite{Dest: d}
 	p.yieldTh = th
-	p.yieldBy, _ = th.stack[fn].o.(*GoFunction)
+	p.yieldBy, _ = th.stack[d.Fn].o.(*GoFunction)
 	return stopYield
 }
 
@@ -584,9 +636,9 @@ func (t *Thread) callNested(f Value, args []Value) int {
 	}()
 	p.nestTh, p.nestAt = t, depth
 	if cl, ok := f.o.(*Closure); ok {
-		p.pushLua(t, cl, fn, len(args), -1, modeNested, 0)
+		p.pushLua(t, cl, len(args), Dest{Fn: fn, NRes: -1, Mode: modeNested})
 	} else {
-		p.callAt(t, fn, len(args), -1, modeNested, 0)
+		p.callAt(t, len(args), Dest{Fn: fn, NRes: -1, Mode: modeNested})
 	}
 	if len(t.frames) > depth {
 		p.nestStop = false
@@ -761,10 +813,10 @@ retry:
 				p.unwindTo(th, i)
 				b := th.frames[i]
 				th.frames = th.frames[:i]
-				th.ensure(b.fn + 2)
-				th.stack[b.fn] = False
-				th.stack[b.fn+1] = e.Value
-				p.deliverResults(th, b.fn, 2, b.fn, b.nres, b.mode, b.aux)
+				th.ensure(b.Fn + 2)
+				th.stack[b.Fn] = False
+				th.stack[b.Fn+1] = e.Value
+				p.deliverResults(th, b.Fn, 2, b.Dest)
 				return nil
 			case boundXpcall:
 				// call the handler where the error happened
@@ -776,7 +828,7 @@ retry:
 					}
 				}
 				th.ensure(top + 3)
-				th.stack[top] = th.stack[fr.fn+1]
+				th.stack[top] = th.stack[fr.Fn+1]
 				th.stack[top+1] = e.Value
 				th.top = top + 2
 				func() {
@@ -789,7 +841,7 @@ retry:
 							panic(x)
 						}
 					}()
-					p.callAt(th, top, 1, 1, modeHandler, i)
+					p.callAt(th, 1, Dest{Fn: top, NRes: 1, Mode: modeHandler, Aux: i})
 					e = nil
 				}()
 				if e == nil {
@@ -800,7 +852,7 @@ retry:
 		}
 		if th == p.nestTh {
 			if len(th.frames) > p.nestAt {
-				th.closeUpvals(th.frames[p.nestAt].fn)
+				th.closeUpvals(th.frames[p.nestAt].Fn)
 				th.frames = th.frames[:p.nestAt]
 			}
 			return e
@@ -820,6 +872,7 @@ retry:
 			th.status = coDead
 			r := th.resumer
 			if r.wait.wrap {
+				r.takeWait()
 				if s, ok := e.Value.o.(string); ok {
 					e = &Error{Value: String(p.where(r, 1) + s)}
 				}

@@ -74,7 +74,7 @@ func (p *Process) frameLines(th *Thread) []string {
 			what = "in main chunk"
 		default:
 			name := ""
-			if i > 0 && fr.mode == modeNormal {
+			if i > 0 && fr.Mode == modeNormal {
 				caller := &th.frames[i-1]
 				if caller.cl != nil {
 					name = calledName(caller)

@@ -403,7 +403,7 @@ reload:
 			}
 			if f, ok := stack[ra].o.(*Closure); ok {
 				topFrame(th).pc = pc
-				p.pushLua(th, f, ra, nargs, int(in.c())-1, modeNormal, 0)
+				p.pushLua(th, f, nargs, Dest{Fn: ra, NRes: int(in.c()) - 1})
 				goto reload
 			}
 			topFrame(th).pc = pc
@@ -412,7 +412,7 @@ reload:
 				goto reload
 			}
 			p.checkCallable(th, topFrame(th), int(in.a()), stack[ra])
-			if r := p.callAt(th, ra, nargs, int(in.c())-1, modeNormal, 0); r != stopNone {
+			if r := p.callAt(th, nargs, Dest{Fn: ra, NRes: int(in.c()) - 1}); r != stopNone {
 				return r
 			}
 			goto reload
@@ -433,7 +433,7 @@ reload:
 			topFrame(th).pc = pc
 			p.checkCallable(th, topFrame(th), int(in.a()), stack[ra])
 			topFrame(th).pc = pc
-			if r := p.callAt(th, ra, nargs, -1, modeNormal, 0); r != stopNone {
+			if r := p.callAt(th, nargs, Dest{Fn: ra, NRes: -1}); r != stopNone {
 				return r
 			}
 			goto reload
@@ -446,17 +446,17 @@ reload:
 				th.closeUpvals(base)
 			}
 			ret := topFrame(th)
-			dst, nres, mode, aux := ret.fn, ret.nres, ret.mode, ret.aux
+			d := ret.Dest
 			th.frames = th.frames[:len(th.frames)-1]
-			if mode == modeNormal {
-				if nres == 1 && n >= 1 {
-					stack[dst] = stack[ra] // the common case, inline
+			if d.Mode == modeNormal {
+				if d.NRes == 1 && n >= 1 {
+					stack[d.Fn] = stack[ra] // the common case, inline
 				} else {
-					th.moveResults(dst, ra, n, nres)
+					th.moveResults(d.Fn, ra, n, d.NRes)
 				}
 				goto reload
 			}
-			p.deliverResults(th, ra, n, dst, nres, mode, aux)
+			p.deliverResults(th, ra, n, d)
 			goto reload
 		case ir.FORPREP:
 			init, ok1 := ToNumber(stack[ra])
@@ -503,7 +503,7 @@ reload:
 			th.top = ra + 6
 			if f, ok := stack[ra+3].o.(*Closure); ok {
 				topFrame(th).pc = pc
-				p.pushLua(th, f, ra+3, 2, int(in.c()), modeNormal, 0)
+				p.pushLua(th, f, 2, Dest{Fn: ra + 3, NRes: int(in.c())})
 				goto reload
 			}
 			if g, ok := stack[ra+3].o.(*GoFunction); ok && g.kind == goPlain {
@@ -530,7 +530,7 @@ reload:
 			topFrame(th).pc = pc
 			p.checkCallable(th, topFrame(th), int(in.a()), stack[ra])
 			topFrame(th).pc = pc
-			if r := p.callAt(th, ra+3, 2, int(in.c()), modeNormal, 0); r != stopNone {
+			if r := p.callAt(th, 2, Dest{Fn: ra + 3, NRes: int(in.c())}); r != stopNone {
 				return r
 			}
 			goto reload
@@ -602,7 +602,7 @@ func (p *Process) callPlain(th *Thread, g *GoFunction, ra, nargs, nres int) (unw
 		th.top = ra + 1
 		return false
 	}
-	p.deliverResults(th, th.top-n, n, ra, nres, modeNormal, 0)
+	p.deliverResults(th, th.top-n, n, Dest{Fn: ra, NRes: nres})
 	return false
 }
 

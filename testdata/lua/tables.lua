@@ -170,6 +170,9 @@ local objs = {} for i = 1, 50 do objs[i] = setmetatable({v = i}, C) end
 calls = 0; table.sort(objs); print(calls)   --> =241
 local two = {2, 1}
 table.sort(two, coroutine.wrap(function(a, b) return a < b end)); print(two[1], two[2]) --> =1	2
+-- (the main thread's wait site of that call is used once: frozen after
+-- it, the process thaws, though the sort's frame has gone)
+local s = 0 for i = 1, 3 do s = s + i end print(s) --> =6
 ---
 -- table.foreach / foreachi (deprecated in 5.1, still there)
 local seen = {}
