@@ -18,18 +18,7 @@ import (
 
 // newProcess makes a process as `mobilua run` does, writing to out.
 func newProcess(out io.Writer, sandboxed bool) *runtime.Process {
-	p := runtime.NewProcess()
-	p.Stdout = out
-	p.Stderr = out
-	p.Compiler = transpile.Compiler{}
-	p.Sandboxed = sandboxed
-	stdlib.Open(p)
-	stdlib.OpenMb(p)
-	if !sandboxed {
-		stdlib.OpenPackage(p, "")
-	}
-	p.SealNatives()
-	return p
+	return stdlib.NewProcess(stdlib.ProfileOf(sandboxed), transpile.Compiler{}, out, out)
 }
 
 func options(out io.Writer) Options {

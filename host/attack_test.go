@@ -2,6 +2,7 @@ package host
 
 import (
 	"fmt"
+	"io"
 	"path/filepath"
 	goruntime "runtime"
 	"strings"
@@ -261,11 +262,7 @@ func TestProcessCaps(t *testing.T) {
 // crafted is a continuation made outside any sandbox, without limits:
 // what a peer could send.
 func crafted(t testing.TB, src string) []byte {
-	p := runtime.NewProcess()
-	p.Compiler = transpile.Compiler{}
-	stdlib.Open(p)
-	stdlib.OpenMb(p)
-	p.SealNatives()
+	p := stdlib.NewProcess(stdlib.Plain, transpile.Compiler{}, io.Discard, io.Discard)
 	proto, err := transpile.Compile([]byte(src), "=crafted", transpile.Options{})
 	if err != nil {
 		t.Fatal(err)

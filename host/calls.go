@@ -415,6 +415,13 @@ func self(t *runtime.Thread) *proc {
 	return pr
 }
 
+// openHostNatives opens what a host's processes hold beside the sandboxed
+// libraries: the host's calls and the step driver's wait.
+func openHostNatives(p *runtime.Process) {
+	openHostCalls(p)
+	openStepWait(p)
+}
+
 // openHostCalls adds the host's calls to mb (stdlib.OpenMb has yield,
 // freeze and jump).
 func openHostCalls(p *runtime.Process) {

@@ -453,16 +453,11 @@ func (h *Host) enqueue(pr *proc) {
 // newProcess makes a process with the host's libraries: the sandbox
 // profile, mb, sealed (so continuations carry only what the script did).
 func (h *Host) newProcess(pr *proc) *runtime.Process {
-	p := runtime.NewProcess()
-	p.Stdout = &procOut{h: h, pr: pr}
-	p.Stderr = p.Stdout
-	p.Compiler = transpile.Compiler{}
-	p.Sandboxed = true
-	stdlib.Open(p)
-	stdlib.OpenMb(p)
-	openHostCalls(p)
-	openStepWait(p)
-	p.SealNatives()
+	out := &procOut{h: h, pr: pr}
+	// every process of a host, run, thawed or a step session, has this
+	// profile: the baseline its continuations are written against
+	prof := stdlib.Profile{Sandboxed: true, Extra: openHostNatives}
+	p := stdlib.NewProcess(prof, transpile.Compiler{}, out, out)
 	p.Embedder = pr
 	h.limit(p)
 	return p

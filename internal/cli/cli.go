@@ -196,20 +196,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // NewProcess makes a process with the standard library (and package,
 // outside the sandbox), writing to out, sealed (runtime.Process.SealNatives).
 func NewProcess(out io.Writer, stderr io.Writer, sandbox bool) *runtime.Process {
-	p := runtime.NewProcess()
-	p.Stdout = out
-	p.Stderr = stderr
-	p.Compiler = transpile.Compiler{}
-	p.Sandboxed = sandbox
-	stdlib.Open(p)
-	stdlib.OpenMb(p)
-	if !sandbox {
-		stdlib.OpenPackage(p, "")
-	}
-	// what a fresh process holds is the baseline continuations are
-	// written against (run sets arg and package.path after)
-	p.SealNatives()
-	return p
+	// (run sets arg and package.path after the baseline is sealed)
+	return stdlib.NewProcess(stdlib.ProfileOf(sandbox), transpile.Compiler{}, out, stderr)
 }
 
 func closureValue(cl *runtime.Closure) runtime.Value { return runtime.ClosureValue(cl) }

@@ -31,12 +31,7 @@ func FuzzRun(f *testing.F) {
 		if err != nil {
 			return
 		}
-		p := runtime.NewProcess()
-		p.Stdout = discard{}
-		p.Stderr = discard{}
-		p.Compiler = transpile.Compiler{}
-		p.Sandboxed = true
-		stdlib.Open(p)
+		p := stdlib.NewProcess(stdlib.Sandboxed, transpile.Compiler{}, discard{}, discard{})
 		p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk("@fuzz.lua", []byte(src), proto))))
 		p.SetBudget(20000)
 		st, err := p.Resume()

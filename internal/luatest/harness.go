@@ -122,18 +122,7 @@ func RunFrozen(name, source string, budget int64, sandbox bool, check func(a, b 
 }
 
 func newProcess(w *bufio.Writer, stderr io.Writer, sandbox bool) *runtime.Process {
-	p := runtime.NewProcess()
-	p.Stdout = w
-	p.Stderr = stderr
-	p.Compiler = transpile.Compiler{}
-	p.Sandboxed = sandbox
-	stdlib.Open(p)
-	stdlib.OpenMb(p)
-	if !sandbox {
-		stdlib.OpenPackage(p, "")
-	}
-	p.SealNatives()
-	return p
+	return stdlib.NewProcess(stdlib.ProfileOf(sandbox), transpile.Compiler{}, w, stderr)
 }
 
 func run(name, source string, budget int64, sandbox bool, check func(a, b []byte, err error)) Result {
