@@ -122,5 +122,5 @@ func describeFrame(f runtime.FrameState) string {
 	case f.Builtin != nil:
 		return "[builtin] " + f.Builtin.Name + " in progress"
 	}
-	return "[pcall boundary]"
+	return fmt.Sprintf("[%s boundary]", f.Bound)
 }

@@ -17,14 +17,21 @@ var update = flag.Bool("update", false, "rewrite testdata/numbers.golden")
 func TestFormatNumbers(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("# Numbers a continuation stores raw (runtime/thread.go); never renumbered.\n")
-	for m := Mode(0); m <= maxMode; m++ {
-		fmt.Fprintf(&b, "mode %d %s\n", m, m)
-	}
-	for k := Bound(0); k <= maxBound; k++ {
-		fmt.Fprintf(&b, "bound %d %s\n", k, k)
-	}
-	for i, name := range coStatusNames {
-		fmt.Fprintf(&b, "status %d %s\n", i, name)
+	// by identifier: a constant given another number changes its line
+	for _, m := range []struct {
+		id string
+		n  uint8
+	}{
+		{"modeNormal", uint8(modeNormal)}, {"modeBottom", uint8(modeBottom)}, {"modeCoBottom", uint8(modeCoBottom)},
+		{"modeReg", uint8(modeReg)}, {"modeCond", uint8(modeCond)}, {"modeDiscard", uint8(modeDiscard)},
+		{"modeConcat", uint8(modeConcat)}, {"modeNested", uint8(modeNested)}, {"modeBoundary", uint8(modeBoundary)},
+		{"modeHandler", uint8(modeHandler)}, {"modeCont", uint8(modeCont)}, {"maxMode", uint8(maxMode)},
+		{"boundNone", uint8(boundNone)}, {"boundPcall", uint8(boundPcall)}, {"boundXpcall", uint8(boundXpcall)},
+		{"boundXpcallHandling", uint8(boundXpcallHandling)}, {"boundCont", uint8(boundCont)}, {"maxBound", uint8(maxBound)},
+		{"coSuspended", uint8(coSuspended)}, {"coRunning", uint8(coRunning)}, {"coNormal", uint8(coNormal)},
+		{"coDead", uint8(coDead)},
+	} {
+		fmt.Fprintf(&b, "%-20s %2d\n", m.id, m.n)
 	}
 	const golden = "testdata/numbers.golden"
 	if *update {

@@ -18,7 +18,7 @@ const (
 	coDead      coStatus = 3
 )
 
-var coStatusNames = [...]string{"suspended", "running", "normal", "dead"}
+var coStatusNames = [...]string{coSuspended: "suspended", coRunning: "running", coNormal: "normal", coDead: "dead"}
 
 // Mode says what becomes of a call's results when it returns.
 //
@@ -44,8 +44,9 @@ const (
 	maxMode = modeCont
 )
 
-var modeNames = [...]string{"normal", "bottom", "coroutine bottom", "register", "condition",
-	"discard", "concat", "nested", "boundary", "handler", "resumable"}
+var modeNames = [...]string{modeNormal: "normal", modeBottom: "bottom", modeCoBottom: "coroutine bottom",
+	modeReg: "register", modeCond: "condition", modeDiscard: "discard", modeConcat: "concat",
+	modeNested: "nested", modeBoundary: "boundary", modeHandler: "handler", modeCont: "resumable"}
 
 func (m Mode) String() string {
 	if int(m) < len(modeNames) {
@@ -78,7 +79,8 @@ const (
 	maxBound = boundCont
 )
 
-var boundNames = [...]string{"lua", "pcall", "xpcall", "xpcall handling", "resumable builtin"}
+var boundNames = [...]string{boundNone: "lua", boundPcall: "pcall", boundXpcall: "xpcall",
+	boundXpcallHandling: "xpcall (handler running)", boundCont: "resumable builtin"}
 
 func (b Bound) String() string {
 	if int(b) < len(boundNames) {
