@@ -10,10 +10,22 @@ import (
 
 	"github.com/mobilua/mobilua/continuation"
 	"github.com/mobilua/mobilua/runtime"
+	"github.com/mobilua/mobilua/runtime/stdlib"
+)
+
+// The host's own mb calls that suspend a process to it, beside stdlib's
+// mb.yield, mb.freeze and mb.jump. serve answers them all.
+const (
+	callInput      = "mb.input"
+	callReceive    = "mb.receive"
+	callSleep      = "mb.sleep"
+	callFork       = "mb.fork"
+	callExit       = "mb.exit"
+	callCheckpoint = "mb.checkpoint"
 )
 
 // serve answers a process that yielded to the host with one of the mb
-// calls. h.mu is held.
+// calls: the one place that knows what each does on a host. h.mu is held.
 func (h *Host) serve(pr *proc) {
 	p := pr.p
 	args := p.YieldValues()
@@ -28,7 +40,17 @@ func (h *Host) serve(pr *proc) {
 		h.enqueue(pr)
 	}
 	switch p.YieldedBy() {
-	case "mb.receive":
+	case stdlib.MbYield: // others get a turn
+		h.requeue(pr)
+	case callInput:
+		pr.rec.State, pr.rec.Prompt = StateInput, ""
+		if len(args) > 0 {
+			pr.rec.Prompt, _ = runtime.ToStringRaw(args[0])
+		}
+		if h.park(pr) {
+			h.ask(pr)
+		}
+	case callReceive:
 		if h.receive(pr) {
 			return
 		}
@@ -40,20 +62,20 @@ func (h *Host) serve(pr *proc) {
 		if h.park(pr) {
 			h.arm(pr)
 		}
-	case "mb.sleep":
+	case callSleep:
 		t, _ := runtime.ToNumber(arg(0))
 		pr.rec.State, pr.rec.WakeAt = StateSleeping, h.wakeAt(pr, seconds(t))
 		if h.park(pr) {
 			h.arm(pr)
 		}
-	case "mb.checkpoint":
+	case callCheckpoint:
 		if err := h.checkpoint(pr); err != nil {
 			fail(err.Error())
 			return
 		}
 		pr.args = []runtime.Value{runtime.True}
 		h.enqueue(pr)
-	case "mb.exit":
+	case callExit:
 		code := 0
 		if n, ok := runtime.ToNumber(arg(0)); ok {
 			code = int(n)
@@ -63,7 +85,7 @@ func (h *Host) serve(pr *proc) {
 			st, reason = StateFailed, fmt.Sprintf("exited with status %d", code)
 		}
 		h.end(pr, st, reason)
-	case "mb.fork":
+	case callFork:
 		child, err := h.fork(pr, true)
 		if err != nil {
 			fail(err.Error())
@@ -72,7 +94,7 @@ func (h *Host) serve(pr *proc) {
 		pr.args = []runtime.Value{runtime.String(child.rec.PID)}
 		h.enqueue(pr)
 		h.enqueue(child)
-	case "mb.jump":
+	case stdlib.MbJump:
 		to, _ := runtime.ToStringRaw(arg(0))
 		if err := h.jump(pr, to); err != nil && !errors.Is(err, errPending) {
 			fail(err.Error())
@@ -190,16 +212,14 @@ func (h *Host) wakeUp(pid string, at time.Time) {
 func (h *Host) restore(pr *proc) {
 	switch pr.rec.State {
 	case StateRunning:
-		if pr.p.YieldedBy() == "mb.jump" && pr.rec.Arrived { // came here, not yet run
-			pr.args = []runtime.Value{runtime.True}
-		}
-		if pr.p.YieldedBy() == "mb.jump" && pr.rec.JumpFailed != "" { // its jump failed, not yet told
+		switch by := pr.p.YieldedBy(); {
+		case by == stdlib.MbJump && pr.rec.JumpFailed != "": // its jump failed, not yet told
 			pr.args = []runtime.Value{runtime.Nil, runtime.String(pr.rec.JumpFailed)}
-		}
-		if pr.p.YieldedBy() == "mb.input" && pr.rec.Answer != nil { // answered, not yet taken
+		case by == stdlib.MbJump && pr.rec.Arrived: // came here, not yet run
+			pr.args = []runtime.Value{runtime.True}
+		case by == callInput && pr.rec.Answer != nil: // answered, not yet taken
 			pr.args = []runtime.Value{runtime.String(*pr.rec.Answer)}
-		}
-		if pr.p.YieldedBy() == "mb.fork" { // stopped between the fork and its first slice
+		case by == callFork: // stopped between the fork and its first slice
 			if pr.rec.ForkChild != "" {
 				pr.args = []runtime.Value{runtime.String(pr.rec.ForkChild)}
 			} else {
@@ -447,12 +467,12 @@ func openHostCalls(p *runtime.Process) {
 			t.Push(runtime.String(self(t).h.cfg.Name))
 			return 1
 		}),
-		runtime.NewEmbedderYield("input"),
-		runtime.NewEmbedderYield("receive"),
-		runtime.NewEmbedderYield("sleep"),
-		runtime.NewEmbedderYield("fork"),
-		runtime.NewEmbedderYield("exit"),
-		runtime.NewEmbedderYield("checkpoint"),
+		stdlib.EmbedderCall(callInput),
+		stdlib.EmbedderCall(callReceive),
+		stdlib.EmbedderCall(callSleep),
+		stdlib.EmbedderCall(callFork),
+		stdlib.EmbedderCall(callExit),
+		stdlib.EmbedderCall(callCheckpoint),
 		runtime.NewGoFunction("send", func(t *runtime.Thread, a []runtime.Value) int {
 			pr := self(t)
 			to, ok := runtime.ToStringRaw(t.CheckAny(a, 0))

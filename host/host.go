@@ -539,10 +539,10 @@ func (h *Host) checkpoint(pr *proc) error {
 // of pr's state now, up to that state.
 func (h *Host) saving(pr *proc, rec *Record) {
 	rec.MailSeq = pr.consumed // the messages it received go with the state that received them
-	if pr.p.YieldedBy() != "mb.input" {
+	if pr.p.YieldedBy() != callInput {
 		rec.Answer = nil // taken
 	}
-	if pr.p.YieldedBy() != "mb.jump" {
+	if pr.p.YieldedBy() != stdlib.MbJump {
 		rec.Arrived, rec.JumpFailed = false, ""
 	}
 }
@@ -607,32 +607,30 @@ func (h *Host) slice(pr *proc) {
 		h.end(pr, StateFailed, errorText(err))
 	case st == runtime.Done:
 		h.end(pr, StateFinished, "")
-	case st == runtime.Yielded && pr.p.YieldedBy() == "mb.input":
-		pr.rec.State, pr.rec.Prompt = StateInput, ""
-		if vs := pr.p.YieldValues(); len(vs) > 0 {
-			pr.rec.Prompt, _ = runtime.ToStringRaw(vs[0])
-		}
-		if !h.park(pr) {
-			return
-		}
-		h.ask(pr)
-	case st == runtime.Yielded && pr.p.YieldedBy() != "mb.yield":
+	case st == runtime.Yielded:
 		h.serve(pr)
-	default: // out of steps, or mb.yield: others get a turn
-		if time.Since(pr.lastSave) >= h.cfg.CheckpointEvery {
-			// freezing and storing take about three times the heap for a
-			// moment: within the budget, or at a later slice
-			if need := 3 * p.MemoryInUse(); h.pool.Reserve(need) {
-				err := h.checkpoint(pr)
-				h.pool.Release(need)
-				if errors.Is(err, errStored) {
-					h.end(pr, StateFailed, err.Error())
-					return
-				}
+	default: // out of steps
+		h.requeue(pr)
+	}
+}
+
+// requeue puts pr, which has used its slice, at the end of the run queue
+// (others get a turn), storing it first when its last checkpoint is old.
+// h.mu is held.
+func (h *Host) requeue(pr *proc) {
+	if time.Since(pr.lastSave) >= h.cfg.CheckpointEvery {
+		// freezing and storing take about three times the heap for a
+		// moment: within the budget, or at a later slice
+		if need := 3 * pr.p.MemoryInUse(); h.pool.Reserve(need) {
+			err := h.checkpoint(pr)
+			h.pool.Release(need)
+			if errors.Is(err, errStored) {
+				h.end(pr, StateFailed, err.Error())
+				return
 			}
 		}
-		h.enqueue(pr)
 	}
+	h.enqueue(pr)
 }
 
 // ask tells pr's user that it waits in mb.input, and what it asks.

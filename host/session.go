@@ -8,6 +8,7 @@ import (
 	"github.com/mobilua/mobilua/continuation"
 	"github.com/mobilua/mobilua/ir"
 	"github.com/mobilua/mobilua/runtime"
+	"github.com/mobilua/mobilua/runtime/stdlib"
 	"github.com/mobilua/mobilua/transpile"
 )
 
@@ -173,7 +174,7 @@ func (h *Host) stepSlice(pr *proc, st runtime.Status, err error) {
 			reply = errorText(&runtime.Error{Value: vs[1]})
 		}
 	case st == runtime.Done:
-	case st == runtime.Yielded && pr.p.YieldedBy() != "mb.yield":
+	case st == runtime.Yielded && pr.p.YieldedBy() != stdlib.MbYield:
 		pr.args = []runtime.Value{runtime.Nil, runtime.String(pr.p.YieldedBy() + " is for stored processes (new, then run)")}
 		h.enqueue(pr)
 		return

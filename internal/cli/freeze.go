@@ -11,6 +11,7 @@ import (
 
 	"github.com/mobilua/mobilua/continuation"
 	"github.com/mobilua/mobilua/runtime"
+	"github.com/mobilua/mobilua/runtime/stdlib"
 )
 
 // checkpoint is the --checkpoint FILE --every N pair.
@@ -62,7 +63,7 @@ func drive(p *runtime.Process, out *bufio.Writer, stderr io.Writer, cp checkpoin
 			}
 		case runtime.Yielded:
 			switch p.YieldedBy() {
-			case "mb.freeze", "mb.jump":
+			case stdlib.MbFreeze, stdlib.MbJump:
 				vs := p.YieldValues()
 				var path string
 				if len(vs) > 0 {
@@ -146,7 +147,7 @@ func resume(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	var res []runtime.Value
-	if by := p.YieldedBy(); by == "mb.freeze" || by == "mb.jump" {
+	if by := p.YieldedBy(); by == stdlib.MbFreeze || by == stdlib.MbJump {
 		res = []runtime.Value{runtime.True} // the freeze returns true here
 	}
 	return drive(p, out, stderr, cp, res)
