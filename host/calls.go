@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -524,106 +523,6 @@ func openHostCalls(p *runtime.Process) {
 			return 1
 		}),
 	)
-}
-
-func (h *Host) cmdSend(from, arg string) string {
-	pid, text, _ := strings.Cut(arg, " ")
-	h.mu.Lock()
-	pr, msg := h.own(from, pid)
-	h.mu.Unlock()
-	if pr == nil {
-		return msg
-	}
-	v, err := copyValue(runtime.String(text), h.cfg.MaxMessage)
-	if err == nil {
-		err = h.Deliver(Sender{Addr: from, Owner: pr.rec.Owner}, pr.rec.PID, v)
-	}
-	if err != nil {
-		return err.Error()
-	}
-	return "sent to " + pr.rec.PID
-}
-
-func (h *Host) cmdComment(from, arg string) string {
-	pid, text, _ := strings.Cut(arg, " ")
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	pr, msg := h.own(from, pid)
-	if pr == nil {
-		return msg
-	}
-	if len(text) > maxComment {
-		return fmt.Sprintf("a comment has at most %d bytes", maxComment)
-	}
-	pr.rec.Comment = text
-	if err := h.store.Put(&pr.rec, nil, false); err != nil {
-		return "cannot store it: " + err.Error()
-	}
-	if text == "" {
-		return pr.rec.PID + "'s comment is removed"
-	}
-	return pr.rec.PID + "'s comment is set (ps shows it)"
-}
-
-func (h *Host) cmdAlias(from, arg string) string {
-	name, pid, _ := strings.Cut(arg, " ")
-	if err := checkAlias(name); err != nil {
-		return err.Error()
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	pr, msg := h.own(from, pid)
-	if pr == nil {
-		return msg
-	}
-	// an alias is in its owner's namespace (an admin names the owner's)
-	if other := h.lookup(pr.rec.Owner, name); other != nil && other != pr {
-		return fmt.Sprintf("%s already names %s", name, other.rec.PID)
-	}
-	if pr.rec.Alias != "" {
-		delete(h.aliases, aliasKey(pr.rec.Owner, pr.rec.Alias))
-	}
-	pr.rec.Alias = name
-	h.aliases[aliasKey(pr.rec.Owner, name)] = pr.rec.PID
-	if err := h.store.Put(&pr.rec, nil, false); err != nil {
-		return "cannot store it: " + err.Error()
-	}
-	return fmt.Sprintf("%s is %s", name, pr.rec.PID)
-}
-
-func (h *Host) cmdEnv(from, _ string) string { return envText(h.newProcess(&proc{h: h}).Globals) }
-
-// envText lists the globals of g, a library's with its names: what a
-// script sees (the env command; env() prints it); maxEnv of them at
-// most, and as many of a library's.
-func envText(g *runtime.Table) string {
-	var names []string
-	more := false
-	for k, v, _ := g.Next(runtime.Nil); !k.IsNil(); k, v, _ = g.Next(k) {
-		if more = len(names) == maxEnv; more {
-			break
-		}
-		name, ok := k.Str()
-		if !ok {
-			continue
-		}
-		if t := v.Table(); t != nil && t != g {
-			var fs []string
-			for k2, _, _ := t.Next(runtime.Nil); !k2.IsNil() && len(fs) < maxEnv; k2, _, _ = t.Next(k2) {
-				if s, ok := k2.Str(); ok {
-					fs = append(fs, s)
-				}
-			}
-			sort.Strings(fs)
-			name += " (" + strings.Join(fs, " ") + ")"
-		}
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	if more {
-		names = append(names, "(and more)")
-	}
-	return strings.Join(names, "\n")
 }
 
 // maxEnv is the most names envText lists.

@@ -1,8 +1,11 @@
 package host
 
 import (
+	"embed"
 	"fmt"
+	"path"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -500,4 +503,175 @@ func (h *Host) Load() Load {
 		}
 	}
 	return l
+}
+
+//go:embed examples/*.lua
+var examplesFS embed.FS
+
+// examples returns the bundled examples in order.
+func examples() []string {
+	ents, _ := examplesFS.ReadDir("examples")
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	return names
+}
+
+func (h *Host) cmdExamples(from, _ string) string {
+	var b strings.Builder
+	for i, n := range examples() {
+		src, _ := examplesFS.ReadFile(path.Join("examples", n))
+		first, _, _ := strings.Cut(string(src), "\n")
+		fmt.Fprintf(&b, "example %d — %s\n", i+1, strings.TrimPrefix(strings.TrimPrefix(first, "-- "), fmt.Sprintf("%d: ", i+1)))
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func (h *Host) cmdExample(from, arg string) string {
+	var n int
+	if _, err := fmt.Sscan(arg, &n); err != nil || n < 1 || n > len(examples()) {
+		return fmt.Sprintf("example wants a number from 1 to %d (examples lists them)", len(examples()))
+	}
+	file := examples()[n-1]
+	src, _ := examplesFS.ReadFile(path.Join("examples", file))
+	_, name, _ := strings.Cut(file, "-") // 1-hello.lua
+	pid, err := h.New(from, name, string(src))
+	if err != nil {
+		return err.Error()
+	}
+	return h.cmdRun(from, pid)
+}
+
+// cmdShell makes a process the caller's shell: their later messages are
+// its input.
+func (h *Host) cmdShell(from, arg string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if arg == "off" {
+		if _, ok := h.shells[from]; !ok {
+			return "you have no shell on (shell <pid> makes a process your shell)"
+		}
+		delete(h.shells, from)
+		return "shell off: messages are commands again"
+	}
+	pr, msg := h.own(from, arg)
+	if pr == nil {
+		return msg
+	}
+	h.shells[from] = pr.rec.PID
+	return fmt.Sprintf("your messages now go to %s as input; shell off ends that", pr.rec.PID)
+}
+
+// toShell passes a message to the caller's shell process, if they have
+// one, and returns the reply ("" when the process took it).
+func (h *Host) toShell(from, text string) (string, bool) {
+	h.mu.Lock()
+	pid, ok := h.shells[from]
+	h.mu.Unlock()
+	if !ok || strings.TrimSpace(text) == "shell off" {
+		return "", false
+	}
+	return h.Input(from, pid, text), true
+}
+
+func (h *Host) cmdSend(from, arg string) string {
+	pid, text, _ := strings.Cut(arg, " ")
+	h.mu.Lock()
+	pr, msg := h.own(from, pid)
+	h.mu.Unlock()
+	if pr == nil {
+		return msg
+	}
+	v, err := copyValue(runtime.String(text), h.cfg.MaxMessage)
+	if err == nil {
+		err = h.Deliver(Sender{Addr: from, Owner: pr.rec.Owner}, pr.rec.PID, v)
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return "sent to " + pr.rec.PID
+}
+
+func (h *Host) cmdComment(from, arg string) string {
+	pid, text, _ := strings.Cut(arg, " ")
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr, msg := h.own(from, pid)
+	if pr == nil {
+		return msg
+	}
+	if len(text) > maxComment {
+		return fmt.Sprintf("a comment has at most %d bytes", maxComment)
+	}
+	pr.rec.Comment = text
+	if err := h.store.Put(&pr.rec, nil, false); err != nil {
+		return "cannot store it: " + err.Error()
+	}
+	if text == "" {
+		return pr.rec.PID + "'s comment is removed"
+	}
+	return pr.rec.PID + "'s comment is set (ps shows it)"
+}
+
+func (h *Host) cmdAlias(from, arg string) string {
+	name, pid, _ := strings.Cut(arg, " ")
+	if err := checkAlias(name); err != nil {
+		return err.Error()
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr, msg := h.own(from, pid)
+	if pr == nil {
+		return msg
+	}
+	// an alias is in its owner's namespace (an admin names the owner's)
+	if other := h.lookup(pr.rec.Owner, name); other != nil && other != pr {
+		return fmt.Sprintf("%s already names %s", name, other.rec.PID)
+	}
+	if pr.rec.Alias != "" {
+		delete(h.aliases, aliasKey(pr.rec.Owner, pr.rec.Alias))
+	}
+	pr.rec.Alias = name
+	h.aliases[aliasKey(pr.rec.Owner, name)] = pr.rec.PID
+	if err := h.store.Put(&pr.rec, nil, false); err != nil {
+		return "cannot store it: " + err.Error()
+	}
+	return fmt.Sprintf("%s is %s", name, pr.rec.PID)
+}
+
+func (h *Host) cmdEnv(from, _ string) string { return envText(h.newProcess(&proc{h: h}).Globals) }
+
+// envText lists the globals of g, a library's with its names: what a
+// script sees (the env command; env() prints it); maxEnv of them at
+// most, and as many of a library's.
+func envText(g *runtime.Table) string {
+	var names []string
+	more := false
+	for k, v, _ := g.Next(runtime.Nil); !k.IsNil(); k, v, _ = g.Next(k) {
+		if more = len(names) == maxEnv; more {
+			break
+		}
+		name, ok := k.Str()
+		if !ok {
+			continue
+		}
+		if t := v.Table(); t != nil && t != g {
+			var fs []string
+			for k2, _, _ := t.Next(runtime.Nil); !k2.IsNil() && len(fs) < maxEnv; k2, _, _ = t.Next(k2) {
+				if s, ok := k2.Str(); ok {
+					fs = append(fs, s)
+				}
+			}
+			sort.Strings(fs)
+			name += " (" + strings.Join(fs, " ") + ")"
+		}
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	if more {
+		names = append(names, "(and more)")
+	}
+	return strings.Join(names, "\n")
 }

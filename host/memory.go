@@ -1,6 +1,8 @@
 package host
 
 import (
+	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -47,4 +49,64 @@ func (m *Memory) WaitFor(to, want string, timeout time.Duration) string {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// Network connects hosts that share a Memory transport, for mb.jump.
+func (m *Memory) Attach(h *Host) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.hosts == nil {
+		m.hosts = map[string]*Host{}
+	}
+	m.hosts[h.cfg.Name] = h
+}
+
+// Jump delivers a process to an attached host.
+func (m *Memory) Jump(to, id string, rec Record, cont []byte) (pid string, err error) {
+	h, err := m.peer(to)
+	if err != nil {
+		return "", err
+	}
+	err = h.Receive(Migration{ID: id}, rec, cont, func(p string) { pid = p })
+	return pid, err
+}
+
+// peer returns the attached host named name.
+func (m *Memory) peer(name string) (*Host, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if h := m.hosts[name]; h != nil {
+		return h, nil
+	}
+	return nil, fmt.Errorf("no host %s", name)
+}
+
+// Cancel settles a jump to an attached host.
+func (m *Memory) Cancel(to, id string) (bool, error) {
+	h, err := m.peer(to)
+	if err != nil {
+		return false, err
+	}
+	return h.CancelJump(Migration{ID: id})
+}
+
+// Peers names the attached hosts.
+func (m *Memory) Peers() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var ns []string
+	for n := range m.hosts {
+		ns = append(ns, n)
+	}
+	sort.Strings(ns)
+	return ns
+}
+
+// Message delivers a message to a process on an attached host.
+func (m *Memory) Message(host, pid string, from Sender, v Plain) error {
+	h, err := m.peer(host)
+	if err != nil {
+		return err
+	}
+	return h.Deliver(from, pid, v)
 }

@@ -331,15 +331,15 @@ func (s *Store) PutNew(r *Record, cont []byte, id string) (pid string, fresh boo
 
 const cancelled = "cancelled"
 
-// Migrated says whether migration id was taken in here.
-func (s *Store) Migrated(id string) bool {
-	taken := false
+// Migrated says whether migration id was taken in here, and the PID it got.
+func (s *Store) Migrated(id string) (pid string, ok bool) {
 	s.view(func(tx *bolt.Tx) error {
-		old := tx.Bucket(bMigr).Get([]byte(id))
-		taken = old != nil && string(old) != cancelled
+		if old := tx.Bucket(bMigr).Get([]byte(id)); old != nil && string(old) != cancelled {
+			pid, ok = string(old), true
+		}
 		return nil
 	})
-	return id != "" && taken
+	return pid, ok
 }
 
 var errCancelled = errors.New("this migration was cancelled by its sender")

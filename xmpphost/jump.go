@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -37,17 +36,60 @@ var maxPieces = 4096
 //	<message type='normal'><jump xmlns='urn:mobilua:0' id='…' seq='0' of='3'
 //	   sha256='…'>BASE64</jump></message>
 //
-// The first piece also carries the process's record (JSON, base64) in
-// the record attribute. The receiver answers with a jumpack once it has
-// stored the process (or refused it).
+// The first piece also carries the process's record (a record element).
+// The receiver answers with a jumpack once it has stored the process (or
+// refused it).
 type jumpChunk struct {
-	XMLName xml.Name `xml:"urn:mobilua:0 jump"`
-	ID      string   `xml:"id,attr"`
-	Seq     int      `xml:"seq,attr"`
-	Of      int      `xml:"of,attr"`
-	SHA256  string   `xml:"sha256,attr"`
-	Record  string   `xml:"record,attr,omitempty"`
-	Data    string   `xml:",chardata"`
+	XMLName xml.Name    `xml:"urn:mobilua:0 jump"`
+	ID      string      `xml:"id,attr"`
+	Seq     int         `xml:"seq,attr"`
+	Of      int         `xml:"of,attr"`
+	SHA256  string      `xml:"sha256,attr"`
+	Record  *jumpRecord `xml:"urn:mobilua:0 record,omitempty"`
+	Data    string      `xml:",chardata"`
+}
+
+// jumpRecord is what travels of a process's record, in its first piece:
+//
+//	<record xmlns='urn:mobilua:0' pid='p3' owner='alice@a.example'
+//	   client='alice@a.example/phone' name='hello.lua' created='2026-12-05T17:00:00Z'>
+//	  <comment>BASE64</comment><source>BASE64</source>
+//	</record>
+//
+// The comment and the source are any bytes, which XML cannot carry, so
+// they travel in base64. The receiver keeps what it trusts of it
+// (host.Host.Receive).
+type jumpRecord struct {
+	PID     string `xml:"pid,attr"`
+	Owner   string `xml:"owner,attr"`
+	Client  string `xml:"client,attr,omitempty"`
+	Name    string `xml:"name,attr,omitempty"`
+	Created string `xml:"created,attr,omitempty"`
+	Comment string `xml:"urn:mobilua:0 comment,omitempty"`
+	Source  string `xml:"urn:mobilua:0 source"`
+}
+
+func recordOut(r host.Record) *jumpRecord {
+	b64 := base64.StdEncoding.EncodeToString
+	return &jumpRecord{PID: r.PID, Owner: r.Owner, Client: r.Client, Name: r.Name,
+		Created: r.Created.UTC().Format(time.RFC3339Nano), Comment: b64([]byte(r.Comment)), Source: b64([]byte(r.Source))}
+}
+
+func (j *jumpRecord) record() (host.Record, error) {
+	r := host.Record{PID: j.PID, Owner: j.Owner, Client: j.Client, Name: j.Name}
+	var err error
+	if j.Created != "" {
+		if r.Created, err = time.Parse(time.RFC3339Nano, j.Created); err != nil {
+			return r, fmt.Errorf("bad record: creation time %q", j.Created)
+		}
+	}
+	comment, err1 := base64.StdEncoding.DecodeString(j.Comment)
+	source, err2 := base64.StdEncoding.DecodeString(j.Source)
+	if err := errors.Join(err1, err2); err != nil {
+		return r, fmt.Errorf("bad record: %v", err)
+	}
+	r.Comment, r.Source = string(comment), string(source)
+	return r, nil
 }
 
 type jumpAck struct {
@@ -71,19 +113,18 @@ type jumpMsg struct {
 }
 
 // jumps is the transport's state for jumps: peers, pieces being
-// received, senders waiting for acknowledgements, migrations done.
+// received, senders waiting for acknowledgements. (Which migrations were
+// taken in is the host's to know: Host.Received.)
 type jumps struct {
 	mu      sync.Mutex
 	peers   []string // bare JIDs allowed to send and receive processes
-	pending map[string]*incoming
+	pending map[host.Migration]*incoming
 	waiting map[string]chan jumpAck
-	done    map[string]string // migration IDs already taken in, and their PIDs here (a resent jump is acknowledged again, not run twice)
 	h       *host.Host
 }
 
 type incoming struct {
-	from   string
-	record string
+	record *jumpRecord
 	sum    string
 	parts  []string
 	got    int
@@ -113,11 +154,6 @@ func (t *Transport) Jump(to, id string, rec host.Record, cont []byte) (string, e
 	if err != nil {
 		return "", err
 	}
-	rec.Output = ""
-	recJSON, err := json.Marshal(rec)
-	if err != nil {
-		return "", err
-	}
 	sum := sha256.Sum256(cont)
 	data := base64.StdEncoding.EncodeToString(cont)
 	n := (len(data) + chunkSize - 1) / chunkSize
@@ -129,7 +165,7 @@ func (t *Transport) Jump(to, id string, rec host.Record, cont []byte) (string, e
 	for i := 0; i < n; i++ {
 		c := &jumpChunk{ID: id, Seq: i, Of: n, SHA256: hex.EncodeToString(sum[:]), Data: data[i*chunkSize : min((i+1)*chunkSize, len(data))]}
 		if i == 0 {
-			c.Record = base64.StdEncoding.EncodeToString(recJSON)
+			c.Record = recordOut(rec)
 		}
 		err := t.encode(jumpMsg{Message: stanza.Message{To: toJID, Type: stanza.NormalMessage}, Chunk: c})
 		if err != nil {
@@ -247,7 +283,7 @@ func (t *Transport) jumpHandlers() []mux.Option {
 					return nil
 				}
 				go func() {
-					taken, err := h.CancelJump(from + " " + id)
+					taken, err := h.CancelJump(host.Migration{From: from, ID: id})
 					if err != nil {
 						return // no answer: the sender asks again later
 					}
@@ -286,47 +322,48 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 	j := &t.j
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	key := from + " " + c.ID
+	mig := host.Migration{From: from, ID: c.ID}
 	refuse := func(reason string) {
-		delete(j.pending, key)
+		delete(j.pending, mig)
 		go t.ack(from, c.ID, false, reason, "")
 	}
 	if !slices.Contains(j.peers, from) {
 		refuse(fmt.Sprintf("%s does not take processes from %s", t.s.LocalAddr().Bare(), from))
 		return
 	}
-	if pid, ok := j.done[from+" "+c.ID]; ok {
-		go t.ack(from, c.ID, true, "", pid)
-		return
+	in := j.pending[mig]
+	if in == nil && j.h != nil {
+		// sent again (its acknowledgement was lost): acknowledged again,
+		// not taken in twice
+		if pid, ok := j.h.Received(mig); ok {
+			go t.ack(from, c.ID, true, "", pid)
+			return
+		}
 	}
-	in := j.pending[key]
 	if in == nil {
 		if c.Of < 1 || c.Of > maxPieces {
 			refuse("bad piece count")
 			return
 		}
-		in = &incoming{from: from, sum: c.SHA256, parts: make([]string, c.Of)}
-		j.pending[key] = in
+		in = &incoming{sum: c.SHA256, parts: make([]string, c.Of)}
+		j.pending[mig] = in
 	}
 	if c.Seq < 0 || c.Seq >= len(in.parts) || c.Of != len(in.parts) || in.parts[c.Seq] != "" {
 		refuse("bad piece")
 		return
 	}
 	in.parts[c.Seq] = c.Data
-	if c.Record != "" {
+	if c.Record != nil {
 		in.record = c.Record
 	}
 	if in.got++; in.got < len(in.parts) {
 		return
 	}
-	delete(j.pending, key)
+	delete(j.pending, mig)
 	h := j.h
 	go func() {
 		// acknowledged as soon as it is stored, before it runs here
-		err := receive(h, c.ID, in, func(pid string) {
-			j.mu.Lock()
-			j.done[from+" "+c.ID] = pid
-			j.mu.Unlock()
+		err := receive(h, mig, in, func(pid string) {
 			t.ack(from, c.ID, true, "", pid)
 		})
 		if err != nil {
@@ -335,7 +372,7 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 	}()
 }
 
-func receive(h *host.Host, id string, in *incoming, stored func(pid string)) error {
+func receive(h *host.Host, mig host.Migration, in *incoming, stored func(pid string)) error {
 	if h == nil {
 		return errors.New("no host here")
 	}
@@ -346,15 +383,14 @@ func receive(h *host.Host, id string, in *incoming, stored func(pid string)) err
 	if sum := sha256.Sum256(cont); hex.EncodeToString(sum[:]) != in.sum {
 		return errors.New("payload damaged in transit (sha256)")
 	}
-	recJSON, err := base64.StdEncoding.DecodeString(in.record)
+	if in.record == nil {
+		return errors.New("bad record: none came")
+	}
+	rec, err := in.record.record()
 	if err != nil {
-		return fmt.Errorf("bad record: %v", err)
+		return err
 	}
-	var rec host.Record
-	if err := json.Unmarshal(recJSON, &rec); err != nil {
-		return fmt.Errorf("bad record: %v", err)
-	}
-	return h.ReceiveJumpThen(in.from+" "+id, rec, cont, stored)
+	return h.Receive(mig, rec, cont, stored)
 }
 
 func (t *Transport) ack(to, id string, ok bool, reason, pid string) {

@@ -153,7 +153,7 @@ func Dial(ctx context.Context, cfg Config) (*Transport, error) {
 
 func newTransport(ctx context.Context, s *xmpp.Session, ns string) *Transport {
 	t := &Transport{s: s, ctx: ctx, ns: ns, component: ns == component.NSAccept}
-	t.j.pending, t.j.waiting, t.j.done = map[string]*incoming{}, map[string]chan jumpAck{}, map[string]string{}
+	t.j.pending, t.j.waiting = map[host.Migration]*incoming{}, map[string]chan jumpAck{}
 	return t
 }
 

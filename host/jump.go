@@ -2,91 +2,16 @@ package host
 
 import (
 	"crypto/rand"
-	"embed"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"path"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/mobilua/mobilua/continuation"
 	"github.com/mobilua/mobilua/runtime"
 )
 
-//go:embed examples/*.lua
-var examplesFS embed.FS
-
-// examples returns the bundled examples in order.
-func examples() []string {
-	ents, _ := examplesFS.ReadDir("examples")
-	var names []string
-	for _, e := range ents {
-		names = append(names, e.Name())
-	}
-	sort.Strings(names)
-	return names
-}
-
-func (h *Host) cmdExamples(from, _ string) string {
-	var b strings.Builder
-	for i, n := range examples() {
-		src, _ := examplesFS.ReadFile(path.Join("examples", n))
-		first, _, _ := strings.Cut(string(src), "\n")
-		fmt.Fprintf(&b, "example %d — %s\n", i+1, strings.TrimPrefix(strings.TrimPrefix(first, "-- "), fmt.Sprintf("%d: ", i+1)))
-	}
-	return strings.TrimSuffix(b.String(), "\n")
-}
-
-func (h *Host) cmdExample(from, arg string) string {
-	var n int
-	if _, err := fmt.Sscan(arg, &n); err != nil || n < 1 || n > len(examples()) {
-		return fmt.Sprintf("example wants a number from 1 to %d (examples lists them)", len(examples()))
-	}
-	file := examples()[n-1]
-	src, _ := examplesFS.ReadFile(path.Join("examples", file))
-	_, name, _ := strings.Cut(file, "-") // 1-hello.lua
-	pid, err := h.New(from, name, string(src))
-	if err != nil {
-		return err.Error()
-	}
-	return h.cmdRun(from, pid)
-}
-
-// cmdShell makes a process the caller's shell: their later messages are
-// its input.
-func (h *Host) cmdShell(from, arg string) string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if arg == "off" {
-		if _, ok := h.shells[from]; !ok {
-			return "you have no shell on (shell <pid> makes a process your shell)"
-		}
-		delete(h.shells, from)
-		return "shell off: messages are commands again"
-	}
-	pr, msg := h.own(from, arg)
-	if pr == nil {
-		return msg
-	}
-	h.shells[from] = pr.rec.PID
-	return fmt.Sprintf("your messages now go to %s as input; shell off ends that", pr.rec.PID)
-}
-
-// toShell passes a message to the caller's shell process, if they have
-// one, and returns the reply ("" when the process took it).
-func (h *Host) toShell(from, text string) (string, bool) {
-	h.mu.Lock()
-	pid, ok := h.shells[from]
-	h.mu.Unlock()
-	if !ok || strings.TrimSpace(text) == "shell off" {
-		return "", false
-	}
-	return h.Input(from, pid, text), true
-}
-
-// ---- jumping between hosts on one transport
+// This file is jumps: a process sent to another host exactly once, and one taken in.
 
 // Jumper is a transport that can carry a process to another host.
 type Jumper interface {
@@ -109,23 +34,33 @@ var ErrNoAnswer = errors.New("no answer")
 // stays "migrating" and the jump is tried again.
 var errPending = errors.New("jump pending")
 
-// Receive takes in a process that jumped here, stores it, and runs it
-// (mb.jump returns true in it).
-func (h *Host) Receive(rec Record, cont []byte) error { return h.ReceiveJump("", rec, cont) }
-
-// ReceiveJump is Receive for migration id: the process, its new PID and
-// the id are stored in one transaction, and a migration received before
-// is not taken in twice (the sender may send it again after a crash).
-func (h *Host) ReceiveJump(id string, rec Record, cont []byte) error {
-	return h.ReceiveJumpThen(id, rec, cont, nil)
+// Migration names a jump that arrives here: the host it comes from and
+// the migration ID the sender gave it. The store keeps which migrations
+// were taken in (and the PID each got), which were cancelled: Receive,
+// Received and CancelJump are the only ones that ask.
+type Migration struct {
+	From string // the sending host's address ("" on a Memory transport)
+	ID   string
 }
 
-// ReceiveJumpThen is ReceiveJump calling stored with its PID here, when
-// not nil, as soon as the process is stored (or was, by an earlier copy
-// of the migration):
-// before its owner is told and it runs, so that the sender's
-// acknowledgement goes first.
-func (h *Host) ReceiveJumpThen(id string, rec Record, cont []byte, stored func(pid string)) error {
+// key is the migration's name in the store.
+func (m Migration) key() string { return m.From + " " + m.ID }
+
+// Receive takes in a process that jumped here as migration m, stores it,
+// and runs it (mb.jump returns true in it). The process, its new PID and
+// m are stored in one transaction, and a migration taken in before is
+// not taken in twice (the sender may send it again after a crash).
+// stored, when not nil, is called with the PID here as soon as the
+// process is stored (or was, by an earlier copy of m): before its owner
+// is told and it runs, so that the sender's acknowledgement goes first.
+func (h *Host) Receive(m Migration, rec Record, cont []byte, stored func(pid string)) error {
+	if stored == nil {
+		stored = func(string) {}
+	}
+	if pid, ok := h.Received(m); ok { // sent again: it is here already
+		stored(pid)
+		return nil
+	}
 	// it starts its life here: the lifetime limit is this host's, from now
 	pr := &proc{h: h, rec: Record{Owner: rec.Owner, Client: ownClient(rec), Name: peerName(rec.Name), Source: rec.Source, Comment: truncate(rec.Comment, maxComment),
 		State: StateRunning, Created: rec.Created, Started: time.Now().UTC(), Arrived: true}}
@@ -135,7 +70,7 @@ func (h *Host) ReceiveJumpThen(id string, rec Record, cont []byte, stored func(p
 		err = h.room(rec.Owner, len(cont))
 	}
 	h.mu.Unlock()
-	if err != nil && !h.store.Migrated(id) {
+	if err != nil {
 		return err
 	}
 	p, err := h.thaw(pr, cont)
@@ -148,15 +83,13 @@ func (h *Host) ReceiveJumpThen(id string, rec Record, cont []byte, stored func(p
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	// the continuation as it came: it is this process's checkpoint
-	pid, fresh, err := h.store.PutNew(&pr.rec, cont, id)
+	pid, fresh, err := h.store.PutNew(&pr.rec, cont, m.key())
 	if err != nil {
 		pr.drop()
 		return err
 	}
 	h.failPoint(FailReceiveStored)
-	if stored != nil {
-		stored(pid)
-	}
+	stored(pid)
 	if !fresh {
 		pr.drop()
 		return nil
@@ -164,7 +97,7 @@ func (h *Host) ReceiveJumpThen(id string, rec Record, cont []byte, stored func(p
 	pr.lastSave = time.Now()
 	h.kept(pr, len(cont))
 	h.procs[pid] = pr
-	h.log.Info("process arrived", "pid", pid, "was", rec.PID, "owner", rec.Owner, "migration", id)
+	h.log.Info("process arrived", "pid", pid, "was", rec.PID, "owner", rec.Owner, "from", m.From, "migration", m.ID)
 	h.tell(pr, fmt.Sprintf("%s arrived on %s (it was %s)", pid, h.cfg.Name, rec.PID))
 	h.enqueue(pr)
 	return nil
@@ -291,67 +224,11 @@ func (h *Host) retryJump(pr *proc, d time.Duration) {
 	})
 }
 
-// CancelJump settles a migration that arrives here as key (the sender's
-// address and the migration ID): whether it was taken in; if not, it will
-// be refused from now on.
-func (h *Host) CancelJump(key string) (bool, error) { return h.store.CancelMigration(key) }
+// Received says whether migration m was taken in here, and the PID it got.
+func (h *Host) Received(m Migration) (pid string, ok bool) { return h.store.Migrated(m.key()) }
 
-// Network connects hosts that share a Memory transport, for mb.jump.
-func (m *Memory) Attach(h *Host) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.hosts == nil {
-		m.hosts = map[string]*Host{}
-	}
-	m.hosts[h.cfg.Name] = h
-}
-
-// Jump delivers a process to an attached host.
-func (m *Memory) Jump(to, id string, rec Record, cont []byte) (pid string, err error) {
-	h, err := m.peer(to)
-	if err != nil {
-		return "", err
-	}
-	err = h.ReceiveJumpThen(id, rec, cont, func(p string) { pid = p })
-	return pid, err
-}
-
-// peer returns the attached host named name.
-func (m *Memory) peer(name string) (*Host, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if h := m.hosts[name]; h != nil {
-		return h, nil
-	}
-	return nil, fmt.Errorf("no host %s", name)
-}
-
-// Cancel settles a jump to an attached host.
-func (m *Memory) Cancel(to, id string) (bool, error) {
-	h, err := m.peer(to)
-	if err != nil {
-		return false, err
-	}
-	return h.CancelJump(id)
-}
-
-// Peers names the attached hosts.
-func (m *Memory) Peers() []string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var ns []string
-	for n := range m.hosts {
-		ns = append(ns, n)
-	}
-	sort.Strings(ns)
-	return ns
-}
-
-// Message delivers a message to a process on an attached host.
-func (m *Memory) Message(host, pid string, from Sender, v Plain) error {
-	h, err := m.peer(host)
-	if err != nil {
-		return err
-	}
-	return h.Deliver(from, pid, v)
+// CancelJump settles migration m, which its sender gave up waiting for:
+// whether it was taken in; if not, it will be refused from now on.
+func (h *Host) CancelJump(m Migration) (taken bool, err error) {
+	return h.store.CancelMigration(m.key())
 }

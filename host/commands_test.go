@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"net"
 
-	"github.com/mobilua/mobilua/continuation"
-	"github.com/mobilua/mobilua/runtime"
-	"github.com/mobilua/mobilua/transpile"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -146,35 +143,6 @@ func freePort(t *testing.T) string {
 	return port
 }
 
-// TestJump: the jump example goes from one host to another on the same
-// transport; its output comes from both, and it lives on the second.
-func TestJump(t *testing.T) {
-	tr := &Memory{}
-	a := startHost(t, filepath.Join(t.TempDir(), "a.db"), tr)
-	cfg := DefaultConfig()
-	cfg.Name = "lua2@b.example"
-	b := hostWith(t, filepath.Join(t.TempDir(), "b.db"), tr, cfg)
-	tr.Attach(a)
-	tr.Attach(b)
-	ask(t, a, tr, alice, `new
-local t = {from = mb.host(), n = 0}
-print("I'm here...", mb.host())
-for i = 1, 3 do t.n = t.n + i end
-print(mb.jump("lua2@b.example"))
-print("...and now I'm here!", mb.host(), t.from, t.n, mb.pid())
-print(mb.jump("nowhere"))`)
-	ask(t, a, tr, alice, "run p1")
-	if tr.WaitFor(alice, "...and now I'm here!\tlua2@b.example\tlua1@a.example\t6\tp1", 20*time.Second) == "" {
-		t.Fatalf("jump: %q", tr.Messages(alice))
-	}
-	if tr.WaitFor(alice, "nil\tno host nowhere", 20*time.Second) == "" {
-		t.Errorf("jump nowhere: %q", tr.Messages(alice))
-	}
-	if got := waitPs(t, a, alice, "p1  migrated to lua2@b.example as p1", 10*time.Second); !strings.Contains(got, "p1  migrated to lua2@b.example as p1  ") {
-		t.Errorf("ps on a: %q", got)
-	}
-}
-
 func TestOutputAndFork(t *testing.T) {
 	tr := &Memory{}
 	h := startHost(t, filepath.Join(t.TempDir(), "s.db"), tr)
@@ -207,76 +175,5 @@ func TestOutputAndFork(t *testing.T) {
 	}
 	if got := ask(t, h, tr, alice, "status"); !strings.Contains(got, "lua1@a.example: up") || !strings.Contains(got, "peers: none") {
 		t.Errorf("status: %q", got)
-	}
-}
-
-// TestReceiveOnce: a jump that arrives twice (resent after a crash) is
-// taken in once, also across a restart; a process that arrived and had
-// not run yet when the host stopped gets true from mb.jump after the
-// restart.
-func TestReceiveOnce(t *testing.T) {
-	// a process stopped in mb.jump, frozen as a sender freezes it
-	src := startHost(t, filepath.Join(t.TempDir(), "a.db"), &Memory{})
-	code := `print("jumped:", mb.jump("lua2@b.example")) print("on", mb.host())`
-	rec := Record{PID: "p1", Owner: alice, Source: code, State: StateRunning, Created: time.Now()}
-	p := src.newProcess(&proc{h: src, rec: rec})
-	proto, err := transpile.Compile([]byte(code), "=p1", transpile.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk("=p1", []byte(code), proto))))
-	if st, err := p.Resume(); err != nil || st != runtime.Yielded || p.YieldedBy() != "mb.jump" {
-		t.Fatalf("%v %v %s", st, err, p.YieldedBy())
-	}
-	cont, err := continuation.Freeze(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "b.db")
-	st, err := OpenStore(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := DefaultConfig()
-	cfg.Name = "lua2@b.example"
-	b, err := New(cfg, st, &Memory{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.mu.Lock()
-	b.closing = true // keep the workers from taking it: a host stopped right after storing it
-	b.mu.Unlock()
-	for i := 0; i < 2; i++ {
-		if err := b.ReceiveJump("mig-1", rec, cont); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if n := countState(b, StateRunning); n != 1 {
-		t.Errorf("%d copies taken in", n)
-	}
-	b.Close()
-	st.Close()
-	st2, err := OpenStore(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st2.Close()
-	tr2 := &Memory{}
-	b2, err := New(cfg, st2, tr2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b2.Close()
-	if err := b2.ReceiveJump("mig-1", rec, cont); err != nil {
-		t.Fatal(err)
-	}
-	if tr2.WaitFor(alice, "on\tlua2@b.example", 20*time.Second) == "" {
-		t.Fatalf("after the restart: %q", tr2.Messages(alice))
-	}
-	if tr2.WaitFor(alice, "jumped:\ttrue", time.Second) == "" {
-		t.Errorf("mb.jump did not return true: %q", tr2.Messages(alice))
-	}
-	if n := len(b2.procs); n != 1 {
-		t.Errorf("%d processes after the restart", n)
 	}
 }
