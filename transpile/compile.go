@@ -179,9 +179,6 @@ func (fs *funcState) addLocal(name string, loc *Local) {
 	}
 	fs.p.LocVars = append(fs.p.LocVars, ir.LocVar{Name: name, Start: fs.pc(), End: -1, Reg: reg})
 	fs.actvars = append(fs.actvars, activeVar{name: name, lv: len(fs.p.LocVars) - 1})
-	if len(fs.actvars) > 200 {
-		fs.errorf(fs.line, "%s has more than 200 local variables", fs.where())
-	}
 }
 
 func (fs *funcState) where() string {
@@ -912,7 +909,7 @@ func (fs *funcState) stmt(s ast.Stmt) {
 		fs.ret(x)
 	case *ast.BreakStmt:
 		fs.breakStmt(x)
-	case *ast.LabelStmt:
+	case *ast.LabelStmt: // not Lua 5.1: the recognizer refuses them first
 		fs.errorf(x.Line(), "unexpected symbol near ':'")
 	case *ast.GotoStmt:
 		fs.errorf(x.Line(), "unexpected symbol near 'goto'")
@@ -928,8 +925,8 @@ func (fs *funcState) breakStmt(x *ast.BreakStmt) {
 		upval = upval || bl.upval
 		bl = bl.prev
 	}
-	if bl == nil {
-		fs.errorf(x.Line(), "no loop to break near 'break'")
+	if bl == nil { // (the recognizer refused it: "no loop to break")
+		fs.errorf(x.Line(), "internal error: break outside a loop")
 	}
 	if upval || bl.upval {
 		fs.emit(ir.CLOSE, bl.nactvar, 0, 0)

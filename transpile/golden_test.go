@@ -136,8 +136,8 @@ func TestEveryASTNodeCovered(t *testing.T) {
 		}
 		walk(reflect.ValueOf(stmts))
 	}
-	// GotoStmt and LabelStmt cannot come from source: the prescan renames
-	// `goto` (an ordinary name in Lua 5.1) and the lua5.1 recognizer
+	// GotoStmt and LabelStmt cannot come from source: the recognizer has
+	// `goto` (an ordinary name in Lua 5.1) renamed for gopher-lua and
 	// rejects `::`. The lowering must still reject them cleanly.
 	seen["GotoStmt"] = compileSynthetic(t, &luaast.GotoStmt{Label: "x"})
 	seen["LabelStmt"] = compileSynthetic(t, &luaast.LabelStmt{Name: "x"})

@@ -1,8 +1,6 @@
 package transpile
 
 import (
-	"fmt"
-
 	"github.com/yuin/gopher-lua/ast"
 )
 
@@ -125,9 +123,6 @@ func (r *resolver) find(f *rscope, name string) binding {
 	case bindUpval:
 		u = upvalInfo{name: name, parentUp: outer.upval}
 	}
-	if len(f.info.upvals) >= maxUpvals {
-		panic(&Error{r.c.source, f.line, fmt.Sprintf("function at line %d has more than %d upvalues", f.line, maxUpvals)})
-	}
 	f.info.upvals = append(f.info.upvals, u)
 	return binding{kind: bindUpval, upval: len(f.info.upvals) - 1}
 }
@@ -207,9 +202,7 @@ func (r *resolver) expr(e ast.Expr) {
 	case *ast.IdentExpr:
 		r.res.idents[x] = r.find(r.fn, r.c.name(x.Value))
 	case *ast.Comma3Expr:
-		if !r.fn.info.vararg {
-			panic(&Error{r.c.source, x.Line(), "cannot use '...' outside a vararg function near '...'"})
-		}
+		// ('...' outside a vararg function: the recognizer's error)
 	case *ast.AttrGetExpr:
 		r.expr(x.Object)
 		r.expr(x.Key)

@@ -1,6 +1,7 @@
 package transpile
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 )
@@ -8,9 +9,14 @@ import (
 // This file is a recognizer for Lua 5.1's grammar that reproduces the error
 // messages of lua5.1's own lexer and parser (llex.c, lparser.c): what was
 // expected, near which token, on which line, including "(to close 'x' at
-// line n)". gopher-lua's LALR parser only knows where it failed; when it
-// fails, this recognizer is run to say why, in lua5.1's words. It builds
-// nothing.
+// line n)", and lua5.1's limits (nesting, locals, upvalues) and scope
+// errors ('...' outside a vararg function, break outside a loop). It runs
+// first on every chunk and decides whether the chunk is valid Lua 5.1:
+// the passes after it (gopher-lua's parser, which builds the tree, the
+// resolver, the compiler) take that as given. It builds no tree; while it
+// reads the text it notes what gopher-lua's lexer must see differently
+// (a '#' first line, form feeds and vertical tabs, the name goto), so the
+// text is read once before gopher-lua's parser reads it.
 
 type tokKind int
 
@@ -46,6 +52,8 @@ type syntaxError struct{ err *Error }
 
 type recognizer struct {
 	src      []byte
+	blank    [][2]int // spans gopher-lua must see as spaces: a '#' first line, \f and \v
+	gotos    []int    // where the name goto starts (gopher-lua reads it as a keyword)
 	source   string
 	i        int
 	line     int
@@ -130,13 +138,17 @@ func (r *recognizer) resolve(f *rfunc, name string) bool {
 	return true
 }
 
-// checkSyntax returns lua5.1's error for src, or nil if it finds none.
-func checkSyntax(src []byte, source string, file bool) (err *Error) {
+// recognize returns lua5.1's error for src, or, when it finds none, the
+// text gopher-lua's parser is to read (src itself when it needs no
+// change) and whether the name goto was renamed in it (to gotoName). A
+// file's first line is skipped when it starts with '#'.
+func recognize(src []byte, source string, file bool) (fixed []byte, renamed bool, err *Error) {
 	r := &recognizer{src: src, source: source, line: 1}
 	if file && len(src) > 0 && src[0] == '#' {
 		for r.i < len(src) && src[r.i] != '\n' {
 			r.i++
 		}
+		r.blank = append(r.blank, [2]int{0, r.i})
 	}
 	defer func() {
 		if x := recover(); x != nil {
@@ -151,7 +163,35 @@ func checkSyntax(src []byte, source string, file bool) (err *Error) {
 	r.next()
 	r.chunk()
 	r.check(tkEOS, "")
-	return nil
+	fixed, renamed = r.fixed()
+	return fixed, renamed, nil
+}
+
+// fixed is the text for gopher-lua: src with the spans r.blank made
+// spaces and each goto renamed.
+func (r *recognizer) fixed() ([]byte, bool) {
+	if len(r.blank) == 0 && len(r.gotos) == 0 {
+		return r.src, false
+	}
+	out := make([]byte, 0, len(r.src)+len(r.gotos)*(len(gotoName)-4))
+	out = append(out, r.src...)
+	for _, b := range r.blank {
+		for i := b[0]; i < b[1]; i++ {
+			out[i] = ' '
+		}
+	}
+	if len(r.gotos) == 0 {
+		return out, false
+	}
+	var b bytes.Buffer
+	last := 0
+	for _, g := range r.gotos {
+		b.Write(out[last:g])
+		b.WriteString(gotoName)
+		last = g + len("goto")
+	}
+	b.Write(out[last:])
+	return b.Bytes(), true
 }
 
 func (r *recognizer) errorf(near string, format string, args ...any) {
@@ -227,6 +267,9 @@ func (r *recognizer) peek() stoken {
 	return r.ahead
 }
 
+// compareKinds are the tokens of two characters ending in '='.
+var compareKinds = map[int]tokKind{'=': tkEq, '<': tkLe, '>': tkGe, '~': tkNe}
+
 func isAlpha(c int) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func isDigit(c int) bool { return c >= '0' && c <= '9' }
 
@@ -238,7 +281,10 @@ func (r *recognizer) lex() stoken {
 			return stoken{kind: tkEOS, line: r.line}
 		case c == '\n' || c == '\r':
 			r.newline()
-		case c == ' ' || c == '\t' || c == '\f' || c == '\v':
+		case c == ' ' || c == '\t':
+			r.i++
+		case c == '\f' || c == '\v':
+			r.blank = append(r.blank, [2]int{r.i, r.i + 1})
 			r.i++
 		case c == '-':
 			if r.i+1 >= len(r.src) || r.src[r.i+1] != '-' {
@@ -272,8 +318,7 @@ func (r *recognizer) lex() stoken {
 				return stoken{kind: tkChar, text: string(rune(c)), line: r.line}
 			}
 			r.i++
-			k := map[int]tokKind{'=': tkEq, '<': tkLe, '>': tkGe, '~': tkNe}[c]
-			return stoken{kind: k, text: string(rune(c)) + "=", line: r.line}
+			return stoken{kind: compareKinds[c], text: string(rune(c)) + "=", line: r.line}
 		case c == '"' || c == '\'':
 			return r.readString(c)
 		case c == '.':
@@ -301,6 +346,9 @@ func (r *recognizer) lex() stoken {
 			w := string(r.src[start:r.i])
 			if reserved[w] {
 				return stoken{kind: tkKeyword, text: w, line: r.line}
+			}
+			if w == "goto" {
+				r.gotos = append(r.gotos, start)
 			}
 			return stoken{kind: tkName, text: w, line: r.line}
 		default:
@@ -602,9 +650,10 @@ func (r *recognizer) statement() bool {
 					r.newLocal(i)
 				}
 				for r.testNext(tkChar, ",") {
-					r.newLocal(len(names) + 3)
-					names = append(names, r.tok.text)
+					name := r.tok.text
 					r.checkName()
+					r.newLocal(len(names) + 3)
+					names = append(names, name)
 				}
 				r.checkNext(tkKeyword, "in")
 				r.exprList()
@@ -651,10 +700,11 @@ func (r *recognizer) statement() bool {
 				return false
 			}
 			var names []string
-			for {
-				r.newLocal(len(names))
-				names = append(names, r.tok.text)
+			for { // (lua5.1 reads the name, then counts it: the error's line is the next token's)
+				name := r.tok.text
 				r.checkName()
+				r.newLocal(len(names))
+				names = append(names, name)
 				if !r.testNext(tkChar, ",") {
 					break
 				}
@@ -696,9 +746,10 @@ func (r *recognizer) body(line int, method bool) {
 	if !r.is(tkChar, ")") {
 		for {
 			if r.tok.kind == tkName {
-				r.newLocal(0)
-				r.activate(r.tok.text)
+				name := r.tok.text
 				r.next()
+				r.newLocal(0)
+				r.activate(name)
 			} else if r.tok.kind == tkDots {
 				r.next()
 				f.vararg = true
