@@ -196,9 +196,20 @@ func (p *Process) arith(th *Thread, op ir.Op, b, c Value, ra int, in ir.Instr) b
 	return p.callMeta(th, mm, modeReg, ra, b, c)
 }
 
-// compare is the slow path of EQ, LT and LE. It returns the outcome, or
-// that a metamethod call was pushed (its result decides the skip).
+// compare is EQ, LT and LE: the rule whole (the interpreter's and compiled
+// code's fast paths do its first case inline; TestCompareRulesAgree holds
+// them equal). It returns the outcome, or that a metamethod call was
+// pushed (its result decides the skip).
 func (p *Process) compare(th *Thread, op ir.Op, b, c Value, want int32) (bool, bool) {
+	if b.o == &numTag && c.o == &numTag {
+		switch op {
+		case ir.EQ:
+			return b.n == c.n, false
+		case ir.LT:
+			return b.n < c.n, false
+		}
+		return b.n <= c.n, false
+	}
 	aux := 0
 	if want != 0 {
 		aux = 1

@@ -1,0 +1,232 @@
+-- comparison: every pair of value kinds, through ==, ~=, <, <=, >, >= (the
+-- interpreter's fast path and its slow one, compiled code's, and the
+-- metamethods), one line per left operand: t true, f false, e an error
+local mt = {
+  __eq = function(a, b) return a.v == b.v end,
+  __lt = function(a, b) return a.v < b.v end,
+  __le = function(a, b) return a.v <= b.v end,
+}
+local onlylt = {__lt = function(a, b) return a.v < b.v end}
+local co = coroutine.create(function() end)
+local ud = newproxy(true)
+local vals = {
+  {"nil", nil}, {"false", false}, {"true", true}, {"0", 0}, {"-0", -0}, {"1", 1}, {"1.5", 1.5},
+  {"-inf", -1 / 0}, {"inf", 1 / 0}, {"nan", 0 / 0}, {"''", ""}, {"'a'", "a"}, {"'b'", "b"},
+  {"'10'", "10"}, {"'9'", "9"}, {"t1", {}}, {"t2", {}}, {"m1", setmetatable({v = 1}, mt)},
+  {"m2", setmetatable({v = 2}, mt)}, {"m1b", setmetatable({v = 1}, mt)},
+  {"l1", setmetatable({v = 1}, onlylt)}, {"l2", setmetatable({v = 2}, onlylt)},
+  {"print", print}, {"f", function() end}, {"co", co}, {"ud", ud},
+}
+local ops = {
+  ["=="] = function(a, b) return a == b end, ["~="] = function(a, b) return a ~= b end,
+  ["<"] = function(a, b) return a < b end, ["<="] = function(a, b) return a <= b end,
+  [">"] = function(a, b) return a > b end, [">="] = function(a, b) return a >= b end,
+}
+local function row(op, a)
+  local s = {}
+  for j = 1, #vals do
+    local ok, r = pcall(ops[op], a, vals[j][2])
+    s[j] = not ok and "e" or r and "t" or "f"
+  end
+  return table.concat(s)
+end
+for _, op in ipairs({"==", "~=", "<", "<=", ">", ">="}) do
+  for i = 1, #vals do print(op, vals[i][1], row(op, vals[i][2])) end
+end
+-- a constant on one side (the instruction's RK operand)
+for i = 1, #vals do
+  local a = vals[i][2]
+  local function try(f) local ok, r = pcall(f) return not ok and "e" or r and "t" or "f" end
+  print("k", vals[i][1], try(function() return a == 1 end), try(function() return a < 1 end),
+    try(function() return 1 <= a end), try(function() return a == "a" end),
+    try(function() return "a" < a end), try(function() return a >= "a" end))
+end
+-- the error messages
+print(select(2, pcall(ops["<"], 1, "1")))
+print(select(2, pcall(ops["<="], {}, {})))
+print(select(2, pcall(ops[">"], nil, true)))
+--> ===	nil	tfffffffffffffffffffffffff
+--> ===	false	ftffffffffffffffffffffffff
+--> ===	true	fftfffffffffffffffffffffff
+--> ===	0	fffttfffffffffffffffffffff
+--> ===	-0	fffttfffffffffffffffffffff
+--> ===	1	ffffftffffffffffffffffffff
+--> ===	1.5	fffffftfffffffffffffffffff
+--> ===	-inf	ffffffftffffffffffffffffff
+--> ===	inf	fffffffftfffffffffffffffff
+--> ===	nan	ffffffffffffffffffffffffff
+--> ===	''	fffffffffftfffffffffffffff
+--> ===	'a'	ffffffffffftffffffffffffff
+--> ===	'b'	fffffffffffftfffffffffffff
+--> ===	'10'	ffffffffffffftffffffffffff
+--> ===	'9'	fffffffffffffftfffffffffff
+--> ===	t1	ffffffffffffffftffffffffff
+--> ===	t2	fffffffffffffffftfffffffff
+--> ===	m1	ffffffffffffffffftftffffff
+--> ===	m2	fffffffffffffffffftfffffff
+--> ===	m1b	ffffffffffffffffftftffffff
+--> ===	l1	fffffffffffffffffffftfffff
+--> ===	l2	ffffffffffffffffffffftffff
+--> ===	print	fffffffffffffffffffffftfff
+--> ===	f	ffffffffffffffffffffffftff
+--> ===	co	fffffffffffffffffffffffftf
+--> ===	ud	ffffffffffffffffffffffffft
+--> =~=	nil	fttttttttttttttttttttttttt
+--> =~=	false	tftttttttttttttttttttttttt
+--> =~=	true	ttfttttttttttttttttttttttt
+--> =~=	0	tttffttttttttttttttttttttt
+--> =~=	-0	tttffttttttttttttttttttttt
+--> =~=	1	tttttftttttttttttttttttttt
+--> =~=	1.5	ttttttfttttttttttttttttttt
+--> =~=	-inf	tttttttftttttttttttttttttt
+--> =~=	inf	ttttttttfttttttttttttttttt
+--> =~=	nan	tttttttttttttttttttttttttt
+--> =~=	''	ttttttttttfttttttttttttttt
+--> =~=	'a'	tttttttttttftttttttttttttt
+--> =~=	'b'	ttttttttttttfttttttttttttt
+--> =~=	'10'	tttttttttttttftttttttttttt
+--> =~=	'9'	ttttttttttttttfttttttttttt
+--> =~=	t1	tttttttttttttttftttttttttt
+--> =~=	t2	ttttttttttttttttfttttttttt
+--> =~=	m1	tttttttttttttttttftftttttt
+--> =~=	m2	ttttttttttttttttttfttttttt
+--> =~=	m1b	tttttttttttttttttftftttttt
+--> =~=	l1	ttttttttttttttttttttfttttt
+--> =~=	l2	tttttttttttttttttttttftttt
+--> =~=	print	ttttttttttttttttttttttfttt
+--> =~=	f	tttttttttttttttttttttttftt
+--> =~=	co	ttttttttttttttttttttttttft
+--> =~=	ud	tttttttttttttttttttttttttf
+--> =<	nil	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =<	false	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =<	true	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =<	0	eeeffttftfeeeeeeeeeeeeeeee
+--> =<	-0	eeeffttftfeeeeeeeeeeeeeeee
+--> =<	1	eeeffftftfeeeeeeeeeeeeeeee
+--> =<	1.5	eeeffffftfeeeeeeeeeeeeeeee
+--> =<	-inf	eeettttftfeeeeeeeeeeeeeeee
+--> =<	inf	eeefffffffeeeeeeeeeeeeeeee
+--> =<	nan	eeefffffffeeeeeeeeeeeeeeee
+--> =<	''	eeeeeeeeeeftttteeeeeeeeeee
+--> =<	'a'	eeeeeeeeeefftffeeeeeeeeeee
+--> =<	'b'	eeeeeeeeeefffffeeeeeeeeeee
+--> =<	'10'	eeeeeeeeeefttfteeeeeeeeeee
+--> =<	'9'	eeeeeeeeeefttffeeeeeeeeeee
+--> =<	t1	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =<	t2	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =<	m1	eeeeeeeeeeeeeeeeeftfeeeeee
+--> =<	m2	eeeeeeeeeeeeeeeeefffeeeeee
+--> =<	m1b	eeeeeeeeeeeeeeeeeftfeeeeee
+--> =<	l1	eeeeeeeeeeeeeeeeeeeefteeee
+--> =<	l2	eeeeeeeeeeeeeeeeeeeeffeeee
+--> =<	print	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =<	f	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =<	co	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =<	ud	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =<=	nil	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =<=	false	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =<=	true	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =<=	0	eeettttftfeeeeeeeeeeeeeeee
+--> =<=	-0	eeettttftfeeeeeeeeeeeeeeee
+--> =<=	1	eeeffttftfeeeeeeeeeeeeeeee
+--> =<=	1.5	eeeffftftfeeeeeeeeeeeeeeee
+--> =<=	-inf	eeettttttfeeeeeeeeeeeeeeee
+--> =<=	inf	eeeffffftfeeeeeeeeeeeeeeee
+--> =<=	nan	eeefffffffeeeeeeeeeeeeeeee
+--> =<=	''	eeeeeeeeeettttteeeeeeeeeee
+--> =<=	'a'	eeeeeeeeeefttffeeeeeeeeeee
+--> =<=	'b'	eeeeeeeeeefftffeeeeeeeeeee
+--> =<=	'10'	eeeeeeeeeeftttteeeeeeeeeee
+--> =<=	'9'	eeeeeeeeeefttfteeeeeeeeeee
+--> =<=	t1	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =<=	t2	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =<=	m1	eeeeeeeeeeeeeeeeettteeeeee
+--> =<=	m2	eeeeeeeeeeeeeeeeeftfeeeeee
+--> =<=	m1b	eeeeeeeeeeeeeeeeettteeeeee
+--> =<=	l1	eeeeeeeeeeeeeeeeeeeetteeee
+--> =<=	l2	eeeeeeeeeeeeeeeeeeeefteeee
+--> =<=	print	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =<=	f	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =<=	co	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =<=	ud	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =>	nil	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =>	false	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =>	true	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =>	0	eeefffftffeeeeeeeeeeeeeeee
+--> =>	-0	eeefffftffeeeeeeeeeeeeeeee
+--> =>	1	eeettfftffeeeeeeeeeeeeeeee
+--> =>	1.5	eeetttftffeeeeeeeeeeeeeeee
+--> =>	-inf	eeefffffffeeeeeeeeeeeeeeee
+--> =>	inf	eeetttttffeeeeeeeeeeeeeeee
+--> =>	nan	eeefffffffeeeeeeeeeeeeeeee
+--> =>	''	eeeeeeeeeefffffeeeeeeeeeee
+--> =>	'a'	eeeeeeeeeetfftteeeeeeeeeee
+--> =>	'b'	eeeeeeeeeettftteeeeeeeeeee
+--> =>	'10'	eeeeeeeeeetffffeeeeeeeeeee
+--> =>	'9'	eeeeeeeeeetfftfeeeeeeeeeee
+--> =>	t1	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =>	t2	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =>	m1	eeeeeeeeeeeeeeeeefffeeeeee
+--> =>	m2	eeeeeeeeeeeeeeeeetfteeeeee
+--> =>	m1b	eeeeeeeeeeeeeeeeefffeeeeee
+--> =>	l1	eeeeeeeeeeeeeeeeeeeeffeeee
+--> =>	l2	eeeeeeeeeeeeeeeeeeeetfeeee
+--> =>	print	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =>	f	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =>	co	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =>	ud	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =>=	nil	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =>=	false	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =>=	true	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =>=	0	eeettfftffeeeeeeeeeeeeeeee
+--> =>=	-0	eeettfftffeeeeeeeeeeeeeeee
+--> =>=	1	eeetttftffeeeeeeeeeeeeeeee
+--> =>=	1.5	eeetttttffeeeeeeeeeeeeeeee
+--> =>=	-inf	eeefffftffeeeeeeeeeeeeeeee
+--> =>=	inf	eeettttttfeeeeeeeeeeeeeeee
+--> =>=	nan	eeefffffffeeeeeeeeeeeeeeee
+--> =>=	''	eeeeeeeeeetffffeeeeeeeeeee
+--> =>=	'a'	eeeeeeeeeettftteeeeeeeeeee
+--> =>=	'b'	eeeeeeeeeettttteeeeeeeeeee
+--> =>=	'10'	eeeeeeeeeetfftfeeeeeeeeeee
+--> =>=	'9'	eeeeeeeeeetfftteeeeeeeeeee
+--> =>=	t1	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =>=	t2	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =>=	m1	eeeeeeeeeeeeeeeeetfteeeeee
+--> =>=	m2	eeeeeeeeeeeeeeeeettteeeeee
+--> =>=	m1b	eeeeeeeeeeeeeeeeetfteeeeee
+--> =>=	l1	eeeeeeeeeeeeeeeeeeeetfeeee
+--> =>=	l2	eeeeeeeeeeeeeeeeeeeetteeee
+--> =>=	print	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =>=	f	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =>=	co	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =>=	ud	eeeeeeeeeeeeeeeeeeeeeeeeee
+--> =k	nil	f	e	e	f	e	e
+--> =k	false	f	e	e	f	e	e
+--> =k	true	f	e	e	f	e	e
+--> =k	0	f	t	f	f	e	e
+--> =k	-0	f	t	f	f	e	e
+--> =k	1	t	f	t	f	e	e
+--> =k	1.5	f	f	t	f	e	e
+--> =k	-inf	f	t	f	f	e	e
+--> =k	inf	f	f	t	f	e	e
+--> =k	nan	f	f	f	f	e	e
+--> =k	''	f	e	e	f	f	f
+--> =k	'a'	f	e	e	t	f	t
+--> =k	'b'	f	e	e	f	t	t
+--> =k	'10'	f	e	e	f	f	f
+--> =k	'9'	f	e	e	f	f	f
+--> =k	t1	f	e	e	f	e	e
+--> =k	t2	f	e	e	f	e	e
+--> =k	m1	f	e	e	f	e	e
+--> =k	m2	f	e	e	f	e	e
+--> =k	m1b	f	e	e	f	e	e
+--> =k	l1	f	e	e	f	e	e
+--> =k	l2	f	e	e	f	e	e
+--> =k	print	f	e	e	f	e	e
+--> =k	f	f	e	e	f	e	e
+--> =k	co	f	e	e	f	e	e
+--> =k	ud	f	e	e	f	e	e
+--> =compare.lua:22: attempt to compare number with string
+--> =compare.lua:22: attempt to compare two table values
+--> =compare.lua:23: attempt to compare boolean with nil
