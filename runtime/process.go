@@ -40,9 +40,9 @@ const (
 )
 
 // Process is one running Lua program: all its state is reachable from here.
+// Its exported fields are the embedder's settings; the rest is grouped by
+// concern into the parts below (embedded: their fields read as p.steps).
 type Process struct {
-	registry   *Table // debug.getregistry's (made when first asked; a continuation keeps it only where the script does)
-	collected  uint64 // Go's allocated bytes when collectgarbage last collected
 	Globals    *Table
 	StringMeta *Table
 	Main       *Thread
@@ -60,47 +60,85 @@ type Process struct {
 	// (memory.go); Pool, when set, is memory it shares with others.
 	MemoryLimit int64
 	Pool        *Pool
-	allocSince  int64 // bytes charged since the last walk of the heap
-	memNext     int64 // allocSince past which the heap is walked again
-	memLive     int64 // what the last walk found
-	memWindow   int64 // what may be charged between two walks
-	reserved    int64 // what the process holds of Pool
 	// Embedder is the embedder's own data about the process (the host's
 	// process record); it is not part of a continuation.
 	Embedder any
+	Chunks   []*Chunk
 
-	Chunks  []*Chunk
-	natives map[string]any
-	// the library baseline (SealNatives)
-	tableNames map[*Table]string
-	base       baseline
-	baseMeta   map[*Table]*Table
-	sealed     []*Table   // in the order SealNatives met them
-	typeMeta   *[8]*Table // debug.setmetatable on numbers, booleans, nil, functions, threads
+	cur      *Thread       // the running thread
+	running  bool          // inside Resume
+	outBuf   *bufio.Writer // the buffer Out made around Stdout
+	raised   *Error        // set by Thread.Raise
+	registry *Table        // debug.getregistry's (made when first asked; a continuation keeps it only where the script does)
+	typeMeta *[8]*Table    // debug.setmetatable on numbers, booleans, nil, functions, threads
 
-	cur           *Thread
-	steps         int64 // steps left before the next budget check
-	sliceStart    int64
-	outBuf        *bufio.Writer // the buffer Out made around Stdout
-	limited       bool
-	total         int64 // steps consumed before the current slice
-	slice         int64
-	nested        int
-	nestTh        *Thread
-	nestAt        int
-	nestStop      bool
-	yieldTh       *Thread
-	yieldBy       *GoFunction // the builtin yieldTh called
-	running       bool
+	budget
+	memAccount
+	nesting
+	embedderYield
+	outcome
+	nativeState
+	libBaseline
+}
+
+// budget is the step count: a slice's budget and the process's total.
+type budget struct {
+	steps      int64 // steps left before the next budget check
+	sliceStart int64
+	slice      int64
+	total      int64 // steps consumed before the current slice
+	limited    bool
+}
+
+// memAccount is what the process has charged of its memory (memory.go).
+type memAccount struct {
+	allocSince int64  // bytes charged since the last walk of the heap
+	memNext    int64  // allocSince past which the heap is walked again
+	memLive    int64  // what the last walk found
+	memWindow  int64  // what may be charged between two walks
+	reserved   int64  // what the process holds of Pool
+	collected  uint64 // Go's allocated bytes when collectgarbage last collected
+}
+
+// nesting is the state of calls a builtin makes from Go (Thread.Call):
+// not yieldable, each runs the loop again below it.
+type nesting struct {
+	nested   int     // how many are running
+	nestTh   *Thread // the innermost one's thread
+	nestAt   int     // and its frame count when it began
+	nestStop bool    // the innermost one's callee returned
+}
+
+// embedderYield is a suspension to the embedder (mb.yield and its kind).
+type embedderYield struct {
+	yieldTh *Thread
+	yieldBy *GoFunction // the builtin yieldTh called
+	yieldv  []Value     // what it passed
+}
+
+// outcome is how the process ended.
+type outcome struct {
+	done    bool
+	failed  error
+	results []Value // the main function's results
+}
+
+// nativeState is compiled code's: the frame it runs with and counts.
+type nativeState struct {
 	nf            NativeFrame // reused for every entry into compiled code
 	nativeStop    stopReason  // what a call made by compiled code stopped the loop for
 	nativeEntries int64
-	deopts        int64  // compiled functions changed to their plain code (NativeFrame.Deopt)
-	raised        *Error // set by Thread.Raise
-	yieldv        []Value
-	results       []Value
-	done          bool
-	failed        error
+	deopts        int64 // compiled functions changed to their plain code (NativeFrame.Deopt)
+}
+
+// libBaseline is what the process's libraries were when it was made
+// (SealNatives): what continuations are written against.
+type libBaseline struct {
+	natives    map[string]any
+	tableNames map[*Table]string
+	base       baseline
+	baseMeta   map[*Table]*Table
+	sealed     []*Table // in the order SealNatives met them
 }
 
 // RandomState is math.random's generator state, plain data.

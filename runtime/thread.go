@@ -793,118 +793,127 @@ func (p *Process) argError(th *Thread, n int, msg string) {
 // nothing catches it (the process fails).
 func (p *Process) handleError(e *Error) *Error {
 	inC := p.cur.goCall != nil
-retry:
 	for {
 		th := p.cur
 		th.goCall = nil
-		low := 0
-		if th == p.nestTh {
-			low = p.nestAt
-		}
-		if e.Fatal {
-			low = len(th.frames) // no boundary catches a limit
-		}
-		for i := len(th.frames) - 1; i >= low; i-- {
-			fr := &th.frames[i]
-			switch fr.bound {
-			case boundPcall, boundXpcallHandling:
-				if fr.bound == boundXpcallHandling {
-					// the message handler itself failed (lua5.1's LUA_ERRERR)
-					e = &Error{Value: String("error in error handling")}
-				}
-				p.unwindTo(th, i)
-				b := th.frames[i]
-				th.frames = th.frames[:i]
-				th.ensure(b.Fn + 2)
-				th.stack[b.Fn] = False
-				th.stack[b.Fn+1] = e.Value
-				p.deliverResults(th, b.Fn, 2, b.Dest)
+		if i := p.boundary(th, e); i >= 0 {
+			if e = p.catchAt(th, i, e); e == nil {
 				return nil
-			case boundXpcall:
-				// call the handler where the error happened
-				fr.bound = boundXpcallHandling
-				top := th.top
-				if last := &th.frames[len(th.frames)-1]; last.cl != nil {
-					if t := last.base + last.cl.P.IR.MaxStack; t > top {
-						top = t
-					}
-				}
-				th.ensure(top + 3)
-				th.stack[top] = th.stack[fr.Fn+1]
-				th.stack[top+1] = e.Value
-				th.top = top + 2
-				func() {
-					defer func() {
-						if x := recover(); x != nil {
-							if le, ok := x.(*Error); ok {
-								e = le
-								return
-							}
-							panic(x)
-						}
-					}()
-					p.callAt(th, 1, Dest{Fn: top, NRes: 1, Mode: modeHandler, Aux: i})
-					e = nil
-				}()
-				if e == nil {
-					return nil
-				}
-				continue retry // the handler failed: this boundary answers
 			}
+			continue // an xpcall's message handler failed: its boundary answers
 		}
-		if th == p.nestTh {
+		switch {
+		case th == p.nestTh:
 			if len(th.frames) > p.nestAt {
 				th.closeUpvals(th.frames[p.nestAt].Fn)
 				th.frames = th.frames[:p.nestAt]
 			}
 			return e
-		}
-		if th != p.Main && th.resumer != nil && e.Fatal {
+		case th == p.Main || th.resumer == nil:
+			if e.Traceback == "" {
+				e.Traceback = p.traceback(th, inC)
+			}
+			return e
+		case e.Fatal:
 			// a limit hit inside a coroutine ends the whole process
 			th.status = coDead
-			r := th.resumer
-			th.resumer = nil
-			r.status = coRunning
-			p.cur = r
-			continue
-		}
-		if th != p.Main && th.resumer != nil {
-			th.closeUpvals(0)
-			th.frames = th.frames[:0]
-			th.status = coDead
-			r := th.resumer
-			if r.wait.wrap {
-				r.takeWait()
-				if s, ok := e.Value.o.(string); ok {
-					e = &Error{Value: String(p.where(r, 1) + s)}
-				}
-				th.resumer = nil
-				r.status = coRunning
-				p.cur = r
-				inC = true // the error comes out of the wrap function
-				continue
+			p.backTo(th)
+		case th.resumer.wait.wrap:
+			// the error comes out of the wrap function, with its position
+			p.endCoroutine(th)
+			r := p.backTo(th)
+			r.takeWait()
+			if s, ok := e.Value.o.(string); ok {
+				e = &Error{Value: String(p.where(r, 1) + s)}
 			}
-			ok := func() (ok bool) {
-				defer func() {
-					if x := recover(); x != nil {
-						if le, isErr := x.(*Error); isErr {
-							e = le
-							return
-						}
-						panic(x)
-					}
-				}()
-				p.switchBack(th, []Value{e.Value}, false)
-				return true
-			}()
-			if ok {
+			inC = true
+		default:
+			// resume returns false and the error
+			p.endCoroutine(th)
+			if e = p.protect(func() { p.switchBack(th, []Value{e.Value}, false) }); e == nil {
 				return nil
 			}
-			continue
 		}
-		if e.Traceback == "" {
-			e.Traceback = p.traceback(th, inC)
-		}
-		return e
 	}
+}
+
+// boundary is the index of th's innermost frame that catches e (a pcall or
+// xpcall inside the current nested call), or -1.
+func (p *Process) boundary(th *Thread, e *Error) int {
+	low := 0
+	if th == p.nestTh {
+		low = p.nestAt
+	}
+	if e.Fatal {
+		return -1 // no boundary catches a limit
+	}
+	for i := len(th.frames) - 1; i >= low; i-- {
+		if b := th.frames[i].bound; b == boundPcall || b == boundXpcall || b == boundXpcallHandling {
+			return i
+		}
+	}
+	return -1
+}
+
+// catchAt has the pcall or xpcall at frame i of th catch e: the pcall
+// returns false and the error; an xpcall calls its message handler where
+// the error happened (what it returns is the xpcall's, through
+// modeHandler). It returns the error the handler raised, or nil.
+func (p *Process) catchAt(th *Thread, i int, e *Error) *Error {
+	fr := &th.frames[i]
+	if fr.bound == boundXpcall {
+		fr.bound = boundXpcallHandling
+		top := th.top
+		if last := &th.frames[len(th.frames)-1]; last.cl != nil {
+			top = max(top, last.base+last.cl.P.IR.MaxStack)
+		}
+		th.ensure(top + 3)
+		th.stack[top] = th.stack[fr.Fn+1]
+		th.stack[top+1] = e.Value
+		th.top = top + 2
+		return p.protect(func() { p.callAt(th, 1, Dest{Fn: top, NRes: 1, Mode: modeHandler, Aux: i}) })
+	}
+	if fr.bound == boundXpcallHandling {
+		// the message handler itself failed (lua5.1's LUA_ERRERR)
+		e = &Error{Value: String("error in error handling")}
+	}
+	p.unwindTo(th, i)
+	b := th.frames[i]
+	th.frames = th.frames[:i]
+	th.ensure(b.Fn + 2)
+	th.stack[b.Fn] = False
+	th.stack[b.Fn+1] = e.Value
+	p.deliverResults(th, b.Fn, 2, b.Dest)
+	return nil
+}
+
+// endCoroutine makes coroutine th dead after an error.
+func (p *Process) endCoroutine(th *Thread) {
+	th.closeUpvals(0)
+	th.frames = th.frames[:0]
+	th.status = coDead
+}
+
+// backTo makes th's resumer the running thread again and returns it.
+func (p *Process) backTo(th *Thread) *Thread {
+	r := th.resumer
+	th.resumer = nil
+	r.status = coRunning
+	p.cur = r
+	return r
+}
+
+// protect runs f and returns the Lua error it raised, or nil.
+func (p *Process) protect(f func()) (e *Error) {
+	defer func() {
+		if x := recover(); x != nil {
+			le, ok := x.(*Error)
+			if !ok {
+				panic(x)
+			}
+			e = le
+		}
+	}()
+	f()
+	return nil
 }

@@ -194,7 +194,6 @@ reload:
 				}
 				topFrame(th).pc = pc
 				if err := tt.Set(key, val); err != nil {
-					topFrame(th).pc = pc
 					p.rtError(th, "%s", err.Error())
 				}
 				continue
@@ -311,10 +310,8 @@ reload:
 			topFrame(th).pc = pc
 			mm := p.metaOf(b, evLen)
 			if mm.o == nil {
-				topFrame(th).pc = pc
 				p.rtError(th, "attempt to get length of %s", p.varDesc(th, topFrame(th), int(in.b()), b))
 			}
-			topFrame(th).pc = pc
 			if p.callMeta(th, mm, modeReg, ra, b, Nil) {
 				goto reload
 			}
@@ -401,12 +398,11 @@ reload:
 			if in.b() == 0 {
 				nargs = th.top - ra - 1
 			}
+			topFrame(th).pc = pc
 			if f, ok := stack[ra].o.(*Closure); ok {
-				topFrame(th).pc = pc
 				p.pushLua(th, f, nargs, Dest{Fn: ra, NRes: int(in.c()) - 1})
 				goto reload
 			}
-			topFrame(th).pc = pc
 			if g, ok := stack[ra].o.(*GoFunction); ok && g.kind == goPlain {
 				p.callPlain(th, g, ra, nargs, int(in.c())-1)
 				goto reload
@@ -432,7 +428,6 @@ reload:
 			}
 			topFrame(th).pc = pc
 			p.checkCallable(th, topFrame(th), int(in.a()), stack[ra])
-			topFrame(th).pc = pc
 			if r := p.callAt(th, nargs, Dest{Fn: ra, NRes: -1}); r != stopNone {
 				return r
 			}
@@ -501,14 +496,13 @@ reload:
 			stack[ra+4] = stack[ra+1]
 			stack[ra+5] = stack[ra+2]
 			th.top = ra + 6
+			topFrame(th).pc = pc
 			if f, ok := stack[ra+3].o.(*Closure); ok {
-				topFrame(th).pc = pc
 				p.pushLua(th, f, 2, Dest{Fn: ra + 3, NRes: int(in.c())})
 				goto reload
 			}
 			if g, ok := stack[ra+3].o.(*GoFunction); ok && g.kind == goPlain {
 				// fast path for next and ipairs iterators
-				topFrame(th).pc = pc
 				th.goCall = g
 				n := g.Fn(th, th.stack[ra+4:ra+6])
 				if n == raisedError {
@@ -527,9 +521,7 @@ reload:
 				}
 				continue
 			}
-			topFrame(th).pc = pc
 			p.checkCallable(th, topFrame(th), int(in.a()), stack[ra])
-			topFrame(th).pc = pc
 			if r := p.callAt(th, 2, Dest{Fn: ra + 3, NRes: int(in.c())}); r != stopNone {
 				return r
 			}
