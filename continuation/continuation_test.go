@@ -294,7 +294,7 @@ func TestYieldSurvives(t *testing.T) {
 		t.Fatal(err)
 	}
 	ys := q.YieldValues()
-	if q.YieldedBy() != "mb.yield" || len(ys) != 2 || runtime.Repr(ys[0]) != "prompt" || ys[1].Num() != 42 {
+	if q.YieldedBy() != stdlib.MbYield || len(ys) != 2 || runtime.Repr(ys[0]) != "prompt" || ys[1].Num() != 42 {
 		t.Fatalf("after thaw: yielded by %q with %v", q.YieldedBy(), ys)
 	}
 	if st, err := q.Resume(runtime.String("answer")); err != nil || st != runtime.Done {

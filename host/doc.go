@@ -42,12 +42,13 @@
 //
 // Files: host.go (processes, scheduler, checkpoints, memory admission),
 // api.go (the typed functions the commands and other front ends call),
-// commands.go (the chat commands), session.go (step's sessions),
-// multiline.go (code over several messages), outbox.go (what goes to
-// users, in order), calls.go (the mb calls that need the host,
-// messages), limits.go (caps, rates, aliases), message.go (copied
-// values), extra.go (examples, shells, jumps between hosts on one
-// transport), load.go (`load <url>`, public addresses only), store.go
-// (bbolt), salvage.go (checking and salvaging a store), memory.go (the
-// in-memory transport).
+// commands.go (every chat command, the examples and shells among them),
+// session.go (step's sessions), multiline.go (code over several
+// messages), outbox.go (what goes to users, in order), calls.go (the mb
+// calls that need the host, and the one switch that answers a process
+// suspended by one, messages), jump.go (jumps: sent exactly once, taken
+// in once), limits.go (caps, rates, aliases), message.go (copied values),
+// load.go (`load <url>`, public addresses only), store.go (bbolt),
+// salvage.go (checking and salvaging a store), memory.go (the in-memory
+// transport, which carries jumps between attached hosts too).
 package host

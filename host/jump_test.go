@@ -12,6 +12,7 @@ import (
 
 	"github.com/mobilua/mobilua/continuation"
 	"github.com/mobilua/mobilua/runtime"
+	"github.com/mobilua/mobilua/runtime/stdlib"
 	"github.com/mobilua/mobilua/transpile"
 )
 
@@ -213,7 +214,7 @@ func TestReceiveOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk("=p1", []byte(code), proto))))
-	if st, err := p.Resume(); err != nil || st != runtime.Yielded || p.YieldedBy() != "mb.jump" {
+	if st, err := p.Resume(); err != nil || st != runtime.Yielded || p.YieldedBy() != stdlib.MbJump {
 		t.Fatalf("%v %v %s", st, err, p.YieldedBy())
 	}
 	cont, err := continuation.Freeze(p)

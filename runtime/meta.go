@@ -196,19 +196,24 @@ func (p *Process) arith(th *Thread, op ir.Op, b, c Value, ra int, in ir.Instr) b
 	return p.callMeta(th, mm, modeReg, ra, b, c)
 }
 
+// compareNumbers is EQ, LT or LE of two numbers.
+func compareNumbers(op ir.Op, a, b float64) bool {
+	switch op {
+	case ir.EQ:
+		return a == b
+	case ir.LT:
+		return a < b
+	}
+	return a <= b
+}
+
 // compare is EQ, LT and LE: the rule whole (the interpreter's and compiled
 // code's fast paths do its first case inline; TestCompareRulesAgree holds
 // them equal). It returns the outcome, or that a metamethod call was
 // pushed (its result decides the skip).
 func (p *Process) compare(th *Thread, op ir.Op, b, c Value, want int32) (bool, bool) {
 	if b.o == &numTag && c.o == &numTag {
-		switch op {
-		case ir.EQ:
-			return b.n == c.n, false
-		case ir.LT:
-			return b.n < c.n, false
-		}
-		return b.n <= c.n, false
+		return compareNumbers(op, b.n, c.n), false
 	}
 	aux := 0
 	if want != 0 {

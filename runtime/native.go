@@ -234,13 +234,7 @@ func (f *NativeFrame) Inline(v Value, cl *Closure, mask uint64) (*Closure, int) 
 // code makes the call that compares).
 func ComparePlain(a, b Value, op ir.Op) (res, ok bool) {
 	if a.o == &numTag && b.o == &numTag {
-		switch op {
-		case ir.EQ:
-			return a.n == b.n, true
-		case ir.LT:
-			return a.n < b.n, true
-		}
-		return a.n <= b.n, true
+		return compareNumbers(op, a.n, b.n), true
 	}
 	if op == ir.EQ {
 		switch {
