@@ -2,6 +2,7 @@ package host
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -46,6 +47,7 @@ func init() {
 		{"shell", "<pid> | off", "send all your messages to a process as its input, or stop", (*Host).cmdShell},
 		{"status", "", "the host: name, uptime, processes, limits, peers", (*Host).cmdStatus},
 		{"fork", "<pid>", "copy a process that is not running at the moment (new or waiting)", (*Host).cmdFork},
+		{"web", "", "a link that signs you in to this host's web page (where it has one)", (*Host).cmdWeb},
 	}
 }
 
@@ -64,7 +66,7 @@ func (h *Host) Handle(from, text string) {
 // for the sender's shell.
 func (h *Host) HandleInput(from, pid, text string) {
 	if h.isUser(from) {
-		h.answer(from, func(user string) string { return h.Input(user, pid, text) })
+		h.answer(from, func(user string) string { return said(h.Input(user, pid, text)) })
 	}
 }
 
@@ -313,24 +315,32 @@ func (h *Host) cmdOutput(from, pid string) string {
 
 func (h *Host) cmdInput(from, arg string) string {
 	pid, text, _ := strings.Cut(arg, " ")
-	return h.Input(from, pid, text)
+	return said(h.Input(from, pid, text))
+}
+
+// said is a typed function's error as a reply: nothing when it worked.
+func said(err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	return ""
 }
 
 // Input answers process pid of user from, waiting in mb.input, with
 // text (the input command; a message to host/pid or to the process's own
-// address; the user's shell). The reply is "" when it was taken.
-func (h *Host) Input(from, pid, text string) string {
+// address; the user's shell, the web page).
+func (h *Host) Input(from, pid, text string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	pr, msg := h.own(from, pid)
-	if pr == nil {
-		return msg
+	pr, err := h.mine(from, pid)
+	if err != nil {
+		return err
 	}
 	if pr.rec.State != StateInput {
-		return fmt.Sprintf("%s is not waiting for input (it is %s)", pr.rec.PID, pr.rec.State)
+		return fmt.Errorf("%s is not waiting for input (it is %s)", pr.rec.PID, pr.rec.State)
 	}
 	if err := h.load(pr); err != nil {
-		return "cannot take the input: " + err.Error()
+		return errors.New("cannot take the input: " + err.Error())
 	}
 	pr.rec.State, pr.rec.Prompt, pr.rec.Answer = StateRunning, "", &text
 	pr.args = []runtime.Value{runtime.String(text)}
@@ -338,10 +348,11 @@ func (h *Host) Input(from, pid, text string) string {
 	// continuation stays the one taken in mb.input
 	if err := h.store.Put(&pr.rec, nil, false); err != nil {
 		pr.rec.State, pr.args, pr.rec.Answer = StateInput, nil, nil
-		return "cannot store the input: " + err.Error()
+		return errors.New("cannot store the input: " + err.Error())
 	}
 	h.enqueue(pr)
-	return ""
+	h.notify()
+	return nil
 }
 
 // notNew is the reply to run for a process that is not new.
@@ -359,19 +370,11 @@ func notNew(pr *proc) string {
 }
 
 func (h *Host) cmdRm(from, pid string) string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	pr, msg := h.own(from, pid)
-	if pr == nil {
-		return msg
+	removed, err := h.Remove(from, pid)
+	if err != nil {
+		return err.Error()
 	}
-	if pr.rec.State.live() {
-		return fmt.Sprintf("%s has not ended (it is %s): kill %s first", pr.rec.PID, pr.rec.State, pr.rec.PID)
-	}
-	if err := h.remove(pr); err != nil {
-		return "cannot remove it: " + err.Error()
-	}
-	return pr.rec.PID + " removed"
+	return removed + " removed"
 }
 
 func (h *Host) cmdClean(from, _ string) string {
@@ -436,49 +439,61 @@ func (h *Host) Status() string {
 		counts[StateMessage], counts[StateSleeping], h.cfg.StepsPerSlice, h.cfg.MaxSteps, h.cfg.MaxMemory>>20, peers)
 }
 
-func (h *Host) cmdFork(from, pid string) string {
+// Fork copies one of the caller's processes that is new or waits, and
+// returns the copy's PID.
+func (h *Host) Fork(from, pid string) (string, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	pr, msg := h.own(from, pid)
-	if pr == nil {
-		return msg
+	pr, err := h.mine(from, pid)
+	if err != nil {
+		return "", err
 	}
 	switch {
 	case pr.rec.State == StateNew:
 		if err := h.admit(pr.rec.Owner); err != nil {
-			return err.Error()
+			return "", err
 		}
 		npid, err := h.store.NextPID()
 		if err != nil {
-			return err.Error()
+			return "", err
 		}
 		child := &proc{h: h, rec: Record{PID: npid, Owner: pr.rec.Owner, Source: pr.rec.Source, State: StateNew,
 			Created: time.Now().UTC(), Parent: pr.rec.PID, Comment: pr.rec.Comment, Name: pr.rec.Name}}
 		if err := h.store.Put(&child.rec, nil, false); err != nil {
-			return err.Error()
+			return "", err
 		}
 		h.procs[npid] = child
-		return npid
+		h.notify()
+		return npid, nil
 	case pr.rec.State.waiting():
 		if err := h.load(pr); err != nil {
-			return err.Error()
+			return "", err
 		}
 		child, err := h.fork(pr, false)
 		if err != nil {
-			return "cannot fork it: " + err.Error()
+			return "", errors.New("cannot fork it: " + err.Error())
 		}
 		// the copy waits for what its original waits for
 		child.rec.State, child.rec.Prompt, child.rec.WakeAt = pr.rec.State, pr.rec.Prompt, pr.rec.WakeAt
 		child.args = nil
 		if err := h.checkpoint(child); err != nil {
-			return err.Error()
+			return "", err
 		}
 		h.evict(child)
 		h.evict(pr)
 		h.arm(child)
-		return child.rec.PID
+		h.notify()
+		return child.rec.PID, nil
 	}
-	return fmt.Sprintf("%s is %s: fork copies a new or waiting process (a script forks itself with mb.fork)", pr.rec.PID, pr.rec.State)
+	return "", fmt.Errorf("%s is %s: fork copies a new or waiting process (a script forks itself with mb.fork)", pr.rec.PID, pr.rec.State)
+}
+
+func (h *Host) cmdFork(from, pid string) string {
+	child, err := h.Fork(from, pid)
+	if err != nil {
+		return err.Error()
+	}
+	return child
 }
 
 // Load is how busy the host is: its processes in memory and in the
@@ -573,7 +588,7 @@ func (h *Host) toShell(from, text string) (string, bool) {
 	if !ok || strings.TrimSpace(text) == "shell off" {
 		return "", false
 	}
-	return h.Input(from, pid, text), true
+	return said(h.Input(from, pid, text)), true
 }
 
 func (h *Host) cmdSend(from, arg string) string {

@@ -137,6 +137,7 @@ type proc struct {
 	// the step has not had a turn yet
 	stepDone chan string
 	first    bool
+	printed  int64 // bytes of output since the host started (at least len(rec.Output) once it prints)
 }
 
 // Host runs processes for users.
@@ -170,6 +171,8 @@ type Host struct {
 	sessions   map[string]int      // per user: bytes of their step session in the store
 	stepping   map[string]bool     // users whose step runs
 	partials   map[string]*partial // per user: code that waits for its rest (multiline.go)
+	web        WebLinks            // the web interface's sign-in links (web.go)
+	changed    chan struct{}       // closed at the next change a page shows (Changes)
 	log        *slog.Logger
 }
 
@@ -419,6 +422,7 @@ func (h *Host) end(pr *proc, st State, reason string) {
 	h.store.Put(&pr.rec, nil, true)
 	h.kept(pr, 0)
 	h.prune(pr.rec.Owner)
+	h.notify()
 	switch {
 	case st == StateFinished:
 		h.tell(pr, fmt.Sprintf("%s finished", pr.rec.PID))
@@ -491,7 +495,9 @@ func (o *procOut) Write(b []byte) (int, error) {
 	if len(out) > keep {
 		out = out[len(out)-keep:]
 	}
+	pr.printed = max(pr.printed, int64(len(pr.rec.Output))) + int64(len(b))
 	pr.rec.Output = out
+	o.h.notify()
 	return len(b), nil
 }
 
@@ -641,6 +647,7 @@ func (h *Host) ask(pr *proc) {
 		msg = fmt.Sprintf("%s asks: %s %s", pr.rec.PID, pr.rec.Prompt, h.answerHint(pr))
 	}
 	h.tellAs(pr, msg)
+	h.notify()
 }
 
 // answerHint says how pr's owner answers its mb.input: in their shell

@@ -41,7 +41,7 @@ commands:
   build [-o PROG] script.lua             build a native program that runs the script
   build --cli [-o PROG] script.lua...    build a mobilua with the scripts' compiled code linked in
   console [--store FILE] [--name NAME]   a computation host (see docs/mb.md) driven from the terminal
-  host --jid JID [--password-file F] [--addr A] [--store FILE] [--ca PEM | --insecure] [--peer JID] [--config F] [--takeover] [--log-format text|json]
+  host --jid JID [--password-file F] [--addr A] [--store FILE] [--ca PEM | --insecure] [--peer JID] [--config F] [--takeover] [--log-format text|json] [--http ADDR]
                                          the computation host on an XMPP account
   client --jid JID --to HOST [--password-file F] [--addr A] run script.lua [args] | attach PID | ps | step CODE
                                          run a script on a host over XMPP, print its output, exit with its status

@@ -23,6 +23,10 @@ type fileConfig struct {
 	Sync         *bool    `toml:"sync"`
 	Peers        []string `toml:"peers"`
 	Admins       []string `toml:"admins"`
+	HTTP         string   `toml:"http"`
+	HTTPURL      string   `toml:"http_url"`
+	HTTPCert     string   `toml:"http_cert"`
+	HTTPKey      string   `toml:"http_key"`
 	Limits       struct {
 		StepsPerSlice    int64    `toml:"steps_per_slice"`
 		MaxSteps         int64    `toml:"max_steps"`
@@ -91,6 +95,14 @@ func loadConfig(path string, acct account, store *string, peers *peerList) (host
 	set(acct.addr, fc.Addr)
 	set(acct.ca, fc.CA)
 	set(store, fc.Store)
+	if acct.web != nil {
+		set(acct.web.addr, fc.HTTP)
+		set(acct.web.url, fc.HTTPURL)
+		set(acct.web.cert, fc.HTTPCert)
+		set(acct.web.key, fc.HTTPKey)
+	} else if fc.HTTP != "" {
+		return hc, fmt.Errorf("%s: http is for mobilua host", path)
+	}
 	if fc.TLS != nil {
 		*acct.useTLS = *fc.TLS
 	}

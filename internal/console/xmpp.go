@@ -33,6 +33,7 @@ func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	takeover := fs.Bool("takeover", false, "start although another host is online on the account (the server then cuts that one off)")
 	logFormat := fs.String("log-format", "text", "the log's format on standard error: text or json")
 	logLevel := fs.String("log-level", "info", "the least level logged: debug, info, warn or error")
+	acct.web = newWebFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -76,6 +77,12 @@ func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer closeHost()
+	stopWeb, err := startWeb(acct.web, h, log, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "mobilua: web interface: %v\n", err)
+		return 1
+	}
+	defer stopWeb()
 	backoff := time.Second
 	if !*takeover && !cfg.Component {
 		// one host per account: a second one would cut the first off
@@ -198,7 +205,8 @@ func (s *switchable) Send(to, text string) error {
 type account struct {
 	jid, passFile, addr, ca *string
 	useTLS, insecure        *bool
-	component               *bool // mobilua host only
+	component               *bool     // mobilua host only
+	web                     *webFlags // mobilua host only
 }
 
 func accountFlags(fs *flag.FlagSet, jidHelp string) account {

@@ -19,8 +19,9 @@ func TestImportDirection(t *testing.T) {
 		"transpile":      {"runtime", "continuation", "host", "internal", "cmd"},
 		"continuation":   {"transpile", "host", "internal", "cmd"},
 		"internal/cli":   {"transpile/gogen", "internal/build", "internal/console", "host", "github.com/dave/jennifer"},
-		"host":           {"internal", "cmd", "xmpphost"},
-		"xmpphost":       {"internal", "cmd"},
+		"host":           {"internal", "cmd", "xmpphost", "webhost"},
+		"xmpphost":       {"internal", "cmd", "webhost"},
+		"webhost":        {"internal", "cmd", "xmpphost"},
 		// only tests import it
 		"internal/testbin": {"ir", "runtime", "transpile", "continuation", "host", "xmpphost", "cmd",
 			"internal/cli", "internal/build", "internal/console", "internal/luatest"},

@@ -1,0 +1,195 @@
+package host
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/mobilua/mobilua/continuation"
+)
+
+// This file is what front ends other than chat need of the host (the web
+// interface, webhost): a process's whole view, a summary of the host for
+// its public page, notice of changes, and the sign-in links the `web`
+// command hands out. The rules stay the typed functions' (api.go).
+
+// WebLinks makes the sign-in links the `web` command gives (webhost
+// implements it; the host knows nothing of HTTP).
+type WebLinks interface {
+	// SignInLink returns a one-time link that signs user in.
+	SignInLink(user string) (string, error)
+}
+
+// SetWebLinks enables the `web` command.
+func (h *Host) SetWebLinks(w WebLinks) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.web = w
+}
+
+func (h *Host) cmdWeb(from, _ string) string {
+	h.mu.Lock()
+	w := h.web
+	h.mu.Unlock()
+	if w == nil {
+		return "this host has no web interface"
+	}
+	link, err := w.SignInLink(bare(from))
+	if err != nil {
+		return "no link: " + err.Error()
+	}
+	return "sign in on the web (the link works once, for 10 minutes): " + link
+}
+
+// ProcView is one process as its owner sees it on a page.
+type ProcView struct {
+	ProcInfo
+	Source string
+	Prompt string // what it asks (state input)
+	Reason string // why it failed, or where it went
+	Parent string // the process it was forked from
+	// Output is the end of what it printed (what the host keeps), and
+	// OutputEnd how many bytes it printed in all since the host started
+	// (at least len(Output)): a page that has seen up to n of them needs
+	// only the last OutputEnd-n bytes of Output.
+	Output    string
+	OutputEnd int64
+}
+
+// Process returns one of the caller's processes (any, for an admin).
+func (h *Host) Process(from, pid string) (ProcView, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr, err := h.mine(from, pid)
+	if err != nil {
+		return ProcView{}, err
+	}
+	r := &pr.rec
+	return ProcView{
+		ProcInfo: ProcInfo{PID: r.PID, Owner: r.Owner, Name: r.Name, Alias: r.Alias, Comment: r.Comment,
+			State: r.State, StateText: stateText(r), Created: r.Created},
+		Source: r.Source, Prompt: r.Prompt, Reason: r.Reason, Parent: r.Parent,
+		Output: r.Output, OutputEnd: max(pr.printed, int64(len(r.Output))),
+	}, nil
+}
+
+// Changes returns a channel closed at the next change any process shows
+// to a watcher (output, an end, a question); a front end waits on it and
+// then reads what it shows again.
+func (h *Host) Changes() <-chan struct{} {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.changed == nil {
+		h.changed = make(chan struct{})
+	}
+	return h.changed
+}
+
+// notify closes the channel Changes gave, if one was asked for. h.mu is
+// held.
+func (h *Host) notify() {
+	if h.changed != nil {
+		close(h.changed)
+		h.changed = nil
+	}
+}
+
+// Remove removes one of the caller's processes that has ended (pid may
+// be an alias) and returns its PID.
+func (h *Host) Remove(from, pid string) (string, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr, err := h.mine(from, pid)
+	if err != nil {
+		return "", err
+	}
+	if pr.rec.State.live() {
+		return "", fmt.Errorf("%s has not ended (it is %s): kill %s first", pr.rec.PID, pr.rec.State, pr.rec.PID)
+	}
+	if err := h.remove(pr); err != nil {
+		return "", errors.New("cannot remove it: " + err.Error())
+	}
+	h.notify()
+	return pr.rec.PID, nil
+}
+
+// Info is what a host's public page says of it.
+type Info struct {
+	Name     string
+	Started  time.Time
+	Load     Load
+	Peers    []string
+	Examples []Example
+	// the limits a process runs under
+	StepsPerSlice, MaxSteps int64
+	MaxMemory               int64
+	MaxLifetime             time.Duration
+	MaxProcsPerOwner        int
+}
+
+// Example is a bundled example script.
+type Example struct {
+	Name, Title, Source string
+}
+
+// Info describes the host for its public page.
+func (h *Host) Info() Info {
+	in := Info{Name: h.cfg.Name, Started: h.started, Load: h.Load(), StepsPerSlice: h.cfg.StepsPerSlice,
+		MaxSteps: h.cfg.MaxSteps, MaxMemory: h.cfg.MaxMemory, MaxLifetime: h.cfg.MaxLifetime, MaxProcsPerOwner: h.cfg.MaxProcsPerOwner}
+	if j, ok := h.tr.(Jumper); ok {
+		for _, n := range j.Peers() {
+			if n != h.cfg.Name {
+				in.Peers = append(in.Peers, n)
+			}
+		}
+	}
+	for i, n := range examples() {
+		src, _ := examplesFS.ReadFile(path.Join("examples", n))
+		first, _, _ := strings.Cut(string(src), "\n")
+		title := strings.TrimPrefix(strings.TrimPrefix(first, "-- "), fmt.Sprintf("%d: ", i+1))
+		in.Examples = append(in.Examples, Example{Name: n, Title: title, Source: string(src)})
+	}
+	return in
+}
+
+// Continuation returns the stored continuation of one of the caller's
+// processes: its state at its last checkpoint (a waiting process's
+// state now).
+func (h *Host) Continuation(from, pid string) ([]byte, error) {
+	h.mu.Lock()
+	pr, err := h.mine(from, pid)
+	h.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	_, cont, err := h.store.Get(pr.rec.PID)
+	if err != nil {
+		return nil, err
+	}
+	if cont == nil {
+		return nil, fmt.Errorf("%s has no stored state (it is %s)", pr.rec.PID, pr.rec.State)
+	}
+	return cont, nil
+}
+
+// Inspect describes what one of the caller's processes holds at its last
+// checkpoint, as mobilua inspect does: threads, frames with their lines,
+// the heap.
+func (h *Host) Inspect(from, pid string) (string, error) {
+	cont, err := h.Continuation(from, pid)
+	if err != nil {
+		return "", err
+	}
+	if !h.pool.Reserve(thawBytes(len(cont))) {
+		return "", errors.New("the host has no memory for that at the moment")
+	}
+	defer h.pool.Release(thawBytes(len(cont)))
+	var b bytes.Buffer
+	if err := continuation.Inspect(&b, cont, h.thawOptions(&proc{h: h})); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}

@@ -1,0 +1,292 @@
+package webhost
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mobilua/mobilua/host"
+)
+
+const (
+	alice = "alice@a.example"
+	bob   = "bob@a.example"
+)
+
+// testServer starts a host (on a Memory transport) with its web interface
+// on a loopback test server.
+func testServer(t *testing.T) (*host.Host, *Server, *httptest.Server) {
+	t.Helper()
+	st, err := host.OpenStore(filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := host.DefaultConfig()
+	cfg.Name = "lua1@a.example"
+	cfg.CheckpointEvery = 0
+	h, err := host.New(cfg, st, &host.Memory{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var srv *Server
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { srv.ServeHTTP(w, r) }))
+	ts.Start()
+	srv, err = New(h, Config{BaseURL: ts.URL, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ts.Close(); h.Close(); st.Close() })
+	return h, srv, ts
+}
+
+// browser is a client with a cookie jar that does not follow redirects.
+type browser struct {
+	t    *testing.T
+	c    *http.Client
+	base string
+	csrf string
+}
+
+func newBrowser(t *testing.T, base string) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, base: base, c: &http.Client{Jar: jar, Timeout: 20 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+var csrfRe = regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`)
+
+func (b *browser) get(path string) (int, string) {
+	b.t.Helper()
+	resp, err := b.c.Get(b.base + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if m := csrfRe.FindSubmatch(body); m != nil {
+		b.csrf = string(m[1])
+	}
+	return resp.StatusCode, string(body)
+}
+
+// post sends a form (with the session's CSRF token unless the form has
+// one) and returns the status, the redirect's target and the body.
+func (b *browser) post(path string, form url.Values) (int, string, string) {
+	b.t.Helper()
+	if _, ok := form["csrf"]; !ok {
+		form.Set("csrf", b.csrf)
+	}
+	resp, err := b.c.PostForm(b.base+path, form)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Location"), string(body)
+}
+
+// signIn gets a link through the web chat command and signs in with it.
+func (b *browser) signIn(h *host.Host, user string) {
+	b.t.Helper()
+	link := regexp.MustCompile(`http://\S+`).FindString(h.Command(user, "web"))
+	u, err := url.Parse(link)
+	if err != nil || link == "" {
+		b.t.Fatalf("web gave %q", h.Command(user, "web"))
+	}
+	if code, body := b.get(u.RequestURI()); code != 200 || !strings.Contains(body, user) {
+		b.t.Fatalf("sign-in page: %d %s", code, body)
+	}
+	if code, loc, body := b.post("/signin", url.Values{"t": {u.Query().Get("t")}}); code != http.StatusSeeOther || loc != "/me" {
+		b.t.Fatalf("sign in: %d %q %s", code, loc, body)
+	}
+	if code, _ := b.get("/me"); code != 200 {
+		b.t.Fatalf("dashboard after signing in: %d", code)
+	}
+}
+
+// TestSignIn: a link works once, within its time; the cookie is HttpOnly
+// and SameSite=Strict; nothing but a link signs in; signing out ends the
+// session.
+func TestSignIn(t *testing.T) {
+	h, srv, ts := testServer(t)
+	if code, body := newBrowser(t, ts.URL).get("/me"); code != http.StatusUnauthorized || !strings.Contains(body, "web") {
+		t.Errorf("dashboard without a session: %d %s", code, body)
+	}
+	link, err := srv.SignInLink(alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := link[strings.Index(link, "t=")+2:]
+	b := newBrowser(t, ts.URL)
+	resp, err := b.c.PostForm(ts.URL+"/signin", url.Values{"t": {tok}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var cookie *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == cookieName {
+			cookie = c
+		}
+	}
+	if resp.StatusCode != http.StatusSeeOther || cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode {
+		t.Fatalf("sign in: %d, cookie %+v", resp.StatusCode, cookie)
+	}
+	if code, body := b.get("/me"); code != 200 || !strings.Contains(body, alice) {
+		t.Errorf("dashboard: %d", code)
+	}
+	// used: refused, on its page and when posted
+	other := newBrowser(t, ts.URL)
+	if code, body := other.get("/signin?t=" + tok); code != http.StatusForbidden || !strings.Contains(body, "not valid") {
+		t.Errorf("a used link's page: %d", code)
+	}
+	if code, _, _ := other.post("/signin", url.Values{"t": {tok}}); code != http.StatusForbidden {
+		t.Errorf("a used link: %d", code)
+	}
+	// expired: refused
+	link, _ = srv.SignInLink(alice)
+	tok = link[strings.Index(link, "t=")+2:]
+	srv.auth.now = func() time.Time { return time.Now().Add(linkLife + time.Second) }
+	if code, _, _ := other.post("/signin", url.Values{"t": {tok}}); code != http.StatusForbidden {
+		t.Errorf("an expired link: %d", code)
+	}
+	srv.auth.now = time.Now
+	// a made-up token
+	if code, _, _ := other.post("/signin", url.Values{"t": {strings.Repeat("0", 48)}}); code != http.StatusForbidden {
+		t.Errorf("a made-up link: %d", code)
+	}
+	// looking at a link does not spend it (a chat client's preview)
+	link, _ = srv.SignInLink(alice)
+	u, _ := url.Parse(link)
+	other.get(u.RequestURI())
+	other.get(u.RequestURI())
+	if code, _, _ := other.post("/signin", url.Values{"t": {u.Query().Get("t")}}); code != http.StatusSeeOther {
+		t.Errorf("a link that was looked at: %d", code)
+	}
+	// signing out ends the session
+	if code, _, _ := b.post("/signout", url.Values{}); code != http.StatusSeeOther {
+		t.Errorf("sign out: %d", code)
+	}
+	if code, _ := b.get("/me"); code != http.StatusUnauthorized {
+		t.Errorf("after signing out: %d", code)
+	}
+	// and without a web interface, the command says so
+	if got := h.Command(bob, "web"); !strings.Contains(got, "sign in on the web") {
+		t.Errorf("web: %q", got)
+	}
+}
+
+// TestRules: a user sees and changes only their own processes; a form
+// without the session's CSRF token changes nothing; the host's own rules
+// (a syntax error) come back as errors on the page.
+func TestRules(t *testing.T) {
+	h, _, ts := testServer(t)
+	a, b := newBrowser(t, ts.URL), newBrowser(t, ts.URL)
+	a.signIn(h, alice)
+	b.signIn(h, bob)
+	code, loc, body := a.post("/new", url.Values{"name": {"wait.lua"}, "code": {"print(mb.input('name?'))"}, "run": {"1"}})
+	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/p/p") {
+		t.Fatalf("new: %d %q %s", code, loc, body)
+	}
+	pid := strings.TrimPrefix(loc, "/p/")
+	if code, body := b.get("/p/" + pid); code != http.StatusNotFound || strings.Contains(body, "wait.lua") {
+		t.Errorf("bob sees alice's process: %d", code)
+	}
+	if code, _, _ := b.post("/p/"+pid+"/kill", url.Values{}); code == http.StatusSeeOther {
+		t.Errorf("bob killed alice's process")
+	}
+	if _, body := b.get("/me"); strings.Contains(body, pid) {
+		t.Errorf("bob's dashboard lists alice's process")
+	}
+	// no token, a wrong token, bob's token: refused
+	for _, tok := range []string{"", "00", b.csrf} {
+		if code, _, _ := a.post("/p/"+pid+"/kill", url.Values{"csrf": {tok}}); code != http.StatusForbidden {
+			t.Errorf("kill with csrf %q: %d", tok, code)
+		}
+	}
+	if v, _ := h.Process(alice, pid); v.State.Ended() {
+		t.Fatalf("%s was killed by a forged form", pid)
+	}
+	if code, _, _ := a.post("/p/"+pid+"/kill", url.Values{}); code != http.StatusSeeOther {
+		t.Errorf("kill: %d", code)
+	}
+	if v, _ := h.Process(alice, pid); v.State != host.StateKilled {
+		t.Errorf("after kill: %s", v.State)
+	}
+	code, _, body = a.post("/new", url.Values{"name": {"bad.lua"}, "code": {"x = = 1"}, "run": {"1"}})
+	if code != http.StatusBadRequest || !strings.Contains(body, "bad.lua:1:") || !strings.Contains(body, "x = = 1") {
+		t.Errorf("a syntax error: %d %s", code, body)
+	}
+}
+
+// TestLiveOutput: a process's events stream its output as it prints and
+// its state (a question, the answer from the page, the end).
+func TestLiveOutput(t *testing.T) {
+	h, _, ts := testServer(t)
+	a := newBrowser(t, ts.URL)
+	a.signIn(h, alice)
+	_, loc, _ := a.post("/new", url.Values{"name": {"ask.lua"}, "code": {"print('hello') local n = mb.input('name?') print('hi ' .. n)"}, "run": {"1"}})
+	pid := strings.TrimPrefix(loc, "/p/")
+	resp, err := a.c.Get(ts.URL + "/p/" + pid + "/events?end=0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	events := make(chan [2]string, 100)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		var ev string
+		for sc.Scan() {
+			line := sc.Text()
+			if strings.HasPrefix(line, "event: ") {
+				ev = strings.TrimPrefix(line, "event: ")
+			} else if strings.HasPrefix(line, "data: ") {
+				events <- [2]string{ev, strings.TrimPrefix(line, "data: ")}
+			}
+		}
+		close(events)
+	}()
+	var out strings.Builder
+	await := func(pred func(ev, data string) bool) {
+		t.Helper()
+		deadline := time.After(20 * time.Second)
+		for {
+			select {
+			case e, ok := <-events:
+				if !ok {
+					t.Fatalf("the stream ended; output %q", out.String())
+				}
+				if e[0] == "output" {
+					var o outputEvent
+					json.Unmarshal([]byte(e[1]), &o)
+					out.WriteString(o.Text)
+				}
+				if pred(e[0], e[1]) {
+					return
+				}
+			case <-deadline:
+				t.Fatalf("no such event; output %q", out.String())
+			}
+		}
+	}
+	await(func(ev, data string) bool { return ev == "state" && strings.Contains(data, `"prompt":"name?"`) })
+	if !strings.Contains(out.String(), "hello") {
+		t.Errorf("output before the question: %q", out.String())
+	}
+	if code, _, body := a.post("/p/"+pid+"/input", url.Values{"text": {"Ada"}}); code != http.StatusSeeOther {
+		t.Fatalf("input: %d %s", code, body)
+	}
+	await(func(ev, data string) bool { return ev == "state" && strings.Contains(data, `"state":"finished"`) })
+	if out.String() != "hello\nhi Ada\n" {
+		t.Errorf("output %q", out.String())
+	}
+}
