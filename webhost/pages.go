@@ -224,7 +224,7 @@ type outputEvent struct {
 }
 
 type stateEvent struct {
-	State  string `json:"state"`
+	State  string `json:"state"` // kind(state): one word
 	Text   string `json:"text"`
 	Prompt string `json:"prompt"`
 	Live   bool   `json:"live"`
@@ -267,7 +267,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, sess *session) {
 			send(w, "output", ev)
 			end = v.OutputEnd
 		}
-		if st := (stateEvent{State: string(v.State), Text: v.StateText, Prompt: v.Prompt, Live: !v.State.Ended()}); st != last {
+		if st := (stateEvent{State: kind(v.State), Text: v.StateText, Prompt: v.Prompt, Live: !v.State.Ended()}); st != last {
 			send(w, "state", st)
 			last = st
 		}

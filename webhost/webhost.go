@@ -143,7 +143,21 @@ var funcs = template.FuncMap{
 	"lines": func(src string) []string {
 		return strings.Split(strings.TrimSuffix(src, "\n"), "\n")
 	},
-	"inc": func(i int) int { return i + 1 },
+	"inc":  func(i int) int { return i + 1 },
+	"kind": kind,
+}
+
+// kind is a state as one word, for the page's classes and script.
+func kind(st host.State) string {
+	switch st {
+	case host.StateInput:
+		return "input"
+	case host.StateMessage:
+		return "message"
+	case host.StateMigrated:
+		return "migrated"
+	}
+	return string(st) // the others are one word
 }
 
 type page struct {

@@ -278,7 +278,9 @@ func TestLiveOutput(t *testing.T) {
 			}
 		}
 	}
-	await(func(ev, data string) bool { return ev == "state" && strings.Contains(data, `"prompt":"name?"`) })
+	await(func(ev, data string) bool {
+		return ev == "state" && strings.Contains(data, `"state":"input"`) && strings.Contains(data, `"prompt":"name?"`)
+	})
 	if !strings.Contains(out.String(), "hello") {
 		t.Errorf("output before the question: %q", out.String())
 	}

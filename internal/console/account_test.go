@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +23,7 @@ type hostProc struct {
 	cmd     *exec.Cmd
 	mu      sync.Mutex
 	stderr  bytes.Buffer
+	stdout  []string // what it printed (lines)
 	serving chan struct{}
 	done    chan error
 }
@@ -50,6 +53,9 @@ func startHostProc(t *testing.T, bin string, env map[string]string, dir, store s
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
+			h.mu.Lock()
+			h.stdout = append(h.stdout, sc.Text())
+			h.mu.Unlock()
 			if strings.Contains(sc.Text(), "serving") {
 				h.serving <- struct{}{}
 			}
@@ -134,5 +140,35 @@ func TestOneHostPerAccount(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("the first host goes on after another took over")
+	}
+}
+
+// TestHostWeb: mobilua host --http serves the web interface (on a port
+// the system chose, which it prints), whose public page names the host;
+// the web command in chat then gives links to it.
+func TestHostWeb(t *testing.T) {
+	_, _, env, h := servingHost(t, "--http", "127.0.0.1:0")
+	var url string
+	h.mu.Lock()
+	for _, l := range h.stdout {
+		if _, after, ok := strings.Cut(l, "web interface at "); ok {
+			url, _, _ = strings.Cut(after, " ")
+		}
+	}
+	h.mu.Unlock()
+	if !strings.HasPrefix(url, "http://127.0.0.1:") {
+		t.Fatalf("no web interface's address in %q", h.stdout)
+	}
+	resp, err := http.Get(url + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.Contains(string(body), env["XMPP_JID1"]) {
+		t.Errorf("the public page: %d %s", resp.StatusCode, body)
+	}
+	if !strings.Contains(h.log(), "web interface") {
+		t.Errorf("the log does not say where the web interface is:\n%s", h.log())
 	}
 }

@@ -59,3 +59,24 @@ func TestConfigFile(t *testing.T) {
 		t.Errorf("unknown key: %v", err)
 	}
 }
+
+// TestConfigWeb: the web interface's keys set mobilua host's flags; the
+// client has none.
+func TestConfigWeb(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "host.toml")
+	os.WriteFile(path, []byte("http = \"127.0.0.1:8080\"\nhttp_url = \"https://lua.example\"\nhttp_cert = \"c.pem\"\nhttp_key = \"k.pem\"\n"), 0o644)
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	acct := accountFlags(fs, "")
+	acct.web = newWebFlags(fs)
+	var peers peerList
+	if _, err := loadConfig(path, acct, new(string), &peers); err != nil {
+		t.Fatal(err)
+	}
+	if w := acct.web; *w.addr != "127.0.0.1:8080" || *w.url != "https://lua.example" || *w.cert != "c.pem" || *w.key != "k.pem" {
+		t.Errorf("web flags: %q %q %q %q", *w.addr, *w.url, *w.cert, *w.key)
+	}
+	acct.web = nil
+	if _, err := loadConfig(path, acct, new(string), &peers); err == nil || !strings.Contains(err.Error(), "http is for mobilua host") {
+		t.Errorf("http for a client: %v", err)
+	}
+}
