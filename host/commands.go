@@ -593,20 +593,27 @@ func (h *Host) toShell(from, text string) (string, bool) {
 
 func (h *Host) cmdSend(from, arg string) string {
 	pid, text, _ := strings.Cut(arg, " ")
+	to, err := h.Send(from, pid, text)
+	if err != nil {
+		return err.Error()
+	}
+	return "sent to " + to
+}
+
+// Send puts text in the mailbox of one of the caller's processes (its
+// mb.receive gets it) and returns its PID.
+func (h *Host) Send(from, pid, text string) (string, error) {
 	h.mu.Lock()
-	pr, msg := h.own(from, pid)
+	pr, err := h.mine(from, pid)
 	h.mu.Unlock()
-	if pr == nil {
-		return msg
+	if err != nil {
+		return "", err
 	}
 	v, err := copyValue(runtime.String(text), h.cfg.MaxMessage)
 	if err == nil {
 		err = h.Deliver(Sender{Addr: from, Owner: pr.rec.Owner}, pr.rec.PID, v)
 	}
-	if err != nil {
-		return err.Error()
-	}
-	return "sent to " + pr.rec.PID
+	return pr.rec.PID, err
 }
 
 func (h *Host) cmdComment(from, arg string) string {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/mobilua/mobilua/continuation"
@@ -63,7 +64,7 @@ func (h *Host) Receive(m Migration, rec Record, cont []byte, stored func(pid str
 	}
 	// it starts its life here: the lifetime limit is this host's, from now
 	pr := &proc{h: h, rec: Record{Owner: rec.Owner, Client: ownClient(rec), Name: peerName(rec.Name), Source: rec.Source, Comment: truncate(rec.Comment, maxComment),
-		State: StateRunning, Created: rec.Created, Started: time.Now().UTC(), Arrived: true}}
+		State: StateRunning, Created: rec.Created, Started: time.Now().UTC(), Arrived: true, Travels: peerTravels(rec.Travels)}}
 	h.mu.Lock()
 	err := h.admit(rec.Owner)
 	if err == nil {
@@ -101,6 +102,24 @@ func (h *Host) Receive(m Migration, rec Record, cont []byte, stored func(pid str
 	h.tell(pr, fmt.Sprintf("%s arrived on %s (it was %s)", pid, h.cfg.Name, rec.PID))
 	h.enqueue(pr)
 	return nil
+}
+
+// travelled is a record's travels with one more hop (the earliest go past
+// maxTravels).
+func travelled(hops []Hop, h Hop) []Hop {
+	out := append(slices.Clone(hops), h)
+	return out[max(0, len(out)-maxTravels):]
+}
+
+// peerTravels is what a host keeps of the travels a peer's record says:
+// the last maxTravels hops, each host and PID cut to a sane length.
+func peerTravels(hops []Hop) []Hop {
+	hops = hops[max(0, len(hops)-maxTravels):]
+	out := make([]Hop, len(hops))
+	for i, h := range hops {
+		out[i] = Hop{Host: truncate(h.Host, 256), PID: truncate(h.PID, 64), Left: h.Left}
+	}
+	return out
 }
 
 // peerName is a script's name from a peer's record, if it is one.
@@ -161,6 +180,7 @@ func (h *Host) jump(pr *proc, to string) error {
 func (h *Host) finishJump(pr *proc, cont []byte) error {
 	j := h.tr.(Jumper)
 	rec, id, to := pr.rec, pr.rec.Migration, pr.rec.MigrateTo
+	rec.Travels = travelled(rec.Travels, Hop{Host: h.cfg.Name, PID: rec.PID, Left: time.Now().UTC()})
 	h.mu.Unlock()
 	newPID, err := j.Jump(to, id, rec, cont)
 	taken := err == nil

@@ -1,6 +1,7 @@
 package host
 
 import (
+	"fmt"
 	"path/filepath"
 
 	bolt "go.etcd.io/bbolt"
@@ -196,6 +197,28 @@ print(mb.jump("nowhere"))`)
 	}
 	if got := waitPs(t, a, alice, "p1  migrated to lua2@b.example as p1", 10*time.Second); !strings.Contains(got, "p1  migrated to lua2@b.example as p1  ") {
 		t.Errorf("ps on a: %q", got)
+	}
+	// the arrival knows where it has been
+	v, err := b.Process(alice, "p1")
+	if err != nil || len(v.Travels) != 1 || v.Travels[0].Host != "lua1@a.example" || v.Travels[0].PID != "p1" || v.Travels[0].Left.IsZero() {
+		t.Errorf("travels at b: %+v %v", v.Travels, err)
+	}
+}
+
+// TestTravels: a record keeps the last maxTravels hops, and what a
+// peer's record says of them is cut to size.
+func TestTravels(t *testing.T) {
+	var hops []Hop
+	for i := 0; i < maxTravels+5; i++ {
+		hops = travelled(hops, Hop{Host: fmt.Sprintf("h%d", i), PID: "p1"})
+	}
+	if len(hops) != maxTravels || hops[0].Host != "h5" || hops[len(hops)-1].Host != fmt.Sprintf("h%d", maxTravels+4) {
+		t.Errorf("kept %d hops, from %s", len(hops), hops[0].Host)
+	}
+	long := append(hops, Hop{Host: strings.Repeat("x", 1000), PID: strings.Repeat("p", 1000)})
+	got := peerTravels(long)
+	if len(got) != maxTravels || len(got[len(got)-1].Host) > 256 || len(got[len(got)-1].PID) > 64 {
+		t.Errorf("a peer's travels kept as %d hops, the last %d and %d bytes", len(got), len(got[len(got)-1].Host), len(got[len(got)-1].PID))
 	}
 }
 

@@ -75,7 +75,20 @@ type Record struct {
 	JumpFailed string `json:"jumpfailed,omitempty"`
 	// Public: it takes messages from other owners' processes (mb.accept)
 	Public bool `json:"public,omitempty"`
+	// Travels: the hosts it was on before this one, oldest first (the
+	// last maxTravels), as it left each
+	Travels []Hop `json:"travels,omitempty"`
 }
+
+// Hop is a host a process left by mb.jump: the host, its PID there, when.
+type Hop struct {
+	Host string    `json:"host"`
+	PID  string    `json:"pid"`
+	Left time.Time `json:"left"`
+}
+
+// maxTravels bounds the hops a record keeps (the earliest go).
+const maxTravels = 32
 
 // Store persists processes.
 type Store struct {

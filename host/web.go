@@ -47,10 +47,11 @@ func (h *Host) cmdWeb(from, _ string) string {
 // ProcView is one process as its owner sees it on a page.
 type ProcView struct {
 	ProcInfo
-	Source string
-	Prompt string // what it asks (state input)
-	Reason string // why it failed, or where it went
-	Parent string // the process it was forked from
+	Source  string
+	Prompt  string // what it asks (state input)
+	Reason  string // why it failed, or where it went
+	Parent  string // the process it was forked from
+	Travels []Hop  // the hosts it was on before this one
 	// Output is the end of what it printed (what the host keeps), and
 	// OutputEnd how many bytes it printed in all since the host started
 	// (at least len(Output)): a page that has seen up to n of them needs
@@ -71,7 +72,7 @@ func (h *Host) Process(from, pid string) (ProcView, error) {
 	return ProcView{
 		ProcInfo: ProcInfo{PID: r.PID, Owner: r.Owner, Name: r.Name, Alias: r.Alias, Comment: r.Comment,
 			State: r.State, StateText: stateText(r), Created: r.Created},
-		Source: r.Source, Prompt: r.Prompt, Reason: r.Reason, Parent: r.Parent,
+		Source: r.Source, Prompt: r.Prompt, Reason: r.Reason, Parent: r.Parent, Travels: r.Travels,
 		Output: r.Output, OutputEnd: max(pr.printed, int64(len(r.Output))),
 	}, nil
 }

@@ -177,6 +177,8 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, sess *session) {
 		_, err = s.h.Run(user, pid)
 	case "input":
 		err = s.h.Input(user, pid, r.FormValue("text"))
+	case "send":
+		_, err = s.h.Send(user, pid, r.FormValue("text"))
 	case "kill":
 		_, err = s.h.Kill(user, pid)
 	case "fork":

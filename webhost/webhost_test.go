@@ -292,3 +292,55 @@ func TestLiveOutput(t *testing.T) {
 		t.Errorf("output %q", out.String())
 	}
 }
+
+// TestTravels: a process that arrived by mb.jump shows where it has been.
+func TestTravels(t *testing.T) {
+	tr := &host.Memory{}
+	hosts := map[string]*host.Host{}
+	for _, name := range []string{"lua1@a.example", "lua2@b.example"} {
+		st, err := host.OpenStore(filepath.Join(t.TempDir(), "h.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := host.DefaultConfig()
+		cfg.Name = name
+		h, err := host.New(cfg, st, tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { h.Close(); st.Close() })
+		tr.Attach(h)
+		hosts[name] = h
+	}
+	b := hosts["lua2@b.example"]
+	srv, err := New(b, Config{BaseURL: "http://b.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	a := hosts["lua1@a.example"]
+	pid, err := a.New(alice, "trip.lua", `mb.jump("lua2@b.example") print("arrived") mb.input("stay")`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Run(alice, pid); err != nil {
+		t.Fatal(err)
+	}
+	br := newBrowser(t, ts.URL)
+	br.signIn(b, alice)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if ps := b.Processes(alice); len(ps) == 1 && ps[0].State == host.StateInput {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("it did not arrive: %+v", b.Processes(alice))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	code, body := br.get("/p/" + b.Processes(alice)[0].PID)
+	if code != 200 || !regexp.MustCompile(`travelled: <span class="hop">p1 on lua1@a.example <span class="muted">\(left [^)]+\)</span></span> → here, as p1`).MatchString(body) {
+		t.Errorf("its page: %d %s", code, body)
+	}
+}

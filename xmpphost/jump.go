@@ -54,25 +54,37 @@ type jumpChunk struct {
 //	<record xmlns='urn:mobilua:0' pid='p3' owner='alice@a.example'
 //	   client='alice@a.example/phone' name='hello.lua' created='2026-12-05T17:00:00Z'>
 //	  <comment>BASE64</comment><source>BASE64</source>
+//	  <hop host='lua0@c.example' pid='p9' left='2026-12-05T16:59:58Z'/>
 //	</record>
 //
 // The comment and the source are any bytes, which XML cannot carry, so
-// they travel in base64. The receiver keeps what it trusts of it
-// (host.Host.Receive).
+// they travel in base64; each hop is a host it was on before, oldest
+// first. The receiver keeps what it trusts of it (host.Host.Receive).
 type jumpRecord struct {
-	PID     string `xml:"pid,attr"`
-	Owner   string `xml:"owner,attr"`
-	Client  string `xml:"client,attr,omitempty"`
-	Name    string `xml:"name,attr,omitempty"`
-	Created string `xml:"created,attr,omitempty"`
-	Comment string `xml:"urn:mobilua:0 comment,omitempty"`
-	Source  string `xml:"urn:mobilua:0 source"`
+	PID     string    `xml:"pid,attr"`
+	Owner   string    `xml:"owner,attr"`
+	Client  string    `xml:"client,attr,omitempty"`
+	Name    string    `xml:"name,attr,omitempty"`
+	Created string    `xml:"created,attr,omitempty"`
+	Comment string    `xml:"urn:mobilua:0 comment,omitempty"`
+	Source  string    `xml:"urn:mobilua:0 source"`
+	Hops    []jumpHop `xml:"urn:mobilua:0 hop"`
+}
+
+type jumpHop struct {
+	Host string `xml:"host,attr"`
+	PID  string `xml:"pid,attr"`
+	Left string `xml:"left,attr"`
 }
 
 func recordOut(r host.Record) *jumpRecord {
 	b64 := base64.StdEncoding.EncodeToString
-	return &jumpRecord{PID: r.PID, Owner: r.Owner, Client: r.Client, Name: r.Name,
+	j := &jumpRecord{PID: r.PID, Owner: r.Owner, Client: r.Client, Name: r.Name,
 		Created: r.Created.UTC().Format(time.RFC3339Nano), Comment: b64([]byte(r.Comment)), Source: b64([]byte(r.Source))}
+	for _, h := range r.Travels {
+		j.Hops = append(j.Hops, jumpHop{Host: h.Host, PID: h.PID, Left: h.Left.UTC().Format(time.RFC3339Nano)})
+	}
+	return j
 }
 
 func (j *jumpRecord) record() (host.Record, error) {
@@ -89,6 +101,13 @@ func (j *jumpRecord) record() (host.Record, error) {
 		return r, fmt.Errorf("bad record: %v", err)
 	}
 	r.Comment, r.Source = string(comment), string(source)
+	for _, h := range j.Hops {
+		left, err := time.Parse(time.RFC3339Nano, h.Left)
+		if err != nil {
+			return r, fmt.Errorf("bad record: hop time %q", h.Left)
+		}
+		r.Travels = append(r.Travels, host.Hop{Host: h.Host, PID: h.PID, Left: left})
+	}
 	return r, nil
 }
 

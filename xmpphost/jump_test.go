@@ -2,6 +2,7 @@ package xmpphost
 
 import (
 	"encoding/xml"
+	"reflect"
 	"testing"
 	"time"
 
@@ -14,7 +15,8 @@ import (
 func TestRecordElement(t *testing.T) {
 	rec := host.Record{PID: "p3", Owner: "alice@a.example", Client: "alice@a.example/phone", Name: "hello.lua",
 		Comment: "a <comment> & \x01", Source: "print('\x00\x01\xff ü')", Created: time.Date(2026, 12, 5, 17, 0, 0, 12345, time.UTC),
-		Output: "not sent", State: host.StateMigrating}
+		Output: "not sent", State: host.StateMigrating,
+		Travels: []host.Hop{{Host: "lua0@c.example", PID: "p9", Left: time.Date(2026, 12, 5, 16, 59, 58, 0, time.UTC)}}}
 	b, err := xml.Marshal(&jumpChunk{ID: "m1", Of: 1, Record: recordOut(rec), Data: "QUJD"})
 	if err != nil {
 		t.Fatal(err)
@@ -32,10 +34,10 @@ func TestRecordElement(t *testing.T) {
 	}
 	want := rec
 	want.Output, want.State = "", ""
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("the record came back as\n%+v\nnot\n%+v\n%s", got, want, b)
 	}
-	for _, bad := range []jumpRecord{{Source: "!!"}, {Comment: "%"}, {Created: "yesterday"}} {
+	for _, bad := range []jumpRecord{{Source: "!!"}, {Comment: "%"}, {Created: "yesterday"}, {Hops: []jumpHop{{Left: "then"}}}} {
 		if _, err := bad.record(); err == nil {
 			t.Errorf("%+v was taken", bad)
 		}
