@@ -138,6 +138,9 @@ type proc struct {
 	stepDone chan string
 	first    bool
 	printed  int64 // bytes of output since the host started (at least len(rec.Output) once it prints)
+	// steps and memory: what it had run and held at the end of its last
+	// slice (for the operator; the process is the worker's while it runs)
+	steps, memory int64
 }
 
 // Host runs processes for users.
@@ -174,6 +177,7 @@ type Host struct {
 	web        WebLinks            // the web interface's sign-in links (web.go)
 	changed    chan struct{}       // closed at the next change a page shows (Changes)
 	log        *slog.Logger
+	events     logRing // the log's last events (Operation)
 }
 
 // New starts a host on store: every process the store holds is back, and
@@ -189,7 +193,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 		cache: &continuation.ChunkCache{}, started: time.Now(), pool: runtime.NewPool(poolShare(cfg.HostMemory)), rates: map[string]*bucket{}, jumps: map[string]*bucket{},
 		stored: map[string]int{}, outboxes: map[string]*outbox{}, resources: map[string]string{}, sessions: map[string]int{}, stepping: map[string]bool{}, partials: map[string]*partial{}, kick: make(chan struct{}, 1), senderDone: make(chan struct{})}
 	h.ready, h.stepReady = sync.NewCond(&h.mu), sync.NewCond(&h.mu)
-	h.log = cmp.Or(cfg.Log, slog.New(slog.DiscardHandler))
+	h.log = slog.New(&ringHandler{ring: &h.events, next: cmp.Or(cfg.Log, slog.New(slog.DiscardHandler)).Handler()})
 	store.SetSync(!cfg.NoSync)
 	recs, err := store.All()
 	if err != nil {
@@ -594,6 +598,7 @@ func (h *Host) slice(pr *proc) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	pr.running = false
+	pr.steps, pr.memory = p.Steps(), p.MemoryInUse()
 	if pr.rec.State != StateRunning || pr.p != p { // killed meanwhile
 		p.ReleaseMemory()
 		return

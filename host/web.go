@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"sort"
 	"strings"
 	"time"
 
@@ -194,3 +195,46 @@ func (h *Host) Inspect(from, pid string) (string, error) {
 	}
 	return b.String(), nil
 }
+
+// Operation is what a host's operator sees: every process with its use
+// of the host, the processes' memory budget, the log's last events.
+type Operation struct {
+	Info
+	Procs     []OpProc
+	PoolUsed  int64 // bytes the processes in memory hold of ...
+	PoolLimit int64 // ... their share of the host's memory
+	Events    []string
+}
+
+// OpProc is a process as its host's operator sees it.
+type OpProc struct {
+	ProcInfo
+	Steps    int64 // steps it had run at the end of its last slice here
+	Memory   int64 // bytes it held then (0 when it is not in memory)
+	InMemory bool
+	Stored   int // bytes of its continuation in the store
+}
+
+// Operation describes the host for one of its admins (Config.Admins).
+func (h *Host) Operation(from string) (Operation, error) {
+	if !h.isAdmin(bare(from)) {
+		return Operation{}, errors.New("only the host's admins see its operation")
+	}
+	op := Operation{Info: h.Info(), PoolUsed: h.pool.Used(), PoolLimit: h.pool.Limit(), Events: h.events.recent()}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, pr := range h.procs {
+		r := &pr.rec
+		o := OpProc{ProcInfo: ProcInfo{PID: r.PID, Owner: r.Owner, Name: r.Name, Alias: r.Alias, Comment: r.Comment,
+			State: r.State, StateText: stateText(r), Created: r.Created}, Steps: pr.steps, InMemory: pr.p != nil, Stored: pr.contSize}
+		if pr.p != nil {
+			o.Memory = pr.memory
+		}
+		op.Procs = append(op.Procs, o)
+	}
+	sort.Slice(op.Procs, func(i, j int) bool { return pidLess(op.Procs[i].PID, op.Procs[j].PID) })
+	return op, nil
+}
+
+// IsAdmin says whether from is one of the host's admins.
+func (h *Host) IsAdmin(from string) bool { return h.isAdmin(bare(from)) }

@@ -141,6 +141,17 @@ func (s *Server) step(w http.ResponseWriter, r *http.Request, sess *session) {
 	s.showDashboard(w, http.StatusOK, sess, dashData{Name: name, Code: code, Output: out}, "")
 }
 
+// ---- the operator's page
+
+func (s *Server) operation(w http.ResponseWriter, r *http.Request, sess *session) {
+	op, err := s.h.Operation(sess.user)
+	if err != nil {
+		s.fail(w, http.StatusForbidden, sess, err.Error())
+		return
+	}
+	s.render(w, http.StatusOK, "admin.html", page{Title: "operation", User: sess.user, CSRF: sess.csrf, Data: op})
+}
+
 // ---- one process
 
 type procData struct {

@@ -128,6 +128,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /signin", s.signin)
 	s.mux.HandleFunc("POST /signout", s.user(s.signout))
 	s.mux.HandleFunc("GET /me", s.user(s.dashboard))
+	s.mux.HandleFunc("GET /admin", s.user(s.operation))
 	s.mux.HandleFunc("POST /new", s.user(s.newProcess))
 	s.mux.HandleFunc("POST /step", s.user(s.step))
 	s.mux.HandleFunc("GET /p/{pid}", s.user(s.process))
@@ -138,8 +139,10 @@ func (s *Server) routes() {
 // ---- helpers
 
 var funcs = template.FuncMap{
-	"age": func(t time.Time) string { return time.Since(t).Round(time.Second).String() },
-	"mib": func(n int64) int64 { return n >> 20 },
+	"age":   func(t time.Time) string { return time.Since(t).Round(time.Second).String() },
+	"mib":   func(n int64) int64 { return n >> 20 },
+	"kib":   func(n int64) int64 { return (n + 1023) >> 10 },
+	"int64": func(n int) int64 { return int64(n) },
 	"lines": func(src string) []string {
 		return strings.Split(strings.TrimSuffix(src, "\n"), "\n")
 	},
@@ -164,6 +167,7 @@ type page struct {
 	Title string
 	Host  string
 	User  string
+	Admin bool // the user is one of the host's admins
 	CSRF  string
 	Error string
 	Data  any
@@ -171,6 +175,7 @@ type page struct {
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, p page) {
 	p.Host = s.h.Info().Name
+	p.Admin = p.User != "" && s.h.IsAdmin(p.User)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	if err := s.pages.ExecuteTemplate(w, name, p); err != nil {

@@ -24,7 +24,7 @@ const (
 
 // testServer starts a host (on a Memory transport) with its web interface
 // on a loopback test server.
-func testServer(t *testing.T) (*host.Host, *Server, *httptest.Server) {
+func testServer(t *testing.T, mod ...func(*host.Config)) (*host.Host, *Server, *httptest.Server) {
 	t.Helper()
 	st, err := host.OpenStore(filepath.Join(t.TempDir(), "h.db"))
 	if err != nil {
@@ -33,6 +33,9 @@ func testServer(t *testing.T) (*host.Host, *Server, *httptest.Server) {
 	cfg := host.DefaultConfig()
 	cfg.Name = "lua1@a.example"
 	cfg.CheckpointEvery = 0
+	for _, m := range mod {
+		m(&cfg)
+	}
 	h, err := host.New(cfg, st, &host.Memory{})
 	if err != nil {
 		t.Fatal(err)
@@ -342,5 +345,38 @@ func TestTravels(t *testing.T) {
 	code, body := br.get("/p/" + b.Processes(alice)[0].PID)
 	if code != 200 || !regexp.MustCompile(`travelled: <span class="hop">p1 on lua1@a.example <span class="muted">\(left [^)]+\)</span></span> → here, as p1`).MatchString(body) {
 		t.Errorf("its page: %d %s", code, body)
+	}
+}
+
+// TestOperation: the host's admins see every process with its owner and
+// use of the host, and the log's last events; others are refused.
+func TestOperation(t *testing.T) {
+	const carol = "carol@a.example"
+	h, _, ts := testServer(t, func(c *host.Config) { c.Admins = []string{carol} })
+	a, c := newBrowser(t, ts.URL), newBrowser(t, ts.URL)
+	a.signIn(h, alice)
+	c.signIn(h, carol)
+	_, loc, _ := a.post("/new", url.Values{"name": {"count.lua"}, "code": {"local n = 0 for i = 1, 1e5 do n = n + i end mb.input('more?')"}, "run": {"1"}})
+	pid := strings.TrimPrefix(loc, "/p/")
+	deadline := time.Now().Add(20 * time.Second)
+	for v, _ := h.Process(alice, pid); v.State != host.StateInput; v, _ = h.Process(alice, pid) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s is %s", pid, v.State)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if code, body := a.get("/admin"); code != http.StatusForbidden || strings.Contains(body, "All processes") {
+		t.Errorf("alice's operation page: %d", code)
+	}
+	if _, body := a.get("/me"); strings.Contains(body, `href="/admin"`) {
+		t.Errorf("alice is offered the operation page")
+	}
+	code, body := c.get("/admin")
+	row := regexp.MustCompile(`<a href="/p/` + pid + `">` + pid + `</a></td><td>` + alice + `</td><td>count.lua</td><td class="state-input">waiting for input</td><td>[^<]+</td><td>(\d+)</td>`).FindStringSubmatch(body)
+	if code != 200 || row == nil || row[1] == "0" || !strings.Contains(body, "process started") {
+		t.Errorf("the operation page: %d %v\n%s", code, row, body)
+	}
+	if code, body := c.get("/p/" + pid); code != 200 || !strings.Contains(body, "count.lua") {
+		t.Errorf("an admin opens a user's process: %d", code)
 	}
 }
