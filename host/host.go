@@ -141,6 +141,7 @@ type proc struct {
 	// steps and memory: what it had run and held at the end of its last
 	// slice (for the operator; the process is the worker's while it runs)
 	steps, memory int64
+	moveTo        string // a peer it goes to at the end of its slice (Move)
 }
 
 // Host runs processes for users.
@@ -620,6 +621,8 @@ func (h *Host) slice(pr *proc) {
 		h.end(pr, StateFinished, "")
 	case st == runtime.Yielded:
 		h.serve(pr)
+	case pr.moveTo != "": // out of steps, and its owner moves it (Move)
+		h.move(pr)
 	default: // out of steps
 		h.requeue(pr)
 	}

@@ -175,6 +175,43 @@ func (h *Host) jump(pr *proc, to string) error {
 	return h.finishJump(pr, cont)
 }
 
+// Move sends one of the caller's running processes to the peer to, at
+// the end of its current slice, as mb.jump would (it goes on there where
+// it stopped). A process that waits moves when it runs again; one that
+// cannot go stays, and its owner is told why.
+func (h *Host) Move(from, pid, to string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr, err := h.mine(from, pid)
+	if err != nil {
+		return err
+	}
+	j, ok := h.tr.(Jumper)
+	switch {
+	case !ok:
+		return errors.New("this host has no peers")
+	case !slices.Contains(j.Peers(), to) || to == h.cfg.Name:
+		return fmt.Errorf("%s is not a peer of this host", to)
+	case pr.rec.State == StateNew:
+		return fmt.Errorf("%s has not started: run it first", pr.rec.PID)
+	case !pr.rec.State.live() || pr.rec.State == StateMigrating:
+		return fmt.Errorf("%s is %s", pr.rec.PID, pr.rec.State)
+	}
+	pr.moveTo = to
+	return nil
+}
+
+// move sends pr, stopped at the end of a slice, to pr.moveTo. h.mu is
+// held.
+func (h *Host) move(pr *proc) {
+	to := pr.moveTo
+	pr.moveTo = ""
+	if err := h.jump(pr, to); err != nil && !errors.Is(err, errPending) {
+		h.tell(pr, fmt.Sprintf("%s stays on %s: %v", pr.rec.PID, h.cfg.Name, err))
+		h.requeue(pr)
+	}
+}
+
 // finishJump sends a migrating process and settles the outcome. h.mu is
 // held (and released while the network is waited for).
 func (h *Host) finishJump(pr *proc, cont []byte) error {

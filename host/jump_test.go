@@ -292,3 +292,40 @@ func TestReceiveOnce(t *testing.T) {
 		t.Errorf("%d processes after the restart", n)
 	}
 }
+
+// TestMove: its owner sends a running process to a peer, where it goes
+// on from where its slice ended; what cannot move is refused.
+func TestMove(t *testing.T) {
+	tr := &Memory{}
+	a := startHost(t, filepath.Join(t.TempDir(), "a.db"), tr)
+	cfg := DefaultConfig()
+	cfg.Name = "lua2@b.example"
+	b := hostWith(t, filepath.Join(t.TempDir(), "b.db"), tr, cfg)
+	tr.Attach(a)
+	tr.Attach(b)
+	pid, err := a.New(alice, "count.lua", `local n = 0 while n < 3e6 do n = n + 1 end print("done on", mb.host(), n)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Move(alice, pid, "lua2@b.example"); err == nil || !strings.Contains(err.Error(), "run it first") {
+		t.Errorf("moving a new process: %v", err)
+	}
+	if _, err := a.Run(alice, pid); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Move(alice, pid, "lua9@z.example"); err == nil || !strings.Contains(err.Error(), "not a peer") {
+		t.Errorf("moving to a stranger: %v", err)
+	}
+	if err := a.Move(bob, pid, "lua2@b.example"); err == nil {
+		t.Errorf("bob moved alice's process")
+	}
+	if err := a.Move(alice, pid, "lua2@b.example"); err != nil {
+		t.Fatal(err)
+	}
+	if tr.WaitFor(alice, "done on\tlua2@b.example\t3000000", 30*time.Second) == "" {
+		t.Fatalf("%q", tr.Messages(alice))
+	}
+	if v, _ := a.Process(alice, pid); v.State != StateMigrated || !strings.Contains(v.StateText, "lua2@b.example") {
+		t.Errorf("at a: %s %s", v.State, v.StateText)
+	}
+}

@@ -156,7 +156,8 @@ func (s *Server) operation(w http.ResponseWriter, r *http.Request, sess *session
 
 type procData struct {
 	P       host.ProcView
-	Inspect string // what its stored state holds (a waiting process)
+	Inspect string   // what its stored state holds (a waiting process)
+	Peers   []string // where it may move
 }
 
 func (s *Server) process(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -169,7 +170,7 @@ func (s *Server) showProcess(w http.ResponseWriter, r *http.Request, sess *sessi
 		s.fail(w, http.StatusNotFound, sess, err.Error())
 		return
 	}
-	d := procData{P: v}
+	d := procData{P: v, Peers: s.h.Info().Peers}
 	if v.State == host.StateInput || v.State == host.StateMessage || v.State == host.StateSleeping {
 		if text, err := s.h.Inspect(sess.user, v.PID); err == nil {
 			d.Inspect = text
@@ -188,6 +189,8 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, sess *session) {
 		_, err = s.h.Run(user, pid)
 	case "input":
 		err = s.h.Input(user, pid, r.FormValue("text"))
+	case "move":
+		err = s.h.Move(user, pid, r.FormValue("to"))
 	case "send":
 		_, err = s.h.Send(user, pid, r.FormValue("text"))
 	case "kill":

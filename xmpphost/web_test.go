@@ -42,7 +42,7 @@ func TestWebInBrowser(t *testing.T) {
 	defer cancel()
 	hostA, hostB := env["XMPP_JID1"], env["XMPP_JID2"]
 	_, h := xmppHost(t, ctx, env, "1", hostB)
-	xmppHost(t, ctx, env, "2", hostA)
+	_, hB := xmppHost(t, ctx, env, "2", hostA)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -204,6 +204,19 @@ func TestWebInBrowser(t *testing.T) {
 	alice.message("phone", "arrived")
 	run("dashboard", chromedp.Navigate(base+"/me"), chromedp.WaitVisible("#procs", chromedp.ByQuery))
 	waitText("#procs", "migrated to "+hostB)
+
+	// a running process moved to the peer from its page
+	editor("spin.lua", "local n = 0\nwhile true do n = n + 1 end\n")
+	press("#run")
+	waitText("#state", "running")
+	press("#move")
+	waitText("#state", "migrated to "+hostB)
+	for _, p := range hB.Processes(env["XMPP_JID3"]) {
+		if p.Name == "spin.lua" {
+			hB.Kill(env["XMPP_JID3"], p.PID)
+		}
+	}
+	run("dashboard", chromedp.Navigate(base+"/me"), chromedp.WaitVisible("#procs", chromedp.ByQuery))
 	editor("hello.lua", "-- a script from the editor\nlocal name = mb.input('what is your name?')\nprint('hello, ' .. name .. ', from ' .. mb.host())\n")
 	shot("web-dashboard.png")
 
