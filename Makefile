@@ -31,7 +31,7 @@ test: build
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
-	$(GO) test -race -short -count=1 ./host ./xmpphost
+	$(GO) test -race -short -count=1 ./host ./xmpphost ./webhost
 	$(MAKE) fuzz
 
 unit:

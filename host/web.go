@@ -118,13 +118,20 @@ func (h *Host) Remove(from, pid string) (string, error) {
 	return pr.rec.PID, nil
 }
 
+// PeerWatcher is a transport that knows how its peers are (xmpphost
+// pings them).
+type PeerWatcher interface {
+	PeerStates() map[string]string
+}
+
 // Info is what a host's public page says of it.
 type Info struct {
-	Name     string
-	Started  time.Time
-	Load     Load
-	Peers    []string
-	Examples []Example
+	Name      string
+	Started   time.Time
+	Load      Load
+	Peers     []string
+	PeerState map[string]string // what the transport last found of each peer (none: it does not say)
+	Examples  []Example
 	// the limits a process runs under
 	StepsPerSlice, MaxSteps int64
 	MaxMemory               int64
@@ -147,6 +154,9 @@ func (h *Host) Info() Info {
 				in.Peers = append(in.Peers, n)
 			}
 		}
+	}
+	if w, ok := h.tr.(PeerWatcher); ok {
+		in.PeerState = w.PeerStates()
 	}
 	for i, n := range examples() {
 		src, _ := examplesFS.ReadFile(path.Join("examples", n))

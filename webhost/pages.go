@@ -1,11 +1,13 @@
 package webhost
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -156,8 +158,34 @@ func (s *Server) operation(w http.ResponseWriter, r *http.Request, sess *session
 
 type procData struct {
 	P       host.ProcView
-	Inspect string   // what its stored state holds (a waiting process)
-	Peers   []string // where it may move
+	Inspect []inspectLine // what its stored state holds (a waiting process)
+	Peers   []string      // where it may move
+}
+
+// inspectLine is a line of what mobilua inspect says, with the source
+// line a frame's position names.
+type inspectLine struct {
+	Text, Source string
+}
+
+var frameRe = regexp.MustCompile(`^\s+(\S+):(\d+) in `)
+
+// withSource pairs each frame of an inspection of p with the line of p's
+// source it is at (a frame of its own chunk).
+func withSource(text string, p host.ProcView) []inspectLine {
+	src := strings.Split(p.Source, "\n")
+	chunk := cmp.Or(p.Name, p.PID)
+	var out []inspectLine
+	for _, l := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+		il := inspectLine{Text: l}
+		if m := frameRe.FindStringSubmatch(l); m != nil && m[1] == chunk {
+			if n, _ := strconv.Atoi(m[2]); n >= 1 && n <= len(src) {
+				il.Source = strings.TrimSpace(src[n-1])
+			}
+		}
+		out = append(out, il)
+	}
+	return out
 }
 
 func (s *Server) process(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -173,7 +201,7 @@ func (s *Server) showProcess(w http.ResponseWriter, r *http.Request, sess *sessi
 	d := procData{P: v, Peers: s.h.Info().Peers}
 	if v.State == host.StateInput || v.State == host.StateMessage || v.State == host.StateSleeping {
 		if text, err := s.h.Inspect(sess.user, v.PID); err == nil {
-			d.Inspect = text
+			d.Inspect = withSource(text, v)
 		}
 	}
 	s.render(w, status, "process.html", page{Title: v.PID, User: sess.user, CSRF: sess.csrf, Error: errText, Data: d})

@@ -2,8 +2,10 @@ package webhost
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -378,5 +380,50 @@ func TestOperation(t *testing.T) {
 	}
 	if code, body := c.get("/p/" + pid); code != 200 || !strings.Contains(body, "count.lua") {
 		t.Errorf("an admin opens a user's process: %d", code)
+	}
+	// what the waiting process holds, its frame with its source line
+	if _, body := a.get("/p/" + pid); !strings.Contains(body, `count.lua:1 in main chunk  <span class="src">│ local n = 0 for i = 1, 1e5 do n = n &#43; i end mb.input(&#39;more?&#39;)</span>`) {
+		t.Errorf("the inspection on its page:\n%s", body)
+	}
+}
+
+// TestUpload: a .lua file sent with the editor's form is the script, named
+// after the file.
+func TestUpload(t *testing.T) {
+	h, _, ts := testServer(t)
+	a := newBrowser(t, ts.URL)
+	a.signIn(h, alice)
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("csrf", a.csrf)
+	w.WriteField("store", "1")
+	f, _ := w.CreateFormFile("file", "greet.lua")
+	f.Write([]byte("print('uploaded')\r\n"))
+	w.Close()
+	resp, err := a.c.Post(ts.URL+"/new", w.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	v, err := h.Process(alice, strings.TrimPrefix(loc, "/p/"))
+	if resp.StatusCode != http.StatusSeeOther || err != nil || v.Name != "greet.lua" || v.Source != "print('uploaded')\n" || v.State != host.StateNew {
+		t.Errorf("upload: %d %q %+v %v", resp.StatusCode, loc, v, err)
+	}
+}
+
+// TestSecureCookie: behind an https address (a reverse proxy's), the
+// session cookie is Secure.
+func TestSecureCookie(t *testing.T) {
+	_, srv, ts := testServer(t)
+	srv.cfg.BaseURL = "https://lua.example"
+	link, _ := srv.SignInLink(alice)
+	resp, err := newBrowser(t, ts.URL).c.PostForm(ts.URL+"/signin", url.Values{"t": {link[strings.Index(link, "t=")+2:]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if !strings.HasPrefix(link, "https://lua.example/signin?t=") || len(resp.Cookies()) != 1 || !resp.Cookies()[0].Secure {
+		t.Errorf("link %q, cookies %+v", link, resp.Cookies())
 	}
 }

@@ -76,6 +76,7 @@ type Transport struct {
 	// FailPoint, when set, is called with FailJumpSent once every piece
 	// of a jump is sent (the crash tests kill the host there).
 	FailPoint func(point string)
+	peerState map[string]string // what the last ping of each peer found (peers.go)
 }
 
 // FailJumpSent is the step of a jump between host.FailJumpStored and
@@ -273,6 +274,7 @@ func (t *Transport) Serve(h *host.Host) error {
 	done := make(chan struct{})
 	defer close(done)
 	go t.keepStatus(h, done)
+	go t.watchPeers(done)
 	opts = append(opts,
 		mux.MessageFunc(stanza.ChatMessage, xml.Name{Local: "body"},
 			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {

@@ -180,6 +180,14 @@ func (s *switchable) SendAs(pid, to, text string) error {
 	return t.SendAs(pid, to, text)
 }
 
+// PeerStates is the current connection's (host.PeerWatcher).
+func (s *switchable) PeerStates() map[string]string {
+	if t := s.cur.Load(); t != nil {
+		return t.PeerStates()
+	}
+	return nil
+}
+
 func (s *switchable) Peers() []string {
 	if t := s.cur.Load(); t != nil {
 		return t.Peers()

@@ -1,0 +1,75 @@
+package xmpphost
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"mellium.im/xmpp/jid"
+	"mellium.im/xmpp/ping"
+	"mellium.im/xmpp/stanza"
+)
+
+// peerEvery is how often a host pings its peers, in nanoseconds (tests
+// change it while other tests' hosts may still run).
+var peerEvery atomic.Int64
+
+func init() { peerEvery.Store(int64(30 * time.Second)) }
+
+// PeerStates says what the last ping of each peer found: "online (RTT)",
+// "no answer" or why not (host.PeerWatcher; pages show it).
+func (t *Transport) PeerStates() map[string]string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make(map[string]string, len(t.peerState))
+	for k, v := range t.peerState {
+		out[k] = v
+	}
+	return out
+}
+
+// watchPeers pings every peer's host (an account's host resource, or a
+// component's domain) at once and every peerEvery, until done is closed.
+func (t *Transport) watchPeers(done <-chan struct{}) {
+	tick := time.NewTicker(time.Duration(peerEvery.Load()))
+	defer tick.Stop()
+	for {
+		states := map[string]string{}
+		for _, p := range t.Peers() {
+			states[p] = t.pingPeer(p)
+		}
+		t.mu.Lock()
+		t.peerState = states
+		t.mu.Unlock()
+		select {
+		case <-done:
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// pingPeer pings one peer's host (XEP-0199) and says how that went.
+func (t *Transport) pingPeer(peer string) string {
+	addr := peer
+	if strings.Contains(peer, "@") {
+		addr += "/" + HostResource // the account's bare address: the server would answer for it
+	}
+	to, err := jid.Parse(addr)
+	if err != nil {
+		return "bad address"
+	}
+	ctx, cancel := context.WithTimeout(t.ctx, 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	err = t.s.UnmarshalIQ(ctx, ping.IQ{IQ: stanza.IQ{Type: stanza.GetIQ, To: to}}.TokenReader(), nil)
+	switch {
+	case err == nil:
+		return fmt.Sprintf("online (%s)", time.Since(start).Round(100*time.Microsecond))
+	case ctx.Err() != nil:
+		return "no answer"
+	}
+	return "offline"
+}
