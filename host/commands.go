@@ -339,6 +339,9 @@ func (h *Host) Input(from, pid, text string) error {
 	if pr.rec.State != StateInput {
 		return fmt.Errorf("%s is not waiting for input (it is %s)", pr.rec.PID, pr.rec.State)
 	}
+	if len(text) > h.cfg.MaxMessage {
+		return fmt.Errorf("the answer is too long: at most %d KiB", h.cfg.MaxMessage>>10)
+	}
 	if err := h.load(pr); err != nil {
 		return errors.New("cannot take the input: " + err.Error())
 	}

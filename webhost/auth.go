@@ -32,7 +32,7 @@ type session struct {
 	user    string
 	csrf    string // the token every form of the session carries
 	expires time.Time
-	posts   bucket // its state-changing requests
+	posts   bucket // its requests (rate-limited)
 	streams int    // its open event streams
 }
 
@@ -147,7 +147,7 @@ func (a *auth) end(sid string) {
 	delete(a.sessions, sid)
 }
 
-// allow spends one of a session's posts; false when it has none left.
+// allow spends one of a session's requests; false when it has none left.
 func (a *auth) allow(s *session) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()

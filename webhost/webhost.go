@@ -96,7 +96,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Serve serves on ln (with TLS when the config names a certificate)
 // until Close.
 func (s *Server) Serve(ln net.Listener) error {
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	var err error
 	if s.cfg.CertFile != "" {
 		err = s.srv.ServeTLS(ln, s.cfg.CertFile, s.cfg.KeyFile)
@@ -193,8 +193,9 @@ func (s *Server) fail(w http.ResponseWriter, status int, sess *session, msg stri
 
 const cookieName = "mobilua_session"
 
-// user wraps a handler that needs a signed-in user; a POST must carry the
-// session's CSRF token and stay within its rate.
+// user wraps a handler that needs a signed-in user: its requests stay
+// within the session's rate (a page may thaw a process to show it), and a
+// POST must carry the session's CSRF token.
 func (s *Server) user(next func(http.ResponseWriter, *http.Request, *session)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c, err := r.Cookie(cookieName)
@@ -216,10 +217,10 @@ func (s *Server) user(next func(http.ResponseWriter, *http.Request, *session)) h
 				s.fail(w, http.StatusForbidden, sess, "this form is not from this session's page (no or a wrong CSRF token)")
 				return
 			}
-			if !s.auth.allow(sess) {
-				s.fail(w, http.StatusTooManyRequests, sess, "too many requests: wait a little")
-				return
-			}
+		}
+		if !s.auth.allow(sess) {
+			s.fail(w, http.StatusTooManyRequests, sess, "too many requests: wait a little")
+			return
 		}
 		next(w, r, sess)
 	}

@@ -427,3 +427,24 @@ func TestSecureCookie(t *testing.T) {
 		t.Errorf("link %q, cookies %+v", link, resp.Cookies())
 	}
 }
+
+// TestRateLimit: a session's requests are limited (a burst, then a few a
+// second); another session is not slowed by it.
+func TestRateLimit(t *testing.T) {
+	h, _, ts := testServer(t)
+	a, b := newBrowser(t, ts.URL), newBrowser(t, ts.URL)
+	a.signIn(h, alice)
+	b.signIn(h, bob)
+	limited := 0
+	for i := 0; i < 60; i++ {
+		if code, _ := a.get("/me"); code == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	if limited < 20 {
+		t.Errorf("%d of 60 quick requests limited", limited)
+	}
+	if code, _ := b.get("/me"); code != 200 {
+		t.Errorf("another session: %d", code)
+	}
+}
