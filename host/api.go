@@ -26,6 +26,12 @@ type ProcInfo struct {
 	Created                          time.Time
 }
 
+// info is what a user may know of the record's process.
+func (r *Record) info() ProcInfo {
+	return ProcInfo{PID: r.PID, Owner: r.Owner, Name: r.Name, Alias: r.Alias, Comment: r.Comment,
+		State: r.State, StateText: stateText(r), Created: r.Created}
+}
+
 // Processes lists the caller's processes (every process, for an admin),
 // by PID.
 func (h *Host) Processes(from string) []ProcInfo {
@@ -35,9 +41,7 @@ func (h *Host) Processes(from string) []ProcInfo {
 	var rows []ProcInfo
 	for _, pr := range h.procs {
 		if pr.rec.Owner == user || h.isAdmin(user) {
-			r := &pr.rec
-			rows = append(rows, ProcInfo{PID: r.PID, Owner: r.Owner, Name: r.Name, Alias: r.Alias, Comment: r.Comment,
-				State: r.State, StateText: stateText(r), Created: r.Created})
+			rows = append(rows, pr.rec.info())
 		}
 	}
 	sort.Slice(rows, func(i, j int) bool { return pidLess(rows[i].PID, rows[j].PID) })

@@ -174,13 +174,7 @@ func TestJumpAcrossRestart(t *testing.T) {
 // TestJump: the jump example goes from one host to another on the same
 // transport; its output comes from both, and it lives on the second.
 func TestJump(t *testing.T) {
-	tr := &Memory{}
-	a := startHost(t, filepath.Join(t.TempDir(), "a.db"), tr)
-	cfg := DefaultConfig()
-	cfg.Name = "lua2@b.example"
-	b := hostWith(t, filepath.Join(t.TempDir(), "b.db"), tr, cfg)
-	tr.Attach(a)
-	tr.Attach(b)
+	a, b, tr := attachedPair(t)
 	ask(t, a, tr, alice, `new
 local t = {from = mb.host(), n = 0}
 print("I'm here...", mb.host())
@@ -296,13 +290,7 @@ func TestReceiveOnce(t *testing.T) {
 // TestMove: its owner sends a running process to a peer, where it goes
 // on from where its slice ended; what cannot move is refused.
 func TestMove(t *testing.T) {
-	tr := &Memory{}
-	a := startHost(t, filepath.Join(t.TempDir(), "a.db"), tr)
-	cfg := DefaultConfig()
-	cfg.Name = "lua2@b.example"
-	b := hostWith(t, filepath.Join(t.TempDir(), "b.db"), tr, cfg)
-	tr.Attach(a)
-	tr.Attach(b)
+	a, b, tr := attachedPair(t)
 	pid, err := a.New(alice, "count.lua", `local n = 0 while n < 3e6 do n = n + 1 end print("done on", mb.host(), n)`)
 	if err != nil {
 		t.Fatal(err)
@@ -328,4 +316,20 @@ func TestMove(t *testing.T) {
 	if v, _ := a.Process(alice, pid); v.State != StateMigrated || !strings.Contains(v.StateText, "lua2@b.example") {
 		t.Errorf("at a: %s %s", v.State, v.StateText)
 	}
+	if ps := b.Processes(alice); len(ps) != 1 || ps[0].Name != "count.lua" {
+		t.Errorf("at b: %+v", ps)
+	}
+}
+
+// attachedPair starts lua1@a.example and lua2@b.example on one Memory
+// transport.
+func attachedPair(t *testing.T) (a, b *Host, tr *Memory) {
+	tr = &Memory{}
+	a = startHost(t, filepath.Join(t.TempDir(), "a.db"), tr)
+	cfg := DefaultConfig()
+	cfg.Name = "lua2@b.example"
+	b = hostWith(t, filepath.Join(t.TempDir(), "b.db"), tr, cfg)
+	tr.Attach(a)
+	tr.Attach(b)
+	return a, b, tr
 }

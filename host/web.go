@@ -71,9 +71,8 @@ func (h *Host) Process(from, pid string) (ProcView, error) {
 	}
 	r := &pr.rec
 	return ProcView{
-		ProcInfo: ProcInfo{PID: r.PID, Owner: r.Owner, Name: r.Name, Alias: r.Alias, Comment: r.Comment,
-			State: r.State, StateText: stateText(r), Created: r.Created},
-		Source: r.Source, Prompt: r.Prompt, Reason: r.Reason, Parent: r.Parent, Travels: r.Travels,
+		ProcInfo: r.info(),
+		Source:   r.Source, Prompt: r.Prompt, Reason: r.Reason, Parent: r.Parent, Travels: r.Travels,
 		Output: r.Output, OutputEnd: max(pr.printed, int64(len(r.Output))),
 	}, nil
 }
@@ -235,8 +234,7 @@ func (h *Host) Operation(from string) (Operation, error) {
 	defer h.mu.Unlock()
 	for _, pr := range h.procs {
 		r := &pr.rec
-		o := OpProc{ProcInfo: ProcInfo{PID: r.PID, Owner: r.Owner, Name: r.Name, Alias: r.Alias, Comment: r.Comment,
-			State: r.State, StateText: stateText(r), Created: r.Created}, Steps: pr.steps, InMemory: pr.p != nil, Stored: pr.contSize}
+		o := OpProc{ProcInfo: r.info(), Steps: pr.steps, InMemory: pr.p != nil, Stored: pr.contSize}
 		if pr.p != nil {
 			o.Memory = pr.memory
 		}
