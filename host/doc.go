@@ -48,7 +48,10 @@
 // calls that need the host, and the one switch that answers a process
 // suspended by one, messages), jump.go (jumps: sent exactly once, taken
 // in once), limits.go (caps, rates, aliases), message.go (copied values),
-// load.go (`load <url>`, public addresses only), store.go (bbolt),
+// web.go (what the web interface needs: a process's view, the host's
+// summary, changes, sign-in links, the operator's view), logring.go (the
+// log's last events), load.go (`load <url>`, public addresses only),
+// store.go (bbolt),
 // salvage.go (checking and salvaging a store), memory.go (the in-memory
 // transport, which carries jumps between attached hosts too).
 package host
