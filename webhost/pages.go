@@ -77,7 +77,6 @@ func (s *Server) signout(w http.ResponseWriter, r *http.Request, sess *session) 
 
 type dashData struct {
 	Procs  []host.ProcInfo
-	Admin  bool
 	Name   string
 	Code   string
 	Output string // a step's reply

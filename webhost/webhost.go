@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -50,13 +51,14 @@ type Config struct {
 
 // Server serves a host's pages.
 type Server struct {
-	h     *host.Host
-	cfg   Config
-	auth  *auth
-	pages *template.Template
-	mux   *http.ServeMux
-	srv   *http.Server
-	ips   ipLimits
+	h      *host.Host
+	cfg    Config
+	auth   *auth
+	pages  *template.Template
+	mux    *http.ServeMux
+	srv    *http.Server
+	ips    ipLimits
+	origin string // BaseURL's scheme and host, which a post's Origin must be
 }
 
 // New makes the web interface of h and enables its `web` command.
@@ -69,7 +71,12 @@ func New(h *host.Host, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{h: h, cfg: cfg, auth: newAuth(), pages: pages, mux: http.NewServeMux(), ips: ipLimits{m: map[string]*bucket{}}}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil, fmt.Errorf("the web interface's address %q is not a URL", cfg.BaseURL)
+	}
+	s := &Server{h: h, cfg: cfg, auth: newAuth(), pages: pages, mux: http.NewServeMux(), ips: ipLimits{m: map[string]*bucket{}},
+		origin: u.Scheme + "://" + u.Host}
 	s.routes()
 	h.SetWebLinks(s)
 	return s, nil
@@ -90,7 +97,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
+	if r.Method == http.MethodPost && !s.sameOrigin(r) {
+		// (a form another site posts: signing its victim in to the
+		// attacker's account, for one)
+		s.fail(w, http.StatusForbidden, nil, "a form from another site")
+		return
+	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// sameOrigin says whether a request's Origin, when the browser sent one,
+// is this server's (BaseURL).
+func (s *Server) sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	return o == "" || o == s.origin
 }
 
 // Serve serves on ln (with TLS when the config names a certificate)

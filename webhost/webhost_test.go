@@ -448,3 +448,26 @@ func TestRateLimit(t *testing.T) {
 		t.Errorf("another session: %d", code)
 	}
 }
+
+// TestOtherOrigin: a form another site's page posts is refused, the
+// sign-in form too (it would sign the visitor in as the attacker).
+func TestOtherOrigin(t *testing.T) {
+	_, srv, ts := testServer(t)
+	link, _ := srv.SignInLink(alice)
+	req, _ := http.NewRequest("POST", ts.URL+"/signin", strings.NewReader(url.Values{"t": {link[strings.Index(link, "t=")+2:]}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	resp, err := newBrowser(t, ts.URL).c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || len(resp.Cookies()) != 0 {
+		t.Errorf("a sign-in posted from another site: %d %v", resp.StatusCode, resp.Cookies())
+	}
+	req.Header.Set("Origin", ts.URL)
+	req.Body = io.NopCloser(strings.NewReader(url.Values{"t": {link[strings.Index(link, "t=")+2:]}}.Encode()))
+	if resp, err = newBrowser(t, ts.URL).c.Do(req); err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the same sign-in from this site: %v %v", resp.StatusCode, err)
+	}
+}
