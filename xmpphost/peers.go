@@ -31,14 +31,16 @@ func (t *Transport) PeerStates() map[string]string {
 }
 
 // watchPeers pings every peer's host (an account's host resource, or a
-// component's domain) at once and every peerEvery, until done is closed.
+// component's domain) at once and every peerEvery (a sixth of it while
+// one is not online: hosts start in any order), until done is closed.
 func (t *Transport) watchPeers(done <-chan struct{}) {
-	tick := time.NewTicker(time.Duration(peerEvery.Load()))
-	defer tick.Stop()
 	for {
 		states := map[string]string{}
+		every := time.Duration(peerEvery.Load())
 		for _, p := range t.Peers() {
-			states[p] = t.pingPeer(p)
+			if states[p] = t.pingPeer(p); !strings.HasPrefix(states[p], "online") {
+				every = time.Duration(peerEvery.Load()) / 6
+			}
 		}
 		t.mu.Lock()
 		t.peerState = states
@@ -46,7 +48,7 @@ func (t *Transport) watchPeers(done <-chan struct{}) {
 		select {
 		case <-done:
 			return
-		case <-tick.C:
+		case <-time.After(every):
 		}
 	}
 }

@@ -9,7 +9,8 @@ import (
 // TestDemo runs scripts/demo-xmpp (make demo's XMPP part) with a freshly
 // built mobilua: two `mobilua host` processes on a private Prosody and
 // `mobilua client` running examples/jump.lua on the first. The first words
-// come from one host, the last from the other.
+// come from one host, the last from the other; the first host's web
+// interface answers with its public page.
 func TestDemo(t *testing.T) {
 	bin := hostTest(t)
 	cmd := exec.Command("scripts/demo-xmpp")
@@ -19,8 +20,8 @@ func TestDemo(t *testing.T) {
 	if err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
-	want := "[host1@a.localhost] I'm here...\n[host2@b.localhost] ...and now I'm here!\n"
-	if !strings.HasSuffix(string(out), want) {
-		t.Errorf("demo printed:\n%s\nwant it to end with:\n%s", out, want)
+	want := "[host1@a.localhost] I'm here...\n[host2@b.localhost] ...and now I'm here!\nthe first host's web interface: http://127.0.0.1:"
+	if !strings.Contains(string(out), want) || !strings.Contains(string(out), "  peers: host2@b.localhost") {
+		t.Errorf("demo printed:\n%s\nwant:\n%s ... and its peer", out, want)
 	}
 }
