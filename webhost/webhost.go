@@ -96,7 +96,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'")
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
+	// (same-origin, not no-referrer: under no-referrer Chromium posts
+	// forms with Origin: null, which sameOrigin refuses)
+	h.Set("Referrer-Policy", "same-origin")
 	if r.Method == http.MethodPost && !s.sameOrigin(r) {
 		// (a form another site posts: signing its victim in to the
 		// attacker's account, for one)

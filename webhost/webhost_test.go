@@ -26,7 +26,7 @@ const (
 
 // testServer starts a host (on a Memory transport) with its web interface
 // on a loopback test server.
-func testServer(t *testing.T, mod ...func(*host.Config)) (*host.Host, *Server, *httptest.Server) {
+func testServer(t testing.TB, mod ...func(*host.Config)) (*host.Host, *Server, *httptest.Server) {
 	t.Helper()
 	st, err := host.OpenStore(filepath.Join(t.TempDir(), "h.db"))
 	if err != nil {
@@ -55,13 +55,13 @@ func testServer(t *testing.T, mod ...func(*host.Config)) (*host.Host, *Server, *
 
 // browser is a client with a cookie jar that does not follow redirects.
 type browser struct {
-	t    *testing.T
+	t    testing.TB
 	c    *http.Client
 	base string
 	csrf string
 }
 
-func newBrowser(t *testing.T, base string) *browser {
+func newBrowser(t testing.TB, base string) *browser {
 	jar, _ := cookiejar.New(nil)
 	return &browser{t: t, base: base, c: &http.Client{Jar: jar, Timeout: 20 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
