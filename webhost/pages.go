@@ -292,6 +292,9 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, sess *session) {
 	pid := r.PathValue("pid")
 	end, _ := strconv.ParseInt(r.URL.Query().Get("end"), 10, 64)
 	var last stateEvent
+	// a burst of 5 wakes at once, then 20 a second: a process that prints
+	// all the time is shown in chunks, a lone print at once
+	pace := bucket{rate: 20, burst: 5}
 	for {
 		changed := s.h.Changes()
 		v, err := s.h.Process(sess.user, pid)
@@ -319,7 +322,9 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, sess *session) {
 		case <-r.Context().Done():
 			return
 		case <-changed:
-			time.Sleep(50 * time.Millisecond) // gather a burst of output into one event
+			if !pace.take(time.Now()) {
+				time.Sleep(50 * time.Millisecond)
+			}
 		case <-time.After(15 * time.Second):
 			io.WriteString(w, ": still here\n\n")
 		}
