@@ -77,6 +77,7 @@ func New(h *host.Host, cfg Config) (*Server, error) {
 	}
 	s := &Server{h: h, cfg: cfg, auth: newAuth(), pages: pages, mux: http.NewServeMux(), ips: ipLimits{m: map[string]*bucket{}},
 		origin: u.Scheme + "://" + u.Host}
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	s.routes()
 	h.SetWebLinks(s)
 	return s, nil
@@ -118,7 +119,6 @@ func (s *Server) sameOrigin(r *http.Request) bool {
 // Serve serves on ln (with TLS when the config names a certificate)
 // until Close.
 func (s *Server) Serve(ln net.Listener) error {
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	var err error
 	if s.cfg.CertFile != "" {
 		err = s.srv.ServeTLS(ln, s.cfg.CertFile, s.cfg.KeyFile)
@@ -133,9 +133,6 @@ func (s *Server) Serve(ln net.Listener) error {
 
 // Close stops serving (the event streams end).
 func (s *Server) Close() error {
-	if s.srv == nil {
-		return nil
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	s.srv.Shutdown(ctx)
