@@ -179,6 +179,7 @@ type Host struct {
 	changed    chan struct{}       // closed at the next change a page shows (Changes)
 	log        *slog.Logger
 	events     logRing // the log's last events (Operation)
+	stats      Stats   // counters since it started (Metrics)
 }
 
 // New starts a host on store: every process the store holds is back, and
@@ -590,6 +591,7 @@ func (h *Host) slice(pr *proc) {
 	args, p := pr.args, pr.p
 	pr.args, pr.running = nil, true
 	h.mu.Unlock()
+	before := p.Steps()
 	st, err := p.Resume(args...)
 	if pr.slices++; err == nil && st != runtime.Done && pr.slices >= 8 {
 		// what no charge saw: measure the heap every few slices
@@ -599,6 +601,7 @@ func (h *Host) slice(pr *proc) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	pr.running = false
+	h.stats.Steps += p.Steps() - before
 	pr.steps, pr.memory = p.Steps(), p.MemoryInUse()
 	if pr.rec.State != StateRunning || pr.p != p { // killed meanwhile
 		p.ReleaseMemory()

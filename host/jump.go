@@ -99,6 +99,7 @@ func (h *Host) Receive(m Migration, rec Record, cont []byte, stored func(pid str
 	h.kept(pr, len(cont))
 	h.procs[pid] = pr
 	h.log.Info("process arrived", "pid", pid, "was", rec.PID, "owner", rec.Owner, "from", m.From, "migration", m.ID)
+	h.stats.JumpsIn++
 	h.tell(pr, fmt.Sprintf("%s arrived on %s (it was %s)", pid, h.cfg.Name, rec.PID))
 	h.enqueue(pr)
 	return nil
@@ -244,6 +245,7 @@ func (h *Host) finishJump(pr *proc, cont []byte) error {
 			pr.rec.Reason += " as " + newPID
 		}
 		h.log.Info("jumped", "pid", pr.rec.PID, "to", to, "as", newPID, "migration", id)
+		h.stats.JumpsOut++
 		pr.drop()
 		h.store.Put(&pr.rec, nil, true)
 		h.kept(pr, 0)
@@ -251,6 +253,7 @@ func (h *Host) finishJump(pr *proc, cont []byte) error {
 	}
 	// refused, or cancelled: it goes on here, mb.jump returning nil, why
 	h.log.Warn("jump failed", "pid", pr.rec.PID, "to", to, "migration", id, "err", err)
+	h.stats.JumpsFailed++
 	pr.rec.State, pr.rec.Migration, pr.rec.MigrateTo, pr.rec.JumpFailed = StateRunning, "", "", err.Error()
 	h.store.Put(&pr.rec, nil, false)
 	return err

@@ -319,6 +319,9 @@ func TestMove(t *testing.T) {
 	if ps := b.Processes(alice); len(ps) != 1 || ps[0].Name != "count.lua" {
 		t.Errorf("at b: %+v", ps)
 	}
+	if ma, mb := a.Metrics(), b.Metrics(); ma.JumpsOut != 1 || mb.JumpsIn != 1 || ma.Steps == 0 || mb.Steps == 0 || ma.States[StateMigrated] != 1 {
+		t.Errorf("metrics: a %+v, b %+v", ma, mb)
+	}
 }
 
 // attachedPair starts lua1@a.example and lua2@b.example on one Memory

@@ -60,7 +60,7 @@ func (h *Host) jumpRate(owner string, n int) error {
 		h.jumps[owner] = b
 	}
 	if !b.takeN(float64(max(n, jumpMin)), h.cfg.JumpRate, jumpBurst*h.cfg.JumpRate) {
-		h.log.Warn("refused", "owner", owner, "why", "jump rate")
+		h.refuse("jump rate", "owner", owner)
 		return fmt.Errorf("too many jumps: %s's processes send at most %d KB a second in jumps (a jump counts %d KB at least); try again later",
 			owner, int64(h.cfg.JumpRate)>>10, jumpMin>>10)
 	}
@@ -75,7 +75,7 @@ func (h *Host) rate(pr *proc) error {
 		h.rates[pr.rec.Owner] = ob
 	}
 	if !pr.sends.take(h.cfg.SendRate) || !ob.take(h.cfg.OwnerRate) {
-		h.log.Warn("refused", "owner", pr.rec.Owner, "pid", pr.rec.PID, "why", "message rate")
+		h.refuse("message rate", "owner", pr.rec.Owner, "pid", pr.rec.PID)
 		return fmt.Errorf("too many messages: at most %g a second from a process, %g from all of an owner's", h.cfg.SendRate, h.cfg.OwnerRate)
 	}
 	return nil
@@ -95,11 +95,11 @@ func (h *Host) admit(owner string) error {
 		}
 	}
 	if h.cfg.MaxProcsPerOwner > 0 && mine >= h.cfg.MaxProcsPerOwner {
-		h.log.Warn("refused", "owner", owner, "why", "processes per owner")
+		h.refuse("processes per owner", "owner", owner)
 		return fmt.Errorf("%s has %d live processes, the most this host allows; kill some first", owner, mine)
 	}
 	if h.cfg.MaxProcs > 0 && all >= h.cfg.MaxProcs {
-		h.log.Warn("refused", "owner", owner, "why", "processes on the host")
+		h.refuse("processes on the host", "owner", owner)
 		return fmt.Errorf("this host has %d live processes, the most it takes; try later", all)
 	}
 	return nil
@@ -113,7 +113,7 @@ var errStored = errors.New("stored processes take more than this host keeps per 
 // store. h.mu is held.
 func (h *Host) room(owner string, n int) error {
 	if h.cfg.MaxStored > 0 && n > 0 && int64(h.stored[owner]+n) > h.cfg.MaxStored {
-		h.log.Warn("refused", "owner", owner, "why", "store share", "bytes", n)
+		h.refuse("store share", "owner", owner, "bytes", n)
 		return fmt.Errorf("%s's %w (%d MB)", owner, errStored, h.cfg.MaxStored>>20)
 	}
 	return nil

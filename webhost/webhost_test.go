@@ -471,3 +471,41 @@ func TestOtherOrigin(t *testing.T) {
 		t.Errorf("the same sign-in from this site: %v %v", resp.StatusCode, err)
 	}
 }
+
+// TestMetrics: the host's counts in Prometheus's text format, and a
+// health check.
+func TestMetrics(t *testing.T) {
+	h, _, ts := testServer(t, func(c *host.Config) { c.MaxProcsPerOwner = 1 })
+	pid, err := h.New(alice, "", "print(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.New(alice, "", "print(2)"); err == nil {
+		t.Fatal("a second process past the limit")
+	}
+	h.Run(alice, pid)
+	deadline := time.Now().Add(10 * time.Second)
+	for v, _ := h.Process(alice, pid); v.State != host.StateFinished; v, _ = h.Process(alice, pid) {
+		if time.Now().After(deadline) {
+			t.Fatal(v.State)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	b := newBrowser(t, ts.URL)
+	code, body := b.get("/metrics")
+	for _, want := range []string{
+		"# TYPE mobilua_processes gauge\n", "mobilua_processes{state=\"finished\"} 1\n",
+		"mobilua_refusals_total{limit=\"processes per owner\"} 1\n", "mobilua_jumps_total{direction=\"out\"} 0\n",
+		"mobilua_process_memory_bytes{kind=\"limit\"} ",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("no %q in /metrics (%d):\n%s", want, code, body)
+		}
+	}
+	if m := regexp.MustCompile(`mobilua_steps_total (\d+)`).FindStringSubmatch(body); m == nil || m[1] == "0" {
+		t.Errorf("steps: %v", m)
+	}
+	if code, body := b.get("/healthz"); code != 200 || body != "ok\n" {
+		t.Errorf("health: %d %q", code, body)
+	}
+}
