@@ -22,8 +22,36 @@ import (
 	"github.com/mobilua/mobilua/transpile"
 )
 
-// Version is the program version.
-var Version = "0.1.0"
+// Version is the program version: the release, and the source revision
+// the binary was built from when the build recorded it (VersionOf).
+var Version = VersionOf("0.1.0", debug.ReadBuildInfo)
+
+// VersionOf is release with the commit, its date and whether the tree
+// had changes, from the build information Go records (go build in a git
+// checkout; not with -buildvcs=false).
+func VersionOf(release string, read func() (*debug.BuildInfo, bool)) string {
+	info, ok := read()
+	if !ok {
+		return release
+	}
+	var rev, at, dirty string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value[:min(12, len(s.Value))]
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = ", modified"
+			}
+		}
+	}
+	if rev == "" {
+		return release
+	}
+	return fmt.Sprintf("%s (%s %s%s)", release, rev, at, dirty)
+}
 
 const usage = `usage: mobilua <command> [arguments]
 

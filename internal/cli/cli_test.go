@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -96,5 +97,17 @@ func TestBinary(t *testing.T) {
 	}
 	if out, _, code := run("", "run", "--sandbox", "-e", "print(io, os.exit)"); out != "nil\tnil\n" || code != 0 {
 		t.Errorf("sandbox: %q", out)
+	}
+}
+
+// TestVersionOf: the version names the commit the build recorded.
+func TestVersionOf(t *testing.T) {
+	info := &debug.BuildInfo{Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "9fa7a0c1234567890abc"},
+		{Key: "vcs.time", Value: "2026-12-05T18:48:21Z"}, {Key: "vcs.modified", Value: "true"}}}
+	if got := VersionOf("0.1.0", func() (*debug.BuildInfo, bool) { return info, true }); got != "0.1.0 (9fa7a0c12345 2026-12-05T18:48:21Z, modified)" {
+		t.Errorf("got %q", got)
+	}
+	if got := VersionOf("0.1.0", func() (*debug.BuildInfo, bool) { return &debug.BuildInfo{}, true }); got != "0.1.0" {
+		t.Errorf("without VCS information: %q", got)
 	}
 }
