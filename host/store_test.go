@@ -165,3 +165,41 @@ func TestStoreInUse(t *testing.T) {
 		t.Errorf("check of a store in use: %v", err)
 	}
 }
+
+// TestStoreTools: an operator lists a store no host holds, looks at a
+// process (its record, source, and where its continuation waits) and
+// removes one; a store a host holds is refused at once.
+func TestStoreTools(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "h.db")
+	h, st := openHost(t, path, &Memory{}, DefaultConfig())
+	pid, _ := h.New(alice, "ask.lua", "local n = mb.input('name?')\nprint(n)")
+	h.Run(alice, pid)
+	other, _ := h.New(bob, "", "print(1)")
+	deadline := time.Now().Add(10 * time.Second)
+	for v, _ := h.Process(alice, pid); v.State != StateInput; v, _ = h.Process(alice, pid) {
+		if time.Now().After(deadline) {
+			t.Fatal(v.State)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var b strings.Builder
+	if err := ListStore(path, &b); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Errorf("a store a host holds: %v", err)
+	}
+	h.Close()
+	st.Close()
+	b.Reset()
+	if err := ListStore(path, &b); err != nil || !strings.Contains(b.String(), pid+" ") || !strings.Contains(b.String(), "waiting for input") || !strings.Contains(b.String(), "2 processes") {
+		t.Errorf("ls: %v\n%s", err, b.String())
+	}
+	b.Reset()
+	if err := ShowProcess(path, pid, &b); err != nil || !strings.Contains(b.String(), "ask.lua:1 in main chunk") || !strings.Contains(b.String(), "in mb.input") {
+		t.Errorf("show: %v\n%s", err, b.String())
+	}
+	if err := RemoveFromStore(path, other); err != nil {
+		t.Fatal(err)
+	}
+	if err := ShowProcess(path, other, &b); err == nil || !strings.Contains(err.Error(), "no such process") {
+		t.Errorf("show after rm: %v", err)
+	}
+}

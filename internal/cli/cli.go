@@ -73,8 +73,8 @@ commands:
                                          the computation host on an XMPP account
   client --jid JID --to HOST [--password-file F] [--addr A] run script.lua [args] | attach PID | ps | step CODE
                                          run a script on a host over XMPP, print its output, exit with its status
-  store check FILE | store salvage FILE OUT
-                                         check a host's store; copy what can be read of a damaged one
+  store ls FILE | show FILE PID | rm FILE PID | check FILE | salvage FILE OUT
+                                         an operator's look into a host's store (no host holding it)
   version                                print the version
   help                                   print this help
 `
