@@ -25,12 +25,14 @@ demo: build
 	BIN=$(BIN) scripts/demo-xmpp
 
 # every test runs: a test that lacks lua5.1, Prosody, slixmpp or Chromium
-# fails, naming it, instead of skipping (ALLOW_SKIP=1 lets them skip)
+# fails, naming it, instead of skipping (ALLOW_SKIP=1 lets them skip); the
+# run ends with how many tests passed, failed and were skipped
+# (internal/testreport)
 test: export MOBILUA_REQUIRE_TOOLS = $(if $(ALLOW_SKIP),,1)
 test: build
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -json ./... | $(GO) run ./internal/testreport
 	$(GO) test -race -short -count=1 ./host ./xmpphost ./webhost
 	$(MAKE) fuzz
 
