@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -52,6 +53,13 @@ func drive(p *runtime.Process, out *bufio.Writer, stderr io.Writer, cp checkpoin
 		}
 		switch st {
 		case runtime.Done:
+			if *cp.file != "" {
+				// finished: resuming the last checkpoint would run the
+				// script's end again
+				if err := os.Remove(*cp.file); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					fmt.Fprintf(stderr, "mobilua: checkpoint: %v\n", err)
+				}
+			}
 			return 0
 		case runtime.OutOfSteps:
 			if *cp.file != "" {

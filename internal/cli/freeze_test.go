@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -139,5 +141,13 @@ print("done", s)
 	whole, _, _ := runBin(t, dir, "run", "long.lua")
 	if code != 0 || !strings.HasSuffix(whole, res) || !strings.Contains(res, "done") {
 		t.Errorf("resumed after kill -9: status %d %s\n%s\nuninterrupted:\n%s", code, errs, res, whole)
+	}
+	// a run that finishes leaves no checkpoint (resuming it would run
+	// the script's end again)
+	if _, _, code := runBin(t, dir, "run", "--checkpoint", "again.cont", "--every", "1000000", "long.lua"); code != 0 {
+		t.Fatalf("status %d", code)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "again.cont")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the checkpoint of a finished run is still there: %v", err)
 	}
 }
