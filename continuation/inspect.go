@@ -13,26 +13,47 @@ import (
 // format version and size, the chunks with their hashes, every thread with
 // its frames at script.lua:line positions, and the heap's object counts.
 func Inspect(w io.Writer, b []byte, opts Options) error {
+	lines, err := InspectLines(b, opts)
+	for _, l := range lines {
+		fmt.Fprintln(w, l.Text)
+	}
+	return err
+}
+
+// Line is a line of what Inspect writes; a Lua frame's line also names
+// its chunk and the line of the chunk it is at.
+type Line struct {
+	Text  string
+	Chunk string // the chunk's short name (script.lua), for a Lua frame
+	Line  int    // its line in the chunk, for a Lua frame
+}
+
+// InspectLines is what Inspect writes, line by line, for a caller that
+// shows it its own way (the web interface puts each Lua frame's source
+// line beside it).
+func InspectLines(b []byte, opts Options) ([]Line, error) {
 	d, err := thaw(b, opts)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	fmt.Fprintf(w, "continuation: format version %d, %d bytes, checksum ok\n", Version, len(b))
-	fmt.Fprintf(w, "chunks: %d\n", len(d.chunks))
+	var out []Line
+	add := func(format string, args ...any) { out = append(out, Line{Text: fmt.Sprintf(format, args...)}) }
+	add("continuation: format version %d, %d bytes, checksum ok", Version, len(b))
+	add("chunks: %d", len(d.chunks))
 	for _, c := range d.chunks {
 		sum := sha256.Sum256(c.Source)
 		engine := "interpreted"
 		if c.Native != nil {
 			engine = "compiled code linked in"
 		}
-		fmt.Fprintf(w, "  %-24s %7d bytes  sha256 %x  %d functions, %s\n", c.Main.IR.Source, len(c.Source), sum[:8], len(c.Protos()), engine)
+		add("  %-24s %7d bytes  sha256 %x  %d functions, %s", c.Main.IR.Source, len(c.Source), sum[:8], len(c.Protos()), engine)
 	}
 	s := d.proc
 	names := map[*runtime.Thread]string{}
 	for i, tb := range d.threads {
 		names[tb.th] = fmt.Sprintf("thread %d", i+1)
 	}
-	fmt.Fprintf(w, "threads: %d\n", len(d.threads))
+	add("threads: %d", len(d.threads))
 	for _, tb := range d.threads {
 		role := "coroutine"
 		if tb.th == s.Main {
@@ -46,16 +67,17 @@ func Inspect(w io.Writer, b []byte, opts Options) error {
 		if tb.th == s.Yielded && s.YieldedBy != "" {
 			extra += ", in " + s.YieldedBy
 		}
-		fmt.Fprintf(w, "  %s (%s, %s%s): %d frames, %d stack slots\n", names[tb.th], role, status, extra, len(tb.s.Frames), len(tb.s.Stack))
+		add("  %s (%s, %s%s): %d frames, %d stack slots", names[tb.th], role, status, extra, len(tb.s.Frames), len(tb.s.Stack))
 		frames := tb.s.Frames
 		for i := len(frames) - 1; i >= 0; i-- {
 			if len(frames)-i > 12 && i > 4 {
 				if i == len(frames)-13 {
-					fmt.Fprintf(w, "    ... (%d more)\n", i-4)
+					add("    ... (%d more)", i-4)
 				}
 				continue
 			}
-			fmt.Fprintf(w, "    %s\n", describeFrame(frames[i]))
+			text, chunk, line := describeFrame(frames[i])
+			out = append(out, Line{Text: "    " + text, Chunk: chunk, Line: line})
 		}
 	}
 	counts := map[byte]int{}
@@ -80,32 +102,32 @@ func Inspect(w io.Writer, b []byte, opts Options) error {
 			fmt.Fprintf(&sb, ", %d %s", counts[k.kind], k.name)
 		}
 	}
-	fmt.Fprintf(w, "heap: %d objects%s\n", len(d.kinds), sb.String())
-	fmt.Fprintf(w, "tables (not counting library tables): %d array slots, %d hash entries\n", slots, entries)
+	add("heap: %d objects%s", len(d.kinds), sb.String())
+	add("tables (not counting library tables): %d array slots, %d hash entries", slots, entries)
 	var sbytes int
 	for _, str := range d.strs {
 		sbytes += len(str)
 	}
-	fmt.Fprintf(w, "shared strings: %d (%d bytes)\n", len(d.strs), sbytes)
-	fmt.Fprintf(w, "steps run: %d", s.Steps)
+	add("shared strings: %d (%d bytes)", len(d.strs), sbytes)
+	steps := fmt.Sprintf("steps run: %d", s.Steps)
 	if s.Budget > 0 {
-		fmt.Fprintf(w, ", budget %d per slice", s.Budget)
+		steps += fmt.Sprintf(", budget %d per slice", s.Budget)
 	}
 	if s.MaxSteps > 0 {
-		fmt.Fprintf(w, ", at most %d", s.MaxSteps)
+		steps += fmt.Sprintf(", at most %d", s.MaxSteps)
 	}
 	if s.Sandboxed {
-		fmt.Fprintf(w, ", sandboxed")
+		steps += ", sandboxed"
 	}
-	fmt.Fprintln(w)
-	return nil
+	add("%s", steps)
+	return out, nil
 }
 
-func describeFrame(f runtime.FrameState) string {
+// describeFrame says where a frame is; a Lua frame's chunk and line too.
+func describeFrame(f runtime.FrameState) (text, chunk string, line int) {
 	switch {
 	case f.Closure != nil:
 		p := f.Closure.P.IR
-		line := 0
 		if f.PC > 0 && f.PC-1 < len(p.Lines) {
 			line = int(p.Lines[f.PC-1])
 		} else if len(p.Lines) > 0 {
@@ -118,9 +140,9 @@ func describeFrame(f runtime.FrameState) string {
 				where = "function '" + p.Name + "'"
 			}
 		}
-		return fmt.Sprintf("%s:%d in %s", p.Source, line, where)
+		return fmt.Sprintf("%s:%d in %s", p.Source, line, where), p.Source, line
 	case f.Builtin != nil:
-		return "[builtin] " + f.Builtin.Name + " in progress"
+		return "[builtin] " + f.Builtin.Name + " in progress", "", 0
 	}
-	return fmt.Sprintf("[%s boundary]", f.Bound)
+	return fmt.Sprintf("[%s boundary]", f.Bound), "", 0
 }

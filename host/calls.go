@@ -434,6 +434,12 @@ func self(t *runtime.Thread) *proc {
 	return pr
 }
 
+// hostProfile is what every process of a host holds, run, thawed, a step
+// session or an operator's look into a store: the baseline its
+// continuations are written against. (A function: a variable would be an
+// initialization cycle through openHostCalls.)
+func hostProfile() stdlib.Profile { return stdlib.Profile{Sandboxed: true, Extra: openHostNatives} }
+
 // openHostNatives opens what a host's processes hold beside the sandboxed
 // libraries: the host's calls and the step driver's wait.
 func openHostNatives(p *runtime.Process) {

@@ -426,16 +426,8 @@ func (h *Host) Status() string {
 		counts[pr.rec.State]++
 	}
 	peers := "none"
-	if j, ok := h.tr.(Jumper); ok {
-		var ps []string
-		for _, n := range j.Peers() {
-			if n != h.cfg.Name {
-				ps = append(ps, n)
-			}
-		}
-		if len(ps) > 0 {
-			peers = strings.Join(ps, ", ")
-		}
+	if ps := h.Peers(); len(ps) > 0 {
+		peers = strings.Join(ps, ", ")
 	}
 	return fmt.Sprintf("%s: up %s; %d processes (%d running, %d waiting for input, %d for a message, %d sleeping); limits: %d steps per slice, %d steps and %d MiB per process; peers: %s",
 		h.cfg.Name, time.Since(h.started).Round(time.Second), len(h.procs), counts[StateRunning], counts[StateInput],
@@ -537,25 +529,36 @@ func examples() []string {
 	return names
 }
 
-func (h *Host) cmdExamples(from, _ string) string {
-	var b strings.Builder
+// exampleList is the bundled examples in order, each titled by its first
+// line ("-- 1: hello — who and where a process is").
+func exampleList() []Example {
+	var list []Example
 	for i, n := range examples() {
 		src, _ := examplesFS.ReadFile(path.Join("examples", n))
 		first, _, _ := strings.Cut(string(src), "\n")
-		fmt.Fprintf(&b, "example %d — %s\n", i+1, strings.TrimPrefix(strings.TrimPrefix(first, "-- "), fmt.Sprintf("%d: ", i+1)))
+		title := strings.TrimPrefix(strings.TrimPrefix(first, "-- "), fmt.Sprintf("%d: ", i+1))
+		list = append(list, Example{Name: n, Title: title, Source: string(src)})
+	}
+	return list
+}
+
+func (h *Host) cmdExamples(from, _ string) string {
+	var b strings.Builder
+	for i, e := range exampleList() {
+		fmt.Fprintf(&b, "example %d — %s\n", i+1, e.Title)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
 func (h *Host) cmdExample(from, arg string) string {
+	list := exampleList()
 	var n int
-	if _, err := fmt.Sscan(arg, &n); err != nil || n < 1 || n > len(examples()) {
-		return fmt.Sprintf("example wants a number from 1 to %d (examples lists them)", len(examples()))
+	if _, err := fmt.Sscan(arg, &n); err != nil || n < 1 || n > len(list) {
+		return fmt.Sprintf("example wants a number from 1 to %d (examples lists them)", len(list))
 	}
-	file := examples()[n-1]
-	src, _ := examplesFS.ReadFile(path.Join("examples", file))
-	_, name, _ := strings.Cut(file, "-") // 1-hello.lua
-	pid, err := h.New(from, name, string(src))
+	e := list[n-1]
+	_, name, _ := strings.Cut(e.Name, "-") // 1-hello.lua
+	pid, err := h.New(from, name, e.Source)
 	if err != nil {
 		return err.Error()
 	}

@@ -464,10 +464,7 @@ func (h *Host) enqueue(pr *proc) {
 // profile, mb, sealed (so continuations carry only what the script did).
 func (h *Host) newProcess(pr *proc) *runtime.Process {
 	out := &procOut{h: h, pr: pr}
-	// every process of a host, run, thawed or a step session, has this
-	// profile: the baseline its continuations are written against
-	prof := stdlib.Profile{Sandboxed: true, Extra: openHostNatives}
-	p := stdlib.NewProcess(prof, transpile.Compiler{}, out, out)
+	p := stdlib.NewProcess(hostProfile(), transpile.Compiler{}, out, out)
 	p.Embedder = pr
 	h.limit(p)
 	return p

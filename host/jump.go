@@ -187,11 +187,10 @@ func (h *Host) Move(from, pid, to string) error {
 	if err != nil {
 		return err
 	}
-	j, ok := h.tr.(Jumper)
-	switch {
-	case !ok:
+	switch peers := h.Peers(); {
+	case len(peers) == 0:
 		return errors.New("this host has no peers")
-	case !slices.Contains(j.Peers(), to) || to == h.cfg.Name:
+	case !slices.Contains(peers, to):
 		return fmt.Errorf("%s is not a peer of this host", to)
 	case pr.rec.State == StateNew:
 		return fmt.Errorf("%s has not started: run it first", pr.rec.PID)

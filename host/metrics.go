@@ -1,6 +1,9 @@
 package host
 
-import "log/slog"
+import (
+	"log/slog"
+	"maps"
+)
 
 // Metrics are a host's counts for monitoring (webhost serves them in
 // Prometheus's text format): what it holds now, and what it did since it
@@ -29,10 +32,7 @@ func (h *Host) Metrics() Metrics {
 	defer h.mu.Unlock()
 	m := Metrics{States: map[State]int{}, RunQueue: len(h.queue), StepQueue: len(h.steps),
 		PoolUsed: h.pool.Used(), PoolLimit: h.pool.Limit(), Stats: h.stats}
-	m.Refusals = make(map[string]int64, len(h.stats.Refusals))
-	for k, v := range h.stats.Refusals {
-		m.Refusals[k] = v
-	}
+	m.Refusals = maps.Clone(h.stats.Refusals)
 	for _, pr := range h.procs {
 		m.States[pr.rec.State]++
 	}

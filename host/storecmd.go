@@ -74,8 +74,7 @@ func ShowProcess(path, pid string, w io.Writer) error {
 		return nil
 	}
 	return continuation.Inspect(w, cont, continuation.Options{NewProcess: func(bool) *runtime.Process {
-		// the host's profile, as its processes are thawed
-		return stdlib.NewProcess(stdlib.Profile{Sandboxed: true, Extra: openHostNatives}, transpile.Compiler{}, io.Discard, io.Discard)
+		return stdlib.NewProcess(hostProfile(), transpile.Compiler{}, io.Discard, io.Discard)
 	}})
 }
 

@@ -1,12 +1,9 @@
 package host
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"path"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/mobilua/mobilua/continuation"
@@ -145,25 +142,32 @@ type Example struct {
 
 // Info describes the host for its public page.
 func (h *Host) Info() Info {
-	in := Info{Name: h.cfg.Name, Started: h.started, Load: h.Load(), StepsPerSlice: h.cfg.StepsPerSlice,
-		MaxSteps: h.cfg.MaxSteps, MaxMemory: h.cfg.MaxMemory, MaxLifetime: h.cfg.MaxLifetime, MaxProcsPerOwner: h.cfg.MaxProcsPerOwner}
-	if j, ok := h.tr.(Jumper); ok {
-		for _, n := range j.Peers() {
-			if n != h.cfg.Name {
-				in.Peers = append(in.Peers, n)
-			}
-		}
-	}
+	in := Info{Name: h.cfg.Name, Started: h.started, Load: h.Load(), Peers: h.Peers(), Examples: exampleList(),
+		StepsPerSlice: h.cfg.StepsPerSlice, MaxSteps: h.cfg.MaxSteps, MaxMemory: h.cfg.MaxMemory,
+		MaxLifetime: h.cfg.MaxLifetime, MaxProcsPerOwner: h.cfg.MaxProcsPerOwner}
 	if w, ok := h.tr.(PeerWatcher); ok {
 		in.PeerState = w.PeerStates()
 	}
-	for i, n := range examples() {
-		src, _ := examplesFS.ReadFile(path.Join("examples", n))
-		first, _, _ := strings.Cut(string(src), "\n")
-		title := strings.TrimPrefix(strings.TrimPrefix(first, "-- "), fmt.Sprintf("%d: ", i+1))
-		in.Examples = append(in.Examples, Example{Name: n, Title: title, Source: string(src)})
-	}
 	return in
+}
+
+// Name is the host's address.
+func (h *Host) Name() string { return h.cfg.Name }
+
+// Peers names the hosts its processes may jump to (none without a
+// transport that jumps).
+func (h *Host) Peers() []string {
+	j, ok := h.tr.(Jumper)
+	if !ok {
+		return nil
+	}
+	var ps []string
+	for _, n := range j.Peers() {
+		if n != h.cfg.Name {
+			ps = append(ps, n)
+		}
+	}
+	return ps
 }
 
 // Continuation returns the stored continuation of one of the caller's
@@ -188,21 +192,17 @@ func (h *Host) Continuation(from, pid string) ([]byte, error) {
 
 // Inspect describes what one of the caller's processes holds at its last
 // checkpoint, as mobilua inspect does: threads, frames with their lines,
-// the heap.
-func (h *Host) Inspect(from, pid string) (string, error) {
+// the heap, line by line (a Lua frame's line names its chunk and line).
+func (h *Host) Inspect(from, pid string) ([]continuation.Line, error) {
 	cont, err := h.Continuation(from, pid)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if !h.pool.Reserve(thawBytes(len(cont))) {
-		return "", errors.New("the host has no memory for that at the moment")
+		return nil, errors.New("the host has no memory for that at the moment")
 	}
 	defer h.pool.Release(thawBytes(len(cont)))
-	var b bytes.Buffer
-	if err := continuation.Inspect(&b, cont, h.thawOptions(&proc{h: h})); err != nil {
-		return "", err
-	}
-	return b.String(), nil
+	return continuation.InspectLines(cont, h.thawOptions(&proc{h: h}))
 }
 
 // Operation is what a host's operator sees: every process with its use

@@ -7,11 +7,11 @@ import (
 	"io"
 	"net/http"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/mobilua/mobilua/continuation"
 	"github.com/mobilua/mobilua/host"
 )
 
@@ -167,22 +167,17 @@ type inspectLine struct {
 	Text, Source string
 }
 
-var frameRe = regexp.MustCompile(`^\s+(\S+):(\d+) in `)
-
 // withSource pairs each frame of an inspection of p with the line of p's
 // source it is at (a frame of its own chunk).
-func withSource(text string, p host.ProcView) []inspectLine {
+func withSource(lines []continuation.Line, p host.ProcView) []inspectLine {
 	src := strings.Split(p.Source, "\n")
 	chunk := cmp.Or(p.Name, p.PID)
-	var out []inspectLine
-	for _, l := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
-		il := inspectLine{Text: l}
-		if m := frameRe.FindStringSubmatch(l); m != nil && m[1] == chunk {
-			if n, _ := strconv.Atoi(m[2]); n >= 1 && n <= len(src) {
-				il.Source = strings.TrimSpace(src[n-1])
-			}
+	out := make([]inspectLine, len(lines))
+	for i, l := range lines {
+		out[i].Text = l.Text
+		if l.Chunk == chunk && l.Line >= 1 && l.Line <= len(src) {
+			out[i].Source = strings.TrimSpace(src[l.Line-1])
 		}
-		out = append(out, il)
 	}
 	return out
 }
@@ -197,10 +192,10 @@ func (s *Server) showProcess(w http.ResponseWriter, r *http.Request, sess *sessi
 		s.fail(w, http.StatusNotFound, sess, err.Error())
 		return
 	}
-	d := procData{P: v, Peers: s.h.Info().Peers}
+	d := procData{P: v, Peers: s.h.Peers()}
 	if v.State == host.StateInput || v.State == host.StateMessage || v.State == host.StateSleeping {
-		if text, err := s.h.Inspect(sess.user, v.PID); err == nil {
-			d.Inspect = withSource(text, v)
+		if lines, err := s.h.Inspect(sess.user, v.PID); err == nil {
+			d.Inspect = withSource(lines, v)
 		}
 	}
 	s.render(w, status, "process.html", page{Title: v.PID, User: sess.user, CSRF: sess.csrf, Error: errText, Data: d})

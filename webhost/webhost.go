@@ -7,7 +7,9 @@
 // limits, the sandbox) is the host's, reached through its typed functions
 // (host.Host.Processes, Process, New, Run, Input, Kill, Remove, ...); this
 // package decides only who is signed in and how pages look. It imports
-// host and net/http; host, runtime and xmpphost must not import it.
+// host (and continuation, for the lines of an inspection) and net/http;
+// it must not import xmpphost or internal, and host, runtime and
+// xmpphost must not import it.
 // Pages are html/template with their assets embedded; the one script
 // library (CodeMirror 5, static/vendor) is vendored, and pages work
 // without it.
@@ -195,7 +197,7 @@ type page struct {
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, p page) {
-	p.Host = s.h.Info().Name
+	p.Host = s.h.Name()
 	p.Admin = p.User != "" && s.h.IsAdmin(p.User)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)

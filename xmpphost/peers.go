@@ -3,6 +3,7 @@ package xmpphost
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -23,11 +24,7 @@ func init() { peerEvery.Store(int64(30 * time.Second)) }
 func (t *Transport) PeerStates() map[string]string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	out := make(map[string]string, len(t.peerState))
-	for k, v := range t.peerState {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(t.peerState)
 }
 
 // watchPeers pings every peer's host (an account's host resource, or a
