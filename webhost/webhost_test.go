@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -507,5 +508,68 @@ func TestMetrics(t *testing.T) {
 	}
 	if code, body := b.get("/healthz"); code != 200 || body != "ok\n" {
 		t.Errorf("health: %d %q", code, body)
+	}
+}
+
+// TestBounds: what one user can make the web interface keep is bounded:
+// unused links, sessions, open event streams, a form's size, an answer's.
+func TestBounds(t *testing.T) {
+	h, srv, ts := testServer(t)
+	for i := 0; i < maxLinksOfUser; i++ {
+		if _, err := srv.SignInLink(alice); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := srv.SignInLink(alice); err == nil {
+		t.Errorf("more than %d unused links", maxLinksOfUser)
+	}
+	if got := h.Command(alice, "web"); !strings.Contains(got, "no link: you have 5 unused links") {
+		t.Errorf("web past the bound: %q", got)
+	}
+	for i := 0; i < maxSessOfUser+3; i++ {
+		srv.auth.mu.Lock()
+		srv.auth.links[fmt.Sprint("t", i)] = link{user: bob, expires: time.Now().Add(time.Minute)}
+		srv.auth.mu.Unlock()
+		if _, _, err := srv.auth.use(fmt.Sprint("t", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := 0
+	for _, s := range srv.auth.sessions {
+		if s.user == bob {
+			n++
+		}
+	}
+	if n != maxSessOfUser {
+		t.Errorf("bob has %d sessions, at most %d", n, maxSessOfUser)
+	}
+	b := newBrowser(t, ts.URL)
+	b.signIn(h, "carol@a.example")
+	_, loc, _ := b.post("/new", url.Values{"code": {"mb.input('?')"}, "run": {"1"}})
+	var bodies []io.Closer
+	defer func() {
+		for _, c := range bodies {
+			c.Close()
+		}
+	}()
+	for i := 0; i < maxStreams; i++ {
+		resp, err := b.c.Get(ts.URL + loc + "/events")
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("stream %d: %v %v", i, err, resp.StatusCode)
+		}
+		bodies = append(bodies, resp.Body)
+	}
+	if code, _ := b.get(loc + "/events"); code != http.StatusTooManyRequests {
+		t.Errorf("stream %d: %d", maxStreams+1, code)
+	}
+	if code, _, _ := b.post("/new", url.Values{"code": {strings.Repeat("x", maxForm)}}); code != http.StatusForbidden && code != http.StatusBadRequest {
+		t.Errorf("a form past %d bytes: %d", maxForm, code)
+	}
+	pid := strings.TrimPrefix(loc, "/p/")
+	for v, _ := h.Process("carol@a.example", pid); v.State != host.StateInput; v, _ = h.Process("carol@a.example", pid) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if code, _, body := b.post(loc+"/input", url.Values{"text": {strings.Repeat("y", 65<<10)}}); code != http.StatusBadRequest || !strings.Contains(body, "the answer is too long") {
+		t.Errorf("a long answer: %d", code)
 	}
 }
