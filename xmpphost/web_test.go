@@ -180,6 +180,8 @@ func TestWebInBrowser(t *testing.T) {
 	press("#answer")
 	waitText("#output", "hi Ada")
 	waitText("#state", "finished")
+	run("an ended process offers no kill", chromedp.WaitNotVisible("#kill-form", chromedp.ByQuery))
+	shot("web-process.png")
 
 	// an error's line is marked in the editor
 	run("dashboard", chromedp.Navigate(base+"/me"), chromedp.WaitVisible("#procs", chromedp.ByQuery))

@@ -60,7 +60,14 @@
       form.hidden = ev.state !== "input";
       document.getElementById("prompt").textContent = ev.prompt || "it waits for input";
       if (!form.hidden) document.getElementById("input").focus();
-      if (!ev.live) es.close();
+      if (!ev.live) {
+        // it ended: what only a live process takes goes
+        ["kill-form", "move-form", "send-form", "input-form"].forEach(function (id) {
+          var f = document.getElementById(id);
+          if (f) f.hidden = true;
+        });
+        es.close();
+      }
     });
     es.addEventListener("gone", function () { es.close(); });
   }
