@@ -206,8 +206,14 @@ func (p *Process) SetBudget(n int64) {
 
 const unlimitedChunk = 1 << 30
 
-// Start prepares a call of fn with args on the main thread; Resume runs it.
+// Start prepares a call of fn with args on the main thread; Resume runs
+// it. A process whose call has ended, even in an error, takes another
+// with its globals as they are (lua5.1's -e chunks before a script, its
+// interactive mode).
 func (p *Process) Start(fn Value, args ...Value) {
+	if p.done {
+		p.again()
+	}
 	th := p.Main
 	th.ensure(len(args) + 8)
 	th.stack[0] = fn
@@ -269,6 +275,40 @@ func (p *Process) Resume(args ...Value) (Status, error) {
 	}
 	p.done = true
 	return Done, nil
+}
+
+// Halt ends a process paused between slices (Resume returned OutOfSteps)
+// with an error raised where it stands, as a step limit is: no pcall
+// catches it, and it carries the position and the traceback (lua5.1's
+// "interrupted!" at Ctrl-C).
+func (p *Process) Halt(msg string) error {
+	if p.done {
+		return p.failed
+	}
+	th := p.cur
+	if n := len(th.frames); n > 0 && th.frames[n-1].cl != nil {
+		th.frames[n-1].pc++ // where names the instruction before pc: the paused one
+	}
+	_, err := p.fail(p.handleError(&Error{Value: String(p.where(th, 1) + msg), Fatal: true}))
+	return err
+}
+
+// again readies a process whose call has ended for another: the main
+// thread as it was made, what remains of an error's unwinding dropped.
+func (p *Process) again() {
+	p.outcome = outcome{}
+	p.nesting = nesting{}
+	p.embedderYield = embedderYield{}
+	th := p.Main
+	th.closeUpvals(0)
+	clear(th.stack)
+	th.top = 0
+	th.frames = th.frames[:0]
+	th.status = coRunning
+	th.wait = waitSite{}
+	th.nny = 0
+	th.goCall = nil
+	p.cur = th
 }
 
 // Done reports whether the process has finished.

@@ -28,6 +28,18 @@ func (p *Process) budgetOut() bool {
 	return true
 }
 
+// outOfSteps is the step counter's slow path for the instruction before
+// pc: a step limit's error names its line, and when the slice's budget
+// has run out the instruction runs again at the next slice.
+func (p *Process) outOfSteps(th *Thread, pc int) bool {
+	topFrame(th).pc = pc
+	if !p.budgetOut() {
+		return false
+	}
+	topFrame(th).pc = pc - 1
+	return true
+}
+
 func (p *Process) checkMaxSteps() {
 	if p.MaxSteps > 0 && p.total >= p.MaxSteps {
 		p.steps, p.sliceStart = 0, 0
@@ -323,8 +335,7 @@ reload:
 		case ir.JMP:
 			if in.b() < 0 {
 				p.steps--
-				if p.steps < 0 && p.budgetOut() {
-					topFrame(th).pc = pc - 1
+				if p.steps < 0 && p.outOfSteps(th, pc) {
 					return stopBudget
 				}
 			}
@@ -390,8 +401,7 @@ reload:
 			}
 		case ir.CALL:
 			p.steps--
-			if p.steps < 0 && p.budgetOut() {
-				topFrame(th).pc = pc - 1
+			if p.steps < 0 && p.outOfSteps(th, pc) {
 				return stopBudget
 			}
 			nargs := int(in.b()) - 1
@@ -414,8 +424,7 @@ reload:
 			goto reload
 		case ir.TAILCALL:
 			p.steps--
-			if p.steps < 0 && p.budgetOut() {
-				topFrame(th).pc = pc - 1
+			if p.steps < 0 && p.outOfSteps(th, pc) {
 				return stopBudget
 			}
 			nargs := int(in.b()) - 1
@@ -474,8 +483,7 @@ reload:
 			pc += int(in.b())
 		case ir.FORLOOP:
 			p.steps--
-			if p.steps < 0 && p.budgetOut() {
-				topFrame(th).pc = pc - 1
+			if p.steps < 0 && p.outOfSteps(th, pc) {
 				return stopBudget
 			}
 			step := stack[ra+2].n
@@ -488,8 +496,7 @@ reload:
 			}
 		case ir.TFORCALL:
 			p.steps--
-			if p.steps < 0 && p.budgetOut() {
-				topFrame(th).pc = pc - 1
+			if p.steps < 0 && p.outOfSteps(th, pc) {
 				return stopBudget
 			}
 			stack[ra+3] = stack[ra]
@@ -529,8 +536,7 @@ reload:
 		case ir.TFORLOOP:
 			if v := stack[ra+3]; v.o != nil {
 				p.steps--
-				if p.steps < 0 && p.budgetOut() {
-					topFrame(th).pc = pc - 1
+				if p.steps < 0 && p.outOfSteps(th, pc) {
 					return stopBudget
 				}
 				stack[ra+2] = v

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mobilua/mobilua/host"
+	"github.com/mobilua/mobilua/internal/testbin"
 )
 
 // slixUser is a user of account n in Debian's slixmpp
@@ -31,7 +32,7 @@ type slixUser struct {
 func startSlix(t testing.TB, ctx context.Context, env map[string]string, n string) *slixUser {
 	t.Helper()
 	if err := exec.Command("/usr/bin/python3", "-c", "import slixmpp").Run(); err != nil {
-		needTool(t, "python3-slixmpp is not installed (apt-get install python3-slixmpp)")
+		testbin.NeedTool(t, "python3-slixmpp is not installed (apt-get install python3-slixmpp)")
 	}
 	script, _ := filepath.Abs("../testdata/xmpp/user.py")
 	cmd := exec.CommandContext(ctx, "/usr/bin/python3", script, "--jid", env["XMPP_JID"+n], "--password", env["XMPP_PASS"+n],

@@ -14,6 +14,7 @@ import (
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/mobilua/mobilua/internal/testbin"
 	"github.com/mobilua/mobilua/webhost"
 )
 
@@ -24,7 +25,7 @@ func chromium(t *testing.T) string {
 			return p
 		}
 	}
-	needTool(t, "chromium is not installed (apt-get install chromium): the browser tests skipped")
+	testbin.NeedTool(t, "chromium is not installed (apt-get install chromium): the browser tests skipped")
 	return ""
 }
 

@@ -21,6 +21,7 @@ import (
 	"mellium.im/xmpp/stanza"
 
 	"github.com/mobilua/mobilua/host"
+	"github.com/mobilua/mobilua/internal/testbin"
 )
 
 // startProsody starts a private Prosody on loopback with the scripts in
@@ -37,11 +38,11 @@ func startProsodyWith(t testing.TB, settings ...string) map[string]string {
 	}
 	start := filepath.Join(scripts, "start-prosody")
 	if _, err := os.Stat(start); err != nil {
-		needTool(t, "no %s: the XMPP tests need a Prosody to start", start)
+		testbin.NeedTool(t, "no %s: the XMPP tests need a Prosody to start", start)
 	}
 	if _, err := exec.LookPath("prosody"); err != nil {
 		// (start-prosody would install it; a test does not install packages)
-		needTool(t, "prosody is not installed (apt-get install prosody): XMPP tests skipped")
+		testbin.NeedTool(t, "prosody is not installed (apt-get install prosody): XMPP tests skipped")
 	}
 	dir := t.TempDir()
 	cmd := exec.Command(start, dir)
@@ -267,7 +268,7 @@ print "...and now I'm here!"`)
 // testdata/xmpp/client.py sends commands as a user and prints the replies.
 func TestThirdPartyClient(t *testing.T) {
 	if err := exec.Command("/usr/bin/python3", "-c", "import slixmpp").Run(); err != nil {
-		needTool(t, "python3-slixmpp is not installed (apt-get install python3-slixmpp)")
+		testbin.NeedTool(t, "python3-slixmpp is not installed (apt-get install python3-slixmpp)")
 	}
 	env := startProsody(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -454,15 +455,4 @@ print("message", v, from)`)
 	if got := user.waitFor(t, "message\tping\tp2@"+ca); !strings.HasPrefix(got, "p1@"+cb+": ") {
 		t.Errorf("the message: %q", got)
 	}
-}
-
-// needTool skips a test that needs a program the machine lacks, unless
-// MOBILUA_REQUIRE_TOOLS is set (make test sets it): then it fails, so
-// that the full test run cannot pass without running it.
-func needTool(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("MOBILUA_REQUIRE_TOOLS") != "" {
-		t.Fatalf(format+" (MOBILUA_REQUIRE_TOOLS is set)", args...)
-	}
-	t.Skipf(format, args...)
 }

@@ -15,7 +15,6 @@ package build
 import (
 	"crypto/sha256"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -34,8 +33,8 @@ import (
 
 // Register adds compile and build to the command line.
 func Register() {
-	cli.Commands["compile"] = compileCmd
-	cli.Commands["build"] = buildCmd
+	cli.Register(&cli.Command{Name: "compile", Summary: "write a script's compiled code as a Go package", Run: compileCmd})
+	cli.Register(&cli.Command{Name: "build", Summary: "build a native program that runs a script, or a mobilua with scripts' compiled code", Run: buildCmd})
 }
 
 // Compile returns the Go source of the compiled code of the script at
@@ -69,18 +68,20 @@ func goIdent(s string) string {
 }
 
 func compileCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fset := flag.NewFlagSet("compile", flag.ContinueOnError)
-	fset.SetOutput(stderr)
+	fset := cli.NewFlags("compile", stdout, stderr, `Writes the compiled code of script.lua as a Go file in DIR: a package that,
+linked into a mobilua (mobilua build --cli does it), runs the script's
+functions as Go. Its frames are the interpreter's: a process frozen in one
+goes on in the other. Prints the file's name.`, "compile [-o DIR] [-package NAME] script.lua")
 	out := fset.String("o", ".", "the directory to write the Go file into")
 	pkg := fset.String("package", "", "the Go package name (default: the directory's name)")
-	if err := fset.Parse(args); err != nil {
-		return 2
+	rest, status, ok := fset.Parse(args)
+	switch {
+	case !ok:
+		return status
+	case len(rest) != 1:
+		return fset.Fail("one script expected")
 	}
-	if fset.NArg() != 1 {
-		fmt.Fprintln(stderr, "mobilua compile: one script expected: mobilua compile [-o DIR] [-package NAME] script.lua")
-		return 2
-	}
-	script := fset.Arg(0)
+	script := rest[0]
 	src, err := os.ReadFile(script)
 	if err != nil {
 		fmt.Fprintf(stderr, "mobilua: %v\n", err)
@@ -110,17 +111,19 @@ func compileCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 }
 
 func buildCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fset := flag.NewFlagSet("build", flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	out := fset.String("o", "", "the program to write (default: the script's name without .lua)")
+	fset := cli.NewFlags("build", stdout, stderr, `Builds PROG, a native program that runs script.lua with its compiled code
+(its arguments are the script's); with --cli, a whole mobilua with the
+compiled code of the scripts linked in: mobilua-compiled run script.lua
+then runs them as Go. Needs the Go toolchain; the third-party modules come
+from the module cache or GOPROXY.`, "build [-o PROG] script.lua", "build --cli [-o PROG] script.lua...")
+	out := fset.String("o", "", "the program to write (default: the script's name without .lua, or mobilua-compiled)")
 	asCLI := fset.Bool("cli", false, "build a whole mobilua command line with the scripts' compiled code linked in")
-	if err := fset.Parse(args); err != nil {
-		return 2
-	}
-	scripts := fset.Args()
-	if len(scripts) == 0 || !*asCLI && len(scripts) != 1 {
-		fmt.Fprintln(stderr, "mobilua build: mobilua build [-o PROG] script.lua, or mobilua build --cli [-o PROG] script.lua...")
-		return 2
+	scripts, status, ok := fset.Parse(args)
+	switch {
+	case !ok:
+		return status
+	case len(scripts) == 0 || !*asCLI && len(scripts) != 1:
+		return fset.Fail("one script expected (or with --cli, one or more)")
 	}
 	prog := *out
 	if prog == "" {

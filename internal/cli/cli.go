@@ -1,20 +1,18 @@
-// Package cli implements the mobilua command line: argument parsing, the
-// run command and its lua5.1-compatible error reporting. It is a package so
-// that tests can run the command in-process.
+// Package cli implements the mobilua command line: lua5.1's (options,
+// the arg table, LUA_INIT, the interactive prompt, error reports, exit
+// statuses), the commands' registry and their flags (Flags: help and
+// usage errors alike for every command), run, resume and inspect. It is
+// a package so that tests can run the command in-process, and so that
+// programs made by mobilua build carry it.
 //
 // It sits at the top of the import graph with cmd/mobilua.
 package cli
 
 import (
-	"bufio"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/debug"
-	"runtime/pprof"
 	"strings"
 
 	"github.com/mobilua/mobilua/runtime"
@@ -53,38 +51,60 @@ func VersionOf(release string, read func() (*debug.BuildInfo, bool)) string {
 	return fmt.Sprintf("%s (%s %s%s)", release, rev, at, dirty)
 }
 
-const usage = `usage: mobilua <command> [arguments]
+// help is mobilua help: the command line, its options and its commands.
+func help(w io.Writer) {
+	fmt.Fprintf(w, `usage: mobilua %s     run a Lua 5.1 script as lua5.1 does
+       mobilua COMMAND [arguments]
+
+options: -e stat, -l name, -i, -v, --, - (lua5.1's), --sandbox, --max-steps N,
+--checkpoint FILE --every N (mobilua help run says what each does). With no
+script, mobilua runs standard input, or at a terminal is an interactive prompt.
 
 commands:
-  run [--sandbox] [--max-steps N] [--checkpoint FILE --every N] script.lua [args...]
-                                         run a Lua 5.1 script on the interpreter
-  run [options] - [args...]              run a script read from standard input
-  run [options] -e 'code' [args...]      run a chunk given on the command line
-  resume [--checkpoint FILE --every N] FILE
-                                         continue a process frozen by mb.freeze,
-                                         mb.jump or a checkpoint
-  inspect FILE                           describe what a continuation holds
-  compile [-o DIR] [-package NAME] script.lua
-                                         write the script's compiled code as a Go package
-  build [-o PROG] script.lua             build a native program that runs the script
-  build --cli [-o PROG] script.lua...    build a mobilua with the scripts' compiled code linked in
-  console [--store FILE] [--name NAME]   a computation host (see docs/mb.md) driven from the terminal
-  host --jid JID [--password-file F] [--addr A] [--store FILE] [--ca PEM | --insecure] [--peer JID] [--config F] [--takeover] [--log-format text|json] [--http ADDR]
-                                         the computation host on an XMPP account
-  client --jid JID --to HOST [--password-file F] [--addr A] run script.lua [args] | attach PID | ps | step CODE
-                                         run a script on a host over XMPP, print its output, exit with its status
-  store ls FILE | show FILE PID | rm FILE PID | check FILE | salvage FILE OUT
-                                         an operator's look into a host's store (no host holding it)
-  version                                print the version
-  help                                   print this help
-`
+`, luaSynopsis)
+	for _, c := range commandList() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.Name, c.Summary)
+	}
+	fmt.Fprint(w, "\nmobilua help COMMAND (or mobilua COMMAND --help) prints a command's help.\n")
+}
 
-// Command is a command the program adds (cmd/mobilua adds compile and
-// build, which programs made by build do not carry).
-type Command func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+func init() {
+	Register(&Command{Name: "run", Summary: "the same as no command: mobilua run script.lua runs it", Run: runLua})
+	Register(&Command{Name: "resume", Summary: "continue a process frozen by mb.freeze, mb.jump or a checkpoint", Run: resume})
+	Register(&Command{Name: "inspect", Summary: "describe what a continuation holds", Run: inspect})
+	Register(&Command{Name: "version", Summary: "print the version", Run: version})
+	Register(&Command{Name: "help", Summary: "this help, or a command's: mobilua help COMMAND", Run: helpCmd})
+}
 
-// Commands are the added commands, by name.
-var Commands = map[string]Command{}
+func version(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	f := NewFlags("version", stdout, stderr, "Prints the version: the release and the commit it was built from.", "version")
+	if rest, status, ok := f.Parse(args); !ok {
+		return status
+	} else if len(rest) > 0 {
+		return f.Fail("no arguments expected")
+	}
+	fmt.Fprintf(stdout, "mobilua %s (Lua 5.1)\n", Version)
+	return 0
+}
+
+func helpCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	switch {
+	case len(args) == 0:
+		help(stdout)
+		return 0
+	case len(args) == 1 && args[0] != "help":
+		if c, ok := commands[args[0]]; ok {
+			return c.Run([]string{"--help"}, stdin, stdout, stderr)
+		}
+		if args[0] == "--help" || args[0] == "-h" {
+			break
+		}
+		fmt.Fprintf(stderr, "mobilua help: no command %s\nusage: mobilua help [COMMAND] (mobilua help lists them)\n", args[0])
+		return 2
+	}
+	fmt.Fprint(stdout, "usage: mobilua help [COMMAND]\n\nPrints the help of mobilua, or of one of its commands.\n")
+	return 0
+}
 
 // Script is a script built into the program (`mobilua build`): `run Name`
 // runs Source instead of reading the file.
@@ -96,129 +116,37 @@ type Script struct {
 // Embedded is the script built into this program, or nil.
 var Embedded *Script
 
-// Main runs the command line and returns the exit status.
+// Main runs the command line and returns the exit status: a command
+// (mobilua help lists them), or else lua5.1's command line.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return 2
-	}
-	if cmd, ok := Commands[args[0]]; ok {
-		return cmd(args[1:], stdin, stdout, stderr)
-	}
-	switch args[0] {
-	case "run", "resume":
-		if os.Getenv("GOGC") == "" {
-			// a script's heap is Lua's: collect when it has tripled, not
-			// doubled (Lua 5.1 waits for it to double, but its collector
-			// does not rescan the whole heap each cycle the way Go's
-			// does: building a 3-million-item array took 4× as long)
-			debug.SetGCPercent(200)
+	if len(args) > 0 {
+		switch args[0] {
+		case "--help", "-h":
+			help(stdout)
+			return 0
+		case "--version":
+			return version(nil, stdin, stdout, stderr)
+		}
+		if c, ok := commands[args[0]]; ok {
+			if c.Name == "run" || c.Name == "resume" {
+				collectLikeLua()
+			}
+			return c.Run(args[1:], stdin, stdout, stderr)
 		}
 	}
-	switch args[0] {
-	case "run":
-		return run(args[1:], stdin, stdout, stderr)
-	case "resume":
-		return resume(args[1:], stdout, stderr)
-	case "inspect":
-		return inspect(args[1:], stdout, stderr)
-	case "version", "--version", "-v":
-		fmt.Fprintf(stdout, "mobilua %s (Lua 5.1)\n", Version)
-		return 0
-	case "help", "--help", "-h":
-		fmt.Fprint(stdout, usage)
-		return 0
-	}
-	fmt.Fprintf(stderr, "mobilua: unknown command %q\n%s", args[0], usage)
-	return 2
+	collectLikeLua()
+	return runLua(args, stdin, stdout, stderr)
 }
 
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	sandbox := fs.Bool("sandbox", false, "run under the sandbox profile")
-	code := fs.String("e", "", "run this chunk")
-	maxSteps := fs.Int64("max-steps", 0, "end the script after this many steps (calls and loop iterations)")
-	cp := checkpointFlags(fs)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
-	if err := fs.Parse(args); err != nil {
-		return 2
+// collectLikeLua sets Go's collector for a script's heap, unless GOGC
+// says otherwise: collect when the heap has tripled, not doubled (Lua 5.1
+// waits for it to double, but its collector does not rescan the whole
+// heap each cycle the way Go's does: building a 3-million-item array took
+// 4× as long).
+func collectLikeLua() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
 	}
-	if err := cp.check(); err != nil {
-		fmt.Fprintf(stderr, "mobilua run: %v\n", err)
-		return 2
-	}
-	rest := fs.Args()
-	var src []byte
-	var chunk, script string
-	file := false
-	switch {
-	case *code != "":
-		src, chunk, script = []byte(*code), "=(command line)", "-e"
-	case len(rest) == 0:
-		fmt.Fprintf(stderr, "mobilua run: no script given\n%s", usage)
-		return 2
-	case rest[0] == "-":
-		b, err := io.ReadAll(stdin)
-		if err != nil {
-			fmt.Fprintf(stderr, "mobilua: cannot read stdin: %v\n", err)
-			return 1
-		}
-		src, chunk, script, file = b, "=stdin", "-", true
-		rest = rest[1:]
-	default:
-		script = rest[0]
-		b, err := os.ReadFile(script)
-		if Embedded != nil && script == Embedded.Name {
-			b, err = Embedded.Source, nil
-		}
-		if err != nil {
-			reason := "No such file or directory"
-			if !errors.Is(err, os.ErrNotExist) {
-				reason = err.Error()
-			}
-			fmt.Fprintf(stderr, "mobilua: cannot open %s: %s\n", script, reason)
-			return 1
-		}
-		src, chunk, file = b, "@"+script, true
-		rest = rest[1:]
-	}
-	if prof := os.Getenv("MOBILUA_CPUPROFILE"); prof != "" {
-		if f, err := os.Create(prof); err == nil {
-			pprof.StartCPUProfile(f)
-			defer pprof.StopCPUProfile()
-		}
-	}
-	out := bufio.NewWriterSize(stdout, 64<<10)
-	defer out.Flush()
-	p := NewProcess(out, stderr, *sandbox)
-	p.MaxSteps = *maxSteps
-	proto, err := transpile.Compile(src, chunk, transpile.Options{File: file})
-	if err != nil {
-		out.Flush()
-		fmt.Fprintf(stderr, "mobilua: %s\n", err)
-		return 1
-	}
-	c := runtime.NewChunk(chunk, src, proto)
-	c.File = file
-	argt := runtime.NewTable(len(rest), 2)
-	argt.SetInt(-1, runtime.String("mobilua"))
-	argt.SetInt(0, runtime.String(script))
-	vals := make([]runtime.Value, len(rest))
-	for i, a := range rest {
-		vals[i] = runtime.String(a)
-		argt.SetInt(i+1, vals[i])
-	}
-	if !*sandbox {
-		p.Globals.SetStr("arg", runtime.TableValue(argt))
-		dir := ""
-		if file && script != "-" {
-			dir = filepath.Dir(script)
-		}
-		stdlib.SetScriptDir(p, dir)
-	}
-	p.Start(closureValue(p.Load(c)), vals...)
-	return drive(p, out, stderr, cp, nil)
 }
 
 // NewProcess makes a process with the standard library (and package,
@@ -230,22 +158,24 @@ func NewProcess(out io.Writer, stderr io.Writer, sandbox bool) *runtime.Process 
 
 func closureValue(cl *runtime.Closure) runtime.Value { return runtime.ClosureValue(cl) }
 
-func reportError(stderr io.Writer, err error) {
+// reportError writes a script's error as lua5.1 does, after prog
+// ("mobilua: "; nothing at the interactive prompt).
+func reportError(stderr io.Writer, prog string, err error) {
 	le, ok := err.(*runtime.Error)
 	if !ok {
-		fmt.Fprintf(stderr, "mobilua: %v\n", err)
+		fmt.Fprintf(stderr, "%s%v\n", prog, err)
 		return
 	}
 	if le.Value.IsNil() {
 		return
 	}
 	if _, isStr := runtime.ToStringRaw(le.Value); !isStr {
-		fmt.Fprintf(stderr, "mobilua: (error object is not a string)\n")
+		fmt.Fprintf(stderr, "%s(error object is not a string)\n", prog)
 		return
 	}
 	msg := le.Error()
 	if le.Traceback != "" {
 		msg += "\n" + le.Traceback
 	}
-	fmt.Fprintf(stderr, "mobilua: %s\n", strings.TrimRight(msg, "\n"))
+	fmt.Fprintf(stderr, "%s%s\n", prog, strings.TrimRight(msg, "\n"))
 }

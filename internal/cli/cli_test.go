@@ -18,7 +18,7 @@ import (
 func TestAgainstLua51(t *testing.T) {
 	lua, err := exec.LookPath("lua5.1")
 	if err != nil {
-		t.Skip("lua5.1 is not installed; CLI comparison skipped")
+		testbin.NeedTool(t, "lua5.1 is not installed (apt-get install lua5.1)")
 	}
 	files, _ := filepath.Glob("../../testdata/cli/*.lua")
 	if len(files) == 0 {
@@ -77,11 +77,11 @@ func TestBinary(t *testing.T) {
 	if _, errs, code := run("", "run", "-e", "error('x')"); !strings.HasPrefix(errs, "mobilua: (command line):1: x\nstack traceback:\n") || code != 1 {
 		t.Errorf("run -e error: %q, status %d", errs, code)
 	}
-	if _, errs, code := run("", "frobnicate"); !strings.Contains(errs, `unknown command "frobnicate"`) || code != 2 {
+	if _, errs, code := run("", "frobnicate"); errs != "mobilua: cannot open frobnicate: No such file or directory\n(nor is frobnicate a command: mobilua help lists them)\n" || code != 1 {
 		t.Errorf("unknown command: %q, status %d", errs, code)
 	}
-	if _, errs, code := run("", "run"); !strings.Contains(errs, "no script given") || code != 2 {
-		t.Errorf("run without script: %q, status %d", errs, code)
+	if out, _, code := run("print('from stdin')", "run"); out != "from stdin\n" || code != 0 {
+		t.Errorf("run without script: %q, status %d", out, code)
 	}
 	if _, errs, code := run("", "run", "missing.lua"); errs != "mobilua: cannot open missing.lua: No such file or directory\n" || code != 1 {
 		t.Errorf("missing file: %q, status %d", errs, code)
@@ -89,14 +89,21 @@ func TestBinary(t *testing.T) {
 	if out, _, code := run("", "version"); !strings.HasPrefix(out, "mobilua ") || code != 0 {
 		t.Errorf("version: %q", out)
 	}
-	if out, _, code := run("", "help"); !strings.Contains(out, "run [--sandbox] [--max-steps N] [--checkpoint FILE --every N] script.lua") || !strings.Contains(out, "resume [--checkpoint") || code != 0 {
+	if out, _, code := run("", "help"); !strings.Contains(out, "usage: mobilua [options] [script [args]]") || !strings.Contains(out, "  resume    continue a process") || code != 0 {
 		t.Errorf("help: %q", out)
 	}
 	if _, errs, code := run("", "run", "--max-steps", "1000", "-e", "while true do end"); !strings.HasPrefix(errs, "mobilua: (command line):1: step limit exceeded (1000 steps)") || code != 1 {
 		t.Errorf("max-steps: %q, status %d", errs, code)
 	}
+	// the error names the loop's line, not the chunk's first
+	if _, errs, code := run("", "--max-steps", "1000", "-e", "local n = 0\nwhile true do\n  n = n + 1\nend"); !strings.HasPrefix(errs, "mobilua: (command line):2: step limit exceeded (1000 steps)") || code != 1 {
+		t.Errorf("max-steps in a loop: %q, status %d", errs, code)
+	}
 	if out, _, code := run("", "run", "--sandbox", "-e", "print(io, os.exit)"); out != "nil\tnil\n" || code != 0 {
 		t.Errorf("sandbox: %q", out)
+	}
+	if out, _, code := run("print(arg[0], arg[1], ...)", "--sandbox", "-", "q"); out != "-\tq\tq\n" || code != 0 {
+		t.Errorf("sandbox keeps arg: %q, status %d", out, code)
 	}
 }
 
@@ -109,5 +116,51 @@ func TestVersionOf(t *testing.T) {
 	}
 	if got := VersionOf("0.1.0", func() (*debug.BuildInfo, bool) { return &debug.BuildInfo{}, true }); got != "0.1.0" {
 		t.Errorf("without VCS information: %q", got)
+	}
+}
+
+// TestCommandHelp: every command answers --help and help COMMAND with the
+// same help on stdout, status 0, naming each of its flags; a usage error
+// is one line and a hint, status 2; flags may follow the arguments.
+func TestCommandHelp(t *testing.T) {
+	bin := testbin.Mobilua(t)
+	run := func(args ...string) (string, string, int) {
+		return testbin.Run(t.TempDir(), nil, bin, args...)
+	}
+	top, _, _ := run("help")
+	for _, name := range []string{"run", "resume", "inspect", "compile", "build", "console", "host", "client", "store", "version", "help"} {
+		if !strings.Contains(top, "\n  "+name+" ") {
+			t.Errorf("mobilua help does not list %s", name)
+		}
+		out, errs, code := run(name, "--help")
+		if code != 0 || errs != "" || !strings.HasPrefix(out, "usage: mobilua ") {
+			t.Errorf("%s --help: status %d, %q, %q", name, code, out, errs)
+		}
+		if again, _, code := run("help", name); again != out || code != 0 {
+			t.Errorf("help %s differs from %s --help:\n%s\n%s", name, name, again, out)
+		}
+		if name == "run" || name == "help" {
+			continue // lua5.1's options; help's argument is a command
+		}
+		_, errs, code = run(name, "--no-such-flag")
+		if lines := strings.Split(strings.TrimSuffix(errs, "\n"), "\n"); code != 2 || len(lines) != 2 || !strings.Contains(lines[1], "mobilua help "+name) {
+			t.Errorf("%s with a bad flag: status %d, %q", name, code, errs)
+		}
+	}
+	host, _, _ := run("help", "host")
+	for _, flag := range []string{"-jid", "-peer", "-config", "-component", "-http", "-store", "-password-file"} {
+		if !strings.Contains(host, "  "+flag+" ") && !strings.Contains(host, "  "+flag+"\n") {
+			t.Errorf("host's help does not name %s:\n%s", flag, host)
+		}
+	}
+	dir := t.TempDir()
+	script := filepath.Join(dir, "hello.lua")
+	os.WriteFile(script, []byte("print('hi')"), 0o644)
+	out, errs, code := run("compile", script, "-o", filepath.Join(dir, "gen"), "-package", "gen")
+	if code != 0 || strings.TrimSpace(out) != filepath.Join(dir, "gen", "hello.go") {
+		t.Errorf("compile with flags after the script: status %d, %q, %q", code, out, errs)
+	}
+	if _, errs, code := run("-x"); code != 1 || errs != "mobilua: unrecognized option '-x'\nusage: mobilua [options] [script [args]] (mobilua help says more)\n" {
+		t.Errorf("a bad option: status %d, %q", code, errs)
 	}
 }

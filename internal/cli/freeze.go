@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 
 	"github.com/mobilua/mobilua/continuation"
 	"github.com/mobilua/mobilua/runtime"
@@ -38,18 +39,34 @@ func (c checkpoint) check() error {
 	return nil
 }
 
+// ending is how drive left a process.
+type ending int
+
+const (
+	endReturned ending = iota // it returned
+	endFailed                 // in an error
+	endFrozen                 // it froze itself to a file: the program ends
+)
+
+// slice is the most steps run between two looks at Ctrl-C.
+const slice = 1 << 20
+
 // drive runs p to its end, serving its calls to the embedder: mb.freeze
 // and mb.jump (to a path) freeze it and end the program, mb.yield goes on,
-// and with a checkpoint a continuation is written every N steps.
-func drive(p *runtime.Process, out *bufio.Writer, stderr io.Writer, cp checkpoint, args []runtime.Value) int {
-	p.SetBudget(*cp.every)
+// and with a checkpoint a continuation is written every N steps. When
+// interrupt becomes true, p ends with "interrupted!" where it stands.
+func drive(p *runtime.Process, out *bufio.Writer, stderr io.Writer, cp checkpoint, args []runtime.Value, interrupt *atomic.Bool) (ending, error) {
+	last := p.Steps() // at the last checkpoint
 	for {
+		budget := int64(slice)
+		if *cp.every > 0 {
+			budget = min(budget, max(*cp.every-(p.Steps()-last), 1))
+		}
+		p.SetBudget(budget)
 		st, err := p.Resume(args...)
 		args = nil
 		if err != nil {
-			out.Flush()
-			reportError(stderr, err)
-			return 1
+			return endFailed, err
 		}
 		switch st {
 		case runtime.Done:
@@ -60,13 +77,16 @@ func drive(p *runtime.Process, out *bufio.Writer, stderr io.Writer, cp checkpoin
 					fmt.Fprintf(stderr, "mobilua: checkpoint: %v\n", err)
 				}
 			}
-			return 0
+			return endReturned, nil
 		case runtime.OutOfSteps:
-			if *cp.file != "" {
+			if interrupt != nil && interrupt.Load() {
+				return endFailed, p.Halt("interrupted!")
+			}
+			if *cp.file != "" && p.Steps()-last >= *cp.every {
+				last = p.Steps()
 				out.Flush()
 				if err := freezeTo(p, *cp.file); err != nil {
-					fmt.Fprintf(stderr, "mobilua: checkpoint: %v\n", err)
-					return 1
+					return endFailed, fmt.Errorf("checkpoint: %v", err)
 				}
 			}
 		case runtime.Yielded:
@@ -87,7 +107,7 @@ func drive(p *runtime.Process, out *bufio.Writer, stderr io.Writer, cp checkpoin
 					continue
 				}
 				fmt.Fprintf(stderr, "mobilua: frozen to %s; continue it with: mobilua resume %s\n", path, path)
-				return 0
+				return endFrozen, nil
 			}
 		}
 	}
@@ -126,23 +146,22 @@ func thawOptions(out *bufio.Writer, stderr io.Writer) continuation.Options {
 	}}
 }
 
-func resume(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("resume", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cp := checkpointFlags(fs)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
-	if err := fs.Parse(args); err != nil {
-		return 2
+func resume(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	f := NewFlags("resume", stdout, stderr, `Continues a process frozen to FILE by mb.freeze(FILE), mb.jump(FILE) or a
+checkpoint (mobilua run --checkpoint FILE --every N): its output goes on
+where it stopped. The freeze returns true in the process.`, "resume [--checkpoint FILE --every N] FILE")
+	cp := checkpointFlags(f.FlagSet)
+	rest, status, ok := f.Parse(args)
+	switch {
+	case !ok:
+		return status
+	case len(rest) != 1:
+		return f.Fail("one continuation file expected")
 	}
 	if err := cp.check(); err != nil {
-		fmt.Fprintf(stderr, "mobilua resume: %v\n", err)
-		return 2
+		return f.Fail("%v", err)
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprintf(stderr, "mobilua resume: one continuation file expected\n%s", usage)
-		return 2
-	}
-	b, err := os.ReadFile(fs.Arg(0))
+	b, err := os.ReadFile(rest[0])
 	if err != nil {
 		fmt.Fprintf(stderr, "mobilua: %v\n", err)
 		return 1
@@ -151,22 +170,30 @@ func resume(args []string, stdout, stderr io.Writer) int {
 	defer out.Flush()
 	p, err := continuation.Thaw(b, thawOptions(out, stderr))
 	if err != nil {
-		fmt.Fprintf(stderr, "mobilua: %s: %v\n", fs.Arg(0), err)
+		fmt.Fprintf(stderr, "mobilua: %s: %v\n", rest[0], err)
 		return 1
 	}
 	var res []runtime.Value
 	if by := p.YieldedBy(); by == stdlib.MbFreeze || by == stdlib.MbJump {
 		res = []runtime.Value{runtime.True} // the freeze returns true here
 	}
-	return drive(p, out, stderr, cp, res)
+	s := &luaSession{p: p, out: out, stderr: stderr, prog: "mobilua: ", cp: cp}
+	defer s.catchInterrupts()()
+	ok, _ = s.drive(res)
+	return exitStatus(ok)
 }
 
-func inspect(args []string, stdout, stderr io.Writer) int {
-	if len(args) != 1 {
-		fmt.Fprintf(stderr, "mobilua inspect: one continuation file expected\n%s", usage)
-		return 2
+func inspect(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	f := NewFlags("inspect", stdout, stderr, `Describes what the continuation in FILE holds: its threads, each frame with
+its function, line and values, its globals and the libraries it changed.`, "inspect FILE")
+	rest, status, ok := f.Parse(args)
+	switch {
+	case !ok:
+		return status
+	case len(rest) != 1:
+		return f.Fail("one continuation file expected")
 	}
-	b, err := os.ReadFile(args[0])
+	b, err := os.ReadFile(rest[0])
 	if err != nil {
 		fmt.Fprintf(stderr, "mobilua: %v\n", err)
 		return 1
@@ -175,7 +202,7 @@ func inspect(args []string, stdout, stderr io.Writer) int {
 	defer out.Flush()
 	if err := continuation.Inspect(out, b, thawOptions(bufio.NewWriter(io.Discard), io.Discard)); err != nil {
 		out.Flush()
-		fmt.Fprintf(stderr, "mobilua: %s: %v\n", args[0], err)
+		fmt.Fprintf(stderr, "mobilua: %s: %v\n", rest[0], err)
 		return 1
 	}
 	return 0

@@ -3,7 +3,6 @@ package console
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mobilua/mobilua/internal/cli"
 	"github.com/mobilua/mobilua/xmpphost"
 )
 
@@ -23,15 +23,23 @@ import (
 // `attach PID` follows a process already running; `ps` and `step CODE`
 // print the host's reply.
 func clientCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("client", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	acct := accountFlags(fs, "your XMPP account (required)")
+	fs := cli.NewFlags("client", stdout, stderr, `A user's side of a host, from the terminal. run uploads script.lua, starts
+it with args, prints what the process sends (from whichever host it has
+jumped to), answers its mb.input with lines of standard input and exits
+with its status; attach follows a process already running; ps and step
+print the host's reply.`, "client --jid JID --to HOST [flags] run script.lua [args]", "client --jid JID --to HOST [flags] attach PID | ps | step CODE")
+	fs.Tail = 2 // run script.lua: what follows is the script's
+	acct := accountFlags(fs.FlagSet, "your XMPP account (required)")
 	to := fs.String("to", "", "the host (required)")
 	timeout := fs.Duration("timeout", 5*time.Minute, "give up after this long")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	pos, status, ok := fs.Parse(args)
+	if !ok {
+		return status
 	}
-	sub, rest := fs.Arg(0), fs.Args()[min(1, fs.NArg()):]
+	sub, rest := "", pos
+	if len(pos) > 0 {
+		sub, rest = pos[0], pos[1:]
+	}
 	usage := *acct.jid == "" || *to == ""
 	switch sub {
 	case "run", "attach":
@@ -44,8 +52,7 @@ func clientCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		usage = true
 	}
 	if usage {
-		fmt.Fprintln(stderr, "usage: mobilua client --jid JID --to HOST [--password-file F] [--addr A] run script.lua [args] | attach PID | ps | step CODE")
-		return 2
+		return fs.Fail("--jid, --to and one of run script.lua, attach PID, ps, step CODE expected")
 	}
 	var src []byte
 	if sub == "run" {

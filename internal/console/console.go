@@ -8,7 +8,6 @@ package console
 
 import (
 	"bufio"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,10 +21,10 @@ import (
 
 // Register adds the console and host commands.
 func Register() {
-	cli.Commands["console"] = run
-	cli.Commands["host"] = hostCmd
-	cli.Commands["client"] = clientCmd
-	cli.Commands["store"] = storeCmd
+	cli.Register(&cli.Command{Name: "console", Summary: "a computation host (docs/mb.md) driven from the terminal", Run: run})
+	cli.Register(&cli.Command{Name: "host", Summary: "the computation host on an XMPP account", Run: hostCmd})
+	cli.Register(&cli.Command{Name: "client", Summary: "run a script on a host over XMPP, print its output, exit with its status", Run: clientCmd})
+	cli.Register(&cli.Command{Name: "store", Summary: "an operator's look into a host's store: ls, show, rm, check, salvage", Run: storeCmd})
 }
 
 type printer struct {
@@ -41,13 +40,17 @@ func (p *printer) Send(to, text string) error {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("console", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlags("console", stdout, stderr, `A computation host in this terminal, its store in a file: what you type is
+what a user says to a host in chat (help lists the commands: new, run, ps,
+step, ...); a line ending in \ goes on on the next. quit, exit or the end
+of input ends it.`, "console [--store FILE] [--name NAME] [--user JID]")
 	store := fs.String("store", "mobilua-host.db", "the host's store (created if missing)")
 	name := fs.String("name", "console", "the host's name")
 	user := fs.String("user", "you@localhost", "who the console speaks as")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if rest, status, ok := fs.Parse(args); !ok {
+		return status
+	} else if len(rest) > 0 {
+		return fs.Fail("no arguments expected")
 	}
 	cfg := host.DefaultConfig()
 	cfg.Name = *name

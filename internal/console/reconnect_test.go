@@ -24,10 +24,7 @@ func hostTest(t *testing.T) string {
 		t.Skip("builds mobilua and starts Prosody")
 	}
 	if _, err := exec.LookPath("prosody"); err != nil {
-		if os.Getenv("MOBILUA_REQUIRE_TOOLS") != "" { // make test: every test runs
-			t.Fatal("prosody is not installed (apt-get install prosody), and MOBILUA_REQUIRE_TOOLS is set")
-		}
-		t.Skip("prosody is not installed (apt-get install prosody)")
+		testbin.NeedTool(t, "prosody is not installed (apt-get install prosody)")
 	}
 	return testbin.Mobilua(t)
 }

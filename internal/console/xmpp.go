@@ -17,13 +17,18 @@ import (
 	"mellium.im/xmpp/stream"
 
 	"github.com/mobilua/mobilua/host"
+	"github.com/mobilua/mobilua/internal/cli"
 	"github.com/mobilua/mobilua/xmpphost"
 )
 
 // hostCmd is `mobilua host`: the computation host on an XMPP account.
 func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("host", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fl := cli.NewFlags("host", stdout, stderr, `The computation host, logged in to an XMPP account (or as a component):
+users add its JID to their roster and send it commands (help lists them);
+its processes persist in the store and may jump to and from its peers.
+Settings may come from a TOML file (docs/host-config.md); the password
+from a file or MOBILUA_XMPP_PASSWORD. It stops at SIGINT or SIGTERM.`, "host --jid JID [flags]")
+	fs := fl.FlagSet
 	acct := accountFlags(fs, "the host's XMPP account, or its domain with --component (required)")
 	acct.component = fs.Bool("component", false, "log in as an external component (XEP-0114): --jid is its domain, the password its secret, --addr the server's component port (default 5347); processes get JIDs pid@domain")
 	store := fs.String("store", "mobilua-host.db", "the host's store")
@@ -34,8 +39,10 @@ func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	logFormat := fs.String("log-format", "text", "the log's format on standard error: text or json")
 	logLevel := fs.String("log-level", "info", "the least level logged: debug, info, warn or error")
 	acct.web = newWebFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if rest, status, ok := fl.Parse(args); !ok {
+		return status
+	} else if len(rest) > 0 {
+		return fl.Fail("unexpected argument %q", rest[0])
 	}
 	log, err := newLogger(stderr, *logFormat, *logLevel)
 	if err != nil {
@@ -50,13 +57,12 @@ func hostCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "mobilua: %v\n", err)
 			return 2
 		}
-		fs.Parse(args)
+		fl.Parse(args)
 		slices.Sort(peers)
 		peers = slices.Compact(peers)
 	}
 	if *acct.jid == "" {
-		fmt.Fprintln(stderr, "mobilua host: --jid is required")
-		return 2
+		return fl.Fail("--jid is required")
 	}
 	cfg, err := acct.config()
 	if err != nil {

@@ -339,3 +339,64 @@ func TestMemoryPool(t *testing.T) {
 		t.Errorf("%d bytes still reserved", pool.Used())
 	}
 }
+
+// TestStartAgain: a process whose call ended, even in an error deep in
+// calls, a coroutine and open upvalues, takes another call with its
+// globals kept (the command line's -e chunks, its prompt).
+func TestStartAgain(t *testing.T) {
+	var out bytes.Buffer
+	p := newProc(t, `
+		n = 1
+		local function deep(k)
+			local up = k
+			keep = function() return up end
+			if k == 0 then coroutine.wrap(function() error("deep down") end)() end
+			return deep(k - 1) + 1
+		end
+		deep(5)`, &out)
+	if _, err := p.Resume(); err == nil || !strings.Contains(err.Error(), "api.lua:6: deep down") {
+		t.Fatalf("first call: %v", err)
+	}
+	src := `n = n + 1 print(n, keep()) return n * 10`
+	proto, err := transpile.Compile([]byte(src), "=again", transpile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk("=again", []byte(src), proto))))
+	if st, err := p.Resume(); err != nil || st != runtime.Done {
+		t.Fatalf("second call: %v %v", st, err)
+	}
+	if got := out.String(); got != "2\t0\n" {
+		t.Errorf("output %q", got)
+	}
+	if r := p.Results(); len(r) != 1 || r[0] != runtime.Number(20) {
+		t.Errorf("results %v", r)
+	}
+}
+
+// TestHalt: a process paused between slices ends where it stands, with
+// the line and traceback of the loop it was in (also inside a coroutine),
+// and no pcall catches it.
+func TestHalt(t *testing.T) {
+	p := newProc(t, `
+		local co = coroutine.wrap(function()
+			pcall(function()
+				while true do
+					local x = 1
+				end
+			end)
+		end)
+		co()`, nil)
+	p.SetBudget(1000)
+	if st, err := p.Resume(); err != nil || st != runtime.OutOfSteps {
+		t.Fatalf("first slice: %v %v", st, err)
+	}
+	err := p.Halt("interrupted!")
+	le, ok := err.(*runtime.Error)
+	if !ok || le.Error() != "api.lua:4: interrupted!" || !strings.Contains(le.Traceback, "api.lua:9: in main chunk") {
+		t.Fatalf("halt: %v", err)
+	}
+	if st, err2 := p.Resume(); st != runtime.Done || err2 != err {
+		t.Errorf("after the halt: %v %v", st, err2)
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/mobilua/mobilua/internal/testbin"
 )
 
 func corpus(t *testing.T) []Chunk {
@@ -130,7 +132,7 @@ func normalize(s string) string { return addrRe.ReplaceAllString(s, "ADDR") }
 func TestDifferential(t *testing.T) {
 	lua, err := exec.LookPath("lua5.1")
 	if err != nil {
-		needTool(t, "lua5.1 is not installed (apt-get install lua5.1); differential tests skipped")
+		testbin.NeedTool(t, "lua5.1 is not installed (apt-get install lua5.1); differential tests skipped")
 	}
 	dir := t.TempDir()
 	for _, c := range corpus(t) {
@@ -166,15 +168,4 @@ func TestDifferential(t *testing.T) {
 			}
 		})
 	}
-}
-
-// needTool skips a test that needs a program the machine lacks, unless
-// MOBILUA_REQUIRE_TOOLS is set (make test sets it): then it fails, so
-// that the full test run cannot pass without running it.
-func needTool(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("MOBILUA_REQUIRE_TOOLS") != "" {
-		t.Fatalf(format+" (MOBILUA_REQUIRE_TOOLS is set)", args...)
-	}
-	t.Skipf(format, args...)
 }

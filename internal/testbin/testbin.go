@@ -60,3 +60,14 @@ func Run(dir string, stdin io.Reader, prog string, args ...string) (string, stri
 	cmd.Run()
 	return o.String(), e.String(), cmd.ProcessState.ExitCode()
 }
+
+// NeedTool skips a test that needs a program the machine lacks, unless
+// MOBILUA_REQUIRE_TOOLS is set (make test sets it): then it fails, so
+// that the full test run cannot pass without running it.
+func NeedTool(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("MOBILUA_REQUIRE_TOOLS") != "" {
+		t.Fatalf(format+" (MOBILUA_REQUIRE_TOOLS is set)", args...)
+	}
+	t.Skipf(format, args...)
+}

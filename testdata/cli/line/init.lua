@@ -1,0 +1,1 @@
+greeting = "from LUA_INIT's file"

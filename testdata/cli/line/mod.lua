@@ -1,0 +1,2 @@
+print("loading mod", ...)
+return {v = 5}

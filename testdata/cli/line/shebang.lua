@@ -1,0 +1,2 @@
+#!/usr/bin/env lua
+print("after the first line", ...)
