@@ -1,16 +1,15 @@
-// Package mobilua holds the source of the packages a program made by
-// `mobilua build` is built from: the runtime, the front end (loadstring
-// needs it), the continuation package and the command line's run. The
-// mobilua binary carries them (Source), so `mobilua build` works wherever
-// the binary is, against exactly the runtime it was built with, needing
-// only the Go toolchain and the module cache (or network) for the
-// third-party modules in go.sum.
 package mobilua
 
 import "embed"
 
-// Source is this module's go.mod, go.sum and the packages a built program
-// imports.
+// Source is this module's go.mod, go.sum and the packages a program made
+// by `mobilua build` imports: the runtime, the front end (loadstring needs
+// it), the continuation package and the command line's run. The mobilua
+// binary carries them, so `mobilua build` works wherever the binary is,
+// against exactly the runtime it was built with, needing only the Go
+// toolchain and the module cache (or network) for the third-party
+// modules in go.sum. (A program that embeds Mobilua and does not use
+// Source does not carry it: the linker drops it.)
 //
 //go:embed go.mod go.sum ir runtime transpile continuation internal/cli
 var Source embed.FS

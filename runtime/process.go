@@ -159,7 +159,10 @@ func NewProcess() *Process {
 	return p
 }
 
-// Register sets a global builtin; name may be "lib.fn".
+// Register sets the builtins fns as globals by their names or, when lib
+// is not empty, as fields of the global table lib (made if missing; each
+// builtin's Name becomes "lib.name"); each is a native of the process
+// (RegisterNative), which continuations name.
 func (p *Process) Register(lib string, fns ...*GoFunction) {
 	t := p.Globals
 	if lib != "" {
@@ -209,9 +212,10 @@ const unlimitedChunk = 1 << 30
 // Start prepares a call of fn with args on the main thread; Resume runs
 // it. A process whose call has ended, even in an error, takes another
 // with its globals as they are (lua5.1's -e chunks before a script, its
-// interactive mode).
+// interactive mode); so does one suspended in a yield to the embedder,
+// whose call is then dropped.
 func (p *Process) Start(fn Value, args ...Value) {
-	if p.done {
+	if p.done || p.yieldTh != nil {
 		p.again()
 	}
 	th := p.Main

@@ -299,6 +299,10 @@ func Repr(v Value) string {
 	return fmt.Sprintf("userdata: %v", v.o)
 }
 
+// String is v as Lua's tostring writes it without metamethods: a number
+// as %.14g, a string as it is, "table: 0x..." for a table (Repr).
+func (v Value) String() string { return Repr(v) }
+
 // Userdata is an opaque host value with an optional metatable.
 type Userdata struct {
 	Data any
