@@ -157,3 +157,50 @@ func ExampleOptions_limits() {
 	// [string "local t = {} for i = 1, 1e6 do t[i] = ("x"):..."]:1: memory limit exceeded
 	// [string "local n = 0..."]:2: context deadline exceeded
 }
+
+func ExampleNewState() {
+	var out strings.Builder
+	L := mobilua.NewState(mobilua.Options{Stdout: &out})
+	L.DoString(`io.write("captured ", 42)`)
+	fmt.Println(out.String())
+	// Output: captured 42
+}
+
+func ExampleState_Load() {
+	L := mobilua.NewState(mobilua.Options{})
+	fn, err := L.Load("return ...", "=echo")
+	fmt.Println(err)
+	res, _ := L.Call(fn, mobilua.String("a"), mobilua.Number(1))
+	fmt.Println(res)
+	_, err = L.Load("return +", "=broken")
+	fmt.Println(err)
+	// Output:
+	// <nil>
+	// [a 1]
+	// broken:1: unexpected symbol near '+'
+}
+
+func ExampleThaw() {
+	L := mobilua.NewState(mobilua.Options{})
+	L.DoString(`visits = 1`)
+	b, _ := L.Freeze()
+	for i := 0; i < 3; i++ { // each thaw starts from the same bytes
+		L2, _ := mobilua.Thaw(b, mobilua.Options{})
+		L2.DoString(`visits = visits + 1`)
+		fmt.Print(L2.GetGlobal("visits"), " ")
+	}
+	_, err := mobilua.Thaw(b[:len(b)/2], mobilua.Options{})
+	fmt.Println(err != nil)
+	// Output: 2 2 2 true
+}
+
+func ExampleArgs_Call() {
+	L := mobilua.NewState(mobilua.Options{Funcs: map[string]mobilua.Func{
+		// apply(f, x) calls the Lua function f from Go
+		"apply": func(a *mobilua.Args) ([]mobilua.Value, error) {
+			return a.Call(a.Value(1), a.Value(2)), nil
+		},
+	}})
+	L.DoString(`print(apply(function(x) return x * x, "squared" end, 12))`)
+	// Output: 144	squared
+}
