@@ -108,7 +108,7 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // process holds something that cannot travel (an open file, a builtin
 // that is not a registered native).
 func Freeze(p *runtime.Process) (b []byte, err error) {
-	st, err := p.State()
+	st, err := inner.ProcessState(p)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func Freeze(p *runtime.Process) (b []byte, err error) {
 	e.ref(st.Main)
 	e.ref(st.Current)
 	e.refOrNil(st.Yielded)
-	for _, t := range p.ChangedNatives() {
+	for _, t := range inner.ChangedNatives(p) {
 		e.ref(t) // (reached or not, their changes travel)
 	}
 	e.w.b = make([]byte, 0, 4096)
@@ -151,7 +151,7 @@ func Freeze(p *runtime.Process) (b []byte, err error) {
 	return e.w.b, nil
 }
 
-// Objects are numbered through their FreezeMark: the epoch of the freeze
+// Objects are numbered through their mark (inner.Mark): the epoch of the freeze
 // in the high bits (a new one per freeze, so marks left by earlier ones
 // never match) and the number in the low ones. Natives, which processes
 // may share, go through a map instead.
@@ -180,17 +180,7 @@ type encoder struct {
 // ref returns o's object number, giving it one (and queueing its body)
 // when it is new.
 func (e *encoder) ref(o any) uint32 {
-	var mark *uint64
-	switch o := o.(type) {
-	case *runtime.Table:
-		mark = o.FreezeMark()
-	case *runtime.Closure:
-		mark = o.FreezeMark()
-	case *runtime.Upval:
-		mark = o.FreezeMark()
-	case *runtime.Thread:
-		mark = o.FreezeMark()
-	}
+	mark := inner.Mark(o)
 	var key unsafe.Pointer
 	if mark != nil {
 		if *mark>>idBits == e.epoch {
@@ -219,7 +209,7 @@ func (e *encoder) ref(o any) uint32 {
 	case kNativeUd:
 		e.natives = append(e.natives, o.(*runtime.Userdata).Name)
 	case kNativeTab:
-		e.natives = append(e.natives, e.p.NativeName(o))
+		e.natives = append(e.natives, inner.NativeName(e.p, o))
 		e.queue = append(e.queue, o)
 	default:
 		e.queue = append(e.queue, o)
@@ -250,7 +240,7 @@ func ptrOf(o any) unsafe.Pointer {
 func (e *encoder) kindOf(o any) byte {
 	switch o := o.(type) {
 	case *runtime.Table:
-		if e.p.NativeName(o) != "" {
+		if inner.NativeName(e.p, o) != "" {
 			return kNativeTab
 		}
 		return kTable
@@ -261,7 +251,7 @@ func (e *encoder) kindOf(o any) byte {
 	case *runtime.Thread:
 		return kThread
 	case *runtime.GoFunction:
-		if o.Wrapped() != nil {
+		if inner.Wrapped(o) != nil {
 			return kWrap
 		}
 		if o.State != nil {
@@ -407,7 +397,7 @@ func (e *encoder) objects() {
 		case *runtime.Closure:
 			e.closure(o)
 		case *runtime.Upval:
-			th, idx, v := o.State()
+			th, idx, v := inner.UpvalState(o)
 			if th == nil {
 				e.w.array(1)
 				e.value(v)
@@ -419,7 +409,7 @@ func (e *encoder) objects() {
 		case *runtime.Thread:
 			e.thread(o)
 		case *runtime.GoFunction:
-			if co := o.Wrapped(); co != nil {
+			if co := inner.Wrapped(o); co != nil {
 				e.w.array(1)
 				e.refTo(co)
 			} else {
@@ -437,7 +427,7 @@ func (e *encoder) objects() {
 
 func (e *encoder) table(t *runtime.Table) {
 	if e.kinds[e.ref(t)] == kNativeTab {
-		keys, vals := e.p.Changes(t)
+		keys, vals := inner.TableChanges(e.p, t)
 		e.w.array(3)
 		e.refOrNil(t.Meta())
 		e.values(t.Array())
@@ -451,11 +441,11 @@ func (e *encoder) table(t *runtime.Table) {
 	e.w.array(3)
 	e.refOrNil(t.Meta())
 	e.values(t.Array())
-	n := t.HashLen()
+	n := inner.HashLen(t)
 	e.w.reserve(12*n + 9)
 	e.w.array(2 * n)
 	for i := 0; i < n; i++ {
-		k, v := t.HashEntry(i)
+		k, v := inner.HashEntry(t, i)
 		e.value(k)
 		e.value(v)
 	}
@@ -480,7 +470,7 @@ func (e *encoder) closure(c *runtime.Closure) {
 }
 
 func (e *encoder) thread(t *runtime.Thread) {
-	s, err := t.State()
+	s, err := inner.ThreadState(t)
 	if err != nil {
 		panic(freezeError(err.Error()))
 	}

@@ -88,7 +88,7 @@ func InspectLines(b []byte, opts Options) ([]Line, error) {
 	for i, o := range d.objs {
 		if t, ok := o.(*runtime.Table); ok && d.kinds[i] == kTable {
 			slots += len(t.Array())
-			entries += t.HashLen()
+			entries += inner.HashLen(t)
 		}
 	}
 	var sb strings.Builder

@@ -216,7 +216,7 @@ func (d *decoder) body(opts Options) error {
 		return bad("%d bytes of garbage before the checksum", r.left())
 	}
 	d.p = opts.NewProcess(sandboxed)
-	if !d.p.Sealed() {
+	if !inner.Sealed(d.p) {
 		d.p.SealNatives()
 	}
 	if d.p.Compiler == nil {
@@ -266,7 +266,7 @@ func (d *decoder) compile(name string, file bool, src []byte, fingerprint uint64
 	}
 	c := runtime.NewChunk(name, src, ip)
 	c.File = file
-	if err := runtime.CheckFrozenChunk(c, fingerprint); err != nil {
+	if err := inner.CheckFrozenChunk(c, fingerprint); err != nil {
 		return nil, &Error{err.Error()}
 	}
 	return c, nil
@@ -293,7 +293,7 @@ func (d *decoder) shells(names []string) error {
 		case kUpval:
 			o = &runtime.Upval{}
 		case kThread:
-			t := d.p.NewThread()
+			t := inner.NewThread(d.p)
 			o, v = t, runtime.ThreadValue(t)
 		case kStateFn, kWrap:
 			f := &runtime.GoFunction{}
@@ -369,7 +369,7 @@ func (d *decoder) objects() {
 			*d.objs[i].(*runtime.GoFunction) = *f.WithState(d.values("builtin state"))
 		case kWrap:
 			r.countExactly("wrapped coroutine", 1)
-			*d.objs[i].(*runtime.GoFunction) = *runtime.WrapThread(d.thread1())
+			*d.objs[i].(*runtime.GoFunction) = *inner.WrapThread(d.thread1())
 		case kUserdata:
 			r.countExactly("userdata", 1)
 			d.objs[i].(*runtime.Userdata).Meta = d.tableOrNil()
@@ -529,12 +529,12 @@ func (d *decoder) tableParts(what, pairs string) (meta *runtime.Table, arr []run
 
 func (d *decoder) table(t *runtime.Table) {
 	meta, arr, n := d.tableParts("table", "hash part")
-	if err := t.BeginRestore(arr, n); err != nil {
+	if err := inner.BeginRestore(t, arr, n); err != nil {
 		d.r.fail("%v", err)
 	}
 	for i := 0; i < n; i++ {
 		k := d.value()
-		if err := t.RestoreEntry(k, d.value()); err != nil {
+		if err := inner.RestoreEntry(t, k, d.value()); err != nil {
 			d.r.fail("%v", err)
 		}
 	}
@@ -553,7 +553,7 @@ func (d *decoder) nativeTable(t *runtime.Table) {
 		keys[i] = d.value()
 		vals[i] = d.value()
 	}
-	if err := t.ApplyChanges(keys, vals); err != nil {
+	if err := inner.ApplyChanges(t, keys, vals); err != nil {
 		d.r.fail("%v", err)
 	}
 	t.SetMeta(meta)
@@ -575,7 +575,7 @@ func (d *decoder) closure(c *runtime.Closure) {
 	for i := range c.Upvals {
 		c.Upvals[i] = refTo[*runtime.Upval](d, "an upvalue", false)
 	}
-	if err := runtime.CheckClosure(c); err != nil {
+	if err := inner.CheckClosure(c); err != nil {
 		r.fail("%v", err)
 	}
 }
@@ -585,10 +585,10 @@ func (d *decoder) upval(u *runtime.Upval) {
 	n := r.count("upvalue", 1)
 	switch n {
 	case 1:
-		u.SetClosed(d.value())
+		inner.SetClosed(u, d.value())
 	case 2:
 		th := d.thread1()
-		u.SetOpen(th, int(r.uint("upvalue slot", runtime.MaxStackSlots)))
+		inner.SetOpen(u, th, int(r.uint("upvalue slot", runtime.MaxStackSlots)))
 		d.upvals = append(d.upvals, u)
 	default:
 		r.fail("upvalue with %d fields", n)
@@ -665,17 +665,17 @@ func (d *decoder) process() error {
 	// now that every object exists: threads (binding open upvalues),
 	// then the checks that span objects
 	for _, tb := range d.threads {
-		if err := tb.th.SetState(tb.s); err != nil {
+		if err := inner.SetThreadState(tb.th, tb.s); err != nil {
 			return bad("thread: %v", err)
 		}
 	}
 	for _, u := range d.upvals {
-		if !u.Bound() {
+		if !inner.Bound(u) {
 			return bad("an open upvalue is not listed by its thread")
 		}
 	}
 	d.proc = s
-	if err := d.p.SetState(s); err != nil {
+	if err := inner.SetProcessState(d.p, s); err != nil {
 		return bad("process: %v", err)
 	}
 	for _, o := range d.objs { // filled: their growth from now on is the process's

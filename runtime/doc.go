@@ -40,8 +40,12 @@
 // of processes, threads, frames, tables and upvalues, checked constructors
 // that rebuild them from untrusted data, natives (builtins and host
 // objects known by name), and the sealed library baseline against which a
-// continuation records only changes.
+// continuation records only changes. What only the format needs is not
+// exported: the continuation package reaches it through internal/image,
+// whose door (door.go) the runtime sets at its initialization, so the
+// exported types read as what they are (go doc runtime.Table: a table).
 //
-// This package imports ir only. It must not import transpile, continuation
-// or host: loadstring reaches the compiler through the Compiler interface.
+// This package imports ir and internal/image only. It must not import
+// transpile, continuation or host: loadstring reaches the compiler through
+// the Compiler interface.
 package runtime

@@ -116,7 +116,7 @@ func (p *Process) loadDump(src []byte, chunk string) (*Closure, error) {
 	cl := &Closure{P: fp, Env: p.Globals, Upvals: make([]*Upval, len(fp.IR.Upvals))}
 	for i := range cl.Upvals {
 		cl.Upvals[i] = &Upval{}
-		cl.Upvals[i].SetClosed(Nil)
+		cl.Upvals[i].setClosed(Nil)
 	}
 	return cl, nil
 }

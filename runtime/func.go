@@ -98,7 +98,7 @@ type Closure struct {
 	P      *FuncProto
 	Upvals []*Upval
 	Env    *Table
-	mark   uint64 // see FreezeMark
+	mark   uint64 // see door.Mark
 }
 
 // Upval is a variable captured by closures. While open it aliases a stack
@@ -109,7 +109,7 @@ type Upval struct {
 	own  Value
 	th   *Thread // while open
 	idx  int     // stack index while open
-	mark uint64  // see FreezeMark
+	mark uint64  // see door.Mark
 }
 
 func (u *Upval) get() Value { return *u.v }

@@ -9,9 +9,10 @@ import (
 )
 
 // This file opens the process's state to the continuation package, which
-// freezes it to bytes and thaws it back. The runtime exports plain-data
-// views of its objects (ProcessState, ThreadState, FrameState, table
-// parts, upvalue states) and rebuilds objects from them with checks: a
+// freezes it to bytes and thaws it back (through the door of door.go and
+// internal/image). The runtime gives plain-data views of its objects
+// (ProcessState, ThreadState, FrameState, table parts, upvalue states)
+// and rebuilds objects from them with checks: a
 // state that comes from untrusted bytes either passes them or is refused
 // with an error, so that the interpreter never runs on a frame that points
 // outside its code or stack.
@@ -55,16 +56,16 @@ func ThreadValue(t *Thread) Value { return Value{o: t} }
 
 // ---- builtins
 
-// Wrapped returns the coroutine of a function made by coroutine.wrap, or nil.
-func (f *GoFunction) Wrapped() *Thread {
+// wrapped returns the coroutine of a function made by coroutine.wrap, or nil.
+func (f *GoFunction) wrapped() *Thread {
 	if f.kind == goWrap {
 		return f.co
 	}
 	return nil
 }
 
-// WrapThread makes the function coroutine.wrap returns for co.
-func WrapThread(co *Thread) *GoFunction {
+// wrapThread makes the function coroutine.wrap returns for co.
+func wrapThread(co *Thread) *GoFunction {
 	return &GoFunction{Name: "coroutine.wrap", kind: goWrap, co: co}
 }
 
@@ -86,34 +87,17 @@ func (f *GoFunction) Resumable() bool { return f.kind == goCont }
 // the table.
 func (t *Table) Array() []Value { return t.arr }
 
-// HashLen returns the number of entries of the hash part, removed ones
+// hashLen returns the number of entries of the hash part, removed ones
 // included (a traversal may still be passing them).
-func (t *Table) HashLen() int { return len(t.entries) }
+func (t *Table) hashLen() int { return len(t.entries) }
 
-// HashEntry returns entry i of the hash part in traversal order; v is nil
+// hashEntry returns entry i of the hash part in traversal order; v is nil
 // for a removed entry.
-func (t *Table) HashEntry(i int) (k, v Value) { e := t.entries[i]; return e.k, e.v }
+func (t *Table) hashEntry(i int) (k, v Value) { e := t.entries[i]; return e.k, e.v }
 
-// RestoreParts fills an empty table with an array part and hash entries
-// (keys[i], vals[i]) in traversal order; see BeginRestore.
-func (t *Table) RestoreParts(arr []Value, keys, vals []Value) error {
-	if len(keys) != len(vals) {
-		return fmt.Errorf("table: %d keys for %d values", len(keys), len(vals))
-	}
-	if err := t.BeginRestore(arr, len(keys)); err != nil {
-		return err
-	}
-	for i, k := range keys {
-		if err := t.RestoreEntry(k, vals[i]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// BeginRestore starts filling an empty table: arr becomes its array part,
+// beginRestore starts filling an empty table: arr becomes its array part,
 // and n hash entries will follow through RestoreEntry.
-func (t *Table) BeginRestore(arr []Value, n int) error {
+func (t *Table) beginRestore(arr []Value, n int) error {
 	if len(t.arr) != 0 || len(t.entries) != 0 {
 		return fmt.Errorf("table is not empty")
 	}
@@ -132,10 +116,10 @@ func (t *Table) BeginRestore(arr []Value, n int) error {
 	return nil
 }
 
-// RestoreEntry appends the next hash entry, in traversal order (v may be
+// restoreEntry appends the next hash entry, in traversal order (v may be
 // nil: a removed entry a traversal may still pass). It refuses nil and
 // NaN keys, duplicate keys, and number keys that belong to the array part.
-func (t *Table) RestoreEntry(k, v Value) error {
+func (t *Table) restoreEntry(k, v Value) error {
 	k, idx, err := t.checkKey(k)
 	if err != nil {
 		return err
@@ -186,7 +170,7 @@ func (t *Table) checkKey(k Value) (Value, int, error) {
 
 // State returns the upvalue's thread and stack index while it is open,
 // or its value once closed (th nil).
-func (u *Upval) State() (th *Thread, idx int, v Value) {
+func (u *Upval) image() (th *Thread, idx int, v Value) {
 	if u.isOpen() {
 		return u.th, u.idx, Nil
 	}
@@ -289,16 +273,16 @@ func checkDest(d Dest, below []FrameState, need func(int, string) error) error {
 	return nil
 }
 
-// NewThread makes an empty thread of p, for SetState (which gives it its
+// bareThread makes an empty thread of p, for SetState (which gives it its
 // stack).
-func (p *Process) NewThread() *Thread { return &Thread{p: p} }
+func (p *Process) bareThread() *Thread { return &Thread{p: p} }
 
 // Process state errors.
 var errNotFrozen = fmt.Errorf("the process is not suspended")
 
 // State returns the thread as plain data. The stack is cut after the
 // highest slot a frame may read.
-func (t *Thread) State() (ThreadState, error) {
+func (t *Thread) image() (ThreadState, error) {
 	if t.nny != 0 {
 		return ThreadState{}, fmt.Errorf("a thread is inside a non-yieldable builtin call")
 	}
@@ -334,7 +318,7 @@ func (t *Thread) State() (ThreadState, error) {
 // SetState fills a thread made by NewThread from s, checking that every
 // frame, index and upvalue is consistent, and binds the open upvalues to
 // their slots.
-func (t *Thread) SetState(s ThreadState) error {
+func (t *Thread) setImage(s ThreadState) error {
 	if len(s.Stack) > MaxStackSlots {
 		return fmt.Errorf("stack of %d slots is too large", len(s.Stack))
 	}
@@ -428,8 +412,8 @@ func (t *Thread) SetState(s ThreadState) error {
 
 // ---- closures
 
-// CheckClosure checks that a rebuilt closure matches its proto.
-func CheckClosure(c *Closure) error {
+// checkClosure checks that a rebuilt closure matches its proto.
+func checkClosure(c *Closure) error {
 	if c.P == nil {
 		return fmt.Errorf("closure without a function")
 	}
@@ -468,7 +452,7 @@ type ProcessState struct {
 
 // State returns p as plain data. p must be suspended: not finished, not
 // running (Resume returned OutOfSteps or Yielded, or it has not started).
-func (p *Process) State() (ProcessState, error) {
+func (p *Process) image() (ProcessState, error) {
 	if p.done {
 		return ProcessState{}, fmt.Errorf("the process has finished")
 	}
@@ -496,7 +480,7 @@ func (p *Process) State() (ProcessState, error) {
 // SetState makes p (a fresh process with its libraries) continue the
 // process s describes; the threads must have been made by p.NewThread and
 // filled with SetState.
-func (p *Process) SetState(s ProcessState) error {
+func (p *Process) setImage(s ProcessState) error {
 	if s.Globals == nil || s.Main == nil || s.Current == nil {
 		return fmt.Errorf("process without globals or main thread")
 	}
@@ -537,10 +521,10 @@ func (p *Process) SetState(s ProcessState) error {
 	return nil
 }
 
-// CheckFrozenChunk checks that a chunk recompiled from its source gives
+// checkFrozenChunk checks that a chunk recompiled from its source gives
 // the code a continuation was frozen with: fingerprint is IRFingerprint of
 // the original.
-func CheckFrozenChunk(c *Chunk, fingerprint uint64) error {
+func checkFrozenChunk(c *Chunk, fingerprint uint64) error {
 	if got := c.Fingerprint(); got != fingerprint {
 		return fmt.Errorf("chunk %s compiles to different code here (fingerprint %016x, frozen with %016x): another compiler version", c.Name, got, fingerprint)
 	}
@@ -572,20 +556,20 @@ func (p *Process) YieldedBy() string {
 	return p.yieldBy.Name
 }
 
-// SetClosed makes u a closed upvalue holding v (for a thaw).
-func (u *Upval) SetClosed(v Value) {
+// setClosed makes u a closed upvalue holding v (for a thaw).
+func (u *Upval) setClosed(v Value) {
 	*u = Upval{own: v}
 	u.v = &u.own
 }
 
-// SetOpen makes u an upvalue open on slot idx of th; th.SetState binds it
+// setOpen makes u an upvalue open on slot idx of th; th.SetState binds it
 // (for a thaw).
-func (u *Upval) SetOpen(th *Thread, idx int) {
+func (u *Upval) setOpen(th *Thread, idx int) {
 	*u = Upval{th: th, idx: idx}
 }
 
 // Bound reports whether an open upvalue has been bound to its slot.
-func (u *Upval) Bound() bool { return u.v != nil }
+func (u *Upval) isBound() bool { return u.v != nil }
 
 // ---- the library baseline
 
@@ -669,15 +653,15 @@ func (p *Process) SealNatives() {
 }
 
 func (p *Process) baseValueOf(v Value) baseValue {
-	if n := p.NativeName(v.o); n != "" {
+	if n := p.nativeName(v.o); n != "" {
 		return baseValue{native: n}
 	}
 	return baseValue{v: v}
 }
 
-// NativeName returns the name o is registered under as a native (a
+// nativeName returns the name o is registered under as a native (a
 // builtin, a host userdata, or a library table once sealed), or "".
-func (p *Process) NativeName(o any) string {
+func (p *Process) nativeName(o any) string {
 	var n string
 	switch o := o.(type) {
 	case *Table:
@@ -695,10 +679,10 @@ func (p *Process) NativeName(o any) string {
 	return ""
 }
 
-// Changes returns how the native table t differs from the baseline: the
+// tableChanges returns how the native table t differs from the baseline: the
 // entries (in traversal order, removed ones included) that are new or
 // hold another value, then the baseline's keys it no longer has, with nil.
-func (p *Process) Changes(t *Table) (keys, vals []Value) {
+func (p *Process) tableChanges(t *Table) (keys, vals []Value) {
 	base := p.base[t]
 	for _, e := range t.entries {
 		if b, ok := base[e.k]; ok && e.v.o != nil && p.baseValueOf(e.v) == b {
@@ -719,27 +703,27 @@ func (p *Process) Changes(t *Table) (keys, vals []Value) {
 	return keys, vals
 }
 
-// ChangedNatives returns the library tables that differ from the
+// changedNatives returns the library tables that differ from the
 // baseline (entries, array part or metatable), in a fixed order: a
 // continuation must carry them even when nothing else refers to them.
-func (p *Process) ChangedNatives() []*Table {
+func (p *Process) changedNatives() []*Table {
 	var ts []*Table
 	for _, t := range p.sealed {
 		if len(t.arr) > 0 || t.meta != p.baseMeta[t] {
 			ts = append(ts, t)
 			continue
 		}
-		if k, _ := p.Changes(t); len(k) > 0 {
+		if k, _ := p.tableChanges(t); len(k) > 0 {
 			ts = append(ts, t)
 		}
 	}
 	return ts
 }
 
-// ApplyChanges sets t's entries as Changes listed them: an existing key
+// applyChanges sets t's entries as Changes listed them: an existing key
 // gets the value in place (nil included), a new one is appended (nil
 // included, so that a traversal that was passing it can go on).
-func (t *Table) ApplyChanges(keys, vals []Value) error {
+func (t *Table) applyChanges(keys, vals []Value) error {
 	if len(keys) != len(vals) {
 		return fmt.Errorf("table: %d keys for %d values", len(keys), len(vals))
 	}
@@ -763,19 +747,5 @@ func (t *Table) ApplyChanges(keys, vals []Value) error {
 	return nil
 }
 
-// Sealed reports whether SealNatives has run.
-func (p *Process) Sealed() bool { return p.base != nil }
-
-// FreezeMark returns a word the freezer may use to number the object
-// during one freeze (a freeze epoch and the object's number), so that it
-// needs no map from objects to numbers. Nothing else reads it.
-func (t *Table) FreezeMark() *uint64 { return &t.mark }
-
-// FreezeMark: see Table.FreezeMark.
-func (c *Closure) FreezeMark() *uint64 { return &c.mark }
-
-// FreezeMark: see Table.FreezeMark.
-func (u *Upval) FreezeMark() *uint64 { return &u.mark }
-
-// FreezeMark: see Table.FreezeMark.
-func (t *Thread) FreezeMark() *uint64 { return &t.mark }
+// isSealed reports whether SealNatives has run.
+func (p *Process) isSealed() bool { return p.base != nil }

@@ -26,7 +26,7 @@ type Table struct {
 	border  int32      // a guess at Len when the array part ends with nils
 	mc      *metaCache // as a metatable: its metamethods, looked up once
 	meta    *Table
-	mark    uint64 // see FreezeMark
+	mark    uint64 // see door.Mark
 	// owner is the process charged for the table's growth (memory.go);
 	// nil for tables made outside any process's accounting
 	owner *Process

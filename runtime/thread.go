@@ -126,7 +126,7 @@ type Thread struct {
 	goCall       *GoFunction
 	pendingStart bool
 	gt           *Table // this thread's globals (getfenv(0)); nil: the process's
-	mark         uint64 // see FreezeMark
+	mark         uint64 // see door.Mark
 }
 
 // Globals returns the thread's global table: what builtins see as _G

@@ -17,6 +17,9 @@ func TestImportDirection(t *testing.T) {
 		"ir":             {"transpile", "runtime", "continuation", "host", "internal", "cmd"},
 		"runtime":        {"transpile", "continuation", "host", "internal", "cmd"},
 		"runtime/stdlib": {"transpile", "continuation", "host", "internal", "cmd"},
+		// the runtime's door for the continuation package: it imports
+		// nothing
+		"internal/image": {"ir", "runtime", "transpile", "continuation", "host", "internal/cli", "cmd"},
 		"transpile":      {"runtime", "continuation", "host", "internal", "cmd"},
 		"continuation":   {"transpile", "host", "internal", "cmd"},
 		"internal/cli":   {"transpile/gogen", "internal/build", "internal/console", "host", "github.com/dave/jennifer"},
@@ -37,6 +40,9 @@ func TestImportDirection(t *testing.T) {
 		}
 		for _, dep := range strings.Fields(string(out)) {
 			for _, b := range bad {
+				if b == "internal" && dep == mod+"internal/image" {
+					continue // the runtime's door: whatever imports the runtime has it
+				}
 				if strings.HasPrefix(dep, mod+b) || strings.Contains(b, ".") && strings.HasPrefix(dep, b) {
 					t.Errorf("%s imports %s", pkg, dep)
 				}

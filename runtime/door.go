@@ -1,0 +1,53 @@
+package runtime
+
+import "github.com/mobilua/mobilua/internal/image"
+
+func init() { image.Runtime = door{} }
+
+// door is the continuation package's way into the inner state of
+// processes (internal/image): what only the continuation format needs
+// stays off the exported surface. The methods are in image.go.
+type door struct{}
+
+// Mark returns a word the freezer may use to number a table, closure,
+// upvalue or thread during one freeze (a freeze epoch and the object's
+// number), so that it needs no map from objects to numbers; nil for
+// other objects. Nothing else reads it.
+func (door) Mark(o any) *uint64 {
+	switch o := o.(type) {
+	case *Table:
+		return &o.mark
+	case *Closure:
+		return &o.mark
+	case *Upval:
+		return &o.mark
+	case *Thread:
+		return &o.mark
+	}
+	return nil
+}
+
+func (door) ProcessState(p *Process) (ProcessState, error)          { return p.image() }
+func (door) SetProcessState(p *Process, s ProcessState) error       { return p.setImage(s) }
+func (door) ThreadState(t *Thread) (ThreadState, error)             { return t.image() }
+func (door) SetThreadState(t *Thread, s ThreadState) error          { return t.setImage(s) }
+func (door) NewThread(p *Process) *Thread                           { return p.bareThread() }
+func (door) Sealed(p *Process) bool                                 { return p.isSealed() }
+func (door) NativeName(p *Process, o any) string                    { return p.nativeName(o) }
+func (door) TableChanges(p *Process, t *Table) (keys, vals []Value) { return p.tableChanges(t) }
+func (door) ChangedNatives(p *Process) []*Table                     { return p.changedNatives() }
+func (door) HashLen(t *Table) int                                   { return t.hashLen() }
+func (door) HashEntry(t *Table, i int) (k, v Value)                 { return t.hashEntry(i) }
+func (door) BeginRestore(t *Table, arr []Value, n int) error        { return t.beginRestore(arr, n) }
+func (door) RestoreEntry(t *Table, k, v Value) error                { return t.restoreEntry(k, v) }
+func (door) ApplyChanges(t *Table, keys, vals []Value) error        { return t.applyChanges(keys, vals) }
+func (door) UpvalState(u *Upval) (th *Thread, idx int, v Value)     { return u.image() }
+func (door) SetClosed(u *Upval, v Value)                            { u.setClosed(v) }
+func (door) SetOpen(u *Upval, th *Thread, idx int)                  { u.setOpen(th, idx) }
+func (door) Bound(u *Upval) bool                                    { return u.isBound() }
+func (door) Wrapped(f *GoFunction) *Thread                          { return f.wrapped() }
+func (door) WrapThread(co *Thread) *GoFunction                      { return wrapThread(co) }
+func (door) CheckClosure(c *Closure) error                          { return checkClosure(c) }
+func (door) CheckFrozenChunk(c *Chunk, fingerprint uint64) error {
+	return checkFrozenChunk(c, fingerprint)
+}
