@@ -3,7 +3,8 @@ package mobilua
 import "embed"
 
 // Source is this module's go.mod, go.sum and the packages a program made
-// by `mobilua build` imports: the runtime, the front end (loadstring needs
+// by `mobilua build` imports: the runtime (and its door internal/image),
+// the front end (loadstring needs
 // it), the continuation package and the command line's run. The mobilua
 // binary carries them, so `mobilua build` works wherever the binary is,
 // against exactly the runtime it was built with, needing only the Go
@@ -11,5 +12,5 @@ import "embed"
 // modules in go.sum. (A program that embeds Mobilua and does not use
 // Source does not carry it: the linker drops it.)
 //
-//go:embed go.mod go.sum ir runtime transpile continuation internal/cli
+//go:embed go.mod go.sum ir runtime transpile continuation internal/cli internal/image
 var Source embed.FS
