@@ -24,12 +24,14 @@ demo: build
 	@echo '--- the same on XMPP: two hosts on a private Prosody (installed if missing), a process jumps between them'
 	BIN=$(BIN) scripts/demo-xmpp
 
-# every test runs: a test that lacks lua5.1, Prosody, slixmpp or Chromium
-# fails, naming it, instead of skipping (ALLOW_SKIP=1 lets them skip); the
-# run ends with how many tests passed, failed and were skipped
-# (internal/testreport)
+# every test runs: what the tests need beside Go is installed when it can
+# be (scripts/test-tools), and a test that still lacks lua5.1, Prosody,
+# slixmpp or Chromium fails, naming it, instead of skipping (ALLOW_SKIP=1
+# lets them skip); the run ends with how many tests passed, failed and
+# were skipped (internal/testreport)
 test: export MOBILUA_REQUIRE_TOOLS = $(if $(ALLOW_SKIP),,1)
 test: build
+	ALLOW_SKIP=$(ALLOW_SKIP) scripts/test-tools
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
 	$(GO) test -count=1 -json ./... | $(GO) run ./internal/testreport
