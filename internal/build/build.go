@@ -74,12 +74,9 @@ functions as Go. Its frames are the interpreter's: a process frozen in one
 goes on in the other. Prints the file's name.`, "compile [-o DIR] [-package NAME] script.lua")
 	out := fset.String("o", ".", "the directory to write the Go file into")
 	pkg := fset.String("package", "", "the Go package name (default: the directory's name)")
-	rest, status, ok := fset.Parse(args)
-	switch {
-	case !ok:
+	rest, status, ok := fset.ParseN(args, 1, "one script expected")
+	if !ok {
 		return status
-	case len(rest) != 1:
-		return fset.Fail("one script expected")
 	}
 	script := rest[0]
 	src, err := os.ReadFile(script)

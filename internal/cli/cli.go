@@ -78,10 +78,8 @@ func init() {
 
 func version(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	f := NewFlags("version", stdout, stderr, "Prints the version: the release and the commit it was built from.", "version")
-	if rest, status, ok := f.Parse(args); !ok {
+	if _, status, ok := f.ParseN(args, 0, "no arguments expected"); !ok {
 		return status
-	} else if len(rest) > 0 {
-		return f.Fail("no arguments expected")
 	}
 	fmt.Fprintf(stdout, "mobilua %s (Lua 5.1)\n", Version)
 	return 0

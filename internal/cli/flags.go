@@ -96,6 +96,16 @@ func (f *Flags) Parse(args []string) (rest []string, status int, ok bool) {
 	}
 }
 
+// ParseN is Parse for a command that takes exactly n arguments; want
+// says which, in the usage error.
+func (f *Flags) ParseN(args []string, n int, want string) (rest []string, status int, ok bool) {
+	rest, status, ok = f.Parse(args)
+	if ok && len(rest) != n {
+		return nil, f.Fail("%s", want), false
+	}
+	return rest, status, ok
+}
+
 // Fail reports a usage error, one line and a hint, and returns 2.
 func (f *Flags) Fail(format string, a ...any) int {
 	fmt.Fprintf(f.stderr, "mobilua %s: %s\n", f.Name(), fmt.Sprintf(format, a...))

@@ -151,12 +151,9 @@ func resume(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 checkpoint (mobilua run --checkpoint FILE --every N): its output goes on
 where it stopped. The freeze returns true in the process.`, "resume [--checkpoint FILE --every N] FILE")
 	cp := checkpointFlags(f.FlagSet)
-	rest, status, ok := f.Parse(args)
-	switch {
-	case !ok:
+	rest, status, ok := f.ParseN(args, 1, "one continuation file expected")
+	if !ok {
 		return status
-	case len(rest) != 1:
-		return f.Fail("one continuation file expected")
 	}
 	if err := cp.check(); err != nil {
 		return f.Fail("%v", err)
@@ -186,12 +183,9 @@ where it stopped. The freeze returns true in the process.`, "resume [--checkpoin
 func inspect(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	f := NewFlags("inspect", stdout, stderr, `Describes what the continuation in FILE holds: its threads, each frame with
 its function, line and values, its globals and the libraries it changed.`, "inspect FILE")
-	rest, status, ok := f.Parse(args)
-	switch {
-	case !ok:
+	rest, status, ok := f.ParseN(args, 1, "one continuation file expected")
+	if !ok {
 		return status
-	case len(rest) != 1:
-		return f.Fail("one continuation file expected")
 	}
 	b, err := os.ReadFile(rest[0])
 	if err != nil {

@@ -47,10 +47,8 @@ of input ends it.`, "console [--store FILE] [--name NAME] [--user JID]")
 	store := fs.String("store", "mobilua-host.db", "the host's store (created if missing)")
 	name := fs.String("name", "console", "the host's name")
 	user := fs.String("user", "you@localhost", "who the console speaks as")
-	if rest, status, ok := fs.Parse(args); !ok {
+	if _, status, ok := fs.ParseN(args, 0, "no arguments expected"); !ok {
 		return status
-	} else if len(rest) > 0 {
-		return fs.Fail("no arguments expected")
 	}
 	cfg := host.DefaultConfig()
 	cfg.Name = *name

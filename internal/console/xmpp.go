@@ -39,10 +39,8 @@ from a file or MOBILUA_XMPP_PASSWORD. It stops at SIGINT or SIGTERM.`, "host --j
 	logFormat := fs.String("log-format", "text", "the log's format on standard error: text or json")
 	logLevel := fs.String("log-level", "info", "the least level logged: debug, info, warn or error")
 	acct.web = newWebFlags(fs)
-	if rest, status, ok := fl.Parse(args); !ok {
+	if _, status, ok := fl.ParseN(args, 0, "no arguments expected (settings are flags)"); !ok {
 		return status
-	} else if len(rest) > 0 {
-		return fl.Fail("unexpected argument %q", rest[0])
 	}
 	log, err := newLogger(stderr, *logFormat, *logLevel)
 	if err != nil {
