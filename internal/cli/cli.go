@@ -26,11 +26,15 @@ var Version = VersionOf("0.1.0", debug.ReadBuildInfo)
 
 // VersionOf is release with the commit, its date and whether the tree
 // had changes, from the build information Go records (go build in a git
-// checkout; not with -buildvcs=false).
+// checkout; not with -buildvcs=false); a binary built from a tagged
+// module (go install ...@v0.1.0) says the tag's version.
 func VersionOf(release string, read func() (*debug.BuildInfo, bool)) string {
 	info, ok := read()
 	if !ok {
 		return release
+	}
+	if v := info.Main.Version; strings.HasPrefix(v, "v") {
+		release = strings.TrimPrefix(v, "v")
 	}
 	var rev, at, dirty string
 	for _, s := range info.Settings {

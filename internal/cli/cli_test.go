@@ -117,6 +117,14 @@ func TestVersionOf(t *testing.T) {
 	if got := VersionOf("0.1.0", func() (*debug.BuildInfo, bool) { return &debug.BuildInfo{}, true }); got != "0.1.0" {
 		t.Errorf("without VCS information: %q", got)
 	}
+	tagged := &debug.BuildInfo{Main: debug.Module{Version: "v0.2.0"}}
+	if got := VersionOf("0.1.0", func() (*debug.BuildInfo, bool) { return tagged, true }); got != "0.2.0" {
+		t.Errorf("a tagged module: %q", got)
+	}
+	devel := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}
+	if got := VersionOf("0.1.0", func() (*debug.BuildInfo, bool) { return devel, true }); got != "0.1.0" {
+		t.Errorf("a development build: %q", got)
+	}
 }
 
 // TestCommandHelp: every command answers --help and help COMMAND with the
