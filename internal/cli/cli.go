@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"runtime/debug"
 	"strings"
 
@@ -24,6 +25,10 @@ import (
 // the binary was built from when the build recorded it (VersionOf).
 var Version = VersionOf("0.1.0", debug.ReadBuildInfo)
 
+// releaseVersion is a tag's version, as Go records it for a build at a
+// tag.
+var releaseVersion = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+$`)
+
 // VersionOf is release with the commit, its date and whether the tree
 // had changes, from the build information Go records (go build in a git
 // checkout; not with -buildvcs=false); a binary built from a tagged
@@ -33,8 +38,8 @@ func VersionOf(release string, read func() (*debug.BuildInfo, bool)) string {
 	if !ok {
 		return release
 	}
-	if v := info.Main.Version; strings.HasPrefix(v, "v") {
-		release = strings.TrimPrefix(v, "v")
+	if v := info.Main.Version; releaseVersion.MatchString(v) {
+		release = v[1:] // (not a pseudo-version: a build between tags)
 	}
 	var rev, at, dirty string
 	for _, s := range info.Settings {

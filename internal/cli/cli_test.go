@@ -121,9 +121,11 @@ func TestVersionOf(t *testing.T) {
 	if got := VersionOf("0.1.0", func() (*debug.BuildInfo, bool) { return tagged, true }); got != "0.2.0" {
 		t.Errorf("a tagged module: %q", got)
 	}
-	devel := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}
-	if got := VersionOf("0.1.0", func() (*debug.BuildInfo, bool) { return devel, true }); got != "0.1.0" {
-		t.Errorf("a development build: %q", got)
+	for _, v := range []string{"(devel)", "v0.0.0-20261205202120-3cef09e4e348", "v0.1.1-0.20261205202120-3cef09e4e348+dirty"} {
+		between := &debug.BuildInfo{Main: debug.Module{Version: v}}
+		if got := VersionOf("0.1.0", func() (*debug.BuildInfo, bool) { return between, true }); got != "0.1.0" {
+			t.Errorf("a build between tags (%s): %q", v, got)
+		}
 	}
 }
 
