@@ -200,6 +200,17 @@ func (L *State) Resume(args ...Value) (vals []Value, done bool, err error) {
 	}
 }
 
+// Stats are counts of what a state has run.
+type Stats struct {
+	Steps    int64 // calls and loop turns, what MaxSteps counts
+	Compiled int64 // entries into compiled code (0: none is linked in for the state's code)
+}
+
+// Stats returns the state's counts so far.
+func (L *State) Stats() Stats {
+	return Stats{Steps: L.p.Steps(), Compiled: L.p.NativeEntries()}
+}
+
 // GetGlobal returns the global name.
 func (L *State) GetGlobal(name string) Value { return L.p.Globals.GetStr(name) }
 
