@@ -160,14 +160,18 @@ type Proto struct {
 	LastLine    int
 	NumParams   int
 	IsVararg    bool
-	MaxStack    int
-	Code        []Instr
-	Lines       []int32 // source line per pc
-	Consts      []Const
-	Protos      []*Proto
-	Upvals      []UpvalDesc
-	LocVars     []LocVar
-	ID          string // position in its chunk's tree: "0", "0.1", "0.1.0"...
+	// NeedsArg: a vararg function that names arg and not '...': a call
+	// puts {n = #varargs, varargs...} in register NumParams, its implicit
+	// local arg (Lua 5.1's compatibility, as lua5.1 is built).
+	NeedsArg bool
+	MaxStack int
+	Code     []Instr
+	Lines    []int32 // source line per pc
+	Consts   []Const
+	Protos   []*Proto
+	Upvals   []UpvalDesc
+	LocVars  []LocVar
+	ID       string // position in its chunk's tree: "0", "0.1", "0.1.0"...
 }
 
 // LocalName returns the name of the local variable in register reg at pc,
@@ -201,6 +205,9 @@ func dump(b *strings.Builder, p *Proto) {
 	va := ""
 	if p.IsVararg {
 		va = "+"
+	}
+	if p.NeedsArg {
+		va += " arg"
 	}
 	fmt.Fprintf(b, "  params %d%s, slots %d, upvalues %d, constants %d, functions %d\n",
 		p.NumParams, va, p.MaxStack, len(p.Upvals), len(p.Consts), len(p.Protos))
@@ -287,6 +294,9 @@ func Fingerprint(p *Proto) uint64 {
 			vararg = 1
 		}
 		mix(uint64(p.NumParams)<<32 | uint64(p.MaxStack)<<1 | vararg)
+		if p.NeedsArg {
+			mix(0xa4) // (only then: every other function's fingerprint stays)
+		}
 		mix(uint64(len(p.Code))<<32 | uint64(len(p.Consts))<<16 | uint64(len(p.Upvals)))
 		for _, in := range p.Code {
 			mix(uint64(in.Op) | uint64(uint8(in.A))<<8 | uint64(uint32(in.B))<<16)

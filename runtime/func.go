@@ -34,6 +34,7 @@ type FuncProto struct {
 	// copies of IR's, for calls
 	nparams, maxStack int
 	vararg            bool
+	needsArg          bool // the implicit arg table (ir.Proto.NeedsArg)
 }
 
 // Chunk is one compiled unit of source: what a continuation needs to
@@ -61,7 +62,7 @@ func NewChunk(name string, src []byte, p *ir.Proto) *Chunk {
 
 func wrapProto(p *ir.Proto, c *Chunk) *FuncProto {
 	fp := &FuncProto{IR: p, Chunk: c, IC: make([]int32, len(p.Code)), Code: make([]inst, len(p.Code)),
-		nparams: p.NumParams, maxStack: p.MaxStack, vararg: p.IsVararg}
+		nparams: p.NumParams, maxStack: p.MaxStack, vararg: p.IsVararg, needsArg: p.NeedsArg}
 	for i, in := range p.Code {
 		fp.Code[i] = pack(in)
 	}

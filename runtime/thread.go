@@ -267,6 +267,9 @@ func (p *Process) pushLua(th *Thread, cl *Closure, nargs int, d Dest) {
 		if nargs > np {
 			nvar = nargs - np
 		}
+		if fp.needsArg {
+			s[base+np] = p.argTable(s[fn+1+np : fn+1+np+nvar])
+		}
 	} else {
 		base = fn + 1
 		th.ensure(base + fp.maxStack + 1)
@@ -285,6 +288,15 @@ func (p *Process) pushLua(th *Thread, cl *Closure, nargs int, d Dest) {
 		th.frames = th.frames[:n+1]
 	}
 	th.frames[n].start(cl, base, nvar, d)
+}
+
+// argTable is a vararg function's implicit arg: {n = #varargs,
+// varargs...} (Lua 5.1's compatibility).
+func (p *Process) argTable(varargs []Value) Value {
+	t := p.NewTable(len(varargs), 1)
+	t.arr = append(t.arr, varargs...) // nils too: an array part as lua5.1's, for #
+	t.SetStr("n", Number(float64(len(varargs))))
+	return TableValue(t)
 }
 
 // start makes f the frame of a call of cl at pc 0 (the frame is reused:

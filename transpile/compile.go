@@ -833,6 +833,14 @@ func (fs *funcState) function(x *ast.FunctionExpr, name string, method bool) exp
 	child.p.NumParams = len(child.actvars)
 	child.p.IsVararg = x.ParList.HasVargs
 	child.reserve(child.p.NumParams)
+	if info := fs.c.res.funcs[x]; info.arg != nil {
+		// the implicit arg (resolve.go): the call fills it, or it is nil
+		child.addLocal("arg", info.arg)
+		child.reserve(1)
+		if child.p.NeedsArg = !info.dots; !child.p.NeedsArg {
+			child.emit(ir.LOADNIL, info.arg.reg, info.arg.reg, 0)
+		}
+	}
 	child.block(x.Stmts, false)
 	child.line = x.LastLine()
 	fs.c.closeFunc(child)

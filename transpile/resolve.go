@@ -16,6 +16,7 @@ import (
 type Local struct {
 	Name     string
 	Captured bool // some closure refers to it
+	used     bool // some name refers to it
 	reg      int  // assigned by the lowering
 }
 
@@ -43,6 +44,8 @@ type upvalInfo struct {
 type funcInfo struct {
 	upvals []upvalInfo
 	vararg bool
+	dots   bool   // the function's own body uses '...'
+	arg    *Local // the implicit local arg of a vararg function, when named
 }
 
 // declKey names a declaration: a node and the index of the name in it
@@ -101,6 +104,7 @@ func (r *resolver) block(stmts []ast.Stmt) {
 func (r *resolver) find(f *rscope, name string) binding {
 	for i := len(f.locals) - 1; i >= 0; i-- {
 		if f.locals[i].Name == name {
+			f.locals[i].used = true
 			return binding{kind: bindLocal, local: f.locals[i]}
 		}
 	}
@@ -203,6 +207,7 @@ func (r *resolver) expr(e ast.Expr) {
 		r.res.idents[x] = r.find(r.fn, r.c.name(x.Value))
 	case *ast.Comma3Expr:
 		// ('...' outside a vararg function: the recognizer's error)
+		r.fn.info.dots = true
 	case *ast.AttrGetExpr:
 		r.expr(x.Object)
 		r.expr(x.Key)
@@ -254,7 +259,21 @@ func (r *resolver) function(f *ast.FunctionExpr, method bool) {
 	for i, n := range f.ParList.Names {
 		r.declare(f, i, r.c.name(n))
 	}
+	// Lua 5.1's compatibility, as lua5.1 is built (LUA_COMPAT_VARARG): a
+	// vararg function has a local arg after its parameters, the table of
+	// its varargs when it does not use '...' (nil when it does). It is
+	// kept only when some name refers to it, so that other functions
+	// compile as they always have (stored continuations name their code
+	// by what it compiles to).
+	var arg *Local
+	if f.ParList.HasVargs {
+		arg = &Local{Name: "arg"}
+		r.fn.locals = append(r.fn.locals, arg)
+	}
 	r.block(f.Stmts)
+	if arg != nil && arg.used {
+		info.arg = arg
+	}
 	r.fn = r.fn.parent
 }
 
