@@ -237,6 +237,18 @@ func (r *reader) count(what string, min int) int {
 	return int(n)
 }
 
+// countBetween reads an array header of min to max elements and returns
+// the count.
+func (r *reader) countBetween(what string, min, max int) int {
+	at := r.off
+	got := r.want(majArray, what)
+	if got < uint64(min) || got > uint64(max) {
+		r.off = at
+		r.fail("%s has %d fields, wants %d to %d", what, got, min, max)
+	}
+	return int(got)
+}
+
 // countExactly reads an array header of exactly n elements.
 func (r *reader) countExactly(what string, n int) {
 	at := r.off

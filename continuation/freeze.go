@@ -438,17 +438,56 @@ func (e *encoder) table(t *runtime.Table) {
 		}
 		return
 	}
-	e.w.array(3)
+	sizes, kept := inner.LuaSizes(t)
+	if kept {
+		e.w.array(4)
+	} else {
+		e.w.array(3)
+	}
 	e.refOrNil(t.Meta())
-	e.values(t.Array())
+	arr := t.Array()
+	e.values(arr)
 	n := inner.HashLen(t)
 	e.w.reserve(12*n + 9)
-	e.w.array(2 * n)
+	e.w.array(2 * (n - shadowed(t, len(arr))))
 	for i := 0; i < n; i++ {
 		k, v := inner.HashEntry(t, i)
-		e.value(k)
-		e.value(v)
+		if !inArray(k, len(arr)) {
+			e.value(k)
+			e.value(v)
+		}
 	}
+	if kept {
+		// lua5.1's sizes, when a rehash of the keys would not give them
+		e.w.array(3)
+		for _, s := range sizes {
+			e.w.uint(uint64(s))
+		}
+	}
+}
+
+// shadowed counts t's hash entries whose key is now in the array part of
+// length n: a removed key the array part grew over (its entry stays for a
+// traversal that passed it, but the array part answers for the key). A
+// continuation leaves them out (a reader refuses them: before, such a
+// table could be frozen but not thawed).
+func shadowed(t *runtime.Table, n int) int {
+	c := 0
+	for i := range inner.HashLen(t) {
+		if k, _ := inner.HashEntry(t, i); inArray(k, n) {
+			c++
+		}
+	}
+	return c
+}
+
+// inArray reports whether k is an integer key 1..n.
+func inArray(k runtime.Value, n int) bool {
+	if !k.IsNumber() {
+		return false
+	}
+	f := k.Num()
+	return f >= 1 && f <= float64(n) && f == float64(int(f))
 }
 
 func (e *encoder) closure(c *runtime.Closure) {

@@ -123,6 +123,7 @@ func thaw(b []byte, opts Options) (dd *decoder, err error) {
 
 type decoder struct {
 	r          reader
+	fields     int // the table body tableParts last read has so many
 	p          *runtime.Process
 	maxObjects int
 	chunks     []*runtime.Chunk
@@ -517,7 +518,7 @@ func (d *decoder) values(what string) []runtime.Value {
 // follow (pairs names them in errors).
 func (d *decoder) tableParts(what, pairs string) (meta *runtime.Table, arr []runtime.Value, n int) {
 	r := &d.r
-	r.countExactly(what, 3)
+	d.fields = r.countBetween(what, 3, 4)
 	meta = d.tableOrNil()
 	arr = d.values("array part")
 	n = r.count(pairs, 2)
@@ -538,12 +539,27 @@ func (d *decoder) table(t *runtime.Table) {
 			d.r.fail("%v", err)
 		}
 	}
+	var sizes *[3]int32
+	if d.fields == 4 {
+		r := &d.r
+		r.countExactly("table sizes", 3)
+		sizes = new([3]int32)
+		for i := range sizes {
+			sizes[i] = int32(r.uint("table size", 1<<26))
+		}
+	}
+	if err := inner.SetLuaSizes(t, sizes); err != nil {
+		d.r.fail("%v", err)
+	}
 	t.SetMeta(meta)
 }
 
 // nativeTable applies the changes a library table went through.
 func (d *decoder) nativeTable(t *runtime.Table) {
 	meta, arr, n := d.tableParts("library table", "changes")
+	if d.fields != 3 {
+		d.r.fail("library table has %d fields, wants 3", d.fields)
+	}
 	for i, v := range arr {
 		t.SetInt(i+1, v)
 	}

@@ -41,6 +41,8 @@ func (door) HashEntry(t *Table, i int) (k, v Value)                 { return t.h
 func (door) BeginRestore(t *Table, arr []Value, n int) error        { return t.beginRestore(arr, n) }
 func (door) RestoreEntry(t *Table, k, v Value) error                { return t.restoreEntry(k, v) }
 func (door) ApplyChanges(t *Table, keys, vals []Value) error        { return t.applyChanges(keys, vals) }
+func (door) LuaSizes(t *Table) ([3]int32, bool)                     { return t.luaSizes() }
+func (door) SetLuaSizes(t *Table, sizes *[3]int32) error            { return t.setLuaSizes(sizes) }
 func (door) UpvalState(u *Upval) (th *Thread, idx int, v Value)     { return u.image() }
 func (door) SetClosed(u *Upval, v Value)                            { u.setClosed(v) }
 func (door) SetOpen(u *Upval, th *Thread, idx int)                  { u.setOpen(th, idx) }

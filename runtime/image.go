@@ -102,10 +102,8 @@ func (t *Table) beginRestore(arr []Value, n int) error {
 		return fmt.Errorf("table is not empty")
 	}
 	t.arr = arr
-	t.border = int32(len(arr))
-	if len(arr) > 0 && arr[len(arr)-1].o == nil {
-		t.border = -1
-	}
+	t.dense = 0
+	t.noteAppended(0)
 	t.dropMeta()
 	if n > 0 {
 		t.entries = make([]entry, 0, n)
@@ -734,6 +732,7 @@ func (t *Table) applyChanges(keys, vals []Value) error {
 		}
 		if idx > 0 {
 			t.arr[idx-1] = vals[i]
+			t.dense = -1 // (Len searches)
 			continue
 		}
 		if _, ok := t.pos(k); ok || vals[i].o != nil {

@@ -497,7 +497,7 @@ func (f *NativeFrame) TailCall(base, pc, a, b int) int {
 
 // NewTable runs NEWTABLE for compiled code: a table the process is
 // charged for.
-func (f *NativeFrame) NewTable(narr, nhash int) Value { return TableValue(f.p.NewTable(narr, nhash)) }
+func (f *NativeFrame) NewTable(narr, nhash int) Value { return TableValue(f.p.newTableOp(narr, nhash)) }
 
 // Closure runs CLOSURE for compiled code: a closure of cl's proto idx
 // over the frame at base.

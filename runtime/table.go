@@ -22,11 +22,19 @@ type Table struct {
 	nkeys   map[uint64]int32 // number key (normalized, its bits) → position in entries
 	okeys   map[Value]int32  // any other key → position in entries
 	entries []entry
-	live    int32      // entries with a non-nil value
-	border  int32      // a guess at Len when the array part ends with nils
-	mc      *metaCache // as a metatable: its metamethods, looked up once
-	meta    *Table
-	mark    uint64 // see door.Mark
+	live    int32 // entries with a non-nil value
+	// dense, when not negative, says arr[:dense] holds no nil and
+	// arr[dense:] only nils (Len's quick answer when no number key is in
+	// the hash part: the table's only border)
+	dense int32
+	// the sizes lua5.1's table would have (luasize.go): its array part,
+	// and its hash part's nodes and those taken (packed: the table stays
+	// in its allocation size class)
+	lsa    int32
+	lnodes nodes
+	mc     *metaCache // as a metatable: its metamethods, looked up once
+	meta   *Table
+	mark   uint64 // see door.Mark
 	// owner is the process charged for the table's growth (memory.go);
 	// nil for tables made outside any process's accounting
 	owner *Process
@@ -36,8 +44,15 @@ type entry struct {
 	k, v Value
 }
 
-// NewTable makes a table with room for narr array items and nhash fields.
+// NewTable makes a table with room for narr array items and nhash fields
+// (lua5.1's lua_createtable).
 func NewTable(narr, nhash int) *Table {
+	t := newTable(narr, nhash)
+	t.lsa, t.lnodes = int32(narr), makeNodes(nodeCount(nhash), 0)
+	return t
+}
+
+func newTable(narr, nhash int) *Table {
 	// small constructors ({x = x, y = y}, {a, b}) get their parts in the
 	// same allocation as the table
 	switch {
@@ -76,8 +91,10 @@ func NewTable(narr, nhash int) *Table {
 // NewTable makes a table the process is charged for, now and as it
 // grows (what a script's constructors and the builtins make for it).
 func (p *Process) NewTable(narr, nhash int) *Table {
-	p.charge(sizeTable + int64(narr)*sizeValue + int64(nhash)*sizeEntry)
 	t := NewTable(narr, nhash)
+	// what was allocated: a small table's parts come with it, larger
+	// than asked ({l} has room for 4)
+	p.charge(sizeTable + int64(cap(t.arr))*sizeValue + int64(cap(t.entries))*sizeEntry)
 	t.owner = p
 	return t
 }
@@ -320,9 +337,11 @@ func (t *Table) Shift(from, to, d int) {
 	if from > to {
 		return
 	}
+	// (by one copy when the places hold no nil: no key is new and the
+	// borders stay)
 	if d > 0 {
-		t.SetInt(to+1, t.GetInt(to)) // may append, or keep the border
-		if from >= 1 && to <= len(t.arr) {
+		t.SetInt(to+1, t.GetInt(to)) // may append
+		if from >= 1 && int(t.dense) >= to+1 {
 			copy(t.arr[from:to], t.arr[from-1:to-1])
 			return
 		}
@@ -331,12 +350,34 @@ func (t *Table) Shift(from, to, d int) {
 		}
 		return
 	}
-	if from >= 2 && to <= len(t.arr) {
+	if from >= 2 && int(t.dense) >= to {
 		copy(t.arr[from-2:to-1], t.arr[from-1:to])
 		return
 	}
 	for i := from; i <= to; i++ {
 		t.SetInt(i-1, t.GetInt(i))
+	}
+}
+
+// noteAppended keeps dense true after values were appended to the array
+// part from index from.
+func (t *Table) noteAppended(from int) {
+	d := int(t.dense)
+	if d < 0 {
+		return
+	}
+	i := from
+	if d == from {
+		for i < len(t.arr) && t.arr[i].o != nil {
+			i++
+		}
+		t.dense = int32(i)
+	}
+	for ; i < len(t.arr); i++ {
+		if t.arr[i].o != nil {
+			t.dense = -1 // a non-nil value after a nil
+			return
+		}
 	}
 }
 
@@ -459,11 +500,11 @@ func (t *Table) GetArrayHit(k Value) (Value, bool) {
 }
 
 // SetArrayHit stores t[k] = v, inlined as GetArrayHit is, when k is an
-// integer inside the array part, v is not nil and the store leaves the
-// length border alone; it reports false, having done nothing, otherwise
+// integer inside the array part whose value is not nil (no new key, the
+// same borders) and v is not nil; it reports false, having done nothing, otherwise
 // (Set then does the rest).
 func (t *Table) SetArrayHit(k, v Value) bool {
-	if i := int(k.n); k.IsNumber() && float64(i) == k.n && uint(i-1) < uint(len(t.arr)) && v.o != nil && i != int(t.border)+1 {
+	if i := int(k.n); k.IsNumber() && float64(i) == k.n && uint(i-1) < uint(len(t.arr)) && v.o != nil && t.arr[i-1].o != nil {
 		t.arr[i-1] = v
 		return true
 	}
@@ -491,11 +532,13 @@ func (t *Table) SetStrHint(key Value, v Value, hint *int32) {
 			t.dropMeta()
 			return
 		}
-	} else if h == len(t.entries) && h < cap(t.entries) && h < smallHash && t.skeys == nil && v.o != nil {
+	} else if h == len(t.entries) && h < cap(t.entries) && h < smallHash && t.skeys == nil && v.o != nil && t.lnodes.free() {
 		// a new field where the hint says tables built this way put it:
-		// appended, when the mask says the key is absent
+		// appended, when the mask says the key is absent (and lua5.1's
+		// hash part has a node for it)
 		if bit := strBit(key.o.(string)); t.smask&bit == 0 {
 			t.smask |= bit
+			t.lnodes++ // one more node taken
 			t.entries = append(t.entries, entry{key, v})
 			t.live++
 			t.dropMeta()
@@ -512,22 +555,33 @@ func (t *Table) setInt(i int, v Value) {
 	if i <= n {
 		// the array part never shrinks here: a traversal may be
 		// assigning nils, and next must still find the keys
+		// (a hole filled is no new key for lua5.1 when its key had a
+		// value since the last rehash: its node is still there, as here)
 		t.arr[i-1] = v
-		if b := int(t.border); v.o == nil && i == b {
-			t.border--
-		} else if v.o != nil && i == b+1 {
-			t.border++
-		} else if v.o == nil && i == n && (i == 1 || t.arr[i-2].o != nil) {
-			t.border = int32(i - 1) // a stack's pop: Len need not search
+		if d := int(t.dense); d >= 0 {
+			switch {
+			case v.o != nil && i == d+1:
+				t.dense++
+			case v.o == nil && i == d: // a stack's pop
+				t.dense--
+			case v.o != nil && i > d+1, v.o == nil && i < d:
+				t.dense = -1 // a hole
+			}
 		}
 		return
 	}
 	// i == n+1
 	if v.o == nil {
-		if t.nkeys != nil {
-			t.setHash(Number(float64(i)), v)
-		}
+		t.setHash(Number(float64(i)), v)
 		return
+	}
+	if _, ok := t.nkeys[math.Float64bits(float64(i))]; !ok {
+		t.luaNewIndex(i) // a new key (a removed entry's key has its node)
+		if i != len(t.arr)+1 {
+			// lua5.1's rehash cut the array part: the key goes in the hash
+			t.addEntry(Number(float64(i)), v)
+			return
+		}
 	}
 	if len(t.arr) == cap(t.arr) {
 		// double, as Lua does (append grows large slices by a quarter:
@@ -538,6 +592,7 @@ func (t *Table) setInt(i int, v Value) {
 		t.arr = slices.Grow(t.arr, max(4, len(t.arr)))
 	}
 	t.arr = append(t.arr, v)
+	t.noteAppended(n)
 	if t.nkeys != nil {
 		// the key may have lived in the hash part
 		t.delHash(Number(float64(i)))
@@ -548,6 +603,7 @@ func (t *Table) setInt(i int, v Value) {
 				break
 			}
 			t.arr = append(t.arr, t.entries[p].v)
+			t.noteAppended(len(t.arr) - 1)
 			t.delHash(k)
 		}
 	}
@@ -638,27 +694,34 @@ func (t *Table) setHash(k, v Value) int32 {
 		}
 		return p
 	}
-	if v.o == nil {
-		return -1
-	}
-	if len(t.entries) >= 8 && len(t.entries) >= 2*int(t.live) {
-		t.compact()
-	}
+	// a new key (lua5.1 makes a node for it even when v is nil: kept as
+	// a removed entry, so that the key has its node once); removed
+	// entries go at lua5.1's rehash (luaNewKey), not before: their keys
+	// still have their nodes
+	t.luaNewKey(k)
+	return t.addEntry(k, v)
+}
+
+// addEntry appends the entry k = v to the hash part and returns its
+// position.
+func (t *Table) addEntry(k, v Value) int32 {
 	if len(t.entries) == cap(t.entries) && t.owner != nil {
 		t.owner.chargeLarge(int64(max(4, len(t.entries))) * sizeEntry) // before anything changes
 	}
-	p = int32(len(t.entries))
+	p := int32(len(t.entries))
 	t.setPos(k, p)
 	if len(t.entries) == cap(t.entries) {
 		t.entries = slices.Grow(t.entries, max(4, len(t.entries))) // doubles, as arr
 	}
 	t.entries = append(t.entries, entry{k, v})
-	t.live++
+	if v.o != nil {
+		t.live++
+	}
 	return p
 }
 
-// compact drops removed entries; only done when a new key is added,
-// which Lua forbids during a traversal.
+// compact drops removed entries; only done at lua5.1's rehash, when a
+// new key is added, which Lua forbids during a traversal.
 func (t *Table) compact() {
 	t.skeys, t.smask = nil, 0
 	j := 0
@@ -687,36 +750,9 @@ func (t *Table) ArrayPrefix(n int) []Value {
 	return t.arr[:n:n]
 }
 
-// Len returns a border of t (the # operator without metamethods).
-func (t *Table) Len() int {
-	n := len(t.arr)
-	if n > 0 && t.arr[n-1].o == nil {
-		if b := int(t.border); b >= 0 && b < n && t.arr[b].o == nil && (b == 0 || t.arr[b-1].o != nil) {
-			return b
-		}
-		// binary search for a border inside the array part, as Lua does
-		i, j := 0, n
-		for j-i > 1 {
-			m := (i + j) / 2
-			if t.arr[m-1].o == nil {
-				j = m
-			} else {
-				i = m
-			}
-		}
-		t.border = int32(i)
-		return i
-	}
-	if n > 0 || t.nkeys == nil {
-		return n
-	}
-	// keys in the hash part only: follow 1, 2, ...
-	j := 0
-	for t.Get(Number(float64(j+1))).o != nil {
-		j++
-	}
-	return j
-}
+// Len returns a border of t (the # operator without metamethods): the
+// one lua5.1 finds (luasize.go).
+func (t *Table) Len() int { return t.luaLen() }
 
 // Next returns the key and value after k in traversal order (k nil: the
 // first); ok is false when k is not a key of t.

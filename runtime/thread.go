@@ -295,6 +295,7 @@ func (p *Process) pushLua(th *Thread, cl *Closure, nargs int, d Dest) {
 func (p *Process) argTable(varargs []Value) Value {
 	t := p.NewTable(len(varargs), 1)
 	t.arr = append(t.arr, varargs...) // nils too: an array part as lua5.1's, for #
+	t.noteAppended(0)
 	t.SetStr("n", Number(float64(len(varargs))))
 	return TableValue(t)
 }

@@ -215,7 +215,7 @@ reload:
 				goto reload
 			}
 		case ir.NEWTABLE:
-			stack[ra] = TableValue(p.NewTable(int(in.b()), int(in.c())))
+			stack[ra] = TableValue(p.newTableOp(int(in.b()), int(in.c())))
 		case ir.SELF:
 			obj := stack[base+int(in.b())]
 			key := cl.P.K[^in.c()]
@@ -713,11 +713,15 @@ func (th *Thread) setList(ra, n, c int) {
 		n = th.top - ra - 1
 	}
 	t := th.stack[ra].o.(*Table)
+	if last := c + n; last > int(t.lsa) {
+		t.luaResizeArray(last) // lua5.1 sizes the array part for all the items
+	}
 	if len(t.arr) == c && t.nkeys == nil {
 		// Lua's constructor sizes the array part for all its items,
 		// nils among them ({1, nil, 3} has #3, {f()} keeps f's nils):
 		// they go in as they are
 		t.arr = append(t.arr, th.stack[ra+1:ra+1+n]...)
+		t.noteAppended(c)
 		return
 	}
 	for i := 1; i <= n; i++ {
