@@ -142,6 +142,11 @@ func (t *Table) luaNewIndex(i int) {
 // luaRehash is the sizes lua5.1's rehash gives t with its keys and, when
 // extra, the key ek.
 func (t *Table) luaRehash(ek Value, extra bool) (lsa, lcap, lused int32) {
+	if n := len(t.arr); !extra && int(t.dense) == n && len(t.nkeys) == 0 {
+		// keys 1..n and others (a freeze asks for every table): 1..n
+		// make an array part of the power of two that holds them
+		return nodeCount(n), nodeCount(int(t.live)), t.live
+	}
 	var nums [maxArrayBits + 1]int
 	nasize, total := 0, 0
 	count := func(k Value) {
