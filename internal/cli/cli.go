@@ -66,7 +66,7 @@ func help(w io.Writer) {
        mobilua COMMAND [arguments]
 
 options: -e stat, -l name, -i, -v, --, - (lua5.1's), --sandbox, --max-steps N,
---checkpoint FILE --every N (mobilua help run says what each does). With no
+--checkpoint FILE [--every N|TIME] (mobilua help run says what each does). With no
 script, mobilua runs standard input, or at a terminal is an interactive prompt.
 
 commands:

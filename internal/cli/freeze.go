@@ -9,34 +9,76 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync/atomic"
+	"time"
 
 	"github.com/mobilua/mobilua/continuation"
 	"github.com/mobilua/mobilua/runtime"
 	"github.com/mobilua/mobilua/runtime/stdlib"
 )
 
-// checkpoint is the --checkpoint FILE --every N pair.
+// checkpoint is the --checkpoint FILE --every N|DURATION pair.
 type checkpoint struct {
 	file  *string
-	every *int64
+	every *period
 }
 
-func checkpointFlags(fs *flag.FlagSet) checkpoint {
-	return checkpoint{
-		file:  fs.String("checkpoint", "", "write a continuation to this file every --every steps"),
-		every: fs.Int64("every", 0, "steps between checkpoints"),
+// period is how often a checkpoint is written: every so many steps, or
+// so much time (each written continuation is synced to the disk: a
+// second apart, the run hardly pays for them; a million steps apart, a
+// quick loop spent more time syncing than running).
+type period struct {
+	steps int64
+	time  time.Duration
+}
+
+// defaultPeriod is --every when --checkpoint is given alone.
+var defaultPeriod = period{time: time.Second}
+
+func (e *period) String() string {
+	if e.time > 0 {
+		return e.time.String()
 	}
+	return strconv.FormatInt(e.steps, 10)
+}
+
+func (e *period) Set(s string) error {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
+		*e = period{steps: n}
+		return nil
+	}
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		*e = period{time: d}
+		return nil
+	}
+	return fmt.Errorf("--every wants a number of steps or a duration (500ms, 2s), not %q", s)
+}
+
+func (e *period) set() bool { return e.steps > 0 || e.time > 0 }
+
+func checkpointFlags(fs *flag.FlagSet) checkpoint {
+	c := checkpoint{file: fs.String("checkpoint", "", "write the process's continuation to this file (removed when the script finishes)"), every: new(period)}
+	fs.Var(c.every, "every", "how often: a number of steps, or a duration (default 1s)")
+	return c
 }
 
 func (c checkpoint) check() error {
-	if (*c.file == "") != (*c.every == 0) {
-		return errors.New("--checkpoint FILE and --every N go together")
-	}
-	if *c.every < 0 {
-		return errors.New("--every wants a positive number of steps")
+	switch {
+	case *c.file == "" && c.every.set():
+		return errors.New("--every goes with --checkpoint FILE")
+	case *c.file != "" && !c.every.set():
+		*c.every = defaultPeriod
 	}
 	return nil
+}
+
+// due reports whether a checkpoint is due after steps and d since the last.
+func (c checkpoint) due(steps int64, d time.Duration) bool {
+	if c.every.steps > 0 {
+		return steps >= c.every.steps
+	}
+	return d >= c.every.time
 }
 
 // ending is how drive left a process.
@@ -56,11 +98,11 @@ const slice = 1 << 20
 // and with a checkpoint a continuation is written every N steps. When
 // interrupt becomes true, p ends with "interrupted!" where it stands.
 func drive(p *runtime.Process, out *bufio.Writer, stderr io.Writer, cp checkpoint, args []runtime.Value, interrupt *atomic.Bool) (ending, error) {
-	last := p.Steps() // at the last checkpoint
+	last, lastAt := p.Steps(), time.Now() // the last checkpoint
 	for {
 		budget := int64(slice)
-		if *cp.every > 0 {
-			budget = min(budget, max(*cp.every-(p.Steps()-last), 1))
+		if n := cp.every.steps; n > 0 {
+			budget = min(budget, max(n-(p.Steps()-last), 1))
 		}
 		p.SetBudget(budget)
 		st, err := p.Resume(args...)
@@ -82,8 +124,8 @@ func drive(p *runtime.Process, out *bufio.Writer, stderr io.Writer, cp checkpoin
 			if interrupt != nil && interrupt.Load() {
 				return endFailed, p.Halt("interrupted!")
 			}
-			if *cp.file != "" && p.Steps()-last >= *cp.every {
-				last = p.Steps()
+			if *cp.file != "" && cp.due(p.Steps()-last, time.Since(lastAt)) {
+				last, lastAt = p.Steps(), time.Now()
 				out.Flush()
 				if err := freezeTo(p, *cp.file); err != nil {
 					return endFailed, fmt.Errorf("checkpoint: %v", err)
@@ -148,8 +190,8 @@ func thawOptions(out *bufio.Writer, stderr io.Writer) continuation.Options {
 
 func resume(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	f := NewFlags("resume", stdout, stderr, `Continues a process frozen to FILE by mb.freeze(FILE), mb.jump(FILE) or a
-checkpoint (mobilua run --checkpoint FILE --every N): its output goes on
-where it stopped. The freeze returns true in the process.`, "resume [--checkpoint FILE --every N] FILE")
+checkpoint (mobilua --checkpoint FILE [--every N|TIME]): its output goes on
+where it stopped. The freeze returns true in the process.`, "resume [--checkpoint FILE [--every N|TIME]] FILE")
 	cp := checkpointFlags(f.FlagSet)
 	rest, status, ok := f.ParseN(args, 1, "one continuation file expected")
 	if !ok {

@@ -107,18 +107,27 @@ func TestResumeRefusesDamage(t *testing.T) {
 }
 
 // TestCheckpointKill kills a checkpointing run with SIGKILL and resumes
-// it from its last checkpoint: the result is that of an uninterrupted run.
+// it from its last checkpoint: the result is that of an uninterrupted run;
+// checkpoints every so many steps, every so much time, and by default.
 func TestCheckpointKill(t *testing.T) {
+	for _, every := range [][]string{{"--every", "200000"}, {"--every", "20ms"}, nil} {
+		t.Run(strings.Join(append([]string{"--checkpoint"}, every...), " "), func(t *testing.T) {
+			checkpointKill(t, every)
+		})
+	}
+}
+
+func checkpointKill(t *testing.T, every []string) {
 	dir := t.TempDir()
 	script := `local s = 0
-for i = 1, 3e7 do
+for i = 1, 5e7 do
   s = (s + i * 7) % 1000003
-  if i % 3e6 == 0 then print("at", i) end
+  if i % 5e6 == 0 then print("at", i) end
 end
 print("done", s)
 `
 	os.WriteFile(filepath.Join(dir, "long.lua"), []byte(script), 0o644)
-	cmd := exec.Command(testbin.Mobilua(t), "run", "--checkpoint", "long.cont", "--every", "200000", "long.lua")
+	cmd := exec.Command(testbin.Mobilua(t), append(append([]string{"run", "--checkpoint", "long.cont"}, every...), "long.lua")...)
 	cmd.Dir = dir
 	var out bytes.Buffer
 	cmd.Stdout = &out
@@ -126,7 +135,7 @@ print("done", s)
 		t.Fatal(err)
 	}
 	cont := filepath.Join(dir, "long.cont")
-	for i := 0; i < 500; i++ { // up to 5 s for the first checkpoint
+	for i := 0; i < 1000; i++ { // up to 10 s for the first checkpoint
 		if _, err := os.Stat(cont); err == nil {
 			break
 		}

@@ -51,7 +51,7 @@ var longOptions = map[string]bool{"--sandbox": false, "--help": false, "--max-st
 // that is not one (the script), `--` ending them, `-` the script read
 // from standard input.
 func parseLua(args []string) (*luaLine, error) {
-	l := &luaLine{args: args, script: -1, cp: checkpoint{file: new(string), every: new(int64)}}
+	l := &luaLine{args: args, script: -1, cp: checkpoint{file: new(string), every: new(period)}}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
@@ -118,7 +118,7 @@ func (l *luaLine) long(args []string, i int) (int, error) {
 	case "--max-steps":
 		l.maxSteps, err = steps(name, val)
 	case "--every":
-		*l.cp.every, err = steps(name, val)
+		err = l.cp.every.Set(val)
 	}
 	return i, err
 }
@@ -154,9 +154,10 @@ options (lua5.1's):
 options (Mobilua's):
   --sandbox          the host's sandbox: no io, os.execute, require, loadlib...
   --max-steps N      end the script after N steps (calls and loop turns)
-  --checkpoint FILE  write the process's continuation to FILE every --every
-  --every N          steps (mobilua resume FILE goes on from the last one;
-                     FILE is removed when the script finishes)
+  --checkpoint FILE  write the process's continuation to FILE (mobilua resume
+                     FILE goes on from the last one; it is removed when the
+                     script finishes)
+  --every N|TIME     how often: N steps, or a duration (500ms, 2s; default 1s)
   --help             this help
 `
 
