@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -108,21 +109,56 @@ func TestResumeRefusesDamage(t *testing.T) {
 
 // TestCheckpointKill kills a checkpointing run with SIGKILL and resumes
 // it from its last checkpoint: the result is that of an uninterrupted run;
-// checkpoints every so many steps, every so much time, and by default.
+// checkpoints every so many steps and every so much time.
 func TestCheckpointKill(t *testing.T) {
-	for _, every := range [][]string{{"--every", "200000"}, {"--every", "20ms"}, nil} {
+	for _, every := range [][]string{{"--every", "200000"}, {"--every", "20ms"}} {
 		t.Run(strings.Join(append([]string{"--checkpoint"}, every...), " "), func(t *testing.T) {
 			checkpointKill(t, every)
 		})
 	}
 }
 
+// TestCheckpointEvery: --every is steps or a duration, a second when
+// --checkpoint comes alone (on the command line and for resume), and
+// nothing else.
+func TestCheckpointEvery(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want period
+		err  string
+	}{
+		{[]string{"--checkpoint", "f", "x.lua"}, period{time: time.Second}, ""},
+		{[]string{"--checkpoint", "f", "--every", "500ms", "x.lua"}, period{time: 500 * time.Millisecond}, ""},
+		{[]string{"--checkpoint=f", "--every=1000", "x.lua"}, period{steps: 1000}, ""},
+		{[]string{"--every", "1000", "x.lua"}, period{}, "--every goes with --checkpoint FILE"},
+		{[]string{"--checkpoint", "f", "--every", "-3", "x.lua"}, period{}, "--every wants a number of steps or a duration"},
+		{[]string{"--checkpoint", "f", "--every", "soon", "x.lua"}, period{}, "--every wants a number of steps or a duration"},
+	} {
+		l, err := parseLua(c.args)
+		switch {
+		case c.err != "":
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%q: error %v, want %q", c.args, err, c.err)
+			}
+		case err != nil:
+			t.Errorf("%q: %v", c.args, err)
+		case *l.cp.every != c.want:
+			t.Errorf("%q: every %v, want %v", c.args, l.cp.every, &c.want)
+		}
+	}
+	f := NewFlags("resume", io.Discard, io.Discard, "", "resume")
+	cp := checkpointFlags(f.FlagSet)
+	if _, _, ok := f.Parse([]string{"--checkpoint", "f", "x.cont"}); !ok || cp.check() != nil || *cp.every != defaultPeriod {
+		t.Errorf("resume --checkpoint alone: every %v", cp.every)
+	}
+}
+
 func checkpointKill(t *testing.T, every []string) {
 	dir := t.TempDir()
 	script := `local s = 0
-for i = 1, 5e7 do
+for i = 1, 3e7 do
   s = (s + i * 7) % 1000003
-  if i % 5e6 == 0 then print("at", i) end
+  if i % 3e6 == 0 then print("at", i) end
 end
 print("done", s)
 `
