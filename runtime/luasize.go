@@ -1,9 +1,6 @@
 package runtime
 
-import (
-	"math"
-	"math/bits"
-)
+import "math/bits"
 
 // Lua 5.1's sizes. The length operator returns a border of the table, and
 // which one, when a table has holes, depends on how lua5.1 would have
@@ -213,7 +210,7 @@ func (t *Table) luaLen() int {
 		return int(t.dense) // the only border: any search finds it
 	}
 	j := int(t.lsa)
-	if j > 0 && t.intValue(j).o == nil {
+	if j > 0 && t.GetInt(j).o == nil {
 		return t.searchBorder(0, j)
 	}
 	if t.lnodes.count() == 0 {
@@ -221,12 +218,12 @@ func (t *Table) luaLen() int {
 	}
 	i := j
 	j++
-	for t.intValue(j).o != nil {
+	for t.GetInt(j).o != nil {
 		i = j
 		if j > (1<<31-1)/2 {
 			// lua5.1 gives up doubling: a linear search
 			i = 1
-			for t.intValue(i).o != nil {
+			for t.GetInt(i).o != nil {
 				i++
 			}
 			return i - 1
@@ -236,27 +233,12 @@ func (t *Table) luaLen() int {
 	return t.searchBorder(i, j)
 }
 
-// intValue is t[i] for the border search: the array part, or the hash
-// part's number keys when it has any.
-func (t *Table) intValue(i int) Value {
-	if uint(i-1) < uint(len(t.arr)) {
-		return t.arr[i-1]
-	}
-	if t.nkeys == nil {
-		return Nil
-	}
-	if p, ok := t.nkeys[math.Float64bits(float64(i))]; ok {
-		return t.entries[p].v
-	}
-	return Nil
-}
-
 // searchBorder finds a border between i (0, or a key that is not nil)
 // and j (whose value is nil) by binary search, as lua5.1 does.
 func (t *Table) searchBorder(i, j int) int {
 	for j-i > 1 {
 		m := (i + j) / 2
-		if t.intValue(m).o == nil {
+		if t.GetInt(m).o == nil {
 			j = m
 		} else {
 			i = m

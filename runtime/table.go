@@ -290,10 +290,16 @@ func (t *Table) GetStr(s string) Value {
 
 // GetInt returns t[i] without metamethods.
 func (t *Table) GetInt(i int) Value {
-	if i >= 1 && i <= len(t.arr) {
+	if uint(i-1) < uint(len(t.arr)) {
 		return t.arr[i-1]
 	}
-	return t.Get(Number(float64(i)))
+	if t.nkeys == nil { // no number key in the hash part
+		return Nil
+	}
+	if p, ok := t.nkeys[math.Float64bits(float64(i))]; ok { // (an int is never -0)
+		return t.entries[p].v
+	}
+	return Nil
 }
 
 // KeyError is the reason a key cannot be stored.

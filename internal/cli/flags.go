@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -37,7 +38,7 @@ func commandList() []*Command {
 	}
 	var others []*Command
 	for name, c := range commands {
-		if !strings.Contains(" "+strings.Join(order, " ")+" ", " "+name+" ") {
+		if !slices.Contains(order, name) {
 			others = append(others, c)
 		}
 	}

@@ -374,15 +374,24 @@ func (s *luaSession) run(r io.Reader, chunk string, args []runtime.Value) (ok, f
 // compiled compiles src and runs it with args. A file's first line
 // starting with # is skipped.
 func (s *luaSession) compiled(src []byte, chunk string, file bool, args []runtime.Value) (ok, frozen bool) {
-	proto, err := transpile.Compile(src, chunk, transpile.Options{File: file})
+	fn, err := s.load(src, chunk, file)
 	if err != nil {
 		s.out.Flush()
 		fmt.Fprintf(s.stderr, "%s%s\n", s.prog, err)
 		return false, false
 	}
+	return s.call(fn, args)
+}
+
+// load compiles src as a chunk of the session's process.
+func (s *luaSession) load(src []byte, chunk string, file bool) (runtime.Value, error) {
+	proto, err := transpile.Compile(src, chunk, transpile.Options{File: file})
+	if err != nil {
+		return runtime.Nil, err
+	}
 	c := runtime.NewChunk(chunk, src, proto)
 	c.File = file
-	return s.call(closureValue(s.p.Load(c)), args)
+	return closureValue(s.p.Load(c)), nil
 }
 
 // call runs fn(args...) in the session's process to its end.

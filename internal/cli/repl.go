@@ -10,7 +10,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mobilua/mobilua/runtime"
-	"github.com/mobilua/mobilua/transpile"
 )
 
 // repl is lua5.1's interactive mode (lua.c's dotty): a chunk read a line
@@ -22,17 +21,16 @@ func (s *luaSession) repl(stdin io.Reader, stdout io.Writer) {
 	defer func() { s.prog = "mobilua: " }()
 	in := newLineReader(stdin, stdout)
 	for {
-		src, ok := s.readChunk(in)
+		fn, ok, err := s.readChunk(in)
 		if !ok {
 			break
 		}
-		proto, err := transpile.Compile([]byte(src), "=stdin", transpile.Options{})
 		if err != nil {
 			s.out.Flush()
 			fmt.Fprintln(s.stderr, err)
 			continue
 		}
-		if ok, _ := s.call(closureValue(s.p.Load(runtime.NewChunk("=stdin", []byte(src), proto))), nil); ok {
+		if ok, _ := s.call(fn, nil); ok {
 			s.show(s.p.Results())
 		}
 	}
@@ -40,24 +38,25 @@ func (s *luaSession) repl(stdin io.Reader, stdout io.Writer) {
 	s.out.Flush()
 }
 
-// readChunk reads lines until they make a chunk that is complete (or
-// wrong for another reason than its end); false at the end of input.
-func (s *luaSession) readChunk(in lineReader) (string, bool) {
+// readChunk reads lines until they make a chunk that compiles, or that
+// is wrong for another reason than its end (its error); false at the end
+// of input.
+func (s *luaSession) readChunk(in lineReader) (fn runtime.Value, ok bool, err error) {
 	line, ok := s.readLine(in, "_PROMPT", "> ")
 	if !ok {
-		return "", false
+		return runtime.Nil, false, nil
 	}
 	if expr, ok := strings.CutPrefix(line, "="); ok {
 		line = "return " + expr
 	}
 	for {
-		_, err := transpile.Compile([]byte(line), "=stdin", transpile.Options{})
+		fn, err := s.load([]byte(line), "=stdin", false)
 		if err == nil || !strings.HasSuffix(err.Error(), "'<eof>'") {
-			return line, true
+			return fn, true, err
 		}
 		more, ok := s.readLine(in, "_PROMPT2", ">> ")
 		if !ok {
-			return "", false
+			return runtime.Nil, false, nil
 		}
 		line += "\n" + more
 	}
