@@ -400,3 +400,28 @@ func TestHalt(t *testing.T) {
 		t.Errorf("after the halt: %v %v", st, err2)
 	}
 }
+
+// TestNilKeysBounded: setting nil where no key was takes a node of
+// lua5.1's hash part (kept as a removed entry, for #), and a rehash drops
+// them: a script doing it to millions of distinct keys stays small.
+func TestNilKeysBounded(t *testing.T) {
+	var out bytes.Buffer
+	p := newProc(t, `local t = {x = 1} for i = 1, 2e6 do t[i * 2 + 1e9] = nil end print(#t, t.x)`, &out)
+	p.MemoryLimit = 16 << 20
+	p.SetBudget(1e6)
+	for i := 0; i < 10000; i++ {
+		st, err := p.Resume()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st == runtime.Done {
+			break
+		}
+	}
+	if got := out.String(); got != "0\t1\n" {
+		t.Errorf("output %q", got)
+	}
+	if live := p.LiveBytes(); live > 1<<20 {
+		t.Errorf("the process holds %d bytes after setting nils", live)
+	}
+}
