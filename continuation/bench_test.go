@@ -14,6 +14,7 @@ var benchHeaps = []struct {
 	objects   int // what the heap holds, for bytes per object
 }{
 	{"numbers1e6", `local t = {} for i = 1, 1e6 do t[i] = i * 1.1 end mb.yield() return t`, 1e6},
+	{"records1e5", `local t = {} for i = 1, 1e5 do t[i] = {id = i, name = "user" .. i, score = (i * 7919) % 1000 / 10, ok = i % 3 == 0} end mb.yield() return t`, 1e5},
 	{"strings1e5", `local t = {} for i = 1, 1e5 do t["key" .. i] = i end mb.yield() return t`, 1e5},
 	{"closures1e4_coroutines1e3", `local fs, cos = {}, {}
 for i = 1, 1e4 do local n = i; fs[i] = function() n = n + 1; return n end end

@@ -305,3 +305,27 @@ func TestYieldSurvives(t *testing.T) {
 		t.Errorf("printed %q", out.String())
 	}
 }
+
+// TestThawCounts: a thawed process knows what it holds without walking
+// its heap (the host checks it against its memory limit): what its heap
+// walk finds, but for the libraries every process has (43 KiB).
+func TestThawCounts(t *testing.T) {
+	for _, h := range append(benchHeaps, struct {
+		name, src string
+		objects   int
+	}{"shared", `local s = string.rep("x", 5000) local t = {} for i = 1, 100 do t[i] = s end local u = {s, s, t, t} mb.yield() return t, u`, 0}) {
+		c, err := Freeze(start(t, h.src, io.Discard))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := Thaw(c, options(io.Discard))
+		if err != nil {
+			t.Fatal(err)
+		}
+		counted, walked := p.MemoryInUse(), p.LiveBytes()
+		libs := newProcess(io.Discard, false).LiveBytes()
+		if d := walked - counted; d < 0 || d > libs {
+			t.Errorf("%s: the thaw counted %d bytes, the walk finds %d (the libraries %d)", h.name, counted, walked, libs)
+		}
+	}
+}

@@ -14,6 +14,7 @@ var inner = image.Runtime.(interface {
 	ThreadState(t *runtime.Thread) (runtime.ThreadState, error)
 	SetThreadState(t *runtime.Thread, s runtime.ThreadState) error
 	NewThread(p *runtime.Process) *runtime.Thread
+	Thawed(p *runtime.Process, objs []any, n, strLen int)
 	Sealed(p *runtime.Process) bool
 	NativeName(p *runtime.Process, o any) string
 	TableChanges(p *runtime.Process, t *runtime.Table) (keys, vals []runtime.Value)

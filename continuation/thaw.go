@@ -137,6 +137,8 @@ type decoder struct {
 	arena      []byte
 	closures   []*runtime.Closure
 	upvals     []*runtime.Upval
+	nstr       int // strings made, and their bytes: what the process holds
+	strLen     int
 }
 
 type threadBody struct {
@@ -493,6 +495,8 @@ func (d *decoder) str(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
+	d.nstr++
+	d.strLen += len(b)
 	if len(b) > 1024 {
 		return string(b)
 	}
@@ -694,10 +698,15 @@ func (d *decoder) process() error {
 	if err := inner.SetProcessState(d.p, s); err != nil {
 		return bad("process: %v", err)
 	}
-	for _, o := range d.objs { // filled: their growth from now on is the process's
+	made := make([]any, 0, len(d.objs))
+	for i, o := range d.objs { // filled: their growth from now on is the process's
 		if t, ok := o.(*runtime.Table); ok {
 			t.Own(d.p)
 		}
+		if k := d.kinds[i]; k != kNativeFn && k != kNativeUd && k != kNativeTab {
+			made = append(made, o)
+		}
 	}
+	inner.Thawed(d.p, made, d.nstr, d.strLen)
 	return nil
 }

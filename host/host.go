@@ -377,7 +377,7 @@ func (h *Host) thaw(pr *proc, cont []byte) (*runtime.Process, error) {
 	}
 	h.limit(p)
 	p.Adopt(est)
-	if live := p.LiveBytes(); live > h.cfg.MaxMemory {
+	if live := p.MemoryInUse(); live > h.cfg.MaxMemory { // counted by the thaw
 		p.ReleaseMemory()
 		return nil, fmt.Errorf("it holds %d bytes, more than this host's memory limit of %d", live, h.cfg.MaxMemory)
 	}

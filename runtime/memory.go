@@ -226,11 +226,48 @@ func (p *Process) CheckMemory() error {
 // what it allocated since (collectgarbage("count")).
 func (p *Process) MemoryInUse() int64 { return p.memLive + p.allocSince }
 
+// ownBytes is what object o holds itself, without the objects and strings
+// it refers to.
+func ownBytes(o any) int64 {
+	const value = int64(unsafe.Sizeof(Value{}))
+	switch o := o.(type) {
+	case *Table:
+		return int64(unsafe.Sizeof(*o)) + int64(cap(o.arr))*value + int64(cap(o.entries))*2*value + int64(o.skeys.len()+len(o.nkeys)+len(o.okeys))*24 + o.skeys.cacheBytes()
+	case *Closure:
+		return int64(unsafe.Sizeof(*o)) + int64(len(o.Upvals))*8
+	case *Upval:
+		return int64(unsafe.Sizeof(*o))
+	case *Thread:
+		return int64(unsafe.Sizeof(*o)) + int64(cap(o.stack))*value + int64(cap(o.frames))*int64(unsafe.Sizeof(Frame{}))
+	case *GoFunction:
+		return int64(unsafe.Sizeof(*o)) + int64(len(o.State))*value
+	case *Userdata:
+		return int64(unsafe.Sizeof(*o))
+	}
+	return 0
+}
+
+// stringBytes is what a string of n bytes is counted for.
+func stringBytes(n int) int64 { return int64(n) + 16 }
+
+// thawed sets what p holds after a thaw made objs (each once; not the
+// natives it shares with its libraries) and n strings of strLen bytes in
+// all: what LiveBytes would find, without walking the heap.
+func (p *Process) thawed(objs []any, n, strLen int) {
+	total := int64(strLen) + stringBytes(0)*int64(n)
+	for _, o := range objs {
+		total += ownBytes(o)
+	}
+	for _, c := range p.Chunks {
+		total += chunkBytes(len(c.Source))
+	}
+	p.memLive, p.allocSince = total, 0
+}
+
 // LiveBytes estimates the memory the process can reach: tables (their
 // parts), strings, closures, upvalues, threads (their stacks and frames),
 // builtins' states. Shared objects count once.
 func (p *Process) LiveBytes() int64 {
-	const value = int64(unsafe.Sizeof(Value{}))
 	seen := map[unsafe.Pointer]bool{}
 	var total int64
 	var queue []any
@@ -248,7 +285,7 @@ func (p *Process) LiveBytes() int64 {
 				ptr := unsafe.Pointer(unsafe.StringData(o))
 				if !seen[ptr] {
 					seen[ptr] = true
-					total += int64(len(o)) + 16
+					total += stringBytes(len(o))
 				}
 			}
 		case *Table:
@@ -280,9 +317,9 @@ func (p *Process) LiveBytes() int64 {
 		total += chunkBytes(len(c.Source))
 	}
 	for i := 0; i < len(queue); i++ {
+		total += ownBytes(queue[i])
 		switch o := queue[i].(type) {
 		case *Table:
-			total += int64(unsafe.Sizeof(*o)) + int64(cap(o.arr))*value + int64(cap(o.entries))*2*value + int64(o.skeys.len()+len(o.nkeys)+len(o.okeys))*24 + o.skeys.cacheBytes()
 			for _, v := range o.arr {
 				val(v)
 			}
@@ -294,21 +331,19 @@ func (p *Process) LiveBytes() int64 {
 				val(TableValue(o.meta))
 			}
 		case *Closure:
-			total += int64(unsafe.Sizeof(*o)) + int64(len(o.Upvals))*8
 			if o.Env != nil {
 				val(TableValue(o.Env))
 			}
 			for _, u := range o.Upvals {
 				if !seen[unsafe.Pointer(u)] {
 					seen[unsafe.Pointer(u)] = true
-					total += int64(unsafe.Sizeof(*u))
+					total += ownBytes(u)
 					if !u.isOpen() {
 						val(u.own)
 					}
 				}
 			}
 		case *Thread:
-			total += int64(unsafe.Sizeof(*o)) + int64(cap(o.stack))*value + int64(cap(o.frames))*int64(unsafe.Sizeof(Frame{}))
 			for _, v := range o.stack[:min(len(o.stack), o.extent())] {
 				val(v)
 			}
@@ -330,7 +365,6 @@ func (p *Process) LiveBytes() int64 {
 				}
 			}
 		case *GoFunction:
-			total += int64(unsafe.Sizeof(*o)) + int64(len(o.State))*value
 			for _, v := range o.State {
 				val(v)
 			}
@@ -338,7 +372,6 @@ func (p *Process) LiveBytes() int64 {
 				val(Value{o: o.co})
 			}
 		case *Userdata:
-			total += int64(unsafe.Sizeof(*o))
 			if o.Meta != nil {
 				val(TableValue(o.Meta))
 			}

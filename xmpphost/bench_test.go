@@ -2,7 +2,9 @@ package xmpphost
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -26,8 +28,24 @@ import (
 //   - jump-acked: the same to the sender having the acknowledgement (its
 //     part of the jump is done);
 //   - jumps/s: a process jumping back and forth 100 times;
-//   - jump-5MB: a process carrying 5 MB;
+//   - MB/s-records-5MB, MB/s-random-5MB: a jump of a process holding a
+//     5 MB heap (largeHeaps), MB of its continuation per second from
+//     mb.jump called to the process stored at the other end;
+//     MB/s-records-100MB (with -jump100) the same with 100 MB;
 //   - KiB/host: the memory of a logged-in host.
+//
+// The heaps of the large jumps: records (a table of small tables with a
+// string, numbers and a boolean: what programs hold, and compressible
+// about 6 times), random numbers (not compressible at all), and records
+// again, twenty times as many (-jump100).
+var largeHeaps = []string{
+	`local t = {} for i = 1, 1e5 do t[i] = {id = i, name = "user" .. i, score = (i * 7919) % 1000 / 10, ok = i % 3 == 0} end`,
+	`local t = {} for i = 1, 6e5 do t[i] = math.random() end`,
+	`local t = {} for i = 1, 2e6 do t[i] = {id = i, name = "user" .. i, score = (i * 7919) % 1000 / 10, ok = i % 3 == 0} end`,
+}
+
+var jump100 = flag.Bool("jump100", false, "BenchmarkJump: also a jump of a 100 MB continuation")
+
 func BenchmarkJump(b *testing.B) {
 	for _, mode := range []string{"sync", "nosync"} {
 		b.Run(mode, func(b *testing.B) { benchJump(b, mode == "nosync") })
@@ -44,20 +62,22 @@ func benchJump(b *testing.B, noSync bool) {
 	var mu sync.Mutex
 	steps := map[string][]time.Time{}
 	mod := func(name string) func(*Transport, *host.Config) {
-		return func(_ *Transport, c *host.Config) {
+		return func(tr *Transport, c *host.Config) {
 			c.NoSync = noSync
+			c.MaxMemory, c.HostMemory = 4<<30, 16<<30 // room for the 100 MB continuation
 			c.FailPoint = func(point string) {
 				mu.Lock()
 				steps[name+" "+point] = append(steps[name+" "+point], time.Now())
 				mu.Unlock()
 			}
+			tr.FailPoint = c.FailPoint
 		}
 	}
 	var before runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	trA, _ := xmppHostWith(b, ctx, env, "1", mod("A"), bb)
-	xmppHostWith(b, ctx, env, "2", mod("B"), a)
+	_, hB := xmppHostWith(b, ctx, env, "2", mod("B"), a)
 	var after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&after)
@@ -94,6 +114,7 @@ func benchJump(b *testing.B, noSync bool) {
 	}
 	mu.Lock()
 	start, stored, acked := steps["A "+host.FailJumpStart], steps["B "+host.FailReceiveStored], steps["A "+host.FailJumpAcked]
+	singleSteps := maps.Clone(steps)
 	mu.Unlock()
 	if len(start) != singles || len(stored) != singles || len(acked) != singles {
 		b.Fatalf("%d jumps started, %d stored, %d acknowledged", len(start), len(stored), len(acked))
@@ -110,12 +131,52 @@ func benchJump(b *testing.B, noSync bool) {
 	const n = 100
 	pingpong := run(fmt.Sprintf(`local hosts = {%q, %q}
 for i = 1, %d do assert(mb.jump(hosts[i %% 2 + 1])) end`, a, bb, n))
-	large := run(fmt.Sprintf(`local t = string.rep("x", 5 * 2^20) local hosts = {%q, %q}
-for i = 1, 4 do assert(mb.jump(hosts[i %% 2 + 1])) end`, a, bb))
+
+	// large jumps A → B: MB of continuation per second, from mb.jump
+	// called on A to the process stored on B
+	large := func(name, heap string) {
+		mu.Lock()
+		clear(steps)
+		mu.Unlock()
+		user.mu.Lock()
+		user.got = nil
+		user.mu.Unlock()
+		// it waits on B, its continuation the one that came
+		user.Send(a, "new "+heap+fmt.Sprintf(` assert(mb.jump(%q)) mb.receive()`, bb))
+		pid := strings.TrimPrefix(user.waitFor(b, a+": p"), a+": ")
+		user.Send(a, "run "+pid)
+		there := strings.Fields(strings.TrimPrefix(user.waitFor(b, " arrived on "), bb+": "))[0]
+		mu.Lock()
+		start, stored := steps["A "+host.FailJumpStart], steps["B "+host.FailReceiveStored]
+		mu.Unlock()
+		if len(start) != 1 || len(stored) != 1 {
+			b.Fatalf("%s: %d jumps started, %d stored", name, len(start), len(stored))
+		}
+		cont, err := hB.Continuation(user.s.LocalAddr().Bare().String(), there)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size := len(cont)
+		mb := float64(size) / 1e6
+		b.ReportMetric(mb/stored[0].Sub(start[0]).Seconds(), "MB/s-"+name)
+		b.Logf("%s: %.1f MB in %v", name, mb, stored[0].Sub(start[0]))
+		mu.Lock()
+		for _, st := range []string{"A " + host.FailJumpStored, "A " + FailJumpSent, "B " + host.FailReceiveThawed, "B " + host.FailReceiveStored} {
+			b.Logf("  %s +%v", st, steps[st][0].Sub(start[0]))
+		}
+		mu.Unlock()
+	}
+	large("records-5MB", largeHeaps[0])
+	large("random-5MB", largeHeaps[1])
+	if *jump100 {
+		large("records-100MB", largeHeaps[2])
+	}
+	for _, st := range []string{"A " + host.FailJumpStored, "A " + FailJumpSent, "B " + host.FailReceiveThawed} {
+		b.ReportMetric(float64(median(singleSteps[st]).Microseconds()), "µs/"+strings.ReplaceAll(st, " ", "-"))
+	}
 	b.ReportMetric(float64(rtt.Microseconds()), "µs/ping-rtt")
 	b.ReportMetric(float64(median(stored).Microseconds()), "µs/jump-stored")
 	b.ReportMetric(float64(median(acked).Microseconds()), "µs/jump-acked")
 	b.ReportMetric(float64(n)/pingpong.Seconds(), "jumps/s")
-	b.ReportMetric(float64((large / 4).Milliseconds()), "ms/jump-5MB")
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/2/1024, "KiB/host")
 }

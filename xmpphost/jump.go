@@ -28,8 +28,13 @@ const NS = "urn:mobilua:0"
 const chunkSize = 64 << 10
 
 // maxPieces is the most pieces a jump may have: 4096 × 64 KiB of base64
-// carry a continuation of up to 192 MiB (a variable for tests).
-var maxPieces = 4096
+// carry 192 MiB.
+const maxPieces = 4096
+
+// maxContinuation is the largest continuation that travels, compressed
+// or not (a variable for tests): what the pieces carry uncompressed, and
+// the most a receiver decompresses.
+var maxContinuation = maxPieces * chunkSize / 4 * 3
 
 // jumpChunk is one piece of a process in transit:
 //
@@ -45,6 +50,8 @@ type jumpChunk struct {
 	Seq     int         `xml:"seq,attr"`
 	Of      int         `xml:"of,attr"`
 	SHA256  string      `xml:"sha256,attr"`
+	Codec   string      `xml:"codec,attr,omitempty"` // "zstd": the data is compressed
+	Size    string      `xml:"size,attr,omitempty"`  // with codec: the continuation's bytes
 	Record  *jumpRecord `xml:"urn:mobilua:0 record,omitempty"`
 	Data    string      `xml:",chardata"`
 }
@@ -143,10 +150,11 @@ type jumps struct {
 }
 
 type incoming struct {
-	record *jumpRecord
-	sum    string
-	parts  []string
-	got    int
+	record      *jumpRecord
+	codec, size string // of the first piece
+	sum         string
+	parts       []string
+	got         int
 }
 
 // SetPeers sets the hosts processes may jump to and from (bare JIDs).
@@ -173,20 +181,21 @@ func (t *Transport) Jump(to, id string, rec host.Record, cont []byte) (string, e
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256(cont)
-	data := base64.StdEncoding.EncodeToString(cont)
-	n := (len(data) + chunkSize - 1) / chunkSize
-	if n > maxPieces {
-		return "", fmt.Errorf("the process is too large to travel (%.1f MiB frozen; at most %.1f MiB)", float64(len(cont))/(1<<20), float64(maxPieces*chunkSize/4*3)/(1<<20))
+	if len(cont) > maxContinuation {
+		return "", fmt.Errorf("the process is too large to travel (%.1f MiB frozen; at most %.1f MiB)", float64(len(cont))/(1<<20), float64(maxContinuation)/(1<<20))
 	}
+	sum := sha256.Sum256(cont)
+	payload, codec, size := pack(cont)
+	data := base64.StdEncoding.EncodeToString(payload)
+	n := (len(data) + chunkSize - 1) / chunkSize
 	ack, done := t.await(id)
 	defer done()
 	for i := 0; i < n; i++ {
 		c := &jumpChunk{ID: id, Seq: i, Of: n, SHA256: hex.EncodeToString(sum[:]), Data: data[i*chunkSize : min((i+1)*chunkSize, len(data))]}
 		if i == 0 {
-			c.Record = recordOut(rec)
+			c.Record, c.Codec, c.Size = recordOut(rec), codec, size
 		}
-		err := t.encode(jumpMsg{Message: stanza.Message{To: toJID, Type: stanza.NormalMessage}, Chunk: c})
+		err := t.sendNormal(toJID, c.tokens())
 		if err != nil {
 			return "", err
 		}
@@ -243,7 +252,7 @@ func (t *Transport) Cancel(to, id string) (bool, error) {
 	}
 	ack, done := t.await(id)
 	defer done()
-	err = t.encode(jumpMsg{Message: stanza.Message{To: toJID, Type: stanza.NormalMessage}, Cancel: &jumpCancel{ID: id}})
+	err = t.sendNormal(toJID, (&jumpCancel{ID: id}).tokens())
 	if err != nil {
 		return false, err
 	}
@@ -373,7 +382,7 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 	}
 	in.parts[c.Seq] = c.Data
 	if c.Record != nil {
-		in.record = c.Record
+		in.record, in.codec, in.size = c.Record, c.Codec, c.Size
 	}
 	if in.got++; in.got < len(in.parts) {
 		return
@@ -395,9 +404,13 @@ func receive(h *host.Host, mig host.Migration, in *incoming, stored func(pid str
 	if h == nil {
 		return errors.New("no host here")
 	}
-	cont, err := base64.StdEncoding.DecodeString(strings.Join(in.parts, ""))
+	payload, err := base64.StdEncoding.DecodeString(strings.Join(in.parts, ""))
 	if err != nil {
 		return fmt.Errorf("bad payload: %v", err)
+	}
+	cont, err := unpack(payload, in.codec, in.size)
+	if err != nil {
+		return err
 	}
 	if sum := sha256.Sum256(cont); hex.EncodeToString(sum[:]) != in.sum {
 		return errors.New("payload damaged in transit (sha256)")
@@ -417,5 +430,5 @@ func (t *Transport) ack(to, id string, ok bool, reason, pid string) {
 	if err != nil {
 		return
 	}
-	t.encode(jumpMsg{Message: stanza.Message{To: toJID, Type: stanza.NormalMessage}, Ack: &jumpAck{ID: id, OK: ok, Reason: reason, PID: pid}})
+	t.sendNormal(toJID, (&jumpAck{ID: id, OK: ok, Reason: reason, PID: pid}).tokens())
 }
