@@ -6,7 +6,7 @@ BIN := bin/mobilua
 # the end, with no failing input, on a loaded machine).
 FUZZN ?= 100000
 
-.PHONY: all build demo test unit fuzz bench bench-ab bench-compiled gobench clean
+.PHONY: all build demo test unit fuzz bench bench-ab bench-compiled bench-jump gobench clean
 
 all: build
 
@@ -63,6 +63,10 @@ bench-ab: build bench-compiled
 
 bench-compiled: build
 	./$(BIN) build --cli -o bin/mobilua-compiled ../shared/bench/lua/*.lua
+
+# Migration on a private Prosody, in one line (scripts/bench-jump).
+bench-jump:
+	scripts/bench-jump
 
 gobench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./runtime/... ./continuation

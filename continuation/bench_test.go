@@ -2,61 +2,84 @@ package continuation
 
 import (
 	"bytes"
+	"flag"
+	"fmt"
 	"io"
 	"testing"
 
 	"github.com/fxamacker/cbor/v2"
+	"github.com/mobilua/mobilua/runtime"
 )
 
-// The heaps of the benchmarks, built in Lua, suspended at mb.yield.
+// The heaps of the benchmarks, built in Lua with %d objects and suspended
+// at mb.yield: numbers in an array, small tables, distinct strings (as
+// keys), closures (pairs sharing an upvalue) and suspended coroutines.
 var benchHeaps = []struct {
 	name, src string
-	objects   int // what the heap holds, for bytes per object
+	max       int // the largest size run without -huge
 }{
-	{"numbers1e6", `local t = {} for i = 1, 1e6 do t[i] = i * 1.1 end mb.yield() return t`, 1e6},
-	{"records1e5", `local t = {} for i = 1, 1e5 do t[i] = {id = i, name = "user" .. i, score = (i * 7919) % 1000 / 10, ok = i % 3 == 0} end mb.yield() return t`, 1e5},
-	{"strings1e5", `local t = {} for i = 1, 1e5 do t["key" .. i] = i end mb.yield() return t`, 1e5},
-	{"closures1e4_coroutines1e3", `local fs, cos = {}, {}
-for i = 1, 1e4 do local n = i; fs[i] = function() n = n + 1; return n end end
-for i = 1, 1e3 do cos[i] = coroutine.create(function(a) local b = coroutine.yield(a) return b end); coroutine.resume(cos[i], i) end
-mb.yield() return fs, cos`, 1e4 + 1e3},
+	{"numbers", `local t = {} for i = 1, %d do t[i] = i * 1.1 end mb.yield() return t`, 1e6},
+	{"tables", `local t = {} for i = 1, %d do t[i] = {x = i, y = -i} end mb.yield() return t`, 1e6},
+	{"strings", `local t = {} for i = 1, %d do t["key" .. i] = i end mb.yield() return t`, 1e6},
+	{"closures", `local fs = {} for i = 1, %d, 2 do local n = i; fs[i] = function() n = n + 1 return n end; fs[i + 1] = function() return n end end mb.yield() return fs`, 1e6},
+	{"coroutines", `local cos = {} for i = 1, %d do cos[i] = coroutine.create(function(a) local b = coroutine.yield(a) return b end); coroutine.resume(cos[i], i) end mb.yield() return cos`, 1e5},
+}
+
+var huge = flag.Bool("huge", false, "BenchmarkFreeze and BenchmarkThaw: also 10^7 objects (10^6 coroutines)")
+
+// benchSizes are the sizes a heap is benchmarked at.
+func benchSizes(max int) []int {
+	if *huge {
+		max *= 10
+	}
+	var sizes []int
+	for n := 1000; n <= max; n *= 10 {
+		sizes = append(sizes, n)
+	}
+	return sizes
+}
+
+// forHeaps runs f on each heap at each size, with its process and its
+// continuation, reporting MB/s of continuation, allocations and bytes per
+// object.
+func forHeaps(b *testing.B, f func(b *testing.B, p *runtime.Process, c []byte)) {
+	for _, h := range benchHeaps {
+		for _, n := range benchSizes(h.max) {
+			b.Run(fmt.Sprintf("%s/%.0e", h.name, float64(n)), func(b *testing.B) {
+				p := start(b, fmt.Sprintf(h.src, n), io.Discard)
+				c, err := Freeze(p)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.SetBytes(int64(len(c)))
+				b.ReportAllocs()
+				b.ResetTimer()
+				f(b, p, c)
+				b.ReportMetric(float64(len(c))/float64(n), "bytes/object")
+			})
+		}
+	}
 }
 
 func BenchmarkFreeze(b *testing.B) {
-	for _, h := range benchHeaps {
-		b.Run(h.name, func(b *testing.B) {
-			p := start(b, h.src, io.Discard)
-			c, err := Freeze(p)
-			if err != nil {
+	forHeaps(b, func(b *testing.B, p *runtime.Process, _ []byte) {
+		for i := 0; i < b.N; i++ {
+			if _, err := Freeze(p); err != nil {
 				b.Fatal(err)
 			}
-			b.SetBytes(int64(len(c)))
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				Freeze(p)
-			}
-			b.ReportMetric(float64(len(c))/float64(h.objects), "bytes/object")
-		})
-	}
+		}
+	})
 }
 
 func BenchmarkThaw(b *testing.B) {
-	for _, h := range benchHeaps {
-		b.Run(h.name, func(b *testing.B) {
-			c, err := Freeze(start(b, h.src, io.Discard))
-			if err != nil {
+	opts := options(io.Discard)
+	forHeaps(b, func(b *testing.B, _ *runtime.Process, c []byte) {
+		for i := 0; i < b.N; i++ {
+			if _, err := Thaw(c, opts); err != nil {
 				b.Fatal(err)
 			}
-			opts := options(io.Discard)
-			b.SetBytes(int64(len(c)))
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if _, err := Thaw(c, opts); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 // BenchmarkLibraryCBOR is the comparison recorded in FORMAT.md: the same

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"maps"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -93,12 +94,30 @@ func benchJump(b *testing.B, noSync bool) {
 	}
 	rtt := time.Since(t0) / pings
 
-	run := func(src string) time.Duration {
+	// newPID makes a process of src on A and returns its PID (the answer
+	// to new is the PID alone; a late message of the last process may
+	// come first)
+	isPID := regexp.MustCompile("^" + regexp.QuoteMeta(a) + ": (p[0-9]+)$")
+	newPID := func(src string) string {
 		user.mu.Lock()
 		user.got = nil
 		user.mu.Unlock()
 		user.Send(a, "new "+src)
-		pid := strings.TrimPrefix(user.waitFor(b, a+": p"), a+": ")
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			user.mu.Lock()
+			for _, g := range user.got {
+				if m := isPID.FindStringSubmatch(g); m != nil {
+					user.mu.Unlock()
+					return m[1]
+				}
+			}
+			user.mu.Unlock()
+		}
+		b.Fatalf("no PID for %q", src)
+		return ""
+	}
+	run := func(src string) time.Duration {
+		pid := newPID(src)
 		t0 := time.Now()
 		user.Send(a, "run "+pid)
 		user.waitFor(b, " finished")
@@ -138,12 +157,8 @@ for i = 1, %d do assert(mb.jump(hosts[i %% 2 + 1])) end`, a, bb, n))
 		mu.Lock()
 		clear(steps)
 		mu.Unlock()
-		user.mu.Lock()
-		user.got = nil
-		user.mu.Unlock()
 		// it waits on B, its continuation the one that came
-		user.Send(a, "new "+heap+fmt.Sprintf(` assert(mb.jump(%q)) mb.receive()`, bb))
-		pid := strings.TrimPrefix(user.waitFor(b, a+": p"), a+": ")
+		pid := newPID(heap + fmt.Sprintf(` assert(mb.jump(%q)) mb.receive()`, bb))
 		user.Send(a, "run "+pid)
 		there := strings.Fields(strings.TrimPrefix(user.waitFor(b, " arrived on "), bb+": "))[0]
 		mu.Lock()
