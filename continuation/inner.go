@@ -14,7 +14,8 @@ var inner = image.Runtime.(interface {
 	ThreadState(t *runtime.Thread) (runtime.ThreadState, error)
 	SetThreadState(t *runtime.Thread, s runtime.ThreadState) error
 	NewThread(p *runtime.Process) *runtime.Thread
-	Thawed(p *runtime.Process, objs []any, n, strLen int)
+	ObjectBytes(o any) int64
+	Thawed(p *runtime.Process, objBytes int64, n, strLen int)
 	Sealed(p *runtime.Process) bool
 	NativeName(p *runtime.Process, o any) string
 	TableChanges(p *runtime.Process, t *runtime.Table) (keys, vals []runtime.Value)

@@ -129,7 +129,6 @@ type decoder struct {
 	chunks     []*runtime.Chunk
 	kinds      []byte
 	objs       []any
-	vals       []runtime.Value
 	strs       []string
 	threads    []threadBody
 	proc       runtime.ProcessState
@@ -281,29 +280,22 @@ func (d *decoder) shells(names []string) error {
 	n := len(d.kinds)
 	seen := map[*runtime.Table]bool{} // a library table is one object
 	d.objs = make([]any, n)
-	d.vals = make([]runtime.Value, n)
 	ni := 0
 	for i, k := range d.kinds {
 		var o any
-		var v runtime.Value
 		switch k {
 		case kTable:
-			t := runtime.NewTable(0, 0)
-			o, v = t, runtime.TableValue(t)
+			o = runtime.NewTable(0, 0)
 		case kClosure:
-			c := &runtime.Closure{}
-			o, v = c, runtime.ClosureValue(c)
+			o = &runtime.Closure{}
 		case kUpval:
 			o = &runtime.Upval{}
 		case kThread:
-			t := inner.NewThread(d.p)
-			o, v = t, runtime.ThreadValue(t)
+			o = inner.NewThread(d.p)
 		case kStateFn, kWrap:
-			f := &runtime.GoFunction{}
-			o, v = f, runtime.FunctionValue(f)
+			o = &runtime.GoFunction{}
 		case kUserdata:
-			u := &runtime.Userdata{}
-			o, v = u, runtime.UserdataValue(u)
+			o = &runtime.Userdata{}
 		case kNativeFn, kNativeUd, kNativeTab:
 			if ni >= len(names) {
 				return bad("more natives than names")
@@ -313,16 +305,16 @@ func (d *decoder) shells(names []string) error {
 			switch x := d.p.Native(name).(type) {
 			case *runtime.GoFunction:
 				if k == kNativeFn {
-					o, v = x, runtime.FunctionValue(x)
+					o = x
 				}
 			case *runtime.Userdata:
 				if k == kNativeUd {
-					o, v = x, runtime.UserdataValue(x)
+					o = x
 				}
 			case *runtime.Table:
 				if k == kNativeTab && !seen[x] {
 					seen[x] = true
-					o, v = x, runtime.TableValue(x)
+					o = x
 				}
 			}
 			if o == nil {
@@ -331,7 +323,7 @@ func (d *decoder) shells(names []string) error {
 		default:
 			return bad("object %d: unknown kind 0x%02x", i, k)
 		}
-		d.objs[i], d.vals[i] = o, v
+		d.objs[i] = o
 	}
 	if ni != len(names) {
 		return bad("%d native names for %d natives", len(names), ni)
@@ -378,6 +370,23 @@ func (d *decoder) objects() {
 			d.objs[i].(*runtime.Userdata).Meta = d.tableOrNil()
 		}
 	}
+}
+
+// valueOf is the Lua value of object o (nil for an upvalue).
+func valueOf(o any) runtime.Value {
+	switch o := o.(type) {
+	case *runtime.Table:
+		return runtime.TableValue(o)
+	case *runtime.Closure:
+		return runtime.ClosureValue(o)
+	case *runtime.Thread:
+		return runtime.ThreadValue(o)
+	case *runtime.GoFunction:
+		return runtime.FunctionValue(o)
+	case *runtime.Userdata:
+		return runtime.UserdataValue(o)
+	}
+	return runtime.Nil
 }
 
 // ref reads an object reference.
@@ -460,7 +469,7 @@ func (d *decoder) value() runtime.Value {
 			return runtime.String(d.strs[i])
 		case tagObjectRef:
 			id := r.uint("object number", uint64(len(d.objs)-1))
-			v := d.vals[id]
+			v := valueOf(d.objs[id])
 			if v.IsNil() {
 				r.off = at
 				r.fail("object %d is not a value", id)
@@ -698,13 +707,13 @@ func (d *decoder) process() error {
 	if err := inner.SetProcessState(d.p, s); err != nil {
 		return bad("process: %v", err)
 	}
-	made := make([]any, 0, len(d.objs))
+	var made int64 // the bytes of the objects made, not the natives
 	for i, o := range d.objs { // filled: their growth from now on is the process's
 		if t, ok := o.(*runtime.Table); ok {
 			t.Own(d.p)
 		}
 		if k := d.kinds[i]; k != kNativeFn && k != kNativeUd && k != kNativeTab {
-			made = append(made, o)
+			made += inner.ObjectBytes(o)
 		}
 	}
 	inner.Thawed(d.p, made, d.nstr, d.strLen)

@@ -32,7 +32,8 @@ func (door) SetProcessState(p *Process, s ProcessState) error       { return p.s
 func (door) ThreadState(t *Thread) (ThreadState, error)             { return t.image() }
 func (door) SetThreadState(t *Thread, s ThreadState) error          { return t.setImage(s) }
 func (door) NewThread(p *Process) *Thread                           { return p.bareThread() }
-func (door) Thawed(p *Process, objs []any, n, strLen int)           { p.thawed(objs, n, strLen) }
+func (door) ObjectBytes(o any) int64                                { return ownBytes(o) }
+func (door) Thawed(p *Process, objBytes int64, n, strLen int)       { p.thawed(objBytes, n, strLen) }
 func (door) Sealed(p *Process) bool                                 { return p.isSealed() }
 func (door) NativeName(p *Process, o any) string                    { return p.nativeName(o) }
 func (door) TableChanges(p *Process, t *Table) (keys, vals []Value) { return p.tableChanges(t) }

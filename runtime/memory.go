@@ -250,14 +250,12 @@ func ownBytes(o any) int64 {
 // stringBytes is what a string of n bytes is counted for.
 func stringBytes(n int) int64 { return int64(n) + 16 }
 
-// thawed sets what p holds after a thaw made objs (each once; not the
-// natives it shares with its libraries) and n strings of strLen bytes in
-// all: what LiveBytes would find, without walking the heap.
-func (p *Process) thawed(objs []any, n, strLen int) {
-	total := int64(strLen) + stringBytes(0)*int64(n)
-	for _, o := range objs {
-		total += ownBytes(o)
-	}
+// thawed sets what p holds after a thaw made objects of objBytes
+// (ownBytes each, not the natives it shares with its libraries) and n
+// strings of strLen bytes in all: what LiveBytes would find, without
+// walking the heap.
+func (p *Process) thawed(objBytes int64, n, strLen int) {
+	total := objBytes + int64(strLen) + stringBytes(0)*int64(n)
 	for _, c := range p.Chunks {
 		total += chunkBytes(len(c.Source))
 	}
