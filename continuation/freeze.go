@@ -72,6 +72,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"hash/crc32"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -113,6 +114,9 @@ func Freeze(p *runtime.Process) (b []byte, err error) {
 		return nil, err
 	}
 	e := &encoder{p: p, epoch: epochs.Add(1), ids: make(map[unsafe.Pointer]uint32, 64), cache: make([]cached, 256), chunkIdx: map[*runtime.Chunk]int{}}
+	e.lists = lists.Get().(*objectLists)
+	e.queue, e.kinds = e.lists.queue[:0], e.lists.kinds[:0]
+	defer e.release()
 	defer func() {
 		if x := recover(); x != nil {
 			fe, ok := x.(freezeError)
@@ -163,7 +167,29 @@ type freezeError string
 
 func (e freezeError) Error() string { return "cannot freeze: " + string(e) }
 
+// objectLists are an encoder's lists of objects, kept for the next
+// freeze (a host freezes often; growing them again was half of what a
+// freeze allocated).
+type objectLists struct {
+	queue []any
+	kinds []byte
+}
+
+var lists = sync.Pool{New: func() any { return new(objectLists) }}
+
+// release gives the lists back, emptied (up to a million objects: a
+// larger heap's lists go to the collector).
+func (e *encoder) release() {
+	if cap(e.queue) > 1<<20 {
+		return
+	}
+	clear(e.queue)
+	e.lists.queue, e.lists.kinds = e.queue[:0], e.kinds[:0]
+	lists.Put(e.lists)
+}
+
 type encoder struct {
+	lists    *objectLists
 	p        *runtime.Process
 	w        writer
 	epoch    uint64
