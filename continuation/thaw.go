@@ -707,7 +707,7 @@ func (d *decoder) process() error {
 	if err := inner.SetProcessState(d.p, s); err != nil {
 		return bad("process: %v", err)
 	}
-	var made int64 // the bytes of the objects made, not the natives
+	var made int64             // the bytes of the objects made, not the natives
 	for i, o := range d.objs { // filled: their growth from now on is the process's
 		if t, ok := o.(*runtime.Table); ok {
 			t.Own(d.p)
