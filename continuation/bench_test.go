@@ -134,3 +134,34 @@ func formatInt(i int) string {
 	}
 	return string(b[n:])
 }
+
+// BenchmarkSmall is a small process, as most jumps carry: its freeze, its
+// thaw, and the fresh process a thaw starts from (most of the thaw).
+func BenchmarkSmall(b *testing.B) {
+	p := start(b, `local x = {1, 2, 3} mb.yield() print(x[1])`, io.Discard)
+	c, err := Freeze(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := options(io.Discard)
+	b.Run("freeze", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			Freeze(p)
+		}
+	})
+	b.Run("thaw", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := Thaw(c, opts); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("process", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			opts.NewProcess(false)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"sync"
 	"sync/atomic"
 	"unique"
 
@@ -92,6 +93,40 @@ func wrapProto(p *ir.Proto, c *Chunk) *FuncProto {
 // (an inline cache checks a field's key by one word, see sameKey).
 func internKey(s string) Value {
 	return unique.Make(String(unique.Make(s).Value())).Value()
+}
+
+// libNames keeps the interned keys and qualified names of library
+// functions (a fixed set, named by Go code), so that opening the libraries
+// of a new process looks each up once instead of interning it again.
+var libNames struct {
+	sync.RWMutex
+	m map[[2]string]libName
+}
+
+type libName struct {
+	key  Value  // internKey(name)
+	full string // "lib.name", or name in the globals
+}
+
+func libNameOf(lib, name string) libName {
+	k := [2]string{lib, name}
+	libNames.RLock()
+	n, ok := libNames.m[k]
+	libNames.RUnlock()
+	if ok {
+		return n
+	}
+	n = libName{key: internKey(name), full: name}
+	if lib != "" {
+		n.full = lib + "." + name
+	}
+	libNames.Lock()
+	defer libNames.Unlock()
+	if libNames.m == nil {
+		libNames.m = map[[2]string]libName{}
+	}
+	libNames.m[k] = n
+	return n
 }
 
 // Closure is a Lua function value.

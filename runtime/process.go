@@ -170,16 +170,14 @@ func (p *Process) Register(lib string, fns ...*GoFunction) {
 		if lt == nil {
 			lt = NewTable(0, len(fns))
 			lt.owner = p
-			p.Globals.setHash(internKey(lib), TableValue(lt))
+			p.Globals.setHash(libNameOf("", lib).key, TableValue(lt))
 		}
 		t = lt
 	}
 	for _, f := range fns {
-		n := f.Name
-		if lib != "" {
-			f.Name = lib + "." + n
-		}
-		t.setHash(internKey(n), FunctionValue(f))
+		n := libNameOf(lib, f.Name)
+		f.Name = n.full
+		t.setHash(n.key, FunctionValue(f))
 		p.RegisterNative(f.Name, f)
 	}
 }
