@@ -331,3 +331,36 @@ func TestThawCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestThawKeepsFieldKeys: a thawed table's string keys are the very boxes
+// of the code's constants, so that field accesses hit their inline caches
+// after a thaw as before the freeze (Table.FieldHit compares one word).
+func TestThawKeepsFieldKeys(t *testing.T) {
+	c, err := Freeze(start(t, `obj = {name = "x", size = 3} mb.yield() return obj.size`, io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Thaw(c, options(io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var size runtime.Value
+	for _, k := range p.Chunks[0].Main.K {
+		if s, _ := k.Str(); s == "size" {
+			size = k
+		}
+	}
+	obj := p.Globals.GetStr("obj").Table()
+	if size.IsNil() || obj == nil {
+		t.Fatalf("constant %v, table %v", size, obj)
+	}
+	for hint := int32(0); hint < 2; hint++ {
+		if v, ok := obj.FieldHit(size, &hint); ok {
+			if v != runtime.Number(3) {
+				t.Errorf("obj.size is %v", v)
+			}
+			return
+		}
+	}
+	t.Error("the thawed table's key is not the constant's box: field accesses miss their caches")
+}

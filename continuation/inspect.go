@@ -106,7 +106,8 @@ func InspectLines(b []byte, opts Options) ([]Line, error) {
 	add("tables (not counting library tables): %d array slots, %d hash entries", slots, entries)
 	var sbytes int
 	for _, str := range d.strs {
-		sbytes += len(str)
+		s, _ := str.Str()
+		sbytes += len(s)
 	}
 	add("shared strings: %d (%d bytes)", len(d.strs), sbytes)
 	steps := fmt.Sprintf("steps run: %d", s.Steps)

@@ -129,7 +129,9 @@ type decoder struct {
 	chunks     []*runtime.Chunk
 	kinds      []byte
 	objs       []any
-	strs       []string
+	strs       []runtime.Value            // the string table: each string boxed once
+	consts     []map[string]runtime.Value // the chunks' string constants
+	constMax   int                        // the longest
 	threads    []threadBody
 	proc       runtime.ProcessState
 	sandboxed  bool
@@ -237,6 +239,13 @@ func (d *decoder) body(opts Options) error {
 		d.chunks = append(d.chunks, ch)
 	}
 	d.p.Chunks = append(d.p.Chunks[:0], d.chunks...)
+	for _, c := range d.chunks {
+		m := inner.StringConstants(c)
+		d.consts = append(d.consts, m)
+		for k := range m {
+			d.constMax = max(d.constMax, len(k))
+		}
+	}
 	if err := d.shells(names); err != nil {
 		return err
 	}
@@ -451,11 +460,15 @@ func (d *decoder) value() runtime.Value {
 	case 1:
 		return runtime.Number(float64(r.int("number", -1<<53, 1<<53)))
 	case 2:
-		s := d.str(r.rawBytes(majBytes, "string"))
-		if len(s) >= stringRefMin(len(d.strs)) {
-			d.strs = append(d.strs, s)
+		b := r.rawBytes(majBytes, "string")
+		v, ok := d.constant(b)
+		if !ok {
+			v = runtime.String(d.str(b))
 		}
-		return runtime.String(s)
+		if len(b) >= stringRefMin(len(d.strs)) {
+			d.strs = append(d.strs, v)
+		}
+		return v
 	case 6:
 		at := r.off
 		_, t := r.head()
@@ -466,7 +479,7 @@ func (d *decoder) value() runtime.Value {
 				r.off = at
 				r.fail("string reference %d out of range (%d strings)", i, len(d.strs))
 			}
-			return runtime.String(d.strs[i])
+			return d.strs[i]
 		case tagObjectRef:
 			id := r.uint("object number", uint64(len(d.objs)-1))
 			v := valueOf(d.objs[id])
@@ -496,6 +509,20 @@ func (d *decoder) value() runtime.Value {
 	}
 	r.fail("value expected (item 0x%02x)", c)
 	return runtime.Nil
+}
+
+// constant is the string b as a constant of the chunks has it, if one
+// does: the code's field accesses find such keys by their box.
+func (d *decoder) constant(b []byte) (runtime.Value, bool) {
+	if len(b) > d.constMax {
+		return runtime.Nil, false
+	}
+	for _, m := range d.consts {
+		if v, ok := m[string(b)]; ok {
+			return v, true
+		}
+	}
+	return runtime.Nil, false
 }
 
 // str copies b into a string. Short strings share 64 KiB blocks (one

@@ -51,6 +51,29 @@ type Chunk struct {
 	Native *CompiledChunk
 	all    []*FuncProto // Protos
 	fp     uint64       // Fingerprint
+	consts struct {     // stringConstants
+		once sync.Once
+		m    map[string]Value
+	}
+}
+
+// stringConstants maps the string constants of c's functions to their
+// values (interned boxes, see internKey): a thaw gives a table's keys
+// these very boxes, so that the code's field accesses hit their inline
+// caches (sameKey) as before the freeze.
+func (c *Chunk) stringConstants() map[string]Value {
+	c.consts.once.Do(func() {
+		m := map[string]Value{}
+		for _, fp := range c.Protos() {
+			for _, k := range fp.K {
+				if s, ok := k.o.(string); ok {
+					m[s] = k
+				}
+			}
+		}
+		c.consts.m = m
+	})
+	return c.consts.m
 }
 
 // NewChunk wraps a compiled chunk.
