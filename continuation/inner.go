@@ -15,6 +15,7 @@ var inner = image.Runtime.(interface {
 	SetThreadState(t *runtime.Thread, s runtime.ThreadState) error
 	NewThread(p *runtime.Process) *runtime.Thread
 	ObjectBytes(o any) int64
+	ThreadStackSize(n int) int
 	StringConstants(c *runtime.Chunk) map[string]runtime.Value
 	Thawed(p *runtime.Process, objBytes int64, n, strLen int)
 	Sealed(p *runtime.Process) bool

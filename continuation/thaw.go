@@ -545,8 +545,14 @@ func (d *decoder) str(b []byte) string {
 }
 
 func (d *decoder) values(what string) []runtime.Value {
+	return d.valuesCap(what, func(n int) int { return n })
+}
+
+// valuesCap reads values into a slice of capacity size(n) for n values
+// (a thread's stack is used in place).
+func (d *decoder) valuesCap(what string, size func(n int) int) []runtime.Value {
 	n := d.r.count(what, 1)
-	vs := make([]runtime.Value, n)
+	vs := make([]runtime.Value, n, size(n))
 	for i := range vs {
 		vs[i] = d.value()
 	}
@@ -656,7 +662,7 @@ func (d *decoder) thread(th *runtime.Thread) {
 	r.countExactly("thread", fieldsThr)
 	var s runtime.ThreadState
 	s.Status = uint8(r.uint("thread status", 3))
-	s.Stack = d.values("stack")
+	s.Stack = d.valuesCap("stack", inner.ThreadStackSize)
 	s.Top = int(r.uint("stack top", runtime.MaxStackSlots))
 	nf := r.count("frame list", fieldsFr+1)
 	s.Frames = make([]runtime.FrameState, nf)

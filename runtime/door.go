@@ -33,6 +33,7 @@ func (door) ThreadState(t *Thread) (ThreadState, error)             { return t.i
 func (door) SetThreadState(t *Thread, s ThreadState) error          { return t.setImage(s) }
 func (door) NewThread(p *Process) *Thread                           { return p.bareThread() }
 func (door) StringConstants(c *Chunk) map[string]Value              { return c.stringConstants() }
+func (door) ThreadStackSize(n int) int                              { return threadStackSize(n) }
 func (door) ObjectBytes(o any) int64                                { return ownBytes(o) }
 func (door) Thawed(p *Process, objBytes int64, n, strLen int)       { p.thawed(objBytes, n, strLen) }
 func (door) Sealed(p *Process) bool                                 { return p.isSealed() }

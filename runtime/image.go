@@ -313,6 +313,10 @@ func (t *Thread) image() (ThreadState, error) {
 	return s, nil
 }
 
+// threadStackSize is the stack a thread with n slots in use is given
+// when it is thawed (as much as a new thread's, and room for a call).
+func threadStackSize(n int) int { return max(n+8, 64) }
+
 // SetState fills a thread made by NewThread from s, checking that every
 // frame, index and upvalue is consistent, and binds the open upvalues to
 // their slots.
@@ -326,9 +330,12 @@ func (t *Thread) setImage(s ThreadState) error {
 	if s.Status > uint8(coDead) {
 		return fmt.Errorf("bad thread status %d", s.Status)
 	}
-	size := max(len(s.Stack)+8, 64)
-	stack := make([]Value, size)
-	copy(stack, s.Stack)
+	size := threadStackSize(len(s.Stack))
+	stack := s.Stack[:min(size, cap(s.Stack))]
+	if len(stack) < size { // (a continuation's reader makes it large enough)
+		stack = make([]Value, size)
+		copy(stack, s.Stack)
+	}
 	need := func(i int, what string) error {
 		if i < 0 || i >= size-1 {
 			return fmt.Errorf("%s %d is outside the stack (%d slots)", what, i, len(s.Stack))
