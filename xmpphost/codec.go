@@ -5,42 +5,26 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/klauspost/compress/zstd"
+	"github.com/mobilua/mobilua/continuation"
 )
 
-// A jump's continuation travels compressed with Zstandard (RFC 8878) when
-// that makes it notably smaller: the first piece says codec='zstd' and the
-// continuation's size. Moving bytes through XML and the server costs far
-// more per byte than compressing them, so every byte saved is time saved;
-// a continuation that does not shrink travels as it is.
-
-// minPack is the smallest continuation worth compressing.
-const minPack = 1 << 10
-
-var (
-	zenc, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
-	// DecodeAll never writes past its destination's capacity (the size
-	// the sender announced, itself bounded): a small payload that claims
-	// to decompress to gigabytes is refused, not allocated
-	zdec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecodeAllCapLimit(true),
-		zstd.WithDecoderMaxMemory(uint64(maxContinuation)))
-)
+// A jump's continuation travels packed (continuation.Pack: Zstandard)
+// when that makes it notably smaller: the first piece says codec='zstd'
+// and the continuation's size. Moving bytes through XML and the server
+// costs far more per byte than packing them.
 
 // pack is the payload of a jump that carries cont, its codec and size
-// attributes ("" when it travels uncompressed).
+// attributes ("" when it travels as it is).
 func pack(cont []byte) (payload []byte, codec, size string) {
-	if len(cont) < minPack {
+	payload = continuation.Pack(cont)
+	if !continuation.Packed(payload) {
 		return cont, "", ""
 	}
-	z := zenc.EncodeAll(cont, make([]byte, 0, len(cont)/2))
-	if len(z) > len(cont)/10*9 {
-		return cont, "", ""
-	}
-	return z, "zstd", strconv.Itoa(len(cont))
+	return payload, "zstd", strconv.Itoa(len(cont))
 }
 
-// unpacking lets one continuation at a time be decompressed: the room
-// made for its announced size (up to maxContinuation) is made once.
+// unpacking lets one continuation at a time be unpacked: the room made
+// for its announced size (up to maxContinuation) is made once.
 var unpacking sync.Mutex
 
 // unpack is the continuation a payload carries, checked against its
@@ -48,6 +32,9 @@ var unpacking sync.Mutex
 func unpack(payload []byte, codec, size string) ([]byte, error) {
 	switch codec {
 	case "":
+		if continuation.Packed(payload) {
+			return nil, fmt.Errorf("bad payload: packed without codec='zstd'")
+		}
 		return payload, nil
 	case "zstd":
 	default:
@@ -57,14 +44,17 @@ func unpack(payload []byte, codec, size string) ([]byte, error) {
 	if err != nil || n < 0 || n > maxContinuation {
 		return nil, fmt.Errorf("bad payload: size %q (at most %d bytes)", size, maxContinuation)
 	}
+	if !continuation.Packed(payload) {
+		return nil, fmt.Errorf("bad payload: not packed")
+	}
+	if said, err := continuation.PackedSize(payload); err != nil || said != n {
+		return nil, fmt.Errorf("bad payload: it says %d bytes, not the %d announced (%v)", said, n, err)
+	}
 	unpacking.Lock()
 	defer unpacking.Unlock()
-	cont, err := zdec.DecodeAll(payload, make([]byte, 0, n))
+	cont, err := continuation.Unpack(payload, n)
 	if err != nil {
 		return nil, fmt.Errorf("bad payload: %v", err)
-	}
-	if len(cont) != n {
-		return nil, fmt.Errorf("bad payload: %d bytes, not the %d announced", len(cont), n)
 	}
 	return cont, nil
 }
