@@ -498,6 +498,9 @@ func (e *encoder) table(t *runtime.Table) {
 // continuation leaves them out (a reader refuses them: before, such a
 // table could be frozen but not thawed).
 func shadowed(t *runtime.Table, n int) int {
+	if n == 0 { // (most tables with a hash part: no key is in an empty array)
+		return 0
+	}
 	c := 0
 	for i := range inner.HashLen(t) {
 		if k, _ := inner.HashEntry(t, i); inArray(k, n) {
