@@ -119,7 +119,8 @@ func internKey(s string) Value {
 }
 
 // libNames keeps the interned keys and qualified names of library
-// functions (a fixed set, named by Go code), so that opening the libraries
+// functions (a fixed set, named by Go code: up to maxLibNames, in case an
+// embedder names its functions as it goes), so that opening the libraries
 // of a new process looks each up once instead of interning it again.
 var libNames struct {
 	sync.RWMutex
@@ -148,9 +149,13 @@ func libNameOf(lib, name string) libName {
 	if libNames.m == nil {
 		libNames.m = map[[2]string]libName{}
 	}
-	libNames.m[k] = n
+	if len(libNames.m) < maxLibNames {
+		libNames.m[k] = n
+	}
 	return n
 }
+
+const maxLibNames = 4096
 
 // Closure is a Lua function value.
 type Closure struct {
