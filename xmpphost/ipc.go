@@ -60,7 +60,7 @@ func (t *Transport) Message(hostJID, pid string, from host.Sender, v host.Plain)
 	id := hex.EncodeToString(idb[:])
 	ack, done := t.await(id)
 	defer done()
-	err = t.encode(ipcMsg{Message: stanza.Message{To: to, Type: stanza.NormalMessage}, IPC: &ipc{ID: id, To: pid, From: from.Addr, Owner: from.Owner, Data: string(data)}})
+	err = t.sendNormal(to, (&ipc{ID: id, To: pid, From: from.Addr, Owner: from.Owner, Data: string(data)}).tokens())
 	if err != nil {
 		return err
 	}

@@ -54,6 +54,11 @@ func TestRecordElement(t *testing.T) {
 			t.Errorf("the acknowledgement came back as %+v, not %+v", got, a)
 		}
 	}
+	sentIPC := ipc{ID: "i1", To: "p7", From: "lua1@a.example/p3", Owner: "alice@a.example", Data: `{"s":"<&>"}`}
+	var gotIPC ipc
+	if roundTrip(t, sentIPC.tokens(), &gotIPC); gotIPC.XMLName.Space != NS || func() bool { gotIPC.XMLName = xml.Name{}; return gotIPC != sentIPC }() {
+		t.Errorf("the message came back as %+v, not %+v", gotIPC, sentIPC)
+	}
 	var cancel jumpCancel
 	if roundTrip(t, (&jumpCancel{ID: "m3"}).tokens(), &cancel); cancel.ID != "m3" {
 		t.Errorf("the cancel came back as %+v", cancel)

@@ -9,12 +9,13 @@ import (
 	"mellium.im/xmpp/stanza"
 )
 
-// The payloads of jumps are written as XML tokens for the session to
+// The payloads of jumps, messages between processes and chat messages are
+// written as XML tokens for the session to
 // encode once: mellium's Encode of a struct marshals it, parses the text
 // back into tokens and encodes those, which for a jump's pieces was most
 // of the sender's work (a piece is 64 KiB of text). They are read with
-// encoding/xml's Unmarshal into the structs of jump.go, whose tags name
-// the same elements and attributes.
+// encoding/xml's Unmarshal into the structs of jump.go and ipc.go, whose
+// tags name the same elements and attributes.
 
 // elem is an element of Mobilua's namespace with its attributes (pairs
 // of name and value; an empty value is left out) and children.
@@ -60,10 +61,23 @@ func (a *jumpAck) tokens() xml.TokenReader {
 
 func (c *jumpCancel) tokens() xml.TokenReader { return elem("jumpcancel", []string{"id", c.ID}) }
 
-// sendNormal sends a normal message to to with payload (one writer at a
-// time, as encode).
+func (m *ipc) tokens() xml.TokenReader {
+	return elem("ipc", []string{"id", m.ID, "to", m.To, "from", m.From, "owner", m.Owner}, text(m.Data))
+}
+
+// body is a chat message's body (in the stream's namespace).
+func body(s string) xml.TokenReader {
+	return xmlstream.Wrap(text(s), xml.StartElement{Name: xml.Name{Local: "body"}})
+}
+
+// sendNormal sends a normal message to to with payload.
 func (t *Transport) sendNormal(to jid.JID, payload xml.TokenReader) error {
+	return t.sendMessage(stanza.Message{To: to, Type: stanza.NormalMessage}, payload)
+}
+
+// sendMessage sends msg with payload, one writer at a time (as encode).
+func (t *Transport) sendMessage(msg stanza.Message, payload xml.TokenReader) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.s.Send(t.ctx, stanza.Message{To: to, Type: stanza.NormalMessage}.Wrap(payload))
+	return t.s.Send(t.ctx, msg.Wrap(payload))
 }

@@ -83,7 +83,8 @@ type Transport struct {
 // host.FailReceiveThawed: the sender has sent every piece.
 const FailJumpSent = "jump-sent"
 
-// message is a chat message stanza with a body.
+// message is a chat message stanza with a body, as a user's side reads
+// it (the host writes its messages as tokens: sendMessage).
 type message struct {
 	stanza.Message
 	Body string `xml:"body,omitempty"`
@@ -165,7 +166,7 @@ func (t *Transport) Send(to, text string) error {
 	if err != nil {
 		return err
 	}
-	return t.encode(message{Message: stanza.Message{To: j, Type: stanza.ChatMessage}, Body: text})
+	return t.sendMessage(stanza.Message{To: j, Type: stanza.ChatMessage}, body(text))
 }
 
 // encode sends a stanza (one writer at a time).
@@ -190,7 +191,7 @@ func (t *Transport) SendAs(pid, to, text string) error {
 	if err != nil {
 		return t.Send(to, text)
 	}
-	return t.encode(message{Message: stanza.Message{To: toJ, From: from, Type: stanza.ChatMessage}, Body: text})
+	return t.sendMessage(stanza.Message{To: toJ, From: from, Type: stanza.ChatMessage}, body(text))
 }
 
 // SetStatus sends available presence with a status text (a component
