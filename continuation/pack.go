@@ -3,6 +3,7 @@ package continuation
 import (
 	"bytes"
 	"fmt"
+	"sync"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -17,14 +18,23 @@ import (
 // minPack is the smallest continuation worth packing.
 const minPack = 1 << 10
 
+var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
+
+// The encoder and decoder are made when first needed (not at every
+// program's start).
 var (
-	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
-	zenc, _   = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	zenc = sync.OnceValue(func() *zstd.Encoder {
+		e, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+		return e
+	})
 	// DecodeAll never writes past its destination's capacity, which
 	// Unpack makes the size the frame says (itself checked first): a small
 	// frame that claims to hold gigabytes is refused, not allocated
-	zdec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecodeAllCapLimit(true),
-		zstd.WithDecoderMaxMemory(1<<30))
+	zdec = sync.OnceValue(func() *zstd.Decoder {
+		d, _ := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecodeAllCapLimit(true),
+			zstd.WithDecoderMaxMemory(1<<30))
+		return d
+	})
 )
 
 // Pack returns cont packed, or cont itself when packing does not make it
@@ -33,7 +43,7 @@ func Pack(cont []byte) []byte {
 	if len(cont) < minPack {
 		return cont
 	}
-	z := zenc.EncodeAll(cont, make([]byte, 0, len(cont)/2))
+	z := zenc().EncodeAll(cont, make([]byte, 0, len(cont)/2))
 	if len(z) > len(cont)/10*9 {
 		return cont
 	}
@@ -73,7 +83,7 @@ func Unpack(b []byte, max int) ([]byte, error) {
 	if n > max {
 		return nil, bad("packed: %d bytes is more than the limit of %d", n, max)
 	}
-	cont, err := zdec.DecodeAll(b, make([]byte, 0, n))
+	cont, err := zdec().DecodeAll(b, make([]byte, 0, n))
 	if err == nil && len(cont) != n {
 		err = fmt.Errorf("%d bytes, not the %d its frame says", len(cont), n)
 	}
