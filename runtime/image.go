@@ -315,7 +315,7 @@ func (t *Thread) image() (ThreadState, error) {
 
 // threadStackSize is the stack a thread with n slots in use is given
 // when it is thawed (as much as a new thread's, and room for a call).
-func threadStackSize(n int) int { return max(n+8, 64) }
+func threadStackSize(n int) int { return max(n+8, 40) }
 
 // SetState fills a thread made by NewThread from s, checking that every
 // frame, index and upvalue is consistent, and binds the open upvalues to
