@@ -47,12 +47,12 @@ func unpack(payload []byte, codec, size string) ([]byte, error) {
 	if !continuation.Packed(payload) {
 		return nil, fmt.Errorf("bad payload: not packed")
 	}
-	if said, err := continuation.PackedSize(payload); err != nil || said != n {
-		return nil, fmt.Errorf("bad payload: it says %d bytes, not the %d announced (%v)", said, n, err)
-	}
 	unpacking.Lock()
 	defer unpacking.Unlock()
-	cont, err := continuation.Unpack(payload, n)
+	cont, err := continuation.Unpack(payload, n) // (a frame that says more than n is refused unread)
+	if err == nil && len(cont) != n {
+		err = fmt.Errorf("%d bytes, not the %d announced", len(cont), n)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("bad payload: %v", err)
 	}
