@@ -16,7 +16,7 @@ var inner = image.Runtime.(interface {
 	NewThread(p *runtime.Process) *runtime.Thread
 	ObjectBytes(o any) int64
 	ThreadStackSize(n int) int
-	StringConstants(c *runtime.Chunk) map[string]runtime.Value
+	StringConstants(c *runtime.Chunk) (map[string]runtime.Value, int)
 	Thawed(p *runtime.Process, objBytes int64, n, strLen int)
 	Sealed(p *runtime.Process) bool
 	NativeName(p *runtime.Process, o any) string

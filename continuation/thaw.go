@@ -240,11 +240,9 @@ func (d *decoder) body(opts Options) error {
 	}
 	d.p.Chunks = append(d.p.Chunks[:0], d.chunks...)
 	for _, c := range d.chunks {
-		m := inner.StringConstants(c)
+		m, maxLen := inner.StringConstants(c)
 		d.consts = append(d.consts, m)
-		for k := range m {
-			d.constMax = max(d.constMax, len(k))
-		}
+		d.constMax = max(d.constMax, maxLen)
 	}
 	if err := d.shells(names); err != nil {
 		return err

@@ -32,7 +32,7 @@ func (door) SetProcessState(p *Process, s ProcessState) error       { return p.s
 func (door) ThreadState(t *Thread) (ThreadState, error)             { return t.image() }
 func (door) SetThreadState(t *Thread, s ThreadState) error          { return t.setImage(s) }
 func (door) NewThread(p *Process) *Thread                           { return p.bareThread() }
-func (door) StringConstants(c *Chunk) map[string]Value              { return c.stringConstants() }
+func (door) StringConstants(c *Chunk) (map[string]Value, int)       { return c.stringConstants() }
 func (door) ThreadStackSize(n int) int                              { return threadStackSize(n) }
 func (door) ObjectBytes(o any) int64                                { return ownBytes(o) }
 func (door) Thawed(p *Process, objBytes int64, n, strLen int)       { p.thawed(objBytes, n, strLen) }

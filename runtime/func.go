@@ -52,28 +52,30 @@ type Chunk struct {
 	all    []*FuncProto // Protos
 	fp     uint64       // Fingerprint
 	consts struct {     // stringConstants
-		once sync.Once
-		m    map[string]Value
+		once   sync.Once
+		m      map[string]Value
+		maxLen int
 	}
 }
 
 // stringConstants maps the string constants of c's functions to their
-// values (interned boxes, see internKey): a thaw gives a table's keys
-// these very boxes, so that the code's field accesses hit their inline
-// caches (sameKey) as before the freeze.
-func (c *Chunk) stringConstants() map[string]Value {
+// values (interned boxes, see internKey), and says the longest's length:
+// a thaw gives a table's keys these very boxes, so that the code's field
+// accesses hit their inline caches (sameKey) as before the freeze.
+func (c *Chunk) stringConstants() (map[string]Value, int) {
 	c.consts.once.Do(func() {
 		m := map[string]Value{}
 		for _, fp := range c.Protos() {
 			for _, k := range fp.K {
 				if s, ok := k.o.(string); ok {
 					m[s] = k
+					c.consts.maxLen = max(c.consts.maxLen, len(s))
 				}
 			}
 		}
 		c.consts.m = m
 	})
-	return c.consts.m
+	return c.consts.m, c.consts.maxLen
 }
 
 // NewChunk wraps a compiled chunk.
