@@ -1,6 +1,7 @@
 // Package continuation freezes a suspended Mobilua process to bytes and
 // thaws it back, in another OS process or on another machine: Freeze and
-// Thaw, and Inspect to describe a continuation. The format is CBOR,
+// Thaw, Inspect to describe a continuation, and Pack and Unpack for its
+// packed form (a Zstandard frame, which transports use). The format is CBOR,
 // versioned and self-contained (it carries the source of the code it
 // needs); FORMAT.md and the comment at the top of freeze.go document it
 // field by field.
@@ -23,7 +24,8 @@
 // consistency of frames, stacks and builtin states to the runtime's own
 // checked constructors. A bad continuation gets an *Error, never a panic.
 //
-// This package imports runtime only; it must not import transpile (the
+// This package imports runtime (and internal/image, its door) and the
+// zstd codec only; it must not import transpile (the
 // receiving process's Compiler compiles the chunks), host, or the command
 // line.
 package continuation
