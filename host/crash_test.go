@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -121,6 +122,9 @@ func (c *child) messages() []string {
 	return append([]string(nil), c.msgs...)
 }
 
+// gotRe finds what TestCrash's collector says it received.
+var gotRe = regexp.MustCompile(`got (m[0-9]+) #`)
+
 // TestCrash kills a host with SIGKILL at random points of a workload
 // (new processes, messages to a collector process, inputs), restarts it,
 // and checks that every acknowledged process and message is still there:
@@ -140,9 +144,11 @@ func TestCrash(t *testing.T) {
 	var pids []string  // processes acknowledged as stored
 	got := map[string]bool{}
 	collect := func(c *child) {
+		// one message may carry several lines: the collector's output
+		// gathers while it takes messages that wait in its mailbox
 		for _, m := range c.messages() {
-			if i := strings.Index(m, "got m"); i >= 0 {
-				got[strings.Fields(m[i+4:])[0]] = true
+			for _, g := range gotRe.FindAllStringSubmatch(m, -1) {
+				got[g[1]] = true
 			}
 		}
 	}
