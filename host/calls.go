@@ -94,8 +94,11 @@ func (h *Host) serve(pr *proc) {
 		h.enqueue(pr)
 		h.enqueue(child)
 	case stdlib.MbJump:
-		to, _ := runtime.ToStringRaw(arg(0))
-		if err := h.jump(pr, to); err != nil && !errors.Is(err, errPending) {
+		to, err := h.target(arg(0))
+		if err == nil {
+			err = h.jump(pr, to)
+		}
+		if err != nil && !errors.Is(err, errPending) {
 			fail(err.Error())
 		}
 	default: // mb.freeze: a file on the host is not the user's
@@ -517,13 +520,8 @@ func openHostCalls(p *runtime.Process) {
 		runtime.NewGoFunction("hosts", func(t *runtime.Thread, a []runtime.Value) int {
 			h := self(t).h
 			hosts := runtime.NewTable(1, 0)
-			hosts.SetInt(1, runtime.String(h.cfg.Name))
-			if j, ok := h.tr.(Jumper); ok {
-				for _, n := range j.Peers() {
-					if n != h.cfg.Name {
-						hosts.SetInt(hosts.Len()+1, runtime.String(n))
-					}
-				}
+			for i, s := range h.Servers() {
+				hosts.SetInt(i+1, runtime.TableValue(serverTable(s, i == 0)))
 			}
 			t.Push(runtime.TableValue(hosts))
 			return 1

@@ -131,7 +131,7 @@ func TestSmallCalls(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Admins = []string{"root@a.example"}
 	h := hostWith(t, filepath.Join(t.TempDir(), "s.db"), tr, cfg)
-	ask(t, h, tr, alice, `new print(mb.checkpoint(), #mb.hosts(), mb.hosts()[1]) mb.send(mb.owner(), {answer = 42}) print(mb.send("carol@c.example", "hi"))`)
+	ask(t, h, tr, alice, `new print(mb.checkpoint(), #mb.hosts(), mb.hosts()[1].jid) mb.send(mb.owner(), {answer = 42}) print(mb.send("carol@c.example", "hi"))`)
 	ask(t, h, tr, alice, "run p1")
 	if tr.WaitFor(alice, "true\t1\tmobilua", 20*time.Second) == "" {
 		t.Errorf("checkpoint/hosts: %q", tr.Messages(alice))

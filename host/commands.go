@@ -46,6 +46,7 @@ func init() {
 		{"load", "<url>", "store a process whose source is at an http(s) URL", (*Host).cmdLoad},
 		{"shell", "<pid> | off", "send all your messages to a process as its input, or stop", (*Host).cmdShell},
 		{"status", "", "the host: name, uptime, processes, limits, peers", (*Host).cmdStatus},
+		{"servers", "", "the computation servers this host knows, with their load and round trip", (*Host).cmdServers},
 		{"fork", "<pid>", "copy a process that is not running at the moment (new or waiting)", (*Host).cmdFork},
 		{"web", "", "a link that signs you in to this host's web page (where it has one)", (*Host).cmdWeb},
 	}
@@ -173,6 +174,7 @@ var helpText = map[string]string{
 	"fork":    "Copies a process that is new or waits (for input, a message or a timer): the copy waits for the same thing. A running script forks itself with mb.fork().",
 	"example": "Stores and starts bundled example n (examples lists them; source <pid> shows the code).",
 	"env":     "Lists the names a script sees: the sandbox (no io, os.execute, loadfile, require, debug) and the mb calls. A script calls env() for the same list.",
+	"servers": "Lists this host and the others it knows: from the directory of computation servers its operator set (a publish-subscribe node every host publishes its record to), and its peers. Each line says how busy the host is (processes running and waiting, workers, room for more), the round trip of the last ping, its version and operator. Only peers take processes from here: mb.jump(\"auto\") picks the one with the most idle workers.",
 	"status":  "Tells the host's name, uptime, processes and limits, and the peers its processes may jump to.",
 }
 
@@ -495,6 +497,7 @@ func (h *Host) cmdFork(from, pid string) string {
 // store (the presence status that users' rosters show).
 type Load struct {
 	Processes int // all it keeps, ended ones too
+	Live      int // not ended: new, running, waiting or migrating (what Config.MaxProcs bounds)
 	Running   int // running or migrating
 	Waiting   int // waiting for input, a message or a timer
 }
@@ -503,8 +506,16 @@ type Load struct {
 func (h *Host) Load() Load {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	return h.count()
+}
+
+// count counts the host's processes. h.mu is held.
+func (h *Host) count() Load {
 	l := Load{Processes: len(h.procs)}
 	for _, pr := range h.procs {
+		if pr.rec.State.live() {
+			l.Live++
+		}
 		switch st := pr.rec.State; {
 		case st == StateRunning || st == StateMigrating:
 			l.Running++

@@ -51,7 +51,8 @@
 // web.go (what the web interface needs: a process's view, the host's
 // summary, changes, sign-in links, the operator's view), logring.go (the
 // log's last events), load.go (`load <url>`, public addresses only),
-// store.go (bbolt),
+// directory.go (what a host says of itself and knows of others: `servers`,
+// mb.hosts(), mb.jump("auto")), store.go (bbolt),
 // salvage.go (checking and salvaging a store), memory.go (the in-memory
 // transport, which carries jumps between attached hosts too).
 package host

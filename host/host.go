@@ -44,6 +44,8 @@ type Transport interface {
 // Config is a host's configuration.
 type Config struct {
 	Name             string        // the host's name (mb.host())
+	Version          string        // the program's version, as its record in the directory says it
+	Contact          string        // its operator's address, as its record in the directory says it
 	StepsPerSlice    int64         // a process runs this many steps, then others get a turn
 	MaxSteps         int64         // a process is stopped after this many steps in all (0: no limit)
 	StepLimit        int64         // steps a `step` command may run

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -34,8 +35,8 @@ func (t *Transport) watchPeers(done <-chan struct{}) {
 	for {
 		states := map[string]string{}
 		every := time.Duration(peerEvery.Load())
-		for _, p := range t.Peers() {
-			if states[p] = t.pingPeer(p); !strings.HasPrefix(states[p], "online") {
+		for _, p := range t.pinged() {
+			if states[p], _ = t.pingPeer(p); !strings.HasPrefix(states[p], "online") {
 				every = time.Duration(peerEvery.Load()) / 6
 			}
 		}
@@ -46,29 +47,42 @@ func (t *Transport) watchPeers(done <-chan struct{}) {
 		case <-done:
 			return
 		case <-time.After(every):
+		case <-t.dir.kick:
 		}
 	}
 }
 
-// pingPeer pings one peer's host (XEP-0199) and says how that went.
-func (t *Transport) pingPeer(peer string) string {
+// pinged is who watchPeers pings: the peers and the hosts the directory
+// lists, not this host.
+func (t *Transport) pinged() []string {
+	all := append(t.Peers(), t.directoryJIDs()...)
+	slices.Sort(all)
+	t.dir.mu.Lock()
+	self := t.dir.self
+	t.dir.mu.Unlock()
+	return slices.DeleteFunc(slices.Compact(all), func(p string) bool { return p == self })
+}
+
+// pingPeer pings one peer's host (XEP-0199) and says how that went, and
+// the round trip when it answered.
+func (t *Transport) pingPeer(peer string) (string, time.Duration) {
 	addr := peer
 	if strings.Contains(peer, "@") {
 		addr += "/" + HostResource // the account's bare address: the server would answer for it
 	}
 	to, err := jid.Parse(addr)
 	if err != nil {
-		return "bad address"
+		return "bad address", 0
 	}
 	ctx, cancel := context.WithTimeout(t.ctx, 5*time.Second)
 	defer cancel()
 	start := time.Now()
 	err = t.s.UnmarshalIQ(ctx, ping.IQ{IQ: stanza.IQ{Type: stanza.GetIQ, To: to}}.TokenReader(), nil)
-	switch {
+	switch rtt := time.Since(start); {
 	case err == nil:
-		return fmt.Sprintf("online (%s)", time.Since(start).Round(100*time.Microsecond))
+		return fmt.Sprintf("online (%s)", rtt.Round(100*time.Microsecond)), rtt
 	case ctx.Err() != nil:
-		return "no answer"
+		return "no answer", 0
 	}
-	return "offline"
+	return "offline", 0
 }

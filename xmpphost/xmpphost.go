@@ -5,7 +5,10 @@
 // subscriptions (presence.go), binds one resource (bind.go), answers
 // pings and service discovery (disco.go) and ad-hoc commands (adhoc.go),
 // carries processes to peer hosts in urn:mobilua:0 pieces, exactly once
-// (jump.go), and messages between processes on different hosts (ipc.go).
+// (jump.go), and messages between processes on different hosts (ipc.go);
+// it publishes the host's record to a directory of computation servers
+// on a publish-subscribe service and learns the other hosts' there
+// (directory.go).
 // docs/protocol.md describes the payloads. Reconnection and the
 // configuration file are the command line's (internal/console). A host
 // logs in as an account, or as an external component (XEP-0114) whose
@@ -21,6 +24,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"sync"
@@ -77,6 +81,9 @@ type Transport struct {
 	// of a jump is sent (the crash tests kill the host there).
 	FailPoint func(point string)
 	peerState map[string]string // what the last ping of each peer found (peers.go)
+	dir       directory         // the directory of computation servers (directory.go)
+	// Log receives what the transport cannot tell anyone else (nil: nothing).
+	Log *slog.Logger
 }
 
 // FailJumpSent is the step of a jump between host.FailJumpStored and
@@ -156,6 +163,7 @@ func Dial(ctx context.Context, cfg Config) (*Transport, error) {
 func newTransport(ctx context.Context, s *xmpp.Session, ns string) *Transport {
 	t := &Transport{s: s, ctx: ctx, ns: ns, component: ns == component.NSAccept}
 	t.j.pending, t.j.waiting = map[host.Migration]*incoming{}, map[string]chan jumpAck{}
+	t.dir.kick = make(chan struct{}, 1)
 	return t
 }
 
@@ -227,6 +235,7 @@ func (t *Transport) Listen(f func(from, body string)) error {
 // Close ends the session, unavailable first (a roster shows the host
 // offline at once).
 func (t *Transport) Close() error {
+	t.retract()
 	if !t.component {
 		t.presence(jid.JID{}, jid.JID{}, stanza.UnavailablePresence, "")
 	}
@@ -276,6 +285,8 @@ func (t *Transport) Serve(h *host.Host) error {
 	defer close(done)
 	go t.keepStatus(h, done)
 	go t.watchPeers(done)
+	go t.keepRecord(h, done)
+	opts = append(opts, t.directoryHandlers()...)
 	opts = append(opts,
 		mux.MessageFunc(stanza.ChatMessage, xml.Name{Local: "body"},
 			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {

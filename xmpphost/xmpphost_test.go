@@ -32,6 +32,12 @@ func startProsody(t testing.TB) map[string]string {
 
 // startProsodyWith is startProsody with settings of start-prosody's.
 func startProsodyWith(t testing.TB, settings ...string) map[string]string {
+	return startProsodyAccounts(t, settings)
+}
+
+// startProsodyAccounts is startProsodyWith with these accounts
+// (jid:password) instead of start-prosody's three.
+func startProsodyAccounts(t testing.TB, settings []string, accounts ...string) map[string]string {
 	scripts := os.Getenv("MOBILUA_XMPP_SCRIPTS")
 	if scripts == "" {
 		scripts, _ = filepath.Abs("../testdata/xmpp")
@@ -45,7 +51,7 @@ func startProsodyWith(t testing.TB, settings ...string) map[string]string {
 		testbin.NeedTool(t, "prosody is not installed (apt-get install prosody): XMPP tests skipped")
 	}
 	dir := t.TempDir()
-	cmd := exec.Command(start, dir)
+	cmd := exec.Command(start, append([]string{dir}, accounts...)...)
 	cmd.Env = append(append(os.Environ(), "XMPP_PORT=auto"), settings...)
 	out, err := cmd.Output()
 	if err != nil {

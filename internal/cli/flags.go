@@ -29,7 +29,7 @@ func Register(c *Command) { commands[c.Name] = c }
 
 // commandList is the commands in the order mobilua help lists them.
 func commandList() []*Command {
-	order := []string{"run", "resume", "inspect", "compile", "build", "console", "host", "client", "store", "version", "help"}
+	order := []string{"run", "resume", "inspect", "compile", "build", "console", "host", "client", "servers", "store", "version", "help"}
 	var list []*Command
 	for _, name := range order {
 		if c, ok := commands[name]; ok {

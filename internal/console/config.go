@@ -22,6 +22,9 @@ type fileConfig struct {
 	Store        string   `toml:"store"`
 	Sync         *bool    `toml:"sync"`
 	Peers        []string `toml:"peers"`
+	Directory    string   `toml:"directory"`
+	DirNode      string   `toml:"directory_node"`
+	Contact      string   `toml:"contact"`
 	Admins       []string `toml:"admins"`
 	HTTP         string   `toml:"http"`
 	HTTPURL      string   `toml:"http_url"`
@@ -102,6 +105,13 @@ func loadConfig(path string, acct account, store *string, peers *peerList) (host
 		set(acct.web.key, fc.HTTPKey)
 	} else if fc.HTTP != "" {
 		return hc, fmt.Errorf("%s: http is for mobilua host", path)
+	}
+	if acct.dir != nil {
+		set(acct.dir.service, fc.Directory)
+		set(acct.dir.node, fc.DirNode)
+		set(acct.dir.contact, fc.Contact)
+	} else if fc.Directory != "" || fc.Contact != "" {
+		return hc, fmt.Errorf("%s: directory and contact are for mobilua host", path)
 	}
 	if fc.TLS != nil {
 		*acct.useTLS = *fc.TLS

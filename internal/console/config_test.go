@@ -34,6 +34,15 @@ func TestConfigFile(t *testing.T) {
 		hc.MaxProcs != 10000 || hc.MaxMail != 100 || hc.MaxStanza != 65536 || hc.SendRate != 20 || hc.HostMemory != 0 || hc.MaxStored != 256<<20 || hc.JumpRate != 4<<20 {
 		t.Errorf("parsed: %+v %+v", acct, hc)
 	}
+	os.WriteFile(path, []byte("directory = \"pubsub.a.example\"\n"), 0o644)
+	if _, err := loadConfig(path, acct, store, &peers); err == nil || !strings.Contains(err.Error(), "are for mobilua host") {
+		t.Errorf("a directory for the client: %v", err)
+	}
+	acct.dir = &dirFlags{new(string), new(string), new(string)}
+	os.WriteFile(path, []byte("directory = \"pubsub.a.example\"\ndirectory_node = \"n\"\ncontact = \"xmpp:op@a.example\"\n"), 0o644)
+	if _, err := loadConfig(path, acct, store, &peers); err != nil || *acct.dir.service != "pubsub.a.example" || *acct.dir.node != "n" || *acct.dir.contact != "xmpp:op@a.example" {
+		t.Errorf("directory: %v %q %q %q", err, *acct.dir.service, *acct.dir.node, *acct.dir.contact)
+	}
 	os.WriteFile(path, []byte("mode = \"component\"\n"), 0o644)
 	if _, err := loadConfig(path, acct, store, &peers); err == nil || !strings.Contains(err.Error(), "is for mobilua host") {
 		t.Errorf("component mode for the client: %v", err)

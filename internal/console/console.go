@@ -24,6 +24,7 @@ func Register() {
 	cli.Register(&cli.Command{Name: "console", Summary: "a computation host (docs/mb.md) driven from the terminal", Run: run})
 	cli.Register(&cli.Command{Name: "host", Summary: "the computation host on an XMPP account", Run: hostCmd})
 	cli.Register(&cli.Command{Name: "client", Summary: "run a script on a host over XMPP, print its output, exit with its status", Run: clientCmd})
+	cli.Register(&cli.Command{Name: "servers", Summary: "the computation servers a directory lists, with their load and round trip", Run: serversCmd})
 	cli.Register(&cli.Command{Name: "store", Summary: "an operator's look into a host's store: ls, show, rm, check, salvage", Run: storeCmd})
 }
 

@@ -39,6 +39,11 @@ from a file or MOBILUA_XMPP_PASSWORD. It stops at SIGINT or SIGTERM.`, "host --j
 	logFormat := fs.String("log-format", "text", "the log's format on standard error: text or json")
 	logLevel := fs.String("log-level", "info", "the least level logged: debug, info, warn or error")
 	acct.web = newWebFlags(fs)
+	acct.dir = &dirFlags{
+		service: fs.String("directory", "", "the publish-subscribe service of a directory of computation servers (pubsub.a.example): the host publishes its record and load there and learns the other hosts'"),
+		node:    fs.String("directory-node", "", "the directory's node (default "+xmpphost.DefaultNode+")"),
+		contact: fs.String("contact", "", "the operator's address, for the host's record in the directory (xmpp:admin@a.example)"),
+	}
 	if _, status, ok := fl.ParseN(args, 0, "no arguments expected (settings are flags)"); !ok {
 		return status
 	}
@@ -69,6 +74,7 @@ from a file or MOBILUA_XMPP_PASSWORD. It stops at SIGINT or SIGTERM.`, "host --j
 	}
 	cfg.Resource = xmpphost.HostResource
 	hc.Log = log
+	hc.Version, hc.Contact = cli.Version, *acct.dir.contact
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// the transport is replaced when the connection is; the host keeps
@@ -108,6 +114,13 @@ from a file or MOBILUA_XMPP_PASSWORD. It stops at SIGINT or SIGTERM.`, "host --j
 		}
 		backoff = time.Second
 		tr.SetPeers(peers)
+		tr.Log = log
+		if *acct.dir.service != "" {
+			if err := tr.SetDirectory(*acct.dir.service, *acct.dir.node); err != nil {
+				fmt.Fprintf(stderr, "mobilua: %v\n", err)
+				return 2
+			}
+		}
 		sw.set(tr)
 		log.Info("connected", "jid", cfg.JID, "resource", cfg.Resource, "peers", len(peers))
 		fmt.Fprintf(stdout, "mobilua host %s: serving (store %s)\n", cfg.JID, *store)
@@ -192,6 +205,14 @@ func (s *switchable) PeerStates() map[string]string {
 	return nil
 }
 
+// Servers is the current connection's directory (host.Directory).
+func (s *switchable) Servers() ([]host.Server, bool) {
+	if t := s.cur.Load(); t != nil {
+		return t.Servers()
+	}
+	return nil, false
+}
+
 func (s *switchable) Peers() []string {
 	if t := s.cur.Load(); t != nil {
 		return t.Peers()
@@ -219,7 +240,12 @@ type account struct {
 	useTLS, insecure        *bool
 	component               *bool     // mobilua host only
 	web                     *webFlags // mobilua host only
+	dir                     *dirFlags // mobilua host only
 }
+
+// dirFlags say where the directory of computation servers is, and what
+// the host's record says of its operator.
+type dirFlags struct{ service, node, contact *string }
 
 func accountFlags(fs *flag.FlagSet, jidHelp string) account {
 	return account{

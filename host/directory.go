@@ -1,0 +1,269 @@
+package host
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mobilua/mobilua/runtime"
+)
+
+// This file is the directory of computation servers: what a host says of
+// itself (Self), what it knows of others (a Directory transport: the XMPP
+// transport learns them from a publish-subscribe node, Memory from the
+// hosts attached to it), the `servers` command, mb.hosts() and where
+// mb.jump("auto") goes. Which hosts a process may jump to, and which a
+// host takes processes from, stays the host's own list of peers: the
+// directory only says who is there and how busy.
+
+// Server is one computation host as the directory knows it: the record a
+// host publishes of itself.
+type Server struct {
+	JID     string
+	Version string
+	Contact string // the operator's address, as the operator gave it
+	Load           // its processes
+	Workers int    // how many processes it runs at once
+	// Capacity is how many live processes it keeps (0: no limit said);
+	// Free how many more it takes now.
+	Capacity, Free int
+	MaxSteps       int64         // per process (0: no limit)
+	MaxMemory      int64         // bytes per process
+	MaxLifetime    time.Duration // per process (0: no limit)
+	Features       []string      // what it does besides running processes (Features)
+	Updated        time.Time     // when its host said this (the publisher's clock)
+	// TTL is how long the record holds without a newer one: a host that
+	// went away without retracting it is dropped from the list then.
+	TTL time.Duration
+	// Seen is what the last ping of it found, as PeerStates says it
+	// ("online (450µs)"), and RTT that round trip (0: not measured).
+	Seen string
+	RTT  time.Duration
+}
+
+// Features is what a host says it does in its record.
+var Features = []string{"jump", "message", "auto"}
+
+// Idle is how many of its workers have no process to run: the first
+// measure of free capacity (then Free).
+func (s Server) Idle() int { return max(0, s.Workers-s.Running) }
+
+// Directory is a transport that knows other hosts' records.
+type Directory interface {
+	// Servers returns the records it holds that have not expired, by
+	// JID (this host's own among them, or not); ok is false when it has
+	// no directory to read them from.
+	Servers() (all []Server, ok bool)
+}
+
+// maxServers is the most records a host lists or gives a script.
+const maxServers = 256
+
+// Self is the record this host publishes of itself.
+func (h *Host) Self() Server {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.self()
+}
+
+// self is the record this host publishes of itself. h.mu is held.
+func (h *Host) self() Server {
+	l := h.count()
+	s := Server{JID: h.cfg.Name, Version: h.cfg.Version, Contact: h.cfg.Contact, Load: l, Workers: h.cfg.Workers,
+		Capacity: h.cfg.MaxProcs, MaxSteps: h.cfg.MaxSteps, MaxMemory: h.cfg.MaxMemory, MaxLifetime: h.cfg.MaxLifetime,
+		Features: Features, Updated: time.Now().UTC(), Seen: "this host"}
+	if s.Capacity > 0 {
+		s.Free = max(0, s.Capacity-l.Live)
+	}
+	return s
+}
+
+// Servers lists the hosts this one knows: itself first, then the
+// directory's records by JID (a host that left the directory is not
+// listed), or where there is no directory its peers; each with what the
+// last ping of it found.
+func (h *Host) Servers() []Server { return h.servers(h.Self()) }
+
+// servers lists self and the hosts this one knows (Servers).
+func (h *Host) servers(self Server) []Server {
+	all := []Server{self}
+	seen := map[string]bool{h.cfg.Name: true}
+	add := func(s Server) {
+		if !seen[s.JID] && len(all) < maxServers {
+			seen[s.JID] = true
+			all = append(all, s)
+		}
+	}
+	if d, ok := h.tr.(Directory); ok {
+		if records, ok := d.Servers(); ok {
+			for _, s := range records {
+				add(s)
+			}
+			return h.sorted(all)
+		}
+	}
+	for _, p := range h.Peers() {
+		add(Server{JID: p})
+	}
+	return h.sorted(all)
+}
+
+// sorted sorts the servers after the first (this host) by JID, with what
+// the last pings found.
+func (h *Host) sorted(all []Server) []Server {
+	slices.SortFunc(all[1:], func(a, b Server) int { return strings.Compare(a.JID, b.JID) })
+	h.pinged(all[1:])
+	return all
+}
+
+// pinged fills in what the last pings of the servers found.
+func (h *Host) pinged(all []Server) {
+	w, ok := h.tr.(PeerWatcher)
+	if !ok {
+		return
+	}
+	states := w.PeerStates()
+	for i := range all {
+		if st, ok := states[all[i].JID]; ok {
+			all[i].Seen, all[i].RTT = st, rttOf(st)
+		}
+	}
+}
+
+// rttOf reads the round trip out of a ping's state ("online (450µs)").
+func rttOf(state string) time.Duration {
+	s, ok := strings.CutPrefix(state, "online (")
+	if !ok {
+		return 0
+	}
+	d, _ := time.ParseDuration(strings.TrimSuffix(s, ")"))
+	return d
+}
+
+// online says whether the last ping of s found it (the host itself is).
+func (s Server) online() bool { return s.Seen == "this host" || strings.HasPrefix(s.Seen, "online") }
+
+// target is the host mb.jump's argument names: a host's address, a
+// record of mb.hosts(), or "auto". h.mu is held.
+func (h *Host) target(v runtime.Value) (string, error) {
+	if t := v.Table(); t != nil {
+		v = t.GetStr("jid")
+	}
+	switch to, ok := v.Str(); {
+	case !ok:
+		return "", fmt.Errorf("a host's address, a record of mb.hosts() or \"auto\" expected, got %s", v.TypeName())
+	case to == "auto":
+		return h.auto()
+	default:
+		return to, nil
+	}
+}
+
+// auto is where mb.jump("auto") sends a process: of the peers the
+// directory lists as online with room, the one with the most idle
+// workers, then the most room, then the shortest round trip. h.mu is
+// held.
+func (h *Host) auto() (string, error) {
+	peers := h.Peers()
+	var best *Server
+	all := h.servers(h.self())
+	for i := range all[1:] {
+		s := &all[1+i]
+		if !slices.Contains(peers, s.JID) || !s.online() || s.Updated.IsZero() || (s.Capacity > 0 && s.Free == 0) {
+			continue
+		}
+		if best == nil || better(s, best) {
+			best = s
+		}
+	}
+	if best == nil {
+		if len(peers) == 0 {
+			return "", fmt.Errorf("this host has no peers")
+		}
+		return "", fmt.Errorf("no peer has room (none of this host's %d peers is in the directory, online, with room)", len(peers))
+	}
+	return best.JID, nil
+}
+
+// better says whether a is a better place for a process than b.
+func better(a, b *Server) bool {
+	if c := cmp.Compare(a.Idle(), b.Idle()); c != 0 {
+		return c > 0
+	}
+	if c := cmp.Compare(a.Free, b.Free); c != 0 {
+		return c > 0
+	}
+	return a.RTT < b.RTT
+}
+
+// cmdServers is `servers`: the hosts this one knows, with their load and
+// round trips.
+func (h *Host) cmdServers(_, _ string) string {
+	var b strings.Builder
+	all := h.Servers()
+	fmt.Fprintf(&b, "%d servers:", len(all))
+	for _, s := range all {
+		b.WriteString("\n" + s.String())
+	}
+	return b.String()
+}
+
+// String is the server as `servers` lists it.
+func (s Server) String() string {
+	if s.Updated.IsZero() {
+		return fmt.Sprintf("%s: %s, not in the directory", s.JID, cmp.Or(s.Seen, "not pinged yet"))
+	}
+	room := "no limit"
+	if s.Capacity > 0 {
+		room = fmt.Sprintf("room for %d", s.Free)
+	}
+	line := fmt.Sprintf("%s: %s; %d running, %d waiting on %d workers, %s", s.JID, cmp.Or(s.Seen, "not pinged yet"), s.Running, s.Waiting, s.Workers, room)
+	if s.Version != "" {
+		line += "; mobilua " + s.Version
+	}
+	if s.Contact != "" {
+		line += "; operator " + s.Contact
+	}
+	return line
+}
+
+// serverTable is a record as mb.hosts() gives it to a script.
+func serverTable(s Server, self bool) *runtime.Table {
+	t := runtime.NewTable(0, 16)
+	set := func(k string, v runtime.Value) { t.SetStr(k, v) }
+	num := func(k string, n float64) { set(k, runtime.Number(n)) }
+	set("jid", runtime.String(s.JID))
+	set("self", runtime.Bool(self))
+	set("online", runtime.Bool(s.online()))
+	if s.RTT > 0 {
+		num("rtt", float64(s.RTT.Microseconds())/1000)
+	}
+	if s.Updated.IsZero() {
+		return t // a peer the directory does not list
+	}
+	set("version", runtime.String(s.Version))
+	if s.Contact != "" {
+		set("contact", runtime.String(s.Contact))
+	}
+	num("running", float64(s.Running))
+	num("waiting", float64(s.Waiting))
+	num("processes", float64(s.Processes))
+	num("workers", float64(s.Workers))
+	num("idle", float64(s.Idle()))
+	if s.Capacity > 0 {
+		num("capacity", float64(s.Capacity))
+		num("free", float64(s.Free))
+	}
+	num("max_steps", float64(s.MaxSteps))
+	num("max_memory", float64(s.MaxMemory))
+	num("max_lifetime", s.MaxLifetime.Seconds())
+	num("updated", float64(s.Updated.Unix()))
+	fs := runtime.NewTable(len(s.Features), 0)
+	for i, f := range s.Features {
+		fs.SetInt(i+1, runtime.String(f))
+	}
+	set("features", runtime.TableValue(fs))
+	return t
+}

@@ -1,0 +1,190 @@
+package xmpphost
+
+import (
+	"context"
+	"encoding/xml"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mobilua/mobilua/host"
+)
+
+// threeHosts starts a private Prosody with a publish-subscribe service,
+// three hosts that are peers of each other and publish to its directory
+// (accounts 1 and 3 on a.localhost, 2 on b.localhost), and a user
+// (account 4). Records are published every `every` (a host's record
+// lives three times that) and the load is looked at every 100 ms.
+func threeHosts(t *testing.T, every time.Duration) (env map[string]string, trs []*Transport, hs []*host.Host, user *chatUser) {
+	old, oldLoad := directoryEvery.Load(), loadEvery.Load()
+	directoryEvery.Store(int64(every))
+	loadEvery.Store(int64(100 * time.Millisecond))
+	t.Cleanup(func() { directoryEvery.Store(old); loadEvery.Store(oldLoad) })
+	env = startProsodyAccounts(t, []string{"XMPP_COMPONENT_PORT=0", "XMPP_PUBSUB=1"},
+		"host1@a.localhost:pw1", "host2@b.localhost:pw2", "host3@a.localhost:pw3", "user@a.localhost:pwu")
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	t.Cleanup(cancel)
+	jids := []string{env["XMPP_JID1"], env["XMPP_JID2"], env["XMPP_JID3"]}
+	for i, n := range []string{"1", "2", "3"} {
+		others := slices.Delete(slices.Clone(jids), i, i+1)
+		tr, h := xmppHostWith(t, ctx, env, n, func(tr *Transport, _ *host.Config) {
+			if err := tr.SetDirectory(env["XMPP_PUBSUB_JID"], ""); err != nil {
+				t.Fatal(err)
+			}
+		}, others...)
+		trs, hs = append(trs, tr), append(hs, h)
+	}
+	return env, trs, hs, newUser(t, ctx, env, "4")
+}
+
+// listed is who h's `servers` lists, by JID.
+func listed(h *host.Host) []string {
+	var out []string
+	for _, s := range h.Servers() {
+		out = append(out, s.JID)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// waitListed waits until every host lists want (in any order), for at
+// most d, and says how long that took.
+func waitListed(t *testing.T, hs []*host.Host, want []string, d time.Duration) time.Duration {
+	t.Helper()
+	want = slices.Sorted(slices.Values(want))
+	start := time.Now()
+	for {
+		ok := true
+		for _, h := range hs {
+			ok = ok && slices.Equal(listed(h), want)
+		}
+		if ok {
+			return time.Since(start)
+		}
+		if time.Since(start) > d {
+			for _, h := range hs {
+				t.Errorf("%s lists %v", h.Name(), listed(h))
+			}
+			t.Fatalf("not every host lists %v after %v", want, d)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestDirectory: three hosts on a private Prosody learn each other from
+// the directory within seconds of their start and see each other's load;
+// a user's `servers` and a script's mb.hosts() list them; mb.jump("auto")
+// goes to the idle host, not the loaded one; a host that stops leaves
+// the list at once (it retracts its record), one that is cut off when its
+// record's time is up.
+func TestDirectory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a three-host directory: seconds")
+	}
+	env, trs, hs, user := threeHosts(t, 2*time.Second)
+	h1, h2, h3 := env["XMPP_JID1"], env["XMPP_JID2"], env["XMPP_JID3"]
+	took := waitListed(t, hs, []string{h1, h2, h3}, 10*time.Second)
+	t.Logf("every host lists the three after %v", took)
+
+	user.Send(h1, "servers")
+	reply := user.waitFor(t, "3 servers:")
+	for _, j := range []string{h1 + ": this host", h2 + ": online (", h3 + ": online ("} {
+		if !strings.Contains(reply, j) {
+			t.Errorf("servers: no %q in %q", j, reply)
+		}
+	}
+	// mobilua servers: any account reads the directory and pings the hosts
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	all, err := ListServers(ctx, Config{JID: env["XMPP_JID4"], Password: env["XMPP_PASS4"], Addr: env["XMPP_ADDR"],
+		TLS: true, CAFile: env["XMPP_CA"]}, env["XMPP_PUBSUB_JID"], "")
+	if err != nil || len(all) != 3 || all[0].JID != h1 || all[0].RTT <= 0 || !strings.HasPrefix(all[2].String(), h3+": online (") {
+		t.Errorf("ListServers: %v, %v", all, err)
+	}
+	user.Send(h1, `step for _, s in ipairs(mb.hosts()) do print("host", s.jid, s.self, s.workers, s.online, s.features[1]) end`)
+	user.waitFor(t, "host\t"+h1+"\ttrue\t2\ttrue\tjump")
+	user.waitFor(t, "host\t"+h2+"\tfalse\t2\ttrue\tjump")
+
+	// three busy processes on host 2 (2 workers): host 1 sees it loaded
+	for i := 1; i <= 3; i++ {
+		user.Send(h2, "new while true do end")
+		user.waitFor(t, "p"+string(rune('0'+i)))
+		user.Send(h2, "run p"+string(rune('0'+i)))
+		user.waitFor(t, "p"+string(rune('0'+i))+" is running")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !loaded(hs[0], h2) {
+		if time.Now().After(deadline) {
+			t.Fatalf("host 1 does not see host 2 loaded: %v", hs[0].Servers())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	user.Send(h1, `new print(mb.jump("auto")) print("now on " .. mb.host())`)
+	user.waitFor(t, h1+": p1")
+	user.Send(h1, "run p1")
+	user.waitFor(t, "now on "+h3)
+
+	// host 3 stops: it retracts its record, and leaves the lists at once
+	// (its record would live 6 s)
+	trs[2].Close()
+	took = waitListed(t, hs[:2], []string{h1, h2}, 1500*time.Millisecond)
+	t.Logf("a stopped host left the lists after %v", took)
+	// host 2 is cut off (no retraction): gone when its record expires
+	trs[1].s.Close()
+	took = waitListed(t, hs[:1], []string{h1}, 10*time.Second)
+	if took < 2*time.Second {
+		t.Errorf("host 2 left the list after %v: before its record's time was up", took)
+	}
+	t.Logf("a host cut off left the list after %v", took)
+	user.Send(h1, `new print(mb.jump("auto"))`)
+	user.waitFor(t, h1+": p2")
+	user.Send(h1, "run p2")
+	user.waitFor(t, "nil\tno peer has room")
+}
+
+// loaded says whether h's directory says that host jid's workers are all
+// busy.
+func loaded(h *host.Host, jid string) bool {
+	for _, s := range h.Servers() {
+		if s.JID == jid && s.Running >= s.Workers && s.Workers > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// TestRecordChecks: a record from the directory is a stranger's: its JID
+// must be the item's and bare, numbers not negative, texts are cut, and
+// its time counts from no later than now.
+func TestRecordChecks(t *testing.T) {
+	now := time.Now().UTC()
+	good := host.Server{JID: "h@a.example", Version: "0.1.0", Contact: strings.Repeat("c", 1000), Workers: 2,
+		Load: host.Load{Running: 1}, Features: host.Features, Updated: now, TTL: time.Minute}
+	read := func(id string, s host.Server) (host.Server, error) {
+		b := roundTrip(t, recordTokens(s), new(record))
+		return readRecord(id, xml.NewDecoder(strings.NewReader(string(b))))
+	}
+	s, err := read("h@a.example", good)
+	if err != nil || s.JID != good.JID || s.Workers != 2 || s.Running != 1 || len(s.Contact) != maxRecordText ||
+		!slices.Equal(s.Features, host.Features) || s.TTL != time.Minute || !s.Updated.Equal(now) {
+		t.Errorf("a good record: %+v, %v", s, err)
+	}
+	for name, id := range map[string]string{"another id": "x@a.example", "a full JID": "h@a.example/r"} {
+		bad := good
+		bad.JID = id
+		if _, err := read("h@a.example", bad); err == nil {
+			t.Errorf("%s: taken", name)
+		}
+	}
+	bad := good
+	bad.Running = -1
+	if _, err := read("h@a.example", bad); err == nil {
+		t.Error("a negative number: taken")
+	}
+	ahead := good
+	ahead.Updated, ahead.TTL = now.Add(24*time.Hour), 100*time.Hour
+	if s, err := read("h@a.example", ahead); err != nil || s.Updated.After(time.Now()) || s.TTL != maxTTL {
+		t.Errorf("a record from the future: %v, ttl %v, %v", s.Updated, s.TTL, err)
+	}
+}
