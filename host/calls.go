@@ -93,6 +93,26 @@ func (h *Host) serve(pr *proc) {
 		pr.args = []runtime.Value{runtime.String(child.rec.PID)}
 		h.enqueue(pr)
 		h.enqueue(child)
+	case callSpawn:
+		hd, err := h.spawn(pr, args)
+		if err != nil {
+			fail(err.Error())
+			return
+		}
+		pr.args = []runtime.Value{hd}
+		h.enqueue(pr)
+	case callJoin:
+		if err := h.join(pr, args); err != nil {
+			fail(err.Error())
+			return
+		}
+		h.wait(pr)
+	case callMap:
+		if err := h.mapParts(pr, args); err != nil {
+			fail(err.Error())
+			return
+		}
+		h.wait(pr)
 	case stdlib.MbJump:
 		to, err := h.target(arg(0))
 		if err == nil {
@@ -221,6 +241,18 @@ func (h *Host) restore(pr *proc) {
 			pr.args = []runtime.Value{runtime.True}
 		case by == callInput && pr.rec.Answer != nil: // answered, not yet taken
 			pr.args = []runtime.Value{runtime.String(*pr.rec.Answer)}
+		case by == callSpawn && pr.rec.SpawnPart != "": // stopped between the spawn and its first slice
+			for _, p := range pr.rec.Parts {
+				if p.ID == pr.rec.SpawnPart {
+					pr.args = []runtime.Value{handle(p)}
+				}
+			}
+		case (by == callJoin || by == callMap) && pr.rec.Join != nil: // joined, not yet gone on
+			pr.rec.State = StateJoin
+			if !h.tryJoin(pr) {
+				h.park(pr)
+			}
+			return
 		case by == callFork: // stopped between the fork and its first slice
 			if pr.rec.ForkChild != "" {
 				pr.args = []runtime.Value{runtime.String(pr.rec.ForkChild)}
@@ -235,6 +267,8 @@ func (h *Host) restore(pr *proc) {
 		}
 	case StateSleeping:
 		h.arm(pr)
+	case StateJoin:
+		h.tryJoin(pr)
 	case StateMigrating: // the host stopped in the middle of a jump: settle it
 		h.retryJump(pr, 0)
 	}
@@ -481,6 +515,9 @@ func openHostCalls(p *runtime.Process) {
 		stdlib.EmbedderCall(callFork),
 		stdlib.EmbedderCall(callExit),
 		stdlib.EmbedderCall(callCheckpoint),
+		stdlib.EmbedderCall(callSpawn),
+		stdlib.EmbedderCall(callJoin),
+		stdlib.EmbedderCall(callMap),
 		runtime.NewGoFunction("send", func(t *runtime.Thread, a []runtime.Value) int {
 			pr := self(t)
 			to, ok := runtime.ToStringRaw(t.CheckAny(a, 0))

@@ -146,19 +146,26 @@ func rttOf(state string) time.Duration {
 func (s Server) online() bool { return s.Seen == "this host" || strings.HasPrefix(s.Seen, "online") }
 
 // target is the host mb.jump's argument names: a host's address, a
-// record of mb.hosts(), or "auto". h.mu is held.
+// record of mb.hosts(), or "auto" (auto). h.mu is held.
 func (h *Host) target(v runtime.Value) (string, error) {
+	to, err := targetName(v)
+	if to == "auto" {
+		return h.auto()
+	}
+	return to, err
+}
+
+// targetName is the host v names: a host's address, a record of
+// mb.hosts(), or "auto".
+func targetName(v runtime.Value) (string, error) {
 	if t := v.Table(); t != nil {
 		v = t.GetStr("jid")
 	}
-	switch to, ok := v.Str(); {
-	case !ok:
+	to, ok := v.Str()
+	if !ok {
 		return "", fmt.Errorf("a host's address, a record of mb.hosts() or \"auto\" expected, got %s", v.TypeName())
-	case to == "auto":
-		return h.auto()
-	default:
-		return to, nil
 	}
+	return to, nil
 }
 
 // auto is where mb.jump("auto") sends a process: of the peers the

@@ -31,6 +31,7 @@ const (
 	StateKilled    State = "killed"
 	StateMessage   State = "waiting for a message"
 	StateSleeping  State = "sleeping"
+	StateJoin      State = "waiting for its parts"
 	StateMigrated  State = "migrated away"
 	StateMigrating State = "migrating"
 )
@@ -145,6 +146,12 @@ type proc struct {
 	// slice (for the operator; the process is the worker's while it runs)
 	steps, memory int64
 	moveTo        string // a peer it goes to at the end of its slice (Move)
+	// raise: what the next Resume raises instead (a part's error at
+	// mb.join); joined: the parts whose results the next Resume takes;
+	// traceback: where it failed (for its parent, if it is a part)
+	raise     runtime.Value
+	joined    []string
+	traceback string
 }
 
 // Host runs processes for users.
@@ -183,8 +190,9 @@ type Host struct {
 	web        WebLinks            // the web interface's sign-in links (web.go)
 	changed    chan struct{}       // closed at the next change a page shows (Changes)
 	log        *slog.Logger
-	events     logRing // the log's last events (Operation)
-	stats      Stats   // counters since it started (Metrics)
+	events     logRing                // the log's last events (Operation)
+	stats      Stats                  // counters since it started (Metrics)
+	placed     map[string][]time.Time // per peer: when parts were placed there ("auto"), newest last
 }
 
 // New starts a host on store: every process the store holds is back, and
@@ -228,6 +236,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 			h.aliases[aliasKey(r.Owner, r.Alias)] = r.PID
 		}
 		if !r.State.live() {
+			h.sendResult(pr, time.Second) // a part's result not yet at its parent's host
 			continue
 		}
 		pr.consumed = r.MailSeq
@@ -332,7 +341,7 @@ func (s State) Ended() bool { return !s.live() }
 
 // waiting reports whether a process in this state waits for something.
 func (s State) waiting() bool {
-	return s == StateInput || s == StateMessage || s == StateSleeping
+	return s == StateInput || s == StateMessage || s == StateSleeping || s == StateJoin
 }
 
 // load thaws a process from its stored continuation (a waiting process
@@ -426,15 +435,18 @@ func (h *Host) evict(pr *proc) {
 func (h *Host) end(pr *proc, st State, reason string) {
 	pr.rec.State, pr.rec.Reason = st, reason
 	h.log.Info("process ended", "pid", pr.rec.PID, "owner", pr.rec.Owner, "state", st, "reason", reason)
+	h.partEnded(pr, st, reason)
 	pr.drop()
 	if pr.timer != nil {
 		pr.timer.Stop()
 	}
 	h.store.Put(&pr.rec, nil, true)
+	h.sendResult(pr, 0)
 	h.kept(pr, 0)
 	h.prune(pr.rec.Owner)
 	h.notify()
 	switch {
+	case pr.rec.Part != "": // its parent has its result
 	case st == StateFinished:
 		h.tell(pr, fmt.Sprintf("%s finished", pr.rec.PID))
 	case st == StateFailed:
@@ -592,6 +604,10 @@ func (h *Host) saving(pr *proc, rec *Record) {
 	if pr.p.YieldedBy() != stdlib.MbJump {
 		rec.Arrived, rec.JumpFailed = false, ""
 	}
+	if pr.p.YieldedBy() != callSpawn {
+		rec.SpawnPart = ""
+	}
+	joinedParts(pr, rec)
 }
 
 // worker runs slices of the processes in queue (the run queue, or the
@@ -623,11 +639,17 @@ func (h *Host) slice(pr *proc) {
 		h.mu.Unlock()
 		return
 	}
-	args, p := pr.args, pr.p
-	pr.args, pr.running = nil, true
+	args, raise, p := pr.args, pr.raise, pr.p
+	pr.args, pr.raise, pr.running = nil, runtime.Nil, true
 	h.mu.Unlock()
 	before := p.Steps()
-	st, err := p.Resume(args...)
+	var st runtime.Status
+	var err error
+	if raise.IsNil() {
+		st, err = p.Resume(args...)
+	} else {
+		st, err = p.Raise(raise)
+	}
 	if pr.slices++; err == nil && st != runtime.Done && pr.slices >= 8 {
 		// what no charge saw: measure the heap every few slices
 		pr.slices = 0
@@ -654,6 +676,9 @@ func (h *Host) slice(pr *proc) {
 	}
 	switch {
 	case err != nil:
+		if le, ok := err.(*runtime.Error); ok && le.Traceback != "" {
+			pr.traceback = "\n" + le.Traceback
+		}
 		h.end(pr, StateFailed, errorText(err))
 	case st == runtime.Done:
 		h.end(pr, StateFinished, "")

@@ -64,7 +64,8 @@ func (h *Host) Receive(m Migration, rec Record, cont []byte, stored func(pid str
 	}
 	// it starts its life here: the lifetime limit is this host's, from now
 	pr := &proc{h: h, rec: Record{Owner: rec.Owner, Client: ownClient(rec), Name: peerName(rec.Name), Source: rec.Source, Comment: truncate(rec.Comment, maxComment),
-		State: StateRunning, Created: rec.Created, Started: time.Now().UTC(), Arrived: true, Travels: peerTravels(rec.Travels)}}
+		State: StateRunning, Created: rec.Created, Started: time.Now().UTC(), Arrived: true, Travels: peerTravels(rec.Travels),
+		Part: truncate(rec.Part, 64), ReplyTo: truncate(rec.ReplyTo, 512)}}
 	h.mu.Lock()
 	err := h.admit(rec.Owner)
 	if err == nil {
@@ -100,7 +101,9 @@ func (h *Host) Receive(m Migration, rec Record, cont []byte, stored func(pid str
 	h.procs[pid] = pr
 	h.log.Info("process arrived", "pid", pid, "was", rec.PID, "owner", rec.Owner, "from", m.From, "migration", m.ID)
 	h.stats.JumpsIn++
-	h.tell(pr, fmt.Sprintf("%s arrived on %s (it was %s)", pid, h.cfg.Name, rec.PID))
+	if pr.rec.Part == "" { // a part's owner hears of it from its parent
+		h.tell(pr, fmt.Sprintf("%s arrived on %s (it was %s)", pid, h.cfg.Name, rec.PID))
+	}
 	h.enqueue(pr)
 	return nil
 }

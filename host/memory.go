@@ -102,6 +102,15 @@ func (m *Memory) Peers() []string {
 	return ns
 }
 
+// Result delivers a part's result to its parent on an attached host.
+func (m *Memory) Result(host, pid, owner, part string, res PartResult) error {
+	h, err := m.peer(host)
+	if err != nil {
+		return err
+	}
+	return h.TakeResult(owner, pid, part, res)
+}
+
 // Message delivers a message to a process on an attached host.
 func (m *Memory) Message(host, pid string, from Sender, v Plain) error {
 	h, err := m.peer(host)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"time"
 
@@ -24,6 +25,9 @@ import (
 //	       Message (JSON) not yet consumed by a checkpoint
 //	sessions  user's bare address → their step session's continuation
 //	       (session.go; a store without the bucket gets it when opened)
+//	results  pid → a bucket: part ID → the part's result (PartResult,
+//	       JSON), until the checkpoint after the process joined it
+//	       (parts.go; a store without the bucket gets it when opened)
 //
 // A record and its continuation are written in one transaction, so a host
 // killed at any moment finds both from the same instant.
@@ -36,6 +40,7 @@ var (
 	bMail  = []byte("mail")
 	bMigr  = []byte("migrations")
 	bSess  = []byte("sessions")
+	bRes   = []byte("results")
 )
 
 // Record is what the store keeps of a process besides its continuation.
@@ -78,6 +83,20 @@ type Record struct {
 	// Travels: the hosts it was on before this one, oldest first (the
 	// last maxTravels), as it left each
 	Travels []Hop `json:"travels,omitempty"`
+	// Part: it is a part (mb.spawn, mb.map) of the process ReplyTo
+	// ("host/pid"); Result is what it gave once it ended, kept until its
+	// parent's host has it (ResultSent) (parts.go)
+	Part       string      `json:"part,omitempty"`
+	ReplyTo    string      `json:"replyto,omitempty"`
+	Result     *PartResult `json:"result,omitempty"`
+	ResultSent bool        `json:"resultsent,omitempty"`
+	// Parts: the parts it made and has not joined; Join: those it waits
+	// for in mb.join, or mb.map (JoinMap); SpawnPart: the part of its
+	// last mb.spawn (what mb.spawn returns after a restart)
+	Parts     []Part   `json:"parts,omitempty"`
+	Join      []string `json:"join,omitempty"`
+	JoinMap   bool     `json:"joinmap,omitempty"`
+	SpawnPart string   `json:"spawnpart,omitempty"`
 }
 
 // Hop is a host a process left by mb.jump: the host, its PID there, when.
@@ -108,7 +127,7 @@ func OpenStore(path string) (*Store, error) {
 		if err != nil {
 			return err
 		}
-		for _, b := range [][]byte{bProcs, bConts, bMail, bMigr, bSess} {
+		for _, b := range [][]byte{bProcs, bConts, bMail, bMigr, bSess, bRes} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -289,6 +308,9 @@ func putTx(tx *bolt.Tx, r *Record, cont []byte, dropCont bool) error {
 			}
 		}
 	}
+	if err := pruneResults(tx, r, dropCont); err != nil {
+		return err
+	}
 	switch {
 	case cont != nil:
 		return tx.Bucket(bConts).Put([]byte(r.PID), cont)
@@ -296,6 +318,73 @@ func putTx(tx *bolt.Tx, r *Record, cont []byte, dropCont bool) error {
 		return tx.Bucket(bConts).Delete([]byte(r.PID))
 	}
 	return nil
+}
+
+// pruneResults drops the results of parts r no longer waits for (all of
+// them when it ends).
+func pruneResults(tx *bolt.Tx, r *Record, ended bool) error {
+	rb := tx.Bucket(bRes)
+	b := rb.Bucket([]byte(r.PID))
+	switch {
+	case b == nil:
+		return nil
+	case ended:
+		return rb.DeleteBucket([]byte(r.PID))
+	}
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		if !slices.ContainsFunc(r.Parts, func(p Part) bool { return p.ID == string(k) }) {
+			if err := c.Delete(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// PutAll writes processes in one transaction (a parent and the parts it
+// made: all, or none).
+func (s *Store) PutAll(rs []*Record, conts [][]byte) error {
+	return s.update(func(tx *bolt.Tx) error {
+		for i, r := range rs {
+			if err := putTx(tx, r, conts[i], false); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// PutResult stores the result of a part of process pid, unless one is
+// stored already.
+func (s *Store) PutResult(pid, part string, res []byte) error {
+	return s.update(func(tx *bolt.Tx) error {
+		b, err := tx.Bucket(bRes).CreateBucketIfNotExists([]byte(pid))
+		if err != nil || b.Get([]byte(part)) != nil {
+			return err
+		}
+		return b.Put([]byte(part), res)
+	})
+}
+
+// Results returns the results stored for process pid's parts, by part ID.
+func (s *Store) Results(pid string) (map[string]PartResult, error) {
+	out := map[string]PartResult{}
+	err := s.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bRes).Bucket([]byte(pid))
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var r PartResult
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("result %s of %s: %w", k, pid, err)
+			}
+			out[string(k)] = r
+			return nil
+		})
+	})
+	return out, err
 }
 
 // PutNew stores a process that arrives: it gives r its PID, and writes

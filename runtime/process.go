@@ -265,6 +265,34 @@ func (p *Process) Resume(args ...Value) (Status, error) {
 			}
 		}
 	}
+	return p.goOn()
+}
+
+// Raise goes on with a process that yielded to its embedder by raising
+// the error v where the mb call stands, as if the call had raised it: a
+// pcall around the call catches it; uncaught, it ends the process with
+// its traceback. A process that did not yield to its embedder is resumed.
+func (p *Process) Raise(v Value) (Status, error) {
+	y := p.yieldTh
+	if p.done || y == nil || p.Main.pendingStart {
+		return p.Resume()
+	}
+	p.beginSlice()
+	p.resetMemory()
+	p.running = true
+	defer p.endSlice()
+	p.yieldTh = nil
+	y.takeWait()
+	p.cur = y
+	if err := p.handleError(&Error{Value: v}); err != nil {
+		return p.fail(err)
+	}
+	return p.goOn()
+}
+
+// goOn executes the current thread until the process finishes, yields or
+// runs out of steps.
+func (p *Process) goOn() (Status, error) {
 	reason, err := p.execute()
 	if err != nil {
 		return p.fail(err)

@@ -188,3 +188,36 @@ func TestRecordChecks(t *testing.T) {
 		t.Errorf("a record from the future: %v, ttl %v, %v", s.Updated, s.TTL, err)
 	}
 }
+
+// TestMapOverXMPP: mb.map over 60 items on three hosts gives the right
+// results in order, from parts that ran on all three; a part that fails
+// on a peer raises its error, with its traceback, in the parent.
+func TestMapOverXMPP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("three hosts: seconds")
+	}
+	env, _, hs, user := threeHosts(t, 2*time.Second)
+	h1, h2, h3 := env["XMPP_JID1"], env["XMPP_JID2"], env["XMPP_JID3"]
+	waitListed(t, hs, []string{h1, h2, h3}, 10*time.Second)
+	user.Send(h1, `new
+local items = {}
+for i = 1, 60 do items[i] = i end
+local r = mb.map(function(x) local s = 0 for i = 1, 20000 do s = s + i % 7 end return {x * x, mb.host()} end, items)
+local ok, on = true, {}
+for i = 1, 60 do ok = ok and r[i][1] == i * i; on[r[i][2]] = (on[r[i][2]] or 0) + 1 end
+local hosts = {}
+for h, n in pairs(on) do hosts[#hosts + 1] = h end
+table.sort(hosts)
+print("map", #r, ok, table.concat(hosts, " "))
+print(pcall(mb.map, function(x) if x == 3 then error("three") end return x end, {1, 2, 3}, {on = "` + h2 + `"}))`)
+	user.waitFor(t, h1+": p1")
+	user.Send(h1, "run p1")
+	got := user.waitFor(t, "map\t60\t")
+	if !strings.Contains(got, "map\t60\ttrue\t"+h1+" "+h2+" "+h3) {
+		t.Errorf("the map: %q", got)
+	}
+	got = user.waitFor(t, "part 3 (on "+h2+") failed")
+	if !strings.Contains(got, "false\tpart 3 (on "+h2+") failed: p1:10: three\nstack traceback:") {
+		t.Errorf("a part's error: %q", got)
+	}
+}

@@ -105,3 +105,90 @@ func (t *Transport) ipcHandler() mux.Option {
 			return nil
 		})
 }
+
+// result is the result of a part (mb.spawn, mb.map) for its parent on
+// another host:
+//
+//	<message type='normal'><result xmlns='urn:mobilua:0' id='…' to='p7'
+//	   part='…' owner='alice@a.example'>JSON</result></message>
+//
+// answered, once stored, by a <jumpack id='…' ok='true'/>; ok='false'
+// with a reason is a refusal that sending again does not change.
+type result struct {
+	XMLName xml.Name `xml:"urn:mobilua:0 result"`
+	ID      string   `xml:"id,attr"`
+	To      string   `xml:"to,attr"`
+	Part    string   `xml:"part,attr"`
+	Owner   string   `xml:"owner,attr"`
+	Data    string   `xml:",chardata"`
+}
+
+type resultMsg struct {
+	stanza.Message
+	Result *result `xml:"urn:mobilua:0 result"`
+}
+
+// Result sends the result of part of process pid on the host hostJID and
+// waits until that host has stored it (host.Resulter).
+func (t *Transport) Result(hostJID, pid, owner, part string, res host.PartResult) error {
+	if !slices.Contains(t.Peers(), hostJID) {
+		return host.RefusedResult(fmt.Sprintf("%s is not a peer of this host", hostJID))
+	}
+	to, err := jid.Parse(hostJID)
+	if err != nil {
+		return host.RefusedResult(err.Error())
+	}
+	data, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	var idb [12]byte
+	rand.Read(idb[:])
+	id := hex.EncodeToString(idb[:])
+	ack, done := t.await(id)
+	defer done()
+	if err := t.sendNormal(to, (&result{ID: id, To: pid, Part: part, Owner: owner, Data: string(data)}).tokens()); err != nil {
+		return err
+	}
+	a, err := t.wait(ack)
+	switch {
+	case err != nil:
+		return host.ErrNoAnswer
+	case !a.OK:
+		return host.RefusedResult(a.Reason)
+	}
+	return nil
+}
+
+func (t *Transport) resultHandler() mux.Option {
+	return mux.MessageFunc(stanza.NormalMessage, xml.Name{Space: NS, Local: "result"},
+		func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
+			var m resultMsg
+			if err := xml.NewTokenDecoder(r).Decode(&m); err != nil || m.Result == nil {
+				return err
+			}
+			from, in := m.From.Bare().String(), m.Result
+			t.j.mu.Lock()
+			ok, h := slices.Contains(t.j.peers, from), t.j.h
+			t.j.mu.Unlock()
+			go func() {
+				if !ok || h == nil {
+					t.ack(from, in.ID, false, fmt.Sprintf("%s does not take results from %s", t.s.LocalAddr().Bare(), from), "")
+					return
+				}
+				var res host.PartResult
+				if err := json.Unmarshal([]byte(in.Data), &res); err != nil {
+					t.ack(from, in.ID, false, "bad result: "+err.Error(), "")
+					return
+				}
+				if err := h.TakeResult(in.Owner, in.To, in.Part, res); err != nil {
+					if host.Refused(err) {
+						t.ack(from, in.ID, false, err.Error(), "")
+					} // else the sender asks again
+					return
+				}
+				t.ack(from, in.ID, true, "", "")
+			}()
+			return nil
+		})
+}

@@ -59,7 +59,8 @@ type jumpChunk struct {
 // jumpRecord is what travels of a process's record, in its first piece:
 //
 //	<record xmlns='urn:mobilua:0' pid='p3' owner='alice@a.example'
-//	   client='alice@a.example/phone' name='hello.lua' created='2026-12-05T17:00:00Z'>
+//	   client='alice@a.example/phone' name='hello.lua' created='2026-12-05T17:00:00Z'
+//	   part='…' replyto='lua1@a.example/p2'>
 //	  <comment>BASE64</comment><source>BASE64</source>
 //	  <hop host='lua0@c.example' pid='p9' left='2026-12-05T16:59:58Z'/>
 //	</record>
@@ -73,6 +74,8 @@ type jumpRecord struct {
 	Client  string    `xml:"client,attr,omitempty"`
 	Name    string    `xml:"name,attr,omitempty"`
 	Created string    `xml:"created,attr,omitempty"`
+	Part    string    `xml:"part,attr,omitempty"`    // a part (mb.spawn, mb.map) ...
+	ReplyTo string    `xml:"replyto,attr,omitempty"` // ... of this process (host/pid)
 	Comment string    `xml:"urn:mobilua:0 comment,omitempty"`
 	Source  string    `xml:"urn:mobilua:0 source"`
 	Hops    []jumpHop `xml:"urn:mobilua:0 hop"`
@@ -86,7 +89,7 @@ type jumpHop struct {
 
 func recordOut(r host.Record) *jumpRecord {
 	b64 := base64.StdEncoding.EncodeToString
-	j := &jumpRecord{PID: r.PID, Owner: r.Owner, Client: r.Client, Name: r.Name,
+	j := &jumpRecord{PID: r.PID, Owner: r.Owner, Client: r.Client, Name: r.Name, Part: r.Part, ReplyTo: r.ReplyTo,
 		Created: r.Created.UTC().Format(time.RFC3339Nano), Comment: b64([]byte(r.Comment)), Source: b64([]byte(r.Source))}
 	for _, h := range r.Travels {
 		j.Hops = append(j.Hops, jumpHop{Host: h.Host, PID: h.PID, Left: h.Left.UTC().Format(time.RFC3339Nano)})
@@ -95,7 +98,7 @@ func recordOut(r host.Record) *jumpRecord {
 }
 
 func (j *jumpRecord) record() (host.Record, error) {
-	r := host.Record{PID: j.PID, Owner: j.Owner, Client: j.Client, Name: j.Name}
+	r := host.Record{PID: j.PID, Owner: j.Owner, Client: j.Client, Name: j.Name, Part: j.Part, ReplyTo: j.ReplyTo}
 	var err error
 	if j.Created != "" {
 		if r.Created, err = time.Parse(time.RFC3339Nano, j.Created); err != nil {

@@ -52,7 +52,7 @@ func (r *jumpRecord) tokens() xml.TokenReader {
 		inner = append(inner, elem("hop", []string{"host", h.Host, "pid", h.PID, "left", h.Left}))
 	}
 	return elem("record", []string{"pid", r.PID, "owner", r.Owner, "client", r.Client, "name", r.Name,
-		"created", r.Created}, inner...)
+		"created", r.Created, "part", r.Part, "replyto", r.ReplyTo}, inner...)
 }
 
 func (a *jumpAck) tokens() xml.TokenReader {
@@ -63,6 +63,10 @@ func (c *jumpCancel) tokens() xml.TokenReader { return elem("jumpcancel", []stri
 
 func (m *ipc) tokens() xml.TokenReader {
 	return elem("ipc", []string{"id", m.ID, "to", m.To, "from", m.From, "owner", m.Owner}, text(m.Data))
+}
+
+func (r *result) tokens() xml.TokenReader {
+	return elem("result", []string{"id", r.ID, "to", r.To, "part", r.Part, "owner", r.Owner}, text(r.Data))
 }
 
 // body is a chat message's body (in the stream's namespace).

@@ -197,6 +197,15 @@ func (s *switchable) SendAs(pid, to, text string) error {
 	return t.SendAs(pid, to, text)
 }
 
+// Result is the current connection's (host.Resulter).
+func (s *switchable) Result(hostJID, pid, owner, part string, res host.PartResult) error {
+	t := s.cur.Load()
+	if t == nil {
+		return host.ErrNoAnswer
+	}
+	return t.Result(hostJID, pid, owner, part, res)
+}
+
 // PeerStates is the current connection's (host.PeerWatcher).
 func (s *switchable) PeerStates() map[string]string {
 	if t := s.cur.Load(); t != nil {

@@ -1,0 +1,555 @@
+package host
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mobilua/mobilua/continuation"
+	"github.com/mobilua/mobilua/runtime"
+)
+
+// This file is split and join: mb.spawn(target, f, ...) starts f(...) as
+// a part, a child process made from a copy of its parent (its heap, with
+// f and the arguments in it) that starts by calling f, here or on a peer;
+// mb.join(h1, ...) waits for the parts' results; mb.map(f, list) spreads
+// f over list in parts and joins them all.
+//
+// A part is stored with its parent in one transaction (the parent knows
+// it from then on: Record.Parts), and goes to a peer by a jump (exactly
+// once). When it ends, its result (the values f returned, copied as
+// messages are, or its error with its traceback) is kept in its record
+// and sent to its parent's host until that host has stored it
+// (Record.ResultSent); the parent's host stores a result once per part
+// (a second copy, sent again after a crash, is acknowledged and dropped),
+// and drops it with the checkpoint after the parent joined it. So
+// results arrive exactly once; a part's work is done at least once.
+
+const (
+	callSpawn = "mb.spawn"
+	callJoin  = "mb.join"
+	callMap   = "mb.map"
+)
+
+// maxParts is the most parts one process has spawned and not joined.
+const maxParts = 1000
+
+// Part is a part a process spawned and has not joined yet.
+type Part struct {
+	ID   string    `json:"id"`
+	Host string    `json:"host"` // where it was sent (this host's name: here)
+	At   time.Time `json:"at"`
+}
+
+// PartResult is what a part gave: the values its function returned, or
+// its error (the message and the traceback, where it failed).
+type PartResult struct {
+	Values []Plain `json:"values,omitempty"`
+	Error  string  `json:"error,omitempty"`
+	Failed bool    `json:"failed,omitempty"`
+}
+
+// size is what a result counts for (Config.MaxMessage bounds it).
+func (r PartResult) size() int {
+	n := len(r.Error)
+	for _, v := range r.Values {
+		n += v.size()
+	}
+	return n
+}
+
+// Resulter is a transport that carries a part's result to its parent's
+// host.
+type Resulter interface {
+	// Result delivers res, the result of part of process pid on host
+	// (owned by owner), and returns once that host has stored it (or
+	// refused it).
+	Result(host, pid, owner, part string, res PartResult) error
+}
+
+// newPartID is a fresh part ID (96 random bits: nobody guesses another's).
+func newPartID() string {
+	var b [12]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// handle is what mb.spawn returns for a part: {part = ID, host = where}.
+func handle(p Part) runtime.Value {
+	t := runtime.NewTable(0, 2)
+	t.SetStr("part", runtime.String(p.ID))
+	t.SetStr("host", runtime.String(p.Host))
+	return runtime.TableValue(t)
+}
+
+// entry is how a part starts: the function and its arguments, from the
+// values its parent yielded with (in the part's own copy of them).
+type entry func(yielded []runtime.Value) (fn runtime.Value, args []runtime.Value)
+
+// spawnEntry: mb.spawn(target, f, ...) calls f(...).
+func spawnEntry(v []runtime.Value) (runtime.Value, []runtime.Value) { return v[1], v[2:] }
+
+// mapEntry: mb.map(f, list) calls f(list[i]) in part i.
+func mapEntry(i int) entry {
+	return func(v []runtime.Value) (runtime.Value, []runtime.Value) {
+		return v[0], []runtime.Value{v[1].Table().GetInt(i)}
+	}
+}
+
+// spawn is mb.spawn: one part, placed by target. h.mu is held.
+func (h *Host) spawn(pr *proc, args []runtime.Value) (runtime.Value, error) {
+	if len(args) < 2 || args[1].Type() != runtime.TFunction {
+		return runtime.Nil, errors.New("mb.spawn(target, f, ...) wants a function to run")
+	}
+	parts, err := h.makeParts(pr, args[0], []entry{spawnEntry}, false)
+	if err != nil {
+		return runtime.Nil, err
+	}
+	return handle(parts[0]), nil
+}
+
+// mapParts is mb.map(f, list [, opts]): a part for each item of list,
+// placed by opts.on ("auto" when not said), all joined at once. h.mu is
+// held.
+func (h *Host) mapParts(pr *proc, args []runtime.Value) error {
+	if len(args) < 2 || args[0].Type() != runtime.TFunction || args[1].Type() != runtime.TTable {
+		return errors.New("mb.map(f, list [, opts]) wants a function and a table")
+	}
+	target := runtime.String("auto")
+	if len(args) > 2 && args[2].Type() == runtime.TTable {
+		if on := args[2].Table().GetStr("on"); !on.IsNil() {
+			target = on
+		}
+	}
+	n := args[1].Table().Len()
+	entries := make([]entry, n)
+	for i := range entries {
+		entries[i] = mapEntry(i + 1)
+	}
+	_, err := h.makeParts(pr, target, entries, true)
+	return err
+}
+
+// makeParts makes a part for each entry from a copy of pr (stopped in
+// mb.spawn or mb.map), places it by target, and stores pr knowing them
+// with them, in one transaction; with join, pr then waits for them all
+// (mb.map). Parts placed here are queued; the others jump. h.mu is held.
+func (h *Host) makeParts(pr *proc, target runtime.Value, entries []entry, join bool) ([]Part, error) {
+	if n := len(pr.rec.Parts) + len(entries); n > maxParts {
+		return nil, fmt.Errorf("a process has at most %d parts not joined (this would make %d)", maxParts, n)
+	}
+	cont, err := continuation.Freeze(pr.p)
+	if err != nil {
+		return nil, err
+	}
+	parent := pr.rec
+	parent.Parts = slices.Clone(parent.Parts)
+	var kids []*proc
+	var conts [][]byte
+	defer func() { // on failure, the copies made so far go
+		if err != nil {
+			for _, k := range kids {
+				k.drop()
+			}
+		}
+	}()
+	grow := len(cont) - pr.contSize
+	for _, e := range entries {
+		var where string
+		if where, err = h.place(target); err != nil {
+			return nil, err
+		}
+		var kid *proc
+		var kc []byte
+		if kid, kc, err = h.makePart(pr, cont, e); err != nil {
+			return nil, err
+		}
+		kids, conts = append(kids, kid), append(conts, kc)
+		grow += len(kc)
+		p := Part{ID: kid.rec.Part, Host: where, At: time.Now().UTC()}
+		parent.Parts = append(parent.Parts, p)
+		if where != h.cfg.Name {
+			kid.moveTo = where
+		}
+	}
+	if err = h.room(pr.rec.Owner, grow); err != nil {
+		return nil, err
+	}
+	h.saving(pr, &parent)
+	made := parent.Parts[len(parent.Parts)-len(kids):]
+	if join {
+		parent.State, parent.Join, parent.JoinMap = StateJoin, nil, true
+		for _, p := range made {
+			parent.Join = append(parent.Join, p.ID)
+		}
+	} else {
+		parent.SpawnPart = made[0].ID
+	}
+	recs := []*Record{&parent}
+	for _, k := range kids {
+		recs = append(recs, &k.rec)
+	}
+	if err = h.store.PutAll(recs, append([][]byte{cont}, conts...)); err != nil {
+		return nil, err
+	}
+	pr.rec = parent
+	pr.lastSave = time.Now()
+	h.kept(pr, len(cont))
+	for i, k := range kids {
+		h.kept(k, len(conts[i]))
+		k.lastSave = time.Now()
+		h.procs[k.rec.PID] = k
+		h.sendPart(k)
+	}
+	h.log.Info("parts", "pid", pr.rec.PID, "owner", pr.rec.Owner, "parts", len(kids))
+	return made, nil
+}
+
+// makePart makes a part of pr from its continuation cont, starting with
+// entry e, with a fresh PID and random seed; it returns the part and its
+// continuation (not stored yet). h.mu is held.
+func (h *Host) makePart(pr *proc, cont []byte, e entry) (*proc, []byte, error) {
+	if err := h.admit(pr.rec.Owner); err != nil {
+		return nil, nil, err
+	}
+	pid, err := h.store.NextPID()
+	if err != nil {
+		return nil, nil, err
+	}
+	// a part lives as long as its parent may, as a fork does
+	kid := &proc{h: h, rec: Record{PID: pid, Owner: pr.rec.Owner, Client: pr.rec.Client, Source: pr.rec.Source, State: StateRunning,
+		Created: time.Now().UTC(), Started: pr.rec.Started, Parent: pr.rec.PID, Name: pr.rec.Name,
+		Part: newPartID(), ReplyTo: h.cfg.Name + "/" + pr.rec.PID}}
+	if kid.p, err = h.thaw(kid, cont); err != nil {
+		return nil, nil, err
+	}
+	fn, args := e(kid.p.YieldValues())
+	kid.p.Start(fn, args...)
+	var seed [16]byte
+	rand.Read(seed[:])
+	kid.p.Random.S0, kid.p.Random.S1 = binary.LittleEndian.Uint64(seed[:8]), binary.LittleEndian.Uint64(seed[8:])|1
+	kc, err := continuation.Freeze(kid.p)
+	if err != nil {
+		kid.drop()
+		return nil, nil, err
+	}
+	return kid, kc, nil
+}
+
+// sendPart starts a part that was just made: here, or on its way to the
+// peer it was placed on (it runs here if that peer does not take it).
+// h.mu is held.
+func (h *Host) sendPart(k *proc) {
+	to := k.moveTo
+	k.moveTo = ""
+	if to == "" {
+		h.enqueue(k)
+		return
+	}
+	go func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if k.rec.State != StateRunning || h.closing {
+			return
+		}
+		if err := h.jump(k, to); err != nil && !errors.Is(err, errPending) {
+			h.log.Warn("part runs here", "pid", k.rec.PID, "to", to, "err", err)
+			h.enqueue(k)
+		}
+	}()
+}
+
+// place is where a part goes: target is this host's name or nil (here),
+// a peer, a record of mb.hosts(), or "auto": of this host and the peers
+// the directory lists as online with room, the one with the most idle
+// workers, counting the parts placed on each since its record was
+// published. h.mu is held.
+func (h *Host) place(target runtime.Value) (string, error) {
+	if target.IsNil() {
+		return h.cfg.Name, nil
+	}
+	to, err := targetName(target)
+	switch {
+	case err != nil:
+		return "", err
+	case to == "auto":
+		return h.autoPlace(), nil
+	case to == h.cfg.Name:
+		return to, nil
+	case !h.isPeer(to):
+		return "", fmt.Errorf("%s is not a peer of this host", to)
+	}
+	return to, nil
+}
+
+// autoPlace is where "auto" places a part (place). h.mu is held.
+func (h *Host) autoPlace() string {
+	now := time.Now()
+	if h.placed == nil {
+		h.placed = map[string][]time.Time{}
+	}
+	self := h.self()
+	best, bestScore := self, self.Workers-self.Running
+	for _, s := range h.candidates(self) {
+		if score := s.Workers - s.Running - h.placedSince(s.JID, s.Updated); score > bestScore ||
+			score == bestScore && s.Free > best.Free {
+			best, bestScore = s, score
+		}
+	}
+	if best.JID != h.cfg.Name {
+		h.placed[best.JID] = append(h.placed[best.JID], now)
+	}
+	return best.JID
+}
+
+// placedSince counts the parts placed on jid after t (its record does not
+// know them yet), and forgets those its record knows. h.mu is held.
+func (h *Host) placedSince(jid string, t time.Time) int {
+	ts := h.placed[jid]
+	i := 0
+	for i < len(ts) && !ts[i].After(t) {
+		i++
+	}
+	h.placed[jid] = ts[i:]
+	return len(ts) - i
+}
+
+// candidates are the peers a process may go to now: in the directory,
+// online, with room. h.mu is held.
+func (h *Host) candidates(self Server) []Server {
+	peers := h.Peers()
+	var out []Server
+	for _, s := range h.servers(self)[1:] {
+		if slices.Contains(peers, s.JID) && s.online() && !s.Updated.IsZero() && (s.Capacity == 0 || s.Free > 0) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// join is mb.join(h1, ...): pr waits for the results of these parts of
+// its own. h.mu is held.
+func (h *Host) join(pr *proc, handles []runtime.Value) error {
+	if len(handles) == 0 {
+		return errors.New("mb.join wants the handles of parts (what mb.spawn returned)")
+	}
+	var ids []string
+	for i, v := range handles {
+		var id string
+		if t := v.Table(); t != nil {
+			id, _ = t.GetStr("part").Str()
+		}
+		if !slices.ContainsFunc(pr.rec.Parts, func(p Part) bool { return p.ID == id }) || slices.Contains(pr.joined, id) {
+			return fmt.Errorf("argument %d of mb.join is not a part of this process that is still to be joined", i+1)
+		}
+		ids = append(ids, id)
+	}
+	pr.rec.Join, pr.rec.JoinMap = ids, false
+	return nil
+}
+
+// wait makes pr wait in mb.join or mb.map for the parts in its record's
+// Join, or goes on at once if their results are here. h.mu is held.
+func (h *Host) wait(pr *proc) {
+	pr.rec.State = StateJoin
+	if !h.tryJoin(pr) {
+		h.park(pr)
+	}
+}
+
+// tryJoin ends pr's wait in mb.join or mb.map if every part it waits for
+// has given its result: mb.join returns the values (one part: all it
+// returned; several: the first of each), mb.map the list of the first
+// values; a part that failed raises its error in pr. h.mu is held.
+func (h *Host) tryJoin(pr *proc) bool {
+	if pr.rec.State != StateJoin {
+		return false
+	}
+	results, err := h.store.Results(pr.rec.PID)
+	if err != nil {
+		h.log.Error("results", "pid", pr.rec.PID, "err", err)
+		return false
+	}
+	for _, id := range pr.rec.Join {
+		if _, ok := results[id]; !ok {
+			return false
+		}
+	}
+	if err := h.load(pr); errors.Is(err, errBusy) {
+		h.later(pr, func() { h.tryJoin(pr) })
+		return true
+	} else if err != nil {
+		return true // it failed
+	}
+	args := []runtime.Value{} // not nil: joinedParts tells taken results by it
+	for i, id := range pr.rec.Join {
+		r := results[id]
+		if r.Failed {
+			pr.raise = runtime.String(fmt.Sprintf("part %d (%s) failed: %s", i+1, partWhere(pr, id), r.Error))
+			break
+		}
+		vals := make([]runtime.Value, len(r.Values))
+		for j, v := range r.Values {
+			vals[j] = v.Value(pr.p)
+		}
+		if len(pr.rec.Join) == 1 && !pr.rec.JoinMap {
+			args = vals
+		} else if len(vals) > 0 {
+			args = append(args, vals[0])
+		} else {
+			args = append(args, runtime.Nil)
+		}
+	}
+	if pr.rec.JoinMap {
+		list := runtime.NewTable(len(args), 0)
+		for i, v := range args {
+			list.SetInt(i+1, v)
+		}
+		args = []runtime.Value{runtime.TableValue(list)}
+	}
+	pr.args, pr.joined = args, append(pr.joined, pr.rec.Join...)
+	pr.rec.State = StateRunning
+	h.enqueue(pr)
+	return true
+}
+
+// partWhere names the host a part of pr was sent to.
+func partWhere(pr *proc, id string) string {
+	for _, p := range pr.rec.Parts {
+		if p.ID == id {
+			return "on " + p.Host
+		}
+	}
+	return id
+}
+
+// joinedParts drops from rec, about to be stored with pr's state now, the
+// parts pr has joined, once it has taken their results (their results
+// go from the store with that record); until then, pr.joined keeps them
+// from being joined again. h.mu is held.
+func joinedParts(pr *proc, rec *Record) {
+	if pr.joined == nil || pr.args != nil || !pr.raise.IsNil() {
+		return // not yet taken: the state is still the one waiting for them
+	}
+	rec.Parts = slices.DeleteFunc(slices.Clone(rec.Parts), func(p Part) bool { return slices.Contains(pr.joined, p.ID) })
+	pr.joined = nil
+}
+
+// partResult is what part pr, which ends in state st, gives its parent.
+// h.mu is held.
+func (h *Host) partResult(pr *proc, st State, reason string) *PartResult {
+	switch {
+	case st == StateFinished && pr.p != nil:
+		r := &PartResult{}
+		size := 0
+		for _, v := range pr.p.Results() {
+			c, err := copyValue(v, h.cfg.MaxMessage-size)
+			if err != nil {
+				return &PartResult{Failed: true, Error: "its result cannot go to its parent: " + err.Error()}
+			}
+			size += c.size()
+			r.Values = append(r.Values, c)
+		}
+		return r
+	case st == StateFailed:
+		return &PartResult{Failed: true, Error: truncate(reason+pr.traceback, h.cfg.MaxMessage)}
+	}
+	return &PartResult{Failed: true, Error: string(st)}
+}
+
+// partEnded keeps the result of part pr, which ends, and sends it to its
+// parent. h.mu is held.
+func (h *Host) partEnded(pr *proc, st State, reason string) {
+	if pr.rec.Part == "" || st == StateMigrated || pr.rec.Result != nil {
+		return
+	}
+	pr.rec.Result = h.partResult(pr, st, reason)
+}
+
+// sendResult sends part pr's result to its parent's host after d, and
+// again (later each time) until that host has it or refuses it. h.mu is
+// held.
+func (h *Host) sendResult(pr *proc, d time.Duration) {
+	if pr.rec.Result == nil || pr.rec.ResultSent {
+		return
+	}
+	rec := pr.rec
+	time.AfterFunc(d, func() {
+		parentHost, pid, _ := strings.Cut(rec.ReplyTo, "/")
+		var err error
+		if parentHost == h.cfg.Name {
+			err = h.TakeResult(rec.Owner, pid, rec.Part, *rec.Result)
+		} else if r, ok := h.tr.(Resulter); ok {
+			err = r.Result(parentHost, pid, rec.Owner, rec.Part, *rec.Result)
+		} else {
+			err = fmt.Errorf("this host cannot reach %s", parentHost)
+		}
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.closing {
+			return
+		}
+		var refused *refusedError
+		switch {
+		case err == nil, errors.As(err, &refused):
+			if err != nil {
+				h.log.Warn("part result refused", "pid", rec.PID, "parent", rec.ReplyTo, "err", err)
+			}
+			pr.rec.ResultSent = true
+			h.store.Put(&pr.rec, nil, false)
+		case d < time.Hour:
+			h.sendResult(pr, max(2*d, h.cfg.JumpRetry/4, time.Second))
+		default:
+			h.log.Warn("part result not delivered", "pid", rec.PID, "parent", rec.ReplyTo, "err", err)
+		}
+	})
+}
+
+// refusedError is a result its parent's host will never take.
+type refusedError struct{ msg string }
+
+func (e *refusedError) Error() string { return e.msg }
+
+// Refused says whether err is a refusal of TakeResult's that sending
+// again does not change (a transport passes it on as such).
+func Refused(err error) bool {
+	var r *refusedError
+	return errors.As(err, &r)
+}
+
+// RefusedResult makes a refusal that a transport received (Refused).
+func RefusedResult(msg string) error { return &refusedError{msg} }
+
+// TakeResult stores res, the result of part of process pid (owned by
+// owner), if pid waits for that part's result; it returns once stored. A
+// result that came before (sent again) is taken without a second copy.
+func (h *Host) TakeResult(owner, pid, part string, res PartResult) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr := h.procs[pid]
+	switch {
+	case pr == nil || !pr.rec.State.live():
+		return &refusedError{fmt.Sprintf("no live process %s", pid)}
+	case pr.rec.Owner != owner:
+		return &refusedError{fmt.Sprintf("%s is not %s's", pid, owner)}
+	case !slices.ContainsFunc(pr.rec.Parts, func(p Part) bool { return p.ID == part }):
+		return nil // joined already: this is a copy
+	case res.size() > h.cfg.MaxMessage+1024:
+		res = PartResult{Failed: true, Error: fmt.Sprintf("its result is larger than %d bytes", h.cfg.MaxMessage)}
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	if err := h.store.PutResult(pid, part, b); err != nil {
+		return err
+	}
+	h.tryJoin(pr)
+	return nil
+}
