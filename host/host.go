@@ -80,6 +80,10 @@ type Config struct {
 	MaxLifetime time.Duration // wall-clock time a process may take from its start (0: no limit)
 	OutputEvery time.Duration // at most one output message per process this often
 	JumpRetry   time.Duration // how soon a jump with no settled outcome is tried again
+	// PartDeadline: a part (mb.spawn, mb.map) whose host does not answer
+	// pings this long after it was sent there is run again elsewhere,
+	// from its parent's copy of it, while its parent waits for it
+	PartDeadline time.Duration
 	// NoSync: the store does not wait for the disk at each change (see
 	// Store.SetSync): faster jumps and commands, safe against the host
 	// being killed, not against the machine failing.
@@ -115,7 +119,7 @@ func DefaultConfig() Config {
 		MaxProcs: 10_000, MaxEnded: 50, MaxStored: 256 << 20, MaxMail: 100, MaxMailBytes: 1 << 20, MaxMessage: 64 << 10, MaxStanza: 64 << 10,
 		SendRate: 20, OwnerRate: 50, JumpRate: 4 << 20,
 		MaxLoad: 1 << 20, LoadTimeout: 10 * time.Second, MaxLifetime: 24 * time.Hour, OutputEvery: time.Second,
-		JumpRetry: 10 * time.Second}
+		JumpRetry: 10 * time.Second, PartDeadline: time.Minute}
 }
 
 // proc is a live process.
@@ -232,6 +236,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 		pr := &proc{h: h, rec: *r}
 		h.procs[r.PID] = pr
 		h.kept(pr, sizes[r.PID])
+		h.stored[r.Owner] += copyBytes(r.Parts)
 		if r.Alias != "" {
 			h.aliases[aliasKey(r.Owner, r.Alias)] = r.PID
 		}
@@ -263,6 +268,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	h.wg.Add(1)
 	go h.worker(&h.steps, h.stepReady)
 	go h.sender()
+	go h.watchParts()
 	return h, nil
 }
 
@@ -436,6 +442,8 @@ func (h *Host) end(pr *proc, st State, reason string) {
 	pr.rec.State, pr.rec.Reason = st, reason
 	h.log.Info("process ended", "pid", pr.rec.PID, "owner", pr.rec.Owner, "state", st, "reason", reason)
 	h.partEnded(pr, st, reason)
+	h.stored[pr.rec.Owner] -= copyBytes(pr.rec.Parts) // its copies go with it
+	pr.rec.Parts, pr.joined = nil, nil
 	pr.drop()
 	if pr.timer != nil {
 		pr.timer.Stop()
@@ -607,7 +615,7 @@ func (h *Host) saving(pr *proc, rec *Record) {
 	if pr.p.YieldedBy() != callSpawn {
 		rec.SpawnPart = ""
 	}
-	joinedParts(pr, rec)
+	h.joinedParts(pr, rec)
 }
 
 // worker runs slices of the processes in queue (the run queue, or the

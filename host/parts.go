@@ -45,6 +45,15 @@ type Part struct {
 	ID   string    `json:"id"`
 	Host string    `json:"host"` // where it was sent (this host's name: here)
 	At   time.Time `json:"at"`
+	Size int       `json:"size,omitempty"` // bytes of the parent's copy of it (the store keeps)
+}
+
+// copyBytes is what the parent's copies of parts take in the store.
+func copyBytes(parts []Part) (n int) {
+	for _, p := range parts {
+		n += p.Size
+	}
+	return n
 }
 
 // PartResult is what a part gave: the values its function returned, or
@@ -159,10 +168,11 @@ func (h *Host) makeParts(pr *proc, target runtime.Value, entries []entry, join b
 			}
 		}
 	}()
-	grow := len(cont) - pr.contSize
+	grow, copied := len(cont)-pr.contSize, 0
+	placed := map[string]int{} // by this call: not yet counted anywhere
 	for _, e := range entries {
 		var where string
-		if where, err = h.place(target); err != nil {
+		if where, err = h.place(target, placed); err != nil {
 			return nil, err
 		}
 		var kid *proc
@@ -171,14 +181,15 @@ func (h *Host) makeParts(pr *proc, target runtime.Value, entries []entry, join b
 			return nil, err
 		}
 		kids, conts = append(kids, kid), append(conts, kc)
-		grow += len(kc)
-		p := Part{ID: kid.rec.Part, Host: where, At: time.Now().UTC()}
+		placed[where]++
+		grow, copied = grow+len(kc), copied+len(kc)
+		p := Part{ID: kid.rec.Part, Host: where, At: time.Now().UTC(), Size: len(kc)}
 		parent.Parts = append(parent.Parts, p)
 		if where != h.cfg.Name {
 			kid.moveTo = where
 		}
 	}
-	if err = h.room(pr.rec.Owner, grow); err != nil {
+	if err = h.room(pr.rec.Owner, grow+copied); err != nil { // the parts, and the parent's copies of them
 		return nil, err
 	}
 	h.saving(pr, &parent)
@@ -191,16 +202,17 @@ func (h *Host) makeParts(pr *proc, target runtime.Value, entries []entry, join b
 	} else {
 		parent.SpawnPart = made[0].ID
 	}
-	recs := []*Record{&parent}
-	for _, k := range kids {
-		recs = append(recs, &k.rec)
+	recs := make([]*Record, len(kids))
+	for i, k := range kids {
+		recs[i] = &k.rec
 	}
-	if err = h.store.PutAll(recs, append([][]byte{cont}, conts...)); err != nil {
+	if err = h.store.PutParts(&parent, cont, recs, conts); err != nil {
 		return nil, err
 	}
 	pr.rec = parent
 	pr.lastSave = time.Now()
 	h.kept(pr, len(cont))
+	h.stored[pr.rec.Owner] += copied
 	for i, k := range kids {
 		h.kept(k, len(conts[i]))
 		k.lastSave = time.Now()
@@ -269,8 +281,8 @@ func (h *Host) sendPart(k *proc) {
 // a peer, a record of mb.hosts(), or "auto": of this host and the peers
 // the directory lists as online with room, the one with the most idle
 // workers, counting the parts placed on each since its record was
-// published. h.mu is held.
-func (h *Host) place(target runtime.Value) (string, error) {
+// published, and those placed just now (not yet made). h.mu is held.
+func (h *Host) place(target runtime.Value, placed map[string]int) (string, error) {
 	if target.IsNil() {
 		return h.cfg.Name, nil
 	}
@@ -279,7 +291,7 @@ func (h *Host) place(target runtime.Value) (string, error) {
 	case err != nil:
 		return "", err
 	case to == "auto":
-		return h.autoPlace(), nil
+		return h.autoPlace(placed), nil
 	case to == h.cfg.Name:
 		return to, nil
 	case !h.isPeer(to):
@@ -289,21 +301,22 @@ func (h *Host) place(target runtime.Value) (string, error) {
 }
 
 // autoPlace is where "auto" places a part (place). h.mu is held.
-func (h *Host) autoPlace() string {
+func (h *Host) autoPlace(placed map[string]int) string {
 	now := time.Now()
 	if h.placed == nil {
 		h.placed = map[string][]time.Time{}
 	}
 	self := h.self()
-	best, bestScore := self, self.Workers-self.Running
+	best, bestScore := self, self.Workers-self.Running-placed[self.JID]
 	for _, s := range h.candidates(self) {
-		if score := s.Workers - s.Running - h.placedSince(s.JID, s.Updated); score > bestScore ||
+		if score := s.Workers - s.Running - h.placedSince(s.JID, s.Updated) - placed[s.JID]; score > bestScore ||
 			score == bestScore && s.Free > best.Free {
 			best, bestScore = s, score
 		}
 	}
 	if best.JID != h.cfg.Name {
 		h.placed[best.JID] = append(h.placed[best.JID], now)
+		placed[best.JID]-- // counted by placedSince from now on
 	}
 	return best.JID
 }
@@ -431,13 +444,15 @@ func partWhere(pr *proc, id string) string {
 
 // joinedParts drops from rec, about to be stored with pr's state now, the
 // parts pr has joined, once it has taken their results (their results
-// go from the store with that record); until then, pr.joined keeps them
-// from being joined again. h.mu is held.
-func joinedParts(pr *proc, rec *Record) {
+// and copies go from the store with that record); until then, pr.joined
+// keeps them from being joined again. h.mu is held.
+func (h *Host) joinedParts(pr *proc, rec *Record) {
 	if pr.joined == nil || pr.args != nil || !pr.raise.IsNil() {
 		return // not yet taken: the state is still the one waiting for them
 	}
+	before := copyBytes(rec.Parts)
 	rec.Parts = slices.DeleteFunc(slices.Clone(rec.Parts), func(p Part) bool { return slices.Contains(pr.joined, p.ID) })
+	h.stored[rec.Owner] -= before - copyBytes(rec.Parts)
 	pr.joined = nil
 }
 
@@ -552,4 +567,96 @@ func (h *Host) TakeResult(owner, pid, part string, res PartResult) error {
 	}
 	h.tryJoin(pr)
 	return nil
+}
+
+// watchParts looks, every quarter of PartDeadline (5 s at most), for the
+// parts processes wait for whose hosts stopped answering, and runs them
+// again elsewhere, until the host closes.
+func (h *Host) watchParts() {
+	if h.cfg.PartDeadline <= 0 {
+		return
+	}
+	for {
+		time.Sleep(min(h.cfg.PartDeadline/4, 5*time.Second))
+		h.mu.Lock()
+		if h.closing {
+			h.mu.Unlock()
+			return
+		}
+		h.checkParts()
+		h.mu.Unlock()
+	}
+}
+
+// checkParts runs again each part a process waits for that was sent to a
+// host more than PartDeadline ago which the last ping did not find, and
+// whose result has not come. h.mu is held.
+func (h *Host) checkParts() {
+	w, ok := h.tr.(PeerWatcher)
+	if !ok {
+		return
+	}
+	states := w.PeerStates()
+	late := time.Now().Add(-h.cfg.PartDeadline)
+	for _, pr := range h.procs {
+		if pr.rec.State != StateJoin {
+			continue
+		}
+		var results map[string]PartResult
+		for i, p := range pr.rec.Parts {
+			if p.Host == h.cfg.Name || p.At.After(late) || strings.HasPrefix(states[p.Host], "online") || !slices.Contains(pr.rec.Join, p.ID) {
+				continue
+			}
+			if results == nil {
+				var err error
+				if results, err = h.store.Results(pr.rec.PID); err != nil {
+					break
+				}
+			}
+			if _, done := results[p.ID]; !done {
+				h.rerun(pr, i, states[p.Host])
+			}
+		}
+	}
+}
+
+// rerun runs part i of pr again, from pr's copy of it, where "auto"
+// places it (a host that answers). h.mu is held.
+func (h *Host) rerun(pr *proc, i int, why string) {
+	p := pr.rec.Parts[i]
+	cont, err := h.store.PartCopy(pr.rec.PID, p.ID)
+	if err == nil {
+		err = h.admit(pr.rec.Owner)
+	}
+	var pid string
+	if err == nil {
+		pid, err = h.store.NextPID()
+	}
+	if err != nil {
+		h.log.Warn("part not run again", "pid", pr.rec.PID, "part", p.ID, "err", err)
+		return
+	}
+	kid := &proc{h: h, rec: Record{PID: pid, Owner: pr.rec.Owner, Client: pr.rec.Client, Source: pr.rec.Source, State: StateRunning,
+		Created: time.Now().UTC(), Started: pr.rec.Started, Parent: pr.rec.PID, Name: pr.rec.Name, Part: p.ID, ReplyTo: h.cfg.Name + "/" + pr.rec.PID}}
+	if kid.p, err = h.thaw(kid, cont); err != nil {
+		h.log.Warn("part not run again", "pid", pr.rec.PID, "part", p.ID, "err", err)
+		return
+	}
+	where := h.autoPlace(map[string]int{})
+	parent := pr.rec
+	parent.Parts = slices.Clone(parent.Parts)
+	parent.Parts[i].Host, parent.Parts[i].At = where, time.Now().UTC()
+	if err := h.store.PutPair(&parent, nil, &kid.rec, cont); err != nil {
+		kid.drop()
+		h.log.Warn("part not run again", "pid", pr.rec.PID, "part", p.ID, "err", err)
+		return
+	}
+	pr.rec = parent
+	h.kept(kid, len(cont))
+	h.procs[pid] = kid
+	if where != h.cfg.Name {
+		kid.moveTo = where
+	}
+	h.log.Warn("part run again", "pid", pr.rec.PID, "part", p.ID, "from", p.Host, "state", why, "to", where, "as", pid)
+	h.sendPart(kid)
 }

@@ -1,6 +1,7 @@
 package host
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -28,6 +29,9 @@ import (
 //	results  pid → a bucket: part ID → the part's result (PartResult,
 //	       JSON), until the checkpoint after the process joined it
 //	       (parts.go; a store without the bucket gets it when opened)
+//	copies  pid → a bucket: part ID → the continuation the part started
+//	       from (run again from it when its host stops answering), as
+//	       long as the process has not joined it (the same)
 //
 // A record and its continuation are written in one transaction, so a host
 // killed at any moment finds both from the same instant.
@@ -41,6 +45,7 @@ var (
 	bMigr  = []byte("migrations")
 	bSess  = []byte("sessions")
 	bRes   = []byte("results")
+	bCopy  = []byte("copies")
 )
 
 // Record is what the store keeps of a process besides its continuation.
@@ -127,7 +132,7 @@ func OpenStore(path string) (*Store, error) {
 		if err != nil {
 			return err
 		}
-		for _, b := range [][]byte{bProcs, bConts, bMail, bMigr, bSess, bRes} {
+		for _, b := range [][]byte{bProcs, bConts, bMail, bMigr, bSess, bRes, bCopy} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -320,39 +325,70 @@ func putTx(tx *bolt.Tx, r *Record, cont []byte, dropCont bool) error {
 	return nil
 }
 
-// pruneResults drops the results of parts r no longer waits for (all of
-// them when it ends).
+// pruneResults drops the results and copies of parts r no longer waits
+// for (all of them when it ends).
 func pruneResults(tx *bolt.Tx, r *Record, ended bool) error {
-	rb := tx.Bucket(bRes)
-	b := rb.Bucket([]byte(r.PID))
-	switch {
-	case b == nil:
-		return nil
-	case ended:
-		return rb.DeleteBucket([]byte(r.PID))
-	}
-	c := b.Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		if !slices.ContainsFunc(r.Parts, func(p Part) bool { return p.ID == string(k) }) {
-			if err := c.Delete(); err != nil {
+	for _, name := range [][]byte{bRes, bCopy} {
+		rb := tx.Bucket(name)
+		b := rb.Bucket([]byte(r.PID))
+		switch {
+		case b == nil:
+			continue
+		case ended:
+			if err := rb.DeleteBucket([]byte(r.PID)); err != nil {
 				return err
+			}
+			continue
+		}
+		c := b.Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if !slices.ContainsFunc(r.Parts, func(p Part) bool { return p.ID == string(k) }) {
+				if err := c.Delete(); err != nil {
+					return err
+				}
 			}
 		}
 	}
 	return nil
 }
 
-// PutAll writes processes in one transaction (a parent and the parts it
-// made: all, or none).
-func (s *Store) PutAll(rs []*Record, conts [][]byte) error {
+// PutParts writes a parent and the parts it made, and keeps each part's
+// continuation as the parent's copy of it, in one transaction (all, or
+// none).
+func (s *Store) PutParts(parent *Record, cont []byte, parts []*Record, conts [][]byte) error {
 	return s.update(func(tx *bolt.Tx) error {
-		for i, r := range rs {
+		if err := putTx(tx, parent, cont, false); err != nil {
+			return err
+		}
+		copies, err := tx.Bucket(bCopy).CreateBucketIfNotExists([]byte(parent.PID))
+		if err != nil {
+			return err
+		}
+		for i, r := range parts {
 			if err := putTx(tx, r, conts[i], false); err != nil {
+				return err
+			}
+			if err := copies.Put([]byte(r.Part), conts[i]); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// PartCopy returns the continuation part of process pid started from.
+func (s *Store) PartCopy(pid, part string) ([]byte, error) {
+	var cont []byte
+	err := s.view(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bCopy).Bucket([]byte(pid)); b != nil {
+			cont = bytes.Clone(b.Get([]byte(part)))
+		}
+		if cont == nil {
+			return fmt.Errorf("no copy of part %s of %s", part, pid)
+		}
+		return nil
+	})
+	return cont, err
 }
 
 // PutResult stores the result of a part of process pid, unless one is

@@ -35,6 +35,10 @@ type childConfig struct {
 	Store  string
 	Crash  string // the fail point where the host kills itself ("": none)
 	NoSync bool   // the store does not sync (host.Config.NoSync)
+	// Directory: the publish-subscribe service it publishes its record
+	// to, every DirEvery (its load looked at every 100 ms)
+	Directory string
+	DirEvery  time.Duration
 }
 
 // hostChild runs a host until its standard input closes, then closes it
@@ -61,6 +65,11 @@ func hostChild(js string) int {
 	defer tr.Close()
 	tr.SetPeers(c.Peers)
 	tr.AckTimeout, tr.FailPoint = 500*time.Millisecond, die
+	if c.Directory != "" {
+		directoryEvery.Store(int64(c.DirEvery))
+		loadEvery.Store(int64(100 * time.Millisecond))
+		tr.SetDirectory(c.Directory, "")
+	}
 	st, err := host.OpenStore(c.Store)
 	if err != nil {
 		fmt.Println("ERR", err)

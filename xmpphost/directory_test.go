@@ -1,10 +1,14 @@
 package xmpphost
 
 import (
+	"bytes"
 	"context"
 	"encoding/xml"
+	"log/slog"
+	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -209,7 +213,7 @@ local hosts = {}
 for h, n in pairs(on) do hosts[#hosts + 1] = h end
 table.sort(hosts)
 print("map", #r, ok, table.concat(hosts, " "))
-print(pcall(mb.map, function(x) if x == 3 then error("three") end return x end, {1, 2, 3}, {on = "` + h2 + `"}))`)
+print(pcall(mb.map, function(x) if x == 3 then error("three") end return x end, {1, 2, 3}, {on = "`+h2+`"}))`)
 	user.waitFor(t, h1+": p1")
 	user.Send(h1, "run p1")
 	got := user.waitFor(t, "map\t60\t")
@@ -220,4 +224,78 @@ print(pcall(mb.map, function(x) if x == 3 then error("three") end return x end, 
 	if !strings.Contains(got, "false\tpart 3 (on "+h2+") failed: p1:10: three\nstack traceback:") {
 		t.Errorf("a part's error: %q", got)
 	}
+}
+
+// TestMapKill: a host running parts of an mb.map is killed (SIGKILL) in
+// the middle of it; the parent runs those parts again on the hosts that
+// answer, and the map completes with every result right, once.
+func TestMapKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("three hosts, one killed: seconds")
+	}
+	defer peerEvery.Store(peerEvery.Swap(int64(200 * time.Millisecond)))
+	old, oldLoad := directoryEvery.Load(), loadEvery.Load()
+	directoryEvery.Store(int64(2 * time.Second))
+	loadEvery.Store(int64(100 * time.Millisecond))
+	t.Cleanup(func() { directoryEvery.Store(old); loadEvery.Store(oldLoad) })
+	env := startProsodyAccounts(t, []string{"XMPP_COMPONENT_PORT=0", "XMPP_PUBSUB=1"},
+		"host1@a.localhost:pw1", "host2@b.localhost:pw2", "host3@a.localhost:pw3", "user@a.localhost:pwu")
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	h1, h2, h3 := env["XMPP_JID1"], env["XMPP_JID2"], env["XMPP_JID3"]
+	var log syncBuffer // host 1's log
+	dir := func(tr *Transport, hc *host.Config) {
+		if err := tr.SetDirectory(env["XMPP_PUBSUB_JID"], ""); err != nil {
+			t.Fatal(err)
+		}
+		hc.PartDeadline = time.Second
+		if hc.Name == h1 {
+			hc.Log = slog.New(slog.NewTextHandler(&log, nil))
+		}
+	}
+	_, a := xmppHostWith(t, ctx, env, "1", dir, h2, h3)
+	_, b := xmppHostWith(t, ctx, env, "2", dir, h1, h3)
+	c := startHostProc(t, childConfig{Login: Config{JID: h3, Password: env["XMPP_PASS3"], Addr: env["XMPP_ADDR"], TLS: true,
+		CAFile: env["XMPP_CA"], Resource: HostResource}, Peers: []string{h1, h2}, Store: filepath.Join(t.TempDir(), "c.db"),
+		Directory: env["XMPP_PUBSUB_JID"], DirEvery: 2 * time.Second})
+	waitListed(t, []*host.Host{a, b}, []string{h1, h2, h3}, 10*time.Second)
+	user := newUser(t, ctx, env, "4")
+	user.Send(h1, `new
+local items = {}
+for i = 1, 30 do items[i] = i end
+local r = mb.map(function(x) local t = os.clock() while os.clock() - t < 0.3 do end return {x * x, mb.host()} end, items)
+local ok, on = #r == 30, {}
+for i = 1, 30 do ok = ok and r[i][1] == i * i; on[r[i][2]] = (on[r[i][2]] or 0) + 1 end
+print("map", ok, on["`+h1+`"], on["`+h2+`"], on["`+h3+`"])`)
+	user.waitFor(t, h1+": p1")
+	user.Send(h1, "run p1")
+	time.Sleep(time.Second) // host 3 has finished some of its parts, not all
+	c.cmd.Process.Kill()
+	got := user.waitFor(t, "map\t")
+	if !strings.HasPrefix(got, h1+": map\ttrue\t") {
+		t.Fatalf("the map: %q", got)
+	}
+	again := strings.Count(log.String(), "part run again")
+	if again == 0 || !strings.Contains(log.String(), "from="+h3) {
+		t.Errorf("no part of host 3 ran again:\n%s", log.String())
+	}
+	t.Logf("%s (results by host 1, 2, 3); %d parts ran again", got, again)
+}
+
+// syncBuffer is a bytes.Buffer for several goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -40,6 +40,7 @@ type fileConfig struct {
 		OutputEvery      duration `toml:"output_every"`
 		CheckpointEvery  duration `toml:"checkpoint_every"`
 		MaxLifetime      duration `toml:"max_lifetime"`
+		PartDeadline     duration `toml:"part_deadline"`
 		MaxProcsPerOwner int      `toml:"max_processes_per_owner"`
 		MaxProcs         int      `toml:"max_processes"`
 		MaxEnded         int      `toml:"ended_processes_kept"`
@@ -146,7 +147,7 @@ func loadConfig(path string, acct account, store *string, peers *peerList) (host
 			*dst = v
 		}
 	}
-	for dst, v := range map[*time.Duration]duration{&hc.OutputEvery: l.OutputEvery, &hc.CheckpointEvery: l.CheckpointEvery, &hc.MaxLifetime: l.MaxLifetime} {
+	for dst, v := range map[*time.Duration]duration{&hc.OutputEvery: l.OutputEvery, &hc.CheckpointEvery: l.CheckpointEvery, &hc.MaxLifetime: l.MaxLifetime, &hc.PartDeadline: l.PartDeadline} {
 		if v.Duration > 0 {
 			*dst = v.Duration
 		}
