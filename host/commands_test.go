@@ -27,6 +27,10 @@ func TestExamples(t *testing.T) {
 	if tr.WaitFor(alice, "sum of 1..1000000 = 500000500000", 20*time.Second) == "" {
 		t.Errorf("example 3: %q", tr.Messages(alice))
 	}
+	ask(t, h, tr, alice, "example 6")
+	if tr.WaitFor(alice, "primes below 160000: 14683", 20*time.Second) == "" {
+		t.Errorf("example 6: %q", tr.Messages(alice))
+	}
 	h.Handle(alice, "example 99")
 	if tr.WaitFor(alice, "example wants a number from 1 to", time.Second) == "" {
 		t.Errorf("example 99: %q", tr.Messages(alice))
