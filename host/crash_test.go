@@ -205,3 +205,53 @@ func TestCrash(t *testing.T) {
 	c.cmd.Wait()
 	t.Logf("%d messages and %d processes acknowledged across 6 kills; all there", len(acked), len(pids))
 }
+
+// TestPartsCrash kills a host with SIGKILL again and again while a
+// process spreads work over parts (mb.map, and mb.spawn with mb.join) and
+// starts it again on its store: each time the process goes on, and in
+// the end its results are all there, each once.
+func TestPartsCrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and kills host processes")
+	}
+	path := filepath.Join(t.TempDir(), "s.db")
+	rng := rand.New(rand.NewSource(2))
+	c := startChild(t, path)
+	// one line: the child reads a command a line
+	code := `new local items = {} for i = 1, 40 do items[i] = i end local function work(x) local s = 0 for i = 1, 200000 do s = s + i % 3 end return x * x end local r = mb.map(work, items) local ok = #r == 40 for i = 1, 40 do ok = ok and r[i] == i * i end local hs = {} for i = 1, 20 do hs[i] = mb.spawn(nil, work, i) end local sum = 0 for i = 1, 20 do sum = sum + mb.join(hs[i]) end print("parts done", ok, sum)`
+	if pid, ok := c.do(alice, code); !ok || pid != "p1" {
+		t.Fatalf("new: %q %v", pid, ok)
+	}
+	c.do(alice, "run p1")
+	// what p1 printed is kept with it (output p1): a message on its way
+	// when the host was killed is not
+	done := func(c *child) bool {
+		out, _ := c.do(alice, "output p1")
+		if !strings.Contains(out, "parts done") {
+			return false
+		}
+		if !strings.Contains(out, "parts done\ttrue\t2870") {
+			t.Fatalf("wrong results: %s", out)
+		}
+		return true
+	}
+	kills := 0
+	for ; kills < 8 && !done(c); kills++ {
+		time.Sleep(time.Duration(20+rng.Intn(150)) * time.Millisecond)
+		c.cmd.Process.Kill()
+		c.cmd.Wait()
+		<-c.done
+		c = startChild(t, path)
+	}
+	for deadline := time.Now().Add(30 * time.Second); !done(c); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			ps, _ := c.do(alice, "ps")
+			out, _ := c.do(alice, "output p1")
+			t.Fatalf("no result after %d kills: %q\n%s\n%s", kills, c.messages(), ps, out)
+		}
+	}
+	c.in.Flush()
+	c.cmd.Process.Kill()
+	c.cmd.Wait()
+	t.Logf("the parts' results came right after %d kills", kills)
+}
