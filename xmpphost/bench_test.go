@@ -195,3 +195,87 @@ for i = 1, %d do assert(mb.jump(hosts[i %% 2 + 1])) end`, a, bb, n))
 	b.ReportMetric(float64(n)/pingpong.Seconds(), "jumps/s")
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/2/1024, "KiB/host")
 }
+
+// BenchmarkMap measures split and join on a private Prosody, with two
+// hosts of one worker each (one core each: this machine has two):
+//
+//   - s-map-1host, s-map-2hosts: an mb.map of 32 CPU-bound parts of about
+//     100 ms each, all on the host that runs it, and spread by "auto"
+//     over both; speedup is the first over the second;
+//   - µs-spawnjoin-peer, µs-spawnjoin-here: one mb.spawn and mb.join of a
+//     function that returns at once, on the peer and on the same host
+//     (the mean of 50 in a row), against µs-call, a plain call.
+func BenchmarkMap(b *testing.B) {
+	old, oldLoad := directoryEvery.Load(), loadEvery.Load()
+	directoryEvery.Store(int64(2 * time.Second))
+	loadEvery.Store(int64(100 * time.Millisecond))
+	defer func() { directoryEvery.Store(old); loadEvery.Store(oldLoad) }()
+	env := startProsodyAccounts(b, []string{"XMPP_COMPONENT_PORT=0", "XMPP_PUBSUB=1"},
+		"host1@a.localhost:pw1", "host2@b.localhost:pw2", "user@a.localhost:pwu")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	h1, h2 := env["XMPP_JID1"], env["XMPP_JID2"]
+	mod := func(tr *Transport, c *host.Config) {
+		if err := tr.SetDirectory(env["XMPP_PUBSUB_JID"], ""); err != nil {
+			b.Fatal(err)
+		}
+		c.Workers = 1
+	}
+	_, a := xmppHostWith(b, ctx, env, "1", mod, h2)
+	xmppHostWith(b, ctx, env, "2", mod, h1)
+	for deadline := time.Now().Add(10 * time.Second); len(a.Servers()) < 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			b.Fatal("host 1 does not list host 2")
+		}
+	}
+	user := newUser(b, ctx, env, "3")
+	n := 0
+	pidRe := regexp.MustCompile(`^` + regexp.QuoteMeta(h1) + `: (p[0-9]+)$`)
+	// timed runs code as a new process on host 1 and returns the time from
+	// its start to its last line, "done"
+	timed := func(code string) time.Duration {
+		n++
+		user.mu.Lock()
+		from := len(user.got)
+		user.mu.Unlock()
+		user.Send(h1, fmt.Sprintf("new %s\nprint('done %d')", code, n))
+		pid := ""
+		for deadline := time.Now().Add(20 * time.Second); pid == ""; time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				b.Fatalf("no PID for run %d", n)
+			}
+			user.mu.Lock()
+			for _, g := range user.got[from:] {
+				if m := pidRe.FindStringSubmatch(g); m != nil {
+					pid = m[1]
+				}
+			}
+			user.mu.Unlock()
+		}
+		start := time.Now()
+		user.Send(h1, "run "+pid)
+		user.waitFor(b, fmt.Sprintf("done %d", n))
+		return time.Since(start)
+	}
+	const work = `local function work(x) local s = 0 for i = 1, 9e6 do s = s + i % 7 end return x end
+local items = {} for i = 1, 32 do items[i] = i end`
+	var one, two, peer, here, call []time.Duration
+	for i := 0; i < b.N; i++ {
+		one = append(one, timed(work+"\nmb.map(work, items, {on = mb.host()})"))
+		two = append(two, timed(work+"\nmb.map(work, items)"))
+		peer = append(peer, timed(`for i = 1, 50 do mb.join(mb.spawn("`+h2+`", function() return 1 end)) end`)/50)
+		here = append(here, timed(`for i = 1, 50 do mb.join(mb.spawn(nil, function() return 1 end)) end`)/50)
+		call = append(call, timed(`for i = 1, 50 do (function() return 1 end)() end`)/50)
+	}
+	med := func(ds []time.Duration) time.Duration {
+		s := slices.Clone(ds)
+		slices.Sort(s)
+		return s[len(s)/2]
+	}
+	b.ReportMetric(med(one).Seconds(), "s-map-1host")
+	b.ReportMetric(med(two).Seconds(), "s-map-2hosts")
+	b.ReportMetric(med(one).Seconds()/med(two).Seconds(), "speedup")
+	b.ReportMetric(float64(med(peer).Microseconds()), "µs-spawnjoin-peer")
+	b.ReportMetric(float64(med(here).Microseconds()), "µs-spawnjoin-here")
+	b.ReportMetric(float64(med(call).Microseconds()), "µs-call")
+}
