@@ -536,6 +536,13 @@ func openHostCalls(p *runtime.Process) {
 			t.Push(runtime.True)
 			return 1
 		}),
+		runtime.NewGoFunction("pin", func(t *runtime.Thread, a []runtime.Value) int {
+			pr := self(t)
+			pr.h.mu.Lock()
+			pr.rec.Pinned = len(a) == 0 || a[0].Truthy()
+			pr.h.mu.Unlock()
+			return 0
+		}),
 		runtime.NewGoFunction("accept", func(t *runtime.Thread, a []runtime.Value) int {
 			pr := self(t)
 			pr.h.mu.Lock()

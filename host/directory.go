@@ -274,3 +274,55 @@ func serverTable(s Server, self bool) *runtime.Table {
 	set("features", runtime.TableValue(fs))
 	return t
 }
+
+// balance moves a running process to a peer with idle workers every
+// second while more than MoveAbove processes run here, until the host
+// closes.
+func (h *Host) balance() {
+	if h.cfg.MoveAbove <= 0 {
+		return
+	}
+	for {
+		time.Sleep(time.Second)
+		h.mu.Lock()
+		if h.closing {
+			h.mu.Unlock()
+			return
+		}
+		h.moveOne()
+		h.mu.Unlock()
+	}
+}
+
+// settled is how long a process that arrived stays before the host
+// moves it on to spread its load (no process goes back and forth).
+const settled = time.Minute
+
+// moveOne picks a running process to move to the peer with the most idle
+// workers, if more than MoveAbove run here and a peer has one idle; it
+// moves at the end of its slice (as Move). h.mu is held.
+func (h *Host) moveOne() {
+	self := h.self()
+	if self.Running <= h.cfg.MoveAbove {
+		return
+	}
+	var to string
+	idle := 0
+	for _, s := range h.candidates(self) {
+		if n := s.Workers - s.Running - h.placedSince(s.JID, s.Updated); n > idle {
+			to, idle = s.JID, n
+		}
+	}
+	if to == "" {
+		return
+	}
+	for _, pr := range h.procs {
+		if pr.rec.State == StateRunning && pr.p != nil && !pr.rec.Pinned && pr.moveTo == "" && pr.stepDone == nil &&
+			!(pr.rec.Arrived || time.Since(pr.rec.Started) < settled && len(pr.rec.Travels) > 0) {
+			pr.moveTo = to
+			h.placed[to] = append(h.placed[to], time.Now())
+			h.log.Info("moving to spread the load", "pid", pr.rec.PID, "to", to, "running", self.Running)
+			return
+		}
+	}
+}

@@ -84,6 +84,10 @@ type Config struct {
 	// pings this long after it was sent there is run again elsewhere,
 	// from its parent's copy of it, while its parent waits for it
 	PartDeadline time.Duration
+	// MoveAbove: while more than this many processes run, the host moves
+	// running ones (not pinned, not arrived in the last minute) to peers
+	// the directory lists with idle workers, one a second (0: never)
+	MoveAbove int
 	// NoSync: the store does not wait for the disk at each change (see
 	// Store.SetSync): faster jumps and commands, safe against the host
 	// being killed, not against the machine failing.
@@ -210,7 +214,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	}
 	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, aliases: map[string]string{}, shells: map[string]string{},
 		spares: make(chan spare, 1), cache: &continuation.ChunkCache{}, started: time.Now(), pool: runtime.NewPool(poolShare(cfg.HostMemory)), rates: map[string]*bucket{}, jumps: map[string]*bucket{},
-		stored: map[string]int{}, outboxes: map[string]*outbox{}, resources: map[string]string{}, sessions: map[string]int{}, stepping: map[string]bool{}, partials: map[string]*partial{}, kick: make(chan struct{}, 1), senderDone: make(chan struct{})}
+		stored: map[string]int{}, outboxes: map[string]*outbox{}, resources: map[string]string{}, sessions: map[string]int{}, stepping: map[string]bool{}, partials: map[string]*partial{}, placed: map[string][]time.Time{}, kick: make(chan struct{}, 1), senderDone: make(chan struct{})}
 	h.ready, h.stepReady = sync.NewCond(&h.mu), sync.NewCond(&h.mu)
 	h.log = slog.New(&ringHandler{ring: &h.events, next: cmp.Or(cfg.Log, slog.New(slog.DiscardHandler)).Handler()})
 	store.SetSync(!cfg.NoSync)
@@ -269,6 +273,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	go h.worker(&h.steps, h.stepReady)
 	go h.sender()
 	go h.watchParts()
+	go h.balance()
 	return h, nil
 }
 

@@ -303,9 +303,6 @@ func (h *Host) place(target runtime.Value, placed map[string]int) (string, error
 // autoPlace is where "auto" places a part (place). h.mu is held.
 func (h *Host) autoPlace(placed map[string]int) string {
 	now := time.Now()
-	if h.placed == nil {
-		h.placed = map[string][]time.Time{}
-	}
 	self := h.self()
 	best, bestScore := self, self.Workers-self.Running-placed[self.JID]
 	for _, s := range h.candidates(self) {

@@ -85,6 +85,9 @@ type Record struct {
 	JumpFailed string `json:"jumpfailed,omitempty"`
 	// Public: it takes messages from other owners' processes (mb.accept)
 	Public bool `json:"public,omitempty"`
+	// Pinned: the host does not move it to another to spread its load
+	// (mb.pin); mb.jump still does
+	Pinned bool `json:"pinned,omitempty"`
 	// Travels: the hosts it was on before this one, oldest first (the
 	// last maxTravels), as it left each
 	Travels []Hop `json:"travels,omitempty"`

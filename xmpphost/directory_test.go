@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"slices"
@@ -19,8 +20,9 @@ import (
 // three hosts that are peers of each other and publish to its directory
 // (accounts 1 and 3 on a.localhost, 2 on b.localhost), and a user
 // (account 4). Records are published every `every` (a host's record
-// lives three times that) and the load is looked at every 100 ms.
-func threeHosts(t *testing.T, every time.Duration) (env map[string]string, trs []*Transport, hs []*host.Host, user *chatUser) {
+// lives three times that) and the load is looked at every 100 ms; mod,
+// when not nil, changes host i's configuration (0, 1, 2).
+func threeHosts(t *testing.T, every time.Duration, mod func(i int, hc *host.Config)) (env map[string]string, trs []*Transport, hs []*host.Host, user *chatUser) {
 	old, oldLoad := directoryEvery.Load(), loadEvery.Load()
 	directoryEvery.Store(int64(every))
 	loadEvery.Store(int64(100 * time.Millisecond))
@@ -32,9 +34,12 @@ func threeHosts(t *testing.T, every time.Duration) (env map[string]string, trs [
 	jids := []string{env["XMPP_JID1"], env["XMPP_JID2"], env["XMPP_JID3"]}
 	for i, n := range []string{"1", "2", "3"} {
 		others := slices.Delete(slices.Clone(jids), i, i+1)
-		tr, h := xmppHostWith(t, ctx, env, n, func(tr *Transport, _ *host.Config) {
+		tr, h := xmppHostWith(t, ctx, env, n, func(tr *Transport, hc *host.Config) {
 			if err := tr.SetDirectory(env["XMPP_PUBSUB_JID"], ""); err != nil {
 				t.Fatal(err)
+			}
+			if mod != nil {
+				mod(i, hc)
 			}
 		}, others...)
 		trs, hs = append(trs, tr), append(hs, h)
@@ -86,7 +91,7 @@ func TestDirectory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a three-host directory: seconds")
 	}
-	env, trs, hs, user := threeHosts(t, 2*time.Second)
+	env, trs, hs, user := threeHosts(t, 2*time.Second, nil)
 	h1, h2, h3 := env["XMPP_JID1"], env["XMPP_JID2"], env["XMPP_JID3"]
 	took := waitListed(t, hs, []string{h1, h2, h3}, 10*time.Second)
 	t.Logf("every host lists the three after %v", took)
@@ -200,7 +205,7 @@ func TestMapOverXMPP(t *testing.T) {
 	if testing.Short() {
 		t.Skip("three hosts: seconds")
 	}
-	env, _, hs, user := threeHosts(t, 2*time.Second)
+	env, _, hs, user := threeHosts(t, 2*time.Second, nil)
 	h1, h2, h3 := env["XMPP_JID1"], env["XMPP_JID2"], env["XMPP_JID3"]
 	waitListed(t, hs, []string{h1, h2, h3}, 10*time.Second)
 	user.Send(h1, `new
@@ -298,4 +303,43 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestMoveAbove: a host with a load threshold moves running processes to
+// idle peers until no more than that many run on it; a pinned one stays.
+func TestMoveAbove(t *testing.T) {
+	if testing.Short() {
+		t.Skip("three hosts: seconds")
+	}
+	env, _, hs, user := threeHosts(t, 2*time.Second, func(i int, hc *host.Config) {
+		if i == 0 {
+			hc.MoveAbove = 1
+		}
+	})
+	h1, h2, h3 := env["XMPP_JID1"], env["XMPP_JID2"], env["XMPP_JID3"]
+	waitListed(t, hs, []string{h1, h2, h3}, 10*time.Second)
+	user.Send(h1, `new mb.pin() while true do end`)
+	user.waitFor(t, h1+": p1")
+	for i := 2; i <= 3; i++ {
+		user.Send(h1, "new while true do end")
+		user.waitFor(t, fmt.Sprintf("%s: p%d", h1, i))
+	}
+	for i := 1; i <= 3; i++ {
+		user.Send(h1, fmt.Sprintf("run p%d", i))
+		user.waitFor(t, fmt.Sprintf("p%d is running", i))
+	}
+	// p2 and p3 go, one a second, each to a host with idle workers
+	got2, got3 := user.waitFor(t, "(it was p2)"), user.waitFor(t, "(it was p3)")
+	for _, got := range []string{got2, got3} {
+		if !strings.HasPrefix(got, h2+":") && !strings.HasPrefix(got, h3+":") {
+			t.Errorf("moved to: %q", got)
+		}
+	}
+	if l := hs[0].Load(); l.Running != 1 {
+		t.Errorf("host 1 runs %d processes", l.Running)
+	}
+	user.Send(h1, "ps")
+	if got := user.waitFor(t, "p1  running"); !strings.Contains(got, "p2  migrated") || !strings.Contains(got, "p3  migrated") {
+		t.Errorf("ps: %q", got)
+	}
 }

@@ -25,6 +25,7 @@ type fileConfig struct {
 	Directory    string   `toml:"directory"`
 	DirNode      string   `toml:"directory_node"`
 	Contact      string   `toml:"contact"`
+	MoveAbove    int      `toml:"move_above"`
 	Admins       []string `toml:"admins"`
 	HTTP         string   `toml:"http"`
 	HTTPURL      string   `toml:"http_url"`
@@ -122,6 +123,7 @@ func loadConfig(path string, acct account, store *string, peers *peerList) (host
 	}
 	*peers = append(*peers, fc.Peers...)
 	hc.Admins = fc.Admins
+	hc.MoveAbove = fc.MoveAbove
 	hc.NoSync = fc.Sync != nil && !*fc.Sync
 	l := fc.Limits
 	setInt := func(dst *int64, v int64) {
