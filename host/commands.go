@@ -47,6 +47,8 @@ func init() {
 		{"shell", "<pid> | off", "send all your messages to a process as its input, or stop", (*Host).cmdShell},
 		{"status", "", "the host: name, uptime, processes, limits, peers", (*Host).cmdStatus},
 		{"servers", "", "the computation servers this host knows, with their load and round trip", (*Host).cmdServers},
+		{"backups", "", "your processes of other hosts this host keeps copies of", (*Host).cmdBackups},
+		{"restore", "<pid> [force]", "bring a backup back to life here", (*Host).cmdRestore},
 		{"fork", "<pid>", "copy a process that is not running at the moment (new or waiting)", (*Host).cmdFork},
 		{"web", "", "a link that signs you in to this host's web page (where it has one)", (*Host).cmdWeb},
 	}
@@ -175,6 +177,7 @@ var helpText = map[string]string{
 	"example": "Stores and starts bundled example n (examples lists them; source <pid> shows the code).",
 	"env":     "Lists the names a script sees: the sandbox (no io, os.execute, loadfile, require, debug) and the mb calls. A script calls env() for the same list.",
 	"servers": "Lists this host and the others it knows: from the directory of computation servers its operator set (a publish-subscribe node every host publishes its record to), and its peers. Each line says how busy the host is (processes running and waiting, workers, room for more), the round trip of the last ping, its version and operator. Only peers take processes from here: mb.jump(\"auto\") picks the one with the most idle workers.",
+	"restore": "Brings one of your backups (backups lists them: copies of your processes on another host, kept here because its operator made this host its backup) back to life here, from its last stored state, once its home host says it no longer has it. When the home host does not answer, restore <pid> force restores it anyway: if the home host comes back with the process, it ends it there. Messages in its mailbox stayed at home.",
 	"status":  "Tells the host's name, uptime, processes and limits, and the peers its processes may jump to.",
 }
 

@@ -88,6 +88,10 @@ type Config struct {
 	// running ones (not pinned, not arrived in the last minute) to peers
 	// the directory lists with idle workers, one a second (0: never)
 	MoveAbove int
+	// Backup: hosts (peers) that keep a copy of every process of this
+	// one, sent when it is stored, at most every BackupEvery (backup.go)
+	Backup      []string
+	BackupEvery time.Duration
 	// NoSync: the store does not wait for the disk at each change (see
 	// Store.SetSync): faster jumps and commands, safe against the host
 	// being killed, not against the machine failing.
@@ -123,7 +127,7 @@ func DefaultConfig() Config {
 		MaxProcs: 10_000, MaxEnded: 50, MaxStored: 256 << 20, MaxMail: 100, MaxMailBytes: 1 << 20, MaxMessage: 64 << 10, MaxStanza: 64 << 10,
 		SendRate: 20, OwnerRate: 50, JumpRate: 4 << 20,
 		MaxLoad: 1 << 20, LoadTimeout: 10 * time.Second, MaxLifetime: 24 * time.Hour, OutputEvery: time.Second,
-		JumpRetry: 10 * time.Second, PartDeadline: time.Minute}
+		JumpRetry: 10 * time.Second, PartDeadline: time.Minute, BackupEvery: 5 * time.Second}
 }
 
 // proc is a live process.
@@ -160,6 +164,9 @@ type proc struct {
 	raise     runtime.Value
 	joined    []string
 	traceback string
+	// backupDue: stored since it was last sent to the backup hosts;
+	// backedUp: they have a copy (they are told when it ends)
+	backupDue, backedUp bool
 }
 
 // Host runs processes for users.
@@ -201,6 +208,7 @@ type Host struct {
 	events     logRing                // the log's last events (Operation)
 	stats      Stats                  // counters since it started (Metrics)
 	placed     map[string][]time.Time // per peer: when parts were placed there ("auto"), newest last
+	backups    backups                // the copies of other hosts' processes it keeps (backup.go)
 }
 
 // New starts a host on store: every process the store holds is back, and
@@ -262,6 +270,9 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 		}
 		h.start(pr)
 	}
+	if err := h.loadBackups(); err != nil {
+		return nil, err
+	}
 	h.log.Info("host started", "name", cfg.Name, "processes", len(recs))
 	for i := 0; i < cfg.Workers; i++ {
 		h.wg.Add(1)
@@ -274,6 +285,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	go h.sender()
 	go h.watchParts()
 	go h.balance()
+	go h.sendBackups()
 	return h, nil
 }
 
@@ -604,6 +616,7 @@ func (h *Host) checkpoint(pr *proc) error {
 	}
 	h.kept(pr, len(cont))
 	pr.lastSave = time.Now()
+	h.backupSoon(pr)
 	return nil
 }
 

@@ -99,6 +99,7 @@ func (h *Host) Receive(m Migration, rec Record, cont []byte, stored func(pid str
 	pr.lastSave = time.Now()
 	h.kept(pr, len(cont))
 	h.procs[pid] = pr
+	h.backupSoon(pr)
 	h.log.Info("process arrived", "pid", pid, "was", rec.PID, "owner", rec.Owner, "from", m.From, "migration", m.ID)
 	h.stats.JumpsIn++
 	if pr.rec.Part == "" { // a part's owner hears of it from its parent

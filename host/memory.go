@@ -61,6 +61,13 @@ func (m *Memory) Attach(h *Host) {
 	m.hosts[h.cfg.Name] = h
 }
 
+// Detach disconnects the host named name (as if it went away).
+func (m *Memory) Detach(name string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.hosts, name)
+}
+
 // Jump delivers a process to an attached host.
 func (m *Memory) Jump(to, id string, rec Record, cont []byte) (pid string, err error) {
 	h, err := m.peer(to)
@@ -109,6 +116,24 @@ func (m *Memory) Result(host, pid, owner, part string, res PartResult) error {
 		return err
 	}
 	return h.TakeResult(owner, pid, part, res)
+}
+
+// Backup stores a copy of a process of host from on an attached host.
+func (m *Memory) Backup(from, to string, rec Record, cont []byte) error {
+	h, err := m.peer(to)
+	if err != nil {
+		return err
+	}
+	return h.KeepBackup(from, rec, cont)
+}
+
+// BackupOp asks an attached host about a backup (Backuper).
+func (m *Memory) BackupOp(from, to, op, pid, owner, arg string) (string, error) {
+	h, err := m.peer(to)
+	if err != nil {
+		return "", ErrNoAnswer
+	}
+	return h.BackupOp(from, op, pid, owner, arg)
 }
 
 // Message delivers a message to a process on an attached host.

@@ -29,6 +29,9 @@ import (
 //	results  pid → a bucket: part ID → the part's result (PartResult,
 //	       JSON), until the checkpoint after the process joined it
 //	       (parts.go; a store without the bucket gets it when opened)
+//	backups, backupconts  home host + " " + pid → a copy of another host's
+//	       process (Backup, JSON) and its continuation (backup.go; a store
+//	       without the buckets gets them when opened)
 //	copies  pid → a bucket: part ID → the continuation the part started
 //	       from (run again from it when its host stops answering), as
 //	       long as the process has not joined it (the same)
@@ -135,7 +138,7 @@ func OpenStore(path string) (*Store, error) {
 		if err != nil {
 			return err
 		}
-		for _, b := range [][]byte{bProcs, bConts, bMail, bMigr, bSess, bRes, bCopy} {
+		for _, b := range [][]byte{bProcs, bConts, bMail, bMigr, bSess, bRes, bCopy, bBackups, bBackCon} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

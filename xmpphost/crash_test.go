@@ -39,6 +39,8 @@ type childConfig struct {
 	// to, every DirEvery (its load looked at every 100 ms)
 	Directory string
 	DirEvery  time.Duration
+	// Backup: its backup hosts, sent a copy every 100 ms at most
+	Backup []string
 }
 
 // hostChild runs a host until its standard input closes, then closes it
@@ -79,6 +81,7 @@ func hostChild(js string) int {
 	hc := host.DefaultConfig()
 	hc.Name, hc.JumpRetry, hc.FailPoint = c.Login.JID, 300*time.Millisecond, die
 	hc.CheckpointEvery, hc.NoSync = 50*time.Millisecond, c.NoSync
+	hc.Backup, hc.BackupEvery = c.Backup, 100*time.Millisecond
 	h, err := host.New(hc, st, tr)
 	if err != nil {
 		fmt.Println("ERR", err)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"mellium.im/xmlstream"
 	"mellium.im/xmpp/jid"
@@ -188,6 +189,92 @@ func (t *Transport) resultHandler() mux.Option {
 					return
 				}
 				t.ack(from, in.ID, true, "", "")
+			}()
+			return nil
+		})
+}
+
+// backupOpTimeout is how long a backup operation waits for its answer.
+const backupOpTimeout = 5 * time.Second
+
+// backupOp is a question or notice about a backup between a host and its
+// backup host (host.Backuper.BackupOp):
+//
+//	<message type='normal'><backup xmlns='urn:mobilua:0' id='…' op='check'
+//	   pid='p4' owner='alice@a.example' arg='…'/></message>
+//
+// answered by a <jumpack id='…' ok='true' reason='ANSWER'/> (check:
+// live, ended or gone), or ok='false' with why.
+type backupOp struct {
+	XMLName xml.Name `xml:"urn:mobilua:0 backup"`
+	ID      string   `xml:"id,attr"`
+	Op      string   `xml:"op,attr"`
+	PID     string   `xml:"pid,attr"`
+	Owner   string   `xml:"owner,attr"`
+	Arg     string   `xml:"arg,attr,omitempty"`
+}
+
+type backupMsg struct {
+	stanza.Message
+	Op *backupOp `xml:"urn:mobilua:0 backup"`
+}
+
+// BackupOp asks the host to about a backup and waits for its answer
+// (host.Backuper).
+func (t *Transport) BackupOp(_, to, op, pid, owner, arg string) (string, error) {
+	if !slices.Contains(t.Peers(), to) {
+		return "", fmt.Errorf("%s is not a peer of this host", to)
+	}
+	toJID, err := jid.Parse(to)
+	if err != nil {
+		return "", err
+	}
+	var idb [12]byte
+	rand.Read(idb[:])
+	id := hex.EncodeToString(idb[:])
+	ack, done := t.await(id)
+	defer done()
+	if err := t.sendNormal(toJID, (&backupOp{ID: id, Op: op, PID: pid, Owner: owner, Arg: arg}).tokens()); err != nil {
+		return "", err
+	}
+	// a user waits for a check: a host that answers does so at once
+	var a jumpAck
+	select {
+	case a = <-ack:
+	case <-time.After(min(t.timeout(), backupOpTimeout)):
+		return "", host.ErrNoAnswer
+	case <-t.ctx.Done():
+		return "", host.ErrNoAnswer
+	}
+	switch {
+	case !a.OK:
+		return "", errors.New(a.Reason)
+	}
+	return a.Reason, nil
+}
+
+func (t *Transport) backupHandler() mux.Option {
+	return mux.MessageFunc(stanza.NormalMessage, xml.Name{Space: NS, Local: "backup"},
+		func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
+			var m backupMsg
+			if err := xml.NewTokenDecoder(r).Decode(&m); err != nil || m.Op == nil {
+				return err
+			}
+			from, in := m.From.Bare().String(), m.Op
+			t.j.mu.Lock()
+			ok, h := slices.Contains(t.j.peers, from), t.j.h
+			t.j.mu.Unlock()
+			go func() {
+				if !ok || h == nil {
+					t.ack(from, in.ID, false, fmt.Sprintf("%s does not keep backups for %s", t.s.LocalAddr().Bare(), from), "")
+					return
+				}
+				answer, err := h.BackupOp(from, in.Op, in.PID, in.Owner, in.Arg)
+				if err != nil {
+					t.ack(from, in.ID, false, err.Error(), "")
+					return
+				}
+				t.ack(from, in.ID, true, answer, "")
 			}()
 			return nil
 		})

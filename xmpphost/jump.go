@@ -1,6 +1,7 @@
 package xmpphost
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -52,6 +53,7 @@ type jumpChunk struct {
 	SHA256  string      `xml:"sha256,attr"`
 	Codec   string      `xml:"codec,attr,omitempty"` // "zstd": the data is compressed
 	Size    string      `xml:"size,attr,omitempty"`  // with codec: the continuation's bytes
+	Kind    string      `xml:"kind,attr,omitempty"`  // "backup": a copy to keep, not a jump (first piece)
 	Record  *jumpRecord `xml:"urn:mobilua:0 record,omitempty"`
 	Data    string      `xml:",chardata"`
 }
@@ -155,6 +157,7 @@ type jumps struct {
 type incoming struct {
 	record      *jumpRecord
 	codec, size string // of the first piece
+	kind        string // of the first piece: "" (a jump) or "backup"
 	sum         string
 	parts       []string
 	got         int
@@ -177,6 +180,22 @@ func (t *Transport) Peers() []string {
 // Jump sends a process to the host to and waits until that host has
 // stored it (host.Jumper).
 func (t *Transport) Jump(to, id string, rec host.Record, cont []byte) (string, error) {
+	return t.sendPieces(to, id, "", rec, cont)
+}
+
+// Backup sends a copy of a process to the backup host to and waits until
+// that host has stored it (host.Backuper): the pieces of a jump, the
+// first saying kind='backup', under a fresh ID.
+func (t *Transport) Backup(_, to string, rec host.Record, cont []byte) error {
+	var idb [12]byte
+	rand.Read(idb[:])
+	_, err := t.sendPieces(to, hex.EncodeToString(idb[:]), "backup", rec, cont)
+	return err
+}
+
+// sendPieces sends a process to the host to in pieces, as a jump (kind
+// "") or a backup, and waits for the acknowledgement.
+func (t *Transport) sendPieces(to, id, kind string, rec host.Record, cont []byte) (string, error) {
 	if !slices.Contains(t.Peers(), to) {
 		return "", fmt.Errorf("%s is not a peer of this host", to)
 	}
@@ -196,7 +215,7 @@ func (t *Transport) Jump(to, id string, rec host.Record, cont []byte) (string, e
 	for i := 0; i < n; i++ {
 		c := &jumpChunk{ID: id, Seq: i, Of: n, SHA256: hex.EncodeToString(sum[:]), Data: data[i*chunkSize : min((i+1)*chunkSize, len(data))]}
 		if i == 0 {
-			c.Record, c.Codec, c.Size = recordOut(rec), codec, size
+			c.Record, c.Codec, c.Size, c.Kind = recordOut(rec), codec, size, kind
 		}
 		err := t.sendNormal(toJID, c.tokens())
 		if err != nil {
@@ -363,7 +382,7 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 		return
 	}
 	in := j.pending[mig]
-	if in == nil && j.h != nil {
+	if in == nil && j.h != nil && c.Kind == "" {
 		// sent again (its acknowledgement was lost): acknowledged again,
 		// not taken in twice
 		if pid, ok := j.h.Received(mig); ok {
@@ -385,7 +404,7 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 	}
 	in.parts[c.Seq] = c.Data
 	if c.Record != nil {
-		in.record, in.codec, in.size = c.Record, c.Codec, c.Size
+		in.record, in.codec, in.size, in.kind = c.Record, c.Codec, c.Size, c.Kind
 	}
 	if in.got++; in.got < len(in.parts) {
 		return
@@ -403,6 +422,8 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 	}()
 }
 
+// receive takes in a process whose pieces have all come: a jump, or a
+// backup to keep.
 func receive(h *host.Host, mig host.Migration, in *incoming, stored func(pid string)) error {
 	if h == nil {
 		return errors.New("no host here")
@@ -424,6 +445,13 @@ func receive(h *host.Host, mig host.Migration, in *incoming, stored func(pid str
 	rec, err := in.record.record()
 	if err != nil {
 		return err
+	}
+	if in.kind == "backup" {
+		if err := h.KeepBackup(mig.From, rec, cont); err != nil {
+			return err
+		}
+		stored("")
+		return nil
 	}
 	return h.Receive(mig, rec, cont, stored)
 }

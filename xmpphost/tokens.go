@@ -39,7 +39,7 @@ func (c *jumpChunk) tokens() xml.TokenReader {
 	}
 	inner = append(inner, text(c.Data))
 	return elem("jump", []string{"id", c.ID, "seq", strconv.Itoa(c.Seq), "of", strconv.Itoa(c.Of),
-		"sha256", c.SHA256, "codec", c.Codec, "size", c.Size}, inner...)
+		"sha256", c.SHA256, "codec", c.Codec, "size", c.Size, "kind", c.Kind}, inner...)
 }
 
 func (r *jumpRecord) tokens() xml.TokenReader {
@@ -63,6 +63,10 @@ func (c *jumpCancel) tokens() xml.TokenReader { return elem("jumpcancel", []stri
 
 func (m *ipc) tokens() xml.TokenReader {
 	return elem("ipc", []string{"id", m.ID, "to", m.To, "from", m.From, "owner", m.Owner}, text(m.Data))
+}
+
+func (b *backupOp) tokens() xml.TokenReader {
+	return elem("backup", []string{"id", b.ID, "op", b.Op, "pid", b.PID, "owner", b.Owner, "arg", b.Arg})
 }
 
 func (r *result) tokens() xml.TokenReader {

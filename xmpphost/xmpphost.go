@@ -278,7 +278,7 @@ func (t *Transport) Serve(h *host.Host) error {
 	t.j.mu.Lock()
 	t.j.h = h
 	t.j.mu.Unlock()
-	opts := append(t.jumpHandlers(), t.ipcHandler(), t.resultHandler())
+	opts := append(t.jumpHandlers(), t.ipcHandler(), t.resultHandler(), t.backupHandler())
 	opts = append(opts, t.serviceHandlers(h)...)
 	opts = append(opts, t.presenceHandlers()...)
 	done := make(chan struct{})

@@ -26,6 +26,8 @@ type fileConfig struct {
 	DirNode      string   `toml:"directory_node"`
 	Contact      string   `toml:"contact"`
 	MoveAbove    int      `toml:"move_above"`
+	Backup       []string `toml:"backup"`
+	BackupEvery  duration `toml:"backup_every"`
 	Admins       []string `toml:"admins"`
 	HTTP         string   `toml:"http"`
 	HTTPURL      string   `toml:"http_url"`
@@ -123,7 +125,10 @@ func loadConfig(path string, acct account, store *string, peers *peerList) (host
 	}
 	*peers = append(*peers, fc.Peers...)
 	hc.Admins = fc.Admins
-	hc.MoveAbove = fc.MoveAbove
+	hc.MoveAbove, hc.Backup = fc.MoveAbove, fc.Backup
+	if fc.BackupEvery.Duration > 0 {
+		hc.BackupEvery = fc.BackupEvery.Duration
+	}
 	hc.NoSync = fc.Sync != nil && !*fc.Sync
 	l := fc.Limits
 	setInt := func(dst *int64, v int64) {

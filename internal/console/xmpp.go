@@ -206,6 +206,23 @@ func (s *switchable) Result(hostJID, pid, owner, part string, res host.PartResul
 	return t.Result(hostJID, pid, owner, part, res)
 }
 
+// Backup and BackupOp are the current connection's (host.Backuper).
+func (s *switchable) Backup(from, to string, rec host.Record, cont []byte) error {
+	t := s.cur.Load()
+	if t == nil {
+		return host.ErrNoAnswer
+	}
+	return t.Backup(from, to, rec, cont)
+}
+
+func (s *switchable) BackupOp(from, to, op, pid, owner, arg string) (string, error) {
+	t := s.cur.Load()
+	if t == nil {
+		return "", host.ErrNoAnswer
+	}
+	return t.BackupOp(from, to, op, pid, owner, arg)
+}
+
 // PeerStates is the current connection's (host.PeerWatcher).
 func (s *switchable) PeerStates() map[string]string {
 	if t := s.cur.Load(); t != nil {
