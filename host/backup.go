@@ -37,8 +37,13 @@ type Backuper interface {
 	BackupOp(from, to, op, pid, owner, arg string) (answer string, err error)
 }
 
-// BackupOp answers a host's backup operation (a transport calls it).
+// BackupOp answers a host's backup operation (a transport calls it): a
+// check or a claim of a process of this host's only from one of its own
+// backup hosts.
 func (h *Host) BackupOp(from, op, pid, owner, arg string) (string, error) {
+	if (op == "check" || op == "claim") && !slices.Contains(h.cfg.Backup, from) {
+		return "", fmt.Errorf("%s is not a backup host of %s", from, h.cfg.Name)
+	}
 	switch op {
 	case "drop":
 		return "", h.DropBackup(from, pid)

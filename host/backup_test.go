@@ -79,3 +79,25 @@ func waitFor(t *testing.T, ok func() bool) {
 		}
 	}
 }
+
+// TestBackupOpFromStranger: only a host's own backup hosts may ask it
+// about its processes or claim one.
+func TestBackupOpFromStranger(t *testing.T) {
+	tr := &Memory{}
+	cfg := DefaultConfig()
+	cfg.Name, cfg.Backup = "a", []string{"c"}
+	a := hostWith(t, filepath.Join(t.TempDir(), "a.db"), tr, cfg)
+	ask(t, a, tr, alice, `new mb.sleep(100)`)
+	ask(t, a, tr, alice, "run p1")
+	waitFor(t, func() bool { return strings.Contains(a.Command(alice, "ps"), "p1  sleeping") })
+	if _, err := a.BackupOp("x", "claim", "p1", alice, "p9"); err == nil {
+		t.Error("a stranger's claim was taken")
+	}
+	if got, err := a.BackupOp("c", "check", "p1", alice, ""); got != "live" || err != nil {
+		t.Errorf("check: %q %v", got, err)
+	}
+	a.BackupOp("c", "claim", "p1", alice, "p9")
+	if got := a.Command(alice, "ps"); !strings.Contains(got, "p1  migrated to c as p9") {
+		t.Errorf("after the claim: %q", got)
+	}
+}
