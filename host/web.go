@@ -127,6 +127,7 @@ type Info struct {
 	Load      Load
 	Peers     []string
 	PeerState map[string]string // what the transport last found of each peer (none: it does not say)
+	Servers   []Server          // the computation servers it knows, itself first (servers)
 	Examples  []Example
 	// the limits a process runs under
 	StepsPerSlice, MaxSteps int64
@@ -142,7 +143,7 @@ type Example struct {
 
 // Info describes the host for its public page.
 func (h *Host) Info() Info {
-	in := Info{Name: h.cfg.Name, Started: h.started, Load: h.Load(), Peers: h.Peers(), Examples: exampleList(),
+	in := Info{Name: h.cfg.Name, Started: h.started, Load: h.Load(), Peers: h.Peers(), Servers: h.Servers(), Examples: exampleList(),
 		StepsPerSlice: h.cfg.StepsPerSlice, MaxSteps: h.cfg.MaxSteps, MaxMemory: h.cfg.MaxMemory,
 		MaxLifetime: h.cfg.MaxLifetime, MaxProcsPerOwner: h.cfg.MaxProcsPerOwner}
 	if w, ok := h.tr.(PeerWatcher); ok {

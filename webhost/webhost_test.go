@@ -122,6 +122,16 @@ func (b *browser) signIn(h *host.Host, user string) {
 // TestSignIn: a link works once, within its time; the cookie is HttpOnly
 // and SameSite=Strict; nothing but a link signs in; signing out ends the
 // session.
+// TestPublicServers: the public page lists the computation servers the
+// host knows (itself, without a directory or peers).
+func TestPublicServers(t *testing.T) {
+	h, _, ts := testServer(t)
+	code, body := newBrowser(t, ts.URL).get("/")
+	if want := `<ul id="servers"><li>` + h.Name() + `: this host; 0 running, 0 waiting on `; code != 200 || !strings.Contains(body, want) {
+		t.Errorf("public page: %d, no %q in\n%s", code, want, body)
+	}
+}
+
 func TestSignIn(t *testing.T) {
 	h, srv, ts := testServer(t)
 	if code, body := newBrowser(t, ts.URL).get("/me"); code != http.StatusUnauthorized || !strings.Contains(body, "web") {
