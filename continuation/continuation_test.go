@@ -364,3 +364,40 @@ func TestThawKeepsFieldKeys(t *testing.T) {
 	}
 	t.Error("the thawed table's key is not the constant's box: field accesses miss their caches")
 }
+
+// TestRaise: a process that yielded to its embedder goes on with an error
+// raised where the mb call stands (runtime.Process.Raise): a pcall around
+// it catches it, in a coroutine too, also after a freeze and thaw;
+// uncaught, the process fails with it and its traceback.
+func TestRaise(t *testing.T) {
+	for _, c := range []struct{ src, out string }{
+		{`print(pcall(mb.yield, "x")) print("after")`, "false\tboom\nafter\n"},
+		{`local co = coroutine.wrap(function() return pcall(mb.yield) end) print(co())`, "false\tboom\n"},
+	} {
+		for _, thaw := range []bool{false, true} {
+			var out bytes.Buffer
+			p := start(t, c.src, &out)
+			if thaw {
+				b, err := Freeze(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p, err = Thaw(b, options(&out)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			st, err := p.Raise(runtime.String("boom"))
+			p.FlushOutput()
+			if err != nil || st != runtime.Done || out.String() != c.out {
+				t.Errorf("%s (thawed %v): %v %v %q", c.src, thaw, st, err, out.String())
+			}
+		}
+	}
+	var out bytes.Buffer
+	p := start(t, "local x = 1\nmb.yield()\nprint('not here')", &out)
+	_, err := p.Raise(runtime.String("boom"))
+	le, ok := err.(*runtime.Error)
+	if !ok || runtime.Repr(le.Value) != "boom" || !strings.Contains(le.Traceback, "stack traceback:") || out.Len() != 0 {
+		t.Errorf("uncaught: %v %q", err, out.String())
+	}
+}

@@ -279,18 +279,24 @@ func serverTable(s Server, self bool) *runtime.Table {
 // second while more than MoveAbove processes run here, until the host
 // closes.
 func (h *Host) balance() {
-	if h.cfg.MoveAbove <= 0 {
-		return
+	if h.cfg.MoveAbove > 0 {
+		h.every(time.Second, h.moveOne)
 	}
+}
+
+// every runs f, with h.mu held, every d until the host closes.
+func (h *Host) every(d time.Duration, f func()) {
 	for {
-		time.Sleep(time.Second)
+		time.Sleep(d)
 		h.mu.Lock()
-		if h.closing {
-			h.mu.Unlock()
+		closing := h.closing
+		if !closing {
+			f()
+		}
+		h.mu.Unlock()
+		if closing {
 			return
 		}
-		h.moveOne()
-		h.mu.Unlock()
 	}
 }
 

@@ -570,18 +570,8 @@ func (h *Host) TakeResult(owner, pid, part string, res PartResult) error {
 // parts processes wait for whose hosts stopped answering, and runs them
 // again elsewhere, until the host closes.
 func (h *Host) watchParts() {
-	if h.cfg.PartDeadline <= 0 {
-		return
-	}
-	for {
-		time.Sleep(min(h.cfg.PartDeadline/4, 5*time.Second))
-		h.mu.Lock()
-		if h.closing {
-			h.mu.Unlock()
-			return
-		}
-		h.checkParts()
-		h.mu.Unlock()
+	if h.cfg.PartDeadline > 0 {
+		h.every(min(h.cfg.PartDeadline/4, 5*time.Second), h.checkParts)
 	}
 }
 

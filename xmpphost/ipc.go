@@ -45,31 +45,22 @@ type ipcMsg struct {
 // Message sends v to process pid on the host hostJID and waits until that
 // host has stored it (host.Messenger).
 func (t *Transport) Message(hostJID, pid string, from host.Sender, v host.Plain) error {
-	if !slices.Contains(t.Peers(), hostJID) {
-		return fmt.Errorf("%s is not a peer of this host", hostJID)
-	}
-	to, err := jid.Parse(hostJID)
-	if err != nil {
-		return err
-	}
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	var idb [12]byte
-	rand.Read(idb[:])
-	id := hex.EncodeToString(idb[:])
-	ack, done := t.await(id)
-	defer done()
-	err = t.sendNormal(to, (&ipc{ID: id, To: pid, From: from.Addr, Owner: from.Owner, Data: string(data)}).tokens())
-	if err != nil {
-		return err
-	}
-	err = t.answer(ack)
-	if errors.Is(err, host.ErrNoAnswer) {
+	a, err := t.request(hostJID, t.timeout(), func(id string) xml.TokenReader {
+		return (&ipc{ID: id, To: pid, From: from.Addr, Owner: from.Owner, Data: string(data)}).tokens()
+	})
+	switch {
+	case errors.Is(err, host.ErrNoAnswer):
 		return fmt.Errorf("%s did not answer in time", hostJID)
+	case err != nil:
+		return err
+	case !a.OK:
+		return errors.New(a.Reason)
 	}
-	return err
+	return nil
 }
 
 func (t *Transport) ipcHandler() mux.Option {
@@ -79,32 +70,79 @@ func (t *Transport) ipcHandler() mux.Option {
 			if err := xml.NewTokenDecoder(r).Decode(&m); err != nil || m.IPC == nil {
 				return err
 			}
-			from, in := m.From.Bare().String(), m.IPC
-			t.j.mu.Lock()
-			ok, h := slices.Contains(t.j.peers, from), t.j.h
-			t.j.mu.Unlock()
-			go func() {
-				if !ok || h == nil {
-					t.ack(from, in.ID, false, fmt.Sprintf("%s does not take messages from %s", t.s.LocalAddr().Bare(), from), "")
-					return
-				}
+			in := m.IPC
+			t.fromPeer(m.From.Bare().String(), in.ID, "messages", func(h *host.Host) (string, error) {
 				var v host.Plain
 				if err := json.Unmarshal([]byte(in.Data), &v); err != nil {
-					t.ack(from, in.ID, false, "bad message: "+err.Error(), "")
-					return
+					return "", fmt.Errorf("bad message: %v", err)
 				}
 				owner := in.Owner
 				if owner == "" { // a peer that does not say: a stranger
 					owner = in.From
 				}
-				if err := h.Deliver(host.Sender{Addr: in.From, Owner: owner}, in.To, v); err != nil {
-					t.ack(from, in.ID, false, err.Error(), "")
-					return
-				}
-				t.ack(from, in.ID, true, "", "")
-			}()
+				return "", h.Deliver(host.Sender{Addr: in.From, Owner: owner}, in.To, v)
+			})
 			return nil
 		})
+}
+
+// errNotPeer: a request to a host that is not a peer of this one.
+var errNotPeer = errors.New("not a peer of this host")
+
+// request sends a payload, made with a fresh ID, to the peer host hostJID
+// and waits up to d for its acknowledgement (host.ErrNoAnswer when none
+// comes).
+func (t *Transport) request(hostJID string, d time.Duration, payload func(id string) xml.TokenReader) (jumpAck, error) {
+	if !slices.Contains(t.Peers(), hostJID) {
+		return jumpAck{}, fmt.Errorf("%s is %w", hostJID, errNotPeer)
+	}
+	to, err := jid.Parse(hostJID)
+	if err != nil {
+		return jumpAck{}, err
+	}
+	var idb [12]byte
+	rand.Read(idb[:])
+	id := hex.EncodeToString(idb[:])
+	ack, done := t.await(id)
+	defer done()
+	if err := t.sendNormal(to, payload(id)); err != nil {
+		return jumpAck{}, err
+	}
+	select {
+	case a := <-ack:
+		return a, nil
+	case <-time.After(d):
+	case <-t.ctx.Done():
+	}
+	return jumpAck{}, host.ErrNoAnswer
+}
+
+// errAskAgain: a request not to acknowledge (the sender asks again).
+var errAskAgain = errors.New("ask again")
+
+// fromPeer serves a request id of the host from on its own goroutine
+// (handlers must not send) with serve, and acknowledges it: ok with
+// serve's answer as the reason, or not with its error (none for
+// errAskAgain). A host that is not a peer is refused ("… does not take
+// what from …").
+func (t *Transport) fromPeer(from, id, what string, serve func(h *host.Host) (string, error)) {
+	t.j.mu.Lock()
+	ok, h := slices.Contains(t.j.peers, from), t.j.h
+	t.j.mu.Unlock()
+	go func() {
+		if !ok || h == nil {
+			t.ack(from, id, false, fmt.Sprintf("%s does not take %s from %s", t.s.LocalAddr().Bare(), what, from), "")
+			return
+		}
+		answer, err := serve(h)
+		switch {
+		case errors.Is(err, errAskAgain):
+		case err != nil:
+			t.ack(from, id, false, err.Error(), "")
+		default:
+			t.ack(from, id, true, answer, "")
+		}
+	}()
 }
 
 // result is the result of a part (mb.spawn, mb.map) for its parent on
@@ -132,29 +170,18 @@ type resultMsg struct {
 // Result sends the result of part of process pid on the host hostJID and
 // waits until that host has stored it (host.Resulter).
 func (t *Transport) Result(hostJID, pid, owner, part string, res host.PartResult) error {
-	if !slices.Contains(t.Peers(), hostJID) {
-		return host.RefusedResult(fmt.Sprintf("%s is not a peer of this host", hostJID))
-	}
-	to, err := jid.Parse(hostJID)
-	if err != nil {
-		return host.RefusedResult(err.Error())
-	}
 	data, err := json.Marshal(res)
 	if err != nil {
 		return err
 	}
-	var idb [12]byte
-	rand.Read(idb[:])
-	id := hex.EncodeToString(idb[:])
-	ack, done := t.await(id)
-	defer done()
-	if err := t.sendNormal(to, (&result{ID: id, To: pid, Part: part, Owner: owner, Data: string(data)}).tokens()); err != nil {
-		return err
-	}
-	a, err := t.wait(ack)
+	a, err := t.request(hostJID, t.timeout(), func(id string) xml.TokenReader {
+		return (&result{ID: id, To: pid, Part: part, Owner: owner, Data: string(data)}).tokens()
+	})
 	switch {
+	case errors.Is(err, errNotPeer):
+		return host.RefusedResult(err.Error())
 	case err != nil:
-		return host.ErrNoAnswer
+		return err
 	case !a.OK:
 		return host.RefusedResult(a.Reason)
 	}
@@ -168,28 +195,18 @@ func (t *Transport) resultHandler() mux.Option {
 			if err := xml.NewTokenDecoder(r).Decode(&m); err != nil || m.Result == nil {
 				return err
 			}
-			from, in := m.From.Bare().String(), m.Result
-			t.j.mu.Lock()
-			ok, h := slices.Contains(t.j.peers, from), t.j.h
-			t.j.mu.Unlock()
-			go func() {
-				if !ok || h == nil {
-					t.ack(from, in.ID, false, fmt.Sprintf("%s does not take results from %s", t.s.LocalAddr().Bare(), from), "")
-					return
-				}
+			in := m.Result
+			t.fromPeer(m.From.Bare().String(), in.ID, "results", func(h *host.Host) (string, error) {
 				var res host.PartResult
 				if err := json.Unmarshal([]byte(in.Data), &res); err != nil {
-					t.ack(from, in.ID, false, "bad result: "+err.Error(), "")
-					return
+					return "", fmt.Errorf("bad result: %v", err)
 				}
-				if err := h.TakeResult(in.Owner, in.To, in.Part, res); err != nil {
-					if host.Refused(err) {
-						t.ack(from, in.ID, false, err.Error(), "")
-					} // else the sender asks again
-					return
+				err := h.TakeResult(in.Owner, in.To, in.Part, res)
+				if err != nil && !host.Refused(err) {
+					return "", errAskAgain
 				}
-				t.ack(from, in.ID, true, "", "")
-			}()
+				return "", err
+			})
 			return nil
 		})
 }
@@ -220,33 +237,15 @@ type backupMsg struct {
 }
 
 // BackupOp asks the host to about a backup and waits for its answer
-// (host.Backuper).
+// (host.Backuper): a user may be waiting, and a host that answers does
+// so at once.
 func (t *Transport) BackupOp(_, to, op, pid, owner, arg string) (string, error) {
-	if !slices.Contains(t.Peers(), to) {
-		return "", fmt.Errorf("%s is not a peer of this host", to)
-	}
-	toJID, err := jid.Parse(to)
-	if err != nil {
-		return "", err
-	}
-	var idb [12]byte
-	rand.Read(idb[:])
-	id := hex.EncodeToString(idb[:])
-	ack, done := t.await(id)
-	defer done()
-	if err := t.sendNormal(toJID, (&backupOp{ID: id, Op: op, PID: pid, Owner: owner, Arg: arg}).tokens()); err != nil {
-		return "", err
-	}
-	// a user waits for a check: a host that answers does so at once
-	var a jumpAck
-	select {
-	case a = <-ack:
-	case <-time.After(min(t.timeout(), backupOpTimeout)):
-		return "", host.ErrNoAnswer
-	case <-t.ctx.Done():
-		return "", host.ErrNoAnswer
-	}
+	a, err := t.request(to, min(t.timeout(), backupOpTimeout), func(id string) xml.TokenReader {
+		return (&backupOp{ID: id, Op: op, PID: pid, Owner: owner, Arg: arg}).tokens()
+	})
 	switch {
+	case err != nil:
+		return "", err
 	case !a.OK:
 		return "", errors.New(a.Reason)
 	}
@@ -261,21 +260,9 @@ func (t *Transport) backupHandler() mux.Option {
 				return err
 			}
 			from, in := m.From.Bare().String(), m.Op
-			t.j.mu.Lock()
-			ok, h := slices.Contains(t.j.peers, from), t.j.h
-			t.j.mu.Unlock()
-			go func() {
-				if !ok || h == nil {
-					t.ack(from, in.ID, false, fmt.Sprintf("%s does not keep backups for %s", t.s.LocalAddr().Bare(), from), "")
-					return
-				}
-				answer, err := h.BackupOp(from, in.Op, in.PID, in.Owner, in.Arg)
-				if err != nil {
-					t.ack(from, in.ID, false, err.Error(), "")
-					return
-				}
-				t.ack(from, in.ID, true, answer, "")
-			}()
+			t.fromPeer(from, in.ID, "backups", func(h *host.Host) (string, error) {
+				return h.BackupOp(from, in.Op, in.PID, in.Owner, in.Arg)
+			})
 			return nil
 		})
 }

@@ -235,19 +235,6 @@ func (t *Transport) sendPieces(to, id, kind string, rec host.Record, cont []byte
 	return a.PID, nil
 }
 
-// answer waits for an acknowledgement: nil, the refusal, or
-// host.ErrNoAnswer.
-func (t *Transport) answer(ack chan jumpAck) error {
-	a, err := t.wait(ack)
-	switch {
-	case err != nil:
-		return host.ErrNoAnswer
-	case !a.OK:
-		return errors.New(a.Reason)
-	}
-	return nil
-}
-
 // wait waits for an acknowledgement: host.ErrNoAnswer when none comes in
 // time, the session's error when it ends.
 func (t *Transport) wait(ack chan jumpAck) (jumpAck, error) {
