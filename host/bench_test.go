@@ -209,3 +209,23 @@ func procStatus(key string) int64 {
 	}
 	return 0
 }
+
+// BenchmarkSpawnJoin measures one mb.spawn and mb.join of a function that
+// returns at once, on the same host, its store syncing every change (the
+// default) and not: a process does b.N of them in a row.
+func BenchmarkSpawnJoin(b *testing.B) {
+	for _, mode := range []string{"sync", "nosync"} {
+		b.Run(mode, func(b *testing.B) {
+			tr := &Memory{}
+			cfg := DefaultConfig()
+			cfg.NoSync = mode == "nosync"
+			h := hostWith(b, filepath.Join(b.TempDir(), "s.db"), tr, cfg)
+			pid := h.Command(alice, fmt.Sprintf(`new for i = 1, %d do assert(mb.join(mb.spawn(nil, function() return i end)) == i) end print("done")`, b.N))
+			b.ResetTimer()
+			h.Command(alice, "run "+pid)
+			if tr.WaitFor(alice, pid+" finished", 10*time.Minute) == "" {
+				b.Fatal(tr.Messages(alice))
+			}
+		})
+	}
+}

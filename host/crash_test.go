@@ -218,7 +218,7 @@ func TestPartsCrash(t *testing.T) {
 	rng := rand.New(rand.NewSource(2))
 	c := startChild(t, path)
 	// one line: the child reads a command a line
-	code := `new local items = {} for i = 1, 40 do items[i] = i end local function work(x) local s = 0 for i = 1, 200000 do s = s + i % 3 end return x * x end local r = mb.map(work, items) local ok = #r == 40 for i = 1, 40 do ok = ok and r[i] == i * i end local hs = {} for i = 1, 20 do hs[i] = mb.spawn(nil, work, i) end local sum = 0 for i = 1, 20 do sum = sum + mb.join(hs[i]) end print("parts done", ok, sum)`
+	code := `new local items = {} for i = 1, 40 do items[i] = i end local function work(x) local s = 0 for i = 1, 500000 do s = s + i % 3 end return x * x end local r = mb.map(work, items) local ok = #r == 40 for i = 1, 40 do ok = ok and r[i] == i * i end local hs = {} for i = 1, 20 do hs[i] = mb.spawn(nil, work, i) end local sum = 0 for i = 1, 20 do sum = sum + mb.join(hs[i]) end print("parts done", ok, sum)`
 	if pid, ok := c.do(alice, code); !ok || pid != "p1" {
 		t.Fatalf("new: %q %v", pid, ok)
 	}

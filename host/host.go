@@ -465,7 +465,9 @@ func (h *Host) end(pr *proc, st State, reason string) {
 	if pr.timer != nil {
 		pr.timer.Stop()
 	}
-	h.store.Put(&pr.rec, nil, true)
+	if err := h.endPart(pr); err != nil {
+		h.log.Error("cannot store", "pid", pr.rec.PID, "err", err)
+	}
 	h.sendResult(pr, 0)
 	h.kept(pr, 0)
 	h.prune(pr.rec.Owner)

@@ -364,13 +364,27 @@ func (h *Host) join(pr *proc, handles []runtime.Value) error {
 	return nil
 }
 
+// joinPark is how long a process waits in mb.join or mb.map in memory
+// before it is stored and dropped from it (parts that end at once spare
+// it the checkpoint; a host that stops meanwhile restarts it from its
+// checkpoint at the spawn, which joins the same parts again).
+const joinPark = 50 * time.Millisecond
+
 // wait makes pr wait in mb.join or mb.map for the parts in its record's
 // Join, or goes on at once if their results are here. h.mu is held.
 func (h *Host) wait(pr *proc) {
 	pr.rec.State = StateJoin
-	if !h.tryJoin(pr) {
-		h.park(pr)
+	if h.tryJoin(pr) {
+		return
 	}
+	p := pr.p
+	time.AfterFunc(joinPark, func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if !h.closing && pr.rec.State == StateJoin && pr.p == p {
+			h.park(pr)
+		}
+	})
 }
 
 // tryJoin ends pr's wait in mb.join or mb.map if every part it waits for
@@ -544,25 +558,61 @@ func RefusedResult(msg string) error { return &refusedError{msg} }
 func (h *Host) TakeResult(owner, pid, part string, res PartResult) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	pr := h.procs[pid]
-	switch {
-	case pr == nil || !pr.rec.State.live():
-		return &refusedError{fmt.Sprintf("no live process %s", pid)}
-	case pr.rec.Owner != owner:
-		return &refusedError{fmt.Sprintf("%s is not %s's", pid, owner)}
-	case !slices.ContainsFunc(pr.rec.Parts, func(p Part) bool { return p.ID == part }):
-		return nil // joined already: this is a copy
-	case res.size() > h.cfg.MaxMessage+1024:
-		res = PartResult{Failed: true, Error: fmt.Sprintf("its result is larger than %d bytes", h.cfg.MaxMessage)}
-	}
-	b, err := json.Marshal(res)
-	if err != nil {
+	pr, b, err := h.acceptResult(owner, pid, part, res)
+	if pr == nil {
 		return err
 	}
 	if err := h.store.PutResult(pid, part, b); err != nil {
 		return err
 	}
 	h.tryJoin(pr)
+	return nil
+}
+
+// acceptResult says what becomes of res, the result of part of process
+// pid owned by owner: the process and the result to store (as JSON), or
+// no process and nil (a copy of one it has: dropped) or a refusal. h.mu
+// is held.
+func (h *Host) acceptResult(owner, pid, part string, res PartResult) (*proc, []byte, error) {
+	pr := h.procs[pid]
+	switch {
+	case pr == nil || !pr.rec.State.live():
+		return nil, nil, &refusedError{fmt.Sprintf("no live process %s", pid)}
+	case pr.rec.Owner != owner:
+		return nil, nil, &refusedError{fmt.Sprintf("%s is not %s's", pid, owner)}
+	case !slices.ContainsFunc(pr.rec.Parts, func(p Part) bool { return p.ID == part }):
+		return nil, nil, nil // joined already: this is a copy
+	case res.size() > h.cfg.MaxMessage+1024:
+		res = PartResult{Failed: true, Error: fmt.Sprintf("its result is larger than %d bytes", h.cfg.MaxMessage)}
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pr, b, nil
+}
+
+// endPart stores part pr, which ends, and when its parent is on this
+// host gives it its result in the same transaction; the parent goes on
+// if it waited for it. h.mu is held.
+func (h *Host) endPart(pr *proc) error {
+	parentHost, pid, _ := strings.Cut(pr.rec.ReplyTo, "/")
+	if parentHost != h.cfg.Name || pr.rec.Result == nil || pr.rec.ResultSent {
+		return h.store.Put(&pr.rec, nil, true)
+	}
+	parent, b, err := h.acceptResult(pr.rec.Owner, pid, pr.rec.Part, *pr.rec.Result)
+	if err != nil {
+		h.log.Warn("part result refused", "pid", pr.rec.PID, "parent", pr.rec.ReplyTo, "err", err)
+	}
+	pr.rec.ResultSent = true
+	if parent == nil {
+		return h.store.Put(&pr.rec, nil, true)
+	}
+	if err := h.store.PutEnded(&pr.rec, pid, pr.rec.Part, b); err != nil {
+		pr.rec.ResultSent = false
+		return err
+	}
+	h.tryJoin(parent)
 	return nil
 }
 

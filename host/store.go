@@ -400,13 +400,26 @@ func (s *Store) PartCopy(pid, part string) ([]byte, error) {
 // PutResult stores the result of a part of process pid, unless one is
 // stored already.
 func (s *Store) PutResult(pid, part string, res []byte) error {
+	return s.update(func(tx *bolt.Tx) error { return putResultTx(tx, pid, part, res) })
+}
+
+// PutEnded stores part r, which ended, and its result for its parent pid
+// on this host, in one transaction.
+func (s *Store) PutEnded(r *Record, pid, part string, res []byte) error {
 	return s.update(func(tx *bolt.Tx) error {
-		b, err := tx.Bucket(bRes).CreateBucketIfNotExists([]byte(pid))
-		if err != nil || b.Get([]byte(part)) != nil {
+		if err := putTx(tx, r, nil, true); err != nil {
 			return err
 		}
-		return b.Put([]byte(part), res)
+		return putResultTx(tx, pid, part, res)
 	})
+}
+
+func putResultTx(tx *bolt.Tx, pid, part string, res []byte) error {
+	b, err := tx.Bucket(bRes).CreateBucketIfNotExists([]byte(pid))
+	if err != nil || b.Get([]byte(part)) != nil {
+		return err
+	}
+	return b.Put([]byte(part), res)
 }
 
 // Results returns the results stored for process pid's parts, by part ID.
