@@ -127,12 +127,18 @@ func (h *Host) kept(pr *proc, n int) {
 }
 
 // prune removes owner's oldest ended processes past MaxEnded from the
-// host and its store. h.mu is held.
+// host and its store, and the parts that ended whose results are with
+// their parents (one whose result is on its way stays until it is). h.mu
+// is held.
 func (h *Host) prune(owner string) {
 	var ended []*proc
 	for _, pr := range h.procs {
-		if pr.rec.Owner == owner && !pr.rec.State.live() {
+		switch {
+		case pr.rec.Owner != owner || pr.rec.State.live():
+		case pr.rec.Part == "":
 			ended = append(ended, pr)
+		case pr.rec.Result == nil || pr.rec.ResultSent:
+			h.remove(pr)
 		}
 	}
 	if h.cfg.MaxEnded <= 0 || len(ended) <= h.cfg.MaxEnded {

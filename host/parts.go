@@ -529,6 +529,7 @@ func (h *Host) sendResult(pr *proc, d time.Duration) {
 			}
 			pr.rec.ResultSent = true
 			h.store.Put(&pr.rec, nil, false)
+			h.prune(pr.rec.Owner)
 		case d < time.Hour:
 			h.sendResult(pr, max(2*d, h.cfg.JumpRetry/4, time.Second))
 		default:
