@@ -156,11 +156,17 @@ func (h *Host) remove(pr *proc) error {
 	if err := h.store.Delete(pr.rec.PID); err != nil {
 		return err
 	}
+	h.forgetProc(pr)
+	return nil
+}
+
+// forgetProc drops an ended process, removed from the store, from the
+// host. h.mu is held.
+func (h *Host) forgetProc(pr *proc) {
 	delete(h.procs, pr.rec.PID)
 	if pr.rec.Alias != "" {
 		delete(h.aliases, aliasKey(pr.rec.Owner, pr.rec.Alias))
 	}
-	return nil
 }
 
 // startBytes is what a process is admitted with when it starts: its

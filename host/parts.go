@@ -593,9 +593,9 @@ func (h *Host) acceptResult(owner, pid, part string, res PartResult) (*proc, []b
 	return pr, b, nil
 }
 
-// endPart stores part pr, which ends, and when its parent is on this
-// host gives it its result in the same transaction; the parent goes on
-// if it waited for it. h.mu is held.
+// endPart stores part pr, which ends; when its parent is on this host, it
+// gives it its result instead, and the part's record goes, in one
+// transaction; the parent goes on if it waited for it. h.mu is held.
 func (h *Host) endPart(pr *proc) error {
 	parentHost, pid, _ := strings.Cut(pr.rec.ReplyTo, "/")
 	if parentHost != h.cfg.Name || pr.rec.Result == nil || pr.rec.ResultSent {
@@ -609,10 +609,11 @@ func (h *Host) endPart(pr *proc) error {
 	if parent == nil {
 		return h.store.Put(&pr.rec, nil, true)
 	}
-	if err := h.store.PutEnded(&pr.rec, pid, pr.rec.Part, b); err != nil {
+	if err := h.store.EndPart(pr.rec.PID, pid, pr.rec.Part, b); err != nil {
 		pr.rec.ResultSent = false
 		return err
 	}
+	h.forgetProc(pr)
 	h.tryJoin(parent)
 	return nil
 }

@@ -403,11 +403,11 @@ func (s *Store) PutResult(pid, part string, res []byte) error {
 	return s.update(func(tx *bolt.Tx) error { return putResultTx(tx, pid, part, res) })
 }
 
-// PutEnded stores part r, which ended, and its result for its parent pid
-// on this host, in one transaction.
-func (s *Store) PutEnded(r *Record, pid, part string, res []byte) error {
+// EndPart removes part kid, which ended, and stores its result for its
+// parent pid on this host, in one transaction.
+func (s *Store) EndPart(kid, pid, part string, res []byte) error {
 	return s.update(func(tx *bolt.Tx) error {
-		if err := putTx(tx, r, nil, true); err != nil {
+		if err := deleteTx(tx, kid); err != nil {
 			return err
 		}
 		return putResultTx(tx, pid, part, res)
@@ -559,18 +559,20 @@ func (s *Store) Mail(pid string, after uint64) ([]Message, error) {
 
 // Delete removes a process: record, continuation and mail.
 func (s *Store) Delete(pid string) error {
-	return s.update(func(tx *bolt.Tx) error {
-		if err := tx.Bucket(bProcs).Delete([]byte(pid)); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bConts).Delete([]byte(pid)); err != nil {
-			return err
-		}
-		if tx.Bucket(bMail).Bucket([]byte(pid)) != nil {
-			return tx.Bucket(bMail).DeleteBucket([]byte(pid))
-		}
-		return nil
-	})
+	return s.update(func(tx *bolt.Tx) error { return deleteTx(tx, pid) })
+}
+
+func deleteTx(tx *bolt.Tx, pid string) error {
+	if err := tx.Bucket(bProcs).Delete([]byte(pid)); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bConts).Delete([]byte(pid)); err != nil {
+		return err
+	}
+	if tx.Bucket(bMail).Bucket([]byte(pid)) != nil {
+		return tx.Bucket(bMail).DeleteBucket([]byte(pid))
+	}
+	return nil
 }
 
 // ContSizes returns the size of every stored continuation, by PID.
