@@ -1,8 +1,6 @@
 package host
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -160,15 +158,13 @@ func (h *Host) jump(pr *proc, to string) error {
 	if err != nil {
 		return err
 	}
-	var idb [12]byte
-	rand.Read(idb[:])
 	if err := h.room(pr.rec.Owner, len(cont)-pr.contSize); err != nil {
 		return err
 	}
 	if err := h.jumpRate(pr.rec.Owner, len(cont)); err != nil {
 		return err
 	}
-	pr.rec.State, pr.rec.Migration, pr.rec.MigrateTo = StateMigrating, hex.EncodeToString(idb[:]), to
+	pr.rec.State, pr.rec.Migration, pr.rec.MigrateTo = StateMigrating, randomID(), to
 	if err := h.store.Put(&pr.rec, cont, false); err != nil {
 		pr.rec.State, pr.rec.Migration, pr.rec.MigrateTo = StateRunning, "", ""
 		return err

@@ -82,8 +82,9 @@ type Resulter interface {
 	Result(host, pid, owner, part string, res PartResult) error
 }
 
-// newPartID is a fresh part ID (96 random bits: nobody guesses another's).
-func newPartID() string {
+// randomID is a fresh part or migration ID (96 random bits: nobody
+// guesses another's).
+func randomID() string {
 	var b [12]byte
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
@@ -181,13 +182,15 @@ func (h *Host) makeParts(pr *proc, target runtime.Value, entries []entry, join b
 			return nil, err
 		}
 		kids, conts = append(kids, kid), append(conts, kc)
+		if where != h.cfg.Name && h.jumpRate(pr.rec.Owner, len(kc)) != nil {
+			where = h.cfg.Name // its owner's processes sent all they may: it runs here
+		}
+		if where != h.cfg.Name { // stored as on its way, with the rest: sendPart sends it
+			kid.rec.State, kid.rec.Migration, kid.rec.MigrateTo = StateMigrating, randomID(), where
+		}
 		placed[where]++
 		grow, copied = grow+len(kc), copied+len(kc)
-		p := Part{ID: kid.rec.Part, Host: where, At: time.Now().UTC(), Size: len(kc)}
-		parent.Parts = append(parent.Parts, p)
-		if where != h.cfg.Name {
-			kid.moveTo = where
-		}
+		parent.Parts = append(parent.Parts, Part{ID: kid.rec.Part, Host: where, At: time.Now().UTC(), Size: len(kc)})
 	}
 	if err = h.room(pr.rec.Owner, grow+copied); err != nil { // the parts, and the parent's copies of them
 		return nil, err
@@ -217,7 +220,7 @@ func (h *Host) makeParts(pr *proc, target runtime.Value, entries []entry, join b
 		h.kept(k, len(conts[i]))
 		k.lastSave = time.Now()
 		h.procs[k.rec.PID] = k
-		h.sendPart(k)
+		h.sendPart(k, conts[i])
 	}
 	h.log.Info("parts", "pid", pr.rec.PID, "owner", pr.rec.Owner, "parts", len(kids))
 	return made, nil
@@ -237,7 +240,7 @@ func (h *Host) makePart(pr *proc, cont []byte, e entry) (*proc, []byte, error) {
 	// a part lives as long as its parent may, as a fork does
 	kid := &proc{h: h, rec: Record{PID: pid, Owner: pr.rec.Owner, Client: pr.rec.Client, Source: pr.rec.Source, State: StateRunning,
 		Created: time.Now().UTC(), Started: pr.rec.Started, Parent: pr.rec.PID, Name: pr.rec.Name,
-		Part: newPartID(), ReplyTo: h.cfg.Name + "/" + pr.rec.PID}}
+		Part: randomID(), ReplyTo: h.cfg.Name + "/" + pr.rec.PID}}
 	if kid.p, err = h.thaw(kid, cont); err != nil {
 		return nil, nil, err
 	}
@@ -254,24 +257,25 @@ func (h *Host) makePart(pr *proc, cont []byte, e entry) (*proc, []byte, error) {
 	return kid, kc, nil
 }
 
-// sendPart starts a part that was just made: here, or on its way to the
-// peer it was placed on (it runs here if that peer does not take it).
-// h.mu is held.
-func (h *Host) sendPart(k *proc) {
-	to := k.moveTo
-	k.moveTo = ""
-	if to == "" {
+// sendPart starts part k, just made and stored with its continuation
+// cont: here, or on its way to the peer it was placed on (stored as
+// migrating there: the jump's protocol goes on from its first step); it
+// runs here if that peer does not take it. h.mu is held.
+func (h *Host) sendPart(k *proc, cont []byte) {
+	if k.rec.State != StateMigrating {
 		h.enqueue(k)
 		return
 	}
+	id := k.rec.Migration
 	go func() {
 		h.mu.Lock()
 		defer h.mu.Unlock()
-		if k.rec.State != StateRunning || h.closing {
+		if k.rec.State != StateMigrating || k.rec.Migration != id || h.closing {
 			return
 		}
-		if err := h.jump(k, to); err != nil && !errors.Is(err, errPending) {
-			h.log.Warn("part runs here", "pid", k.rec.PID, "to", to, "err", err)
+		h.log.Info("jump", "pid", k.rec.PID, "owner", k.rec.Owner, "to", k.rec.MigrateTo, "migration", id, "bytes", len(cont))
+		if err := h.finishJump(k, cont); err != nil && !errors.Is(err, errPending) {
+			h.log.Warn("part runs here", "pid", k.rec.PID, "err", err)
 			h.enqueue(k)
 		}
 	}()
@@ -527,9 +531,10 @@ func (h *Host) sendResult(pr *proc, d time.Duration) {
 			if err != nil {
 				h.log.Warn("part result refused", "pid", rec.PID, "parent", rec.ReplyTo, "err", err)
 			}
-			pr.rec.ResultSent = true
-			h.store.Put(&pr.rec, nil, false)
-			h.prune(pr.rec.Owner)
+			pr.rec.ResultSent = true // its record goes: its result is with its parent
+			if err := h.remove(pr); err != nil {
+				h.store.Put(&pr.rec, nil, false)
+			}
 		case d < time.Hour:
 			h.sendResult(pr, max(2*d, h.cfg.JumpRetry/4, time.Second))
 		default:
@@ -682,6 +687,9 @@ func (h *Host) rerun(pr *proc, i int, why string) {
 		return
 	}
 	where := h.autoPlace(map[string]int{})
+	if where != h.cfg.Name {
+		kid.rec.State, kid.rec.Migration, kid.rec.MigrateTo = StateMigrating, randomID(), where
+	}
 	parent := pr.rec
 	parent.Parts = slices.Clone(parent.Parts)
 	parent.Parts[i].Host, parent.Parts[i].At = where, time.Now().UTC()
@@ -693,9 +701,6 @@ func (h *Host) rerun(pr *proc, i int, why string) {
 	pr.rec = parent
 	h.kept(kid, len(cont))
 	h.procs[pid] = kid
-	if where != h.cfg.Name {
-		kid.moveTo = where
-	}
 	h.log.Warn("part run again", "pid", pr.rec.PID, "part", p.ID, "from", p.Host, "state", why, "to", where, "as", pid)
-	h.sendPart(kid)
+	h.sendPart(kid, cont)
 }
