@@ -97,3 +97,38 @@ func TestOfficialSuite(t *testing.T) {
 		})
 	}
 }
+
+// TestBenchPrograms runs the project's benchmark programs (bench/lua:
+// larger object-heavy programs) on the interpreter and compares their
+// output with lua5.1's, byte for byte (make bench compares it on compiled
+// code too).
+func TestBenchPrograms(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seconds of benchmark programs")
+	}
+	lua, err := exec.LookPath("lua5.1")
+	if err != nil {
+		testbin.NeedTool(t, "lua5.1 is not installed (apt-get install lua5.1): the output is not compared")
+	}
+	files, _ := filepath.Glob("../../bench/lua/*.lua")
+	if len(files) < 5 {
+		t.Fatalf("bench/lua has %d programs", len(files))
+	}
+	for _, path := range files {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			t.Parallel()
+			src, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := exec.Command(lua, path).Output()
+			if err != nil {
+				t.Fatalf("lua5.1 fails on it: %v", err)
+			}
+			r := Run(filepath.Base(path), string(src), 0, false)
+			if r.Err != nil || r.Stdout != string(want) {
+				t.Errorf("mobilua: %v\n%q\nlua5.1:\n%q", r.Err, r.Stdout, want)
+			}
+		})
+	}
+}
