@@ -2,6 +2,7 @@ package host
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -304,31 +305,63 @@ func (h *Host) every(d time.Duration, f func()) {
 // moves it on to spread its load (no process goes back and forth).
 const settled = time.Minute
 
-// moveOne picks a running process to move to the peer with the most idle
-// workers, if more than MoveAbove run here and a peer has one idle; it
-// moves at the end of its slice (as Move). h.mu is held.
+// moveOne moves one process, if more than MoveAbove run or wait here: a
+// waiting one (sleeping, or waiting for input) to the peer with the most
+// room, or else a running one to the peer with the most idle workers (at
+// the end of its slice, as Move). Pinned processes, and those that
+// arrived in the last minute, stay. h.mu is held.
 func (h *Host) moveOne() {
 	self := h.self()
-	if self.Running <= h.cfg.MoveAbove {
+	if self.Running+self.Waiting <= h.cfg.MoveAbove {
 		return
 	}
-	var to string
-	idle := 0
+	var roomy, idle string
+	room, free := 0, 0
 	for _, s := range h.candidates(self) {
-		if n := s.Workers - s.Running - h.placedSince(s.JID, s.Updated); n > idle {
-			to, idle = s.JID, n
+		if n := s.Workers - s.Running - h.placedSince(s.JID, s.Updated); n > free {
+			idle, free = s.JID, n
+		}
+		if n := s.Free - len(h.placed[s.JID]); s.Capacity == 0 || n > room {
+			roomy, room = s.JID, n
 		}
 	}
-	if to == "" {
-		return
-	}
 	for _, pr := range h.procs {
-		if pr.rec.State == StateRunning && pr.p != nil && !pr.rec.Pinned && pr.moveTo == "" && pr.stepDone == nil &&
-			!(pr.rec.Arrived || time.Since(pr.rec.Started) < settled && len(pr.rec.Travels) > 0) {
-			pr.moveTo = to
-			h.placed[to] = append(h.placed[to], time.Now())
-			h.log.Info("moving to spread the load", "pid", pr.rec.PID, "to", to, "running", self.Running)
+		switch {
+		case pr.rec.Pinned || pr.stepDone != nil || pr.moveTo != "" || len(pr.rec.Travels) > 0 && time.Since(pr.rec.Started) < settled:
+		case roomy != "" && (pr.rec.State == StateSleeping || pr.rec.State == StateInput) && pr.rec.Part == "":
+			h.moveWaiting(pr, roomy)
+			return
+		case idle != "" && self.Running > h.cfg.MoveAbove && pr.rec.State == StateRunning && pr.p != nil && !pr.rec.Arrived:
+			pr.moveTo = idle
+			h.placed[idle] = append(h.placed[idle], time.Now())
+			h.log.Info("moving to spread the load", "pid", pr.rec.PID, "to", idle, "running", self.Running)
 			return
 		}
 	}
+}
+
+// moveWaiting sends pr, which sleeps or waits for input, to the peer to,
+// where it goes on waiting (Record.Wait); if it cannot go, it waits here
+// as before. h.mu is held.
+func (h *Host) moveWaiting(pr *proc, to string) {
+	if err := h.load(pr); err != nil {
+		return
+	}
+	st, wake, prompt := pr.rec.State, pr.rec.WakeAt, pr.rec.Prompt
+	if pr.timer != nil {
+		pr.timer.Stop()
+	}
+	h.placed[to] = append(h.placed[to], time.Now())
+	h.log.Info("moving a waiting process to spread the load", "pid", pr.rec.PID, "to", to, "state", st)
+	pr.rec.Wait = st
+	err := h.jump(pr, to)
+	pr.rec.Wait = ""
+	if err == nil || errors.Is(err, errPending) || pr.rec.State != StateRunning {
+		return
+	}
+	// refused: it waits here as it did
+	pr.rec.State, pr.rec.WakeAt, pr.rec.Prompt, pr.rec.JumpFailed = st, wake, prompt, ""
+	h.store.Put(&pr.rec, nil, false)
+	h.evict(pr)
+	h.arm(pr)
 }

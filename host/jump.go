@@ -79,6 +79,7 @@ func (h *Host) Receive(m Migration, rec Record, cont []byte, stored func(pid str
 	}
 	pr.p = p
 	pr.args = []runtime.Value{runtime.True}
+	waits(pr, rec)
 	h.failPoint(FailReceiveThawed)
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -103,8 +104,32 @@ func (h *Host) Receive(m Migration, rec Record, cont []byte, stored func(pid str
 	if pr.rec.Part == "" { // a part's owner hears of it from its parent
 		h.tell(pr, fmt.Sprintf("%s arrived on %s (it was %s)", pid, h.cfg.Name, rec.PID))
 	}
-	h.enqueue(pr)
+	switch pr.rec.State {
+	case StateSleeping:
+		h.evict(pr)
+		h.arm(pr)
+	case StateInput:
+		h.evict(pr)
+		h.ask(pr)
+	default:
+		h.enqueue(pr)
+	}
 	return nil
+}
+
+// waits makes an arriving process wait as the record it came with says
+// (a host moved it while it slept or waited for input), if its state
+// agrees: it yielded in that wait.
+func waits(pr *proc, rec Record) {
+	switch by := pr.p.YieldedBy(); {
+	case rec.Wait == StateSleeping && by == callSleep && !rec.WakeAt.IsZero():
+		pr.rec.State, pr.rec.WakeAt = StateSleeping, rec.WakeAt
+	case rec.Wait == StateInput && by == callInput:
+		pr.rec.State, pr.rec.Prompt = StateInput, truncate(rec.Prompt, maxComment)
+	default:
+		return
+	}
+	pr.rec.Arrived, pr.args = false, nil
 }
 
 // travelled is a record's travels with one more hop (the earliest go past

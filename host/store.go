@@ -91,6 +91,10 @@ type Record struct {
 	// Pinned: the host does not move it to another to spread its load
 	// (mb.pin); mb.jump still does
 	Pinned bool `json:"pinned,omitempty"`
+	// Wait: the wait it travels in, moved by its host while it waited
+	// (sleeping until WakeAt, or for input with Prompt); it waits so on
+	// the host it arrives at
+	Wait State `json:"wait,omitempty"`
 	// Travels: the hosts it was on before this one, oldest first (the
 	// last maxTravels), as it left each
 	Travels []Hop `json:"travels,omitempty"`

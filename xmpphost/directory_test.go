@@ -311,11 +311,18 @@ func TestMoveAbove(t *testing.T) {
 	if testing.Short() {
 		t.Skip("three hosts: seconds")
 	}
+	var log syncBuffer
 	env, _, hs, user := threeHosts(t, 2*time.Second, func(i int, hc *host.Config) {
 		if i == 0 {
 			hc.MoveAbove = 1
+			hc.Log = slog.New(slog.NewTextHandler(&log, nil))
 		}
 	})
+	defer func() {
+		if t.Failed() {
+			t.Logf("host 1's log:\n%s", log.String())
+		}
+	}()
 	h1, h2, h3 := env["XMPP_JID1"], env["XMPP_JID2"], env["XMPP_JID3"]
 	waitListed(t, hs, []string{h1, h2, h3}, 10*time.Second)
 	user.Send(h1, `new mb.pin() while true do end`)
@@ -340,6 +347,60 @@ func TestMoveAbove(t *testing.T) {
 	}
 	user.Send(h1, "ps")
 	if got := user.waitFor(t, "p1  running"); !strings.Contains(got, "p2  migrated") || !strings.Contains(got, "p3  migrated") {
+		t.Errorf("ps: %q", got)
+	}
+}
+
+// TestMoveWaiting: a host past its load threshold moves processes that
+// wait — one sleeping, one waiting for input — to peers with room, where
+// they go on waiting: the sleeper wakes there, the other asks its owner
+// from there and takes the answer.
+func TestMoveWaiting(t *testing.T) {
+	if testing.Short() {
+		t.Skip("three hosts: seconds")
+	}
+	var log syncBuffer
+	env, _, hs, user := threeHosts(t, 2*time.Second, func(i int, hc *host.Config) {
+		if i == 0 {
+			hc.MoveAbove = 1
+			hc.Log = slog.New(slog.NewTextHandler(&log, nil))
+		}
+	})
+	defer func() {
+		if t.Failed() {
+			t.Logf("host 1's log:\n%s", log.String())
+		}
+	}()
+	h1, h2, h3 := env["XMPP_JID1"], env["XMPP_JID2"], env["XMPP_JID3"]
+	waitListed(t, hs, []string{h1, h2, h3}, 10*time.Second)
+	user.Send(h1, `new mb.pin() mb.sleep(60)`) // it waits, and stays
+	user.waitFor(t, h1+": p1")
+	user.Send(h1, "run p1")
+	user.waitFor(t, "p1 is running")
+	user.Send(h1, `new mb.sleep(3) print("woke on " .. mb.host())`)
+	user.waitFor(t, h1+": p2")
+	user.Send(h1, "run p2")
+	got := user.waitFor(t, "(it was p2)")
+	if !strings.HasPrefix(got, h2+":") && !strings.HasPrefix(got, h3+":") {
+		t.Fatalf("p2 moved to: %q", got)
+	}
+	there, arrived := strings.SplitN(got, ":", 2)[0], time.Now()
+	user.waitFor(t, there+": woke on "+there)
+	if d := time.Since(arrived); d < time.Second { // it slept on there (3 s from its start)
+		t.Errorf("p2 woke %v after it arrived", d)
+	}
+
+	user.Send(h1, `new print("got " .. mb.input("name?") .. " on " .. mb.host())`)
+	user.waitFor(t, h1+": p3")
+	user.Send(h1, "run p3")
+	got = user.waitFor(t, "(it was p3)")
+	there = strings.SplitN(got, ":", 2)[0]
+	pid := strings.Fields(strings.SplitN(got, ": ", 2)[1])[0]
+	user.waitFor(t, there+": "+pid+" asks: name?")
+	user.Send(there, "input "+pid+" bob")
+	user.waitFor(t, there+": got bob on "+there)
+	user.Send(h1, "ps")
+	if got := user.waitFor(t, "p1  sleeping"); !strings.Contains(got, "p2  migrated") || !strings.Contains(got, "p3  migrated") {
 		t.Errorf("ps: %q", got)
 	}
 }

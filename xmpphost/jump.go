@@ -78,6 +78,9 @@ type jumpRecord struct {
 	Created string    `xml:"created,attr,omitempty"`
 	Part    string    `xml:"part,attr,omitempty"`    // a part (mb.spawn, mb.map) ...
 	ReplyTo string    `xml:"replyto,attr,omitempty"` // ... of this process (host/pid)
+	Wait    string    `xml:"wait,attr,omitempty"`    // moved while waiting: "sleeping" (until wake) or "waiting for input" (prompt)
+	Wake    string    `xml:"wake,attr,omitempty"`
+	Prompt  string    `xml:"prompt,attr,omitempty"` // base64: any bytes
 	Comment string    `xml:"urn:mobilua:0 comment,omitempty"`
 	Source  string    `xml:"urn:mobilua:0 source"`
 	Hops    []jumpHop `xml:"urn:mobilua:0 hop"`
@@ -91,16 +94,26 @@ type jumpHop struct {
 
 func recordOut(r host.Record) *jumpRecord {
 	b64 := base64.StdEncoding.EncodeToString
-	j := &jumpRecord{PID: r.PID, Owner: r.Owner, Client: r.Client, Name: r.Name, Part: r.Part, ReplyTo: r.ReplyTo,
+	j := &jumpRecord{PID: r.PID, Owner: r.Owner, Client: r.Client, Name: r.Name, Part: r.Part, ReplyTo: r.ReplyTo, Wait: string(r.Wait),
 		Created: r.Created.UTC().Format(time.RFC3339Nano), Comment: b64([]byte(r.Comment)), Source: b64([]byte(r.Source))}
 	for _, h := range r.Travels {
 		j.Hops = append(j.Hops, jumpHop{Host: h.Host, PID: h.PID, Left: h.Left.UTC().Format(time.RFC3339Nano)})
+	}
+	if r.Wait != "" {
+		j.Wake, j.Prompt = r.WakeAt.UTC().Format(time.RFC3339Nano), b64([]byte(r.Prompt))
 	}
 	return j
 }
 
 func (j *jumpRecord) record() (host.Record, error) {
-	r := host.Record{PID: j.PID, Owner: j.Owner, Client: j.Client, Name: j.Name, Part: j.Part, ReplyTo: j.ReplyTo}
+	r := host.Record{PID: j.PID, Owner: j.Owner, Client: j.Client, Name: j.Name, Part: j.Part, ReplyTo: j.ReplyTo,
+		Wait: host.State(j.Wait)}
+	if prompt, err := base64.StdEncoding.DecodeString(j.Prompt); err == nil {
+		r.Prompt = string(prompt)
+	}
+	if j.Wake != "" {
+		r.WakeAt, _ = time.Parse(time.RFC3339Nano, j.Wake) // (a bad time: zero, it does not sleep on)
+	}
 	var err error
 	if j.Created != "" {
 		if r.Created, err = time.Parse(time.RFC3339Nano, j.Created); err != nil {

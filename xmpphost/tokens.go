@@ -52,7 +52,7 @@ func (r *jumpRecord) tokens() xml.TokenReader {
 		inner = append(inner, elem("hop", []string{"host", h.Host, "pid", h.PID, "left", h.Left}))
 	}
 	return elem("record", []string{"pid", r.PID, "owner", r.Owner, "client", r.Client, "name", r.Name,
-		"created", r.Created, "part", r.Part, "replyto", r.ReplyTo}, inner...)
+		"created", r.Created, "part", r.Part, "replyto", r.ReplyTo, "wait", r.Wait, "wake", r.Wake, "prompt", r.Prompt}, inner...)
 }
 
 func (a *jumpAck) tokens() xml.TokenReader {
