@@ -174,19 +174,15 @@ func targetName(v runtime.Value) (string, error) {
 // workers, then the most room, then the shortest round trip. h.mu is
 // held.
 func (h *Host) auto() (string, error) {
-	peers := h.Peers()
 	var best *Server
-	all := h.servers(h.self())
-	for i := range all[1:] {
-		s := &all[1+i]
-		if !slices.Contains(peers, s.JID) || !s.online() || s.Updated.IsZero() || (s.Capacity > 0 && s.Free == 0) {
-			continue
-		}
-		if best == nil || better(s, best) {
-			best = s
+	all := h.candidates(h.self())
+	for i := range all {
+		if best == nil || better(&all[i], best) {
+			best = &all[i]
 		}
 	}
 	if best == nil {
+		peers := h.Peers()
 		if len(peers) == 0 {
 			return "", fmt.Errorf("this host has no peers")
 		}
