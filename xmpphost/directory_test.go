@@ -305,9 +305,9 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// TestMoveAbove: a host with a load threshold moves running processes to
-// idle peers until no more than that many run on it; a pinned one stays.
-func TestMoveAbove(t *testing.T) {
+// movingHosts starts three hosts, the first with move_above = 1 (its log
+// shown if the test fails), and returns once each lists all three.
+func movingHosts(t *testing.T) (h1, h2, h3 string, first *host.Host, user *chatUser) {
 	if testing.Short() {
 		t.Skip("three hosts: seconds")
 	}
@@ -318,13 +318,20 @@ func TestMoveAbove(t *testing.T) {
 			hc.Log = slog.New(slog.NewTextHandler(&log, nil))
 		}
 	})
-	defer func() {
+	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("host 1's log:\n%s", log.String())
 		}
-	}()
-	h1, h2, h3 := env["XMPP_JID1"], env["XMPP_JID2"], env["XMPP_JID3"]
+	})
+	h1, h2, h3 = env["XMPP_JID1"], env["XMPP_JID2"], env["XMPP_JID3"]
 	waitListed(t, hs, []string{h1, h2, h3}, 10*time.Second)
+	return h1, h2, h3, hs[0], user
+}
+
+// TestMoveAbove: a host with a load threshold moves running processes to
+// idle peers until no more than that many run on it; a pinned one stays.
+func TestMoveAbove(t *testing.T) {
+	h1, h2, h3, first, user := movingHosts(t)
 	user.Send(h1, `new mb.pin() while true do end`)
 	user.waitFor(t, h1+": p1")
 	for i := 2; i <= 3; i++ {
@@ -342,7 +349,7 @@ func TestMoveAbove(t *testing.T) {
 			t.Errorf("moved to: %q", got)
 		}
 	}
-	if l := hs[0].Load(); l.Running != 1 {
+	if l := first.Load(); l.Running != 1 {
 		t.Errorf("host 1 runs %d processes", l.Running)
 	}
 	user.Send(h1, "ps")
@@ -356,23 +363,7 @@ func TestMoveAbove(t *testing.T) {
 // they go on waiting: the sleeper wakes there, the other asks its owner
 // from there and takes the answer.
 func TestMoveWaiting(t *testing.T) {
-	if testing.Short() {
-		t.Skip("three hosts: seconds")
-	}
-	var log syncBuffer
-	env, _, hs, user := threeHosts(t, 2*time.Second, func(i int, hc *host.Config) {
-		if i == 0 {
-			hc.MoveAbove = 1
-			hc.Log = slog.New(slog.NewTextHandler(&log, nil))
-		}
-	})
-	defer func() {
-		if t.Failed() {
-			t.Logf("host 1's log:\n%s", log.String())
-		}
-	}()
-	h1, h2, h3 := env["XMPP_JID1"], env["XMPP_JID2"], env["XMPP_JID3"]
-	waitListed(t, hs, []string{h1, h2, h3}, 10*time.Second)
+	h1, h2, h3, _, user := movingHosts(t)
 	user.Send(h1, `new mb.pin() mb.sleep(60)`) // it waits, and stays
 	user.waitFor(t, h1+": p1")
 	user.Send(h1, "run p1")
