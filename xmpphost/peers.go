@@ -29,16 +29,24 @@ func (t *Transport) PeerStates() map[string]string {
 }
 
 // watchPeers pings every peer's host (an account's host resource, or a
-// component's domain) at once and every peerEvery (a sixth of it while
-// one is not online: hosts start in any order), until done is closed.
+// component's domain) at once and every peerEvery, until done is closed;
+// while one is not online, again after half a second, then twice as long
+// each time up to a sixth of peerEvery (hosts start in any order: a peer
+// that starts a moment later is seen online a moment later).
 func (t *Transport) watchPeers(done <-chan struct{}) {
+	retry := 500 * time.Millisecond
 	for {
 		states := map[string]string{}
 		every := time.Duration(peerEvery.Load())
 		for _, p := range t.pinged() {
 			if states[p], _ = t.pingPeer(p); !strings.HasPrefix(states[p], "online") {
-				every = time.Duration(peerEvery.Load()) / 6
+				every = min(retry, time.Duration(peerEvery.Load())/6)
 			}
+		}
+		if every < time.Duration(peerEvery.Load()) {
+			retry *= 2
+		} else {
+			retry = 500 * time.Millisecond
 		}
 		t.mu.Lock()
 		t.peerState = states
