@@ -214,12 +214,15 @@ func (h *Host) forget(b *Backup) error {
 }
 
 // HasLive answers a backup host's check of process pid of owner: "live"
-// if it lives here, "ended" if it ended here (or left), "gone" if this
-// host does not know it (its store was lost).
+// if it lives here, "ended" if it ended here, left, or was removed (its
+// PID was given here: PIDs are never given twice), "gone" if this host
+// does not know it (its store was lost).
 func (h *Host) HasLive(pid, owner string) string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	switch pr := h.procs[pid]; {
+	case pr == nil && h.store.Issued(pid):
+		return "ended"
 	case pr == nil || pr.rec.Owner != owner:
 		return "gone"
 	case pr.rec.State.live():
@@ -401,6 +404,11 @@ func (h *Host) claim(b *Backup, d time.Duration) {
 	})
 }
 
+// maxDropped bounds the removed processes whose backup hosts are still
+// to be told (more are left to their copies' checks: a check answers
+// "ended" for a removed process).
+const maxDropped = 10_000
+
 // backupSoon marks pr to be sent to the backup hosts (at most every
 // BackupEvery). h.mu is held.
 func (h *Host) backupSoon(pr *proc) {
@@ -425,7 +433,8 @@ func (h *Host) sendBackups() {
 			h.mu.Unlock()
 			return
 		}
-		var due, gone []*proc
+		due, gone := []*proc(nil), h.dropped
+		h.dropped = nil
 		for _, pr := range h.procs {
 			switch {
 			case pr.backupDue && pr.rec.State.live():

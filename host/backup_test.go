@@ -101,3 +101,27 @@ func TestBackupOpFromStranger(t *testing.T) {
 		t.Errorf("after the claim: %q", got)
 	}
 }
+
+// TestBackupEnded: a process that ends at home leaves its backup host;
+// one removed at home is "ended" to a check (its PID was given there), so
+// that its copy, wherever one stays, is not restored without force.
+func TestBackupEnded(t *testing.T) {
+	tr := &Memory{}
+	cfg := DefaultConfig()
+	cfg.Name, cfg.Backup, cfg.BackupEvery = "a", []string{"c"}, 20*time.Millisecond
+	a := hostWith(t, filepath.Join(t.TempDir(), "a.db"), tr, cfg)
+	cfg.Name, cfg.Backup = "c", nil
+	c := hostWith(t, filepath.Join(t.TempDir(), "c.db"), tr, cfg)
+	tr.Attach(a)
+	tr.Attach(c)
+	ask(t, a, tr, alice, `new mb.sleep(0.3) print("done")`)
+	ask(t, a, tr, alice, "run p1")
+	waitFor(t, func() bool { return strings.Contains(c.Command(alice, "backups"), "a/p1  sleeping") })
+	waitFor(t, func() bool { return c.Command(alice, "backups") == "no backups of yours here" })
+	ask(t, a, tr, alice, "rm p1")
+	for pid, want := range map[string]string{"p1": "ended", "p2": "gone"} {
+		if got, err := a.BackupOp("c", "check", pid, alice, ""); got != want || err != nil {
+			t.Errorf("check %s: %q %v", pid, got, err)
+		}
+	}
+}

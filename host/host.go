@@ -209,6 +209,7 @@ type Host struct {
 	stats      Stats                  // counters since it started (Metrics)
 	placed     map[string][]time.Time // per peer: when parts were placed there ("auto"), newest last
 	backups    backups                // the copies of other hosts' processes it keeps (backup.go)
+	dropped    []*proc                // removed, their backup hosts not yet told (backup.go)
 }
 
 // New starts a host on store: every process the store holds is back, and

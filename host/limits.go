@@ -161,8 +161,11 @@ func (h *Host) remove(pr *proc) error {
 }
 
 // forgetProc drops an ended process, removed from the store, from the
-// host. h.mu is held.
+// host (its backup hosts are told). h.mu is held.
 func (h *Host) forgetProc(pr *proc) {
+	if pr.backedUp && len(h.dropped) < maxDropped {
+		h.dropped = append(h.dropped, pr)
+	}
 	delete(h.procs, pr.rec.PID)
 	if pr.rec.Alias != "" {
 		delete(h.aliases, aliasKey(pr.rec.Owner, pr.rec.Alias))

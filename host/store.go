@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -286,6 +287,23 @@ func (s *Store) NextPID() (string, error) {
 		return meta.Put([]byte("nextpid"), []byte(strconv.Itoa(n+1)))
 	})
 	return pid, err
+}
+
+// Issued says whether pid is a PID this store has given (its processes'
+// PIDs are never given twice).
+func (s *Store) Issued(pid string) bool {
+	n, err := strconv.Atoi(strings.TrimPrefix(pid, "p"))
+	if err != nil || !strings.HasPrefix(pid, "p") || n < 1 {
+		return false
+	}
+	next := 1
+	s.view(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bMeta).Get([]byte("nextpid")); v != nil {
+			next, _ = strconv.Atoi(string(v))
+		}
+		return nil
+	})
+	return n < next
 }
 
 // Put writes a record and, if cont is not nil, its continuation (nil
