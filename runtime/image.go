@@ -313,9 +313,13 @@ func (t *Thread) image() (ThreadState, error) {
 	return s, nil
 }
 
+// basicStack is the slots a new thread's stack starts with (lua5.1's
+// BASIC_STACK_SIZE).
+const basicStack = 40
+
 // threadStackSize is the stack a thread with n slots in use is given
 // when it is thawed (as much as a new thread's, and room for a call).
-func threadStackSize(n int) int { return max(n+8, 40) }
+func threadStackSize(n int) int { return max(n+8, basicStack) }
 
 // SetState fills a thread made by NewThread from s, checking that every
 // frame, index and upvalue is consistent, and binds the open upvalues to

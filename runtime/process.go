@@ -228,7 +228,16 @@ func (p *Process) Start(fn Value, args ...Value) {
 // runs out of steps. After Yielded, args are what mb.yield returns.
 // The error, if any, is a *Error with the Lua traceback; the process is
 // then finished.
-func (p *Process) Resume(args ...Value) (Status, error) {
+func (p *Process) Resume(args ...Value) (Status, error) { return p.resumeWith(args, Nil) }
+
+// Raise goes on with a process that yielded to its embedder by raising
+// the error v where the mb call stands, as if the call had raised it: a
+// pcall around the call catches it; uncaught, it ends the process with
+// its traceback. A process that did not yield to its embedder is resumed.
+func (p *Process) Raise(v Value) (Status, error) { return p.resumeWith(nil, v) }
+
+// resumeWith is Resume (raise nil) and Raise.
+func (p *Process) resumeWith(args []Value, raise Value) (Status, error) {
 	if p.done {
 		return Done, p.failed
 	}
@@ -236,63 +245,34 @@ func (p *Process) Resume(args ...Value) (Status, error) {
 	p.resetMemory()
 	p.running = true
 	defer p.endSlice()
-	th := p.Main
-	if th.pendingStart {
+	var e *Error
+	if th := p.Main; th.pendingStart {
 		th.pendingStart = false
 		p.cur = th
-		_, e := p.safe(func() stopReason {
+		_, e = p.safe(func() stopReason {
 			p.callAt(th, th.top-1, Dest{NRes: -1, Mode: modeBottom})
 			return stopNone
 		})
-		if e != nil {
-			if err := p.handleError(e); err != nil {
-				return p.fail(err)
-			}
-		}
 	} else if y := p.yieldTh; y != nil {
 		p.yieldTh = nil
 		w := y.takeWait()
-		y.ensure(w.Fn + len(args) + 1)
-		copy(y.stack[w.Fn:], args)
 		p.cur = y
-		_, e := p.safe(func() stopReason {
-			p.deliverResults(y, w.Fn, len(args), w.Dest)
-			return stopNone
-		})
-		if e != nil {
-			if err := p.handleError(e); err != nil {
-				return p.fail(err)
-			}
+		if raise.IsNil() {
+			y.ensure(w.Fn + len(args) + 1)
+			copy(y.stack[w.Fn:], args)
+			_, e = p.safe(func() stopReason {
+				p.deliverResults(y, w.Fn, len(args), w.Dest)
+				return stopNone
+			})
+		} else {
+			e = &Error{Value: raise}
 		}
 	}
-	return p.goOn()
-}
-
-// Raise goes on with a process that yielded to its embedder by raising
-// the error v where the mb call stands, as if the call had raised it: a
-// pcall around the call catches it; uncaught, it ends the process with
-// its traceback. A process that did not yield to its embedder is resumed.
-func (p *Process) Raise(v Value) (Status, error) {
-	y := p.yieldTh
-	if p.done || y == nil || p.Main.pendingStart {
-		return p.Resume()
+	if e != nil {
+		if err := p.handleError(e); err != nil {
+			return p.fail(err)
+		}
 	}
-	p.beginSlice()
-	p.resetMemory()
-	p.running = true
-	defer p.endSlice()
-	p.yieldTh = nil
-	y.takeWait()
-	p.cur = y
-	if err := p.handleError(&Error{Value: v}); err != nil {
-		return p.fail(err)
-	}
-	return p.goOn()
-}
-
-// goOn executes the current thread until the process finishes, yields or
-// runs out of steps.
-func (p *Process) goOn() (Status, error) {
 	reason, err := p.execute()
 	if err != nil {
 		return p.fail(err)

@@ -139,7 +139,7 @@ func (t *Thread) Globals() *Table {
 }
 
 func (p *Process) newThread() *Thread {
-	return &Thread{p: p, stack: make([]Value, 40), frames: make([]Frame, 0, 8)}
+	return &Thread{p: p, stack: make([]Value, basicStack), frames: make([]Frame, 0, 8)}
 }
 
 // Process returns the thread's process.
