@@ -433,20 +433,11 @@ func (h *Host) sendBackups() {
 			h.mu.Unlock()
 			return
 		}
-		due, gone := []*proc(nil), h.dropped
+		due, gone := backupsDue(h.procs, h.dropped)
 		h.dropped = nil
-		for _, pr := range h.procs {
-			switch {
-			case pr.backupDue && pr.rec.State.live():
-				due = append(due, pr)
-			case pr.backupDue || pr.backedUp && !pr.rec.State.live():
-				gone = append(gone, pr)
-			}
-			pr.backupDue = false
-		}
 		h.mu.Unlock()
-		for _, pr := range due {
-			rec, cont, err := h.store.Get(pr.rec.PID)
+		for _, b := range due {
+			rec, cont, err := h.store.Get(b.pid)
 			if err != nil || cont == nil {
 				continue
 			}
@@ -454,26 +445,53 @@ func (h *Host) sendBackups() {
 				if err := t.Backup(h.cfg.Name, to, *rec, cont); err != nil {
 					h.log.Warn("backup", "pid", rec.PID, "to", to, "err", err)
 					h.mu.Lock()
-					pr.backupDue = true // again next time
+					b.pr.backupDue = true // again next time
 					h.mu.Unlock()
 				}
 			}
 			h.mu.Lock()
-			pr.backedUp = true
+			b.pr.backedUp = true
 			h.mu.Unlock()
 		}
-		for _, pr := range gone {
+		for _, b := range gone {
 			dropped := true
 			for _, to := range h.cfg.Backup {
-				if _, err := t.BackupOp(h.cfg.Name, to, "drop", pr.rec.PID, pr.rec.Owner, ""); err != nil {
+				if _, err := t.BackupOp(h.cfg.Name, to, "drop", b.pid, b.owner, ""); err != nil {
 					dropped = false
 				}
 			}
 			h.mu.Lock()
-			pr.backedUp = !dropped
+			b.pr.backedUp = !dropped
 			h.mu.Unlock()
 		}
 	}
+}
+
+// aBackup is a process whose backup hosts are to be sent its state, or
+// told it is gone: its PID and owner read with h.mu held.
+type aBackup struct {
+	pr         *proc
+	pid, owner string
+}
+
+// backupsDue takes the processes stored since they were last sent to the
+// backup hosts (due), and those that ended or were removed (gone). h.mu
+// is held.
+func backupsDue(procs map[string]*proc, removed []*proc) (due, gone []aBackup) {
+	of := func(pr *proc) aBackup { return aBackup{pr, pr.rec.PID, pr.rec.Owner} }
+	for _, pr := range removed {
+		gone = append(gone, of(pr))
+	}
+	for _, pr := range procs {
+		switch {
+		case pr.backupDue && pr.rec.State.live():
+			due = append(due, of(pr))
+		case pr.backupDue || pr.backedUp && !pr.rec.State.live():
+			gone = append(gone, of(pr))
+		}
+		pr.backupDue = false
+	}
+	return due, gone
 }
 
 // cmdBackups is `backups`: the caller's backups this host keeps.
