@@ -143,8 +143,10 @@ func (t *Transport) keepRecord(h *host.Host, done <-chan struct{}) {
 		return
 	}
 	var last host.Server
-	published := time.Time{}
-	t.publish(h.Self(), &last, &published) // creates the node where the service does so on publish
+	var published time.Time
+	if s := h.Self(); t.publish(s) { // creates the node where the service does so on publish
+		last, published = s, time.Now()
+	}
 	if err := t.subscribe(); err != nil {
 		t.logf("directory: cannot subscribe to %s on %s: %v", t.dir.node, t.dir.service, err)
 	}
@@ -159,8 +161,8 @@ func (t *Transport) keepRecord(h *host.Host, done <-chan struct{}) {
 			return
 		case <-tick.C:
 		}
-		if s := h.Self(); s.Load != last.Load || time.Since(published) >= time.Duration(directoryEvery.Load()) {
-			t.publish(s, &last, &published)
+		if s := h.Self(); (s.Load != last.Load || time.Since(published) >= time.Duration(directoryEvery.Load())) && t.publish(s) {
+			last, published = s, time.Now()
 		}
 	}
 }
@@ -185,26 +187,26 @@ func (t *Transport) retract() {
 	}
 }
 
-// publish publishes the record s; last and at say what was published
-// last and when (unchanged when this fails: it is tried again).
-func (t *Transport) publish(s host.Server, last *host.Server, at *time.Time) {
+// publish publishes the record s, and says whether it did (one that
+// failed is tried again at the next look).
+func (t *Transport) publish(s host.Server) bool {
 	t.dir.pub.Lock()
 	defer t.dir.pub.Unlock()
 	if t.dir.retracted {
-		return
+		return false
 	}
 	s.TTL = 3 * time.Duration(directoryEvery.Load())
 	ctx, cancel := context.WithTimeout(t.ctx, 10*time.Second)
 	defer cancel()
 	if _, err := pubsub.PublishIQ(ctx, t.s, stanza.IQ{To: t.dir.service}, t.dir.node, s.JID, recordTokens(s)); err != nil {
 		t.logf("directory: cannot publish to %s on %s: %v", t.dir.node, t.dir.service, err)
-		return
+		return false
 	}
-	*last, *at = s, time.Now()
 	t.dir.mu.Lock()
 	t.dir.self = s.JID
 	t.dir.mu.Unlock()
 	t.learn(s.JID, s)
+	return true
 }
 
 // subscribe asks the service to send the node's changes to this session.
