@@ -242,10 +242,8 @@ func (h *Host) restore(pr *proc) {
 		case by == callInput && pr.rec.Answer != nil: // answered, not yet taken
 			pr.args = []runtime.Value{runtime.String(*pr.rec.Answer)}
 		case by == callSpawn && pr.rec.SpawnPart != "": // stopped between the spawn and its first slice
-			for _, p := range pr.rec.Parts {
-				if p.ID == pr.rec.SpawnPart {
-					pr.args = []runtime.Value{handle(p)}
-				}
+			if p, ok := findPart(pr.rec.Parts, pr.rec.SpawnPart); ok {
+				pr.args = []runtime.Value{handle(p)}
 			}
 		case (by == callJoin || by == callMap) && pr.rec.Join != nil: // joined, not yet gone on
 			pr.rec.State = StateJoin

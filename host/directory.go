@@ -13,9 +13,9 @@ import (
 
 // This file is the directory of computation servers: what a host says of
 // itself (Self), what it knows of others (a Directory transport: the XMPP
-// transport learns them from a publish-subscribe node, Memory from the
-// hosts attached to it), the `servers` command, mb.hosts() and where
-// mb.jump("auto") goes. Which hosts a process may jump to, and which a
+// transport learns them from a publish-subscribe node; without one, its
+// peers), the `servers` command, mb.hosts(), where mb.jump("auto") goes,
+// and the moves that spread a host's load (move_above). Which hosts a process may jump to, and which a
 // host takes processes from, stays the host's own list of peers: the
 // directory only says who is there and how busy.
 
@@ -272,9 +272,8 @@ func serverTable(s Server, self bool) *runtime.Table {
 	return t
 }
 
-// balance moves a running process to a peer with idle workers every
-// second while more than MoveAbove processes run here, until the host
-// closes.
+// balance moves a process to a peer every second while more than
+// MoveAbove run or wait here (moveOne), until the host closes.
 func (h *Host) balance() {
 	if h.cfg.MoveAbove > 0 {
 		h.every(time.Second, h.moveOne)
@@ -314,10 +313,11 @@ func (h *Host) moveOne() {
 	var roomy, idle string
 	room, free := 0, 0
 	for _, s := range h.candidates(self) {
-		if n := s.Workers - s.Running - h.placedSince(s.JID, s.Updated); n > free {
+		sent := h.placedSince(s.JID, s.Updated)
+		if n := s.Workers - s.Running - sent; n > free {
 			idle, free = s.JID, n
 		}
-		if n := s.Free - len(h.placed[s.JID]); s.Capacity == 0 || n > room {
+		if n := s.Free - sent; s.Capacity == 0 || n > room {
 			roomy, room = s.JID, n
 		}
 	}
@@ -329,7 +329,7 @@ func (h *Host) moveOne() {
 			return
 		case idle != "" && self.Running > h.cfg.MoveAbove && pr.rec.State == StateRunning && pr.p != nil && !pr.rec.Arrived:
 			pr.moveTo = idle
-			h.placed[idle] = append(h.placed[idle], time.Now())
+			h.placeOn(idle)
 			h.log.Info("moving to spread the load", "pid", pr.rec.PID, "to", idle, "running", self.Running)
 			return
 		}
@@ -347,7 +347,7 @@ func (h *Host) moveWaiting(pr *proc, to string) {
 	if pr.timer != nil {
 		pr.timer.Stop()
 	}
-	h.placed[to] = append(h.placed[to], time.Now())
+	h.placeOn(to)
 	h.log.Info("moving a waiting process to spread the load", "pid", pr.rec.PID, "to", to, "state", st)
 	pr.rec.Wait = st
 	err := h.jump(pr, to)

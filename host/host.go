@@ -84,9 +84,9 @@ type Config struct {
 	// pings this long after it was sent there is run again elsewhere,
 	// from its parent's copy of it, while its parent waits for it
 	PartDeadline time.Duration
-	// MoveAbove: while more than this many processes run, the host moves
-	// running ones (not pinned, not arrived in the last minute) to peers
-	// the directory lists with idle workers, one a second (0: never)
+	// MoveAbove: while more than this many processes run or wait, the
+	// host moves one a second to a peer the directory lists (moveOne;
+	// not pinned ones, nor those arrived in the last minute; 0: never)
 	MoveAbove int
 	// Backup: hosts (peers) that keep a copy of every process of this
 	// one, sent when it is stored, at most every BackupEvery (backup.go)

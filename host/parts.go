@@ -48,6 +48,21 @@ type Part struct {
 	Size int       `json:"size,omitempty"` // bytes of the parent's copy of it (the store keeps)
 }
 
+// findPart is the part of parts with this ID.
+func findPart(parts []Part, id string) (Part, bool) {
+	i := slices.IndexFunc(parts, func(p Part) bool { return p.ID == id })
+	if i < 0 {
+		return Part{}, false
+	}
+	return parts[i], true
+}
+
+// hasPart says whether parts has one with this ID.
+func hasPart(parts []Part, id string) bool {
+	_, ok := findPart(parts, id)
+	return ok
+}
+
 // copyBytes is what the parent's copies of parts take in the store.
 func copyBytes(parts []Part) (n int) {
 	for _, p := range parts {
@@ -170,10 +185,10 @@ func (h *Host) makeParts(pr *proc, target runtime.Value, entries []entry, join b
 		}
 	}()
 	grow, copied := len(cont)-pr.contSize, 0
-	placed := map[string]int{} // by this call: not yet counted anywhere
+	v := h.placing()
 	for _, e := range entries {
 		var where string
-		if where, err = h.place(target, placed); err != nil {
+		if where, err = h.place(target, v); err != nil {
 			return nil, err
 		}
 		var kid *proc
@@ -182,13 +197,9 @@ func (h *Host) makeParts(pr *proc, target runtime.Value, entries []entry, join b
 			return nil, err
 		}
 		kids, conts = append(kids, kid), append(conts, kc)
-		if where != h.cfg.Name && h.jumpRate(pr.rec.Owner, len(kc)) != nil {
-			where = h.cfg.Name // its owner's processes sent all they may: it runs here
+		if where = h.setOff(kid, where, len(kc)); where == h.cfg.Name {
+			v.here++
 		}
-		if where != h.cfg.Name { // stored as on its way, with the rest: sendPart sends it
-			kid.rec.State, kid.rec.Migration, kid.rec.MigrateTo = StateMigrating, randomID(), where
-		}
-		placed[where]++
 		grow, copied = grow+len(kc), copied+len(kc)
 		parent.Parts = append(parent.Parts, Part{ID: kid.rec.Part, Host: where, At: time.Now().UTC(), Size: len(kc)})
 	}
@@ -237,10 +248,7 @@ func (h *Host) makePart(pr *proc, cont []byte, e entry) (*proc, []byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	// a part lives as long as its parent may, as a fork does
-	kid := &proc{h: h, rec: Record{PID: pid, Owner: pr.rec.Owner, Client: pr.rec.Client, Source: pr.rec.Source, State: StateRunning,
-		Created: time.Now().UTC(), Started: pr.rec.Started, Parent: pr.rec.PID, Name: pr.rec.Name,
-		Part: randomID(), ReplyTo: h.cfg.Name + "/" + pr.rec.PID}}
+	kid := &proc{h: h, rec: h.partRecord(pr, pid, randomID())}
 	if kid.p, err = h.thaw(kid, cont); err != nil {
 		return nil, nil, err
 	}
@@ -256,6 +264,32 @@ func (h *Host) makePart(pr *proc, cont []byte, e entry) (*proc, []byte, error) {
 	}
 	return kid, kc, nil
 }
+
+// partRecord is the record of part id of pr, with PID pid: a part lives
+// as long as its parent may, as a fork does. h.mu is held.
+func (h *Host) partRecord(pr *proc, pid, id string) Record {
+	return Record{PID: pid, Owner: pr.rec.Owner, Client: pr.rec.Client, Source: pr.rec.Source, State: StateRunning,
+		Created: time.Now().UTC(), Started: pr.rec.Started, Parent: pr.rec.PID, Name: pr.rec.Name,
+		Part: id, ReplyTo: h.cfg.Name + "/" + pr.rec.PID}
+}
+
+// setOff makes part kid, just made (its continuation n bytes), go where
+// it was placed: it is stored as on its way there (sendPart sends it),
+// counted as placed there; it stays here when where is this host, or
+// when its owner's processes have sent all the jumps they may. It
+// returns where the part goes. h.mu is held.
+func (h *Host) setOff(kid *proc, where string, n int) string {
+	if where == h.cfg.Name || h.jumpRate(kid.rec.Owner, n) != nil {
+		return h.cfg.Name
+	}
+	kid.rec.State, kid.rec.Migration, kid.rec.MigrateTo = StateMigrating, randomID(), where
+	h.placeOn(where)
+	return where
+}
+
+// placeOn counts a process sent to the peer jid just now (its record
+// does not know it yet: placedSince). h.mu is held.
+func (h *Host) placeOn(jid string) { h.placed[jid] = append(h.placed[jid], time.Now()) }
 
 // sendPart starts part k, just made and stored with its continuation
 // cont: here, or on its way to the peer it was placed on (stored as
@@ -281,12 +315,24 @@ func (h *Host) sendPart(k *proc, cont []byte) {
 	}()
 }
 
+// placing is what "auto" weighs for the parts of one call: this host and
+// the candidates, read once, and the parts the call placed here (not yet
+// among this host's processes).
+type placing struct {
+	self  Server
+	peers []Server
+	here  int
+}
+
+// placing reads what "auto" weighs. h.mu is held.
+func (h *Host) placing() *placing {
+	self := h.self()
+	return &placing{self: self, peers: h.candidates(self)}
+}
+
 // place is where a part goes: target is this host's name or nil (here),
-// a peer, a record of mb.hosts(), or "auto": of this host and the peers
-// the directory lists as online with room, the one with the most idle
-// workers, counting the parts placed on each since its record was
-// published, and those placed just now (not yet made). h.mu is held.
-func (h *Host) place(target runtime.Value, placed map[string]int) (string, error) {
+// a peer, a record of mb.hosts(), or "auto" (autoPlace). h.mu is held.
+func (h *Host) place(target runtime.Value, v *placing) (string, error) {
 	if target.IsNil() {
 		return h.cfg.Name, nil
 	}
@@ -295,7 +341,7 @@ func (h *Host) place(target runtime.Value, placed map[string]int) (string, error
 	case err != nil:
 		return "", err
 	case to == "auto":
-		return h.autoPlace(placed), nil
+		return h.autoPlace(v), nil
 	case to == h.cfg.Name:
 		return to, nil
 	case !h.isPeer(to):
@@ -304,20 +350,18 @@ func (h *Host) place(target runtime.Value, placed map[string]int) (string, error
 	return to, nil
 }
 
-// autoPlace is where "auto" places a part (place). h.mu is held.
-func (h *Host) autoPlace(placed map[string]int) string {
-	now := time.Now()
-	self := h.self()
-	best, bestScore := self, self.Workers-self.Running-placed[self.JID]
-	for _, s := range h.candidates(self) {
-		if score := s.Workers - s.Running - h.placedSince(s.JID, s.Updated) - placed[s.JID]; score > bestScore ||
+// autoPlace is where "auto" places a part: of this host and the peers
+// the directory lists as online with room, the one with the most idle
+// workers, counting the parts sent to each since its record was
+// published, and those placed here by the same call; then the most room.
+// h.mu is held.
+func (h *Host) autoPlace(v *placing) string {
+	best, bestScore := v.self, v.self.Workers-v.self.Running-v.here
+	for _, s := range v.peers {
+		if score := s.Workers - s.Running - h.placedSince(s.JID, s.Updated); score > bestScore ||
 			score == bestScore && s.Free > best.Free {
 			best, bestScore = s, score
 		}
-	}
-	if best.JID != h.cfg.Name {
-		h.placed[best.JID] = append(h.placed[best.JID], now)
-		placed[best.JID]-- // counted by placedSince from now on
 	}
 	return best.JID
 }
@@ -359,7 +403,7 @@ func (h *Host) join(pr *proc, handles []runtime.Value) error {
 		if t := v.Table(); t != nil {
 			id, _ = t.GetStr("part").Str()
 		}
-		if !slices.ContainsFunc(pr.rec.Parts, func(p Part) bool { return p.ID == id }) || slices.Contains(pr.joined, id) {
+		if !hasPart(pr.rec.Parts, id) || slices.Contains(pr.joined, id) {
 			return fmt.Errorf("argument %d of mb.join is not a part of this process that is still to be joined", i+1)
 		}
 		ids = append(ids, id)
@@ -449,10 +493,8 @@ func (h *Host) tryJoin(pr *proc) bool {
 
 // partWhere names the host a part of pr was sent to.
 func partWhere(pr *proc, id string) string {
-	for _, p := range pr.rec.Parts {
-		if p.ID == id {
-			return "on " + p.Host
-		}
+	if p, ok := findPart(pr.rec.Parts, id); ok {
+		return "on " + p.Host
 	}
 	return id
 }
@@ -493,8 +535,8 @@ func (h *Host) partResult(pr *proc, st State, reason string) *PartResult {
 	return &PartResult{Failed: true, Error: string(st)}
 }
 
-// partEnded keeps the result of part pr, which ends, and sends it to its
-// parent. h.mu is held.
+// partEnded keeps in its record the result of part pr, which ends (end
+// stores it and sends it to the parent). h.mu is held.
 func (h *Host) partEnded(pr *proc, st State, reason string) {
 	if pr.rec.Part == "" || st == StateMigrated || pr.rec.Result != nil {
 		return
@@ -586,7 +628,7 @@ func (h *Host) acceptResult(owner, pid, part string, res PartResult) (*proc, []b
 		return nil, nil, &refusedError{fmt.Sprintf("no live process %s", pid)}
 	case pr.rec.Owner != owner:
 		return nil, nil, &refusedError{fmt.Sprintf("%s is not %s's", pid, owner)}
-	case !slices.ContainsFunc(pr.rec.Parts, func(p Part) bool { return p.ID == part }):
+	case !hasPart(pr.rec.Parts, part):
 		return nil, nil, nil // joined already: this is a copy
 	case res.size() > h.cfg.MaxMessage+1024:
 		res = PartResult{Failed: true, Error: fmt.Sprintf("its result is larger than %d bytes", h.cfg.MaxMessage)}
@@ -680,16 +722,12 @@ func (h *Host) rerun(pr *proc, i int, why string) {
 		h.log.Warn("part not run again", "pid", pr.rec.PID, "part", p.ID, "err", err)
 		return
 	}
-	kid := &proc{h: h, rec: Record{PID: pid, Owner: pr.rec.Owner, Client: pr.rec.Client, Source: pr.rec.Source, State: StateRunning,
-		Created: time.Now().UTC(), Started: pr.rec.Started, Parent: pr.rec.PID, Name: pr.rec.Name, Part: p.ID, ReplyTo: h.cfg.Name + "/" + pr.rec.PID}}
+	kid := &proc{h: h, rec: h.partRecord(pr, pid, p.ID)}
 	if kid.p, err = h.thaw(kid, cont); err != nil {
 		h.log.Warn("part not run again", "pid", pr.rec.PID, "part", p.ID, "err", err)
 		return
 	}
-	where := h.autoPlace(map[string]int{})
-	if where != h.cfg.Name {
-		kid.rec.State, kid.rec.Migration, kid.rec.MigrateTo = StateMigrating, randomID(), where
-	}
+	where := h.setOff(kid, h.autoPlace(h.placing()), len(cont))
 	parent := pr.rec
 	parent.Parts = slices.Clone(parent.Parts)
 	parent.Parts[i].Host, parent.Parts[i].At = where, time.Now().UTC()

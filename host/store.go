@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -370,7 +369,7 @@ func pruneResults(tx *bolt.Tx, r *Record, ended bool) error {
 		}
 		c := b.Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			if !slices.ContainsFunc(r.Parts, func(p Part) bool { return p.ID == string(k) }) {
+			if !hasPart(r.Parts, string(k)) {
 				if err := c.Delete(); err != nil {
 					return err
 				}
