@@ -52,7 +52,10 @@
 // summary, changes, sign-in links, the operator's view), logring.go (the
 // log's last events), load.go (`load <url>`, public addresses only),
 // directory.go (what a host says of itself and knows of others: `servers`,
-// mb.hosts(), mb.jump("auto")), store.go (bbolt),
+// mb.hosts(), mb.jump("auto"), moves by load), parts.go (mb.spawn,
+// mb.join, mb.map: parts, their results exactly once, run again when
+// their host dies), backup.go (copies kept for other hosts, restore),
+// store.go (bbolt),
 // salvage.go (checking and salvaging a store), memory.go (the in-memory
 // transport, which carries jumps between attached hosts too).
 package host
