@@ -17,7 +17,7 @@ var inner = image.Runtime.(interface {
 	ObjectBytes(o any) int64
 	ThreadStackSize(n int) int
 	StringConstants(c *runtime.Chunk) (map[string]runtime.Value, int)
-	Thawed(p *runtime.Process, objBytes int64, n, strLen int)
+	Thawed(p *runtime.Process, objBytes int64, n, strLen int, weak bool)
 	Sealed(p *runtime.Process) bool
 	NativeName(p *runtime.Process, o any) string
 	TableChanges(p *runtime.Process, t *runtime.Table) (keys, vals []runtime.Value)

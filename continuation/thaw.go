@@ -739,14 +739,16 @@ func (d *decoder) process() error {
 		return bad("process: %v", err)
 	}
 	var made int64             // the bytes of the objects made, not the natives
+	weak := false              // a weak table among them
 	for i, o := range d.objs { // filled: their growth from now on is the process's
 		if t, ok := o.(*runtime.Table); ok {
 			t.Own(d.p)
+			weak = weak || t.Meta() != nil && !t.Meta().GetStr("__mode").IsNil()
 		}
 		if k := d.kinds[i]; k != kNativeFn && k != kNativeUd && k != kNativeTab {
 			made += inner.ObjectBytes(o)
 		}
 	}
-	inner.Thawed(d.p, made, d.nstr, d.strLen)
+	inner.Thawed(d.p, made, d.nstr, d.strLen, weak)
 	return nil
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	goruntime "runtime"
-	"runtime/metrics"
 	"strconv"
 	"strings"
 )
@@ -196,6 +194,7 @@ func openBase(p *Process) {
 				t.Error("cannot change a protected metatable")
 			}
 			tt.meta = a[1].Table()
+			t.p.noteMeta(tt.meta)
 			t.Push(a[0])
 			return 1
 		}},
@@ -218,7 +217,7 @@ func openBase(p *Process) {
 		{Name: "load", kind: goCont, start: startLoad, thaw: thawLoad},
 		{Name: "dofile", Fn: baseDofile},
 		{Name: "loadfile", Fn: baseLoadfile},
-		{Name: "collectgarbage", Fn: baseCollectgarbage},
+		{Name: "collectgarbage", kind: goCont, start: startCollectgarbage, thaw: thawGC},
 		{Name: "gcinfo", Fn: func(t *Thread, a []Value) int {
 			t.Push(Number(float64(t.p.memoryCount() / 1024)))
 			return 1
@@ -664,44 +663,6 @@ func baseDofile(t *Thread, a []Value) int {
 	return len(r)
 }
 
-// collect runs Go's collector for collectgarbage("collect"), unless
-// less than collectEvery bytes were allocated since it last did: a full
-// collection costs milliseconds, and programs call collectgarbage() in
-// loops (the official calls.lua once per character it reads).
-func (p *Process) collect() {
-	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
-	metrics.Read(s)
-	if a := s[0].Value.Uint64(); a-p.collected >= collectEvery || p.collected == 0 {
-		goruntime.GC()
-		p.collected = a
-	}
-}
-
-// collectEvery is how much a process allocates between two collections
-// collectgarbage("collect") runs.
-const collectEvery = 4 << 20
-
-func baseCollectgarbage(t *Thread, a []Value) int {
-	opt := "collect"
-	if len(a) > 0 && a[0].o != nil {
-		opt = t.CheckString(a, 0)
-	}
-	switch opt {
-	case "collect":
-		if !t.p.Sandboxed && !t.p.accounted() {
-			t.p.collect() // a process of its own: the whole Go heap is its
-		}
-		t.Push(Number(0))
-	case "count":
-		t.Push(Number(float64(t.p.memoryCount()) / 1024))
-	case "step", "setpause", "setstepmul", "stop", "restart":
-		t.Push(Number(0))
-	default:
-		t.ArgError(1, "invalid option '"+opt+"'")
-	}
-	return 1
-}
-
 func openCoroutine(p *Process) {
 	p.Register("coroutine",
 		&GoFunction{Name: "create", Fn: func(t *Thread, a []Value) int {
@@ -804,6 +765,9 @@ func baseNewproxy(t *Thread, a []Value) int {
 			t.ArgError(1, "boolean or proxy expected")
 		}
 		u.Meta = pu.Meta
+	}
+	if u.Meta != nil {
+		t.p.newProxy(u)
 	}
 	t.Push(UserdataValue(u))
 	return 1

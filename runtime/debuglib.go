@@ -77,6 +77,7 @@ func OpenDebug(p *Process) {
 			switch o := v.o.(type) {
 			case *Table:
 				o.meta = m
+				t.p.noteMeta(m)
 			case string:
 				t.p.setStringMeta(m)
 			case *Userdata:

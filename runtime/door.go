@@ -27,15 +27,17 @@ func (door) Mark(o any) *uint64 {
 	return nil
 }
 
-func (door) ProcessState(p *Process) (ProcessState, error)          { return p.image() }
-func (door) SetProcessState(p *Process, s ProcessState) error       { return p.setImage(s) }
-func (door) ThreadState(t *Thread) (ThreadState, error)             { return t.image() }
-func (door) SetThreadState(t *Thread, s ThreadState) error          { return t.setImage(s) }
-func (door) NewThread(p *Process) *Thread                           { return p.bareThread() }
-func (door) StringConstants(c *Chunk) (map[string]Value, int)       { return c.stringConstants() }
-func (door) ThreadStackSize(n int) int                              { return threadStackSize(n) }
-func (door) ObjectBytes(o any) int64                                { return ownBytes(o) }
-func (door) Thawed(p *Process, objBytes int64, n, strLen int)       { p.thawed(objBytes, n, strLen) }
+func (door) ProcessState(p *Process) (ProcessState, error)    { return p.image() }
+func (door) SetProcessState(p *Process, s ProcessState) error { return p.setImage(s) }
+func (door) ThreadState(t *Thread) (ThreadState, error)       { return t.image() }
+func (door) SetThreadState(t *Thread, s ThreadState) error    { return t.setImage(s) }
+func (door) NewThread(p *Process) *Thread                     { return p.bareThread() }
+func (door) StringConstants(c *Chunk) (map[string]Value, int) { return c.stringConstants() }
+func (door) ThreadStackSize(n int) int                        { return threadStackSize(n) }
+func (door) ObjectBytes(o any) int64                          { return ownBytes(o) }
+func (door) Thawed(p *Process, objBytes int64, n, strLen int, weak bool) {
+	p.thawed(objBytes, n, strLen, weak)
+}
 func (door) Sealed(p *Process) bool                                 { return p.isSealed() }
 func (door) NativeName(p *Process, o any) string                    { return p.nativeName(o) }
 func (door) TableChanges(p *Process, t *Table) (keys, vals []Value) { return p.tableChanges(t) }

@@ -3,7 +3,6 @@ package runtime
 import (
 	"fmt"
 	"math"
-	goruntime "runtime"
 	"strings"
 	"sync"
 	"unsafe"
@@ -148,6 +147,7 @@ func (p *Process) resetMemory() {
 	if p.accounted() {
 		p.memNext = p.memWindow
 	}
+	p.scheduleCycle()
 }
 
 // chargeSlow is charge's out-of-line part: the heap is walked, and n is
@@ -155,8 +155,8 @@ func (p *Process) resetMemory() {
 func (p *Process) chargeSlow(n int64) {
 	p.allocSince -= n
 	if !p.accounted() {
-		p.memNext = math.MaxInt64
 		p.allocSince += n
+		p.cycleDue()
 		return
 	}
 	limit := p.MemoryLimit
@@ -192,6 +192,9 @@ func (p *Process) chargeSlow(n int64) {
 	p.memWindow = n + w
 	p.allocSince = n
 	p.memNext = p.memWindow
+	if p.gcActive && !p.gcStopped {
+		p.askCycle()
+	}
 }
 
 // memoryRefused raises the error of an allocation that is not made.
@@ -253,8 +256,15 @@ func stringBytes(n int) int64 { return int64(n) + 16 }
 // thawed sets what p holds after a thaw made objects of objBytes
 // (ownBytes each, not the natives it shares with its libraries) and n
 // strings of strLen bytes in all: what LiveBytes would find, without
-// walking the heap.
-func (p *Process) thawed(objBytes int64, n, strLen int) {
+// walking the heap. A weak table among them makes cycles run by
+// themselves (collect.go), and one runs at the first stop: what was
+// charged before the freeze is not known, and a process frozen at every
+// stop would otherwise never have one.
+func (p *Process) thawed(objBytes int64, n, strLen int, weak bool) {
+	if weak {
+		p.activateGC()
+		p.gcDue = true
+	}
 	total := objBytes + int64(strLen) + stringBytes(0)*int64(n)
 	for _, c := range p.Chunks {
 		total += chunkBytes(len(c.Source))
@@ -266,116 +276,10 @@ func (p *Process) thawed(objBytes int64, n, strLen int) {
 // parts), strings, closures, upvalues, threads (their stacks and frames),
 // builtins' states. Shared objects count once.
 func (p *Process) LiveBytes() int64 {
-	seen := map[unsafe.Pointer]bool{}
-	var total int64
-	var queue []any
-	add := func(o any, ptr unsafe.Pointer) {
-		if ptr == nil || seen[ptr] {
-			return
-		}
-		seen[ptr] = true
-		queue = append(queue, o)
-	}
-	val := func(v Value) {
-		switch o := v.o.(type) {
-		case string:
-			if len(o) > 0 {
-				ptr := unsafe.Pointer(unsafe.StringData(o))
-				if !seen[ptr] {
-					seen[ptr] = true
-					total += stringBytes(len(o))
-				}
-			}
-		case *Table:
-			add(o, unsafe.Pointer(o))
-		case *Closure:
-			add(o, unsafe.Pointer(o))
-		case *Thread:
-			add(o, unsafe.Pointer(o))
-		case *GoFunction:
-			add(o, unsafe.Pointer(o))
-		case *Userdata:
-			add(o, unsafe.Pointer(o))
-		}
-	}
-	val(TableValue(p.Globals))
-	if p.StringMeta != nil {
-		val(TableValue(p.StringMeta))
-	}
-	if p.typeMeta != nil {
-		for _, m := range p.typeMeta {
-			if m != nil {
-				val(TableValue(m))
-			}
-		}
-	}
-	val(Value{o: p.Main})
-	val(Value{o: p.cur})
-	for _, c := range p.Chunks {
-		total += chunkBytes(len(c.Source))
-	}
-	for i := 0; i < len(queue); i++ {
-		total += ownBytes(queue[i])
-		switch o := queue[i].(type) {
-		case *Table:
-			for _, v := range o.arr {
-				val(v)
-			}
-			for _, e := range o.entries {
-				val(e.k)
-				val(e.v)
-			}
-			if o.meta != nil {
-				val(TableValue(o.meta))
-			}
-		case *Closure:
-			if o.Env != nil {
-				val(TableValue(o.Env))
-			}
-			for _, u := range o.Upvals {
-				if !seen[unsafe.Pointer(u)] {
-					seen[unsafe.Pointer(u)] = true
-					total += ownBytes(u)
-					if !u.isOpen() {
-						val(u.own)
-					}
-				}
-			}
-		case *Thread:
-			for _, v := range o.stack[:min(len(o.stack), o.extent())] {
-				val(v)
-			}
-			val(o.body)
-			if o.gt != nil {
-				val(TableValue(o.gt))
-			}
-			if o.resumer != nil {
-				val(Value{o: o.resumer})
-			}
-			for i := range o.frames {
-				if f := &o.frames[i]; f.bound == boundCont {
-					for _, v := range f.k.Freeze() {
-						val(v)
-					}
-				}
-				if cl := o.frames[i].cl; cl != nil {
-					val(ClosureValue(cl))
-				}
-			}
-		case *GoFunction:
-			for _, v := range o.State {
-				val(v)
-			}
-			if o.co != nil {
-				val(Value{o: o.co})
-			}
-		case *Userdata:
-			if o.Meta != nil {
-				val(TableValue(o.Meta))
-			}
-		}
-	}
-	return total
+	w := walker{seen: map[unsafe.Pointer]bool{}}
+	w.roots(p)
+	w.drain()
+	return w.total
 }
 
 // extent is how much of the stack frames may read (see Thread.State).
@@ -394,17 +298,6 @@ func (t *Thread) extent() int {
 // chunkBytes is what a loaded chunk of n bytes of source is charged: its
 // source and its code.
 func chunkBytes(n int) int64 { return 1024 + 16*int64(n) }
-
-// memoryCount is what collectgarbage("count") reports: a process under
-// accounting, its own charge; a process of its own, Go's heap.
-func (p *Process) memoryCount() int64 {
-	if p.accounted() {
-		return p.MemoryInUse()
-	}
-	var ms goruntime.MemStats
-	goruntime.ReadMemStats(&ms)
-	return int64(ms.HeapAlloc)
-}
 
 // Buffer builds a string whose growth is charged to the process of the
 // thread that writes (builtins that build strings piece by piece, over

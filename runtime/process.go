@@ -79,6 +79,7 @@ type Process struct {
 	outcome
 	nativeState
 	libBaseline
+	collector
 }
 
 // budget is the step count: a slice's budget and the process's total.
@@ -327,6 +328,11 @@ func (p *Process) Finished() bool { return p.done }
 func (p *Process) beginSlice() {
 	p.steps = p.window(p.limited)
 	p.sliceStart = p.steps
+	p.gcHeld = 0
+	if p.gcDue { // asked for in the last slice
+		p.gcDue = false
+		p.askCycle()
+	}
 }
 
 // window is how many steps may run before the next out-of-line check:

@@ -310,6 +310,8 @@ type Userdata struct {
 	// Name, when set, makes the userdata a native of its process (see
 	// Process.RegisterNative): io.stdout freezes as its name.
 	Name string
+
+	finalized bool // a cycle queued its __gc (collect.go)
 }
 
 // ClosureValue wraps a Lua closure.

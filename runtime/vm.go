@@ -13,6 +13,9 @@ import (
 // slice's budget has run out; without a limit, or inside a nested call
 // that cannot stop, it refills the counter and the step runs.
 func (p *Process) budgetOut() bool {
+	if p.gcDue && p.cycleAtSafePoint() {
+		return false
+	}
 	if !p.limited || p.nested > 0 {
 		// the step that got here runs: count the window and refill
 		p.total += p.sliceStart + 1
@@ -53,6 +56,11 @@ func (p *Process) checkMaxSteps() {
 func (t *Thread) ChargeSteps(n int64) {
 	p := t.p
 	p.steps -= n
+	if p.steps < 0 && p.gcHeld > 0 {
+		p.giveHeld()
+		p.gcDue = false
+		defer p.askCycle()
+	}
 	if p.steps < 0 {
 		p.total += p.sliceStart - p.steps
 		p.checkMaxSteps()

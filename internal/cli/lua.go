@@ -193,6 +193,12 @@ func runLua(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !s.init() {
 		return 1
 	}
+	frozen := false
+	defer func() {
+		if !frozen { // lua5.1 closes its state: the finalizers run
+			s.p.Close()
+		}
+	}()
 	if l.version {
 		printVersion(stderr)
 	}
@@ -202,7 +208,8 @@ func runLua(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if l.script >= 0 {
-		if ok, frozen := s.script(l, stdin); !ok || frozen {
+		var ok bool
+		if ok, frozen = s.script(l, stdin); !ok || frozen {
 			return exitStatus(ok)
 		}
 	}

@@ -182,6 +182,7 @@ func run(name, source string, budget int64, sandbox bool, check func(a, b []byte
 			p = p2
 		}
 	}
+	p.Close() // as lua5.1 and mobilua run do at the end: finalizers run
 	w.Flush()
 	return Result{Stdout: out.String(), Compiled: compiled, Entries: p.NativeEntries(), Deopts: p.NativeDeopts(), Inlines: p.NativeInlines()}
 }

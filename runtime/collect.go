@@ -1,0 +1,632 @@
+package runtime
+
+import (
+	goruntime "runtime"
+	"runtime/metrics"
+	"slices"
+	"strings"
+	"unsafe"
+)
+
+// The collection a script sees. Go's collector owns memory; what Lua 5.1
+// lets a script observe of collection is done here, by cycles of our own:
+// weak tables (__mode "k", "v", "kv") lose the entries whose weak keys or
+// values nothing else reaches, userdata made by newproxy whose metatable
+// has __gc are finalized once nothing reaches them, and
+// collectgarbage("count") and gcinfo fall when a cycle finds less than
+// was allocated.
+//
+// A cycle walks the heap from the process's roots as LiveBytes does, but
+// does not follow weak references; it then clears the weak tables it met
+// and queues the finalizers of the unreachable proxies, newest first as
+// lua5.1 runs them (a proxy being finalized, and what it reaches, is
+// marked: its weak keys stay for one more cycle, weak values naming it
+// go at once, as in lua5.1). Once the cycle is done, Go's collector frees
+// what the cleared entries held.
+//
+// A cycle runs at a safe point only: a call of collectgarbage or gcinfo,
+// or the step counter's slow path (budgetOut), where every value the
+// script holds is in a register, an upvalue, a table or a builtin's
+// frozen state. Chunks no closure reaches are dropped from the process
+// (lua5.1 collects a function's code with it). Never inside an allocation: a builtin may hold a new
+// object in a Go variable there. Cycles run by themselves (after as many
+// bytes were charged as the last cycle found live, lua5.1's pause of 200)
+// once the process made a weak table or a proxy, or asked for the count;
+// charge's slow path asks for one and takes the rest of the step budget
+// so that the next step reaches budgetOut. Finalizers run when
+// collectgarbage runs them (it calls each, as a resumable builtin) and
+// when the process is closed (Process.Close); a cycle that runs by
+// itself only queues them.
+//
+// A continuation keeps weak tables weak: their metatables travel with
+// them, and a thawed process's cycles run again. Proxies thawed from a
+// continuation are not finalized (their __gc is not looked for).
+
+// collector is the process's state of collection.
+type collector struct {
+	gcActive  bool  // cycles run by themselves
+	gcStopped bool  // collectgarbage("stop")
+	gcDue     bool  // a cycle waits for the next safe point
+	gcHeld    int64 // steps taken from the budget to reach it (given back there)
+	gcPause   int64 // collectgarbage("setpause")
+	gcStepmul int64 // collectgarbage("setstepmul")
+	gcStepped int64 // work collectgarbage("step") did toward the next cycle
+	proxies   []*Userdata
+	finalize  []*Userdata // unreachable proxies whose __gc is due, in order
+}
+
+// gcStepUnit is the work of collectgarbage("step", 0): a cycle takes as
+// many as the live heap has KiB (lua5.1's step of size n does n KiB of
+// work besides).
+const gcStepUnit = 1 << 10
+
+// activateGC makes cycles run by themselves from now on.
+func (p *Process) activateGC() {
+	if !p.gcActive {
+		p.gcActive = true
+		p.gcPause, p.gcStepmul = max(p.gcPause, 200), max(p.gcStepmul, 200)
+		p.scheduleCycle()
+	}
+}
+
+// scheduleCycle sets when charge asks for the next cycle: after as many
+// bytes as the last cycle found live (the pause), or at the next walk of
+// an accounted process.
+func (p *Process) scheduleCycle() {
+	if p.accounted() || !p.gcActive || p.gcStopped {
+		return
+	}
+	p.memNext = max(p.memLive*(p.gcPause-100)/100, memWindowMin)
+}
+
+// cycleDue is charge's slow path for a process that is not accounted:
+// a cycle is asked for at the next safe point.
+func (p *Process) cycleDue() {
+	p.memNext = 1<<62 - 1
+	if p.gcActive && !p.gcStopped {
+		p.askCycle()
+	}
+}
+
+// askCycle asks for a cycle at the next safe point: the rest of the
+// step budget is held (budgetOut gives it back), so the next step gets
+// there.
+func (p *Process) askCycle() {
+	if p.gcDue {
+		return
+	}
+	p.gcDue = true
+	if p.steps > 0 {
+		p.gcHeld += p.steps
+		p.sliceStart -= p.steps
+		p.steps = 0
+	}
+}
+
+// giveHeld gives back the steps askCycle held.
+func (p *Process) giveHeld() {
+	p.steps += p.gcHeld
+	p.sliceStart += p.gcHeld
+	p.gcHeld = 0
+}
+
+// cycleAtSafePoint is budgetOut's part: the cycle asked for runs, and
+// reports whether the step budget had more (the step goes on).
+func (p *Process) cycleAtSafePoint() bool {
+	held := p.gcHeld > 0
+	p.giveHeld()
+	p.gcDue = false
+	if p.nested == 0 { // a builtin below may hold values in Go variables
+		p.cycle(false)
+	}
+	return held && p.steps >= 0
+}
+
+// cycle runs a cycle of collection now (see the file's comment). atCall
+// says that the running thread is calling a builtin: as in lua5.1, its
+// registers above the call's arguments are dead (the loop's temporaries).
+func (p *Process) cycle(atCall bool) {
+	w := walker{seen: map[unsafe.Pointer]bool{}, weak: true, chunks: map[*Chunk]bool{}}
+	if atCall {
+		w.calling = p.cur
+	}
+	w.roots(p)
+	w.drain()
+	due := p.separate(&w)
+	for _, t := range w.weakTables {
+		w.clear(t)
+	}
+	for _, u := range due {
+		u.finalized = true
+	}
+	p.finalize = append(p.finalize, due...)
+	p.Chunks = slices.DeleteFunc(p.Chunks, func(c *Chunk) bool { return !w.chunks[c] })
+	p.memLive, p.allocSince, p.gcStepped = w.total, 0, 0
+	p.scheduleCycle()
+}
+
+// separate finds the proxies the walk did not reach: those with a
+// finalizer are queued (newest first) and marked with what they reach;
+// the others are forgotten.
+func (p *Process) separate(w *walker) []*Userdata {
+	var due []*Userdata
+	kept := p.proxies[:0]
+	for i := len(p.proxies) - 1; i >= 0; i-- {
+		u := p.proxies[i]
+		if w.seen[unsafe.Pointer(u)] {
+			continue
+		}
+		if gcMeta(u).o != nil {
+			due = append(due, u)
+		}
+	}
+	for _, u := range p.proxies {
+		if w.seen[unsafe.Pointer(u)] {
+			kept = append(kept, u)
+		}
+	}
+	clear(p.proxies[len(kept):])
+	p.proxies = kept
+	w.finalizing = map[*Userdata]bool{}
+	for _, u := range due {
+		w.finalizing[u] = true
+		w.value(UserdataValue(u))
+	}
+	w.drain()
+	return due
+}
+
+// noteMeta is told of every metatable a table gets: a weak one makes
+// cycles run by themselves (__mode is looked for when the metatable is
+// set, as lua5.1's manual asks: a __mode changed later is not seen until
+// then).
+func (p *Process) noteMeta(m *Table) {
+	if m != nil && !p.gcActive && m.GetStr("__mode").o != nil {
+		p.activateGC()
+	}
+}
+
+// gcMeta is u's __gc, if it is a proxy not finalized yet.
+func gcMeta(u *Userdata) Value {
+	if u.Meta == nil || u.finalized {
+		return Nil
+	}
+	return u.Meta.GetStr("__gc")
+}
+
+// weakMode says which references of t are weak (its metatable's __mode).
+func (t *Table) weakMode() (keys, values bool) {
+	if t.meta == nil {
+		return false, false
+	}
+	m, ok := t.meta.GetStr("__mode").o.(string)
+	if !ok {
+		return false, false
+	}
+	return strings.IndexByte(m, 'k') >= 0, strings.IndexByte(m, 'v') >= 0
+}
+
+// collectable says whether v is an object a weak reference lets go
+// (strings are values in Lua 5.1: never cleared).
+func collectable(v Value) bool {
+	switch v.o.(type) {
+	case *Table, *Closure, *Thread, *GoFunction, *Userdata:
+		return true
+	}
+	return false
+}
+
+// walker walks what a process reaches: LiveBytes counts it, a cycle marks
+// it.
+type walker struct {
+	seen       map[unsafe.Pointer]bool
+	queue      []any
+	total      int64
+	weak       bool // weak references are not followed (a cycle)
+	weakTables []*Table
+	finalizing map[*Userdata]bool
+	chunks     map[*Chunk]bool // the chunks of the closures a cycle reached
+	calling    *Thread         // a thread in a builtin: its stack is live up to its top
+}
+
+// add queues object o (at ptr) once.
+func (w *walker) add(o any, ptr unsafe.Pointer) {
+	if ptr == nil || w.seen[ptr] {
+		return
+	}
+	w.seen[ptr] = true
+	w.queue = append(w.queue, o)
+}
+
+// value marks v: a string is counted, an object queued.
+func (w *walker) value(v Value) {
+	switch o := v.o.(type) {
+	case string:
+		if len(o) > 0 {
+			ptr := unsafe.Pointer(unsafe.StringData(o))
+			if !w.seen[ptr] {
+				w.seen[ptr] = true
+				w.total += stringBytes(len(o))
+			}
+		}
+	case *Table:
+		w.add(o, unsafe.Pointer(o))
+	case *Closure:
+		w.add(o, unsafe.Pointer(o))
+	case *Thread:
+		w.add(o, unsafe.Pointer(o))
+	case *GoFunction:
+		w.add(o, unsafe.Pointer(o))
+	case *Userdata:
+		w.add(o, unsafe.Pointer(o))
+	}
+}
+
+// weakRef is a reference a cycle does not follow: only strings (values,
+// never cleared) are counted.
+func (w *walker) weakRef(v Value) {
+	if !w.weak || !collectable(v) {
+		w.value(v)
+	}
+}
+
+// roots marks what the process holds itself.
+func (w *walker) roots(p *Process) {
+	w.value(TableValue(p.Globals))
+	if p.StringMeta != nil {
+		w.value(TableValue(p.StringMeta))
+	}
+	if p.typeMeta != nil {
+		for _, m := range p.typeMeta {
+			if m != nil {
+				w.value(TableValue(m))
+			}
+		}
+	}
+	if p.registry != nil {
+		w.value(TableValue(p.registry))
+	}
+	w.value(Value{o: p.Main})
+	w.value(Value{o: p.cur})
+	if p.yieldTh != nil {
+		w.value(Value{o: p.yieldTh})
+	}
+	for _, v := range p.yieldv {
+		w.value(v)
+	}
+	if !w.weak { // a cycle counts the chunks it reaches
+		for _, c := range p.Chunks {
+			w.total += chunkBytes(len(c.Source))
+		}
+	}
+	if w.weak {
+		// the libraries' objects: builtins and their tables stay
+		// (package.loaded may be out of the script's reach, not of
+		// require's)
+		for _, o := range p.natives {
+			w.value(Value{o: o})
+		}
+		for t := range p.tableNames {
+			w.value(TableValue(t))
+		}
+	}
+}
+
+// drain walks everything queued.
+func (w *walker) drain() {
+	for i := 0; i < len(w.queue); i++ {
+		o := w.queue[i]
+		w.total += ownBytes(o)
+		switch o := o.(type) {
+		case *Table:
+			w.table(o)
+		case *Closure:
+			w.closure(o)
+		case *Thread:
+			w.thread(o)
+		case *GoFunction:
+			for _, v := range o.State {
+				w.value(v)
+			}
+			if o.co != nil {
+				w.value(Value{o: o.co})
+			}
+		case *Userdata:
+			if o.Meta != nil {
+				w.value(TableValue(o.Meta))
+			}
+		}
+	}
+	w.queue = w.queue[:0]
+}
+
+func (w *walker) table(t *Table) {
+	wk, wv := false, false
+	if w.weak {
+		if wk, wv = t.weakMode(); wk || wv {
+			w.weakTables = append(w.weakTables, t)
+		}
+	}
+	for _, v := range t.arr {
+		if wv {
+			w.weakRef(v)
+		} else {
+			w.value(v)
+		}
+	}
+	for _, e := range t.entries {
+		if e.v.o == nil { // a removed entry: its key is not held
+			continue
+		}
+		if wk {
+			w.weakRef(e.k)
+		} else {
+			w.value(e.k)
+		}
+		if wv {
+			w.weakRef(e.v)
+		} else {
+			w.value(e.v)
+		}
+	}
+	if t.meta != nil {
+		w.value(TableValue(t.meta))
+	}
+}
+
+func (w *walker) closure(c *Closure) {
+	if w.weak && !w.chunks[c.P.Chunk] {
+		w.chunks[c.P.Chunk] = true
+		w.total += chunkBytes(len(c.P.Chunk.Source))
+	}
+	if c.Env != nil {
+		w.value(TableValue(c.Env))
+	}
+	for _, u := range c.Upvals {
+		if !w.seen[unsafe.Pointer(u)] {
+			w.seen[unsafe.Pointer(u)] = true
+			w.total += ownBytes(u)
+			if !u.isOpen() {
+				w.value(u.own)
+			}
+		}
+	}
+}
+
+func (w *walker) thread(t *Thread) {
+	n := t.extent()
+	if t == w.calling {
+		n = t.top
+	}
+	for _, v := range t.stack[:min(len(t.stack), n)] {
+		w.value(v)
+	}
+	w.value(t.body)
+	if t.gt != nil {
+		w.value(TableValue(t.gt))
+	}
+	if t.resumer != nil {
+		w.value(Value{o: t.resumer})
+	}
+	if t.goCall != nil {
+		w.value(Value{o: t.goCall})
+	}
+	for i := range t.frames {
+		f := &t.frames[i]
+		if f.bound == boundCont {
+			for _, v := range f.k.Freeze() {
+				w.value(v)
+			}
+			w.value(Value{o: f.gofn})
+		}
+		if f.cl != nil {
+			w.value(ClosureValue(f.cl))
+		}
+	}
+}
+
+// dead says whether a cycle lets v go from a weak reference: an object
+// the walk did not reach, or (a value, not a key) a proxy being
+// finalized.
+func (w *walker) dead(v Value, key bool) bool {
+	if !collectable(v) {
+		return false
+	}
+	if u, ok := v.o.(*Userdata); ok && !key && w.finalizing[u] {
+		return true
+	}
+	return !w.seen[objPtr(v)]
+}
+
+// objPtr is the pointer the walk knows an object by.
+func objPtr(v Value) unsafe.Pointer {
+	switch o := v.o.(type) {
+	case *Table:
+		return unsafe.Pointer(o)
+	case *Closure:
+		return unsafe.Pointer(o)
+	case *Thread:
+		return unsafe.Pointer(o)
+	case *GoFunction:
+		return unsafe.Pointer(o)
+	case *Userdata:
+		return unsafe.Pointer(o)
+	}
+	return nil
+}
+
+// clear removes from weak table t the entries the cycle lets go.
+func (w *walker) clear(t *Table) {
+	wk, wv := t.weakMode()
+	if wv {
+		for i, v := range t.arr {
+			if w.dead(v, false) {
+				t.SetInt(i+1, Nil)
+			}
+		}
+	}
+	for _, e := range t.entries {
+		if e.v.o != nil && (wk && w.dead(e.k, true) || wv && w.dead(e.v, false)) {
+			t.Set(e.k, Nil)
+		}
+	}
+}
+
+// ---- collectgarbage
+
+// gcState is collectgarbage as a resumable builtin: after a cycle, it
+// calls the finalizers due, one by one (an error in one is collectgarbage's
+// error, as in lua5.1), then returns its result.
+type gcState struct {
+	due    []Value // proxies left to finalize
+	result Value
+}
+
+func (s *gcState) Step(t *Thread, r Value) (Value, []Value, int) {
+	for len(s.due) > 0 {
+		u := s.due[0]
+		s.due = s.due[1:]
+		if m := u.Userdata().Meta; m != nil {
+			if f := m.GetStr("__gc"); f.o != nil {
+				return f, []Value{u}, Call
+			}
+		}
+	}
+	t.Push(s.result)
+	return Nil, nil, 1
+}
+
+func (s *gcState) Freeze() []Value { return append([]Value{s.result}, s.due...) }
+
+func thawGC(vals []Value) (Continuation, error) {
+	r := ReadState(vals, 1)
+	s := &gcState{result: r.Value()}
+	for _, v := range r.Rest() {
+		if v.Userdata() == nil {
+			r.fail("proxy", v)
+		}
+		s.due = append(s.due, v)
+	}
+	return s, r.Err()
+}
+
+func startCollectgarbage(t *Thread, a []Value) Continuation {
+	p := t.p
+	opt := "collect"
+	if len(a) > 0 && a[0].o != nil {
+		opt = t.CheckString(a, 0)
+	}
+	s := &gcState{result: Number(0)}
+	switch opt {
+	case "collect":
+		if p.gcActive { // else a cycle would show nothing: no weak table, no proxy, no count asked
+			p.cycle(true)
+		}
+		p.freeGo()
+	case "count":
+		s.result = Number(float64(p.memoryCount()) / 1024)
+	case "step":
+		p.activateGC()
+		n := int64(0)
+		if len(a) > 1 {
+			n = int64(t.CheckNumber(a, 1))
+		}
+		p.gcStepped += max(n, 0)<<10 + gcStepUnit
+		done := p.gcStepped >= p.memLive
+		if done {
+			p.cycle(true)
+		}
+		s.result = Bool(done)
+	case "setpause", "setstepmul":
+		p.activateGC()
+		n := int64(0)
+		if len(a) > 1 {
+			n = int64(t.CheckNumber(a, 1))
+		}
+		at := &p.gcPause
+		if opt == "setstepmul" {
+			at = &p.gcStepmul
+		}
+		s.result = Number(float64(*at))
+		*at = n
+	case "stop", "restart":
+		p.gcStopped = opt == "stop"
+		p.scheduleCycle()
+	default:
+		t.ArgError(1, "invalid option '"+opt+"'")
+	}
+	for _, u := range p.finalize {
+		s.due = append(s.due, UserdataValue(u))
+	}
+	p.finalize = nil
+	return s
+}
+
+// freeGo runs Go's collector after collectgarbage("collect") in a process
+// of its own (the whole Go heap is its), unless less than collectEvery
+// bytes were allocated since it last did: a full collection costs
+// milliseconds, and programs call collectgarbage() in loops (the official
+// calls.lua once per character it reads).
+func (p *Process) freeGo() {
+	if p.Sandboxed || p.accounted() {
+		return
+	}
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	if a := s[0].Value.Uint64(); a-p.collected >= collectEvery || p.collected == 0 {
+		goruntime.GC()
+		p.collected = a
+	}
+}
+
+// collectEvery is how much a process allocates between two collections
+// collectgarbage("collect") runs.
+const collectEvery = 4 << 20
+
+// memoryCount is what collectgarbage("count") and gcinfo report: what
+// the last cycle (or walk) found live and what was charged since. The
+// first question makes cycles run by themselves, so that the count falls
+// when garbage goes.
+func (p *Process) memoryCount() int64 {
+	p.activateGC()
+	return p.MemoryInUse()
+}
+
+// newProxy records a proxy with a metatable: a cycle finalizes it when
+// nothing reaches it and its metatable has __gc.
+func (p *Process) newProxy(u *Userdata) {
+	p.proxies = append(p.proxies, u)
+	p.activateGC()
+}
+
+// Close finalizes the proxies not finalized yet, newest first, as lua5.1
+// does when its state closes; an error in a finalizer is ignored. It is
+// for a process whose run has ended (a program's end): each finalizer is
+// a call of its own.
+func (p *Process) Close() {
+	var due []*Userdata
+	for i := len(p.proxies) - 1; i >= 0; i-- {
+		if u := p.proxies[i]; gcMeta(u).o != nil {
+			due = append(due, u)
+		}
+	}
+	for _, u := range p.finalize {
+		u.finalized = false // queued by a cycle, not run yet
+	}
+	due = append(p.finalize, due...)
+	p.proxies, p.finalize = nil, nil
+	for _, u := range due {
+		f := gcMeta(u)
+		u.finalized = true
+		if f.o == nil {
+			continue
+		}
+		p.Start(f, UserdataValue(u))
+		for {
+			st, err := p.Resume()
+			if err != nil || st != OutOfSteps {
+				break
+			}
+		}
+	}
+}
