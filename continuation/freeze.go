@@ -595,9 +595,11 @@ func (e *encoder) process(s runtime.ProcessState) {
 	e.refOrNil(s.Yielded)
 	w.text(s.YieldedBy)
 	e.values(s.YieldArgs)
-	w.array(2)
-	w.uint(s.Random.S0)
-	w.uint(s.Random.S1)
+	w.array(1 + len(s.Random.Words))
+	w.uint(uint64(s.Random.Front))
+	for _, x := range s.Random.Words {
+		w.uint(uint64(x))
+	}
 	w.uint(uint64(s.Steps))
 	w.uint(uint64(s.Budget))
 	w.uint(uint64(s.MaxSteps))

@@ -700,6 +700,26 @@ func (d *decoder) thread(th *runtime.Thread) {
 	d.threads = append(d.threads, threadBody{th, s})
 }
 
+// random reads math.random's state: the front position and the 31 words
+// of the C library's generator, or (written before it was lua5.1's) two
+// words of another, which seed it.
+func (d *decoder) random(rs *runtime.RandomState) {
+	r := &d.r
+	switch n := r.countBetween("random state", 2, 1+len(rs.Words)); n {
+	case 2:
+		s0, s1 := r.uint("random state", math.MaxUint64), r.uint("random state", math.MaxUint64)
+		rs.Seed(uint32(s0 ^ s0>>32 ^ s1 ^ s1>>32))
+		return
+	case 1 + len(rs.Words):
+	default:
+		r.fail("random state has %d fields, wants 2 or %d", n, 1+len(rs.Words))
+	}
+	rs.Front = uint8(r.uint("random position", uint64(len(rs.Words)-1)))
+	for i := range rs.Words {
+		rs.Words[i] = uint32(r.uint("random state", math.MaxUint32))
+	}
+}
+
 func (d *decoder) process() error {
 	r := &d.r
 	r.countExactly("process", fieldsProc)
@@ -715,9 +735,7 @@ func (d *decoder) process() error {
 	s.Yielded = d.threadOrNil()
 	s.YieldedBy = r.text("yielding builtin")
 	s.YieldArgs = d.values("yield arguments")
-	r.countExactly("random state", 2)
-	s.Random.S0 = r.uint("random state", math.MaxUint64)
-	s.Random.S1 = r.uint("random state", math.MaxUint64)
+	d.random(&s.Random)
 	s.Steps = int64(r.uint("steps", math.MaxInt64))
 	s.Budget = int64(r.uint("budget", math.MaxInt64))
 	s.MaxSteps = int64(r.uint("max steps", math.MaxInt64))

@@ -254,9 +254,9 @@ func (h *Host) makePart(pr *proc, cont []byte, e entry) (*proc, []byte, error) {
 	}
 	fn, args := e(kid.p.YieldValues())
 	kid.p.Start(fn, args...)
-	var seed [16]byte
+	var seed [4]byte
 	rand.Read(seed[:])
-	kid.p.Random.S0, kid.p.Random.S1 = binary.LittleEndian.Uint64(seed[:8]), binary.LittleEndian.Uint64(seed[8:])|1
+	kid.p.Random.Seed(binary.LittleEndian.Uint32(seed[:]))
 	kc, err := continuation.Freeze(kid.p)
 	if err != nil {
 		kid.drop()

@@ -142,11 +142,6 @@ type libBaseline struct {
 	sealed     []*Table // in the order SealNatives met them
 }
 
-// RandomState is math.random's generator state, plain data.
-type RandomState struct {
-	S0, S1 uint64
-}
-
 // NewProcess makes a process with the base and coroutine libraries.
 func NewProcess() *Process {
 	p := &Process{Globals: NewTable(0, 64), Stdout: os.Stdout, Stderr: os.Stderr, MaxFrames: DefaultMaxFrames}
@@ -154,7 +149,7 @@ func NewProcess() *Process {
 	p.Main = p.newThread()
 	p.Main.status = coRunning
 	p.cur = p.Main
-	p.Random = RandomState{0x853c49e6748fea9b, 0xda3e39cb94b95bdb}
+	p.Random = NewRandomState()
 	openBase(p)
 	openCoroutine(p)
 	return p

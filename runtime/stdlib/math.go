@@ -71,10 +71,8 @@ func openMath(p *rt.Process) {
 		}),
 		rt.NewGoFunction("random", mathRandom),
 		rt.NewGoFunction("randomseed", func(t *rt.Thread, a []rt.Value) int {
-			seed := uint64(int64(t.CheckNumber(a, 0)))
-			r := &t.Process().Random
-			r.S0 = splitmix(&seed)
-			r.S1 = splitmix(&seed)
+			// lua5.1: srand(luaL_checkint(L, 1)), the number cut to a C int
+			t.Process().Random.Seed(uint32(int32(int64(t.CheckNumber(a, 0)))))
 			return 0
 		}),
 	)
@@ -84,25 +82,10 @@ func openMath(p *rt.Process) {
 	m.SetStr("mod", m.GetStr("fmod"))
 }
 
-func splitmix(x *uint64) uint64 {
-	*x += 0x9e3779b97f4a7c15
-	z := *x
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
-}
-
-// next64 is xorshift128+: its whole state is two words in the process.
-func next64(r *rt.RandomState) uint64 {
-	s1, s0 := r.S0, r.S1
-	r.S0 = s0
-	s1 ^= s1 << 23
-	r.S1 = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26)
-	return r.S1 + s0
-}
-
 func mathRandom(t *rt.Thread, a []rt.Value) int {
-	r := float64(next64(&t.Process().Random)>>11) / (1 << 53)
+	// lua5.1: (rand() % RAND_MAX) / RAND_MAX
+	const randMax = 1<<31 - 1
+	r := float64(t.Process().Random.Next()%randMax) / randMax
 	switch len(a) {
 	case 0:
 		return num(t, r)
