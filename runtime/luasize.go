@@ -1,6 +1,9 @@
 package runtime
 
-import "math/bits"
+import (
+	"math/bits"
+	"slices"
+)
 
 // Lua 5.1's sizes. The length operator returns a border of the table, and
 // which one, when a table has holes, depends on how lua5.1 would have
@@ -103,12 +106,14 @@ func (t *Table) luaNewKey(k Value) {
 }
 
 // dropRemoved drops, at a rehash, what lua5.1's rehash drops: the nodes
-// of removed keys (removed entries), and moves the keys past lua5.1's
-// array part out of the array part here, nils dropped (so that setting a
+// of removed keys (removed entries), and moves keys between the parts as
+// lua5.1's rehash does: the keys in lua5.1's array part into the array
+// part here, the keys past it out of it, nils dropped (so that setting a
 // removed key again is a new key for both, and a key past lua5.1's array
 // part sits in the hash part). A rehash comes only with a new key, which a
 // traversal may not add: this cannot disturb one.
 func (t *Table) dropRemoved() {
+	t.absorb()
 	if int(t.live) != len(t.entries) {
 		t.compact()
 	}
@@ -126,6 +131,48 @@ func (t *Table) dropRemoved() {
 	if int(t.dense) > n {
 		t.dense = int32(n)
 	}
+}
+
+// absorb moves the hash part's keys that lua5.1's array part holds into
+// the array part, which grows to the largest of them (nils between).
+func (t *Table) absorb() {
+	n, old := int(t.lsa), len(t.arr)
+	if len(t.nkeys) == 0 || old >= n {
+		return
+	}
+	m := old
+	for _, e := range t.entries {
+		if i, ok := arrayIndex(e.k); ok && e.v.o != nil && i > m && i <= n {
+			m = i
+		}
+	}
+	if m == old {
+		return
+	}
+	t.growArray(m)
+	for i, e := range t.entries {
+		if k, ok := arrayIndex(e.k); ok && e.v.o != nil && k > old && k <= m {
+			t.arr[k-1] = e.v
+			t.entries[i].v = Nil
+			t.live--
+		}
+	}
+	t.noteAppended(old)
+}
+
+// growArray makes the array part n long, nils after what it holds; its
+// room doubles, as Lua's does, and is charged.
+func (t *Table) growArray(n int) {
+	if n > cap(t.arr) {
+		c := max(n, 2*cap(t.arr), 4)
+		if t.owner != nil {
+			t.owner.chargeLarge(int64(c-cap(t.arr)) * sizeValue)
+		}
+		t.arr = slices.Grow(t.arr, c-len(t.arr))
+	}
+	old := len(t.arr)
+	t.arr = t.arr[:n]
+	clear(t.arr[old:])
 }
 
 // luaNewIndex is luaNewKey of the key i.

@@ -316,7 +316,7 @@ func (t *Table) Set(k, v Value) error {
 		if math.IsNaN(k.n) {
 			return KeyError("table index is NaN")
 		}
-		if i := int(k.n); float64(i) == k.n && i >= 1 && i <= len(t.arr)+1 {
+		if i := int(k.n); float64(i) == k.n && i >= 1 && (i <= len(t.arr)+1 || i <= int(t.lsa)) {
 			t.setInt(i, v)
 			return nil
 		}
@@ -328,7 +328,7 @@ func (t *Table) Set(k, v Value) error {
 
 // SetInt stores t[i] = v.
 func (t *Table) SetInt(i int, v Value) {
-	if i >= 1 && i <= len(t.arr)+1 {
+	if i >= 1 && (i <= len(t.arr)+1 || i <= int(t.lsa)) {
 		t.setInt(i, v)
 		return
 	}
@@ -583,11 +583,20 @@ func (t *Table) setInt(i int, v Value) {
 	}
 	if _, ok := t.nkeys[math.Float64bits(float64(i))]; !ok {
 		t.luaNewIndex(i) // a new key (a removed entry's key has its node)
-		if i != len(t.arr)+1 {
-			// lua5.1's rehash cut the array part: the key goes in the hash
+		switch {
+		case i <= len(t.arr): // a rehash made room for it
+			t.setInt(i, v)
+			return
+		case i <= int(t.lsa): // in lua5.1's array part: here too
+			t.growArray(i - 1)
+		case i != len(t.arr)+1:
+			// past lua5.1's array part: the key goes in the hash
 			t.addEntry(Number(float64(i)), v)
 			return
 		}
+	} else if i != len(t.arr)+1 {
+		t.setHash(Number(float64(i)), v)
+		return
 	}
 	if len(t.arr) == cap(t.arr) {
 		// double, as Lua does (append grows large slices by a quarter:
@@ -705,6 +714,11 @@ func (t *Table) setHash(k, v Value) int32 {
 	// entries go at lua5.1's rehash (luaNewKey), not before: their keys
 	// still have their nodes
 	t.luaNewKey(k)
+	if i, ok := arrayIndex(k); ok && i <= int(t.lsa) && v.o != nil {
+		// the rehash made lua5.1's array part hold it: so does ours
+		t.setInt(i, v)
+		return -1
+	}
 	return t.addEntry(k, v)
 }
 
