@@ -98,7 +98,8 @@ const (
 	kUserdata  = 'p'
 	fieldsTop  = 10
 	fieldsProc = 12
-	fieldsThr  = 13
+	fieldsThr  = 13 // and a 14th, the hook, when the thread has one
+	fieldsHook = 12
 	fieldsFr   = 12
 )
 
@@ -543,7 +544,11 @@ func (e *encoder) thread(t *runtime.Thread) {
 		panic(freezeError(err.Error()))
 	}
 	w := &e.w
-	w.array(fieldsThr)
+	if s.Hook != nil {
+		w.array(fieldsThr + 1)
+	} else {
+		w.array(fieldsThr)
+	}
 	w.uint(uint64(s.Status))
 	e.values(s.Stack)
 	w.uint(uint64(s.Top))
@@ -579,6 +584,21 @@ func (e *encoder) thread(t *runtime.Thread) {
 	w.bool(s.WaitWrap)
 	e.refOrNil(s.GoCall)
 	e.refOrNil(s.Globals)
+	if h := s.Hook; h != nil {
+		w.array(fieldsHook)
+		e.value(h.Fn)
+		w.uint(uint64(h.Mask))
+		w.uint(uint64(h.Count))
+		w.uint(uint64(h.Left))
+		w.bool(h.In)
+		w.uint(uint64(h.InDepth))
+		w.uint(uint64(h.Skip))
+		w.bool(h.Tail)
+		w.uint(uint64(h.Depth))
+		w.uint(uint64(h.Base))
+		e.refOrNil(h.Last)
+		w.int(int64(h.LastPC))
+	}
 }
 
 func (e *encoder) process(s runtime.ProcessState) {

@@ -657,7 +657,7 @@ func (d *decoder) upval(u *runtime.Upval) {
 
 func (d *decoder) thread(th *runtime.Thread) {
 	r := &d.r
-	r.countExactly("thread", fieldsThr)
+	hooked := r.countBetween("thread", fieldsThr, fieldsThr+1) > fieldsThr
 	var s runtime.ThreadState
 	s.Status = uint8(r.uint("thread status", 3))
 	s.Stack = d.valuesCap("stack", inner.ThreadStackSize)
@@ -697,7 +697,30 @@ func (d *decoder) thread(th *runtime.Thread) {
 	s.WaitWrap = r.bool("wait wrap")
 	s.GoCall = d.builtinOrNil()
 	s.Globals = d.tableOrNil()
+	if hooked {
+		s.Hook = d.hook()
+	}
 	d.threads = append(d.threads, threadBody{th, s})
+}
+
+// hook reads a thread's debug hook (runtime checks it).
+func (d *decoder) hook() *runtime.HookState {
+	r := &d.r
+	r.countExactly("hook", fieldsHook)
+	const most = 1 << 30
+	h := &runtime.HookState{Fn: d.value()}
+	h.Mask = uint8(r.uint("hook mask", 7))
+	h.Count = int(r.uint("hook count", most))
+	h.Left = int(r.uint("hook count left", most))
+	h.In = r.bool("in hook")
+	h.InDepth = int(r.uint("hook depth", most))
+	h.Skip = uint8(r.uint("hook skip", 3))
+	h.Tail = r.bool("hook tail call")
+	h.Depth = int(r.uint("hooked depth", most))
+	h.Base = int(r.uint("hooked base", runtime.MaxStackSlots))
+	h.Last = refTo[*runtime.Closure](d, "a closure", true)
+	h.LastPC = r.int("hooked pc", -1, math.MaxInt32)
+	return h
 }
 
 // random reads math.random's state: the front position and the 31 words

@@ -5,7 +5,7 @@ import "strings"
 // OpenDebug installs the parts of Lua 5.1's debug library that tracebacks
 // and tests use: traceback, getinfo, getupvalue/setupvalue, getfenv/setfenv,
 // getmetatable/setmetatable (for tables and strings' shared metatable),
-// and sethook/gethook, which accept and ignore hooks. It is left out of
+// and sethook/gethook (hook.go). It is left out of
 // the sandbox.
 func OpenDebug(p *Process) {
 	p.Register("debug",
@@ -98,8 +98,8 @@ func OpenDebug(p *Process) {
 			t.Push(TableValue(t.p.registry))
 			return 1
 		}},
-		&GoFunction{Name: "sethook", Fn: func(t *Thread, a []Value) int { return 0 }},
-		&GoFunction{Name: "gethook", Fn: func(t *Thread, a []Value) int { return 0 }},
+		&GoFunction{Name: "sethook", Fn: dbSethook},
+		&GoFunction{Name: "gethook", Fn: dbGethook},
 	)
 }
 

@@ -25,7 +25,7 @@ func TestFormatNumbers(t *testing.T) {
 		{"modeNormal", uint8(modeNormal)}, {"modeBottom", uint8(modeBottom)}, {"modeCoBottom", uint8(modeCoBottom)},
 		{"modeReg", uint8(modeReg)}, {"modeCond", uint8(modeCond)}, {"modeDiscard", uint8(modeDiscard)},
 		{"modeConcat", uint8(modeConcat)}, {"modeNested", uint8(modeNested)}, {"modeBoundary", uint8(modeBoundary)},
-		{"modeHandler", uint8(modeHandler)}, {"modeCont", uint8(modeCont)}, {"maxMode", uint8(maxMode)},
+		{"modeHandler", uint8(modeHandler)}, {"modeCont", uint8(modeCont)}, {"modeHook", uint8(modeHook)}, {"maxMode", uint8(maxMode)},
 		{"boundNone", uint8(boundNone)}, {"boundPcall", uint8(boundPcall)}, {"boundXpcall", uint8(boundXpcall)},
 		{"boundXpcallHandling", uint8(boundXpcallHandling)}, {"boundCont", uint8(boundCont)}, {"maxBound", uint8(maxBound)},
 		{"coSuspended", uint8(coSuspended)}, {"coRunning", uint8(coRunning)}, {"coNormal", uint8(coNormal)},

@@ -230,6 +230,22 @@ type ThreadState struct {
 	WaitWrap     bool
 	GoCall       *GoFunction // the builtin running (names errors)
 	Globals      *Table      // per-thread globals (setfenv(0)); nil: the process's
+	Hook         *HookState  // debug.sethook's, or nil
+}
+
+// HookState is a thread's debug hook as plain data (hook.go's hookState):
+// the hook, its events, and where it stands.
+type HookState struct {
+	Fn          Value
+	Mask        uint8 // 1 call, 2 return, 4 line
+	Count, Left int   // a count event every Count instructions, the next in Left
+	In          bool  // the hook runs, in a frame above InDepth
+	InDepth     int
+	Skip        uint8 // events of the trapped instruction already raised
+	Tail        bool  // the last trapped instruction was a tail call
+	Depth, Base int   // the frame of the last trapped instruction ...
+	Last        *Closure
+	LastPC      int // ... and its pc (-1: none)
 }
 
 // checkDest checks a destination read from a continuation: a frame's,
@@ -263,6 +279,11 @@ func checkDest(d Dest, below []FrameState, need func(int, string) error) error {
 		if len(below) == 0 || below[len(below)-1].Closure == nil {
 			return fmt.Errorf("a condition result with no Lua frame below")
 		}
+	case modeHook:
+		if len(below) == 0 || below[len(below)-1].Closure == nil || below[len(below)-1].PC < 1 {
+			return fmt.Errorf("a hook's frame with no Lua frame below")
+		}
+		return need(d.Aux, "stack top")
 	case modeBottom, modeCoBottom:
 		if len(below) != 0 {
 			return fmt.Errorf("a bottom frame above others")
@@ -289,6 +310,10 @@ func (t *Thread) image() (ThreadState, error) {
 		Body: t.body, Started: t.started, PendingStart: t.pendingStart,
 		Wait:     t.wait.Dest,
 		WaitWrap: t.wait.wrap, GoCall: t.goCall, Globals: t.gt,
+	}
+	if h := t.hook; h != nil {
+		s.Hook = &HookState{Fn: h.fn, Mask: h.mask, Count: h.count, Left: h.left, In: h.in, InDepth: h.inDepth,
+			Skip: h.skip, Tail: h.tail, Depth: h.depth, Base: h.base, Last: h.cl, LastPC: h.lastPC}
 	}
 	ext := t.top
 	s.Frames = make([]FrameState, len(t.frames))
@@ -416,6 +441,14 @@ func (t *Thread) setImage(s ThreadState) error {
 	t.status, t.resumer, t.body = coStatus(s.Status), s.Resumer, s.Body
 	t.started, t.pendingStart, t.wait = s.Started, s.PendingStart, w
 	t.goCall, t.gt = s.GoCall, s.Globals
+	t.hook = nil
+	if s.Hook != nil {
+		h, err := thawHook(s.Hook, len(frames))
+		if err != nil {
+			return err
+		}
+		t.hook = h
+	}
 	return nil
 }
 

@@ -40,13 +40,14 @@ const (
 	modeBoundary Mode = 8  // the callee of a pcall/xpcall returns
 	modeHandler  Mode = 9  // an xpcall message handler returns (Aux: the boundary's frame index)
 	modeCont     Mode = 10 // a call made by a resumable builtin returns (Aux: its frame index)
+	modeHook     Mode = 11 // a debug hook returns: results dropped, top back to Aux, the frame below runs its instruction (hook.go)
 
-	maxMode = modeCont
+	maxMode = modeHook
 )
 
 var modeNames = [...]string{modeNormal: "normal", modeBottom: "bottom", modeCoBottom: "coroutine bottom",
 	modeReg: "register", modeCond: "condition", modeDiscard: "discard", modeConcat: "concat",
-	modeNested: "nested", modeBoundary: "boundary", modeHandler: "handler", modeCont: "resumable"}
+	modeNested: "nested", modeBoundary: "boundary", modeHandler: "handler", modeCont: "resumable", modeHook: "hook"}
 
 func (m Mode) String() string {
 	if int(m) < len(modeNames) {
@@ -125,8 +126,9 @@ type Thread struct {
 	nny          int      // nested Go calls that forbid yielding
 	goCall       *GoFunction
 	pendingStart bool
-	gt           *Table // this thread's globals (getfenv(0)); nil: the process's
-	mark         uint64 // see door.Mark
+	gt           *Table     // this thread's globals (getfenv(0)); nil: the process's
+	mark         uint64     // see door.Mark
+	hook         *hookState // debug.sethook's (not in a continuation)
 }
 
 // Globals returns the thread's global table: what builtins see as _G
@@ -430,6 +432,8 @@ func (p *Process) deliverResults(th *Thread, src, n int, d Dest) {
 	case modeReg, modeConcat:
 		s[aux] = first
 	case modeDiscard:
+	case modeHook:
+		th.hookReturned(d)
 	case modeCond:
 		truth := first.Truthy()
 		if aux&2 != 0 {

@@ -40,6 +40,9 @@ func (p *Process) outOfSteps(th *Thread, pc int) bool {
 		return false
 	}
 	topFrame(th).pc = pc - 1
+	if h := th.hook; h != nil && !h.in {
+		h.skip = 3 // its events were raised: it runs again without them
+	}
 	return true
 }
 
@@ -85,11 +88,22 @@ reload:
 	}
 	fr0 := &th.frames[len(th.frames)-1]
 	cl := fr0.cl
+	code := cl.P.Code
+	if th.hook != nil {
+		var called bool
+		var r stopReason
+		if code, called, r = p.hookedCode(th, cl); called {
+			if r != stopNone {
+				return r
+			}
+			goto reload
+		}
+	}
 	base := fr0.base
 	stack := th.stack
 	pc := fr0.pc
 	for {
-		in := cl.P.Code[pc]
+		in := code[pc]
 		pc++
 	redo:
 		ra := base + int(in.a())
@@ -110,6 +124,7 @@ reload:
 			th = p.cur
 			fr := topFrame(th)
 			cl = fr.cl
+			code = cl.P.Code
 			base, stack = fr.base, th.stack
 			if npc == entry {
 				// the compiled code leaves this instruction to the interpreter
@@ -118,6 +133,17 @@ reload:
 				goto redo
 			}
 			pc = npc
+		case opTrap:
+			if hooked, r := p.trap(th, cl, pc-1); hooked {
+				if r != stopNone {
+					return r
+				}
+				goto reload
+			}
+			if in = cl.P.Code[pc-1]; in.op() == opNative {
+				in = cl.P.orig[pc-1]
+			}
+			goto redo
 		case ir.MOVE:
 			stack[ra] = stack[base+int(in.b())]
 		case ir.LOADK:

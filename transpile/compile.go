@@ -50,13 +50,6 @@ func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
 	return c.closeFunc(fs), nil
 }
 
-func lastLine(s ast.Stmt) int {
-	if s.LastLine() > 0 {
-		return s.LastLine()
-	}
-	return s.Line()
-}
-
 type compiler struct {
 	source  string
 	renamed bool
@@ -534,8 +527,35 @@ func (fs *funcState) operands(l, r ast.Expr) (int, int) {
 
 // endLine approximates the line of an expression's last token, which is
 // where lua5.1 places an operator's instruction (and its errors).
+// lastLine is the line of statement s's last token, as near as the
+// syntax tree tells.
+func lastLine(s ast.Stmt) int {
+	if l := s.LastLine(); l > 0 {
+		return l
+	}
+	switch x := s.(type) {
+	case *ast.AssignStmt:
+		return endLine(x.Rhs[len(x.Rhs)-1])
+	case *ast.LocalAssignStmt:
+		if n := len(x.Exprs); n > 0 {
+			return endLine(x.Exprs[n-1])
+		}
+	case *ast.FuncCallStmt:
+		return endLine(x.Expr)
+	}
+	return s.Line()
+}
+
 func endLine(e ast.Expr) int {
 	switch x := e.(type) {
+	case *ast.TableExpr:
+		if n := len(x.Fields); n > 0 {
+			return endLine(x.Fields[n-1].Value)
+		}
+	case *ast.FuncCallExpr:
+		if l := x.LastLine(); l > 0 {
+			return l
+		}
 	case *ast.ArithmeticOpExpr:
 		return endLine(x.Rhs)
 	case *ast.StringConcatOpExpr:
@@ -845,8 +865,10 @@ func (fs *funcState) function(x *ast.FunctionExpr, name string, method bool) exp
 	child.line = x.LastLine()
 	fs.c.closeFunc(child)
 	fs.p.Protos = append(fs.p.Protos, child.p)
+	fs.line = x.LastLine() // lua5.1: the closure is made at the body's 'end'
+	pc := fs.emit(ir.CLOSURE, 0, len(fs.p.Protos)-1, 0)
 	fs.line = x.Line()
-	return expdesc{k: eReloc, info: fs.emit(ir.CLOSURE, 0, len(fs.p.Protos)-1, 0)}
+	return expdesc{k: eReloc, info: pc}
 }
 
 // ---- statements
@@ -899,7 +921,10 @@ func (fs *funcState) stmt(s ast.Stmt) {
 		exit := fs.jumpIf(x.Condition, false)
 		fs.enterBlock(true)
 		fs.block(x.Stmts, false)
-		fs.line = x.Line()
+		fs.line = x.Line() // lua5.1: the jump back has the line of the body's last token
+		if n := len(x.Stmts); n > 0 {
+			fs.line = lastLine(x.Stmts[n-1])
+		}
 		fs.patch(fs.jump(), start)
 		fs.leaveBlock()
 		fs.patchHere(exit)
