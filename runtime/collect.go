@@ -96,6 +96,13 @@ func (p *Process) askCycle() {
 		return
 	}
 	p.gcDue = true
+	p.holdSteps()
+}
+
+// holdSteps takes the rest of the step budget, so that the next step
+// reaches budgetOut (a safe point), which gives it back; compiled code
+// leaves to the interpreter there.
+func (p *Process) holdSteps() {
 	if p.steps > 0 {
 		p.gcHeld += p.steps
 		p.sliceStart -= p.steps
@@ -110,14 +117,17 @@ func (p *Process) giveHeld() {
 	p.gcHeld = 0
 }
 
-// cycleAtSafePoint is budgetOut's part: the cycle asked for runs, and
-// reports whether the step budget had more (the step goes on).
-func (p *Process) cycleAtSafePoint() bool {
+// safePoint is budgetOut's part: the held steps are given back and the
+// cycle asked for runs; it reports whether the step budget had more (the
+// step goes on).
+func (p *Process) safePoint() bool {
 	held := p.gcHeld > 0
 	p.giveHeld()
-	p.gcDue = false
-	if p.nested == 0 { // a builtin below may hold values in Go variables
-		p.cycle(false)
+	if p.gcDue {
+		p.gcDue = false
+		if p.nested == 0 { // a builtin below may hold values in Go variables
+			p.cycle(false)
+		}
 	}
 	return held && p.steps >= 0
 }

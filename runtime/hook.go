@@ -30,7 +30,8 @@ import (
 //
 // Not followed: builtins raise no call and return events (they have no
 // frames here), nor "tail return"; compiled code that sets a hook runs on
-// until its function calls or returns.
+// to its next step (a call or a jump back: sethook takes the step budget,
+// so compiled code leaves there, and the loop reloads).
 
 // hook masks
 const (
@@ -57,6 +58,12 @@ type hookState struct {
 	base   int
 	cl     *Closure
 	lastPC int
+}
+
+// trapping reports whether h wants the events of the code that runs (nil:
+// no hook): the thread runs trapped code, and compiled code is left.
+func (h *hookState) trapping() bool {
+	return h != nil && !h.in && (h.mask != 0 || h.count > 0)
 }
 
 // opTrap is the instruction of trapped code (never in an ir.Proto).
@@ -237,6 +244,7 @@ func dbSethook(t *Thread, a []Value) int {
 		}
 	}
 	// (with no events, lua5.1 keeps the function for gethook: so do we)
+	t.p.holdSteps() // compiled code leaves at its next step: trapped code
 	th.hook = &hookState{fn: args[0], mask: mask, count: max(count, 0), left: max(count, 0), depth: len(th.frames), lastPC: -1}
 	if th == t && len(th.frames) > 0 {
 		fr := topFrame(th)

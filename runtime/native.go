@@ -197,12 +197,13 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 			// pcall, coroutines, resumable builtins: what the
 			// interpreter's CALL does; compiled code goes on with the
 			// frame then on top (maybe another thread's) when it can
-			if p.nativeStop = p.callGo(th, fn, nargs, Dest{Fn: ra, NRes: c - 1}); p.nativeStop == stopNone {
+			if p.nativeStop = p.callGo(th, fn, nargs, Dest{Fn: ra, NRes: c - 1}); p.nativeStop == stopNone && !p.cur.hook.trapping() {
 				return f.afterMeta()
 			}
 			return NativeUnwound
 		}
-		if p.callPlain(th, fn, ra, nargs, c-1) {
+		// (a builtin that set a hook: the interpreter goes on, trapped)
+		if p.callPlain(th, fn, ra, nargs, c-1) || th.hook.trapping() {
 			return NativeUnwound
 		}
 		return NativeContinue
@@ -660,7 +661,7 @@ func HasPure(fn Value) bool {
 // callPure runs cl's PureFunc pure on a and b when the budget has a step
 // for the call (which it takes).
 func (p *Process) callPure(cl *Closure, pure PureFunc, a, b Value) (Value, bool) {
-	if p.steps <= 0 {
+	if p.steps <= 0 || p.cur.hook.trapping() { // (a hook sees every call)
 		return Nil, false
 	}
 	v, ok := pure(cl, a, b)

@@ -13,7 +13,7 @@ import (
 // slice's budget has run out; without a limit, or inside a nested call
 // that cannot stop, it refills the counter and the step runs.
 func (p *Process) budgetOut() bool {
-	if p.gcDue && p.cycleAtSafePoint() {
+	if (p.gcDue || p.gcHeld > 0) && p.safePoint() {
 		return false
 	}
 	if !p.limited || p.nested > 0 {
@@ -59,10 +59,17 @@ func (p *Process) checkMaxSteps() {
 func (t *Thread) ChargeSteps(n int64) {
 	p := t.p
 	p.steps -= n
-	if p.steps < 0 && p.gcHeld > 0 {
+	if p.steps < 0 && p.gcHeld > 0 { // held for a safe point: asked again after
+		due := p.gcDue
 		p.giveHeld()
 		p.gcDue = false
-		defer p.askCycle()
+		defer func() {
+			if due {
+				p.askCycle()
+			} else {
+				p.holdSteps()
+			}
+		}()
 	}
 	if p.steps < 0 {
 		p.total += p.sliceStart - p.steps
@@ -123,6 +130,10 @@ reload:
 			// the thread (coroutines resumed, yielding, returning)
 			th = p.cur
 			fr := topFrame(th)
+			if th.hook.trapping() { // a hook was set: trapped code from here
+				fr.pc = npc
+				goto reload
+			}
 			cl = fr.cl
 			code = cl.P.Code
 			base, stack = fr.base, th.stack

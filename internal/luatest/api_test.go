@@ -393,7 +393,7 @@ func TestHalt(t *testing.T) {
 	}
 	err := p.Halt("interrupted!")
 	le, ok := err.(*runtime.Error)
-	if !ok || le.Error() != "api.lua:4: interrupted!" || !strings.Contains(le.Traceback, "api.lua:9: in main chunk") {
+	if !ok || le.Error() != "api.lua:5: interrupted!" || !strings.Contains(le.Traceback, "api.lua:9: in main chunk") {
 		t.Fatalf("halt: %v", err)
 	}
 	if st, err2 := p.Resume(); st != runtime.Done || err2 != err {
