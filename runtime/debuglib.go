@@ -2,10 +2,10 @@ package runtime
 
 import "strings"
 
-// OpenDebug installs the parts of Lua 5.1's debug library that tracebacks
-// and tests use: traceback, getinfo, getupvalue/setupvalue, getfenv/setfenv,
+// OpenDebug installs Lua 5.1's debug library: traceback, getinfo,
+// getlocal/setlocal, getupvalue/setupvalue, getfenv/setfenv,
 // getmetatable/setmetatable (for tables and strings' shared metatable),
-// and sethook/gethook (hook.go). It is left out of
+// getregistry, and sethook/gethook (hook.go). It is left out of
 // the sandbox.
 func OpenDebug(p *Process) {
 	p.Register("debug",
@@ -99,6 +99,8 @@ func OpenDebug(p *Process) {
 			return 1
 		}},
 		&GoFunction{Name: "sethook", Fn: dbSethook},
+		&GoFunction{Name: "getlocal", Fn: dbGetlocal},
+		&GoFunction{Name: "setlocal", Fn: dbSetlocal},
 		&GoFunction{Name: "gethook", Fn: dbGethook},
 	)
 }
@@ -183,6 +185,13 @@ func dbGetinfo(t *Thread, a []Value) int {
 		}
 		r.SetStr("currentline", Number(float64(line)))
 	}
+	if strings.Contains(what, "L") && cl != nil {
+		lines := NewTable(0, 8)
+		for _, l := range cl.P.IR.Lines {
+			lines.Set(Number(float64(l)), True)
+		}
+		r.SetStr("activelines", TableValue(lines))
+	}
 	if strings.Contains(what, "u") {
 		n := 0
 		if cl != nil {
@@ -211,5 +220,127 @@ func dbGetinfo(t *Thread, a []Value) int {
 		r.SetStr("func", fn)
 	}
 	t.Push(TableValue(r))
+	return 1
+}
+
+// ---- debug.getlocal, debug.setlocal
+
+// localSlot finds local n of frame i of th as lua5.1's findlocal does:
+// the n-th local active at the frame's pc (declaration order), else a
+// "(*temporary)" slot below limit (the next frame's function slot, or
+// the top); slot -1: none, -2: lua5.1's "arg" of a vararg function that
+// has none here (nil).
+func (th *Thread) localSlot(i, n, limit int) (name string, slot int) {
+	fr := &th.frames[i]
+	base := fr.Fn + 1
+	if fr.cl != nil {
+		ip := fr.cl.P.IR
+		pc := max(fr.pc-1, 0)
+		// lua5.1 gives every vararg function a local "arg" after its
+		// parameters (nil when it uses ...); here only one that uses arg
+		// has it
+		noArg := ip.IsVararg && !ip.NeedsArg && ip.LocalName(ip.NumParams, pc) != "arg"
+		k := 0
+		for _, lv := range ip.LocVars {
+			if lv.Start <= pc && pc < lv.End {
+				if k++; noArg && k == ip.NumParams+1 {
+					if k == n {
+						return "arg", -2
+					}
+					k++
+				}
+				if k == n {
+					return lv.Name, fr.base + lv.Reg
+				}
+			}
+		}
+		if noArg && n == ip.NumParams+1 && k <= ip.NumParams {
+			return "arg", -2
+		}
+		if k > ip.NumParams && noArg {
+			n-- // (the slots below count without it)
+		}
+		base = fr.base
+	}
+	if n > 0 && limit-base >= n {
+		return "(*temporary)", base + n - 1
+	}
+	return "", -1
+}
+
+// localArgs reads getlocal's and setlocal's thread, level and index: the
+// thread and its frame (-1: getlocal's own, level 0), the slot limit,
+// and the index.
+func localArgs(t *Thread, a []Value) (th *Thread, frame, limit, n int, rest []Value) {
+	th, args := hookThread(t, a)
+	off := len(a) - len(args)
+	level := t.CheckInt(a, off)
+	n = t.CheckInt(a, off+1)
+	rest = args[2:]
+	depth := len(th.frames)
+	limit = th.top
+	if th == t {
+		limit = t.top - len(a) - 1 // the builtin's function slot
+		if level == 0 {
+			return th, -1, 0, n, rest
+		}
+	}
+	frame = depth - level
+	if level < 0 || frame < 0 || frame >= depth {
+		t.ArgError(off+1, "level out of range")
+	}
+	if frame+1 < depth {
+		limit = th.frames[frame+1].Fn
+	}
+	return th, frame, limit, n, rest
+}
+
+func dbGetlocal(t *Thread, a []Value) int {
+	th, frame, limit, n, _ := localArgs(t, a)
+	if frame < 0 { // getlocal itself: its arguments are its temporaries
+		if n > 0 && n <= len(a) {
+			t.Push(String("(*temporary)"))
+			t.Push(a[n-1])
+			return 2
+		}
+		t.Push(Nil)
+		return 1
+	}
+	name, slot := th.localSlot(frame, n, limit)
+	switch slot {
+	case -1:
+		t.Push(Nil)
+		return 1
+	case -2:
+		t.Push(String(name))
+		t.Push(Nil)
+		return 2
+	}
+	t.Push(String(name))
+	t.Push(th.stack[slot])
+	return 2
+}
+
+func dbSetlocal(t *Thread, a []Value) int {
+	th, frame, limit, n, rest := localArgs(t, a)
+	v := Nil
+	if len(rest) > 0 {
+		v = rest[0]
+	} else {
+		t.ArgError(len(a)+1, "value expected")
+	}
+	if frame < 0 {
+		t.Push(Nil)
+		return 1
+	}
+	name, slot := th.localSlot(frame, n, limit)
+	if slot == -1 {
+		t.Push(Nil)
+		return 1
+	}
+	if slot >= 0 {
+		th.stack[slot] = v
+	}
+	t.Push(String(name))
 	return 1
 }
