@@ -199,6 +199,9 @@ func dbGetinfo(t *Thread, a []Value) int {
 		}
 		r.SetStr("nups", Number(float64(n)))
 	}
+	if strings.Contains(what, "n") && fr == nil { // a function, not a level: no name
+		r.SetStr("namewhat", String(""))
+	}
 	if strings.Contains(what, "n") && fr != nil {
 		i := len(t.frames) - t.CheckInt(a, 0)
 		if i > 0 && fr.Mode == modeNormal && t.frames[i-1].cl != nil {

@@ -52,3 +52,7 @@ for l in pairs(info.activelines) do ls[#ls + 1] = l end
 table.sort(ls)
 print(table.concat(ls, ","), debug.getinfo(print, "L").activelines)
 --> =15,16,17,18,19,20	nil
+-- a function (not a level) has no name: namewhat is ""
+local fi = debug.getinfo(f, "n")
+print(fi.namewhat == "", fi.name)
+--> =true	nil
