@@ -47,7 +47,7 @@ type collector struct {
 	gcActive  bool  // cycles run by themselves
 	gcStopped bool  // collectgarbage("stop")
 	gcDue     bool  // a cycle waits for the next safe point
-	gcHeld    int64 // steps taken from the budget to reach it (given back there)
+	heldSteps int64 // steps taken from the budget to reach the next safe point (given back there)
 	gcPause   int64 // collectgarbage("setpause")
 	gcStepmul int64 // collectgarbage("setstepmul")
 	gcStepped int64 // work collectgarbage("step") did toward the next cycle
@@ -104,7 +104,7 @@ func (p *Process) askCycle() {
 // leaves to the interpreter there.
 func (p *Process) holdSteps() {
 	if p.steps > 0 {
-		p.gcHeld += p.steps
+		p.heldSteps += p.steps
 		p.sliceStart -= p.steps
 		p.steps = 0
 	}
@@ -112,16 +112,16 @@ func (p *Process) holdSteps() {
 
 // giveHeld gives back the steps askCycle held.
 func (p *Process) giveHeld() {
-	p.steps += p.gcHeld
-	p.sliceStart += p.gcHeld
-	p.gcHeld = 0
+	p.steps += p.heldSteps
+	p.sliceStart += p.heldSteps
+	p.heldSteps = 0
 }
 
 // safePoint is budgetOut's part: the held steps are given back and the
 // cycle asked for runs; it reports whether the step budget had more (the
 // step goes on).
 func (p *Process) safePoint() bool {
-	held := p.gcHeld > 0
+	held := p.heldSteps > 0
 	p.giveHeld()
 	if p.gcDue {
 		p.gcDue = false

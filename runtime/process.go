@@ -323,7 +323,7 @@ func (p *Process) Finished() bool { return p.done }
 func (p *Process) beginSlice() {
 	p.steps = p.window(p.limited)
 	p.sliceStart = p.steps
-	p.gcHeld = 0
+	p.heldSteps = 0
 	if p.gcDue { // asked for in the last slice
 		p.gcDue = false
 		p.askCycle()

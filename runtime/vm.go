@@ -13,7 +13,7 @@ import (
 // slice's budget has run out; without a limit, or inside a nested call
 // that cannot stop, it refills the counter and the step runs.
 func (p *Process) budgetOut() bool {
-	if (p.gcDue || p.gcHeld > 0) && p.safePoint() {
+	if (p.gcDue || p.heldSteps > 0) && p.safePoint() {
 		return false
 	}
 	if !p.limited || p.nested > 0 {
@@ -59,7 +59,7 @@ func (p *Process) checkMaxSteps() {
 func (t *Thread) ChargeSteps(n int64) {
 	p := t.p
 	p.steps -= n
-	if p.steps < 0 && p.gcHeld > 0 { // held for a safe point: asked again after
+	if p.steps < 0 && p.heldSteps > 0 { // held for a safe point: asked again after
 		due := p.gcDue
 		p.giveHeld()
 		p.gcDue = false
