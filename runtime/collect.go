@@ -5,6 +5,7 @@ import (
 	"runtime/metrics"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -53,6 +54,8 @@ type collector struct {
 	gcStepped int64 // work collectgarbage("step") did toward the next cycle
 	proxies   []*Userdata
 	finalize  []*Userdata // unreachable proxies whose __gc is due, in order
+	walkSeen  map[unsafe.Pointer]bool
+	walkQueue []any
 }
 
 // gcStepUnit is the work of collectgarbage("step", 0): a cycle takes as
@@ -136,7 +139,16 @@ func (p *Process) safePoint() bool {
 // says that the running thread is calling a builtin: as in lua5.1, its
 // registers above the call's arguments are dead (the loop's temporaries).
 func (p *Process) cycle(atCall bool) {
-	w := walker{seen: map[unsafe.Pointer]bool{}, weak: true, chunks: map[*Chunk]bool{}}
+	w := newWalker(true)
+	if p.walkSeen == nil {
+		p.walkSeen = map[unsafe.Pointer]bool{}
+	}
+	w.seen, w.queue = p.walkSeen, p.walkQueue[:0] // (a cycle's buffers, kept)
+	defer func() {
+		clear(w.seen)
+		clear(w.queue[:cap(w.queue)])
+		p.walkSeen, p.walkQueue = w.seen, w.queue[:0]
+	}()
 	if atCall {
 		w.calling = p.cur
 	}
@@ -163,7 +175,7 @@ func (p *Process) separate(w *walker) []*Userdata {
 	kept := p.proxies[:0]
 	for i := len(p.proxies) - 1; i >= 0; i-- {
 		u := p.proxies[i]
-		if w.seen[unsafe.Pointer(u)] {
+		if w.reached(u) {
 			continue
 		}
 		if gcMeta(u).o != nil {
@@ -171,7 +183,7 @@ func (p *Process) separate(w *walker) []*Userdata {
 		}
 	}
 	for _, u := range p.proxies {
-		if w.seen[unsafe.Pointer(u)] {
+		if w.reached(u) {
 			kept = append(kept, u)
 		}
 	}
@@ -227,8 +239,12 @@ func collectable(v Value) bool {
 }
 
 // walker walks what a process reaches: LiveBytes counts it, a cycle marks
-// it.
+// it. Tables, closures, upvalues and threads are marked in their mark
+// word (the freezer numbers objects there between walks: a walk's marks
+// have the top bit set, which a freezer's epoch never has); builtins,
+// userdata and strings in seen.
 type walker struct {
+	epoch      uint64
 	seen       map[unsafe.Pointer]bool
 	queue      []any
 	total      int64
@@ -239,6 +255,30 @@ type walker struct {
 	calling    *Thread         // a thread in a builtin: its stack is live up to its top
 }
 
+// walkEpochs numbers walks (with the top bit set: see walker).
+var walkEpochs atomic.Uint64
+
+func newWalker(weak bool) walker {
+	w := walker{epoch: 1<<63 | walkEpochs.Add(1), seen: map[unsafe.Pointer]bool{}, weak: weak}
+	if weak {
+		w.seen = nil // (cycle gives its own)
+	}
+	if weak {
+		w.chunks = map[*Chunk]bool{}
+	}
+	return w
+}
+
+// first marks the object whose mark word is m, and reports whether this
+// walk had not met it.
+func (w *walker) first(m *uint64) bool {
+	if *m == w.epoch {
+		return false
+	}
+	*m = w.epoch
+	return true
+}
+
 // add queues object o (at ptr) once.
 func (w *walker) add(o any, ptr unsafe.Pointer) {
 	if ptr == nil || w.seen[ptr] {
@@ -246,6 +286,23 @@ func (w *walker) add(o any, ptr unsafe.Pointer) {
 	}
 	w.seen[ptr] = true
 	w.queue = append(w.queue, o)
+}
+
+// reached reports whether the walk met object o.
+func (w *walker) reached(o any) bool {
+	switch o := o.(type) {
+	case *Table:
+		return o.mark == w.epoch
+	case *Closure:
+		return o.mark == w.epoch
+	case *Thread:
+		return o.mark == w.epoch
+	case *GoFunction:
+		return w.seen[unsafe.Pointer(o)]
+	case *Userdata:
+		return w.seen[unsafe.Pointer(o)]
+	}
+	return true
 }
 
 // value marks v: a string is counted, an object queued.
@@ -260,11 +317,17 @@ func (w *walker) value(v Value) {
 			}
 		}
 	case *Table:
-		w.add(o, unsafe.Pointer(o))
+		if o != nil && w.first(&o.mark) {
+			w.queue = append(w.queue, o)
+		}
 	case *Closure:
-		w.add(o, unsafe.Pointer(o))
+		if o != nil && w.first(&o.mark) {
+			w.queue = append(w.queue, o)
+		}
 	case *Thread:
-		w.add(o, unsafe.Pointer(o))
+		if o != nil && w.first(&o.mark) {
+			w.queue = append(w.queue, o)
+		}
 	case *GoFunction:
 		w.add(o, unsafe.Pointer(o))
 	case *Userdata:
@@ -393,8 +456,7 @@ func (w *walker) closure(c *Closure) {
 		w.value(TableValue(c.Env))
 	}
 	for _, u := range c.Upvals {
-		if !w.seen[unsafe.Pointer(u)] {
-			w.seen[unsafe.Pointer(u)] = true
+		if w.first(&u.mark) {
 			w.total += ownBytes(u)
 			if !u.isOpen() {
 				w.value(u.own)
@@ -445,24 +507,7 @@ func (w *walker) dead(v Value, key bool) bool {
 	if u, ok := v.o.(*Userdata); ok && !key && w.finalizing[u] {
 		return true
 	}
-	return !w.seen[objPtr(v)]
-}
-
-// objPtr is the pointer the walk knows an object by.
-func objPtr(v Value) unsafe.Pointer {
-	switch o := v.o.(type) {
-	case *Table:
-		return unsafe.Pointer(o)
-	case *Closure:
-		return unsafe.Pointer(o)
-	case *Thread:
-		return unsafe.Pointer(o)
-	case *GoFunction:
-		return unsafe.Pointer(o)
-	case *Userdata:
-		return unsafe.Pointer(o)
-	}
-	return nil
+	return !w.reached(v.o)
 }
 
 // clear removes from weak table t the entries the cycle lets go.

@@ -276,7 +276,7 @@ func (p *Process) thawed(objBytes int64, n, strLen int, weak bool) {
 // parts), strings, closures, upvalues, threads (their stacks and frames),
 // builtins' states. Shared objects count once.
 func (p *Process) LiveBytes() int64 {
-	w := walker{seen: map[unsafe.Pointer]bool{}}
+	w := newWalker(false)
 	w.roots(p)
 	w.drain()
 	return w.total
