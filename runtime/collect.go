@@ -25,12 +25,12 @@ import (
 // go at once, as in lua5.1). Once the cycle is done, Go's collector frees
 // what the cleared entries held.
 //
-// A cycle runs at a safe point only: a call of collectgarbage or gcinfo,
-// or the step counter's slow path (budgetOut), where every value the
-// script holds is in a register, an upvalue, a table or a builtin's
-// frozen state. Chunks no closure reaches are dropped from the process
-// (lua5.1 collects a function's code with it). Never inside an allocation: a builtin may hold a new
-// object in a Go variable there. Cycles run by themselves (after as many
+// A cycle runs at a safe point only: a call of collectgarbage, or the
+// step counter's slow path (budgetOut), where every value the script
+// holds is in a register, an upvalue, a table or a builtin's frozen
+// state; never inside an allocation: a builtin may hold a new object in a
+// Go variable there. Chunks no closure reaches are dropped from the
+// process (lua5.1 collects a function's code with it). Cycles run by themselves (after as many
 // bytes were charged as the last cycle found live, lua5.1's pause of 200)
 // once the process made a weak table or a proxy, or asked for the count;
 // charge's slow path asks for one and takes the rest of the step budget
