@@ -29,9 +29,10 @@ import (
 // (ThreadState.Hook), and that frame.
 //
 // Not followed: builtins raise no call and return events (they have no
-// frames here), nor "tail return"; compiled code that sets a hook runs on
-// to its next step (a call or a jump back: sethook takes the step budget,
-// so compiled code leaves there, and the loop reloads).
+// frames here), nor "tail return". Compiled code that calls sethook
+// returns to the interpreter when the builtin returns (and sethook takes
+// the step budget, so that compiled code reached otherwise leaves at its
+// next step); the loop then reloads into trapped code.
 
 // hook masks
 const (
