@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"math"
 	goruntime "runtime"
 	"runtime/metrics"
 	"slices"
@@ -85,7 +86,7 @@ func (p *Process) scheduleCycle() {
 // cycleDue is charge's slow path for a process that is not accounted:
 // a cycle is asked for at the next safe point.
 func (p *Process) cycleDue() {
-	p.memNext = 1<<62 - 1
+	p.memNext = math.MaxInt64
 	if p.gcActive && !p.gcStopped {
 		p.askCycle()
 	}
@@ -173,22 +174,17 @@ func (p *Process) cycle(atCall bool) {
 func (p *Process) separate(w *walker) []*Userdata {
 	var due []*Userdata
 	kept := p.proxies[:0]
-	for i := len(p.proxies) - 1; i >= 0; i-- {
-		u := p.proxies[i]
-		if w.reached(u) {
-			continue
-		}
-		if gcMeta(u).o != nil {
-			due = append(due, u)
-		}
-	}
 	for _, u := range p.proxies {
-		if w.reached(u) {
+		switch {
+		case w.reached(u):
 			kept = append(kept, u)
+		case gcMeta(u).o != nil:
+			due = append(due, u)
 		}
 	}
 	clear(p.proxies[len(kept):])
 	p.proxies = kept
+	slices.Reverse(due) // newest first
 	w.finalizing = map[*Userdata]bool{}
 	for _, u := range due {
 		w.finalizing[u] = true
@@ -199,9 +195,10 @@ func (p *Process) separate(w *walker) []*Userdata {
 }
 
 // noteMeta is told of every metatable a table gets: a weak one makes
-// cycles run by themselves (__mode is looked for when the metatable is
-// set, as lua5.1's manual asks: a __mode changed later is not seen until
-// then).
+// cycles run by themselves. (Each cycle reads __mode again; only this
+// start looks for it when the metatable is set: a __mode added to a
+// metatable already in use, which lua5.1's manual advises against, takes
+// effect once cycles run for another reason.)
 func (p *Process) noteMeta(m *Table) {
 	if m != nil && !p.gcActive && m.GetStr("__mode").o != nil {
 		p.activateGC()
@@ -210,7 +207,15 @@ func (p *Process) noteMeta(m *Table) {
 
 // gcMeta is u's __gc, if it is a proxy not finalized yet.
 func gcMeta(u *Userdata) Value {
-	if u.Meta == nil || u.finalized {
+	if u.finalized {
+		return Nil
+	}
+	return finalizer(u)
+}
+
+// finalizer is u's __gc (looked up when it is called, as lua5.1 does).
+func finalizer(u *Userdata) Value {
+	if u.Meta == nil {
 		return Nil
 	}
 	return u.Meta.GetStr("__gc")
@@ -541,10 +546,8 @@ func (s *gcState) Step(t *Thread, r Value) (Value, []Value, int) {
 	for len(s.due) > 0 {
 		u := s.due[0]
 		s.due = s.due[1:]
-		if m := u.Userdata().Meta; m != nil {
-			if f := m.GetStr("__gc"); f.o != nil {
-				return f, []Value{u}, Call
-			}
+		if f := finalizer(u.Userdata()); f.o != nil {
+			return f, []Value{u}, Call
 		}
 	}
 	t.Push(s.result)
@@ -659,20 +662,16 @@ func (p *Process) newProxy(u *Userdata) {
 // for a process whose run has ended (a program's end): each finalizer is
 // a call of its own.
 func (p *Process) Close() {
-	var due []*Userdata
+	due := p.finalize // queued by a cycle, not run yet
 	for i := len(p.proxies) - 1; i >= 0; i-- {
 		if u := p.proxies[i]; gcMeta(u).o != nil {
 			due = append(due, u)
 		}
 	}
-	for _, u := range p.finalize {
-		u.finalized = false // queued by a cycle, not run yet
-	}
-	due = append(p.finalize, due...)
 	p.proxies, p.finalize = nil, nil
 	for _, u := range due {
-		f := gcMeta(u)
 		u.finalized = true
+		f := finalizer(u)
 		if f.o == nil {
 			continue
 		}

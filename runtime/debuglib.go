@@ -243,25 +243,27 @@ func (th *Thread) localSlot(i, n, limit int) (name string, slot int) {
 		// parameters (nil when it uses ...); here only one that uses arg
 		// has it
 		noArg := ip.IsVararg && !ip.NeedsArg && ip.LocalName(ip.NumParams, pc) != "arg"
-		k := 0
+		k := 0 // the locals counted, lua5.1's arg among them
 		for _, lv := range ip.LocVars {
-			if lv.Start <= pc && pc < lv.End {
-				if k++; noArg && k == ip.NumParams+1 {
-					if k == n {
-						return "arg", -2
-					}
-					k++
-				}
-				if k == n {
-					return lv.Name, fr.base + lv.Reg
+			if lv.Start > pc || pc >= lv.End {
+				continue
+			}
+			if noArg && k == ip.NumParams { // lua5.1's arg comes after the parameters
+				if k++; k == n {
+					return "arg", -2
 				}
 			}
+			if k++; k == n {
+				return lv.Name, fr.base + lv.Reg
+			}
 		}
-		if noArg && n == ip.NumParams+1 && k <= ip.NumParams {
-			return "arg", -2
+		if noArg && k == ip.NumParams {
+			if k++; k == n {
+				return "arg", -2
+			}
 		}
-		if k > ip.NumParams && noArg {
-			n-- // (the slots below count without it)
+		if noArg && n > ip.NumParams {
+			n-- // the temporaries' slots hold no arg
 		}
 		base = fr.base
 	}
@@ -275,7 +277,7 @@ func (th *Thread) localSlot(i, n, limit int) (name string, slot int) {
 // thread and its frame (-1: getlocal's own, level 0), the slot limit,
 // and the index.
 func localArgs(t *Thread, a []Value) (th *Thread, frame, limit, n int, rest []Value) {
-	th, args := hookThread(t, a)
+	th, args := threadArg(t, a)
 	off := len(a) - len(args)
 	level := t.CheckInt(a, off)
 	n = t.CheckInt(a, off+1)

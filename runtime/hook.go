@@ -64,7 +64,17 @@ type hookState struct {
 // trapping reports whether h wants the events of the code that runs (nil:
 // no hook): the thread runs trapped code, and compiled code is left.
 func (h *hookState) trapping() bool {
-	return h != nil && !h.in && (h.mask != 0 || h.count > 0)
+	return h != nil && !h.in && h.wants()
+}
+
+// wants reports whether h has events to raise (sethook keeps a hook with
+// none, for gethook, as lua5.1 does).
+func (h *hookState) wants() bool { return h.mask != 0 || h.count > 0 }
+
+// note records the frame on top of th and pc as where the hook last was.
+func (h *hookState) note(th *Thread, pc int) {
+	fr := topFrame(th)
+	h.depth, h.base, h.cl, h.lastPC = len(th.frames), fr.base, fr.cl, pc
 }
 
 // opTrap is the instruction of trapped code (never in an ir.Proto).
@@ -99,7 +109,7 @@ func trapCode(n int) []inst {
 // hook's frame is on top).
 func (p *Process) hookedCode(th *Thread, cl *Closure) (code []inst, called bool, r stopReason) {
 	h := th.hook
-	if h.mask == 0 && h.count == 0 {
+	if !h.wants() {
 		return cl.P.Code, false, stopNone
 	}
 	if h.in {
@@ -112,7 +122,7 @@ func (p *Process) hookedCode(th *Thread, cl *Closure) (code []inst, called bool,
 	h.tail = false
 	fr := topFrame(th)
 	if h.mask&hookCall != 0 && fr.pc == 0 && (len(th.frames) > h.depth || tail || fr.base != h.base || fr.cl != h.cl) {
-		h.depth, h.base, h.cl, h.lastPC = len(th.frames), fr.base, fr.cl, -1
+		h.note(th, -1)
 		return nil, true, p.callHook(th, 0, "call", Nil)
 	}
 	return trapCode(len(cl.P.Code)), false, stopNone
@@ -123,7 +133,7 @@ func (p *Process) hookedCode(th *Thread, cl *Closure) (code []inst, called bool,
 // top); false: the instruction runs.
 func (p *Process) trap(th *Thread, cl *Closure, pc int) (bool, stopReason) {
 	h := th.hook
-	if h == nil || h.in {
+	if !h.trapping() {
 		return false, stopNone
 	}
 	skip := h.skip
@@ -134,7 +144,7 @@ func (p *Process) trap(th *Thread, cl *Closure, pc int) (bool, stopReason) {
 	if !same {
 		old = pc - 1 // back from a call: the call ran last
 	}
-	h.depth, h.base, h.cl, h.lastPC = len(th.frames), fr.base, cl, pc
+	h.note(th, pc)
 	if h.count > 0 && skip < 1 {
 		if h.left--; h.left <= 0 {
 			h.left = h.count
@@ -210,9 +220,9 @@ func thawHook(s *HookState, nframes int) (*hookState, error) {
 
 // ---- debug.sethook, debug.gethook
 
-// hookThread reads the optional thread argument of sethook and gethook:
-// the thread and the remaining arguments.
-func hookThread(t *Thread, a []Value) (*Thread, []Value) {
+// threadArg reads the optional thread argument of sethook, gethook,
+// getlocal and setlocal: the thread and the remaining arguments.
+func threadArg(t *Thread, a []Value) (*Thread, []Value) {
 	if len(a) > 0 {
 		if co, ok := a[0].o.(*Thread); ok {
 			return co, a[1:]
@@ -222,7 +232,7 @@ func hookThread(t *Thread, a []Value) (*Thread, []Value) {
 }
 
 func dbSethook(t *Thread, a []Value) int {
-	th, args := hookThread(t, a)
+	th, args := threadArg(t, a)
 	off := len(a) - len(args) // argument numbers in errors
 	if len(args) == 0 || args[0].o == nil {
 		th.hook = nil
@@ -246,19 +256,15 @@ func dbSethook(t *Thread, a []Value) int {
 	}
 	// (with no events, lua5.1 keeps the function for gethook: so do we)
 	t.p.holdSteps() // compiled code leaves at its next step: trapped code
-	th.hook = &hookState{fn: args[0], mask: mask, count: max(count, 0), left: max(count, 0), depth: len(th.frames), lastPC: -1}
-	if th == t && len(th.frames) > 0 {
-		fr := topFrame(th)
-		th.hook.base, th.hook.cl = fr.base, fr.cl
-		if fr.cl != nil {
-			th.hook.lastPC = fr.pc - 1
-		}
+	th.hook = &hookState{fn: args[0], mask: mask, count: max(count, 0), left: max(count, 0), lastPC: -1}
+	if th == t && len(th.frames) > 0 && topFrame(th).cl != nil {
+		th.hook.note(th, topFrame(th).pc-1) // the call of sethook ran last
 	}
 	return 0
 }
 
 func dbGethook(t *Thread, a []Value) int {
-	th, _ := hookThread(t, a)
+	th, _ := threadArg(t, a)
 	h := th.hook
 	if h == nil {
 		t.Push(Nil)

@@ -160,19 +160,26 @@ func (t *Table) absorb() {
 	t.noteAppended(old)
 }
 
-// growArray makes the array part n long, nils after what it holds; its
-// room doubles, as Lua's does, and is charged.
+// growArray makes the array part n long, nils after what it holds.
 func (t *Table) growArray(n int) {
+	t.reserveArray(n)
+	old := len(t.arr)
+	t.arr = t.arr[:n]
+	clear(t.arr[old:])
+}
+
+// reserveArray makes room for n items in the array part: its room
+// doubles (at least 4 more), as Lua's does (append grows large slices by
+// a quarter: filling an array would copy it four times as often), and is
+// charged.
+func (t *Table) reserveArray(n int) {
 	if n > cap(t.arr) {
-		c := max(n, 2*cap(t.arr), 4)
+		c := max(n, cap(t.arr)+max(4, cap(t.arr)))
 		if t.owner != nil {
 			t.owner.chargeLarge(int64(c-cap(t.arr)) * sizeValue)
 		}
 		t.arr = slices.Grow(t.arr, c-len(t.arr))
 	}
-	old := len(t.arr)
-	t.arr = t.arr[:n]
-	clear(t.arr[old:])
 }
 
 // luaNewIndex is luaNewKey of the key i.

@@ -598,14 +598,7 @@ func (t *Table) setInt(i int, v Value) {
 		t.setHash(Number(float64(i)), v)
 		return
 	}
-	if len(t.arr) == cap(t.arr) {
-		// double, as Lua does (append grows large slices by a quarter:
-		// filling an array would copy it four times as often)
-		if t.owner != nil {
-			t.owner.chargeLarge(int64(max(4, len(t.arr))) * sizeValue)
-		}
-		t.arr = slices.Grow(t.arr, max(4, len(t.arr)))
-	}
+	t.reserveArray(len(t.arr) + 1)
 	t.arr = append(t.arr, v)
 	t.noteAppended(n)
 	if t.nkeys != nil {

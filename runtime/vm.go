@@ -59,17 +59,9 @@ func (p *Process) checkMaxSteps() {
 func (t *Thread) ChargeSteps(n int64) {
 	p := t.p
 	p.steps -= n
-	if p.steps < 0 && p.heldSteps > 0 { // held for a safe point: asked again after
-		due := p.gcDue
+	if p.steps < 0 && p.heldSteps > 0 { // held for a safe point: held again after
 		p.giveHeld()
-		p.gcDue = false
-		defer func() {
-			if due {
-				p.askCycle()
-			} else {
-				p.holdSteps()
-			}
-		}()
+		defer p.holdSteps()
 	}
 	if p.steps < 0 {
 		p.total += p.sliceStart - p.steps
