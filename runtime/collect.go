@@ -574,6 +574,7 @@ func startCollectgarbage(t *Thread, a []Value) Continuation {
 	if len(a) > 0 && a[0].o != nil {
 		opt = t.CheckString(a, 0)
 	}
+	n := int64(t.OptInt(a, 1, 0)) // (lua5.1 reads it for every option)
 	s := &gcState{result: Number(0)}
 	switch opt {
 	case "collect":
@@ -585,10 +586,6 @@ func startCollectgarbage(t *Thread, a []Value) Continuation {
 		s.result = Number(float64(p.memoryCount()) / 1024)
 	case "step":
 		p.activateGC()
-		n := int64(0)
-		if len(a) > 1 {
-			n = int64(t.CheckNumber(a, 1))
-		}
 		p.gcStepped += max(n, 0)<<10 + gcStepUnit
 		done := p.gcStepped >= p.memLive
 		if done {
@@ -597,10 +594,6 @@ func startCollectgarbage(t *Thread, a []Value) Continuation {
 		s.result = Bool(done)
 	case "setpause", "setstepmul":
 		p.activateGC()
-		n := int64(0)
-		if len(a) > 1 {
-			n = int64(t.CheckNumber(a, 1))
-		}
 		at := &p.gcPause
 		if opt == "setstepmul" {
 			at = &p.gcStepmul

@@ -82,6 +82,11 @@ print(collectgarbage("step", 100000))
 --> =true
 print(collectgarbage("stop"), collectgarbage("restart"), collectgarbage())
 --> =0	0	0
+-- the second argument is an optional integer for every option
+print(pcall(collectgarbage, "count", "x"))
+print(collectgarbage("step", nil) ~= nil)
+--> ~^false	bad argument #2 to '.*' \(number expected, got string\)$
+--> =true
 print(pcall(collectgarbage, "nope"))
 --> ~^false	bad argument #1 to .*invalid option .nope.
 collectgarbage()
