@@ -32,6 +32,12 @@
 // instruction, leaving the frame's pc on it, and Process.Resume continues
 // from there.
 //
+// Memory is charged as it is made (memory.go); collect.go does what a
+// script can see of collection (weak tables, newproxy's __gc, the count)
+// with walks of its own at safe points; hook.go raises debug hooks' events
+// by running hooked threads on trapped code; random.go is math.random's
+// generator, lua5.1's C library's.
+//
 // Errors are Go panics of *Error inside this package only; the loop recovers
 // them, unwinds to the nearest pcall, xpcall or resume boundary, and the
 // exported entry points return them as values carrying a Lua traceback.
