@@ -168,6 +168,16 @@ func (p *Process) cycle(atCall bool) {
 	p.scheduleCycle()
 }
 
+// cycleCharged is a cycle a script asked for: its walk is work done for
+// the script, a step per KiB it found live (a cycle that runs by itself
+// follows as many bytes allocated, which cost their steps), so that a
+// loop of collectgarbage calls over a large heap uses up its slices and
+// its step limit as the walks take their time.
+func (p *Process) cycleCharged(t *Thread) {
+	p.cycle(true)
+	t.ChargeSteps(p.memLive >> 10)
+}
+
 // separate finds the proxies the walk did not reach: those with a
 // finalizer are queued (newest first) and marked with what they reach;
 // the others are forgotten.
@@ -579,7 +589,7 @@ func startCollectgarbage(t *Thread, a []Value) Continuation {
 	switch opt {
 	case "collect":
 		if p.gcActive { // else a cycle would show nothing: no weak table, no proxy, no count asked
-			p.cycle(true)
+			p.cycleCharged(t)
 		}
 		p.freeGo()
 	case "count":
@@ -589,7 +599,7 @@ func startCollectgarbage(t *Thread, a []Value) Continuation {
 		p.gcStepped += max(n, 0)<<10 + gcStepUnit
 		done := p.gcStepped >= p.memLive
 		if done {
-			p.cycle(true)
+			p.cycleCharged(t)
 		}
 		s.result = Bool(done)
 	case "setpause", "setstepmul":

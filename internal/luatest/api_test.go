@@ -425,3 +425,28 @@ func TestNilKeysBounded(t *testing.T) {
 		t.Errorf("the process holds %d bytes after setting nils", live)
 	}
 }
+
+// TestCollectCharged: a cycle a script asks for walks its heap; the walk
+// is charged as steps (a step per KiB live), so that calling
+// collectgarbage in a loop over a large heap with a weak table reaches the
+// step limit, as the time it takes would.
+func TestCollectCharged(t *testing.T) {
+	const src = `
+		local big = {} for i = 1, 20000 do big[i] = {i} end -- about 2 MB live
+		local weak = setmetatable({}, {__mode = "k"})
+		for i = 1, 200 do collectgarbage() end
+		print("done")`
+	var out bytes.Buffer
+	p := newProc(t, src, &out)
+	p.MaxSteps = 200000 // the loops take about 40,000 steps; 200 walks of ~2,000 KiB, 400,000
+	_, err := p.Resume()
+	if err == nil || !strings.Contains(err.Error(), "step limit exceeded") {
+		t.Fatalf("200 collections of a 2 MB heap: %v, output %q; want the step limit", err, out.String())
+	}
+	// without the weak table no cycle runs: the same loop stays well inside
+	p = newProc(t, strings.Replace(src, `setmetatable({}, {__mode = "k"})`, `{}`, 1), &out)
+	p.MaxSteps = 200000
+	if _, err := p.Resume(); err != nil {
+		t.Fatalf("without a weak table: %v", err)
+	}
+}
