@@ -22,11 +22,11 @@ type Options struct {
 // (as loadstring names its chunks).
 func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
 	source := ShortSrc(chunk)
-	stmts, renamed, err := parseChunk(src, source, opts.File)
+	stmts, err := parseChunk(src, source, opts.File)
 	if err != nil {
 		return nil, err
 	}
-	c := &compiler{source: source, renamed: renamed}
+	c := &compiler{source: source}
 	defer func() {
 		if r := recover(); r != nil {
 			if ce, ok := r.(*Error); ok {
@@ -51,16 +51,8 @@ func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
 }
 
 type compiler struct {
-	source  string
-	renamed bool
-	res     *resolution
-}
-
-func (c *compiler) name(s string) string {
-	if c.renamed && s == gotoName {
-		return "goto"
-	}
-	return s
+	source string
+	res    *resolution
 }
 
 type activeVar struct {
@@ -395,7 +387,7 @@ func (fs *funcState) expr(e ast.Expr) expdesc {
 	case *ast.NumberExpr:
 		return expdesc{k: eK, info: fs.numK(fs.number(x))}
 	case *ast.StringExpr:
-		return expdesc{k: eK, info: fs.strK(fs.c.name(x.Value))}
+		return expdesc{k: eK, info: fs.strK(x.Value)}
 	case *ast.Comma3Expr:
 		pc := fs.emit(ir.VARARG, 0, 2, 0)
 		if x.AdjustRet {
@@ -463,7 +455,7 @@ func (fs *funcState) variable(x *ast.IdentExpr) expdesc {
 	case bindUpval:
 		return expdesc{k: eUpval, info: b.upval}
 	}
-	return expdesc{k: eGlobal, info: fs.strK(fs.c.name(x.Value))}
+	return expdesc{k: eGlobal, info: fs.strK(x.Value)}
 }
 
 func (fs *funcState) unary(op ir.Op, sub ast.Expr) expdesc {
@@ -797,7 +789,7 @@ func (fs *funcState) call(x *ast.FuncCallExpr) expdesc {
 		base = fs.freereg
 		fs.reserve(2)
 		fs.line = line
-		fs.emit(ir.SELF, base, or, int(ir.RKConst(fs.strK(fs.c.name(x.Method)))))
+		fs.emit(ir.SELF, base, or, int(ir.RKConst(fs.strK(x.Method))))
 	} else {
 		f := fs.expr(x.Func)
 		fs.toNextReg(&f)
@@ -848,7 +840,7 @@ func (fs *funcState) function(x *ast.FunctionExpr, name string, method bool) exp
 		child.addLocal("self", child.decl(x, -1))
 	}
 	for i, n := range x.ParList.Names {
-		child.addLocal(fs.c.name(n), child.decl(x, i))
+		child.addLocal(n, child.decl(x, i))
 	}
 	child.p.NumParams = len(child.actvars)
 	child.p.IsVararg = x.ParList.HasVargs
@@ -942,10 +934,6 @@ func (fs *funcState) stmt(s ast.Stmt) {
 		fs.ret(x)
 	case *ast.BreakStmt:
 		fs.breakStmt(x)
-	case *ast.LabelStmt: // not Lua 5.1: the recognizer refuses them first
-		fs.errorf(x.Line(), "unexpected symbol near ':'")
-	case *ast.GotoStmt:
-		fs.errorf(x.Line(), "unexpected symbol near 'goto'")
 	default:
 		fs.errorf(s.Line(), "internal error: unknown statement %T", s)
 	}
@@ -958,7 +946,7 @@ func (fs *funcState) breakStmt(x *ast.BreakStmt) {
 		upval = upval || bl.upval
 		bl = bl.prev
 	}
-	if bl == nil { // (the recognizer refused it: "no loop to break")
+	if bl == nil { // (the parser refused it: "no loop to break")
 		fs.errorf(x.Line(), "internal error: break outside a loop")
 	}
 	if upval || bl.upval {
@@ -1033,7 +1021,7 @@ func (fs *funcState) numFor(x *ast.NumberForStmt) {
 	fs.line = x.Line()
 	prep := fs.emit(ir.FORPREP, base, 0, 0)
 	fs.enterBlock(false)
-	fs.addLocal(fs.c.name(x.Name), fs.decl(x, 0))
+	fs.addLocal(x.Name, fs.decl(x, 0))
 	fs.reserve(1)
 	body := fs.pc()
 	for _, s := range x.Stmts {
@@ -1058,7 +1046,7 @@ func (fs *funcState) genFor(x *ast.GenericForStmt) {
 	fs.enterBlock(false)
 	names := make([]string, len(x.Names))
 	for i, n := range x.Names {
-		names[i] = fs.c.name(n)
+		names[i] = n
 		fs.addLocal(names[i], fs.decl(x, i))
 	}
 	fs.reserve(len(names))
@@ -1123,7 +1111,7 @@ func (fs *funcState) explist(exprs []ast.Expr, want int) {
 func (fs *funcState) local(x *ast.LocalAssignStmt) {
 	names := make([]string, len(x.Names))
 	for i, n := range x.Names {
-		names[i] = fs.c.name(n)
+		names[i] = n
 	}
 	if f, ok := localFunction(x); ok {
 		// local function f: f is in scope in its own body
@@ -1158,15 +1146,15 @@ func (fs *funcState) funcDef(x *ast.FuncDefStmt) {
 		at.SetLine(x.Line())
 		target = at
 		method = true
-		name = fs.c.name(x.Name.Method)
+		name = x.Name.Method
 	} else {
 		target = x.Name.Func
 		switch t := target.(type) {
 		case *ast.IdentExpr:
-			name = fs.c.name(t.Value)
+			name = t.Value
 		case *ast.AttrGetExpr:
 			if k, ok := t.Key.(*ast.StringExpr); ok {
-				name = fs.c.name(k.Value)
+				name = k.Value
 			}
 		}
 	}

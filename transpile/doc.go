@@ -3,23 +3,18 @@
 //
 // # Design
 //
-// Syntax comes from github.com/yuin/gopher-lua/parse, and only from there:
-// its lexer and parser are mature, but differ from Lua 5.1 in places that
-// change what a program means. Source passes through a small scanner first
-// (source.go) that fixes what can only be fixed in the text: a `#!` first line
-// is blanked, `\f` and `\v` become spaces outside string literals, the name
-// `goto` (reserved by gopher-lua, an ordinary name in Lua 5.1) is renamed and
-// renamed back in the tree, and nesting deeper than Lua's 200 syntax levels
-// is refused. The parser's panics are recovered into errors that read like
-// lua5.1's ("script.lua:4: unexpected symbol near 'x'"), and a nil tree with
-// a nil error (what Parse returns after a panic with a non-error value) is
-// turned into an error too.
-//
-// Before any of that, a recognizer for Lua 5.1's grammar (syntax.go) reads
-// the source once more: when the chunk is not valid Lua 5.1 it reports the
-// error as lua5.1 would, word for word ("'=' expected near 'x'", "'end'
-// expected (to close 'function' at line 3) near '<eof>'"), including the
-// limits of 200 locals and 60 upvalues and the 200 syntax levels.
+// The parser (syntax.go) is Lua 5.1's own, read from llex.c and lparser.c: it
+// reads the text once and builds the tree in gopher-lua's ast types (plain
+// structs: the lowering was written against them), with the shapes and lines
+// gopher-lua's parser gave them, so that the code made from a chunk, and the
+// fingerprints continuations keep of it, did not change when it replaced that
+// parser. When the chunk is not valid Lua 5.1 it reports the error as lua5.1
+// would, word for word ("'=' expected near 'x'", "'end' expected (to close
+// 'function' at line 3) near '<eof>'"), including the limits of 200 locals,
+// 60 upvalues and 200 syntax levels. (gopher-lua's parser came first; it read
+// Lua 5.2's goto and labels, missed \f, \v and a '#' first line, and gave its
+// own messages, so a recognizer of ours ran before it, and the text was read
+// twice: a third of a chunk's load time was gopher-lua's lexer.)
 //
 // Then two passes over the tree. The resolve pass (resolve.go) decides what
 // every name is: a local of its function, an upvalue (a local of an
@@ -39,6 +34,6 @@
 // that used it, so after each statement the first free register is the
 // number of active locals.
 //
-// This package imports ir and the parser; it must not import runtime,
-// continuation or host.
+// This package imports ir and gopher-lua's ast (the tree's types only); it
+// must not import runtime, continuation or host.
 package transpile

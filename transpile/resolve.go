@@ -138,13 +138,13 @@ func (r *resolver) stmt(s ast.Stmt) {
 		r.exprs(x.Rhs)
 	case *ast.LocalAssignStmt:
 		if f, ok := localFunction(x); ok {
-			r.declare(x, 0, r.c.name(x.Names[0]))
+			r.declare(x, 0, x.Names[0])
 			r.function(f, false)
 			return
 		}
 		r.exprs(x.Exprs)
 		for i, n := range x.Names {
-			r.declare(x, i, r.c.name(n))
+			r.declare(x, i, n)
 		}
 	case *ast.FuncCallStmt:
 		r.expr(x.Expr)
@@ -171,14 +171,14 @@ func (r *resolver) stmt(s ast.Stmt) {
 			r.expr(x.Step)
 		}
 		n := len(r.fn.locals)
-		r.declare(x, 0, r.c.name(x.Name))
+		r.declare(x, 0, x.Name)
 		r.block(x.Stmts)
 		r.fn.locals = r.fn.locals[:n]
 	case *ast.GenericForStmt:
 		r.exprs(x.Exprs)
 		n := len(r.fn.locals)
 		for i, name := range x.Names {
-			r.declare(x, i, r.c.name(name))
+			r.declare(x, i, name)
 		}
 		r.block(x.Stmts)
 		r.fn.locals = r.fn.locals[:n]
@@ -204,9 +204,9 @@ func (r *resolver) exprs(es []ast.Expr) {
 func (r *resolver) expr(e ast.Expr) {
 	switch x := e.(type) {
 	case *ast.IdentExpr:
-		r.res.idents[x] = r.find(r.fn, r.c.name(x.Value))
+		r.res.idents[x] = r.find(r.fn, x.Value)
 	case *ast.Comma3Expr:
-		// ('...' outside a vararg function: the recognizer's error)
+		// ('...' outside a vararg function: the parser's error)
 		r.fn.info.dots = true
 	case *ast.AttrGetExpr:
 		r.expr(x.Object)
@@ -257,7 +257,7 @@ func (r *resolver) function(f *ast.FunctionExpr, method bool) {
 		r.declare(f, -1, "self")
 	}
 	for i, n := range f.ParList.Names {
-		r.declare(f, i, r.c.name(n))
+		r.declare(f, i, n)
 	}
 	// Lua 5.1's compatibility, as lua5.1 is built (LUA_COMPAT_VARARG): a
 	// vararg function has a local arg after its parameters, the table of

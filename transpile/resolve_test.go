@@ -17,7 +17,7 @@ end
 local h = function() return h end
 for i = 1, 2 do local j = function() return i end end
 `
-	stmts, _, err := parseChunk([]byte(src), "r.lua", true)
+	stmts, err := parseChunk([]byte(src), "r.lua", true)
 	if err != nil {
 		t.Fatal(err)
 	}

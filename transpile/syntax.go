@@ -4,19 +4,19 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+
+	"github.com/yuin/gopher-lua/ast"
 )
 
-// This file is a recognizer for Lua 5.1's grammar that reproduces the error
-// messages of lua5.1's own lexer and parser (llex.c, lparser.c): what was
-// expected, near which token, on which line, including "(to close 'x' at
-// line n)", and lua5.1's limits (nesting, locals, upvalues) and scope
-// errors ('...' outside a vararg function, break outside a loop). It runs
-// first on every chunk and decides whether the chunk is valid Lua 5.1:
-// the passes after it (gopher-lua's parser, which builds the tree, the
-// resolver, the compiler) take that as given. It builds no tree; while it
-// reads the text it notes what gopher-lua's lexer must see differently
-// (a '#' first line, form feeds and vertical tabs, the name goto), so the
-// text is read once before gopher-lua's parser reads it.
+// This file is the lexer and parser of Lua 5.1 (llex.c, lparser.c): it
+// reads the text once and builds the syntax tree (gopher-lua's ast types,
+// with the lines and shapes gopher-lua's parser gave them: the code made
+// from the tree, and so the fingerprints continuations keep, stay the same).
+// It reproduces lua5.1's error messages: what was expected, near which
+// token, on which line, including "(to close 'x' at line n)", and lua5.1's
+// limits (nesting, locals, upvalues) and scope errors ('...' outside a
+// vararg function, break outside a loop). What it accepts is valid Lua 5.1:
+// the passes after it (the resolver, the compiler) take that as given.
 
 type tokKind int
 
@@ -43,17 +43,16 @@ var reserved = map[string]bool{
 }
 
 type stoken struct {
-	kind tokKind
-	text string // lexeme as lua5.1 quotes it in messages
-	line int
+	kind  tokKind
+	text  string // lexeme as lua5.1 quotes it in messages
+	value string // a string's value
+	line  int    // where the token starts (the tree's lines)
 }
 
 type syntaxError struct{ err *Error }
 
-type recognizer struct {
+type parseState struct {
 	src      []byte
-	blank    [][2]int // spans gopher-lua must see as spaces: a '#' first line, \f and \v
-	gotos    []int    // where the name goto starts (gopher-lua reads it as a keyword)
 	source   string
 	i        int
 	line     int
@@ -82,7 +81,7 @@ const (
 	maxUpvals = 60
 )
 
-func (r *recognizer) errorLimit(limit int, what string) {
+func (r *parseState) errorLimit(limit int, what string) {
 	msg := fmt.Sprintf("main function has more than %d %s", limit, what)
 	if r.fn.line != 0 {
 		msg = fmt.Sprintf("function at line %d has more than %d %s", r.fn.line, limit, what)
@@ -92,13 +91,13 @@ func (r *recognizer) errorLimit(limit int, what string) {
 
 // newLocal declares the n-th (0-based) name of a declaration; activate
 // makes the pending names visible.
-func (r *recognizer) newLocal(n int) {
+func (r *parseState) newLocal(n int) {
 	if len(r.fn.actives)+n+1 > maxVars {
 		r.errorLimit(maxVars, "local variables")
 	}
 }
 
-func (r *recognizer) activate(names ...string) {
+func (r *parseState) activate(names ...string) {
 	r.fn.actives = append(r.fn.actives, names...)
 }
 
@@ -113,7 +112,7 @@ func (f *rfunc) hasLocal(name string) bool {
 
 // resolve finds name as lua5.1's singlevar does, adding upvalues along
 // the way; it reports whether name is a local or upvalue of f.
-func (r *recognizer) resolve(f *rfunc, name string) bool {
+func (r *parseState) resolve(f *rfunc, name string) bool {
 	if f == nil {
 		return false
 	}
@@ -138,17 +137,14 @@ func (r *recognizer) resolve(f *rfunc, name string) bool {
 	return true
 }
 
-// recognize returns lua5.1's error for src, or, when it finds none, the
-// text gopher-lua's parser is to read (src itself when it needs no
-// change) and whether the name goto was renamed in it (to gotoName). A
-// file's first line is skipped when it starts with '#'.
-func recognize(src []byte, source string, file bool) (fixed []byte, renamed bool, err *Error) {
-	r := &recognizer{src: src, source: source, line: 1}
+// parse returns the syntax tree of src, or lua5.1's error for it. A file's
+// first line is skipped when it starts with '#'.
+func parse(src []byte, source string, file bool) (stmts []ast.Stmt, err *Error) {
+	r := &parseState{src: src, source: source, line: 1}
 	if file && len(src) > 0 && src[0] == '#' {
 		for r.i < len(src) && src[r.i] != '\n' {
 			r.i++
 		}
-		r.blank = append(r.blank, [2]int{0, r.i})
 	}
 	defer func() {
 		if x := recover(); x != nil {
@@ -156,45 +152,17 @@ func recognize(src []byte, source string, file bool) (fixed []byte, renamed bool
 			if !ok {
 				panic(x)
 			}
-			err = se.err
+			stmts, err = nil, se.err
 		}
 	}()
 	r.fn = &rfunc{vararg: true}
 	r.next()
-	r.chunk()
+	stmts = r.chunk()
 	r.check(tkEOS, "")
-	fixed, renamed = r.fixed()
-	return fixed, renamed, nil
+	return stmts, nil
 }
 
-// fixed is the text for gopher-lua: src with the spans r.blank made
-// spaces and each goto renamed.
-func (r *recognizer) fixed() ([]byte, bool) {
-	if len(r.blank) == 0 && len(r.gotos) == 0 {
-		return r.src, false
-	}
-	out := make([]byte, 0, len(r.src)+len(r.gotos)*(len(gotoName)-4))
-	out = append(out, r.src...)
-	for _, b := range r.blank {
-		for i := b[0]; i < b[1]; i++ {
-			out[i] = ' '
-		}
-	}
-	if len(r.gotos) == 0 {
-		return out, false
-	}
-	var b bytes.Buffer
-	last := 0
-	for _, g := range r.gotos {
-		b.Write(out[last:g])
-		b.WriteString(gotoName)
-		last = g + len("goto")
-	}
-	b.Write(out[last:])
-	return b.Bytes(), true
-}
-
-func (r *recognizer) errorf(near string, format string, args ...any) {
+func (r *parseState) errorf(near string, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	if near != "" {
 		msg += " near '" + near + "'"
@@ -202,7 +170,7 @@ func (r *recognizer) errorf(near string, format string, args ...any) {
 	panic(syntaxError{&Error{r.source, r.line, msg}})
 }
 
-func (r *recognizer) syntaxError(msg string) { r.errorf(tokenText(r.tok), "%s", msg) }
+func (r *parseState) syntaxError(msg string) { r.errorf(tokenText(r.tok), "%s", msg) }
 
 func tokenText(t stoken) string {
 	switch t.kind {
@@ -233,14 +201,14 @@ func kindName(k tokKind, text string) string {
 
 // ---- lexer (llex.c)
 
-func (r *recognizer) cur() int {
+func (r *parseState) cur() int {
 	if r.i < len(r.src) {
 		return int(r.src[r.i])
 	}
 	return -1
 }
 
-func (r *recognizer) newline() {
+func (r *parseState) newline() {
 	old := r.src[r.i]
 	r.i++
 	if r.i < len(r.src) && (r.src[r.i] == '\n' || r.src[r.i] == '\r') && r.src[r.i] != old {
@@ -249,7 +217,7 @@ func (r *recognizer) newline() {
 	r.line++
 }
 
-func (r *recognizer) next() {
+func (r *parseState) next() {
 	r.lastline = r.line
 	if r.hasAhead {
 		r.tok = r.ahead
@@ -259,7 +227,7 @@ func (r *recognizer) next() {
 	r.tok = r.lex()
 }
 
-func (r *recognizer) peek() stoken {
+func (r *parseState) peek() stoken {
 	if !r.hasAhead {
 		r.ahead = r.lex()
 		r.hasAhead = true
@@ -273,7 +241,7 @@ var compareKinds = map[int]tokKind{'=': tkEq, '<': tkLe, '>': tkGe, '~': tkNe}
 func isAlpha(c int) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func isDigit(c int) bool { return c >= '0' && c <= '9' }
 
-func (r *recognizer) lex() stoken {
+func (r *parseState) lex() stoken {
 	for {
 		c := r.cur()
 		switch {
@@ -284,7 +252,6 @@ func (r *recognizer) lex() stoken {
 		case c == ' ' || c == '\t':
 			r.i++
 		case c == '\f' || c == '\v':
-			r.blank = append(r.blank, [2]int{r.i, r.i + 1})
 			r.i++
 		case c == '-':
 			if r.i+1 >= len(r.src) || r.src[r.i+1] != '-' {
@@ -302,11 +269,11 @@ func (r *recognizer) lex() stoken {
 				r.i++
 			}
 		case c == '[':
-			start := r.i
+			start, line := r.i, r.line
 			sep := r.skipSep()
 			if sep >= 0 {
-				r.longString(sep, false)
-				return stoken{kind: tkString, text: string(r.src[start:r.i]), line: r.line}
+				value := r.longString(sep, false)
+				return stoken{kind: tkString, text: string(r.src[start:r.i]), value: value, line: line}
 			}
 			if sep != -1 {
 				r.errorf(string(r.src[start:r.i]), "invalid long string delimiter")
@@ -347,9 +314,6 @@ func (r *recognizer) lex() stoken {
 			if reserved[w] {
 				return stoken{kind: tkKeyword, text: w, line: r.line}
 			}
-			if w == "goto" {
-				r.gotos = append(r.gotos, start)
-			}
 			return stoken{kind: tkName, text: w, line: r.line}
 		default:
 			r.i++
@@ -360,7 +324,7 @@ func (r *recognizer) lex() stoken {
 
 // skipSep reads [=*[ or ]=*]; it returns the level, or -1 - count of '='
 // when the second bracket is missing (r.i after what was read).
-func (r *recognizer) skipSep() int {
+func (r *parseState) skipSep() int {
 	s := r.src[r.i]
 	r.i++
 	count := 0
@@ -375,7 +339,11 @@ func (r *recognizer) skipSep() int {
 	return -1 - count
 }
 
-func (r *recognizer) longString(sep int, comment bool) {
+// longString reads a long string or comment from after its opening
+// bracket; it returns the string's value: what lies between the brackets
+// less a first newline, each newline as '\n'.
+func (r *parseState) longString(sep int, comment bool) string {
+	from := r.i
 	for {
 		c := r.cur()
 		switch {
@@ -388,7 +356,10 @@ func (r *recognizer) longString(sep int, comment bool) {
 		case c == ']':
 			save := r.i
 			if r.skipSep() == sep {
-				return
+				if comment {
+					return ""
+				}
+				return longValue(r.src[from:save])
 			}
 			r.i = save + 1
 		case c == '\n' || c == '\r':
@@ -399,7 +370,33 @@ func (r *recognizer) longString(sep int, comment bool) {
 	}
 }
 
-func (r *recognizer) readString(del int) stoken {
+func longValue(b []byte) string {
+	if len(b) > 0 && (b[0] == '\n' || b[0] == '\r') {
+		if len(b) > 1 && (b[1] == '\n' || b[1] == '\r') && b[1] != b[0] {
+			b = b[2:]
+		} else {
+			b = b[1:]
+		}
+	}
+	if bytes.IndexByte(b, '\r') < 0 {
+		return string(b)
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c == '\n' || c == '\r' {
+			if i+1 < len(b) && (b[i+1] == '\n' || b[i+1] == '\r') && b[i+1] != c {
+				i++
+			}
+			c = '\n'
+		}
+		out = append(out, c)
+	}
+	return string(out)
+}
+
+func (r *parseState) readString(del int) stoken {
+	line := r.line
 	var b strings.Builder
 	b.WriteByte(byte(del))
 	r.i++
@@ -457,10 +454,11 @@ func (r *recognizer) readString(del int) stoken {
 	}
 	r.i++
 	b.WriteByte(byte(del))
-	return stoken{kind: tkString, text: b.String(), line: r.line}
+	text := b.String()
+	return stoken{kind: tkString, text: text, value: text[1 : len(text)-1], line: line}
 }
 
-func (r *recognizer) readNumber() stoken {
+func (r *parseState) readNumber() stoken {
 	start := r.i
 	for isDigit(r.cur()) || r.cur() == '.' {
 		r.i++
@@ -515,16 +513,16 @@ func validNumeral(s string) bool {
 	return digits > 0
 }
 
-// ---- parser (lparser.c), recognizing only
+// ---- parser (lparser.c)
 
-func (r *recognizer) is(k tokKind, text string) bool {
+func (r *parseState) is(k tokKind, text string) bool {
 	if r.tok.kind != k {
 		return false
 	}
 	return (k != tkKeyword && k != tkChar) || r.tok.text == text
 }
 
-func (r *recognizer) testNext(k tokKind, text string) bool {
+func (r *parseState) testNext(k tokKind, text string) bool {
 	if r.is(k, text) {
 		r.next()
 		return true
@@ -532,36 +530,45 @@ func (r *recognizer) testNext(k tokKind, text string) bool {
 	return false
 }
 
-func (r *recognizer) check(k tokKind, text string) {
+func (r *parseState) check(k tokKind, text string) {
 	if !r.is(k, text) {
 		r.syntaxError(fmt.Sprintf("'%s' expected", kindName(k, text)))
 	}
 }
 
-func (r *recognizer) checkNext(k tokKind, text string) {
+func (r *parseState) checkNext(k tokKind, text string) {
 	r.check(k, text)
 	r.next()
 }
 
-func (r *recognizer) checkMatch(k tokKind, what, who string, where int) {
+// checkMatch reads the token closing what opened at line where; it
+// returns the closing token's line.
+func (r *parseState) checkMatch(k tokKind, what, who string, where int) int {
+	line := r.tok.line
 	if !r.testNext(k, what) {
 		if where == r.line {
 			r.syntaxError(fmt.Sprintf("'%s' expected", kindName(k, what)))
 		}
 		r.syntaxError(fmt.Sprintf("'%s' expected (to close '%s' at line %d)", kindName(k, what), who, where))
 	}
+	return line
 }
 
-func (r *recognizer) checkName() { r.checkNext(tkName, "") }
+// checkName reads a name and returns it with its line.
+func (r *parseState) checkName() (string, int) {
+	t := r.tok
+	r.checkNext(tkName, "")
+	return t.text, t.line
+}
 
-func (r *recognizer) enter() {
+func (r *parseState) enter() {
 	r.level++
 	if r.level > MaxNesting {
 		panic(syntaxError{&Error{r.source, r.line, "chunk has too many syntax levels"}})
 	}
 }
 
-func (r *recognizer) blockFollow() bool {
+func (r *parseState) blockFollow() bool {
 	switch {
 	case r.tok.kind == tkEOS:
 		return true
@@ -574,167 +581,231 @@ func (r *recognizer) blockFollow() bool {
 	return false
 }
 
-func (r *recognizer) chunk() {
+func (r *parseState) chunk() []ast.Stmt {
 	r.enter()
 	nact := len(r.fn.actives)
-	defer func() { r.fn.actives = r.fn.actives[:nact] }()
+	stmts := []ast.Stmt{}
 	last := false
 	for !last && !r.blockFollow() {
-		last = r.statement()
+		var s ast.Stmt
+		s, last = r.statement()
+		stmts = append(stmts, s)
 		r.testNext(tkChar, ";")
 	}
+	r.fn.actives = r.fn.actives[:nact]
 	r.level--
+	return stmts
 }
 
-func (r *recognizer) block() { r.chunk() }
+func (r *parseState) block() []ast.Stmt { return r.chunk() }
 
-func (r *recognizer) loopBlock() {
+func (r *parseState) loopBlock() []ast.Stmt {
 	r.loops++
-	r.chunk()
+	b := r.chunk()
 	r.loops--
+	return b
 }
 
 // statement returns true for a last statement (return, break).
-func (r *recognizer) statement() bool {
+func (r *parseState) statement() (ast.Stmt, bool) {
 	line := r.line
 	if r.tok.kind == tkKeyword {
 		switch r.tok.text {
 		case "if":
-			r.next()
-			r.cond()
-			r.checkNext(tkKeyword, "then")
-			r.block()
-			for r.is(tkKeyword, "elseif") {
-				r.next()
-				r.cond()
-				r.checkNext(tkKeyword, "then")
-				r.block()
-			}
-			if r.testNext(tkKeyword, "else") {
-				r.block()
-			}
-			r.checkMatch(tkKeyword, "end", "if", line)
-			return false
+			return r.ifStat(line), false
 		case "while":
 			r.next()
-			r.cond()
+			cond := r.expr()
 			r.checkNext(tkKeyword, "do")
-			r.loopBlock()
-			r.checkMatch(tkKeyword, "end", "while", line)
-			return false
+			s := &ast.WhileStmt{Condition: cond, Stmts: r.loopBlock()}
+			s.SetLine(line)
+			s.SetLastLine(r.checkMatch(tkKeyword, "end", "while", line))
+			return s, false
 		case "do":
 			r.next()
-			r.block()
-			r.checkMatch(tkKeyword, "end", "do", line)
-			return false
+			s := &ast.DoBlockStmt{Stmts: r.block()}
+			s.SetLine(line)
+			s.SetLastLine(r.checkMatch(tkKeyword, "end", "do", line))
+			return s, false
 		case "for":
-			r.next()
-			nact := len(r.fn.actives)
-			names := []string{r.tok.text}
-			r.checkName()
-			switch {
-			case r.is(tkChar, "="):
-				for i := 0; i < 4; i++ {
-					r.newLocal(i)
-				}
-				r.next()
-				r.expr()
-				r.checkNext(tkChar, ",")
-				r.expr()
-				if r.testNext(tkChar, ",") {
-					r.expr()
-				}
-				r.activate("(for index)", "(for limit)", "(for step)")
-			case r.is(tkChar, ","), r.is(tkKeyword, "in"):
-				for i := 0; i < 4; i++ {
-					r.newLocal(i)
-				}
-				for r.testNext(tkChar, ",") {
-					name := r.tok.text
-					r.checkName()
-					r.newLocal(len(names) + 3)
-					names = append(names, name)
-				}
-				r.checkNext(tkKeyword, "in")
-				r.exprList()
-				r.activate("(for generator)", "(for state)", "(for control)")
-			default:
-				r.syntaxError("'=' or 'in' expected")
-			}
-			r.checkNext(tkKeyword, "do")
-			r.activate(names...)
-			r.loopBlock()
-			r.fn.actives = r.fn.actives[:nact]
-			r.checkMatch(tkKeyword, "end", "for", line)
-			return false
+			return r.forStat(line), false
 		case "repeat":
 			r.next()
-			r.loopBlock()
+			s := &ast.RepeatStmt{Stmts: r.loopBlock()}
 			r.checkMatch(tkKeyword, "until", "repeat", line)
-			r.cond()
-			return false
+			s.Condition = r.expr()
+			s.SetLine(line)
+			s.SetLastLine(s.Condition.Line())
+			return s, false
 		case "function":
-			r.next()
-			if r.tok.kind == tkName {
-				r.resolve(r.fn, r.tok.text)
-			}
-			r.checkName()
-			for r.testNext(tkChar, ".") {
-				r.checkName()
-			}
-			method := false
-			if r.testNext(tkChar, ":") {
-				r.checkName()
-				method = true
-			}
-			r.body(line, method)
-			return false
+			return r.funcStat(line), false
 		case "local":
 			r.next()
 			if r.testNext(tkKeyword, "function") {
-				name := r.tok.text
-				r.checkName()
+				name, _ := r.checkName()
 				r.newLocal(0)
 				r.activate(name)
-				r.body(line, false)
-				return false
+				f := r.body(line, false)
+				s := &ast.LocalAssignStmt{Names: []string{name}, Exprs: []ast.Expr{f}}
+				s.SetLine(line)
+				s.SetLastLine(f.LastLine())
+				return s, false
 			}
 			var names []string
 			for { // (lua5.1 reads the name, then counts it: the error's line is the next token's)
-				name := r.tok.text
-				r.checkName()
+				name, _ := r.checkName()
 				r.newLocal(len(names))
 				names = append(names, name)
 				if !r.testNext(tkChar, ",") {
 					break
 				}
 			}
+			exprs := []ast.Expr{}
 			if r.testNext(tkChar, "=") {
-				r.exprList()
+				exprs = r.exprList()
 			}
 			r.activate(names...)
-			return false
+			s := &ast.LocalAssignStmt{Names: names, Exprs: exprs}
+			s.SetLine(line)
+			return s, false
 		case "return":
 			r.next()
+			s := &ast.ReturnStmt{}
 			if !r.blockFollow() && !r.is(tkChar, ";") {
-				r.exprList()
+				s.Exprs = r.exprList()
 			}
-			return true
+			s.SetLine(line)
+			return s, true
 		case "break":
 			r.next()
 			if r.loops == 0 {
 				r.syntaxError("no loop to break")
 			}
-			return true
+			s := &ast.BreakStmt{}
+			s.SetLine(line)
+			return s, true
 		}
 	}
-	r.exprStat()
-	return false
+	return r.exprStat(), false
 }
 
-func (r *recognizer) cond() { r.expr() }
+func (r *parseState) ifStat(line int) ast.Stmt {
+	r.next()
+	cond := r.expr()
+	r.checkNext(tkKeyword, "then")
+	top := &ast.IfStmt{Condition: cond, Then: r.block()}
+	top.SetLine(line)
+	cur := top
+	for r.is(tkKeyword, "elseif") {
+		l := r.tok.line
+		r.next()
+		cond := r.expr()
+		r.checkNext(tkKeyword, "then")
+		next := &ast.IfStmt{Condition: cond, Then: r.block()}
+		next.SetLine(l)
+		cur.Else = []ast.Stmt{next}
+		cur = next
+	}
+	if r.testNext(tkKeyword, "else") {
+		cur.Else = r.block()
+	}
+	top.SetLastLine(r.checkMatch(tkKeyword, "end", "if", line))
+	return top
+}
 
-func (r *recognizer) body(line int, method bool) {
+func (r *parseState) forStat(line int) ast.Stmt {
+	r.next()
+	nact := len(r.fn.actives)
+	name, _ := r.checkName()
+	names := []string{name}
+	var s ast.Stmt
+	switch {
+	case r.is(tkChar, "="):
+		for i := 0; i < 4; i++ {
+			r.newLocal(i)
+		}
+		r.next()
+		n := &ast.NumberForStmt{Name: name, Init: r.expr()}
+		r.checkNext(tkChar, ",")
+		n.Limit = r.expr()
+		if r.testNext(tkChar, ",") {
+			n.Step = r.expr()
+		}
+		r.activate("(for index)", "(for limit)", "(for step)")
+		r.checkNext(tkKeyword, "do")
+		r.activate(names...)
+		n.Stmts = r.loopBlock()
+		s = n
+	case r.is(tkChar, ","), r.is(tkKeyword, "in"):
+		for i := 0; i < 4; i++ {
+			r.newLocal(i)
+		}
+		for r.testNext(tkChar, ",") {
+			name, _ := r.checkName()
+			r.newLocal(len(names) + 3)
+			names = append(names, name)
+		}
+		r.checkNext(tkKeyword, "in")
+		g := &ast.GenericForStmt{Names: names, Exprs: r.exprList()}
+		r.activate("(for generator)", "(for state)", "(for control)")
+		r.checkNext(tkKeyword, "do")
+		r.activate(names...)
+		g.Stmts = r.loopBlock()
+		s = g
+	default:
+		r.syntaxError("'=' or 'in' expected")
+	}
+	r.fn.actives = r.fn.actives[:nact]
+	s.SetLine(line)
+	s.SetLastLine(r.checkMatch(tkKeyword, "end", "for", line))
+	return s
+}
+
+// funcStat is `function a.b:c() ... end`: the name's parts are indexing
+// expressions with the lines of their names.
+func (r *parseState) funcStat(line int) ast.Stmt {
+	r.next()
+	if r.tok.kind == tkName {
+		r.resolve(r.fn, r.tok.text)
+	}
+	n, l := r.checkName()
+	var fn ast.Expr = &ast.IdentExpr{Value: n}
+	fn.SetLine(l)
+	for r.testNext(tkChar, ".") {
+		fn = r.field(fn, true)
+	}
+	name := &ast.FuncName{Func: fn}
+	method := false
+	if r.testNext(tkChar, ":") {
+		m, _ := r.checkName()
+		name = &ast.FuncName{Receiver: fn, Method: m}
+		method = true
+	}
+	f := r.body(line, method)
+	s := &ast.FuncDefStmt{Name: name, Func: f}
+	s.SetLine(line)
+	s.SetLastLine(f.LastLine())
+	return s
+}
+
+// field reads the name after a '.' of obj; the indexing has obj's line,
+// or the name's in a function statement's name.
+func (r *parseState) field(obj ast.Expr, nameLine bool) ast.Expr {
+	n, l := r.checkName()
+	key := &ast.StringExpr{Value: n}
+	key.SetLine(l)
+	x := &ast.AttrGetExpr{Object: obj, Key: key}
+	if nameLine {
+		x.SetLine(l)
+	} else {
+		x.SetLine(obj.Line())
+	}
+	return x
+}
+
+// body reads a function's parameters and block; line is where its
+// 'function' is (for messages); the tree's function starts at '('.
+func (r *parseState) body(line int, method bool) *ast.FunctionExpr {
 	f := &rfunc{parent: r.fn, line: line}
 	r.fn = f
 	defer func() { r.fn = f.parent }()
@@ -742,6 +813,8 @@ func (r *recognizer) body(line int, method bool) {
 		r.newLocal(0)
 		r.activate("self")
 	}
+	x := &ast.FunctionExpr{ParList: &ast.ParList{Names: []string{}}}
+	x.SetLine(r.tok.line)
 	r.checkNext(tkChar, "(")
 	if !r.is(tkChar, ")") {
 		for {
@@ -750,9 +823,11 @@ func (r *recognizer) body(line int, method bool) {
 				r.next()
 				r.newLocal(0)
 				r.activate(name)
+				x.ParList.Names = append(x.ParList.Names, name)
 			} else if r.tok.kind == tkDots {
 				r.next()
 				f.vararg = true
+				x.ParList.HasVargs = true
 				break
 			} else {
 				r.syntaxError("<name> or '...' expected")
@@ -765,9 +840,10 @@ func (r *recognizer) body(line int, method bool) {
 	r.checkNext(tkChar, ")")
 	saved := r.loops
 	r.loops = 0
-	r.chunk()
+	x.Stmts = r.chunk()
 	r.loops = saved
-	r.checkMatch(tkKeyword, "end", "function", line)
+	x.SetLastLine(r.checkMatch(tkKeyword, "end", "function", line))
+	return x
 }
 
 // exprKind says what a primary expression turned out to be.
@@ -779,11 +855,14 @@ const (
 	exCall
 )
 
-func (r *recognizer) exprStat() {
-	k := r.primaryExp()
+func (r *parseState) exprStat() ast.Stmt {
+	e, k := r.primaryExp()
 	if k == exCall {
-		return
+		s := &ast.FuncCallStmt{Expr: e}
+		s.SetLine(e.Line())
+		return s
 	}
+	lhs := []ast.Expr{e}
 	for {
 		if k != exVar {
 			r.syntaxError("syntax error")
@@ -791,57 +870,82 @@ func (r *recognizer) exprStat() {
 		if !r.testNext(tkChar, ",") {
 			break
 		}
-		k = r.primaryExp()
+		e, k = r.primaryExp()
+		lhs = append(lhs, e)
 	}
 	r.checkNext(tkChar, "=")
-	r.exprList()
+	s := &ast.AssignStmt{Lhs: lhs, Rhs: r.exprList()}
+	s.SetLine(lhs[0].Line())
+	return s
 }
 
-func (r *recognizer) prefixExp() exprKind {
+func (r *parseState) prefixExp() (ast.Expr, exprKind) {
 	switch {
 	case r.tok.kind == tkName:
 		r.resolve(r.fn, r.tok.text)
+		x := &ast.IdentExpr{Value: r.tok.text}
+		x.SetLine(r.tok.line)
 		r.next()
-		return exVar
+		return x, exVar
 	case r.is(tkChar, "("):
-		line := r.line
+		line, tline := r.line, r.tok.line
 		r.next()
-		r.expr()
+		e := r.expr()
 		r.checkMatch(tkChar, ")", "(", line)
-		return exOther
+		return parens(e, tline), exOther
 	}
 	r.syntaxError("unexpected symbol")
-	return exOther
+	return nil, exOther
 }
 
-func (r *recognizer) primaryExp() exprKind {
-	k := r.prefixExp()
+// parens is an expression in parentheses as gopher-lua's parser built it
+// (it has no node for them): a call keeps its node and line and is cut to
+// one value; anything else takes the line of '(' ('...' is cut to one
+// value).
+func parens(e ast.Expr, line int) ast.Expr {
+	switch x := e.(type) {
+	case *ast.FuncCallExpr:
+		if !x.AdjustRet {
+			x.AdjustRet = true
+			return x
+		}
+	case *ast.Comma3Expr:
+		x.AdjustRet = true
+	}
+	e.SetLine(line)
+	return e
+}
+
+func (r *parseState) primaryExp() (ast.Expr, exprKind) {
+	e, k := r.prefixExp()
 	for {
 		switch {
 		case r.is(tkChar, "."):
 			r.next()
-			r.checkName()
-			k = exVar
+			e, k = r.field(e, false), exVar
 		case r.is(tkChar, "["):
 			r.next()
-			r.expr()
+			x := &ast.AttrGetExpr{Object: e, Key: r.expr()}
 			r.checkNext(tkChar, "]")
-			k = exVar
+			x.SetLine(e.Line())
+			e, k = x, exVar
 		case r.is(tkChar, ":"):
 			r.next()
-			r.checkName()
-			r.funcArgs()
-			k = exCall
+			m, _ := r.checkName()
+			x := &ast.FuncCallExpr{Receiver: e, Method: m, Args: r.funcArgs()}
+			x.SetLine(e.Line())
+			e, k = x, exCall
 		case r.is(tkChar, "("), r.tok.kind == tkString, r.is(tkChar, "{"):
-			r.funcArgs()
-			k = exCall
+			x := &ast.FuncCallExpr{Func: e, Args: r.funcArgs()}
+			x.SetLine(e.Line())
+			e, k = x, exCall
 		default:
-			return k
+			return e, k
 		}
 	}
 }
 
-func (r *recognizer) funcArgs() {
+func (r *parseState) funcArgs() []ast.Expr {
 	line := r.line
 	switch {
 	case r.is(tkChar, "("):
@@ -849,111 +953,190 @@ func (r *recognizer) funcArgs() {
 			r.syntaxError("ambiguous syntax (function call x new statement)")
 		}
 		r.next()
+		args := []ast.Expr{}
 		if !r.is(tkChar, ")") {
-			r.exprList()
+			args = r.exprList()
 		}
 		r.checkMatch(tkChar, ")", "(", line)
+		return args
 	case r.is(tkChar, "{"):
-		r.table()
+		return []ast.Expr{r.table()}
 	case r.tok.kind == tkString:
-		r.next()
-	default:
-		r.syntaxError("function arguments expected")
+		s := r.str()
+		return []ast.Expr{s}
 	}
+	r.syntaxError("function arguments expected")
+	return nil
 }
 
-func (r *recognizer) table() {
+func (r *parseState) str() ast.Expr {
+	x := &ast.StringExpr{Value: r.tok.value}
+	x.SetLine(r.tok.line)
+	r.next()
+	return x
+}
+
+func (r *parseState) table() ast.Expr {
 	line := r.line
+	x := &ast.TableExpr{Fields: []*ast.Field{}}
+	x.SetLine(r.tok.line)
 	r.checkNext(tkChar, "{")
 	for !r.is(tkChar, "}") {
 		switch {
 		case r.tok.kind == tkName:
 			if p := r.peek(); p.kind == tkChar && p.text == "=" {
+				key := &ast.StringExpr{Value: r.tok.text}
+				key.SetLine(r.tok.line)
 				r.next()
 				r.next()
-				r.expr()
+				x.Fields = append(x.Fields, &ast.Field{Key: key, Value: r.expr()})
 			} else {
-				r.expr()
+				x.Fields = append(x.Fields, &ast.Field{Value: r.expr()})
 			}
 		case r.is(tkChar, "["):
 			r.next()
-			r.expr()
+			k := r.expr()
 			r.checkNext(tkChar, "]")
 			r.checkNext(tkChar, "=")
-			r.expr()
+			x.Fields = append(x.Fields, &ast.Field{Key: k, Value: r.expr()})
 		default:
-			r.expr()
+			x.Fields = append(x.Fields, &ast.Field{Value: r.expr()})
 		}
 		if !r.testNext(tkChar, ",") && !r.testNext(tkChar, ";") {
 			break
 		}
 	}
 	r.checkMatch(tkChar, "}", "{", line)
+	return x
 }
 
-func (r *recognizer) exprList() {
-	r.expr()
+func (r *parseState) exprList() []ast.Expr {
+	list := []ast.Expr{r.expr()}
 	for r.testNext(tkChar, ",") {
-		r.expr()
+		list = append(list, r.expr())
 	}
+	return list
 }
 
-var binaryPriority = map[string][2]int{
-	"+": {6, 6}, "-": {6, 6}, "*": {7, 7}, "/": {7, 7}, "%": {7, 7},
-	"^": {10, 9}, "..": {5, 4}, "==": {3, 3}, "<": {3, 3}, "<=": {3, 3},
-	"~=": {3, 3}, ">": {3, 3}, ">=": {3, 3}, "and": {2, 2}, "or": {1, 1},
+// binaryOp returns the current token's binary operator and its left and
+// right priorities (lua5.1's priority table), or ok false.
+func (r *parseState) binaryOp() (op string, left, right int, ok bool) {
+	switch r.tok.kind {
+	case tkConcat:
+		return "..", 5, 4, true
+	case tkEq, tkGe, tkLe, tkNe:
+		return r.tok.text, 3, 3, true
+	case tkChar:
+		switch r.tok.text {
+		case "+", "-":
+			return r.tok.text, 6, 6, true
+		case "*", "/", "%":
+			return r.tok.text, 7, 7, true
+		case "^":
+			return "^", 10, 9, true
+		case "<", ">":
+			return r.tok.text, 3, 3, true
+		}
+	case tkKeyword:
+		switch r.tok.text {
+		case "and":
+			return "and", 2, 2, true
+		case "or":
+			return "or", 1, 1, true
+		}
+	}
+	return "", 0, 0, false
 }
 
 const unaryPriority = 8
 
-func (r *recognizer) binop() (string, bool) {
-	switch r.tok.kind {
-	case tkChar, tkKeyword, tkConcat, tkEq, tkGe, tkLe, tkNe:
-		if _, ok := binaryPriority[r.tok.text]; ok {
-			return r.tok.text, true
-		}
-	}
-	return "", false
-}
+func (r *parseState) expr() ast.Expr { return r.subExpr(0) }
 
-func (r *recognizer) expr() { r.subExpr(0) }
-
-func (r *recognizer) subExpr(limit int) {
+func (r *parseState) subExpr(limit int) ast.Expr {
 	r.enter()
+	var e ast.Expr
 	if r.is(tkKeyword, "not") || r.is(tkChar, "-") || r.is(tkChar, "#") {
+		op := r.tok.text
 		r.next()
-		r.subExpr(unaryPriority)
+		e = unary(op, r.subExpr(unaryPriority))
 	} else {
-		r.simpleExp()
+		e = r.simpleExp()
 	}
 	for {
-		op, ok := r.binop()
-		if !ok || binaryPriority[op][0] <= limit {
+		op, left, right, ok := r.binaryOp()
+		if !ok || left <= limit {
 			break
 		}
 		r.next()
-		r.subExpr(binaryPriority[op][1])
+		e = binary(op, e, r.subExpr(right))
 	}
 	r.level--
+	return e
 }
 
-func (r *recognizer) simpleExp() {
+// unary and binary make an operator's node; it has the line of its
+// (first) operand, as in gopher-lua's tree.
+func unary(op string, x ast.Expr) ast.Expr {
+	var e ast.Expr
+	switch op {
+	case "not":
+		e = &ast.UnaryNotOpExpr{Expr: x}
+	case "-":
+		e = &ast.UnaryMinusOpExpr{Expr: x}
+	default:
+		e = &ast.UnaryLenOpExpr{Expr: x}
+	}
+	e.SetLine(x.Line())
+	return e
+}
+
+func binary(op string, lhs, rhs ast.Expr) ast.Expr {
+	var e ast.Expr
+	switch op {
+	case "and", "or":
+		e = &ast.LogicalOpExpr{Operator: op, Lhs: lhs, Rhs: rhs}
+	case "..":
+		e = &ast.StringConcatOpExpr{Lhs: lhs, Rhs: rhs}
+	case "+", "-", "*", "/", "%", "^":
+		e = &ast.ArithmeticOpExpr{Operator: op, Lhs: lhs, Rhs: rhs}
+	default:
+		e = &ast.RelationalOpExpr{Operator: op, Lhs: lhs, Rhs: rhs}
+	}
+	e.SetLine(lhs.Line())
+	return e
+}
+
+func (r *parseState) simpleExp() ast.Expr {
+	var e ast.Expr
 	switch {
 	case r.tok.kind == tkDots:
 		if !r.fn.vararg {
 			r.syntaxError("cannot use '...' outside a vararg function")
 		}
-		r.next()
-	case r.tok.kind == tkNumber, r.tok.kind == tkString,
-		r.is(tkKeyword, "nil"), r.is(tkKeyword, "true"), r.is(tkKeyword, "false"):
-		r.next()
+		e = &ast.Comma3Expr{}
+	case r.tok.kind == tkNumber:
+		e = &ast.NumberExpr{Value: r.tok.text}
+	case r.tok.kind == tkString:
+		return r.str()
+	case r.is(tkKeyword, "nil"):
+		e = &ast.NilExpr{}
+	case r.is(tkKeyword, "true"):
+		e = &ast.TrueExpr{}
+	case r.is(tkKeyword, "false"):
+		e = &ast.FalseExpr{}
 	case r.is(tkChar, "{"):
-		r.table()
+		return r.table()
 	case r.is(tkKeyword, "function"):
-		line := r.line
+		line, tline := r.line, r.tok.line
 		r.next()
-		r.body(line, false)
+		f := r.body(line, false)
+		f.SetLine(tline)
+		return f
 	default:
-		r.primaryExp()
+		e, _ := r.primaryExp()
+		return e
 	}
+	e.SetLine(r.tok.line)
+	r.next()
+	return e
 }
