@@ -3,6 +3,7 @@ package transpile
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,10 +23,11 @@ type Options struct {
 // (as loadstring names its chunks).
 func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
 	source := ShortSrc(chunk)
-	stmts, err := parseChunk(src, source, opts.File)
+	t, err := parseChunk(src, source, opts.File)
 	if err != nil {
 		return nil, err
 	}
+	stmts := t.stmts
 	c := &compiler{source: source}
 	defer func() {
 		if r := recover(); r != nil {
@@ -36,7 +38,7 @@ func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
 			panic(r)
 		}
 	}()
-	c.res = c.resolve(stmts)
+	c.res = c.resolve(t)
 	fs := c.openFunc(nil, 0)
 	fs.p.IsVararg = true
 	fs.p.ID = "0"
@@ -53,6 +55,19 @@ func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
 type compiler struct {
 	source string
 	res    *resolution
+	spare  []*scratch // buffers of closed functions, for the next ones
+}
+
+// scratch holds the growing slices of a function being compiled;
+// closeFunc copies them out at their size and keeps the buffers for the
+// next function (functions nest: the compiler keeps a stack of them), so
+// that a chunk of many functions does not leave each one's grown copies
+// behind for the collector.
+type scratch struct {
+	code   []ir.Instr
+	lines  []int32
+	consts []ir.Const
+	locs   []ir.LocVar
 }
 
 type activeVar struct {
@@ -75,21 +90,34 @@ type funcState struct {
 	bl      *blockScope
 	actvars []activeVar
 	freereg int
-	kcache  map[ir.Const]int
+	kcache  map[ir.Const]int // the constants' indexes, once there are many
 	line    int
+	buf     *scratch
 }
 
 func (c *compiler) openFunc(parent *funcState, line int) *funcState {
-	fs := &funcState{c: c, parent: parent, line: line, kcache: map[ir.Const]int{}}
+	fs := &funcState{c: c, parent: parent, line: line}
 	fs.p = &ir.Proto{Source: c.source, LineDefined: line, MaxStack: 2}
 	fs.bl = &blockScope{}
+	if n := len(c.spare); n > 0 {
+		fs.buf, c.spare = c.spare[n-1], c.spare[:n-1]
+	} else {
+		fs.buf = &scratch{}
+	}
+	fs.p.Code, fs.p.Lines = fs.buf.code[:0], fs.buf.lines[:0]
+	fs.p.Consts, fs.p.LocVars = fs.buf.consts[:0], fs.buf.locs[:0]
 	return fs
 }
 
 func (c *compiler) closeFunc(fs *funcState) *ir.Proto {
 	fs.removeVars(0)
 	fs.emit(ir.RETURN, 0, 1, 0)
-	return fs.p
+	p, b := fs.p, fs.buf
+	b.code, b.lines, b.consts, b.locs = p.Code, p.Lines, p.Consts, p.LocVars
+	p.Code, p.Lines = slices.Clone(p.Code), slices.Clone(p.Lines)
+	p.Consts, p.LocVars = slices.Clone(p.Consts), slices.Clone(p.LocVars)
+	c.spare = append(c.spare, b)
+	return p
 }
 
 func (fs *funcState) errorf(line int, format string, args ...any) {
@@ -129,13 +157,31 @@ func (fs *funcState) reserve(n int) {
 	}
 }
 
+// constant returns k's index in the function's constants, adding it when
+// it is new; a few are searched in order, many through a map.
 func (fs *funcState) constant(k ir.Const) int {
-	if i, ok := fs.kcache[k]; ok {
-		return i
+	if fs.kcache != nil {
+		if i, ok := fs.kcache[k]; ok {
+			return i
+		}
+	} else {
+		for i, c := range fs.p.Consts {
+			if c == k {
+				return i
+			}
+		}
 	}
 	fs.p.Consts = append(fs.p.Consts, k)
 	i := len(fs.p.Consts) - 1
-	fs.kcache[k] = i
+	switch {
+	case fs.kcache != nil:
+		fs.kcache[k] = i
+	case i == 16:
+		fs.kcache = make(map[ir.Const]int, 32)
+		for j, c := range fs.p.Consts {
+			fs.kcache[c] = j
+		}
+	}
 	return i
 }
 

@@ -129,11 +129,11 @@ func TestEveryASTNodeCovered(t *testing.T) {
 	}
 	for _, f := range goldenFiles(t) {
 		src, _ := os.ReadFile(f)
-		stmts, err := parseChunk(src, filepath.Base(f), true)
+		tr, err := parseChunk(src, filepath.Base(f), true)
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		walk(reflect.ValueOf(stmts))
+		walk(reflect.ValueOf(tr.stmts))
 	}
 	// GotoStmt and LabelStmt are not Lua 5.1: the parser never builds them.
 	seen["GotoStmt"], seen["LabelStmt"] = true, true

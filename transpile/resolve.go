@@ -75,14 +75,14 @@ type resolver struct {
 	fn  *rscope
 }
 
-func (c *compiler) resolve(stmts []ast.Stmt) *resolution {
+func (c *compiler) resolve(t *tree) *resolution {
 	r := &resolver{c: c, res: &resolution{
-		idents: map[*ast.IdentExpr]binding{},
-		funcs:  map[*ast.FunctionExpr]*funcInfo{},
-		decls:  map[declKey]*Local{},
+		idents: make(map[*ast.IdentExpr]binding, t.idents),
+		funcs:  make(map[*ast.FunctionExpr]*funcInfo, t.funcs),
+		decls:  make(map[declKey]*Local, t.decls+t.funcs), // (+ each vararg function's arg)
 	}}
 	r.fn = &rscope{info: &funcInfo{vararg: true}}
-	r.block(stmts)
+	r.block(t.stmts)
 	return r.res
 }
 

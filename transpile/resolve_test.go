@@ -17,12 +17,12 @@ end
 local h = function() return h end
 for i = 1, 2 do local j = function() return i end end
 `
-	stmts, err := parseChunk([]byte(src), "r.lua", true)
+	tr, err := parseChunk([]byte(src), "r.lua", true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := &compiler{source: "r.lua"}
-	res := c.resolve(stmts)
+	res := c.resolve(tr)
 	kinds := map[string][]bindKind{}
 	for id, b := range res.idents {
 		kinds[id.Value] = append(kinds[id.Value], b.kind)
@@ -35,7 +35,7 @@ for i = 1, 2 do local j = function() return i end end
 	}
 	// a is captured through two functions: f gets an upvalue for the main
 	// chunk's local, g one for f's upvalue
-	fdecl := stmts[1].(*ast.LocalAssignStmt)
+	fdecl := tr.stmts[1].(*ast.LocalAssignStmt)
 	fexpr := fdecl.Exprs[0].(*ast.FunctionExpr)
 	fu := res.funcs[fexpr].upvals
 	if len(fu) != 1 || fu[0].name != "a" || fu[0].local == nil || !fu[0].local.Captured {
@@ -46,10 +46,10 @@ for i = 1, 2 do local j = function() return i end end
 	if len(gu) != 2 || gu[0].name != "a" || gu[0].local != nil || gu[0].parentUp != 0 || gu[1].name != "x" || gu[1].local == nil {
 		t.Errorf("g's upvalues: %+v", gu)
 	}
-	if b := res.decls[declKey{stmts[0], 1}]; b == nil || b.Captured {
+	if b := res.decls[declKey{tr.stmts[0], 1}]; b == nil || b.Captured {
 		t.Errorf("b should be declared and not captured: %+v", b)
 	}
-	forStmt := stmts[3].(*ast.NumberForStmt)
+	forStmt := tr.stmts[3].(*ast.NumberForStmt)
 	if l := res.decls[declKey{forStmt, 0}]; l == nil || !l.Captured {
 		t.Errorf("loop variable i should be captured: %+v", l)
 	}

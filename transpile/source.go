@@ -61,16 +61,23 @@ func ShortSrc(chunk string) string {
 	}
 }
 
+// tree is a parsed chunk: its statements, and how many names, functions
+// and declared locals it has (the resolver sizes its maps by them).
+type tree struct {
+	stmts                []ast.Stmt
+	idents, funcs, decls int
+}
+
 // parseChunk parses source into a syntax tree, with lua5.1's errors.
-func parseChunk(src []byte, source string, file bool) (stmts []ast.Stmt, err error) {
+func parseChunk(src []byte, source string, file bool) (t *tree, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			stmts, err = nil, &Error{source, 0, fmt.Sprintf("internal parser failure: %v", r)}
+			t, err = nil, &Error{source, 0, fmt.Sprintf("internal parser failure: %v", r)}
 		}
 	}()
-	stmts, e := parse(src, source, file)
+	t, e := parse(src, source, file)
 	if e != nil {
 		return nil, e
 	}
-	return stmts, nil
+	return t, nil
 }

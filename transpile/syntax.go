@@ -35,11 +35,53 @@ const (
 	tkChar    // single character, in tok.text
 )
 
-var reserved = map[string]bool{
-	"and": true, "break": true, "do": true, "else": true, "elseif": true, "end": true,
-	"false": true, "for": true, "function": true, "if": true, "in": true, "local": true,
-	"nil": true, "not": true, "or": true, "repeat": true, "return": true, "then": true,
-	"true": true, "until": true, "while": true,
+// reserved returns b as a reserved word (a constant string), or "".
+func reserved(b []byte) string {
+	switch string(b) {
+	case "and":
+		return "and"
+	case "break":
+		return "break"
+	case "do":
+		return "do"
+	case "else":
+		return "else"
+	case "elseif":
+		return "elseif"
+	case "end":
+		return "end"
+	case "false":
+		return "false"
+	case "for":
+		return "for"
+	case "function":
+		return "function"
+	case "if":
+		return "if"
+	case "in":
+		return "in"
+	case "local":
+		return "local"
+	case "nil":
+		return "nil"
+	case "not":
+		return "not"
+	case "or":
+		return "or"
+	case "repeat":
+		return "repeat"
+	case "return":
+		return "return"
+	case "then":
+		return "then"
+	case "true":
+		return "true"
+	case "until":
+		return "until"
+	case "while":
+		return "while"
+	}
+	return ""
 }
 
 type stoken struct {
@@ -52,6 +94,9 @@ type stoken struct {
 type syntaxError struct{ err *Error }
 
 type parseState struct {
+	tree     tree // what is built, and counted
+	nodes    nodeSlabs
+	stmts    []ast.Stmt // the statements of the blocks being read, innermost last
 	src      []byte
 	source   string
 	i        int
@@ -98,6 +143,7 @@ func (r *parseState) newLocal(n int) {
 }
 
 func (r *parseState) activate(names ...string) {
+	r.tree.decls += len(names)
 	r.fn.actives = append(r.fn.actives, names...)
 }
 
@@ -139,7 +185,7 @@ func (r *parseState) resolve(f *rfunc, name string) bool {
 
 // parse returns the syntax tree of src, or lua5.1's error for it. A file's
 // first line is skipped when it starts with '#'.
-func parse(src []byte, source string, file bool) (stmts []ast.Stmt, err *Error) {
+func parse(src []byte, source string, file bool) (t *tree, err *Error) {
 	r := &parseState{src: src, source: source, line: 1}
 	if file && len(src) > 0 && src[0] == '#' {
 		for r.i < len(src) && src[r.i] != '\n' {
@@ -152,14 +198,14 @@ func parse(src []byte, source string, file bool) (stmts []ast.Stmt, err *Error) 
 			if !ok {
 				panic(x)
 			}
-			stmts, err = nil, se.err
+			t, err = nil, se.err
 		}
 	}()
 	r.fn = &rfunc{vararg: true}
 	r.next()
-	stmts = r.chunk()
+	r.tree.stmts = r.chunk()
 	r.check(tkEOS, "")
-	return stmts, nil
+	return &r.tree, nil
 }
 
 func (r *parseState) errorf(near string, format string, args ...any) {
@@ -236,7 +282,10 @@ func (r *parseState) peek() stoken {
 }
 
 // compareKinds are the tokens of two characters ending in '='.
-var compareKinds = map[int]tokKind{'=': tkEq, '<': tkLe, '>': tkGe, '~': tkNe}
+var (
+	compareKinds = map[int]tokKind{'=': tkEq, '<': tkLe, '>': tkGe, '~': tkNe}
+	compareTexts = map[int]string{'=': "==", '<': "<=", '>': ">=", '~': "~="}
+)
 
 func isAlpha(c int) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func isDigit(c int) bool { return c >= '0' && c <= '9' }
@@ -282,10 +331,10 @@ func (r *parseState) lex() stoken {
 		case c == '=' || c == '<' || c == '>' || c == '~':
 			r.i++
 			if r.cur() != '=' {
-				return stoken{kind: tkChar, text: string(rune(c)), line: r.line}
+				return stoken{kind: tkChar, text: string(r.src[r.i-1 : r.i]), line: r.line}
 			}
 			r.i++
-			return stoken{kind: compareKinds[c], text: string(rune(c)) + "=", line: r.line}
+			return stoken{kind: compareKinds[c], text: compareTexts[c], line: r.line}
 		case c == '"' || c == '\'':
 			return r.readString(c)
 		case c == '.':
@@ -310,16 +359,22 @@ func (r *parseState) lex() stoken {
 			for isAlpha(r.cur()) || isDigit(r.cur()) {
 				r.i++
 			}
-			w := string(r.src[start:r.i])
-			if reserved[w] {
-				return stoken{kind: tkKeyword, text: w, line: r.line}
-			}
-			return stoken{kind: tkName, text: w, line: r.line}
+			w, kind := word(r.src[start:r.i])
+			return stoken{kind: kind, text: w, line: r.line}
 		default:
 			r.i++
 			return stoken{kind: tkChar, text: string([]byte{byte(c)}), line: r.line}
 		}
 	}
+}
+
+// word is a reserved word or a name. (Names made one string each through
+// a map were slower: the lookup cost more than the allocation it saved.)
+func word(b []byte) (string, tokKind) {
+	if w := reserved(b); w != "" {
+		return w, tkKeyword
+	}
+	return string(b), tkName
 }
 
 // skipSep reads [=*[ or ]=*]; it returns the level, or -1 - count of '='
@@ -584,14 +639,18 @@ func (r *parseState) blockFollow() bool {
 func (r *parseState) chunk() []ast.Stmt {
 	r.enter()
 	nact := len(r.fn.actives)
-	stmts := []ast.Stmt{}
+	base := len(r.stmts)
 	last := false
 	for !last && !r.blockFollow() {
 		var s ast.Stmt
 		s, last = r.statement()
-		stmts = append(stmts, s)
+		r.stmts = append(r.stmts, s)
 		r.testNext(tkChar, ";")
 	}
+	stmts := make([]ast.Stmt, len(r.stmts)-base)
+	copy(stmts, r.stmts[base:])
+	clear(r.stmts[base:])
+	r.stmts = r.stmts[:base]
 	r.fn.actives = r.fn.actives[:nact]
 	r.level--
 	return stmts
@@ -771,6 +830,7 @@ func (r *parseState) funcStat(line int) ast.Stmt {
 	n, l := r.checkName()
 	var fn ast.Expr = &ast.IdentExpr{Value: n}
 	fn.SetLine(l)
+	r.tree.idents++
 	for r.testNext(tkChar, ".") {
 		fn = r.field(fn, true)
 	}
@@ -792,9 +852,11 @@ func (r *parseState) funcStat(line int) ast.Stmt {
 // or the name's in a function statement's name.
 func (r *parseState) field(obj ast.Expr, nameLine bool) ast.Expr {
 	n, l := r.checkName()
-	key := &ast.StringExpr{Value: n}
+	key := r.nodes.str.get()
+	key.Value = n
 	key.SetLine(l)
-	x := &ast.AttrGetExpr{Object: obj, Key: key}
+	x := r.nodes.index.get()
+	x.Object, x.Key = obj, key
 	if nameLine {
 		x.SetLine(l)
 	} else {
@@ -808,6 +870,7 @@ func (r *parseState) field(obj ast.Expr, nameLine bool) ast.Expr {
 func (r *parseState) body(line int, method bool) *ast.FunctionExpr {
 	f := &rfunc{parent: r.fn, line: line}
 	r.fn = f
+	r.tree.funcs++
 	defer func() { r.fn = f.parent }()
 	if method {
 		r.newLocal(0)
@@ -883,8 +946,10 @@ func (r *parseState) prefixExp() (ast.Expr, exprKind) {
 	switch {
 	case r.tok.kind == tkName:
 		r.resolve(r.fn, r.tok.text)
-		x := &ast.IdentExpr{Value: r.tok.text}
+		x := r.nodes.ident.get()
+		x.Value = r.tok.text
 		x.SetLine(r.tok.line)
+		r.tree.idents++
 		r.next()
 		return x, exVar
 	case r.is(tkChar, "("):
@@ -925,7 +990,8 @@ func (r *parseState) primaryExp() (ast.Expr, exprKind) {
 			e, k = r.field(e, false), exVar
 		case r.is(tkChar, "["):
 			r.next()
-			x := &ast.AttrGetExpr{Object: e, Key: r.expr()}
+			x := r.nodes.index.get()
+			x.Object, x.Key = e, r.expr()
 			r.checkNext(tkChar, "]")
 			x.SetLine(e.Line())
 			e, k = x, exVar
@@ -936,7 +1002,8 @@ func (r *parseState) primaryExp() (ast.Expr, exprKind) {
 			x.SetLine(e.Line())
 			e, k = x, exCall
 		case r.is(tkChar, "("), r.tok.kind == tkString, r.is(tkChar, "{"):
-			x := &ast.FuncCallExpr{Func: e, Args: r.funcArgs()}
+			x := r.nodes.call.get()
+			x.Func, x.Args = e, r.funcArgs()
 			x.SetLine(e.Line())
 			e, k = x, exCall
 		default:
@@ -970,7 +1037,8 @@ func (r *parseState) funcArgs() []ast.Expr {
 }
 
 func (r *parseState) str() ast.Expr {
-	x := &ast.StringExpr{Value: r.tok.value}
+	x := r.nodes.str.get()
+	x.Value = r.tok.value
 	x.SetLine(r.tok.line)
 	r.next()
 	return x
@@ -985,22 +1053,23 @@ func (r *parseState) table() ast.Expr {
 		switch {
 		case r.tok.kind == tkName:
 			if p := r.peek(); p.kind == tkChar && p.text == "=" {
-				key := &ast.StringExpr{Value: r.tok.text}
+				key := r.nodes.str.get()
+				key.Value = r.tok.text
 				key.SetLine(r.tok.line)
 				r.next()
 				r.next()
-				x.Fields = append(x.Fields, &ast.Field{Key: key, Value: r.expr()})
+				x.Fields = append(x.Fields, r.nodes.field(key, r.expr()))
 			} else {
-				x.Fields = append(x.Fields, &ast.Field{Value: r.expr()})
+				x.Fields = append(x.Fields, r.nodes.field(nil, r.expr()))
 			}
 		case r.is(tkChar, "["):
 			r.next()
 			k := r.expr()
 			r.checkNext(tkChar, "]")
 			r.checkNext(tkChar, "=")
-			x.Fields = append(x.Fields, &ast.Field{Key: k, Value: r.expr()})
+			x.Fields = append(x.Fields, r.nodes.field(k, r.expr()))
 		default:
-			x.Fields = append(x.Fields, &ast.Field{Value: r.expr()})
+			x.Fields = append(x.Fields, r.nodes.field(nil, r.expr()))
 		}
 		if !r.testNext(tkChar, ",") && !r.testNext(tkChar, ";") {
 			break
@@ -1115,7 +1184,9 @@ func (r *parseState) simpleExp() ast.Expr {
 		}
 		e = &ast.Comma3Expr{}
 	case r.tok.kind == tkNumber:
-		e = &ast.NumberExpr{Value: r.tok.text}
+		x := r.nodes.number.get()
+		x.Value = r.tok.text
+		e = x
 	case r.tok.kind == tkString:
 		return r.str()
 	case r.is(tkKeyword, "nil"):
@@ -1139,4 +1210,33 @@ func (r *parseState) simpleExp() ast.Expr {
 	e.SetLine(r.tok.line)
 	r.next()
 	return e
+}
+
+// slab hands out nodes of one type from arrays of them: a chunk's tree
+// is many small nodes, all dropped together once it is compiled.
+type slab[T any] struct{ free []T }
+
+func (s *slab[T]) get() *T {
+	if len(s.free) == 0 {
+		s.free = make([]T, 64)
+	}
+	x := &s.free[0]
+	s.free = s.free[1:]
+	return x
+}
+
+// nodeSlabs are the slabs of the commonest nodes.
+type nodeSlabs struct {
+	ident  slab[ast.IdentExpr]
+	number slab[ast.NumberExpr]
+	str    slab[ast.StringExpr]
+	index  slab[ast.AttrGetExpr]
+	call   slab[ast.FuncCallExpr]
+	fields slab[ast.Field]
+}
+
+func (n *nodeSlabs) field(key, value ast.Expr) *ast.Field {
+	f := n.fields.get()
+	f.Key, f.Value = key, value
+	return f
 }
