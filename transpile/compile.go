@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/mobilua/mobilua/ir"
-	"github.com/yuin/gopher-lua/ast"
+	"github.com/mobilua/mobilua/transpile/ast"
 )
 
 // Options tune compilation.
@@ -38,7 +38,7 @@ func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
 			panic(r)
 		}
 	}()
-	c.res = c.resolve(t)
+	c.resolve(t)
 	fs := c.openFunc(nil, 0)
 	fs.p.IsVararg = true
 	fs.p.ID = "0"
@@ -54,7 +54,6 @@ func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
 
 type compiler struct {
 	source string
-	res    *resolution
 	spare  []*scratch // buffers of closed functions, for the next ones
 }
 
@@ -200,10 +199,10 @@ func (fs *funcState) nactvar() int { return len(fs.actvars) }
 
 // addLocal activates a local in the next register; loc is its resolved
 // variable (nil for the hidden control variables of for loops).
-func (fs *funcState) addLocal(name string, loc *Local) {
+func (fs *funcState) addLocal(name string, loc *ast.Local) {
 	reg := len(fs.actvars)
 	if loc != nil {
-		loc.reg = reg
+		loc.Reg = reg
 		if loc.Captured {
 			fs.bl.upval = true // this block closes it when it ends
 		}
@@ -227,8 +226,8 @@ func (fs *funcState) hidden(names ...string) {
 }
 
 // decl returns the resolved local declared by node (see declKey).
-func (fs *funcState) decl(node any, i int) *Local {
-	l := fs.c.res.decls[declKey{node, i}]
+// decl is a local a declaration made, as the resolver found it.
+func (fs *funcState) decl(l *ast.Local) *ast.Local {
 	if l == nil {
 		fs.errorf(fs.line, "internal error: unresolved declaration")
 	}
@@ -491,15 +490,14 @@ func (fs *funcState) expr(e ast.Expr) expdesc {
 
 // variable turns a resolved name into an expression descriptor.
 func (fs *funcState) variable(x *ast.IdentExpr) expdesc {
-	b, ok := fs.c.res.idents[x]
-	if !ok {
+	b := x.Bind
+	switch b.Kind {
+	case ast.BindNone:
 		fs.errorf(x.Line(), "internal error: unresolved name %s", x.Value)
-	}
-	switch b.kind {
-	case bindLocal:
-		return expdesc{k: eLocal, info: b.local.reg}
-	case bindUpval:
-		return expdesc{k: eUpval, info: b.upval}
+	case ast.BindLocal:
+		return expdesc{k: eLocal, info: b.Local.Reg}
+	case ast.BindUpval:
+		return expdesc{k: eUpval, info: b.Upval}
 	}
 	return expdesc{k: eGlobal, info: fs.strK(x.Value)}
 }
@@ -875,28 +873,28 @@ func (fs *funcState) function(x *ast.FunctionExpr, name string, method bool) exp
 	child.p.Name = name
 	child.p.LastLine = x.LastLine()
 	child.p.ID = fmt.Sprintf("%s.%d", fs.p.ID, len(fs.p.Protos))
-	for _, u := range fs.c.res.funcs[x].upvals {
-		if u.local != nil {
-			child.p.Upvals = append(child.p.Upvals, ir.UpvalDesc{Name: u.name, InStack: true, Index: u.local.reg})
+	for _, u := range x.Info.Upvals {
+		if u.Local != nil {
+			child.p.Upvals = append(child.p.Upvals, ir.UpvalDesc{Name: u.Name, InStack: true, Index: u.Local.Reg})
 		} else {
-			child.p.Upvals = append(child.p.Upvals, ir.UpvalDesc{Name: u.name, Index: u.parentUp})
+			child.p.Upvals = append(child.p.Upvals, ir.UpvalDesc{Name: u.Name, Index: u.ParentUp})
 		}
 	}
 	if method {
-		child.addLocal("self", child.decl(x, -1))
+		child.addLocal("self", child.decl(x.Self))
 	}
 	for i, n := range x.ParList.Names {
-		child.addLocal(n, child.decl(x, i))
+		child.addLocal(n, child.decl(x.Params[i]))
 	}
 	child.p.NumParams = len(child.actvars)
 	child.p.IsVararg = x.ParList.HasVargs
 	child.reserve(child.p.NumParams)
-	if info := fs.c.res.funcs[x]; info.arg != nil {
+	if info := x.Info; info.Arg != nil {
 		// the implicit arg (resolve.go): the call fills it, or it is nil
-		child.addLocal("arg", info.arg)
+		child.addLocal("arg", info.Arg)
 		child.reserve(1)
-		if child.p.NeedsArg = !info.dots; !child.p.NeedsArg {
-			child.emit(ir.LOADNIL, info.arg.reg, info.arg.reg, 0)
+		if child.p.NeedsArg = !info.Dots; !child.p.NeedsArg {
+			child.emit(ir.LOADNIL, info.Arg.Reg, info.Arg.Reg, 0)
 		}
 	}
 	child.block(x.Stmts, false)
@@ -1067,7 +1065,7 @@ func (fs *funcState) numFor(x *ast.NumberForStmt) {
 	fs.line = x.Line()
 	prep := fs.emit(ir.FORPREP, base, 0, 0)
 	fs.enterBlock(false)
-	fs.addLocal(x.Name, fs.decl(x, 0))
+	fs.addLocal(x.Name, fs.decl(x.Local))
 	fs.reserve(1)
 	body := fs.pc()
 	for _, s := range x.Stmts {
@@ -1090,12 +1088,10 @@ func (fs *funcState) genFor(x *ast.GenericForStmt) {
 	fs.line = x.Line()
 	prep := fs.jump()
 	fs.enterBlock(false)
-	names := make([]string, len(x.Names))
 	for i, n := range x.Names {
-		names[i] = n
-		fs.addLocal(names[i], fs.decl(x, i))
+		fs.addLocal(n, fs.decl(x.Locals[i]))
 	}
-	fs.reserve(len(names))
+	fs.reserve(len(x.Names))
 	body := fs.pc()
 	for _, s := range x.Stmts {
 		fs.stmt(s)
@@ -1106,10 +1102,10 @@ func (fs *funcState) genFor(x *ast.GenericForStmt) {
 	fs.line = x.Exprs[0].Line() // lua5.1: the line of the first token after 'in'
 	// TFORCALL copies the generator, state and control to base+3..base+5
 	// and gets its results there
-	if need := base + 3 + max(3, len(names)); need > fs.p.MaxStack {
+	if need := base + 3 + max(3, len(x.Names)); need > fs.p.MaxStack {
 		fs.p.MaxStack = need
 	}
-	fs.emit(ir.TFORCALL, base, 0, len(names))
+	fs.emit(ir.TFORCALL, base, 0, len(x.Names))
 	fs.patch(fs.emit(ir.TFORLOOP, base, 0, 0), body)
 	fs.leaveBlock()
 }
@@ -1155,13 +1151,10 @@ func (fs *funcState) explist(exprs []ast.Expr, want int) {
 }
 
 func (fs *funcState) local(x *ast.LocalAssignStmt) {
-	names := make([]string, len(x.Names))
-	for i, n := range x.Names {
-		names[i] = n
-	}
+	names := x.Names
 	if f, ok := localFunction(x); ok {
 		// local function f: f is in scope in its own body
-		fs.addLocal(names[0], fs.decl(x, 0))
+		fs.addLocal(names[0], fs.decl(x.Locals[0]))
 		fs.reserve(1)
 		e := fs.function(f, names[0], false)
 		fs.toReg(&e, fs.nactvar()-1)
@@ -1171,13 +1164,13 @@ func (fs *funcState) local(x *ast.LocalAssignStmt) {
 		if f, ok := x.Exprs[0].(*ast.FunctionExpr); ok {
 			d := fs.function(f, names[0], false)
 			fs.toNextReg(&d)
-			fs.addLocal(names[0], fs.decl(x, 0))
+			fs.addLocal(names[0], fs.decl(x.Locals[0]))
 			return
 		}
 	}
 	fs.explist(x.Exprs, len(names))
 	for i, n := range names {
-		fs.addLocal(n, fs.decl(x, i))
+		fs.addLocal(n, fs.decl(x.Locals[i]))
 	}
 }
 

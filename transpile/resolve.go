@@ -1,7 +1,7 @@
 package transpile
 
 import (
-	"github.com/yuin/gopher-lua/ast"
+	"github.com/mobilua/mobilua/transpile/ast"
 )
 
 // The resolve pass. It walks a chunk once, before lowering, and decides
@@ -12,84 +12,41 @@ import (
 // first reference (Lua's numbering), and where '...' may be used. The
 // lowering pass then only assigns registers and emits code.
 
-// Local is a named local variable.
-type Local struct {
-	Name     string
-	Captured bool // some closure refers to it
-	used     bool // some name refers to it
-	reg      int  // assigned by the lowering
-}
-
-type bindKind uint8
-
-const (
-	bindGlobal bindKind = iota
-	bindLocal
-	bindUpval
-)
-
-type binding struct {
-	kind  bindKind
-	local *Local // bindLocal
-	upval int    // bindUpval: index in the function's upvalues
-}
-
-// upvalInfo says where a function finds an upvalue when it is created.
-type upvalInfo struct {
-	name     string
-	local    *Local // a local of the enclosing function, or
-	parentUp int    // an upvalue of the enclosing function
-}
-
-type funcInfo struct {
-	upvals []upvalInfo
-	vararg bool
-	dots   bool   // the function's own body uses '...'
-	arg    *Local // the implicit local arg of a vararg function, when named
-}
-
-// declKey names a declaration: a node and the index of the name in it
-// (-1: the implicit self of a method).
-type declKey struct {
-	node any
-	i    int
-}
-
-// resolution is what the resolve pass found.
-type resolution struct {
-	idents map[*ast.IdentExpr]binding
-	funcs  map[*ast.FunctionExpr]*funcInfo
-	decls  map[declKey]*Local
-}
+// The resolver annotates the tree (package ast's resolution fields): each
+// IdentExpr's Bind, each declaration's locals, each function's Info.
 
 type rscope struct {
 	parent *rscope // enclosing function's scope state
-	info   *funcInfo
-	locals []*Local // active, innermost last
-	line   int      // where the function is defined
+	info   *ast.FuncInfo
+	locals []*ast.Local // active, innermost last
+	line   int          // where the function is defined
 }
 
 type resolver struct {
-	c   *compiler
-	res *resolution
-	fn  *rscope
+	c  *compiler
+	fn *rscope
 }
 
-func (c *compiler) resolve(t *tree) *resolution {
-	r := &resolver{c: c, res: &resolution{
-		idents: make(map[*ast.IdentExpr]binding, t.idents),
-		funcs:  make(map[*ast.FunctionExpr]*funcInfo, t.funcs),
-		decls:  make(map[declKey]*Local, t.decls+t.funcs), // (+ each vararg function's arg)
-	}}
-	r.fn = &rscope{info: &funcInfo{vararg: true}}
+func (c *compiler) resolve(t *tree) {
+	r := &resolver{c: c}
+	r.fn = &rscope{info: &ast.FuncInfo{Vararg: true}}
 	r.block(t.stmts)
-	return r.res
 }
 
-func (r *resolver) declare(node any, i int, name string) {
-	l := &Local{Name: name}
-	r.res.decls[declKey{node, i}] = l
+// declare makes a local named name and brings it into scope.
+func (r *resolver) declare(name string) *ast.Local {
+	l := &ast.Local{Name: name}
 	r.fn.locals = append(r.fn.locals, l)
+	return l
+}
+
+// declareAll declares names in order.
+func (r *resolver) declareAll(names []string) []*ast.Local {
+	ls := make([]*ast.Local, len(names))
+	for i, n := range names {
+		ls[i] = r.declare(n)
+	}
+	return ls
 }
 
 func (r *resolver) block(stmts []ast.Stmt) {
@@ -101,34 +58,34 @@ func (r *resolver) block(stmts []ast.Stmt) {
 }
 
 // find resolves name in function scope f, adding upvalues on the way.
-func (r *resolver) find(f *rscope, name string) binding {
+func (r *resolver) find(f *rscope, name string) ast.Binding {
 	for i := len(f.locals) - 1; i >= 0; i-- {
 		if f.locals[i].Name == name {
-			f.locals[i].used = true
-			return binding{kind: bindLocal, local: f.locals[i]}
+			f.locals[i].Used = true
+			return ast.Binding{Kind: ast.BindLocal, Local: f.locals[i]}
 		}
 	}
-	for i, u := range f.info.upvals {
-		if u.name == name {
-			return binding{kind: bindUpval, upval: i}
+	for i, u := range f.info.Upvals {
+		if u.Name == name {
+			return ast.Binding{Kind: ast.BindUpval, Upval: i}
 		}
 	}
 	if f.parent == nil {
-		return binding{kind: bindGlobal}
+		return ast.Binding{Kind: ast.BindGlobal}
 	}
 	outer := r.find(f.parent, name)
-	var u upvalInfo
-	switch outer.kind {
-	case bindGlobal:
+	var u ast.Upval
+	switch outer.Kind {
+	case ast.BindGlobal:
 		return outer
-	case bindLocal:
-		outer.local.Captured = true
-		u = upvalInfo{name: name, local: outer.local}
-	case bindUpval:
-		u = upvalInfo{name: name, parentUp: outer.upval}
+	case ast.BindLocal:
+		outer.Local.Captured = true
+		u = ast.Upval{Name: name, Local: outer.Local}
+	case ast.BindUpval:
+		u = ast.Upval{Name: name, ParentUp: outer.Upval}
 	}
-	f.info.upvals = append(f.info.upvals, u)
-	return binding{kind: bindUpval, upval: len(f.info.upvals) - 1}
+	f.info.Upvals = append(f.info.Upvals, u)
+	return ast.Binding{Kind: ast.BindUpval, Upval: len(f.info.Upvals) - 1}
 }
 
 func (r *resolver) stmt(s ast.Stmt) {
@@ -138,14 +95,12 @@ func (r *resolver) stmt(s ast.Stmt) {
 		r.exprs(x.Rhs)
 	case *ast.LocalAssignStmt:
 		if f, ok := localFunction(x); ok {
-			r.declare(x, 0, x.Names[0])
+			x.Locals = []*ast.Local{r.declare(x.Names[0])}
 			r.function(f, false)
 			return
 		}
 		r.exprs(x.Exprs)
-		for i, n := range x.Names {
-			r.declare(x, i, n)
-		}
+		x.Locals = r.declareAll(x.Names)
 	case *ast.FuncCallStmt:
 		r.expr(x.Expr)
 	case *ast.DoBlockStmt:
@@ -171,15 +126,13 @@ func (r *resolver) stmt(s ast.Stmt) {
 			r.expr(x.Step)
 		}
 		n := len(r.fn.locals)
-		r.declare(x, 0, x.Name)
+		x.Local = r.declare(x.Name)
 		r.block(x.Stmts)
 		r.fn.locals = r.fn.locals[:n]
 	case *ast.GenericForStmt:
 		r.exprs(x.Exprs)
 		n := len(r.fn.locals)
-		for i, name := range x.Names {
-			r.declare(x, i, name)
-		}
+		x.Locals = r.declareAll(x.Names)
 		r.block(x.Stmts)
 		r.fn.locals = r.fn.locals[:n]
 	case *ast.FuncDefStmt:
@@ -191,7 +144,7 @@ func (r *resolver) stmt(s ast.Stmt) {
 		r.function(x.Func, x.Name.Method != "")
 	case *ast.ReturnStmt:
 		r.exprs(x.Exprs)
-	case *ast.BreakStmt, *ast.LabelStmt, *ast.GotoStmt:
+	case *ast.BreakStmt:
 	}
 }
 
@@ -204,10 +157,10 @@ func (r *resolver) exprs(es []ast.Expr) {
 func (r *resolver) expr(e ast.Expr) {
 	switch x := e.(type) {
 	case *ast.IdentExpr:
-		r.res.idents[x] = r.find(r.fn, x.Value)
+		x.Bind = r.find(r.fn, x.Value)
 	case *ast.Comma3Expr:
 		// ('...' outside a vararg function: the parser's error)
-		r.fn.info.dots = true
+		r.fn.info.Dots = true
 	case *ast.AttrGetExpr:
 		r.expr(x.Object)
 		r.expr(x.Key)
@@ -250,29 +203,26 @@ func (r *resolver) expr(e ast.Expr) {
 }
 
 func (r *resolver) function(f *ast.FunctionExpr, method bool) {
-	info := &funcInfo{vararg: f.ParList.HasVargs}
-	r.res.funcs[f] = info
+	info := &ast.FuncInfo{Vararg: f.ParList.HasVargs}
+	f.Info = info
 	r.fn = &rscope{parent: r.fn, info: info, line: f.Line()}
 	if method {
-		r.declare(f, -1, "self")
+		f.Self = r.declare("self")
 	}
-	for i, n := range f.ParList.Names {
-		r.declare(f, i, n)
-	}
+	f.Params = r.declareAll(f.ParList.Names)
 	// Lua 5.1's compatibility, as lua5.1 is built (LUA_COMPAT_VARARG): a
 	// vararg function has a local arg after its parameters, the table of
 	// its varargs when it does not use '...' (nil when it does). It is
 	// kept only when some name refers to it, so that other functions
 	// compile as they always have (stored continuations name their code
 	// by what it compiles to).
-	var arg *Local
+	var arg *ast.Local
 	if f.ParList.HasVargs {
-		arg = &Local{Name: "arg"}
-		r.fn.locals = append(r.fn.locals, arg)
+		arg = r.declare("arg")
 	}
 	r.block(f.Stmts)
-	if arg != nil && arg.used {
-		info.arg = arg
+	if arg != nil && arg.Used {
+		info.Arg = arg
 	}
 	r.fn = r.fn.parent
 }

@@ -1,10 +1,41 @@
 package transpile
 
 import (
+	"reflect"
 	"testing"
 
-	"github.com/yuin/gopher-lua/ast"
+	"github.com/mobilua/mobilua/transpile/ast"
 )
+
+// idents returns the names in a tree, in the order of its fields.
+func idents(v reflect.Value) []*ast.IdentExpr {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		if id, ok := v.Interface().(*ast.IdentExpr); ok {
+			return []*ast.IdentExpr{id}
+		}
+		return idents(v.Elem())
+	case reflect.Struct:
+		var out []*ast.IdentExpr
+		for i := 0; i < v.NumField(); i++ {
+			if f := v.Type().Field(i); f.IsExported() && f.Type != reflect.TypeOf(ast.Binding{}) &&
+				f.Type != reflect.TypeOf(&ast.FuncInfo{}) {
+				out = append(out, idents(v.Field(i))...)
+			}
+		}
+		return out
+	case reflect.Slice:
+		var out []*ast.IdentExpr
+		for i := 0; i < v.Len(); i++ {
+			out = append(out, idents(v.Index(i))...)
+		}
+		return out
+	}
+	return nil
+}
 
 // TestResolve checks the resolve pass on a chunk with every kind of name.
 func TestResolve(t *testing.T) {
@@ -22,12 +53,12 @@ for i = 1, 2 do local j = function() return i end end
 		t.Fatal(err)
 	}
 	c := &compiler{source: "r.lua"}
-	res := c.resolve(tr)
-	kinds := map[string][]bindKind{}
-	for id, b := range res.idents {
-		kinds[id.Value] = append(kinds[id.Value], b.kind)
+	c.resolve(tr)
+	kinds := map[string][]ast.BindKind{}
+	for _, id := range idents(reflect.ValueOf(tr.stmts)) {
+		kinds[id.Value] = append(kinds[id.Value], id.Bind.Kind)
 	}
-	want := map[string]bindKind{"a": bindUpval, "x": bindUpval, "c": bindGlobal, "g": bindLocal, "h": bindGlobal, "i": bindUpval}
+	want := map[string]ast.BindKind{"a": ast.BindUpval, "x": ast.BindUpval, "c": ast.BindGlobal, "g": ast.BindLocal, "h": ast.BindGlobal, "i": ast.BindUpval}
 	for name, k := range want {
 		if len(kinds[name]) != 1 || kinds[name][0] != k {
 			t.Errorf("%s resolved as %v, want %v", name, kinds[name], k)
@@ -37,20 +68,20 @@ for i = 1, 2 do local j = function() return i end end
 	// chunk's local, g one for f's upvalue
 	fdecl := tr.stmts[1].(*ast.LocalAssignStmt)
 	fexpr := fdecl.Exprs[0].(*ast.FunctionExpr)
-	fu := res.funcs[fexpr].upvals
-	if len(fu) != 1 || fu[0].name != "a" || fu[0].local == nil || !fu[0].local.Captured {
+	fu := fexpr.Info.Upvals
+	if len(fu) != 1 || fu[0].Name != "a" || fu[0].Local == nil || !fu[0].Local.Captured {
 		t.Errorf("f's upvalues: %+v", fu)
 	}
 	gexpr := fexpr.Stmts[0].(*ast.LocalAssignStmt).Exprs[0].(*ast.FunctionExpr)
-	gu := res.funcs[gexpr].upvals
-	if len(gu) != 2 || gu[0].name != "a" || gu[0].local != nil || gu[0].parentUp != 0 || gu[1].name != "x" || gu[1].local == nil {
+	gu := gexpr.Info.Upvals
+	if len(gu) != 2 || gu[0].Name != "a" || gu[0].Local != nil || gu[0].ParentUp != 0 || gu[1].Name != "x" || gu[1].Local == nil {
 		t.Errorf("g's upvalues: %+v", gu)
 	}
-	if b := res.decls[declKey{tr.stmts[0], 1}]; b == nil || b.Captured {
+	if b := tr.stmts[0].(*ast.LocalAssignStmt).Locals[1]; b == nil || b.Captured {
 		t.Errorf("b should be declared and not captured: %+v", b)
 	}
 	forStmt := tr.stmts[3].(*ast.NumberForStmt)
-	if l := res.decls[declKey{forStmt, 0}]; l == nil || !l.Captured {
+	if l := forStmt.Local; l == nil || !l.Captured {
 		t.Errorf("loop variable i should be captured: %+v", l)
 	}
 }

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/yuin/gopher-lua/ast"
+	"github.com/mobilua/mobilua/transpile/ast"
 )
 
 // Error is a compile error: a position and a message, printed the way

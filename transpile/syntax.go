@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/yuin/gopher-lua/ast"
+	"github.com/mobilua/mobilua/transpile/ast"
 )
 
 // This file is the lexer and parser of Lua 5.1 (llex.c, lparser.c): it
-// reads the text once and builds the syntax tree (gopher-lua's ast types,
-// with the lines and shapes gopher-lua's parser gave them: the code made
-// from the tree, and so the fingerprints continuations keep, stay the same).
+// reads the text once and builds the syntax tree (package ast, with the
+// lines and shapes gopher-lua's parser gave it: the code made from the
+// tree, and so the fingerprints continuations keep, stayed the same).
 // It reproduces lua5.1's error messages: what was expected, near which
 // token, on which line, including "(to close 'x' at line n)", and lua5.1's
 // limits (nesting, locals, upvalues) and scope errors ('...' outside a

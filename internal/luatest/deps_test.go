@@ -9,7 +9,7 @@ import (
 // TestImportDirection checks the architecture's import rules with go list:
 // ir imports nothing of the module; runtime and its stdlib never import the
 // front end, continuation, host or the command line; transpile never
-// imports runtime; the embedding API reaches no host, transport or
+// imports runtime (nor gopher-lua: the parser and the tree are ours); the embedding API reaches no host, transport or
 // command line.
 func TestImportDirection(t *testing.T) {
 	const mod = "github.com/mobilua/mobilua/"
@@ -20,12 +20,14 @@ func TestImportDirection(t *testing.T) {
 		// the runtime's door for the continuation package: it imports
 		// nothing
 		"internal/image": {"ir", "runtime", "transpile", "continuation", "host", "internal/cli", "cmd"},
-		"transpile":      {"runtime", "continuation", "host", "internal", "cmd"},
-		"continuation":   {"transpile", "host", "internal", "cmd"},
-		"internal/cli":   {"transpile/gogen", "internal/build", "internal/console", "host", "github.com/dave/jennifer"},
-		"host":           {"internal", "cmd", "xmpphost", "webhost"},
-		"xmpphost":       {"internal", "cmd", "webhost"},
-		"webhost":        {"internal", "cmd", "xmpphost"},
+		"transpile":      {"runtime", "continuation", "host", "internal", "cmd", "github.com/yuin/gopher-lua"},
+		// the syntax tree: nothing of the module's, nor gopher-lua's
+		"transpile/ast": {"ir", "runtime", "continuation", "host", "internal", "cmd", "github.com/yuin/gopher-lua"},
+		"continuation":  {"transpile", "host", "internal", "cmd"},
+		"internal/cli":  {"transpile/gogen", "internal/build", "internal/console", "host", "github.com/dave/jennifer"},
+		"host":          {"internal", "cmd", "xmpphost", "webhost"},
+		"xmpphost":      {"internal", "cmd", "webhost"},
+		"webhost":       {"internal", "cmd", "xmpphost"},
 		// the embedding API (the module's root package): a front end on
 		// the runtime, beside host, never a transport's
 		"": {"host", "xmpphost", "webhost", "internal", "cmd", "transpile/gogen"},
