@@ -117,7 +117,7 @@ func wrapProto(p *ir.Proto, c *Chunk) *FuncProto {
 // (key comparisons in tables are mostly pointer checks) and their box
 // (an inline cache checks a field's key by one word, see sameKey).
 func internKey(s string) Value {
-	return unique.Make(String(unique.Make(s).Value())).Value()
+	return unique.Make(String(s)).Value()
 }
 
 // libNames keeps the interned keys and qualified names of library

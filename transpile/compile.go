@@ -23,11 +23,6 @@ type Options struct {
 // (as loadstring names its chunks).
 func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
 	source := ShortSrc(chunk)
-	t, err := parseChunk(src, source, opts.File)
-	if err != nil {
-		return nil, err
-	}
-	stmts := t.stmts
 	c := &compiler{source: source}
 	defer func() {
 		if r := recover(); r != nil {
@@ -38,15 +33,28 @@ func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
 			panic(r)
 		}
 	}()
-	c.resolve(t)
+	r := c.resolver()
 	fs := c.openFunc(nil, 0)
 	fs.p.IsVararg = true
 	fs.p.ID = "0"
-	fs.block(stmts, false)
+	fs.enterBlock(false)
 	last := 0
-	if len(stmts) > 0 {
-		last = lastLine(stmts[len(stmts)-1])
+	// each statement of the main chunk is resolved and lowered as soon
+	// as it is read
+	if err := parse(src, source, opts.File, func(s ast.Stmt) {
+		r.stmt(s)
+		fs.stmt(s)
+		fs.freereg = fs.nactvar()
+		last = lastLine(s)
+	}); err != nil {
+		return nil, err
 	}
+	for _, l := range r.fn.locals {
+		// a local a later statement captured: its block closes it, as
+		// when the capture is known at the declaration (addLocal)
+		fs.bl.upval = fs.bl.upval || l.Captured
+	}
+	fs.leaveBlock()
 	fs.p.LastLine = 0
 	fs.line = last
 	return c.closeFunc(fs), nil

@@ -15,7 +15,10 @@
 // gave its own messages, so a recognizer of ours ran before it and the text
 // was read twice: a third of a chunk's load time was gopher-lua's lexer.)
 //
-// Then two passes over the tree. The resolve pass (resolve.go) decides what
+// Then two passes over the tree, one statement of the main chunk at a time:
+// the parser hands each to them as soon as it is read, so that the tree of a
+// large chunk is never whole (lua5.1 reads and emits in one pass; a function
+// is a statement's part, lowered whole). The resolve pass (resolve.go) decides what
 // every name is: a local of its function, an upvalue (a local of an
 // enclosing function, reached through a chain of upvalues numbered in order
 // of first use), or a global; it marks the locals that closures capture

@@ -127,7 +127,7 @@ func TestEveryASTNodeCovered(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		walk(reflect.ValueOf(tr.stmts))
+		walk(reflect.ValueOf(tr))
 	}
 	types := astTypes(t)
 	if len(types) < 28 {

@@ -27,10 +27,10 @@ type resolver struct {
 	fn *rscope
 }
 
-func (c *compiler) resolve(t *tree) {
-	r := &resolver{c: c}
-	r.fn = &rscope{info: &ast.FuncInfo{Vararg: true}}
-	r.block(t.stmts)
+// resolver returns a resolver for a chunk's main function: its stmt
+// resolves each of the chunk's statements in order.
+func (c *compiler) resolver() *resolver {
+	return &resolver{c: c, fn: &rscope{info: &ast.FuncInfo{Vararg: true}}}
 }
 
 // declare makes a local named name and brings it into scope.

@@ -53,9 +53,12 @@ for i = 1, 2 do local j = function() return i end end
 		t.Fatal(err)
 	}
 	c := &compiler{source: "r.lua"}
-	c.resolve(tr)
+	r := c.resolver()
+	for _, s := range tr {
+		r.stmt(s)
+	}
 	kinds := map[string][]ast.BindKind{}
-	for _, id := range idents(reflect.ValueOf(tr.stmts)) {
+	for _, id := range idents(reflect.ValueOf(tr)) {
 		kinds[id.Value] = append(kinds[id.Value], id.Bind.Kind)
 	}
 	want := map[string]ast.BindKind{"a": ast.BindUpval, "x": ast.BindUpval, "c": ast.BindGlobal, "g": ast.BindLocal, "h": ast.BindGlobal, "i": ast.BindUpval}
@@ -66,7 +69,7 @@ for i = 1, 2 do local j = function() return i end end
 	}
 	// a is captured through two functions: f gets an upvalue for the main
 	// chunk's local, g one for f's upvalue
-	fdecl := tr.stmts[1].(*ast.LocalAssignStmt)
+	fdecl := tr[1].(*ast.LocalAssignStmt)
 	fexpr := fdecl.Exprs[0].(*ast.FunctionExpr)
 	fu := fexpr.Info.Upvals
 	if len(fu) != 1 || fu[0].Name != "a" || fu[0].Local == nil || !fu[0].Local.Captured {
@@ -77,10 +80,10 @@ for i = 1, 2 do local j = function() return i end end
 	if len(gu) != 2 || gu[0].Name != "a" || gu[0].Local != nil || gu[0].ParentUp != 0 || gu[1].Name != "x" || gu[1].Local == nil {
 		t.Errorf("g's upvalues: %+v", gu)
 	}
-	if b := tr.stmts[0].(*ast.LocalAssignStmt).Locals[1]; b == nil || b.Captured {
+	if b := tr[0].(*ast.LocalAssignStmt).Locals[1]; b == nil || b.Captured {
 		t.Errorf("b should be declared and not captured: %+v", b)
 	}
-	forStmt := tr.stmts[3].(*ast.NumberForStmt)
+	forStmt := tr[3].(*ast.NumberForStmt)
 	if l := forStmt.Local; l == nil || !l.Captured {
 		t.Errorf("loop variable i should be captured: %+v", l)
 	}

@@ -61,23 +61,12 @@ func ShortSrc(chunk string) string {
 	}
 }
 
-// tree is a parsed chunk: its statements, and how many names, functions
-// and declared locals it has (the resolver sizes its maps by them).
-type tree struct {
-	stmts                []ast.Stmt
-	idents, funcs, decls int
-}
-
-// parseChunk parses source into a syntax tree, with lua5.1's errors.
-func parseChunk(src []byte, source string, file bool) (t *tree, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			t, err = nil, &Error{source, 0, fmt.Sprintf("internal parser failure: %v", r)}
-		}
-	}()
-	t, e := parse(src, source, file)
-	if e != nil {
-		return nil, e
+// parseChunk parses source into the main chunk's statements, with
+// lua5.1's errors (Compile lowers each statement as it is read instead).
+func parseChunk(src []byte, source string, file bool) ([]ast.Stmt, error) {
+	var stmts []ast.Stmt
+	if err := parse(src, source, file, func(s ast.Stmt) { stmts = append(stmts, s) }); err != nil {
+		return nil, err
 	}
-	return t, nil
+	return stmts, nil
 }

@@ -94,7 +94,7 @@ type stoken struct {
 type syntaxError struct{ err *Error }
 
 type parseState struct {
-	tree     tree // what is built, and counted
+	top      func(ast.Stmt) // takes the main chunk's statements
 	nodes    nodeSlabs
 	stmts    []ast.Stmt // the statements of the blocks being read, innermost last
 	src      []byte
@@ -143,7 +143,6 @@ func (r *parseState) newLocal(n int) {
 }
 
 func (r *parseState) activate(names ...string) {
-	r.tree.decls += len(names)
 	r.fn.actives = append(r.fn.actives, names...)
 }
 
@@ -183,29 +182,34 @@ func (r *parseState) resolve(f *rfunc, name string) bool {
 	return true
 }
 
-// parse returns the syntax tree of src, or lua5.1's error for it. A file's
+// parse reads src and hands each statement of its main chunk to top as
+// soon as it is read (the statement, its tree, is top's: the tree of a
+// large chunk is never whole). It returns lua5.1's error for src, or an
+// error top panicked with (*Error), in the order of the text. A file's
 // first line is skipped when it starts with '#'.
-func parse(src []byte, source string, file bool) (t *tree, err *Error) {
-	r := &parseState{src: src, source: source, line: 1}
+func parse(src []byte, source string, file bool, top func(ast.Stmt)) (err *Error) {
+	r := &parseState{src: src, source: source, line: 1, top: top}
 	if file && len(src) > 0 && src[0] == '#' {
 		for r.i < len(src) && src[r.i] != '\n' {
 			r.i++
 		}
 	}
 	defer func() {
-		if x := recover(); x != nil {
-			se, ok := x.(syntaxError)
-			if !ok {
-				panic(x)
-			}
-			t, err = nil, se.err
+		switch x := recover().(type) {
+		case nil:
+		case syntaxError:
+			err = x.err
+		case *Error:
+			err = x
+		default:
+			err = &Error{source, 0, fmt.Sprintf("internal compiler failure: %v", x)}
 		}
 	}()
 	r.fn = &rfunc{vararg: true}
 	r.next()
-	r.tree.stmts = r.chunk()
+	r.chunk()
 	r.check(tkEOS, "")
-	return &r.tree, nil
+	return nil
 }
 
 func (r *parseState) errorf(near string, format string, args ...any) {
@@ -644,7 +648,11 @@ func (r *parseState) chunk() []ast.Stmt {
 	for !last && !r.blockFollow() {
 		var s ast.Stmt
 		s, last = r.statement()
-		r.stmts = append(r.stmts, s)
+		if r.level == 1 { // the main chunk's
+			r.top(s)
+		} else {
+			r.stmts = append(r.stmts, s)
+		}
 		r.testNext(tkChar, ";")
 	}
 	stmts := make([]ast.Stmt, len(r.stmts)-base)
@@ -830,7 +838,6 @@ func (r *parseState) funcStat(line int) ast.Stmt {
 	n, l := r.checkName()
 	var fn ast.Expr = &ast.IdentExpr{Value: n}
 	fn.SetLine(l)
-	r.tree.idents++
 	for r.testNext(tkChar, ".") {
 		fn = r.field(fn, true)
 	}
@@ -870,7 +877,6 @@ func (r *parseState) field(obj ast.Expr, nameLine bool) ast.Expr {
 func (r *parseState) body(line int, method bool) *ast.FunctionExpr {
 	f := &rfunc{parent: r.fn, line: line}
 	r.fn = f
-	r.tree.funcs++
 	defer func() { r.fn = f.parent }()
 	if method {
 		r.newLocal(0)
@@ -949,7 +955,6 @@ func (r *parseState) prefixExp() (ast.Expr, exprKind) {
 		x := r.nodes.ident.get()
 		x.Value = r.tok.text
 		x.SetLine(r.tok.line)
-		r.tree.idents++
 		r.next()
 		return x, exVar
 	case r.is(tkChar, "("):
