@@ -6,7 +6,7 @@ BIN := bin/mobilua
 # the end, with no failing input, on a loaded machine).
 FUZZN ?= 100000
 
-.PHONY: all build demo test unit fuzz bench bench-ab bench-compiled bench-jump gobench clean
+.PHONY: all build demo test unit fuzz bench bench-ab bench-compiled bench-jump bench-load gobench clean
 
 all: build
 
@@ -67,12 +67,16 @@ bench-ab: build bench-compiled
 bench-compiled: build
 	./$(BIN) build --cli -o bin/mobilua-compiled ../shared/bench/lua/*.lua bench/lua/*.lua
 
+# Loading code beside lua5.1 (bench/load: loadstring of a 1.3 MB chunk).
+bench-load: build
+	MOBILUA="$(CURDIR)/$(BIN) run" ../shared/bench/run -d $(CURDIR)/bench/load -i mobilua -c $(BENCHFLAGS)
+
 # Migration on a private Prosody, in one line (scripts/bench-jump).
 bench-jump:
 	scripts/bench-jump
 
 gobench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./runtime/... ./continuation
+	$(GO) test -run='^$$' -bench=. -benchmem ./runtime/... ./continuation ./transpile
 
 clean:
 	rm -rf bin
