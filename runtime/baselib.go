@@ -515,7 +515,7 @@ func (p *Process) LoadChunk(src []byte, chunk string) (*Closure, error) {
 		return nil, err
 	}
 	c := NewChunk(chunk, src, ip)
-	p.Chunks = append(p.Chunks, c)
+	p.addChunk(c)
 	return &Closure{P: c.Main, Env: p.Globals}, nil
 }
 

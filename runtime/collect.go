@@ -53,10 +53,25 @@ type collector struct {
 	gcPause   int64 // collectgarbage("setpause")
 	gcStepmul int64 // collectgarbage("setstepmul")
 	gcStepped int64 // work collectgarbage("step") did toward the next cycle
+	chunksNew int64 // what the chunks loaded since the last cycle are charged
 	proxies   []*Userdata
 	finalize  []*Userdata // unreachable proxies whose __gc is due, in order
 	walkSeen  map[unsafe.Pointer]bool
 	walkQueue []any
+}
+
+// addChunk keeps a chunk the process loaded. A cycle drops the chunks no
+// function reaches any more, as lua5.1 collects code with its functions;
+// once the chunks loaded since the last cycle weigh as much as the heap
+// it found, a cycle is asked for even where none runs by itself (a script
+// that calls loadstring in a loop would otherwise keep every chunk, in
+// its memory and in its continuations).
+func (p *Process) addChunk(c *Chunk) {
+	p.Chunks = append(p.Chunks, c)
+	p.chunksNew += chunkBytes(len(c.Source))
+	if p.chunksNew > max(p.memLive, memWindowMin) {
+		p.askCycle()
+	}
 }
 
 // gcStepUnit is the work of collectgarbage("step", 0): a cycle takes as
@@ -164,6 +179,7 @@ func (p *Process) cycle(atCall bool) {
 	}
 	p.finalize = append(p.finalize, due...)
 	p.Chunks = slices.DeleteFunc(p.Chunks, func(c *Chunk) bool { return !w.chunks[c] })
+	p.chunksNew = 0
 	p.memLive, p.allocSince, p.gcStepped = w.total, 0, 0
 	p.scheduleCycle()
 }

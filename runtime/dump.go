@@ -106,7 +106,7 @@ func (p *Process) loadDump(src []byte, chunk string) (*Closure, error) {
 		}
 		c = NewChunk(name, []byte(source), ip)
 		c.File = file == 1
-		p.Chunks = append(p.Chunks, c)
+		p.addChunk(c)
 	}
 	protos := c.Protos()
 	if index >= uint64(len(protos)) {

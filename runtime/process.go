@@ -182,7 +182,7 @@ func (p *Process) Register(lib string, fns ...*GoFunction) {
 // environment is the globals.
 func (p *Process) Load(c *Chunk) *Closure {
 	if !slices.Contains(p.Chunks, c) { // the process's chunks are all it loaded
-		p.Chunks = append(p.Chunks, c)
+		p.addChunk(c)
 	}
 	return &Closure{P: c.Main, Env: p.Globals}
 }

@@ -450,3 +450,28 @@ func TestCollectCharged(t *testing.T) {
 		t.Fatalf("without a weak table: %v", err)
 	}
 }
+
+// TestLoadedChunksDropped: chunks no function reaches go, as lua5.1
+// collects code with its functions, also where no cycle runs by itself
+// (no weak table, no proxy): a loop of loadstring keeps neither its
+// chunks nor their charge, so that it runs under a memory limit that
+// every chunk kept would pass 3 times over.
+func TestLoadedChunksDropped(t *testing.T) {
+	const src = `
+		local pad = string.rep("x", 2000)
+		for i = 1, 3000 do
+			local f = assert(loadstring("return '" .. pad .. "', " .. i))
+			local s, n = f()
+			assert(#s == 2000 and n == i)
+		end
+		print("done")`
+	var out bytes.Buffer
+	p := newProc(t, src, &out)
+	p.MemoryLimit = 32 << 20 // 3000 chunks kept would be charged about 100 MB
+	if _, err := p.Resume(); err != nil {
+		t.Fatalf("3000 loads under a 32 MB limit: %v", err)
+	}
+	if n := len(p.Chunks); n > 200 || out.String() != "done\n" {
+		t.Errorf("%d chunks kept after 3000 loads (output %q)", n, out.String())
+	}
+}
