@@ -12,6 +12,7 @@ import (
 
 	"github.com/fxamacker/cbor/v2"
 
+	"github.com/mobilua/mobilua/ir"
 	"github.com/mobilua/mobilua/runtime"
 	"github.com/mobilua/mobilua/runtime/stdlib"
 	"github.com/mobilua/mobilua/transpile"
@@ -400,4 +401,61 @@ func TestRaise(t *testing.T) {
 	if !ok || runtime.Repr(le.Value) != "boom" || !strings.Contains(le.Traceback, "stack traceback:") || out.Len() != 0 {
 		t.Errorf("uncaught: %v %q", err, out.String())
 	}
+}
+
+// TestEarlierGeneration: a continuation frozen with the code an earlier
+// generation of the compiler made (the first: a LOADNIL for a local at a
+// function's start, arg only where named) thaws with that code and goes
+// on as it would have; the current generation's code has another
+// fingerprint, and a reader without the earlier generations refuses it.
+func TestEarlierGeneration(t *testing.T) {
+	const src = `
+local function f(...)
+  local a, b
+  mb.yield()
+  a = (a or 0) + select("#", ...)
+  return a, b, arg
+end
+print(f(1, 2))
+`
+	var out1, out2 bytes.Buffer
+	p := newProcess(&out1, false)
+	proto, err := transpile.Compile([]byte(src), "@gen.lua", transpile.Options{File: true, Generation: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, _ := transpile.Compile([]byte(src), "@gen.lua", transpile.Options{File: true})
+	c := runtime.NewChunk("@gen.lua", []byte(src), proto)
+	c.File = true
+	if c.Fingerprint() == ir.Fingerprint(now) {
+		t.Fatal("generation 1 compiles this chunk as generation 2 does: the test shows nothing")
+	}
+	p.Start(runtime.ClosureValue(p.Load(c)))
+	if _, err := p.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Freeze(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := Thaw(b, options(&out2))
+	if err != nil {
+		t.Fatalf("thaw of generation 1 code: %v", err)
+	}
+	if got := finish(t, q, &out2); got != "2\tnil\tnil\n" {
+		t.Errorf("after the thaw: %q", got)
+	}
+	only := Options{NewProcess: func(sb bool) *runtime.Process {
+		return stdlib.NewProcess(stdlib.ProfileOf(sb), currentOnly{}, io.Discard, io.Discard)
+	}}
+	if _, err := Thaw(b, only); err == nil || !strings.Contains(err.Error(), "compiles to different code") {
+		t.Errorf("a reader with the current generation only: %v", err)
+	}
+}
+
+// currentOnly compiles as the current generation only.
+type currentOnly struct{}
+
+func (currentOnly) Compile(src []byte, chunk string) (*ir.Proto, error) {
+	return transpile.Compile(src, chunk, transpile.Options{})
 }

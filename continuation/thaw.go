@@ -276,9 +276,34 @@ func (d *decoder) compile(name string, file bool, src []byte, fingerprint uint64
 	c := runtime.NewChunk(name, src, ip)
 	c.File = file
 	if err := inner.CheckFrozenChunk(c, fingerprint); err != nil {
+		if old := d.earlierCode(code, name, src, file, fingerprint); old != nil {
+			return old, nil
+		}
 		return nil, &Error{err.Error()}
 	}
 	return c, nil
+}
+
+// earlierCode compiles code as the compiler's earlier generations did,
+// newest first, and returns the chunk whose code has the fingerprint the
+// continuation was frozen with (nil: none has).
+func (d *decoder) earlierCode(code []byte, name string, src []byte, file bool, fingerprint uint64) *runtime.Chunk {
+	gc, ok := d.p.Compiler.(runtime.GenerationCompiler)
+	if !ok {
+		return nil
+	}
+	for gen := gc.Generation() - 1; gen >= 1; gen-- {
+		ip, err := gc.CompileGeneration(code, name, gen)
+		if err != nil {
+			continue
+		}
+		c := runtime.NewChunk(name, src, ip)
+		c.File = file
+		if c.Fingerprint() == fingerprint {
+			return c
+		}
+	}
+	return nil
 }
 
 // shells makes every object empty (natives are looked up), so that

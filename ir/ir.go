@@ -160,18 +160,23 @@ type Proto struct {
 	LastLine    int
 	NumParams   int
 	IsVararg    bool
-	// NeedsArg: a vararg function that names arg and not '...': a call
-	// puts {n = #varargs, varargs...} in register NumParams, its implicit
+	// NeedsArg: a vararg function that does not use '...' (or, in code
+	// of generation 1, one that names arg and not '...'): a call puts
+	// {n = #varargs, varargs...} in register NumParams, its implicit
 	// local arg (Lua 5.1's compatibility, as lua5.1 is built).
 	NeedsArg bool
-	MaxStack int
-	Code     []Instr
-	Lines    []int32 // source line per pc
-	Consts   []Const
-	Protos   []*Proto
-	Upvals   []UpvalDesc
-	LocVars  []LocVar
-	ID       string // position in its chunk's tree: "0", "0.1", "0.1.0"...
+	// NilFrom, NilTo: registers a call makes nil (NilTo 0: none), which
+	// the code then reads without setting: lua5.1 emits no LOADNIL at a
+	// function's start (its call clears the frame).
+	NilFrom, NilTo int
+	MaxStack       int
+	Code           []Instr
+	Lines          []int32 // source line per pc
+	Consts         []Const
+	Protos         []*Proto
+	Upvals         []UpvalDesc
+	LocVars        []LocVar
+	ID             string // position in its chunk's tree: "0", "0.1", "0.1.0"...
 }
 
 // LocalName returns the name of the local variable in register reg at pc,
@@ -208,6 +213,9 @@ func dump(b *strings.Builder, p *Proto) {
 	}
 	if p.NeedsArg {
 		va += " arg"
+	}
+	if p.NilTo > 0 {
+		va += fmt.Sprintf(", nil %d-%d", p.NilFrom, p.NilTo-1)
 	}
 	fmt.Fprintf(b, "  params %d%s, slots %d, upvalues %d, constants %d, functions %d\n",
 		p.NumParams, va, p.MaxStack, len(p.Upvals), len(p.Consts), len(p.Protos))
@@ -296,6 +304,9 @@ func Fingerprint(p *Proto) uint64 {
 		mix(uint64(p.NumParams)<<32 | uint64(p.MaxStack)<<1 | vararg)
 		if p.NeedsArg {
 			mix(0xa4) // (only then: every other function's fingerprint stays)
+		}
+		if p.NilTo > 0 {
+			mix(0x4e11 | uint64(p.NilFrom)<<16 | uint64(p.NilTo)<<32) // (the same)
 		}
 		mix(uint64(len(p.Code))<<32 | uint64(len(p.Consts))<<16 | uint64(len(p.Upvals)))
 		for _, in := range p.Code {

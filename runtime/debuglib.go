@@ -239,10 +239,10 @@ func (th *Thread) localSlot(i, n, limit int) (name string, slot int) {
 	if fr.cl != nil {
 		ip := fr.cl.P.IR
 		pc := max(fr.pc-1, 0)
-		// lua5.1 gives every vararg function a local "arg" after its
-		// parameters (nil when it uses ...); here only one that uses arg
-		// has it
-		noArg := ip.IsVararg && !ip.NeedsArg && ip.LocalName(ip.NumParams, pc) != "arg"
+		// lua5.1 gives every vararg function but a chunk's main one a
+		// local "arg" after its parameters (nil when it uses ...); code of
+		// the compiler's first generation has it only where a name uses it
+		noArg := ip.IsVararg && ip.ID != "0" && !ip.NeedsArg && ip.LocalName(ip.NumParams, pc) != "arg"
 		k := 0 // the locals counted, lua5.1's arg among them
 		for _, lv := range ip.LocVars {
 			if lv.Start > pc || pc >= lv.End {

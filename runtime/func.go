@@ -36,6 +36,7 @@ type FuncProto struct {
 	nparams, maxStack int
 	vararg            bool
 	needsArg          bool // the implicit arg table (ir.Proto.NeedsArg)
+	nilFrom, nilTo    int  // registers a call clears (ir.Proto.NilFrom)
 }
 
 // Chunk is one compiled unit of source: what a continuation needs to
@@ -88,7 +89,8 @@ func NewChunk(name string, src []byte, p *ir.Proto) *Chunk {
 
 func wrapProto(p *ir.Proto, c *Chunk) *FuncProto {
 	fp := &FuncProto{IR: p, Chunk: c, IC: make([]int32, len(p.Code)), Code: make([]inst, len(p.Code)),
-		nparams: p.NumParams, maxStack: p.MaxStack, vararg: p.IsVararg, needsArg: p.NeedsArg}
+		nparams: p.NumParams, maxStack: p.MaxStack, vararg: p.IsVararg, needsArg: p.NeedsArg,
+		nilFrom: p.NilFrom, nilTo: p.NilTo}
 	for i, in := range p.Code {
 		fp.Code[i] = pack(in)
 	}

@@ -256,7 +256,11 @@ func dbSethook(t *Thread, a []Value) int {
 	}
 	// (with no events, lua5.1 keeps the function for gethook: so do we)
 	t.p.holdSteps() // compiled code leaves at its next step: trapped code
+	old := th.hook
 	th.hook = &hookState{fn: args[0], mask: mask, count: max(count, 0), left: max(count, 0), lastPC: -1}
+	if old != nil && old.in { // set by a hook: no events until it returns (lua5.1's allowhook)
+		th.hook.in, th.hook.inDepth = true, old.inDepth
+	}
 	if th == t && len(th.frames) > 0 && topFrame(th).cl != nil {
 		th.hook.note(th, topFrame(th).pc-1) // the call of sethook ran last
 	}

@@ -16,6 +16,18 @@ type Compiler interface {
 	Compile(src []byte, chunk string) (*ir.Proto, error)
 }
 
+// GenerationCompiler is a Compiler that can also make the code its earlier
+// versions made (transpile.Generation): a continuation names its code by
+// fingerprint, and one frozen with an earlier generation's code thaws
+// with that code.
+type GenerationCompiler interface {
+	Compiler
+	// CompileGeneration compiles as generation gen (1 the first) did.
+	CompileGeneration(src []byte, chunk string, gen int) (*ir.Proto, error)
+	// Generation is the generation Compile makes.
+	Generation() int
+}
+
 // Status says how a run of a process ended.
 type Status int
 

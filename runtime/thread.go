@@ -281,7 +281,11 @@ func (p *Process) pushLua(th *Thread, cl *Closure, nargs int, d Dest) {
 	}
 	// The other registers are not cleared: the front end writes every
 	// register before reading it (locals get LOADNIL), so stale values
-	// above the parameters are never seen.
+	// above the parameters are never seen; but those lua5.1's code reads
+	// nil at a function's start (ir.Proto.NilFrom).
+	if fp.nilTo > 0 {
+		clearValues(th.stack[base+fp.nilFrom : base+fp.nilTo])
+	}
 	n := len(th.frames)
 	if n == cap(th.frames) {
 		p.charge(int64(n+1) * sizeFrame)

@@ -16,14 +16,34 @@ type Options struct {
 	// File is true for chunks read from a file: a first line starting
 	// with '#' is skipped, as lua5.1 does for scripts.
 	File bool
+	// Generation is the version of the code to make: 0 is the current
+	// one (Generation), an earlier one makes the code an earlier Mobilua
+	// made, so that a continuation frozen with it thaws (see Generation).
+	Generation int
 }
+
+// Generation is the version of the code the compiler makes; what each
+// generation changed. Stored continuations name their code by its
+// fingerprint, and a reader that finds no match for the current
+// generation's code tries the earlier ones (runtime.GenerationCompiler).
+//
+//  1. The code until December 2026.
+//  2. lua5.1's luaK_nil: no LOADNIL at a function's start (the call
+//     clears those registers: ir.Proto.NilFrom), consecutive LOADNILs
+//     merged where no jump lands between them; every vararg function has
+//     its implicit local arg (the call makes the table when the function
+//     does not use '...'), not only one that names it.
+const Generation = 2
 
 // Compile compiles a chunk. chunk is Lua's chunk name: "@file" for a file,
 // "=name" for a chunk named name, or otherwise the source text itself
 // (as loadstring names its chunks).
 func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
 	source := ShortSrc(chunk)
-	c := &compiler{source: source}
+	c := &compiler{source: source, gen: opts.Generation}
+	if c.gen <= 0 || c.gen > Generation {
+		c.gen = Generation
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			if ce, ok := r.(*Error); ok {
@@ -62,6 +82,7 @@ func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
 
 type compiler struct {
 	source string
+	gen    int        // the generation of code made (Options.Generation)
 	spare  []*scratch // buffers of closed functions, for the next ones
 }
 
@@ -99,11 +120,14 @@ type funcState struct {
 	freereg int
 	kcache  map[ir.Const]int // the constants' indexes, once there are many
 	line    int
-	buf     *scratch
+	// lasttarget is the last pc a jump may land on (lua5.1's): a LOADNIL
+	// there must not be merged into the one before it
+	lasttarget int
+	buf        *scratch
 }
 
 func (c *compiler) openFunc(parent *funcState, line int) *funcState {
-	fs := &funcState{c: c, parent: parent, line: line}
+	fs := &funcState{c: c, parent: parent, line: line, lasttarget: -1}
 	fs.p = &ir.Proto{Source: c.source, LineDefined: line, MaxStack: 2}
 	fs.bl = &blockScope{}
 	if n := len(c.spare); n > 0 {
@@ -149,9 +173,47 @@ func (fs *funcState) patch(pc, target int) {
 }
 
 func (fs *funcState) patchHere(list []int) {
+	here := fs.label()
 	for _, pc := range list {
-		fs.patch(pc, fs.pc())
+		fs.patch(pc, here)
 	}
+}
+
+// label returns the next pc as a place jumps land on (lua5.1's
+// luaK_getlabel).
+func (fs *funcState) label() int {
+	fs.lasttarget = fs.pc()
+	return fs.lasttarget
+}
+
+// loadNil sets n registers from from to nil: lua5.1's luaK_nil in code of
+// generation 2 (nothing at a function's start, where the call clears them;
+// into the LOADNIL just before, when no jump lands between them).
+func (fs *funcState) loadNil(from, n int) {
+	if fs.c.gen >= 2 && fs.pc() > fs.lasttarget {
+		if fs.pc() == 0 {
+			if from >= fs.nactvar() {
+				fs.entryNil(from, from+n)
+				return
+			}
+		} else if prev := &fs.p.Code[fs.pc()-1]; prev.Op == ir.LOADNIL {
+			pfrom, pto := int(prev.A), int(prev.B)
+			if pfrom <= from && from <= pto+1 {
+				prev.B = int32(max(pto, from+n-1))
+				return
+			}
+		}
+	}
+	fs.emit(ir.LOADNIL, from, from+n-1, 0)
+}
+
+// entryNil has the call clear registers from..to-1 (contiguous with those
+// it clears already: a function's start declares them in order).
+func (fs *funcState) entryNil(from, to int) {
+	if fs.p.NilTo == 0 {
+		fs.p.NilFrom = from
+	}
+	fs.p.NilFrom, fs.p.NilTo = min(fs.p.NilFrom, from), max(fs.p.NilTo, to)
 }
 
 func (fs *funcState) reserve(n int) {
@@ -329,7 +391,7 @@ func (fs *funcState) toReg(e *expdesc, reg int) {
 	fs.discharge(e)
 	switch e.k {
 	case eNil:
-		fs.emit(ir.LOADNIL, reg, reg, 0)
+		fs.loadNil(reg, 1)
 	case eTrue:
 		fs.emit(ir.LOADBOOL, reg, 1, 0)
 	case eFalse:
@@ -901,7 +963,11 @@ func (fs *funcState) function(x *ast.FunctionExpr, name string, method bool) exp
 		// the implicit arg (resolve.go): the call fills it, or it is nil
 		child.addLocal("arg", info.Arg)
 		child.reserve(1)
-		if child.p.NeedsArg = !info.Dots; !child.p.NeedsArg {
+		switch child.p.NeedsArg = !info.Dots; {
+		case child.p.NeedsArg:
+		case fs.c.gen >= 2:
+			child.entryNil(info.Arg.Reg, info.Arg.Reg+1)
+		default:
 			child.emit(ir.LOADNIL, info.Arg.Reg, info.Arg.Reg, 0)
 		}
 	}
@@ -961,7 +1027,7 @@ func (fs *funcState) stmt(s ast.Stmt) {
 	case *ast.DoBlockStmt:
 		fs.block(x.Stmts, false)
 	case *ast.WhileStmt:
-		start := fs.pc()
+		start := fs.label()
 		exit := fs.jumpIf(x.Condition, false)
 		fs.enterBlock(true)
 		fs.block(x.Stmts, false)
@@ -1008,7 +1074,7 @@ func (fs *funcState) breakStmt(x *ast.BreakStmt) {
 }
 
 func (fs *funcState) repeat(x *ast.RepeatStmt) {
-	start := fs.pc()
+	start := fs.label()
 	fs.enterBlock(true) // the loop block: breaks leave it
 	inner := fs.enterBlock(false)
 	for _, s := range x.Stmts {
@@ -1075,13 +1141,13 @@ func (fs *funcState) numFor(x *ast.NumberForStmt) {
 	fs.enterBlock(false)
 	fs.addLocal(x.Name, fs.decl(x.Local))
 	fs.reserve(1)
-	body := fs.pc()
+	body := fs.label()
 	for _, s := range x.Stmts {
 		fs.stmt(s)
 		fs.freereg = fs.nactvar()
 	}
 	fs.leaveBlock()
-	fs.patch(prep, fs.pc())
+	fs.patch(prep, fs.label())
 	fs.line = x.Line()
 	loop := fs.emit(ir.FORLOOP, base, 0, 0)
 	fs.patch(loop, body)
@@ -1100,7 +1166,7 @@ func (fs *funcState) genFor(x *ast.GenericForStmt) {
 		fs.addLocal(n, fs.decl(x.Locals[i]))
 	}
 	fs.reserve(len(x.Names))
-	body := fs.pc()
+	body := fs.label()
 	for _, s := range x.Stmts {
 		fs.stmt(s)
 		fs.freereg = fs.nactvar()
@@ -1154,7 +1220,7 @@ func (fs *funcState) explist(exprs []ast.Expr, want int) {
 	if want > n {
 		first := fs.freereg
 		fs.reserve(want - n)
-		fs.emit(ir.LOADNIL, first, first+want-n-1, 0)
+		fs.loadNil(first, want-n)
 	}
 }
 
@@ -1326,3 +1392,11 @@ type Compiler struct{}
 func (Compiler) Compile(src []byte, chunk string) (*ir.Proto, error) {
 	return Compile(src, chunk, Options{})
 }
+
+// CompileGeneration compiles src as generation gen of the compiler did.
+func (Compiler) CompileGeneration(src []byte, chunk string, gen int) (*ir.Proto, error) {
+	return Compile(src, chunk, Options{Generation: gen})
+}
+
+// Generation is the generation Compile makes.
+func (Compiler) Generation() int { return Generation }

@@ -213,15 +213,13 @@ func (r *resolver) function(f *ast.FunctionExpr, method bool) {
 	// Lua 5.1's compatibility, as lua5.1 is built (LUA_COMPAT_VARARG): a
 	// vararg function has a local arg after its parameters, the table of
 	// its varargs when it does not use '...' (nil when it does). It is
-	// kept only when some name refers to it, so that other functions
-	// compile as they always have (stored continuations name their code
-	// by what it compiles to).
+	// kept only when some name refers to it in code of generation 1.
 	var arg *ast.Local
 	if f.ParList.HasVargs {
 		arg = r.declare("arg")
 	}
 	r.block(f.Stmts)
-	if arg != nil && arg.Used {
+	if arg != nil && (arg.Used || r.c.gen >= 2) {
 		info.Arg = arg
 	}
 	r.fn = r.fn.parent

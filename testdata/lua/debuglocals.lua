@@ -56,3 +56,14 @@ print(table.concat(ls, ","), debug.getinfo(print, "L").activelines)
 local fi = debug.getinfo(f, "n")
 print(fi.namewhat == "", fi.name)
 --> =true	nil
+-- every vararg function has lua5.1's arg after its parameters: the table
+-- of its varargs when it does not use '...', nil when it does; a chunk's
+-- main function has none
+local function va(a, ...) local n, v = debug.getlocal(1, 2) return n, type(v) == "table" and v.n or v end
+print(va(1, 2, 3))
+--> =arg	2
+local function vd(...) local n, v = debug.getlocal(1, 1) return n, v, select("#", ...) end
+print(vd(1, 2))
+--> =arg	nil	2
+print(loadstring("return debug.getlocal(1, 1)")())
+--> =nil

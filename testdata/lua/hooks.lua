@@ -150,3 +150,55 @@ print(pcall(debug.sethook, print))
 print(pcall(debug.sethook, 1, "l"))
 --> ~^false	bad argument #2 to '.*' \(string expected, got no value\)$
 --> ~^false	bad argument #1 to '.*' \(function expected, got number\)$
+
+-- lua5.1's luaK_nil (code of the compiler's second generation): no
+-- LOADNIL, so no line event, for locals declared at a function's start,
+-- and consecutive LOADNILs are one where no jump lands between them
+print(trace("local a\na=1\nwhile a<=3 do\n  a=a+1\nend\n"))
+--> =8,2,3,4,3,4,3,4,3,5,9
+print(trace("local a\nlocal b, c\nlocal d = nil\nd = 1\n"))
+--> =8,4,9
+print(trace("local n = 0\nrepeat\n  local x\n  local y\n  if x then n = 100 end\n  x = 1\n  n = n + 1\nuntil n >= 3\nreturn n\n"))
+--> =8,1,3,5,6,7,8,3,5,6,7,8,3,5,6,7,8,9,9
+-- a loop that starts a function still makes its locals nil each time
+local function fresh()
+  repeat
+    local x
+    if x then return "stale" end
+    x = 1
+  until true
+  local i = 0
+  while i < 3 do
+    local y
+    if y then return "stale y" end
+    y = i
+    i = i + 1
+  end
+  return "fresh"
+end
+print(fresh(), fresh())
+--> =fresh	fresh
+-- and a call clears the registers of those locals (the last call left
+-- its values in the same stack slots)
+local function clean(v) local x, y if x or y then return "stale" end x, y = v, v return "clean" end
+local function twice() return clean(1), clean(2) end
+print(twice())
+print(pcall(clean, 3), coroutine.wrap(clean)(4))
+--> =clean	clean
+--> =true	clean
+
+-- a hook set by a hook raises no events until that hook returns: the
+-- line hook a call hook sets sees the called function's first line
+local seen = {}
+local function target(p, q, ...) local c = 13 return c end
+debug.sethook(function(e)
+  debug.sethook(function(e, l)
+    local names = {}
+    for i = 1, 4 do names[i] = tostring((debug.getlocal(2, i))) end
+    seen[#seen + 1] = table.concat(names, " ")
+    debug.sethook()
+  end, "l")
+end, "c")
+target(1, 2, 3)
+print(seen[1], #seen)
+--> =p q arg (*temporary)	1
