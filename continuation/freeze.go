@@ -59,7 +59,8 @@ package continuation
 //	'p' userdata without a payload  [meta: ref/null]
 //
 //	frame   = [closure: ref/null, pc, base, fn, nres, nvar, mode, kind, aux,
-//	           concat, builtin: ref/null, [* value] builtin state]
+//	           concat, builtin: ref/null, [* value] builtin state,
+//	           ? tail calls: uint]   ; only when the frame replaced some
 //
 // A value is null (nil), false/true, an integer (a number that is one
 // exactly, not -0), a float32 or float64 (the shortest that holds it), a
@@ -554,7 +555,11 @@ func (e *encoder) thread(t *runtime.Thread) {
 	w.uint(uint64(s.Top))
 	w.array(len(s.Frames))
 	for _, f := range s.Frames {
-		w.array(fieldsFr)
+		if f.Tails > 0 {
+			w.array(fieldsFr + 1)
+		} else {
+			w.array(fieldsFr)
+		}
 		e.refOrNil(f.Closure)
 		w.uint(uint64(f.PC))
 		w.uint(uint64(f.Base))
@@ -567,6 +572,9 @@ func (e *encoder) thread(t *runtime.Thread) {
 		w.uint(uint64(f.Concat))
 		e.refOrNil(f.Builtin)
 		e.values(f.K)
+		if f.Tails > 0 {
+			w.uint(uint64(f.Tails))
+		}
 	}
 	w.array(len(s.Open))
 	for _, u := range s.Open {

@@ -691,7 +691,7 @@ func (d *decoder) thread(th *runtime.Thread) {
 	s.Frames = make([]runtime.FrameState, nf)
 	for i := range s.Frames {
 		f := &s.Frames[i]
-		r.countExactly("frame", fieldsFr)
+		tails := r.countBetween("frame", fieldsFr, fieldsFr+1) > fieldsFr
 		f.Closure = refTo[*runtime.Closure](d, "a closure", true)
 		f.PC = int(r.uint("pc", math.MaxInt32))
 		f.Base = int(r.uint("base", runtime.MaxStackSlots))
@@ -704,6 +704,9 @@ func (d *decoder) thread(th *runtime.Thread) {
 		f.Concat = int(r.uint("concat register", 1024))
 		f.Builtin = d.builtinOrNil()
 		f.K = d.values("builtin state")
+		if tails {
+			f.Tails = int(r.uint("tail calls", math.MaxInt32))
+		}
 	}
 	no := r.count("open upvalue list", 2)
 	s.Open = make([]*runtime.Upval, no)

@@ -460,7 +460,10 @@ func (t *Thread) envTarget(a []Value) (*Closure, bool) {
 	if level == 0 {
 		return nil, true
 	}
-	i := len(t.frames) - level
+	i, tail := t.stackLevel(level)
+	if tail {
+		t.Error("no function environment for tail call at level %d", level)
+	}
 	if i < 0 {
 		t.ArgError(1, "invalid level")
 	}

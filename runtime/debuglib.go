@@ -106,22 +106,51 @@ func OpenDebug(p *Process) {
 }
 
 func dbTraceback(t *Thread, a []Value) int {
+	th, args := threadArg(t, a)
 	msg := ""
-	if len(a) > 0 && a[0].o != nil {
-		s, ok := ToStringRaw(a[0])
-		if !ok {
-			t.Push(a[0])
+	if len(args) > 0 {
+		s, ok := ToStringRaw(args[0])
+		if !ok { // (nil too, as lua5.1's)
+			t.Push(args[0])
 			return 1
 		}
 		msg = s + "\n"
 	}
-	// the traceback without debug.traceback itself
-	saved := t.goCall
-	t.goCall = nil
-	tb := t.Traceback()
-	t.goCall = saved
-	t.Push(String(msg + tb))
+	level := 1 // the function that called traceback; another thread's: from its top
+	if th != t {
+		level = 0
+	}
+	if len(args) > 1 {
+		if n, ok := ToNumber(args[1]); ok {
+			level = int(n)
+		}
+	}
+	t.Push(String(msg + th.Traceback(level)))
 	return 1
+}
+
+// tailInfo is getinfo's table for the level of a tail call, as lua5.1's
+// info_tailcall: nothing is known of the function.
+func tailInfo(what string) *Table {
+	r := NewTable(0, 8)
+	if strings.Contains(what, "S") {
+		r.SetStr("source", String("=(tail call)"))
+		r.SetStr("short_src", String("(tail call)"))
+		r.SetStr("linedefined", Number(-1))
+		r.SetStr("lastlinedefined", Number(-1))
+		r.SetStr("what", String("tail"))
+	}
+	if strings.Contains(what, "l") {
+		r.SetStr("currentline", Number(-1))
+	}
+	if strings.Contains(what, "u") {
+		r.SetStr("nups", Number(0))
+	}
+	if strings.Contains(what, "n") {
+		r.SetStr("name", String(""))
+		r.SetStr("namewhat", String(""))
+	}
+	return r
 }
 
 func dbGetinfo(t *Thread, a []Value) int {
@@ -132,6 +161,7 @@ func dbGetinfo(t *Thread, a []Value) int {
 	r := NewTable(0, 8)
 	var fr *Frame
 	var fn Value
+	idx := -1 // fr's index
 	switch f := t.CheckAny(a, 0).o.(type) {
 	case *Closure, *GoFunction:
 		fn = a[0]
@@ -146,12 +176,16 @@ func dbGetinfo(t *Thread, a []Value) int {
 			fn = FunctionValue(t.goCall)
 			break
 		}
-		i := len(t.frames) - level
+		i, tail := t.stackLevel(level)
+		if tail {
+			t.Push(TableValue(tailInfo(what)))
+			return 1
+		}
 		if i < 0 {
 			t.Push(Nil)
 			return 1
 		}
-		fr = &t.frames[i]
+		fr, idx = &t.frames[i], i
 		if fr.cl != nil {
 			fn = Value{o: fr.cl}
 		}
@@ -203,8 +237,8 @@ func dbGetinfo(t *Thread, a []Value) int {
 		r.SetStr("namewhat", String(""))
 	}
 	if strings.Contains(what, "n") && fr != nil {
-		i := len(t.frames) - t.CheckInt(a, 0)
-		if i > 0 && fr.Mode == modeNormal && t.frames[i-1].cl != nil {
+		// (a function reached by a tail call has no name: lua5.1's)
+		if i := idx; i > 0 && fr.Mode == modeNormal && fr.tails == 0 && t.frames[i-1].cl != nil {
 			caller := &t.frames[i-1]
 			ip := caller.cl.P.IR
 			if pc := caller.pc - 1; pc >= 0 && pc < len(ip.Code) {
@@ -273,9 +307,12 @@ func (th *Thread) localSlot(i, n, limit int) (name string, slot int) {
 	return "", -1
 }
 
+// tailFrame is localArgs' frame for the level of a tail call: no locals.
+const tailFrame = -2
+
 // localArgs reads getlocal's and setlocal's thread, level and index: the
-// thread and its frame (-1: getlocal's own, level 0), the slot limit,
-// and the index.
+// thread and its frame (-1: getlocal's own, level 0; tailFrame), the slot
+// limit, and the index.
 func localArgs(t *Thread, a []Value) (th *Thread, frame, limit, n int, rest []Value) {
 	th, args := threadArg(t, a)
 	off := len(a) - len(args)
@@ -290,7 +327,10 @@ func localArgs(t *Thread, a []Value) (th *Thread, frame, limit, n int, rest []Va
 			return th, -1, 0, n, rest
 		}
 	}
-	frame = depth - level
+	frame, tail := th.stackLevel(level)
+	if tail {
+		return th, tailFrame, 0, n, rest
+	}
 	if level < 0 || frame < 0 || frame >= depth {
 		t.ArgError(off+1, "level out of range")
 	}
@@ -302,6 +342,10 @@ func localArgs(t *Thread, a []Value) (th *Thread, frame, limit, n int, rest []Va
 
 func dbGetlocal(t *Thread, a []Value) int {
 	th, frame, limit, n, _ := localArgs(t, a)
+	if frame == tailFrame {
+		t.Push(Nil)
+		return 1
+	}
 	if frame < 0 { // getlocal itself: its arguments are its temporaries
 		if n > 0 && n <= len(a) {
 			t.Push(String("(*temporary)"))

@@ -211,6 +211,7 @@ type FrameState struct {
 	NVar    int      // varargs, stored below Base
 	Bound   Bound    // boundNone for a Lua function's frame
 	Concat  int      // 1 + the last register of a CONCAT in progress
+	Tails   int      // the tail calls a Lua function's frame replaced
 	Builtin *GoFunction
 	K       []Value // the resumable builtin's state (Continuation.Freeze)
 }
@@ -320,7 +321,7 @@ func (t *Thread) image() (ThreadState, error) {
 	for i := range t.frames {
 		f := &t.frames[i]
 		fs := FrameState{Closure: f.cl, PC: f.pc, Base: f.base, Dest: f.Dest, NVar: f.nvar,
-			Bound: f.bound, Concat: f.concat}
+			Bound: f.bound, Concat: f.concat, Tails: f.tails}
 		if f.bound == boundCont { // (other frames may keep a stale gofn)
 			fs.Builtin, fs.K = f.gofn, f.k.Freeze()
 		}
@@ -379,14 +380,14 @@ func (t *Thread) setImage(s ThreadState) error {
 		if fs.Bound > maxBound {
 			return fmt.Errorf("frame %d: bad kind %d", i, fs.Bound)
 		}
-		if fs.NVar < 0 || fs.Concat < 0 {
+		if fs.NVar < 0 || fs.Concat < 0 || fs.Tails < 0 || fs.Tails > 0 && fs.Closure == nil {
 			return fmt.Errorf("frame %d: bad counts", i)
 		}
 		if err := checkDest(fs.Dest, s.Frames[:i], need); err != nil {
 			return fmt.Errorf("frame %d: %v", i, err)
 		}
 		f := Frame{cl: fs.Closure, pc: fs.PC, base: fs.Base, Dest: fs.Dest, nvar: fs.NVar,
-			bound: fs.Bound, concat: fs.Concat}
+			bound: fs.Bound, concat: fs.Concat, tails: fs.Tails}
 		switch {
 		case fs.Closure != nil:
 			if fs.Bound != boundNone {

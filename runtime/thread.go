@@ -102,6 +102,9 @@ type Frame struct {
 	concat int          // CONCAT in progress: 1 + its current last register
 	k      Continuation // boundCont: the builtin's state
 	gofn   *GoFunction  // boundCont: the builtin
+	// tails counts the tail calls this frame replaced (lua5.1's
+	// ci->tailcalls): levels of their own below it, "(tail call)"
+	tails int
 }
 
 // waitSite is where the results of a pending resume or yield go.
@@ -310,7 +313,7 @@ func (p *Process) argTable(varargs []Value) Value {
 // every field a call reads is set).
 func (f *Frame) start(cl *Closure, base, nvar int, d Dest) {
 	f.cl, f.pc, f.base, f.Dest, f.nvar = cl, 0, base, d, nvar
-	f.bound, f.concat = boundNone, 0
+	f.bound, f.concat, f.tails = boundNone, 0, 0
 }
 
 // tailCallLua replaces the frame at base with a call of fn, whose
@@ -323,6 +326,26 @@ func (p *Process) tailCallLua(th *Thread, fn *Closure, base, ra, nargs int) {
 	th.frames = th.frames[:len(th.frames)-1]
 	copy(th.stack[old.Fn:], th.stack[ra:ra+nargs+1])
 	p.pushLua(th, fn, nargs, old.Dest)
+	topFrame(th).tails = old.tails + 1
+}
+
+// stackLevel finds a level of th's stack (1: the frame on top) as lua5.1's
+// lua_getstack: below each frame come the tail calls it replaced, a level
+// each. It returns the frame's index, or tail for such a level; -1 and
+// false past the bottom.
+func (th *Thread) stackLevel(level int) (i int, tail bool) {
+	for i = len(th.frames) - 1; i >= 0 && level > 0; i-- {
+		if level--; level == 0 {
+			return i, false
+		}
+		if t := th.frames[i].tails; t > 0 {
+			if level <= t {
+				return -1, true
+			}
+			level -= t
+		}
+	}
+	return -1, false
 }
 
 // copyValues is copy for Values: small counts by a loop (copy of
@@ -709,11 +732,11 @@ func (e *Error) Error() string {
 // where returns "source:line:" for the Lua function at level (1: the
 // function running on top, for builtins the one that called them).
 func (p *Process) where(th *Thread, level int) string {
-	i := len(th.frames) - level
 	if n := len(th.frames); n > 0 && th.frames[n-1].bound == boundCont {
-		i-- // the top frame is the running builtin itself
+		level++ // the top frame is the running builtin itself
 	}
-	if i < 0 || i >= len(th.frames) {
+	i, _ := th.stackLevel(level) // (a tail call's level has no line: "")
+	if i < 0 {
 		return ""
 	}
 	fr := &th.frames[i]

@@ -15,29 +15,44 @@ func (p *Process) traceback(th *Thread, inC bool) string {
 	}
 	lines = append(lines, p.frameLines(th)...)
 	lines = append(lines, "[C]: ?")
-	return "stack traceback:\n\t" + strings.Join(elide(lines), "\n\t")
+	// (lua5.1's standalone interpreter asks for the traceback from level 2)
+	return "stack traceback:\n\t" + strings.Join(elide(lines, 2), "\n\t")
 }
 
-// Traceback returns the current traceback of thread t (debug.traceback).
-func (t *Thread) Traceback() string {
-	lines := t.p.frameLines(t)
-	if t.goCall != nil {
-		lines = append([]string{cLine(t)}, lines...)
+// Traceback returns the traceback of thread t from level on (0: the
+// builtin running, as debug.traceback counts, or the one a suspended
+// coroutine waits in, its yield; 1: the function that called it). A
+// coroutine has no C level at its bottom, as the main thread has.
+func (t *Thread) Traceback(level int) string {
+	var lines []string
+	if t.goCall != nil || len(t.frames) > 0 {
+		lines = append(lines, cLine(t))
 	}
-	lines = append(lines, "[C]: ?")
-	return "stack traceback:\n\t" + strings.Join(elide(lines), "\n\t")
+	lines = append(lines, t.p.frameLines(t)...)
+	if t == t.p.Main {
+		lines = append(lines, "[C]: ?")
+	}
+	lines = lines[min(max(level, 0), len(lines)):]
+	if len(lines) == 0 {
+		return "stack traceback:"
+	}
+	return "stack traceback:\n\t" + strings.Join(elide(lines, level), "\n\t")
 }
 
-func elide(lines []string) []string {
-	// as lua5.1's debug.traceback: 10 levels, "...", the last 10, when
-	// there are more than 21
-	const first, last = 10, 10
-	if len(lines) <= 21 {
+// elideKeep is how many levels elide keeps at the end.
+const elideKeep = 10
+
+// elide shortens the lines of levels from level on as lua5.1's
+// debug.traceback does: the levels up to 11, "...", the last 10, when
+// there are more than 10 after the 11th.
+func elide(lines []string, level int) []string {
+	first := max(12-level, 0)
+	if len(lines) <= first+elideKeep+1 {
 		return lines
 	}
 	out := append([]string{}, lines[:first]...)
 	out = append(out, "...")
-	return append(out, lines[len(lines)-last:]...)
+	return append(out, lines[len(lines)-elideKeep:]...)
 }
 
 func shortName(n string) string {
@@ -74,7 +89,7 @@ func (p *Process) frameLines(th *Thread) []string {
 			what = "in main chunk"
 		default:
 			name := ""
-			if i > 0 && fr.Mode == modeNormal {
+			if i > 0 && fr.Mode == modeNormal && fr.tails == 0 { // (one a tail call reached has none)
 				caller := &th.frames[i-1]
 				if caller.cl != nil {
 					name = calledName(caller)
@@ -87,6 +102,11 @@ func (p *Process) frameLines(th *Thread) []string {
 			}
 		}
 		lines = append(lines, fmt.Sprintf("%s:%d: %s", ip.Source, currentLine(fr), what))
+		// the tail calls it replaced, a level each; more than elide
+		// keeps of a run would change nothing it prints
+		for range min(fr.tails, 2*elideKeep+3) {
+			lines = append(lines, "(tail call): ?")
+		}
 	}
 	return lines
 }
