@@ -129,16 +129,21 @@ func dbTraceback(t *Thread, a []Value) int {
 	return 1
 }
 
+// setSource sets getinfo's "S" fields.
+func setSource(r *Table, source, short string, line, last int, what string) {
+	r.SetStr("source", String(source))
+	r.SetStr("short_src", String(short))
+	r.SetStr("linedefined", Number(float64(line)))
+	r.SetStr("lastlinedefined", Number(float64(last)))
+	r.SetStr("what", String(what))
+}
+
 // tailInfo is getinfo's table for the level of a tail call, as lua5.1's
 // info_tailcall: nothing is known of the function.
 func tailInfo(what string) *Table {
 	r := NewTable(0, 8)
 	if strings.Contains(what, "S") {
-		r.SetStr("source", String("=(tail call)"))
-		r.SetStr("short_src", String("(tail call)"))
-		r.SetStr("linedefined", Number(-1))
-		r.SetStr("lastlinedefined", Number(-1))
-		r.SetStr("what", String("tail"))
+		setSource(r, "=(tail call)", "(tail call)", -1, -1, "tail")
 	}
 	if strings.Contains(what, "l") {
 		r.SetStr("currentline", Number(-1))
@@ -194,22 +199,13 @@ func dbGetinfo(t *Thread, a []Value) int {
 	if strings.Contains(what, "S") {
 		if cl != nil {
 			ip := cl.P.IR
-			src := cl.P.Chunk.Name
-			r.SetStr("source", String(src))
-			r.SetStr("short_src", String(ip.Source))
-			r.SetStr("linedefined", Number(float64(ip.LineDefined)))
-			r.SetStr("lastlinedefined", Number(float64(ip.LastLine)))
 			w := "Lua"
 			if ip.ID == "0" {
 				w = "main"
 			}
-			r.SetStr("what", String(w))
+			setSource(r, cl.P.Chunk.Name, ip.Source, ip.LineDefined, ip.LastLine, w)
 		} else {
-			r.SetStr("source", String("=[C]"))
-			r.SetStr("short_src", String("[C]"))
-			r.SetStr("linedefined", Number(-1))
-			r.SetStr("lastlinedefined", Number(-1))
-			r.SetStr("what", String("C"))
+			setSource(r, "=[C]", "[C]", -1, -1, "C")
 		}
 	}
 	if strings.Contains(what, "l") {
