@@ -159,29 +159,41 @@ func tailInfo(what string) *Table {
 }
 
 func dbGetinfo(t *Thread, a []Value) int {
+	th, args := threadArg(t, a)
+	off := len(a) - len(args) // argument numbers in errors
 	what := "flnSu"
-	if len(a) > 1 && a[1].o != nil {
-		what = t.CheckString(a, 1)
+	if len(args) > 1 && args[1].o != nil {
+		what = t.CheckString(a, off+1)
 	}
 	r := NewTable(0, 8)
 	var fr *Frame
 	var fn Value
 	idx := -1 // fr's index
-	switch f := t.CheckAny(a, 0).o.(type) {
+	if len(args) == 0 {
+		t.ArgError(off+1, "function or level expected")
+	}
+	switch f := args[0].o.(type) {
 	case *Closure, *GoFunction:
-		fn = a[0]
+		fn = args[0]
 	default:
 		_ = f
-		if _, ok := ToNumber(a[0]); !ok {
-			t.ArgError(1, "function or level expected")
+		if _, ok := ToNumber(args[0]); !ok {
+			t.ArgError(off+1, "function or level expected")
 		}
-		level := t.CheckInt(a, 0)
-		// level 0 is getinfo itself, 1 the function that called it
+		level := t.CheckInt(a, off)
+		// level 0 is getinfo itself, 1 the function that called it; of
+		// another thread, level 0 is the builtin it waits in (its yield:
+		// a builtin's information, without the function)
 		if level == 0 {
-			fn = FunctionValue(t.goCall)
+			if th == t {
+				fn = FunctionValue(t.goCall)
+			} else if len(th.frames) == 0 {
+				t.Push(Nil)
+				return 1
+			}
 			break
 		}
-		i, tail := t.stackLevel(level)
+		i, tail := th.stackLevel(level)
 		if tail {
 			t.Push(TableValue(tailInfo(what)))
 			return 1
@@ -190,7 +202,7 @@ func dbGetinfo(t *Thread, a []Value) int {
 			t.Push(Nil)
 			return 1
 		}
-		fr, idx = &t.frames[i], i
+		fr, idx = &th.frames[i], i
 		if fr.cl != nil {
 			fn = Value{o: fr.cl}
 		}
@@ -234,8 +246,8 @@ func dbGetinfo(t *Thread, a []Value) int {
 	}
 	if strings.Contains(what, "n") && fr != nil {
 		// (a function reached by a tail call has no name: lua5.1's)
-		if i := idx; i > 0 && fr.Mode == modeNormal && fr.tails == 0 && t.frames[i-1].cl != nil {
-			caller := &t.frames[i-1]
+		if i := idx; i > 0 && fr.Mode == modeNormal && fr.tails == 0 && th.frames[i-1].cl != nil {
+			caller := &th.frames[i-1]
 			ip := caller.cl.P.IR
 			if pc := caller.pc - 1; pc >= 0 && pc < len(ip.Code) {
 				kind, name := objName(ip, pc, int(ip.Code[pc].A))

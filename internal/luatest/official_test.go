@@ -25,8 +25,9 @@ import (
 //
 // Not run, with the reason: all.lua (drives the others with dofile, and
 // string.dump's bytecode), big.lua (lua5.1 itself times out), db.lua
-// (builtins' call and return hook events, "tail return" events, getinfo
-// of another thread: README), main.lua (drives the lua5.1 executable).
+// (builtins' call and return hook events, "tail return" events, the
+// stack of a coroutine that died by an error: README), main.lua (drives
+// the lua5.1 executable).
 var officialPassing = []string{
 	"_lua5.1-tests/api.lua",
 	"_lua5.1-tests/attrib.lua",

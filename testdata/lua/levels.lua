@@ -49,6 +49,22 @@ print(debug.traceback(co))
 print(debug.traceback(co, "msg", 1))
 coroutine.resume(co)
 print(debug.traceback(co, "dead"))
+-- getinfo of another thread: level 1 is the function that yielded, 0 the
+-- yield itself (a builtin), none before it starts or once it ended
+local gco = coroutine.create(function(x)
+  local a = 1
+  coroutine.yield(debug.getinfo(1, "l"))
+  return a
+end)
+print(debug.getinfo(gco, 0), debug.getinfo(gco, 1))
+local _, gl = coroutine.resume(gco, 10)
+local gx = debug.getinfo(gco, 1, "lfLS")
+print(gx.currentline == gl.currentline, gx.activelines[gx.currentline], type(gx.func), gx.what)
+print(debug.getinfo(gco, 2), debug.getinfo(gco, 0, "S").what, debug.getinfo(gco, 0, "l").currentline)
+print(pcall(debug.getinfo, gco, "x"))
+print(pcall(debug.getinfo, gco))
+coroutine.resume(gco)
+print(coroutine.status(gco), debug.getinfo(gco, 1))
 --> =tail	(tail call)	=(tail call)	-1	-1	nil			0
 --> =false	no function environment for tail call at level 3
 --> =true	true	tail
@@ -138,3 +154,9 @@ print(debug.traceback(co, "dead"))
 --> =	(tail call): ?
 --> =dead
 --> =stack traceback:
+--> =nil	nil
+--> =true	true	function	Lua
+--> =nil	C	-1
+--> =false	bad argument #2 to '?' (function or level expected)
+--> =false	bad argument #2 to '?' (function or level expected)
+--> =dead	nil
