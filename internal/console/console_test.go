@@ -31,7 +31,9 @@ func TestConsole(t *testing.T) {
 		t.Errorf("second session:\n%s", out.String())
 	}
 	out.Reset()
-	if run([]string{"--store", store}, strings.NewReader("step =x\n"), &out, &errs); !strings.HasSuffix(out.String(), "\n8\n") {
+	// (p1, restored, asks for its input again as the host starts: a
+	// worker's message, before or after the step's answer)
+	if run([]string{"--store", store}, strings.NewReader("step =x\n"), &out, &errs); !strings.Contains(out.String(), "\n8\n") {
 		t.Errorf("the session's globals in the third:\n%s", out.String())
 	}
 }
