@@ -28,9 +28,9 @@
 // a function's Info), where the lowering reads it (maps keyed by node were
 // a fifth of a chunk's compile time). The lowering pass (compile.go) assigns
 // registers and emits the IR, one Proto per function. The fixes to the tree
-// that depend on meaning happen in these passes: `local function f` is told
-// apart from `local f = function` by LastLine (f is in scope in its own body
-// only in the first), `function a.b:c()` gets its implicit `self` parameter,
+// that depend on meaning happen in these passes: `local function f` has f
+// in scope in its own body (LocalAssignStmt.Function), `local f = function`
+// does not, `function a.b:c()` gets its implicit `self` parameter,
 // and number lexemes are converted with Lua's rules (`0010` is ten, `0x1F`
 // is hexadecimal).
 //

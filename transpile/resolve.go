@@ -225,13 +225,11 @@ func (r *resolver) function(f *ast.FunctionExpr, method bool) {
 	r.fn = r.fn.parent
 }
 
-// localFunction reports whether x is `local function f` (f in scope in its
-// own body) rather than `local f = function` (gopher-lua gives both the
-// same node; only the first has a last line).
+// localFunction returns the function of `local function f` (f in scope in
+// its own body), not of `local f = function`.
 func localFunction(x *ast.LocalAssignStmt) (*ast.FunctionExpr, bool) {
-	if x.LastLine() != 0 && len(x.Exprs) == 1 {
-		f, ok := x.Exprs[0].(*ast.FunctionExpr)
-		return f, ok
+	if !x.Function {
+		return nil, false
 	}
-	return nil, false
+	return x.Exprs[0].(*ast.FunctionExpr), true
 }

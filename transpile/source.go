@@ -3,8 +3,6 @@ package transpile
 import (
 	"fmt"
 	"strings"
-
-	"github.com/mobilua/mobilua/transpile/ast"
 )
 
 // Error is a compile error: a position and a message, printed the way
@@ -59,14 +57,4 @@ func ShortSrc(chunk string) string {
 		}
 		return `[string "` + chunk[:n] + `"]`
 	}
-}
-
-// parseChunk parses source into the main chunk's statements, with
-// lua5.1's errors (Compile lowers each statement as it is read instead).
-func parseChunk(src []byte, source string, file bool) ([]ast.Stmt, error) {
-	var stmts []ast.Stmt
-	if err := parse(src, source, file, func(s ast.Stmt) { stmts = append(stmts, s) }); err != nil {
-		return nil, err
-	}
-	return stmts, nil
 }

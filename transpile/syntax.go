@@ -110,7 +110,7 @@ type parseState struct {
 	fn       *rfunc
 }
 
-// rfunc is the scope state of a function being recognized: enough to
+// rfunc is the scope state of a function being read: enough to
 // raise lua5.1's limit errors (200 locals, 60 upvalues) and the vararg
 // error at the same point as lua5.1.
 type rfunc struct {
@@ -713,7 +713,7 @@ func (r *parseState) statement() (ast.Stmt, bool) {
 				r.newLocal(0)
 				r.activate(name)
 				f := r.body(line, false)
-				s := &ast.LocalAssignStmt{Names: []string{name}, Exprs: []ast.Expr{f}}
+				s := &ast.LocalAssignStmt{Names: []string{name}, Exprs: []ast.Expr{f}, Function: true}
 				s.SetLine(line)
 				s.SetLastLine(f.LastLine())
 				return s, false

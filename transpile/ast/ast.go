@@ -173,13 +173,15 @@ type AssignStmt struct {
 	Rhs []Expr
 }
 
-// LocalAssignStmt is `local names = exprs`, or `local function f` (then
-// with a last line: the function's 'end').
+// LocalAssignStmt is `local names = exprs`, or, Function set, `local
+// function f` (f in scope in its own body; the statement's last line is
+// the function's 'end').
 type LocalAssignStmt struct {
 	StmtBase
-	Names  []string
-	Exprs  []Expr
-	Locals []*Local
+	Names    []string
+	Exprs    []Expr
+	Function bool
+	Locals   []*Local
 }
 
 type FuncCallStmt struct {
