@@ -186,9 +186,7 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 		if nargs < fp.nparams {
 			clearValues(th.stack[ra+1+nargs : ra+1+fp.nparams])
 		}
-		if fp.nilTo > 0 {
-			clearValues(th.stack[ra+1+fp.nilFrom : ra+1+fp.nilTo])
-		}
+		fp.clearEntry(th.stack, ra+1)
 		th.frames = th.frames[:n+1]
 		th.frames[n].start(fn, ra+1, 0, Dest{Fn: ra, NRes: c - 1})
 		return NativeReload

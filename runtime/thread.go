@@ -286,9 +286,7 @@ func (p *Process) pushLua(th *Thread, cl *Closure, nargs int, d Dest) {
 	// register before reading it (locals get LOADNIL), so stale values
 	// above the parameters are never seen; but those lua5.1's code reads
 	// nil at a function's start (ir.Proto.NilFrom).
-	if fp.nilTo > 0 {
-		clearValues(th.stack[base+fp.nilFrom : base+fp.nilTo])
-	}
+	fp.clearEntry(th.stack, base)
 	n := len(th.frames)
 	if n == cap(th.frames) {
 		p.charge(int64(n+1) * sizeFrame)
@@ -297,6 +295,14 @@ func (p *Process) pushLua(th *Thread, cl *Closure, nargs int, d Dest) {
 		th.frames = th.frames[:n+1]
 	}
 	th.frames[n].start(cl, base, nvar, d)
+}
+
+// clearEntry makes nil the registers fp's code reads nil at its start
+// without setting them (ir.Proto.NilFrom), in a frame at base.
+func (fp *FuncProto) clearEntry(stack []Value, base int) {
+	if fp.nilTo > 0 {
+		clearValues(stack[base+fp.nilFrom : base+fp.nilTo])
+	}
 }
 
 // argTable is a vararg function's implicit arg: {n = #varargs,

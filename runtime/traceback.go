@@ -16,7 +16,7 @@ func (p *Process) traceback(th *Thread, inC bool) string {
 	lines = append(lines, p.frameLines(th)...)
 	lines = append(lines, "[C]: ?")
 	// (lua5.1's standalone interpreter asks for the traceback from level 2)
-	return "stack traceback:\n\t" + strings.Join(elide(lines, 2), "\n\t")
+	return formatTraceback(lines, 2)
 }
 
 // Traceback returns the traceback of thread t from level on (0: the
@@ -32,7 +32,12 @@ func (t *Thread) Traceback(level int) string {
 	if t == t.p.Main {
 		lines = append(lines, "[C]: ?")
 	}
-	lines = lines[min(max(level, 0), len(lines)):]
+	return formatTraceback(lines[min(max(level, 0), len(lines)):], level)
+}
+
+// formatTraceback is "stack traceback:" and the lines of the levels from
+// level on, elided.
+func formatTraceback(lines []string, level int) string {
 	if len(lines) == 0 {
 		return "stack traceback:"
 	}
