@@ -475,3 +475,30 @@ func TestLoadedChunksDropped(t *testing.T) {
 		t.Errorf("%d chunks kept after 3000 loads (output %q)", n, out.String())
 	}
 }
+
+// TestTailLevelsBounded: a frame that replaced as many tail calls as a
+// script likes (a loop written as a tail call, a continuation that says
+// so) costs a traceback no more than the levels it prints: lua5.1's
+// elision keeps 11 and 10 of them, and the lines made for the rest are
+// capped.
+func TestTailLevelsBounded(t *testing.T) {
+	const src = `
+		local function loop(n) if n == 0 then return "end" end return loop(n - 1) end
+		print(loop(1e6))`
+	var out bytes.Buffer
+	p := newProc(t, src, &out)
+	p.SetBudget(200000) // a step a call: it stops deep in the loop
+	if st, err := p.Resume(); err != nil || st != runtime.OutOfSteps {
+		t.Fatalf("the loop should stop at the end of its slice: %v %v", st, err)
+	}
+	var before, after goruntime.MemStats
+	goruntime.ReadMemStats(&before)
+	tb := p.Main.Traceback(1)
+	goruntime.ReadMemStats(&after)
+	if n := strings.Count(tb, "(tail call)"); n != 18 { // 10 after the function's line, 8 before main and C
+		t.Errorf("%d tail levels printed, want 18 (elided):\n%s", n, tb)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<10 {
+		t.Errorf("a traceback of about 200,000 tail levels allocated %d bytes", grew)
+	}
+}
