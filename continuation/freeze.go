@@ -100,7 +100,7 @@ const (
 	fieldsTop  = 10
 	fieldsProc = 12
 	fieldsThr  = 13 // and a 14th, the hook, when the thread has one
-	fieldsHook = 12
+	fieldsHook = 12 // and one more while builtins' return events are due
 	fieldsFr   = 12
 )
 
@@ -593,7 +593,12 @@ func (e *encoder) thread(t *runtime.Thread) {
 	e.refOrNil(s.GoCall)
 	e.refOrNil(s.Globals)
 	if h := s.Hook; h != nil {
-		w.array(fieldsHook)
+		pending := len(h.Builtins) > 0
+		if pending {
+			w.array(fieldsHook + 1)
+		} else {
+			w.array(fieldsHook)
+		}
 		e.value(h.Fn)
 		w.uint(uint64(h.Mask))
 		w.uint(uint64(h.Count))
@@ -606,6 +611,14 @@ func (e *encoder) thread(t *runtime.Thread) {
 		w.uint(uint64(h.Base))
 		e.refOrNil(h.Last)
 		w.int(int64(h.LastPC))
+		if pending {
+			w.array(3 * len(h.Builtins))
+			for _, c := range h.Builtins {
+				e.refOrNil(c.Fn)
+				w.uint(uint64(c.Depth))
+				w.uint(uint64(c.Base))
+			}
+		}
 	}
 }
 

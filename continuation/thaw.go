@@ -734,7 +734,7 @@ func (d *decoder) thread(th *runtime.Thread) {
 // hook reads a thread's debug hook (runtime checks it).
 func (d *decoder) hook() *runtime.HookState {
 	r := &d.r
-	r.countExactly("hook", fieldsHook)
+	pending := r.countBetween("hook", fieldsHook, fieldsHook+1) > fieldsHook
 	const most = 1 << 30
 	h := &runtime.HookState{Fn: d.value()}
 	h.Mask = uint8(r.uint("hook mask", 7))
@@ -748,6 +748,19 @@ func (d *decoder) hook() *runtime.HookState {
 	h.Base = int(r.uint("hooked base", runtime.MaxStackSlots))
 	h.Last = refTo[*runtime.Closure](d, "a closure", true)
 	h.LastPC = r.int("hooked pc", -1, math.MaxInt32)
+	if pending {
+		n := r.count("builtins called", 1)
+		if n%3 != 0 {
+			r.fail("builtins called: %d elements, not triples", n)
+		}
+		h.Builtins = make([]runtime.BuiltinCall, n/3)
+		for i := range h.Builtins {
+			c := &h.Builtins[i]
+			c.Fn = d.builtinOrNil()
+			c.Depth = int(r.uint("builtin's caller depth", most))
+			c.Base = int(r.uint("builtin's caller base", runtime.MaxStackSlots))
+		}
+	}
 	return h
 }
 

@@ -514,12 +514,24 @@ func (w *walker) thread(t *Thread) {
 	if t.goCall != nil {
 		w.value(Value{o: t.goCall})
 	}
+	if h := t.hook; h != nil {
+		w.value(h.fn)
+		if h.cl != nil {
+			w.value(ClosureValue(h.cl))
+		}
+		for _, c := range h.crets {
+			w.value(FunctionValue(c.fn))
+		}
+	}
 	for i := range t.frames {
 		f := &t.frames[i]
 		if f.bound == boundCont {
 			for _, v := range f.k.Freeze() {
 				w.value(v)
 			}
+			w.value(Value{o: f.gofn})
+		}
+		if f.bound == boundC {
 			w.value(Value{o: f.gofn})
 		}
 		if f.cl != nil {

@@ -168,7 +168,8 @@ func dbGetinfo(t *Thread, a []Value) int {
 	r := NewTable(0, 8)
 	var fr *Frame
 	var fn Value
-	idx := -1 // fr's index
+	idx := -1       // fr's index
+	level0 := false // the builtin on top
 	if len(args) == 0 {
 		t.ArgError(off+1, "function or level expected")
 	}
@@ -180,16 +181,16 @@ func dbGetinfo(t *Thread, a []Value) int {
 		if _, ok := ToNumber(args[0]); !ok {
 			t.ArgError(off+1, "function or level expected")
 		}
-		level := t.CheckInt(a, off)
+		level := th.frameLevel(t, t.CheckInt(a, off))
 		// level 0 is getinfo itself, 1 the function that called it; of
-		// another thread, level 0 is the builtin it waits in (its yield:
-		// a builtin's information, without the function)
-		if level == 0 {
-			if th == t {
-				fn = FunctionValue(t.goCall)
-			} else if len(th.frames) == 0 {
+		// another thread, level 0 is the builtin it waits in (its yield)
+		if level0 = level == 0; level0 {
+			if th != t && len(th.frames) == 0 {
 				t.Push(Nil)
 				return 1
+			}
+			if g := th.builtinOnTop(t); g != nil {
+				fn = FunctionValue(g)
 			}
 			break
 		}
@@ -198,13 +199,19 @@ func dbGetinfo(t *Thread, a []Value) int {
 			t.Push(TableValue(tailInfo(what)))
 			return 1
 		}
-		if i < 0 {
+		if i < 0 && (th != th.p.Main || level != th.levels()+1) {
 			t.Push(Nil)
 			return 1
 		}
+		if i < 0 { // below the main chunk: the C function that called it
+			break
+		}
 		fr, idx = &th.frames[i], i
-		if fr.cl != nil {
+		switch {
+		case fr.cl != nil:
 			fn = Value{o: fr.cl}
+		case fr.bound == boundCont || fr.bound == boundC:
+			fn = FunctionValue(fr.gofn)
 		}
 	}
 	cl, _ := fn.o.(*Closure)
@@ -243,23 +250,19 @@ func dbGetinfo(t *Thread, a []Value) int {
 	}
 	if strings.Contains(what, "n") && fr == nil { // a function, not a level: no name
 		r.SetStr("namewhat", String(""))
-	}
-	if strings.Contains(what, "n") && fr != nil {
-		// (a function reached by a tail call has no name: lua5.1's)
-		if i := idx; i > 0 && fr.Mode == modeNormal && fr.tails == 0 && th.frames[i-1].cl != nil {
-			caller := &th.frames[i-1]
-			ip := caller.cl.P.IR
-			if pc := caller.pc - 1; pc >= 0 && pc < len(ip.Code) {
-				kind, name := objName(ip, pc, int(ip.Code[pc].A))
-				if name != "" {
-					r.SetStr("name", String(name))
-					r.SetStr("namewhat", String(kind))
-				}
+		if level0 && len(th.frames) > 0 && topFrame(th).cl != nil { // the builtin on top, as it was called
+			if kind, name := calledName(topFrame(th), topFrame(th).pc-1); name != "" {
+				r.SetStr("name", String(name))
+				r.SetStr("namewhat", String(kind))
 			}
 		}
-		if r.GetStr("namewhat").o == nil {
-			r.SetStr("namewhat", String(""))
+	}
+	if strings.Contains(what, "n") && fr != nil {
+		kind, name := th.callName(idx)
+		if name != "" {
+			r.SetStr("name", String(name))
 		}
+		r.SetStr("namewhat", String(kind))
 	}
 	if strings.Contains(what, "f") && fn.o != nil {
 		r.SetStr("func", fn)
@@ -324,7 +327,7 @@ const tailFrame = -2
 func localArgs(t *Thread, a []Value) (th *Thread, frame, limit, n int, rest []Value) {
 	th, args := threadArg(t, a)
 	off := len(a) - len(args)
-	level := t.CheckInt(a, off)
+	level := th.frameLevel(t, t.CheckInt(a, off))
 	n = t.CheckInt(a, off+1)
 	rest = args[2:]
 	depth := len(th.frames)

@@ -27,7 +27,8 @@ func TestFormatNumbers(t *testing.T) {
 		{"modeConcat", uint8(modeConcat)}, {"modeNested", uint8(modeNested)}, {"modeBoundary", uint8(modeBoundary)},
 		{"modeHandler", uint8(modeHandler)}, {"modeCont", uint8(modeCont)}, {"modeHook", uint8(modeHook)}, {"maxMode", uint8(maxMode)},
 		{"boundNone", uint8(boundNone)}, {"boundPcall", uint8(boundPcall)}, {"boundXpcall", uint8(boundXpcall)},
-		{"boundXpcallHandling", uint8(boundXpcallHandling)}, {"boundCont", uint8(boundCont)}, {"maxBound", uint8(maxBound)},
+		{"boundXpcallHandling", uint8(boundXpcallHandling)}, {"boundCont", uint8(boundCont)},
+		{"boundC", uint8(boundC)}, {"maxBound", uint8(maxBound)},
 		{"coSuspended", uint8(coSuspended)}, {"coRunning", uint8(coRunning)}, {"coNormal", uint8(coNormal)},
 		{"coDead", uint8(coDead)},
 	} {

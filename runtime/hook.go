@@ -28,11 +28,18 @@ import (
 // raised. A continuation keeps the hook and where it stands
 // (ThreadState.Hook), and that frame.
 //
-// Not followed: builtins raise no call and return events (they have no
-// frames here), nor "tail return". Compiled code that calls sethook
-// returns to the interpreter when the builtin returns (and sethook takes
-// the step budget, so that compiled code reached otherwise leaves at its
-// next step); the loop then reloads into trapped code.
+// A builtin called by a trapped CALL, TAILCALL or TFORCALL raises "call"
+// before it runs and "return" when the frame that called it goes on (its
+// next trapped instruction; one that errors raises none, as in lua5.1);
+// for each, a frame of the builtin's (boundC) stands between the hooked
+// frame and the hook's, so that debug.getinfo(2) is the builtin. Not
+// followed: a builtin called by a builtin (pcall(error)) raises none. A Lua
+// function's "return" is followed by a "tail return" for each tail call
+// its frame replaced, its levels going one by one (lua5.1's). Compiled
+// code that calls sethook returns to the interpreter when the builtin
+// returns (and sethook takes the step budget, so that compiled code
+// reached otherwise leaves at its next step); the loop then reloads into
+// trapped code.
 
 // hook masks
 const (
@@ -53,12 +60,21 @@ type hookState struct {
 
 	skip uint8 // events of the trapped instruction already raised: 1 count, 2 line, 3 all
 	tail bool  // the trapped instruction was a tail call
+	// builtins called by trapped frames (one at most each, by increasing
+	// depth), whose "return" is raised at the frame's next instruction
+	crets []builtinCall
 
 	// the frame of the last trapped instruction, and its pc (line events)
 	depth  int
 	base   int
 	cl     *Closure
 	lastPC int
+}
+
+// builtinCall is a builtin that the frame at depth (of base base) called.
+type builtinCall struct {
+	fn          *GoFunction
+	depth, base int
 }
 
 // trapping reports whether h wants the events of the code that runs (nil:
@@ -123,14 +139,17 @@ func (p *Process) hookedCode(th *Thread, cl *Closure) (code []inst, called bool,
 	fr := topFrame(th)
 	if h.mask&hookCall != 0 && fr.pc == 0 && (len(th.frames) > h.depth || tail || fr.base != h.base || fr.cl != h.cl) {
 		h.note(th, -1)
-		return nil, true, p.callHook(th, 0, "call", Nil)
+		return nil, true, p.callHook(th, 0, "call", Nil, nil)
 	}
 	return trapCode(len(cl.P.Code)), false, stopNone
 }
 
 // trap is opTrap's part: the events of the instruction at pc of the frame
-// on top. It reports true when one was raised (the hook's frame is on
-// top); false: the instruction runs.
+// on top, in lua5.1's order: the return of a builtin the frame called,
+// count, line, then a builtin's call or the frame's return and its tail
+// returns. It reports true when one was raised (the hook's frame is on
+// top, and the instruction is trapped again when it returns, the events
+// raised skipped); false: the instruction runs.
 func (p *Process) trap(th *Thread, cl *Closure, pc int) (bool, stopReason) {
 	h := th.hook
 	if !h.trapping() {
@@ -139,47 +158,117 @@ func (p *Process) trap(th *Thread, cl *Closure, pc int) (bool, stopReason) {
 	skip := h.skip
 	h.skip = 0
 	fr := topFrame(th)
+	if skip == 0 { // (else the instruction's events began: this came first)
+		if g := h.builtinReturned(th); g != nil {
+			return true, p.callHook(th, pc, "return", Nil, g)
+		}
+	}
 	same := len(th.frames) == h.depth && fr.base == h.base && fr.cl == h.cl
 	old := h.lastPC
 	if !same {
 		old = pc - 1 // back from a call: the call ran last
 	}
-	h.note(th, pc)
 	if h.count > 0 && skip < 1 {
 		if h.left--; h.left <= 0 {
 			h.left = h.count
 			h.skip = 1
-			return true, p.callHook(th, pc, "count", Nil)
+			return true, p.callHook(th, pc, "count", Nil, nil)
 		}
 	}
+	h.note(th, pc)
 	lines := cl.P.IR.Lines
 	if h.mask&hookLine != 0 && skip < 2 && pc < len(lines) {
 		if pc == 0 || pc <= old || old < 0 || lines[pc] != lines[old] {
 			h.skip = 2
-			return true, p.callHook(th, pc, "line", Number(float64(lines[pc])))
+			return true, p.callHook(th, pc, "line", Number(float64(lines[pc])), nil)
 		}
 	}
-	op := cl.P.IR.Code[pc].Op
-	h.tail = op == ir.TAILCALL
-	if op == ir.RETURN && h.mask&hookReturn != 0 && skip < 3 {
-		h.skip = 3
-		return true, p.callHook(th, pc, "return", Nil)
+	in := cl.P.IR.Code[pc]
+	h.tail = in.Op == ir.TAILCALL
+	switch in.Op {
+	case ir.RETURN:
+		if h.mask&hookReturn == 0 {
+			break
+		}
+		if skip < 3 || fr.tails > 0 {
+			// then one for each tail call the frame replaced, its levels
+			// going as lua5.1's do
+			event := "return"
+			if skip == 3 {
+				event = "tail return"
+				fr.tails--
+			}
+			h.skip = 3
+			return true, p.callHook(th, pc, event, Nil, nil)
+		}
+	case ir.CALL, ir.TAILCALL, ir.TFORCALL:
+		g, ok := th.stack[fr.base+int(in.A)].o.(*GoFunction)
+		if !ok {
+			break
+		}
+		if h.mask&hookCall != 0 && skip < 3 {
+			h.skip = 3
+			return true, p.callHook(th, pc, "call", Nil, g)
+		}
+		if h.mask&hookReturn != 0 {
+			h.calls(builtinCall{g, len(th.frames), fr.base})
+		}
 	}
 	return false, stopNone
+}
+
+// calls notes that a frame calls a builtin (again, when a budget stop
+// came before the call).
+func (h *hookState) calls(c builtinCall) {
+	if n := len(h.crets); n > 0 && h.crets[n-1].depth == c.depth {
+		h.crets[n-1] = c
+		return
+	}
+	h.crets = append(h.crets, c)
+}
+
+// builtinReturned is the builtin whose return event is due before the
+// instruction of the frame on top (the one before called it), or nil; it
+// forgets those of frames that are gone (an error unwound them). Those
+// of frames below stay: their builtins run.
+func (h *hookState) builtinReturned(th *Thread) *GoFunction {
+	n, depth := len(h.crets), len(th.frames)
+	for n > 0 && h.crets[n-1].depth > depth {
+		n--
+	}
+	h.crets = h.crets[:n]
+	if n == 0 || h.crets[n-1].depth < depth {
+		return nil
+	}
+	c := h.crets[n-1]
+	h.crets = h.crets[:n-1]
+	if c.base != topFrame(th).base {
+		return nil // (another frame in a gone one's place)
+	}
+	return c.fn
 }
 
 // callHook calls th's hook with event and arg for the instruction at pc
 // of the frame on top: the frame's pc is past it while the hook runs
 // (debug.getinfo sees its line), and goes back when the hook returns
 // (modeHook), so that it runs then. What the frame's registers and
-// th.top hold stays: the call is placed above both.
-func (p *Process) callHook(th *Thread, pc int, event string, arg Value) stopReason {
+// th.top hold stays: the call is placed above both. An event of builtin
+// c, which the frame calls at pc or called at pc-1, has c's level between
+// the frame and the hook's (a boundC frame).
+func (p *Process) callHook(th *Thread, pc int, event string, arg Value, c *GoFunction) stopReason {
 	h := th.hook
 	fr := topFrame(th)
 	fr.pc = pc + 1
 	top := th.top
 	fn := max(th.top, fr.base+fr.cl.P.IR.MaxStack)
 	th.ensure(fn + 4)
+	if c != nil {
+		at := pc + 1 // its call: this instruction, or (its return) the one before
+		if event == "return" {
+			at = pc
+		}
+		th.pushBuiltinLevel(c, fn, at)
+	}
 	s := th.stack
 	s[fn], s[fn+1], s[fn+2] = h.fn, String(event), arg
 	th.top = fn + 3
@@ -191,6 +280,9 @@ func (p *Process) callHook(th *Thread, pc int, event string, arg Value) stopReas
 // frame's instruction runs (trapped again, its events skipped).
 func (th *Thread) hookReturned(d Dest) {
 	th.top = d.Aux
+	if topFrame(th).bound == boundC {
+		th.frames = th.frames[:len(th.frames)-1]
+	}
 	th.frames[len(th.frames)-1].pc--
 	if h := th.hook; h != nil {
 		h.in = false
@@ -207,15 +299,24 @@ func thawHook(s *HookState, nframes int) (*hookState, error) {
 	}
 	const most = 1 << 30
 	if s.Mask > hookCall|hookReturn|hookLine || s.Count < 0 || s.Count > most || s.Left < 0 || s.Left > s.Count ||
-		s.InDepth < 0 || s.InDepth > most || s.Skip > 3 || s.Depth < 0 || s.Depth > most || s.Base < 0 || s.Base > MaxStackSlots {
+		s.InDepth < 0 || s.InDepth > most || s.Skip > 3 || s.Depth < 0 || s.Depth > most || s.Base < 0 || s.Base > MaxStackSlots ||
+		len(s.Builtins) > nframes {
 		return nil, fmt.Errorf("bad hook state")
 	}
 	if s.Last == nil && s.LastPC != -1 || s.Last != nil && (s.LastPC < -1 || s.LastPC >= len(s.Last.P.IR.Lines)) {
 		return nil, fmt.Errorf("bad hook position")
 	}
+	crets := make([]builtinCall, len(s.Builtins))
+	for i, c := range s.Builtins {
+		if c.Fn == nil || c.Depth < 1 || c.Depth > nframes || c.Base < 0 || c.Base > MaxStackSlots || i > 0 && c.Depth <= crets[i-1].depth {
+			return nil, fmt.Errorf("bad hook state")
+		}
+		crets[i] = builtinCall{c.Fn, c.Depth, c.Base}
+	}
 	in := s.In && s.InDepth < nframes // (a hook's frame gone is seen at the next reload)
 	return &hookState{fn: s.Fn, mask: s.Mask, count: s.Count, left: s.Left, in: in, inDepth: s.InDepth,
-		skip: s.Skip, tail: s.Tail, depth: s.Depth, base: s.Base, cl: s.Last, lastPC: s.LastPC}, nil
+		skip: s.Skip, tail: s.Tail, depth: s.Depth, base: s.Base, cl: s.Last, lastPC: s.LastPC,
+		crets: crets}, nil
 }
 
 // ---- debug.sethook, debug.gethook
@@ -263,6 +364,9 @@ func dbSethook(t *Thread, a []Value) int {
 	}
 	if th == t && len(th.frames) > 0 && topFrame(th).cl != nil {
 		th.hook.note(th, topFrame(th).pc-1) // the call of sethook ran last
+		if mask&hookReturn != 0 {           // sethook's return is the first event
+			th.hook.crets = []builtinCall{{t.goCall, len(th.frames), topFrame(th).base}}
+		}
 	}
 	return 0
 }

@@ -246,7 +246,14 @@ type HookState struct {
 	Tail        bool  // the last trapped instruction was a tail call
 	Depth, Base int   // the frame of the last trapped instruction ...
 	Last        *Closure
-	LastPC      int // ... and its pc (-1: none)
+	LastPC      int           // ... and its pc (-1: none)
+	Builtins    []BuiltinCall // builtins whose "return" is due (hook.go), by depth
+}
+
+// BuiltinCall is a builtin that the frame at Depth (of base Base) called.
+type BuiltinCall struct {
+	Fn          *GoFunction
+	Depth, Base int
 }
 
 // checkDest checks a destination read from a continuation: a frame's,
@@ -281,6 +288,9 @@ func checkDest(d Dest, below []FrameState, need func(int, string) error) error {
 			return fmt.Errorf("a condition result with no Lua frame below")
 		}
 	case modeHook:
+		if n := len(below); n > 1 && below[n-1].Bound == boundC { // a builtin's event
+			below = below[:n-1]
+		}
 		if len(below) == 0 || below[len(below)-1].Closure == nil || below[len(below)-1].PC < 1 {
 			return fmt.Errorf("a hook's frame with no Lua frame below")
 		}
@@ -315,6 +325,9 @@ func (t *Thread) image() (ThreadState, error) {
 	if h := t.hook; h != nil {
 		s.Hook = &HookState{Fn: h.fn, Mask: h.mask, Count: h.count, Left: h.left, In: h.in, InDepth: h.inDepth,
 			Skip: h.skip, Tail: h.tail, Depth: h.depth, Base: h.base, Last: h.cl, LastPC: h.lastPC}
+		for _, c := range h.crets {
+			s.Hook.Builtins = append(s.Hook.Builtins, BuiltinCall{c.fn, c.depth, c.base})
+		}
 	}
 	ext := t.top
 	s.Frames = make([]FrameState, len(t.frames))
@@ -322,8 +335,11 @@ func (t *Thread) image() (ThreadState, error) {
 		f := &t.frames[i]
 		fs := FrameState{Closure: f.cl, PC: f.pc, Base: f.base, Dest: f.Dest, NVar: f.nvar,
 			Bound: f.bound, Concat: f.concat, Tails: f.tails}
-		if f.bound == boundCont { // (other frames may keep a stale gofn)
+		switch f.bound { // (other frames may keep a stale gofn)
+		case boundCont:
 			fs.Builtin, fs.K = f.gofn, f.k.Freeze()
+		case boundC:
+			fs.Builtin = f.gofn
 		}
 		if f.cl != nil {
 			ext = max(ext, f.base+f.cl.P.IR.MaxStack)
@@ -412,6 +428,11 @@ func (t *Thread) setImage(s ThreadState) error {
 				return fmt.Errorf("frame %d (%s): %v", i, fs.Builtin.Name, err)
 			}
 			f.k, f.gofn = k, fs.Builtin
+		case fs.Bound == boundC:
+			if fs.Builtin == nil || i == 0 {
+				return fmt.Errorf("frame %d: a builtin's level without the builtin or the frame below", i)
+			}
+			f.gofn = fs.Builtin
 		case fs.Bound == boundNone:
 			return fmt.Errorf("frame %d: neither a Lua function nor a builtin", i)
 		}

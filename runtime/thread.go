@@ -76,12 +76,13 @@ const (
 	boundXpcall         Bound = 2
 	boundXpcallHandling Bound = 3 // an xpcall running its message handler
 	boundCont           Bound = 4 // a resumable builtin (not a boundary: errors go through)
+	boundC              Bound = 5 // a builtin's level: the one a hook event or an xpcall handler is about
 
-	maxBound = boundCont
+	maxBound = boundC
 )
 
 var boundNames = [...]string{boundNone: "lua", boundPcall: "pcall", boundXpcall: "xpcall",
-	boundXpcallHandling: "xpcall (handler running)", boundCont: "resumable builtin"}
+	boundXpcallHandling: "xpcall (handler running)", boundCont: "resumable builtin", boundC: "builtin's level"}
 
 func (b Bound) String() string {
 	if int(b) < len(boundNames) {
@@ -335,6 +336,38 @@ func (p *Process) tailCallLua(th *Thread, fn *Closure, base, ra, nargs int) {
 	topFrame(th).tails = old.tails + 1
 }
 
+// frameLevel is the level of th's stack that level names when thread t
+// asks (debug.getinfo, getlocal): levels count from the builtin running,
+// 0, which another thread has while it waits in one (a yield) or after it
+// died in one (an error it raised); one that died by an error of Lua code
+// has its top frame at level 0, as lua5.1's.
+func (th *Thread) frameLevel(t *Thread, level int) int {
+	if th != t && th.status == coDead && th.goCall == nil {
+		return level + 1
+	}
+	return level
+}
+
+// builtinOnTop is the builtin at level 0 of th when t asks: the one
+// running, or the one th waits in or died in (nil: none known).
+func (th *Thread) builtinOnTop(t *Thread) *GoFunction {
+	if th == t || th.goCall != nil || len(th.frames) == 0 {
+		return th.goCall
+	}
+	g, _ := th.stack[th.wait.Fn].o.(*GoFunction)
+	return g
+}
+
+// levels counts the levels of th's stack: its frames and the tail calls
+// they replaced.
+func (th *Thread) levels() int {
+	n := 0
+	for i := range th.frames {
+		n += 1 + th.frames[i].tails
+	}
+	return n
+}
+
 // stackLevel finds a level of th's stack (1: the frame on top) as lua5.1's
 // lua_getstack: below each frame come the tail calls it replaced, a level
 // each. It returns the frame's index, or tail for such a level; -1 and
@@ -532,6 +565,15 @@ func (p *Process) callProtected(th *Thread, f *GoFunction, nargs int, d Dest) st
 }
 
 // unwindTo drops the frames above index b, closing their upvalues.
+// pushBuiltinLevel pushes the level of builtin g (boundC), which the
+// frame on top called at pc-1, below a hook or an xpcall message handler
+// to be called at stack slot fn: lua5.1 has g's frame there
+// (debug.getinfo, tracebacks). It never runs: the call above it returns
+// through it (hookReturned, modeHandler's unwinding).
+func (th *Thread) pushBuiltinLevel(g *GoFunction, fn, pc int) {
+	th.frames = append(th.frames, Frame{bound: boundC, gofn: g, pc: pc, base: fn, Dest: Dest{Fn: fn}})
+}
+
 func (p *Process) unwindTo(th *Thread, b int) {
 	th.closeUpvals(th.frames[b].Fn + 1)
 	th.frames = th.frames[:b+1]
@@ -845,9 +887,10 @@ func (p *Process) handleError(e *Error) *Error {
 	inC := p.cur.goCall != nil
 	for {
 		th := p.cur
+		g := th.goCall // the builtin that raised e, if one did
 		th.goCall = nil
 		if i := p.boundary(th, e); i >= 0 {
-			if e = p.catchAt(th, i, e); e == nil {
+			if e = p.catchAt(th, i, e, g); e == nil {
 				return nil
 			}
 			continue // an xpcall's message handler failed: its boundary answers
@@ -870,7 +913,7 @@ func (p *Process) handleError(e *Error) *Error {
 			p.backTo(th)
 		case th.resumer.wait.wrap:
 			// the error comes out of the wrap function, with its position
-			p.endCoroutine(th)
+			p.endCoroutine(th, g)
 			r := p.backTo(th)
 			r.takeWait()
 			if s, ok := e.Value.o.(string); ok {
@@ -879,7 +922,7 @@ func (p *Process) handleError(e *Error) *Error {
 			inC = true
 		default:
 			// resume returns false and the error
-			p.endCoroutine(th)
+			p.endCoroutine(th, g)
 			if e = p.protect(func() { p.switchBack(th, []Value{e.Value}, false) }); e == nil {
 				return nil
 			}
@@ -908,8 +951,9 @@ func (p *Process) boundary(th *Thread, e *Error) int {
 // catchAt has the pcall or xpcall at frame i of th catch e: the pcall
 // returns false and the error; an xpcall calls its message handler where
 // the error happened (what it returns is the xpcall's, through
-// modeHandler). It returns the error the handler raised, or nil.
-func (p *Process) catchAt(th *Thread, i int, e *Error) *Error {
+// modeHandler), above the level of g, the builtin that raised e, if one
+// did. It returns the error the handler raised, or nil.
+func (p *Process) catchAt(th *Thread, i int, e *Error, g *GoFunction) *Error {
 	fr := &th.frames[i]
 	if fr.bound == boundXpcall {
 		fr.bound = boundXpcallHandling
@@ -921,6 +965,9 @@ func (p *Process) catchAt(th *Thread, i int, e *Error) *Error {
 		th.stack[top] = th.stack[fr.Fn+1]
 		th.stack[top+1] = e.Value
 		th.top = top + 2
+		if g != nil {
+			th.pushBuiltinLevel(g, top, th.frames[len(th.frames)-1].pc) // (fr moves)
+		}
 		return p.protect(func() { p.callAt(th, 1, Dest{Fn: top, NRes: 1, Mode: modeHandler, Aux: i}) })
 	}
 	if fr.bound == boundXpcallHandling {
@@ -937,11 +984,13 @@ func (p *Process) catchAt(th *Thread, i int, e *Error) *Error {
 	return nil
 }
 
-// endCoroutine makes coroutine th dead after an error.
-func (p *Process) endCoroutine(th *Thread) {
+// endCoroutine makes coroutine th dead after an error raised in it (by
+// builtin g, if one did). As lua5.1, it keeps its frames, where the error
+// left them, for debug.traceback and debug.getinfo; its upvalues close.
+func (p *Process) endCoroutine(th *Thread, g *GoFunction) {
 	th.closeUpvals(0)
-	th.frames = th.frames[:0]
 	th.status = coDead
+	th.goCall = g
 }
 
 // backTo makes th's resumer the running thread again and returns it.

@@ -22,10 +22,11 @@ func (p *Process) traceback(th *Thread, inC bool) string {
 // Traceback returns the traceback of thread t from level on (0: the
 // builtin running, as debug.traceback counts, or the one a suspended
 // coroutine waits in, its yield; 1: the function that called it). A
-// coroutine has no C level at its bottom, as the main thread has.
+// coroutine has no C level at its bottom, as the main thread has; one
+// that died by an error has its frames, below the builtin that raised it.
 func (t *Thread) Traceback(level int) string {
 	var lines []string
-	if t.goCall != nil || len(t.frames) > 0 {
+	if t.goCall != nil || len(t.frames) > 0 && t.status != coDead {
 		lines = append(lines, cLine(t))
 	}
 	lines = append(lines, t.p.frameLines(t)...)
@@ -76,12 +77,10 @@ func (p *Process) frameLines(th *Thread) []string {
 			switch fr.bound {
 			case boundXpcall, boundXpcallHandling:
 				name = "xpcall"
-			case boundCont:
+			case boundCont, boundC:
 				name = shortName(fr.gofn.Name)
-				if i > 0 && th.frames[i-1].cl != nil {
-					if n := calledName(&th.frames[i-1]); n != "" {
-						name = n
-					}
+				if _, n := th.callName(i); n != "" {
+					name = n
 				}
 			}
 			lines = append(lines, fmt.Sprintf("[C]: in function '%s'", name))
@@ -93,14 +92,7 @@ func (p *Process) frameLines(th *Thread) []string {
 		case ip.ID == "0":
 			what = "in main chunk"
 		default:
-			name := ""
-			if i > 0 && fr.Mode == modeNormal && fr.tails == 0 { // (one a tail call reached has none)
-				caller := &th.frames[i-1]
-				if caller.cl != nil {
-					name = calledName(caller)
-				}
-			}
-			if name != "" {
+			if _, name := th.callName(i); name != "" {
 				what = "in function '" + name + "'"
 			} else {
 				what = fmt.Sprintf("in function <%s:%d>", ip.Source, ip.LineDefined)
@@ -116,29 +108,45 @@ func (p *Process) frameLines(th *Thread) []string {
 	return lines
 }
 
-// calledName is the name of the function that the caller frame is calling.
-func calledName(caller *Frame) string {
+// callName is how frame i of th was called, as lua5.1's getfuncname
+// tells it: the kind and name of what the calling instruction of the
+// frame below called ("global", "print"), or none when no instruction
+// called it by a name (a metamethod, a builtin's call, a function a tail
+// call reached: lua5.1's).
+func (th *Thread) callName(i int) (kind, name string) {
+	fr := &th.frames[i]
+	if i == 0 || fr.Mode != modeNormal || fr.tails > 0 || th.frames[i-1].cl == nil {
+		return "", ""
+	}
+	pc := th.frames[i-1].pc - 1
+	if fr.bound == boundC { // (the caller has gone on, its return event due)
+		pc = fr.pc - 1
+	}
+	return calledName(&th.frames[i-1], pc)
+}
+
+// calledName is the kind and name of the function that the instruction at
+// pc of frame caller calls.
+func calledName(caller *Frame, pc int) (kind, name string) {
 	ip := caller.cl.P.IR
-	pc := caller.pc - 1
 	if pc < 0 || pc >= len(ip.Code) {
-		return ""
+		return "", ""
 	}
 	in := ip.Code[pc]
 	switch in.Op {
 	case ir.CALL, ir.TAILCALL:
-		_, name := objName(ip, pc, int(in.A))
-		return name
+		return objName(ip, pc, int(in.A))
 	case ir.TFORCALL:
-		return "(for generator)"
+		return "local", "(for generator)"
 	}
-	return ""
+	return "", ""
 }
 
 // cLine describes the builtin running on top of th, named as its caller
 // called it (lua5.1 names C functions that way).
 func cLine(th *Thread) string {
 	if n := len(th.frames); n > 0 && th.frames[n-1].cl != nil {
-		if name := calledName(&th.frames[n-1]); name != "" {
+		if _, name := calledName(&th.frames[n-1], th.frames[n-1].pc-1); name != "" {
 			return "[C]: in function '" + name + "'"
 		}
 	}
