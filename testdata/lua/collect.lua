@@ -98,3 +98,21 @@ junk = nil
 collectgarbage()
 print(mid > before, collectgarbage("count") < mid, gcinfo() == math.floor(collectgarbage("count")))
 --> =true	true	true
+
+-- a hook keeps its function (lua5.1 keeps it in the registry): a weak
+-- table's key that only the hook reaches stays
+local weak = setmetatable({}, {__mode = "k"})
+do
+  local h = function() end
+  weak[h] = true
+  debug.sethook(h, "", 1000000)
+end
+collectgarbage()
+local n = 0 for _ in pairs(weak) do n = n + 1 end
+print(n, debug.gethook() ~= nil)
+debug.sethook()
+collectgarbage()
+n = 0 for _ in pairs(weak) do n = n + 1 end
+print(n)
+--> =1	true
+--> =0
