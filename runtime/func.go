@@ -59,18 +59,21 @@ type Chunk struct {
 	}
 }
 
-// stringConstants maps the string constants of c's functions to their
-// values (interned boxes, see internKey), and says the longest's length:
-// a thaw gives a table's keys these very boxes, so that the code's field
-// accesses hit their inline caches (sameKey) as before the freeze.
+// stringConstants maps the string constants c's functions index tables
+// with (keyConst) to their values (interned, see internKey), and says the
+// longest's length: a thaw gives a table's keys these very boxes, so that
+// the code's field accesses hit their inline caches (sameKey) as before
+// the freeze.
 func (c *Chunk) stringConstants() (map[string]Value, int) {
 	c.consts.once.Do(func() {
 		m := map[string]Value{}
 		for _, fp := range c.Protos() {
-			for _, k := range fp.K {
-				if s, ok := k.o.(string); ok {
-					m[s] = k
-					c.consts.maxLen = max(c.consts.maxLen, len(s))
+			for _, in := range fp.IR.Code {
+				if k := keyConst(in); k >= 0 {
+					if s, ok := fp.K[k].o.(string); ok {
+						m[s] = fp.K[k]
+						c.consts.maxLen = max(c.consts.maxLen, len(s))
+					}
 				}
 			}
 		}
@@ -91,9 +94,6 @@ func wrapProto(p *ir.Proto, c *Chunk) *FuncProto {
 	fp := &FuncProto{IR: p, Chunk: c, IC: make([]int32, len(p.Code)), Code: make([]inst, len(p.Code)),
 		nparams: p.NumParams, maxStack: p.MaxStack, vararg: p.IsVararg, needsArg: p.NeedsArg,
 		nilFrom: p.NilFrom, nilTo: p.NilTo}
-	for i, in := range p.Code {
-		fp.Code[i] = pack(in)
-	}
 	fp.K = make([]Value, len(p.Consts))
 	for i, k := range p.Consts {
 		switch k.Kind {
@@ -104,7 +104,19 @@ func wrapProto(p *ir.Proto, c *Chunk) *FuncProto {
 		case ir.KNumber:
 			fp.K[i] = Number(k.Num)
 		case ir.KString:
-			fp.K[i] = internKey(k.Str)
+			fp.K[i] = String(k.Str)
+		}
+	}
+	var interned []bool // (fp.K's, by keyConst)
+	for i, in := range p.Code {
+		fp.Code[i] = pack(in)
+		if k := keyConst(in); k >= 0 && p.Consts[k].Kind == ir.KString {
+			if interned == nil {
+				interned = make([]bool, len(p.Consts))
+			}
+			if !interned[k] {
+				fp.K[k], interned[k] = internKey(p.Consts[k].Str), true
+			}
 		}
 	}
 	fp.Protos = make([]*FuncProto, len(p.Protos))
@@ -114,10 +126,30 @@ func wrapProto(p *ir.Proto, c *Chunk) *FuncProto {
 	return fp
 }
 
-// internKey returns the string value s, interned: equal string constants
-// of all chunks, and the names of library functions, share their bytes
-// (key comparisons in tables are mostly pointer checks) and their box
-// (an inline cache checks a field's key by one word, see sameKey).
+// keyConst is the constant that in indexes a table with (a field's key,
+// a global's name, a method's: what an inline cache compares by its box,
+// sameKey), or -1. Those string constants are interned (wrapProto), the
+// others not: interning is a fifth of loading a chunk of many strings.
+func keyConst(in ir.Instr) int {
+	switch in.Op {
+	case ir.GETGLOBAL, ir.SETGLOBAL:
+		return int(in.B)
+	case ir.GETTABLE, ir.SELF:
+		if in.C < 0 {
+			return int(^in.C)
+		}
+	case ir.SETTABLE:
+		if in.B < 0 {
+			return int(^in.B)
+		}
+	}
+	return -1
+}
+
+// internKey returns the string value s, interned: equal string keys of
+// the code of all chunks, and the names of library functions, share their
+// bytes (key comparisons in tables are mostly pointer checks) and their
+// box (an inline cache checks a field's key by one word, see sameKey).
 func internKey(s string) Value {
 	return unique.Make(String(s)).Value()
 }
