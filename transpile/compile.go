@@ -82,8 +82,9 @@ func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
 
 type compiler struct {
 	source string
-	gen    int        // the generation of code made (Options.Generation)
-	spare  []*scratch // buffers of closed functions, for the next ones
+	gen    int           // the generation of code made (Options.Generation)
+	spare  []*scratch    // buffers of closed functions, for the next ones
+	blocks []*blockScope // of blocks left, for the next ones
 }
 
 // scratch holds the growing slices of a function being compiled;
@@ -92,10 +93,11 @@ type compiler struct {
 // that a chunk of many functions does not leave each one's grown copies
 // behind for the collector.
 type scratch struct {
-	code   []ir.Instr
-	lines  []int32
-	consts []ir.Const
-	locs   []ir.LocVar
+	code    []ir.Instr
+	lines   []int32
+	consts  []ir.Const
+	locs    []ir.LocVar
+	actvars []activeVar
 }
 
 type activeVar struct {
@@ -118,7 +120,7 @@ type funcState struct {
 	bl      *blockScope
 	actvars []activeVar
 	freereg int
-	kcache  map[ir.Const]int // the constants' indexes, once there are many
+	kcache  *constIndex // the constants' indexes, once there are many
 	line    int
 	// lasttarget is the last pc a jump may land on (lua5.1's): a LOADNIL
 	// there must not be merged into the one before it
@@ -137,6 +139,7 @@ func (c *compiler) openFunc(parent *funcState, line int) *funcState {
 	}
 	fs.p.Code, fs.p.Lines = fs.buf.code[:0], fs.buf.lines[:0]
 	fs.p.Consts, fs.p.LocVars = fs.buf.consts[:0], fs.buf.locs[:0]
+	fs.actvars = fs.buf.actvars[:0]
 	return fs
 }
 
@@ -144,7 +147,10 @@ func (c *compiler) closeFunc(fs *funcState) *ir.Proto {
 	fs.removeVars(0)
 	fs.emit(ir.RETURN, 0, 1, 0)
 	p, b := fs.p, fs.buf
-	b.code, b.lines, b.consts, b.locs = p.Code, p.Lines, p.Consts, p.LocVars
+	if fs.parent == nil {
+		return p // the last: its buffers are its own
+	}
+	b.code, b.lines, b.consts, b.locs, b.actvars = p.Code, p.Lines, p.Consts, p.LocVars, fs.actvars
 	p.Code, p.Lines = slices.Clone(p.Code), slices.Clone(p.Lines)
 	p.Consts, p.LocVars = slices.Clone(p.Consts), slices.Clone(p.LocVars)
 	c.spare = append(c.spare, b)
@@ -230,7 +236,7 @@ func (fs *funcState) reserve(n int) {
 // it is new; a few are searched in order, many through a map.
 func (fs *funcState) constant(k ir.Const) int {
 	if fs.kcache != nil {
-		if i, ok := fs.kcache[k]; ok {
+		if i, ok := fs.kcache.find(k); ok {
 			return i
 		}
 	} else {
@@ -244,14 +250,54 @@ func (fs *funcState) constant(k ir.Const) int {
 	i := len(fs.p.Consts) - 1
 	switch {
 	case fs.kcache != nil:
-		fs.kcache[k] = i
+		fs.kcache.add(k, i)
 	case i == 16:
-		fs.kcache = make(map[ir.Const]int, 32)
+		fs.kcache = &constIndex{nums: map[float64]int{}, strs: map[string]int{}}
 		for j, c := range fs.p.Consts {
-			fs.kcache[c] = j
+			fs.kcache.add(c, j)
 		}
 	}
 	return i
+}
+
+// constIndex finds a function's constants by value once it has many: a
+// map per kind (a number's or a string's hash is cheaper than a Const's),
+// nil and booleans, a few, in order.
+type constIndex struct {
+	nums   map[float64]int // (== on numbers: 0 and -0 are one key)
+	strs   map[string]int
+	others []ir.Const
+	at     []int
+}
+
+func (x *constIndex) find(k ir.Const) (int, bool) {
+	switch k.Kind {
+	case ir.KNumber:
+		i, ok := x.nums[k.Num]
+		return i, ok
+	case ir.KString:
+		i, ok := x.strs[k.Str]
+		return i, ok
+	}
+	for j, c := range x.others {
+		if c == k {
+			return x.at[j], true
+		}
+	}
+	return 0, false
+}
+
+func (x *constIndex) add(k ir.Const, i int) {
+	switch k.Kind {
+	case ir.KNumber:
+		if _, ok := x.nums[k.Num]; !ok { // (the first of 0 and -0 stays)
+			x.nums[k.Num] = i
+		}
+	case ir.KString:
+		x.strs[k.Str] = i
+	default:
+		x.others, x.at = append(x.others, k), append(x.at, i)
+	}
 }
 
 func (fs *funcState) strK(s string) int { return fs.constant(ir.Const{Kind: ir.KString, Str: s}) }
@@ -984,7 +1030,12 @@ func (fs *funcState) function(x *ast.FunctionExpr, name string, method bool) exp
 // ---- statements
 
 func (fs *funcState) enterBlock(loop bool) *blockScope {
-	bl := &blockScope{prev: fs.bl, nactvar: fs.nactvar(), loop: loop}
+	c := fs.c
+	bl := &blockScope{}
+	if n := len(c.blocks); n > 0 {
+		bl, c.blocks = c.blocks[n-1], c.blocks[:n-1]
+	}
+	*bl = blockScope{prev: fs.bl, nactvar: fs.nactvar(), loop: loop, breaks: bl.breaks[:0]}
 	fs.bl = bl
 	return bl
 }
@@ -998,6 +1049,7 @@ func (fs *funcState) leaveBlock() {
 	}
 	fs.freereg = fs.nactvar()
 	fs.patchHere(bl.breaks)
+	fs.c.blocks = append(fs.c.blocks, bl) // (for the next block)
 }
 
 // block compiles statements in a new scope.

@@ -23,8 +23,9 @@ type rscope struct {
 }
 
 type resolver struct {
-	c  *compiler
-	fn *rscope
+	c      *compiler
+	fn     *rscope
+	locals slab[ast.Local]
 }
 
 // resolver returns a resolver for a chunk's main function: its stmt
@@ -35,7 +36,8 @@ func (c *compiler) resolver() *resolver {
 
 // declare makes a local named name and brings it into scope.
 func (r *resolver) declare(name string) *ast.Local {
-	l := &ast.Local{Name: name}
+	l := r.locals.get()
+	l.Name = name
 	r.fn.locals = append(r.fn.locals, l)
 	return l
 }

@@ -108,6 +108,24 @@ type parseState struct {
 	level    int
 	loops    int // enclosing loops in the current function
 	fn       *rfunc
+	spare    []*rfunc // of functions read, for the next ones
+}
+
+// openFunc starts reading a function whose 'function' is at line.
+func (r *parseState) openFunc(line int) *rfunc {
+	f := &rfunc{}
+	if n := len(r.spare); n > 0 {
+		f, r.spare = r.spare[n-1], r.spare[:n-1]
+	}
+	*f = rfunc{parent: r.fn, line: line, actives: f.actives[:0], upvals: f.upvals[:0]}
+	r.fn = f
+	return f
+}
+
+// closeFunc ends reading function f; its state serves the next one.
+func (r *parseState) closeFunc(f *rfunc) {
+	r.fn = f.parent
+	r.spare = append(r.spare, f)
 }
 
 // rfunc is the scope state of a function being read: enough to
@@ -875,9 +893,8 @@ func (r *parseState) field(obj ast.Expr, nameLine bool) ast.Expr {
 // body reads a function's parameters and block; line is where its
 // 'function' is (for messages); the tree's function starts at '('.
 func (r *parseState) body(line int, method bool) *ast.FunctionExpr {
-	f := &rfunc{parent: r.fn, line: line}
-	r.fn = f
-	defer func() { r.fn = f.parent }()
+	f := r.openFunc(line)
+	defer r.closeFunc(f)
 	if method {
 		r.newLocal(0)
 		r.activate("self")
