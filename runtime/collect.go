@@ -54,6 +54,7 @@ type collector struct {
 	gcStepmul int64 // collectgarbage("setstepmul")
 	gcStepped int64 // work collectgarbage("step") did toward the next cycle
 	chunksNew int64 // what the chunks loaded since the last cycle are charged
+	memChunks int64 // what the chunks the last cycle found are (in memLive)
 	proxies   []*Userdata
 	finalize  []*Userdata // unreachable proxies whose __gc is due, in order
 	walkSeen  map[unsafe.Pointer]bool
@@ -62,16 +63,26 @@ type collector struct {
 
 // addChunk keeps a chunk the process loaded. A cycle drops the chunks no
 // function reaches any more, as lua5.1 collects code with its functions;
-// once the chunks loaded since the last cycle weigh as much as the heap
-// it found, a cycle is asked for even where none runs by itself (a script
-// that calls loadstring in a loop would otherwise keep every chunk, in
-// its memory and in its continuations).
+// once the chunks loaded since the last cycle weigh as much as the rest
+// of the heap it found, a cycle is asked for even where none runs by
+// itself (a script that calls loadstring in a loop would otherwise keep
+// every chunk, in its memory and in its continuations). (Against the
+// whole heap, chunks kept would let as many more wait for the next.)
 func (p *Process) addChunk(c *Chunk) {
 	p.Chunks = append(p.Chunks, c)
 	p.chunksNew += chunkBytes(len(c.Source))
-	if p.chunksNew > max(p.memLive, memWindowMin) {
+	if p.chunksNew > max(p.memLive-p.memChunks, memWindowMin) {
 		p.askCycle()
 	}
+}
+
+// chunksBytes is what the process's chunks are charged.
+func (p *Process) chunksBytes() int64 {
+	n := int64(0)
+	for _, c := range p.Chunks {
+		n += chunkBytes(len(c.Source))
+	}
+	return n
 }
 
 // gcStepUnit is the work of collectgarbage("step", 0): a cycle takes as
@@ -179,7 +190,7 @@ func (p *Process) cycle(atCall bool) {
 	}
 	p.finalize = append(p.finalize, due...)
 	p.Chunks = slices.DeleteFunc(p.Chunks, func(c *Chunk) bool { return !w.chunks[c] })
-	p.chunksNew = 0
+	p.chunksNew, p.memChunks = 0, p.chunksBytes()
 	p.memLive, p.allocSince, p.gcStepped = w.total, 0, 0
 	p.scheduleCycle()
 }
@@ -399,9 +410,7 @@ func (w *walker) roots(p *Process) {
 		w.value(v)
 	}
 	if !w.weak { // a cycle counts the chunks it reaches
-		for _, c := range p.Chunks {
-			w.total += chunkBytes(len(c.Source))
-		}
+		w.total += p.chunksBytes()
 	}
 	if w.weak {
 		// the libraries' objects: builtins and their tables stay

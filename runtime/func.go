@@ -85,16 +85,50 @@ func (c *Chunk) stringConstants() (map[string]Value, int) {
 // NewChunk wraps a compiled chunk.
 func NewChunk(name string, src []byte, p *ir.Proto) *Chunk {
 	c := &Chunk{Name: name, Source: src}
-	c.Main = wrapProto(p, c)
+	var a wrapArena
+	a.count(p)
+	a.protos, a.children = make([]FuncProto, a.nprotos), make([]*FuncProto, a.nprotos-1)
+	a.code, a.ic, a.k = make([]inst, a.ncode), make([]int32, a.ncode), make([]Value, a.nk)
+	c.Main = a.wrap(p, c)
 	attachCompiled(c)
 	return c
 }
 
-func wrapProto(p *ir.Proto, c *Chunk) *FuncProto {
-	fp := &FuncProto{IR: p, Chunk: c, IC: make([]int32, len(p.Code)), Code: make([]inst, len(p.Code)),
+// wrapArena holds the wrapped functions of a chunk and their slices, in
+// one allocation each (a chunk's functions live and die together).
+type wrapArena struct {
+	nprotos, ncode, nk int
+	protos             []FuncProto
+	children           []*FuncProto
+	code               []inst
+	ic                 []int32
+	k                  []Value
+}
+
+// count sizes the arena for p and the functions in it.
+func (a *wrapArena) count(p *ir.Proto) {
+	a.nprotos++
+	a.ncode += len(p.Code)
+	a.nk += len(p.Consts)
+	for _, c := range p.Protos {
+		a.count(c)
+	}
+}
+
+// take cuts n elements off the front of *s.
+func take[T any](s *[]T, n int) []T {
+	x := (*s)[:n:n]
+	*s = (*s)[n:]
+	return x
+}
+
+// wrap makes p's FuncProto, and its nested functions'.
+func (a *wrapArena) wrap(p *ir.Proto, c *Chunk) *FuncProto {
+	fp := &take(&a.protos, 1)[0]
+	*fp = FuncProto{IR: p, Chunk: c, IC: take(&a.ic, len(p.Code)), Code: take(&a.code, len(p.Code)),
 		nparams: p.NumParams, maxStack: p.MaxStack, vararg: p.IsVararg, needsArg: p.NeedsArg,
 		nilFrom: p.NilFrom, nilTo: p.NilTo}
-	fp.K = make([]Value, len(p.Consts))
+	fp.K = take(&a.k, len(p.Consts))
 	for i, k := range p.Consts {
 		switch k.Kind {
 		case ir.KNil:
@@ -119,16 +153,16 @@ func wrapProto(p *ir.Proto, c *Chunk) *FuncProto {
 			}
 		}
 	}
-	fp.Protos = make([]*FuncProto, len(p.Protos))
+	fp.Protos = take(&a.children, len(p.Protos))
 	for i, c2 := range p.Protos {
-		fp.Protos[i] = wrapProto(c2, c)
+		fp.Protos[i] = a.wrap(c2, c)
 	}
 	return fp
 }
 
 // keyConst is the constant that in indexes a table with (a field's key,
 // a global's name, a method's: what an inline cache compares by its box,
-// sameKey), or -1. Those string constants are interned (wrapProto), the
+// sameKey), or -1. Those string constants are interned (wrapArena.wrap), the
 // others not: interning is a fifth of loading a chunk of many strings.
 func keyConst(in ir.Instr) int {
 	switch in.Op {

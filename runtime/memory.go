@@ -265,10 +265,8 @@ func (p *Process) thawed(objBytes int64, n, strLen int, weak bool) {
 		p.activateGC()
 		p.gcDue = true
 	}
-	total := objBytes + int64(strLen) + stringBytes(0)*int64(n)
-	for _, c := range p.Chunks {
-		total += chunkBytes(len(c.Source))
-	}
+	p.memChunks = p.chunksBytes()
+	total := objBytes + int64(strLen) + stringBytes(0)*int64(n) + p.memChunks
 	p.memLive, p.allocSince = total, 0
 }
 

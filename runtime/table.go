@@ -459,7 +459,7 @@ func (t *Table) getStrIndex(s string, hint *int32) (Value, bool) {
 }
 
 // sameKey reports whether a and b are the very same boxed value (one
-// word compared; a string constant is one box, see wrapProto): a
+// word compared; a string key constant is one box, see keyConst): a
 // sufficient test for equal keys, not a necessary one. (FieldHit and
 // SetHit write it on the words themselves: passing the Values costs a
 // copy the inlined code would keep.)

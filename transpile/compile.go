@@ -147,9 +147,6 @@ func (c *compiler) closeFunc(fs *funcState) *ir.Proto {
 	fs.removeVars(0)
 	fs.emit(ir.RETURN, 0, 1, 0)
 	p, b := fs.p, fs.buf
-	if fs.parent == nil {
-		return p // the last: its buffers are its own
-	}
 	b.code, b.lines, b.consts, b.locs, b.actvars = p.Code, p.Lines, p.Consts, p.LocVars, fs.actvars
 	p.Code, p.Lines = slices.Clone(p.Code), slices.Clone(p.Lines)
 	p.Consts, p.LocVars = slices.Clone(p.Consts), slices.Clone(p.LocVars)
@@ -1031,9 +1028,11 @@ func (fs *funcState) function(x *ast.FunctionExpr, name string, method bool) exp
 
 func (fs *funcState) enterBlock(loop bool) *blockScope {
 	c := fs.c
-	bl := &blockScope{}
+	var bl *blockScope
 	if n := len(c.blocks); n > 0 {
 		bl, c.blocks = c.blocks[n-1], c.blocks[:n-1]
+	} else {
+		bl = &blockScope{}
 	}
 	*bl = blockScope{prev: fs.bl, nactvar: fs.nactvar(), loop: loop, breaks: bl.breaks[:0]}
 	fs.bl = bl

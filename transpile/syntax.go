@@ -113,9 +113,11 @@ type parseState struct {
 
 // openFunc starts reading a function whose 'function' is at line.
 func (r *parseState) openFunc(line int) *rfunc {
-	f := &rfunc{}
+	var f *rfunc
 	if n := len(r.spare); n > 0 {
 		f, r.spare = r.spare[n-1], r.spare[:n-1]
+	} else {
+		f = &rfunc{}
 	}
 	*f = rfunc{parent: r.fn, line: line, actives: f.actives[:0], upvals: f.upvals[:0]}
 	r.fn = f
@@ -708,7 +710,7 @@ func (r *parseState) statement() (ast.Stmt, bool) {
 			return s, false
 		case "do":
 			r.next()
-			s := &ast.DoBlockStmt{Stmts: r.block()}
+			s := newNode(&r.nodes.do, ast.DoBlockStmt{Stmts: r.block()})
 			s.SetLine(line)
 			s.SetLastLine(r.checkMatch(tkKeyword, "end", "do", line))
 			return s, false
@@ -731,7 +733,7 @@ func (r *parseState) statement() (ast.Stmt, bool) {
 				r.newLocal(0)
 				r.activate(name)
 				f := r.body(line, false)
-				s := &ast.LocalAssignStmt{Names: []string{name}, Exprs: []ast.Expr{f}, Function: true}
+				s := newNode(&r.nodes.local, ast.LocalAssignStmt{Names: []string{name}, Exprs: []ast.Expr{f}, Function: true})
 				s.SetLine(line)
 				s.SetLastLine(f.LastLine())
 				return s, false
@@ -750,12 +752,12 @@ func (r *parseState) statement() (ast.Stmt, bool) {
 				exprs = r.exprList()
 			}
 			r.activate(names...)
-			s := &ast.LocalAssignStmt{Names: names, Exprs: exprs}
+			s := newNode(&r.nodes.local, ast.LocalAssignStmt{Names: names, Exprs: exprs})
 			s.SetLine(line)
 			return s, false
 		case "return":
 			r.next()
-			s := &ast.ReturnStmt{}
+			s := newNode(&r.nodes.ret, ast.ReturnStmt{})
 			if !r.blockFollow() && !r.is(tkChar, ";") {
 				s.Exprs = r.exprList()
 			}
@@ -778,7 +780,7 @@ func (r *parseState) ifStat(line int) ast.Stmt {
 	r.next()
 	cond := r.expr()
 	r.checkNext(tkKeyword, "then")
-	top := &ast.IfStmt{Condition: cond, Then: r.block()}
+	top := newNode(&r.nodes.ifs, ast.IfStmt{Condition: cond, Then: r.block()})
 	top.SetLine(line)
 	cur := top
 	for r.is(tkKeyword, "elseif") {
@@ -786,7 +788,7 @@ func (r *parseState) ifStat(line int) ast.Stmt {
 		r.next()
 		cond := r.expr()
 		r.checkNext(tkKeyword, "then")
-		next := &ast.IfStmt{Condition: cond, Then: r.block()}
+		next := newNode(&r.nodes.ifs, ast.IfStmt{Condition: cond, Then: r.block()})
 		next.SetLine(l)
 		cur.Else = []ast.Stmt{next}
 		cur = next
@@ -899,7 +901,7 @@ func (r *parseState) body(line int, method bool) *ast.FunctionExpr {
 		r.newLocal(0)
 		r.activate("self")
 	}
-	x := &ast.FunctionExpr{ParList: &ast.ParList{Names: []string{}}}
+	x := newNode(&r.nodes.function, ast.FunctionExpr{ParList: newNode(&r.nodes.params, ast.ParList{Names: []string{}})})
 	x.SetLine(r.tok.line)
 	r.checkNext(tkChar, "(")
 	if !r.is(tkChar, ")") {
@@ -944,7 +946,7 @@ const (
 func (r *parseState) exprStat() ast.Stmt {
 	e, k := r.primaryExp()
 	if k == exCall {
-		s := &ast.FuncCallStmt{Expr: e}
+		s := newNode(&r.nodes.callStmt, ast.FuncCallStmt{Expr: e})
 		s.SetLine(e.Line())
 		return s
 	}
@@ -960,7 +962,7 @@ func (r *parseState) exprStat() ast.Stmt {
 		lhs = append(lhs, e)
 	}
 	r.checkNext(tkChar, "=")
-	s := &ast.AssignStmt{Lhs: lhs, Rhs: r.exprList()}
+	s := newNode(&r.nodes.assign, ast.AssignStmt{Lhs: lhs, Rhs: r.exprList()})
 	s.SetLine(lhs[0].Line())
 	return s
 }
@@ -1068,7 +1070,7 @@ func (r *parseState) str() ast.Expr {
 
 func (r *parseState) table() ast.Expr {
 	line := r.line
-	x := &ast.TableExpr{Fields: []*ast.Field{}}
+	x := newNode(&r.nodes.table, ast.TableExpr{Fields: []*ast.Field{}})
 	x.SetLine(r.tok.line)
 	r.checkNext(tkChar, "{")
 	for !r.is(tkChar, "}") {
@@ -1159,7 +1161,7 @@ func (r *parseState) subExpr(limit int) ast.Expr {
 			break
 		}
 		r.next()
-		e = binary(op, e, r.subExpr(right))
+		e = r.nodes.binary(op, e, r.subExpr(right))
 	}
 	r.level--
 	return e
@@ -1181,17 +1183,17 @@ func unary(op string, x ast.Expr) ast.Expr {
 	return e
 }
 
-func binary(op string, lhs, rhs ast.Expr) ast.Expr {
+func (n *nodeSlabs) binary(op string, lhs, rhs ast.Expr) ast.Expr {
 	var e ast.Expr
 	switch op {
 	case "and", "or":
-		e = &ast.LogicalOpExpr{Operator: op, Lhs: lhs, Rhs: rhs}
+		e = newNode(&n.logical, ast.LogicalOpExpr{Operator: op, Lhs: lhs, Rhs: rhs})
 	case "..":
-		e = &ast.StringConcatOpExpr{Lhs: lhs, Rhs: rhs}
+		e = newNode(&n.concat, ast.StringConcatOpExpr{Lhs: lhs, Rhs: rhs})
 	case "+", "-", "*", "/", "%", "^":
-		e = &ast.ArithmeticOpExpr{Operator: op, Lhs: lhs, Rhs: rhs}
+		e = newNode(&n.arith, ast.ArithmeticOpExpr{Operator: op, Lhs: lhs, Rhs: rhs})
 	default:
-		e = &ast.RelationalOpExpr{Operator: op, Lhs: lhs, Rhs: rhs}
+		e = newNode(&n.relational, ast.RelationalOpExpr{Operator: op, Lhs: lhs, Rhs: rhs})
 	}
 	e.SetLine(lhs.Line())
 	return e
@@ -1255,6 +1257,27 @@ type nodeSlabs struct {
 	index  slab[ast.AttrGetExpr]
 	call   slab[ast.FuncCallExpr]
 	fields slab[ast.Field]
+
+	do         slab[ast.DoBlockStmt]
+	local      slab[ast.LocalAssignStmt]
+	ret        slab[ast.ReturnStmt]
+	ifs        slab[ast.IfStmt]
+	function   slab[ast.FunctionExpr]
+	params     slab[ast.ParList]
+	callStmt   slab[ast.FuncCallStmt]
+	assign     slab[ast.AssignStmt]
+	table      slab[ast.TableExpr]
+	logical    slab[ast.LogicalOpExpr]
+	concat     slab[ast.StringConcatOpExpr]
+	arith      slab[ast.ArithmeticOpExpr]
+	relational slab[ast.RelationalOpExpr]
+}
+
+// newNode is a node of s's, set to v.
+func newNode[T any](s *slab[T], v T) *T {
+	x := s.get()
+	*x = v
+	return x
 }
 
 func (n *nodeSlabs) field(key, value ast.Expr) *ast.Field {
