@@ -346,7 +346,7 @@ func TestThawKeepsFieldKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	var size runtime.Value
-	for _, k := range p.Chunks[0].Main.K {
+	for _, k := range p.Chunks()[0].Main.K {
 		if s, _ := k.Str(); s == "size" {
 			size = k
 		}

@@ -238,7 +238,7 @@ func (d *decoder) body(opts Options) error {
 		}
 		d.chunks = append(d.chunks, ch)
 	}
-	d.p.Chunks = append(d.p.Chunks[:0], d.chunks...)
+	d.p.SetChunks(d.chunks)
 	for _, c := range d.chunks {
 		m, maxLen := inner.StringConstants(c)
 		d.consts = append(d.consts, m)

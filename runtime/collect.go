@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"unsafe"
+	"weak"
 )
 
 // The collection a script sees. Go's collector owns memory; what Lua 5.1
@@ -53,36 +54,44 @@ type collector struct {
 	gcPause   int64 // collectgarbage("setpause")
 	gcStepmul int64 // collectgarbage("setstepmul")
 	gcStepped int64 // work collectgarbage("step") did toward the next cycle
-	chunksNew int64 // what the chunks loaded since the last cycle are charged
-	memChunks int64 // what the chunks the last cycle found are (in memLive)
 	proxies   []*Userdata
 	finalize  []*Userdata // unreachable proxies whose __gc is due, in order
 	walkSeen  map[unsafe.Pointer]bool
 	walkQueue []any
 }
 
-// addChunk keeps a chunk the process loaded. A cycle drops the chunks no
-// function reaches any more, as lua5.1 collects code with its functions;
-// once the chunks loaded since the last cycle weigh as much as the rest
-// of the heap it found, a cycle is asked for even where none runs by
-// itself (a script that calls loadstring in a loop would otherwise keep
-// every chunk, in its memory and in its continuations). (Against the
-// whole heap, chunks kept would let as many more wait for the next.)
+// addChunk notes a chunk the process loaded. The process holds it
+// weakly: a chunk lives by its functions (closures, frames), so Go's
+// collector frees one no function reaches, as lua5.1 collects code with
+// its functions, and a script that calls loadstring in a loop keeps none
+// of them (in its memory, its charge, its continuations: walks count the
+// chunks they reach). The list is pruned as it doubles.
 func (p *Process) addChunk(c *Chunk) {
-	p.Chunks = append(p.Chunks, c)
-	p.chunksNew += chunkBytes(len(c.Source))
-	if p.chunksNew > max(p.memLive-p.memChunks, memWindowMin) {
-		p.askCycle()
+	if len(p.chunks) >= 2*max(p.chunksSeen, 8) {
+		p.chunks = slices.DeleteFunc(p.chunks, func(w weak.Pointer[Chunk]) bool { return w.Value() == nil })
+		p.chunksSeen = len(p.chunks)
 	}
+	p.chunks = append(p.chunks, weak.Make(c))
 }
 
-// chunksBytes is what the process's chunks are charged.
-func (p *Process) chunksBytes() int64 {
-	n := int64(0)
-	for _, c := range p.Chunks {
-		n += chunkBytes(len(c.Source))
+// Chunks returns the chunks the process loaded that are still in memory
+// (those its functions reach, and some that none does any more).
+func (p *Process) Chunks() []*Chunk {
+	var cs []*Chunk
+	for _, w := range p.chunks {
+		if c := w.Value(); c != nil {
+			cs = append(cs, c)
+		}
 	}
-	return n
+	return cs
+}
+
+// SetChunks makes cs the chunks the process loaded (a thaw's).
+func (p *Process) SetChunks(cs []*Chunk) {
+	p.chunks, p.chunksSeen = p.chunks[:0], len(cs)
+	for _, c := range cs {
+		p.chunks = append(p.chunks, weak.Make(c))
+	}
 }
 
 // gcStepUnit is the work of collectgarbage("step", 0): a cycle takes as
@@ -189,8 +198,7 @@ func (p *Process) cycle(atCall bool) {
 		u.finalized = true
 	}
 	p.finalize = append(p.finalize, due...)
-	p.Chunks = slices.DeleteFunc(p.Chunks, func(c *Chunk) bool { return !w.chunks[c] })
-	p.chunksNew, p.memChunks = 0, p.chunksBytes()
+
 	p.memLive, p.allocSince, p.gcStepped = w.total, 0, 0
 	p.scheduleCycle()
 }
@@ -293,7 +301,7 @@ type walker struct {
 	weak       bool // weak references are not followed (a cycle)
 	weakTables []*Table
 	finalizing map[*Userdata]bool
-	chunks     map[*Chunk]bool // the chunks of the closures a cycle reached
+	chunks     map[*Chunk]bool // the chunks of the closures reached (counted)
 	calling    *Thread         // a thread in a builtin: its stack is live up to its top
 }
 
@@ -305,9 +313,7 @@ func newWalker(weak bool) walker {
 	if weak {
 		w.seen = nil // (cycle gives its own)
 	}
-	if weak {
-		w.chunks = map[*Chunk]bool{}
-	}
+	w.chunks = map[*Chunk]bool{}
 	return w
 }
 
@@ -409,9 +415,6 @@ func (w *walker) roots(p *Process) {
 	for _, v := range p.yieldv {
 		w.value(v)
 	}
-	if !w.weak { // a cycle counts the chunks it reaches
-		w.total += p.chunksBytes()
-	}
 	if w.weak {
 		// the libraries' objects: builtins and their tables stay
 		// (package.loaded may be out of the script's reach, not of
@@ -488,7 +491,7 @@ func (w *walker) table(t *Table) {
 }
 
 func (w *walker) closure(c *Closure) {
-	if w.weak && !w.chunks[c.P.Chunk] {
+	if !w.chunks[c.P.Chunk] {
 		w.chunks[c.P.Chunk] = true
 		w.total += chunkBytes(len(c.P.Chunk.Source))
 	}

@@ -125,7 +125,7 @@ func (p *Process) loadDump(src []byte, chunk string) (*Closure, error) {
 // (a function dumped and loaded back in the same process shares its
 // chunk, as a thawed process would).
 func (p *Process) chunkOf(name, source string, file bool) *Chunk {
-	for _, c := range p.Chunks {
+	for _, c := range p.Chunks() {
 		if c.Name == name && c.File == file && string(c.Source) == source {
 			return c
 		}

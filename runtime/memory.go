@@ -265,8 +265,10 @@ func (p *Process) thawed(objBytes int64, n, strLen int, weak bool) {
 		p.activateGC()
 		p.gcDue = true
 	}
-	p.memChunks = p.chunksBytes()
-	total := objBytes + int64(strLen) + stringBytes(0)*int64(n) + p.memChunks
+	total := objBytes + int64(strLen) + stringBytes(0)*int64(n)
+	for _, c := range p.Chunks() {
+		total += chunkBytes(len(c.Source))
+	}
 	p.memLive, p.allocSince = total, 0
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"weak"
 
 	"github.com/mobilua/mobilua/ir"
 )
@@ -75,7 +76,11 @@ type Process struct {
 	// Embedder is the embedder's own data about the process (the host's
 	// process record); it is not part of a continuation.
 	Embedder any
-	Chunks   []*Chunk
+
+	// the chunks loaded, held weakly: a chunk lives by its functions
+	// (addChunk)
+	chunks     []weak.Pointer[Chunk]
+	chunksSeen int // len(chunks) after the last pruning
 
 	cur      *Thread       // the running thread
 	running  bool          // inside Resume
@@ -193,7 +198,7 @@ func (p *Process) Register(lib string, fns ...*GoFunction) {
 // Load compiles nothing: it wraps a compiled chunk as a function whose
 // environment is the globals.
 func (p *Process) Load(c *Chunk) *Closure {
-	if !slices.Contains(p.Chunks, c) { // the process's chunks are all it loaded
+	if !slices.Contains(p.Chunks(), c) { // the process's chunks are all it loaded
 		p.addChunk(c)
 	}
 	return &Closure{P: c.Main, Env: p.Globals}
