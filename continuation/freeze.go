@@ -624,7 +624,11 @@ func (e *encoder) thread(t *runtime.Thread) {
 
 func (e *encoder) process(s runtime.ProcessState) {
 	w := &e.w
-	w.array(fieldsProc)
+	if s.Locale != (runtime.Locale{}) {
+		w.array(fieldsProc + 1)
+	} else {
+		w.array(fieldsProc)
+	}
 	e.refTo(s.Globals)
 	e.refOrNil(s.StringMeta)
 	w.array(8)
@@ -644,6 +648,12 @@ func (e *encoder) process(s runtime.ProcessState) {
 	w.uint(uint64(s.Steps))
 	w.uint(uint64(s.Budget))
 	w.uint(uint64(s.MaxSteps))
+	if s.Locale != (runtime.Locale{}) {
+		w.array(len(s.Locale))
+		for _, n := range s.Locale {
+			w.text(n)
+		}
+	}
 }
 
 // tail writes the chunks, the object kinds and the natives' names.

@@ -786,7 +786,7 @@ func (d *decoder) random(rs *runtime.RandomState) {
 
 func (d *decoder) process() error {
 	r := &d.r
-	r.countExactly("process", fieldsProc)
+	locale := r.countBetween("process", fieldsProc, fieldsProc+1) > fieldsProc
 	var s runtime.ProcessState
 	s.Globals = d.table1()
 	s.StringMeta = d.tableOrNil()
@@ -803,6 +803,12 @@ func (d *decoder) process() error {
 	s.Steps = int64(r.uint("steps", math.MaxInt64))
 	s.Budget = int64(r.uint("budget", math.MaxInt64))
 	s.MaxSteps = int64(r.uint("max steps", math.MaxInt64))
+	if locale {
+		r.countExactly("locale", len(s.Locale))
+		for i := range s.Locale {
+			s.Locale[i] = r.text("locale name")
+		}
+	}
 	s.Sandboxed = d.sandboxed
 	// now that every object exists: threads (binding open upvalues),
 	// then the checks that span objects

@@ -508,6 +508,7 @@ type ProcessState struct {
 	YieldedBy  string  // the yielding builtin's name
 	YieldArgs  []Value // what it was called with (YieldValues)
 	Random     RandomState
+	Locale     Locale
 	Steps      int64 // steps run so far
 	Budget     int64 // steps per slice (0: unlimited)
 	MaxSteps   int64
@@ -525,7 +526,7 @@ func (p *Process) image() (ProcessState, error) {
 	}
 	s := ProcessState{
 		Globals: p.Globals, StringMeta: p.StringMeta, Main: p.Main, Current: p.cur,
-		Yielded: p.yieldTh, Random: p.Random, Steps: p.total, MaxSteps: p.MaxSteps,
+		Yielded: p.yieldTh, Random: p.Random, Locale: p.Locale, Steps: p.total, MaxSteps: p.MaxSteps,
 		Sandboxed: p.Sandboxed,
 	}
 	if p.yieldTh != nil && p.yieldBy != nil {
@@ -571,6 +572,10 @@ func (p *Process) setImage(s ProcessState) error {
 	if !s.Main.pendingStart && len(s.Main.frames) == 0 {
 		return fmt.Errorf("the main thread has nothing to run")
 	}
+	if err := s.Locale.check(); err != nil {
+		return err
+	}
+	p.Locale = s.Locale
 	p.Globals, p.StringMeta, p.Main, p.cur, p.yieldTh = s.Globals, s.StringMeta, s.Main, s.Current, s.Yielded
 	p.Random, p.total, p.MaxSteps, p.Sandboxed = s.Random, s.Steps, s.MaxSteps, s.Sandboxed
 	p.SetBudget(s.Budget)

@@ -69,6 +69,7 @@ type Process struct {
 	// loop (pattern matching) charge their work to it too.
 	MaxSteps int64
 	Random   RandomState
+	Locale   Locale // os.setlocale's
 	// MemoryLimit, when positive, bounds what the process can reach
 	// (memory.go); Pool, when set, is memory it shares with others.
 	MemoryLimit int64

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,22 +23,7 @@ func openOS(p *rt.Process) {
 		rt.NewGoFunction("difftime", func(t *rt.Thread, a []rt.Value) int {
 			return num(t, t.CheckNumber(a, 0)-float64(t.OptInt(a, 1, 0)))
 		}),
-		rt.NewGoFunction("setlocale", func(t *rt.Thread, a []rt.Value) int {
-			// only the C locale exists here, as in a minimal C library
-			loc := ""
-			if len(a) > 0 && !a[0].IsNil() {
-				loc = t.CheckString(a, 0)
-			} else {
-				t.Push(rt.String("C"))
-				return 1
-			}
-			if loc == "" || loc == "C" || loc == "POSIX" {
-				t.Push(rt.String("C"))
-				return 1
-			}
-			t.Push(rt.Nil)
-			return 1
-		}),
+		rt.NewGoFunction("setlocale", osSetlocale),
 		rt.NewGoFunction("getenv", func(t *rt.Thread, a []rt.Value) int {
 			v, ok := os.LookupEnv(t.CheckString(a, 0))
 			if !ok || t.Process().Sandboxed {
@@ -279,4 +265,46 @@ func strftime(f string, tm time.Time) string {
 		}
 	}
 	return b.String()
+}
+
+// osSetlocale is lua5.1's os.setlocale over runtime.Locale: the locales
+// that behave as "C" (runtime.KnownLocale), by category; "" is the
+// environment's (LC_ALL, LC_<CATEGORY>, LANG), "C" in the sandbox.
+func osSetlocale(t *rt.Thread, a []rt.Value) int {
+	slot := -1
+	if len(a) > 1 && !a[1].IsNil() {
+		cat := t.CheckString(a, 1)
+		if slot = slices.Index(rt.LocaleCategories[:], cat); slot < 0 && cat != "all" {
+			t.ArgError(2, fmt.Sprintf("invalid option '%s'", cat))
+		}
+	}
+	p := t.Process()
+	if len(a) == 0 || a[0].IsNil() {
+		t.Push(rt.String(p.Locale.Get(slot)))
+		return 1
+	}
+	if !p.Locale.Set(slot, t.CheckString(a, 0), func(i int) string { return envLocale(p, i) }) {
+		t.Push(rt.Nil)
+		return 1
+	}
+	t.Push(rt.String(p.Locale.Get(slot)))
+	return 1
+}
+
+// envLocale is the environment's locale for category slot, as the C
+// library's setlocale(cat, "") finds it.
+func envLocale(p *rt.Process, slot int) string {
+	if p.Sandboxed {
+		return "C"
+	}
+	vars := []string{"LC_ALL", "LC_MESSAGES"}
+	if slot < len(rt.LocaleCategories) {
+		vars[1] = "LC_" + strings.ToUpper(rt.LocaleCategories[slot])
+	}
+	for _, v := range append(vars, "LANG") {
+		if s := os.Getenv(v); s != "" {
+			return s
+		}
+	}
+	return "C"
 }
