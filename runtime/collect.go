@@ -198,7 +198,6 @@ func (p *Process) cycle(atCall bool) {
 		u.finalized = true
 	}
 	p.finalize = append(p.finalize, due...)
-
 	p.memLive, p.allocSince, p.gcStepped = w.total, 0, 0
 	p.scheduleCycle()
 }

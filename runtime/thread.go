@@ -564,7 +564,6 @@ func (p *Process) callProtected(th *Thread, f *GoFunction, nargs int, d Dest) st
 	return p.callAt(th, 0, Dest{Fn: fn + 2, NRes: -1, Mode: modeBoundary})
 }
 
-// unwindTo drops the frames above index b, closing their upvalues.
 // pushBuiltinLevel pushes the level of builtin g (boundC), which the
 // frame on top called at pc-1, below a hook or an xpcall message handler
 // to be called at stack slot fn: lua5.1 has g's frame there
@@ -574,6 +573,7 @@ func (th *Thread) pushBuiltinLevel(g *GoFunction, fn, pc int) {
 	th.frames = append(th.frames, Frame{bound: boundC, gofn: g, pc: pc, base: fn, Dest: Dest{Fn: fn}})
 }
 
+// unwindTo drops the frames above index b, closing their upvalues.
 func (p *Process) unwindTo(th *Thread, b int) {
 	th.closeUpvals(th.frames[b].Fn + 1)
 	th.frames = th.frames[:b+1]

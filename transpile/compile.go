@@ -132,15 +132,21 @@ func (c *compiler) openFunc(parent *funcState, line int) *funcState {
 	fs := &funcState{c: c, parent: parent, line: line, lasttarget: -1}
 	fs.p = &ir.Proto{Source: c.source, LineDefined: line, MaxStack: 2}
 	fs.bl = &blockScope{}
-	if n := len(c.spare); n > 0 {
-		fs.buf, c.spare = c.spare[n-1], c.spare[:n-1]
-	} else {
-		fs.buf = &scratch{}
-	}
+	fs.buf = reuse(&c.spare)
 	fs.p.Code, fs.p.Lines = fs.buf.code[:0], fs.buf.lines[:0]
 	fs.p.Consts, fs.p.LocVars = fs.buf.consts[:0], fs.buf.locs[:0]
 	fs.actvars = fs.buf.actvars[:0]
 	return fs
+}
+
+// reuse takes the last of the spare objects in *free, or a new one.
+func reuse[T any](free *[]*T) *T {
+	if n := len(*free); n > 0 {
+		x := (*free)[n-1]
+		*free = (*free)[:n-1]
+		return x
+	}
+	return new(T)
 }
 
 func (c *compiler) closeFunc(fs *funcState) *ir.Proto {
@@ -1027,13 +1033,7 @@ func (fs *funcState) function(x *ast.FunctionExpr, name string, method bool) exp
 // ---- statements
 
 func (fs *funcState) enterBlock(loop bool) *blockScope {
-	c := fs.c
-	var bl *blockScope
-	if n := len(c.blocks); n > 0 {
-		bl, c.blocks = c.blocks[n-1], c.blocks[:n-1]
-	} else {
-		bl = &blockScope{}
-	}
+	bl := reuse(&fs.c.blocks)
 	*bl = blockScope{prev: fs.bl, nactvar: fs.nactvar(), loop: loop, breaks: bl.breaks[:0]}
 	fs.bl = bl
 	return bl

@@ -113,12 +113,7 @@ type parseState struct {
 
 // openFunc starts reading a function whose 'function' is at line.
 func (r *parseState) openFunc(line int) *rfunc {
-	var f *rfunc
-	if n := len(r.spare); n > 0 {
-		f, r.spare = r.spare[n-1], r.spare[:n-1]
-	} else {
-		f = &rfunc{}
-	}
+	f := reuse(&r.spare)
 	*f = rfunc{parent: r.fn, line: line, actives: f.actives[:0], upvals: f.upvals[:0]}
 	r.fn = f
 	return f
