@@ -82,8 +82,14 @@ func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
 
 type compiler struct {
 	source string
-	gen    int           // the generation of code made (Options.Generation)
-	spare  []*scratch    // buffers of closed functions, for the next ones
+	gen    int        // the generation of code made (Options.Generation)
+	spare  []*scratch // buffers of closed functions, for the next ones
+	kept   struct {   // what closed functions keep, in blocks
+		code   block[ir.Instr]
+		lines  block[int32]
+		consts block[ir.Const]
+		locs   block[ir.LocVar]
+	}
 	blocks []*blockScope // of blocks left, for the next ones
 }
 
@@ -139,6 +145,27 @@ func (c *compiler) openFunc(parent *funcState, line int) *funcState {
 	return fs
 }
 
+// block hands out copies of slices from larger blocks (a chunk's
+// functions live and die together): fewer objects to allocate and scan.
+type block[T any] struct{ free []T }
+
+// clone is a copy of s, its capacity its length (nil when s is empty).
+func (b *block[T]) clone(s []T) []T {
+	n := len(s)
+	switch {
+	case n == 0:
+		return nil
+	case n > 256:
+		return slices.Clone(s)
+	case len(b.free) < n:
+		b.free = make([]T, 1024)
+	}
+	x := b.free[:n:n]
+	b.free = b.free[n:]
+	copy(x, s)
+	return x
+}
+
 // reuse takes the last of the spare objects in *free, or a new one.
 func reuse[T any](free *[]*T) *T {
 	if n := len(*free); n > 0 {
@@ -154,8 +181,9 @@ func (c *compiler) closeFunc(fs *funcState) *ir.Proto {
 	fs.emit(ir.RETURN, 0, 1, 0)
 	p, b := fs.p, fs.buf
 	b.code, b.lines, b.consts, b.locs, b.actvars = p.Code, p.Lines, p.Consts, p.LocVars, fs.actvars
-	p.Code, p.Lines = slices.Clone(p.Code), slices.Clone(p.Lines)
-	p.Consts, p.LocVars = slices.Clone(p.Consts), slices.Clone(p.LocVars)
+	a := &c.kept
+	p.Code, p.Lines = a.code.clone(p.Code), a.lines.clone(p.Lines)
+	p.Consts, p.LocVars = a.consts.clone(p.Consts), a.locs.clone(p.LocVars)
 	c.spare = append(c.spare, b)
 	return p
 }

@@ -26,6 +26,8 @@ type resolver struct {
 	c      *compiler
 	fn     *rscope
 	locals slab[ast.Local]
+	infos  slab[ast.FuncInfo]
+	spare  []*rscope // of functions resolved, for the next ones
 }
 
 // resolver returns a resolver for a chunk's main function: its stmt
@@ -205,9 +207,11 @@ func (r *resolver) expr(e ast.Expr) {
 }
 
 func (r *resolver) function(f *ast.FunctionExpr, method bool) {
-	info := &ast.FuncInfo{Vararg: f.ParList.HasVargs}
+	info := newNode(&r.infos, ast.FuncInfo{Vararg: f.ParList.HasVargs})
 	f.Info = info
-	r.fn = &rscope{parent: r.fn, info: info, line: f.Line()}
+	s := reuse(&r.spare)
+	*s = rscope{parent: r.fn, info: info, line: f.Line(), locals: s.locals[:0]}
+	r.fn = s
 	if method {
 		f.Self = r.declare("self")
 	}
@@ -224,7 +228,8 @@ func (r *resolver) function(f *ast.FunctionExpr, method bool) {
 	if arg != nil && (arg.Used || r.c.gen >= 2) {
 		info.Arg = arg
 	}
-	r.fn = r.fn.parent
+	r.fn = s.parent
+	r.spare = append(r.spare, s)
 }
 
 // localFunction returns the function of `local function f` (f in scope in
