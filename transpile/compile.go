@@ -57,6 +57,10 @@ func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
 	fs := c.openFunc(nil, 0)
 	fs.p.IsVararg = true
 	fs.p.ID = "0"
+	// (a guess at the main function's code: a chunk of n bytes of source
+	// has about n/16 instructions, most of them in the main function when
+	// it is large; regrowth would copy it all again and again)
+	fs.p.Code, fs.p.Lines = make([]ir.Instr, 0, len(src)/16), make([]int32, 0, len(src)/16)
 	fs.enterBlock(false)
 	last := 0
 	// each statement of the main chunk is resolved and lowered as soon
