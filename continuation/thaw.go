@@ -804,9 +804,13 @@ func (d *decoder) process() error {
 	s.Budget = int64(r.uint("budget", math.MaxInt64))
 	s.MaxSteps = int64(r.uint("max steps", math.MaxInt64))
 	if locale {
-		r.countExactly("locale", len(s.Locale))
-		for i := range s.Locale {
-			s.Locale[i] = r.text("locale name")
+		names := make([]string, r.countBetween("locale", 6, len(s.Locale)))
+		for i := range names {
+			names[i] = r.text("locale name")
+		}
+		var err error
+		if s.Locale, err = runtime.ReadLocale(names); err != nil {
+			return bad("process: %v", err)
 		}
 	}
 	s.Sandboxed = d.sandboxed

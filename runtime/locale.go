@@ -2,35 +2,34 @@ package runtime
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
-// Locale is what os.setlocale set, by category (LocaleCategories' order;
-// the last stands for the C library's categories Lua cannot name one by
-// one: messages, paper, name, address, telephone, measurement,
-// identification). "" is "C". The locales this Mobilua has are those
-// that behave as "C" (KnownLocale), so a name is all a category holds; a
-// continuation keeps them.
-type Locale [6]string
+// Locale is what os.setlocale set, by category of the C library, in the
+// order of its composite name (LocaleVars); Lua names the first five one
+// by one (LocaleCategories), the others only with "all". "" is "C" (its
+// only spelling: the zero Locale is all "C"). The locales this Mobilua has
+// are those that behave as "C" (knownLocale), so a name is all a category
+// holds; a continuation keeps them.
+type Locale [12]string
+
+// LocaleVars are the C library's names of the categories, in Locale's
+// order (the environment's variables for them, and the parts of a
+// composite name).
+var LocaleVars = [len(Locale{})]string{"LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE", "LC_MONETARY",
+	"LC_MESSAGES", "LC_PAPER", "LC_NAME", "LC_ADDRESS", "LC_TELEPHONE", "LC_MEASUREMENT", "LC_IDENTIFICATION"}
 
 // LocaleCategories are os.setlocale's category names, in Locale's order.
 var LocaleCategories = [...]string{"ctype", "numeric", "time", "collate", "monetary"}
 
-// localeNames are the C library's names of the twelve categories, in the
-// order of its composite name, and each one's place in a Locale.
-var localeNames = [...]struct {
-	name string
-	slot int
-}{{"LC_CTYPE", 0}, {"LC_NUMERIC", 1}, {"LC_TIME", 2}, {"LC_COLLATE", 3}, {"LC_MONETARY", 4},
-	{"LC_MESSAGES", 5}, {"LC_PAPER", 5}, {"LC_NAME", 5}, {"LC_ADDRESS", 5}, {"LC_TELEPHONE", 5},
-	{"LC_MEASUREMENT", 5}, {"LC_IDENTIFICATION", 5}}
-
-// KnownLocale reports whether name is a locale this Mobilua has, as the
-// C library names it after setting it ("POSIX" is "C"), or "".
-func KnownLocale(name string) (string, bool) {
+// knownLocale reports whether name is a locale this Mobilua has, and how
+// a Locale holds it: as the C library names it after setting it, "" for
+// "C" (and "POSIX", which it calls "C").
+func knownLocale(name string) (string, bool) {
 	switch name {
 	case "C", "POSIX":
-		return "C", true
+		return "", true
 	case "C.UTF-8", "C.utf8":
 		return name, true
 	}
@@ -45,14 +44,14 @@ func (l *Locale) Get(slot int) string {
 	}
 	same := true
 	for i := range l {
-		same = same && l.name(i) == l.name(0)
+		same = same && l[i] == l[0]
 	}
 	if same {
 		return l.name(0)
 	}
-	parts := make([]string, len(localeNames))
-	for i, c := range localeNames {
-		parts[i] = c.name + "=" + l.name(c.slot)
+	parts := make([]string, len(l))
+	for i := range l {
+		parts[i] = LocaleVars[i] + "=" + l.name(i)
 	}
 	return strings.Join(parts, ";")
 }
@@ -80,7 +79,7 @@ func (l *Locale) Set(slot int, name string, env func(slot int) string) bool {
 		if slot < 0 && strings.Contains(n, "=") {
 			return l.setComposite(n)
 		}
-		known, ok := KnownLocale(n)
+		known, ok := knownLocale(n)
 		if !ok {
 			return false
 		}
@@ -93,37 +92,46 @@ func (l *Locale) Set(slot int, name string, env func(slot int) string) bool {
 // setComposite sets every category from the C library's composite name.
 func (l *Locale) setComposite(name string) bool {
 	var next Locale
-	seen := 0
+	var set [len(Locale{})]bool
 	for _, part := range strings.Split(name, ";") {
 		cat, n, _ := strings.Cut(part, "=")
-		known, ok := KnownLocale(n)
-		i := -1
-		for j, c := range localeNames {
-			if c.name == cat {
-				i = j
-			}
-		}
-		if !ok || i < 0 {
+		known, ok := knownLocale(n)
+		i := slices.Index(LocaleVars[:], cat)
+		if !ok || i < 0 || set[i] {
 			return false
 		}
-		slot := localeNames[i].slot
-		if next[slot] != "" && next[slot] != known { // (the ones Lua cannot tell apart differ)
-			return false
-		}
-		next[slot] = known
-		seen++
+		next[i], set[i] = known, true
 	}
-	if seen != len(localeNames) {
+	if slices.Contains(set[:], false) {
 		return false
 	}
 	*l = next
 	return true
 }
 
+// ReadLocale makes a Locale of the names a continuation keeps: one per
+// category, or (as written before each had its own) six, the last for the
+// seven categories after the fifth.
+func ReadLocale(names []string) (Locale, error) {
+	var l Locale
+	switch len(names) {
+	case len(l):
+		copy(l[:], names)
+	case 6:
+		copy(l[:], names)
+		for i := 6; i < len(l); i++ {
+			l[i] = names[5]
+		}
+	default:
+		return l, fmt.Errorf("a locale of %d names", len(names))
+	}
+	return l, l.check()
+}
+
 // check checks a locale read from a continuation.
 func (l *Locale) check() error {
 	for _, n := range l {
-		if k, ok := KnownLocale(n); n != "" && (!ok || k != n) {
+		if k, ok := knownLocale(n); n != "" && (!ok || k != n) {
 			return fmt.Errorf("unknown locale %q", n)
 		}
 	}

@@ -268,7 +268,7 @@ func strftime(f string, tm time.Time) string {
 }
 
 // osSetlocale is lua5.1's os.setlocale over runtime.Locale: the locales
-// that behave as "C" (runtime.KnownLocale), by category; "" is the
+// that behave as "C" (runtime.Locale), by category; "" is the
 // environment's (LC_ALL, LC_<CATEGORY>, LANG), "C" in the sandbox.
 func osSetlocale(t *rt.Thread, a []rt.Value) int {
 	slot := -1
@@ -297,11 +297,7 @@ func envLocale(p *rt.Process, slot int) string {
 	if p.Sandboxed {
 		return "C"
 	}
-	vars := []string{"LC_ALL", "LC_MESSAGES"}
-	if slot < len(rt.LocaleCategories) {
-		vars[1] = "LC_" + strings.ToUpper(rt.LocaleCategories[slot])
-	}
-	for _, v := range append(vars, "LANG") {
+	for _, v := range []string{"LC_ALL", rt.LocaleVars[slot], "LANG"} {
 		if s := os.Getenv(v); s != "" {
 			return s
 		}

@@ -16,6 +16,12 @@ print(os.setlocale("xx_YY.UTF-8"), os.setlocale("xx_YY", "time"), os.setlocale(n
 --> =nil	nil	C.UTF-8
 print(os.setlocale("LC_CTYPE=C;bad"), os.setlocale(nil, "ctype"))
 --> =nil	C.UTF-8
+-- the categories Lua cannot name one by one are set by a composite name
+local paper = "LC_CTYPE=C;LC_NUMERIC=C;LC_TIME=C;LC_COLLATE=C;LC_MONETARY=C;LC_MESSAGES=C;LC_PAPER=C.UTF-8;LC_NAME=C;LC_ADDRESS=C;LC_TELEPHONE=C;LC_MEASUREMENT=C;LC_IDENTIFICATION=C"
+print(os.setlocale(paper) == paper, os.setlocale() == paper, os.setlocale(nil, "ctype"))
+--> =true	true	C
+print(os.setlocale("C.UTF-8"), os.setlocale("LC_CTYPE=C;LC_CTYPE=C"), os.setlocale())
+--> =C.UTF-8	nil	C.UTF-8
 print(pcall(os.setlocale, "C", "bogus"))
 --> =false	bad argument #2 to '?' (invalid option 'bogus')
 print(select(2, pcall(os.setlocale, {})))
