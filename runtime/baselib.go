@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -75,6 +76,21 @@ func (t *Thread) CheckString(args []Value, i int) string {
 	}
 	t.TypeError(args, i, "string")
 	return ""
+}
+
+// CheckOption is lua5.1's luaL_checkoption: the index in opts of argument
+// i (a string; def when it is nil or absent, if def is not ""), or
+// lua5.1's "invalid option" error.
+func (t *Thread) CheckOption(args []Value, i int, def string, opts ...string) int {
+	name := def
+	if def == "" || i < len(args) && args[i].o != nil {
+		name = t.CheckString(args, i)
+	}
+	k := slices.Index(opts, name)
+	if k < 0 {
+		t.ArgError(i+1, "invalid option '"+name+"'")
+	}
+	return k
 }
 
 // CheckAny checks that argument i exists.

@@ -111,15 +111,7 @@ func openIO(p *rt.Process) {
 	}, "file:")
 	reg(methods, "seek", func(t *rt.Thread, a []rt.Value) int {
 		f := st.check(t, a, 0, true)
-		whence := map[string]int{"set": 0, "cur": 1, "end": 2}
-		w := "cur"
-		if len(a) > 1 && !a[1].IsNil() {
-			w = t.CheckString(a, 1)
-		}
-		wh, ok := whence[w]
-		if !ok {
-			t.ArgError(2, "invalid option '"+w+"'")
-		}
+		wh := t.CheckOption(a, 1, "cur", "set", "cur", "end") // (io.SeekStart, SeekCurrent, SeekEnd)
 		off := int64(t.OptInt(a, 2, 0))
 		if f.f == nil || f.std {
 			t.Push(rt.Nil)

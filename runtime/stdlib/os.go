@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"slices"
 	"strings"
 	"time"
 
@@ -271,13 +270,7 @@ func strftime(f string, tm time.Time) string {
 // that behave as "C" (runtime.Locale), by category; "" is the
 // environment's (LC_ALL, LC_<CATEGORY>, LANG), "C" in the sandbox.
 func osSetlocale(t *rt.Thread, a []rt.Value) int {
-	slot := -1
-	if len(a) > 1 && !a[1].IsNil() {
-		cat := t.CheckString(a, 1)
-		if slot = slices.Index(rt.LocaleCategories[:], cat); slot < 0 && cat != "all" {
-			t.ArgError(2, fmt.Sprintf("invalid option '%s'", cat))
-		}
-	}
+	slot := t.CheckOption(a, 1, "all", append([]string{"all"}, rt.LocaleCategories[:]...)...) - 1 // (-1: all)
 	p := t.Process()
 	if len(a) == 0 || a[0].IsNil() {
 		t.Push(rt.String(p.Locale.Get(slot)))

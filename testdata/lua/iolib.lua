@@ -10,6 +10,8 @@ local r = assert(io.open(name))
 print(r:read("*l"), r:read("*n"), r:read("*n"), r:read("*l"), r:read("*a"), r:read("*a"), r:read("*l"))
 r:seek("set", 5)
 print(r:read(3), r:seek("cur"), r:seek("end"))
+print(r:seek(), r:seek("set"), pcall(r.seek, r, "bogus"))
+print(pcall(r.seek, r, 3))
 r:close()
 local a = assert(io.open(name, "a")); a:write("\nappended"); a:close()
 local r2 = io.open(name); local all = r2:read("*a"); r2:close()
@@ -26,6 +28,8 @@ print(pcall(io.write, {}))
 --> =[line one][2 3.5][last]
 --> =line one	2	3.5		last		nil
 --> =one	8	19
+--> =19	0	false	bad argument #2 to '?' (invalid option 'bogus')
+--> =false	bad argument #2 to '?' (invalid option '3')
 --> =28	3
 --> =nil	/nonexistent/dir/file: No such file or directory	2
 --> =file	nil
