@@ -362,13 +362,6 @@ func (fs *funcState) addLocal(name string, loc *ast.Local) {
 	fs.actvars = append(fs.actvars, activeVar{name: name, lv: len(fs.p.LocVars) - 1})
 }
 
-func (fs *funcState) where() string {
-	if fs.parent == nil {
-		return "main function"
-	}
-	return fmt.Sprintf("function at line %d", fs.p.LineDefined)
-}
-
 // hidden activates the unnamed control variables of a loop.
 func (fs *funcState) hidden(names ...string) {
 	for _, n := range names {
