@@ -250,8 +250,8 @@ func dbGetinfo(t *Thread, a []Value) int {
 	}
 	if strings.Contains(what, "n") && fr == nil { // a function, not a level: no name
 		r.SetStr("namewhat", String(""))
-		if level0 && len(th.frames) > 0 && topFrame(th).cl != nil { // the builtin on top, as it was called
-			if kind, name := calledName(topFrame(th), topFrame(th).pc-1); name != "" {
+		if level0 { // the builtin on top, as it was called
+			if kind, name := th.topCallName(); name != "" {
 				r.SetStr("name", String(name))
 				r.SetStr("namewhat", String(kind))
 			}

@@ -145,10 +145,18 @@ func calledName(caller *Frame, pc int) (kind, name string) {
 // cLine describes the builtin running on top of th, named as its caller
 // called it (lua5.1 names C functions that way).
 func cLine(th *Thread) string {
-	if n := len(th.frames); n > 0 && th.frames[n-1].cl != nil {
-		if _, name := calledName(&th.frames[n-1], th.frames[n-1].pc-1); name != "" {
-			return "[C]: in function '" + name + "'"
-		}
+	if _, name := th.topCallName(); name != "" {
+		return "[C]: in function '" + name + "'"
 	}
 	return "[C]: ?"
+}
+
+// topCallName is how the builtin on top of th (level 0) was called: the
+// kind and name of what the calling instruction of the frame on top
+// called, or none.
+func (th *Thread) topCallName() (kind, name string) {
+	if n := len(th.frames); n > 0 && th.frames[n-1].cl != nil {
+		return calledName(&th.frames[n-1], th.frames[n-1].pc-1)
+	}
+	return "", ""
 }
