@@ -28,7 +28,7 @@ func TestExamples(t *testing.T) {
 		t.Errorf("example 3: %q", tr.Messages(alice))
 	}
 	ask(t, h, tr, alice, "example 6")
-	if tr.WaitFor(alice, "primes below 160000: 14683", 20*time.Second) == "" {
+	if tr.WaitFor(alice, "primes below 160000: 14683", 60*time.Second) == "" {
 		t.Errorf("example 6: %q", tr.Messages(alice))
 	}
 	h.Handle(alice, "example 99")

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mobilua/mobilua/internal/testbin"
 )
 
 // The crash test runs a host in a child process (this test binary, with
@@ -24,6 +26,7 @@ func TestMain(m *testing.M) {
 		hostChild(path)
 		return
 	}
+	testbin.WatchHeap(4 << 30)
 	os.Exit(m.Run())
 }
 

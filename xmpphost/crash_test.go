@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mobilua/mobilua/host"
+	"github.com/mobilua/mobilua/internal/testbin"
 )
 
 // The crash tests run each host in its own OS process (this test binary,
@@ -26,6 +27,7 @@ func TestMain(m *testing.M) {
 	if c := os.Getenv("MOBILUA_XMPP_CHILD"); c != "" {
 		os.Exit(hostChild(c))
 	}
+	testbin.WatchHeap(4 << 30)
 	os.Exit(m.Run())
 }
 

@@ -1,16 +1,21 @@
 // Package testbin builds the mobilua command once per test binary and
-// runs it, for the tests that use it as a user does: as an OS process.
+// runs it, for the tests that use it as a user does: as an OS process;
+// it watches a test binary's heap (WatchHeap).
 // Only tests import it; it imports nothing of this module.
 package testbin
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
+	"runtime/metrics"
 	"sync"
 	"testing"
+	"time"
 )
 
 var (
@@ -70,4 +75,23 @@ func NeedTool(t testing.TB, format string, args ...any) {
 		t.Fatalf(format+" (MOBILUA_REQUIRE_TOOLS is set)", args...)
 	}
 	t.Skipf(format, args...)
+}
+
+// WatchHeap makes a runaway test fail with its name instead of taking
+// the machine's memory: it checks the test binary's Go heap ten times a
+// second and, past limit bytes, panics with every goroutine's stack (the
+// test functions among them). A test binary started for a package's
+// TestMain calls it; the limit is far above what its tests use.
+func WatchHeap(limit uint64) {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	go func() {
+		for {
+			time.Sleep(100 * time.Millisecond)
+			metrics.Read(s)
+			if n := s[0].Value.Uint64(); n > limit {
+				debug.SetTraceback("all")
+				panic(fmt.Sprintf("testbin.WatchHeap: the test binary's heap is %d MB, over its %d MB: a runaway test (its goroutine is below)", n>>20, limit>>20))
+			}
+		}
+	}()
 }
