@@ -11,7 +11,7 @@ FUZZN ?= 100000
 all: build
 
 build:
-	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/mobilua
+	$(GO) build -buildvcs=auto -o bin/ ./cmd/mobilua ./cmd/mobilua-full
 
 demo: build
 	./$(BIN) run examples/hello.lua

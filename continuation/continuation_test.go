@@ -126,7 +126,7 @@ func resign(b []byte) []byte {
 	if len(b) < 5 {
 		return b
 	}
-	crc := crc32.Checksum(b[:len(b)-5], castagnoli)
+	crc := crc32.Checksum(b[:len(b)-5], castagnoli())
 	binary.BigEndian.PutUint32(b[len(b)-4:], crc)
 	b[len(b)-5] = majBytes | 4
 	return b

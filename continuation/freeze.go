@@ -104,7 +104,9 @@ const (
 	fieldsFr   = 12
 )
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// castagnoli is the checksum's table, made when first needed (not at
+// every program's start).
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 // Freeze returns the continuation of p, which must be suspended: Resume
 // returned OutOfSteps or Yielded, or it has not started. It fails when the
@@ -152,7 +154,7 @@ func Freeze(p *runtime.Process) (b []byte, err error) {
 	e.process(st)
 	e.w.patchUint(tailAt, uint64(len(e.w.b)))
 	e.tail()
-	crc := crc32.Checksum(e.w.b, castagnoli)
+	crc := crc32.Checksum(e.w.b, castagnoli())
 	e.w.b = append(e.w.b, majBytes|4, byte(crc>>24), byte(crc>>16), byte(crc>>8), byte(crc))
 	return e.w.b, nil
 }

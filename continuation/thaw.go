@@ -166,7 +166,7 @@ func (d *decoder) header() error {
 		return bad("truncated (no checksum at the end)")
 	}
 	want := uint32(r.b[n-4])<<24 | uint32(r.b[n-3])<<16 | uint32(r.b[n-2])<<8 | uint32(r.b[n-1])
-	if got := crc32.Checksum(r.b[:n-5], castagnoli); got != want {
+	if got := crc32.Checksum(r.b[:n-5], castagnoli()); got != want {
 		return bad("checksum mismatch (damaged or truncated): %08x, expected %08x", got, want)
 	}
 	r.b = r.b[:n-5] // the checksum item is read

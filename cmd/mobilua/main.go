@@ -8,20 +8,22 @@
 //	mobilua console | host | client     a computation host, in the terminal or on XMPP, and its client
 //	mobilua help [COMMAND]              the commands, or one command's flags
 //
-// This package is the top of the import graph: it may import every other
-// package of the module; nothing imports it.
+// It carries what running a script needs (internal/cli) and runs
+// mobilua-full, installed beside it, for compile, build and the host's
+// commands (cli.Delegate): a Go program runs the init of every package it
+// links before main, and theirs (XMPP, TLS, the web interface, go/types)
+// tripled a script's start-up.
+//
+// This package is at the top of the import graph: nothing imports it.
 package main
 
 import (
 	"os"
 
-	"github.com/mobilua/mobilua/internal/build"
 	"github.com/mobilua/mobilua/internal/cli"
-	"github.com/mobilua/mobilua/internal/console"
 )
 
 func main() {
-	build.Register()
-	console.Register()
+	cli.Delegate()
 	os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

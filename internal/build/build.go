@@ -9,7 +9,8 @@
 // mobilua that built it has. The third-party modules come from the module
 // cache, or the network (GOPROXY) when they are not there.
 //
-// Only cmd/mobilua imports this package.
+// Only cmd/mobilua-full imports this package (cmd/mobilua runs that
+// program for its commands: cli.Delegate).
 package build
 
 import (
@@ -33,8 +34,8 @@ import (
 
 // Register adds compile and build to the command line.
 func Register() {
-	cli.Register(&cli.Command{Name: "compile", Summary: "write a script's compiled code as a Go package", Run: compileCmd})
-	cli.Register(&cli.Command{Name: "build", Summary: "build a native program that runs a script, or a mobilua with scripts' compiled code", Run: buildCmd})
+	cli.Register(cli.FullCommand("compile", compileCmd))
+	cli.Register(cli.FullCommand("build", buildCmd))
 }
 
 // Compile returns the Go source of the compiled code of the script at

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/mobilua/mobilua/runtime"
 	"github.com/mobilua/mobilua/runtime/stdlib"
@@ -22,12 +23,9 @@ import (
 )
 
 // Version is the program version: the release, and the source revision
-// the binary was built from when the build recorded it (VersionOf).
-var Version = VersionOf("0.1.0", debug.ReadBuildInfo)
-
-// releaseVersion is a tag's version, as Go records it for a build at a
-// tag.
-var releaseVersion = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+$`)
+// the binary was built from when the build recorded it (VersionOf); read
+// when asked, not at every start.
+var Version = sync.OnceValue(func() string { return VersionOf("0.1.0", debug.ReadBuildInfo) })
 
 // VersionOf is release with the commit, its date and whether the tree
 // had changes, from the build information Go records (go build in a git
@@ -38,7 +36,8 @@ func VersionOf(release string, read func() (*debug.BuildInfo, bool)) string {
 	if !ok {
 		return release
 	}
-	if v := info.Main.Version; releaseVersion.MatchString(v) {
+	// (a tag's version, as Go records it for a build at a tag)
+	if v := info.Main.Version; regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+$`).MatchString(v) {
 		release = v[1:] // (not a pseudo-version: a build between tags)
 	}
 	var rev, at, dirty string
@@ -90,7 +89,7 @@ func version(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if _, status, ok := f.ParseN(args, 0, "no arguments expected"); !ok {
 		return status
 	}
-	fmt.Fprintf(stdout, "mobilua %s (Lua 5.1)\n", Version)
+	fmt.Fprintf(stdout, "mobilua %s (Lua 5.1)\n", Version())
 	return 0
 }
 

@@ -130,6 +130,32 @@ func TestVersionOf(t *testing.T) {
 	}
 }
 
+// TestDelegate: mobilua runs mobilua-full for the commands it does not
+// carry, as the same process (its exit status is the command's), and
+// without it says where it looked.
+func TestDelegate(t *testing.T) {
+	bin := testbin.Mobilua(t)
+	dir := t.TempDir()
+	if out, errs, code := testbin.Run(dir, nil, bin, "store", "ls", filepath.Join(dir, "none.db")); code != 1 || out != "" || !strings.Contains(errs, "none.db") {
+		t.Errorf("store ls of a missing store: status %d, %q, %q", code, out, errs)
+	}
+	alone := filepath.Join(dir, "mobilua")
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(alone, data, 0o755)
+	cmd := exec.Command(alone, "host", "--help")
+	cmd.Env = append(os.Environ(), "PATH="+dir)
+	out, err := cmd.CombinedOutput()
+	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(string(out), "mobilua host: this command is in mobilua-full, which is neither beside "+alone+" nor on PATH") {
+		t.Errorf("without mobilua-full: status %d, %v, %q", code, err, out)
+	}
+	if out, _, code := testbin.Run(dir, nil, alone, "-e", "print(1 + 1)"); code != 0 || out != "2\n" {
+		t.Errorf("a script without mobilua-full: status %d, %q", code, out)
+	}
+}
+
 // TestCommandHelp: every command answers --help and help COMMAND with the
 // same help on stdout, status 0, naming each of its flags; a usage error
 // is one line and a hint, status 2; flags may follow the arguments.

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"regexp"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -237,7 +236,7 @@ func exitStatus(ok bool) int {
 }
 
 func printVersion(w io.Writer) {
-	fmt.Fprintf(w, "Mobilua %s  (Lua 5.1)\n", Version)
+	fmt.Fprintf(w, "Mobilua %s  (Lua 5.1)\n", Version())
 }
 
 // luaSession is a process the command line runs chunks in, one after
@@ -324,14 +323,17 @@ func (s *luaSession) script(l *luaLine, stdin io.Reader) (ok, frozen bool) {
 		stdlib.SetScriptDir(s.p, filepath.Dir(name))
 	}
 	return s.runFile(name, vals, func(err error) {
-		if commandLike.MatchString(name) && errors.Is(err, os.ErrNotExist) {
+		if commandLike(name) && errors.Is(err, os.ErrNotExist) {
 			fmt.Fprintf(s.stderr, "(nor is %s a command: mobilua help lists them)\n", name)
 		}
 	})
 }
 
-// commandLike is a name that may have been meant as a command.
-var commandLike = regexp.MustCompile(`^[a-z]+$`)
+// commandLike is whether name may have been meant as a command: lower
+// case letters only.
+func commandLike(name string) bool {
+	return name != "" && strings.Trim(name, "abcdefghijklmnopqrstuvwxyz") == ""
+}
 
 // interpreter is what arg's lowest index names: this program, by a path
 // that runs it again (os.execute(arg[-1] .. " x.lua")).

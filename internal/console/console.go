@@ -3,7 +3,8 @@
 // chat user has (help, step, new, run, ps, ...), and `mobilua host`, the
 // same host on an XMPP account (package xmpphost).
 //
-// Only cmd/mobilua imports this package.
+// Only cmd/mobilua-full imports this package (cmd/mobilua runs that
+// program for its commands: cli.Delegate).
 package console
 
 import (
@@ -21,11 +22,11 @@ import (
 
 // Register adds the console and host commands.
 func Register() {
-	cli.Register(&cli.Command{Name: "console", Summary: "a computation host (docs/mb.md) driven from the terminal", Run: run})
-	cli.Register(&cli.Command{Name: "host", Summary: "the computation host on an XMPP account", Run: hostCmd})
-	cli.Register(&cli.Command{Name: "client", Summary: "run a script on a host over XMPP, print its output, exit with its status", Run: clientCmd})
-	cli.Register(&cli.Command{Name: "servers", Summary: "the computation servers a directory lists, with their load and round trip", Run: serversCmd})
-	cli.Register(&cli.Command{Name: "store", Summary: "an operator's look into a host's store: ls, show, rm, check, salvage", Run: storeCmd})
+	cli.Register(cli.FullCommand("console", run))
+	cli.Register(cli.FullCommand("host", hostCmd))
+	cli.Register(cli.FullCommand("client", clientCmd))
+	cli.Register(cli.FullCommand("servers", serversCmd))
+	cli.Register(cli.FullCommand("store", storeCmd))
 }
 
 type printer struct {

@@ -47,7 +47,7 @@ func startWeb(w *webFlags, h *host.Host, log *slog.Logger, stdout io.Writer) (st
 		}
 		url = scheme + "://" + ln.Addr().String()
 	}
-	srv, err := webhost.New(h, webhost.Config{BaseURL: url, CertFile: *w.cert, KeyFile: *w.key, Version: cli.Version, Log: log})
+	srv, err := webhost.New(h, webhost.Config{BaseURL: url, CertFile: *w.cert, KeyFile: *w.key, Version: cli.Version(), Log: log})
 	if err != nil {
 		ln.Close()
 		return nil, err

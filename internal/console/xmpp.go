@@ -74,7 +74,7 @@ from a file or MOBILUA_XMPP_PASSWORD. It stops at SIGINT or SIGTERM.`, "host --j
 	}
 	cfg.Resource = xmpphost.HostResource
 	hc.Log = log
-	hc.Version, hc.Contact = cli.Version, *acct.dir.contact
+	hc.Version, hc.Contact = cli.Version(), *acct.dir.contact
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// the transport is replaced when the connection is; the host keeps

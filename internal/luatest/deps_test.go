@@ -31,6 +31,10 @@ func TestImportDirection(t *testing.T) {
 		// the embedding API (the module's root package): a front end on
 		// the runtime, beside host, never a transport's
 		"": {"host", "xmpphost", "webhost", "internal", "cmd", "transpile/gogen"},
+		// the command that runs scripts starts without the host's and the
+		// compiler's packages (it runs cmd/mobilua-full for their commands)
+		"cmd/mobilua": {"internal/build", "internal/console", "host", "xmpphost", "webhost", "transpile/gogen",
+			"mellium.im", "go.etcd.io/bbolt", "github.com/dave/jennifer", "golang.org/x/tools", "github.com/BurntSushi/toml"},
 		// only tests import it
 		"internal/testbin": {"ir", "runtime", "transpile", "continuation", "host", "xmpphost", "cmd",
 			"internal/cli", "internal/build", "internal/console", "internal/luatest"},

@@ -25,8 +25,10 @@ var (
 	err  error
 )
 
-// Mobilua returns the path of cmd/mobilua built from this module, built
-// on the first call of the test binary (Main removes it).
+// Mobilua returns the path of cmd/mobilua built from this module, with
+// cmd/mobilua-full beside it (which it runs for the host's commands and
+// the compiler's), built on the first call of the test binary (Main
+// removes them).
 func Mobilua(t testing.TB) string {
 	t.Helper()
 	once.Do(func() {
@@ -36,7 +38,7 @@ func Mobilua(t testing.TB) string {
 			return
 		}
 		bin = filepath.Join(dir, "mobilua")
-		out, err = exec.Command("go", "build", "-o", bin, "github.com/mobilua/mobilua/cmd/mobilua").CombinedOutput()
+		out, err = exec.Command("go", "build", "-o", dir, "github.com/mobilua/mobilua/cmd/mobilua", "github.com/mobilua/mobilua/cmd/mobilua-full").CombinedOutput()
 	})
 	if err != nil {
 		t.Fatalf("building mobilua: %v\n%s", err, out)
