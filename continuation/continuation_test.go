@@ -459,3 +459,43 @@ type currentOnly struct{}
 func (currentOnly) Compile(src []byte, chunk string) (*ir.Proto, error) {
 	return transpile.Compile(src, chunk, transpile.Options{})
 }
+
+// TestManyStrings: a continuation whose string table spans several of
+// the decoder's blocks (valueList) thaws with every string and every
+// reference to one in place, and freezes again to the same bytes.
+func TestManyStrings(t *testing.T) {
+	// (the second of each pair is written as a reference to the first)
+	const src = `local t = {} for i = 1, 70000 do local s = "key" .. i t[i] = {s, s} end mb.yield()
+		local bad = 0 for i = 1, 70000 do if t[i][1] ~= "key" .. i or t[i][2] ~= t[i][1] then bad = bad + 1 end end print(bad)`
+	var out1, out2 bytes.Buffer
+	p := start(t, src, &out1)
+	b, err := Freeze(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := Thaw(b, options(&out2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b2, err := Freeze(q); err != nil || !bytes.Equal(b, b2) {
+		t.Errorf("the thawed process freezes to other bytes (%v)", err)
+	}
+	if got := finish(t, q, &out2); got != "0\n" {
+		t.Errorf("thawed: %q", got)
+	}
+}
+
+func TestValueList(t *testing.T) {
+	var l valueList
+	for i := range 100_000 {
+		l.add(runtime.Number(float64(i)))
+	}
+	for i := range l.len() {
+		if n := l.at(i).Num(); n != float64(i) {
+			t.Fatalf("at(%d) = %v", i, l.at(i))
+		}
+	}
+	if len(l.blocks[0]) != 256 || len(l.blocks) != 9 { // 256 * (2^9 - 1) >= 100,000
+		t.Errorf("%d blocks, the first of %d", len(l.blocks), len(l.blocks[0]))
+	}
+}

@@ -119,7 +119,7 @@ func Freeze(p *runtime.Process) (b []byte, err error) {
 	}
 	e := &encoder{p: p, epoch: epochs.Add(1), ids: make(map[unsafe.Pointer]uint32, 64), cache: make([]cached, 256), chunkIdx: map[*runtime.Chunk]int{}}
 	e.lists = lists.Get().(*objectLists)
-	e.queue, e.kinds = e.lists.queue[:0], e.lists.kinds[:0]
+	e.queue, e.kinds = e.lists.queue, e.lists.kinds[:0]
 	defer e.release()
 	defer func() {
 		if x := recover(); x != nil {
@@ -175,21 +175,75 @@ func (e freezeError) Error() string { return "cannot freeze: " + string(e) }
 // freeze (a host freezes often; growing them again was half of what a
 // freeze allocated).
 type objectLists struct {
-	queue []any
+	queue objQueue
 	kinds []byte
 }
 
 var lists = sync.Pool{New: func() any { return new(objectLists) }}
 
-// release gives the lists back, emptied (up to a million objects: a
-// larger heap's lists go to the collector).
+// release gives the lists back, emptied (up to a million objects' kinds:
+// a larger heap's go to the collector).
 func (e *encoder) release() {
-	if cap(e.queue) > 1<<20 {
-		return
+	e.queue.reset()
+	if cap(e.kinds) > 1<<20 {
+		e.kinds = nil
 	}
-	clear(e.queue)
-	e.lists.queue, e.lists.kinds = e.queue[:0], e.kinds[:0]
+	e.lists.queue, e.lists.kinds = e.queue, e.kinds[:0]
 	lists.Put(e.lists)
+}
+
+// objQueue holds the objects whose bodies are still to be written, first
+// numbered first, in blocks: millions of objects grow it without copying
+// what it holds (growing one slice was a third of a large freeze's time),
+// and a block whose objects are written serves again.
+type objQueue struct {
+	blocks     [][]any // the first from head on, the last up to tail
+	head, tail int
+	spare      [][]any // emptied blocks
+}
+
+const queueBlock = 4096
+
+func (q *objQueue) push(o any) {
+	if len(q.blocks) == 0 || q.tail == queueBlock {
+		var b []any
+		if n := len(q.spare); n > 0 {
+			b, q.spare = q.spare[n-1], q.spare[:n-1]
+		} else {
+			b = make([]any, queueBlock)
+		}
+		q.blocks, q.tail = append(q.blocks, b), 0
+	}
+	q.blocks[len(q.blocks)-1][q.tail] = o
+	q.tail++
+}
+
+// pop returns the first object and removes it; ok is false when there is
+// none.
+func (q *objQueue) pop() (o any, ok bool) {
+	if len(q.blocks) == 0 || len(q.blocks) == 1 && q.head == q.tail {
+		return nil, false
+	}
+	b := q.blocks[0]
+	o, b[q.head] = b[q.head], nil
+	if q.head++; q.head == queueBlock {
+		q.spare, q.blocks, q.head = append(q.spare, b), q.blocks[1:], 0
+	}
+	return o, true
+}
+
+// reset empties the queue (a freeze that failed leaves objects in it),
+// keeping up to a million objects' blocks.
+func (q *objQueue) reset() {
+	for _, b := range q.blocks {
+		clear(b)
+		q.spare = append(q.spare, b)
+	}
+	q.blocks, q.head, q.tail = nil, 0, 0
+	if len(q.spare) > 1<<20/queueBlock {
+		clear(q.spare[1<<20/queueBlock:])
+		q.spare = q.spare[:1<<20/queueBlock]
+	}
 }
 
 type encoder struct {
@@ -200,7 +254,7 @@ type encoder struct {
 	ids      map[unsafe.Pointer]uint32
 	kinds    []byte
 	natives  []string
-	queue    []any
+	queue    objQueue
 	cache    []cached
 	nstrs    uint32
 	chunks   []*runtime.Chunk
@@ -240,9 +294,9 @@ func (e *encoder) ref(o any) uint32 {
 		e.natives = append(e.natives, o.(*runtime.Userdata).Name)
 	case kNativeTab:
 		e.natives = append(e.natives, inner.NativeName(e.p, o))
-		e.queue = append(e.queue, o)
+		e.queue.push(o)
 	default:
-		e.queue = append(e.queue, o)
+		e.queue.push(o)
 	}
 	return id
 }
@@ -419,8 +473,8 @@ func (e *encoder) objects() {
 	at := len(e.w.b)
 	e.w.fixedArray(0) // the count, known at the end
 	n := 0
-	for ; n < len(e.queue); n++ {
-		o := e.queue[n]
+	for o, ok := e.queue.pop(); ok; o, ok = e.queue.pop() {
+		n++
 		switch o := o.(type) {
 		case *runtime.Table:
 			e.table(o)

@@ -105,11 +105,11 @@ func InspectLines(b []byte, opts Options) ([]Line, error) {
 	add("heap: %d objects%s", len(d.kinds), sb.String())
 	add("tables (not counting library tables): %d array slots, %d hash entries", slots, entries)
 	var sbytes int
-	for _, str := range d.strs {
-		s, _ := str.Str()
+	for i := range d.strs.len() {
+		s, _ := d.strs.at(i).Str()
 		sbytes += len(s)
 	}
-	add("shared strings: %d (%d bytes)", len(d.strs), sbytes)
+	add("shared strings: %d (%d bytes)", d.strs.len(), sbytes)
 	steps := fmt.Sprintf("steps run: %d", s.Steps)
 	if s.Budget > 0 {
 		steps += fmt.Sprintf(", budget %d per slice", s.Budget)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math"
+	"math/bits"
 	"sync"
 	"unsafe"
 
@@ -129,7 +130,7 @@ type decoder struct {
 	chunks     []*runtime.Chunk
 	kinds      []byte
 	objs       []any
-	strs       []runtime.Value            // the string table: each string boxed once
+	strs       valueList                  // the string table: each string boxed once
 	consts     []map[string]runtime.Value // the chunks' string constants
 	constMax   int                        // the longest
 	threads    []threadBody
@@ -488,8 +489,8 @@ func (d *decoder) value() runtime.Value {
 		if !ok {
 			v = runtime.String(d.str(b))
 		}
-		if len(b) >= stringRefMin(len(d.strs)) {
-			d.strs = append(d.strs, v)
+		if len(b) >= stringRefMin(d.strs.len()) {
+			d.strs.add(v)
 		}
 		return v
 	case 6:
@@ -498,11 +499,11 @@ func (d *decoder) value() runtime.Value {
 		switch t {
 		case tagStringRef:
 			i := r.uint("string reference", math.MaxUint32)
-			if i >= uint64(len(d.strs)) {
+			if i >= uint64(d.strs.len()) {
 				r.off = at
-				r.fail("string reference %d out of range (%d strings)", i, len(d.strs))
+				r.fail("string reference %d out of range (%d strings)", i, d.strs.len())
 			}
-			return d.strs[i]
+			return d.strs.at(int(i))
 		case tagObjectRef:
 			id := r.uint("object number", uint64(len(d.objs)-1))
 			v := valueOf(d.objs[id])
@@ -844,3 +845,38 @@ func (d *decoder) process() error {
 	inner.Thawed(d.p, made, d.nstr, d.strLen, weak)
 	return nil
 }
+
+// valueList is the decoder's string table: values in blocks of 256, 512,
+// 1024, ... (block k holds 256<<k), so that a continuation of millions of
+// strings appends them without copying any (growing one slice copied
+// each about four times, a fifth of thawing them) and a small one
+// allocates one small block.
+type valueList struct {
+	blocks [][]runtime.Value
+	n      int
+}
+
+const firstBlockBits = 8
+
+// block returns the block of the value i and its place in it.
+func (l *valueList) block(i int) (k, at int) {
+	j := i + 1<<firstBlockBits
+	k = bits.Len(uint(j)) - 1 - firstBlockBits
+	return k, j - 1<<(k+firstBlockBits)
+}
+
+func (l *valueList) add(v runtime.Value) {
+	k, at := l.block(l.n)
+	if k == len(l.blocks) {
+		l.blocks = append(l.blocks, make([]runtime.Value, 1<<(k+firstBlockBits)))
+	}
+	l.blocks[k][at] = v
+	l.n++
+}
+
+func (l *valueList) at(i int) runtime.Value {
+	k, at := l.block(i)
+	return l.blocks[k][at]
+}
+
+func (l *valueList) len() int { return l.n }
