@@ -50,12 +50,14 @@ fuzz:
 # Side-by-side benchmarks against lua5.1, LuaJIT and gopher-lua, then the
 # same scripts compiled ahead of time (a mobilua built with their compiled
 # code linked in) beside lua5.1: the shared suite, then the project's own
-# larger programs (bench/lua: object-heavy code as real programs are).
+# larger programs (bench/lua: object-heavy code as real programs are), and
+# the peak memory of each (scripts/bench-rss).
 bench: build bench-compiled
 	MOBILUA="$(CURDIR)/$(BIN) run" ../shared/bench/run $(BENCHFLAGS)
 	MOBILUA="$(CURDIR)/bin/mobilua-compiled run" MOBILUA_NAME=compiled ../shared/bench/run -i mobilua $(BENCHFLAGS)
 	MOBILUA="$(CURDIR)/$(BIN) run" ../shared/bench/run -d $(CURDIR)/bench/lua $(BENCHFLAGS)
 	MOBILUA="$(CURDIR)/bin/mobilua-compiled run" MOBILUA_NAME=compiled ../shared/bench/run -d $(CURDIR)/bench/lua -i mobilua $(BENCHFLAGS)
+	scripts/bench-rss ../shared/bench/lua bench/lua
 
 # Compiled code against the interpreter, run by turns on the same scripts
 # (the ratio the two runs of bench give is at the mercy of the machine's
