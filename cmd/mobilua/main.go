@@ -12,7 +12,7 @@
 // mobilua-full, installed beside it, for compile, build and the host's
 // commands (cli.Delegate): a Go program runs the init of every package it
 // links before main, and theirs (XMPP, TLS, the web interface, go/types)
-// tripled a script's start-up.
+// doubled a script's start-up.
 //
 // This package is at the top of the import graph: nothing imports it.
 package main
