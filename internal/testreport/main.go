@@ -2,7 +2,10 @@
 // prints what a plain `go test` would (each package's result, and the
 // output of the tests that failed), then how many tests passed, failed
 // and were skipped, naming the skipped ones: `make test` pipes its test
-// run through it, so a run that skipped something says so at its end.
+// run through it, so a run that skipped something says so at its end. A
+// test still running when its package failed (a timeout's panic, a test
+// binary killed) counts as failed: its output is printed with the
+// package's failure and it is named at the end, as unfinished.
 // Its exit status is 1 when a test or a package failed.
 //
 // It is a tool of the build; nothing imports it.
@@ -30,7 +33,7 @@ func main() { os.Exit(report(os.Stdin, os.Stdout)) }
 func report(in io.Reader, out io.Writer) int {
 	held := map[string][]string{} // a test's output, shown if it fails
 	var passed, failed, skipped int
-	var skips []string
+	var skips, unfinished []string
 	status := 0
 	sc := bufio.NewScanner(in)
 	sc.Buffer(nil, 16<<20)
@@ -52,6 +55,12 @@ func report(in io.Reader, out io.Writer) int {
 			}
 		case e.Test == "" && e.Action == "fail":
 			status = 1
+			for _, k := range sortedKeys(held, e.Package+" ") {
+				failed++
+				unfinished = append(unfinished, k)
+				fmt.Fprintf(out, "--- unfinished: %s (its package failed while it ran)\n%s", k, strings.Join(held[k], ""))
+				delete(held, k)
+			}
 		case e.Test == "": // a package's start, its pass
 		case e.Action == "output":
 			held[key] = append(held[key], e.Output)
@@ -74,5 +83,20 @@ func report(in io.Reader, out io.Writer) int {
 	for _, s := range skips {
 		fmt.Fprintf(out, "  skipped: %s\n", s)
 	}
+	for _, u := range unfinished {
+		fmt.Fprintf(out, "  unfinished: %s\n", u)
+	}
 	return status
+}
+
+// sortedKeys are the keys of m that begin with prefix, sorted.
+func sortedKeys(m map[string][]string, prefix string) []string {
+	var keys []string
+	for k := range m {
+		if strings.HasPrefix(k, prefix) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -34,6 +34,15 @@ func TestReport(t *testing.T) {
 `), &out); status != 1 || !strings.HasPrefix(out.String(), "r.go:1: bad\n") {
 		t.Errorf("a build failure: %d %q", status, out.String())
 	}
+	// a timeout: the running test never ends, its package fails
+	out.Reset()
+	if status := report(strings.NewReader(`{"Action":"output","Package":"h","Test":"TestHang","Output":"=== RUN   TestHang\n"}
+{"Action":"output","Package":"h","Test":"TestHang","Output":"panic: test timed out after 10m0s\n"}
+{"Action":"output","Package":"h","Output":"FAIL\th\t600.1s\n"}
+{"Action":"fail","Package":"h"}
+`), &out); status != 1 || out.String() != "FAIL\th\t600.1s\n--- unfinished: h TestHang (its package failed while it ran)\n=== RUN   TestHang\npanic: test timed out after 10m0s\ntests: 0 passed, 1 failed, 0 skipped\n  unfinished: h TestHang\n" {
+		t.Errorf("a timeout: %d %q", status, out.String())
+	}
 	out.Reset()
 	if status := report(strings.NewReader(`{"Action":"pass","Package":"q","Test":"TestA"}`+"\n"), &out); status != 0 || out.String() != "tests: 1 passed, 0 failed, 0 skipped\n" {
 		t.Errorf("a pass: %d %q", status, out.String())
