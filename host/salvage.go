@@ -9,15 +9,18 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// CheckStore reads every record, continuation and message of the store at
-// path (opened read-only) and reports what it found to w; the error says
-// where the file is damaged.
+// CheckStore checks the pages of the store at path (checkPages), reads
+// every record, continuation and message (opened read-only) and reports
+// what it found to w; the error says where the file is damaged.
 func CheckStore(path string, w io.Writer) error {
 	s, err := openBolt(path, true)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if err := s.checkPages(); err != nil {
+		return err
+	}
 	var procs, conts, mail int
 	err = s.view(func(tx *bolt.Tx) error {
 		if err := requireBuckets(tx); err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -137,6 +138,10 @@ func OpenStore(path string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkPages(); err != nil {
+		s.Close()
+		return nil, err
+	}
 	err = s.update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bMeta)
 		if err != nil {
@@ -188,6 +193,20 @@ func openBolt(path string, readOnly bool) (s *Store, err error) {
 		return nil, damaged(path, err)
 	}
 	return &Store{db: db, path: path}, nil
+}
+
+// checkPages refuses, with ErrDamaged, a file whose pages bbolt would
+// trust to its harm (checkPages in pages.go).
+func (s *Store) checkPages() error {
+	f, err := os.Open(s.path)
+	if err != nil {
+		return fmt.Errorf("store %s: %w", s.path, err)
+	}
+	defer f.Close()
+	if err := checkPages(f); err != nil {
+		return &DamagedError{s.path, err}
+	}
+	return nil
 }
 
 // damaged names bbolt's errors about a file that is not a sound

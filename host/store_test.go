@@ -203,3 +203,54 @@ func TestStoreTools(t *testing.T) {
 		t.Errorf("show after rm: %v", err)
 	}
 }
+
+// TestTrustedPageCounts: OpenStore refuses, with ErrDamaged and at once,
+// a store whose freelist page, or root page, says it spans 2^31 pages,
+// and the stores the host writes pass checkPages. bbolt frees the
+// freelist's span at the first commit, a page at a time, until it meets a
+// page already free (its panic, here); where it met none, that was a loop
+// of billions that held a host starting on the store and filled its
+// memory (TestDamagedStore, in a CI run).
+func TestTrustedPageCounts(t *testing.T) {
+	good := storeWithProcesses(t)
+	orig, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := currentMeta(f)
+	if err == nil {
+		err = checkPages(f)
+	}
+	f.Close()
+	if err != nil {
+		t.Fatalf("a sound store: %v", err)
+	}
+	for _, pg := range []uint64{m.freelist, m.root} {
+		b := append([]byte(nil), orig...)
+		binary.LittleEndian.PutUint32(b[int64(pg)*int64(m.pageSize)+12:], 1<<31)
+		path := filepath.Join(t.TempDir(), "damaged.db")
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() {
+			st, err := OpenStore(path)
+			if err == nil {
+				st.Close()
+			}
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "overflow pages pass the high-water mark") {
+				t.Errorf("page %d spanning 2^31 pages: %v", pg, err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("page %d spanning 2^31 pages: OpenStore did not return", pg)
+		}
+	}
+}
