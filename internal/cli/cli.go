@@ -5,7 +5,8 @@
 // a package so that tests can run the command in-process, and so that
 // programs made by mobilua build carry it.
 //
-// It sits at the top of the import graph with cmd/mobilua.
+// It sits at the top of the import graph with cmd/mobilua and
+// cmd/mobilua-full.
 package cli
 
 import (

@@ -23,8 +23,9 @@ type Command struct {
 // commands are the registered commands, by name.
 var commands = map[string]*Command{}
 
-// Register adds a command (cmd/mobilua adds compile, build, console,
-// host, client and store, which programs made by build do not carry).
+// Register adds a command (cmd/mobilua-full adds compile, build and the
+// host's commands, which cmd/mobilua runs it for and programs made by
+// build do not carry: FullCommand, Delegate).
 func Register(c *Command) { commands[c.Name] = c }
 
 // commandList is the commands in the order mobilua help lists them.
