@@ -17,7 +17,9 @@ import (
 // bbolt trusts those headers: a commit frees a page's whole span one page
 // at a time (a flipped overflow count of 2^31 was a loop of billions, with
 // a map entry each, in the host starting on the store), and a count past
-// the page reads past its map. OpenStore runs it before bbolt writes.
+// the page reads past its map, and one of the freelist is an allocation
+// of that many ids. A store is checked before bbolt opens it to write
+// (checkBeforeWriting).
 //
 // It reads the headers and the element arrays, and the values of bucket
 // elements, not the stored values; the layout is bbolt 1.4's (page.go,
@@ -228,22 +230,18 @@ func (c *pageWalk) freelist(id uint64) error {
 	if err != nil {
 		return err
 	}
-	at := int64(id)*c.pageSize + pageHeader
-	n := int64(count)
+	off, head, n := int64(id)*c.pageSize, int64(pageHeader), int64(count)
 	if count == 0xffff { // the count is the first id's place
-		b, err := c.read(at, 8)
+		b, err := c.read(off+head, 8)
 		if err != nil {
 			return err
 		}
-		n, at = int64(binary.LittleEndian.Uint64(b)), at+8
-		if n < 0 || n > span/8 {
-			return fmt.Errorf("freelist page %d: %d ids do not fit", id, n)
-		}
+		n, head = int64(binary.LittleEndian.Uint64(b)), head+8
 	}
-	if at-int64(id)*c.pageSize+8*n > span {
+	if n < 0 || n > (span-head)/8 {
 		return fmt.Errorf("freelist page %d: %d ids do not fit", id, n)
 	}
-	ids, err := c.read(at, int(8*n))
+	ids, err := c.read(off+head, int(8*n))
 	if err != nil {
 		return err
 	}

@@ -138,10 +138,6 @@ func OpenStore(path string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkPages(); err != nil {
-		s.Close()
-		return nil, err
-	}
 	err = s.update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bMeta)
 		if err != nil {
@@ -177,8 +173,14 @@ func OpenStore(path string) (*Store, error) {
 
 // openBolt opens the bbolt file at path (read-only to check or salvage
 // it): a file a host holds is refused at once, one that is not a sound
-// database with ErrDamaged.
+// database with ErrDamaged (to write, its pages are checked first:
+// checkBeforeWriting).
 func openBolt(path string, readOnly bool) (s *Store, err error) {
+	if !readOnly {
+		if err := checkBeforeWriting(path); err != nil {
+			return nil, err
+		}
+	}
 	defer func() {
 		if x := recover(); x != nil {
 			err = &DamagedError{path, x}
@@ -193,6 +195,23 @@ func openBolt(path string, readOnly bool) (s *Store, err error) {
 		return nil, damaged(path, err)
 	}
 	return &Store{db: db, path: path}, nil
+}
+
+// checkBeforeWriting checks the pages of the file at path (checkPages),
+// opened read-only, before bbolt opens it to write: that open reads the
+// freelist page's count of ids and allocates as many (2^40 of them was a
+// fatal out-of-memory, no panic to recover from), and a commit trusts the
+// pages' overflow counts. A file not there yet, or empty, is a new store.
+func checkBeforeWriting(path string) error {
+	if st, err := os.Stat(path); err != nil || st.Size() == 0 {
+		return nil // (bbolt says what is wrong with a path it cannot open)
+	}
+	s, err := openBolt(path, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return s.checkPages()
 }
 
 // checkPages refuses, with ErrDamaged, a file whose pages bbolt would

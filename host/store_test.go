@@ -206,7 +206,8 @@ func TestStoreTools(t *testing.T) {
 
 // TestTrustedPageCounts: OpenStore refuses, with ErrDamaged and at once,
 // a store whose freelist page, or root page, says it spans 2^31 pages,
-// and the stores the host writes pass checkPages. bbolt frees the
+// or whose freelist says it holds 2^40 ids, and the stores the host writes
+// pass checkPages. bbolt frees the
 // freelist's span at the first commit, a page at a time, until it meets a
 // page already free (its panic, here); where it met none, that was a loop
 // of billions that held a host starting on the store and filled its
@@ -229,9 +230,21 @@ func TestTrustedPageCounts(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a sound store: %v", err)
 	}
-	for _, pg := range []uint64{m.freelist, m.root} {
+	at := func(pg uint64) int64 { return int64(pg) * int64(m.pageSize) }
+	le := binary.LittleEndian
+	for _, c := range []struct {
+		what, want string
+		damage     func(b []byte)
+	}{
+		{"the freelist page spanning 2^31 pages", "overflow pages pass the high-water mark", func(b []byte) { le.PutUint32(b[at(m.freelist)+12:], 1<<31) }},
+		{"the root page spanning 2^31 pages", "overflow pages pass the high-water mark", func(b []byte) { le.PutUint32(b[at(m.root)+12:], 1<<31) }},
+		{"the freelist page holding 2^40 ids", "ids do not fit", func(b []byte) {
+			le.PutUint16(b[at(m.freelist)+10:], 0xffff) // the count is the first id's place
+			le.PutUint64(b[at(m.freelist)+16:], 1<<40)
+		}},
+	} {
 		b := append([]byte(nil), orig...)
-		binary.LittleEndian.PutUint32(b[int64(pg)*int64(m.pageSize)+12:], 1<<31)
+		c.damage(b)
 		path := filepath.Join(t.TempDir(), "damaged.db")
 		if err := os.WriteFile(path, b, 0o600); err != nil {
 			t.Fatal(err)
@@ -246,11 +259,11 @@ func TestTrustedPageCounts(t *testing.T) {
 		}()
 		select {
 		case err := <-done:
-			if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "overflow pages pass the high-water mark") {
-				t.Errorf("page %d spanning 2^31 pages: %v", pg, err)
+			if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s: %v", c.what, err)
 			}
 		case <-time.After(20 * time.Second):
-			t.Fatalf("page %d spanning 2^31 pages: OpenStore did not return", pg)
+			t.Fatalf("%s: OpenStore did not return", c.what)
 		}
 	}
 }

@@ -85,12 +85,13 @@ func runFull(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // fullPath is FullProgram beside this program, or else on PATH.
 func fullPath() (string, error) {
-	beside := filepath.Join(filepath.Dir(interpreter()), FullProgram)
+	self := interpreter()
+	beside := filepath.Join(filepath.Dir(self), FullProgram)
 	if st, err := os.Stat(beside); err == nil && !st.IsDir() {
 		return beside, nil
 	}
 	if path, err := exec.LookPath(FullProgram); err == nil {
 		return path, nil
 	}
-	return "", fmt.Errorf("this command is in %s, which is neither beside %s nor on PATH (go install github.com/mobilua/mobilua/cmd/...@latest installs both)", FullProgram, interpreter())
+	return "", fmt.Errorf("this command is in %s, which is neither beside %s nor on PATH (go install github.com/mobilua/mobilua/cmd/...@latest installs both)", FullProgram, self)
 }
