@@ -540,10 +540,9 @@ func (w *walker) thread(t *Thread) {
 			for _, v := range f.k.Freeze() {
 				w.value(v)
 			}
-			w.value(Value{o: f.gofn})
 		}
-		if f.bound == boundC {
-			w.value(Value{o: f.gofn})
+		if g := f.builtin(); g != nil {
+			w.value(Value{o: g})
 		}
 		if f.cl != nil {
 			w.value(ClosureValue(f.cl))

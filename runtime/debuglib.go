@@ -210,8 +210,8 @@ func dbGetinfo(t *Thread, a []Value) int {
 		switch {
 		case fr.cl != nil:
 			fn = Value{o: fr.cl}
-		case fr.bound == boundCont || fr.bound == boundC:
-			fn = FunctionValue(fr.gofn)
+		case fr.builtin() != nil:
+			fn = FunctionValue(fr.builtin())
 		}
 	}
 	cl, _ := fn.o.(*Closure)

@@ -335,11 +335,9 @@ func (t *Thread) image() (ThreadState, error) {
 		f := &t.frames[i]
 		fs := FrameState{Closure: f.cl, PC: f.pc, Base: f.base, Dest: f.Dest, NVar: f.nvar,
 			Bound: f.bound, Concat: f.concat, Tails: f.tails}
-		switch f.bound { // (other frames may keep a stale gofn)
-		case boundCont:
-			fs.Builtin, fs.K = f.gofn, f.k.Freeze()
-		case boundC:
-			fs.Builtin = f.gofn
+		fs.Builtin = f.builtin()
+		if f.bound == boundCont {
+			fs.K = f.k.Freeze()
 		}
 		if f.cl != nil {
 			ext = max(ext, f.base+f.cl.P.IR.MaxStack)

@@ -102,7 +102,7 @@ type Frame struct {
 	bound  Bound        // boundNone for a Lua function
 	concat int          // CONCAT in progress: 1 + its current last register
 	k      Continuation // boundCont: the builtin's state
-	gofn   *GoFunction  // boundCont: the builtin
+	gofn   *GoFunction  // boundCont, boundC: the builtin (Frame.builtin)
 	// tails counts the tail calls this frame replaced (lua5.1's
 	// ci->tailcalls): levels of their own below it, "(tail call)"
 	tails int
@@ -562,6 +562,16 @@ func (p *Process) callProtected(th *Thread, f *GoFunction, nargs int, d Dest) st
 	s[fn+1], s[fn+2] = h, fv
 	th.frames = append(th.frames, Frame{Dest: d, bound: boundXpcall})
 	return p.callAt(th, 0, Dest{Fn: fn + 2, NRes: -1, Mode: modeBoundary})
+}
+
+// builtin is the builtin of a frame that stands for one (a resumable
+// builtin's, boundCont, or a builtin's level, boundC), or nil: other
+// frames may keep a stale gofn.
+func (f *Frame) builtin() *GoFunction {
+	if f.bound == boundCont || f.bound == boundC {
+		return f.gofn
+	}
+	return nil
 }
 
 // pushBuiltinLevel pushes the level of builtin g (boundC), which the
