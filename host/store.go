@@ -187,7 +187,11 @@ func openBolt(path string, readOnly bool) (s *Store, err error) {
 		}
 	}()
 	defer panicOnFault()()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: readOnly, Timeout: 100 * time.Millisecond})
+	opts := &bolt.Options{ReadOnly: readOnly, Timeout: 100 * time.Millisecond}
+	if !readOnly {
+		opts.InitialMmapSize = mmapSize
+	}
+	db, err := bolt.Open(path, 0o600, opts)
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("store %s is in use by another host (or mobilua store command)", path)
 	}
@@ -196,6 +200,14 @@ func openBolt(path string, readOnly bool) (s *Store, err error) {
 	}
 	return &Store{db: db, path: path}, nil
 }
+
+// mmapSize is the address space a store opened to write maps at first
+// (bbolt's InitialMmapSize; pages are read from it only as the file has
+// them). bbolt maps the file again when it outgrows its map, under the
+// writing transaction, and copies every key and value that transaction
+// holds out of the old map first: with a map of the file's size, a 100
+// MB continuation arriving was copied once more at each doubling.
+const mmapSize = 1 << 30
 
 // checkBeforeWriting checks the pages of the file at path (checkPages),
 // opened read-only, before bbolt opens it to write: that open reads the
