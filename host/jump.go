@@ -18,7 +18,15 @@ type Jumper interface {
 	// It returns once that host has stored it (nil, and the PID it has
 	// there if the host said), refused it (an error), or when it did not
 	// answer (ErrNoAnswer: the host may or may not have it).
-	Jump(to, id string, rec Record, cont []byte) (pid string, err error)
+	//
+	// stored, when not nil, says when this host has stored the process
+	// as migrating: nil, or the error that kept it from being stored.
+	// Until then the transport may send what does not complete the jump
+	// (the pieces of a large continuation but the last), never what does:
+	// a process the receiver takes in is one its sender can account for
+	// after a crash. With an error the jump is not completed (and returns
+	// that error).
+	Jump(to, id string, rec Record, cont []byte, stored <-chan error) (pid string, err error)
 	// Cancel settles a jump that got no answer: the host says whether it
 	// took it in; if it had not, it refuses it from now on.
 	Cancel(to, id string) (taken bool, err error)
@@ -190,7 +198,13 @@ func (h *Host) jump(pr *proc, to string) error {
 		return err
 	}
 	pr.rec.State, pr.rec.Migration, pr.rec.MigrateTo = StateMigrating, randomID(), to
-	if err := h.store.Put(&pr.rec, cont, false); err != nil {
+	// the transport starts while the store writes: what it may send
+	// before the process is stored does not complete the jump
+	stored := make(chan error, 1)
+	sent := h.sendJump(pr, cont, stored)
+	err = h.store.Put(&pr.rec, cont, false)
+	stored <- err
+	if err != nil {
 		pr.rec.State, pr.rec.Migration, pr.rec.MigrateTo = StateRunning, "", ""
 		return err
 	}
@@ -198,7 +212,29 @@ func (h *Host) jump(pr *proc, to string) error {
 	pr.lastSave = time.Now()
 	h.failPoint(FailJumpStored)
 	h.log.Info("jump", "pid", pr.rec.PID, "owner", pr.rec.Owner, "to", to, "migration", pr.rec.Migration, "bytes", len(cont))
-	return h.finishJump(pr, cont)
+	return h.finishJump(pr, sent)
+}
+
+// sent is how a jump's sending ended: the PID the process has at the
+// other host, or why not (Jumper.Jump).
+type sent struct {
+	pid string
+	err error
+}
+
+// sendJump starts sending pr, migrating, with its continuation cont to the
+// host it migrates to (stored as in Jumper.Jump: nil when the process is
+// stored already). h.mu is held.
+func (h *Host) sendJump(pr *proc, cont []byte, stored <-chan error) <-chan sent {
+	j := h.tr.(Jumper)
+	rec, id, to := pr.rec, pr.rec.Migration, pr.rec.MigrateTo
+	rec.Travels = travelled(rec.Travels, Hop{Host: h.cfg.Name, PID: rec.PID, Left: time.Now().UTC()})
+	done := make(chan sent, 1)
+	go func() {
+		pid, err := j.Jump(to, id, rec, cont, stored)
+		done <- sent{pid, err}
+	}()
+	return done
 }
 
 // Move sends one of the caller's running processes to the peer to, at
@@ -237,14 +273,15 @@ func (h *Host) move(pr *proc) {
 	}
 }
 
-// finishJump sends a migrating process and settles the outcome. h.mu is
-// held (and released while the network is waited for).
-func (h *Host) finishJump(pr *proc, cont []byte) error {
+// finishJump waits for a migrating process's sending (sendJump) and settles
+// the outcome. h.mu is held (and released while the network is waited
+// for).
+func (h *Host) finishJump(pr *proc, sending <-chan sent) error {
 	j := h.tr.(Jumper)
-	rec, id, to := pr.rec, pr.rec.Migration, pr.rec.MigrateTo
-	rec.Travels = travelled(rec.Travels, Hop{Host: h.cfg.Name, PID: rec.PID, Left: time.Now().UTC()})
+	id, to := pr.rec.Migration, pr.rec.MigrateTo
 	h.mu.Unlock()
-	newPID, err := j.Jump(to, id, rec, cont)
+	r := <-sending
+	newPID, err := r.pid, r.err
 	taken := err == nil
 	if errors.Is(err, ErrNoAnswer) {
 		var cerr error
@@ -299,7 +336,7 @@ func (h *Host) retryJump(pr *proc, d time.Duration) {
 		if err := h.load(pr); err != nil {
 			return
 		}
-		switch err := h.finishJump(pr, cont); {
+		switch err := h.finishJump(pr, h.sendJump(pr, cont, nil)); {
 		case err == nil, errors.Is(err, errPending):
 		default:
 			pr.args = []runtime.Value{runtime.Nil, runtime.String(err.Error())}

@@ -29,15 +29,15 @@ func (l *lossy) set(mode string) { l.mu.Lock(); l.mode = mode; l.mu.Unlock() }
 
 func (l *lossy) get() string { l.mu.Lock(); defer l.mu.Unlock(); return l.mode }
 
-func (l *lossy) Jump(to, id string, rec Record, cont []byte) (string, error) {
+func (l *lossy) Jump(to, id string, rec Record, cont []byte, stored <-chan error) (string, error) {
 	switch l.get() {
 	case "drop-send", "down":
 		return "", ErrNoAnswer
 	case "drop-ack":
-		l.Memory.Jump(to, id, rec, cont)
+		l.Memory.Jump(to, id, rec, cont, stored)
 		return "", ErrNoAnswer
 	}
-	return l.Memory.Jump(to, id, rec, cont)
+	return l.Memory.Jump(to, id, rec, cont, stored)
 }
 
 func (l *lossy) Cancel(to, id string) (bool, error) {

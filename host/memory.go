@@ -68,8 +68,14 @@ func (m *Memory) Detach(name string) {
 	delete(m.hosts, name)
 }
 
-// Jump delivers a process to an attached host.
-func (m *Memory) Jump(to, id string, rec Record, cont []byte) (pid string, err error) {
+// Jump delivers a process to an attached host (once stored says the
+// sender has stored it).
+func (m *Memory) Jump(to, id string, rec Record, cont []byte, stored <-chan error) (pid string, err error) {
+	if stored != nil {
+		if err := <-stored; err != nil {
+			return "", err
+		}
+	}
 	h, err := m.peer(to)
 	if err != nil {
 		return "", err

@@ -308,7 +308,7 @@ func (h *Host) sendPart(k *proc, cont []byte) {
 			return
 		}
 		h.log.Info("jump", "pid", k.rec.PID, "owner", k.rec.Owner, "to", k.rec.MigrateTo, "migration", id, "bytes", len(cont))
-		if err := h.finishJump(k, cont); err != nil && !errors.Is(err, errPending) {
+		if err := h.finishJump(k, h.sendJump(k, cont, nil)); err != nil && !errors.Is(err, errPending) {
 			h.log.Warn("part runs here", "pid", k.rec.PID, "err", err)
 			h.enqueue(k)
 		}

@@ -160,11 +160,12 @@ type jumpMsg struct {
 // received, senders waiting for acknowledgements. (Which migrations were
 // taken in is the host's to know: Host.Received.)
 type jumps struct {
-	mu      sync.Mutex
-	peers   []string // bare JIDs allowed to send and receive processes
-	pending map[host.Migration]*incoming
-	waiting map[string]chan jumpAck
-	h       *host.Host
+	mu       sync.Mutex
+	peers    []string // bare JIDs allowed to send and receive processes
+	pending  map[host.Migration]*incoming
+	arriving int // bytes of the pieces in pending
+	waiting  map[string]chan jumpAck
+	h        *host.Host
 }
 
 type incoming struct {
@@ -173,7 +174,8 @@ type incoming struct {
 	kind        string // of the first piece: "" (a jump) or "backup"
 	sum         string
 	parts       []string
-	got         int
+	got, bytes  int         // pieces and bytes so far
+	expire      *time.Timer // forgets them when the next piece is late
 }
 
 // SetPeers sets the hosts processes may jump to and from (bare JIDs).
@@ -191,9 +193,10 @@ func (t *Transport) Peers() []string {
 }
 
 // Jump sends a process to the host to and waits until that host has
-// stored it (host.Jumper).
-func (t *Transport) Jump(to, id string, rec host.Record, cont []byte) (string, error) {
-	return t.sendPieces(to, id, "", rec, cont)
+// stored it (host.Jumper). The pieces but the last go while stored is
+// waited for.
+func (t *Transport) Jump(to, id string, rec host.Record, cont []byte, stored <-chan error) (string, error) {
+	return t.sendPieces(to, id, "", rec, cont, stored)
 }
 
 // Backup sends a copy of a process to the backup host to and waits until
@@ -202,13 +205,14 @@ func (t *Transport) Jump(to, id string, rec host.Record, cont []byte) (string, e
 func (t *Transport) Backup(_, to string, rec host.Record, cont []byte) error {
 	var idb [12]byte
 	rand.Read(idb[:])
-	_, err := t.sendPieces(to, hex.EncodeToString(idb[:]), "backup", rec, cont)
+	_, err := t.sendPieces(to, hex.EncodeToString(idb[:]), "backup", rec, cont, nil)
 	return err
 }
 
 // sendPieces sends a process to the host to in pieces, as a jump (kind
-// "") or a backup, and waits for the acknowledgement.
-func (t *Transport) sendPieces(to, id, kind string, rec host.Record, cont []byte) (string, error) {
+// "") or a backup, and waits for the acknowledgement. The last piece
+// waits for stored (when not nil): a receiver takes nothing in before it.
+func (t *Transport) sendPieces(to, id, kind string, rec host.Record, cont []byte, stored <-chan error) (string, error) {
 	if !slices.Contains(t.Peers(), to) {
 		return "", fmt.Errorf("%s is not a peer of this host", to)
 	}
@@ -229,6 +233,11 @@ func (t *Transport) sendPieces(to, id, kind string, rec host.Record, cont []byte
 		c := &jumpChunk{ID: id, Seq: i, Of: n, SHA256: hex.EncodeToString(sum[:]), Data: data[i*chunkSize : min((i+1)*chunkSize, len(data))]}
 		if i == 0 {
 			c.Record, c.Codec, c.Size, c.Kind = recordOut(rec), codec, size, kind
+		}
+		if i == n-1 && stored != nil {
+			if err := <-stored; err != nil {
+				return "", err // (the receiver drops the pieces it has: expire)
+			}
 		}
 		err := t.sendNormal(toJID, c.tokens())
 		if err != nil {
@@ -368,13 +377,18 @@ func (t *Transport) jumpHandlers() []mux.Option {
 // piece collects a piece of an incoming process; with the last one the
 // process is checked, stored and acknowledged (on another goroutine:
 // handlers must not send).
+//
+// Pieces wait at most the acknowledgement's timeout for the next one (a
+// sender gives up then, and sends from the first piece when it tries
+// again, which starts the jump over here), and at most maxArriving jumps
+// and arrivingLimit bytes wait here at a time.
 func (t *Transport) piece(from string, c *jumpChunk) {
 	j := &t.j
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	mig := host.Migration{From: from, ID: c.ID}
 	refuse := func(reason string) {
-		delete(j.pending, mig)
+		j.drop(mig)
 		go t.ack(from, c.ID, false, reason, "")
 	}
 	if !slices.Contains(j.peers, from) {
@@ -382,6 +396,13 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 		return
 	}
 	in := j.pending[mig]
+	if in != nil && c.Seq == 0 {
+		j.drop(mig) // sent again from its start
+		in = nil
+	}
+	if in == nil && c.Seq != 0 {
+		return // the rest of a jump refused or forgotten here
+	}
 	if in == nil && j.h != nil && c.Kind == "" {
 		// sent again (its acknowledgement was lost): acknowledged again,
 		// not taken in twice
@@ -391,25 +412,43 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 		}
 	}
 	if in == nil {
-		if c.Of < 1 || c.Of > maxPieces {
+		switch {
+		case c.Of < 1 || c.Of > maxPieces:
 			refuse("bad piece count")
+			return
+		case len(j.pending) >= maxArriving:
+			refuse("busy: too many processes arriving at once")
 			return
 		}
 		in = &incoming{sum: c.SHA256, parts: make([]string, c.Of)}
+		in.expire = time.AfterFunc(t.timeout(), func() {
+			j.mu.Lock()
+			defer j.mu.Unlock()
+			if j.pending[mig] == in {
+				j.drop(mig)
+			}
+		})
 		j.pending[mig] = in
 	}
 	if c.Seq < 0 || c.Seq >= len(in.parts) || c.Of != len(in.parts) || in.parts[c.Seq] != "" {
 		refuse("bad piece")
 		return
 	}
+	if j.arriving+len(c.Data) > arrivingLimit() {
+		refuse("busy: too much arriving at once")
+		return
+	}
 	in.parts[c.Seq] = c.Data
+	in.bytes += len(c.Data)
+	j.arriving += len(c.Data)
+	in.expire.Reset(t.timeout())
 	if c.Record != nil {
 		in.record, in.codec, in.size, in.kind = c.Record, c.Codec, c.Size, c.Kind
 	}
 	if in.got++; in.got < len(in.parts) {
 		return
 	}
-	delete(j.pending, mig)
+	j.drop(mig)
 	h := j.h
 	go func() {
 		// acknowledged as soon as it is stored, before it runs here
@@ -420,6 +459,25 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 			t.ack(from, c.ID, false, err.Error(), "")
 		}
 	}()
+}
+
+// maxArriving is the most jumps (and backups) whose pieces wait here at
+// a time.
+const maxArriving = 16
+
+// arrivingLimit is the most bytes of pieces that wait here at a time:
+// two of the largest continuations.
+func arrivingLimit() int { return 2 * base64.StdEncoding.EncodedLen(maxContinuation) }
+
+// drop forgets the pieces of mig that came so far. j.mu is held.
+func (j *jumps) drop(mig host.Migration) {
+	in := j.pending[mig]
+	if in == nil {
+		return
+	}
+	in.expire.Stop()
+	j.arriving -= in.bytes
+	delete(j.pending, mig)
 }
 
 // receive takes in a process whose pieces have all come: a jump, or a

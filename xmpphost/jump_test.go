@@ -2,8 +2,11 @@ package xmpphost
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"encoding/xml"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,5 +79,115 @@ func TestRecordElement(t *testing.T) {
 		if _, err := bad.record(); err == nil {
 			t.Errorf("%+v was taken", bad)
 		}
+	}
+}
+
+// TestLastPieceWaits: a jump's pieces but the last go while the sender
+// stores the process as migrating, the last one only once it is stored;
+// when the store fails the jump ends with its error and the receiver,
+// which took nothing in, forgets the pieces after the acknowledgement's
+// timeout. A jump sent again from its first piece starts over at the
+// receiver.
+func TestLastPieceWaits(t *testing.T) {
+	env := startProsody(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	a, b := env["XMPP_JID1"], env["XMPP_JID2"]
+	trA, hA := xmppHost(t, ctx, env, "1", b)
+	trB, hB := xmppHostWith(t, ctx, env, "2", func(tr *Transport, _ *host.Config) { tr.AckTimeout = 2 * time.Second }, a)
+	user := newUser(t, ctx, env, "3")
+	owner := user.s.LocalAddr().Bare().String()
+
+	// a continuation of several pieces: 60,000 random numbers
+	user.Send(a, `new local t = {} for i = 1, 6e4 do t[i] = math.random() end mb.receive()`)
+	user.waitFor(t, a+": p1")
+	user.Send(a, "run p1")
+	var cont []byte
+	for deadline := time.Now().Add(20 * time.Second); cont == nil; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("p1 was not stored waiting")
+		}
+		cont, _ = hA.Continuation(owner, "p1")
+	}
+	rec := host.Record{PID: "p1", Owner: owner, State: host.StateRunning}
+
+	// arriving is what waits at B of migration id: pieces, of how many,
+	// and all the bytes waiting there
+	arriving := func(id string) (pieces, of, bytes int) {
+		trB.j.mu.Lock()
+		defer trB.j.mu.Unlock()
+		if in := trB.j.pending[host.Migration{From: a, ID: id}]; in != nil {
+			pieces, of = in.got, len(in.parts)
+		}
+		return pieces, of, trB.j.arriving
+	}
+	// jump starts a jump and waits until all its pieces but the last are
+	// at B, and still are a moment later
+	jump := func(id string) (chan<- error, <-chan error) {
+		stored, done := make(chan error, 1), make(chan error, 1)
+		go func() {
+			_, err := trA.Jump(b, id, rec, cont, stored)
+			done <- err
+		}()
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			if got, of, _ := arriving(id); of > 2 && got == of-1 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the pieces but the last did not come before the process was stored")
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+		if got, of, _ := arriving(id); got != of-1 {
+			t.Fatalf("%d pieces of %d came before the process was stored", got, of)
+		}
+		if _, ok := hB.Received(host.Migration{From: a, ID: id}); ok {
+			t.Fatal("taken in before the sender stored it")
+		}
+		return stored, done
+	}
+
+	stored, done := jump("m1")
+	stored <- errors.New("disk full")
+	if err := <-done; err == nil || err.Error() != "disk full" {
+		t.Fatalf("the jump whose process was not stored: %v", err)
+	}
+	// sent again from its first piece, at once: taken in
+	pid, err := trA.Jump(b, "m1", rec, cont, nil)
+	if err != nil || pid == "" {
+		t.Fatalf("sent again: %q, %v", pid, err)
+	}
+	if got, ok := hB.Received(host.Migration{From: a, ID: "m1"}); !ok || got != pid {
+		t.Errorf("B has m1 as %q (%v), acknowledged as %q", got, ok, pid)
+	}
+
+	// two jumps wait at B, which takes at most two of the largest
+	// continuations' bytes: a third is refused at once
+	old := maxContinuation
+	maxContinuation = len(cont) + 1000
+	defer func() { maxContinuation = old }()
+	stored, done = jump("m2")
+	stored3, done3 := jump("m3")
+	stored4 := make(chan error, 1)
+	stored4 <- nil
+	if _, err := trA.Jump(b, "m4", rec, cont, stored4); err == nil || !strings.Contains(err.Error(), "busy: too much arriving at once") {
+		t.Errorf("a third jump at once: %v", err)
+	}
+	// not sent again: forgotten after B's timeout (2 s)
+	stored <- errors.New("disk full")
+	stored3 <- errors.New("disk full")
+	<-done
+	<-done3
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		_, of2, bytes := arriving("m2")
+		if _, of3, _ := arriving("m3"); of2 == 0 && of3 == 0 && bytes == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the pieces of a jump that stopped were kept")
+		}
+	}
+	if _, ok := hB.Received(host.Migration{From: a, ID: "m2"}); ok {
+		t.Error("m2 was taken in")
 	}
 }

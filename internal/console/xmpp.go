@@ -165,12 +165,12 @@ func (s *switchable) set(t *xmpphost.Transport) { s.cur.Store(t) }
 
 // Jump and Peers make the current connection's jumps available to the
 // host (host.Jumper).
-func (s *switchable) Jump(to, id string, rec host.Record, cont []byte) (string, error) {
+func (s *switchable) Jump(to, id string, rec host.Record, cont []byte, stored <-chan error) (string, error) {
 	t := s.cur.Load()
 	if t == nil {
 		return "", host.ErrNoAnswer
 	}
-	return t.Jump(to, id, rec, cont)
+	return t.Jump(to, id, rec, cont, stored)
 }
 
 func (s *switchable) Cancel(to, id string) (bool, error) {
