@@ -177,16 +177,20 @@ func (h *Host) Peers() []string {
 func (h *Host) Continuation(from, pid string) ([]byte, error) {
 	h.mu.Lock()
 	pr, err := h.mine(from, pid)
+	var rec Record
+	if err == nil {
+		rec = pr.rec
+	}
 	h.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
-	_, cont, err := h.store.Get(pr.rec.PID)
+	_, cont, err := h.store.Get(rec.PID)
 	if err != nil {
 		return nil, err
 	}
 	if cont == nil {
-		return nil, fmt.Errorf("%s has no stored state (it is %s)", pr.rec.PID, pr.rec.State)
+		return nil, fmt.Errorf("%s has no stored state (it is %s)", rec.PID, rec.State)
 	}
 	return cont, nil
 }

@@ -103,11 +103,11 @@ func TestLastPieceWaits(t *testing.T) {
 	user.waitFor(t, a+": p1")
 	user.Send(a, "run p1")
 	var cont []byte
-	for deadline := time.Now().Add(20 * time.Second); cont == nil; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); len(cont) < 500_000; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("p1 was not stored waiting")
 		}
-		cont, _ = hA.Continuation(owner, "p1")
+		cont, _ = hA.Continuation(owner, "p1") // (first its state before it ran)
 	}
 	rec := host.Record{PID: "p1", Owner: owner, State: host.StateRunning}
 
@@ -129,7 +129,7 @@ func TestLastPieceWaits(t *testing.T) {
 			_, err := trA.Jump(b, id, rec, cont, stored)
 			done <- err
 		}()
-		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 			if got, of, _ := arriving(id); of > 2 && got == of-1 {
 				break
 			}
