@@ -119,7 +119,7 @@ func openBase(p *Process) {
 	fns := []*GoFunction{
 		{Name: "print", kind: goCont, start: startPrint, thaw: thawPrint},
 		{Name: "type", Fn: func(t *Thread, a []Value) int {
-			t.Push(String(t.CheckAny(a, 0).TypeName()))
+			t.Push(t.CheckAny(a, 0).TypeNameValue())
 			return 1
 		}},
 		{Name: "tostring", kind: goCont, start: startTostring, thaw: thawTostring},

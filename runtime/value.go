@@ -42,6 +42,17 @@ const (
 
 var typeNames = [...]string{"nil", "boolean", "number", "string", "table", "function", "thread", "userdata"}
 
+// typeNameValues are typeNames as values, made once (type() returns them).
+var typeNameValues = func() (vs [len(typeNames)]Value) {
+	for i, n := range typeNames {
+		vs[i] = Value{o: n}
+	}
+	return
+}()
+
+// TypeNameValue is the name of v's type as a string value.
+func (v Value) TypeNameValue() Value { return typeNameValues[v.Type()] }
+
 func (t Type) String() string { return typeNames[t] }
 
 // Nil is the nil value.
@@ -64,8 +75,23 @@ func Bool(b bool) Value {
 	return False
 }
 
-// String makes a string value.
-func String(s string) Value { return Value{o: s} }
+// String makes a string value. A string of one byte is one of
+// byteStrings: made without allocating (programs that walk a string take
+// it apart a character at a time).
+func String(s string) Value {
+	if len(s) == 1 {
+		return byteStrings[s[0]]
+	}
+	return Value{o: s}
+}
+
+// byteStrings are the 256 strings of one byte, as values.
+var byteStrings = func() (vs [256]Value) {
+	for i := range vs {
+		vs[i] = Value{o: string([]byte{byte(i)})}
+	}
+	return
+}()
 
 // TableValue wraps a table.
 func TableValue(t *Table) Value { return Value{o: t} }
