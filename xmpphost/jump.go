@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -173,8 +172,8 @@ type incoming struct {
 	codec, size string // of the first piece
 	kind        string // of the first piece: "" (a jump) or "backup"
 	sum         string
-	parts       []string
-	got, bytes  int         // pieces and bytes so far
+	of, got     int         // pieces announced, pieces so far (in order)
+	payload     []byte      // what they carry, decoded
 	expire      *time.Timer // forgets them when the next piece is late
 }
 
@@ -420,7 +419,7 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 			refuse("busy: too many processes arriving at once")
 			return
 		}
-		in = &incoming{sum: c.SHA256, parts: make([]string, c.Of)}
+		in = &incoming{sum: c.SHA256, of: c.Of}
 		in.expire = time.AfterFunc(t.timeout(), func() {
 			j.mu.Lock()
 			defer j.mu.Unlock()
@@ -430,22 +429,31 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 		})
 		j.pending[mig] = in
 	}
-	if c.Seq < 0 || c.Seq >= len(in.parts) || c.Of != len(in.parts) || in.parts[c.Seq] != "" {
+	if c.Seq != in.got || c.Of != in.of {
 		refuse("bad piece")
 		return
 	}
-	if j.arriving+len(c.Data) > arrivingLimit() {
+	n := base64.StdEncoding.DecodedLen(len(c.Data))
+	if j.arriving+n > arrivingLimit() {
 		refuse("busy: too much arriving at once")
 		return
 	}
-	in.parts[c.Seq] = c.Data
-	in.bytes += len(c.Data)
-	j.arriving += len(c.Data)
+	// decoded as it comes: a piece but the last holds a multiple of 4
+	// characters, which decode by themselves
+	at := len(in.payload)
+	in.payload = slices.Grow(in.payload, n)
+	m, err := base64.StdEncoding.Decode(in.payload[at:at+n], []byte(c.Data))
+	if err != nil {
+		refuse(fmt.Sprintf("bad payload: piece %d: %v", c.Seq, err))
+		return
+	}
+	in.payload = in.payload[:at+m]
+	j.arriving += m
 	in.expire.Reset(t.timeout())
 	if c.Record != nil {
 		in.record, in.codec, in.size, in.kind = c.Record, c.Codec, c.Size, c.Kind
 	}
-	if in.got++; in.got < len(in.parts) {
+	if in.got++; in.got < in.of {
 		return
 	}
 	j.drop(mig)
@@ -465,9 +473,9 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 // a time.
 const maxArriving = 16
 
-// arrivingLimit is the most bytes of pieces that wait here at a time:
+// arrivingLimit is the most bytes that the pieces waiting here carry:
 // two of the largest continuations.
-func arrivingLimit() int { return 2 * base64.StdEncoding.EncodedLen(maxContinuation) }
+func arrivingLimit() int { return 2 * maxContinuation }
 
 // drop forgets the pieces of mig that came so far. j.mu is held.
 func (j *jumps) drop(mig host.Migration) {
@@ -476,7 +484,7 @@ func (j *jumps) drop(mig host.Migration) {
 		return
 	}
 	in.expire.Stop()
-	j.arriving -= in.bytes
+	j.arriving -= len(in.payload)
 	delete(j.pending, mig)
 }
 
@@ -486,11 +494,7 @@ func receive(h *host.Host, mig host.Migration, in *incoming, stored func(pid str
 	if h == nil {
 		return errors.New("no host here")
 	}
-	payload, err := base64.StdEncoding.DecodeString(strings.Join(in.parts, ""))
-	if err != nil {
-		return fmt.Errorf("bad payload: %v", err)
-	}
-	cont, err := unpack(payload, in.codec, in.size)
+	cont, err := unpack(in.payload, in.codec, in.size)
 	if err != nil {
 		return err
 	}

@@ -3,8 +3,8 @@ package xmpphost
 import (
 	"bytes"
 	"context"
-	"errors"
 	"encoding/xml"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -117,7 +117,7 @@ func TestLastPieceWaits(t *testing.T) {
 		trB.j.mu.Lock()
 		defer trB.j.mu.Unlock()
 		if in := trB.j.pending[host.Migration{From: a, ID: id}]; in != nil {
-			pieces, of = in.got, len(in.parts)
+			pieces, of = in.got, in.of
 		}
 		return pieces, of, trB.j.arriving
 	}
@@ -189,5 +189,19 @@ func TestLastPieceWaits(t *testing.T) {
 	}
 	if _, ok := hB.Received(host.Migration{From: a, ID: "m2"}); ok {
 		t.Error("m2 was taken in")
+	}
+
+	// a piece out of order, or one that does not decode by itself, ends
+	// its jump
+	for _, next := range []jumpChunk{{Seq: 2, Data: "AAAA"}, {Seq: 1, Data: "AA=A"}} {
+		trB.piece(a, &jumpChunk{ID: "m5", Seq: 0, Of: 3, Data: "AAAA"})
+		if got, _, _ := arriving("m5"); got != 1 {
+			t.Fatalf("the first piece of m5: %d pieces", got)
+		}
+		next.ID, next.Of = "m5", 3
+		trB.piece(a, &next)
+		if _, of, _ := arriving("m5"); of != 0 {
+			t.Errorf("piece %d %q was taken", next.Seq, next.Data)
+		}
 	}
 }
