@@ -162,7 +162,7 @@ type jumps struct {
 	mu       sync.Mutex
 	peers    []string // bare JIDs allowed to send and receive processes
 	pending  map[host.Migration]*incoming
-	arriving int // bytes of the pieces in pending
+	arriving int // bytes the pieces in pending carry (decoded)
 	waiting  map[string]chan jumpAck
 	h        *host.Host
 }
