@@ -324,6 +324,7 @@ func (t *Transport) jumpHandlers() []mux.Option {
 				if err != nil || m.Chunk == nil {
 					return err
 				}
+				t.heardFrom(m.From.Bare().String())
 				t.piece(m.From.Bare().String(), m.Chunk)
 				return nil
 			}),
@@ -359,6 +360,7 @@ func (t *Transport) jumpHandlers() []mux.Option {
 				if err != nil || m.Ack == nil {
 					return err
 				}
+				t.heardFrom(m.From.Bare().String())
 				t.j.mu.Lock()
 				ch := t.j.waiting[m.Ack.ID]
 				t.j.mu.Unlock()

@@ -18,7 +18,14 @@ import (
 // change it while other tests' hosts may still run).
 var peerEvery atomic.Int64
 
-func init() { peerEvery.Store(int64(30 * time.Second)) }
+// peerRetry is how soon a peer not found online is pinged again at
+// first, in nanoseconds (tests change it).
+var peerRetry atomic.Int64
+
+func init() {
+	peerEvery.Store(int64(30 * time.Second))
+	peerRetry.Store(int64(500 * time.Millisecond))
+}
 
 // PeerStates says what the last ping of each peer found: "online (RTT)",
 // "no answer" or why not (host.PeerWatcher; pages show it).
@@ -32,9 +39,10 @@ func (t *Transport) PeerStates() map[string]string {
 // component's domain) at once and every peerEvery, until done is closed;
 // while one is not online, again after half a second, then twice as long
 // each time up to a sixth of peerEvery (hosts start in any order: a peer
-// that starts a moment later is seen online a moment later).
+// that starts a moment later is seen online a moment later), and at once
+// when one not online is heard from (heardFrom).
 func (t *Transport) watchPeers(done <-chan struct{}) {
-	retry := 500 * time.Millisecond
+	retry := time.Duration(peerRetry.Load())
 	for {
 		states := map[string]string{}
 		every := time.Duration(peerEvery.Load())
@@ -46,7 +54,7 @@ func (t *Transport) watchPeers(done <-chan struct{}) {
 		if every < time.Duration(peerEvery.Load()) {
 			retry *= 2
 		} else {
-			retry = 500 * time.Millisecond
+			retry = time.Duration(peerRetry.Load())
 		}
 		t.mu.Lock()
 		t.peerState = states
@@ -56,6 +64,25 @@ func (t *Transport) watchPeers(done <-chan struct{}) {
 			return
 		case <-time.After(every):
 		case <-t.dir.kick:
+		}
+	}
+}
+
+// heardFrom is told of a stanza of the jump protocol from the host peer
+// (bare JID): if it is a peer and the last ping did not find it online,
+// the peers are pinged again now (a page read just after a jump to a peer
+// that logged in after this host said "offline" for seconds).
+func (t *Transport) heardFrom(peer string) {
+	if !slices.Contains(t.Peers(), peer) {
+		return // (strangers do not make this host ping)
+	}
+	t.mu.Lock()
+	online := strings.HasPrefix(t.peerState[peer], "online")
+	t.mu.Unlock()
+	if !online {
+		select {
+		case t.dir.kick <- struct{}{}:
+		default:
 		}
 	}
 }

@@ -462,3 +462,36 @@ print("message", v, from)`)
 		t.Errorf("the message: %q", got)
 	}
 }
+
+// TestPeerHeardFrom: a host that started before its peer, and would not
+// ping it again for an hour, sees it online as soon as a jump to it is
+// acknowledged (heardFrom).
+func TestPeerHeardFrom(t *testing.T) {
+	defer peerEvery.Store(peerEvery.Swap(int64(time.Hour)))
+	defer peerRetry.Store(peerRetry.Swap(int64(time.Hour)))
+	env := startProsody(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	a, b := env["XMPP_JID1"], env["XMPP_JID2"]
+	trA, _ := xmppHost(t, ctx, env, "1", b)
+	state := func() string { return trA.PeerStates()[b] }
+	for deadline := time.Now().Add(20 * time.Second); state() == ""; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the peer was not pinged")
+		}
+	}
+	if strings.HasPrefix(state(), "online") {
+		t.Fatalf("a peer not logged in yet: %q", state())
+	}
+	xmppHost(t, ctx, env, "2", a)
+	user := newUser(t, ctx, env, "3")
+	user.Send(a, `new print("jumped", mb.jump("`+b+`"))`)
+	user.waitFor(t, a+": p1")
+	user.Send(a, "run p1")
+	user.waitFor(t, "jumped\ttrue")
+	for deadline := time.Now().Add(10 * time.Second); !strings.HasPrefix(state(), "online"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("after a jump to it: %q", state())
+		}
+	}
+}
