@@ -43,6 +43,20 @@ func start(t testing.TB, src string, out io.Writer) *runtime.Process {
 	return p
 }
 
+// freezeThaw freezes p and thaws its continuation, writing to out.
+func freezeThaw(t testing.TB, p *runtime.Process, out io.Writer) ([]byte, *runtime.Process) {
+	t.Helper()
+	b, err := Freeze(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := Thaw(b, options(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, q
+}
+
 // finish resumes p to its end and returns what it printed.
 func finish(t testing.TB, p *runtime.Process, out *bytes.Buffer) string {
 	for i := 0; i < 1000; i++ {
@@ -287,14 +301,7 @@ var _ = bufio.NewWriter
 func TestYieldSurvives(t *testing.T) {
 	var out bytes.Buffer
 	p := start(t, `local r = mb.yield("prompt", 42) print("got", r)`, &out)
-	b, err := Freeze(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := Thaw(b, options(&out))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, q := freezeThaw(t, p, &out)
 	ys := q.YieldValues()
 	if q.YieldedBy() != stdlib.MbYield || len(ys) != 2 || runtime.Repr(ys[0]) != "prompt" || ys[1].Num() != 42 {
 		t.Fatalf("after thaw: yielded by %q with %v", q.YieldedBy(), ys)
@@ -469,14 +476,7 @@ func TestManyStrings(t *testing.T) {
 		local bad = 0 for i = 1, 70000 do if t[i][1] ~= "key" .. i or t[i][2] ~= t[i][1] then bad = bad + 1 end end print(bad)`
 	var out1, out2 bytes.Buffer
 	p := start(t, src, &out1)
-	b, err := Freeze(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := Thaw(b, options(&out2))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, q := freezeThaw(t, p, &out2)
 	if b2, err := Freeze(q); err != nil || !bytes.Equal(b, b2) {
 		t.Errorf("the thawed process freezes to other bytes (%v)", err)
 	}

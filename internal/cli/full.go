@@ -31,8 +31,9 @@ var fullCommands = []Command{
 	{Name: "store", Summary: "an operator's look into a host's store: ls, show, rm, check, salvage"},
 }
 
-// FullCommand is the command name of FullProgram, which run runs. It
-// panics for a name fullCommands lacks (a program's mistake, at start).
+// FullCommand is FullProgram's command called name (its summary from
+// fullCommands), run by run. It panics for a name fullCommands lacks (a
+// program's mistake, at start).
 func FullCommand(name string, run func(args []string, stdin io.Reader, stdout, stderr io.Writer) int) *Command {
 	for _, c := range fullCommands {
 		if c.Name == name {
