@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -203,5 +204,16 @@ func TestLastPieceWaits(t *testing.T) {
 		if _, of, _ := arriving("m5"); of != 0 {
 			t.Errorf("piece %d %q was taken", next.Seq, next.Data)
 		}
+	}
+
+	// at most maxArriving jumps wait at a time: the next is refused
+	for i := 0; i <= maxArriving; i++ {
+		trB.piece(a, &jumpChunk{ID: fmt.Sprintf("w%d", i), Seq: 0, Of: 2, Data: "AAAA"})
+	}
+	trB.j.mu.Lock()
+	waiting := len(trB.j.pending)
+	trB.j.mu.Unlock()
+	if _, of, _ := arriving(fmt.Sprint("w", maxArriving)); waiting != maxArriving || of != 0 {
+		t.Errorf("%d jumps wait, the one past %d with %d pieces announced", waiting, maxArriving, of)
 	}
 }
