@@ -266,7 +266,7 @@ func (p *Process) compare(th *Thread, op ir.Op, b, c Value, want int32) (bool, b
 }
 
 func (p *Process) eqMeta(b, c Value) Value {
-	if b.Type() != c.Type() {
+	if !eqByMeta(b, c) {
 		return Nil
 	}
 	m1 := p.metaOf(b, evEq)
@@ -278,6 +278,22 @@ func (p *Process) eqMeta(b, c Value) Value {
 		return m1
 	}
 	return Nil
+}
+
+// eqByMeta says whether == may ask __eq about b and c: as lua5.1's
+// luaV_equalval, only for two tables or two userdata (strings, functions
+// and threads are equal only when they are the same, whatever their
+// metatables hold).
+func eqByMeta(b, c Value) bool {
+	switch b.o.(type) {
+	case *Table:
+		_, ok := c.o.(*Table)
+		return ok
+	case *Userdata:
+		_, ok := c.o.(*Userdata)
+		return ok
+	}
+	return false
 }
 
 func (p *Process) orderMeta(b, c Value, ev event) Value {

@@ -230,3 +230,31 @@ print(select(2, pcall(ops[">"], nil, true)))
 --> =compare.lua:22: attempt to compare number with string
 --> =compare.lua:22: attempt to compare two table values
 --> =compare.lua:23: attempt to compare boolean with nil
+
+-- == asks __eq only of two tables or two userdata (lua5.1's luaV_equalval):
+-- strings, functions, threads, nil and booleans are equal only when they
+-- are the same, whatever their metatables say
+local always = function() return true end
+getmetatable("").__eq = always
+print("a" == "b", "a" ~= "b", "a" == "a")
+--> =false	true	true
+getmetatable("").__eq = nil
+local g1, g2 = function() end, function() end
+debug.setmetatable(g1, {__eq = always})
+print(g1 == g2, g1 ~= g2)
+--> =false	true
+debug.setmetatable(g1, nil)
+local c1, c2 = coroutine.create(g1), coroutine.create(g2)
+debug.setmetatable(c1, {__eq = always})
+print(c1 == c2)
+--> =false
+debug.setmetatable(c1, nil)
+debug.setmetatable(nil, {__eq = always})
+print(nil == false)
+--> =false
+debug.setmetatable(nil, nil)
+local u1, u2 = newproxy(true), newproxy(true)
+getmetatable(u1).__eq = always
+getmetatable(u2).__eq = always
+print(u1 == u2, u1 == {})
+--> =true	false
