@@ -220,6 +220,10 @@ func (p *Process) compare(th *Thread, op ir.Op, b, c Value, want int32) (bool, b
 		aux = 1
 	}
 	if op == ir.EQ {
+		if bs, ok := b.o.(string); ok { // (no __eq for strings)
+			cs, ok := c.o.(string)
+			return ok && bs == cs, false
+		}
 		if b.o == &boolTag || b.o == &numTag || c.o == &boolTag || c.o == &numTag {
 			return RawEqual(b, c), false
 		}
