@@ -194,35 +194,12 @@ func FormatNumber(f float64) string {
 	return FormatG(f, 14)
 }
 
-// FormatG formats a finite number like C's %.<prec>g.
+// FormatG formats a finite number like C's %.<prec>g: Go's 'g' format
+// is C's (the exponent's rule, trailing zeros dropped, at least two
+// digits of exponent), which TestFormatG checks against the two-pass
+// formatting this replaced.
 func FormatG(f float64, prec int) string {
-	if prec == 0 {
-		prec = 1
-	}
-	s := strconv.FormatFloat(f, 'e', prec-1, 64)
-	// s is d.ddddde±XX
-	epos := strings.LastIndexByte(s, 'e')
-	exp, _ := strconv.Atoi(s[epos+1:])
-	if exp < -4 || exp >= prec {
-		mant := s[:epos]
-		if strings.IndexByte(mant, '.') >= 0 {
-			mant = strings.TrimRight(mant, "0")
-			mant = strings.TrimSuffix(mant, ".")
-		}
-		es := s[epos+1:]
-		sign := es[0]
-		digits := es[1:]
-		if len(digits) < 2 {
-			digits = "0" + digits
-		}
-		return mant + "e" + string(sign) + digits
-	}
-	r := strconv.FormatFloat(f, 'f', prec-1-exp, 64)
-	if strings.IndexByte(r, '.') >= 0 {
-		r = strings.TrimRight(r, "0")
-		r = strings.TrimSuffix(r, ".")
-	}
-	return r
+	return strconv.FormatFloat(f, 'g', max(prec, 1), 64)
 }
 
 // ParseNumber converts a string to a number as Lua 5.1's lua_str2number
