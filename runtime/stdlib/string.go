@@ -471,9 +471,13 @@ func strFormat(t *rt.Thread, a []rt.Value) int {
 		switch conv {
 		case 'c':
 			n := t.CheckNumber(a, arg)
-			b.Add(t, pad(string([]byte{byte(int(n))}), spec))
+			b.Add(t, cString(pad(string([]byte{byte(int(n))}), spec)))
 		case 'd', 'i':
 			n := t.CheckNumber(a, arg)
+			if spec == "" { // the common %d, without building a format for fmt
+				b.Add(t, strconv.FormatInt(int64(n), 10))
+				break
+			}
 			b.Add(t, fmt.Sprintf("%"+spec+"d", int64(n)))
 		case 'o', 'u', 'x', 'X':
 			n := t.CheckNumber(a, arg)
@@ -495,10 +499,13 @@ func strFormat(t *rt.Thread, a []rt.Value) int {
 			b.Add(t, quoteString(s))
 		case 's':
 			s := t.CheckString(a, arg) // lua5.1: no __tostring here
-			if !hasPrec && len(s) >= 100 {
-				b.Add(t, s)
-			} else {
-				b.Add(t, fmt.Sprintf("%"+spec+"s", s))
+			switch {
+			case !hasPrec && len(s) >= 100:
+				b.Add(t, s) // whole, zeros and all
+			case spec == "":
+				b.Add(t, cString(s))
+			default:
+				b.Add(t, fmt.Sprintf("%"+spec+"s", cString(s)))
 			}
 		default:
 			t.Error("invalid option '%%%c' to 'format'", conv)
@@ -606,6 +613,15 @@ func formatFloat(spec string, conv byte, n float64, hasPrec bool) string {
 		return pad(s, flags+width)
 	}
 	return fmt.Sprintf("%"+spec+string(conv), n)
+}
+
+// cString is s as C's sprintf sees it or lua5.1's format keeps what
+// sprintf wrote (strlen): up to its first zero byte.
+func cString(s string) string {
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 func quoteString(s string) string {
