@@ -172,11 +172,9 @@ func openBase(p *Process) {
 			if n < 1 {
 				t.ArgError(1, "index out of range")
 			}
-			rest := append([]Value(nil), a[n:]...)
-			for _, v := range rest {
-				t.Push(v)
-			}
-			return len(rest)
+			// the results, a[n:], are the top of the stack already (as
+			// lua5.1's luaB_select returns them)
+			return len(a) - n
 		}},
 		{Name: "rawget", Fn: func(t *Thread, a []Value) int {
 			tt := t.CheckTable(a, 0)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	rt "github.com/mobilua/mobilua/runtime"
 )
@@ -17,21 +18,11 @@ func openString(p *rt.Process) {
 		}),
 		rt.NewGoFunction("sub", strSub),
 		rt.NewGoFunction("upper", func(t *rt.Thread, a []rt.Value) int {
-			t.Push(rt.String(mapBytes(t, t.CheckString(a, 0), func(c byte) byte {
-				if islower(c) {
-					return c - 32
-				}
-				return c
-			})))
+			t.Push(rt.String(caseShift(t, t.CheckString(a, 0), 'a', 'z')))
 			return 1
 		}),
 		rt.NewGoFunction("lower", func(t *rt.Thread, a []rt.Value) int {
-			t.Push(rt.String(mapBytes(t, t.CheckString(a, 0), func(c byte) byte {
-				if isupper(c) {
-					return c + 32
-				}
-				return c
-			})))
+			t.Push(rt.String(caseShift(t, t.CheckString(a, 0), 'A', 'Z')))
 			return 1
 		}),
 		rt.NewGoFunction("dump", func(t *rt.Thread, a []rt.Value) int {
@@ -114,13 +105,22 @@ func openString(p *rt.Process) {
 	p.StringMeta = meta
 }
 
-func mapBytes(t *rt.Thread, s string, f func(byte) byte) string {
+// caseShift is s with the letters from lo to hi in the other case (upper,
+// lower: ASCII, as lua5.1's toupper in the C locale), in one allocation.
+func caseShift(t *rt.Thread, s string, lo, hi byte) string {
 	t.ChargeMemory(len(s) + rt.SizeString)
-	b := []byte(s)
-	for i, c := range b {
-		b[i] = f(c)
+	if s == "" {
+		return ""
 	}
-	return string(b)
+	b := make([]byte, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= lo && c <= hi {
+			c ^= 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return unsafe.String(&b[0], len(b)) // (b is not written again)
 }
 
 func posrelat(pos, n int) int {

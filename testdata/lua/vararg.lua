@@ -49,3 +49,13 @@ local co = coroutine.wrap(keep)
 co("a", "b")
 print(co())
 --> =a,b,more
+---
+-- select: the arguments from n on, counted from the end when negative
+print(select(2, "a", "b", "c"), select(-1, "a", "b", "c"), select(4, "a", "b", "c"))
+--> =b	c
+print(select("#"), select("#", nil, nil), pcall(select, 0, 1))
+--> =0	2	false	bad argument #1 to '?' (index out of range)
+local function from2(...) return select(2, ...) end
+local t = {from2(1, 2, 3)}
+print(#t, t[1], t[2], (from2(1, 2, 3)))
+--> =2	2	3	2
