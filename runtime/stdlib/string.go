@@ -213,17 +213,24 @@ func strGmatch(t *rt.Thread, a []rt.Value) int {
 // the pattern and the position as its State (so that it freezes).
 var gmatchIterator = rt.NewGoFunction("string.gmatch_iterator", func(t *rt.Thread, _ []rt.Value) int {
 	f := t.Builtin()
-	st := rt.ReadState(f.State, 3)
-	s, pat := st.Str(), st.Str()
-	pos := st.Int(0, len(s)+1)
-	if st.Err() != nil {
-		t.Error("corrupt gmatch iterator: %v", st.Err())
-	}
 	ms, _ := f.Scratch.(*matchState)
-	if ms == nil {
+	var pos int
+	if ms != nil {
+		// the state was checked when ms was made, and only this
+		// function has written its position since
+		n, _ := rt.ToNumber(f.State[2])
+		pos = int(n)
+	} else {
+		st := rt.ReadState(f.State, 3)
+		s, pat := st.Str(), st.Str()
+		pos = st.Int(0, len(s)+1)
+		if st.Err() != nil {
+			t.Error("corrupt gmatch iterator: %v", st.Err())
+		}
 		ms = &matchState{src: s, pat: pat}
 		f.Scratch = ms
 	}
+	s := ms.src
 	ms.t = t
 	for src := pos; src <= len(s); src++ {
 		src = ms.skip(src)
