@@ -771,9 +771,9 @@ func (th *Thread) setList(ra, n, c int) {
 func (th *Thread) newClosure(cl *Closure, base, idx int) *Closure {
 	np := cl.P.Protos[idx]
 	th.p.charge(sizeClosure + 8*int64(len(np.IR.Upvals)))
-	ncl := &Closure{P: np, Env: cl.Env}
-	if n := len(np.IR.Upvals); n > 0 {
-		ncl.Upvals = make([]*Upval, n)
+	ncl := allocClosure(len(np.IR.Upvals))
+	ncl.P, ncl.Env = np, cl.Env
+	if len(np.IR.Upvals) > 0 {
 		for i, u := range np.IR.Upvals {
 			if u.InStack {
 				ncl.Upvals[i] = th.findUpval(base + u.Index)
@@ -783,6 +783,38 @@ func (th *Thread) newClosure(cl *Closure, base, idx int) *Closure {
 		}
 	}
 	return ncl
+}
+
+// allocClosure makes a closure with room for n upvalues: up to four in
+// the closure's own allocation (a function that captures a few locals
+// costs one allocation, not two).
+func allocClosure(n int) *Closure {
+	switch n {
+	case 0:
+		return &Closure{}
+	case 1:
+		x := &struct {
+			Closure
+			ups [1]*Upval
+		}{}
+		x.Upvals = x.ups[:]
+		return &x.Closure
+	case 2:
+		x := &struct {
+			Closure
+			ups [2]*Upval
+		}{}
+		x.Upvals = x.ups[:]
+		return &x.Closure
+	case 3, 4:
+		x := &struct {
+			Closure
+			ups [4]*Upval
+		}{}
+		x.Upvals = x.ups[:n]
+		return &x.Closure
+	}
+	return &Closure{Upvals: make([]*Upval, n)}
 }
 
 // vararg runs VARARG: b-1 of the frame's varargs (b 0: all, setting
