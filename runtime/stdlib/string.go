@@ -252,13 +252,14 @@ var gmatchIterator = rt.NewGoFunction("string.gmatch_iterator", func(t *rt.Threa
 // gsubState is string.gsub as a resumable builtin: a replacement
 // function runs as an ordinary call (it may yield; the budget applies).
 type gsubState struct {
-	ms       *matchState
+	ms       *matchState // &m
+	m        matchState
 	repl     rt.Value
 	maxN     int
 	p        int // where the pattern starts (after ^)
 	anchor   bool
 	s, n     int
-	b        rt.Buffer
+	b        rt.Buffer // the result up to s; while n is 0, empty (it is src[:s])
 	asked    bool
 	start, e int // the match whose replacement was asked for
 	args     []rt.Value
@@ -276,7 +277,8 @@ func startGsub(t *rt.Thread, a []rt.Value) rt.Continuation {
 	default:
 		t.ArgError(3, "string/function/table expected")
 	}
-	g := &gsubState{ms: &matchState{src: src, pat: pat, t: t}, repl: repl, maxN: len(src) + 1}
+	g := &gsubState{m: matchState{src: src, pat: pat, t: t}, repl: repl, maxN: len(src) + 1}
+	g.ms = &g.m
 	if len(a) > 3 && !a[3].IsNil() {
 		g.maxN = t.CheckInt(a, 3)
 	}
@@ -294,7 +296,8 @@ func (g *gsubState) Freeze() []rt.Value {
 func thawGsub(vals []rt.Value) (rt.Continuation, error) {
 	r := rt.ReadState(vals, 12)
 	src, pat := r.Str(), r.Str()
-	g := &gsubState{ms: &matchState{src: src, pat: pat}, repl: r.Value(), maxN: r.Int(-maxIndex, maxIndex), p: r.Int(0, 1), anchor: r.Bool()}
+	g := &gsubState{m: matchState{src: src, pat: pat}, repl: r.Value(), maxN: r.Int(-maxIndex, maxIndex), p: r.Int(0, 1), anchor: r.Bool()}
+	g.ms = &g.m
 	g.s, g.n = r.Int(0, len(src)), r.Int(0, maxIndex)
 	g.b.Add(nil, r.Str())
 	g.asked, g.start, g.e = r.Bool(), r.Int(0, len(src)), r.Int(0, len(src))
@@ -318,12 +321,15 @@ func (g *gsubState) Step(t *rt.Thread, r rt.Value) (rt.Value, []rt.Value, int) {
 		if !g.anchor {
 			// the bytes where no match can start go out as they are
 			ns := ms.skip(g.s)
-			g.b.Add(t, ms.src[g.s:ns])
+			g.keep(t, g.s, ns)
 			g.s = ns
 		}
 		ms.level, ms.depth = 0, 0
 		e := ms.match(g.s, g.p)
 		if e != -1 {
+			if g.n == 0 { // the first match: what came before it goes out
+				g.b.Add(t, ms.src[:g.s])
+			}
 			g.n++
 			if g.repl.Type() == rt.TFunction {
 				n := max(ms.level, 1)
@@ -363,7 +369,7 @@ func (g *gsubState) advance(e int) bool {
 	case e != -1 && e > g.s:
 		g.s = e
 	case g.s < len(src):
-		g.b.AddByte(g.ms.t, src[g.s])
+		g.keep(g.ms.t, g.s, g.s+1)
 		g.s++
 	default:
 		return true
@@ -371,7 +377,20 @@ func (g *gsubState) advance(e int) bool {
 	return g.anchor
 }
 
+// keep appends src[i:j], which goes out unchanged, once there was a
+// match (before, the result is src up to s: nothing to copy).
+func (g *gsubState) keep(t *rt.Thread, i, j int) {
+	if g.n > 0 {
+		g.b.Add(t, g.ms.src[i:j])
+	}
+}
+
 func (g *gsubState) finish(t *rt.Thread) (rt.Value, []rt.Value, int) {
+	if g.n == 0 { // no match: the subject itself
+		t.Push(rt.String(g.ms.src))
+		t.Push(rt.Number(0))
+		return rt.Nil, nil, 2
+	}
 	g.b.Add(t, g.ms.src[g.s:])
 	t.Push(rt.String(g.b.String()))
 	t.Push(rt.Number(float64(g.n)))

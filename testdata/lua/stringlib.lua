@@ -116,3 +116,29 @@ print(check(".")) --> =true,nil,nil,nil|true:|true::0|true::0|true,1,1,nil|true:
 print(check("%]")) --> =true,nil,nil,nil|true:|true::0|true::0|true,nil,nil,nil|true:|true:abc:0|true:abc:0|true,21,21,nil|true:]/nil|true:  key12 = (x (y)) [z<]>:1|true:  key12 = (x (y)) [z#:1|true,nil,nil,nil|true:|true:a*b^c$d:0|true:a*b^c$d:0|true,nil,nil,nil|true:|true:((a)(b)):0|true:((a)(b)):0|true,nil,nil,nil|true:|true:aaa\nbb\n\nc:0|true:aaa\nbb\n\nc:0|true,4,4,nil|true:]/nil|true:%a[<]>-:1|true:%a[#-:1
 print(check("%(")) --> =true,nil,nil,nil|true:|true::0|true::0|true,nil,nil,nil|true:|true:abc:0|true:abc:0|true,11,11,nil|true:(/nil;(/nil|true:  key12 = <(>x <(>y)) [z]:2|true:  key12 = #x #y)) [z]:2|true,nil,nil,nil|true:|true:a*b^c$d:0|true:a*b^c$d:0|true,1,1,nil|true:(/nil;(/nil;(/nil|true:<(><(>a)<(>b)):3|true:##a)(b)):2|true,nil,nil,nil|true:|true:aaa\nbb\n\nc:0|true:aaa\nbb\n\nc:0|true,nil,nil,nil|true:|true:%a[]-:0|true:%a[]-:0
 print(check("((%a))")) --> =true,nil,nil,nil|true:|true::0|true::0|true,1,1,a|true:a/a;b/b;c/c|true:<a><b><c>:3|true:##c:2|true,3,3,k|true:k/k;e/e;y/y;x/x;y/y;z/z|true:  <k><e><y>12 = (<x> (<y>)) [<z>]:6|true:  ##y12 = (x (y)) [z]:2|true,1,1,a|true:a/a;b/b;c/c;d/d|true:<a>*<b>^<c>$<d>:4|true:#*#^c$d:2|true,3,3,a|true:a/a;b/b|true:((<a>)(<b>)):2|true:((#)(#)):2|true,1,1,a|true:a/a;a/a;a/a;b/b;b/b;c/c|true:<a><a><a>\n<b><b>\n\n<c>:6|true:##a\nbb\n\nc:2|true,2,2,a|true:a/a|true:%<a>[]-:1|true:%#[]-:1
+---
+-- gsub: no match gives the subject back; the first match starts the copy
+print(string.gsub("hello world", "o", "0"))
+--> =hell0 w0rld	2
+print(string.gsub("hello", "x", "y"))
+--> =hello	0
+print(string.gsub("hello", "", "-"))
+--> =-h-e-l-l-o-	6
+print(string.gsub("hello", "l*", "L"))
+--> =LhLeLLoL	5
+print(string.gsub("abc", "^a", "A"))
+--> =Abc	1
+print(string.gsub("abc", "^b", "B"))
+--> =abc	0
+print(string.gsub("abc", "%w", "%0%0", 0))
+--> =abc	0
+print(string.gsub("abc", "%w", "%0%0", 2))
+--> =aabbc	2
+print(string.gsub("abc", "%w", function(c) return nil end))
+--> =abc	3
+print(string.gsub("abc", "%w", {a = "1"}))
+--> =1bc	3
+print(string.gsub("", "x*", "y"))
+--> =y	1
+print(string.gsub("a.b", "%.", "%%"))
+--> =a%b	1
