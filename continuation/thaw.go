@@ -313,7 +313,7 @@ func (d *decoder) shells(names []string) error {
 	n := len(d.kinds)
 	seen := map[*runtime.Table]bool{} // a library table is one object
 	d.objs = make([]any, n)
-	ni := 0
+	ni, nthreads := 0, 0
 	for i, k := range d.kinds {
 		var o any
 		switch k {
@@ -325,6 +325,7 @@ func (d *decoder) shells(names []string) error {
 			o = &runtime.Upval{}
 		case kThread:
 			o = inner.NewThread(d.p)
+			nthreads++
 		case kStateFn, kWrap:
 			o = &runtime.GoFunction{}
 		case kUserdata:
@@ -361,6 +362,7 @@ func (d *decoder) shells(names []string) error {
 	if ni != len(names) {
 		return bad("%d native names for %d natives", len(names), ni)
 	}
+	d.threads = make([]threadBody, 0, nthreads) // (appended to by thread)
 	return nil
 }
 

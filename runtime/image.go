@@ -358,8 +358,10 @@ func (t *Thread) image() (ThreadState, error) {
 const basicStack = 40
 
 // threadStackSize is the stack a thread with n slots in use is given
-// when it is thawed (as much as a new thread's, and room for a call).
-func threadStackSize(n int) int { return max(n+8, basicStack) }
+// when it is thawed: those and room for a call; it grows when it needs
+// more (thousands of suspended coroutines thawed with a new thread's
+// basicStack each were mostly empty stacks).
+func threadStackSize(n int) int { return n + 8 }
 
 // SetState fills a thread made by NewThread from s, checking that every
 // frame, index and upvalue is consistent, and binds the open upvalues to
