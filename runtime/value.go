@@ -203,8 +203,9 @@ func FormatG(f float64, prec int) string {
 }
 
 // ParseNumber converts a string to a number as Lua 5.1's lua_str2number
-// does: decimal (strtod syntax, with surrounding spaces) or hexadecimal
-// with 0x.
+// does with glibc's strtod: decimal, hexadecimal with 0x (hex floats too:
+// 0x1.8p3, 0x.8), "inf", "infinity" and "nan" in any case, each with a
+// sign, and surrounding spaces.
 func ParseNumber(s string) (float64, bool) {
 	t := strings.TrimRight(strings.TrimLeft(s, " \t\n\r\f\v"), " \t\n\r\f\v")
 	if t == "" {
@@ -217,29 +218,66 @@ func ParseNumber(s string) (float64, bool) {
 		u = u[1:]
 	}
 	if len(u) > 2 && u[0] == '0' && (u[1] == 'x' || u[1] == 'X') {
-		n, err := strconv.ParseUint(u[2:], 16, 64)
-		if err != nil {
-			return 0, false
-		}
-		f := float64(n)
-		if neg {
-			f = -f
-		}
-		return f, true
+		return parseHex(u[2:], neg)
+	}
+	switch strings.ToLower(u) {
+	case "inf", "infinity":
+		return math.Copysign(math.Inf(1), signOf(neg)), true
+	case "nan":
+		return math.Copysign(math.NaN(), signOf(neg)), true // strtod keeps the sign
 	}
 	// strtod accepts what ParseFloat accepts, minus underscores and hex
-	// floats, plus "inf"/"nan" words.
+	// floats (above)
 	for i := 0; i < len(u); i++ {
-		c := u[i]
-		if !(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-			lw := strings.ToLower(u)
-			if lw == "inf" || lw == "infinity" || lw == "nan" {
-				break
-			}
+		if c := u[i]; !(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
 			return 0, false
 		}
 	}
-	f, err := strconv.ParseFloat(t, 64)
+	return parseFloat(t)
+}
+
+// parseHex reads the digits after 0x: hexadecimal digits with a point
+// anywhere and a binary exponent p±d (strtod's syntax; Go's wants the
+// exponent, and takes underscores).
+func parseHex(u string, neg bool) (float64, bool) {
+	i, digits := 0, 0
+	for ; i < len(u) && isHex(u[i]); i++ {
+		digits++
+	}
+	if i < len(u) && u[i] == '.' {
+		for i++; i < len(u) && isHex(u[i]); i++ {
+			digits++
+		}
+	}
+	mant, exp := u[:i], "0"
+	if i < len(u) && (u[i] == 'p' || u[i] == 'P') {
+		j := i + 1
+		if j < len(u) && (u[j] == '+' || u[j] == '-') {
+			j++
+		}
+		k := j
+		for k < len(u) && u[k] >= '0' && u[k] <= '9' {
+			k++
+		}
+		if k == j {
+			return 0, false // "p" without digits: strtod stops before it
+		}
+		exp, i = u[i+1:k], k
+	}
+	if digits == 0 || i != len(u) {
+		return 0, false
+	}
+	sign := ""
+	if neg {
+		sign = "-"
+	}
+	return parseFloat(sign + "0x" + mant + "p" + exp)
+}
+
+// parseFloat is strconv.ParseFloat, out of range giving ±Inf or 0 (as
+// strtod's HUGE_VAL and underflow).
+func parseFloat(s string) (float64, bool) {
+	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
 			return f, true
@@ -247,6 +285,15 @@ func ParseNumber(s string) (float64, bool) {
 		return 0, false
 	}
 	return f, true
+}
+
+func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+
+func signOf(neg bool) float64 {
+	if neg {
+		return -1
+	}
+	return 1
 }
 
 // ToNumber converts v to a number if it is a number or a numeric string.

@@ -90,3 +90,62 @@ for i = 1, 5 do
   res[i] = ok and v or string.match(v, "attempt to .*")
 end
 print(table.concat(res, "; ")) --> =ABC; attempt to index local 'x' (a string value); ABC; attempt to call method 'upper' (a nil value); ABC
+---
+-- tonumber and arithmetic on strings read numbers as glibc's strtod: hex floats, signed nan and inf
+for _, s in ipairs{"0x1p4", "0x.8", "0x1.8", "-0x10", "0x1P-1", "0X1p+2", "0x", "0xp1", "0x1p", " 0x1p4 ", "+0x10", "0x1e", "0x.p1", "1e+", "0x1.8p1x", "0x10000000000000000", "0xffffffffffffffffff", "0x1p2000", "0x1p-2000", "-0x1p-1080",
+  "nan", "-nan", "+nan", "NaN", "-NAN", "inf", "-inf", "+Infinity", "infinity", "-infinit", "nan1", "0x_1", "0x1_0", "1_0", "0x1.", "0x.", ".", "0x1p+", "0x1.8p-1 ", "\t0xA\n", "0xG", "1e5", "1.5e-3", ".5", "5.", "- 1", "0x-1", "0x+1", "00x1", "0x0.1p4"} do
+  io.write(string.format("%-24q", s), tostring(tonumber(s)), "\n")
+end
+print("0x1p4" + 0, "0x.8" * 2, (pcall(function() return "0x1p" + 0 end)))
+--> ="0x1p4"16
+--> ="0x.8"0.5
+--> ="0x1.8"1.5
+--> ="-0x10"-16
+--> ="0x1P-1"0.5
+--> ="0X1p+2"4
+--> ="0x"nil
+--> ="0xp1"nil
+--> ="0x1p"nil
+--> =" 0x1p4 "16
+--> ="+0x10"16
+--> ="0x1e"30
+--> ="0x.p1"nil
+--> ="1e+"nil
+--> ="0x1.8p1x"nil
+--> ="0x10000000000000000"1.844674407371e+19
+--> ="0xffffffffffffffffff"4.7223664828696e+21
+--> ="0x1p2000"inf
+--> ="0x1p-2000"0
+--> ="-0x1p-1080"-0
+--> ="nan"nan
+--> ="-nan"-nan
+--> ="+nan"nan
+--> ="NaN"nan
+--> ="-NAN"-nan
+--> ="inf"inf
+--> ="-inf"-inf
+--> ="+Infinity"inf
+--> ="infinity"inf
+--> ="-infinit"nil
+--> ="nan1"nil
+--> ="0x_1"nil
+--> ="0x1_0"nil
+--> ="1_0"nil
+--> ="0x1."1
+--> ="0x."nil
+--> ="."nil
+--> ="0x1p+"nil
+--> ="0x1.8p-1 "0.75
+--> ="	0xA\
+--> ="10
+--> ="0xG"nil
+--> ="1e5"100000
+--> ="1.5e-3"0.0015
+--> =".5"0.5
+--> ="5."5
+--> ="- 1"nil
+--> ="0x-1"nil
+--> ="0x+1"nil
+--> ="00x1"nil
+--> ="0x0.1p4"1
+--> =16	1	false
