@@ -162,7 +162,7 @@ func Arith(op ir.Op, a, b float64) float64 {
 	case ir.MOD:
 		return a - math.Floor(a/b)*b
 	case ir.POW:
-		return math.Pow(a, b)
+		return Pow(a, b)
 	case ir.UNM:
 		return -a
 	}

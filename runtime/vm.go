@@ -327,7 +327,7 @@ reload:
 		case ir.POW:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			if b.o == &numTag && c.o == &numTag {
-				stack[ra] = Value{o: &numTag, n: math.Pow(b.n, c.n)}
+				stack[ra] = Value{o: &numTag, n: Pow(b.n, c.n)}
 				continue
 			}
 			topFrame(th).pc = pc

@@ -675,7 +675,7 @@ func foldArith(op string, a, b float64) (float64, bool) {
 		}
 		return a - math.Floor(a/b)*b, true
 	case "^":
-		return math.Pow(a, b), true
+		return math.Pow(a, b), true // (a NaN is not folded: its sign is runtime.Pow's)
 	}
 	return 0, false
 }

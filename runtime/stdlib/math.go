@@ -8,29 +8,37 @@ import (
 
 func num(t *rt.Thread, f float64) int { t.Push(rt.Number(f)); return 1 }
 
-func math1(name string, f func(float64) float64) *rt.GoFunction {
+// math1 is the C library's function f of one number, its NaNs as glibc
+// gives them (rt.NaNOf; posDomain: a positive one for a domain error).
+func math1(name string, f func(float64) float64, posDomain ...bool) *rt.GoFunction {
+	pos := len(posDomain) > 0 && posDomain[0]
 	return rt.NewGoFunction(name, func(t *rt.Thread, a []rt.Value) int {
-		return num(t, f(t.CheckNumber(a, 0)))
+		x := t.CheckNumber(a, 0)
+		return num(t, rt.NaNOf(f(x), x, pos))
 	})
 }
 
 func openMath(p *rt.Process) {
 	p.Register("math",
-		math1("abs", math.Abs), math1("acos", math.Acos), math1("asin", math.Asin),
+		rt.NewGoFunction("abs", func(t *rt.Thread, a []rt.Value) int { // (fabs clears a NaN's sign too)
+			return num(t, math.Abs(t.CheckNumber(a, 0)))
+		}),
+		math1("acos", math.Acos, true), math1("asin", math.Asin, true),
 		math1("atan", math.Atan), math1("ceil", math.Ceil), math1("cos", math.Cos),
 		math1("cosh", math.Cosh), math1("deg", func(x float64) float64 { return x * 180 / math.Pi }),
-		math1("exp", math.Exp), math1("floor", math.Floor), math1("log10", math.Log10),
+		math1("exp", math.Exp), math1("floor", math.Floor), math1("log10", math.Log10, true),
 		math1("rad", func(x float64) float64 { return x * math.Pi / 180 }),
 		math1("sin", math.Sin), math1("sinh", math.Sinh), math1("sqrt", math.Sqrt),
 		math1("tan", math.Tan), math1("tanh", math.Tanh), math1("log", math.Log),
 		rt.NewGoFunction("atan2", func(t *rt.Thread, a []rt.Value) int {
-			return num(t, math.Atan2(t.CheckNumber(a, 0), t.CheckNumber(a, 1)))
+			y, x := t.CheckNumber(a, 0), t.CheckNumber(a, 1)
+			return num(t, rt.NaNOf(rt.NaNOf(math.Atan2(y, x), y, false), x, false))
 		}),
 		rt.NewGoFunction("fmod", func(t *rt.Thread, a []rt.Value) int {
-			return num(t, math.Mod(t.CheckNumber(a, 0), t.CheckNumber(a, 1)))
+			return num(t, rt.Fmod(t.CheckNumber(a, 0), t.CheckNumber(a, 1)))
 		}),
 		rt.NewGoFunction("pow", func(t *rt.Thread, a []rt.Value) int {
-			return num(t, math.Pow(t.CheckNumber(a, 0), t.CheckNumber(a, 1)))
+			return num(t, rt.Pow(t.CheckNumber(a, 0), t.CheckNumber(a, 1)))
 		}),
 		rt.NewGoFunction("ldexp", func(t *rt.Thread, a []rt.Value) int {
 			return num(t, math.Ldexp(t.CheckNumber(a, 0), t.CheckInt(a, 1)))

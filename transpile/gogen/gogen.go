@@ -1074,7 +1074,7 @@ func arithExpr(op ir.Op, bv, cv *jen.Statement) *jen.Statement {
 	case ir.MOD:
 		return bv.Clone().Op("-").Qual("math", "Floor").Call(bv.Clone().Op("/").Add(cv)).Op("*").Add(cv)
 	case ir.POW:
-		return jen.Qual("math", "Pow").Call(bv, cv)
+		return rt("Pow").Call(bv, cv)
 	}
 	panic(fmt.Sprintf("gogen: %v is not arithmetic", op))
 }
