@@ -202,7 +202,7 @@ func openBase(p *Process) {
 		{Name: "setmetatable", Fn: func(t *Thread, a []Value) int {
 			tt := t.CheckTable(a, 0)
 			if len(a) < 2 || (a[1].o != nil && a[1].Table() == nil) {
-				t.TypeError(a, 1, "nil or table")
+				t.ArgError(2, "nil or table expected") // (lua5.1's luaL_argcheck: no "got")
 			}
 			if tt.meta != nil && tt.meta.GetStr("__metatable").o != nil {
 				t.Error("cannot change a protected metatable")

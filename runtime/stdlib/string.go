@@ -411,7 +411,7 @@ func addValue(ms *matchState, b *rt.Buffer, s, e int, repl rt.Value) {
 			}
 			i++
 			if i >= len(rs) {
-				b.AddByte(t, '%')
+				b.AddByte(t, 0) // lua5.1 adds the C string's terminator
 				break
 			}
 			c = rs[i]

@@ -142,3 +142,11 @@ print(string.gsub("", "x*", "y"))
 --> =y	1
 print(string.gsub("a.b", "%.", "%%"))
 --> =a%b	1
+---
+-- a replacement ending in a lone % adds the C string's terminator (lua5.1's add_s)
+local s, n = string.gsub("abc", "b", "%")
+print(#s, s:byte(2), n)
+-- setmetatable's second argument: lua5.1's message has no "got"
+print(pcall(setmetatable, {}, 1))
+--> =3	0	1
+--> =false	bad argument #2 to '?' (nil or table expected)
