@@ -422,7 +422,7 @@ func baseNext(t *Thread, a []Value) int {
 	}
 	k, v, ok := tt.Next(key)
 	if !ok {
-		t.Error("invalid key to 'next'")
+		t.Throw(String("invalid key to 'next'")) // (lua5.1's luaG_runerror in a builtin: no position)
 	}
 	if k.o == nil {
 		t.Push(Nil)

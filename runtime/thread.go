@@ -670,9 +670,16 @@ func (p *Process) switchBack(co *Thread, vals []Value, ok bool) {
 	p.deliverResults(r, w.Fn, n, w.Dest)
 }
 
+// errYieldAcross is lua_yield's error where it cannot yield: raised in
+// the builtin, it has no position (lua5.1's luaG_runerror adds one only
+// in a Lua function).
+func errYieldAcross() *Error {
+	return &Error{Value: String("attempt to yield across metamethod/C-call boundary")}
+}
+
 func (p *Process) yield(th *Thread, nargs int, d Dest) stopReason {
 	if th.resumer == nil || th.nny > 0 {
-		p.rtError(th, "attempt to yield across metamethod/C-call boundary")
+		panic(errYieldAcross())
 	}
 	vals := th.stack[d.Fn+1 : d.Fn+1+nargs]
 	th.wait = waitSite{Dest: d}
@@ -683,7 +690,7 @@ func (p *Process) yield(th *Thread, nargs int, d Dest) stopReason {
 
 func (p *Process) mbYield(th *Thread, nargs int, d Dest) stopReason {
 	if th.nny > 0 || p.nested > 0 {
-		p.rtError(th, "attempt to yield across metamethod/C-call boundary")
+		panic(errYieldAcross())
 	}
 	p.yieldv = append([]Value(nil), th.stack[d.Fn+1:d.Fn+1+nargs]...)
 	th.wait = waitSite{Dest: d}
@@ -760,7 +767,7 @@ func (t *Thread) callNested(f Value, args []Value) int {
 			if reason == stopBudget {
 				continue
 			}
-			p.rtError(t, "attempt to yield across metamethod/C-call boundary")
+			panic(errYieldAcross())
 		}
 	}
 	p.nestStop = false

@@ -40,7 +40,7 @@ const Generation = 2
 // (as loadstring names its chunks).
 func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
 	source := ShortSrc(chunk)
-	c := &compiler{source: source, gen: opts.Generation}
+	c := &compiler{source: source, errSource: errorSrc(chunk), gen: opts.Generation}
 	if c.gen <= 0 || c.gen > Generation {
 		c.gen = Generation
 	}
@@ -65,7 +65,7 @@ func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
 	last := 0
 	// each statement of the main chunk is resolved and lowered as soon
 	// as it is read
-	if err := parse(src, source, opts.File, func(s ast.Stmt) {
+	if err := parse(src, c.errSource, opts.File, func(s ast.Stmt) {
 		r.stmt(s)
 		fs.stmt(s)
 		fs.freereg = fs.nactvar()
@@ -85,10 +85,11 @@ func Compile(src []byte, chunk string, opts Options) (p *ir.Proto, err error) {
 }
 
 type compiler struct {
-	source string
-	gen    int        // the generation of code made (Options.Generation)
-	spare  []*scratch // buffers of closed functions, for the next ones
-	kept   struct {   // what closed functions keep, in blocks
+	source    string     // the chunk's name in run-time messages (ShortSrc)
+	errSource string     // and in its syntax errors (errorSrc)
+	gen       int        // the generation of code made (Options.Generation)
+	spare     []*scratch // buffers of closed functions, for the next ones
+	kept      struct {   // what closed functions keep, in blocks
 		code   block[ir.Instr]
 		lines  block[int32]
 		consts block[ir.Const]
@@ -193,7 +194,7 @@ func (c *compiler) closeFunc(fs *funcState) *ir.Proto {
 }
 
 func (fs *funcState) errorf(line int, format string, args ...any) {
-	panic(&Error{fs.c.source, line, fmt.Sprintf(format, args...)})
+	panic(&Error{fs.c.errSource, line, fmt.Sprintf(format, args...)})
 }
 
 // ---- emission

@@ -544,7 +544,7 @@ func (s *foreachState) Step(t *rt.Thread, r rt.Value) (rt.Value, []rt.Value, int
 	}
 	k, v, ok := s.tab.Next(s.key)
 	if !ok {
-		t.Error("invalid key to 'next'")
+		t.Throw(rt.String("invalid key to 'next'")) // (no position, as lua5.1's)
 	}
 	if k.IsNil() {
 		return rt.Nil, nil, 0

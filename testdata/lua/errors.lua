@@ -83,3 +83,33 @@ local ix = setmetatable({}, {__index = function(t, k) return bad(k) end})
 print(pcall(function() return ix.z end))                 --> =false	errors.lua:70: attempt to index local 't' (a nil value)
 print(pcall(load, "return 1"))                           --> =false	bad argument #1 to '?' (function expected, got string)
 print(pcall(load))                                       --> =false	bad argument #1 to '?' (function expected, got no value)
+---
+-- errors lua5.1 raises inside a builtin (luaG_runerror) carry no position
+print(pcall(coroutine.yield))
+print(pcall(next, {}, 1))
+-- chunk names in messages, cut as luaO_chunkid cuts them: to 60 bytes at run time,
+-- to 80 in syntax errors
+print(loadstring("x = = 1", "=" .. string.rep("n", 100)))
+print(loadstring("x = = 1", "@" .. string.rep("f", 100)))
+print(loadstring("x = = 1", string.rep("s", 100)))
+print(pcall(loadstring("error('rt')", "@" .. string.rep("g", 100))))
+print(pcall(loadstring("error('rt')", "=" .. string.rep("h", 100))))
+print(pcall(loadstring("error('rt')", string.rep("i", 100))))
+print(pcall(loadstring("error('rt')", string.rep("j", 43))))
+print(pcall(loadstring("error('rt')", string.rep("j", 44))))
+print(loadstring("x = = 1", string.rep("k", 63)))
+print(loadstring("x = = 1", string.rep("l", 64)))
+print(loadstring("x = = 1", "a\nb"))
+--> =false	attempt to yield across metamethod/C-call boundary
+--> =false	invalid key to 'next'
+--> =nil	nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn:1: unexpected symbol near '='
+--> =nil	...ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff:1: unexpected symbol near '='
+--> =nil	[string "sssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss..."]:1: unexpected symbol near '='
+--> =false	...gggggggggggggggggggggggggggggggggggggggggggggggggggg:1: rt
+--> =false	hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh:1: rt
+--> =false	[string "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii..."]:1: rt
+--> =false	[string "jjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjj"]:1: rt
+--> =false	[string "jjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjj..."]:1: rt
+--> =nil	[string "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"]:1: unexpected symbol near '='
+--> =nil	[string "lllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllll..."]:1: unexpected symbol near '='
+--> =nil	[string "a..."]:1: unexpected symbol near '='
