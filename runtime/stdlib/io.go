@@ -151,7 +151,7 @@ func openIO(p *rt.Process) {
 			name := t.CheckString(a, 0)
 			f, err := os.Open(name)
 			if err != nil {
-				t.Error("%s", strings.TrimPrefix(errText(err, name), ""))
+				t.ArgError(1, errText(err, name)) // (lua5.1's luaL_argerror)
 			}
 			t.Push(rt.FunctionValue(st.linesIter(&luaFile{name: name, f: f, r: bufio.NewReader(f)}, true)))
 			return 1

@@ -127,7 +127,7 @@ func osDate(t *rt.Thread, a []rt.Value) int {
 	}
 	if strings.HasPrefix(format, "!") {
 		format = format[1:]
-		tm = tm.UTC()
+		tm = tm.In(gmt)
 	} else {
 		tm = tm.Local()
 	}
@@ -153,6 +153,9 @@ func osDate(t *rt.Thread, a []rt.Value) int {
 
 var wdays = []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
 var months = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+
+// gmt is the zone of os.date("!..."): glibc's gmtime names it GMT (%Z).
+var gmt = time.FixedZone("GMT", 0)
 
 func strftime(f string, tm time.Time) string {
 	var b strings.Builder

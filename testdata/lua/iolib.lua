@@ -36,3 +36,7 @@ print(pcall(io.write, {}))
 --> =true	nil
 --> =a1 2.5
 --> =false	bad argument #1 to '?' (string expected, got table)
+---
+-- io.lines of a file that cannot be opened: an argument error, as lua5.1's
+print(pcall(io.lines, "/nonexistent/file"))
+--> =false	bad argument #1 to '?' (/nonexistent/file: No such file or directory)

@@ -57,3 +57,7 @@ print(pcall(os.time, {year = 2000}))
 --> =86400
 --> =6	number	number
 --> =false	field 'day' missing in date table
+---
+-- a UTC date's zone is GMT, as glibc's gmtime names it
+print(os.date("!%Z %z %H", 0))
+--> =GMT +0000 00
