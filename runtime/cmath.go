@@ -26,26 +26,27 @@ func NaNOf(r, x float64, posDomain bool) float64 {
 	return negNaN
 }
 
-// Pow is C's pow: x^y in Lua 5.1.
-func Pow(x, y float64) float64 {
-	r := math.Pow(x, y)
-	if r == r {
-		return r
-	}
-	return powNaN(x, y)
-}
-
-func powNaN(x, y float64) float64 {
+// NaNOf2 is NaNOf for a function of x and y: the first of them that is
+// NaN, else the default NaN.
+func NaNOf2(r, x, y float64) float64 {
 	switch {
+	case r == r:
+		return r
 	case x != x:
-		if oddInteger(y) {
-			return math.Abs(x) // (glibc's odd powers lose the sign)
-		}
 		return x
 	case y != y:
 		return y
 	}
 	return negNaN
+}
+
+// Pow is C's pow: x^y in Lua 5.1.
+func Pow(x, y float64) float64 {
+	r := math.Pow(x, y)
+	if r != r && x != x && oddInteger(y) {
+		return math.Abs(x) // (glibc's odd powers lose a NaN's sign)
+	}
+	return NaNOf2(r, x, y)
 }
 
 func oddInteger(y float64) bool {
@@ -53,16 +54,4 @@ func oddInteger(y float64) bool {
 }
 
 // Fmod is C's fmod (math.fmod).
-func Fmod(x, y float64) float64 {
-	r := math.Mod(x, y)
-	if r == r {
-		return r
-	}
-	switch {
-	case x != x:
-		return x
-	case y != y:
-		return y
-	}
-	return negNaN
-}
+func Fmod(x, y float64) float64 { return NaNOf2(math.Mod(x, y), x, y) }

@@ -773,13 +773,11 @@ func (th *Thread) newClosure(cl *Closure, base, idx int) *Closure {
 	th.p.charge(sizeClosure + 8*int64(len(np.IR.Upvals)))
 	ncl := allocClosure(len(np.IR.Upvals))
 	ncl.P, ncl.Env = np, cl.Env
-	if len(np.IR.Upvals) > 0 {
-		for i, u := range np.IR.Upvals {
-			if u.InStack {
-				ncl.Upvals[i] = th.findUpval(base + u.Index)
-			} else {
-				ncl.Upvals[i] = cl.Upvals[u.Index]
-			}
+	for i, u := range np.IR.Upvals {
+		if u.InStack {
+			ncl.Upvals[i] = th.findUpval(base + u.Index)
+		} else {
+			ncl.Upvals[i] = cl.Upvals[u.Index]
 		}
 	}
 	return ncl

@@ -32,7 +32,7 @@ func openMath(p *rt.Process) {
 		math1("tan", math.Tan), math1("tanh", math.Tanh), math1("log", math.Log),
 		rt.NewGoFunction("atan2", func(t *rt.Thread, a []rt.Value) int {
 			y, x := t.CheckNumber(a, 0), t.CheckNumber(a, 1)
-			return num(t, rt.NaNOf(rt.NaNOf(math.Atan2(y, x), y, false), x, false))
+			return num(t, rt.NaNOf2(math.Atan2(y, x), y, x))
 		}),
 		rt.NewGoFunction("fmod", func(t *rt.Thread, a []rt.Value) int {
 			return num(t, rt.Fmod(t.CheckNumber(a, 0), t.CheckNumber(a, 1)))
