@@ -94,3 +94,27 @@ print(loadstring("\27Lua\81\0"))           --> =nil	binary string: Lua bytecode 
 print(loadstring("\27Mobilua\9", "=x"))   --> =nil	x: precompiled chunk of version 9, this Mobilua reads 1
 print(loadstring("\27Mobilua\1\2=t\200", "=x"))  --> =nil	x: unexpected end in precompiled chunk
 print(loadstring("\27Mobilua\1\2=t" .. string.char(#src) .. src .. "\9\0"))  --> ~bad function index
+---
+-- require asks the searchers of package.loaders in turn (preload, Lua, C, C root); a program
+-- may add its own, and what each tried makes the message
+print(type(package.loaders), #package.loaders, type(package.loaders[1]))
+package.path, package.cpath = "", ""
+print(select(2, pcall(require, "missing.mod")))
+table.insert(package.loaders, 2, function(name)
+  if name:match("^virt") then
+    return function(n) return "virtual " .. n end
+  end
+  return "\n\tnot virtual: " .. name
+end)
+print(require("virt.a"), require("virt.a") == package.loaded["virt.a"])
+print(select(2, pcall(require, "other")))
+package.loaders = 1
+print(select(2, pcall(require, "x")))
+--> =table	4	function
+--> =module 'missing.mod' not found:
+--> =	no field package.preload['missing.mod']
+--> =virtual virt.a	true
+--> =module 'other' not found:
+--> =	no field package.preload['other']
+--> =	not virtual: other
+--> ='package.loaders' must be a table

@@ -99,3 +99,12 @@ math.randomseed(42)
 for i = 1, 3 do math.random(1000) end
 mb.yield()
 print(math.random(1000) == nxt)             --> =true
+---
+-- frozen inside a searcher of package.loaders, and inside the module it found
+table.insert(package.loaders, 1, function(name)
+  mb.yield()
+  if name == "frozen.mod" then return function(n) mb.yield() return n .. " loaded" end end
+  return "\n\tnot here"
+end)
+print(require("frozen.mod"))               --> =frozen.mod loaded
+print(select(2, pcall(require, "nothing.here")):match("not here") ~= nil) --> =true
