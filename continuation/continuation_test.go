@@ -499,3 +499,33 @@ func TestValueList(t *testing.T) {
 		t.Errorf("%d blocks, the first of %d", len(l.blocks), len(l.blocks[0]))
 	}
 }
+
+// TestLoadersTravel: package.loaders, a library table with an array part,
+// travels only when the program changed it. Unchanged, a plain process
+// thaws into a sandboxed one (which has no package library, as a host's);
+// changed (a searcher added, one removed), it comes back as it was left.
+func TestLoadersTravel(t *testing.T) {
+	var out bytes.Buffer
+	p := start(t, `mb.yield() print(package)`, &out)
+	b, err := Freeze(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := Thaw(b, Options{NewProcess: func(bool) *runtime.Process { return newProcess(&out, true) }, Cache: &ChunkCache{}})
+	if err != nil {
+		t.Fatalf("an unchanged package.loaders into a sandbox: %v", err)
+	}
+	if got := finish(t, q, &out); got != "nil\n" {
+		t.Errorf("sandboxed: %q", got)
+	}
+	out.Reset()
+	p = start(t, `table.insert(package.loaders, 1, function(n) return "\n\tmine" end)
+table.remove(package.loaders)
+table.remove(package.loaders)
+mb.yield()
+print(#package.loaders, package.loaders[4], select(2, pcall(require, "zz")):match("mine") ~= nil)`, &out)
+	_, q = freezeThaw(t, p, &out)
+	if got := finish(t, q, &out); got != "3\tnil\ttrue\n" {
+		t.Errorf("changed loaders after a thaw: %q", got)
+	}
+}

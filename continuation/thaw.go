@@ -632,8 +632,12 @@ func (d *decoder) nativeTable(t *runtime.Table) {
 	if d.fields != 3 {
 		d.r.fail("library table has %d fields, wants 3", d.fields)
 	}
+	had := t.Len()
 	for i, v := range arr {
 		t.SetInt(i+1, v)
+	}
+	for i := len(arr) + 1; i <= had; i++ { // (an array part a rehash made shorter)
+		t.SetInt(i, runtime.Nil)
 	}
 	keys := make([]runtime.Value, n)
 	vals := make([]runtime.Value, n)

@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/mobilua/mobilua/ir"
@@ -708,9 +709,13 @@ func (p *Process) SealNatives() {
 	}
 	p.sealed = p.sealed[:0]
 	p.baseMeta = map[*Table]*Table{}
+	p.baseArr = map[*Table][]Value{}
 	for _, it := range queue {
 		p.sealed = append(p.sealed, it.t)
 		p.baseMeta[it.t] = it.t.meta
+		if len(it.t.arr) > 0 {
+			p.baseArr[it.t] = slices.Clone(it.t.arr)
+		}
 		m := make(map[Value]baseValue, len(it.t.entries))
 		for _, e := range it.t.entries {
 			if e.v.o != nil {
@@ -778,7 +783,7 @@ func (p *Process) tableChanges(t *Table) (keys, vals []Value) {
 func (p *Process) changedNatives() []*Table {
 	var ts []*Table
 	for _, t := range p.sealed {
-		if len(t.arr) > 0 || t.meta != p.baseMeta[t] {
+		if !slices.EqualFunc(t.arr, p.baseArr[t], RawEqual) || t.meta != p.baseMeta[t] {
 			ts = append(ts, t)
 			continue
 		}

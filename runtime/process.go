@@ -157,7 +157,8 @@ type libBaseline struct {
 	tableNames map[*Table]string
 	base       baseline
 	baseMeta   map[*Table]*Table
-	sealed     []*Table // in the order SealNatives met them
+	baseArr    map[*Table][]Value // the array parts (package.loaders has one)
+	sealed     []*Table           // in the order SealNatives met them
 }
 
 // NewProcess makes a process with the base and coroutine libraries.
