@@ -101,6 +101,7 @@ mb.yield()
 print(math.random(1000) == nxt)             --> =true
 ---
 -- frozen inside a searcher of package.loaders, and inside the module it found
+mb = mb or {yield = function() end}
 table.insert(package.loaders, 1, function(name)
   mb.yield()
   if name == "frozen.mod" then return function(n) mb.yield() return n .. " loaded" end end
