@@ -154,7 +154,7 @@ func ExampleOptions_limits() {
 	// [string "while true do end"]:1: step limit exceeded (10000 steps)
 	// nil	nil
 	// <nil>
-	// [string "local t = {} for i = 1, 1e6 do t[i] = ("x"):..."]:1: memory limit exceeded
+	// [string "local t = {} for i = 1, 1e6 do t[i] = ("x")..."]:1: memory limit exceeded
 	// [string "local n = 0..."]:2: context deadline exceeded
 }
 
