@@ -207,11 +207,10 @@ func dbGetinfo(t *Thread, a []Value) int {
 			break
 		}
 		fr, idx = &th.frames[i], i
-		switch {
-		case fr.cl != nil:
+		if fr.cl != nil {
 			fn = Value{o: fr.cl}
-		case fr.builtin() != nil:
-			fn = FunctionValue(fr.builtin())
+		} else if g := fr.builtin(); g != nil {
+			fn = FunctionValue(g)
 		}
 	}
 	cl, _ := fn.o.(*Closure)

@@ -53,9 +53,9 @@ func OpenPackage(p *rt.Process, scriptDir string) {
 	p.RegisterNative(sentinelU.Name, sentinelU)
 	sentinel := rt.UserdataValue(sentinelU)
 	loaders := rt.NewTable(4, 0)
-	for _, f := range searchers(pkg) {
+	for i, f := range searchers(pkg) {
 		p.RegisterNative(f.Name, f)
-		loaders.SetInt(loaders.Len()+1, rt.FunctionValue(f))
+		loaders.SetInt(i+1, rt.FunctionValue(f))
 	}
 	pkg.SetStr("loaders", rt.TableValue(loaders))
 	p.Register("", rt.NewResumable("require", func(t *rt.Thread, a []rt.Value) rt.Continuation {
@@ -183,23 +183,21 @@ func (rq *requireState) Step(t *rt.Thread, r rt.Value) (rt.Value, []rt.Value, in
 		return rt.Nil, nil, 1
 	}
 	rq.args[0] = rt.String(rq.name)
-	if rq.loader.IsNil() {
+	if rq.loader.IsNil() && rq.next > 0 {
 		// what the searcher asked last said (lua5.1 keeps one result)
-		if rq.next > 0 {
-			if r.Type() == rt.TFunction {
-				rq.loader = r
-			} else if s, ok := r.Str(); ok {
-				rq.tried += s
-			}
+		if r.Type() == rt.TFunction {
+			rq.loader = r
+		} else if s, ok := r.Str(); ok {
+			rq.tried += s
 		}
-		if rq.loader.IsNil() {
-			rq.next++
-			f := rq.loaders.GetInt(rq.next)
-			if f.IsNil() {
-				t.Error("module '%s' not found:%s", rq.name, rq.tried)
-			}
-			return f, rq.args[:], rt.Call
+	}
+	if rq.loader.IsNil() { // the next searcher
+		rq.next++
+		f := rq.loaders.GetInt(rq.next)
+		if f.IsNil() {
+			t.Error("module '%s' not found:%s", rq.name, rq.tried)
 		}
+		return f, rq.args[:], rt.Call
 	}
 	if !rq.asked {
 		rq.asked = true
