@@ -187,7 +187,7 @@ func (rq *requireState) Step(t *rt.Thread, r rt.Value) (rt.Value, []rt.Value, in
 		// what the searcher asked last said (lua5.1 keeps one result)
 		if r.Type() == rt.TFunction {
 			rq.loader = r
-		} else if s, ok := r.Str(); ok {
+		} else if s, ok := rt.ToStringRaw(r); ok { // (a number too, as lua_isstring)
 			rq.tried += s
 		}
 	}

@@ -108,6 +108,8 @@ table.insert(package.loaders, 2, function(name)
 end)
 print(require("virt.a"), require("virt.a") == package.loaded["virt.a"])
 print(select(2, pcall(require, "other")))
+table.insert(package.loaders, 1, function() return 42 end)
+print(select(2, pcall(require, "other")))
 package.loaders = 1
 print(select(2, pcall(require, "x")))
 --> =table	4	function
@@ -115,6 +117,9 @@ print(select(2, pcall(require, "x")))
 --> =	no field package.preload['missing.mod']
 --> =virtual virt.a	true
 --> =module 'other' not found:
+--> =	no field package.preload['other']
+--> =	not virtual: other
+--> =module 'other' not found:42
 --> =	no field package.preload['other']
 --> =	not virtual: other
 --> ='package.loaders' must be a table
