@@ -529,3 +529,34 @@ print(#package.loaders, package.loaders[4], select(2, pcall(require, "zz")):matc
 		t.Errorf("changed loaders after a thaw: %q", got)
 	}
 }
+
+// TestStringKeys: a table's string keys are found after a thaw, in tables
+// scanned (up to 8 entries) and indexed (more), with keys added after the
+// thaw too; a continuation whose table holds a key twice is refused.
+func TestStringKeys(t *testing.T) {
+	for _, n := range []int{3, 8, 9, 12, 1000} {
+		src := fmt.Sprintf(`local t, n = {}, %d
+for i = 1, n do t[string.format("k%%04d", i)] = i end
+t[7] = "seven"
+mb.yield()
+for i = n + 1, n + 20 do t[string.format("k%%04d", i)] = i end
+local sum, found = 0, 0
+for i = 1, n + 20 do local v = t[string.format("k%%04d", i)]; if v == i then found = found + 1 end end
+for k, v in pairs(t) do sum = sum + (tonumber(v) or 0) end
+print(found, sum, t.k0000, t[7])`, n)
+		var out bytes.Buffer
+		c, p := freezeThaw(t, start(t, src, io.Discard), &out)
+		m := n + 20
+		if got, want := finish(t, p, &out), fmt.Sprintf("%d\t%d\tnil\tseven\n", m, m*(m+1)/2); got != want {
+			t.Errorf("%d keys: printed %q, want %q", n, got, want)
+		}
+		dup := bytes.Replace(c, []byte("k0002"), []byte("k0001"), 1)
+		if bytes.Equal(dup, c) {
+			t.Fatalf("%d keys: no key k0002 in the continuation", n)
+		}
+		_, err := Thaw(resign(dup), options(io.Discard))
+		if err == nil || !strings.Contains(err.Error(), "duplicate key k0001") {
+			t.Errorf("%d keys, one twice: %v, want a duplicate key", n, err)
+		}
+	}
+}

@@ -28,7 +28,7 @@ var inner = image.Runtime.(interface {
 	RestoreEntry(t *runtime.Table, k, v runtime.Value) error
 	ApplyChanges(t *runtime.Table, keys, vals []runtime.Value) error
 	LuaSizes(t *runtime.Table) ([3]int32, bool)
-	SetLuaSizes(t *runtime.Table, sizes *[3]int32) error
+	EndRestore(t *runtime.Table, sizes *[3]int32) error
 	UpvalState(u *runtime.Upval) (th *runtime.Thread, idx int, v runtime.Value)
 	SetClosed(u *runtime.Upval, v runtime.Value)
 	SetOpen(u *runtime.Upval, th *runtime.Thread, idx int)

