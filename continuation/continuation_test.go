@@ -560,3 +560,28 @@ print(found, sum, t.k0000, t[7])`, n)
 		}
 	}
 }
+
+// TestLibraryChanges: what a script changed in its libraries travels
+// (removed, replaced, added and changed fields), in a library table that
+// compacted since (its entries moved) and in one that did not.
+func TestLibraryChanges(t *testing.T) {
+	src := `string.len = nil
+math.pi = 1
+math.twice = function(x) return 2 * x end
+table.insert = table.remove
+os.time = nil
+for i = 1, 100 do os["k" .. i] = i end -- os compacts: os.time's entry goes
+for i = 1, 100 do os["k" .. i] = nil end
+mb.yield()
+print(string.len, math.pi, math.twice(4), table.insert == table.remove, os.time, os.clock ~= nil, os.k5, string.rep("a", 2))`
+	var out1, out2 bytes.Buffer
+	p := start(t, src, &out1)
+	b, q := freezeThaw(t, p, &out2)
+	if b2, err := Freeze(q); err != nil || !bytes.Equal(b, b2) {
+		t.Errorf("the thawed process freezes to other bytes (%v)", err)
+	}
+	got, want := finish(t, q, &out2), finish(t, p, &out1)
+	if got != want || want != "nil\t1\t8\ttrue\tnil\ttrue\tnil\taa\n" {
+		t.Errorf("thawed run printed %q, the original %q", got, want)
+	}
+}

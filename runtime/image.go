@@ -658,16 +658,15 @@ func (u *Upval) isBound() bool { return u.v != nil }
 
 // ---- the library baseline
 
-// A baseline is what a process's native tables held when SealNatives ran:
-// a continuation writes only how each differs from it, and the process
+// A baseTable is what a native table held when SealNatives ran: a
+// continuation writes only how the table differs from it, and the process
 // that thaws it (made by the same code, so holding the same baseline)
-// applies the changes.
-type baseline map[*Table]map[Value]baseValue
-
-// baseValue is a primitive value, or a native's name.
-type baseValue struct {
-	v      Value
-	native string
+// applies the changes. Values are the process's own (a builtin, a library
+// table): the same object means unchanged, as the same native name would.
+type baseTable struct {
+	entries []entry // a copy of the table's entries (the positions they had)
+	arr     []Value // its array part (package.loaders has one)
+	meta    *Table
 }
 
 // SealNatives makes the library state of p, as it is now, the baseline
@@ -681,7 +680,6 @@ type baseValue struct {
 // way.
 func (p *Process) SealNatives() {
 	p.tableNames = map[*Table]string{}
-	p.base = baseline{}
 	type item struct {
 		t    *Table
 		name string
@@ -723,29 +721,11 @@ func (p *Process) SealNatives() {
 		}
 	}
 	p.sealed = p.sealed[:0]
-	p.baseMeta = map[*Table]*Table{}
-	p.baseArr = map[*Table][]Value{}
+	p.base = make(map[*Table]*baseTable, len(queue))
 	for _, it := range queue {
 		p.sealed = append(p.sealed, it.t)
-		p.baseMeta[it.t] = it.t.meta
-		if len(it.t.arr) > 0 {
-			p.baseArr[it.t] = slices.Clone(it.t.arr)
-		}
-		m := make(map[Value]baseValue, len(it.t.entries))
-		for _, e := range it.t.entries {
-			if e.v.o != nil {
-				m[e.k] = p.baseValueOf(e.v)
-			}
-		}
-		p.base[it.t] = m
+		p.base[it.t] = &baseTable{entries: slices.Clone(it.t.entries), arr: slices.Clone(it.t.arr), meta: it.t.meta}
 	}
-}
-
-func (p *Process) baseValueOf(v Value) baseValue {
-	if n := p.nativeName(v.o); n != "" {
-		return baseValue{native: n}
-	}
-	return baseValue{v: v}
 }
 
 // nativeName returns the name o is registered under as a native (a
@@ -768,26 +748,68 @@ func (p *Process) nativeName(o any) string {
 	return ""
 }
 
-// tableChanges returns how the native table t differs from the baseline: the
-// entries (in traversal order, removed ones included) that are new or
-// hold another value, then the baseline's keys it no longer has, with nil.
+// tableChanges returns how the native table t differs from the baseline:
+// the entries that are new or hold another value, in traversal order (a
+// new key removed since included, for a traversal that may be passing
+// it), then the baseline's keys it no longer holds, with nil, in the
+// baseline's order (a thawed process holds them at their places: the
+// order is the same whether t compacted since or not, so a thawed process
+// freezes to the same bytes).
 func (p *Process) tableChanges(t *Table) (keys, vals []Value) {
-	base := p.base[t]
-	for _, e := range t.entries {
-		if b, ok := base[e.k]; ok && e.v.o != nil && p.baseValueOf(e.v) == b {
-			continue
-		}
-		keys, vals = append(keys, e.k), append(vals, e.v)
+	base := p.base[t].entries
+	if !samePrefix(t.entries, base) {
+		return p.tableChangesMoved(t, base)
 	}
-	var removed []Value // keys whose entry went with a compaction
-	for k := range base {
-		if _, ok := t.pos(k); !ok {
-			removed = append(removed, k)
+	// no entry moved (the table never compacted): an entry is compared
+	// with what the baseline held at its position
+	var removed []Value
+	for i, e := range t.entries {
+		switch {
+		case i < len(base) && e.v == base[i].v:
+		case i < len(base) && e.v.o == nil:
+			removed = append(removed, e.k)
+		default:
+			keys, vals = append(keys, e.k), append(vals, e.v)
 		}
 	}
-	sort.Slice(removed, func(i, j int) bool { return Repr(removed[i]) < Repr(removed[j]) }) // the map's order is random
 	for _, k := range removed {
 		keys, vals = append(keys, k), append(vals, Nil)
+	}
+	return keys, vals
+}
+
+// samePrefix reports whether entries begins with base's keys, in order.
+func samePrefix(entries, base []entry) bool {
+	if len(entries) < len(base) {
+		return false
+	}
+	for i, b := range base {
+		if entries[i].k != b.k {
+			return false
+		}
+	}
+	return true
+}
+
+// tableChangesMoved is tableChanges for a table that compacted since it
+// was sealed: its entries are found by key.
+func (p *Process) tableChangesMoved(t *Table, base []entry) (keys, vals []Value) {
+	was := make(map[Value]Value, len(base))
+	for _, b := range base {
+		if b.v.o != nil {
+			was[b.k] = b.v
+		}
+	}
+	for _, e := range t.entries {
+		v, inBase := was[e.k]
+		if !inBase || (e.v != v && e.v.o != nil) {
+			keys, vals = append(keys, e.k), append(vals, e.v)
+		}
+	}
+	for _, b := range base {
+		if at, ok := t.pos(b.k); b.v.o != nil && (!ok || t.entries[at].v.o == nil) {
+			keys, vals = append(keys, b.k), append(vals, Nil)
+		}
 	}
 	return keys, vals
 }
@@ -798,7 +820,8 @@ func (p *Process) tableChanges(t *Table) (keys, vals []Value) {
 func (p *Process) changedNatives() []*Table {
 	var ts []*Table
 	for _, t := range p.sealed {
-		if !slices.EqualFunc(t.arr, p.baseArr[t], RawEqual) || t.meta != p.baseMeta[t] {
+		b := p.base[t]
+		if !slices.EqualFunc(t.arr, b.arr, RawEqual) || t.meta != b.meta {
 			ts = append(ts, t)
 			continue
 		}

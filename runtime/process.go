@@ -155,10 +155,8 @@ type nativeState struct {
 type libBaseline struct {
 	natives    map[string]any
 	tableNames map[*Table]string
-	base       baseline
-	baseMeta   map[*Table]*Table
-	baseArr    map[*Table][]Value // the array parts (package.loaders has one)
-	sealed     []*Table           // in the order SealNatives met them
+	base       map[*Table]*baseTable
+	sealed     []*Table // in the order SealNatives met them
 }
 
 // NewProcess makes a process with the base and coroutine libraries.
