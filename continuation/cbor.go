@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // The subset of CBOR (RFC 8949) a continuation uses, written and read by
@@ -115,9 +116,7 @@ func (w *writer) null() { w.b = append(w.b, cborNull) }
 // the buffer grows in few steps.
 func (w *writer) reserve(n int) {
 	if cap(w.b)-len(w.b) < n {
-		nb := make([]byte, len(w.b), 2*cap(w.b)+n)
-		copy(nb, w.b)
-		w.b = nb
+		w.b = slices.Grow(w.b, cap(w.b)+n) // (zeroes only what is past len)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"unsafe"
 
 	"github.com/mobilua/mobilua/ir"
 )
@@ -679,7 +680,7 @@ type baseTable struct {
 // changes. Both sides of a continuation must seal processes made the same
 // way.
 func (p *Process) SealNatives() {
-	p.tableNames = map[*Table]string{}
+	p.tableNames, p.tableBits = map[*Table]string{}, 0
 	type item struct {
 		t    *Table
 		name string
@@ -693,6 +694,7 @@ func (p *Process) SealNatives() {
 			return
 		}
 		p.tableNames[t] = name
+		p.tableBits |= tableBit(t)
 		t.owner = p // the script may grow a library table too
 		p.RegisterNative(name, t)
 		queue = append(queue, item{t, name})
@@ -728,12 +730,21 @@ func (p *Process) SealNatives() {
 	}
 }
 
+// tableBit is t's bit in Process.tableBits: 6 bits of a multiplicative
+// hash of its address (addresses of tables share their low bits).
+func tableBit(t *Table) uint64 {
+	return 1 << (uint64(uintptr(unsafe.Pointer(t))) * 0x9e3779b97f4a7c15 >> 58)
+}
+
 // nativeName returns the name o is registered under as a native (a
 // builtin, a host userdata, or a library table once sealed), or "".
 func (p *Process) nativeName(o any) string {
 	var n string
 	switch o := o.(type) {
 	case *Table:
+		if p.tableBits&tableBit(o) == 0 {
+			return "" // (the test a freeze makes of every table)
+		}
 		return p.tableNames[o]
 	case *GoFunction:
 		n = o.Name

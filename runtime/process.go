@@ -155,6 +155,7 @@ type nativeState struct {
 type libBaseline struct {
 	natives    map[string]any
 	tableNames map[*Table]string
+	tableBits  uint64 // tableBit of each table in tableNames: most tables are not
 	base       map[*Table]*baseTable
 	sealed     []*Table // in the order SealNatives met them
 }
