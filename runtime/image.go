@@ -711,12 +711,15 @@ func (p *Process) SealNatives() {
 	for _, n := range names {
 		add(p.natives[n].(*Userdata).Meta, n+".meta")
 	}
+	isNew := func(t *Table) bool { _, seen := p.tableNames[t]; return t != nil && !seen } // (before a name is made)
 	for i := 0; i < len(queue); i++ {
 		it := queue[i]
-		add(it.t.meta, it.name+".meta")
+		if isNew(it.t.meta) {
+			add(it.t.meta, it.name+".meta")
+		}
 		for _, e := range it.t.entries {
 			if s, ok := e.k.o.(string); ok {
-				if sub, ok := e.v.o.(*Table); ok {
+				if sub, ok := e.v.o.(*Table); ok && isNew(sub) {
 					add(sub, it.name+"."+s)
 				}
 			}

@@ -173,10 +173,11 @@ func NewProcess() *Process {
 	return p
 }
 
-// Register sets the builtins fns as globals by their names or, when lib
-// is not empty, as fields of the global table lib (made if missing; each
-// builtin's Name becomes "lib.name"); each is a native of the process
-// (RegisterNative), which continuations name.
+// Register sets copies of the builtins fns as globals by their names or,
+// when lib is not empty, as fields of the global table lib (made if
+// missing; each copy's Name becomes "lib.name"); each is a native of the
+// process (RegisterNative), which continuations name. The process keeps
+// the copies, not fns.
 func (p *Process) Register(lib string, fns ...*GoFunction) {
 	t := p.Globals
 	if lib != "" {
@@ -188,11 +189,14 @@ func (p *Process) Register(lib string, fns ...*GoFunction) {
 		}
 		t = lt
 	}
-	for _, f := range fns {
-		n := libNameOf(lib, f.Name)
-		f.Name = n.full
-		t.setHash(n.key, FunctionValue(f))
-		p.RegisterNative(f.Name, f)
+	slab := make([]GoFunction, len(fns)) // one allocation: natives live as long as the process
+	for i, f := range fns {
+		g := &slab[i]
+		*g = *f // (so f does not escape: the caller's may stay on its stack)
+		n := libNameOf(lib, g.Name)
+		g.Name = n.full
+		t.setHash(n.key, FunctionValue(g))
+		p.RegisterNative(g.Name, g)
 	}
 }
 
