@@ -134,6 +134,7 @@ type decoder struct {
 	consts     []map[string]runtime.Value // the chunks' string constants
 	constMax   int                        // the longest
 	threads    []threadBody
+	frameBlock []runtime.FrameState // frameStates
 	proc       runtime.ProcessState
 	sandboxed  bool
 	arena      []byte
@@ -687,6 +688,18 @@ func (d *decoder) upval(u *runtime.Upval) {
 	}
 }
 
+// frameStates returns room for the n frames of a thread's state, cut
+// from a block shared by the threads of the thaw: the states are read
+// once all objects are (process), then dropped with the decoder.
+func (d *decoder) frameStates(n int) []runtime.FrameState {
+	if n > len(d.frameBlock) {
+		d.frameBlock = make([]runtime.FrameState, max(n, 256))
+	}
+	fs := d.frameBlock[:n:n]
+	d.frameBlock = d.frameBlock[n:]
+	return fs
+}
+
 func (d *decoder) thread(th *runtime.Thread) {
 	r := &d.r
 	hooked := r.countBetween("thread", fieldsThr, fieldsThr+1) > fieldsThr
@@ -695,7 +708,7 @@ func (d *decoder) thread(th *runtime.Thread) {
 	s.Stack = d.valuesCap("stack", inner.ThreadStackSize)
 	s.Top = int(r.uint("stack top", runtime.MaxStackSlots))
 	nf := r.count("frame list", fieldsFr+1)
-	s.Frames = make([]runtime.FrameState, nf)
+	s.Frames = d.frameStates(nf)
 	for i := range s.Frames {
 		f := &s.Frames[i]
 		tails := r.countBetween("frame", fieldsFr, fieldsFr+1) > fieldsFr
