@@ -138,6 +138,7 @@ type decoder struct {
 	proc       runtime.ProcessState
 	sandboxed  bool
 	arena      []byte
+	boxes      []string // strValue
 	closures   []*runtime.Closure
 	upvals     []*runtime.Upval
 	nstr       int // strings made, and their bytes: what the process holds
@@ -490,7 +491,7 @@ func (d *decoder) value() runtime.Value {
 		b := r.rawBytes(majBytes, "string")
 		v, ok := d.constant(b)
 		if !ok {
-			v = runtime.String(d.str(b))
+			v = d.strValue(b)
 		}
 		if len(b) >= stringRefMin(d.strs.len()) {
 			d.strs.add(v)
@@ -554,6 +555,23 @@ func (d *decoder) constant(b []byte) (runtime.Value, bool) {
 
 // str copies b into a string. Short strings share 64 KiB blocks (one
 // allocation for many); a block lives as long as any of its strings.
+// strValue is the string b as a value: its bytes in an arena (str), its
+// box in a block of them (a surviving string keeps its block, as it
+// keeps its arena: at most what the continuation brought).
+func (d *decoder) strValue(b []byte) runtime.Value {
+	s := d.str(b)
+	if len(s) <= 1 {
+		return runtime.String(s) // (no box: see runtime.String)
+	}
+	if len(d.boxes) == 0 {
+		d.boxes = make([]string, 512)
+	}
+	p := &d.boxes[0]
+	d.boxes = d.boxes[1:]
+	*p = s
+	return runtime.StringBoxed(p)
+}
+
 func (d *decoder) str(b []byte) string {
 	if len(b) == 0 {
 		return ""

@@ -85,6 +85,21 @@ func String(s string) Value {
 	return Value{o: s}
 }
 
+// StringBoxed returns the string *p as a value whose box is *p itself,
+// made without allocating (a thaw boxes its strings in blocks). *p must
+// never change.
+func StringBoxed(p *string) Value {
+	if len(*p) <= 1 {
+		return String(*p)
+	}
+	v := any("")
+	(*eface)(unsafe.Pointer(&v)).data = unsafe.Pointer(p)
+	return Value{o: v}
+}
+
+// eface is the layout of an interface value without methods.
+type eface struct{ typ, data unsafe.Pointer }
+
 // byteStrings are the 256 strings of one byte, as values.
 var byteStrings = func() (vs [256]Value) {
 	for i := range vs {

@@ -1,6 +1,10 @@
 package runtime
 
-import "testing"
+import (
+	"runtime"
+	"strings"
+	"testing"
+)
 
 var sinkValue Value
 
@@ -23,6 +27,33 @@ func TestByteStrings(t *testing.T) {
 		}
 		if n := testing.AllocsPerRun(100, func() { sinkValue = v.TypeNameValue() }); n != 0 {
 			t.Errorf("TypeNameValue of %s: %v allocations", v.TypeName(), n)
+		}
+	}
+}
+
+// TestStringBoxed: a string boxed in place is the same value as one boxed
+// by String (equal, the same map key, the same type and text), and it
+// outlives the block of boxes it was made in once nothing else holds it.
+func TestStringBoxed(t *testing.T) {
+	texts := []string{"", "a", "hello", strings.Repeat("x", 100)}
+	var vs []Value
+	for _, s := range texts {
+		box := make([]string, 4)
+		box[2] = strings.Clone(s)
+		vs = append(vs, StringBoxed(&box[2]))
+	}
+	runtime.GC()
+	m := map[Value]int{}
+	for i, v := range vs {
+		m[v] = i
+	}
+	for i, s := range texts {
+		w := String(strings.Clone(s))
+		if vs[i] != w || m[w] != i || vs[i].Type() != TString {
+			t.Errorf("%q: boxed %v (%v), String %v", s, vs[i], vs[i].Type(), w)
+		}
+		if got, ok := vs[i].Str(); !ok || got != s {
+			t.Errorf("%q: Str gives %q, %v", s, got, ok)
 		}
 	}
 }
