@@ -259,6 +259,7 @@ type encoder struct {
 	nstrs    uint32
 	chunks   []*runtime.Chunk
 	chunkIdx map[*runtime.Chunk]int
+	frames   []runtime.FrameState // thread
 }
 
 // ref returns o's object number, giving it one (and queueing its body)
@@ -596,10 +597,11 @@ func (e *encoder) closure(c *runtime.Closure) {
 }
 
 func (e *encoder) thread(t *runtime.Thread) {
-	s, err := inner.ThreadState(t)
+	s, err := inner.ThreadState(t, e.frames)
 	if err != nil {
 		panic(freezeError(err.Error()))
 	}
+	e.frames = s.Frames // (written out below, then free for the next thread)
 	w := &e.w
 	if s.Hook != nil {
 		w.array(fieldsThr + 1)

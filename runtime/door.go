@@ -29,7 +29,9 @@ func (door) Mark(o any) *uint64 {
 
 func (door) ProcessState(p *Process) (ProcessState, error)    { return p.image() }
 func (door) SetProcessState(p *Process, s ProcessState) error { return p.setImage(s) }
-func (door) ThreadState(t *Thread) (ThreadState, error)       { return t.image() }
+func (door) ThreadState(t *Thread, frames []FrameState) (ThreadState, error) {
+	return t.image(frames)
+}
 func (door) SetThreadState(t *Thread, s ThreadState) error    { return t.setImage(s) }
 func (door) NewThread(p *Process) *Thread                     { return p.bareThread() }
 func (door) StringConstants(c *Chunk) (map[string]Value, int) { return c.stringConstants() }

@@ -328,8 +328,10 @@ func (p *Process) bareThread() *Thread { return &Thread{p: p} }
 var errNotFrozen = fmt.Errorf("the process is not suspended")
 
 // State returns the thread as plain data. The stack is cut after the
-// highest slot a frame may read.
-func (t *Thread) image() (ThreadState, error) {
+// highest slot a frame may read; the frames' states are written in frames
+// when it has room for them (the caller reuses it from one thread to the
+// next).
+func (t *Thread) image(frames []FrameState) (ThreadState, error) {
 	if t.nny != 0 {
 		return ThreadState{}, fmt.Errorf("a thread is inside a non-yieldable builtin call")
 	}
@@ -347,7 +349,10 @@ func (t *Thread) image() (ThreadState, error) {
 		}
 	}
 	ext := t.top
-	s.Frames = make([]FrameState, len(t.frames))
+	if cap(frames) < len(t.frames) {
+		frames = make([]FrameState, len(t.frames))
+	}
+	s.Frames = frames[:len(t.frames)]
 	for i := range t.frames {
 		f := &t.frames[i]
 		fs := FrameState{Closure: f.cl, PC: f.pc, Base: f.base, Dest: f.Dest, NVar: f.nvar,
