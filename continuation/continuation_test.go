@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	goruntime "runtime"
 	"strings"
 	"testing"
 
@@ -583,5 +584,37 @@ print(string.len, math.pi, math.twice(4), table.insert == table.remove, os.time,
 	got, want := finish(t, q, &out2), finish(t, p, &out1)
 	if got != want || want != "nil\t1\t8\ttrue\tnil\ttrue\tnil\taa\n" {
 		t.Errorf("thawed run printed %q, the original %q", got, want)
+	}
+}
+
+// TestFreezeRoom: a continuation is written into room for about as much
+// as the process's last one (a checkpointed process is frozen again and
+// again), and one that shrank is not handed out in its old room.
+func TestFreezeRoom(t *testing.T) {
+	p := start(t, `local function fill() for i = 1, 10000 do big = {big, i + 0.5} end end -- small tables: a room grown step by step
+fill() mb.yield() big = nil mb.yield()`, io.Discard)
+	b1, err := Freeze(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after goruntime.MemStats
+	goruntime.ReadMemStats(&before)
+	if _, err := Freeze(p); err != nil {
+		t.Fatal(err)
+	}
+	goruntime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > 2*uint64(len(b1)) {
+		t.Errorf("freezing the same process again (%d bytes): %d bytes allocated", len(b1), n)
+	}
+	_, q := freezeThaw(t, p, io.Discard)
+	if _, err := q.Resume(); err != nil { // big = nil
+		t.Fatal(err)
+	}
+	b2, err := Freeze(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b2) > len(b1)/10 || cap(b2) > 2*len(b2)+4096 {
+		t.Errorf("after shrinking from %d bytes: %d bytes in a room of %d", len(b1), len(b2), cap(b2))
 	}
 }

@@ -73,6 +73,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"hash/crc32"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -142,7 +143,8 @@ func Freeze(p *runtime.Process) (b []byte, err error) {
 	for _, t := range inner.ChangedNatives(p) {
 		e.ref(t) // (reached or not, their changes travel)
 	}
-	e.w.b = make([]byte, 0, 4096)
+	last := inner.FrozenSize(p) // (a process frozen again, as a checkpointed one is, is written without growing)
+	e.w.b = make([]byte, 0, max(4096, *last+*last/8))
 	e.w.tag(tagSelfDescribe)
 	e.w.array(fieldsTop)
 	e.w.text(magic)
@@ -156,6 +158,10 @@ func Freeze(p *runtime.Process) (b []byte, err error) {
 	e.tail()
 	crc := crc32.Checksum(e.w.b, castagnoli())
 	e.w.b = append(e.w.b, majBytes|4, byte(crc>>24), byte(crc>>16), byte(crc>>8), byte(crc))
+	*last = len(e.w.b)
+	if cap(e.w.b) > 2*len(e.w.b)+4096 { // (the process shrank: no room kept beyond it)
+		return slices.Clone(e.w.b), nil
+	}
 	return e.w.b, nil
 }
 

@@ -17,6 +17,7 @@ var inner = image.Runtime.(interface {
 	ObjectBytes(o any) int64
 	ThreadStackSize(n int) int
 	StringConstants(c *runtime.Chunk) (map[string]runtime.Value, int)
+	FrozenSize(p *runtime.Process) *int
 	Thawed(p *runtime.Process, objBytes int64, n, strLen int, weak bool)
 	Sealed(p *runtime.Process) bool
 	NativeName(p *runtime.Process, o any) string

@@ -880,6 +880,7 @@ func (d *decoder) process() error {
 		}
 	}
 	inner.Thawed(d.p, made, d.nstr, d.strLen, weak)
+	*inner.FrozenSize(d.p) = len(d.r.b) // (its next continuation: about as long)
 	return nil
 }
 

@@ -37,6 +37,7 @@ func (door) NewThread(p *Process) *Thread                     { return p.bareThr
 func (door) StringConstants(c *Chunk) (map[string]Value, int) { return c.stringConstants() }
 func (door) ThreadStackSize(n int) int                        { return threadStackSize(n) }
 func (door) ObjectBytes(o any) int64                          { return ownBytes(o) }
+func (door) FrozenSize(p *Process) *int                       { return &p.frozenSize }
 func (door) Thawed(p *Process, objBytes int64, n, strLen int, weak bool) {
 	p.thawed(objBytes, n, strLen, weak)
 }

@@ -158,6 +158,9 @@ type libBaseline struct {
 	tableBits  uint64 // tableBit of each table in tableNames: most tables are not
 	base       map[*Table]*baseTable
 	sealed     []*Table // in the order SealNatives met them
+	// frozenSize is the length of the process's last continuation (the
+	// next one is written into room for about as much)
+	frozenSize int
 }
 
 // NewProcess makes a process with the base and coroutine libraries.
