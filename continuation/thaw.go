@@ -553,8 +553,6 @@ func (d *decoder) constant(b []byte) (runtime.Value, bool) {
 	return runtime.Nil, false
 }
 
-// str copies b into a string. Short strings share 64 KiB blocks (one
-// allocation for many); a block lives as long as any of its strings.
 // strValue is the string b as a value: its bytes in an arena (str), its
 // box in a block of them (a surviving string keeps its block, as it
 // keeps its arena: at most what the continuation brought).
@@ -572,6 +570,8 @@ func (d *decoder) strValue(b []byte) runtime.Value {
 	return runtime.StringBoxed(p)
 }
 
+// str copies b into a string. Short strings share 64 KiB blocks (one
+// allocation for many); a block lives as long as any of its strings.
 func (d *decoder) str(b []byte) string {
 	if len(b) == 0 {
 		return ""
