@@ -135,10 +135,12 @@ type decoder struct {
 	constMax   int                        // the longest
 	threads    []threadBody
 	frameBlock []runtime.FrameState // frameStates
+	framed     int                  // the size of the last frameBlock
 	proc       runtime.ProcessState
 	sandboxed  bool
 	arena      []byte
 	boxes      []string // strValue
+	boxed      int      // the size of the last block of boxes
 	closures   []*runtime.Closure
 	upvals     []*runtime.Upval
 	nstr       int // strings made, and their bytes: what the process holds
@@ -562,7 +564,8 @@ func (d *decoder) strValue(b []byte) runtime.Value {
 		return runtime.String(s) // (no box: see runtime.String)
 	}
 	if len(d.boxes) == 0 {
-		d.boxes = make([]string, 512)
+		d.boxed = min(max(2*d.boxed, 16), 512) // (a small thaw makes few)
+		d.boxes = make([]string, d.boxed)
 	}
 	p := &d.boxes[0]
 	d.boxes = d.boxes[1:]
@@ -711,7 +714,8 @@ func (d *decoder) upval(u *runtime.Upval) {
 // once all objects are (process), then dropped with the decoder.
 func (d *decoder) frameStates(n int) []runtime.FrameState {
 	if n > len(d.frameBlock) {
-		d.frameBlock = make([]runtime.FrameState, max(n, 256))
+		d.framed = min(max(2*d.framed, 4), 256) // (a small thaw has few)
+		d.frameBlock = make([]runtime.FrameState, max(n, d.framed))
 	}
 	fs := d.frameBlock[:n:n]
 	d.frameBlock = d.frameBlock[n:]
