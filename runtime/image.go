@@ -327,7 +327,7 @@ func (p *Process) bareThread() *Thread { return &Thread{p: p} }
 // Process state errors.
 var errNotFrozen = fmt.Errorf("the process is not suspended")
 
-// State returns the thread as plain data. The stack is cut after the
+// image returns the thread as plain data. The stack is cut after the
 // highest slot a frame may read; the frames' states are written in frames
 // when it has room for them (the caller reuses it from one thread to the
 // next).
