@@ -2,6 +2,7 @@ package stdlib
 
 import (
 	"math"
+	"sync"
 
 	rt "github.com/mobilua/mobilua/runtime"
 )
@@ -18,8 +19,10 @@ func math1(name string, f func(float64) float64, posDomain ...bool) *rt.GoFuncti
 	})
 }
 
-func openMath(p *rt.Process) {
-	p.Register("math",
+// mathLib is the math library's builtins, made once: Register copies them
+// into each process (math1's closures hold nothing of a process).
+var mathLib = sync.OnceValue(func() []*rt.GoFunction {
+	return []*rt.GoFunction{
 		rt.NewGoFunction("abs", func(t *rt.Thread, a []rt.Value) int { // (fabs clears a NaN's sign too)
 			return num(t, math.Abs(t.CheckNumber(a, 0)))
 		}),
@@ -83,7 +86,11 @@ func openMath(p *rt.Process) {
 			t.Process().Random.Seed(uint32(int32(int64(t.CheckNumber(a, 0)))))
 			return 0
 		}),
-	)
+	}
+})
+
+func openMath(p *rt.Process) {
+	p.Register("math", mathLib()...)
 	m := p.Globals.GetStr("math").Table()
 	m.SetStr("pi", rt.Number(math.Pi))
 	m.SetStr("huge", rt.Number(math.Inf(1)))
