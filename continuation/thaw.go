@@ -134,13 +134,11 @@ type decoder struct {
 	consts     []map[string]runtime.Value // the chunks' string constants
 	constMax   int                        // the longest
 	threads    []threadBody
-	frameBlock []runtime.FrameState // frameStates
-	framed     int                  // the size of the last frameBlock
+	frames     blocks[runtime.FrameState] // the threads' frame states (frameStates)
 	proc       runtime.ProcessState
 	sandboxed  bool
 	arena      []byte
-	boxes      []string // strValue
-	boxed      int      // the size of the last block of boxes
+	boxes      blocks[string] // strValue
 	closures   []*runtime.Closure
 	upvals     []*runtime.Upval
 	nstr       int // strings made, and their bytes: what the process holds
@@ -563,12 +561,7 @@ func (d *decoder) strValue(b []byte) runtime.Value {
 	if len(s) <= 1 {
 		return runtime.String(s) // (no box: see runtime.String)
 	}
-	if len(d.boxes) == 0 {
-		d.boxed = min(max(2*d.boxed, 16), 512) // (a small thaw makes few)
-		d.boxes = make([]string, d.boxed)
-	}
-	p := &d.boxes[0]
-	d.boxes = d.boxes[1:]
+	p := &d.boxes.cut(1, 16, 512)[0]
 	*p = s
 	return runtime.StringBoxed(p)
 }
@@ -712,14 +705,25 @@ func (d *decoder) upval(u *runtime.Upval) {
 // frameStates returns room for the n frames of a thread's state, cut
 // from a block shared by the threads of the thaw: the states are read
 // once all objects are (process), then dropped with the decoder.
-func (d *decoder) frameStates(n int) []runtime.FrameState {
-	if n > len(d.frameBlock) {
-		d.framed = min(max(2*d.framed, 4), 256) // (a small thaw has few)
-		d.frameBlock = make([]runtime.FrameState, max(n, d.framed))
+func (d *decoder) frameStates(n int) []runtime.FrameState { return d.frames.cut(n, 4, 256) }
+
+// blocks hands out slices cut from blocks made for many at once: the
+// first of few items (a small thaw needs few), each next one twice the
+// last, up to a most.
+type blocks[T any] struct {
+	free []T
+	size int // the items of the last block made
+}
+
+// cut returns n items, from a block of first to most items (or of n).
+func (b *blocks[T]) cut(n, first, most int) []T {
+	if n > len(b.free) {
+		b.size = min(max(2*b.size, first), most)
+		b.free = make([]T, max(n, b.size))
 	}
-	fs := d.frameBlock[:n:n]
-	d.frameBlock = d.frameBlock[n:]
-	return fs
+	s := b.free[:n:n]
+	b.free = b.free[n:]
+	return s
 }
 
 func (d *decoder) thread(th *runtime.Thread) {
