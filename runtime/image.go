@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"unsafe"
 
 	"github.com/mobilua/mobilua/ir"
@@ -691,13 +692,14 @@ func (p *Process) SealNatives() {
 		name string
 	}
 	var queue []item
-	add := func(t *Table, name string) {
+	add := func(t *Table, parts ...string) { // (the name is made only for a new table)
 		if t == nil {
 			return
 		}
 		if _, seen := p.tableNames[t]; seen {
 			return
 		}
+		name := strings.Join(parts, "")
 		p.tableNames[t] = name
 		p.tableBits |= tableBit(t)
 		t.owner = p // the script may grow a library table too
@@ -714,18 +716,15 @@ func (p *Process) SealNatives() {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		add(p.natives[n].(*Userdata).Meta, n+".meta")
+		add(p.natives[n].(*Userdata).Meta, n, ".meta")
 	}
-	isNew := func(t *Table) bool { _, seen := p.tableNames[t]; return t != nil && !seen } // (before a name is made)
 	for i := 0; i < len(queue); i++ {
 		it := queue[i]
-		if isNew(it.t.meta) {
-			add(it.t.meta, it.name+".meta")
-		}
+		add(it.t.meta, it.name, ".meta")
 		for _, e := range it.t.entries {
 			if s, ok := e.k.o.(string); ok {
-				if sub, ok := e.v.o.(*Table); ok && isNew(sub) {
-					add(sub, it.name+"."+s)
+				if sub, ok := e.v.o.(*Table); ok {
+					add(sub, it.name, ".", s)
 				}
 			}
 		}
