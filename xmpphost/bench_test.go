@@ -31,8 +31,10 @@ import (
 //   - jumps/s: a process jumping back and forth 100 times;
 //   - MB/s-records-5MB, MB/s-random-5MB: a jump of a process holding a
 //     5 MB heap (largeHeaps), MB of its continuation per second from
-//     mb.jump called to the process stored at the other end;
-//     MB/s-records-100MB (with -jump100) the same with 100 MB;
+//     mb.jump called to the process stored at the other end, by the bulk
+//     path (the server's upload service, bulk.go); MB/s-records-100MB
+//     (with -jump100) the same with 100 MB; MB/s-random-5MB-pieces the
+//     random numbers again in pieces through the server;
 //   - KiB/host: the memory of a logged-in host.
 //
 // The heaps of the large jumps: records (a table of small tables with a
@@ -54,7 +56,7 @@ func BenchmarkJump(b *testing.B) {
 }
 
 func benchJump(b *testing.B, noSync bool) {
-	env := startProsody(b)
+	env := startProsodyUpload(b, 256<<20)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	a, bb := env["XMPP_JID1"], env["XMPP_JID2"]
@@ -78,7 +80,9 @@ func benchJump(b *testing.B, noSync bool) {
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	trA, _ := xmppHostWith(b, ctx, env, "1", mod("A"), bb)
-	_, hB := xmppHostWith(b, ctx, env, "2", mod("B"), a)
+	trB, hB := xmppHostWith(b, ctx, env, "2", mod("B"), a)
+	waitUpload(b, trA)
+	waitUpload(b, trB)
 	var after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&after)
@@ -186,6 +190,11 @@ for i = 1, %d do assert(mb.jump(hosts[i %% 2 + 1])) end`, a, bb, n))
 	if *jump100 {
 		large("records-100MB", largeHeaps[2])
 	}
+	// the same in pieces, the upload service not used
+	up, max := trA.upload()
+	trA.SetUpload("", 0)
+	large("random-5MB-pieces", largeHeaps[1])
+	trA.SetUpload(up.String(), max)
 	for _, st := range []string{"A " + host.FailJumpStored, "A " + FailJumpSent, "B " + host.FailReceiveThawed} {
 		b.ReportMetric(float64(median(singleSteps[st]).Microseconds()), "µs/"+strings.ReplaceAll(st, " ", "-"))
 	}

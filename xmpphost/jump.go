@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -54,6 +55,7 @@ type jumpChunk struct {
 	Size    string      `xml:"size,attr,omitempty"`  // with codec: the continuation's bytes
 	Kind    string      `xml:"kind,attr,omitempty"`  // "backup": a copy to keep, not a jump (first piece)
 	Record  *jumpRecord `xml:"urn:mobilua:0 record,omitempty"`
+	Bulk    *jumpBulk   `xml:"urn:mobilua:0 bulk,omitempty"` // the data is not here: bulk.go
 	Data    string      `xml:",chardata"`
 }
 
@@ -174,6 +176,7 @@ type incoming struct {
 	sum         string
 	of, got     int         // pieces announced, pieces so far (in order)
 	payload     []byte      // what they carry, decoded
+	reserved    int         // bytes a bulk piece's data will bring (bulkPiece)
 	expire      *time.Timer // forgets them when the next piece is late
 }
 
@@ -223,37 +226,62 @@ func (t *Transport) sendPieces(to, id, kind string, rec host.Record, cont []byte
 		return "", fmt.Errorf("the process is too large to travel (%.1f MiB frozen; at most %.1f MiB)", float64(len(cont))/(1<<20), float64(maxContinuation)/(1<<20))
 	}
 	sum := sha256.Sum256(cont)
+	first := jumpChunk{ID: id, SHA256: hex.EncodeToString(sum[:]), Record: recordOut(rec), Kind: kind}
 	payload, codec, size := pack(cont)
-	data := base64.StdEncoding.EncodeToString(payload)
-	n := (len(data) + chunkSize - 1) / chunkSize
+	first.Codec, first.Size = codec, size
 	ack, done := t.await(id)
 	defer done()
+	a, err := t.deliver(toJID, first, payload, t.sendBulk(id, payload), stored, ack)
+	if err == nil && !a.OK && strings.HasPrefix(a.Reason, badBulk) {
+		// the receiver could not take it by the bulk path: in pieces (from
+		// the start again; it took nothing in)
+		t.logf("jump %s to %s: %s (sent again in pieces)", id, to, a.Reason)
+		a, err = t.deliver(toJID, first, payload, nil, nil, ack)
+	}
+	switch {
+	case err != nil:
+		return "", err
+	case !a.OK:
+		return "", errors.New(a.Reason)
+	}
+	return a.PID, nil
+}
+
+// deliver sends a jump's pieces, the first being first with the data's
+// piece: payload in pieces of base64, or one piece with bulk standing for
+// it. The last waits for stored (when not nil). It returns the
+// acknowledgement, or ErrNoAnswer.
+func (t *Transport) deliver(to jid.JID, first jumpChunk, payload []byte, bulk *jumpBulk, stored <-chan error, ack chan jumpAck) (jumpAck, error) {
+	var data string
+	n := 1
+	if bulk == nil {
+		data = base64.StdEncoding.EncodeToString(payload)
+		n = (len(data) + chunkSize - 1) / chunkSize
+	}
+	first.Of, first.Bulk = n, bulk
 	for i := 0; i < n; i++ {
-		c := &jumpChunk{ID: id, Seq: i, Of: n, SHA256: hex.EncodeToString(sum[:]), Data: data[i*chunkSize : min((i+1)*chunkSize, len(data))]}
+		c := &jumpChunk{ID: first.ID, Seq: i, Of: n, SHA256: first.SHA256}
 		if i == 0 {
-			c.Record, c.Codec, c.Size, c.Kind = recordOut(rec), codec, size, kind
+			c = &first
 		}
+		c.Data = data[i*chunkSize : min((i+1)*chunkSize, len(data))]
 		if i == n-1 && stored != nil {
 			if err := <-stored; err != nil {
-				return "", err // (the receiver drops the pieces it has: expire)
+				return jumpAck{}, err // (the receiver drops the pieces it has: expire)
 			}
 		}
-		err := t.sendNormal(toJID, c.tokens())
-		if err != nil {
-			return "", err
+		if err := t.sendNormal(to, c.tokens()); err != nil {
+			return jumpAck{}, err
 		}
 	}
 	if t.FailPoint != nil {
 		t.FailPoint(FailJumpSent)
 	}
 	a, err := t.wait(ack)
-	switch {
-	case err != nil:
-		return "", host.ErrNoAnswer
-	case !a.OK:
-		return "", errors.New(a.Reason)
+	if err != nil {
+		return jumpAck{}, host.ErrNoAnswer
 	}
-	return a.PID, nil
+	return a, nil
 }
 
 // wait waits for an acknowledgement: host.ErrNoAnswer when none comes in
@@ -435,6 +463,10 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 		refuse("bad piece")
 		return
 	}
+	if c.Bulk != nil {
+		t.bulkPiece(from, mig, in, c, refuse)
+		return
+	}
 	n := base64.StdEncoding.DecodedLen(len(c.Data))
 	if j.arriving+n > arrivingLimit() {
 		refuse("busy: too much arriving at once")
@@ -459,15 +491,62 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 		return
 	}
 	j.drop(mig)
-	h := j.h
+	go t.complete(j.h, from, mig, in)
+}
+
+// complete takes in a process whose data has all come (its migration no
+// longer pending) and answers its sender: acknowledged as soon as it is
+// stored, before it runs here.
+func (t *Transport) complete(h *host.Host, from string, mig host.Migration, in *incoming) {
+	err := receive(h, mig, in, func(pid string) {
+		t.ack(from, mig.ID, true, "", pid)
+	})
+	if err != nil {
+		t.ack(from, mig.ID, false, err.Error(), "")
+	}
+}
+
+// badBulk begins the reason of a refusal of the bulk path: the sender
+// sends the jump again in pieces.
+const badBulk = "bad bulk: "
+
+// bulkPiece takes a jump's one piece that stands for its data (bulk.go):
+// its size is reserved among the bytes arriving here while the data is
+// fetched, and the migration stays pending (a piece sent again from its
+// start drops it, and what was fetched for it is let go).
+func (t *Transport) bulkPiece(from string, mig host.Migration, in *incoming, c *jumpChunk, refuse func(string)) {
+	j := &t.j
+	switch err := checkBulk(c.Bulk); {
+	case c.Of != 1 || c.Data != "":
+		refuse("bad piece: a bulk jump is one piece without data")
+		return
+	case err != nil:
+		refuse(badBulk + err.Error())
+		return
+	case j.arriving+c.Bulk.Size > arrivingLimit():
+		refuse("busy: too much arriving at once")
+		return
+	}
+	in.record, in.codec, in.size, in.kind = c.Record, c.Codec, c.Size, c.Kind
+	in.reserved = c.Bulk.Size
+	j.arriving += in.reserved
+	in.expire.Stop() // the fetch has its own timeout
+	b, h := *c.Bulk, j.h
 	go func() {
-		// acknowledged as soon as it is stored, before it runs here
-		err := receive(h, mig, in, func(pid string) {
-			t.ack(from, c.ID, true, "", pid)
-		})
-		if err != nil {
-			t.ack(from, c.ID, false, err.Error(), "")
+		payload, err := t.fetch(&b)
+		j.mu.Lock()
+		if j.pending[mig] != in { // sent again meanwhile, or refused
+			j.mu.Unlock()
+			return
 		}
+		j.drop(mig)
+		j.mu.Unlock()
+		if err != nil {
+			t.ack(from, mig.ID, false, badBulk+err.Error(), "")
+			return
+		}
+		in.payload = payload
+		t.complete(h, from, mig, in)
 	}()
 }
 
@@ -486,7 +565,7 @@ func (j *jumps) drop(mig host.Migration) {
 		return
 	}
 	in.expire.Stop()
-	j.arriving -= len(in.payload)
+	j.arriving -= len(in.payload) + in.reserved
 	delete(j.pending, mig)
 }
 

@@ -37,6 +37,9 @@ func (c *jumpChunk) tokens() xml.TokenReader {
 	if c.Record != nil {
 		inner = append(inner, c.Record.tokens())
 	}
+	if c.Bulk != nil {
+		inner = append(inner, c.Bulk.tokens())
+	}
 	inner = append(inner, text(c.Data))
 	return elem("jump", []string{"id", c.ID, "seq", strconv.Itoa(c.Seq), "of", strconv.Itoa(c.Of),
 		"sha256", c.SHA256, "codec", c.Codec, "size", c.Size, "kind", c.Kind}, inner...)

@@ -82,6 +82,7 @@ type Transport struct {
 	FailPoint func(point string)
 	peerState map[string]string // what the last ping of each peer found (peers.go)
 	dir       directory         // the directory of computation servers (directory.go)
+	up        uploads           // the upload service of the bulk path (bulk.go)
 	// Log receives what the transport cannot tell anyone else (nil: nothing).
 	Log *slog.Logger
 }
@@ -286,6 +287,7 @@ func (t *Transport) Serve(h *host.Host) error {
 	go t.keepStatus(h, done)
 	go t.watchPeers(done)
 	go t.keepRecord(h, done)
+	go t.discoverUpload()
 	opts = append(opts, t.directoryHandlers()...)
 	opts = append(opts,
 		mux.MessageFunc(stanza.ChatMessage, xml.Name{Local: "body"},

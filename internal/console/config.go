@@ -25,6 +25,7 @@ type fileConfig struct {
 	Directory    string   `toml:"directory"`
 	DirNode      string   `toml:"directory_node"`
 	Contact      string   `toml:"contact"`
+	Upload       string   `toml:"upload"`
 	MoveAbove    int      `toml:"move_above"`
 	Backup       []string `toml:"backup"`
 	BackupEvery  duration `toml:"backup_every"`
@@ -114,8 +115,9 @@ func loadConfig(path string, acct account, store *string, peers *peerList) (host
 		set(acct.dir.service, fc.Directory)
 		set(acct.dir.node, fc.DirNode)
 		set(acct.dir.contact, fc.Contact)
-	} else if fc.Directory != "" || fc.Contact != "" {
-		return hc, fmt.Errorf("%s: directory and contact are for mobilua host", path)
+		set(acct.dir.upload, fc.Upload)
+	} else if fc.Directory != "" || fc.Contact != "" || fc.Upload != "" {
+		return hc, fmt.Errorf("%s: directory, contact and upload are for mobilua host", path)
 	}
 	if fc.TLS != nil {
 		*acct.useTLS = *fc.TLS

@@ -38,10 +38,10 @@ func TestConfigFile(t *testing.T) {
 	if _, err := loadConfig(path, acct, store, &peers); err == nil || !strings.Contains(err.Error(), "are for mobilua host") {
 		t.Errorf("a directory for the client: %v", err)
 	}
-	acct.dir = &dirFlags{new(string), new(string), new(string)}
-	os.WriteFile(path, []byte("directory = \"pubsub.a.example\"\ndirectory_node = \"n\"\ncontact = \"xmpp:op@a.example\"\n"), 0o644)
-	if _, err := loadConfig(path, acct, store, &peers); err != nil || *acct.dir.service != "pubsub.a.example" || *acct.dir.node != "n" || *acct.dir.contact != "xmpp:op@a.example" {
-		t.Errorf("directory: %v %q %q %q", err, *acct.dir.service, *acct.dir.node, *acct.dir.contact)
+	acct.dir = &dirFlags{new(string), new(string), new(string), new(string)}
+	os.WriteFile(path, []byte("directory = \"pubsub.a.example\"\ndirectory_node = \"n\"\ncontact = \"xmpp:op@a.example\"\nupload = \"none\"\n"), 0o644)
+	if _, err := loadConfig(path, acct, store, &peers); err != nil || *acct.dir.service != "pubsub.a.example" || *acct.dir.node != "n" || *acct.dir.contact != "xmpp:op@a.example" || *acct.dir.upload != "none" {
+		t.Errorf("directory: %v %q %q %q %q", err, *acct.dir.service, *acct.dir.node, *acct.dir.contact, *acct.dir.upload)
 	}
 	os.WriteFile(path, []byte("mode = \"component\"\n"), 0o644)
 	if _, err := loadConfig(path, acct, store, &peers); err == nil || !strings.Contains(err.Error(), "is for mobilua host") {

@@ -43,6 +43,7 @@ from a file or MOBILUA_XMPP_PASSWORD. It stops at SIGINT or SIGTERM.`, "host --j
 		service: fs.String("directory", "", "the publish-subscribe service of a directory of computation servers (pubsub.a.example): the host publishes its record and load there and learns the other hosts'"),
 		node:    fs.String("directory-node", "", "the directory's node (default "+xmpphost.DefaultNode+")"),
 		contact: fs.String("contact", "", "the operator's address, for the host's record in the directory (xmpp:admin@a.example)"),
+		upload:  fs.String("upload", "", "the HTTP File Upload service (XEP-0363) large jumps go by (upload.a.example); default: the one the server lists; none: jumps go in pieces only"),
 	}
 	if _, status, ok := fl.ParseN(args, 0, "no arguments expected (settings are flags)"); !ok {
 		return status
@@ -120,6 +121,10 @@ from a file or MOBILUA_XMPP_PASSWORD. It stops at SIGINT or SIGTERM.`, "host --j
 				fmt.Fprintf(stderr, "mobilua: %v\n", err)
 				return 2
 			}
+		}
+		if err := setUpload(tr, *acct.dir.upload); err != nil {
+			fmt.Fprintf(stderr, "mobilua: %v\n", err)
+			return 2
 		}
 		sw.set(tr)
 		log.Info("connected", "jid", cfg.JID, "resource", cfg.Resource, "peers", len(peers))
@@ -269,9 +274,22 @@ type account struct {
 	dir                     *dirFlags // mobilua host only
 }
 
-// dirFlags say where the directory of computation servers is, and what
-// the host's record says of its operator.
-type dirFlags struct{ service, node, contact *string }
+// setUpload applies --upload: "" leaves it to discovery, none turns the
+// bulk path off.
+func setUpload(tr *xmpphost.Transport, upload string) error {
+	switch upload {
+	case "":
+		return nil
+	case "none":
+		return tr.SetUpload("", 0)
+	}
+	return tr.SetUpload(upload, 0)
+}
+
+// dirFlags say where the directory of computation servers is, what the
+// host's record says of its operator, and which upload service large
+// jumps go by.
+type dirFlags struct{ service, node, contact, upload *string }
 
 func accountFlags(fs *flag.FlagSet, jidHelp string) account {
 	return account{
