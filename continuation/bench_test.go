@@ -20,6 +20,7 @@ var benchHeaps = []struct {
 }{
 	{"numbers", `local t = {} for i = 1, %d do t[i] = i * 1.1 end mb.yield() return t`, 1e6},
 	{"tables", `local t = {} for i = 1, %d do t[i] = {x = i, y = -i} end mb.yield() return t`, 1e6},
+	{"records", `local t = {} for i = 1, %d do t[i] = {id = i, name = "user" .. i, score = (i * 7919) %% 1000 / 10, ok = i %% 3 == 0} end mb.yield() return t`, 1e6},
 	{"strings", `local t = {} for i = 1, %d do t["key" .. i] = i end mb.yield() return t`, 1e6},
 	{"closures", `local fs = {} for i = 1, %d, 2 do local n = i; fs[i] = function() n = n + 1 return n end; fs[i + 1] = function() return n end end mb.yield() return fs`, 1e6},
 	{"coroutines", `local cos = {} for i = 1, %d do cos[i] = coroutine.create(function(a) local b = coroutine.yield(a) return b end); coroutine.resume(cos[i], i) end mb.yield() return cos`, 1e5},

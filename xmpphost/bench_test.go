@@ -187,14 +187,14 @@ for i = 1, %d do assert(mb.jump(hosts[i %% 2 + 1])) end`, a, bb, n))
 	}
 	large("records-5MB", largeHeaps[0])
 	large("random-5MB", largeHeaps[1])
-	if *jump100 {
-		large("records-100MB", largeHeaps[2])
-	}
 	// the same in pieces, the upload service not used
 	up, max := trA.upload()
 	trA.SetUpload("", 0)
 	large("random-5MB-pieces", largeHeaps[1])
 	trA.SetUpload(up.String(), max)
+	if *jump100 {
+		large("records-100MB", largeHeaps[2])
+	}
 	for _, st := range []string{"A " + host.FailJumpStored, "A " + FailJumpSent, "B " + host.FailReceiveThawed} {
 		b.ReportMetric(float64(median(singleSteps[st]).Microseconds()), "µs/"+strings.ReplaceAll(st, " ", "-"))
 	}
