@@ -38,7 +38,12 @@ func InspectLines(b []byte, opts Options) ([]Line, error) {
 	}
 	var out []Line
 	add := func(format string, args ...any) { out = append(out, Line{Text: fmt.Sprintf(format, args...)}) }
-	add("continuation: format version %d, %d bytes, checksum ok", Version, len(b))
+	if Packed(b) {
+		n, _ := PackedSize(b) // (thaw unpacked it)
+		add("continuation: format version %d, %d bytes (packed in %d), checksum ok", Version, n, len(b))
+	} else {
+		add("continuation: format version %d, %d bytes, checksum ok", Version, len(b))
+	}
 	add("chunks: %d", len(d.chunks))
 	for _, c := range d.chunks {
 		sum := sha256.Sum256(c.Source)

@@ -2,13 +2,15 @@ package continuation
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"math/rand"
 	"strings"
 	"testing"
 )
 
-// TestPack: a continuation packs and unpacks byte for byte and thaws;
+// TestPack: a continuation packs and unpacks byte for byte and thaws,
+// packed or not;
 // random bytes and short ones stay as they are; a frame that says more
 // than the limit, or other than what it holds, and a damaged one are
 // refused with an error.
@@ -30,6 +32,24 @@ func TestPack(t *testing.T) {
 	}
 	if _, err := Thaw(got, options(io.Discard)); err != nil {
 		t.Fatal(err)
+	}
+	// a packed continuation thaws as it is, to the same process, within
+	// the thaw's limit on the unpacked bytes, and inspects
+	tp, err := Thaw(p, options(io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := Freeze(tp); err != nil || !bytes.Equal(again, cont) {
+		t.Errorf("thawed from packed, frozen again: %d bytes (%v), not the same %d", len(again), err, len(cont))
+	}
+	small := options(io.Discard)
+	small.MaxBytes = len(cont) - 1
+	if _, err := Thaw(p, small); err == nil || !strings.Contains(err.Error(), "more than the limit") {
+		t.Errorf("a packed continuation over the limit: %v", err)
+	}
+	var desc bytes.Buffer
+	if err := Inspect(&desc, p, options(io.Discard)); err != nil || !strings.Contains(desc.String(), fmt.Sprintf("%d bytes (packed in %d)", len(cont), len(p))) {
+		t.Errorf("inspect: %v\n%s", err, desc.String())
 	}
 	if same, err := Unpack(cont, 10); err != nil || !bytes.Equal(same, cont) {
 		t.Errorf("an unpacked continuation came back as %d bytes, %v", len(same), err)

@@ -21,7 +21,8 @@ type Options struct {
 	// builtins' names) and a Compiler (the chunks are compiled again from
 	// their source). sandboxed is the frozen process's profile.
 	NewProcess func(sandboxed bool) *runtime.Process
-	// MaxBytes refuses longer continuations (default 1 GiB).
+	// MaxBytes refuses longer continuations (default 1 GiB), packed or
+	// unpacked.
 	MaxBytes int
 	// MaxObjects refuses continuations with more heap objects (default
 	// 50 million).
@@ -74,7 +75,8 @@ func (e *Error) Error() string { return "bad continuation: " + e.Msg }
 
 func bad(format string, args ...any) error { return &Error{fmt.Sprintf(format, args...)} }
 
-// Thaw rebuilds a process from a continuation. The bytes may be untrusted:
+// Thaw rebuilds a process from a continuation, or a packed one (Pack).
+// The bytes may be untrusted:
 // every reference, index, count and size is checked, and a continuation
 // that fails a check gets an *Error saying what is wrong. Nesting is
 // bounded by the format itself (values refer to objects by number; the
@@ -101,6 +103,12 @@ func thaw(b []byte, opts Options) (dd *decoder, err error) {
 	}
 	if len(b) > maxBytes {
 		return nil, bad("%d bytes is more than the limit of %d", len(b), maxBytes)
+	}
+	if Packed(b) { // (within the same limit, checked before it is unpacked)
+		var err error
+		if b, err = Unpack(b, maxBytes); err != nil {
+			return nil, err
+		}
 	}
 	d := &decoder{r: reader{b: b}, maxObjects: maxObjects}
 	defer func() {

@@ -401,13 +401,13 @@ var errBusy = errors.New("the host's memory is all in use; try again later")
 // admitted it: what a continuation of this size thaws to is reserved
 // before it is thawed, and what it holds is measured after.
 func (h *Host) thaw(pr *proc, cont []byte) (*runtime.Process, error) {
-	est := thawBytes(len(cont))
-	if !h.pool.Reserve(est) {
-		return nil, errBusy
-	}
 	opts := h.thawOptions(pr)
 	opts.MaxBytes = int(min(2*h.cfg.MaxMemory+1<<20, 1<<30))
 	opts.MaxObjects = int(min(h.cfg.MaxMemory/16+1<<10, 50_000_000))
+	est := thawBytes(cont, opts.MaxBytes)
+	if !h.pool.Reserve(est) {
+		return nil, errBusy
+	}
 	p, err := continuation.Thaw(cont, opts)
 	if err != nil {
 		h.pool.Release(est)
@@ -424,10 +424,17 @@ func (h *Host) thaw(pr *proc, cont []byte) (*runtime.Process, error) {
 	return p, nil
 }
 
-// thawBytes is what a continuation of n bytes is admitted with: its heap
-// takes up to about three times its bytes (8-byte numbers become 24-byte
-// values), and the first allocations after it.
-func thawBytes(n int) int64 { return 3*int64(n) + 256<<10 }
+// thawBytes is what a continuation is admitted with: its heap takes up
+// to about three times its bytes (8-byte numbers become 24-byte values;
+// a packed one's bytes unpacked), and the first allocations after it. A
+// thaw refuses one of more than max bytes before it allocates anything.
+func thawBytes(cont []byte, max int) int64 {
+	n, err := continuation.PackedSize(cont)
+	if err != nil || n > max {
+		n = len(cont) // (refused by the thaw)
+	}
+	return 3*int64(n) + 256<<10
+}
 
 // limit puts p under this host's sandbox and limits (a continuation
 // brings its own: a peer's may have been made without any).

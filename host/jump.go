@@ -54,7 +54,8 @@ type Migration struct {
 func (m Migration) key() string { return m.From + " " + m.ID }
 
 // Receive takes in a process that jumped here as migration m, stores it,
-// and runs it (mb.jump returns true in it). The process, its new PID and
+// and runs it (mb.jump returns true in it). cont is its continuation,
+// packed (continuation.Pack) or not: it is stored as it is. The process, its new PID and
 // m are stored in one transaction, and a migration taken in before is
 // not taken in twice (the sender may send it again after a crash).
 // stored, when not nil, is called with the PID here as soon as the

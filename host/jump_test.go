@@ -1,6 +1,7 @@
 package host
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 
@@ -223,7 +224,8 @@ func TestTravels(t *testing.T) {
 func TestReceiveOnce(t *testing.T) {
 	// a process stopped in mb.jump, frozen as a sender freezes it
 	src := startHost(t, filepath.Join(t.TempDir(), "a.db"), &Memory{})
-	code := `print("jumped:", mb.jump("lua2@b.example")) print("on", mb.host())`
+	code := `local t = {} for i = 1, 2000 do t[i] = "item " .. i end
+print("jumped:", mb.jump("lua2@b.example")) print("on", mb.host(), #t, t[2000])`
 	rec := Record{PID: "p1", Owner: alice, Source: code, State: StateRunning, Created: time.Now()}
 	p := src.newProcess(&proc{h: src, rec: rec})
 	proto, err := transpile.Compile([]byte(code), "=p1", transpile.Options{})
@@ -237,6 +239,10 @@ func TestReceiveOnce(t *testing.T) {
 	cont, err := continuation.Freeze(p)
 	if err != nil {
 		t.Fatal(err)
+	}
+	cont = continuation.Pack(cont) // as a transport passes it: stored as it came
+	if !continuation.Packed(cont) {
+		t.Fatal("not packed")
 	}
 	path := filepath.Join(t.TempDir(), "b.db")
 	st, err := OpenStore(path)
@@ -260,6 +266,11 @@ func TestReceiveOnce(t *testing.T) {
 	if n := countState(b, StateRunning); n != 1 {
 		t.Errorf("%d copies taken in", n)
 	}
+	for pid := range b.procs {
+		if _, got, err := st.Get(pid); err != nil || !bytes.Equal(got, cont) {
+			t.Errorf("stored %d bytes (%v), not the %d packed ones that came", len(got), err, len(cont))
+		}
+	}
 	b.Close()
 	st.Close()
 	st2, err := OpenStore(path)
@@ -276,7 +287,7 @@ func TestReceiveOnce(t *testing.T) {
 	if err := b2.Receive(Migration{ID: "mig-1"}, rec, cont, nil); err != nil {
 		t.Fatal(err)
 	}
-	if tr2.WaitFor(alice, "on\tlua2@b.example", 20*time.Second) == "" {
+	if tr2.WaitFor(alice, "on\tlua2@b.example\t2000\titem 2000", 20*time.Second) == "" {
 		t.Fatalf("after the restart: %q", tr2.Messages(alice))
 	}
 	if tr2.WaitFor(alice, "jumped:\ttrue", time.Second) == "" {

@@ -203,10 +203,11 @@ func (h *Host) Inspect(from, pid string) ([]continuation.Line, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !h.pool.Reserve(thawBytes(len(cont))) {
+	est := thawBytes(cont, 1<<30) // (InspectLines' limit)
+	if !h.pool.Reserve(est) {
 		return nil, errors.New("the host has no memory for that at the moment")
 	}
-	defer h.pool.Release(thawBytes(len(cont)))
+	defer h.pool.Release(est)
 	return continuation.InspectLines(cont, h.thawOptions(&proc{h: h}))
 }
 

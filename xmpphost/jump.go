@@ -582,6 +582,9 @@ func receive(h *host.Host, mig host.Migration, in *incoming, stored func(pid str
 	if sum := sha256.Sum256(cont); hex.EncodeToString(sum[:]) != in.sum {
 		return errors.New("payload damaged in transit (sha256)")
 	}
+	// the host keeps it as it came, packed or not (a packed one is a
+	// tenth or less of the bytes to store); its thaw unpacks it again
+	cont = in.payload
 	if in.record == nil {
 		return errors.New("bad record: none came")
 	}
