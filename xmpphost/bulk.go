@@ -7,6 +7,7 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/xml"
 	"errors"
@@ -233,7 +234,7 @@ func (t *Transport) put(service jid.JID, id string, data []byte) (string, error)
 			hr.Header.Set(h.Name, h.Value)
 		}
 	}
-	resp, err := bulkClient.Do(hr)
+	resp, err := t.http.Do(hr)
 	if err != nil {
 		return "", err
 	}
@@ -244,8 +245,17 @@ func (t *Transport) put(service jid.JID, id string, data []byte) (string, error)
 	return slot.Get.URL, nil
 }
 
-// bulkClient makes the bulk path's requests: it follows no redirects.
-var bulkClient = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+// newBulkClient makes the bulk path's HTTP client: it trusts what the
+// account's TLS settings trust (tc: its CA file, or any certificate when
+// insecure; nil: the system's roots) and follows no redirects.
+func newBulkClient(tc *tls.Config) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if tc != nil {
+		tr.TLSClientConfig = tc.Clone()
+		tr.TLSClientConfig.ServerName = "" // (the URL's host)
+	}
+	return &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
 
 // checkURL accepts only an absolute http or https URL.
 func checkURL(s string) error {
@@ -280,7 +290,7 @@ func (t *Transport) fetch(b *jumpBulk) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp, err := bulkClient.Do(req)
+	resp, err := t.http.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("fetch: %v", err)
 	}

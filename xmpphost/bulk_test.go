@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -141,7 +143,7 @@ func sealedServer(t *testing.T, payload []byte) (*httptest.Server, jumpBulk) {
 func TestBulkFetch(t *testing.T) {
 	payload := bytes.Repeat([]byte("continuation "), 1000)
 	srv, ok := sealedServer(t, payload)
-	tr := &Transport{ctx: context.Background()}
+	tr := &Transport{ctx: context.Background(), http: newBulkClient(nil)}
 	if got, err := tr.fetch(&ok); err != nil || !bytes.Equal(got, payload) {
 		t.Fatalf("fetch: %v (%d bytes)", err, len(got))
 	}
@@ -190,15 +192,12 @@ func TestBulkFetch(t *testing.T) {
 	}
 }
 
-// failGets is a round tripper that fails every GET (the receiver's fetch)
-// and lets other requests through.
+// failGets is a round tripper that fails every request (the receiver's
+// fetch).
 type failGets struct{}
 
 func (failGets) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Method == http.MethodGet {
-		return nil, errors.New("no route to the upload service")
-	}
-	return http.DefaultTransport.RoundTrip(r)
+	return nil, errors.New("no route to the upload service")
 }
 
 // TestBulkFallback: a jump goes in pieces when no slot is given (an
@@ -210,7 +209,8 @@ func TestBulkFallback(t *testing.T) {
 	defer cancel()
 	a, b := env["XMPP_JID1"], env["XMPP_JID2"]
 	trA, _ := xmppHostWith(t, ctx, env, "1", func(tr *Transport, _ *host.Config) { tr.SetUpload("nowhere.a.localhost", 0) }, b)
-	xmppHost(t, ctx, env, "2", a)
+	// B cannot reach the upload service (set before it serves: no race)
+	xmppHostWith(t, ctx, env, "2", func(tr *Transport, _ *host.Config) { tr.http.Transport = failGets{} }, a)
 	user := newUser(t, ctx, env, "3")
 	jump := func(pid string) {
 		t.Helper()
@@ -226,9 +226,6 @@ assert(mb.jump("`+b+`")) print("arrived", mb.host(), #t)`)
 		t.Fatalf("%d jumps by the bulk path; there is no upload service", n)
 	}
 	trA.SetUpload("upload.a.localhost", 0)
-	old := bulkClient.Transport
-	bulkClient.Transport = failGets{}
-	defer func() { bulkClient.Transport = old }()
 	jump("p2")
 	if n := bulkSent(trA); n != 1 {
 		t.Errorf("%d jumps by the bulk path; want 1 (uploaded, then refused by the receiver)", n)
@@ -238,5 +235,27 @@ assert(mb.jump("`+b+`")) print("arrived", mb.host(), #t)`)
 	defer user.mu.Unlock()
 	if n := strings.Count(strings.Join(user.got, "\n"), "arrived\t"+b+"\t200000"); n != 2 {
 		t.Errorf("%d arrivals of two processes: %q", n, user.got)
+	}
+}
+
+// TestBulkClientTrust: the bulk path's HTTP client trusts what the
+// account's TLS settings trust (a self-signed server's certificate), and
+// not more.
+func TestBulkClientTrust(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
+	defer srv.Close()
+	pool := x509.NewCertPool()
+	pool.AddCert(srv.Certificate())
+	for _, c := range []struct {
+		tc   *tls.Config
+		want bool
+	}{{nil, false}, {&tls.Config{RootCAs: pool, ServerName: "a.localhost"}, true}, {&tls.Config{InsecureSkipVerify: true}, true}} {
+		resp, err := newBulkClient(c.tc).Get(srv.URL)
+		if err == nil {
+			resp.Body.Close()
+		}
+		if (err == nil) != c.want {
+			t.Errorf("trusting %v: %v", c.tc != nil, err)
+		}
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"sync"
 	"time"
@@ -83,6 +84,7 @@ type Transport struct {
 	peerState map[string]string // what the last ping of each peer found (peers.go)
 	dir       directory         // the directory of computation servers (directory.go)
 	up        uploads           // the upload service of the bulk path (bulk.go)
+	http      *http.Client      // its requests (newBulkClient)
 	// Log receives what the transport cannot tell anyone else (nil: nothing).
 	Log *slog.Logger
 }
@@ -146,6 +148,11 @@ func Dial(ctx context.Context, cfg Config) (*Transport, error) {
 			tc.RootCAs = pool
 		}
 		s, err = xmpp.NewClientSession(ctx, j, conn, xmpp.StartTLS(tc), xmpp.SASL("", cfg.Password, mechs...), bind)
+		if err == nil {
+			t := newTransport(ctx, s, stanza.NSClient)
+			t.http = newBulkClient(tc) // (the server's upload service: the same trust)
+			return t, nil
+		}
 	} else {
 		// plain TCP on loopback: mellium negotiates SASL only on a stream
 		// it believes secure
@@ -162,7 +169,7 @@ func Dial(ctx context.Context, cfg Config) (*Transport, error) {
 }
 
 func newTransport(ctx context.Context, s *xmpp.Session, ns string) *Transport {
-	t := &Transport{s: s, ctx: ctx, ns: ns, component: ns == component.NSAccept}
+	t := &Transport{s: s, ctx: ctx, ns: ns, component: ns == component.NSAccept, http: newBulkClient(nil)}
 	t.j.pending, t.j.waiting = map[host.Migration]*incoming{}, map[string]chan jumpAck{}
 	t.dir.kick = make(chan struct{}, 1)
 	return t
