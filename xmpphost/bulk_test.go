@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -256,6 +258,37 @@ func TestBulkClientTrust(t *testing.T) {
 		}
 		if (err == nil) != c.want {
 			t.Errorf("trusting %v: %v", c.tc != nil, err)
+		}
+	}
+}
+
+// TestNotBulk: a host that does not know the bulk element reads a jump
+// sent by it as one piece without data; its refusal, as a refusal of the
+// bulk path, makes the sender send the jump again in pieces. A refusal
+// for a limit does not.
+func TestNotBulk(t *testing.T) {
+	st, err := host.OpenStore(filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := host.DefaultConfig()
+	hc.Name = "lua2@b.example"
+	h, err := host.New(hc, st, &host.Memory{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { h.Close(); st.Close() }()
+	sum := sha256.Sum256([]byte("a continuation"))
+	for _, codec := range []string{"zstd", ""} {
+		in := &incoming{record: &jumpRecord{PID: "p1", Owner: "alice@a.example"}, codec: codec, size: "14", sum: hex.EncodeToString(sum[:])}
+		err := receive(h, host.Migration{From: "lua1@a.example", ID: "m1"}, in, nil)
+		if err == nil || !notBulk(err.Error()) {
+			t.Errorf("codec %q, no data: %v, not a refusal of the bulk path", codec, err)
+		}
+	}
+	for _, r := range []string{badBulk + "fetch: 404 Not Found", "busy: too much arriving at once", "alice@a.example has 10 live processes here, the most this host allows"} {
+		if notBulk(r) != strings.HasPrefix(r, badBulk) {
+			t.Errorf("%q: %v", r, notBulk(r))
 		}
 	}
 }

@@ -231,8 +231,9 @@ func (t *Transport) sendPieces(to, id, kind string, rec host.Record, cont []byte
 	first.Codec, first.Size = codec, size
 	ack, done := t.await(id)
 	defer done()
-	a, err := t.deliver(toJID, first, payload, t.sendBulk(id, payload), stored, ack)
-	if err == nil && !a.OK && strings.HasPrefix(a.Reason, badBulk) {
+	bulk := t.sendBulk(id, payload)
+	a, err := t.deliver(toJID, first, payload, bulk, stored, ack)
+	if err == nil && !a.OK && bulk != nil && notBulk(a.Reason) {
 		// the receiver could not take it by the bulk path: in pieces (from
 		// the start again; it took nothing in)
 		t.logf("jump %s to %s: %s (sent again in pieces)", id, to, a.Reason)
@@ -509,6 +510,19 @@ func (t *Transport) complete(h *host.Host, from string, mig host.Migration, in *
 // badBulk begins the reason of a refusal of the bulk path: the sender
 // sends the jump again in pieces.
 const badBulk = "bad bulk: "
+
+// notBulk says whether a refusal of a jump sent by the bulk path is one
+// of the bulk path (badBulk), or one of a host that does not know it (an
+// earlier version reads an empty payload): the sender sends it again in
+// pieces. Other refusals (limits, a full store) stand.
+func notBulk(reason string) bool {
+	for _, p := range []string{badBulk, "bad payload", "payload damaged in transit"} {
+		if strings.HasPrefix(reason, p) {
+			return true
+		}
+	}
+	return false
+}
 
 // bulkPiece takes a jump's one piece that stands for its data (bulk.go):
 // its size is reserved among the bytes arriving here while the data is
