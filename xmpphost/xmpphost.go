@@ -5,7 +5,8 @@
 // subscriptions (presence.go), binds one resource (bind.go), answers
 // pings and service discovery (disco.go) and ad-hoc commands (adhoc.go),
 // carries processes to peer hosts in urn:mobilua:0 pieces, exactly once
-// (jump.go), and messages between processes on different hosts (ipc.go);
+// (jump.go), a large one sealed by the server's HTTP File Upload service
+// (bulk.go), and messages between processes on different hosts (ipc.go);
 // it publishes the host's record to a directory of computation servers
 // on a publish-subscribe service and learns the other hosts' there
 // (directory.go).
