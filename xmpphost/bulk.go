@@ -87,8 +87,15 @@ func (t *Transport) SetUpload(service string, max int) error {
 	}
 	t.up.mu.Lock()
 	defer t.up.mu.Unlock()
-	t.up.service, t.up.max, t.up.chosen = j, cmp.Or(max, maxContinuation+gcmOverhead), true
+	t.up.set(j, max)
+	t.up.chosen = true
 	return nil
+}
+
+// set uses service, which takes files of up to max bytes (0: it does not
+// say). u.mu is held.
+func (u *uploads) set(service jid.JID, max int) {
+	u.service, u.max = service, cmp.Or(max, maxContinuation+gcmOverhead)
 }
 
 // upload returns the upload service and its limit (a zero JID: none).
@@ -127,7 +134,7 @@ func (t *Transport) discoverUpload() {
 		if max, ok := uploadInfo(info); ok {
 			t.up.mu.Lock()
 			if !t.up.chosen {
-				t.up.service, t.up.max = c, cmp.Or(max, maxContinuation+gcmOverhead)
+				t.up.set(c, max)
 			}
 			t.up.mu.Unlock()
 			t.logf("jumps of large processes go by the upload service %s (files up to %d bytes)", c, max)
