@@ -486,6 +486,31 @@ func TestManyStrings(t *testing.T) {
 	}
 }
 
+// TestShortKeys: many short strings, some of them the code's constants,
+// as keys of many tables (the thaw remembers its last lookups of short
+// strings among the constants in a few slots, which they share): each
+// thaws to itself, a constant to its box.
+func TestShortKeys(t *testing.T) {
+	const src = `local ts = {} for i = 1, 3000 do
+		local k = string.char(97 + i % 20) .. (i % 7 == 0 and "" or tostring(i % 1000))
+		ts[i] = {[k] = k, x = i, yy = -i, zzz = k .. "!", abcdefg = i, abcdefgh = i, ["\0x"] = 1, ["\0\0yy"] = 2}
+	end mb.yield()
+	local bad = 0
+	for i, t in ipairs(ts) do
+		local k = string.char(97 + i % 20) .. (i % 7 == 0 and "" or tostring(i % 1000))
+		if t[k] ~= k or t.x ~= i or t.yy ~= -i or t.zzz ~= k .. "!" or t.abcdefg ~= i or t.abcdefgh ~= i or t["\0x"] ~= 1 or t["\0\0yy"] ~= 2 then bad = bad + 1 end
+	end print(bad)`
+	var out1, out2 bytes.Buffer
+	p := start(t, src, &out1)
+	b, q := freezeThaw(t, p, &out2)
+	if b2, err := Freeze(q); err != nil || !bytes.Equal(b, b2) {
+		t.Errorf("the thawed process freezes to other bytes (%v)", err)
+	}
+	if got := finish(t, q, &out2); got != "0\n" {
+		t.Errorf("thawed: %q", got)
+	}
+}
+
 func TestValueList(t *testing.T) {
 	var l valueList
 	for i := range 100_000 {

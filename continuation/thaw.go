@@ -141,6 +141,7 @@ type decoder struct {
 	strs       valueList                  // the string table: each string boxed once
 	consts     []map[string]runtime.Value // the chunks' string constants
 	constMax   int                        // the longest
+	shortConst [32]shortConst             // the last lookups of short strings in consts
 	threads    []threadBody
 	frames     blocks[runtime.FrameState] // the threads' frame states (frameStates)
 	proc       runtime.ProcessState
@@ -548,11 +549,38 @@ func (d *decoder) value() runtime.Value {
 }
 
 // constant is the string b as a constant of the chunks has it, if one
-// does: the code's field accesses find such keys by their box.
+// does: the code's field accesses find such keys by their box. A short
+// one is looked up in the maps once per slot of d.shortConst (a table's
+// short keys come again and again, inline: a reference would be longer).
 func (d *decoder) constant(b []byte) (runtime.Value, bool) {
 	if len(b) > d.constMax {
 		return runtime.Nil, false
 	}
+	if len(b) > 7 {
+		return d.lookConstant(b)
+	}
+	var k uint64
+	for _, c := range b {
+		k = k<<8 | uint64(c)
+	}
+	k = k<<4 | uint64(len(b)) // (56 bits of bytes, the length below them: "" and "\0" differ)
+	e := &d.shortConst[(k*0x9E3779B97F4A7C15)>>59]
+	if !e.set || e.key != k {
+		e.v, e.found = d.lookConstant(b)
+		e.key, e.set = k, true
+	}
+	return e.v, e.found
+}
+
+// shortConst is what constant found for a string of up to 7 bytes.
+type shortConst struct {
+	key        uint64 // its bytes and length
+	set, found bool
+	v          runtime.Value
+}
+
+// lookConstant looks b up in the chunks' constants.
+func (d *decoder) lookConstant(b []byte) (runtime.Value, bool) {
 	for _, m := range d.consts {
 		if v, ok := m[string(b)]; ok {
 			return v, true
