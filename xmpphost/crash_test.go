@@ -43,6 +43,8 @@ type childConfig struct {
 	DirEvery  time.Duration
 	// Backup: its backup hosts, sent a copy every 100 ms at most
 	Backup []string
+	// Upload: the upload service of the bulk path (none: pieces only)
+	Upload string
 }
 
 // hostChild runs a host until its standard input closes, then closes it
@@ -68,6 +70,7 @@ func hostChild(js string) int {
 	}
 	defer tr.Close()
 	tr.SetPeers(c.Peers)
+	tr.SetUpload(c.Upload, 0)
 	tr.AckTimeout, tr.FailPoint = 500*time.Millisecond, die
 	if c.Directory != "" {
 		directoryEvery.Store(int64(c.DirEvery))
@@ -162,30 +165,45 @@ func TestJumpCrash(t *testing.T) {
 		victim string // "A": the sender, "B": the receiver
 		point  string
 		noSync bool // the stores do not sync: a killed host loses nothing either
+		bulk   bool // the process is large and goes by the server's upload service
 	}{
-		{"A", host.FailJumpStart, false},
-		{"A", host.FailJumpStored, false},
-		{"A", FailJumpSent, false},
-		{"B", host.FailReceiveThawed, false},
-		{"B", host.FailReceiveStored, false},
-		{"A", host.FailJumpAcked, false},
-		{"A", FailJumpSent, true},
-		{"B", host.FailReceiveStored, true},
+		{"A", host.FailJumpStart, false, false},
+		{"A", host.FailJumpStored, false, false},
+		{"A", FailJumpSent, false, false},
+		{"B", host.FailReceiveThawed, false, false},
+		{"B", host.FailReceiveStored, false, false},
+		{"A", host.FailJumpAcked, false, false},
+		{"A", FailJumpSent, true, false},
+		{"B", host.FailReceiveStored, true, false},
+		{"A", host.FailJumpStored, false, true},
+		{"A", FailJumpSent, false, true},
+		{"B", host.FailReceiveThawed, false, true},
+		{"B", host.FailReceiveStored, false, true},
 	}
 	for _, tc := range cases {
 		name := tc.victim + "-" + tc.point
 		if tc.noSync {
 			name += "-nosync"
 		}
+		upload, large := "", ""
+		if tc.bulk {
+			name += "-bulk"
+			upload, large = "upload.a.localhost", `local r = {} for i = 1, 4e4 do r[i] = math.random() end`
+		}
 		t.Run(name, func(t *testing.T) {
-			env := startProsody(t)
+			var env map[string]string
+			if tc.bulk {
+				env = startProsodyUpload(t, 64<<20)
+			} else {
+				env = startProsody(t)
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
 			dir := t.TempDir()
 			conf := func(n, peer, crash string) childConfig {
 				return childConfig{Login: Config{JID: env["XMPP_JID"+n], Password: env["XMPP_PASS"+n], Addr: env["XMPP_ADDR"],
 					TLS: env["XMPP_TLS"] != "0", CAFile: env["XMPP_CA"]}, Peers: []string{peer},
-					Store: filepath.Join(dir, n+".db"), Crash: crash, NoSync: tc.noSync}
+					Store: filepath.Join(dir, n+".db"), Crash: crash, NoSync: tc.noSync, Upload: upload}
 			}
 			a, b := env["XMPP_JID1"], env["XMPP_JID2"]
 			crashA, crashB := "", ""
@@ -197,7 +215,7 @@ func TestJumpCrash(t *testing.T) {
 			hostA := startHostProc(t, conf("1", b, crashA))
 			hostB := startHostProc(t, conf("2", a, crashB))
 			user := newUser(t, ctx, env, "3")
-			user.Send(a, `new local t = {} for i = 1, 1000 do t[i] = i * i end
+			user.Send(a, `new local t = {} for i = 1, 1000 do t[i] = i * i end `+large+`
 print("before on", mb.host())
 local ok, why = mb.jump("`+b+`")
 print("after", ok, why, mb.host(), t[1000])`)
@@ -276,6 +294,9 @@ print("after", ok, why, mb.host(), t[1000])`)
 			}
 			if got := states("2"); got != wantB {
 				t.Errorf("receiver's processes: %s, want %s", got, wantB)
+			}
+			if up, _ := filepath.Glob(filepath.Join(env["XMPP_DIR"], "data", "*", "http_file_share", "*")); tc.bulk && len(up) == 0 {
+				t.Error("nothing was uploaded: the jump did not go by the bulk path")
 			}
 			t.Logf("the process went on on %s", map[bool]string{true: "the receiver", false: "the sender"}[there])
 		})
