@@ -137,7 +137,9 @@ func (t *Transport) discoverUpload() {
 				t.up.set(c, max)
 			}
 			t.up.mu.Unlock()
-			t.logf("jumps of large processes go by the upload service %s (files up to %d bytes)", c, max)
+			if t.Log != nil {
+				t.Log.Info("large jumps go by the server's upload service", "service", c.String(), "max_bytes", max)
+			}
 			return
 		}
 	}
