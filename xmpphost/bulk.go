@@ -228,8 +228,10 @@ func (t *Transport) put(service jid.JID, id string, data []byte) (string, error)
 	if err := t.s.UnmarshalIQ(ctx, stanza.IQ{Type: stanza.GetIQ, To: service}.Wrap(req), &slot); err != nil {
 		return "", fmt.Errorf("slot: %w", err)
 	}
-	if err := checkURL(slot.Get.URL); err != nil {
-		return "", err
+	for _, u := range []string{slot.Put.URL, slot.Get.URL} {
+		if err := checkURL(u); err != nil {
+			return "", err
+		}
 	}
 	hr, err := http.NewRequestWithContext(ctx, http.MethodPut, slot.Put.URL, bytes.NewReader(data))
 	if err != nil {
@@ -310,7 +312,13 @@ func (t *Transport) fetch(b *jumpBulk) ([]byte, error) {
 	case resp.ContentLength >= 0 && resp.ContentLength != int64(b.Size):
 		return nil, fmt.Errorf("fetch: %d bytes, not the %d announced", resp.ContentLength, b.Size)
 	}
-	sealed, err := io.ReadAll(io.LimitReader(resp.Body, int64(b.Size)+1)) // (grows as the bytes come)
+	var sealed []byte
+	if resp.ContentLength == int64(b.Size) { // (the body is framed: that many bytes, or an error)
+		sealed = make([]byte, b.Size)
+		_, err = io.ReadFull(resp.Body, sealed)
+	} else { // of unknown length: grows as the bytes come
+		sealed, err = io.ReadAll(io.LimitReader(resp.Body, int64(b.Size)+1))
+	}
 	switch {
 	case err != nil:
 		return nil, fmt.Errorf("fetch: %v", err)

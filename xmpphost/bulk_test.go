@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -109,8 +110,9 @@ print("back", mb.host(), #t, t[#t] > 0)`)
 }
 
 // sealedServer serves the payload sealed under a fresh key at /ok, the
-// same with a byte changed at /bad, cut short at /short, with a byte too
-// many at /long (no length said), and a redirect to /ok at /moved; it
+// same with a byte changed at /bad, cut short at /short, cut short with
+// the whole length said at /liar, with a byte too many at /long (no
+// length said), and a redirect to /ok at /moved; it
 // returns the server and the bulk element of /ok.
 func sealedServer(t *testing.T, payload []byte) (*httptest.Server, jumpBulk) {
 	key := make([]byte, keySize)
@@ -126,6 +128,9 @@ func sealedServer(t *testing.T, payload []byte) (*httptest.Server, jumpBulk) {
 			w.Write(bad)
 		case "/short":
 			w.Write(sealed[:len(sealed)-1])
+		case "/liar": // says the right length, sends less
+			w.Header().Set("Content-Length", strconv.Itoa(len(sealed)))
+			w.Write(sealed[:len(sealed)/2])
 		case "/long":
 			w.(http.Flusher).Flush() // (chunked: no length said)
 			w.Write(append(bytes.Clone(sealed), 0))
@@ -160,6 +165,7 @@ func TestBulkFetch(t *testing.T) {
 	}{
 		{with(func(b *jumpBulk) { b.URL = srv.URL + "/bad" }), "payload damaged in transit"},
 		{with(func(b *jumpBulk) { b.URL = srv.URL + "/short" }), "not the"},
+		{with(func(b *jumpBulk) { b.URL = srv.URL + "/liar" }), "unexpected EOF"},
 		{with(func(b *jumpBulk) { b.URL = srv.URL + "/long" }), "not the"},
 		{with(func(b *jumpBulk) { b.URL = srv.URL + "/moved" }), "302 Found"},
 		{with(func(b *jumpBulk) { b.URL = srv.URL + "/gone" }), "404 Not Found"},
