@@ -31,10 +31,18 @@ type checkpoint struct {
 type period struct {
 	steps int64
 	time  time.Duration
+	// paced: also at least paceFactor times as long as the last
+	// checkpoint took (the default's: checkpoints of a large heap, a
+	// second apart, would take a large share of the run)
+	paced bool
 }
 
 // defaultPeriod is --every when --checkpoint is given alone.
-var defaultPeriod = period{time: time.Second}
+var defaultPeriod = period{time: time.Second, paced: true}
+
+// paceFactor bounds what a paced checkpoint costs the run: at most about
+// a twentieth of its time.
+const paceFactor = 20
 
 func (e *period) String() string {
 	if e.time > 0 {
@@ -59,7 +67,7 @@ func (e *period) set() bool { return e.steps > 0 || e.time > 0 }
 
 func checkpointFlags(fs *flag.FlagSet) checkpoint {
 	c := checkpoint{file: fs.String("checkpoint", "", "write the process's continuation to this file (removed when the script finishes)"), every: new(period)}
-	fs.Var(c.every, "every", "how often: a number of steps, or a duration (default 1s)")
+	fs.Var(c.every, "every", "how often: a number of steps, or a duration (default 1s, and at least 20 times what the last checkpoint took)")
 	return c
 }
 
@@ -73,12 +81,13 @@ func (c checkpoint) check() error {
 	return nil
 }
 
-// due reports whether a checkpoint is due after steps and d since the last.
-func (c checkpoint) due(steps int64, d time.Duration) bool {
+// due reports whether a checkpoint is due after steps and d since the
+// last, which took took.
+func (c checkpoint) due(steps int64, d, took time.Duration) bool {
 	if c.every.steps > 0 {
 		return steps >= c.every.steps
 	}
-	return d >= c.every.time
+	return d >= c.every.time && (!c.every.paced || d >= paceFactor*took)
 }
 
 // ending is how drive left a process.
@@ -99,6 +108,7 @@ const slice = 1 << 20
 // interrupt becomes true, p ends with "interrupted!" where it stands.
 func drive(p *runtime.Process, out *bufio.Writer, stderr io.Writer, cp checkpoint, args []runtime.Value, interrupt *atomic.Bool) (ending, error) {
 	last, lastAt := p.Steps(), time.Now() // the last checkpoint
+	var took time.Duration                // and what it took
 	for {
 		budget := int64(slice)
 		if n := cp.every.steps; n > 0 {
@@ -124,12 +134,13 @@ func drive(p *runtime.Process, out *bufio.Writer, stderr io.Writer, cp checkpoin
 			if interrupt != nil && interrupt.Load() {
 				return endFailed, p.Halt("interrupted!")
 			}
-			if *cp.file != "" && cp.due(p.Steps()-last, time.Since(lastAt)) {
+			if *cp.file != "" && cp.due(p.Steps()-last, time.Since(lastAt), took) {
 				last, lastAt = p.Steps(), time.Now()
 				out.Flush()
 				if err := freezeTo(p, *cp.file); err != nil {
 					return endFailed, fmt.Errorf("checkpoint: %v", err)
 				}
+				took = time.Since(lastAt)
 			}
 		case runtime.Yielded:
 			switch p.YieldedBy() {

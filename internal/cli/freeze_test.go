@@ -118,16 +118,16 @@ func TestCheckpointKill(t *testing.T) {
 	}
 }
 
-// TestCheckpointEvery: --every is steps or a duration, a second when
-// --checkpoint comes alone (on the command line and for resume), and
-// nothing else.
+// TestCheckpointEvery: --every is steps or a duration, a second (paced by
+// what the last checkpoint took) when --checkpoint comes alone (on the
+// command line and for resume), and nothing else.
 func TestCheckpointEvery(t *testing.T) {
 	for _, c := range []struct {
 		args []string
 		want period
 		err  string
 	}{
-		{[]string{"--checkpoint", "f", "x.lua"}, period{time: time.Second}, ""},
+		{[]string{"--checkpoint", "f", "x.lua"}, period{time: time.Second, paced: true}, ""},
 		{[]string{"--checkpoint", "f", "--every", "500ms", "x.lua"}, period{time: 500 * time.Millisecond}, ""},
 		{[]string{"--checkpoint=f", "--every=1000", "x.lua"}, period{steps: 1000}, ""},
 		{[]string{"--every", "1000", "x.lua"}, period{}, "--every goes with --checkpoint FILE"},
@@ -150,6 +150,24 @@ func TestCheckpointEvery(t *testing.T) {
 	cp := checkpointFlags(f.FlagSet)
 	if _, _, ok := f.Parse([]string{"--checkpoint", "f", "x.cont"}); !ok || cp.check() != nil || *cp.every != defaultPeriod {
 		t.Errorf("resume --checkpoint alone: every %v", cp.every)
+	}
+	// the default waits 20 times what the last checkpoint took, when that
+	// is longer than its second; a period given is kept to
+	given := checkpoint{every: &period{time: time.Second}}
+	for _, c := range []struct {
+		cp             checkpoint
+		d, took        time.Duration
+		due, byDefault bool
+	}{
+		{cp, 999 * time.Millisecond, 0, false, true},
+		{cp, time.Second, 10 * time.Millisecond, true, true},
+		{cp, time.Second, 100 * time.Millisecond, false, true},
+		{cp, 2 * time.Second, 100 * time.Millisecond, true, true},
+		{given, time.Second, 100 * time.Millisecond, true, false},
+	} {
+		if got := c.cp.due(0, c.d, c.took); got != c.due {
+			t.Errorf("default %v: due after %v, the last took %v: %v", c.byDefault, c.d, c.took, got)
+		}
 	}
 }
 

@@ -156,7 +156,8 @@ options (Mobilua's):
   --checkpoint FILE  write the process's continuation to FILE (mobilua resume
                      FILE goes on from the last one; it is removed when the
                      script finishes)
-  --every N|TIME     how often: N steps, or a duration (500ms, 2s; default 1s)
+  --every N|TIME     how often: N steps, or a duration (500ms, 2s; default 1s,
+                     and at least 20 times what the last checkpoint took)
   --help             this help
 `
 
