@@ -161,6 +161,12 @@ for i = 1, %d do assert(mb.jump(hosts[i %% 2 + 1])) end`, a, bb, n))
 		mu.Lock()
 		clear(steps)
 		mu.Unlock()
+		sent := bulkSent(trA)
+		defer func() {
+			if up, _ := trA.upload(); bulkSent(trA)-sent != map[bool]int{true: 1}[up.String() != ""] {
+				b.Fatalf("%s: %d jumps by the bulk path (the upload service: %q)", name, bulkSent(trA)-sent, up)
+			}
+		}()
 		// it waits on B, its continuation the one that came
 		pid := newPID(heap + fmt.Sprintf(` assert(mb.jump(%q)) mb.receive()`, bb))
 		user.Send(a, "run "+pid)
