@@ -53,7 +53,7 @@ type Config struct {
 	MaxMemory        int64         // bytes a process may reach (runtime.Process.MemoryLimit)
 	MaxOutput        int           // bytes of output kept per process
 	MaxReply         int           // bytes of output sent in one message
-	CheckpointEvery  time.Duration // a running process is checkpointed at least this often
+	CheckpointEvery  time.Duration // a running process is checkpointed this often, and at most a twentieth of its time (0: at every slice's end)
 	Workers          int           // goroutines running processes
 	MaxProcsPerOwner int           // live processes (new, running, waiting, migrating) of one owner
 	MaxProcs         int           // live processes on the host
@@ -140,8 +140,9 @@ type proc struct {
 	out      bytes.Buffer // output not yet sent to the owner (a step's: its reply)
 	open     *note        // the output note out goes into (outbox.go)
 	lastSave time.Time
-	mail     []Message // delivered, not yet received
-	consumed uint64    // the last message received (rec.MailSeq once checkpointed)
+	saveTook time.Duration // what its last checkpoint took
+	mail     []Message     // delivered, not yet received
+	consumed uint64        // the last message received (rec.MailSeq once checkpointed)
 	timer    *time.Timer
 	slices   int  // since its heap was last measured
 	dropped  int  // output bytes that did not fit in the next message
@@ -613,6 +614,7 @@ func (h *Host) cut(text string) string {
 
 // checkpoint persists the process's record and continuation. h.mu is held.
 func (h *Host) checkpoint(pr *proc) error {
+	start := time.Now()
 	cont, err := continuation.Freeze(pr.p)
 	if err != nil {
 		return err
@@ -626,8 +628,25 @@ func (h *Host) checkpoint(pr *proc) error {
 	}
 	h.kept(pr, len(cont))
 	pr.lastSave = time.Now()
+	pr.saveTook = pr.lastSave.Sub(start)
 	h.backupSoon(pr)
 	return nil
+}
+
+// checkpointPace is how many times its last checkpoint took a running
+// process waits at least for the next: checkpoints, made while h.mu is
+// held, take at most about a twentieth of its time (a process holding
+// 100 MB takes about a second to freeze and store).
+const checkpointPace = 20
+
+// checkpointDue says whether a running process at the end of a slice is
+// due a checkpoint (CheckpointEvery).
+func (h *Host) checkpointDue(pr *proc) bool {
+	every := h.cfg.CheckpointEvery
+	if every > 0 {
+		every = max(every, checkpointPace*pr.saveTook)
+	}
+	return time.Since(pr.lastSave) >= every
 }
 
 // saving brings rec, pr's record about to be stored with a continuation
@@ -731,7 +750,7 @@ func (h *Host) slice(pr *proc) {
 // (others get a turn), storing it first when its last checkpoint is old.
 // h.mu is held.
 func (h *Host) requeue(pr *proc) {
-	if time.Since(pr.lastSave) >= h.cfg.CheckpointEvery {
+	if h.checkpointDue(pr) {
 		// freezing and storing take about three times the heap for a
 		// moment: within the budget, or at a later slice
 		if need := 3 * pr.p.MemoryInUse(); h.pool.Reserve(need) {

@@ -255,3 +255,47 @@ func TestStartExpired(t *testing.T) {
 	}
 	_ = h2
 }
+
+// TestCheckpointPace: a running process is checkpointed every
+// CheckpointEvery and no sooner than 20 times what its last checkpoint
+// took; at every slice's end when CheckpointEvery is 0. A checkpoint
+// records what it took.
+func TestCheckpointPace(t *testing.T) {
+	tr := &Memory{}
+	h := startHost(t, filepath.Join(t.TempDir(), "h.db"), tr)
+	pid, err := h.New(alice, "loop.lua", `local t = {} for i = 1, 2e4 do t[i] = {i} end
+local n = 0 while n < 2e5 do n = n + 1 end print("done", #t)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Run(alice, pid); err != nil {
+		t.Fatal(err)
+	}
+	if tr.WaitFor(alice, "done\t20000", 20*time.Second) == "" {
+		t.Fatalf("%q", tr.Messages(alice))
+	}
+	h.mu.Lock()
+	took := h.procs[pid].saveTook
+	h.mu.Unlock()
+	if took <= 0 {
+		t.Errorf("its checkpoints took %v", took)
+	}
+	now := time.Now()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, c := range []struct {
+		every, since, took time.Duration
+		due                bool
+	}{
+		{2 * time.Second, 3 * time.Second, 50 * time.Millisecond, true},
+		{2 * time.Second, time.Second, 0, false},
+		{2 * time.Second, 3 * time.Second, 200 * time.Millisecond, false}, // 4 s
+		{2 * time.Second, 5 * time.Second, 200 * time.Millisecond, true},
+		{0, 0, time.Second, true},
+	} {
+		h.cfg.CheckpointEvery = c.every
+		if got := h.checkpointDue(&proc{lastSave: now.Add(-c.since), saveTook: c.took}); got != c.due {
+			t.Errorf("every %v, %v since the last, which took %v: due %v", c.every, c.since, c.took, got)
+		}
+	}
+}
