@@ -46,20 +46,11 @@ func strTag(s string) uint64 { return maphash.String(strSeed, s) >> 32 }
 
 // find returns the position of key s in entries.
 func (x *strIndex) find(entries []entry, s string) (int32, bool) {
-	tag := strTag(s)
-	mask := uint64(len(x.h) - 1)
-	for i := tag & mask; ; i = (i + 1) & mask {
-		sl := x.h[i]
-		if sl == 0 {
-			return 0, false
-		}
-		if sl>>32 == tag {
-			p := int32(sl) - 1
-			if ks, ok := entries[p].k.o.(string); ok && ks == s {
-				return p, true
-			}
-		}
+	i, ok := x.slot(entries, s, strTag(s))
+	if !ok {
+		return 0, false
 	}
+	return int32(x.h[i]) - 1, true
 }
 
 // add records that key s is at position p; when s was there already it
@@ -69,18 +60,26 @@ func (x *strIndex) add(entries []entry, s string, p int32) bool {
 		x.grow()
 	}
 	tag := strTag(s)
+	i, had := x.slot(entries, s, tag)
+	x.h[i] = tag<<32 | uint64(p+1)
+	if !had {
+		x.n++
+	}
+	return !had
+}
+
+// slot returns the slot of key s, whose hash's tag is tag: the one that
+// holds it (found), or the empty one where it goes.
+func (x *strIndex) slot(entries []entry, s string, tag uint64) (i uint64, found bool) {
 	mask := uint64(len(x.h) - 1)
-	for i := tag & mask; ; i = (i + 1) & mask {
+	for i = tag & mask; ; i = (i + 1) & mask {
 		sl := x.h[i]
 		if sl == 0 {
-			x.h[i] = tag<<32 | uint64(p+1)
-			x.n++
-			return true
+			return i, false
 		}
 		if sl>>32 == tag {
 			if ks, ok := entries[int32(sl)-1].k.o.(string); ok && ks == s {
-				x.h[i] = tag<<32 | uint64(p+1)
-				return false
+				return i, true
 			}
 		}
 	}
