@@ -89,6 +89,10 @@ type Process struct {
 	raised   *Error        // set by Thread.Raise
 	registry *Table        // debug.getregistry's (made when first asked; a continuation keeps it only where the script does)
 	typeMeta *[8]*Table    // debug.setmetatable on numbers, booleans, nil, functions, threads
+	// frozenSize is the length of the process's last continuation, or of
+	// the one it was thawed from (the next is written into room for about
+	// as much)
+	frozenSize int
 
 	budget
 	memAccount
@@ -158,9 +162,6 @@ type libBaseline struct {
 	tableBits  uint64 // tableBit of each table in tableNames: most tables are not
 	base       map[*Table]*baseTable
 	sealed     []*Table // in the order SealNatives met them
-	// frozenSize is the length of the process's last continuation (the
-	// next one is written into room for about as much)
-	frozenSize int
 }
 
 // NewProcess makes a process with the base and coroutine libraries.
