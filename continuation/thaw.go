@@ -563,20 +563,20 @@ func (d *decoder) constant(b []byte) (runtime.Value, bool) {
 	for _, c := range b {
 		k = k<<8 | uint64(c)
 	}
-	k = k<<4 | uint64(len(b)) // (56 bits of bytes, the length below them: "" and "\0" differ)
+	k = k<<4 | uint64(len(b)+1) // (56 bits of bytes, the length+1 below them: "" and "\0" differ, 0 is no key)
 	e := &d.shortConst[(k*0x9E3779B97F4A7C15)>>59]
-	if !e.set || e.key != k {
+	if e.key != k {
 		e.v, e.found = d.lookConstant(b)
-		e.key, e.set = k, true
+		e.key = k
 	}
 	return e.v, e.found
 }
 
 // shortConst is what constant found for a string of up to 7 bytes.
 type shortConst struct {
-	key        uint64 // its bytes and length
-	set, found bool
-	v          runtime.Value
+	key   uint64 // its bytes and length+1; 0: none yet
+	found bool
+	v     runtime.Value
 }
 
 // lookConstant looks b up in the chunks' constants.
