@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -296,5 +297,65 @@ func TestNotBulk(t *testing.T) {
 		if notBulk(r) != strings.HasPrefix(r, badBulk) {
 			t.Errorf("%q: %v", r, notBulk(r))
 		}
+	}
+}
+
+// TestBulkBudget: a bulk piece whose size does not fit in the bytes a
+// receiver lets arrive at once is refused before anything is fetched;
+// one that fits is counted there while it is fetched, and let go after.
+func TestBulkBudget(t *testing.T) {
+	var fetches atomic.Int32
+	release := make(chan struct{})
+	payload := bytes.Repeat([]byte("x"), 1000)
+	key := make([]byte, keySize)
+	sealed := sealer(key).Seal(nil, key[32:], payload, nil)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fetches.Add(1)
+		<-release
+		w.Write(sealed)
+	}))
+	defer srv.Close()
+	env := startProsody(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	a := env["XMPP_JID1"]
+	trB, _ := xmppHost(t, ctx, env, "2", a)
+	bulk := &jumpBulk{URL: srv.URL, Size: len(sealed), Key: base64.StdEncoding.EncodeToString(key)}
+	arriving := func() (int, bool) {
+		trB.j.mu.Lock()
+		defer trB.j.mu.Unlock()
+		_, pending := trB.j.pending[host.Migration{From: a, ID: "m1"}]
+		return trB.j.arriving, pending
+	}
+	trB.j.mu.Lock()
+	trB.j.arriving = arrivingLimit() - len(sealed) + 1 // (as if other jumps' pieces waited)
+	trB.j.mu.Unlock()
+	trB.piece(a, &jumpChunk{ID: "m1", Seq: 0, Of: 1, Bulk: bulk})
+	if n, pending := arriving(); n != arrivingLimit()-len(sealed)+1 || pending {
+		t.Errorf("over the budget: %d bytes arriving, pending %v", n, pending)
+	}
+	trB.j.mu.Lock()
+	trB.j.arriving = 0
+	trB.j.mu.Unlock()
+	trB.piece(a, &jumpChunk{ID: "m1", Seq: 0, Of: 1, Bulk: bulk})
+	for deadline := time.Now().Add(10 * time.Second); fetches.Load() == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("not fetched")
+		}
+	}
+	if n, pending := arriving(); n != len(sealed) || !pending {
+		t.Errorf("while fetched: %d bytes arriving, pending %v", n, pending)
+	}
+	close(release)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if n, pending := arriving(); n == 0 && !pending {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the fetched bulk is still counted")
+		}
+	}
+	if n := fetches.Load(); n != 1 {
+		t.Errorf("%d fetches, want 1 (none over the budget)", n)
 	}
 }
