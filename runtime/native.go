@@ -43,10 +43,9 @@ const opNative = ir.NumOps
 type NativeFrame struct {
 	Steps *int64 // the step budget: compiled code decrements it at backward jumps
 	p     *Process
-	// smc is p.StringMeta's metaCache (nil: none yet), for StrLib;
-	// set when compiled code is entered, by Self and by whatever sets
-	// p.StringMeta (setStringMeta)
-	smc *metaCache
+	// smt is p.StringMeta, for StrLib; set when compiled code is
+	// entered and by whatever sets p.StringMeta (setStringMeta)
+	smt *Table
 	// inlined counts the calls compiled code ran inline (Inline)
 	inlined int64
 }
@@ -85,7 +84,7 @@ func (p *Process) runNative(th *Thread, cl *Closure, at, base int) (npc, entry i
 		nf.p, nf.Steps = p, &p.steps
 	}
 	p.nativeEntries++
-	nf.smc = p.stringMC()
+	nf.smt = p.StringMeta
 	native := *cl.P.native.Load() // (entered at opNative: there is code)
 	for {
 		npc := native(nf, cl, base, at)
@@ -353,7 +352,6 @@ func (f *NativeFrame) Self(base, pc int) int {
 	p, th, cl, in := f.slowPath(pc)
 	x := th.stack[base+int(in.B)]
 	if v, ok := p.stringMethod(x, cl.P.K[^in.C], &cl.P.IC[pc]); ok {
-		f.smc = p.stringMC() // made by the lookup, if it was the first
 		ra := base + int(in.A)
 		th.stack[ra+1] = x
 		th.stack[ra] = v
@@ -370,9 +368,9 @@ func (f *NativeFrame) Self(base, pc int) int {
 // is no longer valid, an empty table: FieldHit misses, and Self does the
 // rest.
 func (f *NativeFrame) StrLib(x Value) *Table {
-	if c := f.smc; c != nil && c.has&(1<<evIndex) != 0 {
+	if m := f.smt; m != nil && m.mc != nil && m.mc.has&(1<<evIndex) != 0 && m.mc.pos[evIndex] >= 0 {
 		if _, ok := x.o.(string); ok {
-			if lib, ok := c.ev[evIndex].o.(*Table); ok {
+			if lib, ok := m.entries[m.mc.pos[evIndex]].v.o.(*Table); ok {
 				return lib
 			}
 		}
@@ -383,18 +381,10 @@ func (f *NativeFrame) StrLib(x Value) *Table {
 // noFields is StrLib's empty table: never written.
 var noFields Table
 
-// stringMC is StringMeta's metaCache, or nil.
-func (p *Process) stringMC() *metaCache {
-	if p.StringMeta == nil {
-		return nil
-	}
-	return p.StringMeta.mc
-}
-
 // setStringMeta sets the metatable of strings.
 func (p *Process) setStringMeta(m *Table) {
 	p.StringMeta = m
-	p.nf.smc = p.stringMC()
+	p.nf.smt = m
 }
 
 // stringMethod is SELF's common case on a value that is not a table: x

@@ -607,17 +607,25 @@ const (
 var eventNames = [numEvents]string{"__index", "__newindex", "__call", "__add", "__sub",
 	"__mul", "__div", "__mod", "__pow", "__unm", "__len", "__eq", "__lt", "__le", "__concat", "__tostring"}
 
-// metaCache holds the metamethods of a table used as a metatable, each
-// looked up on first use (has) until a string key of the table is written.
+// metaCache holds where the metamethods of a table used as a metatable
+// are among its entries, each looked up on first use (has) until a
+// string key of the table is written or its entries are compacted: pos
+// is an entry's index, or -1 when the table has no such field. Positions,
+// not values: no pointers for the collector to scan, and a small
+// allocation for each metatable (an object's own, as an environment's
+// {__index = parent}, is made as often as the object).
 type metaCache struct {
 	has uint32
-	ev  [numEvents]Value
+	pos [numEvents]int32
 }
 
 // metaEvent returns t[eventNames[e]] for t used as a metatable.
 func (t *Table) metaEvent(e event) Value {
 	if c := t.mc; c != nil && c.has&(1<<e) != 0 {
-		return c.ev[e]
+		if p := c.pos[e]; p >= 0 {
+			return t.entries[p].v
+		}
+		return Nil
 	}
 	return t.lookupEvent(e)
 }
@@ -626,13 +634,18 @@ func (t *Table) lookupEvent(e event) Value {
 	if t.mc == nil {
 		t.mc = &metaCache{}
 	}
-	v := t.GetStr(eventNames[e])
-	t.mc.ev[e] = v
 	t.mc.has |= 1 << e
-	return v
+	p, ok := t.strPos(eventNames[e])
+	if !ok {
+		t.mc.pos[e] = -1
+		return Nil
+	}
+	t.mc.pos[e] = p
+	return t.entries[p].v
 }
 
-// dropMeta forgets the metamethods looked up: a string key was written.
+// dropMeta forgets the metamethods looked up: a string key was written,
+// or the entries were compacted.
 func (t *Table) dropMeta() {
 	if t.mc != nil {
 		t.mc.has = 0
@@ -691,6 +704,7 @@ func (t *Table) addEntry(k, v Value) int32 {
 // new key is added, which Lua forbids during a traversal.
 func (t *Table) compact() {
 	t.skeys, t.smask = nil, 0
+	t.dropMeta()
 	j := 0
 	for _, e := range t.entries {
 		if e.v.o != nil {

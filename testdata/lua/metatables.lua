@@ -77,6 +77,18 @@ print(t + 1, 1 + t, "2" + t)                        --> =1	1	1
 print({} + 1)
 ### "attempt to perform arithmetic on a table value"
 ---
+-- a metatable's metamethods found again after its fields move: removed
+-- fields are dropped when new keys make it grow, and __index with them
+local mt = {a = 1, b = 2, c = 3, d = 4}
+mt.__index = function(_, k) return "idx " .. k end
+mt.__tostring = function() return "obj" end
+local obj = setmetatable({}, mt)
+print(obj.x, tostring(obj))                          --> =idx x	obj
+mt.a, mt.b, mt.c, mt.d = nil, nil, nil, nil
+print(obj.y, tostring(obj))                          --> =idx y	obj
+for i = 1, 20 do mt[i] = i end
+print(obj.z, tostring(obj))                          --> =idx z	obj
+---
 -- not-differential: lua5.1 cannot yield across a metamethod; Mobilua can (a process may freeze there)
 local V = {}
 -- metamethods that yield inside coroutines
