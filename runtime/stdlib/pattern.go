@@ -48,6 +48,21 @@ const (
 	itemFirst        // a byte the item at pat[p:ep] matches
 )
 
+// firstMatch finds the first match of the pattern (from p) at init or
+// after it (only at init when anchored): where it starts and ends, or
+// e = -1 when there is none.
+func (ms *matchState) firstMatch(init, p int, anchor bool) (s1, e int) {
+	for s1 = init; ; s1++ {
+		if !anchor {
+			s1 = ms.skip(s1)
+		}
+		ms.level, ms.depth = 0, 0
+		if e = ms.match(s1, p); e != -1 || s1 >= len(ms.src) || anchor {
+			return s1, e
+		}
+	}
+}
+
 // skip returns the first position from s where a match may start: a
 // byte its first item matches (positions where the match would fail on
 // its first item are passed over in one loop, as lstrlib does not), or

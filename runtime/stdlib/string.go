@@ -179,23 +179,13 @@ func strFind(t *rt.Thread, a []rt.Value, find bool) int {
 		p = 1
 	}
 	ms := &matchState{src: s, pat: pat, t: t}
-	for s1 := init; ; s1++ {
-		if !anchor {
-			s1 = ms.skip(s1)
+	if s1, e := ms.firstMatch(init, p, anchor); e != -1 {
+		if find {
+			t.Push(rt.Number(float64(s1 + 1)))
+			t.Push(rt.Number(float64(e)))
+			return ms.pushCaptures(-1, -1, false) + 2
 		}
-		ms.level = 0
-		ms.depth = 0
-		if e := ms.match(s1, p); e != -1 {
-			if find {
-				t.Push(rt.Number(float64(s1 + 1)))
-				t.Push(rt.Number(float64(e)))
-				return ms.pushCaptures(-1, -1, false) + 2
-			}
-			return ms.pushCaptures(s1, e, true)
-		}
-		if s1 >= len(s) || anchor {
-			break
-		}
+		return ms.pushCaptures(s1, e, true)
 	}
 	t.Push(rt.Nil)
 	return 1
@@ -277,15 +267,43 @@ func startGsub(t *rt.Thread, a []rt.Value) rt.Continuation {
 	default:
 		t.ArgError(3, "string/function/table expected")
 	}
-	g := &gsubState{m: matchState{src: src, pat: pat, t: t}, repl: repl, maxN: len(src) + 1}
-	g.ms = &g.m
+	maxN := len(src) + 1
 	if len(a) > 3 && !a[3].IsNil() {
-		g.maxN = t.CheckInt(a, 3)
+		maxN = t.CheckInt(a, 3)
 	}
-	if len(pat) > 0 && pat[0] == '^' {
-		g.anchor, g.p = true, 1
+	anchor := len(pat) > 0 && pat[0] == '^'
+	p := 0
+	if anchor {
+		p = 1
 	}
+	// the first match is looked for before any state is made: most calls
+	// (escaping a string, trimming it) find none, and need none
+	ms := matchState{src: src, pat: pat, t: t}
+	s1, e := 0, -1
+	if maxN > 0 {
+		s1, e = ms.firstMatch(0, p, anchor)
+	}
+	if e == -1 {
+		return gsubNone(src)
+	}
+	g := &gsubState{m: ms, repl: repl, maxN: maxN, p: p, anchor: anchor, s: s1}
+	g.ms = &g.m
 	return g
+}
+
+// gsubNone is a gsub that found no match in its subject: it returns the
+// subject and 0 at its first step (it never asks for a call, so it is
+// never frozen; its Freeze is a finished gsubState's).
+type gsubNone string
+
+func (g gsubNone) Step(t *rt.Thread, _ rt.Value) (rt.Value, []rt.Value, int) {
+	t.Push(rt.String(string(g)))
+	t.Push(rt.Number(0))
+	return rt.Nil, nil, 2
+}
+
+func (g gsubNone) Freeze() []rt.Value {
+	return (&gsubState{m: matchState{src: string(g)}, s: len(g)}).Freeze()
 }
 
 func (g *gsubState) Freeze() []rt.Value {

@@ -150,3 +150,10 @@ print(#s, s:byte(2), n)
 print(pcall(setmetatable, {}, 1))
 --> =3	0	1
 --> =false	bad argument #2 to '?' (nil or table expected)
+---
+-- gsub that finds no match, or its first one after a prefix (looked for before its state is made)
+print(("hello world"):gsub("%d", "x"))                  --> =hello world	0
+print(("hello"):gsub("l", "L", 0), ("hello"):gsub("%", "L", 0))  --> =hello	hello	0
+print(("ab1cd2"):gsub("%d", function(d) return "<" .. d .. ">" end))  --> =ab<1>cd<2>	2
+print(("hello"):gsub("^x", "H"), ("hello"):gsub("o$", "0"))   --> =hello	hell0	1
+print(("abc"):gsub("x*", "-"), ("hello"):gsub("(", "L")) --> =-a-b-c-	LhLeLlLlLoL	6
