@@ -41,14 +41,15 @@ func benchSizes(max int) []int {
 }
 
 // forHeaps runs f on each heap at each size, with its process and its
-// continuation, reporting MB/s of continuation, allocations and bytes per
-// object.
+// continuation, reporting MB/s of continuation, allocations, bytes per
+// object and the continuation's size as a multiple of the live data's
+// lower bound (x-live; FORMAT.md).
 func forHeaps(b *testing.B, f func(b *testing.B, p *runtime.Process, c []byte)) {
 	for _, h := range benchHeaps {
 		for _, n := range benchSizes(h.max) {
 			b.Run(fmt.Sprintf("%s/%.0e", h.name, float64(n)), func(b *testing.B) {
 				p := start(b, fmt.Sprintf(h.src, n), io.Discard)
-				c, err := Freeze(p)
+				c, live, err := freeze(p)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -57,6 +58,7 @@ func forHeaps(b *testing.B, f func(b *testing.B, p *runtime.Process, c []byte)) 
 				b.ResetTimer()
 				f(b, p, c)
 				b.ReportMetric(float64(len(c))/float64(n), "bytes/object")
+				b.ReportMetric(float64(len(c))/float64(live), "x-live")
 			})
 		}
 	}
@@ -165,4 +167,35 @@ func BenchmarkSmall(b *testing.B) {
 			opts.NewProcess(false)
 		}
 	})
+}
+
+// TestLiveBound: the live data's lower bound counts 8 bytes for each
+// number, 1 for each boolean and a string's bytes, beside what the
+// process holds anyway (a table, a function and the source; and what the
+// call left in registers: a few bytes either way).
+func TestLiveBound(t *testing.T) {
+	bound := func(item string) int64 {
+		src := `local function fill(t) for i = 1, 1000 do t[i] = ` + item + ` end end local t = {} fill(t) mb.yield() return t`
+		_, live, err := freeze(start(t, src, io.Discard))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return live - int64(len(src))
+	}
+	base := bound("nil")
+	// 1000 strings of 21 to 24 bytes (they get numbers, which makes
+	// references two bytes wide: the few others' grow too)
+	strs := int64(20*1000 + 9*1 + 90*2 + 900*3 + 1*4)
+	for _, c := range []struct {
+		item   string
+		lo, hi int64
+	}{
+		{"i + 0.5", 8000 - 32, 8000 + 32},
+		{"i % 2 == 0", 1000 - 32, 1000 + 32},
+		{`("x"):rep(20) .. i`, strs - 32, strs + 64},
+	} {
+		if got := bound(c.item) - base; got < c.lo || got > c.hi {
+			t.Errorf("t[i] = %s: the bound grew by %d bytes, want %d to %d", c.item, got, c.lo, c.hi)
+		}
+	}
 }

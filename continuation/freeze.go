@@ -73,6 +73,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"hash/crc32"
+	"math/bits"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -113,10 +114,17 @@ var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc
 // returned OutOfSteps or Yielded, or it has not started. It fails when the
 // process holds something that cannot travel (an open file, a builtin
 // that is not a registered native).
-func Freeze(p *runtime.Process) (b []byte, err error) {
+func Freeze(p *runtime.Process) ([]byte, error) {
+	b, _, err := freeze(p)
+	return b, err
+}
+
+// freeze is Freeze, and what the process's live data comes to (its lower
+// bound, liveData.bound).
+func freeze(p *runtime.Process) (b []byte, live int64, err error) {
 	st, err := inner.ProcessState(p)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	e := &encoder{p: p, epoch: epochs.Add(1), ids: make(map[unsafe.Pointer]uint32, 64), cache: make([]cached, 256), chunkIdx: map[*runtime.Chunk]int{}}
 	e.lists = lists.Get().(*objectLists)
@@ -128,7 +136,7 @@ func Freeze(p *runtime.Process) (b []byte, err error) {
 			if !ok {
 				panic(x)
 			}
-			b, err = nil, fe
+			b, live, err = nil, 0, fe
 		}
 	}()
 	// roots first, so the process section can refer to them
@@ -159,10 +167,29 @@ func Freeze(p *runtime.Process) (b []byte, err error) {
 	crc := crc32.Checksum(e.w.b, castagnoli())
 	e.w.b = append(e.w.b, majBytes|4, byte(crc>>24), byte(crc>>16), byte(crc>>8), byte(crc))
 	*last = len(e.w.b)
+	live = e.live.bound(len(e.kinds) + int(e.nstrs))
 	if cap(e.w.b) > 2*len(e.w.b)+4096 { // (the process shrank: no room kept beyond it)
-		return slices.Clone(e.w.b), nil
+		return slices.Clone(e.w.b), live, nil
 	}
-	return e.w.b, nil
+	return e.w.b, live, nil
+}
+
+// liveData counts, as a freeze writes them, what a process's live data is
+// made of: its numbers and booleans, the bytes of its strings (a repeat
+// written as a reference counts as one) and of its chunks' source, and its
+// references to objects and to a closure's prototype. bound is what they come to at their natural
+// widths (FORMAT.md, "The live data"): a lower bound of any encoding
+// that keeps them as the process does.
+type liveData struct {
+	numbers, booleans, strBytes, refs int64
+}
+
+// bound is the live data in bytes, with n objects and numbered strings
+// that a reference may name: 8 bytes a number, 1 a boolean, a string's
+// bytes, and the fewest whole bytes that tell n things apart a reference.
+func (l *liveData) bound(n int) int64 {
+	ref := int64(max(1, (bits.Len(uint(n))+7)/8))
+	return 8*l.numbers + l.booleans + l.strBytes + ref*l.refs
 }
 
 // Objects are numbered through their mark (inner.Mark): the epoch of the freeze
@@ -266,6 +293,7 @@ type encoder struct {
 	chunks   []*runtime.Chunk
 	chunkIdx map[*runtime.Chunk]int
 	frames   []runtime.FrameState // thread
+	live     liveData
 }
 
 // ref returns o's object number, giving it one (and queueing its body)
@@ -376,6 +404,7 @@ func describe(x any) string {
 
 // table and friends write a reference.
 func (e *encoder) refTo(o any) {
+	e.live.refs++
 	e.w.tag(tagObjectRef)
 	e.w.uint(uint64(e.ref(o)))
 }
@@ -414,8 +443,10 @@ func (e *encoder) value(v runtime.Value) {
 	case runtime.TNil:
 		e.w.null()
 	case runtime.TBoolean:
+		e.live.booleans++
 		e.w.bool(v.Truthy())
 	case runtime.TNumber:
+		e.live.numbers++
 		e.w.number(v.Num())
 	case runtime.TString:
 		s, _ := v.Str()
@@ -435,6 +466,7 @@ func (e *encoder) string(s string) {
 	if len(s) >= 3 {
 		h := strHash(s) & uint32(len(e.cache)-1)
 		if c := &e.cache[h]; c.n == uint32(len(s)) && c.p != nil && unsafe.String(c.p, c.n) == s {
+			e.live.refs++
 			e.w.tag(tagStringRef)
 			e.w.uint(uint64(c.idx))
 			return
@@ -447,6 +479,7 @@ func (e *encoder) string(s string) {
 			}
 		}
 	}
+	e.live.strBytes += int64(len(s))
 	e.w.str(s)
 }
 
@@ -592,6 +625,7 @@ func (e *encoder) closure(c *runtime.Closure) {
 		e.chunkIdx[ch] = ci
 		e.chunks = append(e.chunks, ch)
 	}
+	e.live.refs++ // (its prototype: which function it is)
 	e.w.array(4)
 	e.w.uint(uint64(ci))
 	e.w.uint(uint64(c.P.Index()))
@@ -733,6 +767,7 @@ func (e *encoder) tail() {
 	w.reserve(size)
 	w.array(len(e.chunks))
 	for _, c := range e.chunks {
+		e.live.strBytes += int64(len(c.Source))
 		sum := sha256.Sum256(c.Source)
 		w.array(5)
 		w.str(c.Name)
