@@ -63,7 +63,14 @@ func newTable(narr, nhash int) *Table {
 		}{}
 		tw.t.entries = tw.e[:0:2]
 		return &tw.t
-	case narr == 0 && nhash > 2 && nhash <= 4:
+	case narr == 0 && nhash == 3: // a vector, a colour: {x = x, y = y, z = z}
+		tw := &struct {
+			t Table
+			e [3]entry
+		}{}
+		tw.t.entries = tw.e[:0:3]
+		return &tw.t
+	case narr == 0 && nhash == 4:
 		tw := &struct {
 			t Table
 			e [4]entry

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	goruntime "runtime"
 	"testing"
 )
 
@@ -252,5 +253,30 @@ func BenchmarkFill(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestSmallTableBytes: a small constructor's table comes with its parts
+// in one allocation of the size class that holds them: three fields (a
+// vector) take no room for a fourth.
+func TestSmallTableBytes(t *testing.T) {
+	for _, c := range []struct {
+		narr, nhash int
+		max         uint64
+	}{
+		{0, 2, 224}, {0, 3, 288}, {0, 4, 320}, {2, 0, 224},
+	} {
+		var before, after goruntime.MemStats
+		const n = 1000
+		keep := make([]*Table, n)
+		goruntime.ReadMemStats(&before)
+		for i := range keep {
+			keep[i] = NewTable(c.narr, c.nhash)
+		}
+		goruntime.ReadMemStats(&after)
+		if got := (after.TotalAlloc - before.TotalAlloc) / n; got > c.max || after.Mallocs-before.Mallocs > n+10 {
+			t.Errorf("NewTable(%d, %d): %d bytes in %d allocations for %d tables, want one allocation of at most %d bytes each",
+				c.narr, c.nhash, after.TotalAlloc-before.TotalAlloc, after.Mallocs-before.Mallocs, n, c.max)
+		}
 	}
 }
