@@ -77,7 +77,14 @@ func newTable(narr, nhash int) *Table {
 		}{}
 		tw.t.entries = tw.e[:0:4]
 		return &tw.t
-	case nhash == 0 && narr > 0 && narr <= 4:
+	case nhash == 0 && narr > 0 && narr <= 2: // a pair, a tree's node: {l, r}
+		tw := &struct {
+			t Table
+			a [2]Value
+		}{}
+		tw.t.arr = tw.a[:0:2]
+		return &tw.t
+	case nhash == 0 && narr > 2 && narr <= 4:
 		tw := &struct {
 			t Table
 			a [4]Value
@@ -100,7 +107,7 @@ func newTable(narr, nhash int) *Table {
 func (p *Process) NewTable(narr, nhash int) *Table {
 	t := NewTable(narr, nhash)
 	// what was allocated: a small table's parts come with it, larger
-	// than asked ({l} has room for 4)
+	// than asked ({a, b, c} has room for 4)
 	p.charge(sizeTable + int64(cap(t.arr))*sizeValue + int64(cap(t.entries))*sizeEntry)
 	t.owner = p
 	return t

@@ -258,13 +258,13 @@ func BenchmarkFill(b *testing.B) {
 
 // TestSmallTableBytes: a small constructor's table comes with its parts
 // in one allocation of the size class that holds them: three fields (a
-// vector) take no room for a fourth.
+// vector) take no room for a fourth, two items (a pair) none for a third.
 func TestSmallTableBytes(t *testing.T) {
 	for _, c := range []struct {
 		narr, nhash int
 		max         uint64
 	}{
-		{0, 2, 224}, {0, 3, 288}, {0, 4, 320}, {2, 0, 224},
+		{0, 2, 224}, {0, 3, 288}, {0, 4, 320}, {2, 0, 176}, {4, 0, 224},
 	} {
 		var before, after goruntime.MemStats
 		const n = 1000
