@@ -176,10 +176,10 @@ func freeze(p *runtime.Process) (b []byte, live int64, err error) {
 
 // liveData counts, as a freeze writes them, what a process's live data is
 // made of: its numbers and booleans, the bytes of its strings (a repeat
-// written as a reference counts as one) and of its chunks' source, and its
-// references to objects and to a closure's prototype. bound is what they come to at their natural
-// widths (FORMAT.md, "The live data"): a lower bound of any encoding
-// that keeps them as the process does.
+// written as a reference counts as one) and of its chunks' source, and
+// its references to objects and to closures' prototypes. bound is what
+// they come to at their natural widths (FORMAT.md, "The live data"): a
+// lower bound of any encoding that keeps them as the process does.
 type liveData struct {
 	numbers, booleans, strBytes, refs int64
 }
