@@ -125,7 +125,7 @@ func Dial(ctx context.Context, cfg Config) (*Transport, error) {
 			conn.Close()
 			return nil, fmt.Errorf("component %s: %w", j.Domain(), err)
 		}
-		return newTransport(ctx, s, component.NSAccept), nil
+		return newTransport(ctx, s, component.NSAccept, nil), nil
 	}
 	bind := xmpp.BindResource()
 	if cfg.Resource != "" {
@@ -133,8 +133,9 @@ func Dial(ctx context.Context, cfg Config) (*Transport, error) {
 	}
 	mechs := []sasl.Mechanism{sasl.ScramSha256Plus, sasl.ScramSha1Plus, sasl.ScramSha256, sasl.ScramSha1, sasl.Plain}
 	var s *xmpp.Session
+	var tc *tls.Config // (nil: plain TCP)
 	if cfg.TLS {
-		tc := &tls.Config{ServerName: j.Domainpart(), MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.Insecure}
+		tc = &tls.Config{ServerName: j.Domainpart(), MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.Insecure}
 		if cfg.CAFile != "" {
 			pem, err := os.ReadFile(cfg.CAFile)
 			if err != nil {
@@ -149,11 +150,6 @@ func Dial(ctx context.Context, cfg Config) (*Transport, error) {
 			tc.RootCAs = pool
 		}
 		s, err = xmpp.NewClientSession(ctx, j, conn, xmpp.StartTLS(tc), xmpp.SASL("", cfg.Password, mechs...), bind)
-		if err == nil {
-			t := newTransport(ctx, s, stanza.NSClient)
-			t.http = newBulkClient(tc) // (the server's upload service: the same trust)
-			return t, nil
-		}
 	} else {
 		// plain TCP on loopback: mellium negotiates SASL only on a stream
 		// it believes secure
@@ -166,11 +162,14 @@ func Dial(ctx context.Context, cfg Config) (*Transport, error) {
 		conn.Close()
 		return nil, fmt.Errorf("login %s: %w", cfg.JID, err)
 	}
-	return newTransport(ctx, s, stanza.NSClient), nil
+	return newTransport(ctx, s, stanza.NSClient, tc), nil
 }
 
-func newTransport(ctx context.Context, s *xmpp.Session, ns string) *Transport {
-	t := &Transport{s: s, ctx: ctx, ns: ns, component: ns == component.NSAccept, http: newBulkClient(nil)}
+// newTransport makes the transport of session s; tc is the TLS the
+// account's stream trusts, and the server's upload service with it (nil:
+// the system's roots).
+func newTransport(ctx context.Context, s *xmpp.Session, ns string, tc *tls.Config) *Transport {
+	t := &Transport{s: s, ctx: ctx, ns: ns, component: ns == component.NSAccept, http: newBulkClient(tc)}
 	t.j.pending, t.j.waiting = map[host.Migration]*incoming{}, map[string]chan jumpAck{}
 	t.dir.kick = make(chan struct{}, 1)
 	return t
