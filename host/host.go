@@ -108,9 +108,9 @@ type Config struct {
 // The steps of a jump where FailPoint is called, in the order they happen.
 const (
 	FailJumpStart     = "jump-start"     // sender: mb.jump called, the process not yet frozen
-	FailJumpStored    = "jump-stored"    // sender: stored as migrating, nothing sent
+	FailJumpStored    = "jump-stored"    // sender: stored as migrating, not yet acknowledged (maybe sent, held there)
 	FailReceiveThawed = "receive-thawed" // receiver: the process arrived and thawed, not stored
-	FailReceiveStored = "receive-stored" // receiver: stored, not acknowledged nor run
+	FailReceiveStored = "receive-stored" // receiver: stored (maybe held), not acknowledged nor run
 	FailJumpAcked     = "jump-acked"     // sender: acknowledged, not yet stored as migrated away
 )
 
@@ -179,6 +179,7 @@ type Host struct {
 	refilling atomic.Bool
 	mu        sync.Mutex
 	procs     map[string]*proc
+	held      map[string]*proc  // arrived, waiting for their senders' word (ReceiveHeld), by migration
 	aliases   map[string]string // alias → pid
 	shells    map[string]string // user → the pid their messages go to
 	queue     []*proc           // processes waiting for a worker
@@ -222,7 +223,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	if cfg.HostMemory <= 0 {
 		cfg.HostMemory = DefaultHostMemory()
 	}
-	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, aliases: map[string]string{}, shells: map[string]string{},
+	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, held: map[string]*proc{}, aliases: map[string]string{}, shells: map[string]string{},
 		spares: make(chan spare, 1), cache: &continuation.ChunkCache{}, started: time.Now(), pool: runtime.NewPool(poolShare(cfg.HostMemory)), rates: map[string]*bucket{}, jumps: map[string]*bucket{},
 		stored: map[string]int{}, outboxes: map[string]*outbox{}, resources: map[string]string{}, sessions: map[string]int{}, stepping: map[string]bool{}, partials: map[string]*partial{}, placed: map[string][]time.Time{}, kick: make(chan struct{}, 1), senderDone: make(chan struct{})}
 	h.ready, h.stepReady = sync.NewCond(&h.mu), sync.NewCond(&h.mu)
@@ -248,8 +249,12 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	defer h.mu.Unlock()
 	for _, r := range recs {
 		pr := &proc{h: h, rec: *r}
-		h.procs[r.PID] = pr
 		h.kept(pr, sizes[r.PID])
+		if r.Held != nil {
+			h.holdArrival(pr)
+			continue
+		}
+		h.procs[r.PID] = pr
 		h.stored[r.Owner] += copyBytes(r.Parts)
 		if r.Alias != "" {
 			h.aliases[aliasKey(r.Owner, r.Alias)] = r.PID

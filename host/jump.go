@@ -21,17 +21,25 @@ type Jumper interface {
 	//
 	// stored, when not nil, says when this host has stored the process
 	// as migrating: nil, or the error that kept it from being stored.
-	// Until then the transport may send what does not complete the jump
-	// (the pieces of a large continuation but the last), never what does:
-	// a process the receiver takes in is one its sender can account for
-	// after a crash. With an error the jump is not completed (and returns
-	// that error).
+	// Until then the transport may send nothing that completes the jump:
+	// a process the receiver runs is one its sender can account for after
+	// a crash. It may send all of it, for the receiver to store and hold
+	// until told (Host.ReceiveHeld, JumpAsker). With an error the jump is
+	// not completed (and returns that error).
 	Jump(to, id string, rec Record, cont []byte, stored <-chan error) (pid string, err error)
 	// Cancel settles a jump that got no answer: the host says whether it
 	// took it in; if it had not, it refuses it from now on.
 	Cancel(to, id string) (taken bool, err error)
 	// Peers names the hosts it reaches.
 	Peers() []string
+}
+
+// A JumpAsker is a Jumper whose jumps may be held by their receiver
+// (Host.ReceiveHeld) until the sender confirms them.
+type JumpAsker interface {
+	// AskJump asks the host from whether migration id is to go on here;
+	// its answer comes as Host.CommitJump.
+	AskJump(from, id string) error
 }
 
 // ErrNoAnswer is a jump the other host did not answer in time.
@@ -46,8 +54,8 @@ var errPending = errors.New("jump pending")
 // were taken in (and the PID each got), which were cancelled: Receive,
 // Received and CancelJump are the only ones that ask.
 type Migration struct {
-	From string // the sending host's address ("" on a Memory transport)
-	ID   string
+	From string `json:"from"` // the sending host's address ("" on a Memory transport)
+	ID   string `json:"id"`
 }
 
 // key is the migration's name in the store.
@@ -62,6 +70,20 @@ func (m Migration) key() string { return m.From + " " + m.ID }
 // process is stored (or was, by an earlier copy of m): before its owner
 // is told and it runs, so that the sender's acknowledgement goes first.
 func (h *Host) Receive(m Migration, rec Record, cont []byte, stored func(pid string)) error {
+	return h.takeIn(m, rec, cont, false, stored)
+}
+
+// ReceiveHeld takes in a process as Receive does, but holds it, unseen
+// and not run, until its sender confirms the jump (CommitJump): a sender
+// that sends before it has stored the process as gone, so that the two
+// stores overlap, confirms once its own is done. A held process whose
+// sender does not confirm in time is asked about (JumpAsker), again after
+// a restart.
+func (h *Host) ReceiveHeld(m Migration, rec Record, cont []byte, stored func(pid string)) error {
+	return h.takeIn(m, rec, cont, true, stored)
+}
+
+func (h *Host) takeIn(m Migration, rec Record, cont []byte, hold bool, stored func(pid string)) error {
 	if stored == nil {
 		stored = func(string) {}
 	}
@@ -73,6 +95,9 @@ func (h *Host) Receive(m Migration, rec Record, cont []byte, stored func(pid str
 	pr := &proc{h: h, rec: Record{Owner: rec.Owner, Client: ownClient(rec), Name: peerName(rec.Name), Source: rec.Source, Comment: truncate(rec.Comment, maxComment),
 		State: StateRunning, Created: rec.Created, Started: time.Now().UTC(), Arrived: true, Travels: peerTravels(rec.Travels),
 		Part: truncate(rec.Part, 64), ReplyTo: truncate(rec.ReplyTo, 512)}}
+	if hold {
+		pr.rec.Held = &m
+	}
 	h.mu.Lock()
 	err := h.admit(rec.Owner)
 	if err == nil {
@@ -82,6 +107,50 @@ func (h *Host) Receive(m Migration, rec Record, cont []byte, stored func(pid str
 	if err != nil {
 		return err
 	}
+	thawed := make(chan error, 1)
+	go func() { thawed <- h.thawArrival(pr, rec, cont) }()
+	var early *arrival
+	if hold && rec.Wait == "" {
+		// nothing its thaw finds changes its record (waits): stored while
+		// it thaws, it is held until both are done
+		early = h.storeArrival(pr.rec, cont, m)
+	}
+	if err := <-thawed; err != nil {
+		if early != nil && early.err == nil && early.fresh {
+			h.store.DropArrival(early.pid, m.key())
+		}
+		return err
+	}
+	h.failPoint(FailReceiveThawed)
+	a := early
+	if a == nil {
+		a = h.storeArrival(pr.rec, cont, m)
+	}
+	if a.err != nil {
+		pr.drop()
+		return a.err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.failPoint(FailReceiveStored)
+	stored(a.pid)
+	if !a.fresh {
+		pr.drop()
+		return nil
+	}
+	pr.rec.PID, pr.lastSave = a.pid, time.Now()
+	h.kept(pr, len(cont))
+	if hold {
+		h.holdArrival(pr)
+		return nil
+	}
+	h.arrive(pr)
+	return nil
+}
+
+// thawArrival thaws pr, arriving with the record rec, as it goes on
+// here: mb.jump returns true, or it waits as it waited there.
+func (h *Host) thawArrival(pr *proc, rec Record, cont []byte) error {
 	p, err := h.thaw(pr, cont)
 	if err != nil {
 		return err
@@ -89,41 +158,121 @@ func (h *Host) Receive(m Migration, rec Record, cont []byte, stored func(pid str
 	pr.p = p
 	pr.args = []runtime.Value{runtime.True}
 	waits(pr, rec)
-	h.failPoint(FailReceiveThawed)
+	return nil
+}
+
+// arrival is how a process that arrived was stored: its PID here, and
+// whether it is new here (not a migration received before).
+type arrival struct {
+	pid   string
+	fresh bool
+	err   error
+}
+
+// storeArrival stores a process that arrives as migration m: its record
+// (the PID given it here), and its continuation as it came, which is its
+// checkpoint.
+func (h *Host) storeArrival(rec Record, cont []byte, m Migration) *arrival {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	// the continuation as it came: it is this process's checkpoint
-	pid, fresh, err := h.store.PutNew(&pr.rec, cont, m.key())
-	if err != nil {
-		pr.drop()
-		return err
+	var a arrival
+	a.pid, a.fresh, a.err = h.store.PutNew(&rec, cont, m.key())
+	return &a
+}
+
+// holdArrival keeps pr, arrived by a jump its sender has not confirmed, aside
+// (not among the host's processes) and asks its sender about it if no
+// confirmation comes in time; then its live state goes (it is thawed
+// again when it runs). h.mu is held.
+func (h *Host) holdArrival(pr *proc) {
+	m := *pr.rec.Held
+	h.held[m.key()] = pr
+	var ask func()
+	ask = func() {
+		h.mu.Lock()
+		still := !h.closing && h.held[m.key()] == pr
+		if still {
+			pr.drop()
+		}
+		h.mu.Unlock()
+		if !still {
+			return
+		}
+		if a, ok := h.tr.(JumpAsker); ok {
+			a.AskJump(m.From, m.ID) // the answer is a CommitJump
+		}
+		time.AfterFunc(h.cfg.JumpRetry, ask)
 	}
-	h.failPoint(FailReceiveStored)
-	stored(pid)
-	if !fresh {
-		pr.drop()
-		return nil
+	time.AfterFunc(h.cfg.JumpRetry, ask)
+}
+
+// arrive lets pr, stored here after a jump, run (or wait as it came),
+// and tells its owner. h.mu is held.
+func (h *Host) arrive(pr *proc) {
+	pid, was := pr.rec.PID, Hop{}
+	if n := len(pr.rec.Travels); n > 0 {
+		was = pr.rec.Travels[n-1]
 	}
-	pr.lastSave = time.Now()
-	h.kept(pr, len(cont))
 	h.procs[pid] = pr
 	h.backupSoon(pr)
-	h.log.Info("process arrived", "pid", pid, "was", rec.PID, "owner", rec.Owner, "from", m.From, "migration", m.ID)
+	h.log.Info("process arrived", "pid", pid, "was", was.PID, "owner", pr.rec.Owner, "from", was.Host)
 	h.stats.JumpsIn++
 	if pr.rec.Part == "" { // a part's owner hears of it from its parent
-		h.tell(pr, fmt.Sprintf("%s arrived on %s (it was %s)", pid, h.cfg.Name, rec.PID))
+		h.tell(pr, fmt.Sprintf("%s arrived on %s (it was %s)", pid, h.cfg.Name, was.PID))
 	}
-	switch pr.rec.State {
-	case StateSleeping:
+	switch {
+	case pr.rec.State == StateSleeping:
 		h.evict(pr)
 		h.arm(pr)
-	case StateInput:
+	case pr.rec.State == StateInput:
 		h.evict(pr)
 		h.ask(pr)
+	case pr.p == nil: // held over a restart, or for long
+		h.start(pr)
 	default:
 		h.enqueue(pr)
 	}
+}
+
+// CommitJump settles migration m, held here (ReceiveHeld): its sender
+// says whether the process is stored there as gone (go: it runs here) or
+// stays there (it is forgotten here, and the migration refused from now
+// on). A migration not held here is let be.
+func (h *Host) CommitJump(m Migration, ok bool) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pr := h.held[m.key()]
+	if pr == nil {
+		return nil
+	}
+	if !ok {
+		if err := h.store.DropArrival(pr.rec.PID, m.key()); err != nil {
+			return err
+		}
+		delete(h.held, m.key())
+		h.kept(pr, 0)
+		pr.drop()
+		h.log.Info("jump withdrawn by its sender", "pid", pr.rec.PID, "from", m.From, "migration", m.ID)
+		return nil
+	}
+	pr.rec.Held = nil
+	if err := h.store.Put(&pr.rec, nil, false); err != nil {
+		pr.rec.Held = &m
+		return err
+	}
+	delete(h.held, m.key())
+	h.arrive(pr)
 	return nil
+}
+
+// JumpSent answers a receiver that holds migration id from the host
+// to (JumpAsker): whether the process is stored here as gone there, so
+// that it runs there; if not, it never will be (it is not migrating
+// under that ID, and only a jump now starting makes a new ID).
+func (h *Host) JumpSent(to, id string) bool {
+	h.mu.Lock() // a jump stores its process with h.mu held
+	defer h.mu.Unlock()
+	return h.store.Sent(to, id)
 }
 
 // waits makes an arriving process wait as the record it came with says
@@ -352,5 +501,9 @@ func (h *Host) Received(m Migration) (pid string, ok bool) { return h.store.Migr
 // CancelJump settles migration m, which its sender gave up waiting for:
 // whether it was taken in; if not, it will be refused from now on.
 func (h *Host) CancelJump(m Migration) (taken bool, err error) {
-	return h.store.CancelMigration(m.key())
+	if taken, err = h.store.CancelMigration(m.key()); taken && err == nil {
+		// held here: its sender, asking, has it stored as gone
+		err = h.CommitJump(m, true)
+	}
+	return taken, err
 }

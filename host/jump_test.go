@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -346,4 +347,107 @@ func attachedPair(t *testing.T) (a, b *Host, tr *Memory) {
 	tr.Attach(a)
 	tr.Attach(b)
 	return a, b, tr
+}
+
+// asker is a Memory transport that keeps the questions a host asks
+// about the jumps it holds.
+type asker struct {
+	*Memory
+	mu    sync.Mutex
+	asked []string
+}
+
+func (a *asker) AskJump(from, id string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.asked = append(a.asked, from+" "+id)
+	return nil
+}
+
+// waitAsked waits until the host has asked about migration id.
+func (a *asker) waitAsked(t *testing.T, id string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		a.mu.Lock()
+		asked := slices.Contains(a.asked, id)
+		a.asked = nil
+		a.mu.Unlock()
+		if asked {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s was not asked about", id)
+		}
+	}
+}
+
+// TestHeldArrival: a process that arrives held (ReceiveHeld) is neither
+// seen nor run until its sender confirms it; confirmed, it runs (mb.jump
+// gives true); withdrawn, it is forgotten and its migration refused from
+// then on. One held when its host stops is held again when it starts,
+// asked about, and runs once confirmed; held, it counts among its owner's
+// processes.
+func TestHeldArrival(t *testing.T) {
+	tr := &asker{Memory: &Memory{}}
+	path := filepath.Join(t.TempDir(), "b.db")
+	cfg := DefaultConfig()
+	cfg.Name, cfg.JumpRetry, cfg.MaxProcsPerOwner = "b", 20*time.Millisecond, 1
+	h, st := openHost(t, path, tr, cfg)
+	tr.Attach(h)
+	cont := crafted(t, jumper)
+	rec := Record{PID: "p9", Owner: alice, Source: "-"}
+	held := func(h *Host, id string) string {
+		t.Helper()
+		var pid string
+		if err := h.ReceiveHeld(Migration{From: "a", ID: id}, rec, cont, func(p string) { pid = p }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.Process(alice, pid); err == nil {
+			t.Fatalf("%s (%s) is seen before its sender confirmed it", id, pid)
+		}
+		return pid
+	}
+
+	held(h, "m1")
+	time.Sleep(50 * time.Millisecond)
+	if got := tr.Messages(alice); len(got) != 0 {
+		t.Fatalf("a held process ran: %q", got)
+	}
+	if err := h.CommitJump(Migration{From: "a", ID: "m1"}, true); err != nil {
+		t.Fatal(err)
+	}
+	if tr.WaitFor(alice, "now on\tb", 10*time.Second) == "" || tr.WaitFor(alice, "jump:\ttrue", time.Second) == "" {
+		t.Fatalf("confirmed, it did not run: %q", tr.Messages(alice))
+	}
+
+	pid := held(h, "m2")
+	if err := h.CommitJump(Migration{From: "a", ID: "m2"}, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := h.Received(Migration{From: "a", ID: "m2"}); ok {
+		t.Errorf("withdrawn, m2 is still %s", pid)
+	}
+	if err := h.Receive(Migration{From: "a", ID: "m2"}, rec, cont, nil); err == nil || !strings.Contains(err.Error(), "cancelled") {
+		t.Errorf("m2 sent again after it was withdrawn: %v", err)
+	}
+
+	held(h, "m3")
+	tr.waitAsked(t, "a m3")
+	h.Close()
+	st.Close()
+	h, st = openHost(t, path, tr, cfg)
+	defer func() { h.Close(); st.Close() }()
+	tr.Attach(h)
+	tr.waitAsked(t, "a m3")
+	if err := h.Receive(Migration{From: "a", ID: "m4"}, rec, cont, nil); err == nil || !strings.Contains(err.Error(), "live processes") {
+		t.Errorf("a second process of an owner allowed one, the first held: %v", err)
+	}
+	if err := h.CommitJump(Migration{From: "a", ID: "m3"}, true); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); strings.Count(strings.Join(tr.Messages(alice), "\n"), "now on\tb") < 2; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("held over a restart and confirmed, it did not run: %q", tr.Messages(alice))
+		}
+	}
 }

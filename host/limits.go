@@ -86,14 +86,18 @@ func (h *Host) rate(pr *proc) error {
 // h.mu is held.
 func (h *Host) admit(owner string) error {
 	mine, all := 0, 0
-	for _, pr := range h.procs {
-		if pr.rec.State.live() {
-			all++
-			if pr.rec.Owner == owner {
-				mine++
+	count := func(procs map[string]*proc) {
+		for _, pr := range procs {
+			if pr.rec.State.live() {
+				all++
+				if pr.rec.Owner == owner {
+					mine++
+				}
 			}
 		}
 	}
+	count(h.procs)
+	count(h.held) // arrived, not yet confirmed: theirs all the same
 	if h.cfg.MaxProcsPerOwner > 0 && mine >= h.cfg.MaxProcsPerOwner {
 		h.refuse("processes per owner", "owner", owner)
 		return fmt.Errorf("%s has %d live processes, the most this host allows; kill some first", owner, mine)

@@ -84,6 +84,10 @@ type Record struct {
 	// Migration and MigrateTo: a jump in progress (state migrating)
 	Migration string `json:"migration,omitempty"`
 	MigrateTo string `json:"migrateto,omitempty"`
+	// Held: it came by a jump (this migration) that its sender has not
+	// confirmed yet: it waits, unseen, until the sender says it is stored
+	// there as gone (Host.CommitJump)
+	Held *Migration `json:"held,omitempty"`
 	// JumpFailed: why its last jump failed, until the checkpoint after
 	// (mb.jump returns nil and it after a restart too)
 	JumpFailed string `json:"jumpfailed,omitempty"`
@@ -393,6 +397,13 @@ func putTx(tx *bolt.Tx, r *Record, cont []byte, dropCont bool) error {
 	if err := pruneResults(tx, r, dropCont); err != nil {
 		return err
 	}
+	if r.State == StateMigrating && r.Migration != "" {
+		// with the process stored as on its way: the answer to its
+		// receiver's question (Sent)
+		if err := tx.Bucket(bMigr).Put(sentKey(r.MigrateTo, r.Migration), []byte(r.PID)); err != nil {
+			return err
+		}
+	}
 	switch {
 	case cont != nil:
 		return tx.Bucket(bConts).Put([]byte(r.PID), cont)
@@ -571,6 +582,31 @@ func (s *Store) Migrated(id string) (pid string, ok bool) {
 }
 
 var errCancelled = errors.New("this migration was cancelled by its sender")
+
+// sentKey is the name in the migrations bucket of migration id sent to
+// the host to: "> to id" (one received is "from id": Migration.key).
+func sentKey(to, id string) []byte { return []byte("> " + to + " " + id) }
+
+// Sent says whether a process was stored here as on its way to the host
+// to by migration id: whether that jump is to go on there.
+func (s *Store) Sent(to, id string) (ok bool) {
+	s.view(func(tx *bolt.Tx) error {
+		ok = tx.Bucket(bMigr).Get(sentKey(to, id)) != nil
+		return nil
+	})
+	return ok
+}
+
+// DropArrival forgets process pid, which arrived by migration id and
+// whose sender kept it: the migration is cancelled, refused from now on.
+func (s *Store) DropArrival(pid, id string) error {
+	return s.update(func(tx *bolt.Tx) error {
+		if err := deleteTx(tx, pid); err != nil {
+			return err
+		}
+		return tx.Bucket(bMigr).Put([]byte(id), []byte(cancelled))
+	})
+}
 
 // CancelMigration settles migration id: taken if a process came with it,
 // else it is marked so that it is refused from now on.

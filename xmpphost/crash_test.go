@@ -63,6 +63,7 @@ func hostChild(js string) int {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	c.Login.Resource = HostResource // as mobilua host binds it: its peers reach it there
 	tr, err := Dial(ctx, c.Login)
 	if err != nil {
 		fmt.Println("ERR", err)
@@ -173,6 +174,8 @@ func TestJumpCrash(t *testing.T) {
 		{"B", host.FailReceiveThawed, false, false},
 		{"B", host.FailReceiveStored, false, false},
 		{"A", host.FailJumpAcked, false, false},
+		{"B", FailReceiveAcked, false, false},
+		{"A", FailJumpHeld, false, false},
 		{"A", FailJumpSent, true, false},
 		{"B", host.FailReceiveStored, true, false},
 		{"A", host.FailJumpStored, false, true},

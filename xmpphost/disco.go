@@ -34,7 +34,7 @@ func (s statusHandler) HandleIQ(iq stanza.IQ, r xmlstream.TokenReadEncoder, star
 type discoHandler struct{ t *Transport }
 
 // features are what disco#info lists.
-var features = []string{NS, ping.NS, disco.NSInfo, disco.NSItems, nsCommands}
+var features = []string{NS, nsHold, ping.NS, disco.NSInfo, disco.NSItems, nsCommands}
 
 func (d discoHandler) HandleIQ(iq stanza.IQ, r xmlstream.TokenReadEncoder, start *xml.StartElement) error {
 	var node string

@@ -24,6 +24,10 @@ import (
 // NS is the namespace of Mobilua's payloads (docs/protocol.md).
 const NS = "urn:mobilua:0"
 
+// nsHold is the feature of a host that holds a jump sent with hold='true'
+// until its sender's jumpcommit (disco#info).
+const nsHold = NS + "#hold"
+
 // chunkSize is how many base64 characters one jump stanza carries: well
 // under Prosody's default stanza limit (256 KiB).
 const chunkSize = 64 << 10
@@ -44,7 +48,10 @@ var maxContinuation = maxPieces * chunkSize / 4 * 3
 //
 // The first piece also carries the process's record (a record element).
 // The receiver answers with a jumpack once it has stored the process (or
-// refused it).
+// refused it). A jump whose first piece says hold='true' left before its
+// sender had stored it as gone: the receiver holds it (host.ReceiveHeld)
+// until the sender's jumpcommit says whether it goes on there, and asks
+// with a jumpask when none comes in time.
 type jumpChunk struct {
 	XMLName xml.Name    `xml:"urn:mobilua:0 jump"`
 	ID      string      `xml:"id,attr"`
@@ -54,6 +61,7 @@ type jumpChunk struct {
 	Codec   string      `xml:"codec,attr,omitempty"` // "zstd": the data is compressed
 	Size    string      `xml:"size,attr,omitempty"`  // with codec: the continuation's bytes
 	Kind    string      `xml:"kind,attr,omitempty"`  // "backup": a copy to keep, not a jump (first piece)
+	Hold    string      `xml:"hold,attr,omitempty"`  // "true": held until a jumpcommit (first piece)
 	Record  *jumpRecord `xml:"urn:mobilua:0 record,omitempty"`
 	Bulk    *jumpBulk   `xml:"urn:mobilua:0 bulk,omitempty"` // the data is not here: bulk.go
 	Data    string      `xml:",chardata"`
@@ -145,6 +153,26 @@ type jumpAck struct {
 	PID     string   `xml:"pid,attr,omitempty"` // the process's PID at the receiver
 }
 
+// jumpCommit settles a held jump, from its sender (after the jumpack, or
+// in answer to a jumpask):
+//
+//	<message type='normal'><jumpcommit xmlns='urn:mobilua:0' id='…' ok='true'/></message>
+//
+// ok='true': the sender has the process stored as gone, it goes on at the
+// receiver; ok='false': it stays with the sender, the receiver forgets it.
+type jumpCommit struct {
+	XMLName xml.Name `xml:"urn:mobilua:0 jumpcommit"`
+	ID      string   `xml:"id,attr"`
+	OK      bool     `xml:"ok,attr"`
+}
+
+// jumpAsk is a receiver's question about a jump it holds and has no
+// jumpcommit for: <jumpask xmlns='urn:mobilua:0' id='…'/>.
+type jumpAsk struct {
+	XMLName xml.Name `xml:"urn:mobilua:0 jumpask"`
+	ID      string   `xml:"id,attr"`
+}
+
 type jumpCancel struct {
 	XMLName xml.Name `xml:"urn:mobilua:0 jumpcancel"`
 	ID      string   `xml:"id,attr"`
@@ -155,6 +183,8 @@ type jumpMsg struct {
 	Chunk  *jumpChunk  `xml:"urn:mobilua:0 jump,omitempty"`
 	Ack    *jumpAck    `xml:"urn:mobilua:0 jumpack,omitempty"`
 	Cancel *jumpCancel `xml:"urn:mobilua:0 jumpcancel,omitempty"`
+	Commit *jumpCommit `xml:"urn:mobilua:0 jumpcommit,omitempty"`
+	Ask    *jumpAsk    `xml:"urn:mobilua:0 jumpask,omitempty"`
 }
 
 // jumps is the transport's state for jumps: peers, pieces being
@@ -173,6 +203,7 @@ type incoming struct {
 	record      *jumpRecord
 	codec, size string // of the first piece
 	kind        string // of the first piece: "" (a jump) or "backup"
+	hold        bool   // of the first piece: held until a jumpcommit
 	sum         string
 	of, got     int         // pieces announced, pieces so far (in order)
 	payload     []byte      // what they carry, decoded
@@ -195,8 +226,10 @@ func (t *Transport) Peers() []string {
 }
 
 // Jump sends a process to the host to and waits until that host has
-// stored it (host.Jumper). The pieces but the last go while stored is
-// waited for.
+// stored it (host.Jumper). With stored (this host storing the process as
+// gone meanwhile) a receiver that holds jumps (holds) holds it until a
+// jumpcommit says how this host's store ended: the two stores overlap;
+// to another, the last piece goes once this host's store is done.
 func (t *Transport) Jump(to, id string, rec host.Record, cont []byte, stored <-chan error) (string, error) {
 	return t.sendPieces(to, id, "", rec, cont, stored)
 }
@@ -212,8 +245,10 @@ func (t *Transport) Backup(_, to string, rec host.Record, cont []byte) error {
 }
 
 // sendPieces sends a process to the host to in pieces, as a jump (kind
-// "") or a backup, and waits for the acknowledgement. The last piece
-// waits for stored (when not nil): a receiver takes nothing in before it.
+// "") or a backup, and waits for the acknowledgement. With stored (not
+// nil) the jump is held by a receiver that holds jumps, and confirmed or
+// withdrawn (jumpcommit) once stored says how this host's store ended;
+// for another the last piece waits for stored.
 func (t *Transport) sendPieces(to, id, kind string, rec host.Record, cont []byte, stored <-chan error) (string, error) {
 	if !slices.Contains(t.Peers(), to) {
 		return "", fmt.Errorf("%s is not a peer of this host", to)
@@ -229,13 +264,18 @@ func (t *Transport) sendPieces(to, id, kind string, rec host.Record, cont []byte
 	first := jumpChunk{ID: id, SHA256: hex.EncodeToString(sum[:]), Record: recordOut(rec), Kind: kind}
 	payload, codec, size := pack(cont)
 	first.Codec, first.Size = codec, size
+	hold := stored != nil && t.holds(to)
+	last := stored // what the last piece waits for
+	if hold {
+		first.Hold, last = "true", nil
+	}
 	ack, done := t.await(id)
 	defer done()
 	bulk := t.sendBulk(id, payload)
-	a, err := t.deliver(toJID, first, payload, bulk, stored, ack)
+	a, err := t.deliver(toJID, first, payload, bulk, last, ack)
 	if err == nil && !a.OK && bulk != nil && notBulk(a.Reason) {
 		// the receiver could not take it by the bulk path: in pieces (from
-		// the start again; it took nothing in)
+		// the start again; it took nothing in, and stored was waited for)
 		t.logf("jump %s to %s: %s (sent again in pieces)", id, to, a.Reason)
 		a, err = t.deliver(toJID, first, payload, nil, nil, ack)
 	}
@@ -244,8 +284,32 @@ func (t *Transport) sendPieces(to, id, kind string, rec host.Record, cont []byte
 		return "", err
 	case !a.OK:
 		return "", errors.New(a.Reason)
+	case hold:
+		if t.FailPoint != nil {
+			t.FailPoint(FailJumpHeld)
+		}
+		err := <-stored
+		t.commit(toJID, id, err == nil)
+		if err != nil {
+			return "", err
+		}
 	}
 	return a.PID, nil
+}
+
+// commit settles a jump held by the host to: it goes on there (ok), or
+// stays here (jumpCommit).
+func (t *Transport) commit(to jid.JID, id string, ok bool) {
+	t.sendNormal(to, (&jumpCommit{ID: id, OK: ok}).tokens())
+}
+
+// AskJump asks the host from about a jump held here (host.JumpAsker).
+func (t *Transport) AskJump(from, id string) error {
+	fromJID, err := jid.Parse(from)
+	if err != nil {
+		return err
+	}
+	return t.sendNormal(fromJID, (&jumpAsk{ID: id}).tokens())
 }
 
 // deliver sends a jump's pieces, the first being first with the data's
@@ -383,6 +447,29 @@ func (t *Transport) jumpHandlers() []mux.Option {
 				}()
 				return nil
 			}),
+		mux.MessageFunc(stanza.NormalMessage, xml.Name{Space: NS, Local: "jumpcommit"},
+			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
+				m, err := decode(r)
+				if err != nil || m.Commit == nil {
+					return err
+				}
+				if h := t.peerHost(m.From.Bare().String()); h != nil {
+					go h.CommitJump(host.Migration{From: m.From.Bare().String(), ID: m.Commit.ID}, m.Commit.OK)
+				}
+				return nil
+			}),
+		mux.MessageFunc(stanza.NormalMessage, xml.Name{Space: NS, Local: "jumpask"},
+			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
+				m, err := decode(r)
+				if err != nil || m.Ask == nil {
+					return err
+				}
+				from := m.From.Bare()
+				if h := t.peerHost(from.String()); h != nil {
+					go t.commit(from, m.Ask.ID, h.JumpSent(from.String(), m.Ask.ID))
+				}
+				return nil
+			}),
 		mux.MessageFunc(stanza.NormalMessage, xml.Name{Space: NS, Local: "jumpack"},
 			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
 				m, err := decode(r)
@@ -402,6 +489,17 @@ func (t *Transport) jumpHandlers() []mux.Option {
 				return nil
 			}),
 	}
+}
+
+// peerHost is the host a message from the peer from may reach: nil when
+// from is not a peer, or no host is served.
+func (t *Transport) peerHost(from string) *host.Host {
+	t.j.mu.Lock()
+	defer t.j.mu.Unlock()
+	if !slices.Contains(t.j.peers, from) {
+		return nil
+	}
+	return t.j.h
 }
 
 // piece collects a piece of an incoming process; with the last one the
@@ -435,9 +533,16 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 	}
 	if in == nil && j.h != nil && c.Kind == "" {
 		// sent again (its acknowledgement was lost): acknowledged again,
-		// not taken in twice
+		// not taken in twice; sent again without hold, by a sender that
+		// has it stored as gone: confirmed
 		if pid, ok := j.h.Received(mig); ok {
-			go t.ack(from, c.ID, true, "", pid)
+			h := j.h
+			go func() {
+				if c.Hold == "" {
+					h.CommitJump(mig, true)
+				}
+				t.ack(from, c.ID, true, "", pid)
+			}()
 			return
 		}
 	}
@@ -486,7 +591,7 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 	j.arriving += m
 	in.expire.Reset(t.timeout())
 	if c.Record != nil {
-		in.record, in.codec, in.size, in.kind = c.Record, c.Codec, c.Size, c.Kind
+		in.record, in.codec, in.size, in.kind, in.hold = c.Record, c.Codec, c.Size, c.Kind, c.Hold == "true"
 	}
 	if in.got++; in.got < in.of {
 		return
@@ -501,6 +606,9 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 func (t *Transport) complete(h *host.Host, from string, mig host.Migration, in *incoming) {
 	err := receive(h, mig, in, func(pid string) {
 		t.ack(from, mig.ID, true, "", pid)
+		if in.hold && t.FailPoint != nil {
+			t.FailPoint(FailReceiveAcked)
+		}
 	})
 	if err != nil {
 		t.ack(from, mig.ID, false, err.Error(), "")
@@ -541,7 +649,7 @@ func (t *Transport) bulkPiece(from string, mig host.Migration, in *incoming, c *
 		refuse("busy: too much arriving at once")
 		return
 	}
-	in.record, in.codec, in.size, in.kind = c.Record, c.Codec, c.Size, c.Kind
+	in.record, in.codec, in.size, in.kind, in.hold = c.Record, c.Codec, c.Size, c.Kind, c.Hold == "true"
 	in.reserved = c.Bulk.Size
 	j.arriving += in.reserved
 	in.expire.Stop() // the fetch has its own timeout
@@ -612,6 +720,9 @@ func receive(h *host.Host, mig host.Migration, in *incoming, stored func(pid str
 		}
 		stored("")
 		return nil
+	}
+	if in.hold {
+		return h.ReceiveHeld(mig, rec, cont, stored)
 	}
 	return h.Receive(mig, rec, cont, stored)
 }

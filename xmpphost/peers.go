@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"mellium.im/xmpp/disco"
+	"mellium.im/xmpp/disco/info"
 	"mellium.im/xmpp/jid"
 	"mellium.im/xmpp/ping"
 	"mellium.im/xmpp/stanza"
@@ -58,6 +60,11 @@ func (t *Transport) watchPeers(done <-chan struct{}) {
 		}
 		t.mu.Lock()
 		t.peerState = states
+		for p, st := range states {
+			if !strings.HasPrefix(st, "online") {
+				delete(t.peerHolds, p)
+			}
+		}
 		t.mu.Unlock()
 		select {
 		case <-done:
@@ -98,14 +105,48 @@ func (t *Transport) pinged() []string {
 	return slices.DeleteFunc(slices.Compact(all), func(p string) bool { return p == self })
 }
 
+// hostAddr is the address of a peer's host: an account's host resource,
+// or a component's domain.
+func hostAddr(peer string) (jid.JID, error) {
+	if strings.Contains(peer, "@") {
+		peer += "/" + HostResource // the account's bare address: the server would answer for it
+	}
+	return jid.Parse(peer)
+}
+
+// holds says whether the peer's host holds a jump until its sender
+// confirms it (it lists nsHold in its disco#info): asked once, and again
+// after the peer was seen not online (it may have come back another
+// version). A host that does not say so, or does not answer, is sent
+// jumps the way of earlier versions (the last piece after the store).
+func (t *Transport) holds(peer string) bool {
+	t.mu.Lock()
+	h, known := t.peerHolds[peer]
+	t.mu.Unlock()
+	if known {
+		return h
+	}
+	to, err := hostAddr(peer)
+	if err != nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(t.ctx, 5*time.Second)
+	defer cancel()
+	got, err := disco.GetInfo(ctx, "", to, t.s)
+	if err != nil {
+		return false
+	}
+	h = slices.ContainsFunc(got.Features, func(f info.Feature) bool { return f.Var == nsHold })
+	t.mu.Lock()
+	t.peerHolds[peer] = h
+	t.mu.Unlock()
+	return h
+}
+
 // pingPeer pings one peer's host (XEP-0199) and says how that went, and
 // the round trip when it answered.
 func (t *Transport) pingPeer(peer string) (string, time.Duration) {
-	addr := peer
-	if strings.Contains(peer, "@") {
-		addr += "/" + HostResource // the account's bare address: the server would answer for it
-	}
-	to, err := jid.Parse(addr)
+	to, err := hostAddr(peer)
 	if err != nil {
 		return "bad address", 0
 	}

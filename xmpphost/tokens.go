@@ -42,7 +42,7 @@ func (c *jumpChunk) tokens() xml.TokenReader {
 	}
 	inner = append(inner, text(c.Data))
 	return elem("jump", []string{"id", c.ID, "seq", strconv.Itoa(c.Seq), "of", strconv.Itoa(c.Of),
-		"sha256", c.SHA256, "codec", c.Codec, "size", c.Size, "kind", c.Kind}, inner...)
+		"sha256", c.SHA256, "codec", c.Codec, "size", c.Size, "kind", c.Kind, "hold", c.Hold}, inner...)
 }
 
 func (r *jumpRecord) tokens() xml.TokenReader {
@@ -63,6 +63,12 @@ func (a *jumpAck) tokens() xml.TokenReader {
 }
 
 func (c *jumpCancel) tokens() xml.TokenReader { return elem("jumpcancel", []string{"id", c.ID}) }
+
+func (c *jumpCommit) tokens() xml.TokenReader {
+	return elem("jumpcommit", []string{"id", c.ID, "ok", strconv.FormatBool(c.OK)})
+}
+
+func (a *jumpAsk) tokens() xml.TokenReader { return elem("jumpask", []string{"id", a.ID}) }
 
 func (m *ipc) tokens() xml.TokenReader {
 	return elem("ipc", []string{"id", m.ID, "to", m.To, "from", m.From, "owner", m.Owner}, text(m.Data))

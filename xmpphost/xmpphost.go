@@ -79,10 +79,11 @@ type Transport struct {
 	// AckTimeout is how long a jump or message waits for its
 	// acknowledgement (default 30 s).
 	AckTimeout time.Duration
-	// FailPoint, when set, is called with FailJumpSent once every piece
-	// of a jump is sent (the crash tests kill the host there).
+	// FailPoint, when set, is called at the transport's steps of a jump
+	// (FailJumpSent, ...): the crash tests kill the host there.
 	FailPoint func(point string)
 	peerState map[string]string // what the last ping of each peer found (peers.go)
+	peerHolds map[string]bool   // whether each peer holds jumps (holds), once asked
 	dir       directory         // the directory of computation servers (directory.go)
 	up        uploads           // the upload service of the bulk path (bulk.go)
 	http      *http.Client      // its requests (newBulkClient)
@@ -90,9 +91,19 @@ type Transport struct {
 	Log *slog.Logger
 }
 
-// FailJumpSent is the step of a jump between host.FailJumpStored and
-// host.FailReceiveThawed: the sender has sent every piece.
-const FailJumpSent = "jump-sent"
+// The steps of a jump the transport has (host.FailJumpStart and the
+// others are the host's):
+const (
+	// FailJumpSent: the sender has sent every piece (its store of the
+	// process as gone may not be done yet).
+	FailJumpSent = "jump-sent"
+	// FailReceiveAcked: the receiver holds the process (stored) and has
+	// acknowledged it; the sender's jumpcommit not yet come.
+	FailReceiveAcked = "receive-acked"
+	// FailJumpHeld: the sender has the receiver's acknowledgement of a
+	// held jump and has not yet sent its jumpcommit.
+	FailJumpHeld = "jump-held"
+)
 
 // message is a chat message stanza with a body, as a user's side reads
 // it (the host writes its messages as tokens: sendMessage).
@@ -169,7 +180,7 @@ func Dial(ctx context.Context, cfg Config) (*Transport, error) {
 // account's stream trusts, and the server's upload service with it (nil:
 // the system's roots).
 func newTransport(ctx context.Context, s *xmpp.Session, ns string, tc *tls.Config) *Transport {
-	t := &Transport{s: s, ctx: ctx, ns: ns, component: ns == component.NSAccept, http: newBulkClient(tc)}
+	t := &Transport{s: s, ctx: ctx, ns: ns, component: ns == component.NSAccept, http: newBulkClient(tc), peerHolds: map[string]bool{}}
 	t.j.pending, t.j.waiting = map[host.Migration]*incoming{}, map[string]chan jumpAck{}
 	t.dir.kick = make(chan struct{}, 1)
 	return t
