@@ -643,3 +643,27 @@ fill() mb.yield() big = nil mb.yield()`, io.Discard)
 		t.Errorf("after shrinking from %d bytes: %d bytes in a room of %d", len(b1), len(b2), cap(b2))
 	}
 }
+
+// TestClosureEnv: a closure whose environment is the process's globals
+// is written without it (a reference fewer: at least 3 bytes), one with
+// another environment with it; each thaws with its own.
+func TestClosureEnv(t *testing.T) {
+	const n = 300
+	size := func(env string) int {
+		src := fmt.Sprintf(`local env = %s local fs = {} for i = 1, %d do fs[i] = setfenv(function() return x end, env) end
+mb.yield() print(fs[1](), fs[%d](), getfenv(fs[2]) == _G, x)`, env, n, n)
+		var out bytes.Buffer
+		b, p := freezeThaw(t, start(t, src, io.Discard), &out)
+		want := "1\t1\tfalse\tnil\n"
+		if env == "_G" {
+			want = "nil\tnil\ttrue\tnil\n"
+		}
+		if got := finish(t, p, &out); got != want {
+			t.Errorf("env %s: thawed, it prints %q, not %q", env, got, want)
+		}
+		return len(b)
+	}
+	if own, globals := size("{x = 1}"), size("_G"); own-globals < 3*n {
+		t.Errorf("%d closures of the globals take %d bytes, of another table %d", n, globals, own)
+	}
+}

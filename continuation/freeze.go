@@ -47,6 +47,7 @@ package continuation
 //	               sealed: new or changed entries in traversal order, then
 //	               removed keys with null
 //	'c' closure    [chunk: uint, function: uint, env: ref, [* upvalue ref]]
+//	               (without env when it is the process's globals, object 0)
 //	'u' upvalue    [value] when closed, [thread: ref, slot: uint] while open
 //	'h' thread     [status, [* value] stack, top, [* frame], [* open upvalue ref],
 //	                resumer: ref/null, body: value, started: bool,
@@ -626,10 +627,20 @@ func (e *encoder) closure(c *runtime.Closure) {
 		e.chunks = append(e.chunks, ch)
 	}
 	e.live.refs++ // (its prototype: which function it is)
-	e.w.array(4)
+	// most closures' environment is the process's globals (object 0):
+	// left out
+	globals := c.Env == e.p.Globals
+	if globals {
+		e.live.refs++
+		e.w.array(3)
+	} else {
+		e.w.array(4)
+	}
 	e.w.uint(uint64(ci))
 	e.w.uint(uint64(c.P.Index()))
-	e.refTo(c.Env)
+	if !globals {
+		e.refTo(c.Env)
+	}
 	e.w.array(len(c.Upvals))
 	for _, u := range c.Upvals {
 		e.refTo(u)

@@ -149,6 +149,7 @@ type decoder struct {
 	arena      []byte
 	boxes      blocks[string] // strValue
 	closures   []*runtime.Closure
+	globalsEnv bool // a closure was written without its environment: object 0
 	upvals     []*runtime.Upval
 	nstr       int // strings made, and their bytes: what the process holds
 	strLen     int
@@ -704,7 +705,7 @@ func (d *decoder) nativeTable(t *runtime.Table) {
 
 func (d *decoder) closure(c *runtime.Closure) {
 	r := &d.r
-	r.countExactly("closure", 4)
+	withEnv := r.countBetween("closure", 3, 4) == 4
 	ci := r.uint("chunk number", uint64(len(d.chunks))-1)
 	if len(d.chunks) == 0 {
 		r.fail("closure without chunks")
@@ -712,7 +713,16 @@ func (d *decoder) closure(c *runtime.Closure) {
 	protos := d.chunks[ci].Protos()
 	fi := r.uint("function number", uint64(len(protos)-1))
 	c.P = protos[fi]
-	c.Env = d.table1()
+	if withEnv {
+		c.Env = d.table1()
+	} else {
+		// the process's globals (checked in process): object 0, the
+		// first root
+		c.Env, d.globalsEnv = d.objs[0].(*runtime.Table)
+		if !d.globalsEnv {
+			r.fail("closure without environment: object 0 is not a table")
+		}
+	}
 	n := r.count("upvalue list", 2)
 	c.Upvals = make([]*runtime.Upval, n)
 	for i := range c.Upvals {
@@ -871,6 +881,9 @@ func (d *decoder) process() error {
 	locale := r.countBetween("process", fieldsProc, fieldsProc+1) > fieldsProc
 	var s runtime.ProcessState
 	s.Globals = d.table1()
+	if d.globalsEnv && s.Globals != d.objs[0] {
+		r.fail("closure without environment, but the globals are not object 0")
+	}
 	s.StringMeta = d.tableOrNil()
 	r.countExactly("type metatables", 8)
 	for i := range s.TypeMeta {
