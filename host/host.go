@@ -112,6 +112,9 @@ const (
 	FailReceiveThawed = "receive-thawed" // receiver: the process arrived and thawed, not stored
 	FailReceiveStored = "receive-stored" // receiver: stored (maybe held), not acknowledged nor run
 	FailJumpAcked     = "jump-acked"     // sender: acknowledged, not yet stored as migrated away
+	// a running process's checkpoint is being frozen, the host's lock
+	// let go meanwhile (checkpointAside)
+	FailCheckpointFreezing = "checkpoint-freezing"
 )
 
 func (h *Host) failPoint(point string) {
@@ -624,6 +627,38 @@ func (h *Host) checkpoint(pr *proc) error {
 	if err != nil {
 		return err
 	}
+	return h.keep(pr, cont, start)
+}
+
+// errEnded: a process ended (killed) while its checkpoint was frozen.
+var errEnded = errors.New("ended meanwhile")
+
+// checkpointAside is checkpoint for a process at the end of its slice,
+// frozen with h.mu let go: the host answers others meanwhile (a large
+// heap takes a second or more to freeze). It is marked running as it was
+// during its slice, so that what else happens to it waits or, as a kill,
+// leaves it to this worker (errEnded). h.mu is held.
+func (h *Host) checkpointAside(pr *proc) error {
+	start, p := time.Now(), pr.p
+	pr.running = true
+	h.mu.Unlock()
+	h.failPoint(FailCheckpointFreezing)
+	cont, err := continuation.Freeze(p)
+	h.mu.Lock()
+	pr.running = false
+	switch {
+	case pr.rec.State != StateRunning || pr.p != p: // killed meanwhile
+		p.ReleaseMemory()
+		return errEnded
+	case err != nil:
+		return err
+	}
+	return h.keep(pr, cont, start)
+}
+
+// keep stores pr with cont, its continuation frozen from start on. h.mu
+// is held.
+func (h *Host) keep(pr *proc, cont []byte, start time.Time) error {
 	if err := h.room(pr.rec.Owner, len(cont)-pr.contSize); err != nil {
 		return err
 	}
@@ -759,9 +794,12 @@ func (h *Host) requeue(pr *proc) {
 		// freezing and storing take about three times the heap for a
 		// moment: within the budget, or at a later slice
 		if need := 3 * pr.p.MemoryInUse(); h.pool.Reserve(need) {
-			err := h.checkpoint(pr)
+			err := h.checkpointAside(pr)
 			h.pool.Release(need)
-			if errors.Is(err, errStored) {
+			switch {
+			case errors.Is(err, errEnded):
+				return
+			case errors.Is(err, errStored):
 				h.end(pr, StateFailed, err.Error())
 				return
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -297,5 +298,68 @@ local n = 0 while n < 2e5 do n = n + 1 end print("done", #t)`)
 		if got := h.checkpointDue(&proc{lastSave: now.Add(-c.since), saveTook: c.took}); got != c.due {
 			t.Errorf("every %v, %v since the last, which took %v: due %v", c.every, c.since, c.took, got)
 		}
+	}
+}
+
+// TestCheckpointAside: a running process's checkpoint at the end of its
+// slice is frozen with the host's lock let go: the host answers its users
+// meanwhile, and a process killed meanwhile stays killed (its store too).
+func TestCheckpointAside(t *testing.T) {
+	tr := &Memory{}
+	cfg := DefaultConfig()
+	cfg.Name, cfg.CheckpointEvery, cfg.StepsPerSlice = "a", time.Millisecond, 10_000
+	var hp atomic.Pointer[Host]
+	var pid atomic.Value
+	answers := make(chan string, 2)
+	var hits atomic.Int32
+	cfg.FailPoint = func(point string) {
+		if point != FailCheckpointFreezing {
+			return
+		}
+		n := hits.Add(1)
+		if n > 2 {
+			return
+		}
+		done := make(chan string, 1)
+		go func() {
+			if n == 1 {
+				done <- hp.Load().Command(alice, "ps")
+			} else {
+				got, err := hp.Load().Kill(alice, pid.Load().(string))
+				done <- fmt.Sprint(got, err)
+			}
+		}()
+		select {
+		case got := <-done:
+			answers <- got
+		case <-time.After(10 * time.Second):
+			answers <- "no answer: the host's lock is held"
+		}
+	}
+	path := filepath.Join(t.TempDir(), "s.db")
+	h, st := openHost(t, path, tr, cfg)
+	hp.Store(h)
+	p := ask(t, h, tr, alice, `new local t = {} for i = 1, 1e4 do t[i] = {i} end while true do t[1][1] = t[1][1] + 1 end`)
+	pid.Store(p)
+	ask(t, h, tr, alice, "run "+p)
+	for i, want := range []string{p + "  running", p + "<nil>"} {
+		select {
+		case got := <-answers:
+			if !strings.Contains(got, want) {
+				t.Errorf("while a checkpoint froze (%d): %q, want %q", i, got, want)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("no checkpoint was frozen")
+		}
+	}
+	if got := waitPs(t, h, alice, p+"  killed", 10*time.Second); !strings.Contains(got, p+"  killed") {
+		t.Errorf("killed while its checkpoint froze: %q", got)
+	}
+	h.Close()
+	st.Close()
+	h, st = openHost(t, path, tr, DefaultConfig())
+	defer func() { h.Close(); st.Close() }()
+	if got := h.Command(alice, "ps"); !strings.Contains(got, p+"  killed") {
+		t.Errorf("after a restart: %q", got)
 	}
 }
