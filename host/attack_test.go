@@ -283,14 +283,14 @@ func TestArrivalLimits(t *testing.T) {
 	tr := &Memory{}
 	h := attackHost(t, tr, func(c *Config) { c.MaxSteps = 1_000_000 })
 	cont := crafted(t, `mb.jump("x") local n = 0 while true do n = n + 1 end`)
-	if err := h.Receive(Migration{ID: "m1"}, Record{PID: "p9", Owner: alice, Source: "-"}, cont, nil); err != nil {
+	if err := h.Receive(Migration{ID: "m1"}, Record{PID: "p9", Owner: alice, Source: "-"}, cont, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := tr.WaitFor(alice, "failed", 30*time.Second); !strings.Contains(got, "step limit exceeded") {
 		t.Errorf("an unlimited continuation: %q", got)
 	}
 	cont = crafted(t, `mb.jump("x") print(io, os.execute, loadfile) local t = {} for i = 1, 1e8 do t[i] = i end`)
-	if err := h.Receive(Migration{ID: "m2"}, Record{PID: "p9", Owner: bob, Source: "-"}, cont, nil); err != nil {
+	if err := h.Receive(Migration{ID: "m2"}, Record{PID: "p9", Owner: bob, Source: "-"}, cont, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := tr.WaitFor(bob, "failed", 30*time.Second); !strings.Contains(got, "memory limit exceeded") || tr.WaitFor(bob, "nil\tnil\tnil", time.Second) == "" {
@@ -299,7 +299,7 @@ func TestArrivalLimits(t *testing.T) {
 	// past the owner's cap, an arrival is refused
 	h2 := attackHost(t, tr, func(c *Config) { c.MaxProcsPerOwner = 1 })
 	ask(t, h2, tr, alice, "new print(1)")
-	if err := h2.Receive(Migration{ID: "m3"}, Record{PID: "p9", Owner: alice, Source: "-"}, crafted(t, `mb.jump("x")`), nil); err == nil || !strings.Contains(err.Error(), "live processes") {
+	if err := h2.Receive(Migration{ID: "m3"}, Record{PID: "p9", Owner: alice, Source: "-"}, crafted(t, `mb.jump("x")`), nil, nil); err == nil || !strings.Contains(err.Error(), "live processes") {
 		t.Errorf("an arrival past the cap: %v", err)
 	}
 }
@@ -408,7 +408,7 @@ func TestStoredQuota(t *testing.T) {
 	if got := ask(t, h, tr, alice, "fork "+asleep[0]); !isPID(got) {
 		t.Errorf("a fork once there is room: %q", got)
 	}
-	if err := h.Receive(Migration{ID: "q1"}, Record{PID: "p9", Owner: alice, Source: "-"}, crafted(t, `local t = {} for i = 1, 1e5 do t[i] = i / 3 end mb.jump("x")`), nil); err == nil || !strings.Contains(err.Error(), "stored processes take more") {
+	if err := h.Receive(Migration{ID: "q1"}, Record{PID: "p9", Owner: alice, Source: "-"}, crafted(t, `local t = {} for i = 1, 1e5 do t[i] = i / 3 end mb.jump("x")`), nil, nil); err == nil || !strings.Contains(err.Error(), "stored processes take more") {
 		t.Errorf("an arrival past the quota: %v", err)
 	}
 }

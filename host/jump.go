@@ -63,14 +63,16 @@ func (m Migration) key() string { return m.From + " " + m.ID }
 
 // Receive takes in a process that jumped here as migration m, stores it,
 // and runs it (mb.jump returns true in it). cont is its continuation,
-// packed (continuation.Pack) or not: it is stored as it is. The process, its new PID and
+// packed (continuation.Pack) or not: it is stored as it is; unpacked, when
+// not nil, is cont unpacked (the transport unpacked it to check it), which
+// the thaw reads instead of unpacking it again. The process, its new PID and
 // m are stored in one transaction, and a migration taken in before is
 // not taken in twice (the sender may send it again after a crash).
 // stored, when not nil, is called with the PID here as soon as the
 // process is stored (or was, by an earlier copy of m): before its owner
 // is told and it runs, so that the sender's acknowledgement goes first.
-func (h *Host) Receive(m Migration, rec Record, cont []byte, stored func(pid string)) error {
-	return h.takeIn(m, rec, cont, false, stored)
+func (h *Host) Receive(m Migration, rec Record, cont, unpacked []byte, stored func(pid string)) error {
+	return h.takeIn(m, rec, cont, unpacked, false, stored)
 }
 
 // ReceiveHeld takes in a process as Receive does, but holds it, unseen
@@ -79,11 +81,11 @@ func (h *Host) Receive(m Migration, rec Record, cont []byte, stored func(pid str
 // stores overlap, confirms once its own is done. A held process whose
 // sender does not confirm in time is asked about (JumpAsker), again after
 // a restart.
-func (h *Host) ReceiveHeld(m Migration, rec Record, cont []byte, stored func(pid string)) error {
-	return h.takeIn(m, rec, cont, true, stored)
+func (h *Host) ReceiveHeld(m Migration, rec Record, cont, unpacked []byte, stored func(pid string)) error {
+	return h.takeIn(m, rec, cont, unpacked, true, stored)
 }
 
-func (h *Host) takeIn(m Migration, rec Record, cont []byte, hold bool, stored func(pid string)) error {
+func (h *Host) takeIn(m Migration, rec Record, cont, unpacked []byte, hold bool, stored func(pid string)) error {
 	if stored == nil {
 		stored = func(string) {}
 	}
@@ -107,8 +109,11 @@ func (h *Host) takeIn(m Migration, rec Record, cont []byte, hold bool, stored fu
 	if err != nil {
 		return err
 	}
+	if unpacked == nil {
+		unpacked = cont // (the thaw unpacks a packed one)
+	}
 	thawed := make(chan error, 1)
-	go func() { thawed <- h.thawArrival(pr, rec, cont) }()
+	go func() { thawed <- h.thawArrival(pr, rec, unpacked) }()
 	var early *arrival
 	if hold && rec.Wait == "" {
 		// nothing its thaw finds changes its record (waits): stored while

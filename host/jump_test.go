@@ -124,7 +124,7 @@ func TestJumpLost(t *testing.T) {
 		t.Fatal(err)
 	}
 	from, id, _ := strings.Cut(ids[0], " ") // the store's key of the migration
-	if err := b.Receive(Migration{From: from, ID: id}, Record{Owner: alice}, cont, nil); err == nil || !strings.Contains(err.Error(), "cancelled") {
+	if err := b.Receive(Migration{From: from, ID: id}, Record{Owner: alice}, cont, nil, nil); err == nil || !strings.Contains(err.Error(), "cancelled") {
 		t.Errorf("a late copy of the cancelled jump: %v", err)
 	}
 	if n := len(b.procs); n != 0 {
@@ -260,7 +260,7 @@ print("jumped:", mb.jump("lua2@b.example")) print("on", mb.host(), #t, t[2000])`
 	b.closing = true // keep the workers from taking it: a host stopped right after storing it
 	b.mu.Unlock()
 	for i := 0; i < 2; i++ {
-		if err := b.Receive(Migration{ID: "mig-1"}, rec, cont, nil); err != nil {
+		if err := b.Receive(Migration{ID: "mig-1"}, rec, cont, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -285,7 +285,7 @@ print("jumped:", mb.jump("lua2@b.example")) print("on", mb.host(), #t, t[2000])`
 		t.Fatal(err)
 	}
 	defer b2.Close()
-	if err := b2.Receive(Migration{ID: "mig-1"}, rec, cont, nil); err != nil {
+	if err := b2.Receive(Migration{ID: "mig-1"}, rec, cont, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if tr2.WaitFor(alice, "on\tlua2@b.example\t2000\titem 2000", 20*time.Second) == "" {
@@ -399,7 +399,7 @@ func TestHeldArrival(t *testing.T) {
 	held := func(h *Host, id string) string {
 		t.Helper()
 		var pid string
-		if err := h.ReceiveHeld(Migration{From: "a", ID: id}, rec, cont, func(p string) { pid = p }); err != nil {
+		if err := h.ReceiveHeld(Migration{From: "a", ID: id}, rec, cont, nil, func(p string) { pid = p }); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := h.Process(alice, pid); err == nil {
@@ -427,7 +427,7 @@ func TestHeldArrival(t *testing.T) {
 	if _, ok := h.Received(Migration{From: "a", ID: "m2"}); ok {
 		t.Errorf("withdrawn, m2 is still %s", pid)
 	}
-	if err := h.Receive(Migration{From: "a", ID: "m2"}, rec, cont, nil); err == nil || !strings.Contains(err.Error(), "cancelled") {
+	if err := h.Receive(Migration{From: "a", ID: "m2"}, rec, cont, nil, nil); err == nil || !strings.Contains(err.Error(), "cancelled") {
 		t.Errorf("m2 sent again after it was withdrawn: %v", err)
 	}
 
@@ -439,7 +439,7 @@ func TestHeldArrival(t *testing.T) {
 	defer func() { h.Close(); st.Close() }()
 	tr.Attach(h)
 	tr.waitAsked(t, "a m3")
-	if err := h.Receive(Migration{From: "a", ID: "m4"}, rec, cont, nil); err == nil || !strings.Contains(err.Error(), "live processes") {
+	if err := h.Receive(Migration{From: "a", ID: "m4"}, rec, cont, nil, nil); err == nil || !strings.Contains(err.Error(), "live processes") {
 		t.Errorf("a second process of an owner allowed one, the first held: %v", err)
 	}
 	if err := h.CommitJump(Migration{From: "a", ID: "m3"}, true); err != nil {

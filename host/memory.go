@@ -80,7 +80,7 @@ func (m *Memory) Jump(to, id string, rec Record, cont []byte, stored <-chan erro
 	if err != nil {
 		return "", err
 	}
-	err = h.Receive(Migration{ID: id}, rec, cont, func(p string) { pid = p })
+	err = h.Receive(Migration{ID: id}, rec, cont, nil, func(p string) { pid = p })
 	return pid, err
 }
 

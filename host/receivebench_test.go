@@ -24,7 +24,7 @@ func BenchmarkReceive(b *testing.B) {
 				b.ReportAllocs()
 				for i := 0; b.Loop(); i++ {
 					m := Migration{From: "a", ID: fmt.Sprint("m", i)}
-					if err := receive(m, Record{PID: "p1", Owner: alice, Source: "-"}, cont, nil); err != nil {
+					if err := receive(m, Record{PID: "p1", Owner: alice, Source: "-"}, cont, nil, nil); err != nil {
 						b.Fatal(err)
 					}
 				}

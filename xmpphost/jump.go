@@ -705,7 +705,8 @@ func receive(h *host.Host, mig host.Migration, in *incoming, stored func(pid str
 		return errors.New("payload damaged in transit (sha256)")
 	}
 	// the host keeps it as it came, packed or not (a packed one is a
-	// tenth or less of the bytes to store); its thaw unpacks it again
+	// tenth or less of the bytes to store), and thaws it unpacked
+	unpacked := cont
 	cont = in.payload
 	if in.record == nil {
 		return errors.New("bad record: none came")
@@ -722,9 +723,9 @@ func receive(h *host.Host, mig host.Migration, in *incoming, stored func(pid str
 		return nil
 	}
 	if in.hold {
-		return h.ReceiveHeld(mig, rec, cont, stored)
+		return h.ReceiveHeld(mig, rec, cont, unpacked, stored)
 	}
-	return h.Receive(mig, rec, cont, stored)
+	return h.Receive(mig, rec, cont, unpacked, stored)
 }
 
 func (t *Transport) ack(to, id string, ok bool, reason, pid string) {
