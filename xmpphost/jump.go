@@ -405,89 +405,72 @@ func (t *Transport) timeout() time.Duration {
 
 // jumpHandlers are the mux handlers for jump pieces and acknowledgements.
 func (t *Transport) jumpHandlers() []mux.Option {
-	decode := func(r xmlstream.TokenReadEncoder) (jumpMsg, error) {
-		var m jumpMsg
-		err := xml.NewTokenDecoder(r).Decode(&m)
-		return m, err
+	// on handles the payload local: f is given the message decoded, and
+	// from, its sender's bare address
+	on := func(local string, f func(m *jumpMsg, from string)) mux.Option {
+		return mux.MessageFunc(stanza.NormalMessage, xml.Name{Space: NS, Local: local},
+			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
+				var m jumpMsg
+				if err := xml.NewTokenDecoder(r).Decode(&m); err != nil {
+					return err
+				}
+				f(&m, m.From.Bare().String())
+				return nil
+			})
 	}
 	return []mux.Option{
-		mux.MessageFunc(stanza.NormalMessage, xml.Name{Space: NS, Local: "jump"},
-			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
-				m, err := decode(r)
-				if err != nil || m.Chunk == nil {
-					return err
+		on("jump", func(m *jumpMsg, from string) {
+			if m.Chunk != nil {
+				t.heardFrom(from)
+				t.piece(from, m.Chunk)
+			}
+		}),
+		on("jumpcancel", func(m *jumpMsg, from string) {
+			t.j.mu.Lock()
+			h := t.j.h
+			t.j.mu.Unlock()
+			if h == nil || m.Cancel == nil {
+				return
+			}
+			id := m.Cancel.ID
+			go func() {
+				taken, err := h.CancelJump(host.Migration{From: from, ID: id})
+				if err != nil {
+					return // no answer: the sender asks again later
 				}
-				t.heardFrom(m.From.Bare().String())
-				t.piece(m.From.Bare().String(), m.Chunk)
-				return nil
-			}),
-		mux.MessageFunc(stanza.NormalMessage, xml.Name{Space: NS, Local: "jumpcancel"},
-			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
-				m, err := decode(r)
-				if err != nil || m.Cancel == nil {
-					return err
+				reason := "cancelled: it never arrived"
+				if taken {
+					reason = ""
 				}
-				from, id := m.From.Bare().String(), m.Cancel.ID
-				t.j.mu.Lock()
-				h := t.j.h
-				t.j.mu.Unlock()
-				if h == nil {
-					return nil
+				t.ack(from, id, taken, reason, "")
+			}()
+		}),
+		on("jumpcommit", func(m *jumpMsg, from string) {
+			if h := t.peerHost(from); h != nil && m.Commit != nil {
+				go h.CommitJump(host.Migration{From: from, ID: m.Commit.ID}, m.Commit.OK)
+			}
+		}),
+		on("jumpask", func(m *jumpMsg, from string) {
+			if h := t.peerHost(from); h != nil && m.Ask != nil {
+				to, id := m.From.Bare(), m.Ask.ID
+				go func() { t.commit(to, id, h.JumpSent(from, id)) }() // (not in the handler: JumpSent waits for the host)
+			}
+		}),
+		on("jumpack", func(m *jumpMsg, from string) {
+			if m.Ack == nil {
+				return
+			}
+			t.heardFrom(from)
+			t.j.mu.Lock()
+			ch := t.j.waiting[m.Ack.ID]
+			t.j.mu.Unlock()
+			if ch != nil {
+				select {
+				case ch <- *m.Ack:
+				default:
 				}
-				go func() {
-					taken, err := h.CancelJump(host.Migration{From: from, ID: id})
-					if err != nil {
-						return // no answer: the sender asks again later
-					}
-					reason := "cancelled: it never arrived"
-					if taken {
-						reason = ""
-					}
-					t.ack(from, id, taken, reason, "")
-				}()
-				return nil
-			}),
-		mux.MessageFunc(stanza.NormalMessage, xml.Name{Space: NS, Local: "jumpcommit"},
-			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
-				m, err := decode(r)
-				if err != nil || m.Commit == nil {
-					return err
-				}
-				if h := t.peerHost(m.From.Bare().String()); h != nil {
-					go h.CommitJump(host.Migration{From: m.From.Bare().String(), ID: m.Commit.ID}, m.Commit.OK)
-				}
-				return nil
-			}),
-		mux.MessageFunc(stanza.NormalMessage, xml.Name{Space: NS, Local: "jumpask"},
-			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
-				m, err := decode(r)
-				if err != nil || m.Ask == nil {
-					return err
-				}
-				from := m.From.Bare()
-				if h := t.peerHost(from.String()); h != nil {
-					go t.commit(from, m.Ask.ID, h.JumpSent(from.String(), m.Ask.ID))
-				}
-				return nil
-			}),
-		mux.MessageFunc(stanza.NormalMessage, xml.Name{Space: NS, Local: "jumpack"},
-			func(_ stanza.Message, r xmlstream.TokenReadEncoder) error {
-				m, err := decode(r)
-				if err != nil || m.Ack == nil {
-					return err
-				}
-				t.heardFrom(m.From.Bare().String())
-				t.j.mu.Lock()
-				ch := t.j.waiting[m.Ack.ID]
-				t.j.mu.Unlock()
-				if ch != nil {
-					select {
-					case ch <- *m.Ack:
-					default:
-					}
-				}
-				return nil
-			}),
+			}
+		}),
 	}
 }
 
