@@ -53,6 +53,8 @@ package continuation
 //	                resumer: ref/null, body: value, started: bool,
 //	                pending start: bool, [wait fn, nres, mode, aux], wait wrap: bool,
 //	                running builtin: ref/null, globals: ref/null]
+//	               (without the last three when they are false, null, null and
+//	               there is no hook; frames: FORMAT.md)
 //	'n' builtin    no body: a native function, by its name in field 8
 //	'd' userdata   no body: a native userdata such as io.stdout, by name
 //	's' builtin with state   [native: ref, [* value] state]  (gmatch's iterator)
@@ -105,6 +107,11 @@ const (
 	fieldsThr  = 13 // and a 14th, the hook, when the thread has one
 	fieldsHook = 12 // and one more while builtins' return events are due
 	fieldsFr   = 12
+	// a thread without a hook whose last three fields are false, null,
+	// null, and a frame without tail calls whose last two are null and
+	// [], are written without them
+	fieldsThrShort = fieldsThr - 3
+	fieldsFrShort  = fieldsFr - 2
 )
 
 // castagnoli is the checksum's table, made when first needed (not at
@@ -654,9 +661,13 @@ func (e *encoder) thread(t *runtime.Thread) {
 	}
 	e.frames = s.Frames // (written out below, then free for the next thread)
 	w := &e.w
-	if s.Hook != nil {
+	short := s.Hook == nil && !s.WaitWrap && s.GoCall == nil && s.Globals == nil
+	switch {
+	case s.Hook != nil:
 		w.array(fieldsThr + 1)
-	} else {
+	case short:
+		w.array(fieldsThrShort)
+	default:
 		w.array(fieldsThr)
 	}
 	w.uint(uint64(s.Status))
@@ -664,26 +675,7 @@ func (e *encoder) thread(t *runtime.Thread) {
 	w.uint(uint64(s.Top))
 	w.array(len(s.Frames))
 	for _, f := range s.Frames {
-		if f.Tails > 0 {
-			w.array(fieldsFr + 1)
-		} else {
-			w.array(fieldsFr)
-		}
-		e.refOrNil(f.Closure)
-		w.uint(uint64(f.PC))
-		w.uint(uint64(f.Base))
-		w.uint(uint64(f.Fn))
-		w.int(int64(f.NRes))
-		w.uint(uint64(f.NVar))
-		w.uint(uint64(f.Mode))
-		w.uint(uint64(f.Bound))
-		w.int(int64(f.Aux))
-		w.uint(uint64(f.Concat))
-		e.refOrNil(f.Builtin)
-		e.values(f.K)
-		if f.Tails > 0 {
-			w.uint(uint64(f.Tails))
-		}
+		e.frame(f, s.Stack)
 	}
 	w.array(len(s.Open))
 	for _, u := range s.Open {
@@ -698,35 +690,80 @@ func (e *encoder) thread(t *runtime.Thread) {
 	w.int(int64(s.Wait.NRes))
 	w.int(int64(s.Wait.Mode))
 	w.int(int64(s.Wait.Aux))
-	w.bool(s.WaitWrap)
-	e.refOrNil(s.GoCall)
-	e.refOrNil(s.Globals)
+	if !short {
+		w.bool(s.WaitWrap)
+		e.refOrNil(s.GoCall)
+		e.refOrNil(s.Globals)
+	}
 	if h := s.Hook; h != nil {
-		pending := len(h.Builtins) > 0
-		if pending {
-			w.array(fieldsHook + 1)
-		} else {
-			w.array(fieldsHook)
-		}
-		e.value(h.Fn)
-		w.uint(uint64(h.Mask))
-		w.uint(uint64(h.Count))
-		w.uint(uint64(h.Left))
-		w.bool(h.In)
-		w.uint(uint64(h.InDepth))
-		w.uint(uint64(h.Skip))
-		w.bool(h.Tail)
-		w.uint(uint64(h.Depth))
-		w.uint(uint64(h.Base))
-		e.refOrNil(h.Last)
-		w.int(int64(h.LastPC))
-		if pending {
-			w.array(3 * len(h.Builtins))
-			for _, c := range h.Builtins {
-				e.refOrNil(c.Fn)
-				w.uint(uint64(c.Depth))
-				w.uint(uint64(c.Base))
-			}
+		e.hook(h)
+	}
+}
+
+// frame writes a frame of a thread whose stack is stack. A Lua function's
+// closure, in its function slot as it nearly always is, is written true.
+func (e *encoder) frame(f runtime.FrameState, stack []runtime.Value) {
+	w := &e.w
+	short := f.Tails == 0 && f.Builtin == nil && len(f.K) == 0
+	switch {
+	case f.Tails > 0:
+		w.array(fieldsFr + 1)
+	case short:
+		w.array(fieldsFrShort)
+	default:
+		w.array(fieldsFr)
+	}
+	if f.Closure != nil && f.Fn < len(stack) && stack[f.Fn].Closure() == f.Closure {
+		e.live.refs++
+		w.bool(true)
+	} else {
+		e.refOrNil(f.Closure)
+	}
+	w.uint(uint64(f.PC))
+	w.uint(uint64(f.Base))
+	w.uint(uint64(f.Fn))
+	w.int(int64(f.NRes))
+	w.uint(uint64(f.NVar))
+	w.uint(uint64(f.Mode))
+	w.uint(uint64(f.Bound))
+	w.int(int64(f.Aux))
+	w.uint(uint64(f.Concat))
+	if !short {
+		e.refOrNil(f.Builtin)
+		e.values(f.K)
+	}
+	if f.Tails > 0 {
+		w.uint(uint64(f.Tails))
+	}
+}
+
+// hook writes a thread's debug hook.
+func (e *encoder) hook(h *runtime.HookState) {
+	w := &e.w
+	pending := len(h.Builtins) > 0
+	if pending {
+		w.array(fieldsHook + 1)
+	} else {
+		w.array(fieldsHook)
+	}
+	e.value(h.Fn)
+	w.uint(uint64(h.Mask))
+	w.uint(uint64(h.Count))
+	w.uint(uint64(h.Left))
+	w.bool(h.In)
+	w.uint(uint64(h.InDepth))
+	w.uint(uint64(h.Skip))
+	w.bool(h.Tail)
+	w.uint(uint64(h.Depth))
+	w.uint(uint64(h.Base))
+	e.refOrNil(h.Last)
+	w.int(int64(h.LastPC))
+	if pending {
+		w.array(3 * len(h.Builtins))
+		for _, c := range h.Builtins {
+			e.refOrNil(c.Fn)
+			w.uint(uint64(c.Depth))
+			w.uint(uint64(c.Base))
 		}
 	}
 }

@@ -774,29 +774,48 @@ func (b *blocks[T]) cut(n, first, most int) []T {
 
 func (d *decoder) thread(th *runtime.Thread) {
 	r := &d.r
-	hooked := r.countBetween("thread", fieldsThr, fieldsThr+1) > fieldsThr
+	fields := r.countBetween("thread", fieldsThrShort, fieldsThr+1)
+	if fields > fieldsThrShort && fields < fieldsThr {
+		r.fail("thread has %d fields, wants %d, %d or %d", fields, fieldsThrShort, fieldsThr, fieldsThr+1)
+	}
 	var s runtime.ThreadState
 	s.Status = uint8(r.uint("thread status", 3))
 	s.Stack = d.valuesCap("stack", inner.ThreadStackSize)
 	s.Top = int(r.uint("stack top", runtime.MaxStackSlots))
-	nf := r.count("frame list", fieldsFr+1)
+	nf := r.count("frame list", fieldsFrShort+1)
 	s.Frames = d.frameStates(nf)
 	for i := range s.Frames {
 		f := &s.Frames[i]
-		tails := r.countBetween("frame", fieldsFr, fieldsFr+1) > fieldsFr
-		f.Closure = refTo[*runtime.Closure](d, "a closure", true)
+		fields := r.countBetween("frame", fieldsFrShort, fieldsFr+1)
+		if fields == fieldsFrShort+1 {
+			r.fail("frame has %d fields, wants %d, %d or %d", fields, fieldsFrShort, fieldsFr, fieldsFr+1)
+		}
+		inSlot := r.peek() == cborTrue // its closure is the one in its function slot
+		if inSlot {
+			r.off++
+		} else {
+			f.Closure = refTo[*runtime.Closure](d, "a closure", true)
+		}
 		f.PC = int(r.uint("pc", math.MaxInt32))
 		f.Base = int(r.uint("base", runtime.MaxStackSlots))
 		f.Fn = int(r.uint("function slot", runtime.MaxStackSlots))
+		if inSlot {
+			if f.Fn >= len(s.Stack) || s.Stack[f.Fn].Closure() == nil {
+				r.fail("frame: no closure in its function slot %d", f.Fn)
+			}
+			f.Closure = s.Stack[f.Fn].Closure()
+		}
 		f.NRes = r.int("results wanted", -1, 255)
 		f.NVar = int(r.uint("varargs", runtime.MaxStackSlots))
 		f.Mode = runtime.Mode(r.uint("delivery mode", 255))
 		f.Bound = runtime.Bound(r.uint("frame kind", 255))
 		f.Aux = r.int("frame argument", -1, runtime.MaxStackSlots)
 		f.Concat = int(r.uint("concat register", 1024))
-		f.Builtin = d.builtinOrNil()
-		f.K = d.values("builtin state")
-		if tails {
+		if fields > fieldsFrShort {
+			f.Builtin = d.builtinOrNil()
+			f.K = d.values("builtin state")
+		}
+		if fields > fieldsFr {
 			f.Tails = int(r.uint("tail calls", math.MaxInt32))
 		}
 	}
@@ -814,10 +833,12 @@ func (d *decoder) thread(th *runtime.Thread) {
 	s.Wait.NRes = r.int("wait results", -1, 255)
 	s.Wait.Mode = runtime.Mode(r.int("wait mode", 0, 255))
 	s.Wait.Aux = r.int("wait argument", -1, runtime.MaxStackSlots)
-	s.WaitWrap = r.bool("wait wrap")
-	s.GoCall = d.builtinOrNil()
-	s.Globals = d.tableOrNil()
-	if hooked {
+	if fields > fieldsThrShort {
+		s.WaitWrap = r.bool("wait wrap")
+		s.GoCall = d.builtinOrNil()
+		s.Globals = d.tableOrNil()
+	}
+	if fields > fieldsThr {
 		s.Hook = d.hook()
 	}
 	d.threads = append(d.threads, threadBody{th, s})
