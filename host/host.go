@@ -109,13 +109,15 @@ type Config struct {
 const (
 	FailJumpStart     = "jump-start"     // sender: mb.jump called, the process not yet frozen
 	FailJumpStored    = "jump-stored"    // sender: stored as migrating, not yet acknowledged (maybe sent, held there)
-	FailReceiveThawed = "receive-thawed" // receiver: the process arrived and thawed, not stored
+	FailReceiveThawed = "receive-thawed" // receiver: the process arrived and thawed, not stored (held: maybe stored)
 	FailReceiveStored = "receive-stored" // receiver: stored (maybe held), not acknowledged nor run
 	FailJumpAcked     = "jump-acked"     // sender: acknowledged, not yet stored as migrated away
-	// a running process's checkpoint is being frozen, the host's lock
-	// let go meanwhile (checkpointAside)
-	FailCheckpointFreezing = "checkpoint-freezing"
 )
+
+// FailCheckpointFreezing is where FailPoint is called while a running
+// process's checkpoint is frozen, the host's lock let go meanwhile
+// (checkpointAside).
+const FailCheckpointFreezing = "checkpoint-freezing"
 
 func (h *Host) failPoint(point string) {
 	if h.cfg.FailPoint != nil {
