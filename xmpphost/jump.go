@@ -426,24 +426,9 @@ func (t *Transport) jumpHandlers() []mux.Option {
 			}
 		}),
 		on("jumpcancel", func(m *jumpMsg, from string) {
-			t.j.mu.Lock()
-			h := t.j.h
-			t.j.mu.Unlock()
-			if h == nil || m.Cancel == nil {
-				return
+			if m.Cancel != nil {
+				go t.cancel(from, m.Cancel.ID)
 			}
-			id := m.Cancel.ID
-			go func() {
-				taken, err := h.CancelJump(host.Migration{From: from, ID: id})
-				if err != nil {
-					return // no answer: the sender asks again later
-				}
-				reason := "cancelled: it never arrived"
-				if taken {
-					reason = ""
-				}
-				t.ack(from, id, taken, reason, "")
-			}()
 		}),
 		on("jumpcommit", func(m *jumpMsg, from string) {
 			if h := t.peerHost(from); h != nil && m.Commit != nil {
@@ -472,6 +457,26 @@ func (t *Transport) jumpHandlers() []mux.Option {
 			}
 		}),
 	}
+}
+
+// cancel settles migration id of the peer from, which gave up waiting
+// for its acknowledgement (Cancel): answered with whether it was taken
+// in. One from a host that is not a peer is not taken: it cannot have
+// sent a jump here, and each cancel is a write of the store.
+func (t *Transport) cancel(from, id string) {
+	h := t.peerHost(from)
+	if h == nil {
+		return
+	}
+	taken, err := h.CancelJump(host.Migration{From: from, ID: id})
+	if err != nil {
+		return // no answer: the sender asks again later
+	}
+	reason := "cancelled: it never arrived"
+	if taken {
+		reason = ""
+	}
+	t.ack(from, id, taken, reason, "")
 }
 
 // peerHost is the host a message from the peer from may reach: nil when

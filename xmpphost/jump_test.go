@@ -223,6 +223,15 @@ func TestHeldJump(t *testing.T) {
 	pid, _ = hB.Received(host.Migration{From: a, ID: "m6"})
 	settled("m6", pid, true)
 
+	// a jumpcancel from a host that is not a peer is not taken (each would
+	// be a write of B's store, for anyone): the migration it names is not
+	// refused
+	stranger := host.Migration{From: "stranger@" + strings.SplitN(a, "@", 2)[1], ID: "x1"}
+	trB.cancel(stranger.From, stranger.ID)
+	if err := hB.Receive(stranger, rec, cont, nil, nil); err != nil {
+		t.Errorf("after a stranger's jumpcancel: %v", err)
+	}
+
 	// held with no jumpcommit (its first piece alone, as if its sender
 	// had died): B asks, and A, which never stored it, withdraws it
 	payload, codec, size := pack(cont)
