@@ -786,9 +786,9 @@ func (d *decoder) thread(th *runtime.Thread) {
 	s.Frames = d.frameStates(nf)
 	for i := range s.Frames {
 		f := &s.Frames[i]
-		fields := r.countBetween("frame", fieldsFrShort, fieldsFr+1)
-		if fields == fieldsFrShort+1 {
-			r.fail("frame has %d fields, wants %d, %d or %d", fields, fieldsFrShort, fieldsFr, fieldsFr+1)
+		frFields := r.countBetween("frame", fieldsFrShort, fieldsFr+1)
+		if frFields == fieldsFrShort+1 {
+			r.fail("frame has %d fields, wants %d, %d or %d", frFields, fieldsFrShort, fieldsFr, fieldsFr+1)
 		}
 		inSlot := r.peek() == cborTrue // its closure is the one in its function slot
 		if inSlot {
@@ -811,11 +811,11 @@ func (d *decoder) thread(th *runtime.Thread) {
 		f.Bound = runtime.Bound(r.uint("frame kind", 255))
 		f.Aux = r.int("frame argument", -1, runtime.MaxStackSlots)
 		f.Concat = int(r.uint("concat register", 1024))
-		if fields > fieldsFrShort {
+		if frFields > fieldsFrShort {
 			f.Builtin = d.builtinOrNil()
 			f.K = d.values("builtin state")
 		}
-		if fields > fieldsFr {
+		if frFields > fieldsFr {
 			f.Tails = int(r.uint("tail calls", math.MaxInt32))
 		}
 	}

@@ -149,7 +149,7 @@ func (h *Host) takeIn(m Migration, rec Record, cont, unpacked []byte, hold bool,
 		h.holdArrival(pr)
 		return nil
 	}
-	h.arrive(pr)
+	h.arrive(pr, m)
 	return nil
 }
 
@@ -211,16 +211,16 @@ func (h *Host) holdArrival(pr *proc) {
 	time.AfterFunc(h.cfg.JumpRetry, ask)
 }
 
-// arrive lets pr, stored here after a jump, run (or wait as it came),
-// and tells its owner. h.mu is held.
-func (h *Host) arrive(pr *proc) {
+// arrive lets pr, stored here after migration m, run (or wait as it
+// came), and tells its owner. h.mu is held.
+func (h *Host) arrive(pr *proc, m Migration) {
 	pid, was := pr.rec.PID, Hop{}
 	if n := len(pr.rec.Travels); n > 0 {
 		was = pr.rec.Travels[n-1]
 	}
 	h.procs[pid] = pr
 	h.backupSoon(pr)
-	h.log.Info("process arrived", "pid", pid, "was", was.PID, "owner", pr.rec.Owner, "from", was.Host)
+	h.log.Info("process arrived", "pid", pid, "was", was.PID, "owner", pr.rec.Owner, "from", m.From, "migration", m.ID)
 	h.stats.JumpsIn++
 	if pr.rec.Part == "" { // a part's owner hears of it from its parent
 		h.tell(pr, fmt.Sprintf("%s arrived on %s (it was %s)", pid, h.cfg.Name, was.PID))
@@ -266,7 +266,7 @@ func (h *Host) CommitJump(m Migration, ok bool) error {
 		return err
 	}
 	delete(h.held, m.key())
-	h.arrive(pr)
+	h.arrive(pr, m)
 	return nil
 }
 
