@@ -667,3 +667,47 @@ mb.yield() print(fs[1](), fs[%d](), getfenv(fs[2]) == _G, x)`, env, n, n)
 		t.Errorf("%d closures of the globals take %d bytes, of another table %d", n, globals, own)
 	}
 }
+
+// TestThawBlocks: a thaw cuts small tables' hash parts, the shells of
+// tables, closures and upvalues, closures' upvalue lists and threads'
+// stacks from blocks shared by many; each grows on its own afterwards,
+// without writing over its neighbours.
+func TestThawBlocks(t *testing.T) {
+	const src = `local n = 200
+local ts, fs, cos = {}, {}, {}
+for i = 1, n do
+  ts[i] = {x = i, y = -i}
+  local v = i
+  fs[i] = function(d) v = v + d return v end
+  cos[i] = coroutine.create(function(a)
+    local function deep(k) if k == 0 then return coroutine.yield(a) end return deep(k - 1) + 1 end
+    return deep(a % 7 + 40)
+  end)
+  coroutine.resume(cos[i], i)
+end
+mb.yield()
+for i = 1, n do
+  local t = ts[i]
+  for k = 1, 20 do t["k" .. k] = i * k end
+  t.x = t.x + fs[i](1000)
+  for k = 1, 10 do assert(fs[i](0) == i + 1000) end
+end
+local sum = 0
+for i = 1, n do
+  local t = ts[i]
+  assert(t.x == 2 * i + 1000 and t.y == -i and t.k20 == 20 * i, i)
+  local ok, r = coroutine.resume(cos[i], i)
+  assert(ok and r == i + i % 7 + 40, i)
+  sum = sum + r
+end
+print(sum)`
+	var out bytes.Buffer
+	_, p := freezeThaw(t, start(t, src, io.Discard), &out)
+	want := 0
+	for i := 1; i <= 200; i++ {
+		want += i + i%7 + 40
+	}
+	if got := finish(t, p, &out); got != fmt.Sprintln(want) {
+		t.Errorf("thawed, it prints %q, not %d", got, want)
+	}
+}

@@ -25,7 +25,7 @@ var inner = image.Runtime.(interface {
 	ChangedNatives(p *runtime.Process) []*runtime.Table
 	HashLen(t *runtime.Table) int
 	HashEntry(t *runtime.Table, i int) (k, v runtime.Value)
-	BeginRestore(t *runtime.Table, arr []runtime.Value, n int) error
+	BeginRestore(p *runtime.Process, t *runtime.Table, arr []runtime.Value, n int) error
 	RestoreEntry(t *runtime.Table, k, v runtime.Value) error
 	ApplyChanges(t *runtime.Table, keys, vals []runtime.Value) error
 	LuaSizes(t *runtime.Table) ([3]int32, bool)

@@ -148,11 +148,19 @@ type decoder struct {
 	sandboxed  bool
 	arena      []byte
 	boxes      blocks[string] // strValue
-	closures   []*runtime.Closure
-	globalsEnv bool // a closure was written without its environment: object 0
-	upvals     []*runtime.Upval
-	nstr       int // strings made, and their bytes: what the process holds
-	strLen     int
+	// the shells of tables, closures and upvalues, made a block at a time
+	// (a block lives as long as any of its objects: at most what the
+	// continuation brought)
+	tables        blocks[runtime.Table]
+	closureShells blocks[runtime.Closure]
+	upvalShells   blocks[runtime.Upval]
+	upvalLists    blocks[*runtime.Upval] // the closures' lists of upvalues
+	stacks        blocks[runtime.Value]  // the threads' stacks
+	closures      []*runtime.Closure
+	globalsEnv    bool // a closure was written without its environment: object 0
+	upvals        []*runtime.Upval
+	nstr          int // strings made, and their bytes: what the process holds
+	strLen        int
 }
 
 type threadBody struct {
@@ -330,11 +338,11 @@ func (d *decoder) shells(names []string) error {
 		var o any
 		switch k {
 		case kTable:
-			o = runtime.NewTable(0, 0)
+			o = &d.tables.cut(1, 16, 512)[0] // (a zero table is an empty one)
 		case kClosure:
-			o = &runtime.Closure{}
+			o = &d.closureShells.cut(1, 16, 512)[0]
 		case kUpval:
-			o = &runtime.Upval{}
+			o = &d.upvalShells.cut(1, 16, 512)[0]
 		case kThread:
 			o = inner.NewThread(d.p)
 			nthreads++
@@ -623,14 +631,21 @@ func (d *decoder) str(b []byte) string {
 }
 
 func (d *decoder) values(what string) []runtime.Value {
-	return d.valuesCap(what, func(n int) int { return n })
+	return d.valuesIn(what, func(n int) []runtime.Value { return make([]runtime.Value, n) })
 }
 
-// valuesCap reads values into a slice of capacity size(n) for n values
-// (a thread's stack is used in place).
-func (d *decoder) valuesCap(what string, size func(n int) int) []runtime.Value {
+// stack reads a thread's stack into room for the thread to use it in
+// place, cut from a block shared by the thaw's threads.
+func (d *decoder) stack() []runtime.Value {
+	return d.valuesIn("stack", func(n int) []runtime.Value {
+		return d.stacks.cut(inner.ThreadStackSize(n), 64, 4096)[:n]
+	})
+}
+
+// valuesIn reads values into room(n) for n values.
+func (d *decoder) valuesIn(what string, room func(n int) []runtime.Value) []runtime.Value {
 	n := d.r.count(what, 1)
-	vs := make([]runtime.Value, n, size(n))
+	vs := room(n)
 	for i := range vs {
 		vs[i] = d.value()
 	}
@@ -654,7 +669,7 @@ func (d *decoder) tableParts(what, pairs string) (meta *runtime.Table, arr []run
 
 func (d *decoder) table(t *runtime.Table) {
 	meta, arr, n := d.tableParts("table", "hash part")
-	if err := inner.BeginRestore(t, arr, n); err != nil {
+	if err := inner.BeginRestore(d.p, t, arr, n); err != nil {
 		d.r.fail("%v", err)
 	}
 	for i := 0; i < n; i++ {
@@ -724,7 +739,7 @@ func (d *decoder) closure(c *runtime.Closure) {
 		}
 	}
 	n := r.count("upvalue list", 2)
-	c.Upvals = make([]*runtime.Upval, n)
+	c.Upvals = d.upvalLists.cut(n, 16, 1024)
 	for i := range c.Upvals {
 		c.Upvals[i] = refTo[*runtime.Upval](d, "an upvalue", false)
 	}
@@ -780,7 +795,7 @@ func (d *decoder) thread(th *runtime.Thread) {
 	}
 	var s runtime.ThreadState
 	s.Status = uint8(r.uint("thread status", 3))
-	s.Stack = d.valuesCap("stack", inner.ThreadStackSize)
+	s.Stack = d.stack()
 	s.Top = int(r.uint("stack top", runtime.MaxStackSlots))
 	nf := r.count("frame list", fieldsFrShort+1)
 	s.Frames = d.frameStates(nf)

@@ -47,7 +47,6 @@ func (door) TableChanges(p *Process, t *Table) (keys, vals []Value) { return p.t
 func (door) ChangedNatives(p *Process) []*Table                     { return p.changedNatives() }
 func (door) HashLen(t *Table) int                                   { return t.hashLen() }
 func (door) HashEntry(t *Table, i int) (k, v Value)                 { return t.hashEntry(i) }
-func (door) BeginRestore(t *Table, arr []Value, n int) error        { return t.beginRestore(arr, n) }
 func (door) RestoreEntry(t *Table, k, v Value) error                { return t.restoreEntry(k, v) }
 func (door) ApplyChanges(t *Table, keys, vals []Value) error        { return t.applyChanges(keys, vals) }
 func (door) LuaSizes(t *Table) ([3]int32, bool)                     { return t.luaSizes() }
@@ -61,4 +60,8 @@ func (door) WrapThread(co *Thread) *GoFunction                      { return wra
 func (door) CheckClosure(c *Closure) error                          { return checkClosure(c) }
 func (door) CheckFrozenChunk(c *Chunk, fingerprint uint64) error {
 	return checkFrozenChunk(c, fingerprint)
+}
+
+func (door) BeginRestore(p *Process, t *Table, arr []Value, n int) error {
+	return t.beginRestore(p, arr, n)
 }

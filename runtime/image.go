@@ -99,8 +99,9 @@ func (t *Table) hashLen() int { return len(t.entries) }
 func (t *Table) hashEntry(i int) (k, v Value) { e := t.entries[i]; return e.k, e.v }
 
 // beginRestore starts filling an empty table: arr becomes its array part,
-// and n hash entries will follow through RestoreEntry.
-func (t *Table) beginRestore(arr []Value, n int) error {
+// and n hash entries will follow through RestoreEntry. A small hash part
+// is cut from one of p's blocks (restoreBlock).
+func (t *Table) beginRestore(p *Process, arr []Value, n int) error {
 	if len(t.arr) != 0 || len(t.entries) != 0 {
 		return fmt.Errorf("table is not empty")
 	}
@@ -108,10 +109,31 @@ func (t *Table) beginRestore(arr []Value, n int) error {
 	t.dense = 0
 	t.noteAppended(0)
 	t.dropMeta()
-	if n > 0 {
+	switch {
+	case n > 0 && n <= restoreSmall:
+		t.entries = p.restoreBlock(n)
+	case n > 0:
 		t.entries = make([]entry, 0, n)
 	}
 	return nil
+}
+
+// restoreSmall is the largest hash part a thaw cuts from a block.
+const restoreSmall = 8
+
+// restoreBlock returns room for n entries, cut from a block of them: a
+// thaw allocates the hash parts of its small tables a block at a time (a
+// block lives as long as any of its tables: at most what the
+// continuation brought). The last block is let go when the thaw ends
+// (thawed).
+func (p *Process) restoreBlock(n int) []entry {
+	if n > len(p.restoreFree) {
+		p.restoreSize = min(max(2*p.restoreSize, 16), 1024)
+		p.restoreFree = make([]entry, p.restoreSize)
+	}
+	s := p.restoreFree[:0:n]
+	p.restoreFree = p.restoreFree[n:]
+	return s
 }
 
 // restoreIndexed reports whether a restore indexes t's string keys at its

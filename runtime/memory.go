@@ -261,6 +261,7 @@ func stringBytes(n int) int64 { return int64(n) + 16 }
 // charged before the freeze is not known, and a process frozen at every
 // stop would otherwise never have one.
 func (p *Process) thawed(objBytes int64, n, strLen int, weak bool) {
+	p.restoreFree, p.restoreSize = nil, 0
 	if weak {
 		p.activateGC()
 		p.gcDue = true

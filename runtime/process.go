@@ -93,6 +93,9 @@ type Process struct {
 	// the one it was thawed from (the next is written into room for about
 	// as much)
 	frozenSize int
+	// a thaw's blocks of hash entries (restoreBlock), until it ends
+	restoreFree []entry
+	restoreSize int
 
 	budget
 	memAccount
