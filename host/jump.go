@@ -3,6 +3,7 @@ package host
 import (
 	"errors"
 	"fmt"
+	goruntime "runtime"
 	"slices"
 	"time"
 
@@ -357,6 +358,11 @@ func (h *Host) jump(pr *proc, to string) error {
 	// before the process is stored does not complete the jump
 	stored := make(chan error, 1)
 	sent := h.sendJump(pr, cont, stored)
+	// the sending goroutine first: made next to run on this thread, it
+	// would wait here through the store's syscalls (a thread in a syscall
+	// keeps it until Go's monitor takes it back); its first piece left
+	// 400 µs after mb.jump, 160 µs with this
+	goruntime.Gosched()
 	err = h.store.Put(&pr.rec, cont, false)
 	stored <- err
 	if err != nil {
