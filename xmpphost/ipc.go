@@ -121,7 +121,8 @@ func (t *Transport) request(hostJID string, d time.Duration, payload func(id str
 var errAskAgain = errors.New("ask again")
 
 // fromPeer serves a request id of the host from on its own goroutine
-// (handlers must not send) with serve, and acknowledges it: ok with
+// (handlers must not send; peerWork: none when too many run, and the
+// peer asks again) with serve, and acknowledges it: ok with
 // serve's answer as the reason, or not with its error (none for
 // errAskAgain). A host that is not a peer is refused ("… does not take
 // what from …").
@@ -129,11 +130,13 @@ func (t *Transport) fromPeer(from, id, what string, serve func(h *host.Host) (st
 	t.j.mu.Lock()
 	ok, h := slices.Contains(t.j.peers, from), t.j.h
 	t.j.mu.Unlock()
-	go func() {
-		if !ok || h == nil {
+	if !ok || h == nil {
+		t.reply(func() {
 			t.ack(from, id, false, fmt.Sprintf("%s does not take %s from %s", t.s.LocalAddr().Bare(), what, from), "")
-			return
-		}
+		})
+		return
+	}
+	t.peerWork(func() {
 		answer, err := serve(h)
 		switch {
 		case errors.Is(err, errAskAgain):
@@ -142,7 +145,7 @@ func (t *Transport) fromPeer(from, id, what string, serve func(h *host.Host) (st
 		default:
 			t.ack(from, id, true, answer, "")
 		}
-	}()
+	})
 }
 
 // result is the result of a part (mb.spawn, mb.map) for its parent on

@@ -427,18 +427,18 @@ func (t *Transport) jumpHandlers() []mux.Option {
 		}),
 		on("jumpcancel", func(m *jumpMsg, from string) {
 			if m.Cancel != nil {
-				go t.cancel(from, m.Cancel.ID)
+				t.peerWork(func() { t.cancel(from, m.Cancel.ID) })
 			}
 		}),
 		on("jumpcommit", func(m *jumpMsg, from string) {
 			if h := t.peerHost(from); h != nil && m.Commit != nil {
-				go h.CommitJump(host.Migration{From: from, ID: m.Commit.ID}, m.Commit.OK)
+				t.peerWork(func() { h.CommitJump(host.Migration{From: from, ID: m.Commit.ID}, m.Commit.OK) })
 			}
 		}),
 		on("jumpask", func(m *jumpMsg, from string) {
 			if h := t.peerHost(from); h != nil && m.Ask != nil {
 				to, id := m.From.Bare(), m.Ask.ID
-				go func() { t.commit(to, id, h.JumpSent(from, id)) }() // (not in the handler: JumpSent waits for the host)
+				t.peerWork(func() { t.commit(to, id, h.JumpSent(from, id)) }) // (not in the handler: JumpSent waits for the host)
 			}
 		}),
 		on("jumpack", func(m *jumpMsg, from string) {
@@ -505,7 +505,7 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 	mig := host.Migration{From: from, ID: c.ID}
 	refuse := func(reason string) {
 		j.drop(mig)
-		go t.ack(from, c.ID, false, reason, "")
+		t.reply(func() { t.ack(from, c.ID, false, reason, "") })
 	}
 	if !slices.Contains(j.peers, from) {
 		refuse(fmt.Sprintf("%s does not take processes from %s", t.s.LocalAddr().Bare(), from))
@@ -525,12 +525,12 @@ func (t *Transport) piece(from string, c *jumpChunk) {
 		// has it stored as gone: confirmed
 		if pid, ok := j.h.Received(mig); ok {
 			h := j.h
-			go func() {
+			t.peerWork(func() {
 				if c.Hold == "" {
 					h.CommitJump(mig, true)
 				}
 				t.ack(from, c.ID, true, "", pid)
-			}()
+			})
 			return
 		}
 	}

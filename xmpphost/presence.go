@@ -30,11 +30,11 @@ var presenceEvery = 10 * time.Second
 func (t *Transport) presenceHandlers() []mux.Option {
 	return []mux.Option{
 		mux.PresenceFunc(stanza.SubscribePresence, xml.Name{}, func(p stanza.Presence, _ xmlstream.TokenReadEncoder) error {
-			go t.approve(p)
+			t.reply(func() { t.approve(p) })
 			return nil
 		}),
 		mux.PresenceFunc(stanza.UnsubscribePresence, xml.Name{}, func(p stanza.Presence, _ xmlstream.TokenReadEncoder) error {
-			go t.presence(p.From.Bare(), p.To, stanza.UnsubscribedPresence, "")
+			t.reply(func() { t.presence(p.From.Bare(), p.To, stanza.UnsubscribedPresence, "") })
 			return nil
 		}),
 	}

@@ -84,6 +84,8 @@ type Transport struct {
 	FailPoint func(point string)
 	peerState map[string]string // what the last ping of each peer found (peers.go)
 	peerHolds map[string]bool   // whether each peer holds jumps (holds), once asked
+	replies   limiter           // answers to stanzas (reply)
+	peerJobs  limiter           // peers' requests (peerWork)
 	dir       directory         // the directory of computation servers (directory.go)
 	up        uploads           // the upload service of the bulk path (bulk.go)
 	http      *http.Client      // its requests (newBulkClient)
@@ -265,33 +267,20 @@ func (t *Transport) Close() error {
 // is the address it came from, with its resource (the reply goes there).
 type chat struct{ from, pid, body string }
 
-// Serve answers chat messages with h's commands until the session ends.
-// Each message runs on its own goroutine, in the order they come for one
-// user.
+// Serve answers chat messages with h's commands until the session ends,
+// off the session's reader, each user's in the order they came
+// (chatQueues).
 func (t *Transport) Serve(h *host.Host) error {
-	var mu sync.Mutex
-	queues := map[string]chan chat{} // per user: their messages, in order
-	handle := func(user string, m chat) {
-		mu.Lock()
-		q, ok := queues[user]
-		if !ok {
-			q = make(chan chat, 64)
-			queues[user] = q
-			go func() {
-				for m := range q {
-					if m.pid != "" {
-						h.HandleInput(m.from, m.pid, m.body)
-					} else {
-						h.Handle(m.from, m.body)
-					}
-				}
-			}()
+	chats := &chatQueues{queues: map[string]chan chat{}, serve: func(m chat) {
+		if m.pid != "" {
+			h.HandleInput(m.from, m.pid, m.body)
+		} else {
+			h.Handle(m.from, m.body)
 		}
-		mu.Unlock()
-		select {
-		case q <- m:
-		default:
-			go t.Send(m.from, "too many messages at once; wait for the replies")
+	}}
+	handle := func(user string, m chat) {
+		if !chats.add(user, m) {
+			t.reply(func() { t.Send(m.from, "too many messages at once; wait for the replies") })
 		}
 	}
 	t.j.mu.Lock()
@@ -325,12 +314,6 @@ func (t *Transport) Serve(h *host.Host) error {
 			}),
 	)
 	err := t.s.Serve(mux.New(t.ns, opts...))
-	// no handler runs any more: end the users' goroutines
-	mu.Lock()
-	for _, q := range queues {
-		close(q)
-	}
-	mu.Unlock()
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}

@@ -1,0 +1,94 @@
+package xmpphost
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// What a stanza makes the host do off the session's reader runs on a
+// goroutine of its own, and a flood of stanzas must not make as many:
+// each kind of work has a limiter, and a stanza that comes while the most
+// of its kind run is dropped. Nothing is lost by that: a peer asks again
+// when no answer comes (a jump's control messages, messages, results and
+// backups), and an answer to anyone else (a subscription's approval, a
+// refusal, "too many messages") is only an answer.
+const (
+	maxReplies  = 64   // answers to any address (replies)
+	maxPeerWork = 256  // peers' requests (peerWork)
+	maxChatters = 1024 // users whose chat is being served at once (Serve)
+)
+
+// limiter runs functions on goroutines of their own, a most at a time.
+// Its zero value is ready.
+type limiter struct{ running atomic.Int32 }
+
+// run starts f unless most run already, and reports whether it did.
+func (l *limiter) run(most int32, f func()) bool {
+	if l.running.Add(1) > most {
+		l.running.Add(-1)
+		return false
+	}
+	go func() {
+		defer l.running.Add(-1)
+		f()
+	}()
+	return true
+}
+
+// reply runs f, an answer to a stanza from any address (maxReplies).
+func (t *Transport) reply(f func()) bool { return t.replies.run(maxReplies, f) }
+
+// peerWork runs f, a peer's request (maxPeerWork).
+func (t *Transport) peerWork(f func()) bool { return t.peerJobs.run(maxPeerWork, f) }
+
+// chatQueues serves users' chat messages, each user's in the order they
+// came: a user whose messages wait has a goroutine that serves them and
+// ends when none is left, and at most maxChatters users have one.
+type chatQueues struct {
+	mu     sync.Mutex
+	queues map[string]chan chat // by user: the messages waiting
+	serve  func(m chat)
+}
+
+// chatWaiting is how many messages of one user wait at most.
+const chatWaiting = 64
+
+// add queues m of user, unless maxChatters other users' messages are
+// being served or chatWaiting of the user's own wait: it reports whether
+// m will be served.
+func (c *chatQueues) add(user string, m chat) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	q, ok := c.queues[user]
+	if !ok {
+		if len(c.queues) >= maxChatters {
+			return false
+		}
+		q = make(chan chat, chatWaiting)
+		c.queues[user] = q
+		go c.work(user, q)
+	}
+	select {
+	case q <- m:
+		return true
+	default:
+		return false
+	}
+}
+
+// work serves user's queue q until it is empty (checked with c.mu held,
+// as add queues: a message is never left behind).
+func (c *chatQueues) work(user string, q chan chat) {
+	for {
+		c.mu.Lock()
+		select {
+		case m := <-q:
+			c.mu.Unlock()
+			c.serve(m)
+		default:
+			delete(c.queues, user)
+			c.mu.Unlock()
+			return
+		}
+	}
+}
