@@ -31,6 +31,10 @@ type adhocCommand struct {
 	node, name string
 	form       func(h *host.Host, from string) *form.Data
 	run        func(h *host.Host, from string, f *form.Data) string
+	// later, when not "", answers at once: run may take seconds, and
+	// runs off the session's reader (at most maxSteps at once), what it
+	// returns coming in chat
+	later string
 }
 
 var adhocCommands = []adhocCommand{
@@ -51,12 +55,8 @@ var adhocCommands = []adhocCommand{
 	{node: "step", name: "Run Lua code at once (step)", form: func(*host.Host, string) *form.Data {
 		return form.New(form.Title("Step"), form.Instructions("The code runs in your step session; =expr shows a value."),
 			form.TextMulti("code", form.Label("Lua code")))
-	}, run: func(h *host.Host, from string, f *form.Data) string {
-		// a step may take seconds: it runs off the session's reader, and
-		// its output comes in chat
-		code := fieldText(f, "code")
-		go func() { h.Say(from, h.Step(from, code)) }()
-		return "the step runs; its output comes in chat"
+	}, later: "the step runs; its output comes in chat", run: func(h *host.Host, from string, f *form.Data) string {
+		return h.Step(from, fieldText(f, "code"))
 	}},
 	{node: "ps", name: "List your processes", run: func(h *host.Host, from string, _ *form.Data) string {
 		var b strings.Builder
@@ -164,7 +164,13 @@ func (a adhocHandler) answer(iq stanza.IQ, req adhocRequest, w xmlstream.TokenWr
 	if f == nil {
 		f = form.New()
 	}
-	text := c.run(a.h, from, f)
+	text := c.later
+	switch {
+	case c.later == "":
+		text = c.run(a.h, from, f)
+	case !a.t.steps.run(maxSteps, func() { a.h.Say(from, c.run(a.h, from, f)) }):
+		text = "busy: too many commands at once; try again"
+	}
 	note := xmlstream.Wrap(xmlstream.Token(xml.CharData(text)),
 		xml.StartElement{Name: xml.Name{Local: "note"}, Attr: []xml.Attr{{Name: xml.Name{Local: "type"}, Value: "info"}}})
 	reply("completed", note)

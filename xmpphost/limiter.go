@@ -16,6 +16,7 @@ const (
 	maxReplies  = 64   // answers to any address (replies)
 	maxPeerWork = 256  // peers' requests (peerWork)
 	maxChatters = 1024 // users whose chat is being served at once (Serve)
+	maxSteps    = 128  // ad-hoc commands that take long (a step), at once (adhoc.go)
 )
 
 // limiter runs functions on goroutines of their own, a most at a time.

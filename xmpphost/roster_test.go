@@ -282,7 +282,7 @@ func TestAdhoc(t *testing.T) {
 	env := startProsody(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	xmppHost(t, ctx, env, "1")
+	tr, _ := xmppHost(t, ctx, env, "1")
 	me := env["XMPP_JID1"] + "/" + HostResource
 	u := startSlix(t, ctx, env, "3")
 	u.login("gajim")
@@ -318,6 +318,13 @@ func TestAdhoc(t *testing.T) {
 		t.Errorf("step: %q", got)
 	}
 	u.message("gajim", "1024")
+	// as many steps as may run at once are running: one more is refused
+	tr.steps.running.Add(maxSteps)
+	u.do("command", "res", "gajim", "to", me, "node", "step", "fields", map[string]string{"code": "=1"})
+	if got := note(done("step")); got != "busy: too many commands at once; try again" {
+		t.Errorf("step past the limit: %q", got)
+	}
+	tr.steps.running.Add(-maxSteps)
 	u.do("command", "res", "gajim", "to", me, "node", "kill", "fields", map[string]string{"pid": "p1"})
 	if got := note(done("kill")); got != "p1 killed" {
 		t.Errorf("kill: %q", got)

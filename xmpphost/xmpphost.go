@@ -86,6 +86,7 @@ type Transport struct {
 	peerHolds map[string]bool   // whether each peer holds jumps (holds), once asked
 	replies   limiter           // answers to stanzas (reply)
 	peerJobs  limiter           // peers' requests (peerWork)
+	steps     limiter           // ad-hoc steps (maxSteps)
 	dir       directory         // the directory of computation servers (directory.go)
 	up        uploads           // the upload service of the bulk path (bulk.go)
 	http      *http.Client      // its requests (newBulkClient)
