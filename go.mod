@@ -11,6 +11,7 @@ require (
 	github.com/klauspost/compress v1.20.5
 	github.com/yuin/gopher-lua v1.1.2
 	go.etcd.io/bbolt v1.4.3
+	golang.org/x/net v0.29.0
 	golang.org/x/sys v0.50.0
 	golang.org/x/term v0.48.0
 	mellium.im/sasl v0.3.2
@@ -27,7 +28,6 @@ require (
 	github.com/x448/float16 v0.8.4 // indirect
 	golang.org/x/crypto v0.27.0 // indirect
 	golang.org/x/mod v0.21.0 // indirect
-	golang.org/x/net v0.29.0 // indirect
 	golang.org/x/sync v0.10.0 // indirect
 	golang.org/x/text v0.18.0 // indirect
 	golang.org/x/tools v0.25.0 // indirect

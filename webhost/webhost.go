@@ -7,9 +7,10 @@
 // limits, the sandbox) is the host's, reached through its typed functions
 // (host.Host.Processes, Process, New, Run, Input, Kill, Remove, ...); this
 // package decides only who is signed in and how pages look. It imports
-// host (and continuation, for the lines of an inspection) and net/http;
-// it must not import xmpphost or internal, and host, runtime and
-// xmpphost must not import it.
+// host (and continuation, for the lines of an inspection), net/http and
+// golang.org/x/net's netutil (its bound on connections); it must not
+// import xmpphost or internal, and host, runtime and xmpphost must not
+// import it.
 // Pages are html/template with their assets embedded; the one script
 // library (CodeMirror 5, static/vendor) is vendored, and pages work
 // without it.
@@ -29,6 +30,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/net/netutil"
 
 	"github.com/mobilua/mobilua/host"
 )
@@ -61,6 +64,9 @@ type Server struct {
 	srv    *http.Server
 	ips    ipLimits
 	origin string // BaseURL's scheme and host, which a post's Origin must be
+	// maxConns is the most connections Serve serves at once (maxConns; a
+	// test makes it fewer)
+	maxConns int
 }
 
 // New makes the web interface of h and enables its `web` command.
@@ -78,7 +84,7 @@ func New(h *host.Host, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("the web interface's address %q is not a URL", cfg.BaseURL)
 	}
 	s := &Server{h: h, cfg: cfg, auth: newAuth(), pages: pages, mux: http.NewServeMux(), ips: ipLimits{m: map[string]*bucket{}},
-		origin: u.Scheme + "://" + u.Host}
+		origin: u.Scheme + "://" + u.Host, maxConns: maxConns}
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	s.routes()
 	h.SetWebLinks(s)
@@ -118,9 +124,15 @@ func (s *Server) sameOrigin(r *http.Request) bool {
 	return o == "" || o == s.origin
 }
 
+// maxConns is the most connections served at once: each takes a
+// goroutine and its buffers (about 20 KB idle), and one more waits in the
+// kernel's queue until another closes (idle ones within IdleTimeout).
+const maxConns = 1024
+
 // Serve serves on ln (with TLS when the config names a certificate)
-// until Close.
+// until Close, at most s.maxConns connections at once.
 func (s *Server) Serve(ln net.Listener) error {
+	ln = netutil.LimitListener(ln, s.maxConns)
 	var err error
 	if s.cfg.CertFile != "" {
 		err = s.srv.ServeTLS(ln, s.cfg.CertFile, s.cfg.KeyFile)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -581,5 +582,48 @@ func TestBounds(t *testing.T) {
 	}
 	if code, _, body := b.post(loc+"/input", url.Values{"text": {strings.Repeat("y", 65<<10)}}); code != http.StatusBadRequest || !strings.Contains(body, "the answer is too long") {
 		t.Errorf("a long answer: %d", code)
+	}
+}
+
+// TestConnections: Serve serves at most maxConns connections at once;
+// one more is served when another closes.
+func TestConnections(t *testing.T) {
+	_, srv, _ := testServer(t)
+	srv.maxConns = 4
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	addr := "http://" + ln.Addr().String() + "/"
+	get := func(timeout time.Duration) error {
+		c := &http.Client{Timeout: timeout, Transport: &http.Transport{DisableKeepAlives: true}}
+		resp, err := c.Get(addr)
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err
+	}
+	if err := get(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	var idle []net.Conn
+	for i := 0; i < srv.maxConns; i++ {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		idle = append(idle, c)
+	}
+	if err := get(500 * time.Millisecond); err == nil {
+		t.Errorf("a request served past %d open connections", srv.maxConns)
+	}
+	idle[0].Close()
+	if err := get(10 * time.Second); err != nil {
+		t.Errorf("once a connection closed: %v", err)
+	}
+	for _, c := range idle[1:] {
+		c.Close()
 	}
 }
