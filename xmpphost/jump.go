@@ -426,7 +426,7 @@ func (t *Transport) jumpHandlers() []mux.Option {
 			}
 		}),
 		on("jumpcancel", func(m *jumpMsg, from string) {
-			if m.Cancel != nil {
+			if t.peerHost(from) != nil && m.Cancel != nil {
 				t.peerWork(func() { t.cancel(from, m.Cancel.ID) })
 			}
 		}),

@@ -19,8 +19,8 @@ const (
 	maxSteps    = 128  // ad-hoc commands that take long (a step), at once (adhoc.go)
 )
 
-// limiter runs functions on goroutines of their own, a most at a time.
-// Its zero value is ready.
+// limiter runs functions on goroutines of their own, up to a number of
+// them at a time. Its zero value is ready.
 type limiter struct{ running atomic.Int32 }
 
 // run starts f unless most run already, and reports whether it did.
@@ -36,11 +36,12 @@ func (l *limiter) run(most int32, f func()) bool {
 	return true
 }
 
-// reply runs f, an answer to a stanza from any address (maxReplies).
-func (t *Transport) reply(f func()) bool { return t.replies.run(maxReplies, f) }
+// reply runs f, an answer to a stanza from any address, unless
+// maxReplies run.
+func (t *Transport) reply(f func()) { t.replies.run(maxReplies, f) }
 
-// peerWork runs f, a peer's request (maxPeerWork).
-func (t *Transport) peerWork(f func()) bool { return t.peerJobs.run(maxPeerWork, f) }
+// peerWork runs f, a peer's request, unless maxPeerWork run.
+func (t *Transport) peerWork(f func()) { t.peerJobs.run(maxPeerWork, f) }
 
 // chatQueues serves users' chat messages, each user's in the order they
 // came: a user whose messages wait has a goroutine that serves them and
