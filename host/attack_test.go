@@ -432,3 +432,46 @@ func TestJumpRate(t *testing.T) {
 		t.Errorf("ping-pong: %q (%v)", got, tr.Messages(alice)[len(tr.Messages(alice))-3:])
 	}
 }
+
+// TestOwnerMaps: what the host keeps for each owner goes once it is as
+// if the owner had never come: message and jump allowances that have
+// refilled (let go once maxBuckets are kept: so many owners, or those who
+// sent lately), and a count of stored bytes back at none.
+func TestOwnerMaps(t *testing.T) {
+	tr := &Memory{}
+	h := attackHost(t, tr, nil)
+	if got := run(t, h, tr, "s@a.example", `print(1)`); !strings.Contains(got, "finished") {
+		t.Fatal(got)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if n, ok := h.stored["s@a.example"]; ok {
+		t.Errorf("an owner whose process ended keeps a count of %d stored bytes", n)
+	}
+	// owners whose allowances are spent (refilled in seconds), then one
+	// more of each
+	const n = maxBuckets + 50
+	for i := 0; i < n; i++ {
+		owner := fmt.Sprint("u", i, "@a.example")
+		h.rates[owner], h.jumps[owner] = &bucket{last: time.Now()}, &bucket{last: time.Now()}
+	}
+	if err := h.rate(&proc{rec: Record{Owner: "one@a.example"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.jumpRate("one@a.example", 1); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.rates) != n+1 || len(h.jumps) != n+1 {
+		t.Fatalf("%d and %d allowances of %d owners who just sent: each is kept", len(h.rates), len(h.jumps), n+1)
+	}
+	for _, m := range []map[string]*bucket{h.rates, h.jumps} {
+		for _, b := range m {
+			b.last = b.last.Add(-time.Hour)
+		}
+	}
+	h.rate(&proc{rec: Record{Owner: "late@a.example"}})
+	h.jumpRate("late@a.example", 1)
+	if len(h.rates) != 1 || len(h.jumps) != 1 {
+		t.Errorf("an hour later, %d and %d allowances kept", len(h.rates), len(h.jumps))
+	}
+}

@@ -153,7 +153,7 @@ func (h *Host) loadBackups() error {
 	for _, b := range all {
 		k := string(backupKey(b.Home, b.Record.PID))
 		h.backups.all[k] = b
-		h.stored[b.Record.Owner] += sizes[k]
+		h.addStored(b.Record.Owner, sizes[k])
 		if b.RestoredAs != "" {
 			h.claim(b, time.Second)
 		}
@@ -184,7 +184,7 @@ func (h *Host) KeepBackup(home string, rec Record, cont []byte) error {
 	if err := h.store.PutBackup(b, cont); err != nil {
 		return err
 	}
-	h.stored[rec.Owner] += len(cont) - h.backups.sizes[k]
+	h.addStored(rec.Owner, len(cont)-h.backups.sizes[k])
 	h.backups.all[k], h.backups.sizes[k] = b, len(cont)
 	return nil
 }
@@ -208,7 +208,7 @@ func (h *Host) forget(b *Backup) error {
 	if err := h.store.DropBackup(b.Home, b.Record.PID); err != nil {
 		return err
 	}
-	h.stored[b.Record.Owner] -= h.backups.sizes[k]
+	h.addStored(b.Record.Owner, -h.backups.sizes[k])
 	delete(h.backups.all, k)
 	delete(h.backups.sizes, k)
 	return nil

@@ -246,7 +246,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 		return nil, err
 	}
 	for user, n := range h.sessions {
-		h.stored[user] += n
+		h.addStored(user, n)
 	}
 	// timers armed here may fire at once: nothing runs before the
 	// processes are all in place
@@ -260,7 +260,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 			continue
 		}
 		h.procs[r.PID] = pr
-		h.stored[r.Owner] += copyBytes(r.Parts)
+		h.addStored(r.Owner, copyBytes(r.Parts))
 		if r.Alias != "" {
 			h.aliases[aliasKey(r.Owner, r.Alias)] = r.PID
 		}
@@ -478,7 +478,7 @@ func (h *Host) end(pr *proc, st State, reason string) {
 	pr.rec.State, pr.rec.Reason = st, reason
 	h.log.Info("process ended", "pid", pr.rec.PID, "owner", pr.rec.Owner, "state", st, "reason", reason)
 	h.partEnded(pr, st, reason)
-	h.stored[pr.rec.Owner] -= copyBytes(pr.rec.Parts) // its copies go with it
+	h.addStored(pr.rec.Owner, -copyBytes(pr.rec.Parts)) // its copies go with it
 	pr.rec.Parts, pr.joined = nil, nil
 	pr.drop()
 	if pr.timer != nil {

@@ -20,6 +20,37 @@ type bucket struct {
 	last   time.Time
 }
 
+// full says whether b has refilled to burst at rate: it is as a fresh
+// one would be.
+func (b *bucket) full(now time.Time, rate, burst float64) bool {
+	return rate <= 0 || b.tokens+rate*now.Sub(b.last).Seconds() >= burst
+}
+
+// maxBuckets is how many owners' buckets a map holds before it lets go
+// of those that are full (owners who sent nothing for a while): so many,
+// or the owners with processes that sent lately.
+const maxBuckets = 4096
+
+// bucketOf is owner's bucket in m (of rate and burst), made when it has
+// none. h.mu is held.
+func bucketOf(m map[string]*bucket, owner string, rate, burst float64) *bucket {
+	b := m[owner]
+	if b != nil {
+		return b
+	}
+	if len(m) >= maxBuckets {
+		now := time.Now()
+		for o, ob := range m {
+			if ob.full(now, rate, burst) {
+				delete(m, o)
+			}
+		}
+	}
+	b = &bucket{}
+	m[owner] = b
+	return b
+}
+
 // take takes a token if there is one. h.mu is held.
 func (b *bucket) take(rate float64) bool { return b.takeN(1, rate, 2*rate) }
 
@@ -54,11 +85,7 @@ const (
 // jumpRate takes a jump of n bytes from the owner's allowance of
 // outgoing jumps. h.mu is held.
 func (h *Host) jumpRate(owner string, n int) error {
-	b := h.jumps[owner]
-	if b == nil {
-		b = &bucket{}
-		h.jumps[owner] = b
-	}
+	b := bucketOf(h.jumps, owner, h.cfg.JumpRate, jumpBurst*h.cfg.JumpRate)
 	if !b.takeN(float64(max(n, jumpMin)), h.cfg.JumpRate, jumpBurst*h.cfg.JumpRate) {
 		h.refuse("jump rate", "owner", owner)
 		return fmt.Errorf("too many jumps: %s's processes send at most %d KB a second in jumps (a jump counts %d KB at least); try again later",
@@ -69,11 +96,7 @@ func (h *Host) jumpRate(owner string, n int) error {
 
 // rate takes a message from pr's and its owner's allowance. h.mu is held.
 func (h *Host) rate(pr *proc) error {
-	ob := h.rates[pr.rec.Owner]
-	if ob == nil {
-		ob = &bucket{}
-		h.rates[pr.rec.Owner] = ob
-	}
+	ob := bucketOf(h.rates, pr.rec.Owner, h.cfg.OwnerRate, 2*h.cfg.OwnerRate)
 	if !pr.sends.take(h.cfg.SendRate) || !ob.take(h.cfg.OwnerRate) {
 		h.refuse("message rate", "owner", pr.rec.Owner, "pid", pr.rec.PID)
 		return fmt.Errorf("too many messages: at most %g a second from a process, %g from all of an owner's", h.cfg.SendRate, h.cfg.OwnerRate)
@@ -123,10 +146,20 @@ func (h *Host) room(owner string, n int) error {
 	return nil
 }
 
+// addStored counts n more bytes (fewer, when negative) of owner's in the
+// store; an owner with none is forgotten. h.mu is held.
+func (h *Host) addStored(owner string, n int) {
+	if v := h.stored[owner] + n; v != 0 {
+		h.stored[owner] = v
+	} else {
+		delete(h.stored, owner)
+	}
+}
+
 // kept records that pr's continuation in the store is now n bytes.
 // h.mu is held.
 func (h *Host) kept(pr *proc, n int) {
-	h.stored[pr.rec.Owner] += n - pr.contSize
+	h.addStored(pr.rec.Owner, n-pr.contSize)
 	pr.contSize = n
 }
 

@@ -226,7 +226,7 @@ func (h *Host) makeParts(pr *proc, target runtime.Value, entries []entry, join b
 	pr.rec = parent
 	pr.lastSave = time.Now()
 	h.kept(pr, len(cont))
-	h.stored[pr.rec.Owner] += copied
+	h.addStored(pr.rec.Owner, copied)
 	for i, k := range kids {
 		h.kept(k, len(conts[i]))
 		k.lastSave = time.Now()
@@ -509,7 +509,7 @@ func (h *Host) joinedParts(pr *proc, rec *Record) {
 	}
 	before := copyBytes(rec.Parts)
 	rec.Parts = slices.DeleteFunc(slices.Clone(rec.Parts), func(p Part) bool { return slices.Contains(pr.joined, p.ID) })
-	h.stored[rec.Owner] -= before - copyBytes(rec.Parts)
+	h.addStored(rec.Owner, copyBytes(rec.Parts)-before)
 	pr.joined = nil
 }
 

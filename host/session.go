@@ -230,7 +230,7 @@ func (h *Host) keepSession(user string, p *runtime.Process) error {
 	if err := h.store.PutSession(user, cont); err != nil {
 		return err
 	}
-	h.stored[user] += len(cont) - h.sessions[user]
+	h.addStored(user, len(cont)-h.sessions[user])
 	if cont == nil {
 		delete(h.sessions, user)
 	} else {
