@@ -711,3 +711,38 @@ print(sum)`
 		t.Errorf("thawed, it prints %q, not %d", got, want)
 	}
 }
+
+// TestChunkCacheNames: the chunk cache compiles a script once for the
+// continuations of processes that each named their chunk differently
+// (a host's processes: =p1, =p2), and each thawed process's errors name
+// its own chunk.
+func TestChunkCacheNames(t *testing.T) {
+	const src = `local x = mb.yield() error("boom " .. x)`
+	opts := options(io.Discard)
+	for _, name := range []string{"=p1", "=p2", "=p1"} {
+		p := newProcess(io.Discard, false)
+		proto, err := transpile.Compile([]byte(src), name, transpile.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Start(runtime.ClosureValue(p.Load(runtime.NewChunk(name, []byte(src), proto))))
+		if _, err := p.Resume(); err != nil {
+			t.Fatal(err)
+		}
+		b, err := Freeze(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := Thaw(b, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = q.Resume(runtime.Number(1))
+		if want := name[1:] + ":1: boom 1"; err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%s thawed: %v, want %q", name, err, want)
+		}
+	}
+	if n := len(opts.Cache.m); n != 1 {
+		t.Errorf("%d chunks cached for one script", n)
+	}
+}

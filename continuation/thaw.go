@@ -28,19 +28,20 @@ type Options struct {
 	// 50 million).
 	MaxObjects int
 	// Cache, if set, keeps compiled chunks by source hash, so that thawing
-	// many continuations of the same script compiles it once.
+	// many continuations of the same script compiles it once (whatever
+	// its chunk's name in each).
 	Cache *ChunkCache
 }
 
-// ChunkCache holds compiled chunks by name, file flag and source hash. It
-// is safe for concurrent use.
+// ChunkCache holds compiled chunks by file flag and source hash (one
+// found under another chunk name is renamed: what the code says of its
+// positions). It is safe for concurrent use.
 type ChunkCache struct {
 	mu sync.Mutex
 	m  map[chunkKey]*runtime.Chunk
 }
 
 type chunkKey struct {
-	name string
 	file bool
 	sum  [32]byte
 }
@@ -248,8 +249,11 @@ func (d *decoder) body(opts Options) error {
 		return errors.New("continuation.Thaw: the new process has no Compiler")
 	}
 	for _, c := range raws {
-		key := chunkKey{c.name, c.file, c.sum}
+		key := chunkKey{c.file, c.sum}
 		ch := opts.Cache.get(key)
+		if ch != nil && ch.Name != c.name {
+			ch = renamed(ch, c.name) // (each process's chunk has a name of its own)
+		}
 		if ch == nil || ch.Fingerprint() != c.fingerprint {
 			var err error
 			if ch, err = d.compile(c.name, c.file, c.src, c.fingerprint); err != nil {
@@ -278,6 +282,13 @@ func (d *decoder) body(opts Options) error {
 		return bad("%d bytes between the process and the tail", r.left())
 	}
 	return nil
+}
+
+// renamed is ch as compiled from a chunk of the same source named name.
+func renamed(ch *runtime.Chunk, name string) *runtime.Chunk {
+	c := runtime.NewChunk(name, ch.Source, ch.Main.IR.Renamed(name))
+	c.File = ch.File
+	return c
 }
 
 func (d *decoder) compile(name string, file bool, src []byte, fingerprint uint64) (*runtime.Chunk, error) {

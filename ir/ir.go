@@ -179,6 +179,23 @@ type Proto struct {
 	ID             string // position in its chunk's tree: "0", "0.1", "0.1.0"...
 }
 
+// Renamed returns p, and the functions in it, as compiled from a chunk
+// named chunk (their Source its ShortSrc): copies that share everything
+// else with p (its code, constants, lines).
+func (p *Proto) Renamed(chunk string) *Proto { return p.withSource(ShortSrc(chunk)) }
+
+func (p *Proto) withSource(source string) *Proto {
+	q := *p
+	q.Source = source
+	if len(p.Protos) > 0 {
+		q.Protos = make([]*Proto, len(p.Protos))
+		for i, c := range p.Protos {
+			q.Protos[i] = c.withSource(source)
+		}
+	}
+	return &q
+}
+
 // LocalName returns the name of the local variable in register reg at pc,
 // or "".
 func (p *Proto) LocalName(reg, pc int) string {

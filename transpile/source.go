@@ -2,7 +2,8 @@ package transpile
 
 import (
 	"fmt"
-	"strings"
+
+	"github.com/mobilua/mobilua/ir"
 )
 
 // Error is a compile error: a position and a message, printed the way
@@ -21,40 +22,10 @@ func (e *Error) Error() string {
 // (Lua 5.1's LUAI_MAXCCALLS), counted as lua5.1 counts it (syntax.go).
 const MaxNesting = 200
 
-// ShortSrc returns the name Lua uses in messages for a chunk name:
-// "@file" gives "file", "=name" gives "name", and source text gives
-// [string "first line..."], cut to lua5.1's LUA_IDSIZE (60) as in its
-// run-time messages and debug.getinfo's short_src.
-func ShortSrc(chunk string) string { return chunkID(chunk, 60) }
+// ShortSrc returns the name Lua uses in messages for a chunk name
+// (ir.ShortSrc).
+func ShortSrc(chunk string) string { return ir.ShortSrc(chunk) }
 
 // errorSrc is the chunk's name in a syntax error: lua5.1's lexer cuts it
 // to MAXSRC (80), not LUA_IDSIZE.
-func errorSrc(chunk string) string { return chunkID(chunk, 80) }
-
-// chunkID is lua5.1's luaO_chunkid for a buffer of bufflen bytes (its
-// terminator included, as C's sizeof in the room it keeps).
-func chunkID(chunk string, bufflen int) string {
-	switch {
-	case strings.HasPrefix(chunk, "="):
-		s := chunk[1:]
-		if len(s) > bufflen-1 {
-			s = s[:bufflen-1]
-		}
-		return s
-	case strings.HasPrefix(chunk, "@"):
-		s := chunk[1:]
-		if n := bufflen - len(" '...' ") - 1; len(s) > n {
-			s = "..." + s[len(s)-n:]
-		}
-		return s
-	}
-	n := strings.IndexAny(chunk, "\n\r")
-	if n < 0 {
-		n = len(chunk)
-	}
-	n = min(n, bufflen-len(` [string "..."] `)-1)
-	if n < len(chunk) {
-		return `[string "` + chunk[:n] + `..."]`
-	}
-	return `[string "` + chunk + `"]`
-}
+func errorSrc(chunk string) string { return ir.ChunkID(chunk, 80) }
