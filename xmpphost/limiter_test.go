@@ -123,3 +123,57 @@ func TestChatQueues(t *testing.T) {
 		t.Fatal("a returning user's message is not served")
 	}
 }
+
+// TestWorkQueue: peers' requests run most at a time, the rest wait and
+// run in the order they came, and past the waiting room one is refused.
+func TestWorkQueue(t *testing.T) {
+	for _, most := range []int{1, 3} {
+		var q workQueue
+		const waiting = 5
+		release := make(chan struct{})
+		var mu sync.Mutex
+		var order []int
+		running, peak := 0, 0
+		for i := 0; i < most+waiting; i++ {
+			ok := q.run(most, waiting, func() {
+				mu.Lock()
+				running++
+				peak = max(peak, running)
+				order = append(order, i)
+				mu.Unlock()
+				<-release
+				mu.Lock()
+				running--
+				mu.Unlock()
+			})
+			if !ok {
+				t.Fatalf("request %d refused", i)
+			}
+		}
+		if q.run(most, waiting, func() {}) {
+			t.Errorf("a request taken past %d running and %d waiting", most, waiting)
+		}
+		close(release)
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+			q.mu.Lock()
+			idle := q.running == 0
+			q.mu.Unlock()
+			if idle {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the queue's goroutines do not end")
+			}
+		}
+		mu.Lock()
+		if peak > most || len(order) != most+waiting {
+			t.Fatalf("%d ran at once (at most %d), %d ran", peak, most, len(order))
+		}
+		for i, got := range order {
+			if most == 1 && got != i {
+				t.Fatalf("one at a time, they ran in the order %v", order)
+			}
+		}
+		mu.Unlock()
+	}
+}
