@@ -168,7 +168,7 @@ func (a adhocHandler) answer(iq stanza.IQ, req adhocRequest, w xmlstream.TokenWr
 	switch {
 	case c.later == "":
 		text = c.run(a.h, from, f)
-	case !a.t.steps.run(maxSteps, func() { a.h.Say(from, c.run(a.h, from, f)) }):
+	case !a.t.steps.run(maxSteps, 0, func() { a.h.Say(from, c.run(a.h, from, f)) }):
 		text = "busy: too many commands at once; try again"
 	}
 	note := xmlstream.Wrap(xmlstream.Token(xml.CharData(text)),

@@ -1,9 +1,6 @@
 package xmpphost
 
-import (
-	"sync"
-	"sync/atomic"
-)
+import "sync"
 
 // What a stanza makes the host do off the session's reader runs on a
 // goroutine of its own, and a flood of stanzas must not make as many:
@@ -21,34 +18,17 @@ const (
 	maxSteps       = 128  // ad-hoc commands that take long (a step), at once (adhoc.go)
 )
 
-// limiter runs functions on goroutines of their own, up to a number of
-// them at a time. Its zero value is ready.
-type limiter struct{ running atomic.Int32 }
-
-// run starts f unless most run already, and reports whether it did.
-func (l *limiter) run(most int32, f func()) bool {
-	if l.running.Add(1) > most {
-		l.running.Add(-1)
-		return false
-	}
-	go func() {
-		defer l.running.Add(-1)
-		f()
-	}()
-	return true
-}
-
 // reply runs f, an answer to a stanza from any address, unless
 // maxReplies run.
-func (t *Transport) reply(f func()) { t.replies.run(maxReplies, f) }
+func (t *Transport) reply(f func()) { t.replies.run(maxReplies, 0, f) }
 
 // peerWork runs f, a peer's request, in its turn (maxPeerWork,
 // maxPeerWaiting).
 func (t *Transport) peerWork(f func()) { t.peerJobs.run(maxPeerWork, maxPeerWaiting, f) }
 
 // workQueue runs functions on up to a number of goroutines, in the order
-// they came, and keeps up to a number more waiting. Its zero value is
-// ready.
+// they came, and keeps up to a number more waiting (none: what finds them
+// all running is refused). Its zero value is ready.
 type workQueue struct {
 	mu      sync.Mutex
 	waiting []func()

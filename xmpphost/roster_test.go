@@ -319,12 +319,16 @@ func TestAdhoc(t *testing.T) {
 	}
 	u.message("gajim", "1024")
 	// as many steps as may run at once are running: one more is refused
-	tr.steps.running.Add(maxSteps)
+	tr.steps.mu.Lock()
+	tr.steps.running += maxSteps
+	tr.steps.mu.Unlock()
 	u.do("command", "res", "gajim", "to", me, "node", "step", "fields", map[string]string{"code": "=1"})
 	if got := note(done("step")); got != "busy: too many commands at once; try again" {
 		t.Errorf("step past the limit: %q", got)
 	}
-	tr.steps.running.Add(-maxSteps)
+	tr.steps.mu.Lock()
+	tr.steps.running -= maxSteps
+	tr.steps.mu.Unlock()
 	u.do("command", "res", "gajim", "to", me, "node", "kill", "fields", map[string]string{"pid": "p1"})
 	if got := note(done("kill")); got != "p1 killed" {
 		t.Errorf("kill: %q", got)

@@ -84,9 +84,9 @@ type Transport struct {
 	FailPoint func(point string)
 	peerState map[string]string // what the last ping of each peer found (peers.go)
 	peerHolds map[string]bool   // whether each peer holds jumps (holds), once asked
-	replies   limiter           // answers to stanzas (reply)
+	replies   workQueue         // answers to stanzas (reply)
 	peerJobs  workQueue         // peers' requests (peerWork)
-	steps     limiter           // ad-hoc steps (maxSteps)
+	steps     workQueue         // ad-hoc steps (maxSteps)
 	dir       directory         // the directory of computation servers (directory.go)
 	up        uploads           // the upload service of the bulk path (bulk.go)
 	http      *http.Client      // its requests (newBulkClient)
