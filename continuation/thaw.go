@@ -251,15 +251,17 @@ func (d *decoder) body(opts Options) error {
 	for _, c := range raws {
 		key := chunkKey{c.file, c.sum}
 		ch := opts.Cache.get(key)
-		if ch != nil && ch.Name != c.name {
-			ch = renamed(ch, c.name) // (each process's chunk has a name of its own)
-		}
-		if ch == nil || ch.Fingerprint() != c.fingerprint {
+		switch {
+		case ch == nil || ch.Fingerprint() != c.fingerprint:
 			var err error
 			if ch, err = d.compile(c.name, c.file, c.src, c.fingerprint); err != nil {
 				return err
 			}
 			opts.Cache.put(key, ch)
+		case ch.Name != c.name:
+			// (each process's chunk has a name of its own; the cached
+			// one's fingerprint, kept with it, is the renamed one's)
+			ch = renamed(ch, c.name)
 		}
 		d.chunks = append(d.chunks, ch)
 	}
