@@ -14,7 +14,7 @@ import (
 // messages (bucket, Deliver's mailbox bounds), chat (say's cut), ended
 // processes kept (prune).
 
-// bucket is a token bucket: rate tokens a second, up to twice that.
+// bucket is a token bucket: rate tokens a second, up to a burst.
 type bucket struct {
 	tokens float64
 	last   time.Time
@@ -51,8 +51,12 @@ func bucketOf(m map[string]*bucket, owner string, rate, burst float64) *bucket {
 	return b
 }
 
+// takeBurst is how many seconds of its rate a bucket that take takes
+// from holds.
+const takeBurst = 2
+
 // take takes a token if there is one. h.mu is held.
-func (b *bucket) take(rate float64) bool { return b.takeN(1, rate, 2*rate) }
+func (b *bucket) take(rate float64) bool { return b.takeN(1, rate, takeBurst*rate) }
 
 // takeN takes n tokens if there are that many: rate a second, up to
 // burst. h.mu is held.
@@ -85,8 +89,8 @@ const (
 // jumpRate takes a jump of n bytes from the owner's allowance of
 // outgoing jumps. h.mu is held.
 func (h *Host) jumpRate(owner string, n int) error {
-	b := bucketOf(h.jumps, owner, h.cfg.JumpRate, jumpBurst*h.cfg.JumpRate)
-	if !b.takeN(float64(max(n, jumpMin)), h.cfg.JumpRate, jumpBurst*h.cfg.JumpRate) {
+	rate, burst := h.cfg.JumpRate, jumpBurst*h.cfg.JumpRate
+	if !bucketOf(h.jumps, owner, rate, burst).takeN(float64(max(n, jumpMin)), rate, burst) {
 		h.refuse("jump rate", "owner", owner)
 		return fmt.Errorf("too many jumps: %s's processes send at most %d KB a second in jumps (a jump counts %d KB at least); try again later",
 			owner, int64(h.cfg.JumpRate)>>10, jumpMin>>10)
@@ -96,7 +100,7 @@ func (h *Host) jumpRate(owner string, n int) error {
 
 // rate takes a message from pr's and its owner's allowance. h.mu is held.
 func (h *Host) rate(pr *proc) error {
-	ob := bucketOf(h.rates, pr.rec.Owner, h.cfg.OwnerRate, 2*h.cfg.OwnerRate)
+	ob := bucketOf(h.rates, pr.rec.Owner, h.cfg.OwnerRate, takeBurst*h.cfg.OwnerRate)
 	if !pr.sends.take(h.cfg.SendRate) || !ob.take(h.cfg.OwnerRate) {
 		h.refuse("message rate", "owner", pr.rec.Owner, "pid", pr.rec.PID)
 		return fmt.Errorf("too many messages: at most %g a second from a process, %g from all of an owner's", h.cfg.SendRate, h.cfg.OwnerRate)
