@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -13,6 +14,7 @@ import (
 // every record, continuation and message (opened read-only) and reports
 // what it found to w; the error says where the file is damaged.
 func CheckStore(path string, w io.Writer) error {
+	foldJournal(path) // (a store too damaged to open is taken as it is)
 	s, err := openBolt(path, true)
 	if err != nil {
 		return err
@@ -69,6 +71,7 @@ func CheckStore(path string, w io.Writer) error {
 // with the next PID and the migrations, and reports what it could not
 // read to w.
 func Salvage(path, out string, w io.Writer) error {
+	foldJournal(path) // (a store too damaged to open is taken as it is)
 	s, err := openBolt(path, true)
 	if err != nil {
 		return err
@@ -124,6 +127,8 @@ func Salvage(path, out string, w io.Writer) error {
 		}
 		return nil
 	})
+	jsaved, jall := salvageJournal(s, dst, migrations, &next, w)
+	saved, lost = saved+jsaved, lost+jall-jsaved
 	if err := dst.update(func(tx *bolt.Tx) error {
 		for k, v := range migrations {
 			if err := tx.Bucket(bMigr).Put([]byte(k), []byte(v)); err != nil {
@@ -134,8 +139,47 @@ func Salvage(path, out string, w io.Writer) error {
 	}); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "salvaged %d processes of %d into %s (%d lost)\n", saved, len(pids), out, lost)
+	fmt.Fprintf(w, "salvaged %d processes of %d into %s (%d lost)\n", saved, saved+lost, out, lost)
 	return nil
+}
+
+// salvageJournal copies the processes the journal beside the store s
+// holds (arrived, not yet taken into its file: foldJournal could not open
+// it) into dst, adds their migrations and counts their PIDs in next, and
+// says how many it copied of how many.
+func salvageJournal(s, dst *Store, migrations map[string]string, next *int, w io.Writer) (saved, all int) {
+	f, err := os.Open(s.path + "-journal")
+	if err != nil {
+		return 0, 0 // none
+	}
+	defer f.Close()
+	var gen uint64
+	if err := s.view(func(tx *bolt.Tx) (err error) {
+		gen, err = journalGen(tx.Bucket(bMeta))
+		return err
+	}); err != nil {
+		fmt.Fprintf(w, "the journal: not read (its generation: %v)\n", err)
+		return 0, 0
+	}
+	es, err := journalEntries(f, gen)
+	if err != nil {
+		fmt.Fprintf(w, "the journal: %v\n", err)
+	}
+	for _, e := range es {
+		var r Record
+		err := json.Unmarshal(e.rec, &r)
+		if err == nil {
+			err = dst.restoreProc(&r, e.cont, nil)
+		}
+		if err != nil || r.PID != e.pid {
+			fmt.Fprintf(w, "%s (in the journal): lost: %v\n", e.pid, err)
+			continue
+		}
+		migrations[e.key] = e.pid
+		*next = max(*next, e.number()+1)
+		saved++
+	}
+	return saved, len(es)
 }
 
 // restoreProc writes a process salvaged from another store.

@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -38,7 +39,10 @@ import (
 //	       long as the process has not joined it (the same)
 //
 // A record and its continuation are written in one transaction, so a host
-// killed at any moment finds both from the same instant.
+// killed at any moment finds both from the same instant. meta
+// "journalgen" is the generation of the journal's entries still to be
+// taken in: a process that arrives is written to the journal beside the
+// file first (journal.go).
 const schemaVersion = 1
 
 var (
@@ -133,6 +137,10 @@ const maxTravels = 32
 type Store struct {
 	db   *bolt.DB
 	path string
+	// jmu orders the journal's writes and folds (journal.go); j is nil
+	// on a store opened otherwise than by OpenStore
+	jmu sync.Mutex
+	j   *journal
 }
 
 // OpenStore opens (or creates) the store at path, migrating an older
@@ -165,6 +173,9 @@ func OpenStore(path string) (*Store, error) {
 		}
 		return migrate(tx, n)
 	})
+	if err == nil {
+		err = s.openJournal()
+	}
 	if err != nil {
 		s.Close()
 		if errors.Is(err, ErrDamaged) {
@@ -173,6 +184,25 @@ func OpenStore(path string) (*Store, error) {
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// openJournal opens the store's journal of arrivals and folds in what it
+// holds (journal.go).
+func (s *Store) openJournal() error {
+	var gen uint64
+	err := s.view(func(tx *bolt.Tx) (err error) {
+		gen, err = journalGen(tx.Bucket(bMeta))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	j, err := openJournal(s.path+"-journal", gen)
+	if err != nil {
+		return err
+	}
+	s.j = j
+	return s.update(func(*bolt.Tx) error { return nil })
 }
 
 // openBolt opens the bbolt file at path (read-only to check or salvage
@@ -271,17 +301,51 @@ func migrate(tx *bolt.Tx, from int) error {
 // update runs a read-write transaction. On some damaged pages bbolt
 // panics, or reads past its memory map (a fault, which panicOnFault
 // makes a panic too): that becomes an error here.
+//
+// The journal's entries go in first (journal.go).
 func (s *Store) update(f func(*bolt.Tx) error) (err error) {
+	s.jmu.Lock()
+	defer s.jmu.Unlock()
 	defer s.recover(&err)
 	defer panicOnFault()()
-	return s.db.Update(f)
+	fold := s.j != nil && len(s.j.pending) > 0
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		if fold {
+			if err := s.j.fold(tx); err != nil {
+				return err
+			}
+		}
+		return f(tx)
+	})
+	if err == nil && fold {
+		s.j.folded()
+	}
+	return err
 }
 
-// view runs a read-only transaction (see update).
-func (s *Store) view(f func(*bolt.Tx) error) (err error) {
+// view runs a read-only transaction (see update), after the journal's
+// entries are folded in.
+func (s *Store) view(f func(*bolt.Tx) error) error {
+	if s.journaled() {
+		if err := s.update(func(*bolt.Tx) error { return nil }); err != nil {
+			return err
+		}
+	}
+	return s.read(f)
+}
+
+// read runs a read-only transaction on the bbolt file alone.
+func (s *Store) read(f func(*bolt.Tx) error) (err error) {
 	defer s.recover(&err)
 	defer panicOnFault()()
 	return s.db.View(f)
+}
+
+// journaled says whether the journal holds entries not yet folded in.
+func (s *Store) journaled() bool {
+	s.jmu.Lock()
+	defer s.jmu.Unlock()
+	return s.j != nil && len(s.j.pending) > 0
 }
 
 // panicOnFault makes a memory fault of this goroutine a panic (the
@@ -321,8 +385,17 @@ func (e *DamagedError) Is(target error) bool { return target == ErrDamaged }
 // machine failing (which may then damage the file: bbolt's NoSync).
 func (s *Store) SetSync(on bool) { s.db.NoSync = !on }
 
-// Close closes the store.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the store (the journal's entries are folded in when it is
+// opened again).
+func (s *Store) Close() error {
+	s.jmu.Lock()
+	defer s.jmu.Unlock()
+	if s.j != nil {
+		s.j.f.Close()
+		s.j = nil
+	}
+	return s.db.Close()
+}
 
 // NextPID allocates a process number, never given out before.
 func (s *Store) NextPID() (string, error) {
@@ -527,7 +600,11 @@ func (s *Store) Results(pid string) (map[string]PartResult, error) {
 // PutNew stores a process that arrives: it gives r its PID, and writes
 // record, continuation and migration id in one transaction. fresh is
 // false (and the PID the one given before) when id was received before.
+// With the store syncing, a small one goes to the journal (journal.go).
 func (s *Store) PutNew(r *Record, cont []byte, id string) (pid string, fresh bool, err error) {
+	if pid, fresh, done, err := s.journalNew(r, cont, id); done {
+		return pid, fresh, err
+	}
 	err = s.update(func(tx *bolt.Tx) error {
 		mig := tx.Bucket(bMigr)
 		if id != "" {
@@ -570,9 +647,62 @@ func (s *Store) PutNew(r *Record, cont []byte, id string) (pid string, fresh boo
 
 const cancelled = "cancelled"
 
+// journalNew is PutNew by the journal; done is false when the journal
+// does not take it (the store not syncing, or it is too large).
+func (s *Store) journalNew(r *Record, cont []byte, id string) (pid string, fresh, done bool, err error) {
+	s.jmu.Lock()
+	defer s.jmu.Unlock()
+	if s.j == nil || s.db.NoSync || id == "" {
+		return "", false, false, nil
+	}
+	if pid, ok := s.j.pendingPID(id); ok {
+		return pid, false, true, nil
+	}
+	var next int
+	err = s.read(func(tx *bolt.Tx) (err error) {
+		switch old := tx.Bucket(bMigr).Get([]byte(id)); {
+		case string(old) == cancelled:
+			return errCancelled
+		case old != nil:
+			pid = string(old)
+			return nil
+		}
+		next, err = nextPID(tx.Bucket(bMeta))
+		return err
+	})
+	if err != nil || pid != "" {
+		return pid, false, true, err
+	}
+	if n := len(s.j.pending); n > 0 {
+		next = max(next, s.j.pending[n-1].number()+1)
+	}
+	pid = "p" + strconv.Itoa(next)
+	r.PID = pid
+	b, err := json.Marshal(r)
+	if err != nil {
+		return "", false, true, err
+	}
+	switch ok, err := s.j.write(journalEntry{pid: pid, key: id, rec: b, cont: cont}); {
+	case err != nil:
+		return "", false, true, err
+	case !ok:
+		return "", false, false, nil
+	}
+	return pid, true, true, nil
+}
+
 // Migrated says whether migration id was taken in here, and the PID it got.
 func (s *Store) Migrated(id string) (pid string, ok bool) {
-	s.view(func(tx *bolt.Tx) error {
+	s.jmu.Lock()
+	if s.j != nil {
+		pid, ok = s.j.pendingPID(id)
+	}
+	s.jmu.Unlock()
+	if ok {
+		return pid, true
+	}
+	// (what the journal holds is not needed: no fold on a jump's way)
+	s.read(func(tx *bolt.Tx) error {
 		if old := tx.Bucket(bMigr).Get([]byte(id)); old != nil && string(old) != cancelled {
 			pid, ok = string(old), true
 		}

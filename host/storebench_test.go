@@ -1,6 +1,7 @@
 package host
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 )
@@ -25,5 +26,28 @@ func BenchmarkStorePut(b *testing.B) {
 		if err := s.Put(rec, cont, false); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkStoreArrival is the receiver's synced write of a small process
+// that arrives (PutNew: the journal), then the next change, which takes it
+// into the bbolt file (not timed).
+func BenchmarkStoreArrival(b *testing.B) {
+	s, err := OpenStore(filepath.Join(b.TempDir(), "s.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	cont := make([]byte, 1200)
+	for i := 0; i < b.N; i++ {
+		rec := &Record{Owner: "a@b", State: StateRunning}
+		if _, _, err := s.PutNew(rec, cont, fmt.Sprintf("m%d", i)); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if err := s.Put(rec, nil, false); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
 	}
 }

@@ -18,6 +18,9 @@ import (
 // ListStore writes a line per process of the store at path: PID, owner,
 // state, age, continuation bytes, script name.
 func ListStore(path string, w io.Writer) error {
+	if err := foldJournal(path); err != nil {
+		return err
+	}
 	s, err := openBolt(path, true)
 	if err != nil {
 		return err
@@ -44,6 +47,9 @@ func ListStore(path string, w io.Writer) error {
 // record and, when it has one, what its continuation holds (as mobilua
 // inspect says it).
 func ShowProcess(path, pid string, w io.Writer) error {
+	if err := foldJournal(path); err != nil {
+		return err
+	}
 	s, err := openBolt(path, true)
 	if err != nil {
 		return err
@@ -81,6 +87,9 @@ func ShowProcess(path, pid string, w io.Writer) error {
 // RemoveFromStore removes process pid (record, continuation, mail) from
 // the store at path.
 func RemoveFromStore(path, pid string) error {
+	if err := foldJournal(path); err != nil {
+		return err
+	}
 	s, err := openBolt(path, false)
 	if err != nil {
 		return err
