@@ -231,3 +231,32 @@ func TestJournalSalvage(t *testing.T) {
 		t.Fatalf("migrations %v, next %d", migrations, next)
 	}
 }
+
+// TestJournalClose: a store closed folds its journal in and wipes its
+// mark, so that a store command that only reads need not open it to
+// write.
+func TestJournalClose(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	s, err := OpenStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.PutNew(&Record{Owner: alice}, []byte("x"), "from m"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path + "-journal")
+	if err != nil || len(b) != journalSize || bytes.HasPrefix(b, journalMagic) {
+		t.Fatalf("the journal after Close: %d bytes, marked %v (%v)", len(b), bytes.HasPrefix(b, journalMagic), err)
+	}
+	r, err := openBolt(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, ok := r.Migrated("from m"); !ok {
+		t.Fatal("the arrival is not in the bbolt file after Close")
+	}
+}

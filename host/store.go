@@ -385,9 +385,13 @@ func (e *DamagedError) Is(target error) bool { return target == ErrDamaged }
 // machine failing (which may then damage the file: bbolt's NoSync).
 func (s *Store) SetSync(on bool) { s.db.NoSync = !on }
 
-// Close closes the store (the journal's entries are folded in when it is
-// opened again).
+// Close closes the store, the journal's entries folded in first (a store
+// command that only reads then has nothing to fold: foldJournal); what a
+// fold that fails leaves there is folded in when it is opened again.
 func (s *Store) Close() error {
+	if s.journaled() {
+		s.update(func(*bolt.Tx) error { return nil })
+	}
 	s.jmu.Lock()
 	defer s.jmu.Unlock()
 	if s.j != nil {
