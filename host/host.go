@@ -184,13 +184,15 @@ type Host struct {
 	refilling atomic.Bool
 	mu        sync.Mutex
 	procs     map[string]*proc
-	held      map[string]*proc  // arrived, waiting for their senders' word (ReceiveHeld), by migration
-	aliases   map[string]string // alias → pid
-	shells    map[string]string // user → the pid their messages go to
-	queue     []*proc           // processes waiting for a worker
-	ready     *sync.Cond        // on mu: the queue has work, or the host closes
-	steps     []*proc           // step commands' processes waiting for the step worker, by turns
-	stepReady *sync.Cond        // on mu: steps has work, or the host closes
+	held      map[string]*proc     // arrived, waiting for their senders' word (ReceiveHeld), by migration
+	early     map[string]earlyWord // senders' words that came before their jumps were held (CommitJump)
+	arriving  map[string]bool      // migrations being taken in to be held: a word for one is kept
+	aliases   map[string]string    // alias → pid
+	shells    map[string]string    // user → the pid their messages go to
+	queue     []*proc              // processes waiting for a worker
+	ready     *sync.Cond           // on mu: the queue has work, or the host closes
+	steps     []*proc              // step commands' processes waiting for the step worker, by turns
+	stepReady *sync.Cond           // on mu: steps has work, or the host closes
 	wg        sync.WaitGroup
 	closing   bool
 	cache     *continuation.ChunkCache
@@ -228,7 +230,7 @@ func New(cfg Config, store *Store, tr Transport) (*Host, error) {
 	if cfg.HostMemory <= 0 {
 		cfg.HostMemory = DefaultHostMemory()
 	}
-	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, held: map[string]*proc{}, aliases: map[string]string{}, shells: map[string]string{},
+	h := &Host{cfg: cfg, store: store, tr: tr, procs: map[string]*proc{}, held: map[string]*proc{}, early: map[string]earlyWord{}, arriving: map[string]bool{}, aliases: map[string]string{}, shells: map[string]string{},
 		spares: make(chan spare, 1), cache: &continuation.ChunkCache{}, started: time.Now(), pool: runtime.NewPool(poolShare(cfg.HostMemory)), rates: map[string]*bucket{}, jumps: map[string]*bucket{},
 		stored: map[string]int{}, outboxes: map[string]*outbox{}, resources: map[string]string{}, sessions: map[string]int{}, stepping: map[string]bool{}, partials: map[string]*partial{}, placed: map[string][]time.Time{}, kick: make(chan struct{}, 1), senderDone: make(chan struct{})}
 	h.ready, h.stepReady = sync.NewCond(&h.mu), sync.NewCond(&h.mu)

@@ -98,13 +98,21 @@ func (h *Host) takeIn(m Migration, rec Record, cont, unpacked []byte, hold bool,
 	pr := &proc{h: h, rec: Record{Owner: rec.Owner, Client: ownClient(rec), Name: peerName(rec.Name), Source: rec.Source, Comment: truncate(rec.Comment, maxComment),
 		State: StateRunning, Created: rec.Created, Started: time.Now().UTC(), Arrived: true, Travels: peerTravels(rec.Travels),
 		Part: truncate(rec.Part, 64), ReplyTo: truncate(rec.ReplyTo, 512)}}
-	if hold {
-		pr.rec.Held = &m
-	}
 	h.mu.Lock()
 	err := h.admit(rec.Owner)
 	if err == nil {
 		err = h.room(rec.Owner, len(cont))
+	}
+	if err == nil && hold {
+		// its sender's word may have come first: then it is not held
+		switch ok, said := h.takeEarly(m); {
+		case said && !ok:
+			err = errWithdrawn
+		case !said:
+			pr.rec.Held = &m
+			h.arriving[m.key()] = true // a word that comes meanwhile is kept
+			defer h.doneArriving(m)
+		}
 	}
 	h.mu.Unlock()
 	if err != nil {
@@ -146,7 +154,7 @@ func (h *Host) takeIn(m Migration, rec Record, cont, unpacked []byte, hold bool,
 	}
 	pr.rec.PID, pr.lastSave = a.pid, time.Now()
 	h.kept(pr, len(cont))
-	if hold {
+	if pr.rec.Held != nil {
 		h.holdArrival(pr)
 		return nil
 	}
@@ -189,10 +197,19 @@ func (h *Host) storeArrival(rec Record, cont []byte, m Migration) *arrival {
 // holdArrival keeps pr, arrived by a jump its sender has not confirmed, aside
 // (not among the host's processes) and asks its sender about it if no
 // confirmation comes in time; then its live state goes (it is thawed
-// again when it runs). h.mu is held.
+// again when it runs). A confirmation that came while it was taken in
+// settles it at once. h.mu is held.
 func (h *Host) holdArrival(pr *proc) {
 	m := *pr.rec.Held
 	h.held[m.key()] = pr
+	if ok, said := h.takeEarly(m); said {
+		if err := h.settle(pr, m, ok); err != nil {
+			h.log.Warn("jump not settled", "pid", pr.rec.PID, "migration", m.ID, "err", err)
+		}
+		if h.held[m.key()] != pr {
+			return
+		}
+	}
 	var ask func()
 	ask = func() {
 		h.mu.Lock()
@@ -243,14 +260,26 @@ func (h *Host) arrive(pr *proc, m Migration) {
 // CommitJump settles migration m, held here (ReceiveHeld): its sender
 // says whether the process is stored there as gone (go: it runs here) or
 // stays there (it is forgotten here, and the migration refused from now
-// on). A migration not held here is let be.
+// on). A sender says so as soon as its own store is done, so the word may
+// come before the process is held: it is kept for the process (takeIn,
+// holdArrival) unless the migration was taken in and is not held (the
+// word of a migration sent again).
 func (h *Host) CommitJump(m Migration, ok bool) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	pr := h.held[m.key()]
 	if pr == nil {
+		if _, taken := h.Received(m); h.arriving[m.key()] || !taken {
+			h.keepEarly(m, ok)
+		}
 		return nil
 	}
+	return h.settle(pr, m, ok)
+}
+
+// settle lets pr, held after migration m, run (ok) or forgets it. h.mu
+// is held.
+func (h *Host) settle(pr *proc, m Migration, ok bool) error {
 	if !ok {
 		if err := h.store.DropArrival(pr.rec.PID, m.key()); err != nil {
 			return err
@@ -269,6 +298,58 @@ func (h *Host) CommitJump(m Migration, ok bool) error {
 	delete(h.held, m.key())
 	h.arrive(pr, m)
 	return nil
+}
+
+// early is a sender's word on a migration not held here yet (CommitJump),
+// and when it came.
+type earlyWord struct {
+	ok bool
+	at time.Time
+}
+
+// maxEarly bounds the words kept for migrations not held yet; a word is
+// kept at most earlyFor (a sender's word for a jump this host refused, or
+// never got, is never taken).
+const (
+	maxEarly = 4096
+	earlyFor = time.Minute
+)
+
+// errWithdrawn refuses a migration whose sender withdrew it before it came.
+var errWithdrawn = errors.New("this migration was withdrawn by its sender")
+
+// keepEarly keeps the word ok on migration m for when it is taken in:
+// past maxEarly words, those older than earlyFor go, and if none does the
+// word is not kept (the process is then held, and its sender asked after
+// JumpRetry). h.mu is held.
+func (h *Host) keepEarly(m Migration, ok bool) {
+	now := time.Now()
+	if len(h.early) >= maxEarly {
+		for k, e := range h.early {
+			if now.Sub(e.at) > earlyFor {
+				delete(h.early, k)
+			}
+		}
+		if len(h.early) >= maxEarly {
+			return
+		}
+	}
+	h.early[m.key()] = earlyWord{ok, now}
+}
+
+// takeEarly takes the word kept on migration m, if there is one. h.mu is
+// held.
+func (h *Host) takeEarly(m Migration) (ok, said bool) {
+	e, said := h.early[m.key()]
+	delete(h.early, m.key())
+	return e.ok, said
+}
+
+// doneArriving ends migration m's taking in (takeIn).
+func (h *Host) doneArriving(m Migration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.arriving, m.key())
 }
 
 // JumpSent answers a receiver that holds migration id from the host

@@ -10,6 +10,7 @@ import (
 
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -449,5 +450,94 @@ func TestHeldArrival(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("held over a restart and confirmed, it did not run: %q", tr.Messages(alice))
 		}
+	}
+}
+
+// TestEarlyCommit: a sender confirms a jump as soon as its own store is
+// done, so its word may come before the receiver holds the process:
+// before the process arrives, it runs as soon as it is stored (not held,
+// its sender not asked); a word that comes while it is taken in settles
+// it as it is held; a withdrawal that came first refuses it. A word on a
+// migration taken in and not held is not kept, and the words kept are
+// bounded.
+func TestEarlyCommit(t *testing.T) {
+	tr := &asker{Memory: &Memory{}}
+	cfg := DefaultConfig()
+	cfg.Name, cfg.JumpRetry = "b", time.Hour // (asking would settle it too, much later)
+	var h *Host
+	var during atomic.Value // a migration whose word comes while it is taken in
+	during.Store("")
+	cfg.FailPoint = func(point string) {
+		if id := during.Load().(string); point == FailReceiveThawed && id != "" {
+			h.CommitJump(Migration{From: "a", ID: id}, true)
+		}
+	}
+	h, _ = openHost(t, filepath.Join(t.TempDir(), "b.db"), tr, cfg)
+	tr.Attach(h)
+	cont := crafted(t, jumper)
+	rec := Record{PID: "p9", Owner: alice, Source: "-"}
+	runs := func(id string, n int) {
+		t.Helper()
+		var pid string
+		if err := h.ReceiveHeld(Migration{From: "a", ID: id}, rec, cont, nil, func(p string) { pid = p }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.Process(alice, pid); err != nil {
+			t.Fatalf("%s, confirmed: %v", id, err)
+		}
+		for deadline := time.Now().Add(10 * time.Second); strings.Count(strings.Join(tr.Messages(alice), "\n"), "jump:\ttrue") < n; time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s, confirmed, did not run: %q", id, tr.Messages(alice))
+			}
+		}
+	}
+
+	if err := h.CommitJump(Migration{From: "a", ID: "m1"}, true); err != nil {
+		t.Fatal(err)
+	}
+	runs("m1", 1)
+	during.Store("m2")
+	runs("m2", 2)
+	during.Store("")
+	h.mu.Lock()
+	held, kept := len(h.held), len(h.early)
+	h.mu.Unlock()
+	tr.mu.Lock()
+	asked := tr.asked
+	tr.mu.Unlock()
+	if held != 0 || kept != 0 || len(asked) != 0 {
+		t.Fatalf("%d held, %d words kept, asked %q", held, kept, asked)
+	}
+
+	h.CommitJump(Migration{From: "a", ID: "m3"}, false)
+	if err := h.ReceiveHeld(Migration{From: "a", ID: "m3"}, rec, cont, nil, nil); err == nil || !strings.Contains(err.Error(), "withdrawn") {
+		t.Fatalf("withdrawn before it came, m3: %v", err)
+	}
+
+	h.CommitJump(Migration{From: "a", ID: "m1"}, true) // taken in, running
+	h.mu.Lock()
+	kept = len(h.early)
+	h.mu.Unlock()
+	if kept != 0 {
+		t.Fatalf("a word on a migration taken in was kept")
+	}
+	for i := 0; i < maxEarly+10; i++ {
+		h.CommitJump(Migration{From: "a", ID: fmt.Sprint("never", i)}, true)
+	}
+	h.mu.Lock()
+	kept = len(h.early)
+	for k, e := range h.early {
+		h.early[k] = earlyWord{e.ok, e.at.Add(-2 * earlyFor)}
+	}
+	h.mu.Unlock()
+	if kept != maxEarly {
+		t.Fatalf("%d words kept, at most %d", kept, maxEarly)
+	}
+	h.CommitJump(Migration{From: "a", ID: "later"}, true)
+	h.mu.Lock()
+	kept = len(h.early)
+	h.mu.Unlock()
+	if kept != 1 {
+		t.Fatalf("%d words kept after the old ones went, want 1", kept)
 	}
 }

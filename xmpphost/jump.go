@@ -266,8 +266,18 @@ func (t *Transport) sendPieces(to, id, kind string, rec host.Record, cont []byte
 	first.Codec, first.Size = codec, size
 	hold := stored != nil && t.holds(to)
 	last := stored // what the last piece waits for
+	var committed chan error
 	if hold {
 		first.Hold, last = "true", nil
+		// the sender's word goes as soon as its store is done, not after
+		// the acknowledgement: the receiver keeps a word that comes before
+		// it holds the process, which then runs as soon as it is stored
+		committed = make(chan error, 1)
+		go func() {
+			err := <-stored
+			t.commit(toJID, id, err == nil)
+			committed <- err
+		}()
 	}
 	ack, done := t.await(id)
 	defer done()
@@ -288,9 +298,7 @@ func (t *Transport) sendPieces(to, id, kind string, rec host.Record, cont []byte
 		if t.FailPoint != nil {
 			t.FailPoint(FailJumpHeld)
 		}
-		err := <-stored
-		t.commit(toJID, id, err == nil)
-		if err != nil {
+		if err := <-committed; err != nil {
 			return "", err
 		}
 	}

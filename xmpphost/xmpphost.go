@@ -104,7 +104,7 @@ const (
 	// acknowledged it; the sender's jumpcommit not yet come.
 	FailReceiveAcked = "receive-acked"
 	// FailJumpHeld: the sender has the receiver's acknowledgement of a
-	// held jump and has not yet sent its jumpcommit.
+	// held jump (its jumpcommit has gone if its store was done first).
 	FailJumpHeld = "jump-held"
 )
 
