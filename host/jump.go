@@ -300,7 +300,7 @@ func (h *Host) settle(pr *proc, m Migration, ok bool) error {
 	return nil
 }
 
-// early is a sender's word on a migration not held here yet (CommitJump),
+// earlyWord is a sender's word on a migration not held here yet (CommitJump),
 // and when it came.
 type earlyWord struct {
 	ok bool

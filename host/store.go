@@ -202,6 +202,9 @@ func (s *Store) openJournal() error {
 		return err
 	}
 	s.j = j
+	if !s.journaled() {
+		return nil
+	}
 	return s.update(func(*bolt.Tx) error { return nil })
 }
 
