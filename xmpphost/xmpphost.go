@@ -100,8 +100,9 @@ const (
 	// FailJumpSent: the sender has sent every piece (its store of the
 	// process as gone may not be done yet).
 	FailJumpSent = "jump-sent"
-	// FailReceiveAcked: the receiver holds the process (stored) and has
-	// acknowledged it; the sender's jumpcommit not yet come.
+	// FailReceiveAcked: the receiver has stored a process sent to be held
+	// and acknowledged it, and has not yet let it run (held until the
+	// sender's jumpcommit, or that came first).
 	FailReceiveAcked = "receive-acked"
 	// FailJumpHeld: the sender has the receiver's acknowledgement of a
 	// held jump (its jumpcommit has gone if its store was done first).
