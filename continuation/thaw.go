@@ -11,6 +11,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/mobilua/mobilua/internal/block"
 	"github.com/mobilua/mobilua/runtime"
 )
 
@@ -144,19 +145,19 @@ type decoder struct {
 	constMax   int                        // the longest
 	shortConst [32]shortConst             // the last lookups of short strings in consts
 	threads    []threadBody
-	frames     blocks[runtime.FrameState] // the threads' frame states (frameStates)
+	frames     block.Blocks[runtime.FrameState] // the threads' frame states (frameStates)
 	proc       runtime.ProcessState
 	sandboxed  bool
 	arena      []byte
-	boxes      blocks[string] // strValue
+	boxes      block.Blocks[string] // strValue
 	// the shells of tables, closures and upvalues, made a block at a time
 	// (a block lives as long as any of its objects: at most what the
 	// continuation brought)
-	tables        blocks[runtime.Table]
-	closureShells blocks[runtime.Closure]
-	upvalShells   blocks[runtime.Upval]
-	upvalLists    blocks[*runtime.Upval] // the closures' lists of upvalues
-	stacks        blocks[runtime.Value]  // the threads' stacks
+	tables        block.Blocks[runtime.Table]
+	closureShells block.Blocks[runtime.Closure]
+	upvalShells   block.Blocks[runtime.Upval]
+	upvalLists    block.Blocks[*runtime.Upval] // the closures' lists of upvalues
+	stacks        block.Blocks[runtime.Value]  // the threads' stacks
 	closures      []*runtime.Closure
 	globalsEnv    bool // a closure was written without its environment: object 0
 	upvals        []*runtime.Upval
@@ -351,11 +352,11 @@ func (d *decoder) shells(names []string) error {
 		var o any
 		switch k {
 		case kTable:
-			o = &d.tables.cut(1, 16, 512)[0] // (a zero table is an empty one)
+			o = &d.tables.Cut(1, 16, 512)[0] // (a zero table is an empty one)
 		case kClosure:
-			o = &d.closureShells.cut(1, 16, 512)[0]
+			o = &d.closureShells.Cut(1, 16, 512)[0]
 		case kUpval:
-			o = &d.upvalShells.cut(1, 16, 512)[0]
+			o = &d.upvalShells.Cut(1, 16, 512)[0]
 		case kThread:
 			o = inner.NewThread(d.p)
 			nthreads++
@@ -619,7 +620,7 @@ func (d *decoder) strValue(b []byte) runtime.Value {
 	if len(s) <= 1 {
 		return runtime.String(s) // (no box: see runtime.String)
 	}
-	p := &d.boxes.cut(1, 16, 512)[0]
+	p := &d.boxes.Cut(1, 16, 512)[0]
 	*p = s
 	return runtime.StringBoxed(p)
 }
@@ -651,7 +652,7 @@ func (d *decoder) values(what string) []runtime.Value {
 // place, cut from a block shared by the thaw's threads.
 func (d *decoder) stack() []runtime.Value {
 	return d.valuesIn("stack", func(n int) []runtime.Value {
-		return d.stacks.cut(inner.ThreadStackSize(n), 64, 4096)[:n]
+		return d.stacks.Cut(inner.ThreadStackSize(n), 64, 4096)[:n]
 	})
 }
 
@@ -752,7 +753,7 @@ func (d *decoder) closure(c *runtime.Closure) {
 		}
 	}
 	n := r.count("upvalue list", 2)
-	c.Upvals = d.upvalLists.cut(n, 16, 1024)
+	c.Upvals = d.upvalLists.Cut(n, 16, 1024)
 	for i := range c.Upvals {
 		c.Upvals[i] = refTo[*runtime.Upval](d, "an upvalue", false)
 	}
@@ -779,26 +780,7 @@ func (d *decoder) upval(u *runtime.Upval) {
 // frameStates returns room for the n frames of a thread's state, cut
 // from a block shared by the threads of the thaw: the states are read
 // once all objects are (process), then dropped with the decoder.
-func (d *decoder) frameStates(n int) []runtime.FrameState { return d.frames.cut(n, 4, 256) }
-
-// blocks hands out slices cut from blocks made for many at once: the
-// first of few items (a small thaw needs few), each next one twice the
-// last, up to a most.
-type blocks[T any] struct {
-	free []T
-	size int // the items of the last block made
-}
-
-// cut returns n items, from a block of first to most items (or of n).
-func (b *blocks[T]) cut(n, first, most int) []T {
-	if n > len(b.free) {
-		b.size = min(max(2*b.size, first), most)
-		b.free = make([]T, max(n, b.size))
-	}
-	s := b.free[:n:n]
-	b.free = b.free[n:]
-	return s
-}
+func (d *decoder) frameStates(n int) []runtime.FrameState { return d.frames.Cut(n, 4, 256) }
 
 func (d *decoder) thread(th *runtime.Thread) {
 	r := &d.r

@@ -121,20 +121,12 @@ func (t *Table) beginRestore(p *Process, arr []Value, n int) error {
 // restoreSmall is the largest hash part a thaw cuts from a block.
 const restoreSmall = 8
 
-// restoreBlock returns room for n entries, cut from a block of them: a
-// thaw allocates the hash parts of its small tables a block at a time (a
-// block lives as long as any of its tables: at most what the
+// restoreBlock returns room for n entries (length 0), cut from a block of
+// them: a thaw allocates the hash parts of its small tables a block at a
+// time (a block lives as long as any of its tables: at most what the
 // continuation brought). The last block is let go when the thaw ends
 // (thawed).
-func (p *Process) restoreBlock(n int) []entry {
-	if n > len(p.restoreFree) {
-		p.restoreSize = min(max(2*p.restoreSize, 16), 1024)
-		p.restoreFree = make([]entry, p.restoreSize)
-	}
-	s := p.restoreFree[:0:n]
-	p.restoreFree = p.restoreFree[n:]
-	return s
-}
+func (p *Process) restoreBlock(n int) []entry { return p.restoreBlocks.Cut(n, 16, 1024)[:0] }
 
 // restoreIndexed reports whether a restore indexes t's string keys at its
 // end (endRestore), in one pass: a table of more than smallHash entries.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"unsafe"
+
+	"github.com/mobilua/mobilua/internal/block"
 )
 
 // Memory accounting. A process with a MemoryLimit is charged, when they
@@ -261,7 +263,7 @@ func stringBytes(n int) int64 { return int64(n) + 16 }
 // charged before the freeze is not known, and a process frozen at every
 // stop would otherwise never have one.
 func (p *Process) thawed(objBytes int64, n, strLen int, weak bool) {
-	p.restoreFree, p.restoreSize = nil, 0
+	p.restoreBlocks = block.Blocks[entry]{}
 	if weak {
 		p.activateGC()
 		p.gcDue = true

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"weak"
 
+	"github.com/mobilua/mobilua/internal/block"
 	"github.com/mobilua/mobilua/ir"
 )
 
@@ -94,8 +95,7 @@ type Process struct {
 	// as much)
 	frozenSize int
 	// a thaw's blocks of hash entries (restoreBlock), until it ends
-	restoreFree []entry
-	restoreSize int
+	restoreBlocks block.Blocks[entry]
 
 	budget
 	memAccount
