@@ -1,7 +1,8 @@
 // Package continuation freezes a suspended Mobilua process to bytes and
 // thaws it back, in another OS process or on another machine: Freeze and
-// Thaw, Inspect to describe a continuation, and Pack and Unpack for its
-// packed form (a Zstandard frame, which transports use). The format is CBOR,
+// Thaw, Inspect to describe a continuation; they take its packed form (a
+// Zstandard frame, which transports use) with package continuation/pack's
+// Unpack in their Options. The format is CBOR,
 // versioned and self-contained (it carries the source of the code it
 // needs); FORMAT.md and the comment at the top of freeze.go document it
 // field by field.
@@ -24,8 +25,9 @@
 // consistency of frames, stacks and builtin states to the runtime's own
 // checked constructors. A bad continuation gets an *Error, never a panic.
 //
-// This package imports runtime (and internal/image, its door) and the
-// zstd codec only; it must not import transpile (the
+// This package imports runtime (and internal/image, its door, and
+// internal/block) only; it must not import the zstd codec (its subpackage
+// pack does), transpile (the
 // receiving process's Compiler compiles the chunks), host, or the command
 // line.
 package continuation

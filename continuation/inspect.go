@@ -39,8 +39,7 @@ func InspectLines(b []byte, opts Options) ([]Line, error) {
 	var out []Line
 	add := func(format string, args ...any) { out = append(out, Line{Text: fmt.Sprintf(format, args...)}) }
 	if Packed(b) {
-		n, _ := PackedSize(b) // (thaw unpacked it)
-		add("continuation: format version %d, %d bytes (packed in %d), checksum ok", Version, n, len(b))
+		add("continuation: format version %d, %d bytes (packed in %d), checksum ok", Version, d.size, len(b))
 	} else {
 		add("continuation: format version %d, %d bytes, checksum ok", Version, len(b))
 	}

@@ -32,6 +32,9 @@ type Options struct {
 	// many continuations of the same script compiles it once (whatever
 	// its chunk's name in each).
 	Cache *ChunkCache
+	// Unpack, if set, unpacks a packed continuation (pack.Unpack: its
+	// result at most max bytes); without it, one is refused.
+	Unpack func(b []byte, max int) ([]byte, error)
 }
 
 // ChunkCache holds compiled chunks by file flag and source hash (one
@@ -77,7 +80,8 @@ func (e *Error) Error() string { return "bad continuation: " + e.Msg }
 
 func bad(format string, args ...any) error { return &Error{fmt.Sprintf(format, args...)} }
 
-// Thaw rebuilds a process from a continuation, or a packed one (Pack).
+// Thaw rebuilds a process from a continuation, or a packed one (with
+// Options.Unpack).
 // The bytes may be untrusted:
 // every reference, index, count and size is checked, and a continuation
 // that fails a check gets an *Error saying what is wrong. Nesting is
@@ -107,12 +111,15 @@ func thaw(b []byte, opts Options) (dd *decoder, err error) {
 		return nil, bad("%d bytes is more than the limit of %d", len(b), maxBytes)
 	}
 	if Packed(b) { // (within the same limit, checked before it is unpacked)
+		if opts.Unpack == nil {
+			return nil, bad("packed (a Zstandard frame), and this reader does not unpack")
+		}
 		var err error
-		if b, err = Unpack(b, maxBytes); err != nil {
+		if b, err = opts.Unpack(b, maxBytes); err != nil {
 			return nil, err
 		}
 	}
-	d := &decoder{r: reader{b: b}, maxObjects: maxObjects}
+	d := &decoder{r: reader{b: b}, size: len(b), maxObjects: maxObjects}
 	defer func() {
 		if x := recover(); x != nil {
 			ef, ok := x.(*errFormat)
@@ -134,6 +141,7 @@ func thaw(b []byte, opts Options) (dd *decoder, err error) {
 
 type decoder struct {
 	r          reader
+	size       int // the continuation's bytes (unpacked)
 	fields     int // the table body tableParts last read has so many
 	p          *runtime.Process
 	maxObjects int

@@ -164,7 +164,7 @@ func (h *Host) loadBackups() error {
 // KeepBackup stores a copy of process rec of the host home (its peer),
 // replacing an older one; a copy counts in its owner's share of this
 // host's store, and the host keeps at most MaxProcs copies. cont is
-// stored as it is, packed (continuation.Pack) or not.
+// stored as it is, packed (pack.Pack) or not.
 func (h *Host) KeepBackup(home string, rec Record, cont []byte) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mobilua/mobilua/continuation"
+	"github.com/mobilua/mobilua/continuation/pack"
 	"github.com/mobilua/mobilua/runtime"
 	"github.com/mobilua/mobilua/runtime/stdlib"
 	"github.com/mobilua/mobilua/transpile"
@@ -442,7 +443,7 @@ func (h *Host) thaw(pr *proc, cont []byte) (*runtime.Process, error) {
 // a packed one's bytes unpacked), and the first allocations after it. A
 // thaw refuses one of more than max bytes before it allocates anything.
 func thawBytes(cont []byte, max int) int64 {
-	n, err := continuation.PackedSize(cont)
+	n, err := pack.Size(cont)
 	if err != nil || n > max {
 		n = len(cont) // (refused by the thaw)
 	}
@@ -569,7 +570,7 @@ func (h *Host) refill() {
 }
 
 func (h *Host) thawOptions(pr *proc) continuation.Options {
-	return continuation.Options{NewProcess: func(bool) *runtime.Process { return h.newProcess(pr) }, Cache: h.cache}
+	return continuation.Options{NewProcess: func(bool) *runtime.Process { return h.newProcess(pr) }, Cache: h.cache, Unpack: pack.Unpack}
 }
 
 // procOut collects a process's output: kept (bounded) in its record, and

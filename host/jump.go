@@ -64,7 +64,7 @@ func (m Migration) key() string { return m.From + " " + m.ID }
 
 // Receive takes in a process that jumped here as migration m, stores it,
 // and runs it (mb.jump returns true in it). cont is its continuation,
-// packed (continuation.Pack) or not: it is stored as it is; unpacked, when
+// packed (pack.Pack) or not: it is stored as it is; unpacked, when
 // not nil, is cont unpacked (the transport unpacked it to check it), which
 // the thaw reads instead of unpacking it again. The process, its new PID and
 // m are stored in one transaction, and a migration taken in before is

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mobilua/mobilua/continuation"
+	"github.com/mobilua/mobilua/continuation/pack"
 	"github.com/mobilua/mobilua/runtime"
 	"github.com/mobilua/mobilua/runtime/stdlib"
 	"github.com/mobilua/mobilua/transpile"
@@ -242,7 +243,7 @@ print("jumped:", mb.jump("lua2@b.example")) print("on", mb.host(), #t, t[2000])`
 	if err != nil {
 		t.Fatal(err)
 	}
-	cont = continuation.Pack(cont) // as a transport passes it: stored as it came
+	cont = pack.Pack(cont) // as a transport passes it: stored as it came
 	if !continuation.Packed(cont) {
 		t.Fatal("not packed")
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mobilua/mobilua/continuation"
+	"github.com/mobilua/mobilua/continuation/pack"
 	"github.com/mobilua/mobilua/runtime"
 	"github.com/mobilua/mobilua/runtime/stdlib"
 	"github.com/mobilua/mobilua/transpile"
@@ -81,7 +82,7 @@ func ShowProcess(path, pid string, w io.Writer) error {
 	}
 	return continuation.Inspect(w, cont, continuation.Options{NewProcess: func(bool) *runtime.Process {
 		return stdlib.NewProcess(hostProfile(), transpile.Compiler{}, io.Discard, io.Discard)
-	}})
+	}, Unpack: pack.Unpack})
 }
 
 // RemoveFromStore removes process pid (record, continuation, mail) from

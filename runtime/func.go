@@ -184,7 +184,16 @@ func keyConst(in ir.Instr) int {
 // the code of all chunks, and the names of library functions, share their
 // bytes (key comparisons in tables are mostly pointer checks) and their
 // box (an inline cache checks a field's key by one word, see sameKey).
+// A library function's name is its own box, kept for good (libNames):
+// interning it with unique, as other keys are, would give each a weak
+// handle, a quarter of opening the libraries of the first process.
 func internKey(s string) Value {
+	libNames.RLock()
+	k, ok := libNames.keys[s]
+	libNames.RUnlock()
+	if ok {
+		return k
+	}
 	return unique.Make(String(s)).Value()
 }
 
@@ -194,7 +203,8 @@ func internKey(s string) Value {
 // of a new process looks each up once instead of interning it again.
 var libNames struct {
 	sync.RWMutex
-	m map[[2]string]libName
+	m    map[[2]string]libName
+	keys map[string]Value // the names' keys, by name
 }
 
 type libName struct {
@@ -210,17 +220,21 @@ func libNameOf(lib, name string) libName {
 	if ok {
 		return n
 	}
-	n = libName{key: internKey(name), full: name}
+	n = libName{full: name}
 	if lib != "" {
 		n.full = lib + "." + name
 	}
 	libNames.Lock()
 	defer libNames.Unlock()
 	if libNames.m == nil {
-		libNames.m = map[[2]string]libName{}
+		libNames.m, libNames.keys = map[[2]string]libName{}, map[string]Value{}
+	}
+	if n.key, ok = libNames.keys[name]; !ok {
+		n.key = String(name) // (a chunk loaded before may hold another box of it: sameKey is not necessary)
 	}
 	if len(libNames.m) < maxLibNames {
 		libNames.m[k] = n
+		libNames.keys[name] = n.key
 	}
 	return n
 }

@@ -280,3 +280,29 @@ func TestSmallTableBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestLibraryKeys: a library function's name is one box, the key its
+// table holds it by, which the same name in a chunk's code is interned
+// to (a global's inline cache hits on it); in a second process too.
+func TestLibraryKeys(t *testing.T) {
+	fn := func(*Thread, []Value) int { return 0 }
+	for range 2 {
+		p := NewProcess()
+		p.Register("", &GoFunction{Name: "zzkeyglobal", Fn: fn})
+		p.Register("zzkeylib", &GoFunction{Name: "zzkeyfield", Fn: fn})
+		lib := p.Globals.GetStr("zzkeylib").Table()
+		for _, c := range []struct {
+			t    *Table
+			name string
+		}{{p.Globals, "zzkeyglobal"}, {p.Globals, "zzkeylib"}, {lib, "zzkeyfield"}} {
+			k := internKey(c.name)
+			var hint int32
+			if v, ok := c.t.GetField(k, &hint); !ok || v.IsNil() {
+				t.Fatalf("%s: not found", c.name)
+			}
+			if _, ok := c.t.FieldHit(k, &hint); !ok {
+				t.Errorf("%s: the interned name is not the table's key box", c.name)
+			}
+		}
+	}
+}

@@ -6,17 +6,18 @@ import (
 	"sync"
 
 	"github.com/mobilua/mobilua/continuation"
+	"github.com/mobilua/mobilua/continuation/pack"
 )
 
-// A jump's continuation travels packed (continuation.Pack: Zstandard)
+// A jump's continuation travels packed (pack.Pack: Zstandard)
 // when that makes it notably smaller: the first piece says codec='zstd'
 // and the continuation's size. Moving bytes through XML and the server
 // costs far more per byte than packing them.
 
-// pack is the payload of a jump that carries cont, its codec and size
+// packPayload is the payload of a jump that carries cont, its codec and size
 // attributes ("" when it travels as it is).
-func pack(cont []byte) (payload []byte, codec, size string) {
-	payload = continuation.Pack(cont)
+func packPayload(cont []byte) (payload []byte, codec, size string) {
+	payload = pack.Pack(cont)
 	if !continuation.Packed(payload) {
 		return cont, "", ""
 	}
@@ -27,9 +28,9 @@ func pack(cont []byte) (payload []byte, codec, size string) {
 // for its announced size (up to maxContinuation) is made once.
 var unpacking sync.Mutex
 
-// unpack is the continuation a payload carries, checked against its
+// unpackPayload is the continuation a payload carries, checked against its
 // announced size before anything is allocated.
-func unpack(payload []byte, codec, size string) ([]byte, error) {
+func unpackPayload(payload []byte, codec, size string) ([]byte, error) {
 	switch codec {
 	case "":
 		if continuation.Packed(payload) {
@@ -49,7 +50,7 @@ func unpack(payload []byte, codec, size string) ([]byte, error) {
 	}
 	unpacking.Lock()
 	defer unpacking.Unlock()
-	cont, err := continuation.Unpack(payload, n) // (a frame that says more than n is refused unread)
+	cont, err := pack.Unpack(payload, n) // (a frame that says more than n is refused unread)
 	if err == nil && len(cont) != n {
 		err = fmt.Errorf("%d bytes, not the %d announced", len(cont), n)
 	}

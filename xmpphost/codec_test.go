@@ -14,19 +14,19 @@ import (
 // refused without being decompressed past what it announced.
 func TestPack(t *testing.T) {
 	text := bytes.Repeat([]byte("local t = {} for i = 1, 10 do t[i] = i end "), 1000)
-	payload, codec, size := pack(text)
+	payload, codec, size := packPayload(text)
 	if codec != "zstd" || size != strconv.Itoa(len(text)) || len(payload) > len(text)/10 {
 		t.Fatalf("packed %d bytes into %d, codec %q, size %q", len(text), len(payload), codec, size)
 	}
-	if got, err := unpack(payload, codec, size); err != nil || !bytes.Equal(got, text) {
+	if got, err := unpackPayload(payload, codec, size); err != nil || !bytes.Equal(got, text) {
 		t.Fatalf("unpacked %d bytes, %v", len(got), err)
 	}
 	noise := make([]byte, 1<<16)
 	rand.New(rand.NewSource(1)).Read(noise)
-	if p, codec, _ := pack(noise); codec != "" || !bytes.Equal(p, noise) {
+	if p, codec, _ := packPayload(noise); codec != "" || !bytes.Equal(p, noise) {
 		t.Errorf("random bytes were packed (codec %q)", codec)
 	}
-	if p, codec, _ := pack(text[:100]); codec != "" || len(p) != 100 {
+	if p, codec, _ := packPayload(text[:100]); codec != "" || len(p) != 100 {
 		t.Errorf("a short continuation was packed (codec %q)", codec)
 	}
 	for _, c := range []struct{ codec, size, want string }{
@@ -37,11 +37,11 @@ func TestPack(t *testing.T) {
 		{"zstd", "", "at most"},
 		{"gzip", size, "unknown codec"},
 	} {
-		if _, err := unpack(payload, c.codec, c.size); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, err := unpackPayload(payload, c.codec, c.size); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("codec %q size %q: %v, want %q", c.codec, c.size, err, c.want)
 		}
 	}
-	if _, err := unpack([]byte("not zstd at all"), "zstd", "100"); err == nil {
+	if _, err := unpackPayload([]byte("not zstd at all"), "zstd", "100"); err == nil {
 		t.Error("garbage was unpacked")
 	}
 }

@@ -262,7 +262,7 @@ func (t *Transport) sendPieces(to, id, kind string, rec host.Record, cont []byte
 	}
 	sum := sha256.Sum256(cont)
 	first := jumpChunk{ID: id, SHA256: hex.EncodeToString(sum[:]), Record: recordOut(rec), Kind: kind}
-	payload, codec, size := pack(cont)
+	payload, codec, size := packPayload(cont)
 	first.Codec, first.Size = codec, size
 	hold := stored != nil && t.holds(to)
 	last := stored // what the last piece waits for
@@ -693,7 +693,7 @@ func receive(h *host.Host, mig host.Migration, in *incoming, stored func(pid str
 	if h == nil {
 		return errors.New("no host here")
 	}
-	cont, err := unpack(in.payload, in.codec, in.size)
+	cont, err := unpackPayload(in.payload, in.codec, in.size)
 	if err != nil {
 		return err
 	}

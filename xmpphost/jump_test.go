@@ -234,7 +234,7 @@ func TestHeldJump(t *testing.T) {
 
 	// held with no jumpcommit (its first piece alone, as if its sender
 	// had died): B asks, and A, which never stored it, withdraws it
-	payload, codec, size := pack(cont)
+	payload, codec, size := packPayload(cont)
 	sum := sha256.Sum256(cont)
 	trB.piece(a, &jumpChunk{ID: "m3", Of: 1, SHA256: hex.EncodeToString(sum[:]), Codec: codec, Size: size, Hold: "true",
 		Record: recordOut(rec), Data: base64.StdEncoding.EncodeToString(payload)})

@@ -13,12 +13,14 @@ package main
 import (
 	"os"
 
+	"github.com/mobilua/mobilua/continuation/pack"
 	"github.com/mobilua/mobilua/internal/build"
 	"github.com/mobilua/mobilua/internal/cli"
 	"github.com/mobilua/mobilua/internal/console"
 )
 
 func main() {
+	cli.Unpack = pack.Unpack
 	build.Register()
 	console.Register()
 	os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -38,7 +37,7 @@ func VersionOf(release string, read func() (*debug.BuildInfo, bool)) string {
 		return release
 	}
 	// (a tag's version, as Go records it for a build at a tag)
-	if v := info.Main.Version; regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+$`).MatchString(v) {
+	if v := info.Main.Version; tagVersion(v) {
 		release = v[1:] // (not a pseudo-version: a build between tags)
 	}
 	var rev, at, dirty string
@@ -58,6 +57,21 @@ func VersionOf(release string, read func() (*debug.BuildInfo, bool)) string {
 		return release
 	}
 	return fmt.Sprintf("%s (%s %s%s)", release, rev, at, dirty)
+}
+
+// tagVersion is whether v is a release tag's version, vN.N.N (regexp
+// would put its initialization in every script's start-up).
+func tagVersion(v string) bool {
+	nums := strings.Split(strings.TrimPrefix(v, "v"), ".")
+	if !strings.HasPrefix(v, "v") || len(nums) != 3 {
+		return false
+	}
+	for _, n := range nums {
+		if n == "" || strings.Trim(n, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // help is mobilua help: the command line, its options and its commands.

@@ -192,14 +192,33 @@ func freezeTo(p *runtime.Process, path string) error {
 	return os.Rename(tmp.Name(), path)
 }
 
+// Unpack unpacks a packed continuation (package continuation/pack's
+// Unpack, which FullProgram sets). cmd/mobilua leaves it nil, so that a
+// script starts without the codec's initialization: it runs FullProgram
+// to resume or inspect a packed continuation (one a host kept, downloaded
+// from its web interface).
+var Unpack func(b []byte, max int) ([]byte, error)
+
 // thawOptions makes processes as `mobilua run` does.
 func thawOptions(out *bufio.Writer, stderr io.Writer) continuation.Options {
 	return continuation.Options{NewProcess: func(sandboxed bool) *runtime.Process {
 		return NewProcess(out, stderr, sandboxed)
-	}}
+	}, Unpack: Unpack}
 }
 
-func resume(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+// readContinuation reads a continuation file; full is
+// whether FullProgram must read it instead (it is packed, and this
+// program does not unpack).
+func readContinuation(file string, stderr io.Writer) (b []byte, full, ok bool) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintf(stderr, "mobilua: %v\n", err)
+		return nil, false, false
+	}
+	return b, continuation.Packed(b) && Unpack == nil, true
+}
+
+func resume(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	f := NewFlags("resume", stdout, stderr, `Continues a process frozen to FILE by mb.freeze(FILE), mb.jump(FILE) or a
 checkpoint (mobilua --checkpoint FILE [--every N|TIME]): its output goes on
 where it stopped. The freeze returns true in the process.`, "resume [--checkpoint FILE [--every N|TIME]] FILE")
@@ -211,10 +230,12 @@ where it stopped. The freeze returns true in the process.`, "resume [--checkpoin
 	if err := cp.check(); err != nil {
 		return f.Fail("%v", err)
 	}
-	b, err := os.ReadFile(rest[0])
-	if err != nil {
-		fmt.Fprintf(stderr, "mobilua: %v\n", err)
+	b, full, ok := readContinuation(rest[0], stderr)
+	switch {
+	case !ok:
 		return 1
+	case full:
+		return runFull(append([]string{"resume"}, args...), rest[0]+" is packed (Zstandard): it is read by", stdin, stdout, stderr)
 	}
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	defer out.Flush()
@@ -233,17 +254,19 @@ where it stopped. The freeze returns true in the process.`, "resume [--checkpoin
 	return exitStatus(ok)
 }
 
-func inspect(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+func inspect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	f := NewFlags("inspect", stdout, stderr, `Describes what the continuation in FILE holds: its threads, each frame with
 its function, line and values, its globals and the libraries it changed.`, "inspect FILE")
 	rest, status, ok := f.ParseN(args, 1, "one continuation file expected")
 	if !ok {
 		return status
 	}
-	b, err := os.ReadFile(rest[0])
-	if err != nil {
-		fmt.Fprintf(stderr, "mobilua: %v\n", err)
+	b, full, ok := readContinuation(rest[0], stderr)
+	switch {
+	case !ok:
 		return 1
+	case full:
+		return runFull(append([]string{"inspect"}, args...), rest[0]+" is packed (Zstandard): it is read by", stdin, stdout, stderr)
 	}
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mobilua/mobilua/continuation/pack"
 	"github.com/mobilua/mobilua/internal/testbin"
 )
 
@@ -72,6 +73,46 @@ func TestFreezeThreeTimes(t *testing.T) {
 	out, errs, code = runBin(t, dir, "inspect", "state.cont")
 	if code != 0 || !strings.Contains(out, "format version 1") || !strings.Contains(out, "three.lua:9 in main chunk") || !strings.Contains(out, "in mb.freeze") {
 		t.Errorf("inspect: status %d\n%s%s", code, out, errs)
+	}
+}
+
+// TestResumePacked: a packed continuation (as a host keeps one that came
+// packed, and its web interface downloads it) resumes and inspects as a
+// plain one: mobilua, which does not carry the codec, runs mobilua-full
+// for it; without mobilua-full it says where it looked.
+func TestResumePacked(t *testing.T) {
+	dir := t.TempDir()
+	src := "local t = {} for i = 1, 500 do t[i] = 'item ' .. i end\nmb.freeze('f.cont')\nprint(#t, t[500])\n"
+	os.WriteFile(filepath.Join(dir, "f.lua"), []byte(src), 0o644)
+	if _, errs, code := runBin(t, dir, "run", "f.lua"); code != 0 {
+		t.Fatalf("run: %d %s", code, errs)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "f.cont"))
+	packed := pack.Pack(b)
+	if len(packed) >= len(b) {
+		t.Fatalf("%d bytes not packed (%d)", len(b), len(packed))
+	}
+	os.WriteFile(filepath.Join(dir, "p.cont"), packed, 0o644)
+	if out, errs, code := runBin(t, dir, "resume", "p.cont"); code != 0 || out != "500\titem 500\n" {
+		t.Errorf("resume packed: status %d, %q, %q", code, out, errs)
+	}
+	if out, errs, code := runBin(t, dir, "inspect", "p.cont"); code != 0 || !strings.Contains(out, "(packed in ") || !strings.Contains(out, "f.lua:2 in main chunk") {
+		t.Errorf("inspect packed: status %d, %q, %q", code, out, errs)
+	}
+	alone := filepath.Join(t.TempDir(), "mobilua")
+	data, err := os.ReadFile(testbin.Mobilua(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(alone, data, 0o755)
+	cmd := exec.Command(alone, "resume", "p.cont")
+	cmd.Dir, cmd.Env = dir, append(os.Environ(), "PATH="+filepath.Dir(alone))
+	out, _ := cmd.CombinedOutput()
+	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(string(out), "mobilua resume: p.cont is packed (Zstandard): it is read by mobilua-full, which is neither beside "+alone) {
+		t.Errorf("resume packed without mobilua-full: status %d, %q", code, out)
+	}
+	if out, errs, code := testbin.Run(dir, nil, alone, "resume", "f.cont"); code != 0 || out != "500\titem 500\n" {
+		t.Errorf("resume plain without mobilua-full: status %d, %q, %q", code, out, errs)
 	}
 }
 

@@ -52,7 +52,7 @@ func Delegate() {
 		if _, ok := commands[c.Name]; !ok {
 			name := c.Name
 			c.Run = func(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-				return runFull(append([]string{name}, args...), stdin, stdout, stderr)
+				return runFull(append([]string{name}, args...), "this command is in", stdin, stdout, stderr)
 			}
 			Register(&c)
 		}
@@ -61,9 +61,10 @@ func Delegate() {
 
 // runFull runs FullProgram with args: in place of this process when the
 // streams are the process's own (its PID, signals and exit status are
-// then the command's), else as a child writing to them.
-func runFull(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	path, err := fullPath()
+// then the command's), else as a child writing to them. why says, when it
+// is not found, why it was wanted ("this command is in").
+func runFull(args []string, why string, stdin io.Reader, stdout, stderr io.Writer) int {
+	path, err := fullPath(why)
 	if err != nil {
 		fmt.Fprintf(stderr, "mobilua %s: %v\n", args[0], err)
 		return 1
@@ -85,7 +86,7 @@ func runFull(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // fullPath is FullProgram beside this program, or else on PATH.
-func fullPath() (string, error) {
+func fullPath(why string) (string, error) {
 	self := interpreter()
 	beside := filepath.Join(filepath.Dir(self), FullProgram)
 	if st, err := os.Stat(beside); err == nil && !st.IsDir() {
@@ -94,5 +95,5 @@ func fullPath() (string, error) {
 	if path, err := exec.LookPath(FullProgram); err == nil {
 		return path, nil
 	}
-	return "", fmt.Errorf("this command is in %s, which is neither beside %s nor on PATH (go install github.com/mobilua/mobilua/cmd/...@latest installs both)", FullProgram, self)
+	return "", fmt.Errorf("%s %s, which is neither beside %s nor on PATH (go install github.com/mobilua/mobilua/cmd/...@latest installs both)", why, FullProgram, self)
 }

@@ -26,18 +26,21 @@ func TestImportDirection(t *testing.T) {
 		"transpile":      {"runtime", "continuation", "host", "internal", "cmd", "github.com/yuin/gopher-lua"},
 		// the syntax tree: nothing of the module's, nor gopher-lua's
 		"transpile/ast": {"ir", "runtime", "continuation", "host", "internal", "cmd", "github.com/yuin/gopher-lua"},
-		"continuation":  {"transpile", "host", "internal", "cmd"},
-		"internal/cli":  {"transpile/gogen", "internal/build", "internal/console", "host", "github.com/dave/jennifer"},
-		"host":          {"internal", "cmd", "xmpphost", "webhost"},
-		"xmpphost":      {"internal", "cmd", "webhost"},
-		"webhost":       {"internal", "cmd", "xmpphost"},
+		// the codec is its subpackage pack's
+		"continuation": {"transpile", "host", "internal", "cmd", "github.com/klauspost/compress"},
+		"internal/cli": {"transpile/gogen", "internal/build", "internal/console", "host", "github.com/dave/jennifer"},
+		"host":         {"internal", "cmd", "xmpphost", "webhost"},
+		"xmpphost":     {"internal", "cmd", "webhost"},
+		"webhost":      {"internal", "cmd", "xmpphost"},
 		// the embedding API (the module's root package): a front end on
 		// the runtime, beside host, never a transport's
 		"": {"host", "xmpphost", "webhost", "internal", "cmd", "transpile/gogen"},
 		// the command that runs scripts starts without the host's and the
-		// compiler's packages (it runs cmd/mobilua-full for their commands)
+		// compiler's packages (it runs cmd/mobilua-full for their commands),
+		// nor the codec of packed continuations
 		"cmd/mobilua": {"internal/build", "internal/console", "host", "xmpphost", "webhost", "transpile/gogen",
-			"mellium.im", "go.etcd.io/bbolt", "github.com/dave/jennifer", "golang.org/x/tools", "github.com/BurntSushi/toml"},
+			"continuation/pack", "mellium.im", "go.etcd.io/bbolt", "github.com/dave/jennifer", "golang.org/x/tools",
+			"github.com/BurntSushi/toml", "github.com/klauspost/compress"},
 		// only tests import it
 		"internal/testbin": {"ir", "runtime", "transpile", "continuation", "host", "xmpphost", "cmd",
 			"internal/cli", "internal/build", "internal/console", "internal/luatest"},
