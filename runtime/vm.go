@@ -231,21 +231,28 @@ reload:
 			} else {
 				val = stack[base+int(in.c())]
 			}
-			if tt, ok := t.o.(*Table); ok && tt.meta == nil {
+			// a field there already is set raw, whatever the metatable
+			// (an object's, whose class has __index and no __newindex);
+			// a table without __newindex is set raw
+			if tt, ok := t.o.(*Table); ok {
 				if _, ok := key.o.(string); ok && in.b() < 0 {
-					if !tt.SetHit(key, val, &cl.P.IC[pc-1]) {
+					if tt.SetHit(key, val, &cl.P.IC[pc-1]) {
+						continue
+					}
+					if tt.PlainSet() {
 						tt.SetStrHint(key, val, &cl.P.IC[pc-1])
+						continue
+					}
+				} else if tt.PlainSet() {
+					if tt.SetArrayHit(key, val) {
+						continue
+					}
+					topFrame(th).pc = pc
+					if err := tt.Set(key, val); err != nil {
+						p.rtError(th, "%s", err.Error())
 					}
 					continue
 				}
-				if tt.SetArrayHit(key, val) {
-					continue
-				}
-				topFrame(th).pc = pc
-				if err := tt.Set(key, val); err != nil {
-					p.rtError(th, "%s", err.Error())
-				}
-				continue
 			}
 			topFrame(th).pc = pc
 			if p.setIndex(th, t, key, val, int(in.a())) {

@@ -88,6 +88,23 @@ mt.a, mt.b, mt.c, mt.d = nil, nil, nil, nil
 print(obj.y, tostring(obj))                          --> =idx y	obj
 for i = 1, 20 do mt[i] = i end
 print(obj.z, tostring(obj))                          --> =idx z	obj
+-- one assignment site, objects of one class in turn: a field an object
+-- has is set raw (no __newindex); one it lacks, or lost, goes to __newindex
+local sets = {}
+local Cls = {__index = {kind = "cls"}, __newindex = function(t, k, v) sets[#sets + 1] = k .. "=" .. tostring(v); rawset(t, k, v) end}
+local has, lacks = setmetatable({n = 0}, Cls), setmetatable({}, Cls)
+for i = 1, 6 do
+  local o = i % 2 == 0 and has or lacks
+  o.n = i
+end
+print(table.concat(sets, " "), has.n, lacks.n)      --> =n=1	6	5
+has.n = nil
+for i = 1, 3 do has.n = i end
+print(table.concat(sets, " "), has.n, has.kind)     --> =n=1 n=1	3	cls
+local Plain = {__index = {}}
+local po = setmetatable({}, Plain)
+for i = 1, 3 do po.f = i; po[i] = i end
+print(po.f, #po, rawget(po, "f"))                   --> =3	3	3
 ---
 -- not-differential: lua5.1 cannot yield across a metamethod; Mobilua can (a process may freeze there)
 local V = {}

@@ -898,18 +898,21 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 			reg(a).Op("=").Id("v"),
 		)}
 	case ir.SETTABLE:
-		s := []jen.Code{
-			jen.Id("t").Op(":=").Add(reg(a)).Dot("Table").Call(),
-			jen.If(jen.Id("t").Op("==").Nil().Op("||").Op("!").Id("t").Dot("PlainSet").Call()).Block(slowIndex("SetIndex", pc)),
-		}
+		// as the interpreter: a field there already is set raw, whatever
+		// the metatable; a table without __newindex is set raw
+		t := jen.Id("t").Op(":=").Add(reg(a)).Dot("Table").Call()
+		notPlain := jen.Op("!").Id("t").Dot("PlainSet").Call()
 		if b < 0 && p.Consts[^b].Kind == ir.KString {
-			s = append(s, jen.If(jen.Op("!").Id("t").Dot("SetHit").Call(konst(int(^b)), rk(c), hint(pc))).Block(
-				jen.Id("t").Dot("SetStrHint").Call(konst(int(^b)), rk(c), hint(pc)),
-			))
-		} else {
-			s = append(s, jen.If(jen.Op("!").Id("t").Dot("SetArrayHit").Call(rk(b), rk(c)).Op("&&").Id("t").Dot("Set").Call(rk(b), rk(c)).Op("!=").Nil()).Block(slowIndex("SetIndex", pc)))
+			return []jen.Code{jen.Block(t,
+				jen.If(jen.Id("t").Op("==").Nil()).Block(slowIndex("SetIndex", pc)),
+				jen.If(jen.Op("!").Id("t").Dot("SetHit").Call(konst(int(^b)), rk(c), hint(pc))).Block(
+					jen.If(notPlain).Block(slowIndex("SetIndex", pc)),
+					jen.Id("t").Dot("SetStrHint").Call(konst(int(^b)), rk(c), hint(pc)),
+				))}
 		}
-		return []jen.Code{jen.Block(s...)}
+		return []jen.Code{jen.Block(t,
+			jen.If(jen.Id("t").Op("==").Nil().Op("||").Add(notPlain)).Block(slowIndex("SetIndex", pc)),
+			jen.If(jen.Op("!").Id("t").Dot("SetArrayHit").Call(rk(b), rk(c)).Op("&&").Id("t").Dot("Set").Call(rk(b), rk(c)).Op("!=").Nil()).Block(slowIndex("SetIndex", pc)))}
 	case ir.NEWTABLE:
 		return []jen.Code{reg(a).Op("=").Id("f").Dot("NewTable").Call(jen.Lit(int(b)), jen.Lit(int(c)))}
 	case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW:
