@@ -206,9 +206,9 @@ func thawOptions(out *bufio.Writer, stderr io.Writer) continuation.Options {
 	}, Unpack: Unpack}
 }
 
-// readContinuation reads a continuation file; full is
-// whether FullProgram must read it instead (it is packed, and this
-// program does not unpack).
+// readContinuation reads a continuation file; full is whether
+// FullProgram must read it instead (it is packed, and this program does
+// not unpack).
 func readContinuation(file string, stderr io.Writer) (b []byte, full, ok bool) {
 	b, err := os.ReadFile(file)
 	if err != nil {
