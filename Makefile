@@ -51,7 +51,8 @@ fuzz:
 # same scripts compiled ahead of time (a mobilua built with their compiled
 # code linked in) beside lua5.1: the shared suite, then the project's own
 # larger programs (bench/lua: object-heavy code as real programs are), and
-# the peak memory of each (scripts/bench-rss). scripts/bench-suite runs the
+# the peak memory of each (scripts/bench-rss), and the start-up beside
+# lua5.1's (scripts/bench-startup). scripts/bench-suite runs the
 # shared harness and fails when Mobilua's output disagrees with lua5.1's,
 # not when only a peer's does (gopher-lua's on collide.lua).
 bench: build bench-compiled
@@ -60,6 +61,7 @@ bench: build bench-compiled
 	MOBILUA="$(CURDIR)/$(BIN) run" scripts/bench-suite -d $(CURDIR)/bench/lua $(BENCHFLAGS)
 	MOBILUA="$(CURDIR)/bin/mobilua-compiled run" MOBILUA_NAME=compiled scripts/bench-suite -d $(CURDIR)/bench/lua -i mobilua $(BENCHFLAGS)
 	scripts/bench-rss ../shared/bench/lua bench/lua
+	scripts/bench-startup
 
 # Compiled code against the interpreter, run by turns on the same scripts
 # (the ratio the two runs of bench give is at the mercy of the machine's
