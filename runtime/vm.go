@@ -389,6 +389,9 @@ reload:
 			var res bool
 			if b.o == &numTag && c.o == &numTag {
 				res = b.n == c.n
+			} else if bs, ok := b.o.(string); ok { // (no __eq for strings)
+				cs, ok := c.o.(string)
+				res = ok && bs == cs
 			} else {
 				var pushed bool
 				topFrame(th).pc = pc
