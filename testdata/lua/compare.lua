@@ -41,6 +41,16 @@ for i = 1, #vals do
     try(function() return 1 <= a end), try(function() return a == "a" end),
     try(function() return "a" < a end), try(function() return a >= "a" end))
 end
+-- a string constant for == and ~=, on either side (compiled code decides
+-- these without a slow path: equal only to a string of the same bytes)
+local eqs = {}
+for i = 1, #vals do
+  local a = vals[i][2]
+  local r = (a == "10" and "t" or "f") .. ("10" == a and "t" or "f") .. (a ~= "10" and "t" or "f")
+  if "10" ~= a then r = r .. "t" else r = r .. "f" end
+  eqs[#eqs + 1] = r
+end
+print(table.concat(eqs, " "), "x" == "x", "x" ~= "x", "x" == "y")
 -- the error messages
 print(select(2, pcall(ops["<"], 1, "1")))
 print(select(2, pcall(ops["<="], {}, {})))
@@ -227,6 +237,7 @@ print(select(2, pcall(ops[">"], nil, true)))
 --> =k	f	f	e	e	f	e	e
 --> =k	co	f	e	e	f	e	e
 --> =k	ud	f	e	e	f	e	e
+--> =fftt fftt fftt fftt fftt fftt fftt fftt fftt fftt fftt fftt fftt ttff fftt fftt fftt fftt fftt fftt fftt fftt fftt fftt fftt fftt	true	false	false
 --> =compare.lua:22: attempt to compare number with string
 --> =compare.lua:22: attempt to compare two table values
 --> =compare.lua:23: attempt to compare boolean with nil

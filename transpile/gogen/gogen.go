@@ -943,6 +943,11 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		}
 		return []jen.Code{g.gotoPC(t)}
 	case ir.EQ, ir.LT, ir.LE:
+		if in.Op == ir.EQ {
+			if eq := g.strEQ(p, pc, in); eq != nil {
+				return eq
+			}
+		}
 		bv, bd, bg := g.numOperand(p, pc, b, "x", false)
 		cv, cd, cg := g.numOperand(p, pc, c, "y", false)
 		if b < 0 && c < 0 {
@@ -1128,6 +1133,27 @@ func arith(bd, cd, bg, cg jen.Code, pc int, tested bool, op jen.Code) jen.Code {
 		slow = jen.Return(jen.Id("f").Dot("ArithOut").Call(jen.Id("base"), jen.Lit(pc)))
 	}
 	return jen.Block(append(s, jen.If(guard).Block(slow).Else().Block(op))...)
+}
+
+// strEQ is EQ against a string constant, or nil for another EQ: equal
+// exactly when the other operand is a string of the same bytes (strings
+// have no __eq), so it has no slow path.
+func (g *gen) strEQ(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
+	x, k := in.B, in.C
+	if x < 0 {
+		x, k = k, x
+	}
+	if k >= 0 || p.Consts[^k].Kind != ir.KString || x < 0 && p.Consts[^x].Kind != ir.KString {
+		return nil
+	}
+	cond := jen.Id("ok").Op("&&").Id("s").Op("==").Lit(p.Consts[^k].Str)
+	if in.A != 0 {
+		cond = jen.Op("!").Parens(cond)
+	}
+	return []jen.Code{jen.Block(
+		jen.List(jen.Id("s"), jen.Id("ok")).Op(":=").Add(rk(x)).Dot("Str").Call(),
+		jen.If(cond).Block(g.gotoPC(pc+2)),
+	)}
 }
 
 // compare is arith for EQ, LT and LE: cond decides the jump to pc+2.
