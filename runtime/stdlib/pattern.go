@@ -211,8 +211,9 @@ func init() {
 	bit := uint16(1)
 	for _, cl := range []byte("acdlpsuwxz") {
 		classBit[cl] = bit
+		test := tests[cl]
 		for c := 0; c < 256; c++ {
-			if tests[cl](byte(c)) {
+			if test(byte(c)) {
 				classMask[c] |= bit
 			}
 		}
