@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"strings"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -60,15 +59,6 @@ type journalEntry struct {
 	pid, key string
 	rec      []byte // JSON
 	cont     []byte
-}
-
-// number is the number of e's PID (0 if it is not one).
-func (e *journalEntry) number() int {
-	n, err := strconv.Atoi(strings.TrimPrefix(e.pid, "p"))
-	if err != nil || !strings.HasPrefix(e.pid, "p") {
-		return 0
-	}
-	return n
 }
 
 // encode is e as the journal keeps it, with generation gen.
@@ -203,15 +193,13 @@ func (j *journal) fold(tx *bolt.Tx) error {
 		return err
 	}
 	for _, e := range j.pending {
-		n := e.number()
-		if n < 1 {
+		n := pidNumber(e.pid)
+		if n == 0 {
 			return fmt.Errorf("journal: bad pid %q", e.pid)
 		}
 		next = max(next, n+1)
-		for _, kv := range [][3][]byte{{bProcs, []byte(e.pid), e.rec}, {bConts, []byte(e.pid), e.cont}, {bMigr, []byte(e.key), []byte(e.pid)}} {
-			if err := tx.Bucket(kv[0]).Put(kv[1], kv[2]); err != nil {
-				return err
-			}
+		if err := putArrival(tx, e.pid, e.key, e.rec, e.cont); err != nil {
+			return err
 		}
 	}
 	if err := meta.Put([]byte("nextpid"), []byte(strconv.Itoa(next))); err != nil {

@@ -176,7 +176,7 @@ func salvageJournal(s, dst *Store, migrations map[string]string, next *int, w io
 			continue
 		}
 		migrations[e.key] = e.pid
-		*next = max(*next, e.number()+1)
+		*next = max(*next, pidNumber(e.pid)+1)
 		saved++
 	}
 	return saved, len(es)

@@ -202,6 +202,12 @@ func (s *Store) openJournal() error {
 		return err
 	}
 	s.j = j
+	return s.fold()
+}
+
+// fold takes the journal's entries into the bbolt file now, if it holds
+// any (update does it first).
+func (s *Store) fold() error {
 	if !s.journaled() {
 		return nil
 	}
@@ -329,10 +335,8 @@ func (s *Store) update(f func(*bolt.Tx) error) (err error) {
 // view runs a read-only transaction (see update), after the journal's
 // entries are folded in.
 func (s *Store) view(f func(*bolt.Tx) error) error {
-	if s.journaled() {
-		if err := s.update(func(*bolt.Tx) error { return nil }); err != nil {
-			return err
-		}
+	if err := s.fold(); err != nil {
+		return err
 	}
 	return s.read(f)
 }
@@ -392,9 +396,7 @@ func (s *Store) SetSync(on bool) { s.db.NoSync = !on }
 // command that only reads then has nothing to fold: foldJournal); what a
 // fold that fails leaves there is folded in when it is opened again.
 func (s *Store) Close() error {
-	if s.journaled() {
-		s.update(func(*bolt.Tx) error { return nil })
-	}
+	s.fold()
 	s.jmu.Lock()
 	defer s.jmu.Unlock()
 	if s.j != nil {
@@ -409,12 +411,9 @@ func (s *Store) NextPID() (string, error) {
 	var pid string
 	err := s.update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bMeta)
-		n := 1
-		if v := meta.Get([]byte("nextpid")); v != nil {
-			var err error
-			if n, err = strconv.Atoi(string(v)); err != nil {
-				return fmt.Errorf("bad next pid %q", v)
-			}
+		n, err := nextPID(meta)
+		if err != nil {
+			return err
 		}
 		pid = "p" + strconv.Itoa(n)
 		return meta.Put([]byte("nextpid"), []byte(strconv.Itoa(n+1)))
@@ -425,18 +424,27 @@ func (s *Store) NextPID() (string, error) {
 // Issued says whether pid is a PID this store has given (its processes'
 // PIDs are never given twice).
 func (s *Store) Issued(pid string) bool {
-	n, err := strconv.Atoi(strings.TrimPrefix(pid, "p"))
-	if err != nil || !strings.HasPrefix(pid, "p") || n < 1 {
+	n := pidNumber(pid)
+	if n == 0 {
 		return false
 	}
 	next := 1
 	s.view(func(tx *bolt.Tx) error {
-		if v := tx.Bucket(bMeta).Get([]byte("nextpid")); v != nil {
-			next, _ = strconv.Atoi(string(v))
-		}
+		next, _ = nextPID(tx.Bucket(bMeta)) // (0 when it cannot be read)
 		return nil
 	})
 	return n < next
+}
+
+// pidNumber is the number of PID pid ("p12": 12), or 0 when pid is not
+// one.
+func pidNumber(pid string) int {
+	s, ok := strings.CutPrefix(pid, "p")
+	n, err := strconv.Atoi(s)
+	if !ok || err != nil || n < 1 {
+		return 0
+	}
+	return n
 }
 
 // Put writes a record and, if cont is not nil, its continuation (nil
@@ -623,11 +631,9 @@ func (s *Store) PutNew(r *Record, cont []byte, id string) (pid string, fresh boo
 			}
 		}
 		meta := tx.Bucket(bMeta)
-		n := 1
-		if v := meta.Get([]byte("nextpid")); v != nil {
-			if n, err = strconv.Atoi(string(v)); err != nil {
-				return fmt.Errorf("bad next pid %q", v)
-			}
+		n, err := nextPID(meta)
+		if err != nil {
+			return err
 		}
 		pid, fresh = "p"+strconv.Itoa(n), true
 		if err := meta.Put([]byte("nextpid"), []byte(strconv.Itoa(n+1))); err != nil {
@@ -638,18 +644,24 @@ func (s *Store) PutNew(r *Record, cont []byte, id string) (pid string, fresh boo
 		if err != nil {
 			return err
 		}
-		if err := tx.Bucket(bProcs).Put([]byte(pid), b); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bConts).Put([]byte(pid), cont); err != nil {
-			return err
-		}
-		if id != "" {
-			return mig.Put([]byte(id), []byte(pid))
-		}
-		return nil
+		return putArrival(tx, pid, id, b, cont)
 	})
 	return pid, fresh, err
+}
+
+// putArrival writes a process that arrived: its record (JSON), its
+// continuation and, when it came by migration id, the PID it got.
+func putArrival(tx *bolt.Tx, pid, id string, rec, cont []byte) error {
+	if err := tx.Bucket(bProcs).Put([]byte(pid), rec); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bConts).Put([]byte(pid), cont); err != nil {
+		return err
+	}
+	if id == "" {
+		return nil
+	}
+	return tx.Bucket(bMigr).Put([]byte(id), []byte(pid))
 }
 
 const cancelled = "cancelled"
@@ -681,7 +693,7 @@ func (s *Store) journalNew(r *Record, cont []byte, id string) (pid string, fresh
 		return pid, false, true, err
 	}
 	if n := len(s.j.pending); n > 0 {
-		next = max(next, s.j.pending[n-1].number()+1)
+		next = max(next, pidNumber(s.j.pending[n-1].pid)+1)
 	}
 	pid = "p" + strconv.Itoa(next)
 	r.PID = pid
