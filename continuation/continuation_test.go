@@ -746,3 +746,52 @@ func TestChunkCacheNames(t *testing.T) {
 		t.Errorf("%d chunks cached for one script", n)
 	}
 }
+
+// TestThreadForms: coroutines in each form a thread and its frames are
+// written in (the compact six fields of one suspended where a Lua
+// function called, one with an open upvalue, one not started, one with
+// varargs in its frame, one inside a wrapped one) read back and go on as
+// lua5.1 runs them (mb.yield left out), and freeze again to the same
+// bytes.
+func TestThreadForms(t *testing.T) {
+	const src = `
+local cos = {}
+for i = 1, 300 do cos[i] = coroutine.create(function(a) local b = coroutine.yield(a) return a + b end); coroutine.resume(cos[i], i) end
+local up = coroutine.create(function(a) local f = function() return a end; local b = coroutine.yield() return f() + b end)
+coroutine.resume(up, 5)
+local fresh = coroutine.create(function(x, ...) return x, select('#', ...) end)
+local va = coroutine.create(function(...) local n = coroutine.yield(...) return n + select('#', ...) end)
+coroutine.resume(va, 1, 2, 3)
+local outer = coroutine.wrap(function() local inner = coroutine.create(function() coroutine.yield(1) return 2 end) coroutine.resume(inner) coroutine.yield(inner) return coroutine.resume(inner) end)
+local inner = outer()
+mb.yield()
+local s = 0
+for i = 1, 300 do local _, v = coroutine.resume(cos[i], 1); s = s + v end
+print(s, coroutine.status(cos[1]), coroutine.resume(up, 10))
+print(coroutine.resume(fresh, "x", 1, 2))
+print(coroutine.resume(va, 4))
+print(coroutine.status(inner), outer())
+`
+	var out bytes.Buffer
+	b, q := freezeThaw(t, start(t, src, io.Discard), &out)
+	if b2, err := Freeze(q); err != nil || !bytes.Equal(b, b2) {
+		t.Errorf("the thawed process freezes to other bytes (%v)", err)
+	}
+	const want = "45450\tdead\ttrue\t15\ntrue\tx\t2\ntrue\t7\nsuspended\ttrue\t2\n"
+	if got := finish(t, q, &out); got != want {
+		t.Errorf("thawed, it prints %q, lua5.1 %q", got, want)
+	}
+}
+
+// TestCoroutineSize: a suspended coroutine's continuation is within 1.5×
+// its live data (FORMAT.md), at 1000 of them.
+func TestCoroutineSize(t *testing.T) {
+	p := start(t, `local cos = {} for i = 1, 1000 do cos[i] = coroutine.create(function(a) local b = coroutine.yield(a) return b end); coroutine.resume(cos[i], i) end mb.yield() return cos`, io.Discard)
+	c, live, err := freeze(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x := float64(len(c)) / float64(live); x > 1.5 {
+		t.Errorf("1000 suspended coroutines take %d bytes, %.2f× their live data's %d", len(c), x, live)
+	}
+}

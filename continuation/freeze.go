@@ -112,6 +112,16 @@ const (
 	// [], are written without them
 	fieldsThrShort = fieldsThr - 3
 	fieldsFrShort  = fieldsFr - 2
+	// a coroutine suspended where a Lua function called (the yield, a
+	// resume of another) is written in six: [status, stack, top, frames,
+	// wait slot, wait results], when it has no open upvalue, resumer or
+	// body, is started and not pending, waits in the normal mode with no
+	// argument, and its ten fields' last three are their defaults; a frame
+	// whose varargs, kind, argument and concat register are 0 (and no
+	// builtin, state or tail calls) in six: [closure, pc, base, function
+	// slot, results wanted, delivery mode]
+	fieldsThrCompact = 6
+	fieldsFrCompact  = 6
 )
 
 // castagnoli is the checksum's table, made when first needed (not at
@@ -661,21 +671,19 @@ func (e *encoder) thread(t *runtime.Thread) {
 	}
 	e.frames = s.Frames // (written out below, then free for the next thread)
 	w := &e.w
-	short := s.Hook == nil && !s.WaitWrap && s.GoCall == nil && s.Globals == nil
-	switch {
-	case s.Hook != nil:
-		w.array(fieldsThr + 1)
-	case short:
-		w.array(fieldsThrShort)
-	default:
-		w.array(fieldsThr)
-	}
+	fields := threadFields(&s)
+	w.array(fields)
 	w.uint(uint64(s.Status))
 	e.values(s.Stack)
 	w.uint(uint64(s.Top))
 	w.array(len(s.Frames))
 	for _, f := range s.Frames {
 		e.frame(f, s.Stack)
+	}
+	if fields == fieldsThrCompact {
+		w.int(int64(s.Wait.Fn))
+		w.int(int64(s.Wait.NRes))
+		return
 	}
 	w.array(len(s.Open))
 	for _, u := range s.Open {
@@ -690,7 +698,7 @@ func (e *encoder) thread(t *runtime.Thread) {
 	w.int(int64(s.Wait.NRes))
 	w.int(int64(s.Wait.Mode))
 	w.int(int64(s.Wait.Aux))
-	if !short {
+	if fields > fieldsThrShort {
 		w.bool(s.WaitWrap)
 		e.refOrNil(s.GoCall)
 		e.refOrNil(s.Globals)
@@ -700,19 +708,27 @@ func (e *encoder) thread(t *runtime.Thread) {
 	}
 }
 
+// threadFields is the number of fields a thread is written in: 6, 10, 13
+// or 14 (with its hook).
+func threadFields(s *runtime.ThreadState) int {
+	switch {
+	case s.Hook != nil:
+		return fieldsThr + 1
+	case s.WaitWrap || s.GoCall != nil || s.Globals != nil:
+		return fieldsThr
+	case len(s.Open) == 0 && s.Resumer == nil && s.Body.IsNil() && s.Started && !s.PendingStart &&
+		s.Wait.Mode == 0 && s.Wait.Aux == 0:
+		return fieldsThrCompact
+	}
+	return fieldsThrShort
+}
+
 // frame writes a frame of a thread whose stack is stack. A Lua function's
 // closure, in its function slot as it nearly always is, is written true.
 func (e *encoder) frame(f runtime.FrameState, stack []runtime.Value) {
 	w := &e.w
-	short := f.Tails == 0 && f.Builtin == nil && len(f.K) == 0
-	switch {
-	case f.Tails > 0:
-		w.array(fieldsFr + 1)
-	case short:
-		w.array(fieldsFrShort)
-	default:
-		w.array(fieldsFr)
-	}
+	fields := frameFields(&f)
+	w.array(fields)
 	if f.Closure != nil && f.Fn < len(stack) && stack[f.Fn].Closure() == f.Closure {
 		e.live.refs++
 		w.bool(true)
@@ -723,18 +739,36 @@ func (e *encoder) frame(f runtime.FrameState, stack []runtime.Value) {
 	w.uint(uint64(f.Base))
 	w.uint(uint64(f.Fn))
 	w.int(int64(f.NRes))
+	if fields == fieldsFrCompact {
+		w.uint(uint64(f.Mode))
+		return
+	}
 	w.uint(uint64(f.NVar))
 	w.uint(uint64(f.Mode))
 	w.uint(uint64(f.Bound))
 	w.int(int64(f.Aux))
 	w.uint(uint64(f.Concat))
-	if !short {
+	if fields > fieldsFrShort {
 		e.refOrNil(f.Builtin)
 		e.values(f.K)
 	}
-	if f.Tails > 0 {
+	if fields > fieldsFr {
 		w.uint(uint64(f.Tails))
 	}
+}
+
+// frameFields is the number of fields a frame is written in: 6, 10, 12
+// or 13 (with its tail calls).
+func frameFields(f *runtime.FrameState) int {
+	switch {
+	case f.Tails > 0:
+		return fieldsFr + 1
+	case f.Builtin != nil || len(f.K) > 0:
+		return fieldsFr
+	case f.NVar == 0 && f.Bound == 0 && f.Aux == 0 && f.Concat == 0:
+		return fieldsFrCompact
+	}
+	return fieldsFrShort
 }
 
 // hook writes a thread's debug hook.

@@ -14,14 +14,15 @@ import (
 // (testdata/golden, written by scripts/golden-continuations at kinds of
 // suspension: inside pcall, a table.sort comparator, a coroutine under a
 // coroutine.wrap, an xpcall handler, metamethods delivering to a register,
-// a concatenation and a condition, and compiled code) and finishes them:
+// a concatenation and a condition, compiled code, and coroutines suspended
+// in a call, in threads and frames of the compact form) and finishes them:
 // each must print what it printed when it was made. The format is a
 // promise: these files are never rewritten, and a change that breaks one
 // breaks the stores of running hosts.
 func TestGolden(t *testing.T) {
 	files, _ := filepath.Glob("testdata/golden/*.cont")
-	if len(files) < 6 {
-		t.Fatalf("%d golden continuations in testdata/golden, want 6 or more", len(files))
+	if len(files) < 7 {
+		t.Fatalf("%d golden continuations in testdata/golden, want 7 or more", len(files))
 	}
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".cont")

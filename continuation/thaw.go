@@ -792,50 +792,25 @@ func (d *decoder) frameStates(n int) []runtime.FrameState { return d.frames.Cut(
 
 func (d *decoder) thread(th *runtime.Thread) {
 	r := &d.r
-	fields := r.countBetween("thread", fieldsThrShort, fieldsThr+1)
-	if fields > fieldsThrShort && fields < fieldsThr {
-		r.fail("thread has %d fields, wants %d, %d or %d", fields, fieldsThrShort, fieldsThr, fieldsThr+1)
+	fields := r.countBetween("thread", fieldsThrCompact, fieldsThr+1)
+	if fields != fieldsThrCompact && fields != fieldsThrShort && fields < fieldsThr {
+		r.fail("thread has %d fields, wants %d, %d, %d or %d", fields, fieldsThrCompact, fieldsThrShort, fieldsThr, fieldsThr+1)
 	}
 	var s runtime.ThreadState
 	s.Status = uint8(r.uint("thread status", 3))
 	s.Stack = d.stack()
 	s.Top = int(r.uint("stack top", runtime.MaxStackSlots))
-	nf := r.count("frame list", fieldsFrShort+1)
+	nf := r.count("frame list", fieldsFrCompact+1)
 	s.Frames = d.frameStates(nf)
 	for i := range s.Frames {
-		f := &s.Frames[i]
-		frFields := r.countBetween("frame", fieldsFrShort, fieldsFr+1)
-		if frFields == fieldsFrShort+1 {
-			r.fail("frame has %d fields, wants %d, %d or %d", frFields, fieldsFrShort, fieldsFr, fieldsFr+1)
-		}
-		inSlot := r.peek() == cborTrue // its closure is the one in its function slot
-		if inSlot {
-			r.off++
-		} else {
-			f.Closure = refTo[*runtime.Closure](d, "a closure", true)
-		}
-		f.PC = int(r.uint("pc", math.MaxInt32))
-		f.Base = int(r.uint("base", runtime.MaxStackSlots))
-		f.Fn = int(r.uint("function slot", runtime.MaxStackSlots))
-		if inSlot {
-			if f.Fn >= len(s.Stack) || s.Stack[f.Fn].Closure() == nil {
-				r.fail("frame: no closure in its function slot %d", f.Fn)
-			}
-			f.Closure = s.Stack[f.Fn].Closure()
-		}
-		f.NRes = r.int("results wanted", -1, 255)
-		f.NVar = int(r.uint("varargs", runtime.MaxStackSlots))
-		f.Mode = runtime.Mode(r.uint("delivery mode", 255))
-		f.Bound = runtime.Bound(r.uint("frame kind", 255))
-		f.Aux = r.int("frame argument", -1, runtime.MaxStackSlots)
-		f.Concat = int(r.uint("concat register", 1024))
-		if frFields > fieldsFrShort {
-			f.Builtin = d.builtinOrNil()
-			f.K = d.values("builtin state")
-		}
-		if frFields > fieldsFr {
-			f.Tails = int(r.uint("tail calls", math.MaxInt32))
-		}
+		d.frame(&s.Frames[i], s.Stack)
+	}
+	if fields == fieldsThrCompact {
+		s.Started = true
+		s.Wait.Fn = r.int("wait slot", 0, runtime.MaxStackSlots)
+		s.Wait.NRes = r.int("wait results", -1, 255)
+		d.threads = append(d.threads, threadBody{th, s})
+		return
 	}
 	no := r.count("open upvalue list", 2)
 	s.Open = make([]*runtime.Upval, no)
@@ -860,6 +835,47 @@ func (d *decoder) thread(th *runtime.Thread) {
 		s.Hook = d.hook()
 	}
 	d.threads = append(d.threads, threadBody{th, s})
+}
+
+// frame reads a frame of a thread whose stack is stack.
+func (d *decoder) frame(f *runtime.FrameState, stack []runtime.Value) {
+	r := &d.r
+	fields := r.countBetween("frame", fieldsFrCompact, fieldsFr+1)
+	if fields != fieldsFrCompact && fields != fieldsFrShort && fields < fieldsFr {
+		r.fail("frame has %d fields, wants %d, %d, %d or %d", fields, fieldsFrCompact, fieldsFrShort, fieldsFr, fieldsFr+1)
+	}
+	inSlot := r.peek() == cborTrue // its closure is the one in its function slot
+	if inSlot {
+		r.off++
+	} else {
+		f.Closure = refTo[*runtime.Closure](d, "a closure", true)
+	}
+	f.PC = int(r.uint("pc", math.MaxInt32))
+	f.Base = int(r.uint("base", runtime.MaxStackSlots))
+	f.Fn = int(r.uint("function slot", runtime.MaxStackSlots))
+	if inSlot {
+		if f.Fn >= len(stack) || stack[f.Fn].Closure() == nil {
+			r.fail("frame: no closure in its function slot %d", f.Fn)
+		}
+		f.Closure = stack[f.Fn].Closure()
+	}
+	f.NRes = r.int("results wanted", -1, 255)
+	if fields == fieldsFrCompact {
+		f.Mode = runtime.Mode(r.uint("delivery mode", 255))
+		return
+	}
+	f.NVar = int(r.uint("varargs", runtime.MaxStackSlots))
+	f.Mode = runtime.Mode(r.uint("delivery mode", 255))
+	f.Bound = runtime.Bound(r.uint("frame kind", 255))
+	f.Aux = r.int("frame argument", -1, runtime.MaxStackSlots)
+	f.Concat = int(r.uint("concat register", 1024))
+	if fields > fieldsFrShort {
+		f.Builtin = d.builtinOrNil()
+		f.K = d.values("builtin state")
+	}
+	if fields > fieldsFr {
+		f.Tails = int(r.uint("tail calls", math.MaxInt32))
+	}
 }
 
 // hook reads a thread's debug hook (runtime checks it).
