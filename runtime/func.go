@@ -143,7 +143,7 @@ func (a *wrapArena) wrap(p *ir.Proto, c *Chunk) *FuncProto {
 	}
 	var interned []bool // (fp.K's, by keyConst)
 	for i, in := range p.Code {
-		fp.Code[i] = pack(in)
+		fp.Code[i] = specialize(in, p.Consts)
 		if k := keyConst(in); k >= 0 && p.Consts[k].Kind == ir.KString {
 			if interned == nil {
 				interned = make([]bool, len(p.Consts))

@@ -341,6 +341,186 @@ reload:
 			if p.arith(th, in.op(), b, c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
+		case opAddRR:
+			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
+			if b.o == &numTag && c.o == &numTag {
+				stack[ra] = Value{o: &numTag, n: b.n + c.n}
+				continue
+			}
+			topFrame(th).pc = pc
+			if p.arith(th, ir.ADD, b, c, ra, cl.P.IR.Code[pc-1]) {
+				goto reload
+			}
+		case opAddRN:
+			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
+			if b.o == &numTag {
+				stack[ra] = Value{o: &numTag, n: b.n + c.n}
+				continue
+			}
+			topFrame(th).pc = pc
+			if p.arith(th, ir.ADD, b, c, ra, cl.P.IR.Code[pc-1]) {
+				goto reload
+			}
+		case opSubRR:
+			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
+			if b.o == &numTag && c.o == &numTag {
+				stack[ra] = Value{o: &numTag, n: b.n - c.n}
+				continue
+			}
+			topFrame(th).pc = pc
+			if p.arith(th, ir.SUB, b, c, ra, cl.P.IR.Code[pc-1]) {
+				goto reload
+			}
+		case opSubRN:
+			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
+			if b.o == &numTag {
+				stack[ra] = Value{o: &numTag, n: b.n - c.n}
+				continue
+			}
+			topFrame(th).pc = pc
+			if p.arith(th, ir.SUB, b, c, ra, cl.P.IR.Code[pc-1]) {
+				goto reload
+			}
+		case opMulRR:
+			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
+			if b.o == &numTag && c.o == &numTag {
+				stack[ra] = Value{o: &numTag, n: b.n * c.n}
+				continue
+			}
+			topFrame(th).pc = pc
+			if p.arith(th, ir.MUL, b, c, ra, cl.P.IR.Code[pc-1]) {
+				goto reload
+			}
+		case opMulRN:
+			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
+			if b.o == &numTag {
+				stack[ra] = Value{o: &numTag, n: b.n * c.n}
+				continue
+			}
+			topFrame(th).pc = pc
+			if p.arith(th, ir.MUL, b, c, ra, cl.P.IR.Code[pc-1]) {
+				goto reload
+			}
+		case opDivRR:
+			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
+			if b.o == &numTag && c.o == &numTag {
+				stack[ra] = Value{o: &numTag, n: b.n / c.n}
+				continue
+			}
+			topFrame(th).pc = pc
+			if p.arith(th, ir.DIV, b, c, ra, cl.P.IR.Code[pc-1]) {
+				goto reload
+			}
+		case opDivRN:
+			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
+			if b.o == &numTag {
+				stack[ra] = Value{o: &numTag, n: b.n / c.n}
+				continue
+			}
+			topFrame(th).pc = pc
+			if p.arith(th, ir.DIV, b, c, ra, cl.P.IR.Code[pc-1]) {
+				goto reload
+			}
+		case opModRR:
+			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
+			if b.o == &numTag && c.o == &numTag {
+				stack[ra] = Value{o: &numTag, n: b.n - math.Floor(b.n/c.n)*c.n}
+				continue
+			}
+			topFrame(th).pc = pc
+			if p.arith(th, ir.MOD, b, c, ra, cl.P.IR.Code[pc-1]) {
+				goto reload
+			}
+		case opModRN:
+			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
+			if b.o == &numTag {
+				stack[ra] = Value{o: &numTag, n: b.n - math.Floor(b.n/c.n)*c.n}
+				continue
+			}
+			topFrame(th).pc = pc
+			if p.arith(th, ir.MOD, b, c, ra, cl.P.IR.Code[pc-1]) {
+				goto reload
+			}
+		case opLtRR:
+			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
+			var res bool
+			if b.o == &numTag && c.o == &numTag {
+				res = b.n < c.n
+			} else {
+				var pushed bool
+				topFrame(th).pc = pc
+				res, pushed = p.compare(th, ir.LT, b, c, in.a())
+				if pushed {
+					goto reload
+				}
+			}
+			if res != (in.a() != 0) {
+				pc++
+			}
+		case opLtRN:
+			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
+			var res bool
+			if b.o == &numTag {
+				res = b.n < c.n
+			} else {
+				var pushed bool
+				topFrame(th).pc = pc
+				res, pushed = p.compare(th, ir.LT, b, c, in.a())
+				if pushed {
+					goto reload
+				}
+			}
+			if res != (in.a() != 0) {
+				pc++
+			}
+		case opLeRR:
+			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
+			var res bool
+			if b.o == &numTag && c.o == &numTag {
+				res = b.n <= c.n
+			} else {
+				var pushed bool
+				topFrame(th).pc = pc
+				res, pushed = p.compare(th, ir.LE, b, c, in.a())
+				if pushed {
+					goto reload
+				}
+			}
+			if res != (in.a() != 0) {
+				pc++
+			}
+		case opLeRN:
+			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
+			var res bool
+			if b.o == &numTag {
+				res = b.n <= c.n
+			} else {
+				var pushed bool
+				topFrame(th).pc = pc
+				res, pushed = p.compare(th, ir.LE, b, c, in.a())
+				if pushed {
+					goto reload
+				}
+			}
+			if res != (in.a() != 0) {
+				pc++
+			}
+		case opEqRN:
+			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
+			var res bool
+			if b.o == &numTag {
+				res = b.n == c.n
+			} else {
+				var pushed bool
+				topFrame(th).pc = pc
+				res, pushed = p.compare(th, ir.EQ, b, c, in.a())
+				if pushed {
+					goto reload
+				}
+			}
+			if res != (in.a() != 0) {
+				pc++
+			}
 		case ir.UNM:
 			b := stack[base+int(in.b())]
 			if b.o == &numTag {

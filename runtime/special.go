@@ -1,0 +1,54 @@
+package runtime
+
+import "github.com/mobilua/mobilua/ir"
+
+// The interpreter's specialized instructions (never in an ir.Proto): an
+// arithmetic or comparison whose operands are two registers (RR), or a
+// register and a number constant (RN, its C the constant's index, not
+// its complement). They decide at load time what rk decides at every
+// step; the slow paths are the generic instruction's, with its ir.Op.
+const (
+	opAddRR = opTrap + 1 + iota
+	opAddRN
+	opSubRR
+	opSubRN
+	opMulRR
+	opMulRN
+	opDivRR
+	opDivRN
+	opModRR
+	opModRN
+	opLtRR
+	opLtRN
+	opLeRR
+	opLeRN
+	opEqRN
+)
+
+// specialOps maps an ir.Op to its RR and RN instructions (0: none).
+var specialOps = [ir.NumOps][2]ir.Op{
+	ir.ADD: {opAddRR, opAddRN},
+	ir.SUB: {opSubRR, opSubRN},
+	ir.MUL: {opMulRR, opMulRN},
+	ir.DIV: {opDivRR, opDivRN},
+	ir.MOD: {opModRR, opModRN},
+	ir.LT:  {opLtRR, opLtRN},
+	ir.LE:  {opLeRR, opLeRN},
+	ir.EQ:  {0, opEqRN},
+}
+
+// specialize packs in for the interpreter, as one of the specialized
+// instructions when it is one.
+func specialize(in ir.Instr, k []ir.Const) inst {
+	if in.Op >= ir.NumOps || in.B < 0 {
+		return pack(in)
+	}
+	ops := specialOps[in.Op]
+	switch {
+	case in.C >= 0 && ops[0] != 0:
+		in.Op = ops[0]
+	case in.C < 0 && ops[1] != 0 && k[^in.C].Kind == ir.KNumber:
+		in.Op, in.C = ops[1], ^in.C
+	}
+	return pack(in)
+}
