@@ -105,7 +105,6 @@ reload:
 		in := code[pc]
 		pc++
 	redo:
-		ra := base + int(in.a())
 		// topFrame(th).pc is saved only where the instruction may fail, call, or
 		// leave the loop: the fast paths never read it
 		switch in.op() {
@@ -148,19 +147,25 @@ reload:
 			}
 			goto redo
 		case ir.MOVE:
+			ra := base + int(in.a())
 			stack[ra] = stack[base+int(in.b())]
 		case ir.LOADK:
+			ra := base + int(in.a())
 			stack[ra] = cl.P.K[in.b()]
 		case ir.LOADBOOL:
+			ra := base + int(in.a())
 			stack[ra] = Bool(in.b() != 0)
 			if in.c() != 0 {
 				pc++
 			}
 		case ir.LOADNIL:
+			ra := base + int(in.a())
 			clear(stack[ra : base+int(in.b())+1])
 		case ir.GETUPVAL:
+			ra := base + int(in.a())
 			stack[ra] = cl.Upvals[in.b()].get()
 		case ir.GETGLOBAL:
+			ra := base + int(in.a())
 			key := cl.P.K[in.b()]
 			env := cl.Env
 			if v := env.GetStrHint(key.o.(string), &cl.P.IC[pc-1]); v.o != nil || env.meta == nil {
@@ -172,7 +177,8 @@ reload:
 				goto reload
 			}
 		case ir.GETTABLE:
-			t := stack[base+int(in.b())]
+			ra, rb := base+int(in.a()), int(in.b()) // (in is not kept past a call)
+			t := stack[base+rb]
 			var key Value
 			if in.c() < 0 {
 				key = cl.P.K[^in.c()]
@@ -202,10 +208,11 @@ reload:
 				}
 			}
 			topFrame(th).pc = pc
-			if p.index(th, t, key, ra, int(in.b())) {
+			if p.index(th, t, key, ra, rb) {
 				goto reload
 			}
 		case ir.SETGLOBAL:
+			ra := base + int(in.a())
 			env := cl.Env
 			key := cl.P.K[in.b()]
 			if env.meta == nil {
@@ -217,8 +224,10 @@ reload:
 				goto reload
 			}
 		case ir.SETUPVAL:
+			ra := base + int(in.a())
 			cl.Upvals[in.b()].set(stack[ra])
 		case ir.SETTABLE:
+			ra := base + int(in.a())
 			t := stack[ra]
 			var key, val Value
 			if in.b() < 0 {
@@ -255,13 +264,15 @@ reload:
 				}
 			}
 			topFrame(th).pc = pc
-			if p.setIndex(th, t, key, val, int(in.a())) {
+			if p.setIndex(th, t, key, val, ra-base) {
 				goto reload
 			}
 		case ir.NEWTABLE:
+			ra := base + int(in.a())
 			stack[ra] = TableValue(p.newTableOp(int(in.b()), int(in.c())))
 		case ir.SELF:
-			obj := stack[base+int(in.b())]
+			ra, rb := base+int(in.a()), int(in.b())
+			obj := stack[base+rb]
 			key := cl.P.K[^in.c()]
 			stack[ra+1] = obj
 			if tt, ok := obj.o.(*Table); ok {
@@ -278,10 +289,11 @@ reload:
 				continue
 			}
 			topFrame(th).pc = pc
-			if p.index(th, obj, key, ra, int(in.b())) {
+			if p.index(th, obj, key, ra, rb) {
 				goto reload
 			}
 		case ir.ADD:
+			ra := base + int(in.a())
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			if b.o == &numTag && c.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n + c.n}
@@ -292,6 +304,7 @@ reload:
 				goto reload
 			}
 		case ir.SUB:
+			ra := base + int(in.a())
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			if b.o == &numTag && c.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n - c.n}
@@ -302,6 +315,7 @@ reload:
 				goto reload
 			}
 		case ir.MUL:
+			ra := base + int(in.a())
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			if b.o == &numTag && c.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n * c.n}
@@ -312,6 +326,7 @@ reload:
 				goto reload
 			}
 		case ir.DIV:
+			ra := base + int(in.a())
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			if b.o == &numTag && c.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n / c.n}
@@ -322,6 +337,7 @@ reload:
 				goto reload
 			}
 		case ir.MOD:
+			ra := base + int(in.a())
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			if b.o == &numTag && c.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n - math.Floor(b.n/c.n)*c.n}
@@ -332,6 +348,7 @@ reload:
 				goto reload
 			}
 		case ir.POW:
+			ra := base + int(in.a())
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			if b.o == &numTag && c.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: Pow(b.n, c.n)}
@@ -342,6 +359,7 @@ reload:
 				goto reload
 			}
 		case opAddRR:
+			ra := base + int(in.a())
 			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
 			if b.o == &numTag && c.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n + c.n}
@@ -352,6 +370,7 @@ reload:
 				goto reload
 			}
 		case opAddRN:
+			ra := base + int(in.a())
 			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
 			if b.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n + c.n}
@@ -362,6 +381,7 @@ reload:
 				goto reload
 			}
 		case opSubRR:
+			ra := base + int(in.a())
 			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
 			if b.o == &numTag && c.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n - c.n}
@@ -372,6 +392,7 @@ reload:
 				goto reload
 			}
 		case opSubRN:
+			ra := base + int(in.a())
 			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
 			if b.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n - c.n}
@@ -382,6 +403,7 @@ reload:
 				goto reload
 			}
 		case opMulRR:
+			ra := base + int(in.a())
 			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
 			if b.o == &numTag && c.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n * c.n}
@@ -392,6 +414,7 @@ reload:
 				goto reload
 			}
 		case opMulRN:
+			ra := base + int(in.a())
 			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
 			if b.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n * c.n}
@@ -402,6 +425,7 @@ reload:
 				goto reload
 			}
 		case opDivRR:
+			ra := base + int(in.a())
 			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
 			if b.o == &numTag && c.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n / c.n}
@@ -412,6 +436,7 @@ reload:
 				goto reload
 			}
 		case opDivRN:
+			ra := base + int(in.a())
 			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
 			if b.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n / c.n}
@@ -422,6 +447,7 @@ reload:
 				goto reload
 			}
 		case opModRR:
+			ra := base + int(in.a())
 			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
 			if b.o == &numTag && c.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n - math.Floor(b.n/c.n)*c.n}
@@ -432,6 +458,7 @@ reload:
 				goto reload
 			}
 		case opModRN:
+			ra := base + int(in.a())
 			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
 			if b.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n - math.Floor(b.n/c.n)*c.n}
@@ -443,85 +470,86 @@ reload:
 			}
 		case opLtRR:
 			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
-			var res bool
+			var skip bool
 			if b.o == &numTag && c.o == &numTag {
-				res = b.n < c.n
+				skip = (b.n < c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
 				topFrame(th).pc = pc
-				res, pushed = p.compare(th, ir.LT, b, c, in.a())
+				skip, pushed = p.compareSkip(th, ir.LT, b, c, in.a())
 				if pushed {
 					goto reload
 				}
 			}
-			if res != (in.a() != 0) {
+			if skip {
 				pc++
 			}
 		case opLtRN:
 			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
-			var res bool
+			var skip bool
 			if b.o == &numTag {
-				res = b.n < c.n
+				skip = (b.n < c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
 				topFrame(th).pc = pc
-				res, pushed = p.compare(th, ir.LT, b, c, in.a())
+				skip, pushed = p.compareSkip(th, ir.LT, b, c, in.a())
 				if pushed {
 					goto reload
 				}
 			}
-			if res != (in.a() != 0) {
+			if skip {
 				pc++
 			}
 		case opLeRR:
 			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
-			var res bool
+			var skip bool
 			if b.o == &numTag && c.o == &numTag {
-				res = b.n <= c.n
+				skip = (b.n <= c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
 				topFrame(th).pc = pc
-				res, pushed = p.compare(th, ir.LE, b, c, in.a())
+				skip, pushed = p.compareSkip(th, ir.LE, b, c, in.a())
 				if pushed {
 					goto reload
 				}
 			}
-			if res != (in.a() != 0) {
+			if skip {
 				pc++
 			}
 		case opLeRN:
 			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
-			var res bool
+			var skip bool
 			if b.o == &numTag {
-				res = b.n <= c.n
+				skip = (b.n <= c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
 				topFrame(th).pc = pc
-				res, pushed = p.compare(th, ir.LE, b, c, in.a())
+				skip, pushed = p.compareSkip(th, ir.LE, b, c, in.a())
 				if pushed {
 					goto reload
 				}
 			}
-			if res != (in.a() != 0) {
+			if skip {
 				pc++
 			}
 		case opEqRN:
 			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
-			var res bool
+			var skip bool
 			if b.o == &numTag {
-				res = b.n == c.n
+				skip = (b.n == c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
 				topFrame(th).pc = pc
-				res, pushed = p.compare(th, ir.EQ, b, c, in.a())
+				skip, pushed = p.compareSkip(th, ir.EQ, b, c, in.a())
 				if pushed {
 					goto reload
 				}
 			}
-			if res != (in.a() != 0) {
+			if skip {
 				pc++
 			}
 		case ir.UNM:
+			ra := base + int(in.a())
 			b := stack[base+int(in.b())]
 			if b.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: -b.n}
@@ -532,9 +560,11 @@ reload:
 				goto reload
 			}
 		case ir.NOT:
+			ra := base + int(in.a())
 			stack[ra] = Bool(!stack[base+int(in.b())].Truthy())
 		case ir.LEN:
-			b := stack[base+int(in.b())]
+			ra, rb := base+int(in.a()), int(in.b())
+			b := stack[base+rb]
 			switch o := b.o.(type) {
 			case *Table:
 				stack[ra] = Number(float64(o.Len()))
@@ -546,7 +576,7 @@ reload:
 			topFrame(th).pc = pc
 			mm := p.metaOf(b, evLen)
 			if mm.o == nil {
-				p.rtError(th, "attempt to get length of %s", p.varDesc(th, topFrame(th), int(in.b()), b))
+				p.rtError(th, "attempt to get length of %s", p.varDesc(th, topFrame(th), rb, b))
 			}
 			if p.callMeta(th, mm, modeReg, ra, b, Nil) {
 				goto reload
@@ -557,69 +587,72 @@ reload:
 				goto reload
 			}
 		case ir.JMP:
-			if in.b() < 0 {
+			d := int(in.b())
+			if d < 0 {
 				p.steps--
 				if p.steps < 0 && p.outOfSteps(th, pc) {
 					return stopBudget
 				}
 			}
-			pc += int(in.b())
+			pc += d
 		case ir.EQ:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
-			var res bool
+			var skip bool
 			if b.o == &numTag && c.o == &numTag {
-				res = b.n == c.n
+				skip = (b.n == c.n) != (in.a() != 0)
 			} else if bs, ok := b.o.(string); ok { // (no __eq for strings)
 				cs, ok := c.o.(string)
-				res = ok && bs == cs
+				skip = (ok && bs == cs) != (in.a() != 0)
 			} else {
 				var pushed bool
 				topFrame(th).pc = pc
-				res, pushed = p.compare(th, in.op(), b, c, in.a())
+				skip, pushed = p.compareSkip(th, in.op(), b, c, in.a())
 				if pushed {
 					goto reload
 				}
 			}
-			if res != (in.a() != 0) {
+			if skip {
 				pc++
 			}
 		case ir.LT:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
-			var res bool
+			var skip bool
 			if b.o == &numTag && c.o == &numTag {
-				res = b.n < c.n
+				skip = (b.n < c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
 				topFrame(th).pc = pc
-				res, pushed = p.compare(th, in.op(), b, c, in.a())
+				skip, pushed = p.compareSkip(th, in.op(), b, c, in.a())
 				if pushed {
 					goto reload
 				}
 			}
-			if res != (in.a() != 0) {
+			if skip {
 				pc++
 			}
 		case ir.LE:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
-			var res bool
+			var skip bool
 			if b.o == &numTag && c.o == &numTag {
-				res = b.n <= c.n
+				skip = (b.n <= c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
 				topFrame(th).pc = pc
-				res, pushed = p.compare(th, in.op(), b, c, in.a())
+				skip, pushed = p.compareSkip(th, in.op(), b, c, in.a())
 				if pushed {
 					goto reload
 				}
 			}
-			if res != (in.a() != 0) {
+			if skip {
 				pc++
 			}
 		case ir.TEST:
+			ra := base + int(in.a())
 			if stack[ra].Truthy() != (in.c() != 0) {
 				pc++
 			}
 		case ir.TESTSET:
+			ra := base + int(in.a())
 			b := stack[base+int(in.b())]
 			if b.Truthy() == (in.c() != 0) {
 				stack[ra] = b
@@ -627,35 +660,35 @@ reload:
 				pc++
 			}
 		case ir.CALL:
+			ra, nargs, nres := base+int(in.a()), int(in.b())-1, int(in.c())-1
 			p.steps--
 			if p.steps < 0 && p.outOfSteps(th, pc) {
 				return stopBudget
 			}
-			nargs := int(in.b()) - 1
-			if in.b() == 0 {
+			if nargs < 0 {
 				nargs = th.top - ra - 1
 			}
 			topFrame(th).pc = pc
 			if f, ok := stack[ra].o.(*Closure); ok {
-				p.pushLua(th, f, nargs, Dest{Fn: ra, NRes: int(in.c()) - 1})
+				p.pushLua(th, f, nargs, Dest{Fn: ra, NRes: nres})
 				goto reload
 			}
 			if g, ok := stack[ra].o.(*GoFunction); ok && g.kind == goPlain {
-				p.callPlain(th, g, ra, nargs, int(in.c())-1)
+				p.callPlain(th, g, ra, nargs, nres)
 				goto reload
 			}
-			p.checkCallable(th, topFrame(th), int(in.a()), stack[ra])
-			if r := p.callAt(th, nargs, Dest{Fn: ra, NRes: int(in.c()) - 1}); r != stopNone {
+			p.checkCallable(th, topFrame(th), ra-base, stack[ra])
+			if r := p.callAt(th, nargs, Dest{Fn: ra, NRes: nres}); r != stopNone {
 				return r
 			}
 			goto reload
 		case ir.TAILCALL:
+			ra, nargs := base+int(in.a()), int(in.b())-1
 			p.steps--
 			if p.steps < 0 && p.outOfSteps(th, pc) {
 				return stopBudget
 			}
-			nargs := int(in.b()) - 1
-			if in.b() == 0 {
+			if nargs < 0 {
 				nargs = th.top - ra - 1
 			}
 			if f, ok := stack[ra].o.(*Closure); ok {
@@ -663,12 +696,13 @@ reload:
 				goto reload
 			}
 			topFrame(th).pc = pc
-			p.checkCallable(th, topFrame(th), int(in.a()), stack[ra])
+			p.checkCallable(th, topFrame(th), ra-base, stack[ra])
 			if r := p.callAt(th, nargs, Dest{Fn: ra, NRes: -1}); r != stopNone {
 				return r
 			}
 			goto reload
 		case ir.RETURN:
+			ra := base + int(in.a())
 			n := int(in.b()) - 1
 			if in.b() == 0 {
 				n = th.top - ra
@@ -690,6 +724,7 @@ reload:
 			p.deliverResults(th, ra, n, d)
 			goto reload
 		case ir.FORPREP:
+			ra, d := base+int(in.a()), int(in.b())
 			init, ok1 := ToNumber(stack[ra])
 			limit, ok2 := ToNumber(stack[ra+1])
 			step, ok3 := ToNumber(stack[ra+2])
@@ -707,8 +742,9 @@ reload:
 			stack[ra+1] = Number(limit)
 			stack[ra+2] = Number(step)
 			stack[ra] = Number(init - step)
-			pc += int(in.b())
+			pc += d
 		case ir.FORLOOP:
+			ra, d := base+int(in.a()), int(in.b())
 			p.steps--
 			if p.steps < 0 && p.outOfSteps(th, pc) {
 				return stopBudget
@@ -717,11 +753,12 @@ reload:
 			idx := stack[ra].n + step
 			limit := stack[ra+1].n
 			if step > 0 && idx <= limit || step <= 0 && limit <= idx {
-				pc += int(in.b())
+				pc += d
 				stack[ra] = Value{o: &numTag, n: idx}
 				stack[ra+3] = Value{o: &numTag, n: idx}
 			}
 		case ir.TFORCALL:
+			ra, nres := base+int(in.a()), int(in.c())
 			p.steps--
 			if p.steps < 0 && p.outOfSteps(th, pc) {
 				return stopBudget
@@ -732,7 +769,7 @@ reload:
 			th.top = ra + 6
 			topFrame(th).pc = pc
 			if f, ok := stack[ra+3].o.(*Closure); ok {
-				p.pushLua(th, f, 2, Dest{Fn: ra + 3, NRes: int(in.c())})
+				p.pushLua(th, f, 2, Dest{Fn: ra + 3, NRes: nres})
 				goto reload
 			}
 			if g, ok := stack[ra+3].o.(*GoFunction); ok && g.kind == goPlain {
@@ -746,7 +783,7 @@ reload:
 				// the builtin may have grown the stack (a nested call)
 				stack = th.stack
 				src := th.top - n
-				for i := 0; i < int(in.c()); i++ {
+				for i := 0; i < nres; i++ {
 					if i < n {
 						stack[ra+3+i] = stack[src+i]
 					} else {
@@ -755,27 +792,33 @@ reload:
 				}
 				continue
 			}
-			p.checkCallable(th, topFrame(th), int(in.a()), stack[ra])
-			if r := p.callAt(th, 2, Dest{Fn: ra + 3, NRes: int(in.c())}); r != stopNone {
+			p.checkCallable(th, topFrame(th), ra-base, stack[ra])
+			if r := p.callAt(th, 2, Dest{Fn: ra + 3, NRes: nres}); r != stopNone {
 				return r
 			}
 			goto reload
 		case ir.TFORLOOP:
+			ra := base + int(in.a())
 			if v := stack[ra+3]; v.o != nil {
+				d := int(in.b())
 				p.steps--
 				if p.steps < 0 && p.outOfSteps(th, pc) {
 					return stopBudget
 				}
 				stack[ra+2] = v
-				pc += int(in.b())
+				pc += d
 			}
 		case ir.SETLIST:
+			ra := base + int(in.a())
 			th.setList(ra, int(in.b()), int(in.c()))
 		case ir.CLOSE:
+			ra := base + int(in.a())
 			th.closeUpvals(ra)
 		case ir.CLOSURE:
+			ra := base + int(in.a())
 			stack[ra] = Value{o: th.newClosure(cl, base, int(in.b()))}
 		case ir.VARARG:
+			ra := base + int(in.a())
 			topFrame(th).pc = pc
 			th.vararg(ra, base, int(in.b()))
 			stack = th.stack
@@ -784,6 +827,13 @@ reload:
 			p.rtError(th, "internal error: bad opcode %d", in.op())
 		}
 	}
+}
+
+// compareSkip is a comparison's slow path (compare): whether the
+// instruction skips the next one, its result not the one A asks for.
+func (p *Process) compareSkip(th *Thread, op ir.Op, b, c Value, want int32) (skip, pushed bool) {
+	res, pushed := p.compare(th, op, b, c, want)
+	return res != (want != 0), pushed
 }
 
 // moveResults moves the n results at src to dst, where nres are wanted
