@@ -16,7 +16,11 @@
 // switch which thread is current; pcall and xpcall mark a frame as a
 // protection boundary. None of these recurse on the Go stack, so every
 // suspension point is a (proto, pc) pair and a continuation can be taken
-// there.
+// there. The loop runs the IR packed one word an instruction (func.go's
+// inst), some of them specialized when the code loads (special.go: an
+// arithmetic or comparison of two registers, or of a register and a number
+// constant), and keeps little live across the slow paths' calls: what it
+// keeps, the Go compiler stores at every instruction.
 //
 // Builtins that call back into Lua are state machines (Continuation,
 // cont.go): table.sort, table.foreach(i), tostring, print, gsub, load and
