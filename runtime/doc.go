@@ -20,7 +20,10 @@
 // inst), some of them specialized when the code loads (special.go: an
 // arithmetic or comparison of two registers, or of a register and a number
 // constant), and keeps little live across the slow paths' calls: what it
-// keeps, the Go compiler stores at every instruction.
+// keeps, the Go compiler stores at every instruction. The frame's state
+// (thread, closure, code, base, stack) never changes inside the loop: an
+// instruction that changes it (a call, a return, compiled code's exit, a
+// stack that grew) goes to the loop's start (reload).
 //
 // Builtins that call back into Lua are state machines (Continuation,
 // cont.go): table.sort, table.foreach(i), tostring, print, gsub, load and

@@ -153,6 +153,7 @@ type outcome struct {
 type nativeState struct {
 	nf            NativeFrame // reused for every entry into compiled code
 	nativeStop    stopReason  // what a call made by compiled code stopped the loop for
+	origNext      bool        // run's next instruction is the one compiled code left to it (FuncProto.orig)
 	nativeEntries int64
 	deopts        int64 // compiled functions changed to their plain code (NativeFrame.Deopt)
 }

@@ -78,7 +78,7 @@ func (t *Thread) ChargeSteps(n int64) {
 func (p *Process) run() stopReason {
 reload:
 	if p.nestStop {
-		p.nestStop = false
+		p.nestStop, p.origNext = false, false
 		return stopNested
 	}
 	th := p.cur
@@ -98,12 +98,18 @@ reload:
 			goto reload
 		}
 	}
+	// th, cl, code, base and stack do not change in the loop below (an
+	// instruction that would change them goes to reload): values the Go
+	// compiler keeps once, not at every instruction
 	base := fr0.base
 	stack := th.stack
 	pc := fr0.pc
-	for {
-		in := code[pc]
-		pc++
+	in := code[pc]
+	if p.origNext { // (compiled code left this instruction to the interpreter)
+		p.origNext = false
+		in = cl.P.orig[pc]
+	}
+	for pc++; ; in, pc = code[pc], pc+1 {
 	redo:
 		// topFrame(th).pc is saved only where the instruction may fail, call, or
 		// leave the loop: the fast paths never read it
@@ -118,23 +124,12 @@ reload:
 				goto reload
 			}
 			// the frame on top may have changed (calls and returns), and
-			// the thread (coroutines resumed, yielding, returning)
-			th = p.cur
-			fr := topFrame(th)
-			if th.hook.trapping() { // a hook was set: trapped code from here
-				fr.pc = npc
-				goto reload
-			}
-			cl = fr.cl
-			code = cl.P.Code
-			base, stack = fr.base, th.stack
-			if npc == entry {
-				// the compiled code leaves this instruction to the interpreter
-				pc = npc + 1
-				in = cl.P.orig[npc]
-				goto redo
-			}
-			pc = npc
+			// the thread (coroutines resumed, yielding, returning); when
+			// the compiled code leaves this instruction to the interpreter,
+			// it runs the original (not trapped: a hook was set)
+			topFrame(p.cur).pc = npc
+			p.origNext = npc == entry && !p.cur.hook.trapping()
+			goto reload
 		case opTrap:
 			if hooked, r := p.trap(th, cl, pc-1); hooked {
 				if r != stopNone {
@@ -780,15 +775,17 @@ reload:
 					panic(p.takeRaised())
 				}
 				th.goCall = nil
-				// the builtin may have grown the stack (a nested call)
-				stack = th.stack
+				s := th.stack // (the builtin may have grown it: a nested call)
 				src := th.top - n
 				for i := 0; i < nres; i++ {
 					if i < n {
-						stack[ra+3+i] = stack[src+i]
+						s[ra+3+i] = s[src+i]
 					} else {
-						stack[ra+3+i] = Nil
+						s[ra+3+i] = Nil
 					}
+				}
+				if moved(s, stack) {
+					goto reload
 				}
 				continue
 			}
@@ -821,13 +818,19 @@ reload:
 			ra := base + int(in.a())
 			topFrame(th).pc = pc
 			th.vararg(ra, base, int(in.b()))
-			stack = th.stack
+			if moved(th.stack, stack) {
+				goto reload
+			}
 		default:
 			topFrame(th).pc = pc
 			p.rtError(th, "internal error: bad opcode %d", in.op())
 		}
 	}
 }
+
+// moved reports whether a thread's stack s is no longer the one run
+// holds, old: it grew.
+func moved(s, old []Value) bool { return len(s) != len(old) || &s[0] != &old[0] }
 
 // compareSkip is a comparison's slow path (compare): whether the
 // instruction skips the next one, its result not the one A asks for.
