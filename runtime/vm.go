@@ -105,9 +105,11 @@ reload:
 	stack := th.stack
 	pc := fr0.pc
 	in := code[pc]
-	if p.origNext { // (compiled code left this instruction to the interpreter)
+	if p.origNext { // compiled code left this instruction to the interpreter
 		p.origNext = false
-		in = cl.P.orig[pc]
+		if in.op() == opNative { // (not trapped code: a hook was called)
+			in = cl.P.orig[pc]
+		}
 	}
 	for pc++; ; in, pc = code[pc], pc+1 {
 	redo:
