@@ -335,9 +335,10 @@ func (b *Buffer) String() string { return b.b.String() }
 
 // Substring returns s[i:j] as a value: a copy, charged, when it is a
 // small part of s, so that a short string never keeps a long one alive
-// (a heap walk counts strings by their own length).
+// (a heap walk counts strings by their own length). A string of one byte
+// (or none) is one of String's, never a copy.
 func (t *Thread) Substring(s string, i, j int) Value {
-	if j-i >= len(s)/2 || j-i <= 32 && len(s) <= 256 {
+	if j-i <= 1 || j-i >= len(s)/2 || j-i <= 32 && len(s) <= 256 {
 		return String(s[i:j])
 	}
 	t.p.charge(int64(j-i) + SizeString)

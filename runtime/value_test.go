@@ -21,6 +21,12 @@ func TestByteStrings(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { sinkValue = String(s[1:2]) }); n != 0 {
 		t.Errorf("a string of one byte: %v allocations", n)
 	}
+	// string.sub of one byte of a long string (a parser's s:sub(i, i))
+	th := NewProcess().cur
+	long := strings.Repeat("json", 1000)
+	if n := testing.AllocsPerRun(100, func() { sinkValue = th.Substring(long, 5, 6) }); n != 0 || sinkValue.o.(string) != "s" {
+		t.Errorf("one byte of a long string: %v allocations, %q", n, sinkValue.o)
+	}
 	for _, v := range []Value{Nil, True, Number(1), String("xy"), TableValue(NewTable(0, 0))} {
 		if got := v.TypeNameValue(); got.o.(string) != v.TypeName() {
 			t.Errorf("TypeNameValue of %s: %q", v.TypeName(), got.o)
