@@ -317,11 +317,11 @@ func (f *NativeFrame) ArithOut(base, pc int) int {
 // NativeUnwound when a metamethod was called (as Arith).
 func (f *NativeFrame) Compare(base, pc int) int {
 	p, th, cl, in := f.slowPath(pc)
-	res, pushed := p.compare(th, in.Op, rk(th.stack, base, cl, in.B), rk(th.stack, base, cl, in.C), in.A)
+	skip, pushed := p.compareSkip(th, in.Op, rk(th.stack, base, cl, in.B), rk(th.stack, base, cl, in.C), in.A)
 	if pushed {
 		return f.afterMeta()
 	}
-	if res != (in.A != 0) {
+	if skip {
 		return NativeSkip
 	}
 	return NativeContinue

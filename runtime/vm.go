@@ -834,8 +834,9 @@ reload:
 // holds, old: it grew.
 func moved(s, old []Value) bool { return len(s) != len(old) || &s[0] != &old[0] }
 
-// compareSkip is a comparison's slow path (compare): whether the
-// instruction skips the next one, its result not the one A asks for.
+// compareSkip is a comparison's slow path (compare), the interpreter's
+// and compiled code's: whether the instruction skips the next one, its
+// result not the one A asks for.
 func (p *Process) compareSkip(th *Thread, op ir.Op, b, c Value, want int32) (skip, pushed bool) {
 	res, pushed := p.compare(th, op, b, c, want)
 	return res != (want != 0), pushed
