@@ -22,7 +22,11 @@ import (
 // every change to the disk (the default) and without (sync = false):
 //
 //   - ping-rtt: the round trip of a ping between two sessions (the plain
-//     message round trip);
+//     message round trip), 200 back to back;
+//   - ping-rtt-quiet: the round trip of a ping from host A to host B, the
+//     median of 50, each 20 ms after the last, as the single jumps are
+//     timed (a session that waited wakes up at each hop, slower than one
+//     that is busy);
 //   - jump-stored: one jump of a small process, from mb.jump being called
 //     on the sender to the receiver having stored the process (it runs
 //     next), the median of 50 jumps, each 20 ms after the last one ended
@@ -46,6 +50,24 @@ var largeHeaps = []string{
 	`local t = {} for i = 1, 1e5 do t[i] = {id = i, name = "user" .. i, score = (i * 7919) % 1000 / 10, ok = i % 3 == 0} end`,
 	`local t = {} for i = 1, 6e5 do t[i] = math.random() end`,
 	`local t = {} for i = 1, 2e6 do t[i] = {id = i, name = "user" .. i, score = (i * 7919) % 1000 / 10, ok = i % 3 == 0} end`,
+}
+
+// quietRTT is the median round trip of pings from a's host to b's, each
+// sent 20 ms after the last one came back: the message round trip between
+// the hosts timed as the single jumps are.
+func quietRTT(b *testing.B, ctx context.Context, a, to *Transport) time.Duration {
+	const n = 50
+	d := make([]time.Duration, n)
+	for i := range d {
+		time.Sleep(20 * time.Millisecond)
+		t0 := time.Now()
+		if err := ping.Send(ctx, a.s, to.s.LocalAddr()); err != nil {
+			b.Fatal(err)
+		}
+		d[i] = time.Since(t0)
+	}
+	slices.Sort(d)
+	return d[n/2]
 }
 
 var jump100 = flag.Bool("jump100", false, "BenchmarkJump: also a jump of a 100 MB continuation")
@@ -98,6 +120,7 @@ func benchJump(b *testing.B, noSync bool) {
 		}
 	}
 	rtt := time.Since(t0) / pings
+	quiet := quietRTT(b, ctx, trA, trB)
 
 	// newPID makes a process of src on A and returns its PID (the answer
 	// to new is the PID alone; a late message of the last process may
@@ -209,6 +232,7 @@ for i = 1, %d do assert(mb.jump(hosts[i %% 2 + 1])) end`, a, bb, n))
 		b.ReportMetric(float64(median(singleSteps[st]).Microseconds()), "µs/"+strings.ReplaceAll(st, " ", "-"))
 	}
 	b.ReportMetric(float64(rtt.Microseconds()), "µs/ping-rtt")
+	b.ReportMetric(float64(quiet.Microseconds()), "µs/ping-rtt-quiet")
 	b.ReportMetric(float64(median(stored).Microseconds()), "µs/jump-stored")
 	b.ReportMetric(float64(median(acked).Microseconds()), "µs/jump-acked")
 	b.ReportMetric(float64(n)/pingpong.Seconds(), "jumps/s")
