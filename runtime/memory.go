@@ -3,7 +3,6 @@ package runtime
 import (
 	"fmt"
 	"math"
-	"strings"
 	"sync"
 	"unsafe"
 
@@ -304,34 +303,68 @@ func chunkBytes(n int) int64 { return 1024 + 16*int64(n) }
 
 // Buffer builds a string whose growth is charged to the process of the
 // thread that writes (builtins that build strings piece by piece, over
-// calls into Lua: gsub, format, table.concat, load's reader).
-type Buffer struct{ b strings.Builder }
+// calls into Lua: gsub, format, table.concat, load's reader). Its bytes
+// follow room for a string header, where Value puts the header of the
+// string it makes: one allocation for the bytes and the value's box.
+type Buffer struct {
+	b []byte // b[:stringHeader] is the header's room; bytes written are never changed
+}
 
 // Add appends s.
 func (b *Buffer) Add(t *Thread, s string) {
 	b.grow(t, len(s))
-	b.b.WriteString(s)
+	b.b = append(b.b, s...)
 }
 
 // AddByte appends c.
 func (b *Buffer) AddByte(t *Thread, c byte) {
 	b.grow(t, 1)
-	b.b.WriteByte(c)
+	b.b = append(b.b, c)
 }
 
-// grow charges what the builder allocates when it grows by n (it
+// grow makes room for n more bytes, charging what it allocates (it
 // doubles); a nil thread (a thaw filling it back) is not charged.
 func (b *Buffer) grow(t *Thread, n int) {
-	if need := b.b.Len() + n; need > b.b.Cap() && t != nil {
-		t.p.chargeLarge(int64(max(need, 2*b.b.Cap())))
+	need := max(len(b.b), stringHeader) + n
+	if need <= cap(b.b) {
+		return
 	}
+	size := max(need, 2*cap(b.b), stringHeader+16)
+	if t != nil {
+		t.p.chargeLarge(int64(size))
+	}
+	nb := make([]byte, max(len(b.b), stringHeader), size)
+	copy(nb, b.b)
+	b.b = nb
 }
 
 // Len is the length so far.
-func (b *Buffer) Len() int { return b.b.Len() }
+func (b *Buffer) Len() int { return max(len(b.b)-stringHeader, 0) }
 
-// String returns what was built.
-func (b *Buffer) String() string { return b.b.String() }
+// String returns what was built (its bytes, not a copy: as
+// strings.Builder's).
+func (b *Buffer) String() string {
+	if b.Len() == 0 {
+		return ""
+	}
+	return unsafe.String(&b.b[stringHeader], b.Len())
+}
+
+// Value returns what was built as a string value, made without copying
+// or allocating, and empties the buffer (the header it writes is the
+// value's box: a later Value of the same bytes would write over it).
+func (b *Buffer) Value() Value {
+	n := b.Len()
+	if n <= 1 {
+		v := String(b.String())
+		b.b = nil
+		return v
+	}
+	h := (*string)(unsafe.Pointer(&b.b[0]))
+	*h = unsafe.String(&b.b[stringHeader], n)
+	b.b = nil
+	return StringBoxed(h)
+}
 
 // Substring returns s[i:j] as a value: a copy, charged, when it is a
 // small part of s, so that a short string never keeps a long one alive
@@ -342,5 +375,5 @@ func (t *Thread) Substring(s string, i, j int) Value {
 		return String(s[i:j])
 	}
 	t.p.charge(int64(j-i) + SizeString)
-	return String(strings.Clone(s[i:j]))
+	return BuildString(j-i, func(b []byte) { copy(b, s[i:j]) })
 }

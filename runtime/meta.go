@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"math"
-	"strings"
 
 	"github.com/mobilua/mobilua/ir"
 )
@@ -342,12 +341,11 @@ func (p *Process) concat(th *Thread, fr *Frame, in ir.Instr) bool {
 		j++ // s[j..last] are all strings or numbers
 		if j < last {
 			th.ChargeMemory(n)
-			var sb strings.Builder
-			sb.Grow(n)
-			for k := len(pieces) - 1; k >= 0; k-- {
-				sb.WriteString(pieces[k])
-			}
-			s[j] = String(sb.String())
+			s[j] = BuildString(n, func(b []byte) {
+				for k := len(pieces) - 1; k >= 0; k-- {
+					b = b[copy(b, pieces[k]):]
+				}
+			})
 			last = j
 		}
 		if last == first {

@@ -97,6 +97,28 @@ func StringBoxed(p *string) Value {
 	return Value{o: v}
 }
 
+// BuildString returns the string of n bytes that fill writes as a value.
+// Its header (the value's box) and its bytes are one allocation holding
+// no pointer the collector follows (the header's points into it, and the
+// value's to its start keeps it alive): one object where String of a
+// string just built makes two (the bytes, then a box). fill writes b
+// once, before the value exists, and keeps no hold of it.
+func BuildString(n int, fill func(b []byte)) Value {
+	if n <= 1 {
+		var one [1]byte
+		fill(one[:n])
+		return String(string(one[:n]))
+	}
+	buf := make([]byte, stringHeader+n)
+	fill(buf[stringHeader:])
+	h := (*string)(unsafe.Pointer(&buf[0]))
+	*h = unsafe.String(&buf[stringHeader], n)
+	return StringBoxed(h)
+}
+
+// stringHeader is the size of a string's header (pointer and length).
+const stringHeader = int(unsafe.Sizeof(""))
+
 // eface is the layout of an interface value without methods.
 type eface struct{ typ, data unsafe.Pointer }
 

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"runtime"
 	"strings"
 	"testing"
@@ -61,5 +62,85 @@ func TestStringBoxed(t *testing.T) {
 		if got, ok := vs[i].Str(); !ok || got != s {
 			t.Errorf("%q: Str gives %q, %v", s, got, ok)
 		}
+	}
+}
+
+// TestBuildString: a string built in place is the same value as one boxed
+// by String (equal, the same map key and table key, the same text), made
+// in one allocation, and its bytes outlive collections while only its
+// value, or only the string taken out of it, holds them.
+func TestBuildString(t *testing.T) {
+	texts := []string{"", "a", "hi", "hello, world", strings.Repeat("xyz", 100)}
+	var vs []Value
+	for _, s := range texts {
+		vs = append(vs, BuildString(len(s), func(b []byte) { copy(b, s) }))
+	}
+	taken, _ := BuildString(5, func(b []byte) { copy(b, "taken") }).Str()
+	for i := 0; i < 3; i++ {
+		junk := make([][]byte, 1000) // (so that freed memory is reused)
+		for j := range junk {
+			junk[j] = bytes.Repeat([]byte{'#'}, 32)
+		}
+		runtime.GC()
+	}
+	tb := NewTable(0, 0)
+	for i, s := range texts {
+		w := String(strings.Clone(s))
+		if got, ok := vs[i].Str(); !ok || got != s || vs[i] != w || vs[i].Type() != TString {
+			t.Errorf("%q: built %q (%v), String %v", s, got, ok, w)
+		}
+		if s != "" {
+			tb.Set(vs[i], Number(float64(i)))
+			if got := tb.Get(w); got != Number(float64(i)) {
+				t.Errorf("%q: the table has %v under it", s, got)
+			}
+		}
+	}
+	if taken != "taken" {
+		t.Errorf("the string taken out of a built value: %q", taken)
+	}
+	if n := testing.AllocsPerRun(100, func() {
+		sinkValue = BuildString(40, func(b []byte) { b[0], b[39] = 'a', 'z' })
+	}); n != 1 {
+		t.Errorf("a built string of 40 bytes: %v allocations, want 1", n)
+	}
+}
+
+// TestBufferValue: a buffer's string, taken as it grows and as a value at
+// the end, holds what was added, and the value is the one allocation its
+// bytes were already in (the buffer empties: the next value is another).
+func TestBufferValue(t *testing.T) {
+	var b Buffer
+	want := ""
+	for i := 0; i < 50; i++ {
+		piece := strings.Repeat(string(rune('a'+i%26)), i%7)
+		b.Add(nil, piece)
+		b.AddByte(nil, '.')
+		want += piece + "."
+		if b.String() != want || b.Len() != len(want) {
+			t.Fatalf("after %d pieces: %q (%d), want %q", i+1, b.String(), b.Len(), want)
+		}
+	}
+	v := b.Value()
+	b.Add(nil, "next")
+	w := b.Value()
+	runtime.GC()
+	if s, _ := v.Str(); s != want || v != String(strings.Clone(want)) {
+		t.Errorf("value %q, want %q", s, want)
+	}
+	if s, _ := w.Str(); s != "next" {
+		t.Errorf("the next value %q", s)
+	}
+	var empty Buffer
+	if s, ok := empty.Value().Str(); !ok || s != "" {
+		t.Errorf("an empty buffer's value: %q, %v", s, ok)
+	}
+	if n := testing.AllocsPerRun(100, func() {
+		var b Buffer
+		b.Add(nil, "hello, ")
+		b.Add(nil, "world")
+		sinkValue = b.Value()
+	}); n != 1 {
+		t.Errorf("a buffer's value: %v allocations, want 1", n)
 	}
 }

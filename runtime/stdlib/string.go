@@ -284,7 +284,7 @@ func startGsub(t *rt.Thread, a []rt.Value) rt.Continuation {
 		s1, e = ms.firstMatch(0, p, anchor)
 	}
 	if e == -1 {
-		return gsubNone(src)
+		return &gsubNone{src}
 	}
 	g := &gsubState{m: ms, repl: repl, maxN: maxN, p: p, anchor: anchor, s: s1}
 	g.ms = &g.m
@@ -293,17 +293,19 @@ func startGsub(t *rt.Thread, a []rt.Value) rt.Continuation {
 
 // gsubNone is a gsub that found no match in its subject: it returns the
 // subject and 0 at its first step (it never asks for a call, so it is
-// never frozen; its Freeze is a finished gsubState's).
-type gsubNone string
+// never frozen; its Freeze is a finished gsubState's). Its one field is
+// the box of the string it returns (rt.StringBoxed): the one allocation
+// such a gsub makes.
+type gsubNone struct{ src string }
 
-func (g gsubNone) Step(t *rt.Thread, _ rt.Value) (rt.Value, []rt.Value, int) {
-	t.Push(rt.String(string(g)))
+func (g *gsubNone) Step(t *rt.Thread, _ rt.Value) (rt.Value, []rt.Value, int) {
+	t.Push(rt.StringBoxed(&g.src))
 	t.Push(rt.Number(0))
 	return rt.Nil, nil, 2
 }
 
-func (g gsubNone) Freeze() []rt.Value {
-	return (&gsubState{m: matchState{src: string(g)}, s: len(g)}).Freeze()
+func (g *gsubNone) Freeze() []rt.Value {
+	return (&gsubState{m: matchState{src: g.src}, s: len(g.src)}).Freeze()
 }
 
 func (g *gsubState) Freeze() []rt.Value {
@@ -410,7 +412,7 @@ func (g *gsubState) finish(t *rt.Thread) (rt.Value, []rt.Value, int) {
 		return rt.Nil, nil, 2
 	}
 	g.b.Add(t, g.ms.src[g.s:])
-	t.Push(rt.String(g.b.String()))
+	t.Push(g.b.Value())
 	t.Push(rt.Number(float64(g.n)))
 	return rt.Nil, nil, 2
 }
@@ -555,7 +557,7 @@ func strFormat(t *rt.Thread, a []rt.Value) int {
 			t.Error("invalid option '%%%c' to 'format'", conv)
 		}
 	}
-	t.Push(rt.String(b.String()))
+	t.Push(b.Value())
 	return 1
 }
 

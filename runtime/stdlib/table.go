@@ -41,18 +41,30 @@ func tableConcat(t *rt.Thread, a []rt.Value) int {
 	} else {
 		j = tt.Len()
 	}
-	var b rt.Buffer
+	// the length first, then the string made once at it (a number is
+	// converted in each pass: a slice of the pieces would take 16 bytes
+	// for each, more than most pieces)
+	n := 0
 	for k := i; k <= j; k++ {
 		s, ok := rt.ToStringRaw(tt.GetInt(k))
 		if !ok {
 			t.Error("invalid value (%s) at index %d in table for 'concat'", tt.GetInt(k).TypeName(), k)
 		}
-		b.Add(t, s)
+		n += len(s)
 		if k != j {
-			b.Add(t, sep)
+			n += len(sep)
 		}
 	}
-	t.Push(rt.String(b.String()))
+	t.ChargeMemory(n)
+	t.Push(rt.BuildString(n, func(b []byte) {
+		for k := i; k <= j; k++ {
+			s, _ := rt.ToStringRaw(tt.GetInt(k))
+			b = b[copy(b, s):]
+			if k != j {
+				b = b[copy(b, sep):]
+			}
+		}
+	}))
 	return 1
 }
 
