@@ -260,7 +260,7 @@ func (p *Process) callHook(th *Thread, pc int, event string, arg Value, c *GoFun
 	fr := topFrame(th)
 	fr.pc = pc + 1
 	top := th.top
-	fn := max(th.top, fr.base+fr.cl.P.IR.MaxStack)
+	fn := max(th.top, fr.base+fr.cl.P.maxStack)
 	th.ensure(fn + 4)
 	if c != nil {
 		at := pc + 1 // its call: this instruction, or (its return) the one before

@@ -377,7 +377,7 @@ func (t *Thread) image(frames []FrameState) (ThreadState, error) {
 			fs.K = f.k.Freeze()
 		}
 		if f.cl != nil {
-			ext = max(ext, f.base+f.cl.P.IR.MaxStack)
+			ext = max(ext, f.base+f.cl.P.maxStack)
 		}
 		ext = max(ext, f.Fn+1, t.wait.Fn+1)
 		s.Frames[i] = fs

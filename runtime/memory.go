@@ -290,7 +290,7 @@ func (t *Thread) extent() int {
 	for i := range t.frames {
 		f := &t.frames[i]
 		if f.cl != nil {
-			ext = max(ext, f.base+f.cl.P.IR.MaxStack)
+			ext = max(ext, f.base+f.cl.P.maxStack)
 		}
 		ext = max(ext, f.Fn+1)
 	}
@@ -360,10 +360,9 @@ func (b *Buffer) Value() Value {
 		b.b = nil
 		return v
 	}
-	h := (*string)(unsafe.Pointer(&b.b[0]))
-	*h = unsafe.String(&b.b[stringHeader], n)
+	v := boxedIn(b.b)
 	b.b = nil
-	return StringBoxed(h)
+	return v
 }
 
 // Substring returns s[i:j] as a value: a copy, charged, when it is a

@@ -37,7 +37,7 @@ func (p *Process) metaOf(v Value, e event) Value {
 // whether a Lua frame was pushed or a builtin already delivered.
 func (p *Process) callMeta(th *Thread, mm Value, mode Mode, aux int, a, b Value) bool {
 	fr := &th.frames[len(th.frames)-1]
-	top := fr.base + fr.cl.P.IR.MaxStack
+	top := fr.base + fr.cl.P.maxStack
 	th.ensure(top + 4)
 	s, d := th.stack, Dest{Fn: top, NRes: 1, Mode: mode, Aux: aux}
 	if cl, pure := pureOf(mm); pure != nil {
@@ -132,7 +132,7 @@ func (p *Process) setIndex(th *Thread, t, key, val Value, reg int) bool {
 		switch mm.o.(type) {
 		case *Closure, *GoFunction:
 			fr := &th.frames[len(th.frames)-1]
-			top := fr.base + fr.cl.P.IR.MaxStack
+			top := fr.base + fr.cl.P.maxStack
 			th.ensure(top + 5)
 			s := th.stack
 			s[top], s[top+1], s[top+2], s[top+3] = mm, t, key, val

@@ -976,7 +976,7 @@ func (p *Process) catchAt(th *Thread, i int, e *Error, g *GoFunction) *Error {
 		fr.bound = boundXpcallHandling
 		top := th.top
 		if last := &th.frames[len(th.frames)-1]; last.cl != nil {
-			top = max(top, last.base+last.cl.P.IR.MaxStack)
+			top = max(top, last.base+last.cl.P.maxStack)
 		}
 		th.ensure(top + 3)
 		th.stack[top] = th.stack[fr.Fn+1]

@@ -111,13 +111,20 @@ func BuildString(n int, fill func(b []byte)) Value {
 	}
 	buf := make([]byte, stringHeader+n)
 	fill(buf[stringHeader:])
-	h := (*string)(unsafe.Pointer(&buf[0]))
-	*h = unsafe.String(&buf[stringHeader], n)
-	return StringBoxed(h)
+	return boxedIn(buf)
 }
 
 // stringHeader is the size of a string's header (pointer and length).
 const stringHeader = int(unsafe.Sizeof(""))
+
+// boxedIn returns the string of buf's bytes after its first stringHeader
+// (at least two) as a value whose box is those first bytes: it writes the
+// string's header there. buf's bytes never change after.
+func boxedIn(buf []byte) Value {
+	h := (*string)(unsafe.Pointer(&buf[0]))
+	*h = unsafe.String(&buf[stringHeader], len(buf)-stringHeader)
+	return StringBoxed(h)
+}
 
 // eface is the layout of an interface value without methods.
 type eface struct{ typ, data unsafe.Pointer }
