@@ -154,6 +154,25 @@ func strSub(t *rt.Thread, a []rt.Value) int {
 
 const specials = "^$*+?.([%-"
 
+// isSpecial has the bytes of specials: a pattern without any is found as
+// plain text (strings.ContainsAny would build its set at every call).
+var isSpecial = func() (set [256]bool) {
+	for i := range len(specials) {
+		set[specials[i]] = true
+	}
+	return
+}()
+
+// hasSpecials reports whether pat has a byte of specials.
+func hasSpecials(pat string) bool {
+	for i := range len(pat) {
+		if isSpecial[pat[i]] {
+			return true
+		}
+	}
+	return false
+}
+
 func strFind(t *rt.Thread, a []rt.Value, find bool) int {
 	s := t.CheckString(a, 0)
 	pat := t.CheckString(a, 1)
@@ -164,7 +183,7 @@ func strFind(t *rt.Thread, a []rt.Value, find bool) int {
 		init = len(s)
 	}
 	plain := len(a) > 3 && a[3].Truthy()
-	if find && (plain || !strings.ContainsAny(pat, specials)) {
+	if find && (plain || !hasSpecials(pat)) {
 		if i := strings.Index(s[init:], pat); i >= 0 {
 			t.Push(rt.Number(float64(init + i + 1)))
 			t.Push(rt.Number(float64(init + i + len(pat))))
