@@ -557,10 +557,11 @@ print(#package.loaders, package.loaders[4], select(2, pcall(require, "zz")):matc
 }
 
 // TestStringKeys: a table's string keys are found after a thaw, in tables
-// scanned (up to 8 entries) and indexed (more), with keys added after the
+// scanned (up to 8 entries) and indexed (more: one by one, and above
+// runtime's sortedBuildMin in order of their slots), with keys added after the
 // thaw too; a continuation whose table holds a key twice is refused.
 func TestStringKeys(t *testing.T) {
-	for _, n := range []int{3, 8, 9, 12, 1000} {
+	for _, n := range []int{3, 8, 9, 12, 1000, 5000} {
 		src := fmt.Sprintf(`local t, n = {}, %d
 for i = 1, n do t[string.format("k%%04d", i)] = i end
 t[7] = "seven"

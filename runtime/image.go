@@ -165,15 +165,18 @@ func (t *Table) restoreEntry(k, v Value) error {
 // (setLuaSizes).
 func (t *Table) endRestore(sizes *[3]int32) error {
 	if t.restoreIndexed() {
-		t.skeys = newStrIndex(len(t.entries))
+		slots := make([]uint64, 0, len(t.entries))
 		for i, e := range t.entries {
 			if s, ok := e.k.o.(string); ok {
 				t.smask |= strBit(s)
-				if !t.skeys.add(t.entries, s, int32(i)) {
-					return fmt.Errorf("table: duplicate key %s", Repr(e.k))
-				}
+				slots = append(slots, strTag(s)<<32|uint64(i+1))
 			}
 		}
+		x, dup := indexStrings(t.entries, slots)
+		if dup >= 0 {
+			return fmt.Errorf("table: duplicate key %s", Repr(t.entries[dup].k))
+		}
+		t.skeys = x
 	}
 	return t.setLuaSizes(sizes)
 }

@@ -118,3 +118,85 @@ func (x *strIndex) bytes() int64 {
 	}
 	return int64(len(x.h))*8 + int64(len(x.slots))*int64(unsafe.Sizeof(strSlot{}))
 }
+
+// sortedBuildMin is the fewest keys indexStrings places in order: below,
+// the index fits the caches and adding keys one by one costs no more.
+const sortedBuildMin = 1 << 12
+
+// indexStrings indexes the string keys of entries at once (a thaw's table,
+// endRestore): slots are the keys' slot values (tag<<32 | position+1), in
+// the order of their positions. It returns the index, or the position of
+// a key that is there twice.
+//
+// Above sortedBuildMin keys the slots are sorted by their home slot (a
+// radix sort, through the index's own room) and placed in that order,
+// each in the first free slot from its home: the index is written from
+// its start to its end, where adding the keys one by one would wait on
+// memory at each (a million keys: a hash of 16 MB). A slot that would
+// go past the end is added as add does, wrapping to the start.
+func indexStrings(entries []entry, slots []uint64) (*strIndex, int) {
+	x := newStrIndex(len(slots))
+	if len(slots) < sortedBuildMin {
+		for _, sl := range slots {
+			pos := int32(sl) - 1
+			if !x.add(entries, entries[pos].k.o.(string), pos) {
+				return nil, int(pos)
+			}
+		}
+		return x, -1
+	}
+	mask := uint64(len(x.h) - 1)
+	radixSort(slots, x.h[:len(slots)], mask)
+	clear(x.h)
+	next, run := uint64(0), 0 // the first slot not taken; where the run of slots of one home starts
+	for k, sl := range slots {
+		home := sl >> 32 & mask
+		if k > 0 && home != slots[k-1]>>32&mask {
+			run = k
+		}
+		for _, o := range slots[run:k] { // (equal keys have one home)
+			if o>>32 == sl>>32 && sameStringKey(entries[int32(o)-1].k, entries[int32(sl)-1].k) {
+				return nil, int(int32(sl) - 1)
+			}
+		}
+		i := max(home, next)
+		if i > mask {
+			pos := int32(sl) - 1
+			if !x.add(entries, entries[pos].k.o.(string), pos) {
+				return nil, int(pos)
+			}
+			continue
+		}
+		x.h[i] = sl
+		x.n++
+		next = i + 1
+	}
+	return x, -1
+}
+
+// radixSort sorts slots by their home slot (their tag's bits in mask),
+// stably, 11 bits a pass, with tmp (as long as slots) as its other room.
+func radixSort(slots, tmp []uint64, mask uint64) {
+	const bits = 11
+	src, dst := slots, tmp
+	for shift := uint(0); mask>>shift != 0; shift += bits {
+		var count [1 << bits]int
+		for _, sl := range src {
+			count[sl>>32&mask>>shift&(1<<bits-1)]++
+		}
+		at := 0
+		for d, c := range count {
+			count[d] = at
+			at += c
+		}
+		for _, sl := range src {
+			d := sl >> 32 & mask >> shift & (1<<bits - 1)
+			dst[count[d]] = sl
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &slots[0] {
+		copy(slots, src)
+	}
+}

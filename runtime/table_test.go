@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand"
 	goruntime "runtime"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -303,6 +305,76 @@ func TestLibraryKeys(t *testing.T) {
 			if _, ok := c.t.FieldHit(k, &hint); !ok {
 				t.Errorf("%s: the interned name is not the table's key box", c.name)
 			}
+		}
+	}
+}
+
+// TestIndexStrings: a thaw's index of string keys, built one by one or,
+// from sortedBuildMin keys, in the order of their slots, finds every key
+// at its position and no other, among them keys whose home is the last
+// slot (placed past the end, from the start); a key there twice is
+// refused, one of those too.
+func TestIndexStrings(t *testing.T) {
+	for _, n := range []int{100, sortedBuildMin, 3*sortedBuildMin + 5} {
+		mask := uint64(len(newStrIndex(n).h) - 1)
+		var keys []string
+		for i := 0; len(keys) < 3; i++ {
+			if s := fmt.Sprintf("end%d", i); strTag(s)&mask == mask {
+				keys = append(keys, s)
+			}
+		}
+		for i := 0; len(keys) < n; i++ {
+			keys = append(keys, fmt.Sprintf("key%d", i))
+		}
+		build := func(keys []string) (*strIndex, []entry, int) {
+			entries := make([]entry, len(keys))
+			slots := make([]uint64, len(keys))
+			for i, s := range keys {
+				entries[i] = entry{String(s), Number(float64(i))}
+				slots[i] = strTag(s)<<32 | uint64(i+1)
+			}
+			x, dup := indexStrings(entries, slots)
+			return x, entries, dup
+		}
+		x, entries, dup := build(keys)
+		if dup >= 0 || x.n != n {
+			t.Fatalf("%d keys: duplicate at %d, %d indexed", n, dup, x.n)
+		}
+		for i, s := range keys {
+			if p, ok := x.find(entries, strings.Clone(s)); !ok || p != int32(i) {
+				t.Fatalf("%d keys: %q at %d, %v; want %d", n, s, p, ok, i)
+			}
+		}
+		for i := range 1000 {
+			if p, ok := x.find(entries, fmt.Sprintf("none%d", i)); ok {
+				t.Fatalf("%d keys: none%d found at %d", n, i, p)
+			}
+		}
+		for _, j := range []int{0, 2, n / 2} {
+			twice := slices.Clone(keys)
+			twice[n-1-j%2] = strings.Clone(keys[j])
+			if _, _, dup := build(twice); dup != n-1-j%2 && dup != j {
+				t.Errorf("%d keys, %q twice (at %d and %d): duplicate at %d", n, keys[j], j, n-1-j%2, dup)
+			}
+		}
+	}
+}
+
+// TestRadixSort: slots come out sorted by their home slot, stably, for
+// masks of one, two and three passes.
+func TestRadixSort(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	for _, bits := range []uint{9, 13, 25} {
+		mask := uint64(1)<<bits - 1
+		slots := make([]uint64, 5000)
+		for i := range slots {
+			slots[i] = uint64(rng.Uint32())<<32 | uint64(i+1)
+		}
+		want := slices.Clone(slots)
+		slices.SortStableFunc(want, func(a, b uint64) int { return int(a>>32&mask) - int(b>>32&mask) })
+		radixSort(slots, make([]uint64, len(slots)), mask)
+		if !slices.Equal(slots, want) {
+			t.Errorf("%d bits: not sorted by home slot, stably", bits)
 		}
 	}
 }
