@@ -169,7 +169,7 @@ func (t *Table) endRestore(sizes *[3]int32) error {
 		for i, e := range t.entries {
 			if s, ok := e.k.o.(string); ok {
 				t.smask |= strBit(s)
-				slots = append(slots, strTag(s)<<32|uint64(i+1))
+				slots = append(slots, slotValue(strTag(s), int32(i)))
 			}
 		}
 		x, dup := indexStrings(t.entries, slots)

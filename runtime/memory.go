@@ -354,13 +354,12 @@ func (b *Buffer) String() string {
 // or allocating, and empties the buffer (the header it writes is the
 // value's box: a later Value of the same bytes would write over it).
 func (b *Buffer) Value() Value {
-	n := b.Len()
-	if n <= 1 {
-		v := String(b.String())
-		b.b = nil
-		return v
+	var v Value
+	if b.Len() <= 1 {
+		v = String(b.String())
+	} else {
+		v = boxedIn(b.b)
 	}
-	v := boxedIn(b.b)
 	b.b = nil
 	return v
 }

@@ -50,7 +50,7 @@ func (x *strIndex) find(entries []entry, s string) (int32, bool) {
 	if !ok {
 		return 0, false
 	}
-	return int32(x.h[i]) - 1, true
+	return slotPos(x.h[i]), true
 }
 
 // add records that key s is at position p; when s was there already it
@@ -61,11 +61,23 @@ func (x *strIndex) add(entries []entry, s string, p int32) bool {
 	}
 	tag := strTag(s)
 	i, had := x.slot(entries, s, tag)
-	x.h[i] = tag<<32 | uint64(p+1)
+	x.h[i] = slotValue(tag, p)
 	if !had {
 		x.n++
 	}
 	return !had
+}
+
+// slotValue is what a slot holds for a key whose hash's tag is tag, at
+// position p of entries; slotPos is that position again.
+func slotValue(tag uint64, p int32) uint64 { return tag<<32 | uint64(p+1) }
+
+func slotPos(sl uint64) int32 { return int32(sl) - 1 }
+
+// addSlot is add for the key of the slot value sl.
+func (x *strIndex) addSlot(entries []entry, sl uint64) bool {
+	p := slotPos(sl)
+	return x.add(entries, entries[p].k.o.(string), p)
 }
 
 // slot returns the slot of key s, whose hash's tag is tag: the one that
@@ -78,7 +90,7 @@ func (x *strIndex) slot(entries []entry, s string, tag uint64) (i uint64, found 
 			return i, false
 		}
 		if sl>>32 == tag {
-			if ks, ok := entries[int32(sl)-1].k.o.(string); ok && ks == s {
+			if ks, ok := entries[slotPos(sl)].k.o.(string); ok && ks == s {
 				return i, true
 			}
 		}
@@ -138,9 +150,8 @@ func indexStrings(entries []entry, slots []uint64) (*strIndex, int) {
 	x := newStrIndex(len(slots))
 	if len(slots) < sortedBuildMin {
 		for _, sl := range slots {
-			pos := int32(sl) - 1
-			if !x.add(entries, entries[pos].k.o.(string), pos) {
-				return nil, int(pos)
+			if !x.addSlot(entries, sl) {
+				return nil, int(slotPos(sl))
 			}
 		}
 		return x, -1
@@ -155,15 +166,14 @@ func indexStrings(entries []entry, slots []uint64) (*strIndex, int) {
 			run = k
 		}
 		for _, o := range slots[run:k] { // (equal keys have one home)
-			if o>>32 == sl>>32 && sameStringKey(entries[int32(o)-1].k, entries[int32(sl)-1].k) {
-				return nil, int(int32(sl) - 1)
+			if o>>32 == sl>>32 && sameStringKey(entries[slotPos(o)].k, entries[slotPos(sl)].k) {
+				return nil, int(slotPos(sl))
 			}
 		}
 		i := max(home, next)
 		if i > mask {
-			pos := int32(sl) - 1
-			if !x.add(entries, entries[pos].k.o.(string), pos) {
-				return nil, int(pos)
+			if !x.addSlot(entries, sl) {
+				return nil, int(slotPos(sl))
 			}
 			continue
 		}
