@@ -600,6 +600,8 @@ reload:
 			} else if bs, ok := b.o.(string); ok { // (no __eq for strings)
 				cs, ok := c.o.(string)
 				skip = (ok && bs == cs) != (in.a() != 0)
+			} else if b.o == nil || c.o == nil { // (nor for nil)
+				skip = (b.o == c.o) != (in.a() != 0)
 			} else {
 				var pushed bool
 				topFrame(th).pc = pc

@@ -944,7 +944,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		return []jen.Code{g.gotoPC(t)}
 	case ir.EQ, ir.LT, ir.LE:
 		if in.Op == ir.EQ {
-			if eq := g.strEQ(p, pc, in); eq != nil {
+			if eq := g.constEQ(p, pc, in); eq != nil {
 				return eq
 			}
 		}
@@ -957,7 +957,7 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		if a != 0 {
 			cond = jen.Op("!").Parens(cond)
 		}
-		return []jen.Code{g.compare(bd, cd, bg, cg, pc, cond)}
+		return []jen.Code{g.compare(bd, cd, bg, cg, in, pc, cond)}
 	case ir.TEST:
 		cond := reg(a).Dot("Truthy").Call()
 		if c != 0 {
@@ -1135,29 +1135,42 @@ func arith(bd, cd, bg, cg jen.Code, pc int, tested bool, op jen.Code) jen.Code {
 	return jen.Block(append(s, jen.If(guard).Block(slow).Else().Block(op))...)
 }
 
-// strEQ is EQ against a string constant, or nil for another EQ: equal
-// exactly when the other operand is a string of the same bytes (strings
-// have no __eq), so it has no slow path.
-func (g *gen) strEQ(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
+// constEQ is EQ against a constant that is not a number, or nil for
+// another EQ: no metamethod takes part (strings, nil and booleans have no
+// __eq), so it has no slow path. A string is equal to a string of the
+// same bytes, nil and a boolean to themselves.
+func (g *gen) constEQ(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 	x, k := in.B, in.C
 	if x < 0 {
 		x, k = k, x
 	}
-	if k >= 0 || p.Consts[^k].Kind != ir.KString || x < 0 && p.Consts[^x].Kind != ir.KString {
+	if k >= 0 || x < 0 && p.Consts[^x].Kind != p.Consts[^k].Kind {
 		return nil
 	}
-	cond := jen.Id("ok").Op("&&").Id("s").Op("==").Lit(p.Consts[^k].Str)
+	var decl, cond jen.Code
+	switch kc := p.Consts[^k]; kc.Kind {
+	case ir.KString:
+		decl = jen.List(jen.Id("s"), jen.Id("ok")).Op(":=").Add(rk(x)).Dot("Str").Call()
+		cond = jen.Id("ok").Op("&&").Id("s").Op("==").Lit(kc.Str)
+	case ir.KNil:
+		cond = rk(x).Dot("IsNil").Call()
+	case ir.KBool:
+		cond = rt("RawEqual").Call(rk(x), rk(k))
+	default:
+		return nil
+	}
 	if in.A != 0 {
 		cond = jen.Op("!").Parens(cond)
 	}
-	return []jen.Code{jen.Block(
-		jen.List(jen.Id("s"), jen.Id("ok")).Op(":=").Add(rk(x)).Dot("Str").Call(),
-		jen.If(cond).Block(g.gotoPC(pc+2)),
-	)}
+	jump := jen.If(cond).Block(g.gotoPC(pc + 2))
+	if decl == nil {
+		return []jen.Code{jump}
+	}
+	return []jen.Code{jen.Block(decl, jump)}
 }
 
 // compare is arith for EQ, LT and LE: cond decides the jump to pc+2.
-func (g *gen) compare(bd, cd, bg, cg jen.Code, pc int, cond jen.Code) jen.Code {
+func (g *gen) compare(bd, cd, bg, cg jen.Code, in ir.Instr, pc int, cond jen.Code) jen.Code {
 	s, guard := operands(bd, cd, bg, cg)
 	jump := jen.If(cond).Block(g.gotoPC(pc + 2))
 	if guard == nil {
@@ -1165,5 +1178,23 @@ func (g *gen) compare(bd, cd, bg, cg jen.Code, pc int, cond jen.Code) jen.Code {
 	}
 	slow := orReturn("z", "Compare", []jen.Code{jen.Id("base"), jen.Lit(pc)},
 		jen.If(jen.Id("z").Op("==").Add(rt("NativeSkip"))).Block(g.gotoPC(pc+2)))
+	if in.Op == ir.EQ {
+		slow = g.eqPlain(in, pc, slow)
+	}
 	return jen.Block(append(s, jen.If(guard).Block(slow).Else().Add(jump))...)
+}
+
+// eqPlain is EQ's slow path: when no metamethod can take part (values of
+// two types, a value and itself, nil, booleans, strings:
+// runtime.ComparePlain), compiled code decides at once; else it calls
+// the runtime, which may call __eq.
+func (g *gen) eqPlain(in ir.Instr, pc int, slow jen.Code) jen.Code {
+	res := jen.Id("res")
+	if in.A != 0 {
+		res = jen.Op("!").Id("res")
+	}
+	return jen.If(
+		jen.List(jen.Id("res"), jen.Id("ok")).Op(":=").Add(rt("ComparePlain")).Call(rk(in.B), rk(in.C), jen.Qual("github.com/mobilua/mobilua/ir", "EQ")),
+		jen.Id("ok"),
+	).Block(jen.If(res).Block(g.gotoPC(pc + 2))).Else().Block(slow)
 }
