@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync/atomic"
 
 	"github.com/mobilua/mobilua/ir"
 )
@@ -181,9 +182,14 @@ reload:
 				key = cl.P.K[^in.c()]
 				if tt, ok := t.o.(*Table); ok {
 					if _, ok := key.o.(string); ok {
-						if v, ok := tt.FieldHit(key, &cl.P.IC[pc-1]); ok {
-							stack[ra] = v
-							continue
+						// FieldHit, written out: run is too big a
+						// function for Go to inline it (its limit
+						// for calls in a big function is cost 20)
+						if h := int(uint32(atomic.LoadInt32(&cl.P.IC[pc-1])) & 0xffff); h < len(tt.entries) {
+							if e := &tt.entries[h]; e.k.word() == key.word() && e.v.o != nil {
+								stack[ra] = e.v
+								continue
+							}
 						}
 						if v, ok := tt.GetField(key, &cl.P.IC[pc-1]); ok {
 							stack[ra] = v
@@ -195,8 +201,11 @@ reload:
 				key = stack[base+int(in.c())]
 			}
 			if tt, ok := t.o.(*Table); ok {
-				v, ok := tt.GetArrayHit(key)
-				if !ok {
+				var v Value
+				// GetArrayHit, written out (see above)
+				if i := int(key.n); key.o == &numTag && float64(i) == key.n && uint(i-1) < uint(len(tt.arr)) {
+					v = tt.arr[i-1]
+				} else {
 					v = tt.Get(key)
 				}
 				if v.o != nil || tt.meta == nil {
@@ -242,15 +251,21 @@ reload:
 			// a table without __newindex is set raw
 			if tt, ok := t.o.(*Table); ok {
 				if _, ok := key.o.(string); ok && in.b() < 0 {
-					if tt.SetHit(key, val, &cl.P.IC[pc-1]) {
-						continue
+					// SetHit, written out (see GETTABLE)
+					if h := int(uint32(atomic.LoadInt32(&cl.P.IC[pc-1])) & 0xffff); h < len(tt.entries) && val.o != nil {
+						if e := &tt.entries[h]; e.k.word() == key.word() && e.v.o != nil && tt.mc == nil {
+							e.v = val
+							continue
+						}
 					}
-					if tt.PlainSet() {
+					if tt.meta == nil || tt.PlainSet() {
 						tt.SetStrHint(key, val, &cl.P.IC[pc-1])
 						continue
 					}
-				} else if tt.PlainSet() {
-					if tt.SetArrayHit(key, val) {
+				} else if tt.meta == nil || tt.PlainSet() {
+					// SetArrayHit, written out (see GETTABLE)
+					if i := int(key.n); key.o == &numTag && float64(i) == key.n && uint(i-1) < uint(len(tt.arr)) && val.o != nil && tt.arr[i-1].o != nil {
+						tt.arr[i-1] = val
 						continue
 					}
 					topFrame(th).pc = pc
@@ -273,9 +288,12 @@ reload:
 			key := cl.P.K[^in.c()]
 			stack[ra+1] = obj
 			if tt, ok := obj.o.(*Table); ok {
-				if v, ok := tt.FieldHit(key, &cl.P.IC[pc-1]); ok {
-					stack[ra] = v
-					continue
+				// FieldHit, written out (see GETTABLE)
+				if h := int(uint32(atomic.LoadInt32(&cl.P.IC[pc-1])) & 0xffff); h < len(tt.entries) {
+					if e := &tt.entries[h]; e.k.word() == key.word() && e.v.o != nil {
+						stack[ra] = e.v
+						continue
+					}
 				}
 				if v, ok := tt.GetField(key, &cl.P.IC[pc-1]); ok {
 					stack[ra] = v

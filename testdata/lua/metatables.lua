@@ -106,6 +106,22 @@ local po = setmetatable({}, Plain)
 for i = 1, 3 do po.f = i; po[i] = i end
 print(po.f, #po, rawget(po, "f"))                   --> =3	3	3
 ---
+-- one reading site, one object: a field the object had and lost is looked
+-- up through __index (the site's hint still points at its entry)
+local D = {__index = {name = "default", greet = function() return "class" end}}
+local o = setmetatable({name = "own", greet = function() return "own" end}, D)
+local got = {}
+for i = 1, 3 do
+  got[#got + 1] = o.name .. ":" .. o:greet()
+  if i == 1 then o.name = nil; o.greet = nil end
+end
+print(table.concat(got, " "))                       --> =own:own default:class default:class
+-- one writing site: a slot that was nil is filled, and the border moves
+local a = {1, 2, 3, 4}
+a[2] = nil
+for _, i in ipairs({1, 3, 2}) do a[i] = i * 10 end
+print(#a, a[2], a[3])                               --> =4	20	30
+---
 -- not-differential: lua5.1 cannot yield across a metamethod; Mobilua can (a process may freeze there)
 local V = {}
 -- metamethods that yield inside coroutines
