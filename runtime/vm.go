@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/mobilua/mobilua/ir"
 )
@@ -617,7 +618,10 @@ reload:
 				skip = (b.n == c.n) != (in.a() != 0)
 			} else if bs, ok := b.o.(string); ok { // (no __eq for strings)
 				cs, ok := c.o.(string)
-				skip = (ok && bs == cs) != (in.a() != 0)
+				// sameString, written out (see GETTABLE): a constant
+				// and a string made from it share their bytes
+				eq := ok && len(bs) == len(cs) && (len(bs) == 0 || unsafe.StringData(bs) == unsafe.StringData(cs) || bs[0] == cs[0] && bs == cs)
+				skip = eq != (in.a() != 0)
 			} else if b.o == nil || c.o == nil { // (nor for nil)
 				skip = (b.o == c.o) != (in.a() != 0)
 			} else {
