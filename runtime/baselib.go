@@ -199,7 +199,7 @@ func openBase(p *Process) {
 		}},
 		{Name: "next", Fn: baseNext},
 		{Name: "unpack", Fn: baseUnpack},
-		{Name: "setmetatable", Fn: func(t *Thread, a []Value) int {
+		{Name: "setmetatable", known: knownSetmetatable, Fn: func(t *Thread, a []Value) int {
 			tt := t.CheckTable(a, 0)
 			if len(a) < 2 || (a[1].o != nil && a[1].Table() == nil) {
 				t.ArgError(2, "nil or table expected") // (lua5.1's luaL_argcheck: no "got")

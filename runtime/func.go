@@ -295,10 +295,21 @@ type GoFunction struct {
 	// Scratch is a cache Fn may keep beside State; it is not frozen.
 	Scratch any
 	kind    goKind
-	co      *Thread                                    // coroutine.wrap: the coroutine
-	start   func(t *Thread, args []Value) Continuation // NewResumable
-	thaw    func(state []Value) (Continuation, error)  // NewResumable
+	// known says which builtin this is, for compiled code that does its
+	// work inline (NativeFrame.SetMetatableInline); 0 for the others
+	known knownBuiltin
+	co    *Thread                                    // coroutine.wrap: the coroutine
+	start func(t *Thread, args []Value) Continuation // NewResumable
+	thaw  func(state []Value) (Continuation, error)  // NewResumable
 }
+
+// knownBuiltin names a builtin compiled code knows (GoFunction.known).
+type knownBuiltin uint8
+
+const (
+	knownNone knownBuiltin = iota
+	knownSetmetatable
+)
 
 // NewGoFunction makes a builtin.
 func NewGoFunction(name string, fn func(t *Thread, args []Value) int) *GoFunction {

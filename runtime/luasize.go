@@ -59,8 +59,13 @@ func fbRound(n int) int {
 // counts as its instruction encodes them.
 func (p *Process) newTableOp(narr, nhash int) *Table {
 	t := p.NewTable(narr, nhash)
-	t.lsa, t.lnodes = int32(fbRound(narr)), makeNodes(nodeCount(fbRound(nhash)), 0)
+	t.opSizes(narr, nhash)
 	return t
+}
+
+// opSizes sets the sizes lua5.1's NEWTABLE narr nhash gives a table.
+func (t *Table) opSizes(narr, nhash int) {
+	t.lsa, t.lnodes = int32(fbRound(narr)), makeNodes(nodeCount(fbRound(nhash)), 0)
 }
 
 // nodes is a lua5.1 hash part's size, packed in 32 bits: the nodes taken

@@ -228,6 +228,62 @@ func (f *NativeFrame) Inline(v Value, cl *Closure, mask uint64) (*Closure, int) 
 	return g, g.P.index
 }
 
+// NewTableInline is NEWTABLE narr nhash in a function's body that
+// compiled code runs at its call (see package gogen): ok is false, and
+// nothing is charged, when charging the table would check the memory
+// limit (the call is then made, and the function's own NEWTABLE checks
+// it, in its frame, where an error belongs).
+func (f *NativeFrame) NewTableInline(narr, nhash int) (v Value, ok bool) {
+	p := f.p
+	t := NewTable(narr, nhash)
+	n := t.madeBytes()
+	if p.allocSince+n > p.memNext {
+		return Nil, false
+	}
+	p.allocSince += n
+	t.owner = p
+	t.opSizes(narr, nhash)
+	return TableValue(t), true
+}
+
+// SetMetatableInline is a call setmetatable(t, mt) in a function's body
+// that compiled code runs at its call, where t is a table the body made
+// (no metatable, seen by nobody): when fn is the base library's
+// setmetatable and mt a table or nil, it sets t's metatable as the
+// builtin does and reports true; else it does nothing (the call is made,
+// with the builtin's errors). It runs within the step Inline took for the
+// call of the body, as the rest of the body does: with a step of its own,
+// a slice of one step would give up there at every try.
+func (f *NativeFrame) SetMetatableInline(fn, t, mt Value) bool {
+	g, ok := fn.o.(*GoFunction)
+	if !ok || g.known != knownSetmetatable {
+		return false
+	}
+	tt, ok := t.o.(*Table)
+	if !ok || tt.meta != nil {
+		return false
+	}
+	m, ok := mt.o.(*Table)
+	if !ok && mt.o != nil {
+		return false
+	}
+	tt.meta = m
+	f.p.noteMeta(m)
+	return true
+}
+
+// ReturnOne is RETURN a 0 (pc) after a TAILCALL a whose function compiled
+// code ran at the call, with one result, in register a.
+func (f *NativeFrame) ReturnOne(base, pc, a int) int {
+	f.SetTop(base + a + 1) // (for the interpreter, if the return is left to it)
+	return f.Return(base, pc, a, 2)
+}
+
+// SetTop marks the values on the stack up to top (an absolute index, one
+// past the last) as the results of a call that compiled code ran inline
+// (CALL a b 0: the next instruction takes them all).
+func (f *NativeFrame) SetTop(top int) { f.p.cur.top = top }
+
 // ComparePlain is comparison op (ir.EQ, ir.LT, ir.LE) of a and b where no
 // metamethod can take part, as the runtime's compare decides it: numbers
 // and strings ordered, equality of a number or a boolean, of a value with

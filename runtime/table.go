@@ -106,11 +106,15 @@ func newTable(narr, nhash int) *Table {
 // grows (what a script's constructors and the builtins make for it).
 func (p *Process) NewTable(narr, nhash int) *Table {
 	t := NewTable(narr, nhash)
-	// what was allocated: a small table's parts come with it, larger
-	// than asked ({a, b, c} has room for 4)
-	p.charge(sizeTable + int64(cap(t.arr))*sizeValue + int64(cap(t.entries))*sizeEntry)
+	p.charge(t.madeBytes())
 	t.owner = p
 	return t
+}
+
+// madeBytes is what making t allocated: a small table's parts come with
+// it, larger than asked ({a, b, c} has room for 4).
+func (t *Table) madeBytes() int64 {
+	return sizeTable + int64(cap(t.arr))*sizeValue + int64(cap(t.entries))*sizeEntry
 }
 
 // Own makes p the process charged for t's growth (tables a thaw or an

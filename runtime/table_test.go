@@ -378,3 +378,25 @@ func TestRadixSort(t *testing.T) {
 		}
 	}
 }
+
+// TestNewTableInline: the table of a constructor that compiled code runs
+// inline is charged as NEWTABLE's, with its sizes, and is not made when
+// its charge would check the memory limit (the call is made then, and its
+// own NEWTABLE checks it, in its frame).
+func TestNewTableInline(t *testing.T) {
+	p := NewProcess()
+	f := &NativeFrame{p: p, Steps: &p.steps}
+	p.allocSince, p.memNext = 0, 1<<20
+	v, ok := f.NewTableInline(0, 3)
+	tt := v.Table()
+	if !ok || tt == nil || tt.owner != p || p.allocSince != tt.madeBytes() {
+		t.Fatalf("made %v %v, charged %d", v, ok, p.allocSince)
+	}
+	if op := p.newTableOp(0, 3); tt.lsa != op.lsa || tt.lnodes != op.lnodes {
+		t.Errorf("sizes %d %d, NEWTABLE's %d %d", tt.lsa, tt.lnodes, op.lsa, op.lnodes)
+	}
+	p.allocSince = p.memNext - 10
+	if v, ok := f.NewTableInline(0, 3); ok || !v.IsNil() || p.allocSince != p.memNext-10 {
+		t.Errorf("at the memory check: made %v %v, charged %d", v, ok, p.allocSince-(p.memNext-10))
+	}
+}

@@ -205,3 +205,51 @@ print((same(e1, e2)), (same(e1, t1)))      --> =true	false
 local names = {{n = "pear"}, {n = "apple"}, {n = "fig"}, {n = "banana"}}
 table.sort(names, function(a, b) return a.n < b.n end)
 print(names[1].n, names[2].n, names[3].n, names[4].n) --> =apple	banana	fig	pear
+---
+-- (compiled code: inlines) constructors: a function that makes a table,
+-- sets its fields and maybe its metatable, and returns it, runs inline
+-- too; a metatable that is not a table, a setmetatable that is not the
+-- builtin, and a step budget used up make the call after all
+local V = {}
+V.__index = V
+local function vec(x, y) return setmetatable({x = x, y = y}, V) end
+function V.__add(a, b) return vec(a.x + b.x, a.y + b.y) end
+function V:len2() return self.x * self.x + self.y * self.y end
+local s = vec(0, 0)
+for i = 1, 20 do s = s + vec(i, 1) end
+print(s.x, s.y, s:len2(), getmetatable(s) == V) --> =210	20	44500	true
+local function rec(a, b, c) return {a = a, b = b, c = c} end
+local n = 0
+for k, v in pairs(rec(1, nil, 3)) do n = n + 1 end
+print(n, rec(1, 2, 3).b, next(rec(nil, nil, nil))) --> =2	2	nil
+local function wrap(x, y) return vec(x, y) end
+print(select("#", vec(1, 2)), select("#", wrap(1, 2)), wrap(3, 4).y) --> =1	1	4
+local function two() return setmetatable({}, V), 2 end
+local function tail2() return two() end
+print(select("#", tail2()), select("#", two()), select(2, tail2())) --> =2	2	2
+local setmeta = setmetatable
+local function obj(n) return setmeta({n = n}, V) end
+print(obj(5).n, getmetatable(obj(6)) == V)  --> =5	true
+local function bad(m) return setmetatable({}, m) end
+local function bad2(m) local t = setmetatable({}, m) return t end
+print(pcall(function() local t = bad(1) return t end))      --> =false	inline.lua:233: bad argument #2 to 'setmetatable' (nil or table expected)
+print(pcall(function() local t = bad2("x") return t end))   --> =false	inline.lua:234: bad argument #2 to 'setmetatable' (nil or table expected)
+local real = setmetatable
+local calls = 0
+local function mk(x) return setmetatable({x = x}, V) end
+for i = 1, 3 do
+  if i == 2 then setmetatable = function(t, m) calls = calls + 1; return real(t, m) end end
+  mk(i)
+end
+setmetatable = rawequal -- another builtin
+print(mk(1), mk(2))                        --> =false	false
+setmetatable = real
+print(calls)                               --> =2
+local function env(parent) return setmetatable({}, {__index = parent}) end
+local e = env(env({a = 1}))
+print(e.a, rawget(e, "a"))                 --> =1	nil
+local function weak() return setmetatable({}, {__mode = "v"}) end
+local w = weak()
+w[1] = {}
+collectgarbage()
+print(w[1])                                --> =nil

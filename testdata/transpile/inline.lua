@@ -20,3 +20,10 @@ for i = 1, 10 do
   local q = get({1, 2, name = "n"}, 1)
 end
 print(s)
+-- constructors: at a call, a tail call and as the last argument
+local V = {}
+local function vec(x, y) return setmetatable({x = x, y = y}, V) end
+local function rec(a) local t = setmetatable({}, {__index = a}) return t end
+function V.__add(a, b) return vec(a.x + b.x, a.y + b.y) end
+local v = vec(1, 2) + vec(3, 4)
+print(v.x, rec(v).y, select("#", vec(5, 6)))

@@ -1051,10 +1051,17 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 	case ir.TAILCALL:
 		// a Lua function replaces this frame; anything else is called
 		// as CALL a b 0, and the RETURN after it returns its results
-		return []jen.Code{
+		call := []jen.Code{
 			orReturn("x", "TailCall", append([]jen.Code{jen.Id("base")}, lits(pc, int(a), int(b))...)),
 			regsAgain(),
 		}
+		if ns, ok := g.inl[pc]; ok {
+			// or a constructor runs here, and this function returns what
+			// it makes (see inline.go)
+			s := g.inlineCall(pc, in, ns)
+			return append(append(s, jen.Id(fmt.Sprintf("call%d", pc)).Op(":")), call...)
+		}
+		return call
 	case ir.RETURN:
 		return []jen.Code{
 			jen.Return(jen.Id("f").Dot("Return").Call(append([]jen.Code{jen.Id("base")}, lits(pc, int(a), int(b))...)...)),

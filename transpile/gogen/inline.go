@@ -37,6 +37,14 @@ import (
 //     own frame, with its errors, metamethods and traceback. Nothing has
 //     been written when it does, so nothing is done twice.
 //
+// A constructor runs inline too (see constructor): a function that makes
+// a table, sets its fields and maybe its metatable through the builtin
+// setmetatable, and returns it, as objects' classes make their objects
+// (setmetatable({x = x, y = y}, Vec)). What it made is nobody else's
+// until it returns, so giving up after making it leaves only garbage; at
+// a tail call (return vec(x, y)) or as a call's last argument, the one it
+// returns is the call's result.
+//
 // So the frame never exists, but nothing could see it: the body cannot
 // yield, fail or call, and has no backward jump (it ends). The interpreter
 // and compiled code still agree on every frame and pc where a process can
@@ -92,6 +100,90 @@ func inlinable(p *ir.Proto) bool {
 	return true
 }
 
+// constructor reports whether p, not pure, may still run inline at a
+// call: a function that makes a table, sets its fields and maybe its
+// metatable, and returns it (setmetatable({x = x, y = y}, Vec)), reading
+// what a pure function reads. Straight code (no jumps); what it makes is
+// its own until it returns it, so that giving up halfway (the call is made
+// after all) leaves nothing anyone sees:
+//   - NEWTABLE: compiled code makes the table only when its charge does
+//     not check the memory limit (NativeFrame.NewTableInline);
+//   - SETTABLE: a string constant's field of a table the body made, with no
+//     metatable yet, within the room its NEWTABLE gave (it never grows: no
+//     memory error);
+//   - setmetatable(t, mt) of such a table, as CALL a 3 2 or as TAILCALL a
+//     3 0 before its RETURN a 0: compiled code checks that the function
+//     is the builtin and mt a table or nil (NativeFrame.SetMetatableInline).
+func constructor(p *ir.Proto) bool {
+	if p.IsVararg || len(p.Code) > maxInline {
+		return false
+	}
+	room := map[int32]int32{} // the tables the body made, by register: fields they have room for
+	made := false
+	for pc, in := range p.Code {
+		ok := false
+		switch in.Op {
+		case ir.MOVE, ir.LOADK, ir.LOADNIL, ir.GETUPVAL, ir.NOT, ir.GETGLOBAL,
+			ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW, ir.UNM:
+			ok = true
+		case ir.LOADBOOL:
+			ok = in.C == 0
+		case ir.GETTABLE:
+			ok = in.C >= 0 || p.Consts[^in.C].Kind == ir.KString || p.Consts[^in.C].Kind == ir.KNumber
+		case ir.NEWTABLE:
+			ok, made = true, true
+		case ir.SETTABLE:
+			if n, fresh := room[in.A]; fresh && n > 0 && in.B < 0 && p.Consts[^in.B].Kind == ir.KString {
+				room[in.A] = n - 1
+				ok = true
+			}
+		case ir.CALL:
+			_, fresh := room[in.A+1]
+			ok = fresh && in.B == 3 && in.C == 2
+		case ir.TAILCALL:
+			_, fresh := room[in.A+1]
+			ok = fresh && in.B == 3 && tailCall(p, pc)
+		case ir.RETURN:
+			ok = in.B != 0 || pc > 0 && p.Code[pc-1].Op == ir.TAILCALL
+		}
+		if !ok {
+			return false
+		}
+		for r := range room {
+			if w, _ := writes(in, r); w {
+				delete(room, r)
+			}
+		}
+		if in.Op == ir.NEWTABLE {
+			room[in.A] = in.C
+		}
+	}
+	return made
+}
+
+// returnsOne reports whether a constructor (straight code) returns one
+// value: its first RETURN returns one, or the result of setmetatable.
+func returnsOne(p *ir.Proto) bool {
+	for pc, in := range p.Code {
+		if in.Op == ir.RETURN {
+			return in.B == 2 || pc > 0 && p.Code[pc-1].Op == ir.TAILCALL
+		}
+	}
+	return false
+}
+
+// tailCall reports whether the instruction at pc is a TAILCALL of fixed
+// arguments, with its RETURN after it (a call inline there returns what
+// the function returns).
+func tailCall(p *ir.Proto, pc int) bool {
+	in := p.Code[pc]
+	if in.Op != ir.TAILCALL || in.B == 0 || pc+1 >= len(p.Code) {
+		return false
+	}
+	ret := p.Code[pc+1]
+	return ret.Op == ir.RETURN && ret.A == in.A && ret.B == 0
+}
+
 // chunkTree is the chunk's functions in Chunk.Protos order, with each
 // one's parent (-1 for the main chunk).
 type chunkTree struct {
@@ -99,6 +191,8 @@ type chunkTree struct {
 	index  map[*ir.Proto]int
 	parent []int
 	pure   []bool // inlinable (never the main chunk)
+	inl    []bool // pure, or a constructor: may run inline at a call
+	one    []bool // a constructor that returns one value (inline at a tail call)
 	// globals: by name, the function a global is set to when the chunk
 	// sets it once, to a closure made just before; -1 when it sets it
 	// otherwise (absent: never)
@@ -119,6 +213,9 @@ func newChunkTree(main *ir.Proto) *chunkTree {
 		t.protos = append(t.protos, p)
 		t.parent = append(t.parent, parent)
 		t.pure = append(t.pure, parent >= 0 && inlinable(p))
+		ctor := parent >= 0 && !inlinable(p) && constructor(p)
+		t.inl = append(t.inl, parent >= 0 && inlinable(p) || ctor)
+		t.one = append(t.one, ctor && returnsOne(p))
 		me := len(t.protos) - 1
 		for _, q := range p.Protos {
 			walk(q, me)
@@ -147,7 +244,7 @@ func newChunkTree(main *ir.Proto) *chunkTree {
 				}
 			case in.Op == ir.SETTABLE && in.B < 0 && p.Consts[^in.B].Kind == ir.KString && in.C >= 0:
 				name := p.Consts[^in.B].Str
-				if n := made(in.C); n >= 0 && t.pure[n] && n < 64 && !slices.Contains(t.fields[name], n) {
+				if n := made(in.C); n >= 0 && t.inl[n] && n < 64 && !slices.Contains(t.fields[name], n) {
 					t.fields[name] = append(t.fields[name], n)
 				}
 			}
@@ -193,18 +290,24 @@ func (t *chunkTree) inlines(i int) map[int][]int {
 	p := t.protos[i]
 	var m map[int][]int
 	for pc, in := range p.Code {
-		if in.Op != ir.CALL || in.B == 0 || in.C != 1 && in.C != 2 {
+		// a call whose results go on the stack (f(g(x))) or are returned
+		// takes them all: only a constructor that returns one may run
+		oneOnly := tailCall(p, pc) || in.Op == ir.CALL && in.B != 0 && in.C == 0
+		if !oneOnly && (in.Op != ir.CALL || in.B == 0 || in.C != 1 && in.C != 2) {
 			continue
 		}
 		var ns []int
 		if name, ok := t.methodName(i, pc, in.A); ok {
 			ns = t.fields[name]
 		} else if n, ok := t.guessCallee(i, pc, in.A, 4); ok {
-			if t.pure[n] && n != i && n < 64 {
+			if t.inl[n] && n != i && n < 64 {
 				ns = []int{n}
 			}
 		} else if !t.foreignGlobal(i, pc, in.A) {
 			ns = t.arity[int(in.B)-1]
+		}
+		if oneOnly {
+			ns = slices.DeleteFunc(slices.Clone(ns), func(n int) bool { return !t.one[n] })
 		}
 		if len(ns) > 0 {
 			if m == nil {
@@ -398,16 +501,26 @@ type site struct {
 }
 
 // callSite is the site of CALL a b c at pc (sfx tells one candidate's
-// labels from another's).
+// labels from another's), or of TAILCALL a b, whose RETURN after it
+// returns the one result (see tailCall).
 func (g *gen) callSite(pc int, in ir.Instr, sfx string) site {
 	st := site{prefix: fmt.Sprintf("in%d%s", pc, sfx), fail: jen.Goto().Id(fmt.Sprintf("call%d", pc))}
 	for i := int32(0); i < in.B-1; i++ {
 		st.args = append(st.args, reg(in.A+1+i))
 		st.known = append(st.known, g.nums[pc].has(in.A+1+i))
 	}
+	if in.Op == ir.TAILCALL {
+		st.ret = func(v jen.Code) []jen.Code {
+			return []jen.Code{reg(in.A).Op("=").Add(v), jen.Return(jen.Id("f").Dot("ReturnOne").Call(jen.Id("base"), jen.Lit(pc+1), jen.Lit(int(in.A))))}
+		}
+		return st
+	}
 	done := fmt.Sprintf("in%d_done", pc)
 	st.ret = func(v jen.Code) []jen.Code {
-		if in.C == 2 {
+		switch in.C {
+		case 0: // (one result: see inlines)
+			return []jen.Code{reg(in.A).Op("=").Add(v), jen.Id("f").Dot("SetTop").Call(jen.Id("base").Op("+").Lit(int(in.A) + 1)), jen.Goto().Id(done)}
+		case 2:
 			return []jen.Code{reg(in.A).Op("=").Add(v), jen.Goto().Id(done)}
 		}
 		return []jen.Code{jen.Goto().Id(done)}
@@ -470,7 +583,7 @@ func (g *gen) inlineBody(n int, st site) []jen.Code {
 		for _, t := range jumpTargets(qpc, qin) {
 			targets[t], reach[t] = true, true
 		}
-		if fallsThrough(qin) {
+		if fallsThrough(qin) && qin.Op != ir.TAILCALL { // (it returns: see below)
 			reach[qpc+1] = true
 		}
 	}
@@ -515,9 +628,14 @@ func (g *gen) inlineBody(n int, st site) []jen.Code {
 		case ir.SETUPVAL:
 			body = append(body, jen.Id("ic").Dot("Upvals").Index(jen.Lit(int(b))).Dot("Set").Call(qr(a)))
 		case ir.GETGLOBAL:
+			// (a builtin's name is not the constant's string: found by
+			// its bytes)
 			body = append(body, jen.Block(
 				jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("ic").Dot("Env").Dot("FieldHit").Call(qk(int(b)), qhint(qpc)),
-				jen.If(jen.Op("!").Id("ok")).Block(fail),
+				jen.If(jen.Op("!").Id("ok")).Block(
+					jen.List(jen.Id("ks"), jen.Id("_")).Op(":=").Add(qk(int(b))).Dot("Str").Call(),
+					jen.If(jen.Id("v").Op("=").Id("ic").Dot("Env").Dot("GetStrHint").Call(jen.Id("ks"), qhint(qpc)), jen.Id("v").Dot("IsNil").Call()).Block(fail),
+				),
 				qr(a).Op("=").Id("v"),
 			))
 		case ir.GETTABLE:
@@ -598,6 +716,21 @@ func (g *gen) inlineBody(n int, st site) []jen.Code {
 			body = append(body, jen.If(jen.Op("!").Parens(cond)).Block(jump(qpc+2)), qr(a).Op("=").Add(qr(b)))
 		case ir.JMP:
 			body = append(body, jump(qpc+1+int(b)))
+		case ir.NEWTABLE: // (a constructor's: see constructor)
+			body = append(body, jen.Block(
+				jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("f").Dot("NewTableInline").Call(jen.Lit(int(b)), jen.Lit(int(c))),
+				jen.If(jen.Op("!").Id("ok")).Block(fail),
+				qr(a).Op("=").Id("v"),
+			))
+		case ir.SETTABLE: // a field of a table the body made
+			body = append(body, qr(a).Dot("Table").Call().Dot("SetStrHint").Call(qk(int(^b)), qrk(c), qhint(qpc)))
+		case ir.CALL, ir.TAILCALL: // setmetatable(t, mt) of a table the body made
+			body = append(body, jen.If(jen.Op("!").Id("f").Dot("SetMetatableInline").Call(qr(a), qr(a+1), qr(a+2))).Block(fail))
+			if qin.Op == ir.TAILCALL {
+				body = append(body, st.ret(qr(a+1))...)
+			} else {
+				body = append(body, qr(a).Op("=").Add(qr(a+1)))
+			}
 		case ir.RETURN:
 			v := rt("Nil")
 			if b >= 2 {
