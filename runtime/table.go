@@ -497,7 +497,22 @@ func (t *Table) SetArrayHit(k, v Value) bool {
 // having done nothing, when a metamethod function must run or the chain
 // is too long: the interpreter's slow path does that.
 func (t *Table) GetField(key Value, hint *int32) (Value, bool) {
-	return t.getStrIndex(key.o.(string), hint)
+	s := key.o.(string)
+	// a method (obj:method()): t has no such key (by its mask), its
+	// metatable's __index (cached) is a table that has it where the
+	// hint's other half says
+	if m := t.meta; m != nil && t.smask&strBit(s) == 0 {
+		if c := m.mc; c != nil && c.has&(1<<evIndex) != 0 && c.pos[evIndex] >= 0 {
+			if cls, ok := m.entries[c.pos[evIndex]].v.o.(*Table); ok {
+				if h := int(uint32(atomic.LoadInt32(hint)) >> 16); h < len(cls.entries) {
+					if e := &cls.entries[h]; e.k.word() == key.word() && e.v.o != nil {
+						return e.v, true
+					}
+				}
+			}
+		}
+	}
+	return t.getStrIndex(s, hint)
 }
 
 // SetStrHint is SetStr with an inline cache (see GetStrHint); key is a
