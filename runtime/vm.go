@@ -499,6 +499,8 @@ reload:
 			}
 			if skip {
 				pc++
+			} else if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
+				pc += 1 + int(j.b()) // the JMP after it, run here (see JMP)
 			}
 		case opLtRN:
 			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
@@ -515,6 +517,8 @@ reload:
 			}
 			if skip {
 				pc++
+			} else if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
+				pc += 1 + int(j.b()) // the JMP after it, run here (see JMP)
 			}
 		case opLeRR:
 			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
@@ -531,6 +535,8 @@ reload:
 			}
 			if skip {
 				pc++
+			} else if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
+				pc += 1 + int(j.b()) // the JMP after it, run here (see JMP)
 			}
 		case opLeRN:
 			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
@@ -547,6 +553,8 @@ reload:
 			}
 			if skip {
 				pc++
+			} else if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
+				pc += 1 + int(j.b()) // the JMP after it, run here (see JMP)
 			}
 		case opEqRN:
 			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
@@ -563,6 +571,8 @@ reload:
 			}
 			if skip {
 				pc++
+			} else if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
+				pc += 1 + int(j.b()) // the JMP after it, run here (see JMP)
 			}
 		case ir.UNM:
 			ra := base + int(in.a())
@@ -603,6 +613,8 @@ reload:
 				goto reload
 			}
 		case ir.JMP:
+			// (a comparison or a test runs the JMP after it itself when
+			// it is taken and forward, as lua5.1's do: one dispatch less)
 			d := int(in.b())
 			if d < 0 {
 				p.steps--
@@ -634,6 +646,8 @@ reload:
 			}
 			if skip {
 				pc++
+			} else if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
+				pc += 1 + int(j.b()) // the JMP after it, run here (see JMP)
 			}
 		case ir.LT:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
@@ -650,6 +664,8 @@ reload:
 			}
 			if skip {
 				pc++
+			} else if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
+				pc += 1 + int(j.b()) // the JMP after it, run here (see JMP)
 			}
 		case ir.LE:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
@@ -666,17 +682,24 @@ reload:
 			}
 			if skip {
 				pc++
+			} else if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
+				pc += 1 + int(j.b()) // the JMP after it, run here (see JMP)
 			}
 		case ir.TEST:
 			ra := base + int(in.a())
 			if stack[ra].Truthy() != (in.c() != 0) {
 				pc++
+			} else if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
+				pc += 1 + int(j.b())
 			}
 		case ir.TESTSET:
 			ra := base + int(in.a())
 			b := stack[base+int(in.b())]
 			if b.Truthy() == (in.c() != 0) {
 				stack[ra] = b
+				if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
+					pc += 1 + int(j.b())
+				}
 			} else {
 				pc++
 			}

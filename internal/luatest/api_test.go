@@ -176,10 +176,15 @@ func BenchmarkFib(b *testing.B) {
 }
 
 // TestMaxSteps: a step limit ends the process with an error that pcall
-// cannot catch, in a loop, in a coroutine and inside a pathological pattern.
+// cannot catch, in a loop, in a coroutine and inside a pathological pattern;
+// and in loops whose backward jump follows a comparison or a test (which
+// run the JMP after them themselves), long but not endless, so that one not
+// counting its steps ends with "escaped".
 func TestMaxSteps(t *testing.T) {
 	for name, src := range map[string]string{
 		"loop":      `pcall(function() while true do end end) print("escaped")`,
+		"repeat":    `local x = 0 repeat x = x + 1 until x > 3e7 print("escaped")`,
+		"test":      `local x, t = 0, true repeat x = x + 1 if x > 3e7 then t = false end until not t print("escaped")`,
 		"coroutine": `local co = coroutine.wrap(function() pcall(function() while true do end end) end) pcall(co) print("escaped")`,
 		"pattern":   `local s = string.rep("a", 40) .. "b" print(pcall(string.find, s, string.rep("a*", 40) .. "c")) print("escaped")`,
 	} {
