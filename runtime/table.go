@@ -515,6 +515,30 @@ func (t *Table) GetField(key Value, hint *int32) (Value, bool) {
 	return t.getStrIndex(s, hint)
 }
 
+// GetIndexed is t[key], any key, with the __index chain followed through
+// tables, as indexing does (GetField for a key not known in advance: an
+// environment's variables up its chain of scopes). It reports false,
+// having done nothing, when a metamethod function must run or the chain
+// is too long: the slow path does that.
+func (t *Table) GetIndexed(key Value) (Value, bool) {
+	for loop := 0; loop < maxTagLoop; loop++ {
+		v := t.Get(key)
+		if v.o != nil || t.meta == nil {
+			return v, true
+		}
+		mm := t.meta.metaIndex()
+		if mm.o == nil {
+			return Nil, true
+		}
+		nt, ok := mm.o.(*Table)
+		if !ok {
+			return Nil, false
+		}
+		t = nt
+	}
+	return Nil, false
+}
+
 // SetStrHint is SetStr with an inline cache (see GetStrHint); key is a
 // string value (a constant: a new field keeps it as it is, unboxed).
 func (t *Table) SetStrHint(key Value, v Value, hint *int32) {

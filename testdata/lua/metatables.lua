@@ -122,6 +122,19 @@ a[2] = nil
 for _, i in ipairs({1, 3, 2}) do a[i] = i * 10 end
 print(#a, a[2], a[3])                               --> =4	20	30
 ---
+-- a key not known in advance (a register) up an __index chain: tables,
+-- then a function at its end; a chain that never ends is an error
+local base = setmetatable({}, {__index = function(t, k) return "f:" .. k end})
+local mid = setmetatable({m = 1}, {__index = base})
+local top = setmetatable({}, {__index = mid})
+local got = {}
+for _, k in ipairs({"m", "x", "m", 1}) do got[#got + 1] = tostring(top[k]) end
+print(table.concat(got, " "))                       --> =1 f:x 1 f:1
+local loop = {}
+setmetatable(loop, {__index = loop})
+local key = "z"
+print(pcall(function() return loop[key] end))       --> =false	metatables.lua:136: loop in gettable
+---
 -- not-differential: lua5.1 cannot yield across a metamethod; Mobilua can (a process may freeze there)
 local V = {}
 -- metamethods that yield inside coroutines

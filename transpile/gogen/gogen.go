@@ -888,13 +888,16 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 			)}
 		}
 		// an integer key inside the array part first (GetArrayHit,
-		// inlined by the Go compiler), else Get
+		// inlined by the Go compiler), else Get; an absent key up the
+		// __index chain of tables (GetIndexed)
 		return []jen.Code{jen.Block(
 			jen.Id("t").Op(":=").Add(reg(b)).Dot("Table").Call(),
 			jen.If(jen.Id("t").Op("==").Nil()).Block(slowIndex("Index", pc)),
 			jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("t").Dot("GetArrayHit").Call(rk(c)),
 			jen.If(jen.Op("!").Id("ok")).Block(jen.Id("v").Op("=").Id("t").Dot("Get").Call(rk(c))),
-			jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Op("!").Id("t").Dot("PlainGet").Call()).Block(slowIndex("Index", pc)),
+			jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Id("t").Dot("Meta").Call().Op("!=").Nil()).Block(
+				jen.If(jen.List(jen.Id("v"), jen.Id("ok")).Op("=").Id("t").Dot("GetIndexed").Call(rk(c)), jen.Op("!").Id("ok")).Block(slowIndex("Index", pc)),
+			),
 			reg(a).Op("=").Id("v"),
 		)}
 	case ir.SETTABLE:
