@@ -1188,23 +1188,20 @@ func (g *gen) compare(bd, cd, bg, cg jen.Code, in ir.Instr, pc int, cond jen.Cod
 	}
 	slow := orReturn("z", "Compare", []jen.Code{jen.Id("base"), jen.Lit(pc)},
 		jen.If(jen.Id("z").Op("==").Add(rt("NativeSkip"))).Block(g.gotoPC(pc+2)))
-	if in.Op == ir.EQ {
-		slow = g.eqPlain(in, pc, slow)
-	}
-	return jen.Block(append(s, jen.If(guard).Block(slow).Else().Add(jump))...)
+	return jen.Block(append(s, jen.If(guard).Block(g.comparePlain(in, pc, slow)).Else().Add(jump))...)
 }
 
-// eqPlain is EQ's slow path: when no metamethod can take part (values of
-// two types, a value and itself, nil, booleans, strings:
-// runtime.ComparePlain), compiled code decides at once; else it calls
-// the runtime, which may call __eq.
-func (g *gen) eqPlain(in ir.Instr, pc int, slow jen.Code) jen.Code {
+// comparePlain is a comparison's slow path: when no metamethod can take
+// part (two strings ordered; for EQ, values of two types, a value and
+// itself, nil, booleans: runtime.ComparePlain), compiled code decides at
+// once; else it calls the runtime, which may call __eq, __lt or __le.
+func (g *gen) comparePlain(in ir.Instr, pc int, slow jen.Code) jen.Code {
 	res := jen.Id("res")
 	if in.A != 0 {
 		res = jen.Op("!").Id("res")
 	}
 	return jen.If(
-		jen.List(jen.Id("res"), jen.Id("ok")).Op(":=").Add(rt("ComparePlain")).Call(rk(in.B), rk(in.C), jen.Qual("github.com/mobilua/mobilua/ir", "EQ")),
+		jen.List(jen.Id("res"), jen.Id("ok")).Op(":=").Add(rt("ComparePlain")).Call(rk(in.B), rk(in.C), jen.Qual("github.com/mobilua/mobilua/ir", in.Op.String())),
 		jen.Id("ok"),
 	).Block(jen.If(res).Block(g.gotoPC(pc + 2))).Else().Block(slow)
 }
