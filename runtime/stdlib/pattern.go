@@ -1,6 +1,7 @@
 package stdlib
 
 import (
+	"math/bits"
 	"strings"
 
 	rt "github.com/mobilua/mobilua/runtime"
@@ -29,6 +30,18 @@ type matchState struct {
 	steps   int
 	depth   int
 	first   firstItem // see skip
+	// set is the bytes the set item at pat[setAt-1:] matches, once made
+	// (maxExpand); setAt is 0 before
+	set   byteSet
+	setAt int
+}
+
+// itemSet returns the bytes the set item at pat[p:ep] matches, made once.
+func (ms *matchState) itemSet(p, ep int) *byteSet {
+	if ms.setAt != p+1 {
+		ms.set, ms.setAt = itemSet(ms.pat, p, ep), p+1
+	}
+	return &ms.set
 }
 
 // firstItem is what the first byte of a match must be, when the pattern
@@ -39,6 +52,75 @@ type firstItem struct {
 	kind  byte // anyFirst, litFirst or itemFirst
 	lit   byte
 	p, ep int
+	set   byteSet // itemFirst: the bytes the item matches
+}
+
+// byteSet is a set of bytes, a bit each.
+type byteSet [4]uint64
+
+func (b *byteSet) has(c byte) bool { return b[c>>6]&(1<<(c&63)) != 0 }
+func (b *byteSet) add(c byte)      { b[c>>6] |= 1 << (c & 63) }
+
+func (b *byteSet) or(o *byteSet) {
+	for i := range b {
+		b[i] |= o[i]
+	}
+}
+
+func (b *byteSet) not() {
+	for i := range b {
+		b[i] = ^b[i]
+	}
+}
+
+// itemSet is the set of bytes the single-byte item at pat[p:ep] matches
+// (%a, a set [...]; as singleMatch decides).
+func itemSet(pat string, p, ep int) byteSet {
+	if pat[p] == '%' {
+		return classSet(pat[p+1])
+	}
+	// a set, parsed as matchBracketClass does
+	var set byteSet
+	ec := ep - 1
+	neg := false
+	if pat[p+1] == '^' {
+		neg = true
+		p++
+	}
+	for p++; p < ec; p++ {
+		switch {
+		case pat[p] == '%':
+			p++
+			cs := classSet(pat[p])
+			set.or(&cs)
+		case p+2 < ec && pat[p+1] == '-':
+			for c := int(pat[p]); c <= int(pat[p+2]); c++ {
+				set.add(byte(c))
+			}
+			p += 2
+		default:
+			set.add(pat[p])
+		}
+	}
+	if neg {
+		set.not()
+	}
+	return set
+}
+
+// classSet is the set of bytes %cl matches (as singleClass decides).
+func classSet(cl byte) byteSet {
+	bit := classBit[cl|0x20]
+	if bit == 0 {
+		var set byteSet
+		set.add(cl)
+		return set
+	}
+	set := classSets[bits.TrailingZeros16(bit)]
+	if isupper(cl) {
+		set.not()
+	}
+	return set
 }
 
 // What may start a match (firstItem.kind).
@@ -79,7 +161,8 @@ func (ms *matchState) skip(s int) int {
 		}
 		return len(src)
 	case itemFirst:
-		for s < len(src) && !singleMatch(ms, s, ms.first.p, ms.first.ep) {
+		set := &ms.first.set
+		for s < len(src) && !set.has(src[s]) {
 			s++
 		}
 	}
@@ -126,7 +209,7 @@ func (ms *matchState) firstItem() firstItem {
 	if c := pat[q]; c != '%' && c != '[' {
 		return firstItem{known: true, kind: litFirst, lit: c}
 	}
-	return firstItem{known: true, kind: itemFirst, p: q, ep: ep}
+	return firstItem{known: true, kind: itemFirst, p: q, ep: ep, set: itemSet(pat, q, ep)}
 }
 
 func (ms *matchState) err(format string, args ...any) {
@@ -203,6 +286,9 @@ var classBit [256]uint16
 // classMask holds, per byte, the bits of the classes it belongs to.
 var classMask [256]uint16
 
+// classSets holds, by a class's bit (its index), the bytes of the class.
+var classSets [16]byteSet
+
 func init() {
 	tests := map[byte]func(byte) bool{
 		'a': isalpha, 'c': iscntrl, 'd': isdigit, 'l': islower, 'p': ispunct, 's': isspace, 'u': isupper,
@@ -215,6 +301,7 @@ func init() {
 		for c := 0; c < 256; c++ {
 			if test(byte(c)) {
 				classMask[c] |= bit
+				classSets[bits.TrailingZeros16(bit)].add(byte(c))
 			}
 		}
 		bit <<= 1
@@ -393,8 +480,17 @@ func (ms *matchState) maxExpand(s, p, ep int) int {
 			i++
 		}
 	case '[':
-		for i < len(src) && matchBracketClass(ms, src[i], p, ep-1) {
+		// the first byte by the pattern's text; a run by the set's bits
+		// (made once for the item: a set is parsed in the time of a few
+		// bytes)
+		if i < len(src) && matchBracketClass(ms, src[i], p, ep-1) {
 			i++
+			if i < len(src) {
+				set := ms.itemSet(p, ep)
+				for i < len(src) && set.has(src[i]) {
+					i++
+				}
+			}
 		}
 	default:
 		for i < len(src) && src[i] == c {
