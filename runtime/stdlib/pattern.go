@@ -474,10 +474,21 @@ func (ms *matchState) maxExpand(s, p, ep int) int {
 	switch c := ms.pat[p]; c {
 	case '.':
 		i = len(src)
-	case '%':
+	case '%': // (singleClass, its class looked up once)
 		cl := ms.pat[p+1]
-		for i < len(src) && singleClass(src[i], cl) {
-			i++
+		switch bit := classBit[cl|0x20]; {
+		case bit == 0:
+			for i < len(src) && src[i] == cl {
+				i++
+			}
+		case isupper(cl):
+			for i < len(src) && classMask[src[i]]&bit == 0 {
+				i++
+			}
+		default:
+			for i < len(src) && classMask[src[i]]&bit != 0 {
+				i++
+			}
 		}
 	case '[':
 		// the first byte by the pattern's text; a run by the set's bits

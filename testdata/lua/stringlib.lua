@@ -157,3 +157,6 @@ print(("hello"):gsub("l", "L", 0), ("hello"):gsub("%", "L", 0))  --> =hello	hell
 print(("ab1cd2"):gsub("%d", function(d) return "<" .. d .. ">" end))  --> =ab<1>cd<2>	2
 print(("hello"):gsub("^x", "H"), ("hello"):gsub("o$", "0"))   --> =hello	hell0	1
 print(("abc"):gsub("x*", "-"), ("hello"):gsub("(", "L")) --> =-a-b-c-	LhLeLlLlLoL	6
+-- a class repeated: lower case, upper case (its complement), an escaped byte
+print(("abc123def"):match("%D+"), ("123abc"):match("^%D*"), ("a..b"):match("%.+"), ("x  y"):match("%S+$"))  --> =abc		..	y
+print(("ab12"):gsub("%W*", "-"))                           --> =-a-b-1-2-	5
