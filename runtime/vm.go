@@ -717,8 +717,12 @@ reload:
 				p.pushLua(th, f, nargs, Dest{Fn: ra, NRes: nres})
 				goto reload
 			}
-			if g, ok := stack[ra].o.(*GoFunction); ok && g.kind == goPlain {
-				p.callPlain(th, g, ra, nargs, nres)
+			if g, ok := stack[ra].o.(*GoFunction); ok {
+				if g.kind == goPlain {
+					p.callPlain(th, g, ra, nargs, nres)
+				} else if r := p.callGo(th, g, nargs, Dest{Fn: ra, NRes: nres}); r != stopNone {
+					return r // (callAt's case for a builtin, without its tests)
+				}
 				goto reload
 			}
 			p.checkCallable(th, topFrame(th), ra-base, stack[ra])
