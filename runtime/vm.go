@@ -744,6 +744,12 @@ reload:
 				goto reload
 			}
 			topFrame(th).pc = pc
+			if g, ok := stack[ra].o.(*GoFunction); ok { // (see CALL)
+				if r := p.callGo(th, g, nargs, Dest{Fn: ra, NRes: -1}); r != stopNone {
+					return r
+				}
+				goto reload
+			}
 			p.checkCallable(th, topFrame(th), ra-base, stack[ra])
 			if r := p.callAt(th, nargs, Dest{Fn: ra, NRes: -1}); r != stopNone {
 				return r
@@ -841,6 +847,12 @@ reload:
 					goto reload
 				}
 				continue
+			}
+			if g, ok := stack[ra+3].o.(*GoFunction); ok { // a wrap's generator (see CALL)
+				if r := p.callGo(th, g, 2, Dest{Fn: ra + 3, NRes: nres}); r != stopNone {
+					return r
+				}
+				goto reload
 			}
 			p.checkCallable(th, topFrame(th), ra-base, stack[ra])
 			if r := p.callAt(th, 2, Dest{Fn: ra + 3, NRes: nres}); r != stopNone {
