@@ -440,9 +440,9 @@ func sameKey(a, b Value) bool {
 }
 
 // FieldHit is the first step of reading a constant field, small enough
-// for the Go compiler to inline into compiled code (the interpreter's run,
-// too big a function for Go to inline it there, has it written out):
-// t's own field where the inline cache hint says it is. It reports false
+// for the Go compiler to inline into compiled code and the interpreter
+// (while run stays small enough: TestRunInlines): t's own field where the
+// inline cache hint says it is. It reports false
 // when it is not there (GetField then does the rest). key must be a
 // string (as GetField's and SetHit's): the one-word test would take any
 // number for any other.

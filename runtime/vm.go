@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"sync/atomic"
-	"unsafe"
 
 	"github.com/mobilua/mobilua/ir"
 )
@@ -183,14 +181,9 @@ reload:
 				key = cl.P.K[^in.c()]
 				if tt, ok := t.o.(*Table); ok {
 					if _, ok := key.o.(string); ok {
-						// FieldHit, written out: run is too big a
-						// function for Go to inline it (its limit
-						// for calls in a big function is cost 20)
-						if h := int(uint32(atomic.LoadInt32(&cl.P.IC[pc-1])) & 0xffff); h < len(tt.entries) {
-							if e := &tt.entries[h]; e.k.word() == key.word() && e.v.o != nil {
-								stack[ra] = e.v
-								continue
-							}
+						if v, ok := tt.FieldHit(key, &cl.P.IC[pc-1]); ok {
+							stack[ra] = v
+							continue
 						}
 						if v, ok := tt.GetField(key, &cl.P.IC[pc-1]); ok {
 							stack[ra] = v
@@ -202,11 +195,8 @@ reload:
 				key = stack[base+int(in.c())]
 			}
 			if tt, ok := t.o.(*Table); ok {
-				var v Value
-				// GetArrayHit, written out (see above)
-				if i := int(key.n); key.o == &numTag && float64(i) == key.n && uint(i-1) < uint(len(tt.arr)) {
-					v = tt.arr[i-1]
-				} else {
+				v, ok := tt.GetArrayHit(key)
+				if !ok {
 					v = tt.Get(key)
 				}
 				if v.o != nil || tt.meta == nil {
@@ -252,21 +242,15 @@ reload:
 			// a table without __newindex is set raw
 			if tt, ok := t.o.(*Table); ok {
 				if _, ok := key.o.(string); ok && in.b() < 0 {
-					// SetHit, written out (see GETTABLE)
-					if h := int(uint32(atomic.LoadInt32(&cl.P.IC[pc-1])) & 0xffff); h < len(tt.entries) && val.o != nil {
-						if e := &tt.entries[h]; e.k.word() == key.word() && e.v.o != nil && tt.mc == nil {
-							e.v = val
-							continue
-						}
+					if tt.SetHit(key, val, &cl.P.IC[pc-1]) {
+						continue
 					}
 					if tt.meta == nil || tt.PlainSet() {
 						tt.SetStrHint(key, val, &cl.P.IC[pc-1])
 						continue
 					}
 				} else if tt.meta == nil || tt.PlainSet() {
-					// SetArrayHit, written out (see GETTABLE)
-					if i := int(key.n); key.o == &numTag && float64(i) == key.n && uint(i-1) < uint(len(tt.arr)) && val.o != nil && tt.arr[i-1].o != nil {
-						tt.arr[i-1] = val
+					if tt.SetArrayHit(key, val) {
 						continue
 					}
 					topFrame(th).pc = pc
@@ -289,12 +273,9 @@ reload:
 			key := cl.P.K[^in.c()]
 			stack[ra+1] = obj
 			if tt, ok := obj.o.(*Table); ok {
-				// FieldHit, written out (see GETTABLE)
-				if h := int(uint32(atomic.LoadInt32(&cl.P.IC[pc-1])) & 0xffff); h < len(tt.entries) {
-					if e := &tt.entries[h]; e.k.word() == key.word() && e.v.o != nil {
-						stack[ra] = e.v
-						continue
-					}
+				if v, ok := tt.FieldHit(key, &cl.P.IC[pc-1]); ok {
+					stack[ra] = v
+					continue
 				}
 				if v, ok := tt.GetField(key, &cl.P.IC[pc-1]); ok {
 					stack[ra] = v
@@ -308,66 +289,13 @@ reload:
 			if p.index(th, obj, key, ra, rb) {
 				goto reload
 			}
-		case ir.ADD:
+		case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW:
+			// the forms the specialized ops below leave (a constant
+			// first, mostly), in one case: see forPrep
 			ra := base + int(in.a())
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			if b.o == &numTag && c.o == &numTag {
-				stack[ra] = Value{o: &numTag, n: b.n + c.n}
-				continue
-			}
-			topFrame(th).pc = pc
-			if p.arith(th, in.op(), b, c, ra, cl.P.IR.Code[pc-1]) {
-				goto reload
-			}
-		case ir.SUB:
-			ra := base + int(in.a())
-			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
-			if b.o == &numTag && c.o == &numTag {
-				stack[ra] = Value{o: &numTag, n: b.n - c.n}
-				continue
-			}
-			topFrame(th).pc = pc
-			if p.arith(th, in.op(), b, c, ra, cl.P.IR.Code[pc-1]) {
-				goto reload
-			}
-		case ir.MUL:
-			ra := base + int(in.a())
-			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
-			if b.o == &numTag && c.o == &numTag {
-				stack[ra] = Value{o: &numTag, n: b.n * c.n}
-				continue
-			}
-			topFrame(th).pc = pc
-			if p.arith(th, in.op(), b, c, ra, cl.P.IR.Code[pc-1]) {
-				goto reload
-			}
-		case ir.DIV:
-			ra := base + int(in.a())
-			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
-			if b.o == &numTag && c.o == &numTag {
-				stack[ra] = Value{o: &numTag, n: b.n / c.n}
-				continue
-			}
-			topFrame(th).pc = pc
-			if p.arith(th, in.op(), b, c, ra, cl.P.IR.Code[pc-1]) {
-				goto reload
-			}
-		case ir.MOD:
-			ra := base + int(in.a())
-			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
-			if b.o == &numTag && c.o == &numTag {
-				stack[ra] = Value{o: &numTag, n: b.n - math.Floor(b.n/c.n)*c.n}
-				continue
-			}
-			topFrame(th).pc = pc
-			if p.arith(th, in.op(), b, c, ra, cl.P.IR.Code[pc-1]) {
-				goto reload
-			}
-		case ir.POW:
-			ra := base + int(in.a())
-			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
-			if b.o == &numTag && c.o == &numTag {
-				stack[ra] = Value{o: &numTag, n: Pow(b.n, c.n)}
+				stack[ra] = Value{o: &numTag, n: Arith(in.op(), b.n, c.n)}
 				continue
 			}
 			topFrame(th).pc = pc
@@ -499,8 +427,8 @@ reload:
 			}
 			if skip {
 				pc++
-			} else if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
-				pc += 1 + int(j.b()) // the JMP after it, run here (see JMP)
+			} else {
+				pc = jumpAfter(code, pc)
 			}
 		case opLtRN:
 			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
@@ -517,8 +445,8 @@ reload:
 			}
 			if skip {
 				pc++
-			} else if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
-				pc += 1 + int(j.b()) // the JMP after it, run here (see JMP)
+			} else {
+				pc = jumpAfter(code, pc)
 			}
 		case opLeRR:
 			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
@@ -535,8 +463,8 @@ reload:
 			}
 			if skip {
 				pc++
-			} else if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
-				pc += 1 + int(j.b()) // the JMP after it, run here (see JMP)
+			} else {
+				pc = jumpAfter(code, pc)
 			}
 		case opLeRN:
 			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
@@ -553,8 +481,8 @@ reload:
 			}
 			if skip {
 				pc++
-			} else if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
-				pc += 1 + int(j.b()) // the JMP after it, run here (see JMP)
+			} else {
+				pc = jumpAfter(code, pc)
 			}
 		case opEqRN:
 			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
@@ -571,8 +499,8 @@ reload:
 			}
 			if skip {
 				pc++
-			} else if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
-				pc += 1 + int(j.b()) // the JMP after it, run here (see JMP)
+			} else {
+				pc = jumpAfter(code, pc)
 			}
 		case ir.UNM:
 			ra := base + int(in.a())
@@ -600,11 +528,7 @@ reload:
 				continue
 			}
 			topFrame(th).pc = pc
-			mm := p.metaOf(b, evLen)
-			if mm.o == nil {
-				p.rtError(th, "attempt to get length of %s", p.varDesc(th, topFrame(th), rb, b))
-			}
-			if p.callMeta(th, mm, modeReg, ra, b, Nil) {
+			if p.lenMeta(th, b, ra, rb) {
 				goto reload
 			}
 		case ir.CONCAT:
@@ -630,10 +554,7 @@ reload:
 				skip = (b.n == c.n) != (in.a() != 0)
 			} else if bs, ok := b.o.(string); ok { // (no __eq for strings)
 				cs, ok := c.o.(string)
-				// sameString, written out (see GETTABLE): a constant
-				// and a string made from it share their bytes
-				eq := ok && len(bs) == len(cs) && (len(bs) == 0 || unsafe.StringData(bs) == unsafe.StringData(cs) || bs[0] == cs[0] && bs == cs)
-				skip = eq != (in.a() != 0)
+				skip = (ok && sameString(bs, cs)) != (in.a() != 0) // (a constant and a string made from it share their bytes)
 			} else if b.o == nil || c.o == nil { // (nor for nil)
 				skip = (b.o == c.o) != (in.a() != 0)
 			} else {
@@ -646,8 +567,8 @@ reload:
 			}
 			if skip {
 				pc++
-			} else if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
-				pc += 1 + int(j.b()) // the JMP after it, run here (see JMP)
+			} else {
+				pc = jumpAfter(code, pc)
 			}
 		case ir.LT:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
@@ -664,8 +585,8 @@ reload:
 			}
 			if skip {
 				pc++
-			} else if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
-				pc += 1 + int(j.b()) // the JMP after it, run here (see JMP)
+			} else {
+				pc = jumpAfter(code, pc)
 			}
 		case ir.LE:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
@@ -682,24 +603,22 @@ reload:
 			}
 			if skip {
 				pc++
-			} else if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
-				pc += 1 + int(j.b()) // the JMP after it, run here (see JMP)
+			} else {
+				pc = jumpAfter(code, pc)
 			}
 		case ir.TEST:
 			ra := base + int(in.a())
 			if stack[ra].Truthy() != (in.c() != 0) {
 				pc++
-			} else if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
-				pc += 1 + int(j.b())
+			} else {
+				pc = jumpAfter(code, pc)
 			}
 		case ir.TESTSET:
 			ra := base + int(in.a())
 			b := stack[base+int(in.b())]
 			if b.Truthy() == (in.c() != 0) {
 				stack[ra] = b
-				if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
-					pc += 1 + int(j.b())
-				}
+				pc = jumpAfter(code, pc)
 			} else {
 				pc++
 			}
@@ -778,25 +697,8 @@ reload:
 			p.deliverResults(th, ra, n, d)
 			goto reload
 		case ir.FORPREP:
-			ra, d := base+int(in.a()), int(in.b())
-			init, ok1 := ToNumber(stack[ra])
-			limit, ok2 := ToNumber(stack[ra+1])
-			step, ok3 := ToNumber(stack[ra+2])
-			switch {
-			case !ok1:
-				topFrame(th).pc = pc
-				p.rtError(th, "'for' initial value must be a number")
-			case !ok2:
-				topFrame(th).pc = pc
-				p.rtError(th, "'for' limit must be a number")
-			case !ok3:
-				topFrame(th).pc = pc
-				p.rtError(th, "'for' step must be a number")
-			}
-			stack[ra+1] = Number(limit)
-			stack[ra+2] = Number(step)
-			stack[ra] = Number(init - step)
-			pc += d
+			p.forPrep(th, stack[base+int(in.a()):], pc)
+			pc += int(in.b())
 		case ir.FORLOOP:
 			ra, d := base+int(in.a()), int(in.b())
 			p.steps--
@@ -948,6 +850,51 @@ func (p *Process) callPlain(th *Thread, g *GoFunction, ra, nargs, nres int) (unw
 	}
 	p.deliverResults(th, th.top-n, n, Dest{Fn: ra, NRes: nres})
 	return false
+}
+
+// jumpAfter is where a comparison or a test that is taken goes on: past
+// the JMP at pc after it when that jumps forward (run here, as lua5.1's
+// comparisons do: one dispatch less), else at the JMP (a backward one
+// counts its step there).
+func jumpAfter(code []inst, pc int) int {
+	if j := code[pc]; j.op() == ir.JMP && j.b() >= 0 {
+		return pc + 1 + int(j.b())
+	}
+	return pc
+}
+
+// forPrep runs FORPREP at pc on the loop's registers r: its three values
+// made numbers (or its error), the index one step back. (Out of run, as
+// lenMeta: code that runs once a loop keeps run small enough for Go to
+// inline the calls of its hot paths, see TestRunInlines.)
+func (p *Process) forPrep(th *Thread, r []Value, pc int) {
+	init, ok1 := ToNumber(r[0])
+	limit, ok2 := ToNumber(r[1])
+	step, ok3 := ToNumber(r[2])
+	switch {
+	case !ok1:
+		topFrame(th).pc = pc
+		p.rtError(th, "'for' initial value must be a number")
+	case !ok2:
+		topFrame(th).pc = pc
+		p.rtError(th, "'for' limit must be a number")
+	case !ok3:
+		topFrame(th).pc = pc
+		p.rtError(th, "'for' step must be a number")
+	}
+	r[1] = Number(limit)
+	r[2] = Number(step)
+	r[0] = Number(init - step)
+}
+
+// lenMeta is LEN of b (register rb) into ra through its __len, or its
+// error; it reports whether the loop must reload.
+func (p *Process) lenMeta(th *Thread, b Value, ra, rb int) bool {
+	mm := p.metaOf(b, evLen)
+	if mm.o == nil {
+		p.rtError(th, "attempt to get length of %s", p.varDesc(th, topFrame(th), rb, b))
+	}
+	return p.callMeta(th, mm, modeReg, ra, b, Nil)
 }
 
 // topFrame is the running frame (not kept in a variable by the loop: it
