@@ -295,7 +295,20 @@ reload:
 			ra := base + int(in.a())
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			if b.o == &numTag && c.o == &numTag {
-				stack[ra] = Value{o: &numTag, n: Arith(in.op(), b.n, c.n)}
+				var n float64
+				switch in.op() { // (Arith, the four common ones inline)
+				case ir.ADD:
+					n = b.n + c.n
+				case ir.SUB:
+					n = b.n - c.n
+				case ir.MUL:
+					n = b.n * c.n
+				case ir.DIV:
+					n = b.n / c.n
+				default:
+					n = Arith(in.op(), b.n, c.n)
+				}
+				stack[ra] = Value{o: &numTag, n: n}
 				continue
 			}
 			topFrame(th).pc = pc
