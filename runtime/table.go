@@ -515,16 +515,16 @@ func (t *Table) GetField(key Value, hint *int32) (Value, bool) {
 	return t.getStrIndex(s, hint)
 }
 
-// GetIndexed is t[key], any key, with the __index chain followed through
-// tables, as indexing does (GetField for a key not known in advance: an
-// environment's variables up its chain of scopes). It reports false,
-// having done nothing, when a metamethod function must run or the chain
-// is too long: the slow path does that.
+// GetIndexed is t[key], any key, once t's own value is nil: up the
+// __index chain followed through tables, as indexing does (GetField for a
+// key not known in advance: an environment's variables up its chain of
+// scopes). It reports false, having done nothing, when a metamethod
+// function must run or the chain is too long (as long as index's: t
+// counts as its first table): the slow path does that.
 func (t *Table) GetIndexed(key Value) (Value, bool) {
-	for loop := 0; loop < maxTagLoop; loop++ {
-		v := t.Get(key)
-		if v.o != nil || t.meta == nil {
-			return v, true
+	for loop := 1; loop < maxTagLoop; loop++ {
+		if t.meta == nil {
+			return Nil, true
 		}
 		mm := t.meta.metaIndex()
 		if mm.o == nil {
@@ -533,6 +533,9 @@ func (t *Table) GetIndexed(key Value) (Value, bool) {
 		nt, ok := mm.o.(*Table)
 		if !ok {
 			return Nil, false
+		}
+		if v := nt.Get(key); v.o != nil {
+			return v, true
 		}
 		t = nt
 	}

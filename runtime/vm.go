@@ -245,11 +245,11 @@ reload:
 					if tt.SetHit(key, val, &cl.P.IC[pc-1]) {
 						continue
 					}
-					if tt.meta == nil || tt.PlainSet() {
+					if tt.PlainSet() {
 						tt.SetStrHint(key, val, &cl.P.IC[pc-1])
 						continue
 					}
-				} else if tt.meta == nil || tt.PlainSet() {
+				} else if tt.PlainSet() {
 					if tt.SetArrayHit(key, val) {
 						continue
 					}
@@ -884,15 +884,13 @@ func (p *Process) forPrep(th *Thread, r []Value, pc int) {
 	init, ok1 := ToNumber(r[0])
 	limit, ok2 := ToNumber(r[1])
 	step, ok3 := ToNumber(r[2])
+	topFrame(th).pc = pc // (an error's position)
 	switch {
 	case !ok1:
-		topFrame(th).pc = pc
 		p.rtError(th, "'for' initial value must be a number")
 	case !ok2:
-		topFrame(th).pc = pc
 		p.rtError(th, "'for' limit must be a number")
 	case !ok3:
-		topFrame(th).pc = pc
 		p.rtError(th, "'for' step must be a number")
 	}
 	r[1] = Number(limit)
