@@ -9,6 +9,8 @@ import (
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/mobilua/mobilua/runtime"
+	"github.com/mobilua/mobilua/runtime/stdlib"
+	"github.com/mobilua/mobilua/transpile"
 )
 
 // The heaps of the benchmarks, built in Lua with %d objects and suspended
@@ -40,15 +42,24 @@ func benchSizes(max int) []int {
 	return sizes
 }
 
-// forHeaps runs f on each heap at each size, with its process and its
-// continuation, reporting MB/s of continuation, allocations, bytes per
-// object and the continuation's size as a multiple of the live data's
-// lower bound (x-live; FORMAT.md).
+// hostLike makes processes as a host does: sandboxed, copies of one
+// (stdlib.Prototype).
+var hostLike = stdlib.NewPrototype(stdlib.Sandboxed, transpile.Compiler{})
+
+// hostOptions thaws as a host does, into copies.
+func hostOptions() Options {
+	return Options{NewProcess: func(bool) *runtime.Process { return hostLike.NewProcess(io.Discard, io.Discard) }, Cache: &ChunkCache{}}
+}
+
+// forHeaps runs f on each heap at each size, with its process (made as a
+// host makes them) and its continuation, reporting MB/s of continuation,
+// allocations, bytes per object and the continuation's size as a
+// multiple of the live data's lower bound (x-live; FORMAT.md).
 func forHeaps(b *testing.B, f func(b *testing.B, p *runtime.Process, c []byte)) {
 	for _, h := range benchHeaps {
 		for _, n := range benchSizes(h.max) {
 			b.Run(fmt.Sprintf("%s/%.0e", h.name, float64(n)), func(b *testing.B) {
-				p := start(b, fmt.Sprintf(h.src, n), io.Discard)
+				p := startIn(b, hostLike.NewProcess(io.Discard, io.Discard), fmt.Sprintf(h.src, n))
 				c, live, err := freeze(p)
 				if err != nil {
 					b.Fatal(err)
@@ -75,7 +86,7 @@ func BenchmarkFreeze(b *testing.B) {
 }
 
 func BenchmarkThaw(b *testing.B) {
-	opts := options(io.Discard)
+	opts := hostOptions()
 	forHeaps(b, func(b *testing.B, _ *runtime.Process, c []byte) {
 		for i := 0; i < b.N; i++ {
 			if _, err := Thaw(c, opts); err != nil {
@@ -139,14 +150,16 @@ func formatInt(i int) string {
 }
 
 // BenchmarkSmall is a small process, as most jumps carry: its freeze, its
-// thaw, and the fresh process a thaw starts from (most of the thaw).
+// thaw, and the fresh process a thaw starts from (most of the thaw): a
+// host's (a copy: hostLike) and one the plain profile makes (opening its
+// libraries).
 func BenchmarkSmall(b *testing.B) {
-	p := start(b, `local x = {1, 2, 3} mb.yield() print(x[1])`, io.Discard)
+	p := startIn(b, hostLike.NewProcess(io.Discard, io.Discard), `local x = {1, 2, 3} mb.yield() print(x[1])`)
 	c, err := Freeze(p)
 	if err != nil {
 		b.Fatal(err)
 	}
-	opts := options(io.Discard)
+	opts := hostOptions()
 	b.Run("freeze", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
@@ -164,7 +177,13 @@ func BenchmarkSmall(b *testing.B) {
 	b.Run("process", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
-			opts.NewProcess(false)
+			hostLike.NewProcess(io.Discard, io.Discard)
+		}
+	})
+	b.Run("process-opened", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			newProcess(io.Discard, false)
 		}
 	})
 }

@@ -30,7 +30,11 @@ func options(out io.Writer) Options {
 
 // start compiles src and runs it until its first mb.yield (or the end).
 func start(t testing.TB, src string, out io.Writer) *runtime.Process {
-	p := newProcess(out, false)
+	return startIn(t, newProcess(out, false), src)
+}
+
+// startIn is start in process p.
+func startIn(t testing.TB, p *runtime.Process, src string) *runtime.Process {
 	proto, err := transpile.Compile([]byte(src), "@test.lua", transpile.Options{File: true})
 	if err != nil {
 		t.Fatal(err)

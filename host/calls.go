@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mobilua/mobilua/continuation"
 	"github.com/mobilua/mobilua/runtime"
 	"github.com/mobilua/mobilua/runtime/stdlib"
+	"github.com/mobilua/mobilua/transpile"
 )
 
 // The host's own mb calls that suspend a process to it, beside stdlib's
@@ -474,6 +476,19 @@ func self(t *runtime.Thread) *proc {
 // continuations are written against. (A function: a variable would be an
 // initialization cycle through openHostCalls.)
 func hostProfile() stdlib.Profile { return stdlib.Profile{Sandboxed: true, Extra: openHostNatives} }
+
+// hostPrototype makes the host's processes: copies of one of the profile
+// (stdlib.Prototype), made once for all hosts of the program (a function:
+// see hostProfile).
+func hostPrototype() *stdlib.Prototype {
+	hostProto.once.Do(func() { hostProto.pr = stdlib.NewPrototype(hostProfile(), transpile.Compiler{}) })
+	return hostProto.pr
+}
+
+var hostProto struct {
+	once sync.Once
+	pr   *stdlib.Prototype
+}
 
 // openHostNatives opens what a host's processes hold beside the sandboxed
 // libraries: the host's calls and the step driver's wait.

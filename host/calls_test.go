@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mobilua/mobilua/runtime/stdlib"
 )
 
 func TestMessagesAndAliases(t *testing.T) {
@@ -163,5 +165,13 @@ func TestSmallCalls(t *testing.T) {
 		if got := ask(t, h, tr, bob, c); got == "" || strings.Contains(got, "panic") {
 			t.Errorf("%q: %q", c, got)
 		}
+	}
+}
+
+// TestHostPrototype: the host's processes are copies of one process of
+// its profile (stdlib.Prototype): its calls keep no state in Go closures.
+func TestHostPrototype(t *testing.T) {
+	if !hostPrototype().Copies() {
+		t.Fatal("the host's processes are not copies:", stdlib.NewProcess(hostProfile(), nil, nil, nil).Copyable())
 	}
 }

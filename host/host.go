@@ -16,7 +16,6 @@ import (
 	"github.com/mobilua/mobilua/continuation/pack"
 	"github.com/mobilua/mobilua/runtime"
 	"github.com/mobilua/mobilua/runtime/stdlib"
-	"github.com/mobilua/mobilua/transpile"
 )
 
 // State is where a process is in its life.
@@ -550,7 +549,7 @@ type spare struct {
 
 func (h *Host) makeSpare() spare {
 	out := &procOut{h: h}
-	p := stdlib.NewProcess(hostProfile(), transpile.Compiler{}, out, out)
+	p := hostPrototype().NewProcess(out, out)
 	h.limit(p)
 	return spare{p, out}
 }

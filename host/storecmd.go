@@ -9,8 +9,6 @@ import (
 	"github.com/mobilua/mobilua/continuation"
 	"github.com/mobilua/mobilua/continuation/pack"
 	"github.com/mobilua/mobilua/runtime"
-	"github.com/mobilua/mobilua/runtime/stdlib"
-	"github.com/mobilua/mobilua/transpile"
 )
 
 // The operator's look into a store that no host holds (mobilua store
@@ -81,7 +79,7 @@ func ShowProcess(path, pid string, w io.Writer) error {
 		return nil
 	}
 	return continuation.Inspect(w, cont, continuation.Options{NewProcess: func(bool) *runtime.Process {
-		return stdlib.NewProcess(hostProfile(), transpile.Compiler{}, io.Discard, io.Discard)
+		return hostPrototype().NewProcess(io.Discard, io.Discard)
 	}, Unpack: pack.Unpack})
 }
 

@@ -418,9 +418,7 @@ func (w *walker) roots(p *Process) {
 		// the libraries' objects: builtins and their tables stay
 		// (package.loaded may be out of the script's reach, not of
 		// require's)
-		for _, o := range p.natives {
-			w.value(Value{o: o})
-		}
+		p.eachNative(func(_ string, o any) { w.value(Value{o: o}) })
 		for t := range p.tableNames {
 			w.value(TableValue(t))
 		}

@@ -38,7 +38,29 @@ func (p *Process) RegisterNative(name string, obj any) {
 }
 
 // Native returns the object registered under name, or nil.
-func (p *Process) Native(name string) any { return p.natives[name] }
+func (p *Process) Native(name string) any {
+	if o, ok := p.natives[name]; ok {
+		return o
+	}
+	if o, ok := p.protoNatives[name].(*GoFunction); ok {
+		return o // (the prototype's tables are its own: each has its copy in natives)
+	}
+	return nil
+}
+
+// eachNative calls f with each native of p (Native's view).
+func (p *Process) eachNative(f func(name string, o any)) {
+	for n, o := range p.natives {
+		f(n, o)
+	}
+	for n, o := range p.protoNatives {
+		if _, mine := p.natives[n]; !mine {
+			if g, ok := o.(*GoFunction); ok {
+				f(n, g)
+			}
+		}
+	}
+}
 
 // ---- values
 
@@ -726,11 +748,11 @@ func (p *Process) SealNatives() {
 	add(p.Globals, "_G")
 	add(p.StringMeta, "string.meta")
 	var names []string // the host objects, in a fixed order
-	for n, v := range p.natives {
-		if _, ok := v.(*Userdata); ok {
+	p.eachNative(func(n string, o any) {
+		if _, ok := o.(*Userdata); ok {
 			names = append(names, n)
 		}
-	}
+	})
 	sort.Strings(names)
 	for _, n := range names {
 		add(p.natives[n].(*Userdata).Meta, n, ".meta")
@@ -777,7 +799,7 @@ func (p *Process) nativeName(o any) string {
 	default:
 		return ""
 	}
-	if n != "" && p.natives[n] == o {
+	if n != "" && p.Native(n) == o {
 		return n
 	}
 	return ""

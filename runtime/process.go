@@ -162,6 +162,11 @@ type nativeState struct {
 // (SealNatives): what continuations are written against.
 type libBaseline struct {
 	natives    map[string]any
+	// protoNatives are the natives of the prototype the process is a Copy
+	// of (read only, shared): its builtins, which the process shares; its
+	// tables are the prototype's, each shadowed by the process's copy in
+	// natives
+	protoNatives map[string]any
 	tableNames map[*Table]string
 	tableBits  uint64 // tableBit of each table in tableNames: most tables are not
 	base       map[*Table]*baseTable

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"hash/maphash"
+	"slices"
 	"unsafe"
 )
 
@@ -39,6 +40,11 @@ func newStrIndex(n int) *strIndex {
 		size *= 2
 	}
 	return &strIndex{h: make([]uint64, size)}
+}
+
+// clone returns a copy of x.
+func (x *strIndex) clone() *strIndex {
+	return &strIndex{h: slices.Clone(x.h), n: x.n, slots: slices.Clone(x.slots)}
 }
 
 // strTag is the part of s's hash a slot keeps; its low bits place it.

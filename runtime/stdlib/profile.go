@@ -52,3 +52,39 @@ func ProfileOf(sandboxed bool) Profile {
 	}
 	return Plain
 }
+
+// Prototype makes the processes of a profile by copying one made once
+// (runtime.Process.Copy): a host's every process, run or thawed, is of
+// one profile, and opening the libraries is most of what a small
+// process costs. A profile whose libraries cannot be copied (io's and
+// package's builtins keep state in Go closures: Plain) is opened for
+// each process, as NewProcess does. A Prototype is safe for concurrent
+// use.
+type Prototype struct {
+	prof Profile
+	c    runtime.Compiler
+	p    *runtime.Process // nil: not copyable
+}
+
+// NewPrototype makes the prototype of prof's processes, compiling with c.
+func NewPrototype(prof Profile, c runtime.Compiler) *Prototype {
+	pr := &Prototype{prof: prof, c: c}
+	if p := NewProcess(prof, c, io.Discard, io.Discard); p.Copyable() == nil {
+		pr.p = p
+	}
+	return pr
+}
+
+// Copies reports whether the prototype's processes are copies (else each
+// opens its libraries).
+func (pr *Prototype) Copies() bool { return pr.p != nil }
+
+// NewProcess makes a process as NewProcess(prof, c, stdout, stderr) does.
+func (pr *Prototype) NewProcess(stdout, stderr io.Writer) *runtime.Process {
+	if pr.p == nil {
+		return NewProcess(pr.prof, pr.c, stdout, stderr)
+	}
+	p := pr.p.Copy()
+	p.Stdout, p.Stderr = stdout, stderr
+	return p
+}
