@@ -148,7 +148,7 @@ const restoreSmall = 8
 // time (a block lives as long as any of its tables: at most what the
 // continuation brought). The last block is let go when the thaw ends
 // (thawed).
-func (p *Process) restoreBlock(n int) []entry { return p.restoreBlocks.Cut(n, 16, 1024)[:0] }
+func (p *Process) restoreBlock(n int) []entry { return p.restore.entries.Cut(n, 16, 1024)[:0] }
 
 // restoreIndexed reports whether a restore indexes t's string keys at its
 // end (endRestore), in one pass: a table of more than smallHash entries.
@@ -362,7 +362,11 @@ func checkDest(d Dest, below []FrameState, need func(int, string) error) error {
 
 // bareThread makes an empty thread of p, for SetState (which gives it its
 // stack).
-func (p *Process) bareThread() *Thread { return &Thread{p: p} }
+func (p *Process) bareThread() *Thread {
+	t := &p.restore.threads.Cut(1, 16, 256)[0]
+	t.p = p
+	return t
+}
 
 // Process state errors.
 var errNotFrozen = fmt.Errorf("the process is not suspended")
@@ -453,7 +457,7 @@ func (t *Thread) setImage(s ThreadState) error {
 	if err := need(s.Top, "top"); err != nil {
 		return err
 	}
-	frames := make([]Frame, len(s.Frames))
+	frames := t.p.restore.frames.Cut(len(s.Frames), 16, 1024)
 	for i, fs := range s.Frames {
 		if fs.Bound > maxBound {
 			return fmt.Errorf("frame %d: bad kind %d", i, fs.Bound)

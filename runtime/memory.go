@@ -5,8 +5,6 @@ import (
 	"math"
 	"sync"
 	"unsafe"
-
-	"github.com/mobilua/mobilua/internal/block"
 )
 
 // Memory accounting. A process with a MemoryLimit is charged, when they
@@ -262,7 +260,7 @@ func stringBytes(n int) int64 { return int64(n) + 16 }
 // charged before the freeze is not known, and a process frozen at every
 // stop would otherwise never have one.
 func (p *Process) thawed(objBytes int64, n, strLen int, weak bool) {
-	p.restoreBlocks = block.Blocks[entry]{}
+	p.restore = restoreBlocks{}
 	if weak {
 		p.activateGC()
 		p.gcDue = true

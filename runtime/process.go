@@ -94,8 +94,8 @@ type Process struct {
 	// the one it was thawed from (the next is written into room for about
 	// as much)
 	frozenSize int
-	// a thaw's blocks of hash entries (restoreBlock), until it ends
-	restoreBlocks block.Blocks[entry]
+	// a thaw's blocks, until it ends (thawed)
+	restore restoreBlocks
 
 	budget
 	memAccount
@@ -105,6 +105,16 @@ type Process struct {
 	nativeState
 	libBaseline
 	collector
+}
+
+// restoreBlocks are what a thaw cuts its many small objects from, a
+// block at a time: small hash parts (restoreBlock), threads
+// (bareThread) and their frames (Thread.setImage). A block lives as long
+// as any of its objects: at most what the continuation brought.
+type restoreBlocks struct {
+	entries block.Blocks[entry]
+	threads block.Blocks[Thread]
+	frames  block.Blocks[Frame]
 }
 
 // budget is the step count: a slice's budget and the process's total.
@@ -161,16 +171,16 @@ type nativeState struct {
 // libBaseline is what the process's libraries were when it was made
 // (SealNatives): what continuations are written against.
 type libBaseline struct {
-	natives    map[string]any
+	natives map[string]any
 	// protoNatives are the natives of the prototype the process is a Copy
 	// of (read only, shared): its builtins, which the process shares; its
 	// tables are the prototype's, each shadowed by the process's copy in
 	// natives
 	protoNatives map[string]any
-	tableNames map[*Table]string
-	tableBits  uint64 // tableBit of each table in tableNames: most tables are not
-	base       map[*Table]*baseTable
-	sealed     []*Table // in the order SealNatives met them
+	tableNames   map[*Table]string
+	tableBits    uint64 // tableBit of each table in tableNames: most tables are not
+	base         map[*Table]*baseTable
+	sealed       []*Table // in the order SealNatives met them
 }
 
 // NewProcess makes a process with the base and coroutine libraries.
