@@ -75,8 +75,8 @@ func TestCopy(t *testing.T) {
 	var outMade, outCopy bytes.Buffer
 	made := stdlib.NewProcess(prof, transpile.Compiler{}, &outMade, &outMade)
 	copied := pr.NewProcess(&outCopy, &outCopy)
-	if a, b := made.LiveBytes(), copied.LiveBytes(); a != b {
-		t.Errorf("live bytes: made %d, copied %d", a, b)
+	if a, b := made.LiveBytes(), copied.LiveBytes(); b > a || b < a*3/4 {
+		t.Errorf("live bytes: made %d, copied %d (the copy's index caches are made at its first lookups)", a, b)
 	}
 	if a, b := made.MemoryInUse(), copied.MemoryInUse(); a != b {
 		t.Errorf("memory in use: made %d, copied %d", a, b)

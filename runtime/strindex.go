@@ -42,10 +42,10 @@ func newStrIndex(n int) *strIndex {
 	return &strIndex{h: make([]uint64, size)}
 }
 
-// clone returns a copy of x.
-func (x *strIndex) clone() *strIndex {
-	return &strIndex{h: slices.Clone(x.h), n: x.n, slots: slices.Clone(x.slots)}
-}
+// clone returns a copy of x, its cache of slots left to be made at the
+// first lookup (most of a new process's library tables are never looked
+// up).
+func (x *strIndex) clone() *strIndex { return &strIndex{h: slices.Clone(x.h), n: x.n} }
 
 // strTag is the part of s's hash a slot keeps; its low bits place it.
 func strTag(s string) uint64 { return maphash.String(strSeed, s) >> 32 }
