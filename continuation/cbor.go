@@ -178,10 +178,16 @@ func (r *reader) peek() byte {
 
 // head reads an item's major type and argument.
 func (r *reader) head() (major byte, n uint64) {
-	if r.off < len(r.b) {
-		if c := r.b[r.off]; c&0x1f < 24 {
-			r.off++
-			return c & 0xe0, uint64(c & 0x1f)
+	if at := r.off; at+1 < len(r.b) {
+		switch c := r.b[at]; c & 0x1f {
+		case 24: // (a one-byte argument: tags, object numbers, most counts)
+			r.off += 2
+			return c & 0xe0, uint64(r.b[at+1])
+		default:
+			if c&0x1f < 24 {
+				r.off++
+				return c & 0xe0, uint64(c & 0x1f)
+			}
 		}
 	}
 	return r.longHead()
