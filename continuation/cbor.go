@@ -171,23 +171,33 @@ func (r *reader) left() int { return len(r.b) - r.off }
 
 func (r *reader) peek() byte {
 	if r.off >= len(r.b) {
-		r.fail("unexpected end of data")
+		r.eof()
 	}
 	return r.b[r.off]
 }
 
+// eof fails at the end of the data (out of line: peek is inlined).
+//
+//go:noinline
+func (r *reader) eof() { r.fail("unexpected end of data") }
+
 // head reads an item's major type and argument.
 func (r *reader) head() (major byte, n uint64) {
-	if at := r.off; at+1 < len(r.b) {
-		switch c := r.b[at]; c & 0x1f {
-		case 24: // (a one-byte argument: tags, object numbers, most counts)
+	if at := r.off; at+4 < len(r.b) { // (room for the longest form read here)
+		c := r.b[at]
+		switch info := c & 0x1f; {
+		case info < 24:
+			r.off++
+			return c & 0xe0, uint64(info)
+		case info == 24: // tags, object numbers, most counts
 			r.off += 2
 			return c & 0xe0, uint64(r.b[at+1])
-		default:
-			if c&0x1f < 24 {
-				r.off++
-				return c & 0xe0, uint64(c & 0x1f)
-			}
+		case info == 25:
+			r.off += 3
+			return c & 0xe0, uint64(binary.BigEndian.Uint16(r.b[at+1:]))
+		case info == 26:
+			r.off += 5
+			return c & 0xe0, uint64(binary.BigEndian.Uint32(r.b[at+1:]))
 		}
 	}
 	return r.longHead()

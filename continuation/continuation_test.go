@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"io"
 	goruntime "runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -277,7 +278,8 @@ func findKinds(t testing.TB, b []byte) int {
 
 func FuzzThaw(f *testing.F) {
 	for _, src := range []string{sample, "mb.yield()", "local t = {} for i = 1, 5 do t[i] = {i} end mb.yield() print(#t)",
-		"local co = coroutine.wrap(function() mb.yield() end) co()", "table.sort({3, 2, 1}, function(a, b) mb.yield() return a < b end)"} {
+		"local co = coroutine.wrap(function() mb.yield() end) co()", "table.sort({3, 2, 1}, function(a, b) mb.yield() return a < b end)",
+		`local r = {{a = -1, bb = 300, c = -70000, d = 2^40, [("x"):rep(30)] = "y"}, {}, {k = {n = -2^31}}} mb.yield() print(#r)`} {
 		f.Add(sampleFrom(f, src))
 	}
 	opts := options(io.Discard)
@@ -798,5 +800,28 @@ func TestCoroutineSize(t *testing.T) {
 	}
 	if x := float64(len(c)) / float64(live); x > 1.5 {
 		t.Errorf("1000 suspended coroutines take %d bytes, %.2f× their live data's %d", len(c), x, live)
+	}
+}
+
+// TestRecordRefused: a small record's body (the thaw's quick way: 0x83
+// null [] [2n] ...) with an odd count of keys and values is refused as
+// any table's is.
+func TestRecordRefused(t *testing.T) {
+	b := sampleFrom(t, `local t = {abc = 1} mb.yield() return t`)
+	body := []byte{majArray | 3, cborNull, majArray, majArray | 2, majBytes | 3, 'a', 'b', 'c', 1}
+	at := bytes.Index(b, body)
+	if at < 0 {
+		t.Fatalf("no record {abc = 1} in % x", b)
+	}
+	for _, c := range []struct {
+		count byte
+		want  string
+	}{{majArray | 2, ""}, {majArray | 3, "hash part of odd length 3"}, {majArray | 1, "hash part of odd length 1"}} {
+		bad := slices.Clone(b)
+		bad[at+3] = c.count
+		_, err := Thaw(resign(bad), options(io.Discard))
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("count 0x%02x: %v, want %q", c.count, err, c.want)
+		}
 	}
 }

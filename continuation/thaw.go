@@ -524,11 +524,24 @@ func (d *decoder) value() runtime.Value {
 			r.off++
 			return runtime.Number(float64(c))
 		}
-		return runtime.Number(float64(r.int("number", -1<<53, 1<<53)))
+		fallthrough
 	case 1:
+		if c&0x1f <= 26 { // (at most 32 bits: within 2^53)
+			m, n := r.head()
+			if m == majUint {
+				return runtime.Number(float64(n))
+			}
+			return runtime.Number(-1 - float64(n))
+		}
 		return runtime.Number(float64(r.int("number", -1<<53, 1<<53)))
 	case 2:
-		b := r.rawBytes(majBytes, "string")
+		var b []byte
+		if n := int(c & 0x1f); n < 24 && r.off+n < len(r.b) { // (a short string, its length in its first byte)
+			b = r.b[r.off+1 : r.off+1+n]
+			r.off += 1 + n
+		} else {
+			b = r.rawBytes(majBytes, "string")
+		}
 		v, ok := d.constant(b)
 		if !ok {
 			v = d.strValue(b)
@@ -690,16 +703,11 @@ func (d *decoder) tableParts(what, pairs string) (meta *runtime.Table, arr []run
 }
 
 func (d *decoder) table(t *runtime.Table) {
+	if d.record(t) {
+		return
+	}
 	meta, arr, n := d.tableParts("table", "hash part")
-	if err := inner.BeginRestore(d.p, t, arr, n); err != nil {
-		d.r.fail("%v", err)
-	}
-	for i := 0; i < n; i++ {
-		k := d.value()
-		if err := inner.RestoreEntry(t, k, d.value()); err != nil {
-			d.r.fail("%v", err)
-		}
-	}
+	d.entries(t, arr, n)
 	var sizes *[3]int32
 	if d.fields == 4 {
 		r := &d.r
@@ -713,6 +721,39 @@ func (d *decoder) table(t *runtime.Table) {
 		d.r.fail("%v", err)
 	}
 	t.SetMeta(meta)
+}
+
+// record reads the body of t when it is a small record, as most tables
+// are: no metatable, no array part, at most 11 fields (their count in
+// its byte), no sizes of its own — written 0x83 null [] [2n] k v ...
+// (FORMAT.md), known by its first four bytes. Else it reads nothing and
+// reports false.
+func (d *decoder) record(t *runtime.Table) bool {
+	b := d.r.b[d.r.off:]
+	if len(b) < 4 || b[0] != majArray|3 || b[1] != cborNull || b[2] != majArray || b[3]&0xe0 != majArray ||
+		b[3]&0x1f >= 24 || b[3]&1 != 0 {
+		return false
+	}
+	d.r.off += 4
+	d.entries(t, nil, int(b[3]&0x1f)/2)
+	if err := inner.EndRestore(t, nil); err != nil {
+		d.r.fail("%v", err)
+	}
+	return true
+}
+
+// entries begins the restore of t with its array part arr and reads its n
+// hash entries.
+func (d *decoder) entries(t *runtime.Table, arr []runtime.Value, n int) {
+	if err := inner.BeginRestore(d.p, t, arr, n); err != nil {
+		d.r.fail("%v", err)
+	}
+	for i := 0; i < n; i++ {
+		k := d.value()
+		if err := inner.RestoreEntry(t, k, d.value()); err != nil {
+			d.r.fail("%v", err)
+		}
+	}
 }
 
 // nativeTable applies the changes a library table went through.
