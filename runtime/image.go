@@ -161,6 +161,20 @@ func (t *Table) restoreIndexed() bool { return cap(t.entries) > smallHash }
 // nil: a removed entry a traversal may still pass). It refuses nil and
 // NaN keys, duplicate keys, and number keys that belong to the array part.
 func (t *Table) restoreEntry(k, v Value) error {
+	if s, ok := k.o.(string); ok && !t.restoreIndexed() {
+		// a string key of a small table, most keys: a duplicate is looked
+		// for only among the keys that share its bit
+		if bit := strBit(s); t.smask&bit == 0 {
+			t.smask |= bit
+		} else if _, dup := t.strPos(s); dup {
+			return fmt.Errorf("table: duplicate key %s", Repr(k))
+		}
+		t.entries = append(t.entries, entry{k, v})
+		if v.o != nil {
+			t.live++
+		}
+		return nil
+	}
 	k, idx, err := t.checkKey(k)
 	if err != nil {
 		return err
