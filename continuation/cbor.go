@@ -245,6 +245,17 @@ func (r *reader) want(major byte, what string) uint64 {
 // count reads an array header; each element takes at least min bytes, so
 // a count larger than what is left is refused before anything is made.
 func (r *reader) count(what string, min int) int {
+	if at := r.off; at < len(r.b) {
+		// (inlined: an array of fewer than 24, short enough)
+		if n := int(r.b[at]) - majArray; n >= 0 && n < 24 && n*min <= len(r.b)-at-1 {
+			r.off++
+			return n
+		}
+	}
+	return r.longCount(what, min)
+}
+
+func (r *reader) longCount(what string, min int) int {
 	n := r.want(majArray, what)
 	if n > uint64(r.left()/min) {
 		r.fail("%s of %d elements is longer than the %d bytes left", what, n, r.left())
@@ -274,6 +285,16 @@ func (r *reader) countExactly(what string, n int) {
 }
 
 func (r *reader) uint(what string, max uint64) uint64 {
+	if r.off < len(r.b) { // (inlined: below 24)
+		if c := uint64(r.b[r.off]); c < 24 && c <= max {
+			r.off++
+			return c
+		}
+	}
+	return r.longUint(what, max)
+}
+
+func (r *reader) longUint(what string, max uint64) uint64 {
 	n := r.want(majUint, what)
 	if n > max {
 		r.fail("%s %d is out of range (at most %d)", what, n, max)
@@ -282,6 +303,14 @@ func (r *reader) uint(what string, max uint64) uint64 {
 }
 
 func (r *reader) int(what string, lo, hi int64) int {
+	if at := r.off; at < len(r.b) && r.b[at] < 24 && int64(r.b[at]) >= lo && int64(r.b[at]) <= hi { // (inlined: 0 to 23)
+		r.off++
+		return int(r.b[at])
+	}
+	return r.longInt(what, lo, hi)
+}
+
+func (r *reader) longInt(what string, lo, hi int64) int {
 	at := r.off
 	m, n := r.head()
 	var v int64
