@@ -470,7 +470,7 @@ func valueOf(o any) runtime.Value {
 func (d *decoder) ref() any {
 	r := &d.r
 	r.tag(tagObjectRef, "reference")
-	id := r.uint("object number", uint64(len(d.objs)-1))
+	id := d.objectNumber()
 	return d.objs[id]
 }
 
@@ -490,6 +490,17 @@ func refTo[T any](d *decoder, what string, orNull bool) T {
 	return o
 }
 
+// objectNumber reads an object's number (after its tag): most are above
+// 23, a head's short form.
+func (d *decoder) objectNumber() int {
+	at := d.r.off
+	if m, id := d.r.head(); m == majUint && id < uint64(len(d.objs)) {
+		return int(id)
+	}
+	d.r.off = at
+	return int(d.r.uint("object number", uint64(len(d.objs)-1)))
+}
+
 func (d *decoder) table1() *runtime.Table { return refTo[*runtime.Table](d, "a table", false) }
 
 func (d *decoder) tableOrNil() *runtime.Table { return refTo[*runtime.Table](d, "a table", true) }
@@ -507,7 +518,7 @@ func (d *decoder) native() *runtime.GoFunction {
 	r := &d.r
 	at := r.off
 	r.tag(tagObjectRef, "reference")
-	id := r.uint("object number", uint64(len(d.objs)-1))
+	id := d.objectNumber()
 	if d.kinds[id] != kNativeFn {
 		r.off = at
 		r.fail("reference to a native builtin expected")
@@ -562,7 +573,7 @@ func (d *decoder) value() runtime.Value {
 			}
 			return d.strs.at(int(i))
 		case tagObjectRef:
-			id := r.uint("object number", uint64(len(d.objs)-1))
+			id := d.objectNumber()
 			v := valueOf(d.objs[id])
 			if v.IsNil() {
 				r.off = at
