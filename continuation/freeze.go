@@ -303,6 +303,8 @@ type encoder struct {
 	w        writer
 	epoch    uint64
 	ids      map[unsafe.Pointer]uint32
+	lastKey  unsafe.Pointer // the last object looked up in ids, and its number
+	lastID   uint32
 	kinds    []byte
 	natives  []string
 	queue    objQueue
@@ -325,7 +327,11 @@ func (e *encoder) ref(o any) uint32 {
 		}
 	} else {
 		key = ptrOf(o)
+		if key == e.lastKey { // (a builtin again: coroutine.yield in each coroutine's stack)
+			return e.lastID
+		}
 		if id, ok := e.ids[key]; ok {
+			e.lastKey, e.lastID = key, id
 			return id
 		}
 	}
