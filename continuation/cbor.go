@@ -58,7 +58,13 @@ func (w *writer) head(major byte, n uint64) {
 	}
 }
 
-func (w *writer) uint(n uint64) { w.head(majUint, n) }
+func (w *writer) uint(n uint64) {
+	if n < 24 { // (inlined)
+		w.b = append(w.b, majUint|byte(n))
+		return
+	}
+	w.head(majUint, n)
+}
 
 // fixedUint and fixedArray write a head of 9 bytes, whatever n, so that it
 // can be patched once the value is known (valid CBOR, not the shortest).
@@ -76,16 +82,28 @@ func (w *writer) patchUint(at int, n uint64)  { binary.BigEndian.PutUint64(w.b[a
 func (w *writer) patchArray(at int, n uint64) { binary.BigEndian.PutUint64(w.b[at+1:], n) }
 
 func (w *writer) int(n int64) {
-	if n < 0 {
-		w.head(majNeg, uint64(-1-n))
+	if n >= 0 {
+		w.uint(uint64(n))
 		return
 	}
-	w.head(majUint, uint64(n))
+	w.head(majNeg, uint64(-1-n))
 }
 
-func (w *writer) array(n int) { w.head(majArray, uint64(n)) }
+func (w *writer) array(n int) {
+	if uint(n) < 24 { // (inlined)
+		w.b = append(w.b, majArray|byte(n))
+		return
+	}
+	w.head(majArray, uint64(n))
+}
 
-func (w *writer) tag(t uint64) { w.head(majTag, t) }
+func (w *writer) tag(t uint64) {
+	if t >= 24 && t < 256 { // (inlined: the tags of references)
+		w.b = append(w.b, majTag|24, byte(t))
+		return
+	}
+	w.head(majTag, t)
+}
 
 func (w *writer) bytes(s []byte) {
 	w.head(majBytes, uint64(len(s)))

@@ -313,6 +313,7 @@ type encoder struct {
 	chunks   []*runtime.Chunk
 	chunkIdx map[*runtime.Chunk]int
 	frames   []runtime.FrameState // thread
+	thr      runtime.ThreadState  // thread
 	live     liveData
 }
 
@@ -671,13 +672,13 @@ func (e *encoder) closure(c *runtime.Closure) {
 }
 
 func (e *encoder) thread(t *runtime.Thread) {
-	s, err := inner.ThreadState(t, e.frames)
-	if err != nil {
+	s := &e.thr
+	if err := inner.ThreadState(t, s, e.frames); err != nil {
 		panic(freezeError(err.Error()))
 	}
 	e.frames = s.Frames // (written out below, then free for the next thread)
 	w := &e.w
-	fields := threadFields(&s)
+	fields := threadFields(s)
 	w.array(fields)
 	w.uint(uint64(s.Status))
 	e.values(s.Stack)

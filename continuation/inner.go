@@ -11,7 +11,7 @@ var inner = image.Runtime.(interface {
 	Mark(o any) *uint64
 	ProcessState(p *runtime.Process) (runtime.ProcessState, error)
 	SetProcessState(p *runtime.Process, s runtime.ProcessState) error
-	ThreadState(t *runtime.Thread, frames []runtime.FrameState) (runtime.ThreadState, error)
+	ThreadState(t *runtime.Thread, s *runtime.ThreadState, frames []runtime.FrameState) error
 	SetThreadState(t *runtime.Thread, s runtime.ThreadState) error
 	NewThread(p *runtime.Process) *runtime.Thread
 	ObjectBytes(o any) int64

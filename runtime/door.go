@@ -29,8 +29,8 @@ func (door) Mark(o any) *uint64 {
 
 func (door) ProcessState(p *Process) (ProcessState, error)    { return p.image() }
 func (door) SetProcessState(p *Process, s ProcessState) error { return p.setImage(s) }
-func (door) ThreadState(t *Thread, frames []FrameState) (ThreadState, error) {
-	return t.image(frames)
+func (door) ThreadState(t *Thread, s *ThreadState, frames []FrameState) error {
+	return t.image(s, frames)
 }
 func (door) SetThreadState(t *Thread, s ThreadState) error    { return t.setImage(s) }
 func (door) NewThread(p *Process) *Thread                     { return p.bareThread() }

@@ -385,15 +385,15 @@ func (p *Process) bareThread() *Thread {
 // Process state errors.
 var errNotFrozen = fmt.Errorf("the process is not suspended")
 
-// image returns the thread as plain data. The stack is cut after the
+// image writes the thread as plain data in s. The stack is cut after the
 // highest slot a frame may read; the frames' states are written in frames
 // when it has room for them (the caller reuses it from one thread to the
 // next).
-func (t *Thread) image(frames []FrameState) (ThreadState, error) {
+func (t *Thread) image(s *ThreadState, frames []FrameState) error {
 	if t.nny != 0 {
-		return ThreadState{}, fmt.Errorf("a thread is inside a non-yieldable builtin call")
+		return fmt.Errorf("a thread is inside a non-yieldable builtin call")
 	}
-	s := ThreadState{
+	*s = ThreadState{
 		Top: t.top, Open: t.open, Status: uint8(t.status), Resumer: t.resumer,
 		Body: t.body, Started: t.started, PendingStart: t.pendingStart,
 		Wait:     t.wait.Dest,
@@ -430,7 +430,7 @@ func (t *Thread) image(frames []FrameState) (ThreadState, error) {
 	}
 	ext = min(ext, len(t.stack))
 	s.Stack = t.stack[:ext]
-	return s, nil
+	return nil
 }
 
 // basicStack is the slots a new thread's stack starts with (lua5.1's
