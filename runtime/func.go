@@ -292,7 +292,10 @@ type GoFunction struct {
 	// pattern and position here); Fn finds it through Thread.Builtin. A
 	// continuation freezes it with the builtin's name.
 	State []Value
-	// Scratch is a cache Fn may keep beside State; it is not frozen.
+	// Scratch is a cache Fn may keep beside State; it is not frozen. (A
+	// library's builtins are shared by the processes copied from one
+	// prototype, Process.Copy: only a builtin made at run time, with its
+	// State, keeps one.)
 	Scratch any
 	kind    goKind
 	// known says which builtin this is, for compiled code that does its

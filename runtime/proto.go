@@ -83,10 +83,10 @@ func (p *Process) copyableValue(v Value) bool {
 	return true
 }
 
-// Copy makes a process with p's libraries, p a prototype (Copyable: the
-// caller has checked it): what p.Copyable's process would be had it been
-// made the way p was, with p's settings (output, compiler, limits). p is
-// only read: many goroutines may copy it at once.
+// Copy makes a process with p's libraries, p a prototype (Copyable, which
+// the caller has checked): the process made the way p was would be the
+// same, and it has p's settings (output, compiler, limits). p is only
+// read: many goroutines may copy it at once.
 func (p *Process) Copy() *Process {
 	q := &Process{Stdout: p.Stdout, Stderr: p.Stderr, Compiler: p.Compiler, MaxFrames: p.MaxFrames,
 		Sandboxed: p.Sandboxed, MaxSteps: p.MaxSteps, Random: p.Random, Locale: p.Locale, MemoryLimit: p.MemoryLimit}
