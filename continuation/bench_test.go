@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	goruntime "runtime"
 	"testing"
 
 	"github.com/fxamacker/cbor/v2"
@@ -66,6 +67,7 @@ func forHeaps(b *testing.B, f func(b *testing.B, p *runtime.Process, c []byte)) 
 				}
 				b.SetBytes(int64(len(c)))
 				b.ReportAllocs()
+				goruntime.GC() // (what building the heap left to collect is not the benchmark's)
 				b.ResetTimer()
 				f(b, p, c)
 				b.ReportMetric(float64(len(c))/float64(n), "bytes/object")
