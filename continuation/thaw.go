@@ -669,7 +669,9 @@ func (d *decoder) str(b []byte) string {
 		return string(b)
 	}
 	if len(d.arena)+len(b) > cap(d.arena) {
-		d.arena = make([]byte, 0, 64<<10)
+		// (no larger than the strings to come can fill: b and what
+		// follows it)
+		d.arena = make([]byte, 0, min(64<<10, len(b)+d.r.left()))
 	}
 	n := len(d.arena)
 	d.arena = append(d.arena, b...)
