@@ -657,8 +657,8 @@ func (d *decoder) strValue(b []byte) runtime.Value {
 	return runtime.StringBoxed(p)
 }
 
-// str copies b into a string. Short strings share 64 KiB blocks (one
-// allocation for many); a block lives as long as any of its strings.
+// str copies b into a string. Short strings share blocks of up to 64 KiB
+// (one allocation for many); a block lives as long as any of its strings.
 func (d *decoder) str(b []byte) string {
 	if len(b) == 0 {
 		return ""
