@@ -36,6 +36,16 @@ func start(t testing.TB, src string, out io.Writer) *runtime.Process {
 
 // startIn is start in process p.
 func startIn(t testing.TB, p *runtime.Process, src string) *runtime.Process {
+	load(t, p, src)
+	if _, err := p.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// load compiles src (test.lua) and starts it in p, not yet run.
+func load(t testing.TB, p *runtime.Process, src string) {
+	t.Helper()
 	proto, err := transpile.Compile([]byte(src), "@test.lua", transpile.Options{File: true})
 	if err != nil {
 		t.Fatal(err)
@@ -43,10 +53,6 @@ func startIn(t testing.TB, p *runtime.Process, src string) *runtime.Process {
 	c := runtime.NewChunk("@test.lua", []byte(src), proto)
 	c.File = true
 	p.Start(runtime.ClosureValue(p.Load(c)))
-	if _, err := p.Resume(); err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 // freezeThaw freezes p and thaws its continuation, writing to out.

@@ -36,13 +36,7 @@ print(string, type(os.clock), getmetatable("").__index.shout("c"))
 // continuations and the output.
 func runStops(t *testing.T, p *runtime.Process, src string, out *bytes.Buffer) [][]byte {
 	t.Helper()
-	proto, err := transpile.Compile([]byte(src), "@copy.lua", transpile.Options{File: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := runtime.NewChunk("@copy.lua", []byte(src), proto)
-	c.File = true
-	p.Start(runtime.ClosureValue(p.Load(c)))
+	load(t, p, src)
 	var conts [][]byte
 	for {
 		st, err := p.Resume()
