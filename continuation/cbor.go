@@ -321,9 +321,15 @@ func (r *reader) longUint(what string, max uint64) uint64 {
 }
 
 func (r *reader) int(what string, lo, hi int64) int {
-	if at := r.off; at < len(r.b) && r.b[at] < 24 && int64(r.b[at]) >= lo && int64(r.b[at]) <= hi { // (inlined: 0 to 23)
-		r.off++
-		return int(r.b[at])
+	if at := r.off; at < len(r.b) { // (-24 to 23 at once)
+		v := int64(r.b[at])
+		if v >= majNeg && v < majNeg+24 {
+			v = majNeg - 1 - v
+		}
+		if v < 24 && v >= lo && v <= hi {
+			r.off++
+			return int(v)
+		}
 	}
 	return r.longInt(what, lo, hi)
 }

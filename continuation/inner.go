@@ -12,7 +12,7 @@ var inner = image.Runtime.(interface {
 	ProcessState(p *runtime.Process) (runtime.ProcessState, error)
 	SetProcessState(p *runtime.Process, s runtime.ProcessState) error
 	ThreadState(t *runtime.Thread, s *runtime.ThreadState, frames []runtime.FrameState) error
-	SetThreadState(t *runtime.Thread, s runtime.ThreadState) error
+	SetThreadState(t *runtime.Thread, s *runtime.ThreadState) error
 	NewThread(p *runtime.Process) *runtime.Thread
 	ObjectBytes(o any) int64
 	ThreadStackSize(n int) int

@@ -1020,8 +1020,9 @@ func (d *decoder) process() error {
 	s.Sandboxed = d.sandboxed
 	// now that every object exists: threads (binding open upvalues),
 	// then the checks that span objects
-	for _, tb := range d.threads {
-		if err := inner.SetThreadState(tb.th, tb.s); err != nil {
+	for i := range d.threads {
+		tb := &d.threads[i]
+		if err := inner.SetThreadState(tb.th, &tb.s); err != nil {
 			return bad("thread: %v", err)
 		}
 	}

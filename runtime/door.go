@@ -32,7 +32,7 @@ func (door) SetProcessState(p *Process, s ProcessState) error { return p.setImag
 func (door) ThreadState(t *Thread, s *ThreadState, frames []FrameState) error {
 	return t.image(s, frames)
 }
-func (door) SetThreadState(t *Thread, s ThreadState) error    { return t.setImage(s) }
+func (door) SetThreadState(t *Thread, s *ThreadState) error   { return t.setImage(s) }
 func (door) NewThread(p *Process) *Thread                     { return p.bareThread() }
 func (door) StringConstants(c *Chunk) (map[string]Value, int) { return c.stringConstants() }
 func (door) ThreadStackSize(n int) int                        { return threadStackSize(n) }

@@ -446,7 +446,7 @@ func threadStackSize(n int) int { return n + 8 }
 // SetState fills a thread made by NewThread from s, checking that every
 // frame, index and upvalue is consistent, and binds the open upvalues to
 // their slots.
-func (t *Thread) setImage(s ThreadState) error {
+func (t *Thread) setImage(s *ThreadState) error {
 	if len(s.Stack) > MaxStackSlots {
 		return fmt.Errorf("stack of %d slots is too large", len(s.Stack))
 	}
