@@ -563,7 +563,13 @@ func (d *decoder) value() runtime.Value {
 		return v
 	case 6:
 		at := r.off
-		_, t := r.head()
+		var t uint64
+		if c == majTag|24 && at+1 < len(r.b) { // (both tags of references: one byte)
+			t = uint64(r.b[at+1])
+			r.off += 2
+		} else {
+			_, t = r.head()
+		}
 		switch t {
 		case tagStringRef:
 			i := r.uint("string reference", math.MaxUint32)
