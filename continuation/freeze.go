@@ -354,7 +354,7 @@ func (e *encoder) ref(o any) uint32 {
 		e.natives = append(e.natives, o.(*runtime.Userdata).Name)
 	case kNativeTab:
 		e.natives = append(e.natives, inner.NativeName(e.p, o))
-		e.queue.push(o)
+		e.queue.push(libraryTable{o.(*runtime.Table)})
 	default:
 		e.queue.push(o)
 	}
@@ -543,6 +543,8 @@ func (e *encoder) objects() {
 		switch o := o.(type) {
 		case *runtime.Table:
 			e.table(o)
+		case libraryTable:
+			e.libraryTable(o.t)
 		case *runtime.Closure:
 			e.closure(o)
 		case *runtime.Upval:
@@ -574,19 +576,25 @@ func (e *encoder) objects() {
 	e.w.patchArray(at, uint64(n))
 }
 
-func (e *encoder) table(t *runtime.Table) {
-	if e.kinds[e.ref(t)] == kNativeTab {
-		keys, vals := inner.TableChanges(e.p, t)
-		e.w.array(3)
-		e.refOrNil(t.Meta())
-		e.values(t.Array())
-		e.w.array(2 * len(keys))
-		for i, k := range keys {
-			e.value(k)
-			e.value(vals[i])
-		}
-		return
+// libraryTable is a library table in the queue of bodies: its body is
+// its changes (libraryTable).
+type libraryTable struct{ t *runtime.Table }
+
+// libraryTable writes the changes of a library table since the baseline.
+func (e *encoder) libraryTable(t *runtime.Table) {
+	keys, vals := inner.TableChanges(e.p, t)
+	e.w.array(3)
+	e.refOrNil(t.Meta())
+	e.values(t.Array())
+	e.w.array(2 * len(keys))
+	for i, k := range keys {
+		e.value(k)
+		e.value(vals[i])
 	}
+}
+
+// table writes the body of a table (not a library's).
+func (e *encoder) table(t *runtime.Table) {
 	sizes, kept := inner.LuaSizes(t)
 	if kept {
 		e.w.array(4)
