@@ -384,7 +384,7 @@ func ptrOf(o any) unsafe.Pointer {
 func (e *encoder) kindOf(o any) byte {
 	switch o := o.(type) {
 	case *runtime.Table:
-		if inner.NativeName(e.p, o) != "" {
+		if inner.LibraryTable(e.p, o) {
 			return kNativeTab
 		}
 		return kTable

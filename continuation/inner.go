@@ -21,6 +21,7 @@ var inner = image.Runtime.(interface {
 	Thawed(p *runtime.Process, objBytes int64, n, strLen int, weak bool)
 	Sealed(p *runtime.Process) bool
 	NativeName(p *runtime.Process, o any) string
+	LibraryTable(p *runtime.Process, t *runtime.Table) bool
 	TableChanges(p *runtime.Process, t *runtime.Table) (keys, vals []runtime.Value)
 	ChangedNatives(p *runtime.Process) []*runtime.Table
 	HashLen(t *runtime.Table) int

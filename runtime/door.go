@@ -43,6 +43,7 @@ func (door) Thawed(p *Process, objBytes int64, n, strLen int, weak bool) {
 }
 func (door) Sealed(p *Process) bool                                 { return p.isSealed() }
 func (door) NativeName(p *Process, o any) string                    { return p.nativeName(o) }
+func (door) LibraryTable(p *Process, t *Table) bool                 { return p.libraryTable(t) }
 func (door) TableChanges(p *Process, t *Table) (keys, vals []Value) { return p.tableChanges(t) }
 func (door) ChangedNatives(p *Process) []*Table                     { return p.changedNatives() }
 func (door) HashLen(t *Table) int                                   { return t.hashLen() }

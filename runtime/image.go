@@ -800,14 +800,21 @@ func tableBit(t *Table) uint64 {
 	return 1 << (uint64(uintptr(unsafe.Pointer(t))) * 0x9e3779b97f4a7c15 >> 58)
 }
 
+// libraryTable reports whether t is one of p's library tables (nativeName's
+// test for a table, without its type switch: a freeze asks it of every
+// table).
+func (p *Process) libraryTable(t *Table) bool {
+	return p.tableBits&tableBit(t) != 0 && p.tableNames[t] != ""
+}
+
 // nativeName returns the name o is registered under as a native (a
 // builtin, a host userdata, or a library table once sealed), or "".
 func (p *Process) nativeName(o any) string {
 	var n string
 	switch o := o.(type) {
 	case *Table:
-		if p.tableBits&tableBit(o) == 0 {
-			return "" // (the test a freeze makes of every table)
+		if !p.libraryTable(o) {
+			return ""
 		}
 		return p.tableNames[o]
 	case *GoFunction:
