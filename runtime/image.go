@@ -773,7 +773,7 @@ func (p *Process) SealNatives() {
 	})
 	sort.Strings(names)
 	for _, n := range names {
-		add(p.natives[n].(*Userdata).Meta, n, ".meta")
+		add(p.Native(n).(*Userdata).Meta, n, ".meta")
 	}
 	for i := 0; i < len(queue); i++ {
 		it := queue[i]
@@ -800,11 +800,16 @@ func tableBit(t *Table) uint64 {
 	return 1 << (uint64(uintptr(unsafe.Pointer(t))) * 0x9e3779b97f4a7c15 >> 58)
 }
 
-// libraryTable reports whether t is one of p's library tables (nativeName's
-// test for a table, without its type switch: a freeze asks it of every
-// table).
-func (p *Process) libraryTable(t *Table) bool {
-	return p.tableBits&tableBit(t) != 0 && p.tableNames[t] != ""
+// libraryTable reports whether t is one of p's library tables (a freeze
+// asks it of every table).
+func (p *Process) libraryTable(t *Table) bool { return p.tableName(t) != "" }
+
+// tableName is the name of t as a library table, or "".
+func (p *Process) tableName(t *Table) string {
+	if p.tableBits&tableBit(t) == 0 {
+		return "" // (most tables: one test)
+	}
+	return p.tableNames[t]
 }
 
 // nativeName returns the name o is registered under as a native (a
@@ -813,10 +818,7 @@ func (p *Process) nativeName(o any) string {
 	var n string
 	switch o := o.(type) {
 	case *Table:
-		if !p.libraryTable(o) {
-			return ""
-		}
-		return p.tableNames[o]
+		return p.tableName(o)
 	case *GoFunction:
 		n = o.Name
 	case *Userdata:
