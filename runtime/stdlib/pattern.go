@@ -45,14 +45,13 @@ func (ms *matchState) itemSet(p, ep int) *byteSet {
 }
 
 // firstItem is what the first byte of a match must be, when the pattern
-// (from 0: it is not anchored) says: the literal lit, or what the item at
-// pat[p:ep] matches.
+// (from 0: it is not anchored) says: the literal lit, or a byte of set
+// (the bytes its first item matches).
 type firstItem struct {
 	known bool // computed
 	kind  byte // anyFirst, litFirst or itemFirst
 	lit   byte
-	p, ep int
-	set   byteSet // itemFirst: the bytes the item matches
+	set   byteSet // itemFirst
 }
 
 // byteSet is a set of bytes, a bit each.
@@ -209,7 +208,7 @@ func (ms *matchState) firstItem() firstItem {
 	if c := pat[q]; c != '%' && c != '[' {
 		return firstItem{known: true, kind: litFirst, lit: c}
 	}
-	return firstItem{known: true, kind: itemFirst, p: q, ep: ep, set: itemSet(pat, q, ep)}
+	return firstItem{known: true, kind: itemFirst, set: itemSet(pat, q, ep)}
 }
 
 func (ms *matchState) err(format string, args ...any) {
