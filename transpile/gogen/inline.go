@@ -212,9 +212,10 @@ func newChunkTree(main *ir.Proto) *chunkTree {
 		t.index[p] = len(t.protos)
 		t.protos = append(t.protos, p)
 		t.parent = append(t.parent, parent)
-		t.pure = append(t.pure, parent >= 0 && inlinable(p))
-		ctor := parent >= 0 && !inlinable(p) && constructor(p)
-		t.inl = append(t.inl, parent >= 0 && inlinable(p) || ctor)
+		pure := parent >= 0 && inlinable(p)
+		ctor := parent >= 0 && !pure && constructor(p)
+		t.pure = append(t.pure, pure)
+		t.inl = append(t.inl, pure || ctor)
 		t.one = append(t.one, ctor && returnsOne(p))
 		me := len(t.protos) - 1
 		for _, q := range p.Protos {
