@@ -57,8 +57,11 @@
 // exported: the continuation package reaches it through internal/image,
 // whose door (door.go) the runtime sets at its initialization, so the
 // exported types read as what they are (go doc runtime.Table: a table).
+// proto.go makes a process as a copy of a prototype that opened its
+// libraries once (Process.Copy): its own library tables, the builtins
+// shared.
 //
-// This package imports ir and internal/image only. It must not import
+// This package imports ir, internal/image and internal/block only. It must not import
 // transpile, continuation or host: loadstring reaches the compiler through
 // the Compiler interface.
 package runtime
