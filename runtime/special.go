@@ -5,8 +5,10 @@ import "github.com/mobilua/mobilua/ir"
 // The interpreter's specialized instructions (never in an ir.Proto): an
 // arithmetic or comparison whose operands are two registers (RR), or a
 // register and a number constant (RN, its C the constant's index, not
-// its complement). They decide at load time what rk decides at every
-// step; the slow paths are the generic instruction's, with its ir.Op.
+// its complement), or EQ of a register and a string constant (RS, as
+// RN: no metamethod takes part, so it has no slow path). They decide at
+// load time what rk decides at every step; the slow paths are the
+// generic instruction's, with its ir.Op.
 const (
 	opAddRR = opTrap + 1 + iota
 	opAddRN
@@ -23,6 +25,7 @@ const (
 	opLeRR
 	opLeRN
 	opEqRN
+	opEqRS
 )
 
 // specialOps maps an ir.Op to its RR and RN instructions (0: none).
@@ -40,11 +43,16 @@ var specialOps = [ir.NumOps][2]ir.Op{
 // specialize packs in for the interpreter, as one of the specialized
 // instructions when it is one.
 func specialize(in ir.Instr, k []ir.Const) inst {
+	if in.Op == ir.EQ && in.B < 0 && in.C >= 0 {
+		in.B, in.C = in.C, in.B // ("10" == a: no metamethod sees the order)
+	}
 	if in.Op >= ir.NumOps || in.B < 0 {
 		return pack(in)
 	}
 	ops := specialOps[in.Op]
 	switch {
+	case in.Op == ir.EQ && in.C < 0 && k[^in.C].Kind == ir.KString:
+		in.Op, in.C = opEqRS, ^in.C
 	case in.C >= 0 && ops[0] != 0:
 		in.Op = ops[0]
 	case in.C < 0 && ops[1] != 0 && k[^in.C].Kind == ir.KNumber:

@@ -515,6 +515,13 @@ reload:
 			} else {
 				pc = jumpAfter(code, pc)
 			}
+		case opEqRS:
+			bs, ok := stack[base+int(in.b())].o.(string)
+			if (ok && sameString(bs, cl.P.K[in.c()].o.(string))) != (in.a() != 0) {
+				pc++
+			} else {
+				pc = jumpAfter(code, pc)
+			}
 		case ir.UNM:
 			ra := base + int(in.a())
 			b := stack[base+int(in.b())]

@@ -48,9 +48,12 @@ for i = 1, #vals do
   local a = vals[i][2]
   local r = (a == "10" and "t" or "f") .. ("10" == a and "t" or "f") .. (a ~= "10" and "t" or "f")
   if "10" ~= a then r = r .. "t" else r = r .. "f" end
-  eqs[#eqs + 1] = r
+  eqs[#eqs + 1] = r .. (a == "" and "t" or "f")
 end
 print(table.concat(eqs, " "), "x" == "x", "x" ~= "x", "x" == "y")
+-- strings made at run time, not sharing a constant's bytes
+local ten, nine = ("1"):rep(2):sub(1, 1) .. "0", tostring(9)
+print(ten == "10", "10" == ten, ten ~= "10", nine == "10", nine ~= "9", ten == "", "" == ten:sub(3), "1" == ten)
 -- the error messages
 print(select(2, pcall(ops["<"], 1, "1")))
 print(select(2, pcall(ops["<="], {}, {})))
@@ -237,7 +240,8 @@ print(select(2, pcall(ops[">"], nil, true)))
 --> =k	f	f	e	e	f	e	e
 --> =k	co	f	e	e	f	e	e
 --> =k	ud	f	e	e	f	e	e
---> =fftt fftt fftt fftt fftt fftt fftt fftt fftt fftt fftt fftt fftt ttff fftt fftt fftt fftt fftt fftt fftt fftt fftt fftt fftt fftt	true	false	false
+--> =ffttf ffttf ffttf ffttf ffttf ffttf ffttf ffttf ffttf ffttf ffttt ffttf ffttf ttfff ffttf ffttf ffttf ffttf ffttf ffttf ffttf ffttf ffttf ffttf ffttf ffttf	true	false	false
+--> =true	true	false	false	false	false	true	false
 --> =compare.lua:22: attempt to compare number with string
 --> =compare.lua:22: attempt to compare two table values
 --> =compare.lua:23: attempt to compare boolean with nil
