@@ -26,6 +26,11 @@ const (
 	opLeRN
 	opEqRN
 	opEqRS
+	// GETTABLE and SETTABLE of a string constant's field (its C, and
+	// SETTABLE's B, the constant's index): the inline cache's hit
+	// without the key's tests
+	opGetFieldS
+	opSetFieldS
 )
 
 // specialOps maps an ir.Op to its RR and RN instructions (0: none).
@@ -43,8 +48,15 @@ var specialOps = [ir.NumOps][2]ir.Op{
 // specialize packs in for the interpreter, as one of the specialized
 // instructions when it is one.
 func specialize(in ir.Instr, k []ir.Const) inst {
-	if in.Op == ir.EQ && in.B < 0 && in.C >= 0 {
+	switch {
+	case in.Op == ir.EQ && in.B < 0 && in.C >= 0:
 		in.B, in.C = in.C, in.B // ("10" == a: no metamethod sees the order)
+	case in.Op == ir.GETTABLE && in.C < 0 && k[^in.C].Kind == ir.KString:
+		in.Op, in.C = opGetFieldS, ^in.C
+		return pack(in)
+	case in.Op == ir.SETTABLE && in.B < 0 && k[^in.B].Kind == ir.KString:
+		in.Op, in.B = opSetFieldS, ^in.B
+		return pack(in)
 	}
 	if in.Op >= ir.NumOps || in.B < 0 {
 		return pack(in)

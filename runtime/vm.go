@@ -173,27 +173,26 @@ reload:
 			if p.index(th, TableValue(env), key, ra, -1) {
 				goto reload
 			}
-		case ir.GETTABLE:
+		case opGetFieldS:
 			ra, rb := base+int(in.a()), int(in.b()) // (in is not kept past a call)
-			t := stack[base+rb]
-			var key Value
-			if in.c() < 0 {
-				key = cl.P.K[^in.c()]
-				if tt, ok := t.o.(*Table); ok {
-					if _, ok := key.o.(string); ok {
-						if v, ok := tt.FieldHit(key, &cl.P.IC[pc-1]); ok {
-							stack[ra] = v
-							continue
-						}
-						if v, ok := tt.GetField(key, &cl.P.IC[pc-1]); ok {
-							stack[ra] = v
-							continue
-						}
-					}
+			t, key := stack[base+rb], cl.P.K[in.c()]
+			if tt, ok := t.o.(*Table); ok {
+				if v, ok := tt.FieldHit(key, &cl.P.IC[pc-1]); ok {
+					stack[ra] = v
+					continue
 				}
-			} else {
-				key = stack[base+int(in.c())]
+				if v, ok := tt.GetField(key, &cl.P.IC[pc-1]); ok {
+					stack[ra] = v
+					continue
+				}
 			}
+			topFrame(th).pc = pc
+			if p.index(th, t, key, ra, rb) {
+				goto reload
+			}
+		case ir.GETTABLE: // (a string constant's field: opGetFieldS)
+			ra, rb := base+int(in.a()), int(in.b())
+			t, key := stack[base+rb], rk(stack, base, cl, in.c())
 			if tt, ok := t.o.(*Table); ok {
 				v, ok := tt.GetArrayHit(key)
 				if !ok {
@@ -223,42 +222,37 @@ reload:
 		case ir.SETUPVAL:
 			ra := base + int(in.a())
 			cl.Upvals[in.b()].set(stack[ra])
-		case ir.SETTABLE:
+		case opSetFieldS:
 			ra := base + int(in.a())
-			t := stack[ra]
-			var key, val Value
-			if in.b() < 0 {
-				key = cl.P.K[^in.b()]
-			} else {
-				key = stack[base+int(in.b())]
-			}
-			if in.c() < 0 {
-				val = cl.P.K[^in.c()]
-			} else {
-				val = stack[base+int(in.c())]
-			}
+			t, key, val := stack[ra], cl.P.K[in.b()], rk(stack, base, cl, in.c())
 			// a field there already is set raw, whatever the metatable
 			// (an object's, whose class has __index and no __newindex);
 			// a table without __newindex is set raw
 			if tt, ok := t.o.(*Table); ok {
-				if _, ok := key.o.(string); ok && in.b() < 0 {
-					if tt.SetHit(key, val, &cl.P.IC[pc-1]) {
-						continue
-					}
-					if tt.PlainSet() {
-						tt.SetStrHint(key, val, &cl.P.IC[pc-1])
-						continue
-					}
-				} else if tt.PlainSet() {
-					if tt.SetArrayHit(key, val) {
-						continue
-					}
-					topFrame(th).pc = pc
-					if err := tt.Set(key, val); err != nil {
-						p.rtError(th, "%s", err.Error())
-					}
+				if tt.SetHit(key, val, &cl.P.IC[pc-1]) {
 					continue
 				}
+				if tt.PlainSet() {
+					tt.SetStrHint(key, val, &cl.P.IC[pc-1])
+					continue
+				}
+			}
+			topFrame(th).pc = pc
+			if p.setIndex(th, t, key, val, ra-base) {
+				goto reload
+			}
+		case ir.SETTABLE: // (a string constant's field: opSetFieldS)
+			ra := base + int(in.a())
+			t, key, val := stack[ra], rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
+			if tt, ok := t.o.(*Table); ok && tt.PlainSet() {
+				if tt.SetArrayHit(key, val) {
+					continue
+				}
+				topFrame(th).pc = pc
+				if err := tt.Set(key, val); err != nil {
+					p.rtError(th, "%s", err.Error())
+				}
+				continue
 			}
 			topFrame(th).pc = pc
 			if p.setIndex(th, t, key, val, ra-base) {
