@@ -174,20 +174,22 @@ reload:
 				goto reload
 			}
 		case opGetFieldS:
+			// (the table and the key are not copied on the way of a
+			// hit: only the words it reads are loaded)
 			ra, rb := base+int(in.a()), int(in.b()) // (in is not kept past a call)
-			t, key := stack[base+rb], cl.P.K[in.c()]
-			if tt, ok := t.o.(*Table); ok {
-				if v, ok := tt.FieldHit(key, &cl.P.IC[pc-1]); ok {
+			if tt, ok := stack[base+rb].o.(*Table); ok {
+				key := &cl.P.K[in.c()]
+				if v, ok := tt.FieldHit(*key, &cl.P.IC[pc-1]); ok {
 					stack[ra] = v
 					continue
 				}
-				if v, ok := tt.GetField(key, &cl.P.IC[pc-1]); ok {
+				if v, ok := tt.GetField(*key, &cl.P.IC[pc-1]); ok {
 					stack[ra] = v
 					continue
 				}
 			}
 			topFrame(th).pc = pc
-			if p.index(th, t, key, ra, rb) {
+			if p.index(th, stack[base+rb], cl.P.K[in.c()], ra, rb) {
 				goto reload
 			}
 		case ir.GETTABLE: // (a string constant's field: opGetFieldS)
@@ -224,21 +226,21 @@ reload:
 			cl.Upvals[in.b()].set(stack[ra])
 		case opSetFieldS:
 			ra := base + int(in.a())
-			t, key, val := stack[ra], cl.P.K[in.b()], rk(stack, base, cl, in.c())
+			key, val := &cl.P.K[in.b()], rk(stack, base, cl, in.c()) // (as opGetFieldS's)
 			// a field there already is set raw, whatever the metatable
 			// (an object's, whose class has __index and no __newindex);
 			// a table without __newindex is set raw
-			if tt, ok := t.o.(*Table); ok {
-				if tt.SetHit(key, val, &cl.P.IC[pc-1]) {
+			if tt, ok := stack[ra].o.(*Table); ok {
+				if tt.SetHit(*key, val, &cl.P.IC[pc-1]) {
 					continue
 				}
 				if tt.PlainSet() {
-					tt.SetStrHint(key, val, &cl.P.IC[pc-1])
+					tt.SetStrHint(*key, val, &cl.P.IC[pc-1])
 					continue
 				}
 			}
 			topFrame(th).pc = pc
-			if p.setIndex(th, t, key, val, ra-base) {
+			if p.setIndex(th, stack[ra], *key, val, ra-base) {
 				goto reload
 			}
 		case ir.SETTABLE: // (a string constant's field: opSetFieldS)
@@ -264,23 +266,23 @@ reload:
 		case ir.SELF:
 			ra, rb := base+int(in.a()), int(in.b())
 			obj := stack[base+rb]
-			key := cl.P.K[^in.c()]
+			key := &cl.P.K[^in.c()] // (as opGetFieldS's)
 			stack[ra+1] = obj
 			if tt, ok := obj.o.(*Table); ok {
-				if v, ok := tt.FieldHit(key, &cl.P.IC[pc-1]); ok {
+				if v, ok := tt.FieldHit(*key, &cl.P.IC[pc-1]); ok {
 					stack[ra] = v
 					continue
 				}
-				if v, ok := tt.GetField(key, &cl.P.IC[pc-1]); ok {
+				if v, ok := tt.GetField(*key, &cl.P.IC[pc-1]); ok {
 					stack[ra] = v
 					continue
 				}
-			} else if v, ok := p.stringMethod(obj, key, &cl.P.IC[pc-1]); ok {
+			} else if v, ok := p.stringMethod(obj, *key, &cl.P.IC[pc-1]); ok {
 				stack[ra] = v
 				continue
 			}
 			topFrame(th).pc = pc
-			if p.index(th, obj, key, ra, rb) {
+			if p.index(th, obj, cl.P.K[^in.c()], ra, rb) {
 				goto reload
 			}
 		case ir.ADD, ir.SUB, ir.MUL, ir.DIV, ir.MOD, ir.POW:
