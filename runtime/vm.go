@@ -704,8 +704,8 @@ reload:
 			th.frames = th.frames[:len(th.frames)-1]
 			if d.Mode == modeNormal {
 				if d.NRes == 1 && n >= 1 {
-					stack[d.Fn] = stack[ra] // the common case, inline
-				} else {
+					stack[d.Fn] = stack[ra] // the common cases, inline
+				} else if d.NRes != 0 { // (0: a call made as a statement)
 					th.moveResults(d.Fn, ra, n, d.NRes)
 				}
 				goto reload
