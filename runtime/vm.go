@@ -313,123 +313,123 @@ reload:
 			}
 		case opAddRR:
 			ra := base + int(in.a())
-			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
+			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
 			if b.o == &numTag && c.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n + c.n}
 				continue
 			}
 			topFrame(th).pc = pc
-			if p.arith(th, ir.ADD, b, c, ra, cl.P.IR.Code[pc-1]) {
+			if p.arith(th, ir.ADD, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
 		case opAddRN:
 			ra := base + int(in.a())
-			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
+			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
 			if b.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n + c.n}
 				continue
 			}
 			topFrame(th).pc = pc
-			if p.arith(th, ir.ADD, b, c, ra, cl.P.IR.Code[pc-1]) {
+			if p.arith(th, ir.ADD, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
 		case opSubRR:
 			ra := base + int(in.a())
-			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
+			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
 			if b.o == &numTag && c.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n - c.n}
 				continue
 			}
 			topFrame(th).pc = pc
-			if p.arith(th, ir.SUB, b, c, ra, cl.P.IR.Code[pc-1]) {
+			if p.arith(th, ir.SUB, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
 		case opSubRN:
 			ra := base + int(in.a())
-			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
+			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
 			if b.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n - c.n}
 				continue
 			}
 			topFrame(th).pc = pc
-			if p.arith(th, ir.SUB, b, c, ra, cl.P.IR.Code[pc-1]) {
+			if p.arith(th, ir.SUB, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
 		case opMulRR:
 			ra := base + int(in.a())
-			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
+			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
 			if b.o == &numTag && c.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n * c.n}
 				continue
 			}
 			topFrame(th).pc = pc
-			if p.arith(th, ir.MUL, b, c, ra, cl.P.IR.Code[pc-1]) {
+			if p.arith(th, ir.MUL, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
 		case opMulRN:
 			ra := base + int(in.a())
-			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
+			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
 			if b.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n * c.n}
 				continue
 			}
 			topFrame(th).pc = pc
-			if p.arith(th, ir.MUL, b, c, ra, cl.P.IR.Code[pc-1]) {
+			if p.arith(th, ir.MUL, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
 		case opDivRR:
 			ra := base + int(in.a())
-			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
+			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
 			if b.o == &numTag && c.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n / c.n}
 				continue
 			}
 			topFrame(th).pc = pc
-			if p.arith(th, ir.DIV, b, c, ra, cl.P.IR.Code[pc-1]) {
+			if p.arith(th, ir.DIV, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
 		case opDivRN:
 			ra := base + int(in.a())
-			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
+			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
 			if b.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n / c.n}
 				continue
 			}
 			topFrame(th).pc = pc
-			if p.arith(th, ir.DIV, b, c, ra, cl.P.IR.Code[pc-1]) {
+			if p.arith(th, ir.DIV, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
 		case opModRR:
 			ra := base + int(in.a())
-			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
+			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
 			if b.o == &numTag && c.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n - math.Floor(b.n/c.n)*c.n}
 				continue
 			}
 			topFrame(th).pc = pc
-			if p.arith(th, ir.MOD, b, c, ra, cl.P.IR.Code[pc-1]) {
+			if p.arith(th, ir.MOD, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
 		case opModRN:
 			ra := base + int(in.a())
-			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
+			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
 			if b.o == &numTag {
 				stack[ra] = Value{o: &numTag, n: b.n - math.Floor(b.n/c.n)*c.n}
 				continue
 			}
 			topFrame(th).pc = pc
-			if p.arith(th, ir.MOD, b, c, ra, cl.P.IR.Code[pc-1]) {
+			if p.arith(th, ir.MOD, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
 		case opLtRR:
-			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
+			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
 			var skip bool
 			if b.o == &numTag && c.o == &numTag {
 				skip = (b.n < c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
 				topFrame(th).pc = pc
-				skip, pushed = p.compareSkip(th, ir.LT, b, c, in.a())
+				skip, pushed = p.compareSkip(th, ir.LT, *b, *c, in.a())
 				if pushed {
 					goto reload
 				}
@@ -440,14 +440,14 @@ reload:
 				pc = jumpAfter(code, pc)
 			}
 		case opLtRN:
-			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
+			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
 			var skip bool
 			if b.o == &numTag {
 				skip = (b.n < c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
 				topFrame(th).pc = pc
-				skip, pushed = p.compareSkip(th, ir.LT, b, c, in.a())
+				skip, pushed = p.compareSkip(th, ir.LT, *b, *c, in.a())
 				if pushed {
 					goto reload
 				}
@@ -458,14 +458,14 @@ reload:
 				pc = jumpAfter(code, pc)
 			}
 		case opLeRR:
-			b, c := stack[base+int(in.b())], stack[base+int(in.c())]
+			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
 			var skip bool
 			if b.o == &numTag && c.o == &numTag {
 				skip = (b.n <= c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
 				topFrame(th).pc = pc
-				skip, pushed = p.compareSkip(th, ir.LE, b, c, in.a())
+				skip, pushed = p.compareSkip(th, ir.LE, *b, *c, in.a())
 				if pushed {
 					goto reload
 				}
@@ -476,14 +476,14 @@ reload:
 				pc = jumpAfter(code, pc)
 			}
 		case opLeRN:
-			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
+			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
 			var skip bool
 			if b.o == &numTag {
 				skip = (b.n <= c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
 				topFrame(th).pc = pc
-				skip, pushed = p.compareSkip(th, ir.LE, b, c, in.a())
+				skip, pushed = p.compareSkip(th, ir.LE, *b, *c, in.a())
 				if pushed {
 					goto reload
 				}
@@ -494,14 +494,14 @@ reload:
 				pc = jumpAfter(code, pc)
 			}
 		case opEqRN:
-			b, c := stack[base+int(in.b())], cl.P.K[in.c()]
+			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
 			var skip bool
 			if b.o == &numTag {
 				skip = (b.n == c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
 				topFrame(th).pc = pc
-				skip, pushed = p.compareSkip(th, ir.EQ, b, c, in.a())
+				skip, pushed = p.compareSkip(th, ir.EQ, *b, *c, in.a())
 				if pushed {
 					goto reload
 				}
