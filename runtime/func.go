@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"math"
 	"sync"
 	"sync/atomic"
 	"unique"
@@ -37,6 +38,10 @@ type FuncProto struct {
 	vararg            bool
 	needsArg          bool // the implicit arg table (ir.Proto.NeedsArg)
 	nilFrom, nilTo    int  // registers a call clears (ir.Proto.NilFrom)
+	// plainFrom is the fewest arguments a call needs for pushFast:
+	// nparams, or none is enough when the function is vararg or has
+	// registers to clear
+	plainFrom int
 }
 
 // Chunk is one compiled unit of source: what a continuation needs to
@@ -127,7 +132,10 @@ func (a *wrapArena) wrap(p *ir.Proto, c *Chunk) *FuncProto {
 	fp := &take(&a.protos, 1)[0]
 	*fp = FuncProto{IR: p, Chunk: c, IC: take(&a.ic, len(p.Code)), Code: take(&a.code, len(p.Code)),
 		nparams: p.NumParams, maxStack: p.MaxStack, vararg: p.IsVararg, needsArg: p.NeedsArg,
-		nilFrom: p.NilFrom, nilTo: p.NilTo}
+		nilFrom: p.NilFrom, nilTo: p.NilTo, plainFrom: p.NumParams}
+	if p.IsVararg || p.NilTo > 0 {
+		fp.plainFrom = math.MaxInt
+	}
 	fp.K = take(&a.k, len(p.Consts))
 	for i, k := range p.Consts {
 		switch k.Kind {

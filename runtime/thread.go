@@ -298,6 +298,20 @@ func (p *Process) pushLua(th *Thread, cl *Closure, nargs int, d Dest) {
 	th.frames[n].start(cl, base, nvar, d)
 }
 
+// pushFast is pushLua's common case, small enough to inline: a fixed
+// number of parameters (no fewer arguments), room on the stack and for
+// the frame, no register the code reads nil at its start. It reports
+// false, having done nothing, for the others.
+func (p *Process) pushFast(th *Thread, cl *Closure, nargs int, d Dest) bool {
+	fp, n := cl.P, len(th.frames)
+	if nargs < fp.plainFrom || n >= p.MaxFrames || n == cap(th.frames) || d.Fn+fp.maxStack+2 > len(th.stack) {
+		return false
+	}
+	th.frames = th.frames[:n+1]
+	th.frames[n] = Frame{cl: cl, base: d.Fn + 1, Dest: d}
+	return true
+}
+
 // clearEntry makes nil the registers fp's code reads nil at its start
 // without setting them (ir.Proto.NilFrom), in a frame at base.
 func (fp *FuncProto) clearEntry(stack []Value, base int) {
@@ -329,11 +343,14 @@ func (p *Process) tailCallLua(th *Thread, fn *Closure, base, ra, nargs int) {
 	if len(th.open) > 0 {
 		th.closeUpvals(base)
 	}
-	old := *topFrame(th)
+	old := topFrame(th)
+	d, tails := old.Dest, old.tails
 	th.frames = th.frames[:len(th.frames)-1]
-	copy(th.stack[old.Fn:], th.stack[ra:ra+nargs+1])
-	p.pushLua(th, fn, nargs, old.Dest)
-	topFrame(th).tails = old.tails + 1
+	copyValues(th.stack[d.Fn:d.Fn+nargs+1], th.stack[ra:ra+nargs+1])
+	if !p.pushFast(th, fn, nargs, d) {
+		p.pushLua(th, fn, nargs, d)
+	}
+	topFrame(th).tails = tails + 1
 }
 
 // frameLevel is the level of th's stack that level names when thread t

@@ -649,7 +649,9 @@ reload:
 			}
 			topFrame(th).pc = pc
 			if f, ok := stack[ra].o.(*Closure); ok {
-				p.pushLua(th, f, nargs, Dest{Fn: ra, NRes: nres})
+				if d := (Dest{Fn: ra, NRes: nres}); !p.pushFast(th, f, nargs, d) {
+					p.pushLua(th, f, nargs, d)
+				}
 				goto reload
 			}
 			if g, ok := stack[ra].o.(*GoFunction); ok {

@@ -100,6 +100,36 @@ print(down(1000))`, &out)
 	}
 }
 
+// TestMaxFrames: calls stop at MaxFrames frames, by whichever path they
+// push theirs (a function given its parameters, one given fewer, a
+// vararg one, one reached by a tail call), however much room the frames'
+// slice has.
+func TestMaxFrames(t *testing.T) {
+	var out bytes.Buffer
+	p := newProc(t, `
+local depth = 0
+local function fixed(a) depth = depth + 1; fixed(a) end
+local function fewer(a, b) depth = depth + 1; fewer(a) end
+local function vararg(...) depth = depth + 1; vararg(...) end
+local function tail(a) depth = depth + 1; return fixed(a) end
+for _, f in ipairs({fixed, fewer, vararg, tail}) do
+  depth = 0
+  local ok, err = pcall(f, 1)
+  print(ok, err, depth)
+end`, &out)
+	p.MaxFrames = 1000
+	if _, err := p.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	// below the limit: the main chunk's frame, pcall's; the tail call
+	// replaced one frame
+	want := "false\tapi.lua:3: stack overflow\t998\nfalse\tapi.lua:4: stack overflow\t998\n" +
+		"false\tapi.lua:5: stack overflow\t998\nfalse\tapi.lua:3: stack overflow\t999\n"
+	if got := out.String(); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
 // TestTailCalls: a 10^7-deep tail recursion runs in constant space.
 func TestTailCalls(t *testing.T) {
 	var out bytes.Buffer
