@@ -482,8 +482,8 @@ func (t *Thread) setImage(s *ThreadState) error {
 		if err := checkDest(fs.Dest, s.Frames[:i], need); err != nil {
 			return fmt.Errorf("frame %d: %v", i, err)
 		}
-		f := Frame{cl: fs.Closure, pc: fs.PC, base: fs.Base, Dest: fs.Dest, nvar: fs.NVar,
-			bound: fs.Bound, concat: fs.Concat, tails: fs.Tails}
+		f := Frame{cl: fs.Closure, base: fs.Base, Dest: fs.Dest,
+			frameCounts: frameCounts{pc: fs.PC, nvar: fs.NVar, bound: fs.Bound, concat: fs.Concat, tails: fs.Tails}}
 		switch {
 		case fs.Closure != nil:
 			if fs.Bound != boundNone {
