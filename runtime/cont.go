@@ -39,7 +39,8 @@ func (p *Process) startCont(th *Thread, f *GoFunction, nargs int, d Dest) stopRe
 	th.goCall = f
 	k := f.start(th, th.stack[d.Fn+1:d.Fn+1+nargs])
 	th.goCall = saved
-	th.frames = append(th.frames, Frame{Dest: d, k: k, gofn: f, frameCounts: frameCounts{bound: boundCont}})
+	fr := th.pushFrame()
+	fr.Dest, fr.k, fr.gofn, fr.bound = d, k, f, boundCont
 	return p.contStep(th, len(th.frames)-1, Nil)
 }
 

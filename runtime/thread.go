@@ -118,6 +118,13 @@ type frameCounts struct {
 
 var noCounts frameCounts
 
+// pushFrame appends a frame, zero, to be set in place (a literal
+// appended is built aside and copied: see frameCounts).
+func (th *Thread) pushFrame() *Frame {
+	th.frames = append(th.frames, Frame{})
+	return &th.frames[len(th.frames)-1]
+}
+
 // waitSite is where the results of a pending resume or yield go.
 type waitSite struct {
 	Dest
@@ -577,7 +584,8 @@ func (p *Process) callProtected(th *Thread, f *GoFunction, nargs int, d Dest) st
 		if nargs < 1 {
 			p.argError(th, 1, "value expected")
 		}
-		th.frames = append(th.frames, Frame{Dest: d, frameCounts: frameCounts{bound: boundPcall}})
+		f := th.pushFrame()
+		f.Dest, f.bound = d, boundPcall
 		return p.callAt(th, nargs-1, Dest{Fn: fn + 1, NRes: -1, Mode: modeBoundary})
 	}
 	// xpcall(f, handler): keep the handler at fn+1, call f at fn+2
@@ -588,7 +596,8 @@ func (p *Process) callProtected(th *Thread, f *GoFunction, nargs int, d Dest) st
 	s = th.stack
 	fv, h := s[fn+1], s[fn+2]
 	s[fn+1], s[fn+2] = h, fv
-	th.frames = append(th.frames, Frame{Dest: d, frameCounts: frameCounts{bound: boundXpcall}})
+	fr := th.pushFrame()
+	fr.Dest, fr.bound = d, boundXpcall
 	return p.callAt(th, 0, Dest{Fn: fn + 2, NRes: -1, Mode: modeBoundary})
 }
 
@@ -608,7 +617,8 @@ func (f *Frame) builtin() *GoFunction {
 // (debug.getinfo, tracebacks). It never runs: the call above it returns
 // through it (hookReturned, modeHandler's unwinding).
 func (th *Thread) pushBuiltinLevel(g *GoFunction, fn, pc int) {
-	th.frames = append(th.frames, Frame{gofn: g, base: fn, Dest: Dest{Fn: fn}, frameCounts: frameCounts{bound: boundC, pc: pc}})
+	f := th.pushFrame()
+	f.gofn, f.base, f.Dest, f.bound, f.pc = g, fn, Dest{Fn: fn}, boundC, pc
 }
 
 // unwindTo drops the frames above index b, closing their upvalues.
