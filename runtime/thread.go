@@ -351,8 +351,8 @@ func (p *Process) argTable(varargs []Value) Value {
 // start makes f the frame of a call of cl at pc 0 (the frame is reused:
 // every field a call reads is set).
 func (f *Frame) start(cl *Closure, base, nvar int, d Dest) {
-	f.cl, f.base, f.Dest, f.frameCounts = cl, base, d, noCounts
-	f.nvar = nvar
+	f.cl, f.pc, f.base, f.Dest, f.nvar = cl, 0, base, d, nvar
+	f.bound, f.concat, f.tails = boundNone, 0, 0
 }
 
 // tailCallLua replaces the frame at base with a call of fn, whose
