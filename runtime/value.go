@@ -178,6 +178,10 @@ func (v Value) IsNumber() bool {
 	return v.word() == unsafe.Pointer(&numTag)
 }
 
+// isNum is IsNumber of a value in place (a register, a constant): one
+// word loaded and compared, where v.o == &numTag compares both.
+func isNum(v *Value) bool { return v.word() == unsafe.Pointer(&numTag) }
+
 // word is the data word of v's interface: the object for a pointer, the
 // box of a string, the tag of a number or boolean.
 func (v *Value) word() unsafe.Pointer { return (*[2]unsafe.Pointer)(unsafe.Pointer(&v.o))[1] }

@@ -290,7 +290,7 @@ reload:
 			// first, mostly), in one case: see forPrep
 			ra := base + int(in.a())
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
-			if b.o == &numTag && c.o == &numTag {
+			if b.IsNumber() && c.IsNumber() {
 				var n float64
 				switch in.op() { // (Arith, the four common ones inline)
 				case ir.ADD:
@@ -314,7 +314,7 @@ reload:
 		case opAddRR:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
-			if b.o == &numTag && c.o == &numTag {
+			if isNum(b) && isNum(c) {
 				stack[ra] = Value{o: &numTag, n: b.n + c.n}
 				continue
 			}
@@ -325,7 +325,7 @@ reload:
 		case opAddRN:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
-			if b.o == &numTag {
+			if isNum(b) {
 				stack[ra] = Value{o: &numTag, n: b.n + c.n}
 				continue
 			}
@@ -336,7 +336,7 @@ reload:
 		case opSubRR:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
-			if b.o == &numTag && c.o == &numTag {
+			if isNum(b) && isNum(c) {
 				stack[ra] = Value{o: &numTag, n: b.n - c.n}
 				continue
 			}
@@ -347,7 +347,7 @@ reload:
 		case opSubRN:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
-			if b.o == &numTag {
+			if isNum(b) {
 				stack[ra] = Value{o: &numTag, n: b.n - c.n}
 				continue
 			}
@@ -358,7 +358,7 @@ reload:
 		case opMulRR:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
-			if b.o == &numTag && c.o == &numTag {
+			if isNum(b) && isNum(c) {
 				stack[ra] = Value{o: &numTag, n: b.n * c.n}
 				continue
 			}
@@ -369,7 +369,7 @@ reload:
 		case opMulRN:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
-			if b.o == &numTag {
+			if isNum(b) {
 				stack[ra] = Value{o: &numTag, n: b.n * c.n}
 				continue
 			}
@@ -380,7 +380,7 @@ reload:
 		case opDivRR:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
-			if b.o == &numTag && c.o == &numTag {
+			if isNum(b) && isNum(c) {
 				stack[ra] = Value{o: &numTag, n: b.n / c.n}
 				continue
 			}
@@ -391,7 +391,7 @@ reload:
 		case opDivRN:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
-			if b.o == &numTag {
+			if isNum(b) {
 				stack[ra] = Value{o: &numTag, n: b.n / c.n}
 				continue
 			}
@@ -402,7 +402,7 @@ reload:
 		case opModRR:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
-			if b.o == &numTag && c.o == &numTag {
+			if isNum(b) && isNum(c) {
 				stack[ra] = Value{o: &numTag, n: b.n - math.Floor(b.n/c.n)*c.n}
 				continue
 			}
@@ -413,7 +413,7 @@ reload:
 		case opModRN:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
-			if b.o == &numTag {
+			if isNum(b) {
 				stack[ra] = Value{o: &numTag, n: b.n - math.Floor(b.n/c.n)*c.n}
 				continue
 			}
@@ -424,7 +424,7 @@ reload:
 		case opLtRR:
 			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
 			var skip bool
-			if b.o == &numTag && c.o == &numTag {
+			if isNum(b) && isNum(c) {
 				skip = (b.n < c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
@@ -442,7 +442,7 @@ reload:
 		case opLtRN:
 			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
 			var skip bool
-			if b.o == &numTag {
+			if isNum(b) {
 				skip = (b.n < c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
@@ -460,7 +460,7 @@ reload:
 		case opLeRR:
 			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
 			var skip bool
-			if b.o == &numTag && c.o == &numTag {
+			if isNum(b) && isNum(c) {
 				skip = (b.n <= c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
@@ -478,7 +478,7 @@ reload:
 		case opLeRN:
 			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
 			var skip bool
-			if b.o == &numTag {
+			if isNum(b) {
 				skip = (b.n <= c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
@@ -496,7 +496,7 @@ reload:
 		case opEqRN:
 			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
 			var skip bool
-			if b.o == &numTag {
+			if isNum(b) {
 				skip = (b.n == c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
@@ -521,7 +521,7 @@ reload:
 		case ir.UNM:
 			ra := base + int(in.a())
 			b := stack[base+int(in.b())]
-			if b.o == &numTag {
+			if b.IsNumber() {
 				stack[ra] = Value{o: &numTag, n: -b.n}
 				continue
 			}
@@ -566,7 +566,7 @@ reload:
 		case ir.EQ:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			var skip bool
-			if b.o == &numTag && c.o == &numTag {
+			if b.IsNumber() && c.IsNumber() {
 				skip = (b.n == c.n) != (in.a() != 0)
 			} else if bs, ok := b.o.(string); ok { // (no __eq for strings)
 				cs, ok := c.o.(string)
@@ -589,7 +589,7 @@ reload:
 		case ir.LT:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			var skip bool
-			if b.o == &numTag && c.o == &numTag {
+			if b.IsNumber() && c.IsNumber() {
 				skip = (b.n < c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
@@ -607,7 +607,7 @@ reload:
 		case ir.LE:
 			b, c := rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
 			var skip bool
-			if b.o == &numTag && c.o == &numTag {
+			if b.IsNumber() && c.IsNumber() {
 				skip = (b.n <= c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
