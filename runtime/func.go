@@ -39,8 +39,8 @@ type FuncProto struct {
 	needsArg          bool // the implicit arg table (ir.Proto.NeedsArg)
 	nilFrom, nilTo    int  // registers a call clears (ir.Proto.NilFrom)
 	// plainFrom is the fewest arguments a call needs for pushFast:
-	// nparams, or none is enough when the function is vararg or has
-	// registers to clear
+	// nparams; math.MaxInt (none is enough) when the function is vararg
+	// or has registers to clear
 	plainFrom int
 }
 
