@@ -173,21 +173,10 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 	callee := th.stack[ra].o
 	if fn, ok := callee.(*Closure); ok { // (a type switch tests a hash)
 		p.steps--
-		n := len(th.frames)
-		th.frames[n-1].pc = pc + 1
-		fp := fn.P
-		if fp.vararg || n >= p.MaxFrames || n == cap(th.frames) || ra+1+fp.maxStack+1 > len(th.stack) {
-			p.pushLua(th, fn, nargs, Dest{Fn: ra, NRes: c - 1})
-			return NativeReload
+		th.frames[len(th.frames)-1].pc = pc + 1
+		if d := (Dest{Fn: ra, NRes: c - 1}); !p.pushFast(th, fn, nargs, d) {
+			p.pushLua(th, fn, nargs, d)
 		}
-		// pushLua's common case, inline: a fixed number of parameters,
-		// room on the stack and for the frame
-		if nargs < fp.nparams {
-			clearValues(th.stack[ra+1+nargs : ra+1+fp.nparams])
-		}
-		fp.clearEntry(th.stack, ra+1)
-		th.frames = th.frames[:n+1]
-		th.frames[n].start(fn, ra+1, 0, Dest{Fn: ra, NRes: c - 1})
 		return NativeReload
 	}
 	if fn, ok := callee.(*GoFunction); ok {

@@ -173,13 +173,11 @@ func (v Value) TypeName() string { return v.Type().String() }
 func (v Value) IsNil() bool { return v.o == nil }
 
 // IsNumber reports whether v is a number.
-func (v Value) IsNumber() bool {
-	// only a number holds &numTag: its data word alone decides
-	return v.word() == unsafe.Pointer(&numTag)
-}
+func (v Value) IsNumber() bool { return isNum(&v) }
 
-// isNum is IsNumber of a value in place (a register, a constant): one
-// word loaded and compared, where v.o == &numTag compares both.
+// isNum is IsNumber of a value in place (a register, a constant): only a
+// number holds &numTag, so its data word alone decides (v.o == &numTag
+// compares both words).
 func isNum(v *Value) bool { return v.word() == unsafe.Pointer(&numTag) }
 
 // word is the data word of v's interface: the object for a pointer, the
