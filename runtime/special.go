@@ -5,8 +5,9 @@ import "github.com/mobilua/mobilua/ir"
 // The interpreter's specialized instructions (never in an ir.Proto): an
 // arithmetic or comparison whose operands are two registers (RR), or a
 // register and a number constant (RN, its C the constant's index, not
-// its complement), or EQ of a register and a string constant (RS, as
-// RN: no metamethod takes part, so it has no slow path). They decide at
+// its complement), or arithmetic of a number constant and a register (NR:
+// 1 / x, its B the constant's index), or EQ of a register and a string
+// constant (RS, as RN: no metamethod takes part, so it has no slow path). They decide at
 // load time what rk decides at every step; the slow paths are the
 // generic instruction's, with its ir.Op.
 const (
@@ -26,6 +27,10 @@ const (
 	opLeRN
 	opEqRN
 	opEqRS
+	opAddNR
+	opSubNR
+	opMulNR
+	opDivNR
 	// GETTABLE and SETTABLE of a string constant's field (its C, and
 	// SETTABLE's B, the constant's index): the inline cache's hit
 	// without the key's tests
@@ -33,12 +38,12 @@ const (
 	opSetFieldS
 )
 
-// specialOps maps an ir.Op to its RR and RN instructions (0: none).
-var specialOps = [ir.NumOps][2]ir.Op{
-	ir.ADD: {opAddRR, opAddRN},
-	ir.SUB: {opSubRR, opSubRN},
-	ir.MUL: {opMulRR, opMulRN},
-	ir.DIV: {opDivRR, opDivRN},
+// specialOps maps an ir.Op to its RR, RN and NR instructions (0: none).
+var specialOps = [ir.NumOps][3]ir.Op{
+	ir.ADD: {opAddRR, opAddRN, opAddNR},
+	ir.SUB: {opSubRR, opSubRN, opSubNR},
+	ir.MUL: {opMulRR, opMulRN, opMulNR},
+	ir.DIV: {opDivRR, opDivRN, opDivNR},
 	ir.MOD: {opModRR, opModRN},
 	ir.LT:  {opLtRR, opLtRN},
 	ir.LE:  {opLeRR, opLeRN},
@@ -58,10 +63,16 @@ func specialize(in ir.Instr, k []ir.Const) inst {
 		in.Op, in.B = opSetFieldS, ^in.B
 		return pack(in)
 	}
-	if in.Op >= ir.NumOps || in.B < 0 {
+	if in.Op >= ir.NumOps {
 		return pack(in)
 	}
 	ops := specialOps[in.Op]
+	if in.B < 0 {
+		if in.C >= 0 && ops[2] != 0 && k[^in.B].Kind == ir.KNumber {
+			in.Op, in.B = ops[2], ^in.B
+		}
+		return pack(in)
+	}
 	switch {
 	case in.Op == ir.EQ && in.C < 0 && k[^in.C].Kind == ir.KString:
 		in.Op, in.C = opEqRS, ^in.C
@@ -71,4 +82,17 @@ func specialize(in ir.Instr, k []ir.Const) inst {
 		in.Op, in.C = ops[1], ^in.C
 	}
 	return pack(in)
+}
+
+// arithNR is the arithmetic of an NR instruction on numbers.
+func arithNR(op ir.Op, b, c float64) float64 {
+	switch op {
+	case opAddNR:
+		return b + c
+	case opSubNR:
+		return b - c
+	case opMulNR:
+		return b * c
+	}
+	return b / c
 }

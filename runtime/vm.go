@@ -333,6 +333,17 @@ reload:
 			if p.arith(th, ir.ADD, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
+		case opAddNR, opSubNR, opMulNR, opDivNR: // (1 / x: rarer, one case)
+			ra := base + int(in.a())
+			b, c := &cl.P.K[in.b()], &stack[base+int(in.c())]
+			if isNum(c) {
+				stack[ra] = Value{o: &numTag, n: arithNR(in.op(), b.n, c.n)}
+				continue
+			}
+			topFrame(th).pc = pc
+			if p.arith(th, cl.P.IR.Code[pc-1].Op, *b, *c, ra, cl.P.IR.Code[pc-1]) {
+				goto reload
+			}
 		case opSubRR:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
