@@ -3,13 +3,13 @@ package runtime
 import "github.com/mobilua/mobilua/ir"
 
 // The interpreter's specialized instructions (never in an ir.Proto): an
-// arithmetic or comparison whose operands are two registers (RR), or a
+// arithmetic or comparison whose operands are two registers (RR), a
 // register and a number constant (RN, its C the constant's index, not
-// its complement), or arithmetic of a number constant and a register (NR:
-// 1 / x, its B the constant's index), or EQ of a register and a string
-// constant (RS, as RN: no metamethod takes part, so it has no slow path). They decide at
-// load time what rk decides at every step; the slow paths are the
-// generic instruction's, with its ir.Op.
+// its complement), or a number constant and a register (NR, its B the
+// constant's index: 1 / x, and x > 0, which is 0 < x), or EQ of a
+// register and a string constant (RS, as RN: no metamethod takes part, so
+// it has no slow path). They decide at load time what rk decides at every
+// step; the slow paths are the generic instruction's, with its ir.Op.
 const (
 	opAddRR = opTrap + 1 + iota
 	opAddRN
@@ -31,6 +31,8 @@ const (
 	opSubNR
 	opMulNR
 	opDivNR
+	opLtNR
+	opLeNR
 	// GETTABLE and SETTABLE of a string constant's field (its C, and
 	// SETTABLE's B, the constant's index): the inline cache's hit
 	// without the key's tests
@@ -45,8 +47,8 @@ var specialOps = [ir.NumOps][3]ir.Op{
 	ir.MUL: {opMulRR, opMulRN, opMulNR},
 	ir.DIV: {opDivRR, opDivRN, opDivNR},
 	ir.MOD: {opModRR, opModRN},
-	ir.LT:  {opLtRR, opLtRN},
-	ir.LE:  {opLeRR, opLeRN},
+	ir.LT:  {opLtRR, opLtRN, opLtNR},
+	ir.LE:  {opLeRR, opLeRN, opLeNR},
 	ir.EQ:  {0, opEqRN},
 }
 

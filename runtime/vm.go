@@ -468,6 +468,24 @@ reload:
 			} else {
 				pc = jumpAfter(code, pc)
 			}
+		case opLtNR, opLeNR: // (x > 0, x >= 1)
+			b, c := &cl.P.K[in.b()], &stack[base+int(in.c())]
+			var skip bool
+			if isNum(c) {
+				skip = (b.n < c.n || in.op() == opLeNR && b.n == c.n) != (in.a() != 0)
+			} else {
+				var pushed bool
+				topFrame(th).pc = pc
+				skip, pushed = p.compareSkip(th, cl.P.IR.Code[pc-1].Op, *b, *c, in.a())
+				if pushed {
+					goto reload
+				}
+			}
+			if skip {
+				pc++
+			} else {
+				pc = jumpAfter(code, pc)
+			}
 		case opLeRR:
 			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
 			var skip bool

@@ -41,6 +41,14 @@ for i = 1, #vals do
     try(function() return 1 <= a end), try(function() return a == "a" end),
     try(function() return "a" < a end), try(function() return a >= "a" end))
 end
+-- a number constant first (x > 1 is 1 < x, x >= 1 is 1 <= x: the
+-- interpreter's NR instructions), the metamethods seeing the constant first
+for i = 1, #vals do
+  local a = vals[i][2]
+  local function try(f) local ok, r = pcall(f) return not ok and "e" or r and "t" or "f" end
+  print("kn", vals[i][1], try(function() return a > 1 end), try(function() return a >= 1 end),
+    try(function() return a > -0 end), try(function() return 1.5 < a end), try(function() return a >= 1 / 0 end))
+end
 -- a string constant for == and ~=, on either side (compiled code decides
 -- these without a slow path: equal only to a string of the same bytes)
 local eqs = {}
@@ -58,6 +66,7 @@ print(ten == "10", "10" == ten, ten ~= "10", nine == "10", nine ~= "9", ten == "
 print(select(2, pcall(ops["<"], 1, "1")))
 print(select(2, pcall(ops["<="], {}, {})))
 print(select(2, pcall(ops[">"], nil, true)))
+print(select(2, pcall(function(a) return a > 1 end, "1")))
 --> ===	nil	tfffffffffffffffffffffffff
 --> ===	false	ftffffffffffffffffffffffff
 --> ===	true	fftfffffffffffffffffffffff
@@ -240,11 +249,38 @@ print(select(2, pcall(ops[">"], nil, true)))
 --> =k	f	f	e	e	f	e	e
 --> =k	co	f	e	e	f	e	e
 --> =k	ud	f	e	e	f	e	e
+--> =kn	nil	e	e	e	e	e
+--> =kn	false	e	e	e	e	e
+--> =kn	true	e	e	e	e	e
+--> =kn	0	f	f	f	f	f
+--> =kn	-0	f	f	f	f	f
+--> =kn	1	f	t	t	f	f
+--> =kn	1.5	t	t	t	f	f
+--> =kn	-inf	f	f	f	f	f
+--> =kn	inf	t	t	t	t	t
+--> =kn	nan	f	f	f	f	f
+--> =kn	''	e	e	e	e	e
+--> =kn	'a'	e	e	e	e	e
+--> =kn	'b'	e	e	e	e	e
+--> =kn	'10'	e	e	e	e	e
+--> =kn	'9'	e	e	e	e	e
+--> =kn	t1	e	e	e	e	e
+--> =kn	t2	e	e	e	e	e
+--> =kn	m1	e	e	e	e	e
+--> =kn	m2	e	e	e	e	e
+--> =kn	m1b	e	e	e	e	e
+--> =kn	l1	e	e	e	e	e
+--> =kn	l2	e	e	e	e	e
+--> =kn	print	e	e	e	e	e
+--> =kn	f	e	e	e	e	e
+--> =kn	co	e	e	e	e	e
+--> =kn	ud	e	e	e	e	e
 --> =ffttf ffttf ffttf ffttf ffttf ffttf ffttf ffttf ffttf ffttf ffttt ffttf ffttf ttfff ffttf ffttf ffttf ffttf ffttf ffttf ffttf ffttf ffttf ffttf ffttf ffttf	true	false	false
 --> =true	true	false	false	false	false	true	false
 --> =compare.lua:22: attempt to compare number with string
 --> =compare.lua:22: attempt to compare two table values
 --> =compare.lua:23: attempt to compare boolean with nil
+--> =compare.lua:69: attempt to compare number with string
 
 -- == asks __eq only of two tables or two userdata (lua5.1's luaV_equalval):
 -- strings, functions, threads, nil and booleans are equal only when they
