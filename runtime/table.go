@@ -671,13 +671,14 @@ var eventNames = [numEvents]string{"__index", "__newindex", "__call", "__add", "
 // metaCache holds where the metamethods of a table used as a metatable
 // are among its entries, each looked up on first use (has) until a
 // string key of the table is written or its entries are compacted: pos
-// is an entry's index, or -1 when the table has no such field. Positions,
-// not values: no pointers for the collector to scan, and a small
-// allocation for each metatable (an object's own, as an environment's
+// is an entry's index, or -1 when the table has no such field (an event
+// found past maxInt16 entries is looked up each time). Positions, not
+// values: no pointers for the collector to scan, and a small allocation
+// (48 bytes) for each metatable (an object's own, as an environment's
 // {__index = parent}, is made as often as the object).
 type metaCache struct {
 	has uint32
-	pos [numEvents]int32
+	pos [numEvents]int16
 }
 
 // metaEvent returns t[eventNames[e]] for t used as a metatable.
@@ -695,13 +696,16 @@ func (t *Table) lookupEvent(e event) Value {
 	if t.mc == nil {
 		t.mc = &metaCache{}
 	}
-	t.mc.has |= 1 << e
 	p, ok := t.strPos(eventNames[e])
 	if !ok {
+		t.mc.has |= 1 << e
 		t.mc.pos[e] = -1
 		return Nil
 	}
-	t.mc.pos[e] = p
+	if p <= math.MaxInt16 {
+		t.mc.has |= 1 << e
+		t.mc.pos[e] = int16(p)
+	}
 	return t.entries[p].v
 }
 

@@ -147,3 +147,16 @@ end)
 print(co())                                          --> =in add
 print(co())                                          --> =in index
 print(co())                                          --> =3	zz
+
+-- a metatable whose __index lies past 32767 other fields: found each time
+-- (its position is past what the metamethod cache keeps), and a new
+-- __index is seen at once
+local big = {}
+for i = 1, 40000 do big["f" .. i] = i end
+big.__index = function(t, k) return k .. "!" end
+local obj = setmetatable({}, big)
+print(obj.x, obj.y, rawget(obj, "x"))                 --> =x!	y!	nil
+big.__index = {x = 1}
+print(obj.x, obj.y)                                   --> =1	nil
+big.__index = nil
+print(obj.x)                                          --> =nil
