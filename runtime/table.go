@@ -399,10 +399,18 @@ func setHintHi(hint *int32, p int32) {
 	atomic.StoreInt32(hint, int32(x&0xffff|uint32(min(p, 0xffff))<<16))
 }
 
-func (t *Table) getStrIndex(s string, hint *int32) (Value, bool) {
-	// (the caller checked the hint for t itself)
+// getStrIndex is GetField's rest: t's own field by its key s (whose box
+// is w), then up the __index chain.
+func (t *Table) getStrIndex(s string, w unsafe.Pointer, hint *int32) (Value, bool) {
 	var v Value
-	if p, ok := t.strPos(s); ok {
+	if t.smask&strBit(s) == 0 {
+		// not t's (the method path's case, a level further up)
+	} else if h := int(uint32(atomic.LoadInt32(hint)) & 0xffff); h < len(t.entries) && t.entries[h].k.word() == w {
+		// where the hint says, its value nil when FieldHit missed on
+		// that alone: a field set to nil (p.link = nil) read again,
+		// found without looking for it
+		v = t.entries[h].v
+	} else if p, ok := t.strPos(s); ok {
 		v = t.entries[p].v
 		setHintLo(hint, p)
 	}
@@ -512,7 +520,7 @@ func (t *Table) GetField(key Value, hint *int32) (Value, bool) {
 			}
 		}
 	}
-	return t.getStrIndex(s, hint)
+	return t.getStrIndex(s, key.word(), hint)
 }
 
 // GetIndexed is t[key], any key, once t's own value is nil: up the

@@ -160,3 +160,16 @@ big.__index = {x = 1}
 print(obj.x, obj.y)                                   --> =1	nil
 big.__index = nil
 print(obj.x)                                          --> =nil
+
+-- one field read meeting objects of two shapes, and fields set to nil
+-- read again (found where the read's cache says, their value nil): the
+-- __index chain answers for those only
+local Defaults = {__index = {link = "default", x = "class"}}
+local objs = {setmetatable({x = 1, y = 2, link = 1}, Defaults), setmetatable({y = 3, x = 4, link = 2}, Defaults)}
+local seen = {}
+for round = 1, 3 do
+  for i = 1, 2 do seen[#seen + 1] = objs[i].x .. ":" .. objs[i].link end
+  for i = 1, 2 do objs[i].link = nil end
+  if round == 2 then objs[2].x = nil end
+end
+print(table.concat(seen, " "))                        --> =1:1 4:2 1:default 4:default 1:default class:default
