@@ -84,12 +84,15 @@ type Process struct {
 	chunks     []weak.Pointer[Chunk]
 	chunksSeen int // len(chunks) after the last pruning
 
-	cur      *Thread       // the running thread
-	running  bool          // inside Resume
-	outBuf   *bufio.Writer // the buffer Out made around Stdout
-	raised   *Error        // set by Thread.Raise
-	registry *Table        // debug.getregistry's (made when first asked; a continuation keeps it only where the script does)
-	typeMeta *[8]*Table    // debug.setmetatable on numbers, booleans, nil, functions, threads
+	cur     *Thread       // the running thread
+	running bool          // inside Resume
+	outBuf  *bufio.Writer // the buffer Out made around Stdout
+	raised  Value         // set by Thread.Raise
+	// raisedErr is the Error of a Raise a pcall catches where the
+	// interpreter called the builtin (handleRaised): made in place
+	raisedErr Error
+	registry  *Table     // debug.getregistry's (made when first asked; a continuation keeps it only where the script does)
+	typeMeta  *[8]*Table // debug.setmetatable on numbers, booleans, nil, functions, threads
 	// frozenSize is the length of the process's last continuation, or of
 	// the one it was thawed from (the next is written into room for about
 	// as much)

@@ -480,7 +480,7 @@ func (p *Process) callGo(th *Thread, f *GoFunction, nargs int, d Dest) stopReaso
 			// pcall(error, v) called by Lua code: the pcall below
 			// catches it here, without a Go panic (its caller, the
 			// interpreter or compiled code, reloads after the call)
-			if err := p.handleError(p.takeRaised()); err != nil {
+			if err := p.handleRaised(); err != nil {
 				panic(err)
 			}
 			return stopNone
@@ -886,7 +886,7 @@ func (t *Thread) Throw(v Value) {
 // it raises v without a Go panic when the interpreter called the builtin
 // directly, which makes error-heavy code (pcall around error) cheap.
 func (t *Thread) Raise(v Value) int {
-	t.p.raised = &Error{Value: v}
+	t.p.raised = v
 	return raisedError
 }
 
@@ -896,8 +896,25 @@ const raisedError = -1
 // takeRaised turns a builtin's Raise into a panic, for callers that are
 // not the interpreter loop.
 func (p *Process) takeRaised() *Error {
-	e := p.raised
-	p.raised = nil
+	e := &Error{Value: p.raised}
+	p.raised = Nil
+	return e
+}
+
+// handleRaised is handleError of a builtin's Raise where the interpreter
+// or compiled code called it, without making an Error when a pcall
+// catches it (error as control flow: a loop of pcall around error, an
+// interpreter's return): handleError's work on p.raisedErr reads its
+// value and leaves nothing pointing to it; what it returns, an error
+// nothing caught, is a copy.
+func (p *Process) handleRaised() *Error {
+	p.raisedErr = Error{Value: p.raised}
+	p.raised = Nil
+	e := p.handleError(&p.raisedErr)
+	if e == &p.raisedErr {
+		c := *e
+		e = &c
+	}
 	return e
 }
 

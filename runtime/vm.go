@@ -883,7 +883,7 @@ func (p *Process) callPlain(th *Thread, g *GoFunction, ra, nargs, nres int) (unw
 	th.goCall = g
 	n := g.Fn(th, th.stack[ra+1:ra+1+nargs])
 	if n == raisedError {
-		if err := p.handleError(p.takeRaised()); err != nil {
+		if err := p.handleRaised(); err != nil {
 			panic(err)
 		}
 		return true
