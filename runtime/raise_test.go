@@ -4,13 +4,17 @@ import "testing"
 
 // TestRaisedUncaught: an error a builtin raised (Raise) that no pcall
 // catches comes out of handleRaised as an Error of its own, not the
-// process's reused one: the next raise does not change it.
+// process's reused one: the next raise does not change it, and the reused
+// one keeps no value.
 func TestRaisedUncaught(t *testing.T) {
 	p := NewProcess()
 	p.raised = String("boom")
 	e := p.handleRaised()
 	if e == nil || e == &p.raisedErr {
 		t.Fatalf("handleRaised = %p, the reused Error is %p", e, &p.raisedErr)
+	}
+	if !p.raisedErr.Value.IsNil() {
+		t.Fatalf("the reused Error keeps %s", Repr(p.raisedErr.Value))
 	}
 	p.raised = String("later")
 	p.handleRaised()

@@ -906,7 +906,8 @@ func (p *Process) takeRaised() *Error {
 // catches it (error as control flow: a loop of pcall around error, an
 // interpreter's return): handleError's work on p.raisedErr reads its
 // value and leaves nothing pointing to it; what it returns, an error
-// nothing caught, is a copy.
+// nothing caught, is a copy. p.raisedErr is emptied after (it would keep
+// the error's value alive).
 func (p *Process) handleRaised() *Error {
 	p.raisedErr = Error{Value: p.raised}
 	p.raised = Nil
@@ -915,6 +916,7 @@ func (p *Process) handleRaised() *Error {
 		c := *e
 		e = &c
 	}
+	p.raisedErr = Error{}
 	return e
 }
 
