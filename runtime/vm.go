@@ -163,14 +163,18 @@ reload:
 			stack[ra] = cl.Upvals[in.b()].get()
 		case ir.GETGLOBAL:
 			ra := base + int(in.a())
-			key := cl.P.K[in.b()]
+			key := &cl.P.K[in.b()]
 			env := cl.Env
+			if v, ok := env.FieldHit(*key, &cl.P.IC[pc-1]); ok { // (the key's box, as a field's)
+				stack[ra] = v
+				continue
+			}
 			if v := env.GetStrHint(key.o.(string), &cl.P.IC[pc-1]); v.o != nil || env.meta == nil {
 				stack[ra] = v
 				continue
 			}
 			topFrame(th).pc = pc
-			if p.index(th, TableValue(env), key, ra, -1) {
+			if p.index(th, TableValue(env), *key, ra, -1) {
 				goto reload
 			}
 		case opGetFieldS:
