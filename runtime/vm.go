@@ -165,11 +165,12 @@ reload:
 			ra := base + int(in.a())
 			key := &cl.P.K[in.b()]
 			env := cl.Env
-			if v, ok := env.FieldHit(*key, &cl.P.IC[pc-1]); ok { // (the key's box, as a field's)
+			// (as opGetFieldS reads a field of its table)
+			if v, ok := env.FieldHit(*key, &cl.P.IC[pc-1]); ok {
 				stack[ra] = v
 				continue
 			}
-			if v := env.GetStrHint(key.o.(string), &cl.P.IC[pc-1]); v.o != nil || env.meta == nil {
+			if v, ok := env.GetField(*key, &cl.P.IC[pc-1]); ok {
 				stack[ra] = v
 				continue
 			}
