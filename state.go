@@ -39,6 +39,11 @@ func Bool(b bool) Value { return runtime.Bool(b) }
 // TableValue makes a value of a table.
 func TableValue(t *Table) Value { return runtime.TableValue(t) }
 
+// RawEqual reports whether a and b are equal as Lua's rawequal says
+// (values are not comparable with ==: two equal strings may be held
+// apart).
+func RawEqual(a, b Value) bool { return runtime.RawEqual(a, b) }
+
 // Options are a state's settings. The zero value is lua5.1's whole
 // standard library, no limits, the process's standard output and error.
 type Options struct {

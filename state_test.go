@@ -23,7 +23,7 @@ func TestThawNeedsFuncs(t *testing.T) {
 		t.Fatal(err)
 	}
 	L.Start(fn)
-	if vals, done, err := L.Resume(); done || err != nil || len(vals) != 1 || vals[0] != mobilua.Number(2) {
+	if vals, done, err := L.Resume(); done || err != nil || len(vals) != 1 || !mobilua.RawEqual(vals[0], mobilua.Number(2)) {
 		t.Fatalf("first resume: %v %v %v", vals, done, err)
 	}
 	b, err := L.Freeze()
@@ -34,7 +34,7 @@ func TestThawNeedsFuncs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if vals, done, err := L2.Resume(mobilua.Number(21)); !done || err != nil || len(vals) != 1 || vals[0] != mobilua.Number(42) {
+	if vals, done, err := L2.Resume(mobilua.Number(21)); !done || err != nil || len(vals) != 1 || !mobilua.RawEqual(vals[0], mobilua.Number(42)) {
 		t.Errorf("after the thaw: %v %v %v", vals, done, err)
 	}
 	if _, err := mobilua.Thaw(b, mobilua.Options{}); err == nil || !strings.Contains(err.Error(), "double") {

@@ -377,7 +377,7 @@ func TestThawKeepsFieldKeys(t *testing.T) {
 	}
 	for hint := int32(0); hint < 2; hint++ {
 		if v, ok := obj.FieldHit(size, &hint); ok {
-			if v != runtime.Number(3) {
+			if !runtime.RawEqual(v, runtime.Number(3)) {
 				t.Errorf("obj.size is %v", v)
 			}
 			return

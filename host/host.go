@@ -438,7 +438,7 @@ func (h *Host) thaw(pr *proc, cont []byte) (*runtime.Process, error) {
 }
 
 // thawBytes is what a continuation is admitted with: its heap takes up
-// to about three times its bytes (8-byte numbers become 24-byte values;
+// to about three times its bytes (8-byte numbers become 16-byte values;
 // a packed one's bytes unpacked), and the first allocations after it. A
 // thaw refuses one of more than max bytes before it allocates anything.
 func thawBytes(cont []byte, max int) int64 {

@@ -27,7 +27,7 @@ func (t *Thread) TypeError(args []Value, i int, want string) {
 // CheckTable returns argument i (0-based) as a table.
 func (t *Thread) CheckTable(args []Value, i int) *Table {
 	if i < len(args) {
-		if tt, ok := args[i].o.(*Table); ok {
+		if tt, ok := args[i].asTable(); ok {
 			return tt
 		}
 	}
@@ -61,7 +61,7 @@ func (t *Thread) CheckInt(args []Value, i int) int {
 
 // OptInt returns argument i as an integer, or def when it is nil or absent.
 func (t *Thread) OptInt(args []Value, i int, def int) int {
-	if i >= len(args) || args[i].o == nil {
+	if i >= len(args) || args[i].p == nil {
 		return def
 	}
 	return t.CheckInt(args, i)
@@ -83,7 +83,7 @@ func (t *Thread) CheckString(args []Value, i int) string {
 // lua5.1's "invalid option" error.
 func (t *Thread) CheckOption(args []Value, i int, def string, opts ...string) int {
 	name := def
-	if def == "" || i < len(args) && args[i].o != nil {
+	if def == "" || i < len(args) && args[i].p != nil {
 		name = t.CheckString(args, i)
 	}
 	k := slices.Index(opts, name)
@@ -148,7 +148,7 @@ func openBase(p *Process) {
 				v = a[0]
 			}
 			level := t.OptInt(a, 1, 1)
-			if s, ok := v.o.(string); ok && level > 0 {
+			if s, ok := v.Str(); ok && level > 0 {
 				v = String(t.p.where(t, level) + s)
 			}
 			return t.Raise(v)
@@ -157,7 +157,7 @@ func openBase(p *Process) {
 		{Name: "xpcall", kind: goXpcall},
 		{Name: "select", Fn: func(t *Thread, a []Value) int {
 			if len(a) > 0 {
-				if s, ok := a[0].o.(string); ok && s == "#" {
+				if s, ok := a[0].Str(); ok && s == "#" {
 					t.Push(Number(float64(len(a) - 1)))
 					return 1
 				}
@@ -201,10 +201,10 @@ func openBase(p *Process) {
 		{Name: "unpack", Fn: baseUnpack},
 		{Name: "setmetatable", known: knownSetmetatable, Fn: func(t *Thread, a []Value) int {
 			tt := t.CheckTable(a, 0)
-			if len(a) < 2 || (a[1].o != nil && a[1].Table() == nil) {
+			if len(a) < 2 || (a[1].p != nil && a[1].Table() == nil) {
 				t.ArgError(2, "nil or table expected") // (lua5.1's luaL_argcheck: no "got")
 			}
-			if tt.meta != nil && tt.meta.GetStr("__metatable").o != nil {
+			if tt.meta != nil && tt.meta.GetStr("__metatable").p != nil {
 				t.Error("cannot change a protected metatable")
 			}
 			tt.meta = a[1].Table()
@@ -218,7 +218,7 @@ func openBase(p *Process) {
 				t.Push(Nil)
 				return 1
 			}
-			if f := m.GetStr("__metatable"); f.o != nil {
+			if f := m.GetStr("__metatable"); f.p != nil {
 				t.Push(f)
 				return 1
 			}
@@ -242,7 +242,7 @@ func openBase(p *Process) {
 		tt := t.CheckTable(a, 0)
 		i := t.CheckInt(a, 1) + 1
 		v := tt.GetInt(i)
-		if v.o == nil {
+		if v.p == nil {
 			return 0
 		}
 		t.Push(Number(float64(i)))
@@ -292,7 +292,7 @@ func (s *tostringState) Step(t *Thread, r Value) (Value, []Value, int) {
 		t.Push(r)
 		return Nil, nil, 1
 	}
-	if s.mm.o == nil {
+	if s.mm.p == nil {
 		t.Push(String(Repr(s.v)))
 		return Nil, nil, 1
 	}
@@ -316,7 +316,7 @@ type printState struct {
 
 func startPrint(t *Thread, a []Value) Continuation {
 	tostr := t.Globals().GetStr("tostring")
-	g, ok := tostr.o.(*GoFunction)
+	g, ok := tostr.asGoFunction()
 	return &printState{args: append([]Value(nil), a...), tostr: tostr, builtin: ok && g.Name == "tostring"}
 }
 
@@ -366,7 +366,7 @@ func (s *printState) Step(t *Thread, r Value) (Value, []Value, int) {
 				continue
 			}
 			mm := t.p.metaOf(v, evTostring)
-			if mm.o == nil {
+			if mm.p == nil {
 				w.WriteString(cString(Repr(v)))
 				continue
 			}
@@ -424,7 +424,7 @@ func baseNext(t *Thread, a []Value) int {
 	if !ok {
 		t.Throw(String("invalid key to 'next'")) // (lua5.1's luaG_runerror in a builtin: no position)
 	}
-	if k.o == nil {
+	if k.p == nil {
 		t.Push(Nil)
 		return 1
 	}
@@ -437,7 +437,7 @@ func baseUnpack(t *Thread, a []Value) int {
 	tt := t.CheckTable(a, 0)
 	i := t.OptInt(a, 1, 1)
 	var j int
-	if len(a) > 2 && a[2].o != nil {
+	if len(a) > 2 && a[2].p != nil {
 		j = t.CheckInt(a, 2)
 	} else {
 		j = tt.Len()
@@ -460,10 +460,10 @@ func baseUnpack(t *Thread, a []Value) int {
 // (a function or a level), or that it names the thread (level 0).
 func (t *Thread) envTarget(a []Value) (*Closure, bool) {
 	if len(a) > 0 {
-		if cl, ok := a[0].o.(*Closure); ok {
+		if cl, ok := a[0].asClosure(); ok {
 			return cl, false
 		}
-		if _, ok := a[0].o.(*GoFunction); ok {
+		if _, ok := a[0].asGoFunction(); ok {
 			return nil, false
 		}
 	}
@@ -509,12 +509,12 @@ func baseSetfenv(t *Thread, a []Value) int {
 	}
 	cl.Env = env
 	if len(a) > 0 {
-		if _, ok := a[0].o.(*Closure); ok {
+		if _, ok := a[0].asClosure(); ok {
 			t.Push(a[0])
 			return 1
 		}
 	}
-	t.Push(Value{o: cl})
+	t.Push(ClosureValue(cl))
 	return 1
 }
 
@@ -542,14 +542,14 @@ func pushLoadResult(t *Thread, cl *Closure, err error) int {
 		t.Push(String(err.Error()))
 		return 2
 	}
-	t.Push(Value{o: cl})
+	t.Push(ClosureValue(cl))
 	return 1
 }
 
 func baseLoadstring(t *Thread, a []Value) int {
 	s := t.CheckString(a, 0)
 	name := s
-	if len(a) > 1 && a[1].o != nil {
+	if len(a) > 1 && a[1].p != nil {
 		name = t.CheckString(a, 1)
 	}
 	cl, err := t.load([]byte(s), name)
@@ -581,7 +581,7 @@ func startLoad(t *Thread, a []Value) Continuation {
 		t.TypeError(a, 0, "function")
 	}
 	name := "=(load)"
-	if len(a) > 1 && a[1].o != nil {
+	if len(a) > 1 && a[1].p != nil {
 		name = t.CheckString(a, 1)
 	}
 	return &loadState{reader: a[0], name: name}
@@ -603,8 +603,8 @@ func thawLoad(vals []Value) (Continuation, error) {
 func (s *loadState) Step(t *Thread, r Value) (Value, []Value, int) {
 	if s.asked {
 		s.asked = false
-		if r.o != nil {
-			str, ok := r.o.(string)
+		if r.p != nil {
+			str, ok := r.Str()
 			if !ok {
 				t.Push(Nil)
 				t.Push(String("reader function must return a string"))
@@ -618,7 +618,7 @@ func (s *loadState) Step(t *Thread, r Value) (Value, []Value, int) {
 				}
 			}
 		}
-	} else if s.reader.o != nil {
+	} else if s.reader.p != nil {
 		s.asked = true
 		return s.reader, nil, Call
 	}
@@ -633,7 +633,7 @@ func (t *Thread) loadFile(a []Value) (*Closure, error) {
 	var src []byte
 	var err error
 	name := "=stdin"
-	if len(a) == 0 || a[0].o == nil {
+	if len(a) == 0 || a[0].p == nil {
 		src, err = readAllStdin()
 	} else {
 		fn := t.CheckString(a, 0)
@@ -673,7 +673,7 @@ func baseDofile(t *Thread, a []Value) int {
 	if err != nil {
 		t.Throw(String(err.Error()))
 	}
-	r := t.Call(Value{o: cl})
+	r := t.Call(ClosureValue(cl))
 	for _, v := range r {
 		t.Push(v)
 	}
@@ -683,7 +683,7 @@ func baseDofile(t *Thread, a []Value) int {
 func openCoroutine(p *Process) {
 	p.Register("coroutine",
 		&GoFunction{Name: "create", Fn: func(t *Thread, a []Value) int {
-			t.Push(Value{o: t.newCoroutine(a)})
+			t.Push(ThreadValue(t.newCoroutine(a)))
 			return 1
 		}},
 		&GoFunction{Name: "resume", kind: goResume},
@@ -691,7 +691,7 @@ func openCoroutine(p *Process) {
 		&GoFunction{Name: "status", Fn: func(t *Thread, a []Value) int {
 			var co *Thread
 			if len(a) > 0 {
-				co, _ = a[0].o.(*Thread)
+				co, _ = a[0].asThread()
 			}
 			if co == nil {
 				t.TypeError(a, 0, "coroutine")
@@ -704,7 +704,7 @@ func openCoroutine(p *Process) {
 				t.Push(Nil)
 				return 1
 			}
-			t.Push(Value{o: t})
+			t.Push(ThreadValue(t))
 			return 1
 		}},
 		&GoFunction{Name: "wrap", Fn: func(t *Thread, a []Value) int {
@@ -721,7 +721,7 @@ func (t *Thread) newCoroutine(a []Value) *Thread {
 	if len(a) == 0 {
 		t.TypeError(a, 0, "Lua function")
 	}
-	if _, ok := a[0].o.(*Closure); !ok {
+	if _, ok := a[0].asClosure(); !ok {
 		t.ArgError(1, "Lua function expected")
 	}
 	t.p.charge(sizeThread + 64*sizeValue + 8*sizeFrame)
@@ -777,7 +777,7 @@ func baseNewproxy(t *Thread, a []Value) int {
 	case v.Type() == TBoolean:
 		u.Meta = t.p.NewTable(0, 0)
 	default:
-		pu, _ := v.o.(*Userdata)
+		pu, _ := v.asUserdata()
 		if pu == nil || pu.Meta == nil || pu.Data != nil || pu.Name != "" {
 			t.ArgError(1, "boolean or proxy expected")
 		}

@@ -222,7 +222,7 @@ func (p *Process) separate(w *walker) []*Userdata {
 		switch {
 		case w.reached(u):
 			kept = append(kept, u)
-		case gcMeta(u).o != nil:
+		case gcMeta(u).p != nil:
 			due = append(due, u)
 		}
 	}
@@ -244,7 +244,7 @@ func (p *Process) separate(w *walker) []*Userdata {
 // metatable already in use, which lua5.1's manual advises against, takes
 // effect once cycles run for another reason.)
 func (p *Process) noteMeta(m *Table) {
-	if m != nil && !p.gcActive && m.GetStr("__mode").o != nil {
+	if m != nil && !p.gcActive && m.GetStr("__mode").p != nil {
 		p.activateGC()
 	}
 }
@@ -270,7 +270,7 @@ func (t *Table) weakMode() (keys, values bool) {
 	if t.meta == nil {
 		return false, false
 	}
-	m, ok := t.meta.GetStr("__mode").o.(string)
+	m, ok := t.meta.GetStr("__mode").Str()
 	if !ok {
 		return false, false
 	}
@@ -280,7 +280,7 @@ func (t *Table) weakMode() (keys, values bool) {
 // collectable says whether v is an object a weak reference lets go
 // (strings are values in Lua 5.1: never cleared).
 func collectable(v Value) bool {
-	switch v.o.(type) {
+	switch v.ref().(type) {
 	case *Table, *Closure, *Thread, *GoFunction, *Userdata:
 		return true
 	}
@@ -354,8 +354,7 @@ func (w *walker) reached(o any) bool {
 
 // value marks v: a string is counted, an object queued.
 func (w *walker) value(v Value) {
-	switch o := v.o.(type) {
-	case string:
+	if o, ok := v.Str(); ok {
 		if len(o) > 0 {
 			ptr := unsafe.Pointer(unsafe.StringData(o))
 			if !w.seen[ptr] {
@@ -363,6 +362,9 @@ func (w *walker) value(v Value) {
 				w.total += stringBytes(len(o))
 			}
 		}
+		return
+	}
+	switch o := v.ref().(type) {
 	case *Table:
 		if o != nil && w.first(&o.mark) {
 			w.queue = append(w.queue, o)
@@ -406,10 +408,10 @@ func (w *walker) roots(p *Process) {
 	if p.registry != nil {
 		w.value(TableValue(p.registry))
 	}
-	w.value(Value{o: p.Main})
-	w.value(Value{o: p.cur})
+	w.value(ThreadValue(p.Main))
+	w.value(ThreadValue(p.cur))
 	if p.yieldTh != nil {
-		w.value(Value{o: p.yieldTh})
+		w.value(ThreadValue(p.yieldTh))
 	}
 	for _, v := range p.yieldv {
 		w.value(v)
@@ -418,7 +420,7 @@ func (w *walker) roots(p *Process) {
 		// the libraries' objects: builtins and their tables stay
 		// (package.loaded may be out of the script's reach, not of
 		// require's)
-		p.eachNative(func(_ string, o any) { w.value(Value{o: o}) })
+		p.eachNative(func(_ string, o any) { w.value(fromRaw(o)) })
 		for t := range p.tableNames {
 			w.value(TableValue(t))
 		}
@@ -442,7 +444,7 @@ func (w *walker) drain() {
 				w.value(v)
 			}
 			if o.co != nil {
-				w.value(Value{o: o.co})
+				w.value(ThreadValue(o.co))
 			}
 		case *Userdata:
 			if o.Meta != nil {
@@ -468,7 +470,7 @@ func (w *walker) table(t *Table) {
 		}
 	}
 	for _, e := range t.entries {
-		if e.v.o == nil { // a removed entry: its key is not held
+		if e.v.p == nil { // a removed entry: its key is not held
 			continue
 		}
 		if wk {
@@ -518,10 +520,10 @@ func (w *walker) thread(t *Thread) {
 		w.value(TableValue(t.gt))
 	}
 	if t.resumer != nil {
-		w.value(Value{o: t.resumer})
+		w.value(ThreadValue(t.resumer))
 	}
 	if t.goCall != nil {
-		w.value(Value{o: t.goCall})
+		w.value(FunctionValue(t.goCall))
 	}
 	if h := t.hook; h != nil {
 		w.value(h.fn)
@@ -540,7 +542,7 @@ func (w *walker) thread(t *Thread) {
 			}
 		}
 		if g := f.builtin(); g != nil {
-			w.value(Value{o: g})
+			w.value(FunctionValue(g))
 		}
 		if f.cl != nil {
 			w.value(ClosureValue(f.cl))
@@ -555,10 +557,10 @@ func (w *walker) dead(v Value, key bool) bool {
 	if !collectable(v) {
 		return false
 	}
-	if u, ok := v.o.(*Userdata); ok && !key && w.finalizing[u] {
+	if u, ok := v.asUserdata(); ok && !key && w.finalizing[u] {
 		return true
 	}
-	return !w.reached(v.o)
+	return !w.reached(v.ref())
 }
 
 // clear removes from weak table t the entries the cycle lets go.
@@ -572,7 +574,7 @@ func (w *walker) clear(t *Table) {
 		}
 	}
 	for _, e := range t.entries {
-		if e.v.o != nil && (wk && w.dead(e.k, true) || wv && w.dead(e.v, false)) {
+		if e.v.p != nil && (wk && w.dead(e.k, true) || wv && w.dead(e.v, false)) {
 			t.Set(e.k, Nil)
 		}
 	}
@@ -592,7 +594,7 @@ func (s *gcState) Step(t *Thread, r Value) (Value, []Value, int) {
 	for len(s.due) > 0 {
 		u := s.due[0]
 		s.due = s.due[1:]
-		if f := finalizer(u.Userdata()); f.o != nil {
+		if f := finalizer(u.Userdata()); f.p != nil {
 			return f, []Value{u}, Call
 		}
 	}
@@ -617,7 +619,7 @@ func thawGC(vals []Value) (Continuation, error) {
 func startCollectgarbage(t *Thread, a []Value) Continuation {
 	p := t.p
 	opt := "collect"
-	if len(a) > 0 && a[0].o != nil {
+	if len(a) > 0 && a[0].p != nil {
 		opt = t.CheckString(a, 0)
 	}
 	n := int64(t.OptInt(a, 1, 0)) // (lua5.1 reads it for every option)
@@ -703,7 +705,7 @@ func (p *Process) newProxy(u *Userdata) {
 func (p *Process) Close() {
 	due := p.finalize // queued by a cycle, not run yet
 	for i := len(p.proxies) - 1; i >= 0; i-- {
-		if u := p.proxies[i]; gcMeta(u).o != nil {
+		if u := p.proxies[i]; gcMeta(u).p != nil {
 			due = append(due, u)
 		}
 	}
@@ -711,7 +713,7 @@ func (p *Process) Close() {
 	for _, u := range due {
 		u.finalized = true
 		f := finalizer(u)
-		if f.o == nil {
+		if f.p == nil {
 			continue
 		}
 		p.Start(f, UserdataValue(u))

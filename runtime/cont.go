@@ -67,7 +67,7 @@ func (p *Process) contStep(th *Thread, idx int, r Value) stopReason {
 			s[base+1+i] = a
 		}
 		th.top = base + 1 + len(args)
-		switch f := fn.o.(type) {
+		switch f := fn.ref().(type) {
 		case *Closure:
 			p.pushLua(th, f, len(args), Dest{Fn: base, NRes: 1, Mode: modeCont, Aux: idx})
 			return stopNone
@@ -133,7 +133,7 @@ func (r *StateReader) Value() Value { return r.next() }
 // Int reads an integer in [lo, hi].
 func (r *StateReader) Int(lo, hi int) int {
 	v := r.next()
-	if v.o != &numTag || v.n != math.Trunc(v.n) || v.n < float64(lo) || v.n > float64(hi) {
+	if !isNum(&v) || v.n != math.Trunc(v.n) || v.n < float64(lo) || v.n > float64(hi) {
 		r.fail(fmt.Sprintf("integer in [%d, %d]", lo, hi), v)
 		return lo
 	}
@@ -143,7 +143,7 @@ func (r *StateReader) Int(lo, hi int) int {
 // Bool reads a boolean.
 func (r *StateReader) Bool() bool {
 	v := r.next()
-	if v.o != &boolTag {
+	if !v.isBool() {
 		r.fail("boolean", v)
 	}
 	return v.Truthy()
@@ -152,7 +152,7 @@ func (r *StateReader) Bool() bool {
 // Str reads a string.
 func (r *StateReader) Str() string {
 	v := r.next()
-	s, ok := v.o.(string)
+	s, ok := v.Str()
 	if !ok {
 		r.fail("string", v)
 	}
@@ -162,7 +162,7 @@ func (r *StateReader) Str() string {
 // Table reads a table.
 func (r *StateReader) Table() *Table {
 	v := r.next()
-	t, ok := v.o.(*Table)
+	t, ok := v.asTable()
 	if !ok {
 		r.fail("table", v)
 		return NewTable(0, 0)

@@ -12,7 +12,7 @@ func OpenDebug(p *Process) {
 		&GoFunction{Name: "traceback", Fn: dbTraceback},
 		&GoFunction{Name: "getinfo", Fn: dbGetinfo},
 		&GoFunction{Name: "getupvalue", Fn: func(t *Thread, a []Value) int {
-			cl, _ := t.CheckAny(a, 0).o.(*Closure)
+			cl, _ := t.CheckAny(a, 0).asClosure()
 			n := t.CheckInt(a, 1)
 			if cl == nil || n < 1 || n > len(cl.Upvals) {
 				return 0
@@ -22,7 +22,7 @@ func OpenDebug(p *Process) {
 			return 2
 		}},
 		&GoFunction{Name: "setupvalue", Fn: func(t *Thread, a []Value) int {
-			cl, _ := t.CheckAny(a, 0).o.(*Closure)
+			cl, _ := t.CheckAny(a, 0).asClosure()
 			n := t.CheckInt(a, 1)
 			v := t.CheckAny(a, 2)
 			if cl == nil || n < 1 || n > len(cl.Upvals) {
@@ -33,7 +33,7 @@ func OpenDebug(p *Process) {
 			return 1
 		}},
 		&GoFunction{Name: "getfenv", Fn: func(t *Thread, a []Value) int {
-			switch o := t.CheckAny(a, 0).o.(type) {
+			switch o := t.CheckAny(a, 0).ref().(type) {
 			case *Closure:
 				t.Push(TableValue(o.Env))
 			case *Thread:
@@ -48,7 +48,7 @@ func OpenDebug(p *Process) {
 		&GoFunction{Name: "setfenv", Fn: func(t *Thread, a []Value) int {
 			t.CheckAny(a, 0)
 			env := t.CheckTable(a, 1)
-			switch o := a[0].o.(type) {
+			switch o := a[0].ref().(type) {
 			case *Closure:
 				o.Env = env
 			case *Thread:
@@ -70,11 +70,11 @@ func OpenDebug(p *Process) {
 		}},
 		&GoFunction{Name: "setmetatable", Fn: func(t *Thread, a []Value) int {
 			v := t.CheckAny(a, 0)
-			if len(a) < 2 || (a[1].o != nil && a[1].Table() == nil) {
+			if len(a) < 2 || (a[1].p != nil && a[1].Table() == nil) {
 				t.TypeError(a, 1, "nil or table")
 			}
 			m := a[1].Table()
-			switch o := v.o.(type) {
+			switch o := v.Raw().(type) {
 			case *Table:
 				o.meta = m
 				t.p.noteMeta(m)
@@ -162,7 +162,7 @@ func dbGetinfo(t *Thread, a []Value) int {
 	th, args := threadArg(t, a)
 	off := len(a) - len(args) // argument numbers in errors
 	what := "flnSu"
-	if len(args) > 1 && args[1].o != nil {
+	if len(args) > 1 && args[1].p != nil {
 		what = t.CheckString(a, off+1)
 	}
 	r := NewTable(0, 8)
@@ -173,7 +173,7 @@ func dbGetinfo(t *Thread, a []Value) int {
 	if len(args) == 0 {
 		t.ArgError(off+1, "function or level expected")
 	}
-	switch f := args[0].o.(type) {
+	switch f := args[0].ref().(type) {
 	case *Closure, *GoFunction:
 		fn = args[0]
 	default:
@@ -208,12 +208,12 @@ func dbGetinfo(t *Thread, a []Value) int {
 		}
 		fr, idx = &th.frames[i], i
 		if fr.cl != nil {
-			fn = Value{o: fr.cl}
+			fn = ClosureValue(fr.cl)
 		} else if g := fr.builtin(); g != nil {
 			fn = FunctionValue(g)
 		}
 	}
-	cl, _ := fn.o.(*Closure)
+	cl, _ := fn.asClosure()
 	if strings.Contains(what, "S") {
 		if cl != nil {
 			ip := cl.P.IR
@@ -263,7 +263,7 @@ func dbGetinfo(t *Thread, a []Value) int {
 		}
 		r.SetStr("namewhat", String(kind))
 	}
-	if strings.Contains(what, "f") && fn.o != nil {
+	if strings.Contains(what, "f") && fn.p != nil {
 		r.SetStr("func", fn)
 	}
 	t.Push(TableValue(r))

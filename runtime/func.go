@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"unique"
+	"unsafe"
 
 	"github.com/mobilua/mobilua/ir"
 )
@@ -75,7 +76,7 @@ func (c *Chunk) stringConstants() (map[string]Value, int) {
 		for _, fp := range c.Protos() {
 			for _, in := range fp.IR.Code {
 				if k := keyConst(in); k >= 0 {
-					if s, ok := fp.K[k].o.(string); ok {
+					if s, ok := fp.K[k].Str(); ok {
 						m[s] = fp.K[k]
 						c.consts.maxLen = max(c.consts.maxLen, len(s))
 					}
@@ -202,7 +203,13 @@ func internKey(s string) Value {
 	if ok {
 		return k
 	}
-	return unique.Make(String(s)).Value()
+	if len(s) <= 1 {
+		return String(s)
+	}
+	h := unique.Make(s)
+	// a handle is the pointer to its canonical string, kept as long as
+	// a value boxes its string there (TestInternKey)
+	return StringBoxed(*(**string)(unsafe.Pointer(&h)))
 }
 
 // libNames keeps the interned keys and qualified names of library

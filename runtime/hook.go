@@ -202,7 +202,7 @@ func (p *Process) trap(th *Thread, cl *Closure, pc int) (bool, stopReason) {
 			return true, p.callHook(th, pc, event, Nil, nil)
 		}
 	case ir.CALL, ir.TAILCALL, ir.TFORCALL:
-		g, ok := th.stack[fr.base+int(in.A)].o.(*GoFunction)
+		g, ok := th.stack[fr.base+int(in.A)].asGoFunction()
 		if !ok {
 			break
 		}
@@ -292,7 +292,7 @@ func (th *Thread) hookReturned(d Dest) {
 // thawHook checks a hook read from a continuation (a thread of nframes
 // frames).
 func thawHook(s *HookState, nframes int) (*hookState, error) {
-	switch s.Fn.o.(type) {
+	switch s.Fn.ref().(type) {
 	case *Closure, *GoFunction:
 	default:
 		return nil, fmt.Errorf("a hook that is not a function")
@@ -325,7 +325,7 @@ func thawHook(s *HookState, nframes int) (*hookState, error) {
 // getlocal and setlocal: the thread and the remaining arguments.
 func threadArg(t *Thread, a []Value) (*Thread, []Value) {
 	if len(a) > 0 {
-		if co, ok := a[0].o.(*Thread); ok {
+		if co, ok := a[0].asThread(); ok {
 			return co, a[1:]
 		}
 	}
@@ -335,18 +335,18 @@ func threadArg(t *Thread, a []Value) (*Thread, []Value) {
 func dbSethook(t *Thread, a []Value) int {
 	th, args := threadArg(t, a)
 	off := len(a) - len(args) // argument numbers in errors
-	if len(args) == 0 || args[0].o == nil {
+	if len(args) == 0 || args[0].p == nil {
 		th.hook = nil
 		return 0
 	}
 	smask := t.CheckString(a, off+1)
-	if _, ok := args[0].o.(*Closure); !ok {
-		if _, ok := args[0].o.(*GoFunction); !ok {
+	if _, ok := args[0].asClosure(); !ok {
+		if _, ok := args[0].asGoFunction(); !ok {
 			t.TypeError(a, off, "function")
 		}
 	}
 	count := 0
-	if len(args) > 2 && args[2].o != nil {
+	if len(args) > 2 && args[2].p != nil {
 		count = t.CheckInt(a, off+2)
 	}
 	var mask uint8

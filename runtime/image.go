@@ -62,23 +62,6 @@ func (p *Process) eachNative(f func(name string, o any)) {
 	}
 }
 
-// ---- values
-
-// Closure returns v's Lua function or nil.
-func (v Value) Closure() *Closure { c, _ := v.o.(*Closure); return c }
-
-// GoFunction returns v's builtin or nil.
-func (v Value) GoFunction() *GoFunction { f, _ := v.o.(*GoFunction); return f }
-
-// Thread returns v's thread or nil.
-func (v Value) Thread() *Thread { t, _ := v.o.(*Thread); return t }
-
-// Userdata returns v's userdata or nil.
-func (v Value) Userdata() *Userdata { u, _ := v.o.(*Userdata); return u }
-
-// ThreadValue wraps a thread.
-func ThreadValue(t *Thread) Value { return Value{o: t} }
-
 // ---- builtins
 
 // wrapped returns the coroutine of a function made by coroutine.wrap, or nil.
@@ -161,7 +144,7 @@ func (t *Table) restoreIndexed() bool { return cap(t.entries) > smallHash }
 // nil: a removed entry a traversal may still pass). It refuses nil and
 // NaN keys, duplicate keys, and number keys that belong to the array part.
 func (t *Table) restoreEntry(k, v Value) error {
-	if s, ok := k.o.(string); ok && !t.restoreIndexed() {
+	if s, ok := k.Str(); ok && !t.restoreIndexed() {
 		// a string key of a small table, most keys: a duplicate is looked
 		// for only among the keys that share its bit
 		if bit := strBit(s); t.smask&bit == 0 {
@@ -170,7 +153,7 @@ func (t *Table) restoreEntry(k, v Value) error {
 			return fmt.Errorf("table: duplicate key %s", Repr(k))
 		}
 		t.entries = append(t.entries, entry{k, v})
-		if v.o != nil {
+		if v.p != nil {
 			t.live++
 		}
 		return nil
@@ -183,14 +166,14 @@ func (t *Table) restoreEntry(k, v Value) error {
 		return fmt.Errorf("table: key %d belongs to the array part", idx)
 	}
 	p := int32(len(t.entries))
-	if _, ok := k.o.(string); !ok || !t.restoreIndexed() {
+	if _, ok := k.Str(); !ok || !t.restoreIndexed() {
 		if _, dup := t.pos(k); dup {
 			return fmt.Errorf("table: duplicate key %s", Repr(k))
 		}
 		t.setPos(k, p)
 	}
 	t.entries = append(t.entries, entry{k, v})
-	if v.o != nil {
+	if v.p != nil {
 		t.live++
 	}
 	return nil
@@ -203,7 +186,7 @@ func (t *Table) endRestore(sizes *[3]int32) error {
 	if t.restoreIndexed() {
 		slots := make([]uint64, 0, len(t.entries))
 		for i, e := range t.entries {
-			if s, ok := e.k.o.(string); ok {
+			if s, ok := e.k.Str(); ok {
 				t.smask |= strBit(s)
 				slots = append(slots, slotValue(strTag(s), int32(i)))
 			}
@@ -220,10 +203,10 @@ func (t *Table) endRestore(sizes *[3]int32) error {
 // checkKey refuses nil and NaN keys; it returns the key normalized (-0 is
 // 0) and, for a number key of the array part, its index.
 func (t *Table) checkKey(k Value) (Value, int, error) {
-	switch k.o {
+	switch k.p {
 	case nil:
 		return k, 0, fmt.Errorf("table: nil key")
-	case &numTag:
+	case unsafe.Pointer(&numTag):
 		if math.IsNaN(k.n) {
 			return k, 0, fmt.Errorf("table: NaN key")
 		}
@@ -529,7 +512,7 @@ func (t *Thread) setImage(s *ThreadState) error {
 		}
 		prev = u.idx
 	}
-	if s.Body.o != nil && s.Body.Closure() == nil {
+	if s.Body.p != nil && s.Body.Closure() == nil {
 		return fmt.Errorf("a coroutine's body is not a Lua function")
 	}
 	if s.GoCall != nil && s.GoCall.Fn == nil && s.GoCall.kind == goPlain {
@@ -779,8 +762,8 @@ func (p *Process) SealNatives() {
 		it := queue[i]
 		add(it.t.meta, it.name, ".meta")
 		for _, e := range it.t.entries {
-			if s, ok := e.k.o.(string); ok {
-				if sub, ok := e.v.o.(*Table); ok {
+			if s, ok := e.k.Str(); ok {
+				if sub, ok := e.v.asTable(); ok {
 					add(sub, it.name, ".", s)
 				}
 			}
@@ -849,8 +832,8 @@ func (p *Process) tableChanges(t *Table) (keys, vals []Value) {
 	var removed []Value
 	for i, e := range t.entries {
 		switch {
-		case i < len(base) && e.v == base[i].v:
-		case i < len(base) && e.v.o == nil:
+		case i < len(base) && unchanged(e.v, base[i].v):
+		case i < len(base) && e.v.p == nil:
 			removed = append(removed, e.k)
 		default:
 			keys, vals = append(keys, e.k), append(vals, e.v)
@@ -862,13 +845,17 @@ func (p *Process) tableChanges(t *Table) (keys, vals []Value) {
 	return keys, vals
 }
 
+// unchanged reports whether a value held where b was is b still: equal
+// (a string in another box too), or NaN where NaN was.
+func unchanged(a, b Value) bool { return same(a, b) || RawEqual(a, b) }
+
 // samePrefix reports whether entries begins with base's keys, in order.
 func samePrefix(entries, base []entry) bool {
 	if len(entries) < len(base) {
 		return false
 	}
 	for i, b := range base {
-		if entries[i].k != b.k {
+		if !RawEqual(entries[i].k, b.k) {
 			return false
 		}
 	}
@@ -878,20 +865,20 @@ func samePrefix(entries, base []entry) bool {
 // tableChangesMoved is tableChanges for a table that compacted since it
 // was sealed: its entries are found by key.
 func (p *Process) tableChangesMoved(t *Table, base []entry) (keys, vals []Value) {
-	was := make(map[Value]Value, len(base))
+	was := make(map[any]Value, len(base))
 	for _, b := range base {
-		if b.v.o != nil {
-			was[b.k] = b.v
+		if b.v.p != nil {
+			was[b.k.Raw()] = b.v
 		}
 	}
 	for _, e := range t.entries {
-		v, inBase := was[e.k]
-		if !inBase || (e.v != v && e.v.o != nil) {
+		v, inBase := was[e.k.Raw()]
+		if !inBase || (!unchanged(e.v, v) && e.v.p != nil) {
 			keys, vals = append(keys, e.k), append(vals, e.v)
 		}
 	}
 	for _, b := range base {
-		if at, ok := t.pos(b.k); b.v.o != nil && (!ok || t.entries[at].v.o == nil) {
+		if at, ok := t.pos(b.k); b.v.p != nil && (!ok || t.entries[at].v.p == nil) {
 			keys, vals = append(keys, b.k), append(vals, Nil)
 		}
 	}
@@ -933,7 +920,7 @@ func (t *Table) applyChanges(keys, vals []Value) error {
 			t.dense = -1 // (Len searches)
 			continue
 		}
-		if _, ok := t.pos(k); ok || vals[i].o != nil {
+		if _, ok := t.pos(k); ok || vals[i].p != nil {
 			t.setHash(k, vals[i])
 			continue
 		}

@@ -24,7 +24,7 @@ const maxArrayBits = 26
 // arrayIndex is k as an integer key and whether it is one (lua5.1's
 // arrayindex, whose result countint then bounds to 1..2^26).
 func arrayIndex(k Value) (int, bool) {
-	if k.o != &numTag {
+	if !isNum(&k) {
 		return 0, false
 	}
 	i := int(k.n)
@@ -129,7 +129,7 @@ func (t *Table) dropRemoved() {
 	tail := t.arr[n:]
 	t.arr = t.arr[:n:n] // (the tail's slots are not reused: it is read below)
 	for i, v := range tail {
-		if v.o != nil {
+		if v.p != nil {
 			t.addEntry(Number(float64(n+1+i)), v)
 		}
 	}
@@ -147,7 +147,7 @@ func (t *Table) absorb() {
 	}
 	m := old
 	for _, e := range t.entries {
-		if i, ok := arrayIndex(e.k); ok && e.v.o != nil && i > m && i <= n {
+		if i, ok := arrayIndex(e.k); ok && e.v.p != nil && i > m && i <= n {
 			m = i
 		}
 	}
@@ -156,7 +156,7 @@ func (t *Table) absorb() {
 	}
 	t.growArray(m)
 	for i, e := range t.entries {
-		if k, ok := arrayIndex(e.k); ok && e.v.o != nil && k > old && k <= m {
+		if k, ok := arrayIndex(e.k); ok && e.v.p != nil && k > old && k <= m {
 			t.arr[k-1] = e.v
 			t.entries[i].v = Nil
 			t.live--
@@ -213,12 +213,12 @@ func (t *Table) luaRehash(ek Value, extra bool) (lsa, lcap, lused int32) {
 		}
 	}
 	for i, v := range t.arr {
-		if v.o != nil {
+		if v.p != nil {
 			count(Number(float64(i + 1)))
 		}
 	}
 	for _, e := range t.entries {
-		if e.v.o != nil {
+		if e.v.p != nil {
 			count(e.k)
 		}
 	}
@@ -249,12 +249,12 @@ func (t *Table) luaResizeArray(n int) {
 	t.lsa = int32(n)
 	used := int32(0)
 	for i, v := range t.arr {
-		if v.o != nil && i+1 > n {
+		if v.p != nil && i+1 > n {
 			used++
 		}
 	}
 	for _, e := range t.entries {
-		if i, ok := arrayIndex(e.k); e.v.o != nil && (!ok || i > n) {
+		if i, ok := arrayIndex(e.k); e.v.p != nil && (!ok || i > n) {
 			used++
 		}
 	}
@@ -269,7 +269,7 @@ func (t *Table) luaLen() int {
 		return int(t.dense) // the only border: any search finds it
 	}
 	j := int(t.lsa)
-	if j > 0 && t.GetInt(j).o == nil {
+	if j > 0 && t.GetInt(j).p == nil {
 		return t.searchBorder(0, j)
 	}
 	if t.lnodes.count() == 0 {
@@ -277,12 +277,12 @@ func (t *Table) luaLen() int {
 	}
 	i := j
 	j++
-	for t.GetInt(j).o != nil {
+	for t.GetInt(j).p != nil {
 		i = j
 		if j > (1<<31-1)/2 {
 			// lua5.1 gives up doubling: a linear search
 			i = 1
-			for t.GetInt(i).o != nil {
+			for t.GetInt(i).p != nil {
 				i++
 			}
 			return i - 1
@@ -297,7 +297,7 @@ func (t *Table) luaLen() int {
 func (t *Table) searchBorder(i, j int) int {
 	for j-i > 1 {
 		m := (i + j) / 2
-		if t.GetInt(m).o == nil {
+		if t.GetInt(m).p == nil {
 			j = m
 		} else {
 			i = m

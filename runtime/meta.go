@@ -10,13 +10,13 @@ const maxTagLoop = 100
 
 // Metatable returns v's metatable or nil.
 func (p *Process) Metatable(v Value) *Table {
-	switch o := v.o.(type) {
-	case *Table:
-		return o.meta
-	case string:
+	switch v.objKind() {
+	case kTable:
+		return (*Table)(v.ptr()).meta
+	case kString:
 		return p.StringMeta
-	case *Userdata:
-		return o.Meta
+	case kUserdata:
+		return (*Userdata)(v.ptr()).Meta
 	}
 	if p.typeMeta != nil {
 		return p.typeMeta[v.Type()]
@@ -61,24 +61,24 @@ func (p *Process) callMeta(th *Thread, mm Value, mode Mode, aux int, a, b Value)
 func (p *Process) index(th *Thread, t, key Value, ra int, reg int) bool {
 	for loop := 0; loop < maxTagLoop; loop++ {
 		var mm Value
-		if tt, ok := t.o.(*Table); ok {
+		if tt, ok := t.asTable(); ok {
 			v := tt.Get(key)
-			if v.o != nil || tt.meta == nil {
+			if v.p != nil || tt.meta == nil {
 				th.stack[ra] = v
 				return false
 			}
 			mm = tt.meta.metaIndex()
-			if mm.o == nil {
+			if mm.p == nil {
 				th.stack[ra] = Nil
 				return false
 			}
 		} else {
 			mm = p.metaOf(t, evIndex)
-			if mm.o == nil {
+			if mm.p == nil {
 				return p.indexError(th, reg, loop, t)
 			}
 		}
-		switch mm.o.(type) {
+		switch mm.ref().(type) {
 		case *Closure, *GoFunction:
 			return p.callMeta(th, mm, modeReg, ra, t, key)
 		}
@@ -109,15 +109,15 @@ func (p *Process) indexError(th *Thread, reg, loop int, t Value) bool {
 func (p *Process) setIndex(th *Thread, t, key, val Value, reg int) bool {
 	for loop := 0; loop < maxTagLoop; loop++ {
 		var mm Value
-		if tt, ok := t.o.(*Table); ok {
-			if tt.meta == nil || tt.Get(key).o != nil {
+		if tt, ok := t.asTable(); ok {
+			if tt.meta == nil || tt.Get(key).p != nil {
 				if err := tt.Set(key, val); err != nil {
 					p.rtError(th, "%s", err.Error())
 				}
 				return false
 			}
 			mm = tt.meta.metaEvent(evNewindex)
-			if mm.o == nil {
+			if mm.p == nil {
 				if err := tt.Set(key, val); err != nil {
 					p.rtError(th, "%s", err.Error())
 				}
@@ -125,11 +125,11 @@ func (p *Process) setIndex(th *Thread, t, key, val Value, reg int) bool {
 			}
 		} else {
 			mm = p.metaOf(t, evNewindex)
-			if mm.o == nil {
+			if mm.p == nil {
 				return p.indexError(th, reg, loop, t)
 			}
 		}
-		switch mm.o.(type) {
+		switch mm.ref().(type) {
 		case *Closure, *GoFunction:
 			fr := &th.frames[len(th.frames)-1]
 			top := fr.base + fr.cl.P.maxStack
@@ -178,10 +178,10 @@ func (p *Process) arith(th *Thread, op ir.Op, b, c Value, ra int, in ir.Instr) b
 	}
 	ev := arithEvents[op]
 	mm := p.metaOf(b, ev)
-	if mm.o == nil {
+	if mm.p == nil {
 		mm = p.metaOf(c, ev)
 	}
-	if mm.o == nil {
+	if mm.p == nil {
 		fr := &th.frames[len(th.frames)-1]
 		bad, reg := b, int(in.B)
 		if ok1 {
@@ -211,7 +211,7 @@ func compareNumbers(op ir.Op, a, b float64) bool {
 // them equal). It returns the outcome, or that a metamethod call was
 // pushed (its result decides the skip).
 func (p *Process) compare(th *Thread, op ir.Op, b, c Value, want int32) (bool, bool) {
-	if b.o == &numTag && c.o == &numTag {
+	if isNum(&b) && isNum(&c) {
 		return compareNumbers(op, b.n, c.n), false
 	}
 	aux := 0
@@ -219,25 +219,25 @@ func (p *Process) compare(th *Thread, op ir.Op, b, c Value, want int32) (bool, b
 		aux = 1
 	}
 	if op == ir.EQ {
-		if bs, ok := b.o.(string); ok { // (no __eq for strings)
-			cs, ok := c.o.(string)
+		if bs, ok := b.Str(); ok { // (no __eq for strings)
+			cs, ok := c.Str()
 			return ok && bs == cs, false
 		}
-		if b.o == &boolTag || b.o == &numTag || c.o == &boolTag || c.o == &numTag {
+		if b.isBool() || isNum(&b) || c.isBool() || isNum(&c) {
 			return RawEqual(b, c), false
 		}
-		if b.o == c.o {
+		if b.p == c.p { // (objects, or nil)
 			return true, false
 		}
 		mm := p.eqMeta(b, c)
-		if mm.o == nil {
+		if mm.p == nil {
 			return false, false
 		}
 		p.callMeta(th, mm, modeCond, aux, b, c)
 		return false, true
 	}
-	if bs, ok := b.o.(string); ok {
-		if cs, ok := c.o.(string); ok {
+	if bs, ok := b.Str(); ok {
+		if cs, ok := c.Str(); ok {
 			if op == ir.LT {
 				return bs < cs, false
 			}
@@ -249,12 +249,12 @@ func (p *Process) compare(th *Thread, op ir.Op, b, c Value, want int32) (bool, b
 		if op == ir.LE {
 			ev = evLe
 		}
-		if mm := p.orderMeta(b, c, ev); mm.o != nil {
+		if mm := p.orderMeta(b, c, ev); mm.p != nil {
 			p.callMeta(th, mm, modeCond, aux, b, c)
 			return false, true
 		}
 		if op == ir.LE {
-			if mm := p.orderMeta(b, c, evLt); mm.o != nil {
+			if mm := p.orderMeta(b, c, evLt); mm.p != nil {
 				p.callMeta(th, mm, modeCond, aux|2, c, b)
 				return false, true
 			}
@@ -273,7 +273,7 @@ func (p *Process) eqMeta(b, c Value) Value {
 		return Nil
 	}
 	m1 := p.metaOf(b, evEq)
-	if m1.o == nil {
+	if m1.p == nil {
 		return Nil
 	}
 	m2 := p.metaOf(c, evEq)
@@ -288,12 +288,12 @@ func (p *Process) eqMeta(b, c Value) Value {
 // and threads are equal only when they are the same, whatever their
 // metatables hold).
 func eqByMeta(b, c Value) bool {
-	switch b.o.(type) {
+	switch b.ref().(type) {
 	case *Table:
-		_, ok := c.o.(*Table)
+		_, ok := c.asTable()
 		return ok
 	case *Userdata:
-		_, ok := c.o.(*Userdata)
+		_, ok := c.asUserdata()
 		return ok
 	}
 	return false
@@ -301,7 +301,7 @@ func eqByMeta(b, c Value) bool {
 
 func (p *Process) orderMeta(b, c Value, ev event) Value {
 	m1 := p.metaOf(b, ev)
-	if m1.o == nil {
+	if m1.p == nil {
 		return Nil
 	}
 	m2 := p.metaOf(c, ev)
@@ -354,10 +354,10 @@ func (p *Process) concat(th *Thread, fr *Frame, in ir.Instr) bool {
 		// s[last-1] .. s[last] needs a metamethod
 		a, b := s[last-1], s[last]
 		mm := p.metaOf(a, evConcat)
-		if mm.o == nil {
+		if mm.p == nil {
 			mm = p.metaOf(b, evConcat)
 		}
-		if mm.o == nil {
+		if mm.p == nil {
 			bad, reg := a, last-1-base
 			if _, ok := ToStringRaw(a); ok {
 				bad, reg = b, last-base
@@ -376,16 +376,16 @@ func (p *Process) concat(th *Thread, fr *Frame, in ir.Instr) bool {
 // LessThan compares a < b as the < operator does, calling __lt from Go
 // (a nested, non-yieldable call).
 func (t *Thread) LessThan(a, b Value) bool {
-	if a.o == &numTag && b.o == &numTag {
+	if isNum(&a) && isNum(&b) {
 		return a.n < b.n
 	}
-	if as, ok := a.o.(string); ok {
-		if bs, ok := b.o.(string); ok {
+	if as, ok := a.Str(); ok {
+		if bs, ok := b.Str(); ok {
 			return as < bs
 		}
 	}
 	if a.Type() == b.Type() {
-		if mm := t.p.orderMeta(a, b, evLt); mm.o != nil {
+		if mm := t.p.orderMeta(a, b, evLt); mm.p != nil {
 			return t.Call1(mm, a, b).Truthy()
 		}
 	}
@@ -402,22 +402,22 @@ func (t *Thread) LessThan(a, b Value) bool {
 func (t *Thread) Index(v, k Value) Value {
 	for loop := 0; loop < maxTagLoop; loop++ {
 		var mm Value
-		if tt, ok := v.o.(*Table); ok {
+		if tt, ok := v.asTable(); ok {
 			r := tt.Get(k)
-			if r.o != nil || tt.meta == nil {
+			if r.p != nil || tt.meta == nil {
 				return r
 			}
 			mm = tt.meta.metaIndex()
-			if mm.o == nil {
+			if mm.p == nil {
 				return Nil
 			}
 		} else {
 			mm = t.p.metaOf(v, evIndex)
-			if mm.o == nil {
+			if mm.p == nil {
 				t.Error("attempt to index a %s value", v.TypeName())
 			}
 		}
-		switch mm.o.(type) {
+		switch mm.ref().(type) {
 		case *Closure, *GoFunction:
 			return t.Call1(mm, v, k)
 		}

@@ -170,8 +170,8 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 	if b == 0 {
 		nargs = th.top - ra - 1
 	}
-	callee := th.stack[ra].o
-	if fn, ok := callee.(*Closure); ok { // (a type switch tests a hash)
+	callee := th.stack[ra]
+	if fn, ok := callee.asClosure(); ok {
 		p.steps--
 		th.frames[len(th.frames)-1].pc = pc + 1
 		if d := (Dest{Fn: ra, NRes: c - 1}); !p.pushFast(th, fn, nargs, d) {
@@ -179,7 +179,7 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 		}
 		return NativeReload
 	}
-	if fn, ok := callee.(*GoFunction); ok {
+	if fn, ok := callee.asGoFunction(); ok {
 		p.steps--
 		topFrame(th).pc = pc + 1
 		if fn.kind != goPlain {
@@ -208,7 +208,7 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 // step; nil when it is not, or when the budget is used up: compiled code
 // makes the call.
 func (f *NativeFrame) Inline(v Value, cl *Closure, mask uint64) (*Closure, int) {
-	g, ok := v.o.(*Closure)
+	g, ok := v.asClosure()
 	if !ok || mask>>uint(g.P.index)&1 == 0 || g.P.Chunk != cl.P.Chunk || *f.Steps <= 0 {
 		return nil, 0
 	}
@@ -244,16 +244,16 @@ func (f *NativeFrame) NewTableInline(narr, nhash int) (v Value, ok bool) {
 // call of the body, as the rest of the body does: with a step of its own,
 // a slice of one step would give up there at every try.
 func (f *NativeFrame) SetMetatableInline(fn, t, mt Value) bool {
-	g, ok := fn.o.(*GoFunction)
+	g, ok := fn.asGoFunction()
 	if !ok || g.known != knownSetmetatable {
 		return false
 	}
-	tt, ok := t.o.(*Table)
+	tt, ok := t.asTable()
 	if !ok || tt.meta != nil {
 		return false
 	}
-	m, ok := mt.o.(*Table)
-	if !ok && mt.o != nil {
+	m, ok := mt.asTable()
+	if !ok && mt.p != nil {
 		return false
 	}
 	tt.meta = m
@@ -279,22 +279,22 @@ func (f *NativeFrame) SetTop(top int) { f.p.cur.top = top }
 // itself, of values of two types; ok is false for the others (compiled
 // code makes the call that compares).
 func ComparePlain(a, b Value, op ir.Op) (res, ok bool) {
-	if a.o == &numTag && b.o == &numTag {
+	if isNum(&a) && isNum(&b) {
 		return compareNumbers(op, a.n, b.n), true
 	}
 	if op == ir.EQ {
 		switch {
-		case a.o == &numTag || a.o == &boolTag || b.o == &numTag || b.o == &boolTag:
+		case isNum(&a) || a.isBool() || isNum(&b) || b.isBool():
 			return RawEqual(a, b), true
-		case a.o == b.o:
+		case a.p == b.p:
 			return true, true
 		case a.Type() != b.Type():
 			return false, true
 		}
 		return false, false
 	}
-	as, ok1 := a.o.(string)
-	bs, ok2 := b.o.(string)
+	as, ok1 := a.Str()
+	bs, ok2 := b.Str()
 	if !ok1 || !ok2 {
 		return false, false
 	}
@@ -414,8 +414,8 @@ func (f *NativeFrame) Self(base, pc int) int {
 // rest.
 func (f *NativeFrame) StrLib(x Value) *Table {
 	if m := f.smt; m != nil && m.mc != nil && m.mc.has&(1<<evIndex) != 0 && m.mc.pos[evIndex] >= 0 {
-		if _, ok := x.o.(string); ok {
-			if lib, ok := m.entries[m.mc.pos[evIndex]].v.o.(*Table); ok {
+		if _, ok := x.Str(); ok {
+			if lib, ok := m.entries[m.mc.pos[evIndex]].v.asTable(); ok {
 				return lib
 			}
 		}
@@ -436,10 +436,10 @@ func (p *Process) setStringMeta(m *Table) {
 // is a string, its metatable's __index the string library's table, and
 // key a function there (found by the instruction's inline cache).
 func (p *Process) stringMethod(x, key Value, hint *int32) (Value, bool) {
-	if _, ok := x.o.(string); !ok || p.StringMeta == nil {
+	if _, ok := x.Str(); !ok || p.StringMeta == nil {
 		return Value{}, false
 	}
-	lib, ok := p.StringMeta.metaIndex().o.(*Table)
+	lib, ok := p.StringMeta.metaIndex().asTable()
 	if !ok {
 		return Value{}, false
 	}
@@ -516,7 +516,7 @@ func (f *NativeFrame) TailCall(base, pc, a, b int) int {
 	p := f.p
 	th := p.cur
 	ra := base + a
-	fn, ok := th.stack[ra].o.(*Closure)
+	fn, ok := th.stack[ra].asClosure()
 	if !ok {
 		return f.Call(base, pc, a, b, 0)
 	}
@@ -539,7 +539,7 @@ func (f *NativeFrame) NewTable(narr, nhash int) Value { return TableValue(f.p.ne
 // Closure runs CLOSURE for compiled code: a closure of cl's proto idx
 // over the frame at base.
 func (f *NativeFrame) Closure(cl *Closure, base, idx int) Value {
-	return Value{o: f.p.cur.newClosure(cl, base, idx)}
+	return ClosureValue(f.p.cur.newClosure(cl, base, idx))
 }
 
 // Close runs CLOSE: the upvalues open at or above register ra (an
@@ -680,7 +680,7 @@ type PureFunc func(cl *Closure, a, b Value) (Value, bool)
 // pureOf is fn's PureFunc, or nil (inlined where a call is made: the
 // test is all a call of anything else pays).
 func pureOf(fn Value) (*Closure, PureFunc) {
-	if cl, ok := fn.o.(*Closure); ok && cl.P.pure != nil {
+	if cl, ok := fn.asClosure(); ok && cl.P.pure != nil {
 		return cl, cl.P.pure
 	}
 	return nil, nil

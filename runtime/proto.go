@@ -58,7 +58,7 @@ func (p *Process) Copyable() error {
 			}
 		}
 		for _, e := range t.entries {
-			if _, ok := e.k.o.(*Table); ok || !p.copyableValue(e.k) || !p.copyableValue(e.v) {
+			if _, ok := e.k.asTable(); ok || !p.copyableValue(e.k) || !p.copyableValue(e.v) {
 				return fmt.Errorf("%s: holds %s = %s", name, e.k.TypeName(), e.v.TypeName())
 			}
 		}
@@ -72,7 +72,7 @@ func sharable(f *GoFunction) bool { return len(f.State) == 0 && f.Scratch == nil
 // copyableValue reports whether Copy can copy v: a plain value, a
 // sharable builtin, or a library table.
 func (p *Process) copyableValue(v Value) bool {
-	switch o := v.o.(type) {
+	switch o := v.ref().(type) {
 	case *Table:
 		return p.tableNames[o] != ""
 	case *GoFunction:
@@ -101,7 +101,7 @@ func (p *Process) Copy() *Process {
 		dup[t] = &tables[i]
 	}
 	remap := func(v Value) Value {
-		if t, ok := v.o.(*Table); ok {
+		if t, ok := v.asTable(); ok {
 			return TableValue(dup[t])
 		}
 		return v

@@ -83,7 +83,7 @@ func slotPos(sl uint64) int32 { return int32(sl) - 1 }
 // addSlot is add for the key of the slot value sl.
 func (x *strIndex) addSlot(entries []entry, sl uint64) bool {
 	p := slotPos(sl)
-	return x.add(entries, entries[p].k.o.(string), p)
+	return x.add(entries, entries[p].k.str(), p)
 }
 
 // slot returns the slot of key s, whose hash's tag is tag: the one that
@@ -96,7 +96,7 @@ func (x *strIndex) slot(entries []entry, s string, tag uint64) (i uint64, found 
 			return i, false
 		}
 		if sl>>32 == tag {
-			if ks, ok := entries[slotPos(sl)].k.o.(string); ok && ks == s {
+			if ks, ok := entries[slotPos(sl)].k.Str(); ok && ks == s {
 				return i, true
 			}
 		}

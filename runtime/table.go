@@ -20,7 +20,7 @@ type Table struct {
 	smask uint64
 
 	nkeys   map[uint64]int32 // number key (normalized, its bits) → position in entries
-	okeys   map[Value]int32  // any other key → position in entries
+	okeys   map[okey]int32   // any other key → position in entries
 	entries []entry
 	live    int32 // entries with a non-nil value
 	// dense, when not negative, says arr[:dense] holds no nil and
@@ -126,15 +126,15 @@ func (t *Table) Meta() *Table { return t.meta }
 
 // PlainSet reports whether t has no __newindex metamethod (assignments
 // to it are raw), and PlainGet no __index (a missing key is nil).
-func (t *Table) PlainSet() bool { return t.meta == nil || t.meta.metaEvent(evNewindex).o == nil }
+func (t *Table) PlainSet() bool { return t.meta == nil || t.meta.metaEvent(evNewindex).p == nil }
 
-func (t *Table) PlainGet() bool { return t.meta == nil || t.meta.metaEvent(evIndex).o == nil }
+func (t *Table) PlainGet() bool { return t.meta == nil || t.meta.metaEvent(evIndex).p == nil }
 
 // SetMeta sets the metatable.
 func (t *Table) SetMeta(m *Table) { t.meta = m }
 
 func normKey(k Value) Value {
-	if k.o == &numTag && k.n == 0 {
+	if isNum(&k) && k.n == 0 {
 		return Number(0) // -0 and 0 are the same key
 	}
 	return k
@@ -142,7 +142,7 @@ func normKey(k Value) Value {
 
 // Get returns t[k] without metamethods.
 func (t *Table) Get(k Value) Value {
-	if k.o == &numTag {
+	if isNum(&k) {
 		if i := int(k.n); float64(i) == k.n && i >= 1 && i <= len(t.arr) {
 			return t.arr[i-1]
 		}
@@ -160,14 +160,14 @@ const smallHash = 8
 
 // pos finds the position of a hash key in entries.
 func (t *Table) pos(k Value) (int32, bool) {
-	if s, ok := k.o.(string); ok {
+	if s, ok := k.Str(); ok {
 		return t.strPos(s)
 	}
-	if k.o == &numTag {
+	if isNum(&k) {
 		p, ok := t.nkeys[math.Float64bits(k.n)]
 		return p, ok
 	}
-	p, ok := t.okeys[k]
+	p, ok := t.okeys[k.okey()]
 	return p, ok
 }
 
@@ -185,7 +185,7 @@ func (t *Table) strPos(s string) (int32, bool) {
 	}
 	if t.skeys == nil {
 		for i := range t.entries {
-			if ks, ok := t.entries[i].k.o.(string); ok && sameString(ks, s) {
+			if ks, ok := t.entries[i].k.Str(); ok && sameString(ks, s) {
 				return int32(i), true
 			}
 		}
@@ -201,7 +201,7 @@ func (t *Table) strPos(s string) (int32, bool) {
 	d := unsafe.StringData(s)
 	sl := &x.slots[uintptr(unsafe.Pointer(d))>>4&uintptr(len(x.slots)-1)]
 	if sl.p == d && int(sl.pos) < len(t.entries) {
-		if ks, ok := t.entries[sl.pos].k.o.(string); ok && unsafe.StringData(ks) == d && len(ks) == len(s) {
+		if ks, ok := t.entries[sl.pos].k.Str(); ok && unsafe.StringData(ks) == d && len(ks) == len(s) {
 			return sl.pos, true // the very key: same bytes, same length
 		}
 	}
@@ -213,7 +213,7 @@ func (t *Table) strPos(s string) (int32, bool) {
 }
 
 func (t *Table) setPos(k Value, p int32) {
-	if s, ok := k.o.(string); ok {
+	if s, ok := k.Str(); ok {
 		t.smask |= strBit(s)
 		if t.skeys == nil {
 			if p < smallHash {
@@ -221,7 +221,7 @@ func (t *Table) setPos(k Value, p int32) {
 			}
 			t.skeys = newStrIndex(2 * smallHash)
 			for i, e := range t.entries[:p] {
-				if ks, ok := e.k.o.(string); ok {
+				if ks, ok := e.k.Str(); ok {
 					t.skeys.add(t.entries, ks, int32(i))
 				}
 			}
@@ -229,7 +229,7 @@ func (t *Table) setPos(k Value, p int32) {
 		t.skeys.add(t.entries, s, p)
 		return
 	}
-	if k.o == &numTag {
+	if isNum(&k) {
 		if t.nkeys == nil {
 			t.nkeys = make(map[uint64]int32, 4)
 		}
@@ -237,20 +237,29 @@ func (t *Table) setPos(k Value, p int32) {
 		return
 	}
 	if t.okeys == nil {
-		t.okeys = make(map[Value]int32, 4)
+		t.okeys = make(map[okey]int32, 4)
 	}
-	t.okeys[k] = p
+	t.okeys[k.okey()] = p
 }
 
 // delPos forgets a key that is not a string (compact drops the string
 // keys' index whole).
 func (t *Table) delPos(k Value) {
-	if k.o == &numTag {
+	if isNum(&k) {
 		delete(t.nkeys, math.Float64bits(k.n))
 		return
 	}
-	delete(t.okeys, k)
+	delete(t.okeys, k.okey())
 }
+
+// okey is a key of Table.okeys: a boolean, or an object (neither a
+// string nor a number, whose values are equal only as the same words).
+type okey struct {
+	p unsafe.Pointer
+	n float64
+}
+
+func (v Value) okey() okey { return okey{v.p, v.n} }
 
 // GetStr returns t[s] without metamethods.
 func (t *Table) GetStr(s string) Value {
@@ -281,10 +290,10 @@ func (e KeyError) Error() string { return string(e) }
 
 // Set stores t[k] = v without metamethods. It fails for nil and NaN keys.
 func (t *Table) Set(k, v Value) error {
-	switch k.o {
+	switch k.p {
 	case nil:
 		return KeyError("table index is nil")
-	case &numTag:
+	case unsafe.Pointer(&numTag):
 		if math.IsNaN(k.n) {
 			return KeyError("table index is NaN")
 		}
@@ -346,13 +355,13 @@ func (t *Table) noteAppended(from int) {
 	}
 	i := from
 	if d == from {
-		for i < len(t.arr) && t.arr[i].o != nil {
+		for i < len(t.arr) && t.arr[i].p != nil {
 			i++
 		}
 		t.dense = int32(i)
 	}
 	for ; i < len(t.arr); i++ {
-		if t.arr[i].o != nil {
+		if t.arr[i].p != nil {
 			t.dense = -1 // a non-nil value after a nil
 			return
 		}
@@ -361,7 +370,7 @@ func (t *Table) noteAppended(from int) {
 
 // SetStr stores t[s] = v.
 func (t *Table) SetStr(s string, v Value) {
-	t.setHash(Value{o: s}, v)
+	t.setHash(newString(s), v)
 }
 
 // GetStrHint is GetStr with an inline cache: *hint guesses the key's
@@ -375,7 +384,7 @@ func (t *Table) SetStr(s string, v Value) {
 func (t *Table) GetStrHint(s string, hint *int32) Value {
 	x := uint32(atomic.LoadInt32(hint))
 	if h := int(x & 0xffff); h < len(t.entries) {
-		if ks, ok := t.entries[h].k.o.(string); ok && sameString(ks, s) {
+		if ks, ok := t.entries[h].k.Str(); ok && sameString(ks, s) {
 			return t.entries[h].v
 		}
 	}
@@ -414,18 +423,18 @@ func (t *Table) getStrIndex(s string, w unsafe.Pointer, hint *int32) (Value, boo
 		v = t.entries[p].v
 		setHintLo(hint, p)
 	}
-	for loop := 0; v.o == nil && t.meta != nil; loop++ {
+	for loop := 0; v.p == nil && t.meta != nil; loop++ {
 		mm := t.meta.metaIndex()
-		if mm.o == nil {
+		if mm.p == nil {
 			return Nil, true
 		}
-		nt, ok := mm.o.(*Table)
+		nt, ok := mm.asTable()
 		if !ok || loop == maxTagLoop {
 			return Nil, false
 		}
 		t = nt
 		if h := int(uint32(atomic.LoadInt32(hint)) >> 16); h < len(t.entries) {
-			if ks, ok := t.entries[h].k.o.(string); ok && sameString(ks, s) {
+			if ks, ok := t.entries[h].k.Str(); ok && sameString(ks, s) {
 				v = t.entries[h].v
 				continue
 			}
@@ -456,7 +465,7 @@ func sameKey(a, b Value) bool {
 // number for any other.
 func (t *Table) FieldHit(key Value, hint *int32) (Value, bool) {
 	if h := int(uint32(atomic.LoadInt32(hint)) & 0xffff); h < len(t.entries) {
-		if e := &t.entries[h]; e.k.word() == key.word() && e.v.o != nil {
+		if e := &t.entries[h]; e.k.word() == key.word() && e.v.p != nil {
 			return e.v, true
 		}
 	}
@@ -467,8 +476,8 @@ func (t *Table) FieldHit(key Value, hint *int32) (Value, bool) {
 // the value of t's field key where the hint says it is, and reports false,
 // having done nothing, when it is not there or v is nil.
 func (t *Table) SetHit(key Value, v Value, hint *int32) bool {
-	if h := int(uint32(atomic.LoadInt32(hint)) & 0xffff); h < len(t.entries) && v.o != nil {
-		if e := &t.entries[h]; e.k.word() == key.word() && e.v.o != nil && t.mc == nil {
+	if h := int(uint32(atomic.LoadInt32(hint)) & 0xffff); h < len(t.entries) && v.p != nil {
+		if e := &t.entries[h]; e.k.word() == key.word() && e.v.p != nil && t.mc == nil {
 			e.v = v
 			return true
 		}
@@ -491,7 +500,7 @@ func (t *Table) GetArrayHit(k Value) (Value, bool) {
 // same borders) and v is not nil; it reports false, having done nothing, otherwise
 // (Set then does the rest).
 func (t *Table) SetArrayHit(k, v Value) bool {
-	if i := int(k.n); k.IsNumber() && float64(i) == k.n && uint(i-1) < uint(len(t.arr)) && v.o != nil && t.arr[i-1].o != nil {
+	if i := int(k.n); k.IsNumber() && float64(i) == k.n && uint(i-1) < uint(len(t.arr)) && v.p != nil && t.arr[i-1].p != nil {
 		t.arr[i-1] = v
 		return true
 	}
@@ -505,15 +514,15 @@ func (t *Table) SetArrayHit(k, v Value) bool {
 // having done nothing, when a metamethod function must run or the chain
 // is too long: the interpreter's slow path does that.
 func (t *Table) GetField(key Value, hint *int32) (Value, bool) {
-	s := key.o.(string)
+	s := key.str()
 	// a method (obj:method()): t has no such key (by its mask), its
 	// metatable's __index (cached) is a table that has it where the
 	// hint's other half says
 	if m := t.meta; m != nil && t.smask&strBit(s) == 0 {
 		if c := m.mc; c != nil && c.has&(1<<evIndex) != 0 && c.pos[evIndex] >= 0 {
-			if cls, ok := m.entries[c.pos[evIndex]].v.o.(*Table); ok {
+			if cls, ok := m.entries[c.pos[evIndex]].v.asTable(); ok {
 				if h := int(uint32(atomic.LoadInt32(hint)) >> 16); h < len(cls.entries) {
-					if e := &cls.entries[h]; e.k.word() == key.word() && e.v.o != nil {
+					if e := &cls.entries[h]; e.k.word() == key.word() && e.v.p != nil {
 						return e.v, true
 					}
 				}
@@ -535,14 +544,14 @@ func (t *Table) GetIndexed(key Value) (Value, bool) {
 			return Nil, true
 		}
 		mm := t.meta.metaIndex()
-		if mm.o == nil {
+		if mm.p == nil {
 			return Nil, true
 		}
-		nt, ok := mm.o.(*Table)
+		nt, ok := mm.asTable()
 		if !ok {
 			return Nil, false
 		}
-		if v := nt.Get(key); v.o != nil {
+		if v := nt.Get(key); v.p != nil {
 			return v, true
 		}
 		t = nt
@@ -556,16 +565,16 @@ func (t *Table) SetStrHint(key Value, v Value, hint *int32) {
 	x := uint32(atomic.LoadInt32(hint))
 	if h := int(x & 0xffff); h < len(t.entries) {
 		e := &t.entries[h]
-		if e.v.o != nil && v.o != nil && (sameKey(e.k, key) || sameStringKey(e.k, key)) {
+		if e.v.p != nil && v.p != nil && (sameKey(e.k, key) || sameStringKey(e.k, key)) {
 			e.v = v
 			t.dropMeta()
 			return
 		}
-	} else if h == len(t.entries) && h < cap(t.entries) && h < smallHash && t.skeys == nil && v.o != nil && t.lnodes.free() {
+	} else if h == len(t.entries) && h < cap(t.entries) && h < smallHash && t.skeys == nil && v.p != nil && t.lnodes.free() {
 		// a new field where the hint says tables built this way put it:
 		// appended, when the mask says the key is absent (and lua5.1's
 		// hash part has a node for it)
-		if bit := strBit(key.o.(string)); t.smask&bit == 0 {
+		if bit := strBit(key.str()); t.smask&bit == 0 {
 			t.smask |= bit
 			t.lnodes++ // one more node taken
 			t.entries = append(t.entries, entry{key, v})
@@ -589,18 +598,18 @@ func (t *Table) setInt(i int, v Value) {
 		t.arr[i-1] = v
 		if d := int(t.dense); d >= 0 {
 			switch {
-			case v.o != nil && i == d+1:
+			case v.p != nil && i == d+1:
 				t.dense++
-			case v.o == nil && i == d: // a stack's pop
+			case v.p == nil && i == d: // a stack's pop
 				t.dense--
-			case v.o != nil && i > d+1, v.o == nil && i < d:
+			case v.p != nil && i > d+1, v.p == nil && i < d:
 				t.dense = -1 // a hole
 			}
 		}
 		return
 	}
 	// i == n+1
-	if v.o == nil {
+	if v.p == nil {
 		t.setHash(Number(float64(i)), v)
 		return
 	}
@@ -630,7 +639,7 @@ func (t *Table) setInt(i int, v Value) {
 		for {
 			k := Number(float64(len(t.arr) + 1))
 			p, ok := t.nkeys[math.Float64bits(k.n)]
-			if !ok || t.entries[p].v.o == nil {
+			if !ok || t.entries[p].v.p == nil {
 				break
 			}
 			t.arr = append(t.arr, t.entries[p].v)
@@ -641,7 +650,7 @@ func (t *Table) setInt(i int, v Value) {
 }
 
 func (t *Table) delHash(k Value) {
-	if p, ok := t.pos(k); ok && t.entries[p].v.o != nil {
+	if p, ok := t.pos(k); ok && t.entries[p].v.p != nil {
 		t.entries[p].v = Nil
 		t.live--
 	}
@@ -728,16 +737,16 @@ func (t *Table) dropMeta() {
 // setHash stores t[k] = v in the hash part; it returns the key's
 // position in entries, or -1 when v is nil and k was absent.
 func (t *Table) setHash(k, v Value) int32 {
-	if _, ok := k.o.(string); ok {
+	if _, ok := k.Str(); ok {
 		t.dropMeta()
 	}
 	p, ok := t.pos(k)
 	if ok {
 		old := t.entries[p].v
 		t.entries[p].v = v
-		if old.o == nil && v.o != nil {
+		if old.p == nil && v.p != nil {
 			t.live++
-		} else if old.o != nil && v.o == nil {
+		} else if old.p != nil && v.p == nil {
 			t.live--
 		}
 		return p
@@ -747,7 +756,7 @@ func (t *Table) setHash(k, v Value) int32 {
 	// entries go at lua5.1's rehash (luaNewKey), not before: their keys
 	// still have their nodes
 	t.luaNewKey(k)
-	if i, ok := arrayIndex(k); ok && i <= int(t.lsa) && v.o != nil {
+	if i, ok := arrayIndex(k); ok && i <= int(t.lsa) && v.p != nil {
 		// the rehash made lua5.1's array part hold it: so does ours
 		t.setInt(i, v)
 		return -1
@@ -767,7 +776,7 @@ func (t *Table) addEntry(k, v Value) int32 {
 		t.entries = slices.Grow(t.entries, max(4, len(t.entries))) // doubles, as arr
 	}
 	t.entries = append(t.entries, entry{k, v})
-	if v.o != nil {
+	if v.p != nil {
 		t.live++
 	}
 	return p
@@ -780,10 +789,10 @@ func (t *Table) compact() {
 	t.dropMeta()
 	j := 0
 	for _, e := range t.entries {
-		if e.v.o != nil {
+		if e.v.p != nil {
 			t.entries[j] = e
 			j++
-		} else if _, isStr := e.k.o.(string); !isStr {
+		} else if _, isStr := e.k.Str(); !isStr {
 			t.delPos(e.k)
 		}
 	}
@@ -812,9 +821,9 @@ func (t *Table) Len() int { return t.luaLen() }
 // first); ok is false when k is not a key of t.
 func (t *Table) Next(k Value) (Value, Value, bool) {
 	i := 0 // position to start from: 0..len(arr)-1 array, then entries
-	if k.o != nil {
+	if k.p != nil {
 		found := false
-		if k.o == &numTag {
+		if isNum(&k) {
 			if n := int(k.n); float64(n) == k.n && n >= 1 && n <= len(t.arr) {
 				i = n
 				found = true
@@ -829,12 +838,12 @@ func (t *Table) Next(k Value) (Value, Value, bool) {
 		}
 	}
 	for ; i < len(t.arr); i++ {
-		if t.arr[i].o != nil {
+		if t.arr[i].p != nil {
 			return Number(float64(i + 1)), t.arr[i], true
 		}
 	}
 	for p := i - len(t.arr); p < len(t.entries); p++ {
-		if e := t.entries[p]; e.v.o != nil {
+		if e := t.entries[p]; e.v.p != nil {
 			return e.k, e.v, true
 		}
 	}
@@ -845,7 +854,7 @@ func (t *Table) Next(k Value) (Value, Value, bool) {
 func (t *Table) MaxN() float64 {
 	m := float64(len(t.arr))
 	for _, e := range t.entries {
-		if e.v.o != nil && e.k.o == &numTag && e.k.n > m {
+		if e.v.p != nil && isNum(&e.k) && e.k.n > m {
 			m = e.k.n
 		}
 	}
@@ -862,7 +871,10 @@ func sameString(a, b string) bool {
 }
 
 // sameStringKey reports whether k is the string key (a string Value).
-func sameStringKey(k, key Value) bool {
-	ks, ok := k.o.(string)
-	return ok && sameString(ks, key.o.(string))
+func sameStringKey(k, key Value) bool { return eqString(&k, &key) }
+
+// eqString reports whether v is the string s holds: in the same box (a
+// constant, a key), or another with the same bytes.
+func eqString(v, s *Value) bool {
+	return v.p == s.p || v.is(kString) && sameString(v.str(), s.str())
 }

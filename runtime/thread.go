@@ -244,7 +244,7 @@ func (t *Thread) closeUpvals(level int) {
 func (p *Process) callAt(th *Thread, nargs int, d Dest) stopReason {
 	fn := d.Fn
 	for i := 0; ; i++ {
-		switch f := th.stack[fn].o.(type) {
+		switch f := th.stack[fn].ref().(type) {
 		case *Closure:
 			p.pushLua(th, f, nargs, d)
 			return stopNone
@@ -252,7 +252,7 @@ func (p *Process) callAt(th *Thread, nargs int, d Dest) stopReason {
 			return p.callGo(th, f, nargs, d)
 		}
 		mm := p.metaOf(th.stack[fn], evCall)
-		if mm.o == nil || i > 100 {
+		if mm.p == nil || i > 100 {
 			msg := fmt.Sprintf("attempt to call a %s value", th.stack[fn].TypeName())
 			if n := len(th.frames); n > 0 && th.frames[n-1].bound == boundCont {
 				// a call a builtin makes: as in lua5.1, an error raised
@@ -389,7 +389,7 @@ func (th *Thread) builtinOnTop(t *Thread) *GoFunction {
 	if th == t || th.goCall != nil || len(th.frames) == 0 {
 		return th.goCall
 	}
-	g, _ := th.stack[th.wait.Fn].o.(*GoFunction)
+	g, _ := th.stack[th.wait.Fn].asGoFunction()
 	return g
 }
 
@@ -637,7 +637,7 @@ func (p *Process) resume(th *Thread, f *GoFunction, nargs int, d Dest) stopReaso
 		co = f.co
 	} else {
 		if nargs >= 1 {
-			co, _ = s[fn+1].o.(*Thread)
+			co, _ = s[fn+1].asThread()
 		}
 		if co == nil {
 			p.argError(th, 1, "coroutine expected")
@@ -733,7 +733,7 @@ func (p *Process) mbYield(th *Thread, nargs int, d Dest) stopReason {
 	p.yieldv = append([]Value(nil), th.stack[d.Fn+1:d.Fn+1+nargs]...)
 	th.wait = waitSite{Dest: d}
 	p.yieldTh = th
-	p.yieldBy, _ = th.stack[d.Fn].o.(*GoFunction)
+	p.yieldBy, _ = th.stack[d.Fn].asGoFunction()
 	return stopYield
 }
 
@@ -784,7 +784,7 @@ func (t *Thread) callNested(f Value, args []Value) int {
 		p.nestTh, p.nestAt = savedTh, savedAt
 	}()
 	p.nestTh, p.nestAt = t, depth
-	if cl, ok := f.o.(*Closure); ok {
+	if cl, ok := f.asClosure(); ok {
 		p.pushLua(t, cl, len(args), Dest{Fn: fn, NRes: -1, Mode: modeNested})
 	} else {
 		p.callAt(t, len(args), Dest{Fn: fn, NRes: -1, Mode: modeNested})
@@ -826,7 +826,7 @@ func (e *Error) Error() string {
 	if s, ok := ToStringRaw(e.Value); ok {
 		return s
 	}
-	if e.Value.o == nil {
+	if e.Value.p == nil {
 		return "nil"
 	}
 	return fmt.Sprintf("(error object is a %s value)", e.Value.TypeName())
@@ -990,7 +990,7 @@ func (p *Process) handleError(e *Error) *Error {
 			p.endCoroutine(th, g)
 			r := p.backTo(th)
 			r.takeWait()
-			if s, ok := e.Value.o.(string); ok {
+			if s, ok := e.Value.Str(); ok {
 				e = &Error{Value: String(p.where(r, 1) + s)}
 			}
 			inC = true

@@ -8,11 +8,27 @@ import (
 	"unsafe"
 )
 
-// Value is a Lua value. The zero Value is nil. Numbers and booleans keep
-// their payload in n and a type tag in o, so arithmetic never allocates;
-// strings, tables, functions, threads and userdata are held in o.
+// Value is a Lua value: two words, one of them a pointer (the collector
+// scans one word in two of a table's array). The zero Value is nil.
+//
+//   - nil: p nil, n 0;
+//   - a number: p &numTag, n the number; a boolean: p &boolTag, n 0 or 1
+//     (so arithmetic never allocates, and a number's test is one word);
+//   - a string: p its box (a *string, made once per string value: the
+//     box is what a field's cache compares) plus kString, n 0;
+//   - a table, function, thread or userdata: p the object plus its kind
+//     (kTable...), n 0.
+//
+// A kind is in the low bits of p (objects and boxes are aligned to 8
+// bytes, and the tags too, so their low bits are 0): a kind's test is one
+// word's, and p still points into its object (the collector keeps what it
+// points into).
+//
+// A Value is not comparable with == (two boxes may hold equal strings):
+// RawEqual compares as Lua does.
 type Value struct {
-	o any
+	_ [0]func()
+	p unsafe.Pointer
 	n float64
 }
 
@@ -24,6 +40,18 @@ type tag struct{ name string }
 var (
 	numTag  = tag{"number"}
 	boolTag = tag{"boolean"}
+)
+
+// The kinds of values held by pointer, in the low bits of their p.
+const (
+	kString uint64 = 1 + iota
+	kTable
+	kClosure
+	kGoFunction
+	kThread
+	kUserdata
+	kindCount
+	kindMask = 7
 )
 
 // Type is a Lua type.
@@ -42,10 +70,14 @@ const (
 
 var typeNames = [...]string{"nil", "boolean", "number", "string", "table", "function", "thread", "userdata"}
 
+// kindTypes are the Lua types of the kinds.
+var kindTypes = [kindMask + 1]Type{kString: TString, kTable: TTable, kClosure: TFunction,
+	kGoFunction: TFunction, kThread: TThread, kUserdata: TUserdata}
+
 // typeNameValues are typeNames as values, made once (type() returns them).
 var typeNameValues = func() (vs [len(typeNames)]Value) {
 	for i, n := range typeNames {
-		vs[i] = Value{o: n}
+		vs[i] = newString(n)
 	}
 	return
 }()
@@ -60,12 +92,12 @@ var Nil = Value{}
 
 // True and False are the booleans.
 var (
-	True  = Value{o: &boolTag, n: 1}
-	False = Value{o: &boolTag, n: 0}
+	True  = Value{p: unsafe.Pointer(&boolTag), n: 1}
+	False = Value{p: unsafe.Pointer(&boolTag), n: 0}
 )
 
 // Number makes a number value.
-func Number(f float64) Value { return Value{o: &numTag, n: f} }
+func Number(f float64) Value { return Value{p: unsafe.Pointer(&numTag), n: f} }
 
 // Bool makes a boolean value.
 func Bool(b bool) Value {
@@ -75,6 +107,20 @@ func Bool(b bool) Value {
 	return False
 }
 
+// object makes the value of the object at p, of kind k.
+func object(p unsafe.Pointer, k uint64) Value { return Value{p: unsafe.Add(p, k)} }
+
+// at is the object of v, of kind k.
+func (v *Value) at(k uint64) unsafe.Pointer { return unsafe.Add(v.p, -int(k)) }
+
+// ptr is the object of v, held by pointer.
+func (v *Value) ptr() unsafe.Pointer { return unsafe.Add(v.p, -int(uintptr(v.p)&kindMask)) }
+
+// is reports whether v holds an object of kind k.
+func (v *Value) is(k uint64) bool {
+	return uintptr(v.p)&kindMask == uintptr(k)
+}
+
 // String makes a string value. A string of one byte is one of
 // byteStrings: made without allocating (programs that walk a string take
 // it apart a character at a time).
@@ -82,7 +128,20 @@ func String(s string) Value {
 	if len(s) == 1 {
 		return byteStrings[s[0]]
 	}
-	return Value{o: s}
+	return newString(s)
+}
+
+// emptyBox is the box of every empty string made by String.
+var emptyBox = ""
+
+// newString boxes s.
+func newString(s string) Value {
+	if len(s) == 0 {
+		return object(unsafe.Pointer(&emptyBox), kString)
+	}
+	b := new(string)
+	*b = s
+	return object(unsafe.Pointer(b), kString)
 }
 
 // StringBoxed returns the string *p as a value whose box is *p itself,
@@ -92,9 +151,7 @@ func StringBoxed(p *string) Value {
 	if len(*p) <= 1 {
 		return String(*p)
 	}
-	v := any("")
-	(*eface)(unsafe.Pointer(&v)).data = unsafe.Pointer(p)
-	return Value{o: v}
+	return object(unsafe.Pointer(p), kString)
 }
 
 // BuildString returns the string of n bytes that fill writes as a value.
@@ -126,96 +183,171 @@ func boxedIn(buf []byte) Value {
 	return StringBoxed(h)
 }
 
-// eface is the layout of an interface value without methods.
-type eface struct{ typ, data unsafe.Pointer }
-
 // byteStrings are the 256 strings of one byte, as values.
 var byteStrings = func() (vs [256]Value) {
 	for i := range vs {
-		vs[i] = Value{o: string([]byte{byte(i)})}
+		vs[i] = newString(string([]byte{byte(i)}))
 	}
 	return
 }()
 
 // TableValue wraps a table.
-func TableValue(t *Table) Value { return Value{o: t} }
+func TableValue(t *Table) Value { return object(unsafe.Pointer(t), kTable) }
 
 // FunctionValue wraps a Go function.
-func FunctionValue(f *GoFunction) Value { return Value{o: f} }
+func FunctionValue(f *GoFunction) Value { return object(unsafe.Pointer(f), kGoFunction) }
+
+// ClosureValue wraps a Lua closure.
+func ClosureValue(c *Closure) Value { return object(unsafe.Pointer(c), kClosure) }
+
+// UserdataValue wraps a userdata.
+func UserdataValue(u *Userdata) Value { return object(unsafe.Pointer(u), kUserdata) }
+
+// ThreadValue wraps a coroutine.
+func ThreadValue(t *Thread) Value { return object(unsafe.Pointer(t), kThread) }
+
+// objKind is v's kind when v holds an object, or 0.
+func (v *Value) objKind() uint64 { return uint64(uintptr(v.p) & kindMask) }
 
 // Type returns v's type.
 func (v Value) Type() Type {
-	switch o := v.o.(type) {
+	switch v.p {
 	case nil:
 		return TNil
-	case *tag:
-		if o == &numTag {
-			return TNumber
-		}
+	case unsafe.Pointer(&numTag):
+		return TNumber
+	case unsafe.Pointer(&boolTag):
 		return TBoolean
-	case string:
-		return TString
-	case *Table:
-		return TTable
-	case *Closure, *GoFunction:
-		return TFunction
-	case *Thread:
-		return TThread
-	default:
-		return TUserdata
 	}
+	return kindTypes[uintptr(v.p)&kindMask]
 }
 
 // TypeName returns the name of v's type.
 func (v Value) TypeName() string { return v.Type().String() }
 
 // IsNil reports whether v is nil.
-func (v Value) IsNil() bool { return v.o == nil }
+func (v Value) IsNil() bool { return v.p == nil }
 
 // IsNumber reports whether v is a number.
 func (v Value) IsNumber() bool { return isNum(&v) }
 
-// isNum is IsNumber of a value in place (a register, a constant): only a
-// number holds &numTag, so its data word alone decides (v.o == &numTag
-// compares both words).
-func isNum(v *Value) bool { return v.word() == unsafe.Pointer(&numTag) }
+// isNum is IsNumber of a value in place (a register, a constant).
+func isNum(v *Value) bool { return v.p == unsafe.Pointer(&numTag) }
 
-// word is the data word of v's interface: the object for a pointer, the
-// box of a string, the tag of a number or boolean.
-func (v *Value) word() unsafe.Pointer { return (*[2]unsafe.Pointer)(unsafe.Pointer(&v.o))[1] }
+// isBool reports whether v is a boolean.
+func (v *Value) isBool() bool { return v.p == unsafe.Pointer(&boolTag) }
+
+// word is v's pointer: the object or a string's box (with its kind), the
+// tag of a number or boolean: one word that tells a string's box (a
+// key's) from any other.
+func (v *Value) word() unsafe.Pointer { return v.p }
 
 // Truthy reports whether v counts as true: anything but nil and false.
 func (v Value) Truthy() bool {
-	return v.o != nil && !(v.o == &boolTag && v.n == 0)
+	return v.p != nil && !(v.p == unsafe.Pointer(&boolTag) && v.n == 0)
 }
 
-// Num returns v's number (0 if v is not a number).
+// Num returns v's number (0 for a value held by pointer, 0 or 1 for a
+// boolean).
 func (v Value) Num() float64 { return v.n }
 
 // SetNum makes *v the number f when it already holds a number: it stores
-// the float alone (no type word, no tag, no write barrier). Compiled code
-// calls it where its analysis knows the register holds a number; on any
-// other value it changes only the float beside the object.
+// the float alone (no tag, no write barrier). Compiled code calls it
+// only where its analysis knows the register holds a number (on an
+// object's value it would break the value's rule that n is 0).
 func (v *Value) SetNum(f float64) { v.n = f }
 
 // Str returns v's string and whether it is one.
-func (v Value) Str() (string, bool) { s, ok := v.o.(string); return s, ok }
+func (v Value) Str() (string, bool) {
+	if v.is(kString) {
+		return *(*string)(v.at(kString)), true
+	}
+	return "", false
+}
+
+// str is the string of v, which holds one.
+func (v *Value) str() string { return *(*string)(v.at(kString)) }
 
 // Table returns v's table or nil.
-func (v Value) Table() *Table { t, _ := v.o.(*Table); return t }
+func (v Value) Table() *Table {
+	if v.is(kTable) {
+		return (*Table)(v.at(kTable))
+	}
+	return nil
+}
 
-// Raw returns v's payload for types held by reference.
-func (v Value) Raw() any { return v.o }
+// Closure returns v's Lua closure or nil.
+func (v Value) Closure() *Closure {
+	if v.is(kClosure) {
+		return (*Closure)(v.at(kClosure))
+	}
+	return nil
+}
+
+// GoFunction returns v's Go function or nil.
+func (v Value) GoFunction() *GoFunction {
+	if v.is(kGoFunction) {
+		return (*GoFunction)(v.at(kGoFunction))
+	}
+	return nil
+}
+
+// Thread returns v's coroutine or nil.
+func (v Value) Thread() *Thread {
+	if v.is(kThread) {
+		return (*Thread)(v.at(kThread))
+	}
+	return nil
+}
+
+// Userdata returns v's userdata or nil.
+func (v Value) Userdata() *Userdata {
+	if v.is(kUserdata) {
+		return (*Userdata)(v.at(kUserdata))
+	}
+	return nil
+}
+
+// Raw returns v's payload as a Go value: nil, a float64, a bool, a
+// string, or the object (*Table, *Closure, *GoFunction, *Thread,
+// *Userdata). Raw values are equal where RawEqual's values are (except
+// NaN), so they key Go maps.
+func (v Value) Raw() any {
+	switch v.p {
+	case nil:
+		return nil
+	case unsafe.Pointer(&numTag):
+		return v.n
+	case unsafe.Pointer(&boolTag):
+		return v.n != 0
+	}
+	switch v.objKind() {
+	case kString:
+		return v.str()
+	case kTable:
+		return (*Table)(v.at(kTable))
+	case kClosure:
+		return (*Closure)(v.at(kClosure))
+	case kGoFunction:
+		return (*GoFunction)(v.at(kGoFunction))
+	case kThread:
+		return (*Thread)(v.at(kThread))
+	}
+	return (*Userdata)(v.at(kUserdata))
+}
 
 // RawEqual compares without metamethods.
 func RawEqual(a, b Value) bool {
-	if a.o == &numTag {
-		return b.o == &numTag && a.n == b.n
+	if a.p == b.p {
+		return a.n == b.n // (an object's n is 0)
 	}
-	if a.o == &boolTag {
-		return b.o == &boolTag && a.n == b.n
-	}
-	return a.o == b.o
+	return a.is(kString) && b.is(kString) && a.str() == b.str()
+}
+
+// same reports whether a and b are the same value to Go: the same
+// words (a string in two boxes is not the same; a NaN is itself).
+func same(a, b Value) bool {
+	return a.p == b.p && math.Float64bits(a.n) == math.Float64bits(b.n)
 }
 
 // FormatNumber formats a number as Lua 5.1 does ("%.14g").
@@ -344,10 +476,10 @@ func signOf(neg bool) float64 {
 
 // ToNumber converts v to a number if it is a number or a numeric string.
 func ToNumber(v Value) (float64, bool) {
-	if v.o == &numTag {
+	if isNum(&v) {
 		return v.n, true
 	}
-	if s, ok := v.o.(string); ok {
+	if s, ok := v.Str(); ok {
 		return ParseNumber(s)
 	}
 	return 0, false
@@ -355,44 +487,29 @@ func ToNumber(v Value) (float64, bool) {
 
 // ToStringRaw converts numbers and strings to strings (no metamethods).
 func ToStringRaw(v Value) (string, bool) {
-	switch o := v.o.(type) {
-	case string:
-		return o, true
-	case *tag:
-		if o == &numTag {
-			return FormatNumber(v.n), true
-		}
+	if isNum(&v) {
+		return FormatNumber(v.n), true
 	}
-	return "", false
+	return v.Str()
 }
 
 // Repr is tostring without metamethods.
 func Repr(v Value) string {
-	switch o := v.o.(type) {
-	case nil:
+	switch t := v.Type(); t {
+	case TNil:
 		return "nil"
-	case *tag:
-		if o == &numTag {
-			return FormatNumber(v.n)
-		}
+	case TNumber:
+		return FormatNumber(v.n)
+	case TBoolean:
 		if v.n != 0 {
 			return "true"
 		}
 		return "false"
-	case string:
-		return o
-	case *Table:
-		return fmt.Sprintf("table: %p", o)
-	case *Closure:
-		return fmt.Sprintf("function: %p", o)
-	case *GoFunction:
-		return fmt.Sprintf("function: %p", o)
-	case *Thread:
-		return fmt.Sprintf("thread: %p", o)
-	case *Userdata:
-		return fmt.Sprintf("userdata: %p", o)
+	case TString:
+		return v.str()
+	default:
+		return fmt.Sprintf("%s: %p", t, v.ptr())
 	}
-	return fmt.Sprintf("userdata: %v", v.o)
 }
 
 // String is v as Lua's tostring writes it without metamethods: a number
@@ -410,8 +527,85 @@ type Userdata struct {
 	finalized bool // a cycle queued its __gc (collect.go)
 }
 
-// ClosureValue wraps a Lua closure.
-func ClosureValue(c *Closure) Value { return Value{o: c} }
+// asTable is v's table and true, or nil and false.
+func (v Value) asTable() (*Table, bool) {
+	if v.is(kTable) {
+		return (*Table)(v.at(kTable)), true
+	}
+	return nil, false
+}
 
-// UserdataValue wraps a userdata.
-func UserdataValue(u *Userdata) Value { return Value{o: u} }
+// asClosure is v's Lua closure and true, or nil and false.
+func (v Value) asClosure() (*Closure, bool) {
+	if v.is(kClosure) {
+		return (*Closure)(v.at(kClosure)), true
+	}
+	return nil, false
+}
+
+// asGoFunction is v's Go function and true, or nil and false.
+func (v Value) asGoFunction() (*GoFunction, bool) {
+	if v.is(kGoFunction) {
+		return (*GoFunction)(v.at(kGoFunction)), true
+	}
+	return nil, false
+}
+
+// asThread is v's coroutine and true, or nil and false.
+func (v Value) asThread() (*Thread, bool) {
+	if v.is(kThread) {
+		return (*Thread)(v.at(kThread)), true
+	}
+	return nil, false
+}
+
+// asUserdata is v's userdata and true, or nil and false.
+func (v Value) asUserdata() (*Userdata, bool) {
+	if v.is(kUserdata) {
+		return (*Userdata)(v.at(kUserdata)), true
+	}
+	return nil, false
+}
+
+// fromRaw is the value whose Raw is o.
+func fromRaw(o any) Value {
+	switch o := o.(type) {
+	case nil:
+		return Nil
+	case float64:
+		return Number(o)
+	case bool:
+		return Bool(o)
+	case string:
+		return String(o)
+	case *Table:
+		return TableValue(o)
+	case *Closure:
+		return ClosureValue(o)
+	case *GoFunction:
+		return FunctionValue(o)
+	case *Thread:
+		return ThreadValue(o)
+	case *Userdata:
+		return UserdataValue(o)
+	}
+	panic("runtime: no value holds a " + fmt.Sprintf("%T", o))
+}
+
+// ref is v's object as a Go value (*Table, *Closure, *GoFunction, *Thread,
+// *Userdata), made without allocating; nil for any other value.
+func (v Value) ref() any {
+	switch v.objKind() {
+	case kTable:
+		return (*Table)(v.at(kTable))
+	case kClosure:
+		return (*Closure)(v.at(kClosure))
+	case kGoFunction:
+		return (*GoFunction)(v.at(kGoFunction))
+	case kThread:
+		return (*Thread)(v.at(kThread))
+	case kUserdata:
+		return (*Userdata)(v.at(kUserdata))
+	}
+	return nil
+}

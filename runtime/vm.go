@@ -182,7 +182,7 @@ reload:
 			// (the table and the key are not copied on the way of a
 			// hit: only the words it reads are loaded)
 			ra, rb := base+int(in.a()), int(in.b()) // (in is not kept past a call)
-			if tt, ok := stack[base+rb].o.(*Table); ok {
+			if tt, ok := stack[base+rb].asTable(); ok {
 				key := &cl.P.K[in.c()]
 				if v, ok := tt.FieldHit(*key, &cl.P.IC[pc-1]); ok {
 					stack[ra] = v
@@ -200,12 +200,12 @@ reload:
 		case ir.GETTABLE: // (a string constant's field: opGetFieldS)
 			ra, rb := base+int(in.a()), int(in.b())
 			t, key := stack[base+rb], rk(stack, base, cl, in.c())
-			if tt, ok := t.o.(*Table); ok {
+			if tt, ok := t.asTable(); ok {
 				v, ok := tt.GetArrayHit(key)
 				if !ok {
 					v = tt.Get(key)
 				}
-				if v.o != nil || tt.meta == nil {
+				if v.p != nil || tt.meta == nil {
 					stack[ra] = v
 					continue
 				}
@@ -235,7 +235,7 @@ reload:
 			// a field there already is set raw, whatever the metatable
 			// (an object's, whose class has __index and no __newindex);
 			// a table without __newindex is set raw
-			if tt, ok := stack[ra].o.(*Table); ok {
+			if tt, ok := stack[ra].asTable(); ok {
 				if tt.SetHit(*key, val, &cl.P.IC[pc-1]) {
 					continue
 				}
@@ -251,7 +251,7 @@ reload:
 		case ir.SETTABLE: // (a string constant's field: opSetFieldS)
 			ra := base + int(in.a())
 			t, key, val := stack[ra], rk(stack, base, cl, in.b()), rk(stack, base, cl, in.c())
-			if tt, ok := t.o.(*Table); ok && tt.PlainSet() {
+			if tt, ok := t.asTable(); ok && tt.PlainSet() {
 				if tt.SetArrayHit(key, val) {
 					continue
 				}
@@ -273,7 +273,7 @@ reload:
 			obj := stack[base+rb]
 			key := &cl.P.K[^in.c()] // (as opGetFieldS's)
 			stack[ra+1] = obj
-			if tt, ok := obj.o.(*Table); ok {
+			if tt, ok := obj.asTable(); ok {
 				if v, ok := tt.FieldHit(*key, &cl.P.IC[pc-1]); ok {
 					stack[ra] = v
 					continue
@@ -309,7 +309,7 @@ reload:
 				default:
 					n = Arith(in.op(), b.n, c.n)
 				}
-				stack[ra] = Value{o: &numTag, n: n}
+				stack[ra] = Number(n)
 				continue
 			}
 			topFrame(th).pc = pc
@@ -320,7 +320,7 @@ reload:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
 			if isNum(b) && isNum(c) {
-				stack[ra] = Value{o: &numTag, n: b.n + c.n}
+				stack[ra] = Number(b.n + c.n)
 				continue
 			}
 			topFrame(th).pc = pc
@@ -331,7 +331,7 @@ reload:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
 			if isNum(b) {
-				stack[ra] = Value{o: &numTag, n: b.n + c.n}
+				stack[ra] = Number(b.n + c.n)
 				continue
 			}
 			topFrame(th).pc = pc
@@ -342,7 +342,7 @@ reload:
 			ra := base + int(in.a())
 			b, c := &cl.P.K[in.b()], &stack[base+int(in.c())]
 			if isNum(c) {
-				stack[ra] = Value{o: &numTag, n: arithNR(in.op(), b.n, c.n)}
+				stack[ra] = Number(arithNR(in.op(), b.n, c.n))
 				continue
 			}
 			topFrame(th).pc = pc
@@ -353,7 +353,7 @@ reload:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
 			if isNum(b) && isNum(c) {
-				stack[ra] = Value{o: &numTag, n: b.n - c.n}
+				stack[ra] = Number(b.n - c.n)
 				continue
 			}
 			topFrame(th).pc = pc
@@ -364,7 +364,7 @@ reload:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
 			if isNum(b) {
-				stack[ra] = Value{o: &numTag, n: b.n - c.n}
+				stack[ra] = Number(b.n - c.n)
 				continue
 			}
 			topFrame(th).pc = pc
@@ -375,7 +375,7 @@ reload:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
 			if isNum(b) && isNum(c) {
-				stack[ra] = Value{o: &numTag, n: b.n * c.n}
+				stack[ra] = Number(b.n * c.n)
 				continue
 			}
 			topFrame(th).pc = pc
@@ -386,7 +386,7 @@ reload:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
 			if isNum(b) {
-				stack[ra] = Value{o: &numTag, n: b.n * c.n}
+				stack[ra] = Number(b.n * c.n)
 				continue
 			}
 			topFrame(th).pc = pc
@@ -397,7 +397,7 @@ reload:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
 			if isNum(b) && isNum(c) {
-				stack[ra] = Value{o: &numTag, n: b.n / c.n}
+				stack[ra] = Number(b.n / c.n)
 				continue
 			}
 			topFrame(th).pc = pc
@@ -408,7 +408,7 @@ reload:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
 			if isNum(b) {
-				stack[ra] = Value{o: &numTag, n: b.n / c.n}
+				stack[ra] = Number(b.n / c.n)
 				continue
 			}
 			topFrame(th).pc = pc
@@ -419,7 +419,7 @@ reload:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &stack[base+int(in.c())]
 			if isNum(b) && isNum(c) {
-				stack[ra] = Value{o: &numTag, n: b.n - math.Floor(b.n/c.n)*c.n}
+				stack[ra] = Number(b.n - math.Floor(b.n/c.n)*c.n)
 				continue
 			}
 			topFrame(th).pc = pc
@@ -430,7 +430,7 @@ reload:
 			ra := base + int(in.a())
 			b, c := &stack[base+int(in.b())], &cl.P.K[in.c()]
 			if isNum(b) {
-				stack[ra] = Value{o: &numTag, n: b.n - math.Floor(b.n/c.n)*c.n}
+				stack[ra] = Number(b.n - math.Floor(b.n/c.n)*c.n)
 				continue
 			}
 			topFrame(th).pc = pc
@@ -546,8 +546,7 @@ reload:
 				pc = jumpAfter(code, pc)
 			}
 		case opEqRS:
-			bs, ok := stack[base+int(in.b())].o.(string)
-			if (ok && sameString(bs, cl.P.K[in.c()].o.(string))) != (in.a() != 0) {
+			if eqString(&stack[base+int(in.b())], &cl.P.K[in.c()]) != (in.a() != 0) {
 				pc++
 			} else {
 				pc = jumpAfter(code, pc)
@@ -556,7 +555,7 @@ reload:
 			ra := base + int(in.a())
 			b := stack[base+int(in.b())]
 			if b.IsNumber() {
-				stack[ra] = Value{o: &numTag, n: -b.n}
+				stack[ra] = Number(-b.n)
 				continue
 			}
 			topFrame(th).pc = pc
@@ -569,12 +568,12 @@ reload:
 		case ir.LEN:
 			ra, rb := base+int(in.a()), int(in.b())
 			b := stack[base+rb]
-			switch o := b.o.(type) {
-			case *Table:
-				stack[ra] = Number(float64(o.Len()))
+			switch b.objKind() {
+			case kTable:
+				stack[ra] = Number(float64((*Table)(b.ptr()).Len()))
 				continue
-			case string:
-				stack[ra] = Number(float64(len(o)))
+			case kString:
+				stack[ra] = Number(float64(len(b.str())))
 				continue
 			}
 			topFrame(th).pc = pc
@@ -602,11 +601,11 @@ reload:
 			var skip bool
 			if b.IsNumber() && c.IsNumber() {
 				skip = (b.n == c.n) != (in.a() != 0)
-			} else if bs, ok := b.o.(string); ok { // (no __eq for strings)
-				cs, ok := c.o.(string)
+			} else if bs, ok := b.Str(); ok { // (no __eq for strings)
+				cs, ok := c.Str()
 				skip = (ok && sameString(bs, cs)) != (in.a() != 0) // (a constant and a string made from it share their bytes)
-			} else if b.o == nil || c.o == nil { // (nor for nil)
-				skip = (b.o == c.o) != (in.a() != 0)
+			} else if b.p == nil || c.p == nil { // (nor for nil)
+				skip = (b.p == c.p) != (in.a() != 0)
 			} else {
 				var pushed bool
 				topFrame(th).pc = pc
@@ -682,13 +681,13 @@ reload:
 				nargs = th.top - ra - 1
 			}
 			topFrame(th).pc = pc
-			if f, ok := stack[ra].o.(*Closure); ok {
+			if f, ok := stack[ra].asClosure(); ok {
 				if d := (Dest{Fn: ra, NRes: nres}); !p.pushFast(th, f, nargs, d) {
 					p.pushLua(th, f, nargs, d)
 				}
 				goto reload
 			}
-			if g, ok := stack[ra].o.(*GoFunction); ok {
+			if g, ok := stack[ra].asGoFunction(); ok {
 				if g.kind == goPlain {
 					p.callPlain(th, g, ra, nargs, nres)
 				} else if r := p.callGo(th, g, nargs, Dest{Fn: ra, NRes: nres}); r != stopNone {
@@ -710,12 +709,12 @@ reload:
 			if nargs < 0 {
 				nargs = th.top - ra - 1
 			}
-			if f, ok := stack[ra].o.(*Closure); ok {
+			if f, ok := stack[ra].asClosure(); ok {
 				p.tailCallLua(th, f, base, ra, nargs)
 				goto reload
 			}
 			topFrame(th).pc = pc
-			if g, ok := stack[ra].o.(*GoFunction); ok { // (see CALL)
+			if g, ok := stack[ra].asGoFunction(); ok { // (see CALL)
 				if r := p.callGo(th, g, nargs, Dest{Fn: ra, NRes: -1}); r != stopNone {
 					return r
 				}
@@ -762,8 +761,8 @@ reload:
 			limit := stack[ra+1].n
 			if step > 0 && idx <= limit || step <= 0 && limit <= idx {
 				pc += d
-				stack[ra] = Value{o: &numTag, n: idx}
-				stack[ra+3] = Value{o: &numTag, n: idx}
+				stack[ra] = Number(idx)
+				stack[ra+3] = Number(idx)
 			}
 		case ir.TFORCALL:
 			ra, nres := base+int(in.a()), int(in.c())
@@ -776,11 +775,11 @@ reload:
 			stack[ra+5] = stack[ra+2]
 			th.top = ra + 6
 			topFrame(th).pc = pc
-			if f, ok := stack[ra+3].o.(*Closure); ok {
+			if f, ok := stack[ra+3].asClosure(); ok {
 				p.pushLua(th, f, 2, Dest{Fn: ra + 3, NRes: nres})
 				goto reload
 			}
-			if g, ok := stack[ra+3].o.(*GoFunction); ok && g.kind == goPlain {
+			if g, ok := stack[ra+3].asGoFunction(); ok && g.kind == goPlain {
 				// fast path for next and ipairs iterators
 				th.goCall = g
 				n := g.Fn(th, th.stack[ra+4:ra+6])
@@ -802,7 +801,7 @@ reload:
 				}
 				continue
 			}
-			if g, ok := stack[ra+3].o.(*GoFunction); ok { // a wrap's generator (see CALL)
+			if g, ok := stack[ra+3].asGoFunction(); ok { // a wrap's generator (see CALL)
 				if r := p.callGo(th, g, 2, Dest{Fn: ra + 3, NRes: nres}); r != stopNone {
 					return r
 				}
@@ -815,7 +814,7 @@ reload:
 			goto reload
 		case ir.TFORLOOP:
 			ra := base + int(in.a())
-			if v := stack[ra+3]; v.o != nil {
+			if v := stack[ra+3]; v.p != nil {
 				d := int(in.b())
 				p.steps--
 				if p.steps < 0 && p.outOfSteps(th, pc) {
@@ -832,7 +831,7 @@ reload:
 			th.closeUpvals(ra)
 		case ir.CLOSURE:
 			ra := base + int(in.a())
-			stack[ra] = Value{o: th.newClosure(cl, base, int(in.b()))}
+			stack[ra] = ClosureValue(th.newClosure(cl, base, int(in.b())))
 		case ir.VARARG:
 			ra := base + int(in.a())
 			topFrame(th).pc = pc
@@ -941,7 +940,7 @@ func (p *Process) forPrep(th *Thread, r []Value, pc int) {
 // error; it reports whether the loop must reload.
 func (p *Process) lenMeta(th *Thread, b Value, ra, rb int) bool {
 	mm := p.metaOf(b, evLen)
-	if mm.o == nil {
+	if mm.p == nil {
 		p.rtError(th, "attempt to get length of %s", p.varDesc(th, topFrame(th), rb, b))
 	}
 	return p.callMeta(th, mm, modeReg, ra, b, Nil)
@@ -962,11 +961,11 @@ func rk(stack []Value, base int, cl *Closure, x int32) Value {
 // checkCallable raises "attempt to call" with the variable's name when v
 // cannot be called.
 func (p *Process) checkCallable(th *Thread, fr *Frame, reg int, v Value) {
-	switch v.o.(type) {
+	switch v.ref().(type) {
 	case *Closure, *GoFunction:
 		return
 	}
-	if p.metaOf(v, evCall).o != nil {
+	if p.metaOf(v, evCall).p != nil {
 		return
 	}
 	p.rtError(th, "attempt to call %s", p.varDesc(th, fr, reg, v))
@@ -1055,7 +1054,7 @@ func (th *Thread) setList(ra, n, c int) {
 	if n == 0 {
 		n = th.top - ra - 1
 	}
-	t := th.stack[ra].o.(*Table)
+	t := th.stack[ra].Table() // (SETLIST follows NEWTABLE; nil panics)
 	if last := c + n; last > int(t.lsa) {
 		t.luaResizeArray(last) // lua5.1 sizes the array part for all the items
 	}

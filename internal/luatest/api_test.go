@@ -404,7 +404,7 @@ func TestStartAgain(t *testing.T) {
 	if got := out.String(); got != "2\t0\n" {
 		t.Errorf("output %q", got)
 	}
-	if r := p.Results(); len(r) != 1 || r[0] != runtime.Number(20) {
+	if r := p.Results(); len(r) != 1 || !runtime.RawEqual(r[0], runtime.Number(20)) {
 		t.Errorf("results %v", r)
 	}
 }
