@@ -109,6 +109,30 @@ type wrapArena struct {
 	code               []inst
 	ic                 []int32
 	k                  []Value
+	// strs are the chunk's string constants made so far, by their text:
+	// equal constants of all its functions are one box (a string made of
+	// one, `{k = "lit"}`, is equal to another, `n.k == "lit"`, in one
+	// word). Not for a chunk of more than dedupMax constants (data, most
+	// of them distinct: the map would be a third of its load).
+	strs map[string]Value
+}
+
+const dedupMax = 1 << 12
+
+// str is the string constant s of the chunk.
+func (a *wrapArena) str(s string) Value {
+	if a.nk > dedupMax {
+		return String(s)
+	}
+	if v, ok := a.strs[s]; ok {
+		return v
+	}
+	v := String(s)
+	if a.strs == nil {
+		a.strs = make(map[string]Value, a.nk)
+	}
+	a.strs[s] = v
+	return v
 }
 
 // count sizes the arena for p and the functions in it.
@@ -147,7 +171,7 @@ func (a *wrapArena) wrap(p *ir.Proto, c *Chunk) *FuncProto {
 		case ir.KNumber:
 			fp.K[i] = Number(k.Num)
 		case ir.KString:
-			fp.K[i] = String(k.Str)
+			fp.K[i] = a.str(k.Str)
 		}
 	}
 	var interned []bool // (fp.K's, by keyConst)
@@ -158,7 +182,11 @@ func (a *wrapArena) wrap(p *ir.Proto, c *Chunk) *FuncProto {
 				interned = make([]bool, len(p.Consts))
 			}
 			if !interned[k] {
-				fp.K[k], interned[k] = internKey(p.Consts[k].Str), true
+				s := p.Consts[k].Str
+				fp.K[k], interned[k] = internKey(s), true
+				if a.strs != nil {
+					a.strs[s] = fp.K[k] // (the chunk's later constants s too)
+				}
 			}
 		}
 	}

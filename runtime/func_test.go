@@ -32,3 +32,36 @@ func TestKeyConstantsInterned(t *testing.T) {
 		t.Errorf("a constant used as a value only was interned")
 	}
 }
+
+// TestChunkStringsShared: equal string constants of a chunk's functions
+// are one box (`n.k == "lit"` in one function, `{k = "lit"}` in another,
+// equal in one word), a key's the interned one; a chunk of more than
+// dedupMax constants makes each its own.
+func TestChunkStringsShared(t *testing.T) {
+	str := func(s string) ir.Const { return ir.Const{Kind: ir.KString, Str: s} }
+	fn := func(consts []ir.Const, code ...ir.Instr) *ir.Proto {
+		p := &ir.Proto{MaxStack: 4, Code: append(code, ir.Instr{Op: ir.RETURN, B: 1}), Consts: consts}
+		p.Lines = make([]int32, len(p.Code))
+		return p
+	}
+	f1 := fn([]ir.Const{str("lit"), str("k")}, ir.Instr{Op: ir.LOADK, A: 0, B: 0}, ir.Instr{Op: ir.GETTABLE, A: 1, B: 0, C: ^1})
+	f2 := fn([]ir.Const{str("k"), str("lit")}, ir.Instr{Op: ir.EQ, A: 1, B: 0, C: ^1}, ir.Instr{Op: ir.LOADK, A: 0, B: 0})
+	main := fn([]ir.Const{str("lit")}, ir.Instr{Op: ir.LOADK, A: 0, B: 0})
+	main.Protos = []*ir.Proto{f1, f2}
+	c := NewChunk("=t", nil, main).Main
+	a, b := c.Protos[0], c.Protos[1]
+	if !same(c.K[0], a.K[0]) || !same(a.K[0], b.K[1]) {
+		t.Error(`"lit": more than one box in a chunk`)
+	}
+	if !same(a.K[1], b.K[0]) || !same(b.K[0], internKey("k")) {
+		t.Error(`"k": not the key's interned box`)
+	}
+	big := make([]ir.Const, dedupMax+1)
+	for i := range big {
+		big[i] = ir.Const{Kind: ir.KNumber, Num: float64(i)}
+	}
+	big[0], big[1] = str("lit"), str("lit")
+	if d := NewChunk("=d", nil, fn(big)).Main; same(d.K[0], d.K[1]) {
+		t.Error("a chunk of data: its strings are shared")
+	}
+}
