@@ -420,7 +420,7 @@ func baseNext(t *Thread, a []Value) int {
 	if len(a) > 1 {
 		key = a[1]
 	}
-	k, v, ok := tt.Next(key)
+	k, v, ok := tt.next(key, &t.nextAt)
 	if !ok {
 		t.Throw(String("invalid key to 'next'")) // (lua5.1's luaG_runerror in a builtin: no position)
 	}

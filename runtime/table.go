@@ -820,8 +820,20 @@ func (t *Table) Len() int { return t.luaLen() }
 // Next returns the key and value after k in traversal order (k nil: the
 // first); ok is false when k is not a key of t.
 func (t *Table) Next(k Value) (Value, Value, bool) {
+	var hint int32 = -1
+	return t.next(k, &hint)
+}
+
+// next is Next with a hint: the position in entries where the last call
+// found the key it returned (next's, one per thread), kept where k is
+// that entry's key, the same words (a string's very box): a traversal
+// then looks none of its keys up (a small table's scan of strings, for
+// each, made the loop quadratic).
+func (t *Table) next(k Value, hint *int32) (Value, Value, bool) {
 	i := 0 // position to start from: 0..len(arr)-1 array, then entries
-	if k.p != nil {
+	if h := int(*hint); k.p != nil && uint(h) < uint(len(t.entries)) && same(t.entries[h].k, k) {
+		i = len(t.arr) + h + 1
+	} else if k.p != nil {
 		found := false
 		if isNum(&k) {
 			if n := int(k.n); float64(n) == k.n && n >= 1 && n <= len(t.arr) {
@@ -844,6 +856,7 @@ func (t *Table) Next(k Value) (Value, Value, bool) {
 	}
 	for p := i - len(t.arr); p < len(t.entries); p++ {
 		if e := t.entries[p]; e.v.p != nil {
+			*hint = int32(p)
 			return e.k, e.v, true
 		}
 	}

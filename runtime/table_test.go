@@ -400,3 +400,30 @@ func TestNewTableInline(t *testing.T) {
 		t.Errorf("at the memory check: made %v %v, charged %d", v, ok, p.allocSince-(p.memNext-10))
 	}
 }
+
+// TestNextHint: next's hint (the entry it last returned) is taken only for
+// that very key: true and false share their pointer word, numbers too; a
+// traversal with the hint visits what one without it does.
+func TestNextHint(t *testing.T) {
+	tab := NewTable(0, 0)
+	keys := []Value{True, False, Number(2.5), Number(7.5), String("a"), String("bb"), TableValue(NewTable(0, 0))}
+	for i, k := range keys {
+		tab.Set(k, Number(float64(i)))
+	}
+	for _, k := range keys {
+		for j, other := range keys {
+			hint := int32(j) // as if the last call returned other
+			want, _, _ := tab.Next(k)
+			if got, _, ok := tab.next(k, &hint); !ok || !RawEqual(got, want) {
+				t.Errorf("next(%v) with the hint of %v: %v, want %v", Repr(k), Repr(other), Repr(got), Repr(want))
+			}
+		}
+	}
+	hint, n := int32(-1), 0
+	for k, _, _ := tab.next(Nil, &hint); !k.IsNil(); k, _, _ = tab.next(k, &hint) {
+		n++
+	}
+	if n != len(keys) {
+		t.Errorf("a traversal with the hint saw %d keys, want %d", n, len(keys))
+	}
+}

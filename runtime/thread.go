@@ -140,6 +140,7 @@ type Thread struct {
 	frames       []Frame
 	open         []*Upval // sorted by stack index
 	status       coStatus
+	nextAt       int32 // next's hint (Table.next): not kept in a continuation
 	resumer      *Thread
 	body         Value // a coroutine's function, until it starts
 	started      bool
