@@ -269,44 +269,19 @@ func (v Value) Str() (string, bool) {
 func (v *Value) str() string { return *(*string)(v.at(kString)) }
 
 // Table returns v's table or nil.
-func (v Value) Table() *Table {
-	if v.is(kTable) {
-		return (*Table)(v.at(kTable))
-	}
-	return nil
-}
+func (v Value) Table() *Table { o, _ := as[Table](v, kTable); return o }
 
 // Closure returns v's Lua closure or nil.
-func (v Value) Closure() *Closure {
-	if v.is(kClosure) {
-		return (*Closure)(v.at(kClosure))
-	}
-	return nil
-}
+func (v Value) Closure() *Closure { o, _ := as[Closure](v, kClosure); return o }
 
 // GoFunction returns v's Go function or nil.
-func (v Value) GoFunction() *GoFunction {
-	if v.is(kGoFunction) {
-		return (*GoFunction)(v.at(kGoFunction))
-	}
-	return nil
-}
+func (v Value) GoFunction() *GoFunction { o, _ := as[GoFunction](v, kGoFunction); return o }
 
 // Thread returns v's coroutine or nil.
-func (v Value) Thread() *Thread {
-	if v.is(kThread) {
-		return (*Thread)(v.at(kThread))
-	}
-	return nil
-}
+func (v Value) Thread() *Thread { o, _ := as[Thread](v, kThread); return o }
 
 // Userdata returns v's userdata or nil.
-func (v Value) Userdata() *Userdata {
-	if v.is(kUserdata) {
-		return (*Userdata)(v.at(kUserdata))
-	}
-	return nil
-}
+func (v Value) Userdata() *Userdata { o, _ := as[Userdata](v, kUserdata); return o }
 
 // Raw returns v's payload as a Go value: nil, a float64, a bool, a
 // string, or the object (*Table, *Closure, *GoFunction, *Thread,
@@ -321,19 +296,10 @@ func (v Value) Raw() any {
 	case unsafe.Pointer(&boolTag):
 		return v.n != 0
 	}
-	switch v.objKind() {
-	case kString:
-		return v.str()
-	case kTable:
-		return (*Table)(v.at(kTable))
-	case kClosure:
-		return (*Closure)(v.at(kClosure))
-	case kGoFunction:
-		return (*GoFunction)(v.at(kGoFunction))
-	case kThread:
-		return (*Thread)(v.at(kThread))
+	if s, ok := v.Str(); ok {
+		return s
 	}
-	return (*Userdata)(v.at(kUserdata))
+	return v.ref()
 }
 
 // RawEqual compares without metamethods.
@@ -527,45 +493,28 @@ type Userdata struct {
 	finalized bool // a cycle queued its __gc (collect.go)
 }
 
-// asTable is v's table and true, or nil and false.
-func (v Value) asTable() (*Table, bool) {
-	if v.is(kTable) {
-		return (*Table)(v.at(kTable)), true
+// as is v's object of kind k, a T, and true; or nil and false.
+func as[T any](v Value, k uint64) (*T, bool) {
+	if v.is(k) {
+		return (*T)(v.at(k)), true
 	}
 	return nil, false
 }
+
+// asTable is v's table and true, or nil and false.
+func (v Value) asTable() (*Table, bool) { return as[Table](v, kTable) }
 
 // asClosure is v's Lua closure and true, or nil and false.
-func (v Value) asClosure() (*Closure, bool) {
-	if v.is(kClosure) {
-		return (*Closure)(v.at(kClosure)), true
-	}
-	return nil, false
-}
+func (v Value) asClosure() (*Closure, bool) { return as[Closure](v, kClosure) }
 
 // asGoFunction is v's Go function and true, or nil and false.
-func (v Value) asGoFunction() (*GoFunction, bool) {
-	if v.is(kGoFunction) {
-		return (*GoFunction)(v.at(kGoFunction)), true
-	}
-	return nil, false
-}
+func (v Value) asGoFunction() (*GoFunction, bool) { return as[GoFunction](v, kGoFunction) }
 
 // asThread is v's coroutine and true, or nil and false.
-func (v Value) asThread() (*Thread, bool) {
-	if v.is(kThread) {
-		return (*Thread)(v.at(kThread)), true
-	}
-	return nil, false
-}
+func (v Value) asThread() (*Thread, bool) { return as[Thread](v, kThread) }
 
 // asUserdata is v's userdata and true, or nil and false.
-func (v Value) asUserdata() (*Userdata, bool) {
-	if v.is(kUserdata) {
-		return (*Userdata)(v.at(kUserdata)), true
-	}
-	return nil, false
-}
+func (v Value) asUserdata() (*Userdata, bool) { return as[Userdata](v, kUserdata) }
 
 // fromRaw is the value whose Raw is o.
 func fromRaw(o any) Value {
