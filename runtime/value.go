@@ -108,7 +108,14 @@ func Bool(b bool) Value {
 }
 
 // object makes the value of the object at p, of kind k.
-func object(p unsafe.Pointer, k uint64) Value { return Value{p: unsafe.Add(p, k)} }
+// A nil object makes nil: its kind alone would be a small number in a
+// pointer's word, which Go's stack copying refuses (a crash).
+func object(p unsafe.Pointer, k uint64) Value {
+	if p == nil {
+		return Nil
+	}
+	return Value{p: unsafe.Add(p, k)}
+}
 
 // at is the object of v, of kind k.
 func (v *Value) at(k uint64) unsafe.Pointer { return unsafe.Add(v.p, -int(k)) }

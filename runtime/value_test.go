@@ -149,7 +149,8 @@ func TestBufferValue(t *testing.T) {
 }
 
 // TestValueWords: a value is two words; each kind of object comes back out
-// of its value, as no other kind; a number whose bits are a kind's is a
+// of its value, as no other kind; a nil object's value is nil (not a kind
+// alone in a pointer's word); a number whose bits are a kind's is a
 // number.
 func TestValueWords(t *testing.T) {
 	if n := unsafe.Sizeof(Value{}); n != 2*unsafe.Sizeof(uintptr(0)) {
@@ -171,6 +172,11 @@ func TestValueWords(t *testing.T) {
 	}
 	if vs[0].Table() != tab || vs[1].GoFunction() != fn || vs[2].Userdata() != ud || vs[3].Thread() != th || vs[4].String() != "hello" {
 		t.Error("an object is not the one its value was made of")
+	}
+	for i, v := range []Value{TableValue(nil), FunctionValue(nil), UserdataValue(nil), ThreadValue(nil), ClosureValue(nil)} {
+		if !v.IsNil() || v.Type() != TNil {
+			t.Errorf("value %d of a nil object is not nil: %s", i, v.TypeName())
+		}
 	}
 	for k := uint64(0); k <= kindMask+1; k++ {
 		v := Number(math.Float64frombits(k))
