@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	goruntime "runtime"
+	"strings"
 	"testing"
 
 	"github.com/mobilua/mobilua/ir"
@@ -63,5 +65,25 @@ func TestChunkStringsShared(t *testing.T) {
 	big[0], big[1] = str("lit"), str("lit")
 	if d := NewChunk("=d", nil, fn(big)).Main; same(d.K[0], d.K[1]) {
 		t.Error("a chunk of data: its strings are shared")
+	}
+}
+
+// TestInternKey: an interned key is one box while a value holds it, through
+// collections (the box is unique's canonical string, which only the values
+// keep), and holds its text.
+func TestInternKey(t *testing.T) {
+	a := internKey(strings.Clone("an interned key"))
+	for i := 0; i < 3; i++ {
+		goruntime.GC()
+	}
+	b := internKey(strings.Clone("an interned key"))
+	if !same(a, b) {
+		t.Error("two boxes for one key")
+	}
+	if s, ok := b.Str(); !ok || s != "an interned key" {
+		t.Errorf("the key holds %q", s)
+	}
+	if c := internKey("another key"); same(a, c) || RawEqual(a, c) {
+		t.Error("two keys are one")
 	}
 }
