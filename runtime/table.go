@@ -514,6 +514,15 @@ func (t *Table) SetArrayHit(k, v Value) bool {
 // having done nothing, when a metamethod function must run or the chain
 // is too long: the interpreter's slow path does that.
 func (t *Table) GetField(key Value, hint *int32) (Value, bool) {
+	if !key.is(kString) {
+		return Nil, false // (not from code: the slow path reads any key)
+	}
+	return t.getField(key, hint)
+}
+
+// getField is GetField of a key known to be a string (the interpreter's
+// specialized instructions: a string constant).
+func (t *Table) getField(key Value, hint *int32) (Value, bool) {
 	s := key.str()
 	// a method (obj:method()): t has no such key (by its mask), its
 	// metatable's __index (cached) is a table that has it where the
@@ -562,6 +571,9 @@ func (t *Table) GetIndexed(key Value) (Value, bool) {
 // SetStrHint is SetStr with an inline cache (see GetStrHint); key is a
 // string value (a constant: a new field keeps it as it is, unboxed).
 func (t *Table) SetStrHint(key Value, v Value, hint *int32) {
+	if !key.is(kString) {
+		panic("runtime: SetStrHint of a key that is not a string")
+	}
 	x := uint32(atomic.LoadInt32(hint))
 	if h := int(x & 0xffff); h < len(t.entries) {
 		e := &t.entries[h]

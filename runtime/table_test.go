@@ -427,3 +427,25 @@ func TestNextHint(t *testing.T) {
 		t.Errorf("a traversal with the hint saw %d keys, want %d", n, len(keys))
 	}
 }
+
+// TestFieldNotString: the exported reads and writes of a field by a
+// string constant, given another key (by an embedder), take the slow
+// path or panic in Go's way, never read a number or a table as a string.
+func TestFieldNotString(t *testing.T) {
+	tab := NewTable(0, 0)
+	tab.SetStr("x", Number(1))
+	for _, k := range []Value{Number(1), True, TableValue(tab), Nil} {
+		var hint int32
+		if v, ok := tab.GetField(k, &hint); ok {
+			t.Errorf("GetField(%s) took the fast path: %s", Repr(k), Repr(v))
+		}
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("SetStrHint(%s) did not panic", Repr(k))
+				}
+			}()
+			tab.SetStrHint(k, Number(2), &hint)
+		}()
+	}
+}

@@ -170,7 +170,7 @@ reload:
 				stack[ra] = v
 				continue
 			}
-			if v, ok := env.GetField(*key, &cl.P.IC[pc-1]); ok {
+			if v, ok := env.getField(*key, &cl.P.IC[pc-1]); ok {
 				stack[ra] = v
 				continue
 			}
@@ -188,7 +188,7 @@ reload:
 					stack[ra] = v
 					continue
 				}
-				if v, ok := tt.GetField(*key, &cl.P.IC[pc-1]); ok {
+				if v, ok := tt.getField(*key, &cl.P.IC[pc-1]); ok {
 					stack[ra] = v
 					continue
 				}
@@ -278,7 +278,7 @@ reload:
 					stack[ra] = v
 					continue
 				}
-				if v, ok := tt.GetField(*key, &cl.P.IC[pc-1]); ok {
+				if v, ok := tt.getField(*key, &cl.P.IC[pc-1]); ok {
 					stack[ra] = v
 					continue
 				}
