@@ -862,11 +862,11 @@ func (g *gen) instr(p *ir.Proto, pc int, in ir.Instr) []jen.Code {
 		return []jen.Code{jen.Id("cl").Dot("Upvals").Index(jen.Lit(int(b))).Dot("Set").Call(reg(a))}
 	case ir.GETGLOBAL:
 		return []jen.Code{jen.Block(
+			// (as the interpreter: the hint's entry, then the globals'
+			// own field and up a chain of __index tables)
 			jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("cl").Dot("Env").Dot("FieldHit").Call(konst(int(b)), hint(pc)),
 			jen.If(jen.Op("!").Id("ok")).Block(
-				jen.List(jen.Id("ks"), jen.Id("_")).Op(":=").Add(konst(int(b))).Dot("Str").Call(),
-				jen.Id("v").Op("=").Id("cl").Dot("Env").Dot("GetStrHint").Call(jen.Id("ks"), hint(pc)),
-				jen.If(jen.Id("v").Dot("IsNil").Call().Op("&&").Op("!").Id("cl").Dot("Env").Dot("PlainGet").Call()).Block(slowIndex("Index", pc)),
+				jen.If(jen.List(jen.Id("v"), jen.Id("ok")).Op("=").Id("cl").Dot("Env").Dot("GetField").Call(konst(int(b)), hint(pc)), jen.Op("!").Id("ok")).Block(slowIndex("Index", pc)),
 			),
 			reg(a).Op("=").Id("v"),
 		)}
