@@ -21,7 +21,7 @@ func TestCompareRulesAgree(t *testing.T) {
 	f := FunctionValue(NewGoFunction("f", func(*Thread, []Value) int { return 0 }))
 	vals := []Value{Nil, False, True, Number(0), Number(math.Copysign(0, -1)), Number(1), Number(-1.5),
 		Number(math.Inf(1)), Number(math.Inf(-1)), Number(math.NaN()), String(""), String("a"), String("b"),
-		String("10"), String("9"), String("a\x00b"), TableValue(NewTable(0, 0)), TableValue(NewTable(0, 0)),
+		String("10"), String(fmt.Sprint(10)), String("9"), String("a\x00b"), TableValue(NewTable(0, 0)), TableValue(NewTable(0, 0)),
 		f, FunctionValue(NewGoFunction("f", nil)), ThreadValue(p.newThread()), UserdataValue(&Userdata{})}
 	// the rule, as the interpreter's slow path decides it; "error" when it raises
 	rule := func(op ir.Op, a, b Value) (res string) {

@@ -12,11 +12,11 @@ const maxTagLoop = 100
 func (p *Process) Metatable(v Value) *Table {
 	switch v.objKind() {
 	case kTable:
-		return (*Table)(v.ptr()).meta
+		return (*Table)(v.at(kTable)).meta
 	case kString:
 		return p.StringMeta
 	case kUserdata:
-		return (*Userdata)(v.ptr()).Meta
+		return (*Userdata)(v.at(kUserdata)).Meta
 	}
 	if p.typeMeta != nil {
 		return p.typeMeta[v.Type()]
@@ -219,9 +219,8 @@ func (p *Process) compare(th *Thread, op ir.Op, b, c Value, want int32) (bool, b
 		aux = 1
 	}
 	if op == ir.EQ {
-		if bs, ok := b.Str(); ok { // (no __eq for strings)
-			cs, ok := c.Str()
-			return ok && bs == cs, false
+		if b.is(kString) { // (no __eq for strings)
+			return eqString(&c, &b), false
 		}
 		if b.isBool() || isNum(&b) || c.isBool() || isNum(&c) {
 			return RawEqual(b, c), false

@@ -286,6 +286,8 @@ func ComparePlain(a, b Value, op ir.Op) (res, ok bool) {
 		switch {
 		case isNum(&a) || a.isBool() || isNum(&b) || b.isBool():
 			return RawEqual(a, b), true
+		case a.is(kString): // (no __eq for strings)
+			return eqString(&b, &a), true
 		case a.p == b.p:
 			return true, true
 		case a.Type() != b.Type():

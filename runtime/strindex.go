@@ -172,7 +172,7 @@ func indexStrings(entries []entry, slots []uint64) (*strIndex, int) {
 			run = k
 		}
 		for _, o := range slots[run:k] { // (equal keys have one home)
-			if o>>32 == sl>>32 && sameStringKey(entries[slotPos(o)].k, entries[slotPos(sl)].k) {
+			if o>>32 == sl>>32 && eqString(&entries[slotPos(o)].k, &entries[slotPos(sl)].k) {
 				return nil, int(slotPos(sl))
 			}
 		}

@@ -414,7 +414,7 @@ func (t *Table) getStrIndex(s string, w unsafe.Pointer, hint *int32) (Value, boo
 	var v Value
 	if t.smask&strBit(s) == 0 {
 		// not t's (the method path's case, a level further up)
-	} else if h := int(uint32(atomic.LoadInt32(hint)) & 0xffff); h < len(t.entries) && t.entries[h].k.word() == w {
+	} else if h := int(uint32(atomic.LoadInt32(hint)) & 0xffff); h < len(t.entries) && t.entries[h].k.p == w {
 		// where the hint says, its value nil when FieldHit missed on
 		// that alone: a field set to nil (p.link = nil) read again,
 		// found without looking for it
@@ -453,7 +453,7 @@ func (t *Table) getStrIndex(s string, w unsafe.Pointer, hint *int32) (Value, boo
 // SetHit write it on the words themselves: passing the Values costs a
 // copy the inlined code would keep.)
 func sameKey(a, b Value) bool {
-	return a.word() == b.word()
+	return a.p == b.p
 }
 
 // FieldHit is the first step of reading a constant field, small enough
@@ -465,7 +465,7 @@ func sameKey(a, b Value) bool {
 // number for any other.
 func (t *Table) FieldHit(key Value, hint *int32) (Value, bool) {
 	if h := int(uint32(atomic.LoadInt32(hint)) & 0xffff); h < len(t.entries) {
-		if e := &t.entries[h]; e.k.word() == key.word() && e.v.p != nil {
+		if e := &t.entries[h]; e.k.p == key.p && e.v.p != nil {
 			return e.v, true
 		}
 	}
@@ -477,7 +477,7 @@ func (t *Table) FieldHit(key Value, hint *int32) (Value, bool) {
 // having done nothing, when it is not there or v is nil.
 func (t *Table) SetHit(key Value, v Value, hint *int32) bool {
 	if h := int(uint32(atomic.LoadInt32(hint)) & 0xffff); h < len(t.entries) && v.p != nil {
-		if e := &t.entries[h]; e.k.word() == key.word() && e.v.p != nil && t.mc == nil {
+		if e := &t.entries[h]; e.k.p == key.p && e.v.p != nil && t.mc == nil {
 			e.v = v
 			return true
 		}
@@ -531,14 +531,14 @@ func (t *Table) getField(key Value, hint *int32) (Value, bool) {
 		if c := m.mc; c != nil && c.has&(1<<evIndex) != 0 && c.pos[evIndex] >= 0 {
 			if cls, ok := m.entries[c.pos[evIndex]].v.asTable(); ok {
 				if h := int(uint32(atomic.LoadInt32(hint)) >> 16); h < len(cls.entries) {
-					if e := &cls.entries[h]; e.k.word() == key.word() && e.v.p != nil {
+					if e := &cls.entries[h]; e.k.p == key.p && e.v.p != nil {
 						return e.v, true
 					}
 				}
 			}
 		}
 	}
-	return t.getStrIndex(s, key.word(), hint)
+	return t.getStrIndex(s, key.p, hint)
 }
 
 // GetIndexed is t[key], any key, once t's own value is nil: up the
@@ -577,7 +577,7 @@ func (t *Table) SetStrHint(key Value, v Value, hint *int32) {
 	x := uint32(atomic.LoadInt32(hint))
 	if h := int(x & 0xffff); h < len(t.entries) {
 		e := &t.entries[h]
-		if e.v.p != nil && v.p != nil && (sameKey(e.k, key) || sameStringKey(e.k, key)) {
+		if e.v.p != nil && v.p != nil && eqString(&e.k, &key) {
 			e.v = v
 			t.dropMeta()
 			return
@@ -895,11 +895,8 @@ func sameString(a, b string) bool {
 	return len(a) == 0 || unsafe.StringData(a) == unsafe.StringData(b) || a[0] == b[0] && a == b
 }
 
-// sameStringKey reports whether k is the string key (a string Value).
-func sameStringKey(k, key Value) bool { return eqString(&k, &key) }
-
 // eqString reports whether v is the string s holds: in the same box (a
-// constant, a key), or another with the same bytes.
+// constant, a key: sameKey), or another with the same bytes.
 func eqString(v, s *Value) bool {
 	return v.p == s.p || v.is(kString) && sameString(v.str(), s.str())
 }

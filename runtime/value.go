@@ -50,7 +50,6 @@ const (
 	kGoFunction
 	kThread
 	kUserdata
-	kindCount
 	kindMask = 7
 )
 
@@ -119,9 +118,6 @@ func object(p unsafe.Pointer, k uint64) Value {
 
 // at is the object of v, of kind k.
 func (v *Value) at(k uint64) unsafe.Pointer { return unsafe.Add(v.p, -int(k)) }
-
-// ptr is the object of v, held by pointer.
-func (v *Value) ptr() unsafe.Pointer { return unsafe.Add(v.p, -int(uintptr(v.p)&kindMask)) }
 
 // is reports whether v holds an object of kind k.
 func (v *Value) is(k uint64) bool {
@@ -244,11 +240,6 @@ func isNum(v *Value) bool { return v.p == unsafe.Pointer(&numTag) }
 // isBool reports whether v is a boolean.
 func (v *Value) isBool() bool { return v.p == unsafe.Pointer(&boolTag) }
 
-// word is v's pointer: the object or a string's box (with its kind), the
-// tag of a number or boolean: one word that tells a string's box (a
-// key's) from any other.
-func (v *Value) word() unsafe.Pointer { return v.p }
-
 // Truthy reports whether v counts as true: anything but nil and false.
 func (v Value) Truthy() bool {
 	return v.p != nil && !(v.p == unsafe.Pointer(&boolTag) && v.n == 0)
@@ -267,7 +258,7 @@ func (v *Value) SetNum(f float64) { v.n = f }
 // Str returns v's string and whether it is one.
 func (v Value) Str() (string, bool) {
 	if v.is(kString) {
-		return *(*string)(v.at(kString)), true
+		return v.str(), true
 	}
 	return "", false
 }
@@ -481,7 +472,7 @@ func Repr(v Value) string {
 	case TString:
 		return v.str()
 	default:
-		return fmt.Sprintf("%s: %p", t, v.ptr())
+		return fmt.Sprintf("%s: %p", t, v.ref())
 	}
 }
 

@@ -570,7 +570,7 @@ reload:
 			b := stack[base+rb]
 			switch b.objKind() {
 			case kTable:
-				stack[ra] = Number(float64((*Table)(b.ptr()).Len()))
+				stack[ra] = Number(float64((*Table)(b.at(kTable)).Len()))
 				continue
 			case kString:
 				stack[ra] = Number(float64(len(b.str())))
