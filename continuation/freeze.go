@@ -744,7 +744,7 @@ func (e *encoder) frame(f runtime.FrameState, stack []runtime.Value) {
 	w := &e.w
 	fields := frameFields(&f)
 	w.array(fields)
-	if f.Closure != nil && f.Fn < len(stack) && stack[f.Fn].Closure() == f.Closure {
+	if f.Closure != nil && int(f.Fn) < len(stack) && stack[f.Fn].Closure() == f.Closure {
 		e.live.refs++
 		w.bool(true)
 	} else {

@@ -867,8 +867,8 @@ func (d *decoder) thread(th *runtime.Thread) {
 	}
 	if fields == fieldsThrCompact {
 		s.Started = true
-		s.Wait.Fn = r.int("wait slot", 0, runtime.MaxStackSlots)
-		s.Wait.NRes = r.int("wait results", -1, 255)
+		s.Wait.Fn = int32(r.int("wait slot", 0, runtime.MaxStackSlots))
+		s.Wait.NRes = int32(r.int("wait results", -1, 255))
 		d.threads = append(d.threads, threadBody{th, s})
 		return
 	}
@@ -882,10 +882,10 @@ func (d *decoder) thread(th *runtime.Thread) {
 	s.Started = r.bool("started")
 	s.PendingStart = r.bool("pending start")
 	r.countExactly("wait site", 4)
-	s.Wait.Fn = r.int("wait slot", 0, runtime.MaxStackSlots)
-	s.Wait.NRes = r.int("wait results", -1, 255)
+	s.Wait.Fn = int32(r.int("wait slot", 0, runtime.MaxStackSlots))
+	s.Wait.NRes = int32(r.int("wait results", -1, 255))
 	s.Wait.Mode = runtime.Mode(r.int("wait mode", 0, 255))
-	s.Wait.Aux = r.int("wait argument", -1, runtime.MaxStackSlots)
+	s.Wait.Aux = int32(r.int("wait argument", -1, runtime.MaxStackSlots))
 	if fields > fieldsThrShort {
 		s.WaitWrap = r.bool("wait wrap")
 		s.GoCall = d.builtinOrNil()
@@ -912,14 +912,14 @@ func (d *decoder) frame(f *runtime.FrameState, stack []runtime.Value) {
 	}
 	f.PC = int(r.uint("pc", math.MaxInt32))
 	f.Base = int(r.uint("base", runtime.MaxStackSlots))
-	f.Fn = int(r.uint("function slot", runtime.MaxStackSlots))
+	f.Fn = int32(r.uint("function slot", runtime.MaxStackSlots))
 	if inSlot {
-		if f.Fn >= len(stack) || stack[f.Fn].Closure() == nil {
+		if int(f.Fn) >= len(stack) || stack[f.Fn].Closure() == nil {
 			r.fail("frame: no closure in its function slot %d", f.Fn)
 		}
 		f.Closure = stack[f.Fn].Closure()
 	}
-	f.NRes = r.int("results wanted", -1, 255)
+	f.NRes = int32(r.int("results wanted", -1, 255))
 	if fields == fieldsFrCompact {
 		f.Mode = runtime.Mode(r.uint("delivery mode", 255))
 		return
@@ -927,7 +927,7 @@ func (d *decoder) frame(f *runtime.FrameState, stack []runtime.Value) {
 	f.NVar = int(r.uint("varargs", runtime.MaxStackSlots))
 	f.Mode = runtime.Mode(r.uint("delivery mode", 255))
 	f.Bound = runtime.Bound(r.uint("frame kind", 255))
-	f.Aux = r.int("frame argument", -1, runtime.MaxStackSlots)
+	f.Aux = int32(r.int("frame argument", -1, runtime.MaxStackSlots))
 	f.Concat = int(r.uint("concat register", 1024))
 	if fields > fieldsFrShort {
 		f.Builtin = d.builtinOrNil()

@@ -37,7 +37,7 @@ func NewResumable(name string, start func(t *Thread, args []Value) Continuation,
 func (p *Process) startCont(th *Thread, f *GoFunction, nargs int, d Dest) stopReason {
 	saved := th.goCall
 	th.goCall = f
-	k := f.start(th, th.stack[d.Fn+1:d.Fn+1+nargs])
+	k := f.start(th, th.stack[d.Fn+1:][:nargs])
 	th.goCall = saved
 	fr := th.pushFrame()
 	fr.Dest, fr.k, fr.gofn, fr.bound = d, k, f, boundCont
@@ -50,7 +50,7 @@ func (p *Process) startCont(th *Thread, f *GoFunction, nargs int, d Dest) stopRe
 func (p *Process) contStep(th *Thread, idx int, r Value) stopReason {
 	for {
 		fr := &th.frames[idx]
-		th.top = fr.Fn + 1
+		th.top = int(fr.Fn + 1)
 		fn, args, n := fr.k.Step(th, r)
 		fr = &th.frames[idx]
 		if n != Call {
@@ -69,7 +69,7 @@ func (p *Process) contStep(th *Thread, idx int, r Value) stopReason {
 		th.top = base + 1 + len(args)
 		switch f := fn.ref().(type) {
 		case *Closure:
-			p.pushLua(th, f, len(args), Dest{Fn: base, NRes: 1, Mode: modeCont, Aux: idx})
+			p.pushLua(th, f, len(args), Dest{Fn: int32(base), NRes: 1, Mode: modeCont, Aux: int32(idx)})
 			return stopNone
 		case *GoFunction:
 			if f.kind == goPlain {
@@ -87,7 +87,7 @@ func (p *Process) contStep(th *Thread, idx int, r Value) stopReason {
 				continue
 			}
 		}
-		return p.callAt(th, len(args), Dest{Fn: base, NRes: 1, Mode: modeCont, Aux: idx})
+		return p.callAt(th, len(args), Dest{Fn: int32(base), NRes: 1, Mode: modeCont, Aux: int32(idx)})
 	}
 }
 

@@ -286,10 +286,10 @@ func (th *Thread) localSlot(i, n, limit int) (name string, slot int) {
 		// lua5.1 gives every vararg function but a chunk's main one a
 		// local "arg" after its parameters (nil when it uses ...); code of
 		// the compiler's first generation has it only where a name uses it
-		noArg := ip.IsVararg && ip.ID != "0" && !ip.NeedsArg && ip.LocalName(ip.NumParams, pc) != "arg"
+		noArg := ip.IsVararg && ip.ID != "0" && !ip.NeedsArg && ip.LocalName(ip.NumParams, int(pc)) != "arg"
 		k := 0 // the locals counted, lua5.1's arg among them
 		for _, lv := range ip.LocVars {
-			if lv.Start > pc || pc >= lv.End {
+			if pc := int(pc); lv.Start > pc || pc >= lv.End {
 				continue
 			}
 			if noArg && k == ip.NumParams { // lua5.1's arg comes after the parameters
@@ -298,7 +298,7 @@ func (th *Thread) localSlot(i, n, limit int) (name string, slot int) {
 				}
 			}
 			if k++; k == n {
-				return lv.Name, fr.base + lv.Reg
+				return lv.Name, int(fr.base) + lv.Reg
 			}
 		}
 		if noArg && k == ip.NumParams {
@@ -311,8 +311,8 @@ func (th *Thread) localSlot(i, n, limit int) (name string, slot int) {
 		}
 		base = fr.base
 	}
-	if n > 0 && limit-base >= n {
-		return "(*temporary)", base + n - 1
+	if n > 0 && limit-int(base) >= n {
+		return "(*temporary)", int(base) + n - 1
 	}
 	return "", -1
 }
@@ -345,7 +345,7 @@ func localArgs(t *Thread, a []Value) (th *Thread, frame, limit, n int, rest []Va
 		t.ArgError(off+1, "level out of range")
 	}
 	if frame+1 < depth {
-		limit = th.frames[frame+1].Fn
+		limit = int(th.frames[frame+1].Fn)
 	}
 	return th, frame, limit, n, rest
 }

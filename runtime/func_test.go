@@ -1,9 +1,11 @@
 package runtime
 
 import (
+	"math"
 	goruntime "runtime"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/mobilua/mobilua/ir"
 )
@@ -85,5 +87,31 @@ func TestInternKey(t *testing.T) {
 	}
 	if c := internKey("another key"); same(a, c) || RawEqual(a, c) {
 		t.Error("two keys are one")
+	}
+}
+
+// TestFrameTails: a frame is 72 bytes (its counts and slots 32-bit), and
+// its count of the tail calls it replaced stops at the largest int32
+// instead of wrapping to a negative number of levels.
+func TestFrameTails(t *testing.T) {
+	if n := unsafe.Sizeof(Frame{}); n > 72 {
+		t.Errorf("a frame is %d bytes, want at most 72", n)
+	}
+	main := &ir.Proto{MaxStack: 2, Code: []ir.Instr{{Op: ir.RETURN, B: 1}}, Lines: []int32{1}}
+	p := NewProcess()
+	cl := p.Load(NewChunk("=t", nil, main))
+	th := p.Main
+	th.stack[0] = ClosureValue(cl)
+	p.pushLua(th, cl, 0, Dest{Fn: 0, NRes: -1})
+	topFrame(th).tails = math.MaxInt32 - 1
+	for i := 0; i < 3; i++ {
+		th.stack[1] = ClosureValue(cl)
+		p.tailCallLua(th, cl, 1, 1, 0)
+	}
+	if got := topFrame(th).tails; got != math.MaxInt32 {
+		t.Errorf("tails = %d after three tail calls from MaxInt32-1", got)
+	}
+	if got, want := th.levels(), 1+math.MaxInt32; got != want {
+		t.Errorf("levels = %d, want %d", got, want)
 	}
 }

@@ -90,7 +90,7 @@ func (h *hookState) wants() bool { return h.mask != 0 || h.count > 0 }
 // note records the frame on top of th and pc as where the hook last was.
 func (h *hookState) note(th *Thread, pc int) {
 	fr := topFrame(th)
-	h.depth, h.base, h.cl, h.lastPC = len(th.frames), fr.base, fr.cl, pc
+	h.depth, h.base, h.cl, h.lastPC = len(th.frames), int(fr.base), fr.cl, pc
 }
 
 // opTrap is the instruction of trapped code (never in an ir.Proto).
@@ -137,7 +137,7 @@ func (p *Process) hookedCode(th *Thread, cl *Closure) (code []inst, called bool,
 	tail := h.tail
 	h.tail = false
 	fr := topFrame(th)
-	if h.mask&hookCall != 0 && fr.pc == 0 && (len(th.frames) > h.depth || tail || fr.base != h.base || fr.cl != h.cl) {
+	if h.mask&hookCall != 0 && fr.pc == 0 && (len(th.frames) > h.depth || tail || int(fr.base) != h.base || fr.cl != h.cl) {
 		h.note(th, -1)
 		return nil, true, p.callHook(th, 0, "call", Nil, nil)
 	}
@@ -163,7 +163,7 @@ func (p *Process) trap(th *Thread, cl *Closure, pc int) (bool, stopReason) {
 			return true, p.callHook(th, pc, "return", Nil, g)
 		}
 	}
-	same := len(th.frames) == h.depth && fr.base == h.base && fr.cl == h.cl
+	same := len(th.frames) == h.depth && int(fr.base) == h.base && fr.cl == h.cl
 	old := h.lastPC
 	if !same {
 		old = pc - 1 // back from a call: the call ran last
@@ -202,7 +202,7 @@ func (p *Process) trap(th *Thread, cl *Closure, pc int) (bool, stopReason) {
 			return true, p.callHook(th, pc, event, Nil, nil)
 		}
 	case ir.CALL, ir.TAILCALL, ir.TFORCALL:
-		g, ok := th.stack[fr.base+int(in.A)].asGoFunction()
+		g, ok := th.stack[int(fr.base)+int(in.A)].asGoFunction()
 		if !ok {
 			break
 		}
@@ -211,7 +211,7 @@ func (p *Process) trap(th *Thread, cl *Closure, pc int) (bool, stopReason) {
 			return true, p.callHook(th, pc, "call", Nil, g)
 		}
 		if h.mask&hookReturn != 0 {
-			h.calls(builtinCall{g, len(th.frames), fr.base})
+			h.calls(builtinCall{g, len(th.frames), int(fr.base)})
 		}
 	}
 	return false, stopNone
@@ -242,7 +242,7 @@ func (h *hookState) builtinReturned(th *Thread) *GoFunction {
 	}
 	c := h.crets[n-1]
 	h.crets = h.crets[:n-1]
-	if c.base != topFrame(th).base {
+	if c.base != int(topFrame(th).base) {
 		return nil // (another frame in a gone one's place)
 	}
 	return c.fn
@@ -258,9 +258,9 @@ func (h *hookState) builtinReturned(th *Thread) *GoFunction {
 func (p *Process) callHook(th *Thread, pc int, event string, arg Value, c *GoFunction) stopReason {
 	h := th.hook
 	fr := topFrame(th)
-	fr.pc = pc + 1
+	fr.pc = int32(pc + 1)
 	top := th.top
-	fn := max(th.top, fr.base+fr.cl.P.maxStack)
+	fn := max(th.top, int(fr.base)+fr.cl.P.maxStack)
 	th.ensure(fn + 4)
 	if c != nil {
 		at := pc + 1 // its call: this instruction, or (its return) the one before
@@ -273,13 +273,13 @@ func (p *Process) callHook(th *Thread, pc int, event string, arg Value, c *GoFun
 	s[fn], s[fn+1], s[fn+2] = h.fn, String(event), arg
 	th.top = fn + 3
 	h.in, h.inDepth = true, len(th.frames)
-	return p.callAt(th, 2, Dest{Fn: fn, NRes: 0, Mode: modeHook, Aux: top})
+	return p.callAt(th, 2, Dest{Fn: int32(fn), NRes: 0, Mode: modeHook, Aux: int32(top)})
 }
 
 // hookReturned is modeHook's delivery: th.top as it was, and the hooked
 // frame's instruction runs (trapped again, its events skipped).
 func (th *Thread) hookReturned(d Dest) {
-	th.top = d.Aux
+	th.top = int(d.Aux)
 	if topFrame(th).bound == boundC {
 		th.frames = th.frames[:len(th.frames)-1]
 	}
@@ -363,9 +363,9 @@ func dbSethook(t *Thread, a []Value) int {
 		th.hook.in, th.hook.inDepth = true, old.inDepth
 	}
 	if th == t && len(th.frames) > 0 && topFrame(th).cl != nil {
-		th.hook.note(th, topFrame(th).pc-1) // the call of sethook ran last
-		if mask&hookReturn != 0 {           // sethook's return is the first event
-			th.hook.crets = []builtinCall{{t.goCall, len(th.frames), topFrame(th).base}}
+		th.hook.note(th, int(topFrame(th).pc-1)) // the call of sethook ran last
+		if mask&hookReturn != 0 {                // sethook's return is the first event
+			th.hook.crets = []builtinCall{{t.goCall, len(th.frames), int(topFrame(th).base)}}
 		}
 	}
 	return 0

@@ -320,14 +320,14 @@ func checkDest(d Dest, below []FrameState, need func(int, string) error) error {
 	if d.NRes < -1 || d.NRes > 255 {
 		return fmt.Errorf("bad result count %d", d.NRes)
 	}
-	if err := need(d.Fn, "function slot"); err != nil {
+	if err := need(int(d.Fn), "function slot"); err != nil {
 		return err
 	}
 	switch d.Mode {
 	case modeReg, modeConcat:
-		return need(d.Aux, "result register")
+		return need(int(d.Aux), "result register")
 	case modeCont, modeHandler:
-		if d.Aux < 0 || d.Aux >= len(below) {
+		if d.Aux < 0 || int(d.Aux) >= len(below) {
 			return fmt.Errorf("bad frame reference %d", d.Aux)
 		}
 		want := boundCont
@@ -348,7 +348,7 @@ func checkDest(d Dest, below []FrameState, need func(int, string) error) error {
 		if len(below) == 0 || below[len(below)-1].Closure == nil || below[len(below)-1].PC < 1 {
 			return fmt.Errorf("a hook's frame with no Lua frame below")
 		}
-		return need(d.Aux, "stack top")
+		return need(int(d.Aux), "stack top")
 	case modeBottom, modeCoBottom:
 		if len(below) != 0 {
 			return fmt.Errorf("a bottom frame above others")
@@ -396,16 +396,16 @@ func (t *Thread) image(s *ThreadState, frames []FrameState) error {
 	s.Frames = frames[:len(t.frames)]
 	for i := range t.frames {
 		f := &t.frames[i]
-		fs := FrameState{Closure: f.cl, PC: f.pc, Base: f.base, Dest: f.Dest, NVar: f.nvar,
-			Bound: f.bound, Concat: f.concat, Tails: f.tails}
+		fs := FrameState{Closure: f.cl, PC: int(f.pc), Base: int(f.base), Dest: f.Dest, NVar: int(f.nvar),
+			Bound: f.bound, Concat: int(f.concat), Tails: int(f.tails)}
 		fs.Builtin = f.builtin()
 		if f.bound == boundCont {
 			fs.K = f.k.Freeze()
 		}
 		if f.cl != nil {
-			ext = max(ext, f.base+f.cl.P.maxStack)
+			ext = max(ext, int(f.base)+f.cl.P.maxStack)
 		}
-		ext = max(ext, f.Fn+1, t.wait.Fn+1)
+		ext = max(ext, int(f.Fn)+1, int(t.wait.Fn)+1)
 		s.Frames[i] = fs
 	}
 	for _, u := range t.open {
@@ -465,8 +465,8 @@ func (t *Thread) setImage(s *ThreadState) error {
 		if err := checkDest(fs.Dest, s.Frames[:i], need); err != nil {
 			return fmt.Errorf("frame %d: %v", i, err)
 		}
-		f := Frame{cl: fs.Closure, base: fs.Base, Dest: fs.Dest,
-			frameCounts: frameCounts{pc: fs.PC, nvar: fs.NVar, bound: fs.Bound, concat: fs.Concat, tails: fs.Tails}}
+		f := Frame{cl: fs.Closure, base: int32(fs.Base), Dest: fs.Dest,
+			frameCounts: frameCounts{pc: int32(fs.PC), nvar: int32(fs.NVar), bound: fs.Bound, concat: int16(fs.Concat), tails: int32(fs.Tails)}}
 		switch {
 		case fs.Closure != nil:
 			if fs.Bound != boundNone {
@@ -476,7 +476,7 @@ func (t *Thread) setImage(s *ThreadState) error {
 			if fs.PC < 0 || fs.PC >= len(p.Code) {
 				return fmt.Errorf("frame %d: pc %d outside %d instructions", i, fs.PC, len(p.Code))
 			}
-			if fs.Base <= fs.Fn || fs.Base+p.MaxStack+1 > size || fs.Base-fs.NVar <= fs.Fn {
+			if fn := int(fs.Fn); fs.Base <= fn || fs.Base+p.MaxStack+1 > size || fs.Base-fs.NVar <= fn {
 				return fmt.Errorf("frame %d: registers outside the stack", i)
 			}
 			if fs.Concat > p.MaxStack+1 {

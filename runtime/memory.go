@@ -288,9 +288,9 @@ func (t *Thread) extent() int {
 	for i := range t.frames {
 		f := &t.frames[i]
 		if f.cl != nil {
-			ext = max(ext, f.base+f.cl.P.maxStack)
+			ext = max(ext, int(f.base)+f.cl.P.maxStack)
 		}
-		ext = max(ext, f.Fn+1)
+		ext = max(ext, int(f.Fn)+1)
 	}
 	return ext
 }

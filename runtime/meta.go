@@ -37,9 +37,9 @@ func (p *Process) metaOf(v Value, e event) Value {
 // whether a Lua frame was pushed or a builtin already delivered.
 func (p *Process) callMeta(th *Thread, mm Value, mode Mode, aux int, a, b Value) bool {
 	fr := &th.frames[len(th.frames)-1]
-	top := fr.base + fr.cl.P.maxStack
+	top := int(fr.base) + fr.cl.P.maxStack
 	th.ensure(top + 4)
-	s, d := th.stack, Dest{Fn: top, NRes: 1, Mode: mode, Aux: aux}
+	s, d := th.stack, Dest{Fn: int32(top), NRes: 1, Mode: mode, Aux: int32(aux)}
 	if cl, pure := pureOf(mm); pure != nil {
 		if v, ok := p.callPure(cl, pure, a, b); ok {
 			// a small pure function's compiled code ran: its result
@@ -132,11 +132,11 @@ func (p *Process) setIndex(th *Thread, t, key, val Value, reg int) bool {
 		switch mm.ref().(type) {
 		case *Closure, *GoFunction:
 			fr := &th.frames[len(th.frames)-1]
-			top := fr.base + fr.cl.P.maxStack
+			top := int(fr.base) + fr.cl.P.maxStack
 			th.ensure(top + 5)
 			s := th.stack
 			s[top], s[top+1], s[top+2], s[top+3] = mm, t, key, val
-			p.callAt(th, 3, Dest{Fn: top, Mode: modeDiscard})
+			p.callAt(th, 3, Dest{Fn: int32(top), Mode: modeDiscard})
 			return true
 		}
 		t = mm
@@ -314,11 +314,11 @@ func (p *Process) orderMeta(b, c Value, ev event) Value {
 // __concat is called for the first pair that is not; the instruction is
 // then run again with the collapsed tail (frame.concat).
 func (p *Process) concat(th *Thread, fr *Frame, in ir.Instr) bool {
-	base := fr.base
+	base := int(fr.base)
 	first := base + int(in.B)
 	last := base + int(in.C)
 	if fr.concat != 0 {
-		last = base + fr.concat - 1
+		last = base + int(fr.concat) - 1
 		fr.concat = 0
 	}
 	s := th.stack
@@ -363,7 +363,7 @@ func (p *Process) concat(th *Thread, fr *Frame, in ir.Instr) bool {
 			}
 			p.rtError(th, "attempt to concatenate %s", p.varDesc(th, fr, reg, bad))
 		}
-		fr.concat = last - 1 - base + 1
+		fr.concat = int16(last - base)
 		fr.pc--
 		p.callMeta(th, mm, modeConcat, last-1, a, b)
 		return true

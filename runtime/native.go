@@ -93,7 +93,7 @@ func (p *Process) runNative(th *Thread, cl *Closure, at, base int) (npc, entry i
 		}
 		th = p.cur // a coroutine may have been resumed, or have yielded
 		fr := &th.frames[len(th.frames)-1]
-		cl, base, at = fr.cl, fr.base, fr.pc
+		cl, base, at = fr.cl, int(fr.base), int(fr.pc)
 		// a compiled function called where it does not enter (after an
 		// __index function, say) returns at at once, and the interpreter
 		// runs that instruction: cheaper, on calls and returns, than
@@ -173,20 +173,20 @@ func (f *NativeFrame) Call(base, pc, a, b, c int) int {
 	callee := th.stack[ra]
 	if fn, ok := callee.asClosure(); ok {
 		p.steps--
-		th.frames[len(th.frames)-1].pc = pc + 1
-		if d := (Dest{Fn: ra, NRes: c - 1}); !p.pushFast(th, fn, nargs, d) {
+		th.frames[len(th.frames)-1].pc = int32(pc + 1)
+		if d := (Dest{Fn: int32(ra), NRes: int32(c - 1)}); !p.pushFast(th, fn, nargs, d) {
 			p.pushLua(th, fn, nargs, d)
 		}
 		return NativeReload
 	}
 	if fn, ok := callee.asGoFunction(); ok {
 		p.steps--
-		topFrame(th).pc = pc + 1
+		topFrame(th).pc = int32(pc + 1)
 		if fn.kind != goPlain {
 			// pcall, coroutines, resumable builtins: what the
 			// interpreter's CALL does; compiled code goes on with the
 			// frame then on top (maybe another thread's) when it can
-			if p.nativeStop = p.callGo(th, fn, nargs, Dest{Fn: ra, NRes: c - 1}); p.nativeStop == stopNone && !p.cur.hook.trapping() {
+			if p.nativeStop = p.callGo(th, fn, nargs, Dest{Fn: int32(ra), NRes: int32(c - 1)}); p.nativeStop == stopNone && !p.cur.hook.trapping() {
 				return f.afterMeta()
 			}
 			return NativeUnwound
@@ -495,7 +495,7 @@ func (f *NativeFrame) SetIndex(base, pc int) int {
 func (f *NativeFrame) slowPath(pc int) (*Process, *Thread, *Closure, ir.Instr) {
 	th := f.p.cur
 	fr := topFrame(th)
-	fr.pc = pc + 1
+	fr.pc = int32(pc + 1)
 	return f.p, th, fr.cl, fr.cl.P.IR.Code[pc]
 }
 
@@ -555,7 +555,7 @@ func (f *NativeFrame) SetList(base, a, b, c int) { f.p.cur.setList(base+a, b, c)
 // grow; compiled code asks for its registers again).
 func (f *NativeFrame) Vararg(base, pc, a, b int) {
 	th := f.p.cur
-	topFrame(th).pc = pc + 1
+	topFrame(th).pc = int32(pc + 1)
 	th.vararg(base+a, base, b)
 }
 
@@ -592,7 +592,7 @@ func (f *NativeFrame) Return(base, pc, a, b int) int {
 		th.stack[ret.Fn] = th.stack[ra] // the common cases, inline
 	case nres == 0:
 	default:
-		th.moveResults(ret.Fn, ra, b-1, nres)
+		th.moveResults(int(ret.Fn), ra, b-1, int(nres))
 	}
 	return NativeReload
 }
@@ -613,7 +613,7 @@ func (f *NativeFrame) returnSlow(base, pc, a, b int) int {
 			th.closeUpvals(base)
 		}
 		th.frames = th.frames[:len(th.frames)-1]
-		p.contStep(th, ret.Aux, first)
+		p.contStep(th, int(ret.Aux), first)
 		if p.nestStop || len(p.cur.frames) == 0 {
 			return NativeUnwound // the builtin finished the process or a nested call
 		}
@@ -639,7 +639,7 @@ func (f *NativeFrame) returnSlow(base, pc, a, b int) int {
 	}
 	th.frames = th.frames[:len(th.frames)-1]
 	if mode == modeNormal {
-		th.moveResults(ret.Fn, ra, n, ret.NRes)
+		th.moveResults(int(ret.Fn), ra, n, int(ret.NRes))
 		return NativeReload
 	}
 	p.deliverResults(th, ra, n, ret.Dest)

@@ -302,10 +302,10 @@ func (p *Process) resumeWith(args []Value, raise Value) (Status, error) {
 		w := y.takeWait()
 		p.cur = y
 		if raise.IsNil() {
-			y.ensure(w.Fn + len(args) + 1)
+			y.ensure(int(w.Fn) + len(args) + 1)
 			copy(y.stack[w.Fn:], args)
 			_, e = p.safe(func() stopReason {
-				p.deliverResults(y, w.Fn, len(args), w.Dest)
+				p.deliverResults(y, int(w.Fn), len(args), w.Dest)
 				return stopNone
 			})
 		} else {

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"math"
 	"unsafe"
 
 	"github.com/mobilua/mobilua/ir"
@@ -60,10 +61,10 @@ func (m Mode) String() string {
 // then. A Lua frame, a pcall or builtin frame and a thread waiting in
 // resume or yield each hold one; the calling functions pass it along.
 type Dest struct {
-	Fn   int  // stack slot of the called function; results go from here
-	NRes int  // results wanted (-1: all)
-	Mode Mode // what becomes of them
-	Aux  int  // the mode's argument: a register, condition flags or a frame index
+	Fn   int32 // stack slot of the called function; results go from here
+	NRes int32 // results wanted (-1: all)
+	Aux  int32 // the mode's argument: a register, condition flags or a frame index
+	Mode Mode  // what becomes of them
 }
 
 // Bound is the kind of a frame that is not a Lua function's. Its numbers
@@ -95,25 +96,26 @@ func (b Bound) String() string {
 // with bound != 0 is a pcall or xpcall in progress or a resumable builtin.
 type Frame struct {
 	cl          *Closure
-	base        int          // register 0
-	Dest                     // where the results go
 	k           Continuation // boundCont: the builtin's state
 	gofn        *GoFunction  // boundCont, boundC: the builtin (Frame.builtin)
+	Dest                     // where the results go
+	base        int32        // register 0
 	frameCounts              // zero as a Lua function's frame starts
 }
 
 // frameCounts are the fields of a Frame that a call of a Lua function
-// starts at zero, in one assignment from noCounts (a literal is built
-// aside and copied in 16-byte moves over its own stores: the loads wait
-// for them, which made every call of fib 25% slower).
+// starts at zero, in one assignment from noCounts: 16 bytes, one move (a
+// literal is built aside and copied in 16-byte moves over its own stores:
+// the loads wait for them, which made every call of fib 25% slower; 20
+// bytes, copied in two overlapping moves, made it 14% slower).
 type frameCounts struct {
-	pc     int   // next instruction
-	nvar   int   // varargs, stored just below base
-	bound  Bound // boundNone for a Lua function
-	concat int   // CONCAT in progress: 1 + its current last register
+	pc   int32 // next instruction
+	nvar int32 // varargs, stored just below base
 	// tails counts the tail calls this frame replaced (lua5.1's
 	// ci->tailcalls): levels of their own below it, "(tail call)"
-	tails int
+	tails  int32
+	concat int16 // CONCAT in progress: 1 + its current last register (at most 251)
+	bound  Bound // boundNone for a Lua function
 }
 
 var noCounts frameCounts
@@ -243,7 +245,7 @@ func (t *Thread) closeUpvals(level int) {
 // callAt calls the value at stack[fn] with the nargs values above it.
 // A Lua function gets a frame (the loop runs it); a builtin runs now.
 func (p *Process) callAt(th *Thread, nargs int, d Dest) stopReason {
-	fn := d.Fn
+	fn := int(d.Fn)
 	for i := 0; ; i++ {
 		switch f := th.stack[fn].ref().(type) {
 		case *Closure:
@@ -270,7 +272,7 @@ func (p *Process) callAt(th *Thread, nargs int, d Dest) stopReason {
 }
 
 func (p *Process) pushLua(th *Thread, cl *Closure, nargs int, d Dest) {
-	fp, fn := cl.P, d.Fn
+	fp, fn := cl.P, int(d.Fn)
 	if len(th.frames) >= p.MaxFrames {
 		p.rtError(th, "stack overflow")
 	}
@@ -322,7 +324,7 @@ func (p *Process) pushLua(th *Thread, cl *Closure, nargs int, d Dest) {
 // false, having done nothing, for the others.
 func (p *Process) pushFast(th *Thread, cl *Closure, nargs int, d Dest) bool {
 	fp, n := cl.P, len(th.frames)
-	if nargs < fp.plainFrom || n >= p.MaxFrames || n == cap(th.frames) || d.Fn+fp.maxStack+2 > len(th.stack) {
+	if nargs < fp.plainFrom || n >= p.MaxFrames || n == cap(th.frames) || int(d.Fn)+fp.maxStack+2 > len(th.stack) {
 		return false
 	}
 	th.frames = th.frames[:n+1]
@@ -352,7 +354,7 @@ func (p *Process) argTable(varargs []Value) Value {
 // start makes f the frame of a call of cl at pc 0 (the frame is reused:
 // every field a call reads is set).
 func (f *Frame) start(cl *Closure, base, nvar int, d Dest) {
-	f.cl, f.pc, f.base, f.Dest, f.nvar = cl, 0, base, d, nvar
+	f.cl, f.pc, f.base, f.Dest, f.nvar = cl, 0, int32(base), d, int32(nvar)
 	f.bound, f.concat, f.tails = boundNone, 0, 0
 }
 
@@ -365,11 +367,14 @@ func (p *Process) tailCallLua(th *Thread, fn *Closure, base, ra, nargs int) {
 	old := topFrame(th)
 	d, tails := old.Dest, old.tails
 	th.frames = th.frames[:len(th.frames)-1]
-	copyValues(th.stack[d.Fn:d.Fn+nargs+1], th.stack[ra:ra+nargs+1])
+	copyValues(th.stack[d.Fn:][:nargs+1], th.stack[ra:ra+nargs+1])
 	if !p.pushFast(th, fn, nargs, d) {
 		p.pushLua(th, fn, nargs, d)
 	}
-	topFrame(th).tails = tails + 1
+	if tails < math.MaxInt32 { // (lua5.1's int wraps; the count saturates)
+		tails++
+	}
+	topFrame(th).tails = tails
 }
 
 // frameLevel is the level of th's stack that level names when thread t
@@ -399,7 +404,7 @@ func (th *Thread) builtinOnTop(t *Thread) *GoFunction {
 func (th *Thread) levels() int {
 	n := 0
 	for i := range th.frames {
-		n += 1 + th.frames[i].tails
+		n += 1 + int(th.frames[i].tails)
 	}
 	return n
 }
@@ -414,10 +419,10 @@ func (th *Thread) stackLevel(level int) (i int, tail bool) {
 			return i, false
 		}
 		if t := th.frames[i].tails; t > 0 {
-			if level <= t {
+			if level <= int(t) {
 				return -1, true
 			}
-			level -= t
+			level -= int(t)
 		}
 	}
 	return -1, false
@@ -459,7 +464,7 @@ func clearValues(vs []Value) {
 }
 
 func (p *Process) callGo(th *Thread, f *GoFunction, nargs int, d Dest) stopReason {
-	fn := d.Fn
+	fn := int(d.Fn)
 	th.top = fn + 1 + nargs
 	switch f.kind {
 	case goPcall, goXpcall:
@@ -496,7 +501,7 @@ func (p *Process) callGo(th *Thread, f *GoFunction, nargs int, d Dest) stopReaso
 // deliverResults moves n results from stack[src...] to the call's
 // destination d.
 func (p *Process) deliverResults(th *Thread, src, n int, d Dest) {
-	s, fn, nres := th.stack, d.Fn, d.NRes
+	s, fn, nres := th.stack, int(d.Fn), int(d.NRes)
 	switch d.Mode {
 	case modeNormal, modeNested, modeBoundary:
 		if nres < 0 {
@@ -554,14 +559,14 @@ func (p *Process) deliverResults(th *Thread, src, n int, d Dest) {
 		th.top = 0
 		p.switchBack(th, vals, true)
 	case modeCont:
-		p.contStep(th, aux, first)
+		p.contStep(th, int(aux), first)
 	case modeHandler:
-		p.unwindTo(th, aux)
+		p.unwindTo(th, int(aux))
 		b := th.frames[aux]
 		th.frames = th.frames[:aux]
 		th.stack[b.Fn] = False
 		th.stack[b.Fn+1] = first
-		p.deliverResults(th, b.Fn, 2, b.Dest)
+		p.deliverResults(th, int(b.Fn), 2, b.Dest)
 	}
 }
 
@@ -574,20 +579,20 @@ func (p *Process) finishBoundary(th *Thread) {
 	if b.bound != boundPcall {
 		first = b.Fn + 2
 	}
-	n := th.top - first
+	n := th.top - int(first)
 	th.stack[first-1] = True
-	p.deliverResults(th, first-1, n+1, b.Dest)
+	p.deliverResults(th, int(first-1), n+1, b.Dest)
 }
 
 func (p *Process) callProtected(th *Thread, f *GoFunction, nargs int, d Dest) stopReason {
-	s, fn := th.stack, d.Fn
+	s, fn := th.stack, int(d.Fn)
 	if f.kind == goPcall {
 		if nargs < 1 {
 			p.argError(th, 1, "value expected")
 		}
 		f := th.pushFrame()
 		f.Dest, f.bound = d, boundPcall
-		return p.callAt(th, nargs-1, Dest{Fn: fn + 1, NRes: -1, Mode: modeBoundary})
+		return p.callAt(th, nargs-1, Dest{Fn: int32(fn + 1), NRes: -1, Mode: modeBoundary})
 	}
 	// xpcall(f, handler): keep the handler at fn+1, call f at fn+2
 	if nargs < 2 {
@@ -599,7 +604,7 @@ func (p *Process) callProtected(th *Thread, f *GoFunction, nargs int, d Dest) st
 	s[fn+1], s[fn+2] = h, fv
 	fr := th.pushFrame()
 	fr.Dest, fr.bound = d, boundXpcall
-	return p.callAt(th, 0, Dest{Fn: fn + 2, NRes: -1, Mode: modeBoundary})
+	return p.callAt(th, 0, Dest{Fn: int32(fn + 2), NRes: -1, Mode: modeBoundary})
 }
 
 // builtin is the builtin of a frame that stands for one (a resumable
@@ -619,19 +624,19 @@ func (f *Frame) builtin() *GoFunction {
 // through it (hookReturned, modeHandler's unwinding).
 func (th *Thread) pushBuiltinLevel(g *GoFunction, fn, pc int) {
 	f := th.pushFrame()
-	f.gofn, f.base, f.Dest, f.bound, f.pc = g, fn, Dest{Fn: fn}, boundC, pc
+	f.gofn, f.base, f.Dest, f.bound, f.pc = g, int32(fn), Dest{Fn: int32(fn)}, boundC, int32(pc)
 }
 
 // unwindTo drops the frames above index b, closing their upvalues.
 func (p *Process) unwindTo(th *Thread, b int) {
-	th.closeUpvals(th.frames[b].Fn + 1)
+	th.closeUpvals(int(th.frames[b].Fn + 1))
 	th.frames = th.frames[:b+1]
 }
 
 // ---- coroutines
 
 func (p *Process) resume(th *Thread, f *GoFunction, nargs int, d Dest) stopReason {
-	s, fn := th.stack, d.Fn
+	s, fn := th.stack, int(d.Fn)
 	var co *Thread
 	first := fn + 1
 	if f.kind == goWrap {
@@ -672,9 +677,9 @@ func (p *Process) resume(th *Thread, f *GoFunction, nargs int, d Dest) stopReaso
 		return p.callAt(co, nargs, Dest{NRes: -1, Mode: modeCoBottom})
 	}
 	w := co.takeWait()
-	co.ensure(w.Fn + nargs + 1)
+	co.ensure(int(w.Fn) + nargs + 1)
 	copyValues(co.stack[w.Fn:], args)
-	p.deliverResults(co, w.Fn, nargs, w.Dest)
+	p.deliverResults(co, int(w.Fn), nargs, w.Dest)
 	return stopNone
 }
 
@@ -698,15 +703,15 @@ func (p *Process) switchBack(co *Thread, vals []Value, ok bool) {
 	if w.wrap && !ok {
 		panic(&Error{Value: vals[0]})
 	}
-	r.ensure(w.Fn + len(vals) + 2)
-	dst, n := w.Fn, len(vals)
+	r.ensure(int(w.Fn) + len(vals) + 2)
+	dst, n := int(w.Fn), len(vals)
 	if !w.wrap {
 		r.stack[dst] = Bool(ok)
 		dst++
 		n++
 	}
 	copyValues(r.stack[dst:], vals)
-	p.deliverResults(r, w.Fn, n, w.Dest)
+	p.deliverResults(r, int(w.Fn), n, w.Dest)
 }
 
 // errYieldAcross is lua_yield's error where it cannot yield: raised in
@@ -720,7 +725,7 @@ func (p *Process) yield(th *Thread, nargs int, d Dest) stopReason {
 	if th.resumer == nil || th.nny > 0 {
 		panic(errYieldAcross())
 	}
-	vals := th.stack[d.Fn+1 : d.Fn+1+nargs]
+	vals := th.stack[d.Fn+1 : int(d.Fn)+1+nargs]
 	th.wait = waitSite{Dest: d}
 	th.status = coSuspended
 	p.switchBack(th, vals, true)
@@ -731,7 +736,7 @@ func (p *Process) mbYield(th *Thread, nargs int, d Dest) stopReason {
 	if th.nny > 0 || p.nested > 0 {
 		panic(errYieldAcross())
 	}
-	p.yieldv = append([]Value(nil), th.stack[d.Fn+1:d.Fn+1+nargs]...)
+	p.yieldv = append([]Value(nil), th.stack[d.Fn+1:][:nargs]...)
 	th.wait = waitSite{Dest: d}
 	p.yieldTh = th
 	p.yieldBy, _ = th.stack[d.Fn].asGoFunction()
@@ -786,9 +791,9 @@ func (t *Thread) callNested(f Value, args []Value) int {
 	}()
 	p.nestTh, p.nestAt = t, depth
 	if cl, ok := f.asClosure(); ok {
-		p.pushLua(t, cl, len(args), Dest{Fn: fn, NRes: -1, Mode: modeNested})
+		p.pushLua(t, cl, len(args), Dest{Fn: int32(fn), NRes: -1, Mode: modeNested})
 	} else {
-		p.callAt(t, len(args), Dest{Fn: fn, NRes: -1, Mode: modeNested})
+		p.callAt(t, len(args), Dest{Fn: int32(fn), NRes: -1, Mode: modeNested})
 	}
 	if len(t.frames) > depth {
 		p.nestStop = false
@@ -856,7 +861,7 @@ func currentLine(fr *Frame) int {
 	if pc < 0 {
 		pc = 0
 	}
-	if pc >= len(ip.Lines) {
+	if int(pc) >= len(ip.Lines) {
 		return -1
 	}
 	return int(ip.Lines[pc])
@@ -935,10 +940,10 @@ func (p *Process) argError(th *Thread, n int, msg string) {
 	if top >= 0 {
 		if fr := &th.frames[top]; fr.cl != nil {
 			ip := fr.cl.P.IR
-			if pc := fr.pc - 1; pc >= 0 && pc < len(ip.Code) {
+			if pc := int(fr.pc) - 1; pc >= 0 && pc < len(ip.Code) {
 				in := ip.Code[pc]
 				if in.Op == ir.CALL || in.Op == ir.TAILCALL {
-					kind, nm := objName(ip, pc, int(in.A))
+					kind, nm := objName(ip, int(pc), int(in.A))
 					if nm != "" {
 						name = nm
 					}
@@ -973,7 +978,7 @@ func (p *Process) handleError(e *Error) *Error {
 		switch {
 		case th == p.nestTh:
 			if len(th.frames) > p.nestAt {
-				th.closeUpvals(th.frames[p.nestAt].Fn)
+				th.closeUpvals(int(th.frames[p.nestAt].Fn))
 				th.frames = th.frames[:p.nestAt]
 			}
 			return e
@@ -1034,16 +1039,16 @@ func (p *Process) catchAt(th *Thread, i int, e *Error, g *GoFunction) *Error {
 		fr.bound = boundXpcallHandling
 		top := th.top
 		if last := &th.frames[len(th.frames)-1]; last.cl != nil {
-			top = max(top, last.base+last.cl.P.maxStack)
+			top = max(top, int(last.base)+last.cl.P.maxStack)
 		}
 		th.ensure(top + 3)
 		th.stack[top] = th.stack[fr.Fn+1]
 		th.stack[top+1] = e.Value
 		th.top = top + 2
 		if g != nil {
-			th.pushBuiltinLevel(g, top, th.frames[len(th.frames)-1].pc) // (fr moves)
+			th.pushBuiltinLevel(g, top, int(th.frames[len(th.frames)-1].pc)) // (fr moves)
 		}
-		return p.protect(func() { p.callAt(th, 1, Dest{Fn: top, NRes: 1, Mode: modeHandler, Aux: i}) })
+		return p.protect(func() { p.callAt(th, 1, Dest{Fn: int32(top), NRes: 1, Mode: modeHandler, Aux: int32(i)}) })
 	}
 	if fr.bound == boundXpcallHandling {
 		// the message handler itself failed (lua5.1's LUA_ERRERR)
@@ -1052,10 +1057,10 @@ func (p *Process) catchAt(th *Thread, i int, e *Error, g *GoFunction) *Error {
 	p.unwindTo(th, i)
 	b := th.frames[i]
 	th.frames = th.frames[:i]
-	th.ensure(b.Fn + 2)
+	th.ensure(int(b.Fn + 2))
 	th.stack[b.Fn] = False
 	th.stack[b.Fn+1] = e.Value
-	p.deliverResults(th, b.Fn, 2, b.Dest)
+	p.deliverResults(th, int(b.Fn), 2, b.Dest)
 	return nil
 }
 

@@ -122,7 +122,7 @@ func (th *Thread) callName(i int) (kind, name string) {
 	if fr.bound == boundC { // (the caller has gone on, its return event due)
 		pc = fr.pc - 1
 	}
-	return calledName(&th.frames[i-1], pc)
+	return calledName(&th.frames[i-1], int(pc))
 }
 
 // calledName is the kind and name of the function that the instruction at
@@ -156,7 +156,7 @@ func cLine(th *Thread) string {
 // called, or none.
 func (th *Thread) topCallName() (kind, name string) {
 	if n := len(th.frames); n > 0 && th.frames[n-1].cl != nil {
-		return calledName(&th.frames[n-1], th.frames[n-1].pc-1)
+		return calledName(&th.frames[n-1], int(th.frames[n-1].pc-1))
 	}
 	return "", ""
 }

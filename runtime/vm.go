@@ -35,11 +35,11 @@ func (p *Process) budgetOut() bool {
 // pc: a step limit's error names its line, and when the slice's budget
 // has run out the instruction runs again at the next slice.
 func (p *Process) outOfSteps(th *Thread, pc int) bool {
-	topFrame(th).pc = pc
+	topFrame(th).pc = int32(pc)
 	if !p.budgetOut() {
 		return false
 	}
-	topFrame(th).pc = pc - 1
+	topFrame(th).pc = int32(pc - 1)
 	if h := th.hook; h != nil && !h.in {
 		h.skip = 3 // its events were raised: it runs again without them
 	}
@@ -101,9 +101,9 @@ reload:
 	// th, cl, code, base and stack do not change in the loop below (an
 	// instruction that would change them goes to reload): values the Go
 	// compiler keeps once, not at every instruction
-	base := fr0.base
+	base := int(fr0.base)
 	stack := th.stack
-	pc := fr0.pc
+	pc := int(fr0.pc)
 	in := code[pc]
 	if p.origNext { // compiled code left this instruction to the interpreter
 		p.origNext = false
@@ -129,7 +129,7 @@ reload:
 			// the thread (coroutines resumed, yielding, returning); when
 			// the compiled code leaves this instruction to the interpreter,
 			// it runs the original (not trapped: a hook was set)
-			topFrame(p.cur).pc = npc
+			topFrame(p.cur).pc = int32(npc)
 			p.origNext = npc == entry && !p.cur.hook.trapping()
 			goto reload
 		case opTrap:
@@ -174,7 +174,7 @@ reload:
 				stack[ra] = v
 				continue
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.index(th, TableValue(env), *key, ra, -1) {
 				goto reload
 			}
@@ -193,7 +193,7 @@ reload:
 					continue
 				}
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.index(th, stack[base+rb], cl.P.K[in.c()], ra, rb) {
 				goto reload
 			}
@@ -210,7 +210,7 @@ reload:
 					continue
 				}
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.index(th, t, key, ra, rb) {
 				goto reload
 			}
@@ -222,7 +222,7 @@ reload:
 				env.SetStrHint(key, stack[ra], &cl.P.IC[pc-1])
 				continue
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.setIndex(th, TableValue(env), key, stack[ra], -1) {
 				goto reload
 			}
@@ -244,7 +244,7 @@ reload:
 					continue
 				}
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.setIndex(th, stack[ra], *key, val, ra-base) {
 				goto reload
 			}
@@ -255,13 +255,13 @@ reload:
 				if tt.SetArrayHit(key, val) {
 					continue
 				}
-				topFrame(th).pc = pc
+				topFrame(th).pc = int32(pc)
 				if err := tt.Set(key, val); err != nil {
 					p.rtError(th, "%s", err.Error())
 				}
 				continue
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.setIndex(th, t, key, val, ra-base) {
 				goto reload
 			}
@@ -286,7 +286,7 @@ reload:
 				stack[ra] = v
 				continue
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.index(th, obj, cl.P.K[^in.c()], ra, rb) {
 				goto reload
 			}
@@ -312,7 +312,7 @@ reload:
 				stack[ra] = Number(n)
 				continue
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.arith(th, in.op(), b, c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
@@ -323,7 +323,7 @@ reload:
 				stack[ra] = Number(b.n + c.n)
 				continue
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.arith(th, ir.ADD, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
@@ -334,7 +334,7 @@ reload:
 				stack[ra] = Number(b.n + c.n)
 				continue
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.arith(th, ir.ADD, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
@@ -345,7 +345,7 @@ reload:
 				stack[ra] = Number(arithNR(in.op(), b.n, c.n))
 				continue
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.arith(th, cl.P.IR.Code[pc-1].Op, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
@@ -356,7 +356,7 @@ reload:
 				stack[ra] = Number(b.n - c.n)
 				continue
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.arith(th, ir.SUB, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
@@ -367,7 +367,7 @@ reload:
 				stack[ra] = Number(b.n - c.n)
 				continue
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.arith(th, ir.SUB, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
@@ -378,7 +378,7 @@ reload:
 				stack[ra] = Number(b.n * c.n)
 				continue
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.arith(th, ir.MUL, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
@@ -389,7 +389,7 @@ reload:
 				stack[ra] = Number(b.n * c.n)
 				continue
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.arith(th, ir.MUL, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
@@ -400,7 +400,7 @@ reload:
 				stack[ra] = Number(b.n / c.n)
 				continue
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.arith(th, ir.DIV, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
@@ -411,7 +411,7 @@ reload:
 				stack[ra] = Number(b.n / c.n)
 				continue
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.arith(th, ir.DIV, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
@@ -422,7 +422,7 @@ reload:
 				stack[ra] = Number(b.n - math.Floor(b.n/c.n)*c.n)
 				continue
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.arith(th, ir.MOD, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
@@ -433,7 +433,7 @@ reload:
 				stack[ra] = Number(b.n - math.Floor(b.n/c.n)*c.n)
 				continue
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.arith(th, ir.MOD, *b, *c, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
@@ -444,7 +444,7 @@ reload:
 				skip = (b.n < c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
-				topFrame(th).pc = pc
+				topFrame(th).pc = int32(pc)
 				skip, pushed = p.compareSkip(th, ir.LT, *b, *c, in.a())
 				if pushed {
 					goto reload
@@ -462,7 +462,7 @@ reload:
 				skip = (b.n < c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
-				topFrame(th).pc = pc
+				topFrame(th).pc = int32(pc)
 				skip, pushed = p.compareSkip(th, ir.LT, *b, *c, in.a())
 				if pushed {
 					goto reload
@@ -480,7 +480,7 @@ reload:
 				skip = (b.n < c.n || in.op() == opLeNR && b.n == c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
-				topFrame(th).pc = pc
+				topFrame(th).pc = int32(pc)
 				skip, pushed = p.compareSkip(th, cl.P.IR.Code[pc-1].Op, *b, *c, in.a())
 				if pushed {
 					goto reload
@@ -498,7 +498,7 @@ reload:
 				skip = (b.n <= c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
-				topFrame(th).pc = pc
+				topFrame(th).pc = int32(pc)
 				skip, pushed = p.compareSkip(th, ir.LE, *b, *c, in.a())
 				if pushed {
 					goto reload
@@ -516,7 +516,7 @@ reload:
 				skip = (b.n <= c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
-				topFrame(th).pc = pc
+				topFrame(th).pc = int32(pc)
 				skip, pushed = p.compareSkip(th, ir.LE, *b, *c, in.a())
 				if pushed {
 					goto reload
@@ -534,7 +534,7 @@ reload:
 				skip = (b.n == c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
-				topFrame(th).pc = pc
+				topFrame(th).pc = int32(pc)
 				skip, pushed = p.compareSkip(th, ir.EQ, *b, *c, in.a())
 				if pushed {
 					goto reload
@@ -558,7 +558,7 @@ reload:
 				stack[ra] = Number(-b.n)
 				continue
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.arith(th, ir.UNM, b, b, ra, cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
@@ -576,12 +576,12 @@ reload:
 				stack[ra] = Number(float64(len(b.str())))
 				continue
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.lenMeta(th, b, ra, rb) {
 				goto reload
 			}
 		case ir.CONCAT:
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if p.concat(th, topFrame(th), cl.P.IR.Code[pc-1]) {
 				goto reload
 			}
@@ -608,7 +608,7 @@ reload:
 				skip = (b.p == c.p) != (in.a() != 0)
 			} else {
 				var pushed bool
-				topFrame(th).pc = pc
+				topFrame(th).pc = int32(pc)
 				skip, pushed = p.compareSkip(th, in.op(), b, c, in.a())
 				if pushed {
 					goto reload
@@ -626,7 +626,7 @@ reload:
 				skip = (b.n < c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
-				topFrame(th).pc = pc
+				topFrame(th).pc = int32(pc)
 				skip, pushed = p.compareSkip(th, in.op(), b, c, in.a())
 				if pushed {
 					goto reload
@@ -644,7 +644,7 @@ reload:
 				skip = (b.n <= c.n) != (in.a() != 0)
 			} else {
 				var pushed bool
-				topFrame(th).pc = pc
+				topFrame(th).pc = int32(pc)
 				skip, pushed = p.compareSkip(th, in.op(), b, c, in.a())
 				if pushed {
 					goto reload
@@ -680,9 +680,9 @@ reload:
 			if nargs < 0 {
 				nargs = th.top - ra - 1
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if f, ok := stack[ra].asClosure(); ok {
-				if d := (Dest{Fn: ra, NRes: nres}); !p.pushFast(th, f, nargs, d) {
+				if d := (Dest{Fn: int32(ra), NRes: int32(nres)}); !p.pushFast(th, f, nargs, d) {
 					p.pushLua(th, f, nargs, d)
 				}
 				goto reload
@@ -690,13 +690,13 @@ reload:
 			if g, ok := stack[ra].asGoFunction(); ok {
 				if g.kind == goPlain {
 					p.callPlain(th, g, ra, nargs, nres)
-				} else if r := p.callGo(th, g, nargs, Dest{Fn: ra, NRes: nres}); r != stopNone {
+				} else if r := p.callGo(th, g, nargs, Dest{Fn: int32(ra), NRes: int32(nres)}); r != stopNone {
 					return r // (callAt's case for a builtin, without its tests)
 				}
 				goto reload
 			}
 			p.checkCallable(th, topFrame(th), ra-base, stack[ra])
-			if r := p.callAt(th, nargs, Dest{Fn: ra, NRes: nres}); r != stopNone {
+			if r := p.callAt(th, nargs, Dest{Fn: int32(ra), NRes: int32(nres)}); r != stopNone {
 				return r
 			}
 			goto reload
@@ -713,15 +713,15 @@ reload:
 				p.tailCallLua(th, f, base, ra, nargs)
 				goto reload
 			}
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if g, ok := stack[ra].asGoFunction(); ok { // (see CALL)
-				if r := p.callGo(th, g, nargs, Dest{Fn: ra, NRes: -1}); r != stopNone {
+				if r := p.callGo(th, g, nargs, Dest{Fn: int32(ra), NRes: -1}); r != stopNone {
 					return r
 				}
 				goto reload
 			}
 			p.checkCallable(th, topFrame(th), ra-base, stack[ra])
-			if r := p.callAt(th, nargs, Dest{Fn: ra, NRes: -1}); r != stopNone {
+			if r := p.callAt(th, nargs, Dest{Fn: int32(ra), NRes: -1}); r != stopNone {
 				return r
 			}
 			goto reload
@@ -741,7 +741,7 @@ reload:
 				if d.NRes == 1 && n >= 1 {
 					stack[d.Fn] = stack[ra] // the common cases, inline
 				} else if d.NRes != 0 { // (0: a call made as a statement)
-					th.moveResults(d.Fn, ra, n, d.NRes)
+					th.moveResults(int(d.Fn), ra, n, int(d.NRes))
 				}
 				goto reload
 			}
@@ -774,9 +774,9 @@ reload:
 			stack[ra+4] = stack[ra+1]
 			stack[ra+5] = stack[ra+2]
 			th.top = ra + 6
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			if f, ok := stack[ra+3].asClosure(); ok {
-				p.pushLua(th, f, 2, Dest{Fn: ra + 3, NRes: nres})
+				p.pushLua(th, f, 2, Dest{Fn: int32(ra + 3), NRes: int32(nres)})
 				goto reload
 			}
 			if g, ok := stack[ra+3].asGoFunction(); ok && g.kind == goPlain {
@@ -802,13 +802,13 @@ reload:
 				continue
 			}
 			if g, ok := stack[ra+3].asGoFunction(); ok { // a wrap's generator (see CALL)
-				if r := p.callGo(th, g, 2, Dest{Fn: ra + 3, NRes: nres}); r != stopNone {
+				if r := p.callGo(th, g, 2, Dest{Fn: int32(ra + 3), NRes: int32(nres)}); r != stopNone {
 					return r
 				}
 				goto reload
 			}
 			p.checkCallable(th, topFrame(th), ra-base, stack[ra])
-			if r := p.callAt(th, 2, Dest{Fn: ra + 3, NRes: nres}); r != stopNone {
+			if r := p.callAt(th, 2, Dest{Fn: int32(ra + 3), NRes: int32(nres)}); r != stopNone {
 				return r
 			}
 			goto reload
@@ -834,13 +834,13 @@ reload:
 			stack[ra] = ClosureValue(th.newClosure(cl, base, int(in.b())))
 		case ir.VARARG:
 			ra := base + int(in.a())
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			th.vararg(ra, base, int(in.b()))
 			if moved(th.stack, stack) {
 				goto reload
 			}
 		default:
-			topFrame(th).pc = pc
+			topFrame(th).pc = int32(pc)
 			p.rtError(th, "internal error: bad opcode %d", in.op())
 		}
 	}
@@ -899,7 +899,7 @@ func (p *Process) callPlain(th *Thread, g *GoFunction, ra, nargs, nres int) (unw
 		th.top = ra + 1
 		return false
 	}
-	p.deliverResults(th, th.top-n, n, Dest{Fn: ra, NRes: nres})
+	p.deliverResults(th, th.top-n, n, Dest{Fn: int32(ra), NRes: int32(nres)})
 	return false
 }
 
@@ -922,7 +922,7 @@ func (p *Process) forPrep(th *Thread, r []Value, pc int) {
 	init, ok1 := ToNumber(r[0])
 	limit, ok2 := ToNumber(r[1])
 	step, ok3 := ToNumber(r[2])
-	topFrame(th).pc = pc // (an error's position)
+	topFrame(th).pc = int32(pc) // (an error's position)
 	switch {
 	case !ok1:
 		p.rtError(th, "'for' initial value must be a number")
@@ -975,7 +975,7 @@ func (p *Process) checkCallable(th *Thread, fr *Frame, reg int, v Value) {
 // "local 'x' (a nil value)" or "a nil value".
 func (p *Process) varDesc(th *Thread, fr *Frame, reg int, v Value) string {
 	if reg >= 0 && fr != nil && fr.cl != nil {
-		if kind, name := objName(fr.cl.P.IR, fr.pc-1, reg); kind != "" {
+		if kind, name := objName(fr.cl.P.IR, int(fr.pc)-1, reg); kind != "" {
 			return kind + " '" + name + "' (a " + v.TypeName() + " value)"
 		}
 	}
@@ -1123,7 +1123,7 @@ func allocClosure(n int) *Closure {
 // vararg runs VARARG: b-1 of the frame's varargs (b 0: all, setting
 // top; the stack may grow) to ra...
 func (th *Thread) vararg(ra, base, b int) {
-	nvar := topFrame(th).nvar
+	nvar := int(topFrame(th).nvar)
 	n := b - 1
 	if b == 0 {
 		n = nvar
