@@ -99,6 +99,8 @@ type Process struct {
 	frozenSize int
 	// a thaw's blocks, until it ends (thawed)
 	restore restoreBlocks
+	// scratch is memory a library reuses between calls (Scratch)
+	scratch any
 
 	budget
 	memAccount
@@ -185,6 +187,12 @@ type libBaseline struct {
 	base         map[*Table]*baseTable
 	sealed       []*Table // in the order SealNatives met them
 }
+
+// Scratch is a slot a library may keep memory in that its builtins reuse
+// from one call to the next (the string library's pattern matcher, which
+// calls no Lua code: one call at a time). It is not the process's state:
+// never frozen nor copied, so it holds only what a call can do without.
+func (p *Process) Scratch() *any { return &p.scratch }
 
 // NewProcess makes a process with the base and coroutine libraries.
 func NewProcess() *Process {

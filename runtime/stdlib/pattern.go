@@ -436,11 +436,11 @@ func (ms *matchState) doMatch(s, p int) int {
 			}
 		}
 		ep := classEnd(ms, p)
-		m := singleMatch(ms, s, p, ep)
 		if ep < len(ms.pat) {
+			// (* and - test the item in their own loops: not here first)
 			switch ms.pat[ep] {
 			case '?':
-				if m {
+				if singleMatch(ms, s, p, ep) {
 					if r := ms.match(s+1, ep+1); r != -1 {
 						return r
 					}
@@ -450,7 +450,7 @@ func (ms *matchState) doMatch(s, p int) int {
 			case '*':
 				return ms.maxExpand(s, p, ep)
 			case '+':
-				if m {
+				if singleMatch(ms, s, p, ep) {
 					return ms.maxExpand(s+1, p, ep)
 				}
 				return -1
@@ -458,7 +458,7 @@ func (ms *matchState) doMatch(s, p int) int {
 				return ms.minExpand(s, p, ep)
 			}
 		}
-		if !m {
+		if !singleMatch(ms, s, p, ep) {
 			return -1
 		}
 		s++

@@ -197,7 +197,16 @@ func strFind(t *rt.Thread, a []rt.Value, find bool) int {
 	if anchor {
 		p = 1
 	}
-	ms := &matchState{src: s, pat: pat, t: t}
+	ms := reusedMatch(t, s, pat)
+	n := ms.find(init, p, anchor, find)
+	ms.src, ms.t = "", nil // (not kept: an error leaves them to the next call)
+	return n
+}
+
+// find pushes what string.find (or match) returns for the first match
+// from init.
+func (ms *matchState) find(init, p int, anchor, find bool) int {
+	t := ms.t
 	if s1, e := ms.firstMatch(init, p, anchor); e != -1 {
 		if find {
 			t.Push(rt.Number(float64(s1 + 1)))
@@ -208,6 +217,25 @@ func strFind(t *rt.Thread, a []rt.Value, find bool) int {
 	}
 	t.Push(rt.Nil)
 	return 1
+}
+
+// reusedMatch returns the process's matchState (rt.Process.Scratch), set
+// for a match of pat in s: string.find and match make none of their own
+// (zeroing one, its captures, took a fifth of a short find). The first
+// item and the set a pattern begins with are kept while the pattern is
+// the same text.
+func reusedMatch(t *rt.Thread, s, pat string) *matchState {
+	slot := t.Process().Scratch()
+	ms, _ := (*slot).(*matchState)
+	if ms == nil {
+		ms = &matchState{}
+		*slot = ms
+	}
+	if ms.pat != pat {
+		ms.pat, ms.first, ms.setAt = pat, firstItem{}, 0
+	}
+	ms.src, ms.t, ms.level, ms.depth, ms.steps = s, t, 0, 0, 0
+	return ms
 }
 
 func strGmatch(t *rt.Thread, a []rt.Value) int {
@@ -297,17 +325,19 @@ func startGsub(t *rt.Thread, a []rt.Value) rt.Continuation {
 	}
 	// the first match is looked for before any state is made: most calls
 	// (escaping a string, trimming it) find none, and need none
-	ms := matchState{src: src, pat: pat, t: t}
+	ms := reusedMatch(t, src, pat)
 	s1, e := 0, -1
 	if maxN > 0 {
 		s1, e = ms.firstMatch(0, p, anchor)
 	}
-	if e == -1 {
-		return &gsubNone{src}
+	var k rt.Continuation = &gsubNone{src}
+	if e != -1 {
+		g := &gsubState{m: *ms, repl: repl, maxN: maxN, p: p, anchor: anchor, s: s1}
+		g.ms = &g.m
+		k = g
 	}
-	g := &gsubState{m: ms, repl: repl, maxN: maxN, p: p, anchor: anchor, s: s1}
-	g.ms = &g.m
-	return g
+	ms.src, ms.t = "", nil
+	return k
 }
 
 // gsubNone is a gsub that found no match in its subject: it returns the

@@ -160,3 +160,18 @@ print(("abc"):gsub("x*", "-"), ("hello"):gsub("(", "L")) --> =-a-b-c-	LhLeLlLlLo
 -- a class repeated: lower case, upper case (its complement), an escaped byte
 print(("abc123def"):match("%D+"), ("123abc"):match("^%D*"), ("a..b"):match("%.+"), ("x  y"):match("%S+$"))  --> =abc		..	y
 print(("ab12"):gsub("%W*", "-"))                           --> =-a-b-1-2-	5
+---
+-- one matcher state serves find, match and gsub in turn: a pattern's first
+-- item is kept only while the pattern is the same text, an error leaves it
+-- right for the next call, and a replacement function may find on its own
+local s = "xx-ab12 cd"
+for _, p in ipairs({"[ab]", "%d+", "[ab]", "c", "%d+", "%s(%a+)", "[ab]", "^x*", "[ab]"}) do io.write(tostring(s:find(p)), " ") end print()
+print(pcall(string.find, s, "[a"), s:find("[ab]+"), s:match("(%d)(%d)"))
+print(pcall(string.find, s, "(%d"), s:find("%d"), s:find("%d", 7))
+print(s:gsub("[ab]", function(c) return (("_" .. c):find("%a")) .. c:upper() end), s:find("%d"), s:match("[ab]+"))
+print(s:gsub("%d", "#"), ("a1b2"):gsub("%d", "#"), s:match("^(x+)-"))
+--> =4 6 4 9 6 8 4 1 4 
+--> =false	4	1	2
+--> =false	6	7	7
+--> =xx-2A2B12 cd	6	ab
+--> =xx-ab## cd	a#b#	xx
