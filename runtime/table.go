@@ -620,9 +620,17 @@ func (t *Table) setInt(i int, v Value) {
 		}
 		return
 	}
-	// i == n+1
+	// i > n: past the array part (within lua5.1's, i > n+1 grows it by nils)
 	if v.p == nil {
 		t.setHash(Number(float64(i)), v)
+		return
+	}
+	if i == n+1 && i <= int(t.lsa) && t.nkeys == nil {
+		// an append within lua5.1's array part, no number key in the
+		// hash part: no new node, nothing to move (the common case)
+		t.reserveArray(i)
+		t.arr = append(t.arr, v)
+		t.noteAppended(n)
 		return
 	}
 	if _, ok := t.nkeys[math.Float64bits(float64(i))]; !ok {

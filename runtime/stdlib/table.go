@@ -41,6 +41,9 @@ func tableConcat(t *rt.Thread, a []rt.Value) int {
 	} else {
 		j = tt.Len()
 	}
+	if items := tt.ArrayPrefix(j); items != nil && i >= 1 && i <= j && concatStrings(t, items[i-1:], sep) {
+		return 1
+	}
 	// the length first, then the string made once at it (a number is
 	// converted in each pass: a slice of the pieces would take 16 bytes
 	// for each, more than most pieces)
@@ -66,6 +69,32 @@ func tableConcat(t *rt.Thread, a []rt.Value) int {
 		}
 	}))
 	return 1
+}
+
+// concatStrings pushes the concatenation of items with sep between them
+// when every item is a string (the pieces an array part holds, read
+// without a lookup each); it reports false, having pushed nothing, when
+// one is not.
+func concatStrings(t *rt.Thread, items []rt.Value, sep string) bool {
+	n := len(sep) * (len(items) - 1)
+	for _, v := range items {
+		s, ok := v.Str()
+		if !ok {
+			return false
+		}
+		n += len(s)
+	}
+	t.ChargeMemory(n)
+	t.Push(rt.BuildString(n, func(b []byte) {
+		for k, v := range items {
+			if k > 0 {
+				b = b[copy(b, sep):]
+			}
+			s, _ := v.Str()
+			b = b[copy(b, s):]
+		}
+	}))
+	return true
 }
 
 func tableInsert(t *rt.Thread, a []rt.Value) int {

@@ -191,3 +191,27 @@ print(t[2.5], t[false], t[1.5], t[true])   --> =nil	nil	a	b
 local got = {}
 for i = 1, 3 do t[0.5] = i; got[i] = tostring(t[0.25]) .. "/" .. t[0.5] end
 print(table.concat(got, " "))              --> =nil/1 nil/2 nil/3
+---
+-- table.concat of the strings an array part holds, of ranges reaching
+-- into the hash part, of numbers among them, and of holes; a key past
+-- the end of the array part but within lua5.1's goes to its place
+local a = {"a", "bc", "", "d"}
+a[6] = "f"
+print(#a, a[5], a[6], table.concat(a, "-", 1, 4), table.concat(a, "", 2, 4), table.concat(a, ", ", 4, 4), table.concat(a, "x", 3, 2))
+print(pcall(table.concat, a, "-"))
+print(pcall(table.concat, a, "-", 6, 7))
+local h = {"x", "y"}
+h[4] = "w"; h[3] = "z"; h[5] = 5.5
+print(table.concat(h, "+"), table.concat(h, "+", 2, 5), table.concat({1, "a", 2.5}, " "), table.concat({"s"}, "sep"))
+print(pcall(table.concat, {"a", {}, "b"}))
+print(pcall(table.concat, {"a", "b"}, "", 0, 2))
+local b = {}
+b[1] = "1"; b[2] = "2"; b[4] = "4"
+print(#b, b[3], b[4], pcall(table.concat, b, ","))
+--> =6	nil	f	a-bc--d	bcd	d	
+--> =false	invalid value (nil) at index 5 in table for 'concat'
+--> =false	invalid value (nil) at index 7 in table for 'concat'
+--> =x+y+z+w+5.5	y+z+w+5.5	1 a 2.5	s
+--> =false	invalid value (table) at index 2 in table for 'concat'
+--> =false	invalid value (nil) at index 0 in table for 'concat'
+--> =4	nil	4	false	invalid value (nil) at index 3 in table for 'concat'
