@@ -725,7 +725,8 @@ func (p *Process) yield(th *Thread, nargs int, d Dest) stopReason {
 	if th.resumer == nil || th.nny > 0 {
 		panic(errYieldAcross())
 	}
-	vals := th.stack[d.Fn+1 : int(d.Fn)+1+nargs]
+	fn := int(d.Fn)
+	vals := th.stack[fn+1 : fn+1+nargs]
 	th.wait = waitSite{Dest: d}
 	th.status = coSuspended
 	p.switchBack(th, vals, true)
