@@ -104,10 +104,10 @@ type Frame struct {
 }
 
 // frameCounts are the fields of a Frame that a call of a Lua function
-// starts at zero, in one assignment from noCounts: 16 bytes, one move (a
-// literal is built aside and copied in 16-byte moves over its own stores:
-// the loads wait for them, which made every call of fib 25% slower; 20
-// bytes, copied in two overlapping moves, made it 14% slower).
+// starts at zero: 16 bytes, one store of zero when assigned on their own
+// (in a parallel assignment, or from a variable, they are built aside and
+// copied; at 40 or 20 bytes the copy's overlapping moves made the loads
+// wait for the stores: every call of fib 25%, then 14% slower).
 type frameCounts struct {
 	pc   int32 // next instruction
 	nvar int32 // varargs, stored just below base
@@ -117,8 +117,6 @@ type frameCounts struct {
 	concat int16 // CONCAT in progress: 1 + its current last register (at most 251)
 	bound  Bound // boundNone for a Lua function
 }
-
-var noCounts frameCounts
 
 // pushFrame appends a frame, zero, to be set in place (a literal
 // appended is built aside and copied: see frameCounts).
@@ -329,7 +327,8 @@ func (p *Process) pushFast(th *Thread, cl *Closure, nargs int, d Dest) bool {
 	}
 	th.frames = th.frames[:n+1]
 	f := &th.frames[n]
-	f.cl, f.base, f.Dest, f.frameCounts = cl, d.Fn+1, d, noCounts
+	f.cl, f.base, f.Dest = cl, d.Fn+1, d
+	f.frameCounts = frameCounts{}
 	return true
 }
 
