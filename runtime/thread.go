@@ -353,8 +353,8 @@ func (p *Process) argTable(varargs []Value) Value {
 // start makes f the frame of a call of cl at pc 0 (the frame is reused:
 // every field a call reads is set).
 func (f *Frame) start(cl *Closure, base, nvar int, d Dest) {
-	f.cl, f.pc, f.base, f.Dest, f.nvar = cl, 0, int32(base), d, int32(nvar)
-	f.bound, f.concat, f.tails = boundNone, 0, 0
+	f.cl, f.base, f.Dest = cl, int32(base), d
+	f.frameCounts = frameCounts{nvar: int32(nvar)}
 }
 
 // tailCallLua replaces the frame at base with a call of fn, whose
