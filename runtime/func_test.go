@@ -90,12 +90,15 @@ func TestInternKey(t *testing.T) {
 	}
 }
 
-// TestFrameTails: a frame is 72 bytes (its counts and slots 32-bit), and
-// its count of the tail calls it replaced stops at the largest int32
-// instead of wrapping to a negative number of levels.
+// TestFrameTails: a frame is 72 bytes (its counts and slots 32-bit) and a
+// thread 176, and a frame's count of the tail calls it replaced stops at
+// the largest int32 instead of wrapping to a negative number of levels.
 func TestFrameTails(t *testing.T) {
 	if n := unsafe.Sizeof(Frame{}); n > 72 {
 		t.Errorf("a frame is %d bytes, want at most 72", n)
+	}
+	if n := unsafe.Sizeof(Thread{}); n > 176 {
+		t.Errorf("a thread is %d bytes, want at most 176", n)
 	}
 	main := &ir.Proto{MaxStack: 2, Code: []ir.Instr{{Op: ir.RETURN, B: 1}}, Lines: []int32{1}}
 	p := NewProcess()
