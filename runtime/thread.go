@@ -1056,12 +1056,13 @@ func (p *Process) catchAt(th *Thread, i int, e *Error, g *GoFunction) *Error {
 		e = &Error{Value: String("error in error handling")}
 	}
 	p.unwindTo(th, i)
-	b := th.frames[i]
+	d := th.frames[i].Dest
 	th.frames = th.frames[:i]
-	th.ensure(int(b.Fn + 2))
-	th.stack[b.Fn] = False
-	th.stack[b.Fn+1] = e.Value
-	p.deliverResults(th, int(b.Fn), 2, b.Dest)
+	fn := int(d.Fn)
+	th.ensure(fn + 2)
+	th.stack[fn] = False
+	th.stack[fn+1] = e.Value
+	p.deliverResults(th, fn, 2, d)
 	return nil
 }
 
