@@ -562,26 +562,34 @@ func (p *Process) deliverResults(th *Thread, src, n int, d Dest) {
 		p.contStep(th, int(aux), first)
 	case modeHandler:
 		p.unwindTo(th, int(aux))
-		b := th.frames[aux]
-		th.frames = th.frames[:aux]
-		th.stack[b.Fn] = False
-		th.stack[b.Fn+1] = first
-		p.deliverResults(th, int(b.Fn), 2, b.Dest)
+		p.failBoundary(th, int(aux), first)
 	}
 }
 
 // finishBoundary completes the pcall or xpcall frame on top of th, whose
 // callee has just returned its results starting at fn+1 (pcall) or fn+2.
 func (p *Process) finishBoundary(th *Thread) {
-	b := th.frames[len(th.frames)-1]
-	th.frames = th.frames[:len(th.frames)-1]
-	first := b.Fn + 1
+	b := &th.frames[len(th.frames)-1]
+	d, first := b.Dest, int(b.Fn)+1
 	if b.bound != boundPcall {
-		first = b.Fn + 2
+		first++
 	}
-	n := th.top - int(first)
+	th.frames = th.frames[:len(th.frames)-1]
+	n := th.top - first
 	th.stack[first-1] = True
-	p.deliverResults(th, int(first-1), n+1, b.Dest)
+	p.deliverResults(th, first-1, n+1, d)
+}
+
+// failBoundary ends the pcall or xpcall at frame i of th (the frames
+// above it unwound): it returns false and v.
+func (p *Process) failBoundary(th *Thread, i int, v Value) {
+	d := th.frames[i].Dest
+	th.frames = th.frames[:i]
+	fn := int(d.Fn)
+	th.ensure(fn + 2)
+	th.stack[fn] = False
+	th.stack[fn+1] = v
+	p.deliverResults(th, fn, 2, d)
 }
 
 func (p *Process) callProtected(th *Thread, f *GoFunction, nargs int, d Dest) stopReason {
@@ -1056,13 +1064,7 @@ func (p *Process) catchAt(th *Thread, i int, e *Error, g *GoFunction) *Error {
 		e = &Error{Value: String("error in error handling")}
 	}
 	p.unwindTo(th, i)
-	d := th.frames[i].Dest
-	th.frames = th.frames[:i]
-	fn := int(d.Fn)
-	th.ensure(fn + 2)
-	th.stack[fn] = False
-	th.stack[fn+1] = e.Value
-	p.deliverResults(th, fn, 2, d)
+	p.failBoundary(th, i, e.Value)
 	return nil
 }
 
