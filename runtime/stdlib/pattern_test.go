@@ -1,6 +1,11 @@
 package stdlib
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	rt "github.com/mobilua/mobilua/runtime"
+)
 
 // TestItemSet: the set of bytes a single-byte item matches, made once
 // (skip, maxExpand), is the bytes singleMatch matches with the pattern's
@@ -23,6 +28,32 @@ func TestItemSet(t *testing.T) {
 			if want := singleMatch(ms, 0, 0, ep); set.has(byte(c)) != want {
 				t.Errorf("%q: byte %d in the set %v, matched %v", item, c, set.has(byte(c)), want)
 			}
+		}
+	}
+}
+
+// TestMatcherReleases: the process's matcher keeps no subject, no thread
+// and no long pattern once a find or a gsub is done (the memory
+// accounting does not see it), and keeps a short pattern with its first
+// item for the next call.
+func TestMatcherReleases(t *testing.T) {
+	p := rt.NewProcess()
+	openString(p)
+	th := p.Main
+	long := strings.Repeat("a", maxKeptPattern) + "%d"
+	subject := strings.Repeat("x", 100) + "1"
+	for _, call := range []func(pat string){
+		func(pat string) { strFind(th, []rt.Value{rt.String(subject), rt.String(pat)}, true) },
+		func(pat string) { startGsub(th, []rt.Value{rt.String(subject), rt.String(pat), rt.String("")}) },
+	} {
+		call(long)
+		ms := (*p.Scratch()).(*matchState)
+		if ms.src != "" || ms.t != nil || ms.pat != "" || ms.first.known {
+			t.Errorf("after a long pattern: src %d bytes, thread %v, pattern %d bytes, first item known %v", len(ms.src), ms.t != nil, len(ms.pat), ms.first.known)
+		}
+		call("%d")
+		if ms.src != "" || ms.pat != "%d" || !ms.first.known {
+			t.Errorf("after a short pattern: src %d bytes, pattern %q, first item known %v", len(ms.src), ms.pat, ms.first.known)
 		}
 	}
 }

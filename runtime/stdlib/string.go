@@ -199,7 +199,7 @@ func strFind(t *rt.Thread, a []rt.Value, find bool) int {
 	}
 	ms := reusedMatch(t, s, pat)
 	n := ms.find(init, p, anchor, find)
-	ms.src, ms.t = "", nil // (not kept: an error leaves them to the next call)
+	ms.release()
 	return n
 }
 
@@ -236,6 +236,21 @@ func reusedMatch(t *rt.Thread, s, pat string) *matchState {
 	}
 	ms.src, ms.t, ms.level, ms.depth, ms.steps = s, t, 0, 0, 0
 	return ms
+}
+
+// maxKeptPattern is the longest pattern the process's matcher keeps
+// between calls (with its first item).
+const maxKeptPattern = 256
+
+// release lets go of what reusedMatch set: the subject and the thread,
+// and the pattern when it is long. The process's memory accounting does
+// not see what the matcher holds, so it holds no more than that. (An
+// error leaves them to the next call.)
+func (ms *matchState) release() {
+	ms.src, ms.t = "", nil
+	if len(ms.pat) > maxKeptPattern {
+		ms.pat, ms.first, ms.setAt = "", firstItem{}, 0
+	}
 }
 
 func strGmatch(t *rt.Thread, a []rt.Value) int {
@@ -336,7 +351,7 @@ func startGsub(t *rt.Thread, a []rt.Value) rt.Continuation {
 		g.ms = &g.m
 		k = g
 	}
-	ms.src, ms.t = "", nil
+	ms.release()
 	return k
 }
 
