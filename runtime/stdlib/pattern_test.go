@@ -33,9 +33,9 @@ func TestItemSet(t *testing.T) {
 }
 
 // TestMatcherReleases: the process's matcher keeps no subject, no thread
-// and no long pattern once a find or a gsub is done (the memory
-// accounting does not see it), and keeps a short pattern with its first
-// item for the next call.
+// and no long pattern once a find or a gsub is done or has failed (the
+// memory accounting does not see it), and keeps a short pattern with its
+// first item for the next call.
 func TestMatcherReleases(t *testing.T) {
 	p := rt.NewProcess()
 	openString(p)
@@ -54,6 +54,13 @@ func TestMatcherReleases(t *testing.T) {
 		call("%d")
 		if ms.src != "" || ms.pat != "%d" || !ms.first.known {
 			t.Errorf("after a short pattern: src %d bytes, pattern %q, first item known %v", len(ms.src), ms.pat, ms.first.known)
+		}
+		func() {
+			defer func() { recover() }()
+			call("(%d") // malformed: an error
+		}()
+		if ms.src != "" || ms.t != nil {
+			t.Errorf("after an error: src %d bytes, thread %v", len(ms.src), ms.t != nil)
 		}
 	}
 }

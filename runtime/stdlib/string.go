@@ -198,9 +198,8 @@ func strFind(t *rt.Thread, a []rt.Value, find bool) int {
 		p = 1
 	}
 	ms := reusedMatch(t, s, pat)
-	n := ms.find(init, p, anchor, find)
-	ms.release()
-	return n
+	defer ms.release() // (an error too: a malformed pattern, the budget, memory)
+	return ms.find(init, p, anchor, find)
 }
 
 // find pushes what string.find (or match) returns for the first match
@@ -242,10 +241,10 @@ func reusedMatch(t *rt.Thread, s, pat string) *matchState {
 // between calls (with its first item).
 const maxKeptPattern = 256
 
-// release lets go of what reusedMatch set: the subject and the thread,
-// and the pattern when it is long. The process's memory accounting does
-// not see what the matcher holds, so it holds no more than that. (An
-// error leaves them to the next call.)
+// release lets go of what reusedMatch set, when the call ends or fails:
+// the subject and the thread, and the pattern when it is long. The
+// process's memory accounting does not see what the matcher holds, so
+// it holds no more than that.
 func (ms *matchState) release() {
 	ms.src, ms.t = "", nil
 	if len(ms.pat) > maxKeptPattern {
@@ -341,6 +340,7 @@ func startGsub(t *rt.Thread, a []rt.Value) rt.Continuation {
 	// the first match is looked for before any state is made: most calls
 	// (escaping a string, trimming it) find none, and need none
 	ms := reusedMatch(t, src, pat)
+	defer ms.release()
 	s1, e := 0, -1
 	if maxN > 0 {
 		s1, e = ms.firstMatch(0, p, anchor)
@@ -351,7 +351,6 @@ func startGsub(t *rt.Thread, a []rt.Value) rt.Continuation {
 		g.ms = &g.m
 		k = g
 	}
-	ms.release()
 	return k
 }
 
