@@ -279,17 +279,17 @@ func dbGetinfo(t *Thread, a []Value) int {
 // has none here (nil).
 func (th *Thread) localSlot(i, n, limit int) (name string, slot int) {
 	fr := &th.frames[i]
-	base := fr.Fn + 1
+	base := int(fr.Fn) + 1
 	if fr.cl != nil {
 		ip := fr.cl.P.IR
-		pc := max(fr.pc-1, 0)
+		pc := max(int(fr.pc)-1, 0)
 		// lua5.1 gives every vararg function but a chunk's main one a
 		// local "arg" after its parameters (nil when it uses ...); code of
 		// the compiler's first generation has it only where a name uses it
-		noArg := ip.IsVararg && ip.ID != "0" && !ip.NeedsArg && ip.LocalName(ip.NumParams, int(pc)) != "arg"
+		noArg := ip.IsVararg && ip.ID != "0" && !ip.NeedsArg && ip.LocalName(ip.NumParams, pc) != "arg"
 		k := 0 // the locals counted, lua5.1's arg among them
 		for _, lv := range ip.LocVars {
-			if pc := int(pc); lv.Start > pc || pc >= lv.End {
+			if lv.Start > pc || pc >= lv.End {
 				continue
 			}
 			if noArg && k == ip.NumParams { // lua5.1's arg comes after the parameters
@@ -309,10 +309,10 @@ func (th *Thread) localSlot(i, n, limit int) (name string, slot int) {
 		if noArg && n > ip.NumParams {
 			n-- // the temporaries' slots hold no arg
 		}
-		base = fr.base
+		base = int(fr.base)
 	}
-	if n > 0 && limit-int(base) >= n {
-		return "(*temporary)", int(base) + n - 1
+	if n > 0 && limit-base >= n {
+		return "(*temporary)", base + n - 1
 	}
 	return "", -1
 }

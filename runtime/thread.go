@@ -952,7 +952,7 @@ func (p *Process) argError(th *Thread, n int, msg string) {
 			if pc := int(fr.pc) - 1; pc >= 0 && pc < len(ip.Code) {
 				in := ip.Code[pc]
 				if in.Op == ir.CALL || in.Op == ir.TAILCALL {
-					kind, nm := objName(ip, int(pc), int(in.A))
+					kind, nm := objName(ip, pc, int(in.A))
 					if nm != "" {
 						name = nm
 					}

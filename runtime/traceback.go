@@ -118,11 +118,11 @@ func (th *Thread) callName(i int) (kind, name string) {
 	if i == 0 || fr.Mode != modeNormal || fr.tails > 0 || th.frames[i-1].cl == nil {
 		return "", ""
 	}
-	pc := th.frames[i-1].pc - 1
+	pc := int(th.frames[i-1].pc) - 1
 	if fr.bound == boundC { // (the caller has gone on, its return event due)
-		pc = fr.pc - 1
+		pc = int(fr.pc) - 1
 	}
-	return calledName(&th.frames[i-1], int(pc))
+	return calledName(&th.frames[i-1], pc)
 }
 
 // calledName is the kind and name of the function that the instruction at
