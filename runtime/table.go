@@ -628,9 +628,7 @@ func (t *Table) setInt(i int, v Value) {
 	if i == n+1 && i <= int(t.lsa) && t.nkeys == nil {
 		// an append within lua5.1's array part, no number key in the
 		// hash part: no new node, nothing to move (the common case)
-		t.reserveArray(i)
-		t.arr = append(t.arr, v)
-		t.noteAppended(n)
+		t.appendArray(v)
 		return
 	}
 	if _, ok := t.nkeys[math.Float64bits(float64(i))]; !ok {
@@ -650,9 +648,7 @@ func (t *Table) setInt(i int, v Value) {
 		t.setHash(Number(float64(i)), v)
 		return
 	}
-	t.reserveArray(len(t.arr) + 1)
-	t.arr = append(t.arr, v)
-	t.noteAppended(n)
+	t.appendArray(v)
 	if t.nkeys != nil {
 		// the key may have lived in the hash part
 		t.delHash(Number(float64(i)))
@@ -662,11 +658,20 @@ func (t *Table) setInt(i int, v Value) {
 			if !ok || t.entries[p].v.p == nil {
 				break
 			}
-			t.arr = append(t.arr, t.entries[p].v)
-			t.noteAppended(len(t.arr) - 1)
+			t.appendArray(t.entries[p].v)
 			t.delHash(k)
 		}
 	}
+}
+
+// appendArray appends v, not nil, to the array part (its growth charged).
+func (t *Table) appendArray(v Value) {
+	n := len(t.arr)
+	if n == cap(t.arr) {
+		t.reserveArray(n + 1)
+	}
+	t.arr = append(t.arr, v)
+	t.noteAppended(n)
 }
 
 func (t *Table) delHash(k Value) {
