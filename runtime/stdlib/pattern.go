@@ -34,6 +34,7 @@ type matchState struct {
 	// (maxExpand); setAt is 0 before
 	set   byteSet
 	setAt int
+	lent  bool // to a gsub, out of the process's slot (lend)
 }
 
 // itemSet returns the bytes the set item at pat[p:ep] matches, made once.

@@ -35,32 +35,58 @@ func TestItemSet(t *testing.T) {
 // TestMatcherReleases: the process's matcher keeps no subject, no thread
 // and no long pattern once a find or a gsub is done or has failed (the
 // memory accounting does not see it), and keeps a short pattern with its
-// first item for the next call.
+// first item for the next call. A gsub that matched holds it until it
+// ends (lend): a find meanwhile makes its own, and the gsub's comes back.
 func TestMatcherReleases(t *testing.T) {
 	p := rt.NewProcess()
 	openString(p)
 	th := p.Main
 	long := strings.Repeat("a", maxKeptPattern) + "%d"
 	subject := strings.Repeat("x", 100) + "1"
+	gsub := func(pat string) rt.Continuation {
+		return startGsub(th, []rt.Value{rt.String(subject), rt.String(pat), rt.String("")})
+	}
+	matcher := func() *matchState { ms, _ := (*p.Scratch()).(*matchState); return ms }
 	for _, call := range []func(pat string){
 		func(pat string) { strFind(th, []rt.Value{rt.String(subject), rt.String(pat)}, true) },
-		func(pat string) { startGsub(th, []rt.Value{rt.String(subject), rt.String(pat), rt.String("")}) },
+		func(pat string) { gsub(pat).Step(th, rt.Nil) },
 	} {
 		call(long)
-		ms := (*p.Scratch()).(*matchState)
+		ms := matcher()
 		if ms.src != "" || ms.t != nil || ms.pat != "" || ms.first.known {
 			t.Errorf("after a long pattern: src %d bytes, thread %v, pattern %d bytes, first item known %v", len(ms.src), ms.t != nil, len(ms.pat), ms.first.known)
 		}
 		call("%d")
-		if ms.src != "" || ms.pat != "%d" || !ms.first.known {
+		if ms = matcher(); ms.src != "" || ms.pat != "%d" || !ms.first.known {
 			t.Errorf("after a short pattern: src %d bytes, pattern %q, first item known %v", len(ms.src), ms.pat, ms.first.known)
 		}
 		func() {
 			defer func() { recover() }()
 			call("(%d") // malformed: an error
 		}()
-		if ms.src != "" || ms.t != nil {
+		if ms = matcher(); ms.src != "" || ms.t != nil {
 			t.Errorf("after an error: src %d bytes, thread %v", len(ms.src), ms.t != nil)
 		}
+	}
+	ms := matcher()
+	g := gsub("%d") // a match: the gsub holds the matcher until it ends
+	if matcher() != nil || ms.src != subject {
+		t.Fatalf("a gsub that matched: its matcher left in the slot %v, its subject %d bytes", matcher() != nil, len(ms.src))
+	}
+	strFind(th, []rt.Value{rt.String(subject), rt.String("x+")}, true)
+	if other := matcher(); other == nil || other == ms {
+		t.Fatalf("a find during a gsub used the gsub's matcher (%v)", other == ms)
+	}
+	other := matcher()
+	g.Step(th, rt.Nil)
+	if ms.src != "" || ms.t != nil || ms.lent {
+		t.Errorf("a gsub's end: src %d bytes, thread %v, lent %v", len(ms.src), ms.t != nil, ms.lent)
+	}
+	if matcher() != other {
+		t.Error("a gsub's end replaced the matcher made meanwhile")
+	}
+	gsub("%d").Step(th, rt.Nil)
+	if matcher() != other {
+		t.Error("a gsub's matcher did not come back")
 	}
 }

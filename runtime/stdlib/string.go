@@ -246,9 +246,32 @@ const maxKeptPattern = 256
 // process's memory accounting does not see what the matcher holds, so
 // it holds no more than that.
 func (ms *matchState) release() {
+	if ms.lent {
+		return
+	}
 	ms.src, ms.t = "", nil
 	if len(ms.pat) > maxKeptPattern {
 		ms.pat, ms.first, ms.setAt = "", firstItem{}, 0
+	}
+}
+
+// lend takes the process's matcher out of its slot for a gsub that keeps
+// it while it runs, through the calls of its replacement function (a
+// find in one makes a matcher of its own meanwhile): copying it cost a
+// gsub that matched 650 bytes. A gsub that fails loses it to the
+// collector: the next call makes one again.
+func (ms *matchState) lend(t *rt.Thread) {
+	ms.lent = true
+	*t.Process().Scratch() = nil
+}
+
+// giveBack ends a gsub's use of its matcher (lent or its own, thawed):
+// released, it is the process's again unless another was made meanwhile.
+func (ms *matchState) giveBack(t *rt.Thread) {
+	ms.lent = false
+	ms.release()
+	if slot := t.Process().Scratch(); *slot == nil {
+		*slot = ms
 	}
 }
 
@@ -303,8 +326,7 @@ var gmatchIterator = rt.NewGoFunction("string.gmatch_iterator", func(t *rt.Threa
 // gsubState is string.gsub as a resumable builtin: a replacement
 // function runs as an ordinary call (it may yield; the budget applies).
 type gsubState struct {
-	ms       *matchState // &m
-	m        matchState
+	ms       *matchState // the process's, lent (matchState.lend), or its own
 	repl     rt.Value
 	maxN     int
 	p        int // where the pattern starts (after ^)
@@ -345,13 +367,11 @@ func startGsub(t *rt.Thread, a []rt.Value) rt.Continuation {
 	if maxN > 0 {
 		s1, e = ms.firstMatch(0, p, anchor)
 	}
-	var k rt.Continuation = &gsubNone{src}
-	if e != -1 {
-		g := &gsubState{m: *ms, repl: repl, maxN: maxN, p: p, anchor: anchor, s: s1}
-		g.ms = &g.m
-		k = g
+	if e == -1 {
+		return &gsubNone{src}
 	}
-	return k
+	ms.lend(t)
+	return &gsubState{ms: ms, repl: repl, maxN: maxN, p: p, anchor: anchor, s: s1}
 }
 
 // gsubNone is a gsub that found no match in its subject: it returns the
@@ -368,7 +388,7 @@ func (g *gsubNone) Step(t *rt.Thread, _ rt.Value) (rt.Value, []rt.Value, int) {
 }
 
 func (g *gsubNone) Freeze() []rt.Value {
-	return (&gsubState{m: matchState{src: g.src}, s: len(g.src)}).Freeze()
+	return (&gsubState{ms: &matchState{src: g.src}, s: len(g.src)}).Freeze()
 }
 
 func (g *gsubState) Freeze() []rt.Value {
@@ -379,8 +399,7 @@ func (g *gsubState) Freeze() []rt.Value {
 func thawGsub(vals []rt.Value) (rt.Continuation, error) {
 	r := rt.ReadState(vals, 12)
 	src, pat := r.Str(), r.Str()
-	g := &gsubState{m: matchState{src: src, pat: pat}, repl: r.Value(), maxN: r.Int(-maxIndex, maxIndex), p: r.Int(0, 1), anchor: r.Bool()}
-	g.ms = &g.m
+	g := &gsubState{ms: &matchState{src: src, pat: pat}, repl: r.Value(), maxN: r.Int(-maxIndex, maxIndex), p: r.Int(0, 1), anchor: r.Bool()}
 	g.s, g.n = r.Int(0, len(src)), r.Int(0, maxIndex)
 	g.b.Add(nil, r.Str())
 	g.asked, g.start, g.e = r.Bool(), r.Int(0, len(src)), r.Int(0, len(src))
@@ -469,12 +488,14 @@ func (g *gsubState) keep(t *rt.Thread, i, j int) {
 }
 
 func (g *gsubState) finish(t *rt.Thread) (rt.Value, []rt.Value, int) {
+	src := g.ms.src
+	g.ms.giveBack(t)
 	if g.n == 0 { // no match: the subject itself
-		t.Push(rt.String(g.ms.src))
+		t.Push(rt.String(src))
 		t.Push(rt.Number(0))
 		return rt.Nil, nil, 2
 	}
-	g.b.Add(t, g.ms.src[g.s:])
+	g.b.Add(t, src[g.s:])
 	t.Push(g.b.Value())
 	t.Push(rt.Number(float64(g.n)))
 	return rt.Nil, nil, 2
