@@ -195,7 +195,7 @@ func (t *Table) endRestore(sizes *[3]int32) error {
 		if dup >= 0 {
 			return fmt.Errorf("table: duplicate key %s", Repr(t.entries[dup].k))
 		}
-		t.skeys = x
+		t.index().skeys = x
 	}
 	return t.setLuaSizes(sizes)
 }

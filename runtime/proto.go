@@ -147,9 +147,10 @@ func (t *Table) copyOf(u *Table, remap func(Value) Value, meta *Table) {
 			t.entries[i] = entry{e.k, remap(e.v)}
 		}
 	}
-	if u.skeys != nil {
-		t.skeys = u.skeys.clone()
+	if x := u.x; x != nil {
+		t.x = &keyIndex{nkeys: maps.Clone(x.nkeys), okeys: maps.Clone(x.okeys)} // (no table keys: Copyable)
+		if x.skeys != nil {
+			t.x.skeys = x.skeys.clone()
+		}
 	}
-	t.nkeys = maps.Clone(u.nkeys)
-	t.okeys = maps.Clone(u.okeys) // (no table keys: Copyable)
 }

@@ -12,15 +12,12 @@ import (
 // hash part in insertion order: deterministic, so that freezing the same
 // state twice gives the same bytes.
 type Table struct {
-	arr   []Value
-	skeys *strIndex // string keys' positions in entries; nil while few
+	arr []Value
 	// smask has bit strBit(s) set for every string key s ever in entries
 	// (until compact): most lookups of absent names — a method looked up
 	// in an object, then along its __index chain — end on one test
 	smask uint64
 
-	nkeys   map[uint64]int32 // number key (normalized, its bits) → position in entries
-	okeys   map[okey]int32   // any other key → position in entries
 	entries []entry
 	live    int32 // entries with a non-nil value
 	// dense, when not negative, says arr[:dense] holds no nil and
@@ -33,11 +30,56 @@ type Table struct {
 	lsa    int32
 	lnodes nodes
 	mc     *metaCache // as a metatable: its metamethods, looked up once
-	meta   *Table
-	mark   uint64 // see door.Mark
+	// x holds the indexes few tables need: of many string keys, of number
+	// keys in the hash part, of other keys; nil while none (a table is
+	// 112 bytes, not 128)
+	x    *keyIndex
+	meta *Table
+	mark uint64 // see door.Mark
 	// owner is the process charged for the table's growth (memory.go);
 	// nil for tables made outside any process's accounting
 	owner *Process
+}
+
+// keyIndex is the positions in entries of a table's keys that its
+// entries alone do not find quickly (Table.x).
+type keyIndex struct {
+	skeys *strIndex        // string keys; nil while few
+	nkeys map[uint64]int32 // number keys (normalized, their bits)
+	okeys map[okey]int32   // any other key
+}
+
+// index returns t.x, made if need be.
+func (t *Table) index() *keyIndex {
+	if t.x == nil {
+		t.x = &keyIndex{}
+	}
+	return t.x
+}
+
+// strKeys is the index of t's string keys, or nil while they are few.
+func (t *Table) strKeys() *strIndex {
+	if x := t.x; x != nil {
+		return x.skeys
+	}
+	return nil
+}
+
+// numKeys is the positions of the number keys in the hash part (nil
+// while none).
+func (t *Table) numKeys() map[uint64]int32 {
+	if x := t.x; x != nil {
+		return x.nkeys
+	}
+	return nil
+}
+
+// otherKeys is the positions of the keys neither strings nor numbers.
+func (t *Table) otherKeys() map[okey]int32 {
+	if x := t.x; x != nil {
+		return x.okeys
+	}
+	return nil
 }
 
 type entry struct {
@@ -164,10 +206,10 @@ func (t *Table) pos(k Value) (int32, bool) {
 		return t.strPos(s)
 	}
 	if isNum(&k) {
-		p, ok := t.nkeys[math.Float64bits(k.n)]
+		p, ok := t.numKeys()[math.Float64bits(k.n)]
 		return p, ok
 	}
-	p, ok := t.okeys[k.okey()]
+	p, ok := t.otherKeys()[k.okey()]
 	return p, ok
 }
 
@@ -183,9 +225,10 @@ func (t *Table) strPos(s string) (int32, bool) {
 	if t.smask&strBit(s) == 0 {
 		return 0, false
 	}
-	if t.skeys == nil {
-		for i := range t.entries {
-			if ks, ok := t.entries[i].k.Str(); ok && sameString(ks, s) {
+	if t.strKeys() == nil {
+		es := t.entries
+		for i := range es {
+			if ks, ok := es[i].k.Str(); ok && sameString(ks, s) {
 				return int32(i), true
 			}
 		}
@@ -194,7 +237,7 @@ func (t *Table) strPos(s string) (int32, bool) {
 	// a key is most often the very string it was stored or last looked
 	// up with (a constant, a string kept in a list): found by the address
 	// of its bytes, without hashing them
-	x := t.skeys
+	x := t.x.skeys
 	if len(x.slots) < 2*len(t.entries) {
 		x.resize(len(t.entries))
 	}
@@ -215,41 +258,44 @@ func (t *Table) strPos(s string) (int32, bool) {
 func (t *Table) setPos(k Value, p int32) {
 	if s, ok := k.Str(); ok {
 		t.smask |= strBit(s)
-		if t.skeys == nil {
+		x := t.strKeys()
+		if x == nil {
 			if p < smallHash {
 				return
 			}
-			t.skeys = newStrIndex(2 * smallHash)
+			x = newStrIndex(2 * smallHash)
+			t.index().skeys = x
 			for i, e := range t.entries[:p] {
 				if ks, ok := e.k.Str(); ok {
-					t.skeys.add(t.entries, ks, int32(i))
+					x.add(t.entries, ks, int32(i))
 				}
 			}
 		}
-		t.skeys.add(t.entries, s, p)
+		x.add(t.entries, s, p)
 		return
 	}
+	x := t.index()
 	if isNum(&k) {
-		if t.nkeys == nil {
-			t.nkeys = make(map[uint64]int32, 4)
+		if x.nkeys == nil {
+			x.nkeys = make(map[uint64]int32, 4)
 		}
-		t.nkeys[math.Float64bits(k.n)] = p
+		x.nkeys[math.Float64bits(k.n)] = p
 		return
 	}
-	if t.okeys == nil {
-		t.okeys = make(map[okey]int32, 4)
+	if x.okeys == nil {
+		x.okeys = make(map[okey]int32, 4)
 	}
-	t.okeys[k.okey()] = p
+	x.okeys[k.okey()] = p
 }
 
 // delPos forgets a key that is not a string (compact drops the string
 // keys' index whole).
 func (t *Table) delPos(k Value) {
 	if isNum(&k) {
-		delete(t.nkeys, math.Float64bits(k.n))
+		delete(t.numKeys(), math.Float64bits(k.n))
 		return
 	}
-	delete(t.okeys, k.okey())
+	delete(t.otherKeys(), k.okey())
 }
 
 // okey is a key of Table.okeys: a boolean, or an object (neither a
@@ -274,10 +320,11 @@ func (t *Table) GetInt(i int) Value {
 	if uint(i-1) < uint(len(t.arr)) {
 		return t.arr[i-1]
 	}
-	if t.nkeys == nil { // no number key in the hash part
+	nk := t.numKeys()
+	if nk == nil { // no number key in the hash part
 		return Nil
 	}
-	if p, ok := t.nkeys[math.Float64bits(float64(i))]; ok { // (an int is never -0)
+	if p, ok := nk[math.Float64bits(float64(i))]; ok { // (an int is never -0)
 		return t.entries[p].v
 	}
 	return Nil
@@ -582,7 +629,7 @@ func (t *Table) SetStrHint(key Value, v Value, hint *int32) {
 			t.dropMeta()
 			return
 		}
-	} else if h == len(t.entries) && h < cap(t.entries) && h < smallHash && t.skeys == nil && v.p != nil && t.lnodes.free() {
+	} else if h == len(t.entries) && h < cap(t.entries) && h < smallHash && t.strKeys() == nil && v.p != nil && t.lnodes.free() {
 		// a new field where the hint says tables built this way put it:
 		// appended, when the mask says the key is absent (and lua5.1's
 		// hash part has a node for it)
@@ -625,13 +672,13 @@ func (t *Table) setInt(i int, v Value) {
 		t.setHash(Number(float64(i)), v)
 		return
 	}
-	if i == n+1 && i <= int(t.lsa) && t.nkeys == nil {
+	if i == n+1 && i <= int(t.lsa) && t.numKeys() == nil {
 		// an append within lua5.1's array part, no number key in the
 		// hash part: no new node, nothing to move (the common case)
 		t.appendArray(v)
 		return
 	}
-	if _, ok := t.nkeys[math.Float64bits(float64(i))]; !ok {
+	if _, ok := t.numKeys()[math.Float64bits(float64(i))]; !ok {
 		t.luaNewIndex(i) // a new key (a removed entry's key has its node)
 		switch {
 		case i <= len(t.arr): // a rehash made room for it
@@ -649,12 +696,12 @@ func (t *Table) setInt(i int, v Value) {
 		return
 	}
 	t.appendArray(v)
-	if t.nkeys != nil {
+	if nk := t.numKeys(); nk != nil {
 		// the key may have lived in the hash part
 		t.delHash(Number(float64(i)))
 		for {
 			k := Number(float64(len(t.arr) + 1))
-			p, ok := t.nkeys[math.Float64bits(k.n)]
+			p, ok := nk[math.Float64bits(k.n)]
 			if !ok || t.entries[p].v.p == nil {
 				break
 			}
@@ -810,7 +857,10 @@ func (t *Table) addEntry(k, v Value) int32 {
 // compact drops removed entries; only done at lua5.1's rehash, when a
 // new key is added, which Lua forbids during a traversal.
 func (t *Table) compact() {
-	t.skeys, t.smask = nil, 0
+	if t.x != nil {
+		t.x.skeys = nil
+	}
+	t.smask = 0
 	t.dropMeta()
 	j := 0
 	for _, e := range t.entries {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // TestTableModel runs random operations on a Table and on a Go map and
@@ -447,5 +448,16 @@ func TestFieldNotString(t *testing.T) {
 			}()
 			tab.SetStrHint(k, Number(2), &hint)
 		}()
+	}
+}
+
+// TestTableSize: a table is 112 bytes (a size class; what few tables have
+// is behind Table.x), and its index of keys 24.
+func TestTableSize(t *testing.T) {
+	if n := unsafe.Sizeof(Table{}); n > 112 {
+		t.Errorf("a table is %d bytes, want at most 112", n)
+	}
+	if n := unsafe.Sizeof(keyIndex{}); n > 24 {
+		t.Errorf("a table's index of keys is %d bytes, want at most 24", n)
 	}
 }

@@ -1058,7 +1058,7 @@ func (th *Thread) setList(ra, n, c int) {
 	if last := c + n; last > int(t.lsa) {
 		t.luaResizeArray(last) // lua5.1 sizes the array part for all the items
 	}
-	if len(t.arr) == c && t.nkeys == nil {
+	if len(t.arr) == c && t.numKeys() == nil {
 		// Lua's constructor sizes the array part for all its items,
 		// nils among them ({1, nil, 3} has #3, {f()} keeps f's nils):
 		// they go in as they are
