@@ -761,13 +761,13 @@ var eventNames = [numEvents]string{"__index", "__newindex", "__call", "__add", "
 // are among its entries, each looked up on first use (has) until a
 // string key of the table is written or its entries are compacted: pos
 // is an entry's index, or -1 when the table has no such field (an event
-// found past maxInt16 entries is looked up each time). Positions, not
-// values: no pointers for the collector to scan, and a small allocation
-// (48 bytes) for each metatable (an object's own, as an environment's
-// {__index = parent}, is made as often as the object).
+// found past the first 128 entries is looked up each time). Positions,
+// not values: no pointers for the collector to scan, and a small
+// allocation (24 bytes) for each metatable (an object's own, as an
+// environment's {__index = parent}, is made as often as the object).
 type metaCache struct {
 	has uint32
-	pos [numEvents]int16
+	pos [numEvents]int8
 }
 
 // metaEvent returns t[eventNames[e]] for t used as a metatable.
@@ -791,9 +791,9 @@ func (t *Table) lookupEvent(e event) Value {
 		t.mc.pos[e] = -1
 		return Nil
 	}
-	if p <= math.MaxInt16 {
+	if p <= math.MaxInt8 {
 		t.mc.has |= 1 << e
-		t.mc.pos[e] = int16(p)
+		t.mc.pos[e] = int8(p)
 	}
 	return t.entries[p].v
 }

@@ -452,12 +452,37 @@ func TestFieldNotString(t *testing.T) {
 }
 
 // TestTableSize: a table is 112 bytes (a size class; what few tables have
-// is behind Table.x), and its index of keys 24.
+// is behind Table.x), its index of keys 24, a metatable's cache 24.
 func TestTableSize(t *testing.T) {
 	if n := unsafe.Sizeof(Table{}); n > 112 {
 		t.Errorf("a table is %d bytes, want at most 112", n)
 	}
 	if n := unsafe.Sizeof(keyIndex{}); n > 24 {
 		t.Errorf("a table's index of keys is %d bytes, want at most 24", n)
+	}
+	if n := unsafe.Sizeof(metaCache{}); n > 24 {
+		t.Errorf("a metatable's cache is %d bytes, want at most 24", n)
+	}
+}
+
+// TestMetaCacheFar: a metamethod among a metatable's first 128 entries
+// is cached by its position; one further on is looked up each time, and
+// found.
+func TestMetaCacheFar(t *testing.T) {
+	for _, before := range []int{0, 127, 128, 300} {
+		mt := NewTable(0, 0)
+		for i := 0; i < before; i++ {
+			mt.Set(String(fmt.Sprintf("f%d", i)), Number(float64(i)))
+		}
+		idx := NewTable(0, 0)
+		mt.Set(String("__index"), TableValue(idx))
+		for round := 0; round < 2; round++ {
+			if got, ok := mt.metaEvent(evIndex).asTable(); !ok || got != idx {
+				t.Fatalf("%d entries before: __index not found (round %d)", before, round)
+			}
+		}
+		if cached := mt.mc.has&(1<<evIndex) != 0; cached != (before <= 127) {
+			t.Errorf("%d entries before: cached %v", before, cached)
+		}
 	}
 }
