@@ -234,7 +234,7 @@ func ownBytes(o any) int64 {
 	const value = int64(unsafe.Sizeof(Value{}))
 	switch o := o.(type) {
 	case *Table:
-		return int64(unsafe.Sizeof(*o)) + int64(cap(o.arr))*value + int64(cap(o.entries))*2*value + int64(len(o.numKeys())+len(o.otherKeys()))*24 + o.strKeys().bytes()
+		return int64(unsafe.Sizeof(*o)) + int64(cap(o.arr))*value + int64(cap(o.entries))*2*value + o.x.bytes()
 	case *Closure:
 		return int64(unsafe.Sizeof(*o)) + int64(len(o.Upvals))*8
 	case *Upval:

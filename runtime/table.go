@@ -49,6 +49,14 @@ type keyIndex struct {
 	okeys map[okey]int32   // any other key
 }
 
+// bytes is what x holds (its maps at 24 bytes a key).
+func (x *keyIndex) bytes() int64 {
+	if x == nil {
+		return 0
+	}
+	return int64(unsafe.Sizeof(*x)) + int64(len(x.nkeys)+len(x.okeys))*24 + x.skeys.bytes()
+}
+
 // index returns t.x, made if need be.
 func (t *Table) index() *keyIndex {
 	if t.x == nil {

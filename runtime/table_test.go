@@ -463,6 +463,13 @@ func TestTableSize(t *testing.T) {
 	if n := unsafe.Sizeof(metaCache{}); n > 24 {
 		t.Errorf("a metatable's cache is %d bytes, want at most 24", n)
 	}
+	// what a table holds counts its index of keys, when it has one
+	str, num := NewTable(0, 0), NewTable(0, 0)
+	str.Set(String("a"), True)
+	num.Set(Number(1.5), True)
+	if d := ownBytes(num) - ownBytes(str); d != int64(unsafe.Sizeof(keyIndex{}))+24 {
+		t.Errorf("a number key in the hash part counts %d bytes more than a string key", d)
+	}
 }
 
 // TestMetaCacheFar: a metamethod among a metatable's first 128 entries
