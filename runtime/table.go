@@ -306,7 +306,7 @@ func (t *Table) delPos(k Value) {
 	delete(t.otherKeys(), k.okey())
 }
 
-// okey is a key of Table.okeys: a boolean, or an object (neither a
+// okey is a key of keyIndex.okeys: a boolean, or an object (neither a
 // string nor a number, whose values are equal only as the same words).
 type okey struct {
 	p unsafe.Pointer
