@@ -276,7 +276,15 @@ type tostringState struct {
 
 func startTostring(t *Thread, a []Value) Continuation {
 	v := t.CheckAny(a, 0)
-	return &tostringState{v: v, mm: t.p.metaOf(v, evTostring)}
+	mm := t.p.metaOf(v, evTostring)
+	if mm.p != nil {
+		return &tostringState{v: v, mm: mm}
+	}
+	if _, ok := v.Str(); !ok { // (a string is its own)
+		v = String(Repr(v))
+	}
+	t.Push(v)
+	return nil // done
 }
 
 func (s *tostringState) Freeze() []Value { return []Value{s.v, s.mm, Bool(s.asked)} }

@@ -26,7 +26,10 @@ type Continuation interface {
 const Call = -1
 
 // NewResumable makes a builtin whose calls into Lua do not nest: start
-// checks the arguments and returns the state machine; thaw rebuilds one
+// checks the arguments and returns the state machine, or nil when the
+// call is done already, its results pushed (Thread.Push; a sort of
+// numbers, a gsub that finds no match: no frame, nothing allocated for
+// it); thaw rebuilds one
 // from what its Freeze returned (it must check every value: the state may
 // come from untrusted bytes).
 func NewResumable(name string, start func(t *Thread, args []Value) Continuation, thaw func(state []Value) (Continuation, error)) *GoFunction {
@@ -37,8 +40,13 @@ func NewResumable(name string, start func(t *Thread, args []Value) Continuation,
 func (p *Process) startCont(th *Thread, f *GoFunction, nargs int, d Dest) stopReason {
 	saved := th.goCall
 	th.goCall = f
+	top := th.top
 	k := f.start(th, th.stack[d.Fn+1:][:nargs])
 	th.goCall = saved
+	if k == nil { // done: its results pushed
+		p.deliverResults(th, top, th.top-top, d)
+		return stopNone
+	}
 	fr := th.pushFrame()
 	fr.Dest, fr.k, fr.gofn, fr.bound = d, k, f, boundCont
 	return p.contStep(th, len(th.frames)-1, Nil)

@@ -367,28 +367,17 @@ func startGsub(t *rt.Thread, a []rt.Value) rt.Continuation {
 	if maxN > 0 {
 		s1, e = ms.firstMatch(0, p, anchor)
 	}
-	if e == -1 {
-		return &gsubNone{src}
+	if e == -1 { // the subject itself, done (no state, no box)
+		v := a[0]
+		if _, ok := v.Str(); !ok {
+			v = rt.String(src) // (a number)
+		}
+		t.Push(v)
+		t.Push(rt.Number(0))
+		return nil
 	}
 	ms.lend(t)
 	return &gsubState{ms: ms, repl: repl, maxN: maxN, p: p, anchor: anchor, s: s1}
-}
-
-// gsubNone is a gsub that found no match in its subject: it returns the
-// subject and 0 at its first step (it never asks for a call, so it is
-// never frozen; its Freeze is a finished gsubState's). Its one field is
-// the box of the string it returns (rt.StringBoxed): the one allocation
-// such a gsub makes.
-type gsubNone struct{ src string }
-
-func (g *gsubNone) Step(t *rt.Thread, _ rt.Value) (rt.Value, []rt.Value, int) {
-	t.Push(rt.StringBoxed(&g.src))
-	t.Push(rt.Number(0))
-	return rt.Nil, nil, 2
-}
-
-func (g *gsubNone) Freeze() []rt.Value {
-	return (&gsubState{ms: &matchState{src: g.src}, s: len(g.src)}).Freeze()
 }
 
 func (g *gsubState) Freeze() []rt.Value {

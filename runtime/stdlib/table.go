@@ -415,19 +415,10 @@ func tableSort(t *rt.Thread, a []rt.Value) rt.Continuation {
 	}
 	n := tt.Len()
 	if cmp.IsNil() && n > 1 && sortPlain(tt.ArrayPrefix(n)) {
-		return &sortDone{tt}
+		return nil // sorted: done, no state made
 	}
 	return &sortState{tab: tt, cmp: cmp, n: n, ranges: [][2]int{{1, n}}}
 }
-
-// sortDone is a sort finished when it started (sortPlain): no state is
-// made for it. Its Step returns; it is never frozen (it asks for no
-// call), and would freeze as a finished sortState.
-type sortDone struct{ tab *rt.Table }
-
-func (s *sortDone) Step(*rt.Thread, rt.Value) (rt.Value, []rt.Value, int) { return rt.Nil, nil, 0 }
-
-func (s *sortDone) Freeze() []rt.Value { return (&sortState{tab: s.tab}).Freeze() }
 
 // sortPlain sorts a (t[1..n], in the array part) by the < operator when
 // its items are all numbers other than NaN or all strings, and reports
