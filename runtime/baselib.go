@@ -325,7 +325,36 @@ type printState struct {
 func startPrint(t *Thread, a []Value) Continuation {
 	tostr := t.Globals().GetStr("tostring")
 	g, ok := tostr.asGoFunction()
-	return &printState{args: append([]Value(nil), a...), tostr: tostr, builtin: ok && g.Name == "tostring"}
+	builtin := ok && g.Name == "tostring"
+	i := 0
+	if builtin { // what needs no call is written at once (all of it, mostly)
+		for ; i < len(a) && plainPrint(t, a[i]); i++ {
+			if i > 0 {
+				t.p.Out().WriteByte('\t')
+			}
+			writePlain(t, a[i])
+		}
+		if i == len(a) {
+			t.p.Out().WriteByte('\n')
+			return nil // done
+		}
+	}
+	return &printState{args: append([]Value(nil), a...), i: i, tostr: tostr, builtin: builtin}
+}
+
+// plainPrint reports whether print writes v without a call (with the
+// builtin tostring): a string, a number, or a value without __tostring.
+func plainPrint(t *Thread, v Value) bool {
+	return v.IsNumber() || v.is(kString) || t.p.metaOf(v, evTostring).p == nil
+}
+
+// writePlain writes v, which plainPrint accepts, as print does.
+func writePlain(t *Thread, v Value) {
+	str, ok := ToStringRaw(v)
+	if !ok {
+		str = Repr(v)
+	}
+	t.p.Out().WriteString(cString(str))
 }
 
 // cString is what C's fputs writes of s: lua5.1's print stops at a zero
@@ -369,18 +398,13 @@ func (s *printState) Step(t *Thread, r Value) (Value, []Value, int) {
 		}
 		v := s.args[s.i]
 		if s.builtin {
-			if str, ok := ToStringRaw(v); ok {
-				w.WriteString(cString(str))
-				continue
-			}
-			mm := t.p.metaOf(v, evTostring)
-			if mm.p == nil {
-				w.WriteString(cString(Repr(v)))
+			if plainPrint(t, v) {
+				writePlain(t, v)
 				continue
 			}
 			s.asked = true
 			s.one[0] = v
-			return mm, s.one[:], Call
+			return t.p.metaOf(v, evTostring), s.one[:], Call
 		}
 		s.asked = true
 		s.one[0] = v

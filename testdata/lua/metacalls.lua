@@ -191,3 +191,23 @@ for i = 1, 100 do
   if not ok then n = n + e end
 end
 print(n)                                            --> =5050
+
+-- print writes what needs no call at once and calls __tostring, or a
+-- tostring put in the builtin's place, for the rest, in order; tostring
+-- and gsub that call nothing, and sort of plain items, return at once
+local T = setmetatable({}, {__tostring = function() return "T" end})
+print(1, "a", nil, true, 1.5, T, 2, "x")            --> =1	a	nil	true	1.5	T	2	x
+print(T, T)                                         --> =T	T
+local saved = tostring
+tostring = function(v) return "<" .. saved(v) .. ">" end
+print(1, "a", T)                                    --> =<1>	<a>	<T>
+tostring = saved
+print(tostring(12), tostring("s"), tostring(nil), tostring(T))  --> =12	s	nil	T
+print(("abc"):gsub("x", "y"))                       --> =abc	0
+print(string.gsub(12, "x", "y"), string.gsub(12, "%d", "n"))  --> =12	nn	2
+print(type(string.gsub(12, "x", "y")), type(tostring(12)))  --> =string	string
+local st = {"b", "c", "a"}
+table.sort(st)
+local sn = {3, 1, 2}
+table.sort(sn, function(a, b) return a > b end)
+print(table.concat(st), table.concat(sn))           --> =abc	321
