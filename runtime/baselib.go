@@ -757,7 +757,7 @@ func (t *Thread) newCoroutine(a []Value) *Thread {
 		t.ArgError(1, "Lua function expected")
 	}
 	t.p.charge(sizeThread + 64*sizeValue + 8*sizeFrame)
-	co := t.p.newThread()
+	co := t.p.coroutineThread()
 	co.body = a[0]
 	co.gt = t.gt
 	return co
