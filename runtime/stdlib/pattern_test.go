@@ -72,8 +72,19 @@ func TestMatcherReleases(t *testing.T) {
 			t.Errorf("after an error: src %d bytes, thread %v", len(ms.src), ms.t != nil)
 		}
 	}
+	// a gsub with a replacement function holds the matcher until it ends
+	fn := rt.FunctionValue(rt.NewGoFunction("f", func(*rt.Thread, []rt.Value) int { return 0 }))
+	gsubFn := func() rt.Continuation {
+		return startGsub(th, []rt.Value{rt.String(subject), rt.String("%d"), fn})
+	}
+	finish := func(k rt.Continuation) { // its one call answered
+		if _, _, n := k.Step(th, rt.Nil); n != rt.Call {
+			t.Fatalf("a gsub with a function did not ask for its call (%d)", n)
+		}
+		k.Step(th, rt.String("X"))
+	}
 	ms := matcher()
-	g := gsub("%d") // a match: the gsub holds the matcher until it ends
+	g := gsubFn()
 	if matcher() != nil || ms.src != subject {
 		t.Fatalf("a gsub that matched: its matcher left in the slot %v, its subject %d bytes", matcher() != nil, len(ms.src))
 	}
@@ -82,15 +93,19 @@ func TestMatcherReleases(t *testing.T) {
 		t.Fatalf("a find during a gsub used the gsub's matcher (%v)", other == ms)
 	}
 	other := matcher()
-	g.Step(th, rt.Nil)
+	finish(g)
 	if ms.src != "" || ms.t != nil || ms.lent {
 		t.Errorf("a gsub's end: src %d bytes, thread %v, lent %v", len(ms.src), ms.t != nil, ms.lent)
 	}
 	if matcher() != other {
 		t.Error("a gsub's end replaced the matcher made meanwhile")
 	}
-	gsub("%d").Step(th, rt.Nil)
+	finish(gsubFn())
 	if matcher() != other {
 		t.Error("a gsub's matcher did not come back")
+	}
+	// with a string replacement it is done at its start, the matcher back
+	if k := gsub("%d"); k != nil || matcher() != other || other.src != "" {
+		t.Errorf("a gsub with a string: state %v, its matcher back %v", k != nil, matcher() == other)
 	}
 }

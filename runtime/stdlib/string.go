@@ -377,6 +377,12 @@ func startGsub(t *rt.Thread, a []rt.Value) rt.Continuation {
 		return nil
 	}
 	ms.lend(t)
+	if k := repl.Type(); k == rt.TString || k == rt.TNumber {
+		// no call to ask for: done here, the state on the Go stack
+		g := gsubState{ms: ms, repl: repl, maxN: maxN, p: p, anchor: anchor, s: s1}
+		g.Step(t, rt.Nil)
+		return nil
+	}
 	return &gsubState{ms: ms, repl: repl, maxN: maxN, p: p, anchor: anchor, s: s1}
 }
 
