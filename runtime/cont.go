@@ -29,9 +29,8 @@ const Call = -1
 // checks the arguments and returns the state machine, or nil when the
 // call is done already, its results pushed (Thread.Push; a sort of
 // numbers, a gsub that finds no match: no frame, nothing allocated for
-// it); thaw rebuilds one
-// from what its Freeze returned (it must check every value: the state may
-// come from untrusted bytes).
+// it); thaw rebuilds one from what its Freeze returned (it must check
+// every value: the state may come from untrusted bytes).
 func NewResumable(name string, start func(t *Thread, args []Value) Continuation, thaw func(state []Value) (Continuation, error)) *GoFunction {
 	return &GoFunction{Name: name, kind: goCont, start: start, thaw: thaw}
 }

@@ -376,13 +376,14 @@ func startGsub(t *rt.Thread, a []rt.Value) rt.Continuation {
 		t.Push(rt.Number(0))
 		return nil
 	}
-	ms.lend(t)
 	if k := repl.Type(); k == rt.TString || k == rt.TNumber {
-		// no call to ask for: done here, the state on the Go stack
+		// no Lua code runs: done here, the state on the Go stack, the
+		// matcher left in its slot
 		g := gsubState{ms: ms, repl: repl, maxN: maxN, p: p, anchor: anchor, s: s1}
 		g.Step(t, rt.Nil)
 		return nil
 	}
+	ms.lend(t) // (a replacement function, or a table's __index, may find)
 	return &gsubState{ms: ms, repl: repl, maxN: maxN, p: p, anchor: anchor, s: s1}
 }
 

@@ -170,8 +170,11 @@ print(pcall(string.find, s, "[a"), s:find("[ab]+"), s:match("(%d)(%d)"))
 print(pcall(string.find, s, "(%d"), s:find("%d"), s:find("%d", 7))
 print(s:gsub("[ab]", function(c) return (("_" .. c):find("%a")) .. c:upper() end), s:find("%d"), s:match("[ab]+"))
 print(s:gsub("%d", "#"), ("a1b2"):gsub("%d", "#"), s:match("^(x+)-"))
+local finds = setmetatable({}, {__index = function(_, k) return (("abcabc"):find(k .. "c")) end})
+print(("a-b-c"):gsub("%a", finds))
 --> =4 6 4 9 6 8 4 1 4 
 --> =false	4	1	2
 --> =false	6	7	7
 --> =xx-2A2B12 cd	6	ab
 --> =xx-ab## cd	a#b#	xx
+--> =a-2-c	3
