@@ -2,6 +2,7 @@ package host
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -11,36 +12,58 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// This file is the store's journal of arrivals: a process that jumps here
-// is on the disk after one write and one fdatasync of a file kept
-// allocated, where a bbolt commit writes a page for each bucket it
-// touches, the freelist and the meta page, with two fdatasyncs (the
-// receiver's store was the longest step of a small jump: ~800 µs of
-// ~1,450 on a loopback Prosody). Its entries go into the bbolt file, in
-// the same transaction, with the next change (every update folds them in
-// first, and so does a read that finds some: the journal holds nothing a
-// read could miss), and when the store is opened.
+// This file is the store's journal: a process that jumps here, and a
+// change of a process's record and continuation (Put: a checkpoint, a
+// jump's sender storing it as on its way and then as gone), is on the
+// disk after one write and one fdatasync of a file kept allocated, where
+// a bbolt commit writes a page for each bucket it touches, the freelist
+// and the meta page, with two fdatasyncs (the receiver's store was the
+// longest step of a small jump: ~800 µs of ~1,450 on a loopback Prosody;
+// the sender's, overlapped with it, held up the receiver's on the same
+// disk). Its entries go into the bbolt file, in the same transaction and
+// in their order, with the next other change (every update folds them in
+// first, and so does a read that finds some, but Get, which reads
+// through them, and Migrated, which looks at the arrivals), and when the
+// store is opened.
 //
 // The file (the store's path + "-journal") is journalSize bytes of
 // entries from its start, each:
 //
-//	"MBJ1" | CRC-32C of the rest (4 bytes) | generation (8) | length of
-//	the body (4) | body: the PID, the migration key and the record
-//	(JSON), each as a 4-byte length and its bytes, then the continuation
+//	"MBJ" | kind (1 byte) | CRC-32C of the rest (4 bytes) | generation (8) |
+//	length of the body (4) | body: the PID, the migration key and the
+//	record (JSON), each as a 4-byte length and its bytes, then the
+//	continuation
 //
-// (integers big endian). The entries that count are those from the start
-// that carry the store's generation (meta "journalgen") and whose sums
-// agree; a fold writes generation+1 in the transaction that takes them
-// in, and the next entry goes at the start again: the file is never
-// truncated or grown, so its fdatasync writes no metadata.
+// (integers big endian; the kinds below, the migration key empty but in
+// an arrival). The entries that count are those from the start that
+// carry the store's generation (meta "journalgen") and whose sums agree;
+// a fold writes generation+1 in the transaction that takes them in, and
+// the next entry goes at the start again: the file is never truncated or
+// grown, so its fdatasync writes no metadata.
 
-// journalSize is the journal file's size; an arrival whose entry is
-// larger than a quarter of it goes straight into bbolt.
+// journalSize is the journal file's size; an entry larger than a quarter
+// of it goes straight into bbolt.
 const journalSize = 4 << 20
 
 const journalHeader = 4 + 4 + 8 + 4
 
-var journalMagic = []byte("MBJ1")
+// journalMagic begins every entry; the kind of entry follows.
+var journalMagic = []byte("MBJ")
+
+// The kinds of entry. The journal of a host killed before an upgrade is
+// read by the next version: the values are fixed
+// (testdata/journal/*.bin pins them).
+const (
+	// entryArrival: PutNew, a process that arrived by a migration (its
+	// key), with the PID given it here, record and continuation.
+	entryArrival byte = '1'
+	// entryPut: Put, a process's record and, when the body has one, its
+	// continuation (without one, the stored continuation stays).
+	entryPut byte = 'P'
+	// entryPutDrop: Put with dropCont, the record and no continuation
+	// any more.
+	entryPutDrop byte = 'D'
+)
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -53,9 +76,10 @@ type journal struct {
 	pending []journalEntry
 }
 
-// journalEntry is an arrival written to the journal: PutNew's arguments
-// and the PID it gave.
+// journalEntry is a change written to the journal: PutNew's arguments and
+// the PID it gave, or Put's.
 type journalEntry struct {
+	kind     byte
 	pid, key string
 	rec      []byte // JSON
 	cont     []byte
@@ -66,6 +90,7 @@ func (e *journalEntry) encode(gen uint64) []byte {
 	n := 3*4 + len(e.pid) + len(e.key) + len(e.rec) + len(e.cont)
 	b := make([]byte, journalHeader, journalHeader+n)
 	copy(b, journalMagic)
+	b[3] = e.kind
 	binary.BigEndian.PutUint64(b[8:], gen)
 	binary.BigEndian.PutUint32(b[16:], uint32(n))
 	for _, part := range [][]byte{[]byte(e.pid), []byte(e.key), e.rec} {
@@ -77,11 +102,24 @@ func (e *journalEntry) encode(gen uint64) []byte {
 	return b
 }
 
+// marked says whether b begins with an entry's mark (of some
+// generation).
+func marked(b []byte) bool {
+	if len(b) < 4 || string(b[:3]) != string(journalMagic) {
+		return false
+	}
+	switch b[3] {
+	case entryArrival, entryPut, entryPutDrop:
+		return true
+	}
+	return false
+}
+
 // decodeEntry reads the entry at the start of b, of generation gen: its
 // size, or ok false where the entries end (another generation, a torn or
 // foreign write).
 func decodeEntry(b []byte, gen uint64) (e journalEntry, size int, ok bool) {
-	if len(b) < journalHeader || string(b[:4]) != string(journalMagic) || binary.BigEndian.Uint64(b[8:]) != gen {
+	if len(b) < journalHeader || !marked(b) || binary.BigEndian.Uint64(b[8:]) != gen {
 		return e, 0, false
 	}
 	n := int(binary.BigEndian.Uint32(b[16:]))
@@ -97,7 +135,10 @@ func decodeEntry(b []byte, gen uint64) (e journalEntry, size int, ok bool) {
 		l := int(binary.BigEndian.Uint32(body))
 		parts[i], body = body[4:4+l], body[4+l:]
 	}
-	return journalEntry{pid: string(parts[0]), key: string(parts[1]), rec: parts[2], cont: body}, journalHeader + n, true
+	if b[3] != entryArrival && len(body) == 0 {
+		body = nil // (a Put without a continuation)
+	}
+	return journalEntry{kind: b[3], pid: string(parts[0]), key: string(parts[1]), rec: parts[2], cont: body}, journalHeader + n, true
 }
 
 // openJournal opens the journal beside the store at path (made, and
@@ -174,14 +215,38 @@ func (j *journal) write(e journalEntry) (ok bool, err error) {
 	return true, nil
 }
 
-// pendingPID is the PID a pending entry gave migration key, if one did.
+// pendingPID is the PID a pending arrival gave migration key, if one
+// did.
 func (j *journal) pendingPID(key string) (string, bool) {
 	for _, e := range j.pending {
-		if e.key == key {
+		if e.kind == entryArrival && e.key == key {
 			return e.pid, true
 		}
 	}
 	return "", false
+}
+
+// latest is what the entries es say last about process pid: its record
+// (JSON; nil if none is of it), and its continuation when one of them
+// says what it is (hasCont; nil then for one dropped), else it is the
+// one stored before them.
+func latest(es []journalEntry, pid string) (rec, cont []byte, hasCont bool) {
+	for i := len(es) - 1; i >= 0 && !hasCont; i-- {
+		e := &es[i]
+		if e.pid != pid {
+			continue
+		}
+		if rec == nil {
+			rec = e.rec
+		}
+		switch {
+		case e.kind == entryPutDrop:
+			hasCont = true
+		case e.cont != nil:
+			cont, hasCont = e.cont, true
+		}
+	}
+	return rec, cont, hasCont
 }
 
 // fold writes the pending entries into tx with the next generation; once
@@ -198,7 +263,7 @@ func (j *journal) fold(tx *bolt.Tx) error {
 			return fmt.Errorf("journal: bad pid %q", e.pid)
 		}
 		next = max(next, n+1)
-		if err := putArrival(tx, e.pid, e.key, e.rec, e.cont); err != nil {
+		if err := e.apply(tx); err != nil {
 			return err
 		}
 	}
@@ -206,6 +271,18 @@ func (j *journal) fold(tx *bolt.Tx) error {
 		return err
 	}
 	return meta.Put([]byte("journalgen"), []byte(strconv.FormatUint(j.gen+1, 10)))
+}
+
+// apply writes e into tx.
+func (e *journalEntry) apply(tx *bolt.Tx) error {
+	if e.kind == entryArrival {
+		return putArrival(tx, e.pid, e.key, e.rec, e.cont)
+	}
+	var r Record
+	if err := json.Unmarshal(e.rec, &r); err != nil || r.PID != e.pid {
+		return fmt.Errorf("journal: the record of %s: %v", e.pid, err)
+	}
+	return putRecord(tx, &r, e.rec, e.cont, e.kind == entryPutDrop)
 }
 
 // folded starts the journal again after a fold's commit. The first
@@ -221,14 +298,14 @@ func (j *journal) folded() {
 // foldJournal folds the journal of the store at path into it if it may
 // hold entries: a store command reads the bbolt file alone.
 func foldJournal(path string) error {
-	b := make([]byte, len(journalMagic))
+	b := make([]byte, len(journalMagic)+1)
 	f, err := os.Open(path + "-journal")
 	if err != nil {
 		return nil // none
 	}
 	_, err = io.ReadFull(f, b)
 	f.Close()
-	if err != nil || string(b) != string(journalMagic) {
+	if err != nil || !marked(b) {
 		return nil
 	}
 	s, err := OpenStore(path)

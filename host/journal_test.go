@@ -199,19 +199,38 @@ func TestJournalStoreCommands(t *testing.T) {
 }
 
 // TestJournalSalvage: a store too damaged to open (so its journal cannot
-// be folded in) is salvaged with the arrivals its journal holds.
+// be folded in) is salvaged with what its journal holds: arrivals, and
+// the last record and continuation of a process it changed (a message
+// that change consumed is not copied to be read again).
 func TestJournalSalvage(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.db")
 	s := openTestStore(t, path)
-	if _, _, err := s.PutNew(&Record{Owner: alice, Name: "old.lua"}, []byte("old"), "from m0"); err != nil {
+	old, _, err := s.PutNew(&Record{Owner: alice, Name: "old.lua"}, []byte("old"), "from m0")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Put(&Record{PID: "p1", Owner: alice, Name: "old.lua"}, nil, false); err != nil {
-		t.Fatal(err) // (folds p1 in)
+	if _, err := s.AddMail(old, Message{From: alice}); err != nil {
+		t.Fatal(err) // (folds the arrival in)
+	}
+	if err := s.Put(&Record{PID: old, Owner: alice, Name: "old.lua", Comment: "read", MailSeq: 1}, nil, false); err != nil {
+		t.Fatal(err)
 	}
 	pid, _, err := s.PutNew(&Record{Owner: alice, Name: "new.lua"}, []byte("new"), "from m1")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if err := s.Put(&Record{PID: pid, Owner: alice, Name: "new.lua", Comment: "later"}, []byte("newer"), false); err != nil {
+		t.Fatal(err)
+	}
+	ended, _, err := s.PutNew(&Record{Owner: alice, Name: "ended.lua"}, []byte("x"), "from m2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put(&Record{PID: ended, Owner: alice, Name: "ended.lua", State: StateFinished}, nil, true); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s.j.pending); n != 5 {
+		t.Fatalf("%d entries in the journal, want 5", n)
 	}
 	src, err := openBolt(crashCopy(t, path), true)
 	if err != nil {
@@ -219,17 +238,96 @@ func TestJournalSalvage(t *testing.T) {
 	}
 	defer src.Close()
 	dst := openTestStore(t, filepath.Join(t.TempDir(), "out.db"))
-	migrations, next := map[string]string{}, 1
 	var out bytes.Buffer
-	if saved, all := salvageJournal(src, dst, migrations, &next, &out); saved != 1 || all != 1 {
-		t.Fatalf("salvaged %d of %d from the journal, want 1 of 1: %s", saved, all, out.String())
+	if err := salvage(src, dst, &out); err != nil || !strings.Contains(out.String(), "salvaged 3 processes of 3") {
+		t.Fatalf("%v: %s", err, out.String())
 	}
-	if r, cont, err := dst.Get(pid); err != nil || r.Name != "new.lua" || string(cont) != "new" {
-		t.Fatalf("%s salvaged: %+v %q %v", pid, r, cont, err)
+	for _, want := range []struct{ pid, comment, cont string }{{old, "read", "old"}, {pid, "later", "newer"}, {ended, "", ""}} {
+		r, cont, err := dst.Get(want.pid)
+		if err != nil || r.Comment != want.comment || string(cont) != want.cont {
+			t.Errorf("%s salvaged: %+v %q %v, want %q and %q", want.pid, r, cont, err, want.comment, want.cont)
+		}
 	}
-	if migrations["from m1"] != pid || next != 3 {
-		t.Fatalf("migrations %v, next %d", migrations, next)
+	if mail, err := dst.Mail(old, 0); err != nil || len(mail) != 0 {
+		t.Errorf("the message %s read is there to read again: %v %v", old, mail, err)
 	}
+	for i, want := range []string{old, pid, ended} {
+		if got, ok := dst.Migrated(fmt.Sprint("from m", i)); !ok || got != want {
+			t.Errorf("migration %d salvaged: %s %v", i, got, ok)
+		}
+	}
+	if next, err := dst.NextPID(); err != nil || next != "p4" {
+		t.Errorf("next PID after salvage: %s %v", next, err)
+	}
+}
+
+// TestJournalPut: a process's change (Put) goes to the journal; Get reads
+// it through the journal without folding it in, and so does a host
+// killed then, which takes it in when it opens the store (with the
+// messages it consumed gone); a change that drops the continuation drops
+// it there too; the next other change folds them in. A record that is no
+// process's (its key no PID) goes to the bbolt file.
+func TestJournalPut(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	s := openTestStore(t, path)
+	pid, err := s.NextPID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &Record{PID: pid, Owner: alice, State: StateRunning}
+	check := func(s *Store, what, comment, cont string) {
+		t.Helper()
+		r, c, err := s.Get(pid)
+		if err != nil || r.Comment != comment || string(c) != cont {
+			t.Fatalf("%s: %+v %q %v, want %q and %q", what, r, c, err, comment, cont)
+		}
+	}
+	for i, cont := range [][]byte{[]byte("c0"), nil} { // (nil: the continuation stays)
+		rec.Comment = fmt.Sprint(i)
+		if err := s.Put(rec, cont, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(s.j.pending); n != 2 {
+		t.Fatalf("%d changes in the journal, want 2", n)
+	}
+	check(s, "read through the journal", "1", "c0")
+	if n := len(s.j.pending); n != 2 {
+		t.Fatal("Get folded the journal in")
+	}
+	check(openTestStore(t, crashCopy(t, path)), "after a crash", "1", "c0")
+
+	if _, err := s.AddMail(pid, Message{From: alice}); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.j.pending) != 0 {
+		t.Fatal("a change did not fold the journal in")
+	}
+	check(s, "folded in", "1", "c0")
+	rec.Comment, rec.MailSeq = "read", 1
+	if err := s.Put(rec, []byte("c1"), false); err != nil || len(s.j.pending) != 1 {
+		t.Fatal(err, len(s.j.pending))
+	}
+	c := openTestStore(t, crashCopy(t, path))
+	check(c, "a checkpoint after a crash", "read", "c1")
+	if mail, err := c.Mail(pid, 0); err != nil || len(mail) != 0 {
+		t.Fatalf("the message read by the checkpoint, after a crash: %v %v", mail, err)
+	}
+	rec.Comment, rec.State = "done", StateFinished
+	if err := s.Put(rec, nil, true); err != nil {
+		t.Fatal(err)
+	}
+	check(s, "dropped", "done", "")
+	check(openTestStore(t, crashCopy(t, path)), "dropped, after a crash", "done", "")
+
+	if err := s.Put(&Record{PID: "step", Owner: alice}, nil, false); err != nil || len(s.j.pending) != 0 {
+		t.Fatalf("a record keyed by no PID went to the journal, or did not fold it in (%v)", err)
+	}
+	s.SetSync(false)
+	if err := s.Put(rec, []byte("c2"), false); err != nil || len(s.j.pending) != 0 {
+		t.Fatalf("not syncing, a change went to the journal, or did not fold it in (%v)", err)
+	}
+	check(s, "not syncing", "done", "c2")
 }
 
 // TestJournalClose: a store closed folds its journal in and wipes its
@@ -261,24 +359,61 @@ func TestJournalClose(t *testing.T) {
 	}
 }
 
-// TestJournalGolden: an entry as this version writes it
-// (testdata/journal/entry-gen7.bin, written once, never rewritten: the
-// journal of a host killed before an upgrade is read by the next version)
-// is read back, and written the same.
-func TestJournalGolden(t *testing.T) {
-	golden, err := os.ReadFile("testdata/journal/entry-gen7.bin")
+// TestJournalOfAnotherStore: a journal left beside a store that was
+// deleted (the host killed, its file removed to start afresh) is not
+// taken into the new store made there.
+func TestJournalOfAnotherStore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	s := openTestStore(t, path)
+	pid, err := s.NextPID()
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, size, ok := decodeEntry(golden, 7)
-	if !ok || size != len(golden) || e.pid != "p3" || e.key != "lua1@a.example m1" ||
-		string(e.rec) != `{"pid":"p3","owner":"alice@a.example"}` || string(e.cont) != "a continuation" {
-		t.Fatalf("the golden entry reads as %+v (%d of %d bytes, %v)", e, size, len(golden), ok)
+	if err := s.Put(&Record{PID: pid, Owner: alice, State: StateSleeping}, []byte("c"), false); err != nil {
+		t.Fatal(err)
 	}
-	if _, _, ok := decodeEntry(golden, 8); ok {
-		t.Fatal("an entry of generation 7 read as one of 8")
+	if _, _, err := s.PutNew(&Record{Owner: alice}, []byte("x"), "from m"); err != nil {
+		t.Fatal(err)
 	}
-	if b := e.encode(7); !bytes.Equal(b, golden) {
-		t.Fatalf("written again, it differs:\n% x\n% x", b, golden)
+	c := crashCopy(t, path)
+	if err := os.Remove(c); err != nil {
+		t.Fatal(err)
+	}
+	n := openTestStore(t, c)
+	if rs, err := n.All(); err != nil || len(rs) != 0 {
+		t.Fatalf("a new store took in an old journal: %v %v", rs, err)
+	}
+	if _, ok := n.Migrated("from m"); ok {
+		t.Fatal("a new store took in an old journal's arrival")
+	}
+}
+
+// TestJournalGolden: entries as this version writes them
+// (testdata/journal/*.bin, each written once, never rewritten: the journal
+// of a host killed before an upgrade is read by the next version) are read
+// back, and written the same: an arrival, a change with a continuation,
+// a change that drops it.
+func TestJournalGolden(t *testing.T) {
+	for _, want := range []journalEntry{
+		{kind: entryArrival, pid: "p3", key: "lua1@a.example m1", rec: []byte(`{"pid":"p3","owner":"alice@a.example"}`), cont: []byte("a continuation")},
+		{kind: entryPut, pid: "p3", rec: []byte(`{"pid":"p3","owner":"alice@a.example","state":"migrating"}`), cont: []byte("a continuation")},
+		{kind: entryPutDrop, pid: "p3", rec: []byte(`{"pid":"p3","owner":"alice@a.example","state":"migrated"}`)},
+	} {
+		name := map[byte]string{entryArrival: "entry", entryPut: "put", entryPutDrop: "putdrop"}[want.kind]
+		golden, err := os.ReadFile("testdata/journal/" + name + "-gen7.bin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, size, ok := decodeEntry(golden, 7)
+		if !ok || size != len(golden) || e.kind != want.kind || e.pid != want.pid || e.key != want.key ||
+			string(e.rec) != string(want.rec) || !bytes.Equal(e.cont, want.cont) || (e.cont == nil) != (want.cont == nil) {
+			t.Fatalf("the golden %s reads as %+v (%d of %d bytes, %v)", name, e, size, len(golden), ok)
+		}
+		if _, _, ok := decodeEntry(golden, 8); ok {
+			t.Fatalf("%s: an entry of generation 7 read as one of 8", name)
+		}
+		if b := e.encode(7); !bytes.Equal(b, golden) {
+			t.Fatalf("%s written again, it differs:\n% x\n% x", name, b, golden)
+		}
 	}
 }

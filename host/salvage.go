@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -82,6 +83,12 @@ func Salvage(path, out string, w io.Writer) error {
 		return err
 	}
 	defer dst.Close()
+	return salvage(s, dst, w)
+}
+
+// salvage copies what it can read of s, opened read-only, and of the
+// journal beside it into dst (Salvage).
+func salvage(s, dst *Store, w io.Writer) error {
 	var pids []string
 	s.view(func(tx *bolt.Tx) error { // as far as the cursor gets
 		if b := tx.Bucket(bProcs); b != nil {
@@ -89,9 +96,17 @@ func Salvage(path, out string, w io.Writer) error {
 		}
 		return nil
 	})
+	// the journal's changes (foldJournal could not take them in): its
+	// arrivals are processes too
+	es := salvageJournal(s, w)
+	for _, e := range es {
+		if !slices.Contains(pids, e.pid) {
+			pids = append(pids, e.pid)
+		}
+	}
 	saved, lost := 0, 0
 	for _, pid := range pids {
-		r, cont, err := s.Get(pid)
+		r, cont, err := s.getThrough(es, pid)
 		var mail []Message
 		if err == nil {
 			mail, err = s.Mail(pid, r.MailSeq)
@@ -127,8 +142,11 @@ func Salvage(path, out string, w io.Writer) error {
 		}
 		return nil
 	})
-	jsaved, jall := salvageJournal(s, dst, migrations, &next, w)
-	saved, lost = saved+jsaved, lost+jall-jsaved
+	for _, e := range es {
+		if e.kind == entryArrival {
+			migrations[e.key] = e.pid
+		}
+	}
 	if err := dst.update(func(tx *bolt.Tx) error {
 		for k, v := range migrations {
 			if err := tx.Bucket(bMigr).Put([]byte(k), []byte(v)); err != nil {
@@ -139,18 +157,16 @@ func Salvage(path, out string, w io.Writer) error {
 	}); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "salvaged %d processes of %d into %s (%d lost)\n", saved, saved+lost, out, lost)
+	fmt.Fprintf(w, "salvaged %d processes of %d into %s (%d lost)\n", saved, saved+lost, dst.path, lost)
 	return nil
 }
 
-// salvageJournal copies the processes the journal beside the store s
-// holds (arrived, not yet taken into its file: foldJournal could not open
-// it) into dst, adds their migrations and counts their PIDs in next, and
-// says how many it copied of how many.
-func salvageJournal(s, dst *Store, migrations map[string]string, next *int, w io.Writer) (saved, all int) {
+// salvageJournal reads the entries of the journal beside the store s
+// (none if it has none), and says so to w if it cannot.
+func salvageJournal(s *Store, w io.Writer) []journalEntry {
 	f, err := os.Open(s.path + "-journal")
 	if err != nil {
-		return 0, 0 // none
+		return nil // none
 	}
 	defer f.Close()
 	var gen uint64
@@ -159,27 +175,13 @@ func salvageJournal(s, dst *Store, migrations map[string]string, next *int, w io
 		return err
 	}); err != nil {
 		fmt.Fprintf(w, "the journal: not read (its generation: %v)\n", err)
-		return 0, 0
+		return nil
 	}
 	es, err := journalEntries(f, gen)
 	if err != nil {
 		fmt.Fprintf(w, "the journal: %v\n", err)
 	}
-	for _, e := range es {
-		var r Record
-		err := json.Unmarshal(e.rec, &r)
-		if err == nil {
-			err = dst.restoreProc(&r, e.cont, nil)
-		}
-		if err != nil || r.PID != e.pid {
-			fmt.Fprintf(w, "%s (in the journal): lost: %v\n", e.pid, err)
-			continue
-		}
-		migrations[e.key] = e.pid
-		*next = max(*next, pidNumber(e.pid)+1)
-		saved++
-	}
-	return saved, len(es)
+	return es
 }
 
 // restoreProc writes a process salvaged from another store.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -41,8 +42,9 @@ import (
 // A record and its continuation are written in one transaction, so a host
 // killed at any moment finds both from the same instant. meta
 // "journalgen" is the generation of the journal's entries still to be
-// taken in: a process that arrives is written to the journal beside the
-// file first (journal.go).
+// taken in (random in a new store): a process that arrives, and a
+// small change of one, is written to the journal beside the file first
+// (journal.go).
 const schemaVersion = 1
 
 var (
@@ -162,6 +164,12 @@ func OpenStore(path string) (*Store, error) {
 		}
 		v := meta.Get([]byte("schema"))
 		if v == nil {
+			// a new store: its journal's generation starts anywhere, so
+			// that a journal left by a store deleted before it is not
+			// taken in (its entries carry another generation)
+			if err := meta.Put([]byte("journalgen"), []byte(strconv.FormatUint(mrand.Uint64(), 10))); err != nil {
+				return err
+			}
 			return meta.Put([]byte("schema"), []byte(strconv.Itoa(schemaVersion)))
 		}
 		n, err := strconv.Atoi(string(v))
@@ -449,8 +457,23 @@ func pidNumber(pid string) int {
 
 // Put writes a record and, if cont is not nil, its continuation (nil
 // keeps the continuation stored before; a finished process has none).
+// With the store syncing, a small one goes to the journal (journal.go).
 func (s *Store) Put(r *Record, cont []byte, dropCont bool) error {
-	return s.update(func(tx *bolt.Tx) error { return putTx(tx, r, cont, dropCont) })
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	kind := entryPut
+	if cont == nil && dropCont {
+		kind = entryPutDrop
+	}
+	// (a key that is no PID would stop the journal's folds for good)
+	if pidNumber(r.PID) != 0 {
+		if done, err := s.journalWrite(journalEntry{kind: kind, pid: r.PID, rec: b, cont: cont}); done {
+			return err
+		}
+	}
+	return s.update(func(tx *bolt.Tx) error { return putRecord(tx, r, b, cont, dropCont) })
 }
 
 // PutPair writes two processes in one transaction (a parent at mb.fork
@@ -470,6 +493,11 @@ func putTx(tx *bolt.Tx, r *Record, cont []byte, dropCont bool) error {
 	if err != nil {
 		return err
 	}
+	return putRecord(tx, r, b, cont, dropCont)
+}
+
+// putRecord is Put within tx, with r as JSON in b.
+func putRecord(tx *bolt.Tx, r *Record, b, cont []byte, dropCont bool) error {
 	if err := tx.Bucket(bProcs).Put([]byte(r.PID), b); err != nil {
 		return err
 	}
@@ -671,7 +699,7 @@ const cancelled = "cancelled"
 func (s *Store) journalNew(r *Record, cont []byte, id string) (pid string, fresh, done bool, err error) {
 	s.jmu.Lock()
 	defer s.jmu.Unlock()
-	if s.j == nil || s.db.NoSync || id == "" {
+	if !s.journaling() || id == "" {
 		return "", false, false, nil
 	}
 	if pid, ok := s.j.pendingPID(id); ok {
@@ -692,8 +720,8 @@ func (s *Store) journalNew(r *Record, cont []byte, id string) (pid string, fresh
 	if err != nil || pid != "" {
 		return pid, false, true, err
 	}
-	if n := len(s.j.pending); n > 0 {
-		next = max(next, pidNumber(s.j.pending[n-1].pid)+1)
+	for _, e := range s.j.pending {
+		next = max(next, pidNumber(e.pid)+1)
 	}
 	pid = "p" + strconv.Itoa(next)
 	r.PID = pid
@@ -701,13 +729,29 @@ func (s *Store) journalNew(r *Record, cont []byte, id string) (pid string, fresh
 	if err != nil {
 		return "", false, true, err
 	}
-	switch ok, err := s.j.write(journalEntry{pid: pid, key: id, rec: b, cont: cont}); {
+	switch ok, err := s.j.write(journalEntry{kind: entryArrival, pid: pid, key: id, rec: b, cont: cont}); {
 	case err != nil:
 		return "", false, true, err
 	case !ok:
 		return "", false, false, nil
 	}
 	return pid, true, true, nil
+}
+
+// journaling says whether changes go to the journal: it is open and the
+// store syncs. s.jmu is held.
+func (s *Store) journaling() bool { return s.j != nil && !s.db.NoSync }
+
+// journalWrite is a Put by the journal; done is false when the journal
+// does not take it (the store not syncing, or it is too large).
+func (s *Store) journalWrite(e journalEntry) (done bool, err error) {
+	s.jmu.Lock()
+	defer s.jmu.Unlock()
+	if !s.journaling() {
+		return false, nil
+	}
+	ok, err := s.j.write(e)
+	return ok || err != nil, err
 }
 
 // Migrated says whether migration id was taken in here, and the PID it got.
@@ -843,25 +887,44 @@ func (s *Store) ContSizes() (map[string]int, error) {
 	return sizes, err
 }
 
-// Get returns a record and its continuation (nil if it has none).
+// Get returns a record and its continuation (nil if it has none): what
+// the journal says last about them, else the bbolt file's (a process
+// that waited runs again without a fold on its way).
 func (s *Store) Get(pid string) (*Record, []byte, error) {
-	var r *Record
-	var cont []byte
-	err := s.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bProcs).Get([]byte(pid))
-		if b == nil {
-			return errNoProcess
+	s.jmu.Lock()
+	defer s.jmu.Unlock()
+	var es []journalEntry
+	if s.j != nil {
+		es = s.j.pending
+	}
+	return s.getThrough(es, pid)
+}
+
+// getThrough is Get with es the journal's entries not in the bbolt file.
+func (s *Store) getThrough(es []journalEntry, pid string) (*Record, []byte, error) {
+	b, cont, hasCont := latest(es, pid)
+	if b == nil || !hasCont {
+		err := s.read(func(tx *bolt.Tx) error { // (copied: bbolt's bytes last as long as tx)
+			if b == nil {
+				b = bytes.Clone(tx.Bucket(bProcs).Get([]byte(pid)))
+			}
+			if !hasCont {
+				cont = bytes.Clone(tx.Bucket(bConts).Get([]byte(pid)))
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
 		}
-		r = new(Record)
-		if err := json.Unmarshal(b, r); err != nil {
-			return fmt.Errorf("record %s: %w", pid, err)
-		}
-		if c := tx.Bucket(bConts).Get([]byte(pid)); c != nil {
-			cont = append([]byte(nil), c...)
-		}
-		return nil
-	})
-	return r, cont, err
+	}
+	if b == nil {
+		return nil, nil, errNoProcess
+	}
+	r := new(Record)
+	if err := json.Unmarshal(b, r); err != nil {
+		return nil, nil, fmt.Errorf("record %s: %w", pid, err)
+	}
+	return r, bytes.Clone(cont), nil
 }
 
 // All returns every record.
