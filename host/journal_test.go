@@ -265,8 +265,9 @@ func TestJournalSalvage(t *testing.T) {
 // it through the journal without folding it in, and so does a host
 // killed then, which takes it in when it opens the store (with the
 // messages it consumed gone); a change that drops the continuation drops
-// it there too; the next other change folds them in. A record that is no
-// process's (its key no PID) goes to the bbolt file.
+// it there too; PutLater writes one without syncing; the next other
+// change folds them in. A record that is no process's (its key no PID)
+// goes to the bbolt file.
 func TestJournalPut(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.db")
 	s := openTestStore(t, path)
@@ -319,6 +320,19 @@ func TestJournalPut(t *testing.T) {
 	}
 	check(s, "dropped", "done", "")
 	check(openTestStore(t, crashCopy(t, path)), "dropped, after a crash", "done", "")
+
+	// PutLater writes without syncing (what a killed host wrote is there)
+	syncs := s.j.syncs
+	rec.Comment = "later"
+	if err := s.PutLater(rec, nil, true); err != nil || len(s.j.pending) != 3 || s.j.syncs != syncs {
+		t.Fatalf("PutLater: %v, %d in the journal, %d syncs", err, len(s.j.pending), s.j.syncs-syncs)
+	}
+	check(s, "put later", "later", "")
+	check(openTestStore(t, crashCopy(t, path)), "put later, after a crash", "later", "")
+	rec.Comment = "done"
+	if err := s.Put(rec, nil, true); err != nil || s.j.syncs != syncs+1 {
+		t.Fatalf("Put: %v, %d syncs", err, s.j.syncs-syncs)
+	}
 
 	if err := s.Put(&Record{PID: "step", Owner: alice}, nil, false); err != nil || len(s.j.pending) != 0 {
 		t.Fatalf("a record keyed by no PID went to the journal, or did not fold it in (%v)", err)

@@ -550,7 +550,9 @@ func (h *Host) finishJump(pr *proc, sending <-chan sent) error {
 		h.log.Info("jumped", "pid", pr.rec.PID, "to", to, "as", newPID, "migration", id)
 		h.stats.JumpsOut++
 		pr.drop()
-		h.store.Put(&pr.rec, nil, true)
+		// (not synced: a host that loses it finds the process stored as
+		// on its way, and asks the receiver again)
+		h.store.PutLater(&pr.rec, nil, true)
 		h.kept(pr, 0)
 		return nil
 	}

@@ -459,6 +459,19 @@ func pidNumber(pid string) int {
 // keeps the continuation stored before; a finished process has none).
 // With the store syncing, a small one goes to the journal (journal.go).
 func (s *Store) Put(r *Record, cont []byte, dropCont bool) error {
+	return s.put(r, cont, dropCont, true)
+}
+
+// PutLater writes as Put, but a small change returns before it is on the
+// disk (which it is with the next change that is, at the latest): for a
+// change the host finds again without it after the machine failed, as a
+// jump's end (the process stored as on its way is asked about again).
+func (s *Store) PutLater(r *Record, cont []byte, dropCont bool) error {
+	return s.put(r, cont, dropCont, false)
+}
+
+// put is Put, with sync false PutLater.
+func (s *Store) put(r *Record, cont []byte, dropCont, sync bool) error {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return err
@@ -469,7 +482,7 @@ func (s *Store) Put(r *Record, cont []byte, dropCont bool) error {
 	}
 	// (a key that is no PID would stop the journal's folds for good)
 	if pidNumber(r.PID) != 0 {
-		if done, err := s.journalWrite(journalEntry{kind: kind, pid: r.PID, rec: b, cont: cont}); done {
+		if done, err := s.journalWrite(journalEntry{kind: kind, pid: r.PID, rec: b, cont: cont}, sync); done {
 			return err
 		}
 	}
@@ -729,7 +742,7 @@ func (s *Store) journalNew(r *Record, cont []byte, id string) (pid string, fresh
 	if err != nil {
 		return "", false, true, err
 	}
-	switch ok, err := s.j.write(journalEntry{kind: entryArrival, pid: pid, key: id, rec: b, cont: cont}); {
+	switch ok, err := s.j.write(journalEntry{kind: entryArrival, pid: pid, key: id, rec: b, cont: cont}, true); {
 	case err != nil:
 		return "", false, true, err
 	case !ok:
@@ -744,13 +757,13 @@ func (s *Store) journaling() bool { return s.j != nil && !s.db.NoSync }
 
 // journalWrite is a Put by the journal; done is false when the journal
 // does not take it (the store not syncing, or it is too large).
-func (s *Store) journalWrite(e journalEntry) (done bool, err error) {
+func (s *Store) journalWrite(e journalEntry, sync bool) (done bool, err error) {
 	s.jmu.Lock()
 	defer s.jmu.Unlock()
 	if !s.journaling() {
 		return false, nil
 	}
-	ok, err := s.j.write(e)
+	ok, err := s.j.write(e, sync)
 	return ok || err != nil, err
 }
 
