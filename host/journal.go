@@ -12,10 +12,11 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// This file is the store's journal: a process that jumps here, and a
-// change of a process's record and continuation (Put: a checkpoint, a
-// jump's sender storing it as on its way and then as gone), is on the
-// disk after one write and one fdatasync of a file kept allocated, where
+// This file is the store's journal: a process that jumps here, a change
+// of a process's record and continuation (Put: a checkpoint, a jump's
+// sender storing it as on its way and then as gone), and a message for
+// a process (AddMail), is on the disk after one write and one fdatasync
+// of a file kept allocated, where
 // a bbolt commit writes a page for each bucket it touches, the freelist
 // and the meta page, with two fdatasyncs (the receiver's store was the
 // longest step of a small jump: ~800 µs of ~1,450 on a loopback Prosody;
@@ -30,12 +31,12 @@ import (
 // entries from its start, each:
 //
 //	"MBJ" | kind (1 byte) | CRC-32C of the rest (4 bytes) | generation (8) |
-//	length of the body (4) | body: the PID, the migration key and the
-//	record (JSON), each as a 4-byte length and its bytes, then the
-//	continuation
+//	length of the body (4) | body: the PID, the key and the record
+//	(JSON), each as a 4-byte length and its bytes, then the continuation
 //
-// (integers big endian; the kinds below, the migration key empty but in
-// an arrival). The entries that count are those from the start that
+// (integers big endian; the kinds below; the key is an arrival's
+// migration, a message's number in decimal, else empty; a message's
+// "record" is the message). The entries that count are those from the start that
 // carry the store's generation (meta "journalgen") and whose sums agree;
 // a fold writes generation+1 in the transaction that takes them in, and
 // the next entry goes at the start again: the file is never truncated or
@@ -63,6 +64,9 @@ const (
 	// entryPutDrop: Put with dropCont, the record and no continuation
 	// any more.
 	entryPutDrop byte = 'D'
+	// entryMail: AddMail, a message for the process (Message, JSON)
+	// with its number (the key).
+	entryMail byte = 'M'
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -110,7 +114,7 @@ func marked(b []byte) bool {
 		return false
 	}
 	switch b[3] {
-	case entryArrival, entryPut, entryPutDrop:
+	case entryArrival, entryPut, entryPutDrop, entryMail:
 		return true
 	}
 	return false
@@ -238,7 +242,7 @@ func (j *journal) pendingPID(key string) (string, bool) {
 func latest(es []journalEntry, pid string) (rec, cont []byte, hasCont bool) {
 	for i := len(es) - 1; i >= 0 && !hasCont; i-- {
 		e := &es[i]
-		if e.pid != pid {
+		if e.pid != pid || e.kind == entryMail {
 			continue
 		}
 		if rec == nil {
@@ -278,10 +282,47 @@ func (j *journal) fold(tx *bolt.Tx) error {
 	return meta.Put([]byte("journalgen"), []byte(strconv.FormatUint(j.gen+1, 10)))
 }
 
+// mailSeq is the number of the last message for pid among the entries
+// es (0: none).
+func mailSeq(es []journalEntry, pid string) uint64 {
+	for i := len(es) - 1; i >= 0; i-- {
+		if e := &es[i]; e.kind == entryMail && e.pid == pid {
+			n, _ := strconv.ParseUint(e.key, 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+// journalMail is the messages for pid numbered after after among the
+// entries es, in order.
+func journalMail(es []journalEntry, pid string, after uint64) ([]Message, error) {
+	var ms []Message
+	for i := range es {
+		if e := &es[i]; e.kind == entryMail && e.pid == pid {
+			var m Message
+			if err := json.Unmarshal(e.rec, &m); err != nil {
+				return nil, fmt.Errorf("journal: a message for %s: %v", pid, err)
+			}
+			if m.Seq > after {
+				ms = append(ms, m)
+			}
+		}
+	}
+	return ms, nil
+}
+
 // apply writes e into tx.
 func (e *journalEntry) apply(tx *bolt.Tx) error {
-	if e.kind == entryArrival {
+	switch e.kind {
+	case entryArrival:
 		return putArrival(tx, e.pid, e.key, e.rec, e.cont)
+	case entryMail:
+		seq, err := strconv.ParseUint(e.key, 10, 64)
+		if err != nil || seq == 0 {
+			return fmt.Errorf("journal: a message for %s numbered %q", e.pid, e.key)
+		}
+		return putMail(tx, e.pid, seq, e.rec)
 	}
 	var r Record
 	if err := json.Unmarshal(e.rec, &r); err != nil || r.PID != e.pid {

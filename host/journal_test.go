@@ -199,8 +199,8 @@ func TestJournalStoreCommands(t *testing.T) {
 }
 
 // TestJournalSalvage: a store too damaged to open (so its journal cannot
-// be folded in) is salvaged with what its journal holds: arrivals, and
-// the last record and continuation of a process it changed (a message
+// be folded in) is salvaged with what its journal holds: arrivals, the
+// last record and continuation of a process it changed, and messages (one
 // that change consumed is not copied to be read again).
 func TestJournalSalvage(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.db")
@@ -209,8 +209,13 @@ func TestJournalSalvage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddMail(old, Message{From: alice}); err != nil {
+	if _, err := s.NextPID(); err != nil {
 		t.Fatal(err) // (folds the arrival in)
+	}
+	for _, from := range []string{"first", "second"} {
+		if _, err := s.AddMail(old, Message{From: from}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := s.Put(&Record{PID: old, Owner: alice, Name: "old.lua", Comment: "read", MailSeq: 1}, nil, false); err != nil {
 		t.Fatal(err)
@@ -229,8 +234,8 @@ func TestJournalSalvage(t *testing.T) {
 	if err := s.Put(&Record{PID: ended, Owner: alice, Name: "ended.lua", State: StateFinished}, nil, true); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(s.j.pending); n != 5 {
-		t.Fatalf("%d entries in the journal, want 5", n)
+	if n := len(s.j.pending); n != 7 {
+		t.Fatalf("%d entries in the journal, want 7", n)
 	}
 	src, err := openBolt(crashCopy(t, path), true)
 	if err != nil {
@@ -248,15 +253,15 @@ func TestJournalSalvage(t *testing.T) {
 			t.Errorf("%s salvaged: %+v %q %v, want %q and %q", want.pid, r, cont, err, want.comment, want.cont)
 		}
 	}
-	if mail, err := dst.Mail(old, 0); err != nil || len(mail) != 0 {
-		t.Errorf("the message %s read is there to read again: %v %v", old, mail, err)
+	if mail, err := dst.Mail(old, 0); err != nil || len(mail) != 1 || mail[0].From != "second" {
+		t.Errorf("%s's mail salvaged: %v %v, want the second message alone (it read the first)", old, mail, err)
 	}
 	for i, want := range []string{old, pid, ended} {
 		if got, ok := dst.Migrated(fmt.Sprint("from m", i)); !ok || got != want {
 			t.Errorf("migration %d salvaged: %s %v", i, got, ok)
 		}
 	}
-	if next, err := dst.NextPID(); err != nil || next != "p4" {
+	if next, err := dst.NextPID(); err != nil || next != fmt.Sprint("p", pidNumber(ended)+1) {
 		t.Errorf("next PID after salvage: %s %v", next, err)
 	}
 }
@@ -298,15 +303,18 @@ func TestJournalPut(t *testing.T) {
 	}
 	check(openTestStore(t, crashCopy(t, path)), "after a crash", "1", "c0")
 
-	if _, err := s.AddMail(pid, Message{From: alice}); err != nil {
+	if _, err := s.NextPID(); err != nil {
 		t.Fatal(err)
 	}
 	if len(s.j.pending) != 0 {
 		t.Fatal("a change did not fold the journal in")
 	}
 	check(s, "folded in", "1", "c0")
+	if m, err := s.AddMail(pid, Message{From: alice}); err != nil || m.Seq != 1 {
+		t.Fatal(m, err)
+	}
 	rec.Comment, rec.MailSeq = "read", 1
-	if err := s.Put(rec, []byte("c1"), false); err != nil || len(s.j.pending) != 1 {
+	if err := s.Put(rec, []byte("c1"), false); err != nil || len(s.j.pending) != 2 {
 		t.Fatal(err, len(s.j.pending))
 	}
 	c := openTestStore(t, crashCopy(t, path))
@@ -324,7 +332,7 @@ func TestJournalPut(t *testing.T) {
 	// PutLater writes without syncing (what a killed host wrote is there)
 	syncs := s.j.syncs
 	rec.Comment = "later"
-	if err := s.PutLater(rec, nil, true); err != nil || len(s.j.pending) != 3 || s.j.syncs != syncs {
+	if err := s.PutLater(rec, nil, true); err != nil || len(s.j.pending) != 4 || s.j.syncs != syncs {
 		t.Fatalf("PutLater: %v, %d in the journal, %d syncs", err, len(s.j.pending), s.j.syncs-syncs)
 	}
 	check(s, "put later", "later", "")
@@ -373,6 +381,61 @@ func TestJournalClose(t *testing.T) {
 	}
 }
 
+// TestJournalMail: a message goes to the journal, numbered after those in
+// the bbolt file and in the journal; a host killed then finds them all,
+// in order; once folded in, the next message by the bbolt file is
+// numbered after them.
+func TestJournalMail(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	s := openTestStore(t, path)
+	pid, err := s.NextPID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put(&Record{PID: pid, Owner: alice, State: StateMessage, Comment: "waits"}, []byte("c"), false); err != nil {
+		t.Fatal(err)
+	}
+	add := func(from string, seq uint64) {
+		t.Helper()
+		if m, err := s.AddMail(pid, Message{From: from}); err != nil || m.Seq != seq {
+			t.Fatalf("message %s: %+v %v, want number %d", from, m, err, seq)
+		}
+	}
+	s.SetSync(false)
+	add("a", 1) // (by the bbolt file, the record folded in with it)
+	s.SetSync(true)
+	syncs := s.j.syncs
+	add("b", 2)
+	add("c", 3)
+	if n := len(s.j.pending); n != 2 || s.j.syncs != syncs+2 {
+		t.Fatalf("%d messages in the journal (%d syncs), want 2", n, s.j.syncs-syncs)
+	}
+	if r, _, err := s.Get(pid); err != nil || r.Comment != "waits" {
+		t.Fatalf("the process with messages in the journal: %+v %v", r, err)
+	}
+	mail := func(s *Store, want string) {
+		t.Helper()
+		ms, err := s.Mail(pid, 0)
+		got := ""
+		for i, m := range ms {
+			if m.Seq != uint64(i+1) {
+				t.Fatalf("message %d numbered %d", i+1, m.Seq)
+			}
+			got += m.From
+		}
+		if err != nil || got != want {
+			t.Fatalf("mail %q (%v), want %q", got, err, want)
+		}
+	}
+	mail(openTestStore(t, crashCopy(t, path)), "abc")
+	if _, err := s.NextPID(); err != nil || len(s.j.pending) != 0 {
+		t.Fatal("not folded in", err)
+	}
+	s.SetSync(false)
+	add("d", 4)
+	mail(s, "abcd")
+}
+
 // TestJournalOfAnotherStore: a journal left beside a store that was
 // deleted (the host killed, its file removed to start afresh) is not
 // taken into the new store made there.
@@ -406,14 +469,15 @@ func TestJournalOfAnotherStore(t *testing.T) {
 // (testdata/journal/*.bin, each written once, never rewritten: the journal
 // of a host killed before an upgrade is read by the next version) are read
 // back, and written the same: an arrival, a change with a continuation,
-// a change that drops it.
+// a change that drops it, a message.
 func TestJournalGolden(t *testing.T) {
 	for _, want := range []journalEntry{
 		{kind: entryArrival, pid: "p3", key: "lua1@a.example m1", rec: []byte(`{"pid":"p3","owner":"alice@a.example"}`), cont: []byte("a continuation")},
 		{kind: entryPut, pid: "p3", rec: []byte(`{"pid":"p3","owner":"alice@a.example","state":"migrating"}`), cont: []byte("a continuation")},
 		{kind: entryPutDrop, pid: "p3", rec: []byte(`{"pid":"p3","owner":"alice@a.example","state":"migrated"}`)},
+		{kind: entryMail, pid: "p3", key: "12", rec: []byte(`{"seq":12,"from":"lua1@a.example/p1","value":{"s":"hi"}}`)},
 	} {
-		name := map[byte]string{entryArrival: "entry", entryPut: "put", entryPutDrop: "putdrop"}[want.kind]
+		name := map[byte]string{entryArrival: "entry", entryPut: "put", entryPutDrop: "putdrop", entryMail: "mail"}[want.kind]
 		golden, err := os.ReadFile("testdata/journal/" + name + "-gen7.bin")
 		if err != nil {
 			t.Fatal(err)

@@ -107,9 +107,13 @@ func salvage(s, dst *Store, w io.Writer) error {
 	saved, lost := 0, 0
 	for _, pid := range pids {
 		r, cont, err := s.getThrough(es, pid)
-		var mail []Message
+		var mail, more []Message
 		if err == nil {
 			mail, err = s.Mail(pid, r.MailSeq)
+		}
+		if err == nil {
+			more, err = journalMail(es, pid, r.MailSeq)
+			mail = append(mail, more...)
 		}
 		if err == nil {
 			err = dst.restoreProc(r, cont, mail)

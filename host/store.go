@@ -828,8 +828,14 @@ func (s *Store) CancelMigration(id string) (taken bool, err error) {
 	return taken, err
 }
 
-// AddMail stores a message for pid and returns it with its number.
+// AddMail stores a message for pid and returns it with its number. With
+// the store syncing it goes to the journal (journal.go).
 func (s *Store) AddMail(pid string, m Message) (Message, error) {
+	if pidNumber(pid) != 0 { // (as Put)
+		if m, done, err := s.journalAddMail(pid, m); done {
+			return m, err
+		}
+	}
 	err := s.update(func(tx *bolt.Tx) error {
 		mb, err := tx.Bucket(bMail).CreateBucketIfNotExists([]byte(pid))
 		if err != nil {
@@ -842,9 +848,52 @@ func (s *Store) AddMail(pid string, m Message) (Message, error) {
 		if err != nil {
 			return err
 		}
-		return mb.Put(binary.BigEndian.AppendUint64(nil, m.Seq), b)
+		return putMail(tx, pid, m.Seq, b)
 	})
 	return m, err
+}
+
+// journalAddMail is AddMail by the journal, the message numbered after the
+// last one in the bbolt file and the journal; done is false when the
+// journal does not take it.
+func (s *Store) journalAddMail(pid string, m Message) (_ Message, done bool, err error) {
+	s.jmu.Lock()
+	defer s.jmu.Unlock()
+	if !s.journaling() {
+		return m, false, nil
+	}
+	var last uint64
+	err = s.read(func(tx *bolt.Tx) error {
+		if mb := tx.Bucket(bMail).Bucket([]byte(pid)); mb != nil {
+			last = mb.Sequence()
+		}
+		return nil
+	})
+	if err != nil {
+		return m, true, err
+	}
+	m.Seq = max(last, mailSeq(s.j.pending, pid)) + 1
+	b, err := json.Marshal(m)
+	if err != nil {
+		return m, true, err
+	}
+	ok, err := s.j.write(journalEntry{kind: entryMail, pid: pid, key: strconv.FormatUint(m.Seq, 10), rec: b}, true)
+	return m, ok || err != nil, err
+}
+
+// putMail writes message number seq (JSON in b) for pid, its mailbox's
+// count of numbers given kept past it.
+func putMail(tx *bolt.Tx, pid string, seq uint64, b []byte) error {
+	mb, err := tx.Bucket(bMail).CreateBucketIfNotExists([]byte(pid))
+	if err != nil {
+		return err
+	}
+	if seq > mb.Sequence() {
+		if err := mb.SetSequence(seq); err != nil {
+			return err
+		}
+	}
+	return mb.Put(binary.BigEndian.AppendUint64(nil, seq), b)
 }
 
 // Mail returns pid's messages after number after, in order.

@@ -51,3 +51,24 @@ func BenchmarkStoreArrival(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// BenchmarkStoreMail is one synced write of a message for a process
+// (what mb.send waits for at the receiving host).
+func BenchmarkStoreMail(b *testing.B) {
+	s, err := OpenStore(filepath.Join(b.TempDir(), "s.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	pid, err := s.NextPID()
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := "a message of some length"
+	m := Message{From: "a@b/p1", Owner: "a@b", Value: Plain{S: &text}}
+	for b.Loop() {
+		if _, err := s.AddMail(pid, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
