@@ -24,8 +24,8 @@ import (
 // disk). Its entries go into the bbolt file, in the same transaction and
 // in their order, with the next other change (every update folds them in
 // first, and so does a read that finds some, but Get, which reads
-// through them, and Migrated, which looks at the arrivals), and when the
-// store is opened.
+// through them, Migrated, which looks at the arrivals, and Session, whose
+// bucket no entry changes), and when the store is opened.
 //
 // The file (the store's path + "-journal") is journalSize bytes of
 // entries from its start, each:

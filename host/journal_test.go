@@ -383,8 +383,9 @@ func TestJournalClose(t *testing.T) {
 
 // TestJournalMail: a message goes to the journal, numbered after those in
 // the bbolt file and in the journal; a host killed then finds them all,
-// in order; once folded in, the next message by the bbolt file is
-// numbered after them.
+// in order; reading the process or a step session does not fold them in;
+// once folded in, the next message by the bbolt file is numbered after
+// them.
 func TestJournalMail(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.db")
 	s := openTestStore(t, path)
@@ -412,6 +413,9 @@ func TestJournalMail(t *testing.T) {
 	}
 	if r, _, err := s.Get(pid); err != nil || r.Comment != "waits" {
 		t.Fatalf("the process with messages in the journal: %+v %v", r, err)
+	}
+	if _, err := s.Session(alice); err != nil || len(s.j.pending) != 2 {
+		t.Fatalf("a step session read folded the journal in (%v)", err)
 	}
 	mail := func(s *Store, want string) {
 		t.Helper()

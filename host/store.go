@@ -1009,7 +1009,7 @@ var errNoProcess = errors.New("no such process")
 
 // Session returns user's step session (nil: none).
 func (s *Store) Session(user string) (cont []byte, err error) {
-	err = s.view(func(tx *bolt.Tx) error {
+	err = s.read(func(tx *bolt.Tx) error { // (the journal holds no session: no fold)
 		if b := tx.Bucket(bSess); b != nil {
 			cont = append([]byte(nil), b.Get([]byte(user))...)
 		}
