@@ -14,9 +14,9 @@ import (
 
 // This file is the store's journal: a process that jumps here, a change
 // of a process's record and continuation (Put: a checkpoint, a jump's
-// sender storing it as on its way and then as gone), and a message for
-// a process (AddMail), is on the disk after one write and one fdatasync
-// of a file kept allocated, where
+// sender storing it as on its way and then as gone), a message for a
+// process (AddMail), and a user's step session (PutSession), is on the
+// disk after one write and one fdatasync of a file kept allocated, where
 // a bbolt commit writes a page for each bucket it touches, the freelist
 // and the meta page, with two fdatasyncs (the receiver's store was the
 // longest step of a small jump: ~800 µs of ~1,450 on a loopback Prosody;
@@ -24,8 +24,8 @@ import (
 // disk). Its entries go into the bbolt file, in the same transaction and
 // in their order, with the next other change (every update folds them in
 // first, and so does a read that finds some, but Get, which reads
-// through them, Migrated, which looks at the arrivals, and Session, whose
-// bucket no entry changes), and when the store is opened.
+// through them, Migrated, which looks at the arrivals, and Session, which
+// reads through them too), and when the store is opened.
 //
 // The file (the store's path + "-journal") is journalSize bytes of
 // entries from its start, each:
@@ -35,8 +35,9 @@ import (
 //	(JSON), each as a 4-byte length and its bytes, then the continuation
 //
 // (integers big endian; the kinds below; the key is an arrival's
-// migration, a message's number in decimal, else empty; a message's
-// "record" is the message). The entries that count are those from the start that
+// migration, a message's number in decimal, a session's user, else empty;
+// a message's "record" is the message; a session has no PID and no
+// record). The entries that count are those from the start that
 // carry the store's generation (meta "journalgen") and whose sums agree;
 // a fold writes generation+1 in the transaction that takes them in, and
 // the next entry goes at the start again: the file is never truncated or
@@ -67,7 +68,16 @@ const (
 	// entryMail: AddMail, a message for the process (Message, JSON)
 	// with its number (the key).
 	entryMail byte = 'M'
+	// entrySession: PutSession, the step session of a user (the key):
+	// its continuation, or none when it ends.
+	entrySession byte = 'S'
 )
+
+// ofProcess says whether entries of kind k are of a process (its PID).
+func ofProcess(k byte) bool { return k != entrySession }
+
+// hasRecord says whether entries of kind k hold a process's record.
+func hasRecord(k byte) bool { return k == entryArrival || k == entryPut || k == entryPutDrop }
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -114,7 +124,7 @@ func marked(b []byte) bool {
 		return false
 	}
 	switch b[3] {
-	case entryArrival, entryPut, entryPutDrop, entryMail:
+	case entryArrival, entryPut, entryPutDrop, entryMail, entrySession:
 		return true
 	}
 	return false
@@ -242,7 +252,7 @@ func (j *journal) pendingPID(key string) (string, bool) {
 func latest(es []journalEntry, pid string) (rec, cont []byte, hasCont bool) {
 	for i := len(es) - 1; i >= 0 && !hasCont; i-- {
 		e := &es[i]
-		if e.pid != pid || e.kind == entryMail {
+		if e.pid != pid || !hasRecord(e.kind) {
 			continue
 		}
 		if rec == nil {
@@ -267,11 +277,13 @@ func (j *journal) fold(tx *bolt.Tx) error {
 		return err
 	}
 	for _, e := range j.pending {
-		n := pidNumber(e.pid)
-		if n == 0 {
-			return fmt.Errorf("journal: bad pid %q", e.pid)
+		if ofProcess(e.kind) {
+			n := pidNumber(e.pid)
+			if n == 0 {
+				return fmt.Errorf("journal: bad pid %q", e.pid)
+			}
+			next = max(next, n+1)
 		}
-		next = max(next, n+1)
 		if err := e.apply(tx); err != nil {
 			return err
 		}
@@ -312,9 +324,22 @@ func journalMail(es []journalEntry, pid string, after uint64) ([]Message, error)
 	return ms, nil
 }
 
+// latestSession is what the entries es say last about user's step
+// session: its continuation (nil: it ended), if one of them does (ok).
+func latestSession(es []journalEntry, user string) (cont []byte, ok bool) {
+	for i := len(es) - 1; i >= 0; i-- {
+		if e := &es[i]; e.kind == entrySession && e.key == user {
+			return e.cont, true
+		}
+	}
+	return nil, false
+}
+
 // apply writes e into tx.
 func (e *journalEntry) apply(tx *bolt.Tx) error {
 	switch e.kind {
+	case entrySession:
+		return putSession(tx, e.key, e.cont)
 	case entryArrival:
 		return putArrival(tx, e.pid, e.key, e.rec, e.cont)
 	case entryMail:

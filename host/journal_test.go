@@ -440,6 +440,49 @@ func TestJournalMail(t *testing.T) {
 	mail(s, "abcd")
 }
 
+// TestJournalSession: a user's step session goes to the journal, is read
+// through it without folding it in, and found by a host killed then;
+// ending it there ends it; folded in, the bbolt file has it.
+func TestJournalSession(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	s := openTestStore(t, path)
+	session := func(s *Store, what, want string) {
+		t.Helper()
+		cont, err := s.Session(alice)
+		if err != nil || string(cont) != want || (want == "") != (cont == nil) {
+			t.Fatalf("%s: %q %v, want %q", what, cont, err, want)
+		}
+	}
+	for _, cont := range []string{"one", "two"} {
+		if err := s.PutSession(alice, []byte(cont)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(s.j.pending); n != 2 {
+		t.Fatalf("%d sessions in the journal, want 2", n)
+	}
+	session(s, "read through the journal", "two")
+	if len(s.j.pending) != 2 {
+		t.Fatal("Session folded the journal in")
+	}
+	session(openTestStore(t, crashCopy(t, path)), "after a crash", "two")
+	if err := s.PutSession(alice, nil); err != nil {
+		t.Fatal(err)
+	}
+	session(s, "ended", "")
+	session(openTestStore(t, crashCopy(t, path)), "ended, after a crash", "")
+	if err := s.PutSession(alice, []byte("three")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.NextPID(); err != nil || len(s.j.pending) != 0 {
+		t.Fatal("not folded in", err)
+	}
+	session(s, "folded in", "three")
+	if sizes, err := s.SessionSizes(); err != nil || sizes[alice] != 5 {
+		t.Fatalf("session sizes %v %v", sizes, err)
+	}
+}
+
 // TestJournalOfAnotherStore: a journal left beside a store that was
 // deleted (the host killed, its file removed to start afresh) is not
 // taken into the new store made there.
@@ -473,15 +516,16 @@ func TestJournalOfAnotherStore(t *testing.T) {
 // (testdata/journal/*.bin, each written once, never rewritten: the journal
 // of a host killed before an upgrade is read by the next version) are read
 // back, and written the same: an arrival, a change with a continuation,
-// a change that drops it, a message.
+// a change that drops it, a message, a step session.
 func TestJournalGolden(t *testing.T) {
 	for _, want := range []journalEntry{
 		{kind: entryArrival, pid: "p3", key: "lua1@a.example m1", rec: []byte(`{"pid":"p3","owner":"alice@a.example"}`), cont: []byte("a continuation")},
 		{kind: entryPut, pid: "p3", rec: []byte(`{"pid":"p3","owner":"alice@a.example","state":"migrating"}`), cont: []byte("a continuation")},
 		{kind: entryPutDrop, pid: "p3", rec: []byte(`{"pid":"p3","owner":"alice@a.example","state":"migrated"}`)},
 		{kind: entryMail, pid: "p3", key: "12", rec: []byte(`{"seq":12,"from":"lua1@a.example/p1","value":{"s":"hi"}}`)},
+		{kind: entrySession, key: "alice@a.example", cont: []byte("a continuation")},
 	} {
-		name := map[byte]string{entryArrival: "entry", entryPut: "put", entryPutDrop: "putdrop", entryMail: "mail"}[want.kind]
+		name := map[byte]string{entryArrival: "entry", entryPut: "put", entryPutDrop: "putdrop", entryMail: "mail", entrySession: "session"}[want.kind]
 		golden, err := os.ReadFile("testdata/journal/" + name + "-gen7.bin")
 		if err != nil {
 			t.Fatal(err)

@@ -100,7 +100,7 @@ func salvage(s, dst *Store, w io.Writer) error {
 	// arrivals are processes too
 	es := salvageJournal(s, w)
 	for _, e := range es {
-		if !slices.Contains(pids, e.pid) {
+		if ofProcess(e.kind) && !slices.Contains(pids, e.pid) {
 			pids = append(pids, e.pid)
 		}
 	}

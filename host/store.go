@@ -1007,11 +1007,19 @@ func (s *Store) All() ([]*Record, error) {
 
 var errNoProcess = errors.New("no such process")
 
-// Session returns user's step session (nil: none).
+// Session returns user's step session (nil: none): what the journal says
+// last about it, else the bbolt file's.
 func (s *Store) Session(user string) (cont []byte, err error) {
-	err = s.read(func(tx *bolt.Tx) error { // (the journal holds no session: no fold)
+	s.jmu.Lock()
+	defer s.jmu.Unlock()
+	if s.j != nil {
+		if cont, ok := latestSession(s.j.pending, user); ok {
+			return bytes.Clone(cont), nil
+		}
+	}
+	err = s.read(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bSess); b != nil {
-			cont = append([]byte(nil), b.Get([]byte(user))...)
+			cont = bytes.Clone(b.Get([]byte(user)))
 		}
 		return nil
 	})
@@ -1021,14 +1029,21 @@ func (s *Store) Session(user string) (cont []byte, err error) {
 	return cont, err
 }
 
-// PutSession keeps user's step session (nil: deletes it).
+// PutSession keeps user's step session (nil: deletes it). With the store
+// syncing, a small one goes to the journal (journal.go).
 func (s *Store) PutSession(user string, cont []byte) error {
-	return s.update(func(tx *bolt.Tx) error {
-		if cont == nil {
-			return tx.Bucket(bSess).Delete([]byte(user))
-		}
-		return tx.Bucket(bSess).Put([]byte(user), cont)
-	})
+	if done, err := s.journalWrite(journalEntry{kind: entrySession, key: user, cont: cont}, true); done {
+		return err
+	}
+	return s.update(func(tx *bolt.Tx) error { return putSession(tx, user, cont) })
+}
+
+// putSession is PutSession within tx.
+func putSession(tx *bolt.Tx, user string, cont []byte) error {
+	if cont == nil {
+		return tx.Bucket(bSess).Delete([]byte(user))
+	}
+	return tx.Bucket(bSess).Put([]byte(user), cont)
 }
 
 // SessionSizes returns the size of every user's step session.
