@@ -15,8 +15,9 @@ import (
 // This file is the store's journal: a process that jumps here, a change
 // of a process's record and continuation (Put: a checkpoint, a jump's
 // sender storing it as on its way and then as gone), a message for a
-// process (AddMail), and a user's step session (PutSession), is on the
-// disk after one write and one fdatasync of a file kept allocated, where
+// process (AddMail), a user's step session (PutSession), and a PID given
+// out (NextPID), is on the disk after one write and one fdatasync of a
+// file kept allocated, where
 // a bbolt commit writes a page for each bucket it touches, the freelist
 // and the meta page, with two fdatasyncs (the receiver's store was the
 // longest step of a small jump: ~800 µs of ~1,450 on a loopback Prosody;
@@ -71,6 +72,9 @@ const (
 	// entrySession: PutSession, the step session of a user (the key):
 	// its continuation, or none when it ends.
 	entrySession byte = 'S'
+	// entryPID: NextPID, a PID given out (nothing else: the next one is
+	// past it).
+	entryPID byte = 'N'
 )
 
 // ofProcess says whether entries of kind k are of a process (its PID).
@@ -124,7 +128,7 @@ func marked(b []byte) bool {
 		return false
 	}
 	switch b[3] {
-	case entryArrival, entryPut, entryPutDrop, entryMail, entrySession:
+	case entryArrival, entryPut, entryPutDrop, entryMail, entrySession, entryPID:
 		return true
 	}
 	return false
@@ -234,6 +238,17 @@ func (j *journal) write(e journalEntry, sync bool) (ok bool, err error) {
 	return true, nil
 }
 
+// pastPIDs is the number the next PID gets, next in the bbolt file, past
+// every PID of the entries es.
+func pastPIDs(es []journalEntry, next int) int {
+	for _, e := range es {
+		if ofProcess(e.kind) {
+			next = max(next, pidNumber(e.pid)+1)
+		}
+	}
+	return next
+}
+
 // pendingPID is the PID a pending arrival gave migration key, if one
 // did.
 func (j *journal) pendingPID(key string) (string, bool) {
@@ -340,6 +355,8 @@ func (e *journalEntry) apply(tx *bolt.Tx) error {
 	switch e.kind {
 	case entrySession:
 		return putSession(tx, e.key, e.cont)
+	case entryPID:
+		return nil // (fold keeps nextpid past it)
 	case entryArrival:
 		return putArrival(tx, e.pid, e.key, e.rec, e.cont)
 	case entryMail:

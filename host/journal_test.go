@@ -209,8 +209,8 @@ func TestJournalSalvage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.NextPID(); err != nil {
-		t.Fatal(err) // (folds the arrival in)
+	if err := s.Delete("p999"); err != nil {
+		t.Fatal(err) // (a change: folds the arrival in)
 	}
 	for _, from := range []string{"first", "second"} {
 		if _, err := s.AddMail(old, Message{From: from}); err != nil {
@@ -234,8 +234,12 @@ func TestJournalSalvage(t *testing.T) {
 	if err := s.Put(&Record{PID: ended, Owner: alice, Name: "ended.lua", State: StateFinished}, nil, true); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(s.j.pending); n != 7 {
-		t.Fatalf("%d entries in the journal, want 7", n)
+	given, err := s.NextPID() // (given out, never to be given again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s.j.pending); n != 8 {
+		t.Fatalf("%d entries in the journal, want 8", n)
 	}
 	src, err := openBolt(crashCopy(t, path), true)
 	if err != nil {
@@ -261,7 +265,7 @@ func TestJournalSalvage(t *testing.T) {
 			t.Errorf("migration %d salvaged: %s %v", i, got, ok)
 		}
 	}
-	if next, err := dst.NextPID(); err != nil || next != fmt.Sprint("p", pidNumber(ended)+1) {
+	if next, err := dst.NextPID(); err != nil || next != fmt.Sprint("p", pidNumber(given)+1) {
 		t.Errorf("next PID after salvage: %s %v", next, err)
 	}
 }
@@ -294,16 +298,16 @@ func TestJournalPut(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := len(s.j.pending); n != 2 {
-		t.Fatalf("%d changes in the journal, want 2", n)
+	if n := len(s.j.pending); n != 3 {
+		t.Fatalf("%d changes in the journal, want 3 (the PID given, two changes)", n)
 	}
 	check(s, "read through the journal", "1", "c0")
-	if n := len(s.j.pending); n != 2 {
+	if n := len(s.j.pending); n != 3 {
 		t.Fatal("Get folded the journal in")
 	}
 	check(openTestStore(t, crashCopy(t, path)), "after a crash", "1", "c0")
 
-	if _, err := s.NextPID(); err != nil {
+	if err := s.Delete("p999"); err != nil {
 		t.Fatal(err)
 	}
 	if len(s.j.pending) != 0 {
@@ -432,7 +436,7 @@ func TestJournalMail(t *testing.T) {
 		}
 	}
 	mail(openTestStore(t, crashCopy(t, path)), "abc")
-	if _, err := s.NextPID(); err != nil || len(s.j.pending) != 0 {
+	if err := s.Delete("p999"); err != nil || len(s.j.pending) != 0 {
 		t.Fatal("not folded in", err)
 	}
 	s.SetSync(false)
@@ -474,12 +478,40 @@ func TestJournalSession(t *testing.T) {
 	if err := s.PutSession(alice, []byte("three")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.NextPID(); err != nil || len(s.j.pending) != 0 {
+	if err := s.Delete("p999"); err != nil || len(s.j.pending) != 0 {
 		t.Fatal("not folded in", err)
 	}
 	session(s, "folded in", "three")
 	if sizes, err := s.SessionSizes(); err != nil || sizes[alice] != 5 {
 		t.Fatalf("session sizes %v %v", sizes, err)
+	}
+}
+
+// TestJournalPID: a PID given out goes to the journal; a host killed
+// then never gives it again, nor does the store once it is folded in
+// or when it gives PIDs by the bbolt file.
+func TestJournalPID(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	s := openTestStore(t, path)
+	syncs := s.j.syncs
+	var pids []string
+	for i := 0; i < 2; i++ {
+		pid, err := s.NextPID()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pids = append(pids, pid)
+	}
+	if pids[0] != "p1" || pids[1] != "p2" || len(s.j.pending) != 2 || s.j.syncs != syncs+2 {
+		t.Fatalf("PIDs %v, %d in the journal, %d syncs", pids, len(s.j.pending), s.j.syncs-syncs)
+	}
+	c := openTestStore(t, crashCopy(t, path))
+	if next, err := c.NextPID(); err != nil || next != "p3" || !c.Issued("p2") {
+		t.Fatalf("after a crash: %s %v, p2 issued %v", next, err, c.Issued("p2"))
+	}
+	s.SetSync(false)
+	if next, err := s.NextPID(); err != nil || next != "p3" || len(s.j.pending) != 0 {
+		t.Fatalf("by the bbolt file: %s %v (%d in the journal)", next, err, len(s.j.pending))
 	}
 }
 
@@ -516,7 +548,7 @@ func TestJournalOfAnotherStore(t *testing.T) {
 // (testdata/journal/*.bin, each written once, never rewritten: the journal
 // of a host killed before an upgrade is read by the next version) are read
 // back, and written the same: an arrival, a change with a continuation,
-// a change that drops it, a message, a step session.
+// a change that drops it, a message, a step session, a PID given out.
 func TestJournalGolden(t *testing.T) {
 	for _, want := range []journalEntry{
 		{kind: entryArrival, pid: "p3", key: "lua1@a.example m1", rec: []byte(`{"pid":"p3","owner":"alice@a.example"}`), cont: []byte("a continuation")},
@@ -524,8 +556,9 @@ func TestJournalGolden(t *testing.T) {
 		{kind: entryPutDrop, pid: "p3", rec: []byte(`{"pid":"p3","owner":"alice@a.example","state":"migrated"}`)},
 		{kind: entryMail, pid: "p3", key: "12", rec: []byte(`{"seq":12,"from":"lua1@a.example/p1","value":{"s":"hi"}}`)},
 		{kind: entrySession, key: "alice@a.example", cont: []byte("a continuation")},
+		{kind: entryPID, pid: "p3"},
 	} {
-		name := map[byte]string{entryArrival: "entry", entryPut: "put", entryPutDrop: "putdrop", entryMail: "mail", entrySession: "session"}[want.kind]
+		name := map[byte]string{entryArrival: "entry", entryPut: "put", entryPutDrop: "putdrop", entryMail: "mail", entrySession: "session", entryPID: "pid"}[want.kind]
 		golden, err := os.ReadFile("testdata/journal/" + name + "-gen7.bin")
 		if err != nil {
 			t.Fatal(err)

@@ -100,7 +100,7 @@ func salvage(s, dst *Store, w io.Writer) error {
 	// arrivals are processes too
 	es := salvageJournal(s, w)
 	for _, e := range es {
-		if ofProcess(e.kind) && !slices.Contains(pids, e.pid) {
+		if hasRecord(e.kind) && !slices.Contains(pids, e.pid) {
 			pids = append(pids, e.pid)
 		}
 	}
@@ -151,6 +151,7 @@ func salvage(s, dst *Store, w io.Writer) error {
 			migrations[e.key] = e.pid
 		}
 	}
+	next = pastPIDs(es, next) // (PIDs given out too)
 	if err := dst.update(func(tx *bolt.Tx) error {
 		for k, v := range migrations {
 			if err := tx.Bucket(bMigr).Put([]byte(k), []byte(v)); err != nil {

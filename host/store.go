@@ -414,8 +414,12 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
-// NextPID allocates a process number, never given out before.
+// NextPID allocates a process number, never given out before. With the
+// store syncing it goes to the journal (journal.go).
 func (s *Store) NextPID() (string, error) {
+	if pid, done, err := s.journalPID(); done {
+		return pid, err
+	}
 	var pid string
 	err := s.update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bMeta)
@@ -427,6 +431,26 @@ func (s *Store) NextPID() (string, error) {
 		return meta.Put([]byte("nextpid"), []byte(strconv.Itoa(n+1)))
 	})
 	return pid, err
+}
+
+// journalPID is NextPID by the journal; done is false when the journal
+// does not take it.
+func (s *Store) journalPID() (pid string, done bool, err error) {
+	s.jmu.Lock()
+	defer s.jmu.Unlock()
+	if !s.journaling() {
+		return "", false, nil
+	}
+	var next int
+	if err := s.read(func(tx *bolt.Tx) (err error) {
+		next, err = nextPID(tx.Bucket(bMeta))
+		return err
+	}); err != nil {
+		return "", true, err
+	}
+	pid = "p" + strconv.Itoa(pastPIDs(s.j.pending, next))
+	ok, err := s.j.write(journalEntry{kind: entryPID, pid: pid}, true)
+	return pid, ok || err != nil, err
 }
 
 // Issued says whether pid is a PID this store has given (its processes'
@@ -733,10 +757,7 @@ func (s *Store) journalNew(r *Record, cont []byte, id string) (pid string, fresh
 	if err != nil || pid != "" {
 		return pid, false, true, err
 	}
-	for _, e := range s.j.pending {
-		next = max(next, pidNumber(e.pid)+1)
-	}
-	pid = "p" + strconv.Itoa(next)
+	pid = "p" + strconv.Itoa(pastPIDs(s.j.pending, next))
 	r.PID = pid
 	b, err := json.Marshal(r)
 	if err != nil {
