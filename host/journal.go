@@ -17,16 +17,15 @@ import (
 // sender storing it as on its way and then as gone), a message for a
 // process (AddMail), a user's step session (PutSession), and a PID given
 // out (NextPID), is on the disk after one write and one fdatasync of a
-// file kept allocated, where
-// a bbolt commit writes a page for each bucket it touches, the freelist
-// and the meta page, with two fdatasyncs (the receiver's store was the
-// longest step of a small jump: ~800 µs of ~1,450 on a loopback Prosody;
-// the sender's, overlapped with it, held up the receiver's on the same
-// disk). Its entries go into the bbolt file, in the same transaction and
-// in their order, with the next other change (every update folds them in
-// first, and so does a read that finds some, but Get, which reads
-// through them, Migrated, which looks at the arrivals, and Session, which
-// reads through them too), and when the store is opened.
+// file kept allocated, where a bbolt commit writes a page for each bucket
+// it touches, the freelist and the meta page, with two fdatasyncs (the
+// receiver's store was the longest step of a small jump: ~800 µs of
+// ~1,450 on a loopback Prosody; the sender's, overlapped with it, held up
+// the receiver's on the same disk). Its entries go into the bbolt file,
+// in the same transaction and in their order, with the next other change
+// (every update folds them in first, and so does a read that finds some,
+// but Get and Session, which read through them, and Migrated, which looks
+// at the arrivals), and when the store is opened.
 //
 // The file (the store's path + "-journal") is journalSize bytes of
 // entries from its start, each:
@@ -95,8 +94,8 @@ type journal struct {
 	pending []journalEntry
 }
 
-// journalEntry is a change written to the journal: PutNew's arguments and
-// the PID it gave, or Put's.
+// journalEntry is a change written to the journal, of one of the kinds
+// above.
 type journalEntry struct {
 	kind     byte
 	pid, key string
@@ -155,7 +154,7 @@ func decodeEntry(b []byte, gen uint64) (e journalEntry, size int, ok bool) {
 		parts[i], body = body[4:4+l], body[4+l:]
 	}
 	if b[3] != entryArrival && len(body) == 0 {
-		body = nil // (a Put without a continuation)
+		body = nil // (a Put keeping the continuation, a session ended)
 	}
 	return journalEntry{kind: b[3], pid: string(parts[0]), key: string(parts[1]), rec: parts[2], cont: body}, journalHeader + n, true
 }

@@ -42,9 +42,9 @@ import (
 // A record and its continuation are written in one transaction, so a host
 // killed at any moment finds both from the same instant. meta
 // "journalgen" is the generation of the journal's entries still to be
-// taken in (random in a new store): a process that arrives, and a
-// small change of one, is written to the journal beside the file first
-// (journal.go).
+// taken in (random in a new store): a process that arrives, a small
+// change of one, a message, a step session and a PID given out are
+// written to the journal beside the file first (journal.go).
 const schemaVersion = 1
 
 var (
@@ -776,8 +776,9 @@ func (s *Store) journalNew(r *Record, cont []byte, id string) (pid string, fresh
 // store syncs. s.jmu is held.
 func (s *Store) journaling() bool { return s.j != nil && !s.db.NoSync }
 
-// journalWrite is a Put by the journal; done is false when the journal
-// does not take it (the store not syncing, or it is too large).
+// journalWrite writes e to the journal (Put, PutSession); done is false
+// when the journal does not take it (the store not syncing, or e too
+// large).
 func (s *Store) journalWrite(e journalEntry, sync bool) (done bool, err error) {
 	s.jmu.Lock()
 	defer s.jmu.Unlock()
@@ -986,6 +987,7 @@ func (s *Store) Get(pid string) (*Record, []byte, error) {
 // getThrough is Get with es the journal's entries not in the bbolt file.
 func (s *Store) getThrough(es []journalEntry, pid string) (*Record, []byte, error) {
 	b, cont, hasCont := latest(es, pid)
+	cont = bytes.Clone(cont) // (the caller's to keep)
 	if b == nil || !hasCont {
 		err := s.read(func(tx *bolt.Tx) error { // (copied: bbolt's bytes last as long as tx)
 			if b == nil {
@@ -1007,7 +1009,7 @@ func (s *Store) getThrough(es []journalEntry, pid string) (*Record, []byte, erro
 	if err := json.Unmarshal(b, r); err != nil {
 		return nil, nil, fmt.Errorf("record %s: %w", pid, err)
 	}
-	return r, bytes.Clone(cont), nil
+	return r, cont, nil
 }
 
 // All returns every record.
