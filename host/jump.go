@@ -291,7 +291,10 @@ func (h *Host) settle(pr *proc, m Migration, ok bool) error {
 		return nil
 	}
 	pr.rec.Held = nil
-	if err := h.store.Put(&pr.rec, nil, false); err != nil {
+	// (not synced: a host that loses it finds the process held, asks its
+	// sender again and is told the same; either way the process goes on
+	// from its last checkpoint, the continuation that came)
+	if err := h.store.PutLater(&pr.rec, nil, false); err != nil {
 		pr.rec.Held = &m
 		return err
 	}
