@@ -357,7 +357,10 @@ func TestJumpToAbsentPeer(t *testing.T) {
 	defer cancel()
 	a, b := env["XMPP_JID1"], env["XMPP_JID2"]
 	xmppHostWith(t, ctx, env, "1", func(tr *Transport, c *host.Config) {
-		tr.AckTimeout, c.JumpRetry = 300*time.Millisecond, 200*time.Millisecond
+		// (an answer later than AckTimeout has the jump cancelled: 300 ms
+		// was too little for a peer that just logged in, under the race
+		// detector on a slow machine)
+		tr.AckTimeout, c.JumpRetry = 2*time.Second, 200*time.Millisecond
 	}, b)
 	user := newUser(t, ctx, env, "3")
 	user.Send(a, `new print("jump:", mb.jump("`+b+`")) print("now on", mb.host())`)
