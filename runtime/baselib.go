@@ -328,7 +328,7 @@ func startPrint(t *Thread, a []Value) Continuation {
 	builtin := ok && g.Name == "tostring"
 	i := 0
 	if builtin { // what needs no call is written at once (all of it, mostly)
-		for ; i < len(a) && plainPrint(t, a[i]); i++ {
+		for ; i < len(a) && printMeta(t, a[i]).p == nil; i++ {
 			if i > 0 {
 				t.p.Out().WriteByte('\t')
 			}
@@ -342,13 +342,17 @@ func startPrint(t *Thread, a []Value) Continuation {
 	return &printState{args: append([]Value(nil), a...), i: i, tostr: tostr, builtin: builtin}
 }
 
-// plainPrint reports whether print writes v without a call (with the
-// builtin tostring): a string, a number, or a value without __tostring.
-func plainPrint(t *Thread, v Value) bool {
-	return v.IsNumber() || v.is(kString) || t.p.metaOf(v, evTostring).p == nil
+// printMeta is the __tostring that print (with the builtin tostring)
+// calls for v, or nil when it writes v without a call: a string, a
+// number, a value without __tostring.
+func printMeta(t *Thread, v Value) Value {
+	if v.IsNumber() || v.is(kString) {
+		return Nil
+	}
+	return t.p.metaOf(v, evTostring)
 }
 
-// writePlain writes v, which plainPrint accepts, as print does.
+// writePlain writes v, for which printMeta is nil, as print does.
 func writePlain(t *Thread, v Value) {
 	str, ok := ToStringRaw(v)
 	if !ok {
@@ -398,13 +402,14 @@ func (s *printState) Step(t *Thread, r Value) (Value, []Value, int) {
 		}
 		v := s.args[s.i]
 		if s.builtin {
-			if plainPrint(t, v) {
+			mm := printMeta(t, v)
+			if mm.p == nil {
 				writePlain(t, v)
 				continue
 			}
 			s.asked = true
 			s.one[0] = v
-			return t.p.metaOf(v, evTostring), s.one[:], Call
+			return mm, s.one[:], Call
 		}
 		s.asked = true
 		s.one[0] = v
