@@ -216,8 +216,13 @@ func journalEntries(f io.ReaderAt, gen uint64) ([]journalEntry, error) {
 // write puts e in the journal, on the disk when it returns nil (with
 // sync; else with the next entry synced, or the next fold); ok is false
 // when it does not fit (larger than a quarter of the journal, or than the
-// room left: the next fold makes room).
+// room left: the next fold makes room), or when it is of a process and
+// its key is no PID (a fold would fail on it for good: the caller writes
+// it to the bbolt file, which says what is wrong with it).
 func (j *journal) write(e journalEntry, sync bool) (ok bool, err error) {
+	if ofProcess(e.kind) && pidNumber(e.pid) == 0 {
+		return false, nil
+	}
 	b := e.encode(j.gen)
 	if len(b) > journalSize/4 || j.end+int64(len(b)) > journalSize {
 		return false, nil

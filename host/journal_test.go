@@ -27,7 +27,7 @@ func crashCopy(t *testing.T, path string) string {
 	return out
 }
 
-func openTestStore(t *testing.T, path string) *Store {
+func openTestStore(t testing.TB, path string) *Store {
 	t.Helper()
 	s, err := OpenStore(path)
 	if err != nil {

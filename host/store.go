@@ -441,16 +441,21 @@ func (s *Store) journalPID() (pid string, done bool, err error) {
 	if !s.journaling() {
 		return "", false, nil
 	}
-	var next int
 	if err := s.read(func(tx *bolt.Tx) (err error) {
-		next, err = nextPID(tx.Bucket(bMeta))
+		pid, err = s.journaledPID(tx)
 		return err
 	}); err != nil {
 		return "", true, err
 	}
-	pid = "p" + strconv.Itoa(pastPIDs(s.j.pending, next))
 	ok, err := s.j.write(journalEntry{kind: entryPID, pid: pid}, true)
 	return pid, ok || err != nil, err
+}
+
+// journaledPID is the next PID while the journal holds some: past the
+// bbolt file's and every one in the journal. s.jmu is held.
+func (s *Store) journaledPID(tx *bolt.Tx) (string, error) {
+	next, err := nextPID(tx.Bucket(bMeta))
+	return "p" + strconv.Itoa(pastPIDs(s.j.pending, next)), err
 }
 
 // Issued says whether pid is a PID this store has given (its processes'
@@ -504,11 +509,8 @@ func (s *Store) put(r *Record, cont []byte, dropCont, sync bool) error {
 	if cont == nil && dropCont {
 		kind = entryPutDrop
 	}
-	// (a key that is no PID would stop the journal's folds for good)
-	if pidNumber(r.PID) != 0 {
-		if done, err := s.journalWrite(journalEntry{kind: kind, pid: r.PID, rec: b, cont: cont}, sync); done {
-			return err
-		}
+	if done, err := s.journalWrite(journalEntry{kind: kind, pid: r.PID, rec: b, cont: cont}, sync); done {
+		return err
 	}
 	return s.update(func(tx *bolt.Tx) error { return putRecord(tx, r, b, cont, dropCont) })
 }
@@ -742,22 +744,21 @@ func (s *Store) journalNew(r *Record, cont []byte, id string) (pid string, fresh
 	if pid, ok := s.j.pendingPID(id); ok {
 		return pid, false, true, nil
 	}
-	var next int
+	var given string
 	err = s.read(func(tx *bolt.Tx) (err error) {
 		switch old := tx.Bucket(bMigr).Get([]byte(id)); {
 		case string(old) == cancelled:
 			return errCancelled
 		case old != nil:
-			pid = string(old)
+			given = string(old)
 			return nil
 		}
-		next, err = nextPID(tx.Bucket(bMeta))
+		pid, err = s.journaledPID(tx)
 		return err
 	})
-	if err != nil || pid != "" {
-		return pid, false, true, err
+	if err != nil || given != "" {
+		return given, false, true, err
 	}
-	pid = "p" + strconv.Itoa(pastPIDs(s.j.pending, next))
 	r.PID = pid
 	b, err := json.Marshal(r)
 	if err != nil {
@@ -853,10 +854,8 @@ func (s *Store) CancelMigration(id string) (taken bool, err error) {
 // AddMail stores a message for pid and returns it with its number. With
 // the store syncing it goes to the journal (journal.go).
 func (s *Store) AddMail(pid string, m Message) (Message, error) {
-	if pidNumber(pid) != 0 { // (as Put)
-		if m, done, err := s.journalAddMail(pid, m); done {
-			return m, err
-		}
+	if m, done, err := s.journalAddMail(pid, m); done {
+		return m, err
 	}
 	err := s.update(func(tx *bolt.Tx) error {
 		mb, err := tx.Bucket(bMail).CreateBucketIfNotExists([]byte(pid))
