@@ -579,22 +579,49 @@ func (t *Table) GetField(key Value, hint *int32) (Value, bool) {
 // specialized instructions: a string constant).
 func (t *Table) getField(key Value, hint *int32) (Value, bool) {
 	s := key.str()
-	// a method (obj:method()): t has no such key (by its mask), its
-	// metatable's __index (cached) is a table that has it where the
-	// hint's other half says
-	if m := t.meta; m != nil && t.smask&strBit(s) == 0 {
-		if c := m.mc; c != nil && c.has&(1<<evIndex) != 0 && c.pos[evIndex] >= 0 {
-			if cls, ok := m.entries[c.pos[evIndex]].v.asTable(); ok {
-				if h := int(uint32(atomic.LoadInt32(hint)) >> 16); h < len(cls.entries) {
-					if e := &cls.entries[h]; e.k.p == key.p && e.v.p != nil {
-						return e.v, true
-					}
-				}
+	// a method (obj:method()): t has no such key (by its mask), nor has
+	// any class on the way up (each's mask), until the one that has it
+	// where the hint's other half says; each class the cached __index of
+	// the last one's metatable (a class inheriting through
+	// setmetatable(Class, {__index = Super})). A chain that ends with no
+	// table having the key by its mask reads nil (a field not set).
+	bit := strBit(s)
+	if t.smask&bit != 0 {
+		return t.getStrIndex(s, key.p, hint)
+	}
+	h := int(uint32(atomic.LoadInt32(hint)) >> 16)
+	m := t.meta
+	for up := 0; m != nil && up < methodLevels; up++ {
+		c := m.mc
+		if c == nil || c.has&(1<<evIndex) == 0 {
+			break // (not cached: the slow path looks)
+		}
+		if c.pos[evIndex] < 0 {
+			return Nil, true
+		}
+		cls, ok := m.entries[c.pos[evIndex]].v.asTable()
+		if !ok {
+			break
+		}
+		if h < len(cls.entries) {
+			if e := &cls.entries[h]; e.k.p == key.p && e.v.p != nil {
+				return e.v, true
 			}
 		}
+		if cls.smask&bit != 0 {
+			break
+		}
+		m = cls.meta
+	}
+	if m == nil {
+		return Nil, true
 	}
 	return t.getStrIndex(s, key.p, hint)
 }
+
+// methodLevels is how many classes up getField's quick path looks for
+// a method.
+const methodLevels = 4
 
 // GetIndexed is t[key], any key, once t's own value is nil: up the
 // __index chain followed through tables, as indexing does (GetField for a
