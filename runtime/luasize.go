@@ -142,7 +142,7 @@ func (t *Table) dropRemoved() {
 // the array part, which grows to the largest of them (nils between).
 func (t *Table) absorb() {
 	n, old := int(t.lsa), len(t.arr)
-	if len(t.numKeys()) == 0 || old >= n {
+	if t.numKeys().len() == 0 || old >= n {
 		return
 	}
 	m := old
@@ -198,7 +198,7 @@ func (t *Table) luaNewIndex(i int) {
 // luaRehash is the sizes lua5.1's rehash gives t with its keys and, when
 // extra, the key ek.
 func (t *Table) luaRehash(ek Value, extra bool) (lsa, lcap, lused int32) {
-	if n := len(t.arr); !extra && int(t.dense) == n && len(t.numKeys()) == 0 {
+	if n := len(t.arr); !extra && int(t.dense) == n && t.numKeys().len() == 0 {
 		// keys 1..n and others (a freeze asks for every table): 1..n
 		// make an array part of the power of two that holds them
 		return nodeCount(n), nodeCount(int(t.live)), t.live
@@ -265,7 +265,7 @@ func (t *Table) luaResizeArray(n int) {
 // if it is not nil and the hash part is empty, else a border found by
 // binary search in the array part, or past it (unbound_search).
 func (t *Table) luaLen() int {
-	if t.dense >= 0 && len(t.numKeys()) == 0 {
+	if t.dense >= 0 && t.numKeys().len() == 0 {
 		return int(t.dense) // the only border: any search finds it
 	}
 	j := int(t.lsa)

@@ -44,17 +44,18 @@ type Table struct {
 // keyIndex is the positions in entries of a table's keys that its
 // entries alone do not find quickly (Table.x).
 type keyIndex struct {
-	skeys *strIndex        // string keys; nil while few
-	nkeys map[uint64]int32 // number keys (normalized, their bits)
-	okeys map[okey]int32   // any other key
+	skeys *strIndex      // string keys; nil while few
+	nkeys *numIndex      // number keys (normalized, by their bits)
+	okeys map[okey]int32 // any other key
 }
 
-// bytes is what x holds (its maps at 24 bytes a key).
+// bytes is what x holds (its map at 24 bytes a key, its indexes their
+// size).
 func (x *keyIndex) bytes() int64 {
 	if x == nil {
 		return 0
 	}
-	return int64(unsafe.Sizeof(*x)) + int64(len(x.nkeys)+len(x.okeys))*24 + x.skeys.bytes()
+	return int64(unsafe.Sizeof(*x)) + int64(len(x.okeys))*24 + x.nkeys.bytes() + x.skeys.bytes()
 }
 
 // index returns t.x, made if need be.
@@ -75,7 +76,7 @@ func (t *Table) strKeys() *strIndex {
 
 // numKeys is the positions of the number keys in the hash part (nil
 // while none).
-func (t *Table) numKeys() map[uint64]int32 {
+func (t *Table) numKeys() *numIndex {
 	if x := t.x; x != nil {
 		return x.nkeys
 	}
@@ -214,8 +215,7 @@ func (t *Table) pos(k Value) (int32, bool) {
 		return t.strPos(s)
 	}
 	if isNum(&k) {
-		p, ok := t.numKeys()[math.Float64bits(k.n)]
-		return p, ok
+		return t.numKeys().find(t.entries, math.Float64bits(k.n))
 	}
 	p, ok := t.otherKeys()[k.okey()]
 	return p, ok
@@ -285,9 +285,9 @@ func (t *Table) setPos(k Value, p int32) {
 	x := t.index()
 	if isNum(&k) {
 		if x.nkeys == nil {
-			x.nkeys = make(map[uint64]int32, 4)
+			x.nkeys = newNumIndex(4)
 		}
-		x.nkeys[math.Float64bits(k.n)] = p
+		x.nkeys.add(t.entries, math.Float64bits(k.n), p)
 		return
 	}
 	if x.okeys == nil {
@@ -296,15 +296,9 @@ func (t *Table) setPos(k Value, p int32) {
 	x.okeys[k.okey()] = p
 }
 
-// delPos forgets a key that is not a string (compact drops the string
-// keys' index whole).
-func (t *Table) delPos(k Value) {
-	if isNum(&k) {
-		delete(t.numKeys(), math.Float64bits(k.n))
-		return
-	}
-	delete(t.otherKeys(), k.okey())
-}
+// delPos forgets a key that is neither a string nor a number (compact
+// drops the indexes of those whole).
+func (t *Table) delPos(k Value) { delete(t.otherKeys(), k.okey()) }
 
 // okey is a key of keyIndex.okeys: a boolean, or an object (neither a
 // string nor a number, whose values are equal only as the same words).
@@ -332,7 +326,7 @@ func (t *Table) GetInt(i int) Value {
 	if nk == nil { // no number key in the hash part
 		return Nil
 	}
-	if p, ok := nk[math.Float64bits(float64(i))]; ok { // (an int is never -0)
+	if p, ok := nk.find(t.entries, math.Float64bits(float64(i))); ok { // (an int is never -0)
 		return t.entries[p].v
 	}
 	return Nil
@@ -713,7 +707,7 @@ func (t *Table) setInt(i int, v Value) {
 		t.appendArray(v)
 		return
 	}
-	if _, ok := t.numKeys()[math.Float64bits(float64(i))]; !ok {
+	if _, ok := t.numKeys().find(t.entries, math.Float64bits(float64(i))); !ok {
 		t.luaNewIndex(i) // a new key (a removed entry's key has its node)
 		switch {
 		case i <= len(t.arr): // a rehash made room for it
@@ -736,7 +730,7 @@ func (t *Table) setInt(i int, v Value) {
 		t.delHash(Number(float64(i)))
 		for {
 			k := Number(float64(len(t.arr) + 1))
-			p, ok := nk[math.Float64bits(k.n)]
+			p, ok := nk.find(t.entries, math.Float64bits(k.n))
 			if !ok || t.entries[p].v.p == nil {
 				break
 			}
@@ -893,7 +887,7 @@ func (t *Table) addEntry(k, v Value) int32 {
 // new key is added, which Lua forbids during a traversal.
 func (t *Table) compact() {
 	if t.x != nil {
-		t.x.skeys = nil
+		t.x.skeys, t.x.nkeys = nil, nil
 	}
 	t.smask = 0
 	t.dropMeta()
@@ -902,7 +896,7 @@ func (t *Table) compact() {
 		if e.v.p != nil {
 			t.entries[j] = e
 			j++
-		} else if _, isStr := e.k.Str(); !isStr {
+		} else if _, isStr := e.k.Str(); !isStr && !isNum(&e.k) {
 			t.delPos(e.k)
 		}
 	}
