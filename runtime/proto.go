@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 )
 
@@ -148,7 +147,7 @@ func (t *Table) copyOf(u *Table, remap func(Value) Value, meta *Table) {
 		}
 	}
 	if x := u.x; x != nil {
-		t.x = &keyIndex{nkeys: x.nkeys.clone(), okeys: maps.Clone(x.okeys)} // (no table keys: Copyable)
+		t.x = &keyIndex{nkeys: x.nkeys.clone(), okeys: x.okeys.clone()} // (no table keys: Copyable)
 		if x.skeys != nil {
 			t.x.skeys = x.skeys.clone()
 		}

@@ -44,9 +44,9 @@ type Table struct {
 // keyIndex is the positions in entries of a table's keys that its
 // entries alone do not find quickly (Table.x).
 type keyIndex struct {
-	skeys *strIndex      // string keys; nil while few
-	nkeys *numIndex      // number keys (normalized, by their bits)
-	okeys map[okey]int32 // any other key
+	skeys *strIndex  // string keys; nil while few
+	nkeys *wordIndex // number keys (normalized)
+	okeys *wordIndex // any other key
 }
 
 // bytes is what x holds (its map at 24 bytes a key, its indexes their
@@ -55,7 +55,7 @@ func (x *keyIndex) bytes() int64 {
 	if x == nil {
 		return 0
 	}
-	return int64(unsafe.Sizeof(*x)) + int64(len(x.okeys))*24 + x.nkeys.bytes() + x.skeys.bytes()
+	return int64(unsafe.Sizeof(*x)) + x.nkeys.bytes() + x.okeys.bytes() + x.skeys.bytes()
 }
 
 // index returns t.x, made if need be.
@@ -76,7 +76,7 @@ func (t *Table) strKeys() *strIndex {
 
 // numKeys is the positions of the number keys in the hash part (nil
 // while none).
-func (t *Table) numKeys() *numIndex {
+func (t *Table) numKeys() *wordIndex {
 	if x := t.x; x != nil {
 		return x.nkeys
 	}
@@ -84,7 +84,7 @@ func (t *Table) numKeys() *numIndex {
 }
 
 // otherKeys is the positions of the keys neither strings nor numbers.
-func (t *Table) otherKeys() map[okey]int32 {
+func (t *Table) otherKeys() *wordIndex {
 	if x := t.x; x != nil {
 		return x.okeys
 	}
@@ -215,10 +215,9 @@ func (t *Table) pos(k Value) (int32, bool) {
 		return t.strPos(s)
 	}
 	if isNum(&k) {
-		return t.numKeys().find(t.entries, math.Float64bits(k.n))
+		return t.numKeys().find(t.entries, k)
 	}
-	p, ok := t.otherKeys()[k.okey()]
-	return p, ok
+	return t.otherKeys().find(t.entries, k)
 }
 
 // strBit is a string's bit in Table.smask.
@@ -285,29 +284,16 @@ func (t *Table) setPos(k Value, p int32) {
 	x := t.index()
 	if isNum(&k) {
 		if x.nkeys == nil {
-			x.nkeys = newNumIndex(4)
+			x.nkeys = newWordIndex(4)
 		}
-		x.nkeys.add(t.entries, math.Float64bits(k.n), p)
+		x.nkeys.add(t.entries, k, p)
 		return
 	}
 	if x.okeys == nil {
-		x.okeys = make(map[okey]int32, 4)
+		x.okeys = newWordIndex(4)
 	}
-	x.okeys[k.okey()] = p
+	x.okeys.add(t.entries, k, p)
 }
-
-// delPos forgets a key that is neither a string nor a number (compact
-// drops the indexes of those whole).
-func (t *Table) delPos(k Value) { delete(t.otherKeys(), k.okey()) }
-
-// okey is a key of keyIndex.okeys: a boolean, or an object (neither a
-// string nor a number, whose values are equal only as the same words).
-type okey struct {
-	p unsafe.Pointer
-	n float64
-}
-
-func (v Value) okey() okey { return okey{v.p, v.n} }
 
 // GetStr returns t[s] without metamethods.
 func (t *Table) GetStr(s string) Value {
@@ -326,7 +312,7 @@ func (t *Table) GetInt(i int) Value {
 	if nk == nil { // no number key in the hash part
 		return Nil
 	}
-	if p, ok := nk.find(t.entries, math.Float64bits(float64(i))); ok { // (an int is never -0)
+	if p, ok := nk.find(t.entries, Number(float64(i))); ok { // (an int is never -0)
 		return t.entries[p].v
 	}
 	return Nil
@@ -707,7 +693,7 @@ func (t *Table) setInt(i int, v Value) {
 		t.appendArray(v)
 		return
 	}
-	if _, ok := t.numKeys().find(t.entries, math.Float64bits(float64(i))); !ok {
+	if _, ok := t.numKeys().find(t.entries, Number(float64(i))); !ok {
 		t.luaNewIndex(i) // a new key (a removed entry's key has its node)
 		switch {
 		case i <= len(t.arr): // a rehash made room for it
@@ -730,7 +716,7 @@ func (t *Table) setInt(i int, v Value) {
 		t.delHash(Number(float64(i)))
 		for {
 			k := Number(float64(len(t.arr) + 1))
-			p, ok := nk.find(t.entries, math.Float64bits(k.n))
+			p, ok := nk.find(t.entries, k)
 			if !ok || t.entries[p].v.p == nil {
 				break
 			}
@@ -887,7 +873,7 @@ func (t *Table) addEntry(k, v Value) int32 {
 // new key is added, which Lua forbids during a traversal.
 func (t *Table) compact() {
 	if t.x != nil {
-		t.x.skeys, t.x.nkeys = nil, nil
+		t.x.skeys, t.x.nkeys, t.x.okeys = nil, nil, nil
 	}
 	t.smask = 0
 	t.dropMeta()
@@ -896,8 +882,6 @@ func (t *Table) compact() {
 		if e.v.p != nil {
 			t.entries[j] = e
 			j++
-		} else if _, isStr := e.k.Str(); !isStr && !isNum(&e.k) {
-			t.delPos(e.k)
 		}
 	}
 	clear(t.entries[j:])

@@ -22,8 +22,8 @@ func TestTableModel(t *testing.T) {
 	for i := 0; i < 30; i++ {
 		keys = append(keys, String(fmt.Sprintf("k%d", i)))
 	}
-	for i := 0; i < 40; i++ { // the hash part's number keys (numIndex), past 8 slots
-		keys = append(keys, Number(float64(i*65537+1000)), Number(float64(-i)-0.25))
+	for i := 0; i < 40; i++ { // the hash part's number and object keys (wordIndex), past 8 slots
+		keys = append(keys, Number(float64(i*65537+1000)), Number(float64(-i)-0.25), TableValue(NewTable(0, 0)))
 	}
 	keys = append(keys, Number(1.5), Number(math.Copysign(0, -1)), Number(math.Inf(1)), True, False, TableValue(NewTable(0, 0)))
 	for round := 0; round < 200; round++ {
@@ -264,7 +264,7 @@ func BenchmarkFill(b *testing.B) {
 
 // BenchmarkNumberKeys fills a table with 20000 number keys of its hash
 // part (sparse integers: a grid's cells by x*65536+y), reads them back
-// and looks for as many absent ones (numIndex).
+// and looks for as many absent ones (wordIndex).
 func BenchmarkNumberKeys(b *testing.B) {
 	for range b.N {
 		t := NewTable(0, 0)

@@ -1,0 +1,132 @@
+package runtime
+
+import (
+	"math"
+	"math/bits"
+	"math/rand/v2"
+	"slices"
+	"unsafe"
+)
+
+// wordIndex indexes the keys of a table's hash part that are equal only
+// when their two words are (a Value's p and n): numbers (normalized: no
+// -0, no NaN), booleans and objects. It is an open-addressed hash of
+// their positions in entries, as strIndex's, each slot a tag of the key's
+// hash and its position (a key is compared through its entry). It holds
+// no pointers, a slot is 8 bytes, and a lookup reads one slot and the
+// entry, where a Go map read its control word, its slot and then the
+// entry. Keys are only added: a table makes it again when it compacts
+// (Table.compact). An object is hashed by its address, which Go's
+// collector does not move.
+type wordIndex struct {
+	h []uint64 // a power of two of slots: tag<<32 | position+1; 0 is empty
+	n int      // keys indexed
+}
+
+// wordSeed and wordMul seed the hash of keys; random in each OS process,
+// so that no script can choose keys that collide.
+var wordSeed, wordMul = rand.Uint64(), rand.Uint64() | 1
+
+// wordTag is the part of the hash of key k that a slot keeps; its low
+// bits place it (k's words folded, seeded, times an odd number, the
+// product's halves folded: every bit of the key reaches the low bits, as
+// in wyhash).
+func wordTag(k *Value) uint64 {
+	hi, lo := bits.Mul64(uint64(uintptr(k.p))^math.Float64bits(k.n)^wordSeed, wordMul)
+	return (hi ^ lo) & 0xffffffff
+}
+
+// sameWords reports whether a and b are the same key (their words).
+func sameWords(a, b *Value) bool {
+	return a.p == b.p && math.Float64bits(a.n) == math.Float64bits(b.n)
+}
+
+// newWordIndex makes an index with room for n keys.
+func newWordIndex(n int) *wordIndex {
+	size := 8
+	for size < 2*n {
+		size *= 2
+	}
+	return &wordIndex{h: make([]uint64, size)}
+}
+
+func (x *wordIndex) clone() *wordIndex {
+	if x == nil {
+		return nil
+	}
+	return &wordIndex{h: slices.Clone(x.h), n: x.n}
+}
+
+// len is how many keys x holds (0 for nil).
+func (x *wordIndex) len() int {
+	if x == nil {
+		return 0
+	}
+	return x.n
+}
+
+// find returns the position of key k in entries.
+func (x *wordIndex) find(entries []entry, k Value) (int32, bool) {
+	if x == nil {
+		return 0, false
+	}
+	tag := wordTag(&k)
+	mask := uint64(len(x.h) - 1)
+	for i := tag & mask; ; i = (i + 1) & mask {
+		sl := x.h[i]
+		if sl == 0 {
+			return 0, false
+		}
+		if sl>>32 == tag {
+			if p := slotPos(sl); sameWords(&entries[p].k, &k) {
+				return p, true
+			}
+		}
+	}
+}
+
+// add records that key k is at position p of entries (whose entry may
+// not be there yet): a key already there moves.
+func (x *wordIndex) add(entries []entry, k Value, p int32) {
+	if 2*(x.n+1) > len(x.h) {
+		x.grow()
+	}
+	tag := wordTag(&k)
+	mask := uint64(len(x.h) - 1)
+	i := tag & mask
+	for ; x.h[i] != 0; i = (i + 1) & mask {
+		if sl := x.h[i]; sl>>32 == tag {
+			if q := slotPos(sl); sameWords(&entries[q].k, &k) {
+				x.h[i] = slotValue(tag, p)
+				return
+			}
+		}
+	}
+	x.h[i] = slotValue(tag, p)
+	x.n++
+}
+
+// grow doubles the hash, placing each slot again by its tag.
+func (x *wordIndex) grow() {
+	old := x.h
+	x.h = make([]uint64, 2*len(old))
+	mask := uint64(len(x.h) - 1)
+	for _, sl := range old {
+		if sl == 0 {
+			continue
+		}
+		i := sl >> 32 & mask
+		for x.h[i] != 0 {
+			i = (i + 1) & mask
+		}
+		x.h[i] = sl
+	}
+}
+
+// bytes is the size of the index (for the memory budget).
+func (x *wordIndex) bytes() int64 {
+	if x == nil {
+		return 0
+	}
+	return int64(unsafe.Sizeof(*x)) + int64(len(x.h))*8
+}
