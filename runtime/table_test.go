@@ -262,20 +262,35 @@ func BenchmarkFill(b *testing.B) {
 	}
 }
 
-// BenchmarkNumberKeys fills a table with 20000 number keys of its hash
-// part (sparse integers: a grid's cells by x*65536+y), reads them back
-// and looks for as many absent ones (wordIndex).
-func BenchmarkNumberKeys(b *testing.B) {
-	for range b.N {
-		t := NewTable(0, 0)
-		for i := 1; i <= 20000; i++ {
-			t.Set(Number(float64(i*65536+7)), Number(float64(i)))
-		}
-		for i := 1; i <= 20000; i++ {
-			if t.Get(Number(float64(i*65536+7))).IsNil() || !t.Get(Number(float64(i)*7+0.5)).IsNil() {
-				b.Fatal("wrong value")
+// BenchmarkHashKeys fills a table with 20000 keys of its hash part that
+// are not strings, reads them back and looks for as many absent ones
+// (wordIndex): sparse integers (a grid's cells by x*65536+y) and tables
+// (a set of objects).
+func BenchmarkHashKeys(b *testing.B) {
+	objs := make([]Value, 40001)
+	for i := range objs {
+		objs[i] = TableValue(NewTable(0, 0))
+	}
+	for _, c := range []struct {
+		name string
+		key  func(i int) Value
+	}{
+		{"numbers", func(i int) Value { return Number(float64(i*65536 + 7)) }},
+		{"tables", func(i int) Value { return objs[i] }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for range b.N {
+				t := NewTable(0, 0)
+				for i := 1; i <= 20000; i++ {
+					t.Set(c.key(i), Number(float64(i)))
+				}
+				for i := 1; i <= 20000; i++ {
+					if t.Get(c.key(i)).IsNil() || !t.Get(c.key(20000+i)).IsNil() {
+						b.Fatal("wrong value")
+					}
+				}
 			}
-		}
+		})
 	}
 }
 
