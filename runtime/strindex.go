@@ -103,21 +103,26 @@ func (x *strIndex) slot(entries []entry, s string, tag uint64) (i uint64, found 
 	}
 }
 
-// grow doubles the hash, placing each slot again by its tag.
-func (x *strIndex) grow() {
-	old := x.h
-	x.h = make([]uint64, 2*len(old))
-	mask := uint64(len(x.h) - 1)
-	for _, sl := range old {
+// grow doubles the hash.
+func (x *strIndex) grow() { x.h = doubled(x.h) }
+
+// doubled returns a hash of slots (tag<<32 | position+1, 0 empty) twice
+// the size of h, each slot of h placed again by its tag (strIndex,
+// wordIndex).
+func doubled(h []uint64) []uint64 {
+	d := make([]uint64, 2*len(h))
+	mask := uint64(len(d) - 1)
+	for _, sl := range h {
 		if sl == 0 {
 			continue
 		}
 		i := sl >> 32 & mask
-		for x.h[i] != 0 {
+		for d[i] != 0 {
 			i = (i + 1) & mask
 		}
-		x.h[i] = sl
+		d[i] = sl
 	}
+	return d
 }
 
 // resize empties the cache, with room for 4 times n entries.
