@@ -49,8 +49,7 @@ type keyIndex struct {
 	okeys *wordIndex // any other key
 }
 
-// bytes is what x holds (its map at 24 bytes a key, its indexes their
-// size).
+// bytes is what x holds: its indexes.
 func (x *keyIndex) bytes() int64 {
 	if x == nil {
 		return 0

@@ -50,6 +50,7 @@ func newWordIndex(n int) *wordIndex {
 	return &wordIndex{h: make([]uint64, size)}
 }
 
+// clone returns a copy of x (nil for nil).
 func (x *wordIndex) clone() *wordIndex {
 	if x == nil {
 		return nil
