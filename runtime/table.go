@@ -205,7 +205,7 @@ func (t *Table) Get(k Value) Value {
 }
 
 // smallHash is how many entries a table keeps before it indexes its
-// string keys with a map; below it a scan is faster than hashing.
+// string keys (strIndex); below it a scan is faster than hashing.
 const smallHash = 8
 
 // pos finds the position of a hash key in entries.
