@@ -35,7 +35,7 @@ const (
 	memWindowMin = 256 << 10 // bytes charged between two walks, at least
 	sizeValue    = int64(unsafe.Sizeof(Value{}))
 	sizeTable    = int64(unsafe.Sizeof(Table{}))
-	sizeEntry    = int64(unsafe.Sizeof(entry{})) + 24 // with its key's map slot
+	sizeEntry    = int64(unsafe.Sizeof(entry{})) + 24 // with its key's index slots (strIndex, wordIndex: 16-32 bytes a key)
 	sizeFrame    = int64(unsafe.Sizeof(Frame{}))
 	sizeClosure  = int64(unsafe.Sizeof(Closure{}))
 	sizeUpval    = int64(unsafe.Sizeof(Upval{})) + 8
