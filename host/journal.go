@@ -296,18 +296,14 @@ func (j *journal) fold(tx *bolt.Tx) error {
 		return err
 	}
 	for _, e := range j.pending {
-		if ofProcess(e.kind) {
-			n := pidNumber(e.pid)
-			if n == 0 {
-				return fmt.Errorf("journal: bad pid %q", e.pid)
-			}
-			next = max(next, n+1)
+		if ofProcess(e.kind) && pidNumber(e.pid) == 0 {
+			return fmt.Errorf("journal: bad pid %q", e.pid)
 		}
 		if err := e.apply(tx); err != nil {
 			return err
 		}
 	}
-	if err := meta.Put([]byte("nextpid"), []byte(strconv.Itoa(next))); err != nil {
+	if err := meta.Put([]byte("nextpid"), []byte(strconv.Itoa(pastPIDs(j.pending, next)))); err != nil {
 		return err
 	}
 	return meta.Put([]byte("journalgen"), []byte(strconv.FormatUint(j.gen+1, 10)))
