@@ -245,16 +245,17 @@ func TestMaxSteps(t *testing.T) {
 func TestMemoryLimit(t *testing.T) {
 	const limit = 16 << 20
 	for name, src := range map[string]string{
-		"doubling":  `local s = "x" for i = 1, 40 do s = s .. s end`,
-		"rep":       `local t = {} for i = 1, 100 do t[i] = string.rep("y", 1e6) .. i end`,
-		"gsub":      `local s = string.rep("ab", 1e5) for i = 1, 100 do s = s:gsub("a", "aa") end`,
-		"coroutine": `local co = coroutine.wrap(function() local s = "z" while true do s = s .. s end end) co()`,
-		"table":     `local t = {} for i = 1, 1e8 do t[i] = i end`,
-		"hash":      `local t = {} for i = 1, 1e8 do t[-i] = i end`,
-		"globals":   `for i = 1, 1e8 do _G[i] = i end`,
-		"nested":    `local l for i = 1, 1e8 do l = {l} end`,
-		"closures":  `local f for i = 1, 1e8 do local g = f f = function() return g end end`,
-		"threads":   `local t = {} for i = 1, 1e7 do t[i] = coroutine.create(function() end) end`,
+		"doubling":   `local s = "x" for i = 1, 40 do s = s .. s end`,
+		"rep":        `local t = {} for i = 1, 100 do t[i] = string.rep("y", 1e6) .. i end`,
+		"gsub":       `local s = string.rep("ab", 1e5) for i = 1, 100 do s = s:gsub("a", "aa") end`,
+		"coroutine":  `local co = coroutine.wrap(function() local s = "z" while true do s = s .. s end end) co()`,
+		"table":      `local t = {} for i = 1, 1e8 do t[i] = i end`,
+		"hash":       `local t = {} for i = 1, 1e8 do t[-i] = i end`,
+		"objectkeys": `local t = {} for i = 1, 1e8 do t[{}] = i end`, // (wordIndex)
+		"globals":    `for i = 1, 1e8 do _G[i] = i end`,
+		"nested":     `local l for i = 1, 1e8 do l = {l} end`,
+		"closures":   `local f for i = 1, 1e8 do local g = f f = function() return g end end`,
+		"threads":    `local t = {} for i = 1, 1e7 do t[i] = coroutine.create(function() end) end`,
 		"stacks": `local t = {} for i = 1, 1e5 do
 			t[i] = coroutine.create(function(n) local function f(n) if n == 0 then coroutine.yield() return 0 end return 1 + f(n - 1) end f(n) end)
 			coroutine.resume(t[i], 5000) end`,
