@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"math"
-	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"unsafe"
@@ -23,17 +22,21 @@ type wordIndex struct {
 	n int      // keys indexed
 }
 
-// wordSeed and wordMul seed the hash of keys; random in each OS process,
-// so that no script can choose keys that collide.
-var wordSeed, wordMul = rand.Uint64(), rand.Uint64() | 1
+// wordSeed seeds the hash of keys; random in each OS process, so that no
+// script can choose keys that collide.
+var wordSeed = rand.Uint64()
 
 // wordTag is the part of the hash of key k that a slot keeps; its low
-// bits place it (k's words folded, seeded, times an odd number, the
-// product's halves folded: every bit of the key reaches the low bits, as
-// in wyhash).
+// bits place it: k's words folded, seeded, through splitmix64's
+// finalizer, every bit of which depends on every bit of its input. (A
+// random odd multiplier, the product's halves folded, was weak for some
+// seeds: 20,000 keys -1, -2, ... lay 37 slots from home on average for
+// the worst of 150 seeds; this one's worst is 0.24.)
 func wordTag(k *Value) uint64 {
-	hi, lo := bits.Mul64(uint64(uintptr(k.p))^math.Float64bits(k.n)^wordSeed, wordMul)
-	return (hi ^ lo) & 0xffffffff
+	z := uint64(uintptr(k.p)) ^ math.Float64bits(k.n) ^ wordSeed
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return (z ^ z>>31) & 0xffffffff
 }
 
 // sameWords reports whether a and b are the same key (their words).
